@@ -1,0 +1,12 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+export default defineConfig({
+  root: import.meta.dirname,
+  plugins: [react()],
+  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true },
+  server: {
+    // `vite console` during development talks to a dispatch server on its default port.
+    proxy: { '/api': 'http://127.0.0.1:8120', '/socket.io': { target: 'ws://127.0.0.1:8120', ws: true } },
+  },
+});

@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { io as connect, type Socket } from 'socket.io-client';
+import { PROTOCOL_VERSION, type HealthReport, type SessionWelcome } from '@dispatch/protocol';
+import { createUser, loginAs, startTestServer, type TestServer } from '../../tests/support/server';
+
+describe('dispatch server over real HTTP and socket.io', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+    await createUser(server.database, { username: 'disp1', role: 'dispatcher' });
+  });
+  afterAll(() => server.close());
+
+  it('reports PostgreSQL, PostGIS, pgRouting and Redis healthy', async () => {
+    const res = await fetch(`${server.baseUrl}/api/health`);
+    expect(res.status).toBe(200);
+    const report = (await res.json()) as HealthReport;
+    expect(report.ok).toBe(true);
+    expect(report.components.postgres.detail).toMatch(/^15\./);
+    expect(report.components.postgis.detail).toMatch(/^3\./);
+    expect(report.components.pgrouting.detail).toMatch(/^3\./);
+    expect(report.components.redis.detail).toMatch(/^\d+\./);
+  });
+
+  it('answers malformed JSON with 400 and keeps running', async () => {
+    const res = await fetch(`${server.baseUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"username": ',
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: 'malformed JSON body' });
+    expect((await fetch(`${server.baseUrl}/api/health`)).status).toBe(200);
+  });
+
+  it('answers an oversize body with 413', async () => {
+    const res = await fetch(`${server.baseUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'x', password: 'y'.repeat(400_000) }),
+    });
+    expect(res.status).toBe(413);
+  });
+
+  it('names the missing field of a login', async () => {
+    const res = await fetch(`${server.baseUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'disp1' }),
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: string }).error).toMatch(/^password:/);
+  });
+
+  it('refuses a wrong password with 401', async () => {
+    await expect(loginAs(server.baseUrl, 'disp1', 'wrong')).rejects.toThrowError(/401/);
+  });
+
+  it('answers an unknown API route with a JSON 404', async () => {
+    const res = await fetch(`${server.baseUrl}/api/no-such-thing`);
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ error: 'no route GET /no-such-thing' });
+  });
+
+  function open(auth: object): Socket {
+    return connect(server.baseUrl, { auth, transports: ['websocket'], reconnection: false, forceNew: true });
+  }
+
+  it('welcomes a socket with a valid token into the dispatchers room', async () => {
+    const token = await loginAs(server.baseUrl, 'disp1', 'correct horse battery staple');
+    const socket = open({ token, protocolVersion: PROTOCOL_VERSION });
+    const welcome = await new Promise<SessionWelcome>((resolve, reject) => {
+      socket.on('session.welcomed', resolve);
+      socket.on('connect_error', reject);
+    });
+    expect(welcome).toMatchObject({ role: 'dispatcher', rooms: ['dispatchers'], protocolVersion: PROTOCOL_VERSION });
+    socket.close();
+  });
+
+  it('refuses a socket without a token, with a forged token, or of another protocol version', async () => {
+    const token = await loginAs(server.baseUrl, 'disp1', 'correct horse battery staple');
+    const refusal = (auth: object) =>
+      new Promise<string>((resolve) => {
+        const socket = open(auth);
+        socket.on('connect_error', (err) => {
+          socket.close();
+          resolve(err.message);
+        });
+        socket.on('connect', () => {
+          socket.close();
+          resolve('connected');
+        });
+      });
+    expect(await refusal({ protocolVersion: PROTOCOL_VERSION })).toMatch(/missing token/);
+    expect(await refusal({ token: `${token.slice(0, -4)}AAAA`, protocolVersion: PROTOCOL_VERSION })).toMatch(/invalid/);
+    expect(await refusal({ token, protocolVersion: PROTOCOL_VERSION + 1 })).toMatch(/protocol mismatch/);
+  });
+});

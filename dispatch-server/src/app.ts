@@ -1,0 +1,77 @@
+import { existsSync } from 'node:fs';
+import { createServer, type Server as HttpServer } from 'node:http';
+import { resolve } from 'node:path';
+import express from 'express';
+import helmet from 'helmet';
+import type { Redis } from 'ioredis';
+import { PROTOCOL_VERSION } from '@dispatch/protocol';
+import { authRoutes } from './auth/auth.routes';
+import { createTokenService, type TokenService } from './auth/tokens';
+import type { Config } from './config';
+import type { Db } from './db/pool';
+import { healthRoutes } from './health/health.routes';
+import { errorHandler, unknownRoute } from './http/errors';
+import type { Logger } from './logger';
+import { createGateway, type Gateway } from './realtime/gateway';
+
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  redis: Redis;
+  log: Logger;
+}
+
+export interface App {
+  http: HttpServer;
+  io: Gateway;
+  tokens: TokenService;
+  /** Stops accepting connections and closes sockets; the caller closes the database and Redis. */
+  close(): Promise<void>;
+}
+
+/** Builds the HTTP API, the console's static files and the socket.io gateway on one server. */
+export function createApp({ config, db, redis, log }: AppDeps): App {
+  const tokens = createTokenService(config.JWT_SECRET, config.TOKEN_TTL_HOURS);
+  const api = express.Router();
+  api.use(express.json({ limit: '256kb' }));
+  api.use(healthRoutes(db, redis));
+  api.use(authRoutes(db, tokens));
+  api.get('/config', (_req, res) => {
+    res.json({ protocolVersion: PROTOCOL_VERSION, tileUrl: config.TILE_URL, tileAttribution: config.TILE_ATTRIBUTION });
+  });
+  api.use(unknownRoute);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  // The console loads tiles from a configurable server, so the default CSP would block the map.
+  app.use(helmet({ contentSecurityPolicy: false, crossOriginEmbedderPolicy: false }));
+  app.use('/api', api);
+  app.use(serveConsole(config.CONSOLE_DIST));
+  app.use(errorHandler(log));
+
+  const http = createServer(app);
+  const io = createGateway(http, tokens);
+  return {
+    http,
+    io,
+    tokens,
+    async close() {
+      await new Promise<void>((done) => io.close(() => done()));
+      if (http.listening) await new Promise<void>((done) => http.close(() => done()));
+    },
+  };
+}
+
+/** The built console, with index.html for client-side routes; a clear page when it was not built. */
+function serveConsole(distDir: string): express.RequestHandler {
+  const dir = resolve(distDir);
+  const index = resolve(dir, 'index.html');
+  const router = express.Router();
+  router.use(express.static(dir, { index: false, maxAge: '1h' }));
+  router.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) => {
+    if (existsSync(index)) res.sendFile(index, { maxAge: 0 });
+    else res.status(503).type('text/plain').send(`The console is not built: run npm run build:console (looked in ${dir}).`);
+  });
+  return router;
+}

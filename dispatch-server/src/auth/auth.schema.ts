@@ -1,0 +1,6 @@
+import { z } from 'zod';
+
+export const LoginRequest = z.object({
+  username: z.string().min(1).max(64),
+  password: z.string().min(1).max(200),
+});

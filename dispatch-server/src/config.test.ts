@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config';
+
+const valid = {
+  DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/db',
+  REDIS_URL: 'redis://127.0.0.1:6379',
+  JWT_SECRET: 'x'.repeat(32),
+};
+
+describe('loadConfig', () => {
+  it('fills defaults for everything optional', () => {
+    const config = loadConfig(valid);
+    expect(config.PORT).toBe(8120);
+    expect(config.OSMAND_PORT).toBe(5055);
+    expect(config.DEMO).toBe(false);
+  });
+
+  it('names every bad variable in one clear message', () => {
+    expect(() => loadConfig({ ...valid, DATABASE_URL: 'mysql://x', PORT: 'eighty', JWT_SECRET: 'short' })).toThrowError(
+      ConfigError,
+    );
+    try {
+      loadConfig({ ...valid, DATABASE_URL: 'mysql://x', PORT: 'eighty', JWT_SECRET: 'short' });
+    } catch (error) {
+      const message = (error as Error).message;
+      expect(message).toContain('DATABASE_URL');
+      expect(message).toContain('PORT');
+      expect(message).toContain('JWT_SECRET must be at least 32 characters');
+    }
+  });
+
+  it('rejects a missing Redis URL', () => {
+    expect(() => loadConfig({ ...valid, REDIS_URL: undefined })).toThrowError(/REDIS_URL/);
+  });
+});

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+
+const booleanFlag = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+/** Every setting of the dispatch server, read once from the environment at start. */
+export const ConfigSchema = z.object({
+  /** PostgreSQL with PostGIS and pgRouting; scripts/services.sh prints the private cluster's URL. */
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
+  /** Redis for BullMQ timers (and the socket.io adapter when scaled out). */
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }),
+  /** Address the HTTP/socket.io server binds; 0.0.0.0 to reach it from tablets on the LAN. */
+  HOST: z.string().default('127.0.0.1'),
+  /** API, console and socket.io port. */
+  PORT: z.coerce.number().int().min(0).max(65535).default(8120),
+  /** Port of its own for OsmAnd/Traccar Client position reports (Traccar's default is 5055); 0 picks a free one. */
+  OSMAND_PORT: z.coerce.number().int().min(0).max(65535).default(5055),
+  /** HMAC secret for session tokens, at least 32 characters. */
+  JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters'),
+  /** How long a session token stays valid. */
+  TOKEN_TTL_HOURS: z.coerce.number().positive().default(12),
+  /** pino log level. */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Folder of the built console (vite build); served at /. */
+  CONSOLE_DIST: z.string().default('console/dist'),
+  /** Map tile URL template for the console; the console falls back to the region's own roads when unreachable. */
+  TILE_URL: z.string().default('https://tile.openstreetmap.org/{z}/{x}/{y}.png'),
+  /** Attribution shown with the tiles. */
+  TILE_ATTRIBUTION: z.string().default('© OpenStreetMap contributors'),
+  /** A vehicle position older than this is stale: ranking falls back to the home station and flags it. */
+  POSITION_STALE_AFTER_S: z.coerce.number().int().positive().default(120),
+  /** A crew must acknowledge an assignment within this many seconds or the incident is re-offered. */
+  ACK_TIMEOUT_S: z.coerce.number().int().positive().default(60),
+  /** A hospital notice not acknowledged within this many seconds is escalated to the dispatchers. */
+  HOSPITAL_ACK_TIMEOUT_S: z.coerce.number().int().positive().default(180),
+  /** Prefix of BullMQ queue keys in Redis, so two deployments can share one Redis. */
+  QUEUE_PREFIX: z.string().default('dispatch120'),
+  /** Seed the synthetic demo county (road network, stations, fleet, hospitals, logins) at start. */
+  DEMO: booleanFlag.default(false),
+});
+export type Config = z.infer<typeof ConfigSchema>;
+
+export class ConfigError extends Error {}
+
+/** Parses the environment; throws ConfigError naming each bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(env)'}: ${issue.message}`);
+  throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+}

@@ -1,0 +1,74 @@
+import type { Server as HttpServer } from 'node:http';
+import { Server } from 'socket.io';
+import {
+  PROTOCOL_VERSION,
+  rooms,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+  type SessionWelcome,
+} from '@dispatch/protocol';
+import type { Principal, TokenService } from '../auth/tokens';
+
+export interface SocketData {
+  principal: Principal;
+}
+export type Gateway = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+/** The rooms a principal joins: crews only their vehicle, hospitals only their hospital. */
+export function roomsFor(principal: Principal): string[] {
+  switch (principal.role) {
+    case 'crew':
+      return principal.vehicleId ? [rooms.vehicle(principal.vehicleId)] : [];
+    case 'hospital':
+      return principal.hospitalId ? [rooms.hospital(principal.hospitalId)] : [];
+    default:
+      return [rooms.dispatchers];
+  }
+}
+
+/**
+ * socket.io with authentication in the handshake: `auth: { token, protocolVersion }`.
+ * A client of another protocol version is refused with a message saying so, not left to misread events.
+ */
+export function createGateway(httpServer: HttpServer, tokens: TokenService): Gateway {
+  const io: Gateway = new Server(httpServer, {
+    path: '/socket.io',
+    serveClient: false,
+    // Tablets on mobile networks drop often; a short ping notices it quickly.
+    pingInterval: 10_000,
+    pingTimeout: 8_000,
+    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000 },
+  });
+
+  io.use(async (socket, next) => {
+    const auth = socket.handshake.auth as Partial<{ token: unknown; protocolVersion: unknown }>;
+    if (typeof auth.token !== 'string' || auth.token === '') return next(new Error('unauthorized: missing token'));
+    if (auth.protocolVersion !== PROTOCOL_VERSION) {
+      return next(new Error(`protocol mismatch: server speaks ${PROTOCOL_VERSION}, client ${String(auth.protocolVersion)}`));
+    }
+    try {
+      socket.data.principal = await tokens.verify(auth.token);
+      next();
+    } catch {
+      next(new Error('unauthorized: invalid or expired token'));
+    }
+  });
+
+  io.on('connection', (socket) => {
+    const principal = socket.data.principal;
+    const joined = roomsFor(principal);
+    void socket.join(joined);
+    const welcome = (): SessionWelcome => ({
+      protocolVersion: PROTOCOL_VERSION,
+      userId: principal.userId,
+      role: principal.role,
+      rooms: joined,
+      serverTime: new Date().toISOString(),
+    });
+    socket.emit('session.welcomed', welcome());
+    socket.on('session.resynced', (ack) => {
+      if (typeof ack === 'function') ack(welcome());
+    });
+  });
+  return io;
+}

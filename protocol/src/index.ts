@@ -1,0 +1,4 @@
+export * from './version';
+export * from './domain';
+export * from './health';
+export * from './events';

@@ -1,0 +1,6 @@
+import { prepareTemplateDatabase } from './database';
+
+/** Migrates one template database per migration set; every test file clones it (fast, isolated). */
+export default async function setup() {
+  await prepareTemplateDatabase();
+}
