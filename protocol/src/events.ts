@@ -1,4 +1,5 @@
 import type { HealthReport } from './health';
+import type { VehiclePositionDto } from './positions';
 
 /**
  * Typed socket.io events, named `resource.pastTenseVerb`. Shared by the server, the console and the
@@ -7,6 +8,8 @@ import type { HealthReport } from './health';
 export interface ServerToClientEvents {
   'session.welcomed': (payload: SessionWelcome) => void;
   'health.changed': (payload: HealthReport) => void;
+  /** Latest positions since the last flush, at most one per vehicle. */
+  'vehicle.positionsUpdated': (positions: VehiclePositionDto[]) => void;
 }
 
 export interface ClientToServerEvents {

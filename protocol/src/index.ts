@@ -2,3 +2,4 @@ export * from './version';
 export * from './domain';
 export * from './health';
 export * from './events';
+export * from './positions';
