@@ -10,5 +10,6 @@ export default defineConfig({
     pool: 'forks',
     // Two cores: more workers only make the real PostgreSQL and Chromium fight for them.
     maxWorkers: 2,
+    reporters: ['default', './tests/support/summaryReporter.ts'],
   },
 });
