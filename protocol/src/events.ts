@@ -1,5 +1,14 @@
 import type { HealthReport } from './health';
+import type {
+  AssignmentDto,
+  AssignmentOfferDto,
+  HospitalNoticeDto,
+  IncidentDto,
+  RecommendationDto,
+  StatusReport,
+} from './incidents';
 import type { VehiclePositionDto } from './positions';
+import type { HospitalDto, VehicleDto } from './resources';
 
 /**
  * Typed socket.io events, named `resource.pastTenseVerb`. Shared by the server, the console and the
@@ -10,10 +19,31 @@ export interface ServerToClientEvents {
   'health.changed': (payload: HealthReport) => void;
   /** Latest positions since the last flush, at most one per vehicle. */
   'vehicle.positionsUpdated': (positions: VehiclePositionDto[]) => void;
+  'vehicle.updated': (vehicle: VehicleDto) => void;
+  'hospital.loadChanged': (hospital: HospitalDto) => void;
+  'incident.created': (incident: IncidentDto) => void;
+  'incident.updated': (incident: IncidentDto) => void;
+  /** Computed right after a call is created (and on request), pushed so the console need not ask. */
+  'recommendation.computed': (recommendation: RecommendationDto) => void;
+  /** To the vehicle's room: a new task with its route; the crew must acknowledge before the deadline. */
+  'assignment.offered': (offer: AssignmentOfferDto) => void;
+  'assignment.updated': (assignment: AssignmentDto) => void;
+  /** To the vehicle's room: the task was cancelled or re-offered to another vehicle. */
+  'assignment.withdrawn': (payload: { assignmentId: string; incidentId: string; reason: string }) => void;
+  'notice.sent': (notice: HospitalNoticeDto) => void;
+  'notice.updated': (notice: HospitalNoticeDto) => void;
+  /** To dispatchers: a hospital did not acknowledge a notice in time. */
+  'notice.escalated': (notice: HospitalNoticeDto) => void;
 }
+
+export type StatusReportResult =
+  | { ok: true; applied: boolean; assignment: AssignmentDto }
+  | { ok: false; status: number; error: string };
 
 export interface ClientToServerEvents {
   'session.resynced': (ack: (payload: SessionWelcome) => void) => void;
+  /** A crew reports a lifecycle step; replays of the same eventId are acknowledged without effect. */
+  'status.reported': (report: StatusReport & { assignmentId: string }, ack: (result: StatusReportResult) => void) => void;
 }
 
 export interface SessionWelcome {

@@ -3,3 +3,5 @@ export * from './domain';
 export * from './health';
 export * from './events';
 export * from './positions';
+export * from './resources';
+export * from './incidents';

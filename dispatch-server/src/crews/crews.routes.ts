@@ -1,0 +1,27 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { actorFrom } from '../audit/audit';
+import { requireAuth } from '../auth/requireAuth';
+import type { TokenService } from '../auth/tokens';
+import type { Db } from '../db/pool';
+import { createCrewMember, createShift, listCrewMembers, listShifts } from './crews';
+
+const ShiftQuery = z.object({ at: z.iso.datetime({ offset: true }).optional() });
+
+export function crewRoutes(db: Db, tokens: TokenService): Router {
+  const router = Router();
+  const staff = requireAuth(tokens, 'dispatcher', 'supervisor', 'admin');
+  router.get('/crew-members', staff, async (_req, res) => {
+    res.json(await listCrewMembers(db));
+  });
+  router.post('/crew-members', requireAuth(tokens, 'supervisor', 'admin'), async (req, res) => {
+    res.status(201).json(await createCrewMember(db, actorFrom(req), req.body));
+  });
+  router.get('/shifts', staff, async (req, res) => {
+    res.json(await listShifts(db, ShiftQuery.parse(req.query).at));
+  });
+  router.post('/shifts', requireAuth(tokens, 'supervisor', 'admin'), async (req, res) => {
+    res.status(201).json(await createShift(db, actorFrom(req), req.body));
+  });
+  return router;
+}

@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import {
+  HospitalCapability,
+  HospitalKind,
+  HospitalLoad,
+  Lat,
+  Lon,
+  StationKind,
+  VehicleCapability,
+  VehicleKind,
+  VehicleState,
+} from './domain';
+
+const Code = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, _ or -, at most 32');
+const Name = z.string().trim().min(1).max(200);
+
+export const PointInput = z.object({ lon: Lon, lat: Lat });
+
+export const StationInput = z.object({
+  code: Code,
+  name: Name,
+  nameEn: z.string().max(200).nullish(),
+  kind: StationKind,
+  address: z.string().max(300).nullish(),
+  location: PointInput,
+});
+export const StationDto = StationInput.extend({ id: z.uuid() });
+export type StationDto = z.infer<typeof StationDto>;
+
+export const VehicleInput = z.object({
+  callSign: z.string().trim().min(1).max(32),
+  kind: VehicleKind,
+  capabilities: z.array(VehicleCapability).max(10),
+  homeStationId: z.uuid(),
+  inService: z.boolean().default(true),
+});
+export const VehicleDto = VehicleInput.extend({
+  id: z.uuid(),
+  deviceId: z.string().nullable(),
+  state: VehicleState,
+  stateChangedAt: z.string(),
+  /** The task step of the live assignment, when busy. */
+  taskStatus: z.string().nullable(),
+  incidentId: z.uuid().nullable(),
+  position: z
+    .object({ lon: Lon, lat: Lat, deviceTime: z.string(), ageSeconds: z.number(), stale: z.boolean() })
+    .nullable(),
+});
+export type VehicleDto = z.infer<typeof VehicleDto>;
+
+export const HospitalInput = z.object({
+  code: Code,
+  name: Name,
+  nameEn: z.string().max(200).nullish(),
+  kind: HospitalKind,
+  capabilities: z.array(HospitalCapability).max(20),
+  address: z.string().max(300).nullish(),
+  phone: z.string().max(40).nullish(),
+  location: PointInput,
+});
+export const HospitalDto = HospitalInput.extend({
+  id: z.uuid(),
+  loadStatus: HospitalLoad,
+  loadStatusSetAt: z.string(),
+  loadStatusSetBy: z.string().nullable(),
+});
+export type HospitalDto = z.infer<typeof HospitalDto>;
+
+export const HospitalLoadInput = z.object({ loadStatus: HospitalLoad, note: z.string().max(500).optional() });
+
+export const CrewMemberInput = z.object({
+  name: z.string().trim().min(1).max(100),
+  crewRole: z.enum(['doctor', 'nurse', 'driver', 'stretcher_bearer']),
+  phone: z.string().max(40).nullish(),
+  stationId: z.uuid().nullish(),
+});
+export const CrewMemberDto = CrewMemberInput.extend({ id: z.uuid() });
+export type CrewMemberDto = z.infer<typeof CrewMemberDto>;
+
+export const ShiftInput = z
+  .object({
+    vehicleId: z.uuid(),
+    startsAt: z.iso.datetime({ offset: true }),
+    endsAt: z.iso.datetime({ offset: true }),
+    memberIds: z.array(z.uuid()).max(8),
+  })
+  .refine((s) => Date.parse(s.endsAt) > Date.parse(s.startsAt), { message: 'endsAt must be after startsAt', path: ['endsAt'] });
+export const ShiftDto = z.object({
+  id: z.uuid(),
+  vehicleId: z.uuid(),
+  startsAt: z.string(),
+  endsAt: z.string(),
+  memberIds: z.array(z.uuid()),
+});
+export type ShiftDto = z.infer<typeof ShiftDto>;
+
+export const PlaceDto = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  nameEn: z.string().nullable(),
+  kind: z.string(),
+  lon: Lon,
+  lat: Lat,
+  synthetic: z.boolean(),
+});
+export type PlaceDto = z.infer<typeof PlaceDto>;
