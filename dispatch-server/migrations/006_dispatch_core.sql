@@ -53,7 +53,10 @@ ALTER TABLE assignments
   ADD COLUMN cancelled_at        timestamptz,
   ADD COLUMN destination_hospital_id uuid REFERENCES hospitals (id),
   ADD COLUMN route_eta_s         double precision,
-  ADD COLUMN route_distance_m    double precision;
+  ADD COLUMN route_distance_m    double precision,
+  -- Latest vital signs the crew measured, sent on with the hospital notice (FHIR Observations).
+  ADD COLUMN vitals              jsonb,
+  ADD COLUMN vitals_measured_at  timestamptz;
 ALTER TABLE assignments ADD CONSTRAINT assignments_status_known CHECK (status IN (
   'dispatched', 'acknowledged', 'en_route', 'on_scene', 'at_patient', 'transporting', 'at_hospital', 'handover',
   'back_in_service', 'back_at_base', 'cancelled', 'timed_out'));

@@ -219,3 +219,18 @@ export interface HospitalNoticeDto {
   sentAt: string;
   acknowledgedAt: string | null;
 }
+
+/** Vital signs a crew measures on scene; each maps to a LOINC code in the FHIR export. */
+export const Vitals = z
+  .object({
+    heartRate: z.number().int().min(0).max(300).optional(),
+    respiratoryRate: z.number().int().min(0).max(100).optional(),
+    systolicBp: z.number().int().min(0).max(300).optional(),
+    diastolicBp: z.number().int().min(0).max(200).optional(),
+    spo2: z.number().min(0).max(100).optional(),
+    temperatureC: z.number().min(25).max(45).optional(),
+    gcs: z.number().int().min(3).max(15).optional(),
+    measuredAt: Timestamp,
+  })
+  .refine((v) => Object.keys(v).length > 1, { message: 'give at least one measurement', path: ['heartRate'] });
+export type Vitals = z.infer<typeof Vitals>;

@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import { AssignRequest, rooms, type AssignmentDto, type AssignmentOfferDto, type RouteDto } from '@dispatch/protocol';
+import type pg from 'pg';
+import { appendAudit, type Actor } from '../audit/audit';
+import { isUuid } from '../db/errors';
+import { inTransaction } from '../db/pool';
+import type { DispatchContext } from '../dispatchContext';
+import { HttpError, notFound } from '../http/errors';
+import { getIncident, incidentSql, publishIncident } from '../incidents/incidents';
+import { presentAssignment } from '../incidents/presentIncident';
+import { publishVehicle } from '../vehicles/publishVehicle';
+import { assignmentSql } from './assignmentSql';
+
+/**
+ * Assigns a vehicle to an incident. The vehicle row is locked and the database's unique index on live
+ * assignments guarantees a vehicle is never on two incidents: of two dispatchers racing for it, one wins
+ * and the other gets 409. The crew's room then receives the assignment with its route, and the
+ * acknowledgement timer starts.
+ * @param input `{ vehicleId, destinationHospitalId? }`
+ */
+export async function assignVehicle(
+  ctx: DispatchContext,
+  actor: Actor,
+  incidentId: string,
+  input: unknown,
+): Promise<AssignmentOfferDto> {
+  const request = AssignRequest.parse(input);
+  if (!isUuid(incidentId)) throw notFound(`incident ${incidentId}`);
+  const assignmentId = await inTransaction(ctx.db, async (client) => {
+    const incident = (await client.query(incidentSql.lockIncident, [incidentId])).rows[0];
+    if (!incident) throw notFound(`incident ${incidentId}`);
+    if (incident.status === 'closed' || incident.status === 'cancelled') {
+      throw new HttpError(409, `the incident is ${incident.status}`);
+    }
+    const vehicle = (await client.query(assignmentSql.lockVehicle, [request.vehicleId])).rows[0];
+    if (!vehicle) throw new HttpError(404, `vehicleId: no vehicle ${request.vehicleId}`);
+    if (!vehicle.in_service) throw new HttpError(409, `vehicle ${vehicle.call_sign} is out of service`);
+    const live = (await client.query(assignmentSql.liveOfVehicle, [request.vehicleId])).rows[0];
+    if (live) throw new HttpError(409, `vehicle ${vehicle.call_sign} is already on incident #${live.number}`);
+    const inserted = await insertAssignment(client, incidentId, request.vehicleId, actor, request.destinationHospitalId);
+    await client.query(assignmentSql.setVehicleState, [request.vehicleId, 'busy']);
+    await client.query(incidentSql.setStatus, [incidentId, 'assigned', null]);
+    if (request.destinationHospitalId) await client.query(incidentSql.setPlan, [incidentId, null, request.destinationHospitalId]);
+    await client.query(incidentSql.appendEvent, [
+      randomUUID(), incidentId, inserted.id, request.vehicleId, 'dispatched', inserted.dispatched_at,
+      actor.principal?.userId ?? null, actor.principal ? 'console' : 'system', null, null, null,
+    ]);
+    await appendAudit(client, actor, 'assignment.created', { type: 'incident', id: incidentId }, {
+      assignmentId: inserted.id,
+      vehicleId: request.vehicleId,
+      callSign: vehicle.call_sign,
+    });
+    return inserted.id as string;
+  });
+
+  const offer = await buildOffer(ctx, assignmentId, true);
+  await ctx.timers.schedule('ackTimeout', { assignmentId }, assignmentId, ctx.policy.ackTimeoutS * 1000);
+  ctx.events.publish(rooms.vehicle(offer.assignment.vehicleId), 'assignment.offered', offer);
+  ctx.events.publish(rooms.dispatchers, 'assignment.updated', offer.assignment);
+  await Promise.all([publishIncident(ctx, incidentId), publishVehicle(ctx, offer.assignment.vehicleId)]);
+  return offer;
+}
+
+async function insertAssignment(client: pg.PoolClient, incidentId: string, vehicleId: string, actor: Actor, hospitalId?: string) {
+  try {
+    await client.query('SAVEPOINT assign');
+    const { rows } = await client.query(assignmentSql.insert, [incidentId, vehicleId, actor.principal?.userId ?? null, hospitalId ?? null]);
+    return rows[0];
+  } catch (error) {
+    await client.query('ROLLBACK TO SAVEPOINT assign');
+    const code = (error as { code?: string; constraint?: string }).code;
+    const constraint = (error as { constraint?: string }).constraint;
+    if (code === '23505' && constraint === 'assignments_one_active_per_vehicle') throw new HttpError(409, 'the vehicle is already on another incident');
+    if (code === '23503') throw new HttpError(404, 'destinationHospitalId: no such hospital');
+    throw error;
+  }
+}
+
+/**
+ * What the crew tablet gets: the task, the patient summary, the route from the vehicle's position (or its
+ * station when the fix is stale) to the scene, the destination hospital, and the acknowledgement deadline.
+ * @param computeRoute recompute and store the route (true on dispatch; false on a resync, which reuses the ETA)
+ */
+export async function buildOffer(ctx: DispatchContext, assignmentId: string, computeRoute: boolean): Promise<AssignmentOfferDto> {
+  const row = (await ctx.db.query(assignmentSql.get, [assignmentId])).rows[0];
+  if (!row) throw notFound(`assignment ${assignmentId}`);
+  const incident = await getIncident(ctx.db, row.incident_id);
+  let route: RouteDto | null = null;
+  const from = (await ctx.db.query(assignmentSql.vehicleAndIncident, [row.vehicle_id])).rows[0];
+  const fresh = from?.lon != null && (from.age_seconds ?? Infinity) <= ctx.policy.staleAfterSeconds;
+  const start: [number, number] = fresh ? [from.lon, from.lat] : [from.station_lon, from.station_lat];
+  try {
+    route = await ctx.travel.route(start, [incident.location.lon, incident.location.lat]);
+    if (computeRoute) await ctx.db.query(assignmentSql.setRoute, [assignmentId, route.durationS, route.distanceM]);
+  } catch (error) {
+    ctx.log.warn({ err: (error as Error).message, assignmentId }, 'no route for the assignment');
+  }
+  const assignment: AssignmentDto = presentAssignment((await ctx.db.query(assignmentSql.get, [assignmentId])).rows[0]);
+  const hospitalId = assignment.destinationHospitalId ?? incident.destinationHospitalId;
+  const hospital = hospitalId ? (await ctx.db.query(assignmentSql.hospitalBrief, [hospitalId])).rows[0] : null;
+  const due = await ctx.timers.dueAt('ackTimeout', assignmentId);
+  return {
+    assignment,
+    incident: {
+      id: incident.id,
+      number: incident.number,
+      category: incident.category,
+      priority: incident.priority,
+      location: incident.location,
+      address: incident.address,
+      placeName: incident.placeName,
+      patientSummary: incident.patientSummary,
+      priorityGroups: incident.priorityGroups,
+    },
+    route,
+    destinationHospital: hospital
+      ? { id: hospital.id, name: hospital.name, loadStatus: hospital.load_status, location: { lon: hospital.lon, lat: hospital.lat } }
+      : null,
+    ackDeadline: (due ?? new Date(Date.parse(assignment.timestamps.dispatched ?? '') + ctx.policy.ackTimeoutS * 1000)).toISOString(),
+  };
+}

@@ -1,0 +1,22 @@
+import { Vitals } from '@dispatch/protocol';
+import { appendAudit, type Actor } from '../audit/audit';
+import { isUuid } from '../db/errors';
+import { inTransaction } from '../db/pool';
+import type { DispatchContext } from '../dispatchContext';
+import { HttpError, notFound } from '../http/errors';
+import { assignmentSql } from './assignmentSql';
+
+/** Stores the latest vital signs a crew measured; they travel with the hospital notice (FHIR export). */
+export async function recordVitals(ctx: DispatchContext, actor: Actor, assignmentId: string, input: unknown): Promise<Vitals> {
+  const vitals = Vitals.parse(input);
+  if (!isUuid(assignmentId)) throw notFound(`assignment ${assignmentId}`);
+  await inTransaction(ctx.db, async (client) => {
+    const row = (await client.query(assignmentSql.lock, [assignmentId])).rows[0];
+    if (!row) throw notFound(`assignment ${assignmentId}`);
+    if (actor.principal?.role === 'crew' && actor.principal.vehicleId !== row.vehicle_id) throw new HttpError(403, 'not your vehicle');
+    if (actor.principal?.role === 'hospital') throw new HttpError(403, 'hospitals do not record vitals');
+    await client.query('UPDATE assignments SET vitals = $2, vitals_measured_at = $3 WHERE id = $1', [assignmentId, vitals, vitals.measuredAt]);
+    await appendAudit(client, actor, 'assignment.vitalsRecorded', { type: 'assignment', id: assignmentId });
+  });
+  return vitals;
+}

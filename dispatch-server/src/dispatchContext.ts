@@ -1,0 +1,28 @@
+import type { Db } from './db/pool';
+import type { Logger } from './logger';
+import type { Publisher } from './realtime/publisher';
+import type { Timers } from './timers/timers';
+import type { TravelService } from './travel/travelService';
+
+export interface DispatchPolicy {
+  /** Seconds a crew has to acknowledge an assignment. */
+  ackTimeoutS: number;
+  /** Seconds a hospital has to acknowledge a notice. */
+  hospitalAckTimeoutS: number;
+  /** A GPS fix older than this is stale. */
+  staleAfterSeconds: number;
+  /** Search bound for rankings. */
+  maxSeconds: number;
+  /** Red hospitals are skipped unless no open one is reachable within this. */
+  diversionBoundSeconds: number;
+}
+
+/** What the dispatch commands need; routes, socket handlers and timer jobs pass the same one. */
+export interface DispatchContext {
+  db: Db;
+  events: Publisher;
+  travel: TravelService;
+  timers: Timers;
+  log: Logger;
+  policy: DispatchPolicy;
+}

@@ -1,0 +1,58 @@
+-- name: insert
+-- ON CONFLICT on the idempotency key returns nothing: the caller then reads the incident the first request made.
+INSERT INTO incidents (idempotency_key, category, priority, location, address, caller_phone, patient_summary,
+                       priority_groups, required_vehicle_capabilities, required_hospital_capabilities,
+                       call_received_at, created_by, place_id)
+VALUES ($1, $2, $3, ST_SetSRID(ST_MakePoint($4, $5), 4326), $6, $7, $8, $9, $10, $11, $12, $13, $14)
+ON CONFLICT (idempotency_key) DO NOTHING
+RETURNING id;
+
+-- name: byIdempotencyKey
+SELECT id FROM incidents WHERE idempotency_key = $1;
+
+-- name: get
+SELECT i.id, i.number, i.status, i.category, i.priority, ST_X(i.location) AS lon, ST_Y(i.location) AS lat,
+       i.address, p.name AS place_name, i.caller_phone, i.patient_summary, i.priority_groups,
+       i.required_vehicle_capabilities, i.required_hospital_capabilities, i.responsible_station_id,
+       i.destination_hospital_id, i.call_received_at, i.created_at, i.closed_at
+  FROM incidents i LEFT JOIN places p ON p.id = i.place_id
+ WHERE i.id = ANY($1::uuid[]);
+
+-- name: listActive
+-- The dispatcher's queue: unfinished incidents, most urgent first, then longest waiting.
+SELECT i.id FROM incidents i
+ WHERE i.status IN ('open', 'queued', 'assigned') OR i.closed_at > now() - make_interval(mins => $1)
+ ORDER BY i.status IN ('closed', 'cancelled'), i.priority, i.call_received_at;
+
+-- name: assignmentsOf
+SELECT a.*, v.call_sign FROM assignments a JOIN vehicles v ON v.id = a.vehicle_id
+ WHERE a.incident_id = ANY($1::uuid[])
+ ORDER BY a.created_at;
+
+-- name: lockIncident
+SELECT id, status FROM incidents WHERE id = $1 FOR UPDATE;
+
+-- name: setStatus
+UPDATE incidents SET status = $2,
+       closed_at = CASE WHEN $2 IN ('closed', 'cancelled') THEN coalesce(closed_at, now()) ELSE NULL END,
+       cancelled_reason = CASE WHEN $2 = 'cancelled' THEN $3 ELSE cancelled_reason END
+ WHERE id = $1;
+
+-- name: setPlan
+UPDATE incidents SET responsible_station_id = coalesce($2, responsible_station_id),
+       destination_hospital_id = coalesce($3, destination_hospital_id)
+ WHERE id = $1;
+
+-- name: timeline
+SELECT e.id, e.incident_id, e.assignment_id, e.vehicle_id, e.status, e.device_time, e.received_at, e.source,
+       u.username AS actor
+  FROM status_events e LEFT JOIN users u ON u.id = e.actor_user_id
+ WHERE e.incident_id = $1
+ ORDER BY e.device_time, e.received_at;
+
+-- name: appendEvent
+INSERT INTO status_events (id, incident_id, assignment_id, vehicle_id, status, device_time, actor_user_id, source, location, note)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8,
+        CASE WHEN $9::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint($9, $10), 4326) END, $11)
+ON CONFLICT (id) DO NOTHING
+RETURNING id;

@@ -1,0 +1,136 @@
+import { randomUUID } from 'node:crypto';
+import {
+  CATEGORY_REQUIREMENTS,
+  CreateIncidentRequest,
+  rooms,
+  type IncidentDto,
+  type StatusEventDto,
+} from '@dispatch/protocol';
+import type pg from 'pg';
+import { appendAudit, type Actor } from '../audit/audit';
+import { isUuid } from '../db/errors';
+import { inTransaction, type Db } from '../db/pool';
+import { loadQueries } from '../db/sqlFile';
+import { HttpError, notFound } from '../http/errors';
+import { searchPlaces } from '../places/places';
+import type { Publisher } from '../realtime/publisher';
+import { presentAssignment, presentIncident, presentStatusEvent } from './presentIncident';
+
+export const incidentSql = loadQueries(new URL('./incidents.sql', import.meta.url), [
+  'insert',
+  'byIdempotencyKey',
+  'get',
+  'listActive',
+  'assignmentsOf',
+  'lockIncident',
+  'setStatus',
+  'setPlan',
+  'timeline',
+  'appendEvent',
+]);
+
+/** Reads incidents with their assignments, in the order of the ids given. */
+export async function getIncidents(db: Db | pg.PoolClient, ids: string[]): Promise<IncidentDto[]> {
+  if (ids.length === 0) return [];
+  const [incidents, assignments] = await Promise.all([
+    db.query(incidentSql.get, [ids]),
+    db.query(incidentSql.assignmentsOf, [ids]),
+  ]);
+  const byId = new Map(incidents.rows.map((r) => [r.id as string, r]));
+  return ids.flatMap((id) => {
+    const row = byId.get(id);
+    if (!row) return [];
+    return [presentIncident(row, assignments.rows.filter((a) => a.incident_id === id).map(presentAssignment))];
+  });
+}
+
+export async function getIncident(db: Db | pg.PoolClient, id: string): Promise<IncidentDto> {
+  const [incident] = isUuid(id) ? await getIncidents(db, [id]) : [];
+  if (!incident) throw notFound(`incident ${id}`);
+  return incident;
+}
+
+/** The dispatcher's queue: open incidents by priority then waiting time, then those closed in the last hour. */
+export async function listActiveIncidents(db: Db, recentMinutes = 60): Promise<IncidentDto[]> {
+  const { rows } = await db.query(incidentSql.listActive, [recentMinutes]);
+  return getIncidents(db, rows.map((r) => r.id as string));
+}
+
+export async function incidentTimeline(db: Db, id: string): Promise<StatusEventDto[]> {
+  await getIncident(db, id);
+  return (await db.query(incidentSql.timeline, [id])).rows.map(presentStatusEvent);
+}
+
+/**
+ * Takes a call: validates it, locates it (point, or a gazetteer place name), derives the required vehicle
+ * and hospital capabilities from the category unless given, and stores it with its call-received event.
+ * A retry with the same idempotency key returns the incident the first request created (created: false).
+ * @param idempotencyKey the client's `Idempotency-Key` header, if any
+ */
+export async function createIncident(
+  deps: { db: Db; events: Publisher },
+  actor: Actor,
+  input: unknown,
+  idempotencyKey?: string,
+): Promise<{ incident: IncidentDto; created: boolean }> {
+  const call = CreateIncidentRequest.parse(input);
+  if (idempotencyKey !== undefined && !/^[\x21-\x7e]{8,200}$/.test(idempotencyKey)) {
+    throw new HttpError(400, 'Idempotency-Key: 8 to 200 printable characters');
+  }
+  if (idempotencyKey) {
+    const existing = await deps.db.query(incidentSql.byIdempotencyKey, [idempotencyKey]);
+    if (existing.rows[0]) return { incident: await getIncident(deps.db, existing.rows[0].id), created: false };
+  }
+  let location = call.location;
+  let placeId: string | null = null;
+  if (call.placeName) {
+    const [place] = await searchPlaces(deps.db, call.placeName, 1);
+    if (!place) throw new HttpError(400, `placeName: no place named "${call.placeName}" in the gazetteer`);
+    placeId = place.id;
+    location ??= { lon: place.lon, lat: place.lat };
+  }
+  if (!location) throw new HttpError(400, 'location: give location {lon, lat} or placeName');
+  const defaults = CATEGORY_REQUIREMENTS[call.category];
+  const callReceivedAt = call.callReceivedAt ?? new Date().toISOString();
+
+  const result = await inTransaction(deps.db, async (client) => {
+    const inserted = await client.query(incidentSql.insert, [
+      idempotencyKey ?? null,
+      call.category,
+      call.priority,
+      location.lon,
+      location.lat,
+      call.address ?? null,
+      call.callerPhone ?? null,
+      call.patientSummary ?? null,
+      call.priorityGroups,
+      call.requiredVehicleCapabilities ?? defaults.vehicle,
+      call.requiredHospitalCapabilities ?? defaults.hospital,
+      callReceivedAt,
+      actor.principal?.userId ?? null,
+      placeId,
+    ]);
+    const id = inserted.rows[0]?.id as string | undefined;
+    // A concurrent request with the same key won the insert: answer with its incident.
+    if (!id) return { id: (await client.query(incidentSql.byIdempotencyKey, [idempotencyKey])).rows[0].id as string, created: false };
+    await client.query(incidentSql.appendEvent, [
+      randomUUID(), id, null, null, 'call_received', callReceivedAt, actor.principal?.userId ?? null, 'console', null, null, null,
+    ]);
+    await appendAudit(client, actor, 'incident.created', { type: 'incident', id }, {
+      category: call.category,
+      priority: call.priority,
+      idempotencyKey: idempotencyKey ?? null,
+    });
+    return { id, created: true };
+  });
+  const incident = await getIncident(deps.db, result.id);
+  if (result.created) deps.events.publish(rooms.dispatchers, 'incident.created', incident);
+  return { incident, created: result.created };
+}
+
+/** Announces the current state of an incident to the dispatchers. */
+export async function publishIncident(deps: { db: Db; events: Publisher }, incidentId: string): Promise<IncidentDto> {
+  const incident = await getIncident(deps.db, incidentId);
+  deps.events.publish(rooms.dispatchers, 'incident.updated', incident);
+  return incident;
+}

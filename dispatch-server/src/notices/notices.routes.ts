@@ -1,0 +1,30 @@
+import { Router } from 'express';
+import { Vitals } from '@dispatch/protocol';
+import { actorFrom } from '../audit/audit';
+import { principalOf, requireAuth } from '../auth/requireAuth';
+import type { TokenService } from '../auth/tokens';
+import type { DispatchContext } from '../dispatchContext';
+import { acknowledgeNotice, getNoticeFor, listNotices, noticeSql } from './notices';
+import { presentNoticeFhir } from './presentNoticeFhir';
+
+export function noticeRoutes(ctx: DispatchContext, tokens: TokenService): Router {
+  const router = Router();
+  const readers = requireAuth(tokens, 'hospital', 'dispatcher', 'supervisor', 'admin');
+  router.get('/notices', readers, async (req, res) => {
+    res.json(await listNotices(ctx, principalOf(req)));
+  });
+  router.get('/notices/:id', readers, async (req, res) => {
+    res.json(await getNoticeFor(ctx, principalOf(req), req.params.id as string));
+  });
+  router.post('/notices/:id/acknowledge', requireAuth(tokens, 'hospital'), async (req, res) => {
+    res.json(await acknowledgeNotice(ctx, actorFrom(req), req.params.id as string));
+  });
+  /** HL7 FHIR R4 message Bundle of the notice. */
+  router.get('/notices/:id/fhir', readers, async (req, res) => {
+    const notice = await getNoticeFor(ctx, principalOf(req), req.params.id as string);
+    const row = (await ctx.db.query(noticeSql.fhirSource, [notice.id])).rows[0];
+    const vitals = row.vitals ? Vitals.parse(row.vitals) : null;
+    res.type('application/fhir+json').json(presentNoticeFhir(row, vitals, `${req.protocol}://${req.get('host')}`));
+  });
+  return router;
+}

@@ -1,0 +1,60 @@
+-- name: liveOfAssignment
+SELECT * FROM hospital_notices WHERE assignment_id = $1 AND status IN ('sent', 'acknowledged', 'escalated') FOR UPDATE;
+
+-- name: insert
+INSERT INTO hospital_notices (incident_id, assignment_id, hospital_id, sent_by, eta_at, eta_updated_at)
+VALUES ($1, $2, $3, $4, $5, CASE WHEN $5::timestamptz IS NULL THEN NULL ELSE now() END)
+RETURNING id;
+
+-- name: setStatus
+UPDATE hospital_notices SET status = $2,
+       acknowledged_at = CASE WHEN $2 = 'acknowledged' THEN now() ELSE acknowledged_at END,
+       acknowledged_by = CASE WHEN $2 = 'acknowledged' THEN $3 ELSE acknowledged_by END,
+       escalated_at = CASE WHEN $2 = 'escalated' THEN now() ELSE escalated_at END
+ WHERE id = $1;
+
+-- name: lock
+SELECT * FROM hospital_notices WHERE id = $1 FOR UPDATE;
+
+-- name: present
+-- Minimised for the hospital: no caller phone, no address; the summary and the priority flags only.
+SELECT n.id, n.incident_id, i.number AS incident_number, n.hospital_id, n.status, i.category, i.priority,
+       i.patient_summary, i.priority_groups, v.call_sign, n.eta_at, n.sent_at, n.acknowledged_at
+  FROM hospital_notices n
+  JOIN incidents i ON i.id = n.incident_id
+  JOIN assignments a ON a.id = n.assignment_id
+  JOIN vehicles v ON v.id = a.vehicle_id
+ WHERE n.id = ANY($1::uuid[])
+ ORDER BY n.sent_at DESC;
+
+-- name: listIds
+SELECT n.id FROM hospital_notices n
+ WHERE ($1::uuid IS NULL OR n.hospital_id = $1)
+   AND (n.status IN ('sent', 'acknowledged', 'escalated') OR n.sent_at > now() - interval '12 hours')
+ ORDER BY n.sent_at DESC
+ LIMIT 200;
+
+-- name: liveWithPositions
+-- Live notices with where their vehicle is now, for the ETA refresh.
+SELECT n.id, n.hospital_id, n.eta_at, a.vehicle_id, ST_X(h.location) AS h_lon, ST_Y(h.location) AS h_lat,
+       ST_X(p.location) AS lon, ST_Y(p.location) AS lat
+  FROM hospital_notices n
+  JOIN assignments a ON a.id = n.assignment_id
+  JOIN hospitals h ON h.id = n.hospital_id
+  JOIN vehicle_positions_latest p ON p.vehicle_id = a.vehicle_id
+ WHERE n.status IN ('sent', 'acknowledged', 'escalated');
+
+-- name: setEta
+UPDATE hospital_notices SET eta_at = $2, eta_updated_at = now() WHERE id = $1;
+
+-- name: fhirSource
+SELECT n.id, n.sent_at, n.eta_at, n.status, i.id AS incident_id, i.number, i.category, i.priority, i.patient_summary,
+       i.priority_groups, i.call_received_at, h.id AS hospital_id, h.name AS hospital_name, h.code AS hospital_code,
+       v.id AS vehicle_id, v.call_sign, a.vitals, ST_X(p.location) AS lon, ST_Y(p.location) AS lat, p.device_time
+  FROM hospital_notices n
+  JOIN incidents i ON i.id = n.incident_id
+  JOIN hospitals h ON h.id = n.hospital_id
+  JOIN assignments a ON a.id = n.assignment_id
+  JOIN vehicles v ON v.id = a.vehicle_id
+  LEFT JOIN vehicle_positions_latest p ON p.vehicle_id = v.id
+ WHERE n.id = $1;

@@ -1,0 +1,221 @@
+import { ChangeDestinationRequest, rooms, type AssignmentDto, type HospitalNoticeDto } from '@dispatch/protocol';
+import { appendAudit, type Actor } from '../audit/audit';
+import type { Principal } from '../auth/tokens';
+import { assignmentSql } from '../assignments/assignmentSql';
+import { isUuid } from '../db/errors';
+import { inTransaction } from '../db/pool';
+import { loadQueries } from '../db/sqlFile';
+import type { DispatchContext } from '../dispatchContext';
+import { HttpError, notFound } from '../http/errors';
+import { incidentSql } from '../incidents/incidents';
+import { presentAssignment } from '../incidents/presentIncident';
+import { isReachable } from '../travel/travelService';
+import { presentNotice } from './presentNotice';
+
+export const noticeSql = loadQueries(new URL('./notices.sql', import.meta.url), [
+  'liveOfAssignment', 'insert', 'setStatus', 'lock', 'present', 'listIds', 'liveWithPositions', 'setEta', 'fhirSource',
+]);
+
+/** An ETA that moved by less than this is not pushed again: hospitals need minutes, not jitter. */
+const ETA_PUSH_THRESHOLD_S = 15;
+
+async function presentNotices(ctx: DispatchContext, ids: string[]): Promise<HospitalNoticeDto[]> {
+  if (ids.length === 0) return [];
+  return (await ctx.db.query(noticeSql.present, [ids])).rows.map(presentNotice);
+}
+
+function publishNotice(ctx: DispatchContext, notice: HospitalNoticeDto, event: 'notice.sent' | 'notice.updated') {
+  ctx.events.publish([rooms.hospital(notice.hospitalId), rooms.dispatchers], event, notice);
+}
+
+/** Seconds from where the vehicle is now to the hospital, or null when unknown. */
+async function etaToHospital(ctx: DispatchContext, vehicleId: string, hospital: { lon: number; lat: number }): Promise<Date | null> {
+  const from = (await ctx.db.query(assignmentSql.vehicleAndIncident, [vehicleId])).rows[0];
+  if (!from) return null;
+  const start: [number, number] = from.lon != null ? [from.lon, from.lat] : [from.station_lon, from.station_lat];
+  const { results } = await ctx.travel.toTarget([hospital.lon, hospital.lat], [{ id: vehicleId, lonLat: start }], ctx.policy.maxSeconds);
+  const result = results[0];
+  return result && isReachable(result) ? new Date(Date.now() + result.etaSeconds * 1000) : null;
+}
+
+/**
+ * Sends the incoming-patient notice (来院预告) for a task to its destination hospital, with the ETA from
+ * the vehicle's current position; a notice to another hospital for the same task is cancelled first.
+ * @param hospitalId destination to use (and record); defaults to the task's or the incident's destination
+ */
+export async function sendNotice(ctx: DispatchContext, actor: Actor, assignmentId: string, hospitalId?: string): Promise<HospitalNoticeDto> {
+  if (!isUuid(assignmentId)) throw notFound(`assignment ${assignmentId}`);
+  const assignment = (await ctx.db.query(assignmentSql.get, [assignmentId])).rows[0];
+  if (!assignment) throw notFound(`assignment ${assignmentId}`);
+  if (assignment.ended_at) throw new HttpError(409, 'the task has ended');
+  const incident = (await ctx.db.query(incidentSql.get, [[assignment.incident_id]])).rows[0];
+  const targetId = hospitalId ?? assignment.destination_hospital_id ?? incident.destination_hospital_id;
+  if (!targetId) throw new HttpError(409, 'hospitalId: no destination hospital is chosen for this task');
+  const hospital = (await ctx.db.query(assignmentSql.hospitalBrief, [targetId])).rows[0];
+  if (!hospital) throw new HttpError(404, `hospitalId: no hospital ${targetId}`);
+  const eta = await etaToHospital(ctx, assignment.vehicle_id, hospital);
+
+  const { noticeId, replaced, created } = await inTransaction(ctx.db, async (client) => {
+    await client.query(assignmentSql.lock, [assignmentId]);
+    const live = (await client.query(noticeSql.liveOfAssignment, [assignmentId])).rows[0];
+    if (live?.hospital_id === targetId) return { noticeId: live.id as string, replaced: null, created: false };
+    if (live) await client.query(noticeSql.setStatus, [live.id, 'cancelled', null]);
+    const { rows } = await client.query(noticeSql.insert, [assignment.incident_id, assignmentId, targetId, actor.principal?.userId ?? null, eta]);
+    await client.query(assignmentSql.setDestination, [assignmentId, targetId]);
+    await client.query(incidentSql.setPlan, [assignment.incident_id, null, targetId]);
+    await appendAudit(client, actor, 'notice.sent', { type: 'incident', id: assignment.incident_id }, { noticeId: rows[0].id, hospitalId: targetId });
+    return { noticeId: rows[0].id as string, replaced: (live?.id as string | undefined) ?? null, created: true };
+  });
+  if (replaced) {
+    await ctx.timers.cancel('noticeEscalation', replaced);
+    const [old] = await presentNotices(ctx, [replaced]);
+    if (old) publishNotice(ctx, old, 'notice.updated');
+  }
+  const [notice] = await presentNotices(ctx, [noticeId]);
+  if (created) {
+    await ctx.timers.schedule('noticeEscalation', { noticeId }, noticeId, ctx.policy.hospitalAckTimeoutS * 1000);
+    publishNotice(ctx, notice!, 'notice.sent');
+  }
+  return notice!;
+}
+
+async function setNoticeStatus(ctx: DispatchContext, actor: Actor, noticeId: string, status: 'cancelled' | 'arrived') {
+  await inTransaction(ctx.db, async (client) => {
+    await client.query(noticeSql.setStatus, [noticeId, status, null]);
+    await appendAudit(client, actor, `notice.${status}`, { type: 'notice', id: noticeId });
+  });
+  await ctx.timers.cancel('noticeEscalation', noticeId);
+  const [notice] = await presentNotices(ctx, [noticeId]);
+  if (notice) publishNotice(ctx, notice, 'notice.updated');
+}
+
+async function liveNoticeId(ctx: DispatchContext, assignmentId: string): Promise<string | null> {
+  return inTransaction(ctx.db, async (client) => (await client.query(noticeSql.liveOfAssignment, [assignmentId])).rows[0]?.id ?? null);
+}
+
+/** Cancels the live notice of a task (the task was cancelled or re-assigned). */
+export async function cancelNoticesOf(ctx: DispatchContext, actor: Actor, assignmentId: string): Promise<void> {
+  const id = await liveNoticeId(ctx, assignmentId);
+  if (id) await setNoticeStatus(ctx, actor, id, 'cancelled');
+}
+
+/** What a task step means for the hospital: transport starts the notice, arrival ends it. */
+export async function onTaskStep(ctx: DispatchContext, actor: Actor, assignment: AssignmentDto): Promise<void> {
+  if (assignment.status === 'transporting') {
+    await sendNotice(ctx, actor, assignment.id).catch((error) => {
+      // No destination chosen yet: the dispatcher sees the task transporting and picks one.
+      ctx.log.warn({ err: (error as Error).message, assignmentId: assignment.id }, 'no notice sent at transport start');
+    });
+  } else if (assignment.status === 'at_hospital' || assignment.status === 'handover') {
+    const id = await liveNoticeId(ctx, assignment.id);
+    if (id) await setNoticeStatus(ctx, actor, id, 'arrived');
+  }
+}
+
+/** The hospital confirms it expects the patient; only the notice's own hospital may. */
+export async function acknowledgeNotice(ctx: DispatchContext, actor: Actor, noticeId: string): Promise<HospitalNoticeDto> {
+  if (!isUuid(noticeId)) throw notFound(`notice ${noticeId}`);
+  await inTransaction(ctx.db, async (client) => {
+    const notice = (await client.query(noticeSql.lock, [noticeId])).rows[0];
+    if (!notice) throw notFound(`notice ${noticeId}`);
+    if (actor.principal?.role !== 'hospital' || actor.principal.hospitalId !== notice.hospital_id) {
+      throw new HttpError(403, 'only the receiving hospital acknowledges its notice');
+    }
+    if (notice.status === 'acknowledged') return;
+    if (notice.status !== 'sent' && notice.status !== 'escalated') throw new HttpError(409, `the notice is ${notice.status}`);
+    await client.query(noticeSql.setStatus, [noticeId, 'acknowledged', actor.principal.userId]);
+    await appendAudit(client, actor, 'notice.acknowledged', { type: 'notice', id: noticeId });
+  });
+  await ctx.timers.cancel('noticeEscalation', noticeId);
+  const [notice] = await presentNotices(ctx, [noticeId]);
+  publishNotice(ctx, notice!, 'notice.updated');
+  return notice!;
+}
+
+/** Timer: a notice still unacknowledged goes to the dispatchers, who phone the hospital. */
+export async function escalateNotice(ctx: DispatchContext, noticeId: string): Promise<void> {
+  const escalated = await inTransaction(ctx.db, async (client) => {
+    const notice = (await client.query(noticeSql.lock, [noticeId])).rows[0];
+    if (notice?.status !== 'sent') return false;
+    await client.query(noticeSql.setStatus, [noticeId, 'escalated', null]);
+    await appendAudit(client, { principal: null, remoteAddr: null }, 'notice.escalated', { type: 'notice', id: noticeId });
+    return true;
+  });
+  if (!escalated) return;
+  const [notice] = await presentNotices(ctx, [noticeId]);
+  ctx.events.publish(rooms.dispatchers, 'notice.escalated', notice!);
+  ctx.events.publish(rooms.hospital(notice!.hospitalId), 'notice.updated', notice!);
+}
+
+/** Hospitals see their own notices only; dispatch roles see all. */
+export async function listNotices(ctx: DispatchContext, principal: Principal): Promise<HospitalNoticeDto[]> {
+  if (principal.role === 'crew') throw new HttpError(403, 'crews do not read hospital notices');
+  const hospitalId = principal.role === 'hospital' ? principal.hospitalId : null;
+  const { rows } = await ctx.db.query(noticeSql.listIds, [hospitalId]);
+  return presentNotices(ctx, rows.map((r) => r.id as string));
+}
+
+export async function getNoticeFor(ctx: DispatchContext, principal: Principal, noticeId: string): Promise<HospitalNoticeDto> {
+  const [notice] = isUuid(noticeId) ? await presentNotices(ctx, [noticeId]) : [];
+  if (!notice) throw notFound(`notice ${noticeId}`);
+  if (principal.role === 'crew' || (principal.role === 'hospital' && principal.hospitalId !== notice.hospitalId)) {
+    throw new HttpError(403, 'not your notice');
+  }
+  return notice;
+}
+
+/**
+ * Recomputes the ETA of every live notice from the vehicles' latest positions: one search per hospital
+ * covers all vehicles heading there. Pushes only ETAs that moved noticeably.
+ */
+export async function refreshNoticeEtas(ctx: DispatchContext): Promise<number> {
+  const { rows } = await ctx.db.query(noticeSql.liveWithPositions);
+  const byHospital = new Map<string, typeof rows>();
+  for (const row of rows) byHospital.set(row.hospital_id, [...(byHospital.get(row.hospital_id) ?? []), row]);
+  let pushed = 0;
+  for (const group of byHospital.values()) {
+    const first = group[0]!;
+    const { results } = await ctx.travel.toTarget(
+      [first.h_lon, first.h_lat],
+      group.map((r) => ({ id: r.id as string, lonLat: [r.lon, r.lat] as [number, number] })),
+      ctx.policy.maxSeconds,
+    );
+    for (const result of results) {
+      if (!isReachable(result)) continue;
+      const row = group.find((r) => r.id === result.id)!;
+      const eta = new Date(Date.now() + result.etaSeconds * 1000);
+      const previous = row.eta_at as Date | null;
+      if (previous && Math.abs(previous.getTime() - eta.getTime()) < ETA_PUSH_THRESHOLD_S * 1000) continue;
+      await ctx.db.query(noticeSql.setEta, [row.id, eta]);
+      const [notice] = await presentNotices(ctx, [row.id]);
+      if (notice) publishNotice(ctx, notice, 'notice.updated');
+      pushed++;
+    }
+  }
+  return pushed;
+}
+
+/**
+ * Changes where a task takes the patient (crew or dispatcher). A live notice follows to the new hospital.
+ */
+export async function changeDestination(ctx: DispatchContext, actor: Actor, assignmentId: string, input: unknown): Promise<AssignmentDto> {
+  const { hospitalId } = ChangeDestinationRequest.parse(input);
+  if (!isUuid(assignmentId)) throw notFound(`assignment ${assignmentId}`);
+  const hospital = (await ctx.db.query(assignmentSql.hospitalBrief, [hospitalId])).rows[0];
+  if (!hospital) throw new HttpError(404, `hospitalId: no hospital ${hospitalId}`);
+  const hadNotice = await inTransaction(ctx.db, async (client) => {
+    const row = (await client.query(assignmentSql.lock, [assignmentId])).rows[0];
+    if (!row) throw notFound(`assignment ${assignmentId}`);
+    if (actor.principal?.role === 'crew' && actor.principal.vehicleId !== row.vehicle_id) throw new HttpError(403, 'not your vehicle');
+    if (actor.principal?.role === 'hospital') throw new HttpError(403, 'hospitals do not choose destinations');
+    if (row.ended_at) throw new HttpError(409, 'the task has ended');
+    await client.query(assignmentSql.setDestination, [assignmentId, hospitalId]);
+    await client.query(incidentSql.setPlan, [row.incident_id, null, hospitalId]);
+    await appendAudit(client, actor, 'assignment.destinationChanged', { type: 'assignment', id: assignmentId }, { hospitalId });
+    return (await client.query(noticeSql.liveOfAssignment, [assignmentId])).rowCount! > 0;
+  });
+  if (hadNotice) await sendNotice(ctx, actor, assignmentId, hospitalId);
+  const assignment = presentAssignment((await ctx.db.query(assignmentSql.get, [assignmentId])).rows[0]);
+  ctx.events.publish([rooms.dispatchers, rooms.vehicle(assignment.vehicleId)], 'assignment.updated', assignment);
+  return assignment;
+}

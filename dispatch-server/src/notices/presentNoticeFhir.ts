@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto';
+import type { Vitals } from '@dispatch/protocol';
+
+/** A stable UUID (name-based, v5 layout) so exporting the same notice twice gives the same resource ids. */
+function stableUuid(...parts: string[]): string {
+  const h = createHash('sha1').update(parts.join('/')).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** LOINC codes of the vital signs (FHIR vital-signs profile). */
+const VITAL_LOINC: Record<Exclude<keyof Vitals, 'measuredAt'>, { code: string; display: string; unit: string; ucum: string }> = {
+  heartRate: { code: '8867-4', display: 'Heart rate', unit: 'beats/minute', ucum: '/min' },
+  respiratoryRate: { code: '9279-1', display: 'Respiratory rate', unit: 'breaths/minute', ucum: '/min' },
+  systolicBp: { code: '8480-6', display: 'Systolic blood pressure', unit: 'mmHg', ucum: 'mm[Hg]' },
+  diastolicBp: { code: '8462-4', display: 'Diastolic blood pressure', unit: 'mmHg', ucum: 'mm[Hg]' },
+  spo2: { code: '59408-5', display: 'Oxygen saturation in Arterial blood by Pulse oximetry', unit: '%', ucum: '%' },
+  temperatureC: { code: '8310-5', display: 'Body temperature', unit: 'Cel', ucum: 'Cel' },
+  gcs: { code: '9269-2', display: 'Glasgow coma score total', unit: '{score}', ucum: '{score}' },
+};
+
+const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : undefined);
+
+/**
+ * The incoming-patient notice as an HL7 FHIR R4 message Bundle: MessageHeader, Patient (minimised: no
+ * name, no phone), Encounter (class EMER, status planned), vital-sign Observations with LOINC codes, and the
+ * Location of the vehicle. Identifiers are urn:uuid full URLs so the bundle stands on its own.
+ */
+export function presentNoticeFhir(row: Record<string, unknown>, vitals: Vitals | null, baseUrl: string) {
+  const ref = (id: string) => `urn:uuid:${id}`;
+  const noticeId = row.id as string;
+  const patientId = stableUuid('patient', row.incident_id as string);
+  const encounterId = stableUuid('encounter', noticeId);
+  const locationId = stableUuid('vehicle', row.vehicle_id as string);
+  const headerId = stableUuid('header', noticeId);
+  const observations = vitals
+    ? (Object.keys(VITAL_LOINC) as (keyof typeof VITAL_LOINC)[])
+        .filter((k) => vitals[k] !== undefined)
+        .map((k) => ({
+          fullUrl: ref(stableUuid('observation', noticeId, k)),
+          resource: {
+            resourceType: 'Observation',
+            status: 'preliminary',
+            category: [
+              { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs', display: 'Vital Signs' }] },
+            ],
+            code: { coding: [{ system: 'http://loinc.org', code: VITAL_LOINC[k].code, display: VITAL_LOINC[k].display }] },
+            subject: { reference: ref(patientId) },
+            encounter: { reference: ref(encounterId) },
+            effectiveDateTime: vitals.measuredAt,
+            valueQuantity: { value: vitals[k], unit: VITAL_LOINC[k].unit, system: 'http://unitsofmeasure.org', code: VITAL_LOINC[k].ucum },
+          },
+        }))
+    : [];
+  const summary = [row.patient_summary, (row.priority_groups as string[]).length ? `flags: ${(row.priority_groups as string[]).join(', ')}` : null]
+    .filter(Boolean)
+    .join('; ');
+  return {
+    resourceType: 'Bundle',
+    id: row.id,
+    type: 'message',
+    timestamp: iso(row.sent_at),
+    entry: [
+      {
+        fullUrl: `urn:uuid:${headerId}`,
+        resource: {
+          resourceType: 'MessageHeader',
+          eventCoding: { system: `${baseUrl}/fhir/message-events`, code: 'incoming-patient-notice', display: '来院预告 incoming patient notice' },
+          destination: [{ name: row.hospital_name, endpoint: `urn:hospital:${row.hospital_code as string}` }],
+          source: { name: '120 dispatch', endpoint: baseUrl },
+          focus: [{ reference: ref(encounterId) }],
+        },
+      },
+      {
+        fullUrl: ref(patientId),
+        resource: { resourceType: 'Patient', active: true, text: { status: 'generated', div: '<div xmlns="http://www.w3.org/1999/xhtml">Patient of incident #' + String(row.number) + '</div>' } },
+      },
+      {
+        fullUrl: ref(encounterId),
+        resource: {
+          resourceType: 'Encounter',
+          status: 'planned',
+          class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'EMER', display: 'emergency' },
+          priority: {
+            coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActPriority', code: (row.priority as number) <= 2 ? 'EM' : 'UR' }],
+          },
+          subject: { reference: ref(patientId) },
+          reasonCode: [{ text: `${row.category as string}${summary ? `: ${summary}` : ''}` }],
+          period: { start: iso(row.eta_at) },
+          serviceProvider: { display: row.hospital_name },
+          location: [{ location: { reference: ref(locationId), display: row.call_sign }, status: 'active' }],
+        },
+      },
+      {
+        fullUrl: ref(locationId),
+        resource: {
+          resourceType: 'Location',
+          status: 'active',
+          name: `Ambulance ${row.call_sign as string}`,
+          mode: 'instance',
+          physicalType: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/location-physical-type', code: 've', display: 'Vehicle' }] },
+          ...(row.lon != null ? { position: { longitude: row.lon, latitude: row.lat } } : {}),
+        },
+      },
+      ...observations,
+    ],
+  };
+}

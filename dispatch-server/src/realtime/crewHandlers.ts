@@ -1,0 +1,43 @@
+import type { StatusReportResult } from '@dispatch/protocol';
+import { reportStatus } from '../assignments/reportStatus';
+import type { DispatchContext } from '../dispatchContext';
+import { ZodError } from 'zod';
+import { describeZodError, HttpError } from '../http/errors';
+import type { Gateway } from './gateway';
+
+/**
+ * Socket events crews send. Status reports go through the same command as the REST endpoint; the answer
+ * is the acknowledgement callback, so an offline outbox knows exactly which events the server has.
+ */
+export function registerCrewHandlers(io: Gateway, ctx: DispatchContext): void {
+  io.on('connection', (socket) => {
+    const principal = socket.data.principal;
+    socket.on('status.reported', async (report, ack) => {
+      const reply = typeof ack === 'function' ? ack : () => undefined;
+      if (principal.role !== 'crew' && principal.role !== 'dispatcher' && principal.role !== 'supervisor') {
+        reply({ ok: false, status: 403, error: `role ${principal.role} does not report task status` });
+        return;
+      }
+      let result: StatusReportResult;
+      try {
+        const { assignmentId, ...rest } = report ?? ({} as typeof report);
+        const outcome = await reportStatus(
+          ctx,
+          { principal, remoteAddr: socket.handshake.address },
+          String(assignmentId),
+          rest,
+          principal.role === 'crew' ? 'tablet' : 'console',
+        );
+        result = { ok: true, applied: outcome.applied, assignment: outcome.assignment };
+      } catch (error) {
+        if (error instanceof HttpError) result = { ok: false, status: error.status, error: error.message };
+        else if (error instanceof ZodError) result = { ok: false, status: 400, error: describeZodError(error) };
+        else {
+          ctx.log.error({ err: error }, 'status report failed');
+          result = { ok: false, status: 500, error: 'internal error' };
+        }
+      }
+      reply(result);
+    });
+  });
+}

@@ -1,0 +1,14 @@
+/**
+ * Every timer the dispatch centre runs, with its payload: the one place BullMQ job names are listed.
+ * Each has one handler file beside this one.
+ */
+export interface TimerJobs {
+  /** The crew did not acknowledge the assignment in time: re-offer the incident. */
+  ackTimeout: { assignmentId: string };
+  /** The hospital did not acknowledge the incoming-patient notice in time: escalate to the dispatchers. */
+  noticeEscalation: { noticeId: string };
+}
+export type TimerName = keyof TimerJobs;
+
+/** One job per subject: scheduling twice is a no-op, cancelling targets exactly this job. */
+export const timerJobId = (name: TimerName, subjectId: string) => `${name}__${subjectId}`;

@@ -1,0 +1,40 @@
+import type { RouteDto } from '@dispatch/protocol';
+
+export type LonLat = [number, number];
+
+export type TravelResult =
+  | { id: string; etaSeconds: number; distanceM: number; snapDistanceM: number }
+  | { id: string; unreachable: 'too_far_from_road' | 'no_path' | 'beyond_time_limit' };
+
+/**
+ * Road travel times for the dispatch decisions, over the in-memory copy of the active road network.
+ * Everything here is one graph search per call, whatever the number of vehicles or hospitals.
+ */
+export interface TravelService {
+  /** Name of the road region searched, or null when no region is imported. */
+  regionName(): string | null;
+  /** Many-to-one: from every source to the target (reversed-graph search). */
+  toTarget(
+    target: LonLat,
+    sources: { id: string; lonLat: LonLat }[],
+    maxSeconds: number,
+  ): Promise<{ targetSnapDistanceM: number; results: TravelResult[] }>;
+  /** One-to-many: from the source to every target (forward search). */
+  fromSource(
+    source: LonLat,
+    targets: { id: string; lonLat: LonLat }[],
+    maxSeconds: number,
+  ): Promise<{ sourceSnapDistanceM: number; results: TravelResult[] }>;
+  /** The route with geometry and turn-by-turn steps, for the crew tablet and the console. */
+  route(from: LonLat, to: LonLat): Promise<RouteDto>;
+}
+
+export class NoRoadNetworkError extends Error {
+  constructor() {
+    super('no road network is imported: run npm run geo:import -- <file> (npm start imports the demo county)');
+  }
+}
+
+export class PointOffRoadError extends Error {}
+
+export const isReachable = (r: TravelResult): r is Extract<TravelResult, { etaSeconds: number }> => 'etaSeconds' in r;
