@@ -10,6 +10,7 @@ import { createTokenService, type TokenService } from './auth/tokens';
 import type { Config } from './config';
 import type { Db } from './db/pool';
 import { healthRoutes } from './health/health.routes';
+import { createPositions, type Positions } from './positions/positions.routes';
 import { errorHandler, unknownRoute } from './http/errors';
 import type { Logger } from './logger';
 import { createGateway, type Gateway } from './realtime/gateway';
@@ -25,6 +26,8 @@ export interface App {
   http: HttpServer;
   io: Gateway;
   tokens: TokenService;
+  /** Position ingestion (OsmAnd endpoints, batched writes, fan-out); `osmandServer()` gives the OsmAnd port. */
+  positions: Positions;
   /** Stops accepting connections and closes sockets; the caller closes the database and Redis. */
   close(): Promise<void>;
 }
@@ -32,10 +35,12 @@ export interface App {
 /** Builds the HTTP API, the console's static files and the socket.io gateway on one server. */
 export function createApp({ config, db, redis, log }: AppDeps): App {
   const tokens = createTokenService(config.JWT_SECRET, config.TOKEN_TTL_HOURS);
+  const positions = createPositions({ config, db, log });
   const api = express.Router();
   api.use(express.json({ limit: '256kb' }));
   api.use(healthRoutes(db, redis));
   api.use(authRoutes(db, tokens));
+  api.use(positions.deviceRoutes(tokens));
   api.get('/config', (_req, res) => {
     res.json({ protocolVersion: PROTOCOL_VERSION, tileUrl: config.TILE_URL, tileAttribution: config.TILE_ATTRIBUTION });
   });
@@ -46,19 +51,25 @@ export function createApp({ config, db, redis, log }: AppDeps): App {
   app.set('trust proxy', 'loopback');
   // The console loads tiles from a configurable server, so the default CSP would block the map.
   app.use(helmet({ contentSecurityPolicy: false, crossOriginEmbedderPolicy: false }));
+  // OsmAnd/Traccar clients post to the server's root paths, not under /api.
+  app.use('/osmand', positions.osmandRouter);
   app.use('/api', api);
   app.use(serveConsole(config.CONSOLE_DIST));
   app.use(errorHandler(log));
 
   const http = createServer(app);
   const io = createGateway(http, tokens);
+  positions.start(io);
   return {
     http,
     io,
     tokens,
+    positions,
     async close() {
       await new Promise<void>((done) => io.close(() => done()));
       if (http.listening) await new Promise<void>((done) => http.close(() => done()));
+      // After the HTTP server: requests still in flight wait for their positions to be written.
+      await positions.close();
     },
   };
 }

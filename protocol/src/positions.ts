@@ -16,3 +16,15 @@ export const VehiclePositionDto = z.object({
   source: z.string(),
 });
 export type VehiclePositionDto = z.infer<typeof VehiclePositionDto>;
+
+/** `PUT /api/vehicles/:id/device`: binds the id an OsmAnd/Traccar client or GPS unit reports; null unbinds. */
+export const BindVehicleDeviceRequest = z.object({
+  deviceId: z
+    .string()
+    .trim()
+    .min(1, 'deviceId must not be empty (use null to unbind)')
+    .max(128)
+    .regex(/^[\x21-\x7e]+$/, 'deviceId must be printable ASCII without spaces')
+    .nullable(),
+});
+export type BindVehicleDeviceRequest = z.infer<typeof BindVehicleDeviceRequest>;

@@ -1,0 +1,39 @@
+-- name: ingest
+-- One batch in one statement (so one transaction): every row into the partitioned history, and the newest row of
+-- each vehicle into the latest table, which only moves forward in device time: a replayed older fix lands in
+-- history but never overwrites a newer latest. Returns the latest rows that actually moved, for the consoles.
+-- Rows are sorted by vehicle id, so concurrent batches lock latest rows in the same order and cannot deadlock.
+WITH input AS (
+  SELECT *
+  FROM unnest($1::uuid[], $2::float8[], $3::float8[], $4::real[], $5::real[], $6::real[], $7::timestamptz[],
+              $8::timestamptz[], $9::text[])
+    AS t (vehicle_id, lon, lat, speed_mps, heading_deg, accuracy_m, device_time, received_at, source)
+), history AS (
+  INSERT INTO vehicle_positions (vehicle_id, location, speed_mps, heading_deg, accuracy_m, device_time, received_at, source)
+  SELECT vehicle_id, ST_SetSRID(ST_MakePoint(lon, lat), 4326), speed_mps, heading_deg, accuracy_m, device_time,
+         received_at, source
+  FROM input
+)
+INSERT INTO vehicle_positions_latest AS latest
+  (vehicle_id, location, speed_mps, heading_deg, accuracy_m, device_time, received_at, source)
+SELECT DISTINCT ON (vehicle_id)
+       vehicle_id, ST_SetSRID(ST_MakePoint(lon, lat), 4326), speed_mps, heading_deg, accuracy_m, device_time,
+       received_at, source
+FROM input
+ORDER BY vehicle_id, device_time DESC, received_at DESC
+ON CONFLICT (vehicle_id) DO UPDATE
+  SET location = EXCLUDED.location,
+      speed_mps = EXCLUDED.speed_mps,
+      heading_deg = EXCLUDED.heading_deg,
+      accuracy_m = EXCLUDED.accuracy_m,
+      device_time = EXCLUDED.device_time,
+      received_at = EXCLUDED.received_at,
+      source = EXCLUDED.source
+  WHERE latest.device_time < EXCLUDED.device_time
+RETURNING vehicle_id, ST_X(location) AS lon, ST_Y(location) AS lat, speed_mps, heading_deg, accuracy_m, device_time,
+          received_at, source;
+
+-- name: ensurePartitions
+-- The previous, current and next month: the next one exists before the first fix of the month arrives, so
+-- nothing of the live path lands in the default partition.
+SELECT ensure_position_partitions((date_trunc('month', $1::timestamptz) - interval '1 month')::date, 3);

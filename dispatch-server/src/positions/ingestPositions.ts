@@ -1,0 +1,256 @@
+import type { VehiclePositionDto } from '@dispatch/protocol';
+import { isUuid, translatePgError } from '../db/errors';
+import type { Db } from '../db/pool';
+import { loadQueries } from '../db/sqlFile';
+import { HttpError } from '../http/errors';
+import { presentPosition } from './presentPosition';
+
+const sql = loadQueries(new URL('./ingestPositions.sql', import.meta.url), ['ingest', 'ensurePartitions']);
+
+/** One fix of one vehicle, in SI units, whatever protocol it came in. */
+export interface PositionInput {
+  vehicleId: string;
+  lon: number;
+  lat: number;
+  speedMps: number | null;
+  headingDeg: number | null;
+  accuracyM: number | null;
+  /** When the device measured it. */
+  deviceTime: Date;
+  /** When it reached the server; defaults to the moment `add` is called. */
+  receivedAt?: Date;
+  /** `osmand`, `nmea`, `tablet`, `simulator`... */
+  source: string;
+}
+
+export interface PositionIngestorOptions {
+  /** How long the first position of a batch may wait for others before the batch is written. */
+  flushIntervalMs?: number;
+  /** A batch this big is written at once, without waiting for the interval. */
+  maxBatch?: number;
+  /** Beyond this many positions waiting, `add` refuses with 503 instead of buffering without bound. */
+  maxPending?: number;
+  /** Called after each write with the latest positions that moved forward (at most one per vehicle). */
+  onStored?: (latest: VehiclePositionDto[]) => void;
+  /** Called after each successful write with its size and duration (metrics, benchmarks). */
+  onWritten?: (rows: number, ms: number) => void;
+  /** Where failures of `onStored` go; they must not fail the write the caller is waiting for. */
+  onError?: (error: unknown) => void;
+}
+
+interface Pending {
+  position: PositionInput;
+  receivedAt: Date;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+export interface IngestStats {
+  stored: number;
+  batches: number;
+  failedBatches: number;
+  /** Duration of the last write, ms. */
+  lastWriteMs: number;
+}
+
+/**
+ * Batches positions into one statement per flush: a multi-row insert into the partitioned history and one
+ * upsert into the latest-position table. `add` resolves only after the batch has committed, so a caller
+ * answering 200 after it has really stored the position. One write is in flight at a time; what arrives
+ * meanwhile forms the next batch, so batches grow with load instead of queueing statements.
+ */
+export class PositionIngestor {
+  readonly stats: IngestStats = { stored: 0, batches: 0, failedBatches: 0, lastWriteMs: 0 };
+  private readonly flushIntervalMs: number;
+  private readonly maxBatch: number;
+  private readonly maxPending: number;
+  private pending: Pending[] = [];
+  private pendingSince = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private inFlight: Promise<void> | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly options: PositionIngestorOptions = {},
+  ) {
+    this.flushIntervalMs = options.flushIntervalMs ?? 50;
+    this.maxBatch = options.maxBatch ?? 2000;
+    this.maxPending = options.maxPending ?? 100_000;
+  }
+
+  /** Resolves once the position is committed; rejects with an HttpError for bad input or overload. */
+  add(position: PositionInput): Promise<void> {
+    return this.addMany([position]);
+  }
+
+  /** Several positions, written in the same batch (so they commit or fail together). */
+  addMany(positions: PositionInput[]): Promise<void> {
+    if (this.closed) return Promise.reject(new HttpError(503, 'position ingest is shutting down; retry'));
+    if (this.pending.length + positions.length > this.maxPending) {
+      return Promise.reject(new HttpError(503, 'position ingest is overloaded; retry'));
+    }
+    for (const p of positions) {
+      const problem = invalidReason(p);
+      if (problem) return Promise.reject(new HttpError(400, problem));
+    }
+    const now = new Date();
+    if (this.pending.length === 0) this.pendingSince = now.getTime();
+    const written = positions.map(
+      (position) =>
+        new Promise<void>((resolve, reject) => this.pending.push({ position, receivedAt: position.receivedAt ?? now, resolve, reject })),
+    );
+    this.schedule();
+    return Promise.all(written).then(() => undefined);
+  }
+
+  /** Writes everything waiting now and resolves when it is committed (or has failed). */
+  async flush(): Promise<void> {
+    while (this.inFlight || this.pending.length > 0) {
+      await (this.inFlight ?? this.startWrite());
+    }
+  }
+
+  /** Refuses new positions, writes the waiting ones. */
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.timer);
+    await this.flush();
+  }
+
+  private schedule(): void {
+    if (this.inFlight || this.pending.length === 0) return;
+    if (this.pending.length >= this.maxBatch || this.closed) {
+      void this.startWrite();
+      return;
+    }
+    if (this.timer) return;
+    const waited = Date.now() - this.pendingSince;
+    this.timer = setTimeout(() => void this.startWrite(), Math.max(0, this.flushIntervalMs - waited));
+  }
+
+  private startWrite(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.inFlight) return this.inFlight;
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return Promise.resolve();
+    this.inFlight = this.write(batch).finally(() => {
+      this.inFlight = null;
+      this.schedule();
+    });
+    return this.inFlight;
+  }
+
+  private async write(batch: Pending[]): Promise<void> {
+    const started = performance.now();
+    try {
+      const latest = await this.insert(batch);
+      this.stats.stored += batch.length;
+      this.stats.batches++;
+      for (const item of batch) item.resolve();
+      this.options.onWritten?.(batch.length, performance.now() - started);
+      this.announce(latest);
+    } catch (error) {
+      this.stats.failedBatches++;
+      if (batch.length > 1 && isDataError(error)) {
+        // One bad row (e.g. a vehicle deleted since its device was looked up) must not fail its neighbours.
+        for (const item of batch) await this.write([item]);
+      } else {
+        const reported = asCallerError(error);
+        for (const item of batch) item.reject(reported);
+      }
+    } finally {
+      this.stats.lastWriteMs = performance.now() - started;
+    }
+  }
+
+  private async insert(batch: Pending[]): Promise<VehiclePositionDto[]> {
+    const n = batch.length;
+    const cols = {
+      vehicleId: new Array<string>(n),
+      lon: new Array<number>(n),
+      lat: new Array<number>(n),
+      speed: new Array<number | null>(n),
+      heading: new Array<number | null>(n),
+      accuracy: new Array<number | null>(n),
+      deviceTime: new Array<string>(n),
+      receivedAt: new Array<string>(n),
+      source: new Array<string>(n),
+    };
+    for (let i = 0; i < n; i++) {
+      const { position: p, receivedAt } = batch[i]!;
+      cols.vehicleId[i] = p.vehicleId;
+      cols.lon[i] = p.lon;
+      cols.lat[i] = p.lat;
+      cols.speed[i] = p.speedMps;
+      cols.heading[i] = p.headingDeg;
+      cols.accuracy[i] = p.accuracyM;
+      cols.deviceTime[i] = p.deviceTime.toISOString();
+      cols.receivedAt[i] = receivedAt.toISOString();
+      cols.source[i] = p.source;
+    }
+    const { rows } = await this.db.query(sql.ingest, [
+      cols.vehicleId, cols.lon, cols.lat, cols.speed, cols.heading, cols.accuracy, cols.deviceTime, cols.receivedAt, cols.source,
+    ]);
+    return rows.map(presentPosition);
+  }
+
+  private announce(latest: VehiclePositionDto[]): void {
+    if (latest.length === 0 || !this.options.onStored) return;
+    try {
+      this.options.onStored(latest);
+    } catch (error) {
+      this.options.onError?.(error);
+    }
+  }
+}
+
+function invalidReason(p: PositionInput): string | null {
+  if (!isUuid(p.vehicleId)) return `vehicleId: "${p.vehicleId}" is not a uuid`;
+  if (!(Number.isFinite(p.lat) && Math.abs(p.lat) <= 90)) return `lat: ${p.lat} is not a latitude`;
+  if (!(Number.isFinite(p.lon) && Math.abs(p.lon) <= 180)) return `lon: ${p.lon} is not a longitude`;
+  if (Number.isNaN(p.deviceTime.getTime())) return 'deviceTime: not a date';
+  if (!p.source) return 'source: required';
+  return null;
+}
+
+/** Class 22 (data exception) and 23 (integrity violation): the data is at fault, not the database. */
+function isDataError(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
+}
+
+function asCallerError(error: unknown): unknown {
+  if (!isDataError(error)) return error;
+  try {
+    translatePgError(error, { vehicle_positions_latest_vehicle_id_fkey: 'vehicleId: no such vehicle' });
+  } catch (translated) {
+    return translated;
+  }
+}
+
+/**
+ * Creates the previous, current and next monthly partitions of the position history (idempotent). Run at start
+ * and periodically, so next month's partition exists before its first fix.
+ */
+export async function ensurePositionPartitions(db: Db, at: Date = new Date()): Promise<void> {
+  await db.query(sql.ensurePartitions, [at.toISOString()]);
+}
+
+/** Runs `ensurePositionPartitions` now and then every `everyMs`; `stop` waits for a run in progress. */
+export function maintainPositionPartitions(db: Db, onError: (error: unknown) => void, everyMs = 6 * 3600_000) {
+  let running: Promise<void> = ensurePositionPartitions(db).catch(onError);
+  const timer = setInterval(() => {
+    running = running.then(() => ensurePositionPartitions(db).catch(onError));
+  }, everyMs);
+  timer.unref();
+  return {
+    ready: running,
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

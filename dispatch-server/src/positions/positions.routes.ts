@@ -1,0 +1,176 @@
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { Router } from 'express';
+import { rooms } from '@dispatch/protocol';
+import { actorFrom } from '../audit/audit';
+import { requireAuth } from '../auth/requireAuth';
+import type { TokenService } from '../auth/tokens';
+import type { Config } from '../config';
+import type { Db } from '../db/pool';
+import { errorHandler, HttpError, unknownRoute } from '../http/errors';
+import type { Logger } from '../logger';
+import type { Gateway } from '../realtime/gateway';
+import { bindVehicleDevice } from './bindDevice';
+import { DeviceDirectory } from './deviceDirectory';
+import { maintainPositionPartitions, PositionIngestor } from './ingestPositions';
+import { parseOsmandRequest } from './osmand';
+import { PositionFanout } from './positionFanout';
+
+export interface OsmandDeps {
+  ingestor: PositionIngestor;
+  devices: DeviceDirectory;
+  log: Pick<Logger, 'debug' | 'error'>;
+}
+
+/**
+ * The OsmAnd/Traccar Client endpoint at the router's root: GET or POST, parameters in the query string, an
+ * urlencoded body or a JSON body. 200 only once every position of the request is stored; an unknown
+ * device id is 404 and nothing of the request is stored. Unauthenticated, as the protocol is: the device
+ * id bound by an admin is the credential, as in Traccar.
+ */
+export function osmandRoutes(deps: OsmandDeps): Router {
+  const router = Router();
+  router.use(express.urlencoded({ extended: false, limit: '64kb' }));
+  router.use(express.json({ limit: '1mb' }));
+  const handle: express.RequestHandler = async (req, res) => {
+    const receivedAt = new Date();
+    const positions = parseOsmandRequest({ query: req.query, body: req.body }, receivedAt);
+    const vehicleIds = await Promise.all(positions.map((p) => deps.devices.vehicleFor(p.deviceId)));
+    const unknown = positions.find((_p, i) => vehicleIds[i] === null);
+    if (unknown) {
+      deps.log.debug({ deviceId: unknown.deviceId, ip: req.ip }, 'position from an unknown device refused');
+      throw new HttpError(404, `unknown device id ${unknown.deviceId}: an admin binds it to a vehicle (PUT /api/vehicles/{id}/device)`);
+    }
+    // An invalid fix is acknowledged, not stored: a client would otherwise resend it forever.
+    const valid = positions.flatMap((p, i) =>
+      p.valid
+        ? [{
+            vehicleId: vehicleIds[i]!,
+            lon: p.lon,
+            lat: p.lat,
+            speedMps: p.speedMps,
+            headingDeg: p.headingDeg,
+            accuracyM: p.accuracyM,
+            deviceTime: p.deviceTime,
+            receivedAt,
+            source: 'osmand',
+          }]
+        : [],
+    );
+    if (valid.length > 0) await deps.ingestor.addMany(valid);
+    res.status(200).json({ stored: valid.length, ignoredInvalid: positions.length - valid.length });
+  };
+  router.get('/', handle);
+  router.post('/', handle);
+  return router;
+}
+
+/** `PUT /vehicles/:id/device` `{ deviceId }` (admin): binds or (null) unbinds a vehicle's device id. */
+export function vehicleDeviceRoutes(db: Db, tokens: TokenService, devices: DeviceDirectory): Router {
+  const router = Router();
+  router.put('/vehicles/:id/device', requireAuth(tokens, 'admin'), async (req, res) => {
+    const binding = await bindVehicleDevice(db, actorFrom(req), req.params.id as string, req.body);
+    if (binding.previousDeviceId) devices.forget(binding.previousDeviceId);
+    if (binding.deviceId) devices.forget(binding.deviceId);
+    res.json({ vehicleId: binding.vehicleId, deviceId: binding.deviceId });
+  });
+  return router;
+}
+
+export interface OsmandServer {
+  http: HttpServer;
+  port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * The OsmAnd endpoint on a port of its own, as Traccar serves it on 5055: at `/` (what the apps post to when
+ * given `http://host:5055`) and at `/osmand`. Resolves once listening; rejects if the port cannot be opened.
+ */
+export async function startOsmandServer(port: number, deps: OsmandDeps & { host?: string }): Promise<OsmandServer> {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  const routes = osmandRoutes(deps);
+  app.use('/osmand', routes);
+  app.use('/', routes);
+  app.use(unknownRoute);
+  app.use(errorHandler(deps.log));
+  const http = createServer(app);
+  await new Promise<void>((listening, failed) => {
+    http.once('error', failed);
+    http.listen(port, deps.host ?? '127.0.0.1', () => {
+      http.off('error', failed);
+      listening();
+    });
+  });
+  return {
+    http,
+    port: (http.address() as AddressInfo).port,
+    close: () => new Promise<void>((done) => http.close(() => done())),
+  };
+}
+
+export interface Positions {
+  ingestor: PositionIngestor;
+  devices: DeviceDirectory;
+  fanout: PositionFanout;
+  /** Mount at `/osmand` of the main app, outside `/api`: Traccar clients post to the server's root paths. */
+  osmandRouter: Router;
+  /** The admin device binding, for the `/api` router. */
+  deviceRoutes(tokens: TokenService): Router;
+  /** Sends stored positions to the dispatchers' consoles, opens OSMAND_PORT and keeps the partitions ahead. */
+  start(io: Gateway): void;
+  /** The separate OsmAnd port once open; null when it could not be opened (the API port's /osmand still works). */
+  osmandServer(): Promise<OsmandServer | null>;
+  /** Closes the OsmAnd port, writes what is waiting, stops the timers. Call before closing the database. */
+  close(): Promise<void>;
+}
+
+/** Position ingestion for one server process: batched writes, per-vehicle fan-out, both OsmAnd endpoints. */
+export function createPositions({ config, db, log }: { config: Config; db: Db; log: Logger }): Positions {
+  let fanoutTarget: Gateway | undefined;
+  const fanout = new PositionFanout(
+    (positions) => fanoutTarget?.to(rooms.dispatchers).emit('vehicle.positionsUpdated', positions),
+    100,
+    (err) => log.error({ err }, 'position fan-out failed'),
+  );
+  const ingestor = new PositionIngestor(db, {
+    onStored: (latest) => fanout.push(latest),
+    onError: (err) => log.error({ err }, 'position fan-out failed'),
+  });
+  const devices = new DeviceDirectory(db);
+  const deps: OsmandDeps = { ingestor, devices, log };
+  let server: Promise<OsmandServer | null> = Promise.resolve(null);
+  let partitions: ReturnType<typeof maintainPositionPartitions> | undefined;
+
+  return {
+    ingestor,
+    devices,
+    fanout,
+    osmandRouter: osmandRoutes(deps),
+    deviceRoutes: (tokens) => vehicleDeviceRoutes(db, tokens, devices),
+    start(io) {
+      fanoutTarget = io;
+      partitions = maintainPositionPartitions(db, (err) => log.error({ err }, 'creating position partitions failed'));
+      server = startOsmandServer(config.OSMAND_PORT, { ...deps, host: config.HOST }).then(
+        (s) => {
+          log.info({ port: s.port }, 'OsmAnd/Traccar position port listening');
+          return s;
+        },
+        (err: Error) => {
+          // Positions still arrive at /osmand on the API port; one busy port must not stop the dispatch centre.
+          log.error({ err: err.message, port: config.OSMAND_PORT }, 'OSMAND_PORT could not be opened; OsmAnd clients can use /osmand on the API port');
+          return null;
+        },
+      );
+    },
+    osmandServer: () => server,
+    async close() {
+      await (await server)?.close();
+      await ingestor.close();
+      fanout.close();
+      await partitions?.stop();
+    },
+  };
+}
