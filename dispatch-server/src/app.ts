@@ -14,6 +14,26 @@ import { createPositions, type Positions } from './positions/positions.routes';
 import { errorHandler, unknownRoute } from './http/errors';
 import type { Logger } from './logger';
 import { createGateway, type Gateway } from './realtime/gateway';
+import { GraphRegistry } from '@dispatch/geo/routing/graphRegistry';
+import { assignmentRoutes } from './assignments/assignments.routes';
+import { auditRoutes } from './audit/audit.routes';
+import { crewRoutes } from './crews/crews.routes';
+import type { DispatchContext } from './dispatchContext';
+import { hospitalRoutes } from './hospitals/hospitals.routes';
+import { incidentRoutes } from './incidents/incidents.routes';
+import { refreshNoticeEtas } from './notices/notices';
+import { noticeRoutes } from './notices/notices.routes';
+import { buildOpenApiDocument } from './openapi/openapi';
+import { placeRoutes } from './places/places.routes';
+import { registerCrewHandlers } from './realtime/crewHandlers';
+import { gatewayPublisher, type Publisher } from './realtime/publisher';
+import { stationRoutes } from './stations/stations.routes';
+import { ackTimeout } from './timers/ackTimeout.job';
+import { noticeEscalation } from './timers/noticeEscalation.job';
+import { createTimers } from './timers/timers';
+import { graphTravelService } from './travel/graphTravelService';
+import { userRoutes } from './users/users.routes';
+import { vehicleRoutes } from './vehicles/vehicles.routes';
 
 export interface AppDeps {
   config: Config;
@@ -28,6 +48,10 @@ export interface App {
   tokens: TokenService;
   /** Position ingestion (OsmAnd endpoints, batched writes, fan-out); `osmandServer()` gives the OsmAnd port. */
   positions: Positions;
+  /** What the dispatch commands run with; tests and jobs call commands through it. */
+  ctx: DispatchContext;
+  /** In-memory road graphs, one per region, reloaded when a region is re-imported. */
+  graphs: GraphRegistry;
   /** Stops accepting connections and closes sockets; the caller closes the database and Redis. */
   close(): Promise<void>;
 }
@@ -36,11 +60,48 @@ export interface App {
 export function createApp({ config, db, redis, log }: AppDeps): App {
   const tokens = createTokenService(config.JWT_SECRET, config.TOKEN_TTL_HOURS);
   const positions = createPositions({ config, db, log });
+  const graphs = new GraphRegistry(db);
+  // The gateway exists only once the HTTP server does; commands publish through it from then on.
+  let publisher: Publisher | null = null;
+  const events: Publisher = { publish: (...args) => publisher?.publish(...args) };
+  const ctx: DispatchContext = {
+    db,
+    events,
+    travel: graphTravelService(graphs, config.ROAD_REGION),
+    log,
+    policy: {
+      ackTimeoutS: config.ACK_TIMEOUT_S,
+      hospitalAckTimeoutS: config.HOSPITAL_ACK_TIMEOUT_S,
+      staleAfterSeconds: config.POSITION_STALE_AFTER_S,
+      maxSeconds: 2 * 3600,
+      diversionBoundSeconds: config.HOSPITAL_DIVERSION_BOUND_S,
+    },
+    timers: createTimers(
+      config.REDIS_URL,
+      config.QUEUE_PREFIX,
+      { ackTimeout: (p) => ackTimeout(ctx, p), noticeEscalation: (p) => noticeEscalation(ctx, p) },
+      log,
+    ),
+  };
+  const openApi = buildOpenApiDocument();
   const api = express.Router();
   api.use(express.json({ limit: '256kb' }));
   api.use(healthRoutes(db, redis));
   api.use(authRoutes(db, tokens));
   api.use(positions.deviceRoutes(tokens));
+  api.get('/openapi.json', (_req, res) => {
+    res.json(openApi);
+  });
+  api.use(stationRoutes(db, tokens));
+  api.use(assignmentRoutes(ctx, tokens));
+  api.use(vehicleRoutes(db, tokens, config.POSITION_STALE_AFTER_S));
+  api.use(hospitalRoutes(db, tokens, events));
+  api.use(userRoutes(db, tokens));
+  api.use(crewRoutes(db, tokens));
+  api.use(placeRoutes(db, tokens));
+  api.use(incidentRoutes(ctx, tokens));
+  api.use(noticeRoutes(ctx, tokens));
+  api.use(auditRoutes(db, tokens));
   api.get('/config', (_req, res) => {
     res.json({ protocolVersion: PROTOCOL_VERSION, tileUrl: config.TILE_URL, tileAttribution: config.TILE_ATTRIBUTION });
   });
@@ -60,16 +121,27 @@ export function createApp({ config, db, redis, log }: AppDeps): App {
   const http = createServer(app);
   const io = createGateway(http, tokens);
   positions.start(io);
+  publisher = gatewayPublisher(io);
+  registerCrewHandlers(io, ctx);
+  const etaRefresh = setInterval(() => {
+    refreshNoticeEtas(ctx).catch((err) => log.warn({ err: (err as Error).message }, 'notice ETA refresh failed'));
+  }, config.NOTICE_ETA_REFRESH_S * 1000);
+  etaRefresh.unref();
   return {
     http,
     io,
     tokens,
     positions,
+    ctx,
+    graphs,
     async close() {
+      clearInterval(etaRefresh);
       await new Promise<void>((done) => io.close(() => done()));
       if (http.listening) await new Promise<void>((done) => http.close(() => done()));
       // After the HTTP server: requests still in flight wait for their positions to be written.
       await positions.close();
+      await ctx.timers.close();
+      await graphs.close();
     },
   };
 }

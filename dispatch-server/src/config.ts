@@ -34,6 +34,12 @@ export const ConfigSchema = z.object({
   ACK_TIMEOUT_S: z.coerce.number().int().positive().default(60),
   /** A hospital notice not acknowledged within this many seconds is escalated to the dispatchers. */
   HOSPITAL_ACK_TIMEOUT_S: z.coerce.number().int().positive().default(180),
+  /** Red (full) hospitals are proposed only when no open one is reachable within this many seconds. */
+  HOSPITAL_DIVERSION_BOUND_S: z.coerce.number().int().positive().default(1800),
+  /** How often the ETAs of live hospital notices are recomputed from the vehicles' positions. */
+  NOTICE_ETA_REFRESH_S: z.coerce.number().positive().default(10),
+  /** Road region to route on; empty means the most recently imported one. */
+  ROAD_REGION: z.string().regex(/^[a-z0-9_-]{1,64}$/).optional(),
   /** Prefix of BullMQ queue keys in Redis, so two deployments can share one Redis. */
   QUEUE_PREFIX: z.string().default('dispatch120'),
   /** Seed the synthetic demo county (road network, stations, fleet, hospitals, logins) at start. */

@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from './config';
 import { migrate } from './db/migrate';
 import { createPool } from './db/pool';
 import { createLogger } from './logger';
+import { DEMO_PASSWORD, seedDemo, type DemoLogins } from './demo/seedDemo';
 
 let config;
 try {
@@ -25,11 +26,37 @@ redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection erro
 const migrated = await migrate(db);
 if (migrated.applied.length) log.info({ applied: migrated.applied }, 'migrations applied');
 
+let demoLogins: DemoLogins | null = null;
+if (config.DEMO) {
+  const started = performance.now();
+  demoLogins = await seedDemo(db);
+  log.info({ ms: Math.round(performance.now() - started) }, 'demo county seeded (synthetic data)');
+}
+
 const app = createApp({ config, db, redis, log });
 await new Promise<void>((listening) => app.http.listen(config.PORT, config.HOST, listening));
 const address = app.http.address();
 const port = typeof address === 'object' && address ? address.port : config.PORT;
-log.info({ url: `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}/` }, 'dispatch server listening');
+const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}/`;
+log.info({ url }, 'dispatch server listening');
+if (demoLogins) printDemoBanner(url, demoLogins);
+
+function printDemoBanner(consoleUrl: string, logins: DemoLogins) {
+  const lines = [
+    '',
+    '  120 dispatch — demo county (synthetic road network and data, labelled as such)',
+    `  Console:        ${consoleUrl}`,
+    `  Crew tablet:    ${consoleUrl}tablet/`,
+    `  API document:   ${consoleUrl}api/openapi.json`,
+    `  Password for every demo login: ${DEMO_PASSWORD}`,
+    `  Dispatcher:     ${logins.dispatcher}    Supervisor: ${logins.supervisor}    Admin: ${logins.admin}`,
+    `  Hospitals:      ${logins.hospitals.map((h) => `${h.username} (${h.name})`).join(', ')}`,
+    `  Crews:          ${logins.crews[0]?.username} … ${logins.crews.at(-1)?.username} (one per vehicle, e.g. ${logins.crews[0]?.callSign})`,
+    '  Ctrl-C stops the server and the services npm start started.',
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
 
 let stopping = false;
 async function shutdown(signal: string) {

@@ -26,7 +26,9 @@ describe('PositionIngestor on the real PostgreSQL', () => {
     await database.db.query('DELETE FROM vehicle_positions; DELETE FROM vehicle_positions_latest');
   });
 
-  const at = (secondsAgo: number) => new Date(Math.floor(Date.now() / 1000 - secondsAgo) * 1000);
+  // One fixed instant: reading the clock per call made two calls straddle a second and disagree.
+  const now = Math.floor(Date.now() / 1000);
+  const at = (secondsAgo: number) => new Date((now - secondsAgo) * 1000);
   const fix = (vehicleId: string, secondsAgo: number, lat = 37): PositionInput => ({
     vehicleId,
     lon: 111.9,
