@@ -14,6 +14,7 @@ import { createPositions, type Positions } from './positions/positions.routes';
 import { errorHandler, unknownRoute } from './http/errors';
 import type { Logger } from './logger';
 import { createGateway, type Gateway } from './realtime/gateway';
+import { routingRoutes } from './routing/routing.routes';
 import { GraphRegistry } from '@dispatch/geo/routing/graphRegistry';
 import { assignmentRoutes } from './assignments/assignments.routes';
 import { auditRoutes } from './audit/audit.routes';
@@ -105,6 +106,7 @@ export function createApp({ config, db, redis, log }: AppDeps): App {
   api.get('/config', (_req, res) => {
     res.json({ protocolVersion: PROTOCOL_VERSION, tileUrl: config.TILE_URL, tileAttribution: config.TILE_ATTRIBUTION });
   });
+  api.use(routingRoutes(graphs, tokens, config.ROAD_REGION));
   api.use(unknownRoute);
 
   const app = express();
@@ -115,14 +117,15 @@ export function createApp({ config, db, redis, log }: AppDeps): App {
   // OsmAnd/Traccar clients post to the server's root paths, not under /api.
   app.use('/osmand', positions.osmandRouter);
   app.use('/api', api);
-  app.use(serveConsole(config.CONSOLE_DIST));
+  app.use('/tablet', serveSpa(config.TABLET_DIST, 'The crew tablet app is not built: run npm run build:tablet'));
+  app.use(serveSpa(config.CONSOLE_DIST, 'The console is not built: run npm run build:console'));
   app.use(errorHandler(log));
 
   const http = createServer(app);
   const io = createGateway(http, tokens);
   positions.start(io);
   publisher = gatewayPublisher(io);
-  registerCrewHandlers(io, ctx);
+  registerCrewHandlers(io, ctx, positions.ingestor);
   const etaRefresh = setInterval(() => {
     refreshNoticeEtas(ctx).catch((err) => log.warn({ err: (err as Error).message }, 'notice ETA refresh failed'));
   }, config.NOTICE_ETA_REFRESH_S * 1000);
@@ -146,15 +149,15 @@ export function createApp({ config, db, redis, log }: AppDeps): App {
   };
 }
 
-/** The built console, with index.html for client-side routes; a clear page when it was not built. */
-function serveConsole(distDir: string): express.RequestHandler {
+/** A built web app, with index.html for client-side routes; a clear page when it was not built. */
+function serveSpa(distDir: string, notBuilt: string): express.RequestHandler {
   const dir = resolve(distDir);
   const index = resolve(dir, 'index.html');
   const router = express.Router();
   router.use(express.static(dir, { index: false, maxAge: '1h' }));
   router.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) => {
     if (existsSync(index)) res.sendFile(index, { maxAge: 0 });
-    else res.status(503).type('text/plain').send(`The console is not built: run npm run build:console (looked in ${dir}).`);
+    else res.status(503).type('text/plain').send(`${notBuilt} (looked in ${dir}).`);
   });
   return router;
 }

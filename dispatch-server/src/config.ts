@@ -24,6 +24,8 @@ export const ConfigSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Folder of the built console (vite build); served at /. */
   CONSOLE_DIST: z.string().default('console/dist'),
+  /** Folder of the built crew tablet app; served at /tablet/. */
+  TABLET_DIST: z.string().default('vehicle-agent/dist'),
   /** Map tile URL template for the console; the console falls back to the region's own roads when unreachable. */
   TILE_URL: z.string().default('https://tile.openstreetmap.org/{z}/{x}/{y}.png'),
   /** Attribution shown with the tiles. */

@@ -7,7 +7,7 @@ import type {
   RecommendationDto,
   StatusReport,
 } from './incidents';
-import type { VehiclePositionDto } from './positions';
+import type { AgentPosition, PositionsReportResult, VehiclePositionDto } from './positions';
 import type { HospitalDto, VehicleDto } from './resources';
 
 /**
@@ -44,6 +44,8 @@ export interface ClientToServerEvents {
   'session.resynced': (ack: (payload: SessionWelcome) => void) => void;
   /** A crew reports a lifecycle step; replays of the same eventId are acknowledged without effect. */
   'status.reported': (report: StatusReport & { assignmentId: string }, ack: (result: StatusReportResult) => void) => void;
+  /** A crew agent's GPS fixes (in device-time order, possibly replayed from its outbox), stored before the ack. */
+  'positions.reported': (positions: AgentPosition[], ack: (result: PositionsReportResult) => void) => void;
 }
 
 export interface SessionWelcome {

@@ -28,3 +28,17 @@ export const BindVehicleDeviceRequest = z.object({
     .nullable(),
 });
 export type BindVehicleDeviceRequest = z.infer<typeof BindVehicleDeviceRequest>;
+
+/** A fix a crew agent (tablet, headless agent, simulator) sends over its socket; the vehicle comes from the token. */
+export const AgentPosition = z.object({
+  lon: Lon,
+  lat: Lat,
+  speedMps: z.number().min(0).max(100).nullish(),
+  headingDeg: z.number().min(0).max(360).nullish(),
+  accuracyM: z.number().min(0).max(100_000).nullish(),
+  deviceTime: z.iso.datetime({ offset: true }),
+});
+export type AgentPosition = z.infer<typeof AgentPosition>;
+export const AgentPositionBatch = z.array(AgentPosition).min(1).max(1000);
+
+export type PositionsReportResult = { ok: true; stored: number } | { ok: false; status: number; error: string };

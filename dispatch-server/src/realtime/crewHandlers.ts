@@ -1,4 +1,5 @@
-import type { StatusReportResult } from '@dispatch/protocol';
+import { AgentPositionBatch, type PositionsReportResult, type StatusReportResult } from '@dispatch/protocol';
+import type { PositionIngestor } from '../positions/ingestPositions';
 import { reportStatus } from '../assignments/reportStatus';
 import type { DispatchContext } from '../dispatchContext';
 import { ZodError } from 'zod';
@@ -9,7 +10,7 @@ import type { Gateway } from './gateway';
  * Socket events crews send. Status reports go through the same command as the REST endpoint; the answer
  * is the acknowledgement callback, so an offline outbox knows exactly which events the server has.
  */
-export function registerCrewHandlers(io: Gateway, ctx: DispatchContext): void {
+export function registerCrewHandlers(io: Gateway, ctx: DispatchContext, ingestor: PositionIngestor): void {
   io.on('connection', (socket) => {
     const principal = socket.data.principal;
     socket.on('status.reported', async (report, ack) => {
@@ -36,6 +37,39 @@ export function registerCrewHandlers(io: Gateway, ctx: DispatchContext): void {
           ctx.log.error({ err: error }, 'status report failed');
           result = { ok: false, status: 500, error: 'internal error' };
         }
+      }
+      reply(result);
+    });
+
+    socket.on('positions.reported', async (positions, ack) => {
+      const reply = typeof ack === 'function' ? ack : () => undefined;
+      const vehicleId = principal.role === 'crew' ? principal.vehicleId : null;
+      if (!vehicleId) {
+        reply({ ok: false, status: 403, error: 'only a crew login reports its vehicle position' });
+        return;
+      }
+      const parsed = AgentPositionBatch.safeParse(positions);
+      if (!parsed.success) {
+        reply({ ok: false, status: 400, error: describeZodError(parsed.error) });
+        return;
+      }
+      let result: PositionsReportResult;
+      try {
+        await ingestor.addMany(
+          parsed.data.map((p) => ({
+            vehicleId,
+            lon: p.lon,
+            lat: p.lat,
+            speedMps: p.speedMps ?? null,
+            headingDeg: p.headingDeg ?? null,
+            accuracyM: p.accuracyM ?? null,
+            deviceTime: new Date(p.deviceTime),
+            source: 'agent',
+          })),
+        );
+        result = { ok: true, stored: parsed.data.length };
+      } catch (error) {
+        result = error instanceof HttpError ? { ok: false, status: error.status, error: error.message } : { ok: false, status: 500, error: 'internal error' };
       }
       reply(result);
     });
