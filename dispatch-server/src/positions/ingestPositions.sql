@@ -13,6 +13,8 @@ WITH input AS (
   SELECT vehicle_id, ST_SetSRID(ST_MakePoint(lon, lat), 4326), speed_mps, heading_deg, accuracy_m, device_time,
          received_at, source
   FROM input
+  -- A replayed fix (same vehicle, same device time) is already in history.
+  ON CONFLICT (vehicle_id, device_time) DO NOTHING
 )
 INSERT INTO vehicle_positions_latest AS latest
   (vehicle_id, location, speed_mps, heading_deg, accuracy_m, device_time, received_at, source)

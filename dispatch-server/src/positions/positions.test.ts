@@ -131,8 +131,9 @@ describe('position ingestion over the OsmAnd/Traccar protocol', () => {
     ] as const;
 
     it("stores Traccar Client's GET with its typical parameters (speed in knots)", async () => {
-      for (const [where, url] of ports()) {
-        const t = epoch(60);
+      for (const [index, [where, url]] of ports().entries()) {
+        // One fix per port: history keeps one row per vehicle and device time.
+        const t = epoch(60 + index);
         const res = await fetch(`${url}?id=123456&timestamp=${t}&lat=37.02&lon=111.91&speed=12.3&bearing=90&altitude=750&accuracy=5&batt=87`);
         expect(res.status, where).toBe(200);
         expect(await res.json()).toEqual({ stored: 1, ignoredInvalid: 0 });
@@ -147,8 +148,8 @@ describe('position ingestion over the OsmAnd/Traccar protocol', () => {
     });
 
     it('stores a POST with the parameters in the query string and an empty body (Traccar Client for Android)', async () => {
-      for (const [where, url] of ports()) {
-        const res = await fetch(`${url}?id=123456&timestamp=${epoch(30)}&lat=37.03&lon=111.92&speed=0&bearing=0&altitude=740&accuracy=8&batt=50&charge=true`, {
+      for (const [index, [where, url]] of ports().entries()) {
+        const res = await fetch(`${url}?id=123456&timestamp=${epoch(30 + index)}&lat=37.03&lon=111.92&speed=0&bearing=0&altitude=740&accuracy=8&batt=50&charge=true`, {
           method: 'POST',
         });
         expect(res.status, where).toBe(200);
@@ -179,11 +180,11 @@ describe('position ingestion over the OsmAnd/Traccar protocol', () => {
         is_moving: true,
         odometer: 1234,
       });
-      for (const [where, url] of ports()) {
+      for (const [index, [where, url]] of ports().entries()) {
         const single = await fetch(url, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ device_id: 'tracker-c', location: location(50, 37.1) }),
+          body: JSON.stringify({ device_id: 'tracker-c', location: location(50 + index, 37.1) }),
         });
         expect(single.status, where).toBe(200);
       }
@@ -273,6 +274,14 @@ describe('position ingestion over the OsmAnd/Traccar protocol', () => {
       // A later fix moves it on.
       expect((await fetch(`${osmandBase}/?id=123456&timestamp=${epoch(1)}&lat=37.3&lon=111.9`)).status).toBe(200);
       expect((await latest(vehicle.a))?.lat).toBe(37.3);
+    });
+
+    it('stores a fix sent twice (a retried upload) once', async () => {
+      const t = epoch(20);
+      for (let i = 0; i < 2; i++) {
+        expect((await fetch(`${osmandBase}/?id=123456&timestamp=${t}&lat=37.2&lon=111.8`)).status).toBe(200);
+      }
+      expect((await history(vehicle.a)).length).toBe(1);
     });
   });
 
