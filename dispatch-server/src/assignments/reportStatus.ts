@@ -31,8 +31,8 @@ export async function applyStep(client: pg.PoolClient, row: Record<string, unkno
   const column = status === 'timed_out' ? null : TIMESTAMP_COLUMN[status];
   const releases = RELEASES_VEHICLE.has(status);
   await client.query(
-    `UPDATE assignments SET status = $2${column ? `, ${column} = coalesce(${column}, $3)` : ''}
-       ${releases ? ', ended_at = coalesce(ended_at, now()), end_reason = coalesce(end_reason, $4)' : ''}
+    `UPDATE assignments SET status = $2${column ? `, ${column} = coalesce(${column}, $3::timestamptz)` : ''}
+       ${releases ? ', ended_at = coalesce(ended_at, $3::timestamptz), end_reason = coalesce(end_reason, $4)' : ''}
      WHERE id = $1`,
     releases ? [row.id, status, at, endReason ?? status] : [row.id, status, at],
   );

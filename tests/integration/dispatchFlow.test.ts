@@ -1,0 +1,269 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openSocket, type ApiClient } from '../support/api';
+import { startDemoServer, type DemoServer } from '../support/demoServer';
+
+const iso = (msFromNow = 0) => new Date(Date.now() + msFromNow).toISOString();
+
+describe('a call from intake to handover, through HTTP and real sockets', () => {
+  let server: DemoServer;
+  let dispatcher: ApiClient;
+  let dispatcherToken: string;
+  const village = async (name: string) => (await dispatcher.get(`/places?q=${encodeURIComponent(name)}`)).body[0];
+
+  beforeAll(async () => {
+    server = await startDemoServer();
+    ({ api: dispatcher, token: dispatcherToken } = await server.as('dispatcher'));
+  });
+  afterAll(() => server.close());
+
+  async function crewOf(callSign: string) {
+    const crew = server.logins.crews.find((c) => c.callSign === callSign)!;
+    return server.as(crew.username);
+  }
+
+  it('takes a call by place name and derives the required capabilities from the category', async () => {
+    const res = await dispatcher.post('/incidents', { placeName: '张兰', category: 'chest_pain', priority: 1, priorityGroups: ['elderly'] });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      status: 'open',
+      placeName: '张兰镇',
+      requiredVehicleCapabilities: ['als'],
+      requiredHospitalCapabilities: ['pci'],
+    });
+  });
+
+  it('rejects a call with bad coordinates or an unknown place, storing nothing', async () => {
+    const before = (await server.database.db.query('SELECT count(*)::int AS n FROM incidents')).rows[0].n;
+    const bad = await dispatcher.post('/incidents', { location: { lon: 200, lat: 37 }, category: 'trauma', priority: 2 });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatch(/^location\.lon:/);
+    const nowhere = await dispatcher.post('/incidents', { placeName: '不存在的地方', category: 'trauma', priority: 2 });
+    expect(nowhere.status).toBe(400);
+    expect(nowhere.body.error).toMatch(/^placeName:/);
+    const noCategory = await dispatcher.post('/incidents', { location: { lon: 111.9, lat: 37.0 }, priority: 2 });
+    expect(noCategory.body.error).toMatch(/^category:/);
+    expect((await server.database.db.query('SELECT count(*)::int AS n FROM incidents')).rows[0].n).toBe(before);
+  });
+
+  it('creates one incident for concurrent retries with the same idempotency key', async () => {
+    const key = `call-${randomUUID()}`;
+    const call = { location: { lon: 111.92, lat: 37.03 }, category: 'trauma', priority: 2 };
+    const answers = await Promise.all(Array.from({ length: 5 }, () => dispatcher.post('/incidents', call, { 'Idempotency-Key': key })));
+    expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 200, 200, 201]);
+    const stored = await server.database.db.query('SELECT count(*)::int AS n FROM incidents WHERE idempotency_key = $1', [key]);
+    expect(stored.rows[0].n).toBe(1);
+  });
+
+  it('pushes a recommendation to a connected console right after the call is created', async () => {
+    const console1 = await openSocket(server.baseUrl, dispatcherToken);
+    const created = await dispatcher.post('/incidents', { placeName: '义棠', category: 'stroke', priority: 1 });
+    const pushed = await console1.waitFor('recommendation.computed', (r) => r.incidentId === created.body.id);
+    expect(pushed.candidates.length).toBeGreaterThan(0);
+    console1.close();
+  });
+
+  it('ranks by road time: excludes by capability, names the responsible station and proposes a PCI hospital', async () => {
+    const place = await village('张兰');
+    const incident = (await dispatcher.post('/incidents', { location: { lon: place.lon, lat: place.lat }, category: 'chest_pain', priority: 1 })).body;
+    const rec = (await dispatcher.get(`/incidents/${incident.id}/recommendations`)).body;
+    expect(rec.responsibleStation.code).toBe('JX-ZL');
+    expect(rec.candidates.length).toBeGreaterThan(3);
+    for (const c of rec.candidates) expect(c.capabilities).toContain('als');
+    const etas = rec.candidates.map((c: any) => c.etaSeconds);
+    expect(etas).toEqual([...etas].sort((a, b) => a - b));
+    // Zhanglan's own ALS ambulances are nearest; the centre's are ~17 km away by road.
+    expect(rec.candidates[0].etaSeconds).toBeLessThan(120);
+    expect(rec.candidates.at(-1).etaSeconds).toBeGreaterThan(600);
+    expect(rec.excluded.find((e: any) => e.callSign === '介休120-08')).toMatchObject({ reason: 'missing_capability', detail: 'lacks als' });
+    expect(rec.proposedHospital.capabilities).toContain('pci');
+    expect(rec.computeMs).toBeLessThan(5000);
+  });
+
+  it('skips a red hospital for the proposal when an open one is reachable', async () => {
+    const hospitals = (await dispatcher.get('/hospitals')).body;
+    const pciHospitals = hospitals.filter((h: any) => h.capabilities.includes('pci'));
+    const incident = (await dispatcher.post('/incidents', { location: { lon: 111.913, lat: 37.027 }, category: 'chest_pain', priority: 1 })).body;
+    const before = (await dispatcher.get(`/incidents/${incident.id}/recommendations`)).body;
+    const nearest = before.proposedHospital;
+    await dispatcher.put(`/hospitals/${nearest.hospitalId}/load`, { loadStatus: 'red' });
+    const after = (await dispatcher.get(`/incidents/${incident.id}/recommendations`)).body;
+    if (pciHospitals.length > 1) expect(after.proposedHospital.hospitalId).not.toBe(nearest.hospitalId);
+    expect(after.hospitalOptions.find((h: any) => h.hospitalId === nearest.hospitalId).skippedBecause ?? 'proposed').toMatch(/load_red|proposed/);
+    await dispatcher.put(`/hospitals/${nearest.hospitalId}/load`, { loadStatus: 'blue' });
+  });
+
+  it('lets one of two racing dispatchers have a vehicle and answers the other 409, enforced by the database', async () => {
+    const vehicle = (await dispatcher.get('/vehicles')).body.find((v: any) => v.callSign === '介休120-20');
+    const a = (await dispatcher.post('/incidents', { location: { lon: 111.85, lat: 36.98 }, category: 'trauma', priority: 2 })).body;
+    const b = (await dispatcher.post('/incidents', { location: { lon: 111.86, lat: 36.99 }, category: 'trauma', priority: 2 })).body;
+    const { api: second } = await server.as('supervisor');
+    const [ra, rb] = await Promise.all([
+      dispatcher.post(`/incidents/${a.id}/assignments`, { vehicleId: vehicle.id }),
+      second.post(`/incidents/${b.id}/assignments`, { vehicleId: vehicle.id }),
+    ]);
+    expect([ra.status, rb.status].sort()).toEqual([201, 409]);
+    expect([ra, rb].find((r) => r.status === 409)!.body.error).toMatch(/already on (another incident|incident #\d+)/);
+    const live = await server.database.db.query('SELECT count(*)::int AS n FROM assignments WHERE vehicle_id = $1 AND ended_at IS NULL', [vehicle.id]);
+    expect(live.rows[0].n).toBe(1);
+    // The index itself refuses a second live assignment, whatever the code does.
+    await expect(
+      server.database.db.query("INSERT INTO assignments (incident_id, vehicle_id) VALUES ($1, $2)", [a.id, vehicle.id]),
+    ).rejects.toThrowError(/assignments_one_active_per_vehicle/);
+  });
+
+  it('walks the lifecycle: route to the crew, status steps, notice to the hospital, FHIR export, close', async () => {
+    const place = await village('张兰');
+    const incident = (
+      await dispatcher.post('/incidents', {
+        location: { lon: place.lon + 0.004, lat: place.lat + 0.002 },
+        category: 'chest_pain',
+        priority: 1,
+        patientSummary: '男 68岁 胸痛1小时 大汗',
+        callerPhone: '13800000000',
+        priorityGroups: ['elderly', 'chronic'],
+      })
+    ).body;
+    const rec = (await dispatcher.get(`/incidents/${incident.id}/recommendations`)).body;
+    const pick = rec.candidates[0];
+    const crew = await crewOf(pick.callSign);
+    const otherCrew = await crewOf(rec.candidates[1].callSign);
+    const crewSocket = await openSocket(server.baseUrl, crew.token);
+    const otherSocket = await openSocket(server.baseUrl, otherCrew.token);
+    const hospitalUser = server.logins.hospitals.find((h) => h.name === rec.proposedHospital.name)!;
+    const hospital = await server.as(hospitalUser.username);
+    const hospitalSocket = await openSocket(server.baseUrl, hospital.token);
+    const otherHospital = await server.as(server.logins.hospitals.find((h) => h.name !== rec.proposedHospital.name)!.username);
+    const otherHospitalSocket = await openSocket(server.baseUrl, otherHospital.token);
+
+    const assigned = await dispatcher.post(`/incidents/${incident.id}/assignments`, { vehicleId: pick.vehicleId });
+    expect(assigned.status).toBe(201);
+    const offer = await crewSocket.waitFor('assignment.offered');
+    expect(offer.incident).toMatchObject({ id: incident.id, patientSummary: '男 68岁 胸痛1小时 大汗' });
+    expect(offer.incident).not.toHaveProperty('callerPhone');
+    expect(offer.route.geometry.coordinates.length).toBeGreaterThan(1);
+    expect(offer.route.steps.at(-1).maneuver).toBe('arrive');
+    expect(offer.destinationHospital.name).toBe(rec.proposedHospital.name);
+    const assignmentId = offer.assignment.id;
+
+    // Another crew cannot read or drive this task.
+    expect((await otherCrew.api.get(`/assignments/${assignmentId}`)).status).toBe(403);
+    expect((await otherCrew.api.get(`/vehicles/${pick.vehicleId}/assignment`)).status).toBe(403);
+    const foreign = await otherCrew.api.post(`/assignments/${assignmentId}/status`, { eventId: randomUUID(), status: 'acknowledged', deviceTime: iso() });
+    expect(foreign.status).toBe(403);
+    expect(otherSocket.received.some((r) => r.event === 'assignment.offered')).toBe(false);
+
+    const step = (status: string, deviceTime = iso(), eventId = randomUUID()) =>
+      new Promise<any>((resolve) => crewSocket.socket.emit('status.reported', { assignmentId, eventId, status, deviceTime }, resolve));
+
+    const ack = await step('acknowledged');
+    expect(ack).toMatchObject({ ok: true, applied: true });
+    expect(await server.app.ctx.timers.dueAt('ackTimeout', assignmentId)).toBeNull();
+    const enRouteId = randomUUID();
+    expect(await step('en_route', iso(), enRouteId)).toMatchObject({ ok: true, applied: true });
+    // A replay of the same event (lost acknowledgement) changes nothing.
+    expect(await step('en_route', iso(5000), enRouteId)).toMatchObject({ ok: true, applied: false });
+    // Transport before reaching the scene is refused, and nothing is stored.
+    const illegal = await step('transporting');
+    expect(illegal).toMatchObject({ ok: false, status: 409 });
+    expect(illegal.error).toMatch(/before on_scene/);
+    expect(await step('on_scene')).toMatchObject({ ok: true, applied: true });
+    await crew.api.put(`/assignments/${assignmentId}/vitals`, { heartRate: 112, systolicBp: 92, diastolicBp: 60, spo2: 93, measuredAt: iso() });
+    expect(await step('transporting')).toMatchObject({ ok: true, applied: true });
+
+    const notice = await hospitalSocket.waitFor('notice.sent');
+    expect(notice).toMatchObject({ incidentId: incident.id, status: 'sent', patientSummary: '男 68岁 胸痛1小时 大汗', priorityGroups: ['elderly', 'chronic'] });
+    expect(notice).not.toHaveProperty('callerPhone');
+    expect(Date.parse(notice.etaAt)).toBeGreaterThan(Date.now());
+    expect(otherHospitalSocket.received.some((r) => r.event.startsWith('notice.'))).toBe(false);
+    expect((await otherHospital.api.get(`/notices/${notice.id}`)).status).toBe(403);
+    expect((await otherHospital.api.post(`/notices/${notice.id}/acknowledge`)).status).toBe(403);
+    expect((await otherHospital.api.get('/notices')).body).toEqual([]);
+
+    const acked = await hospital.api.post(`/notices/${notice.id}/acknowledge`);
+    expect(acked.body.status).toBe('acknowledged');
+    expect(await server.app.ctx.timers.dueAt('noticeEscalation', notice.id)).toBeNull();
+
+    const fhir = (await hospital.api.get(`/notices/${notice.id}/fhir`)).body;
+    expect(fhir).toMatchObject({ resourceType: 'Bundle', type: 'message' });
+    const types = fhir.entry.map((e: any) => e.resource.resourceType);
+    expect(types.slice(0, 4)).toEqual(['MessageHeader', 'Patient', 'Encounter', 'Location']);
+    const encounter = fhir.entry[2].resource;
+    expect(encounter).toMatchObject({ status: 'planned', class: { code: 'EMER' } });
+    const loinc = fhir.entry.filter((e: any) => e.resource.resourceType === 'Observation').map((e: any) => e.resource.code.coding[0].code);
+    expect(loinc.sort()).toEqual(['59408-5', '8462-4', '8480-6', '8867-4']);
+    expect(JSON.stringify(fhir)).not.toContain('13800000000');
+
+    for (const status of ['at_hospital', 'handover', 'back_in_service']) expect(await step(status)).toMatchObject({ ok: true, applied: true });
+    const closed = (await dispatcher.get(`/incidents/${incident.id}`)).body;
+    expect(closed.status).toBe('closed');
+    expect((await dispatcher.get(`/vehicles/${pick.vehicleId}`)).body.state).toBe('returning');
+    expect(await step('back_at_base')).toMatchObject({ ok: true, applied: true });
+    expect((await dispatcher.get(`/vehicles/${pick.vehicleId}`)).body.state).toBe('available');
+
+    const timeline = (await dispatcher.get(`/incidents/${incident.id}/timeline`)).body;
+    expect(timeline.map((e: any) => e.status)).toEqual([
+      'call_received', 'dispatched', 'acknowledged', 'en_route', 'on_scene', 'transporting', 'at_hospital', 'handover', 'back_in_service', 'back_at_base',
+    ]);
+    expect(timeline[2]).toMatchObject({ source: 'tablet', actor: crew.api ? expect.any(String) : null });
+    for (const s of [crewSocket, otherSocket, hospitalSocket, otherHospitalSocket]) s.close();
+  });
+
+  it('keeps a late offline report as record without moving the task back', async () => {
+    const incident = (await dispatcher.post('/incidents', { location: { lon: 111.9, lat: 37.02 }, category: 'other', priority: 3 })).body;
+    const rec = (await dispatcher.get(`/incidents/${incident.id}/recommendations`)).body;
+    const pick = rec.candidates[0];
+    const offer = (await dispatcher.post(`/incidents/${incident.id}/assignments`, { vehicleId: pick.vehicleId })).body;
+    const crew = await crewOf(pick.callSign);
+    const id = offer.assignment.id;
+    const report = (status: string, deviceTime: string) => crew.api.post(`/assignments/${id}/status`, { eventId: randomUUID(), status, deviceTime });
+    const enRouteAt = iso(30_000);
+    expect((await report('on_scene', iso(90_000))).status).toBe(200);
+    // en_route was tapped a minute before on_scene, on a tablet that was offline, and arrives only now.
+    const late = await report('en_route', enRouteAt);
+    expect(late.status).toBe(202);
+    expect(late.body.assignment.status).toBe('on_scene');
+    expect(late.body.assignment.timestamps.en_route).toBe(enRouteAt);
+    // A step backwards stamped after the current one is refused.
+    expect((await report('en_route', iso(120_000))).status).toBe(409);
+    await dispatcher.post(`/assignments/${id}/cancel`, { reason: 'test over' });
+  });
+
+  it('cancels an assignment to re-assign, then cancels the incident, releasing every vehicle', async () => {
+    const incident = (await dispatcher.post('/incidents', { location: { lon: 111.93, lat: 37.04 }, category: 'trauma', priority: 2 })).body;
+    const rec = (await dispatcher.get(`/incidents/${incident.id}/recommendations`)).body;
+    const [first, second] = rec.candidates;
+    const crew = await crewOf(first.callSign);
+    const crewSocket = await openSocket(server.baseUrl, crew.token);
+    const offer = (await dispatcher.post(`/incidents/${incident.id}/assignments`, { vehicleId: first.vehicleId })).body;
+    const reopened = await dispatcher.post(`/assignments/${offer.assignment.id}/cancel`, { reason: '改派' });
+    expect(reopened.body.status).toBe('open');
+    expect((await crewSocket.waitFor('assignment.withdrawn')).reason).toBe('改派');
+    expect((await dispatcher.get(`/vehicles/${first.vehicleId}`)).body.state).toBe('available');
+    await dispatcher.post(`/incidents/${incident.id}/assignments`, { vehicleId: second.vehicleId });
+    const cancelled = await dispatcher.post(`/incidents/${incident.id}/cancel`, { reason: '重复报警' });
+    expect(cancelled.body.status).toBe('cancelled');
+    expect((await dispatcher.get(`/vehicles/${second.vehicleId}`)).body.state).toBe('available');
+    expect((await dispatcher.post(`/incidents/${incident.id}/assignments`, { vehicleId: first.vehicleId })).status).toBe(409);
+    expect((await dispatcher.post(`/incidents/${incident.id}/cancel`, {})).status).toBe(400);
+    const audit = (await (await server.as('supervisor')).api.get(`/audit?entityType=incident&entityId=${incident.id}`)).body;
+    expect(audit.map((a: any) => a.action)).toEqual(['incident.cancelled', 'assignment.created', 'assignment.cancelled', 'assignment.created', 'incident.created']);
+    crewSocket.close();
+  });
+
+  it('queues a call when no suitable vehicle is free and proposes the next best busy one', async () => {
+    const incident = (await dispatcher.post('/incidents', { location: { lon: 111.91, lat: 37.02 }, category: 'newborn_transfer', priority: 2 })).body;
+    const rec = (await dispatcher.get(`/incidents/${incident.id}/recommendations`)).body;
+    const neonatal = rec.candidates[0];
+    expect(neonatal.callSign).toBe('介休新生儿-01');
+    await dispatcher.post(`/incidents/${incident.id}/assignments`, { vehicleId: neonatal.vehicleId });
+    const second = (await dispatcher.post('/incidents', { location: { lon: 111.92, lat: 37.03 }, category: 'newborn_transfer', priority: 2 })).body;
+    const queued = (await dispatcher.get(`/incidents/${second.id}/recommendations`)).body;
+    expect(queued.queued).toBe(true);
+    expect(queued.candidates).toEqual([]);
+    expect(queued.nextBest).toMatchObject({ callSign: '介休新生儿-01', taskStatus: 'dispatched' });
+    expect(queued.responsibleStation).not.toBeNull();
+    expect((await dispatcher.get(`/incidents/${second.id}`)).body.status).toBe('queued');
+  });
+});
