@@ -15,6 +15,7 @@ import { errorHandler, unknownRoute } from './http/errors';
 import type { Logger } from './logger';
 import { createGateway, type Gateway } from './realtime/gateway';
 import { routingRoutes } from './routing/routing.routes';
+import { roadRoutes } from './roads/roads.routes';
 import { GraphRegistry } from '@dispatch/geo/routing/graphRegistry';
 import { assignmentRoutes } from './assignments/assignments.routes';
 import { auditRoutes } from './audit/audit.routes';
@@ -26,6 +27,7 @@ import { refreshNoticeEtas } from './notices/notices';
 import { noticeRoutes } from './notices/notices.routes';
 import { buildOpenApiDocument } from './openapi/openapi';
 import { placeRoutes } from './places/places.routes';
+import { reportRoutes } from './reports/reports.routes';
 import { registerCrewHandlers } from './realtime/crewHandlers';
 import { gatewayPublisher, type Publisher } from './realtime/publisher';
 import { stationRoutes } from './stations/stations.routes';
@@ -103,10 +105,12 @@ export function createApp({ config, db, redis, log }: AppDeps): App {
   api.use(incidentRoutes(ctx, tokens));
   api.use(noticeRoutes(ctx, tokens));
   api.use(auditRoutes(db, tokens));
+  api.use(reportRoutes(db, tokens));
   api.get('/config', (_req, res) => {
     res.json({ protocolVersion: PROTOCOL_VERSION, tileUrl: config.TILE_URL, tileAttribution: config.TILE_ATTRIBUTION });
   });
   api.use(routingRoutes(graphs, tokens, config.ROAD_REGION));
+  api.use(roadRoutes(db, tokens, config.ROAD_REGION));
   api.use(unknownRoute);
 
   const app = express();

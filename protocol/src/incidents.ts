@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import type {
+  HospitalLoad} from './domain';
 import {
   HospitalCapability,
-  HospitalLoad,
   IncidentCategory,
   Lat,
   Lon,
@@ -51,8 +52,14 @@ export const CreateIncidentRequest = z
     requiredHospitalCapabilities: z.array(HospitalCapability).max(6).optional(),
     /** When the phone rang (eTimes.01); defaults to the moment the server receives the call. */
     callReceivedAt: Timestamp.optional(),
+    /** When the call-taker picked up; defaults to the moment the server receives the call. */
+    callAnsweredAt: Timestamp.optional(),
   })
-  .refine((r) => r.location || r.placeName, { message: 'give location {lon, lat} or placeName', path: ['location'] });
+  .refine((r) => r.location || r.placeName, { message: 'give location {lon, lat} or placeName', path: ['location'] })
+  .refine((r) => !r.callReceivedAt || !r.callAnsweredAt || Date.parse(r.callAnsweredAt) >= Date.parse(r.callReceivedAt), {
+    message: 'must not be before callReceivedAt',
+    path: ['callAnsweredAt'],
+  });
 export type CreateIncidentRequest = z.input<typeof CreateIncidentRequest>;
 
 export const IncidentDto = z.object({
@@ -72,6 +79,7 @@ export const IncidentDto = z.object({
   responsibleStationId: z.uuid().nullable(),
   destinationHospitalId: z.uuid().nullable(),
   callReceivedAt: z.string(),
+  callAnsweredAt: z.string().nullable(),
   createdAt: z.string(),
   closedAt: z.string().nullable(),
   assignments: z.array(z.lazy(() => AssignmentDto)),

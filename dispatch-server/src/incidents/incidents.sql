@@ -2,8 +2,8 @@
 -- ON CONFLICT on the idempotency key returns nothing: the caller then reads the incident the first request made.
 INSERT INTO incidents (idempotency_key, category, priority, location, address, caller_phone, patient_summary,
                        priority_groups, required_vehicle_capabilities, required_hospital_capabilities,
-                       call_received_at, created_by, place_id)
-VALUES ($1, $2, $3, ST_SetSRID(ST_MakePoint($4, $5), 4326), $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                       call_received_at, created_by, place_id, call_answered_at)
+VALUES ($1, $2, $3, ST_SetSRID(ST_MakePoint($4, $5), 4326), $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
 ON CONFLICT (idempotency_key) DO NOTHING
 RETURNING id;
 
@@ -14,7 +14,7 @@ SELECT id FROM incidents WHERE idempotency_key = $1;
 SELECT i.id, i.number, i.status, i.category, i.priority, ST_X(i.location) AS lon, ST_Y(i.location) AS lat,
        i.address, p.name AS place_name, i.caller_phone, i.patient_summary, i.priority_groups,
        i.required_vehicle_capabilities, i.required_hospital_capabilities, i.responsible_station_id,
-       i.destination_hospital_id, i.call_received_at, i.created_at, i.closed_at
+       i.destination_hospital_id, i.call_received_at, i.call_answered_at, i.created_at, i.closed_at
   FROM incidents i LEFT JOIN places p ON p.id = i.place_id
  WHERE i.id = ANY($1::uuid[]);
 

@@ -91,7 +91,10 @@ export async function createIncident(
   }
   if (!location) throw new HttpError(400, 'location: give location {lon, lat} or placeName');
   const defaults = CATEGORY_REQUIREMENTS[call.category];
-  const callReceivedAt = call.callReceivedAt ?? new Date().toISOString();
+  const receivedNow = new Date().toISOString();
+  const callReceivedAt = call.callReceivedAt ?? receivedNow;
+  // Without an answer time from the telephony, the call was answered when it reached the server (never before it rang).
+  const callAnsweredAt = call.callAnsweredAt ?? (Date.parse(callReceivedAt) > Date.parse(receivedNow) ? callReceivedAt : receivedNow);
 
   const result = await inTransaction(deps.db, async (client) => {
     const inserted = await client.query(incidentSql.insert, [
@@ -109,6 +112,7 @@ export async function createIncident(
       callReceivedAt,
       actor.principal?.userId ?? null,
       placeId,
+      callAnsweredAt,
     ]);
     const id = inserted.rows[0]?.id as string | undefined;
     // A concurrent request with the same key won the insert: answer with its incident.

@@ -39,6 +39,7 @@ export function presentIncident(row: Record<string, unknown>, assignments: Assig
     responsibleStationId: (row.responsible_station_id as string | null) ?? null,
     destinationHospitalId: (row.destination_hospital_id as string | null) ?? null,
     callReceivedAt: iso(row.call_received_at) ?? '',
+    callAnsweredAt: iso(row.call_answered_at),
     createdAt: iso(row.created_at) ?? '',
     closedAt: iso(row.closed_at),
     assignments,

@@ -1,6 +1,7 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import {
   AssignRequest,
+  BindVehicleDeviceRequest,
   CancelRequest,
   ChangeDestinationRequest,
   CreateIncidentRequest,
@@ -72,6 +73,12 @@ const endpoints: Record<string, Partial<Record<Method, Endpoint>>> = {
   '/api/notices/{id}/acknowledge': { post: { summary: 'The hospital acknowledges', params: Id } },
   '/api/notices/{id}/fhir': { get: { summary: 'The notice as an HL7 FHIR R4 message Bundle', params: Id } },
   '/api/audit': { get: { summary: 'Audit log (supervisor, admin)' } },
+  '/api/incidents/{id}/etimes': { get: { summary: 'Response times as NEMSIS v3 eTimes, one record per vehicle', params: Id } },
+  '/api/incidents/{id}/eido': { get: { summary: 'The incident as a NENA EIDO JSON document', params: Id } },
+  '/api/reports/quality': {
+    get: { summary: '120 quality indicators (10 s answer, 3-minute turnout), NFPA 1225, 90th percentile response', query: z.object({ from: z.string(), to: z.string() }) },
+  },
+  '/api/vehicles/{id}/device': { put: { summary: 'Bind (or with null unbind) a GPS / OsmAnd device id to the vehicle (admin)', params: Id, body: BindVehicleDeviceRequest } },
 };
 
 export function buildOpenApiDocument() {

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import type { Db } from '../db/pool';
+import { loadQueries } from '../db/sqlFile';
+
+const sql = loadQueries(new URL('./reports.sql', import.meta.url), ['quality']);
+
+export const QualityQuery = z
+  .object({ from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }) })
+  .refine((q) => Date.parse(q.to) > Date.parse(q.from), { message: 'must be after from', path: ['to'] });
+
+/** A rate with what it counts, so a report never shows 100% of nothing. */
+interface Rate {
+  numerator: number;
+  denominator: number;
+  rate: number | null;
+  target: number;
+  met: boolean | null;
+}
+
+const rate = (numerator: number, denominator: number, target: number): Rate => {
+  const value = denominator === 0 ? null : numerator / denominator;
+  return { numerator, denominator, rate: value, target, met: value === null ? null : value >= target };
+};
+
+/**
+ * The quality indicators a 120 centre reports, for calls received in [from, to): call answered within 10 s
+ * and 3-minute turnout (Chinese 120 indicators, each ≥ 95%), answer to dispatch within 60 s (NFPA 1225,
+ * ≥ 90%), and the response-time percentiles (call received → first vehicle on scene).
+ */
+export async function qualityIndicators(db: Db, input: unknown) {
+  const { from, to } = QualityQuery.parse(input);
+  const r = (await db.query(sql.quality, [from, to])).rows[0];
+  return {
+    from,
+    to,
+    calls: r.calls as number,
+    answeredWithin10s: rate(r.answered_within_10s, r.calls, 0.95),
+    turnoutWithin3min: rate(r.turned_out_within_3min, r.turned_out, 0.95),
+    nfpa1225AnswerToDispatch60s: rate(r.dispatched_within_60s, r.dispatched, 0.9),
+    responseSeconds: {
+      arrived: r.arrived as number,
+      p50: r.response_p50_s as number | null,
+      p90: r.response_p90_s as number | null,
+      p90Priority1: r.response_p90_priority1_s as number | null,
+    },
+  };
+}

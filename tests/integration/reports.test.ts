@@ -1,0 +1,85 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiClient } from '../support/api';
+import { startDemoServer, type DemoServer } from '../support/demoServer';
+
+describe('quality indicators and standard exports', () => {
+  let server: DemoServer;
+  let dispatcher: ApiClient;
+  let supervisor: ApiClient;
+  const t0 = Date.parse('2026-11-20T08:00:00+08:00');
+  const at = (seconds: number) => new Date(t0 + seconds * 1000).toISOString();
+
+  beforeAll(async () => {
+    server = await startDemoServer();
+    dispatcher = (await server.as('dispatcher')).api;
+    supervisor = (await server.as('supervisor')).api;
+  });
+  afterAll(() => server.close());
+
+  /** A call that rang at `ring`, was answered at `answer`, then a vehicle turned out and arrived at the given offsets. */
+  async function call(offset: number, answer: number, turnout: number, arrive: number) {
+    const incident = (
+      await dispatcher.post('/incidents', {
+        location: { lon: 111.913 + offset / 1e5, lat: 37.027 },
+        category: 'trauma',
+        priority: 1,
+        callReceivedAt: at(offset),
+        callAnsweredAt: at(offset + answer),
+      })
+    ).body;
+    const rec = (await dispatcher.get(`/incidents/${incident.id}/recommendations`)).body;
+    const offer = (await dispatcher.post(`/incidents/${incident.id}/assignments`, { vehicleId: rec.candidates[0].vehicleId })).body;
+    const dispatchedAt = Date.parse(offer.assignment.timestamps.dispatched);
+    const step = (status: string, secondsAfterDispatch: number) =>
+      dispatcher.post(`/assignments/${offer.assignment.id}/status`, {
+        eventId: randomUUID(),
+        status,
+        deviceTime: new Date(dispatchedAt + secondsAfterDispatch * 1000).toISOString(),
+      });
+    await step('en_route', turnout);
+    await step('on_scene', arrive);
+    await dispatcher.post(`/assignments/${offer.assignment.id}/cancel`, { reason: 'report test' });
+    return { incident, offer };
+  }
+
+  it('computes the 10-second answer rate, 3-minute turnout rate and response percentiles', async () => {
+    // Dispatch happens "now", long after these calls rang: every call misses NFPA 1225's 60 s.
+    await call(0, 5, 60, 600);
+    await call(100, 8, 170, 700);
+    await call(200, 25, 240, 900);
+    const report = (await supervisor.get(`/reports/quality?from=${encodeURIComponent(at(-1))}&to=${encodeURIComponent(at(3600))}`)).body;
+    expect(report.calls).toBe(3);
+    expect(report.answeredWithin10s).toMatchObject({ numerator: 2, denominator: 3, target: 0.95, met: false });
+    expect(report.turnoutWithin3min).toMatchObject({ numerator: 2, denominator: 3 });
+    expect(report.nfpa1225AnswerToDispatch60s).toMatchObject({ numerator: 0, denominator: 3, met: false });
+    expect(report.responseSeconds.arrived).toBe(3);
+    expect(report.responseSeconds.p90).toBeGreaterThan(report.responseSeconds.p50);
+    const empty = (await supervisor.get(`/reports/quality?from=${encodeURIComponent(at(-7200))}&to=${encodeURIComponent(at(-3600))}`)).body;
+    expect(empty.answeredWithin10s).toMatchObject({ denominator: 0, rate: null, met: null });
+    expect((await dispatcher.get(`/reports/quality?from=${encodeURIComponent(at(0))}&to=${encodeURIComponent(at(10))}`)).status).toBe(403);
+    const backwards = await supervisor.get(`/reports/quality?from=${encodeURIComponent(at(10))}&to=${encodeURIComponent(at(0))}`);
+    expect(backwards.status).toBe(400);
+    expect(backwards.body.error).toMatch(/^to:/);
+  });
+
+  it('refuses an answer time before the ring', async () => {
+    const res = await dispatcher.post('/incidents', { location: { lon: 111.9, lat: 37 }, category: 'other', priority: 3, callReceivedAt: at(10), callAnsweredAt: at(5) });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatch(/^callAnsweredAt:/);
+  });
+
+  it('exports response times as NEMSIS eTimes and the incident as NENA EIDO', async () => {
+    const { incident, offer } = await call(300, 3, 90, 500);
+    const etimes = (await dispatcher.get(`/incidents/${incident.id}/etimes`)).body;
+    const record = etimes.records[0];
+    expect(record.unitCallSign).toBe(offer.assignment.callSign);
+    expect(record.eTimes['eTimes.01']).toBe(at(300));
+    expect(Date.parse(record.eTimes['eTimes.05']) - Date.parse(record.eTimes['eTimes.03'])).toBe(90_000);
+    expect(record.eTimes['eTimes.14']).not.toBeNull();
+    const eido = (await dispatcher.get(`/incidents/${incident.id}/eido`)).body;
+    expect(eido.incidentComponent).toMatchObject({ localIncidentIdentifier: String(incident.number), incidentTypeCommonRegistryText: 'EMS/trauma' });
+    expect(eido.locationComponent[0].locationByValue).toEqual({ type: 'Point', coordinates: [incident.location.lon, incident.location.lat] });
+    expect(eido.vehicleComponent[0].vehicleIdentifier).toBe(offer.assignment.callSign);
+  });
+});
