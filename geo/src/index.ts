@@ -3,3 +3,18 @@ export { activeNetworkId, importRoads, recostRegion, RoadImportError } from './i
 export type { ImportOptions, ImportReport, RoadFormat } from './import/importRoads';
 export { DEMO_REGION, generateDemoCounty, importDemoCounty, writeDemoCounty } from './demo/demoCounty';
 export type { DemoCounty, DemoHospital, DemoStation, Place } from './demo/demoCounty';
+export { GraphRegistry, ROAD_NETWORK_CHANNEL } from './routing/graphRegistry';
+export { loadRoadGraph, NoRoadNetworkError, RoadGraph } from './routing/roadGraph';
+export { snapToRoad, trySnapToRoad, snapWithPostgis, TooFarFromRoadError, DEFAULT_MAX_SNAP_M } from './routing/snap';
+export type { RoadSnap } from './routing/snap';
+export { rankToTarget, isReachable } from './routing/rankToTarget';
+export type { RankOptions, RankResult, RankSource, Ranking, ReachableCandidate, UnreachableCandidate, UnreachableReason } from './routing/rankToTarget';
+export { rankFromSource } from './routing/rankFromSource';
+export { route, NoPathError } from './routing/route';
+export type { Maneuver, Route, RouteStep } from './routing/route';
+export type { LineString, LonLat } from './routing/geometry';
+export { driveTimesFrom, reachedIntervals, responsibleStation, timeAt } from './coverage/driveTimes';
+export type { DriveTimes, Facility } from './coverage/driveTimes';
+export { catchmentPolygons } from './coverage/catchments';
+export { isochrones } from './coverage/isochrones';
+export { demandCoverage, roadCoverage } from './coverage/coverage';

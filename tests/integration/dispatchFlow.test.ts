@@ -252,6 +252,62 @@ describe('a call from intake to handover, through HTTP and real sockets', () => 
     crewSocket.close();
   });
 
+  it('measures a vehicle with a stale fix from its home station and flags it', async () => {
+    const vehicles = (await dispatcher.get('/vehicles')).body;
+    const vehicle = vehicles.find((v: any) => v.callSign === '介休120-01');
+    // Its last fix is an hour old and far away: the ranking must not trust it.
+    await server.database.db.query(
+      "UPDATE vehicle_positions_latest SET location = ST_SetSRID(ST_MakePoint(112.15, 37.17), 4326), device_time = now() - interval '1 hour' WHERE vehicle_id = $1",
+      [vehicle.id],
+    );
+    const incident = (await dispatcher.post('/incidents', { location: { lon: 111.913, lat: 37.027 }, category: 'trauma', priority: 2 })).body;
+    const rec = (await dispatcher.get(`/incidents/${incident.id}/recommendations`)).body;
+    const candidate = rec.candidates.find((c: any) => c.vehicleId === vehicle.id);
+    expect(candidate).toMatchObject({ positionSource: 'station', stale: true });
+    expect(candidate.positionAgeSeconds).toBeGreaterThanOrEqual(3600);
+    expect(candidate.etaSeconds).toBeLessThan(600);
+  });
+
+  it('reports a vehicle whose position is off the road network as unreachable, with the reason', async () => {
+    const vehicle = (await dispatcher.get('/vehicles')).body.find((v: any) => v.callSign === '介休120-02');
+    await server.database.db.query(
+      'UPDATE vehicle_positions_latest SET location = ST_SetSRID(ST_MakePoint(112.3, 37.4), 4326), device_time = now() WHERE vehicle_id = $1',
+      [vehicle.id],
+    );
+    const incident = (await dispatcher.post('/incidents', { location: { lon: 111.913, lat: 37.027 }, category: 'trauma', priority: 2 })).body;
+    const rec = (await dispatcher.get(`/incidents/${incident.id}/recommendations`)).body;
+    expect(rec.excluded.find((e: any) => e.vehicleId === vehicle.id)).toMatchObject({ reason: 'unreachable', detail: 'position is too far from any road' });
+  });
+
+  it('updates the hospital notice ETA live as the vehicle approaches', async () => {
+    const incident = (await dispatcher.post('/incidents', { placeName: '义棠', category: 'chest_pain', priority: 1 })).body;
+    const rec = (await dispatcher.get(`/incidents/${incident.id}/recommendations`)).body;
+    const pick = rec.candidates[0];
+    const offer = (await dispatcher.post(`/incidents/${incident.id}/assignments`, { vehicleId: pick.vehicleId })).body;
+    const hospitalLogin = server.logins.hospitals.find((h) => h.name === offer.destinationHospital.name)!;
+    const hospital = await server.as(hospitalLogin.username);
+    const hospitalSocket = await openSocket(server.baseUrl, hospital.token);
+    const notice = (await dispatcher.post(`/assignments/${offer.assignment.id}/notice`)).body;
+    const crew = await crewOf(pick.callSign);
+    const crewSocket = await openSocket(server.baseUrl, crew.token);
+    // The crew drives to within a few hundred metres of the hospital.
+    const near = offer.destinationHospital.location;
+    const stored = await new Promise<any>((resolve) =>
+      crewSocket.socket.emit('positions.reported', [{ lon: near.lon + 0.002, lat: near.lat, deviceTime: iso(), speedMps: 12 }], resolve),
+    );
+    expect(stored).toEqual({ ok: true, stored: 1 });
+    const { refreshNoticeEtas } = await import('@dispatch/server/notices/notices');
+    expect(await refreshNoticeEtas(server.app.ctx)).toBeGreaterThanOrEqual(1);
+    const updated = await hospitalSocket.waitFor('notice.updated', (n) => n.id === notice.id && n.etaAt !== notice.etaAt);
+    expect(Date.parse(updated.etaAt)).toBeLessThan(Date.parse(notice.etaAt));
+    expect(Date.parse(updated.etaAt) - Date.now()).toBeLessThan(120_000);
+    // A hospital or dispatcher socket cannot report positions.
+    const refused = await new Promise<any>((resolve) => hospitalSocket.socket.emit('positions.reported', [{ lon: 111.9, lat: 37, deviceTime: iso() }], resolve));
+    expect(refused).toMatchObject({ ok: false, status: 403 });
+    crewSocket.close();
+    hospitalSocket.close();
+  });
+
   it('queues a call when no suitable vehicle is free and proposes the next best busy one', async () => {
     const incident = (await dispatcher.post('/incidents', { location: { lon: 111.91, lat: 37.02 }, category: 'newborn_transfer', priority: 2 })).body;
     const rec = (await dispatcher.get(`/incidents/${incident.id}/recommendations`)).body;

@@ -44,7 +44,8 @@ export function rankFromSource(
     if (secondsFromSource(graph, snap.edgeIndex, snap.fraction) < Infinity) ws.want(edgeSource[snap.edgeIndex]!);
     if (secondsFromTarget(graph, snap.edgeIndex, snap.fraction) < Infinity) ws.want(edgeTarget[snap.edgeIndex]!);
   }
-  ws.run(graph.forward, maxSeconds);
+  // Nothing to find (no source on the road): no search at all.
+  if (snaps.some((snap) => snap !== null)) ws.run(graph.forward, maxSeconds);
 
   const reachable: ReachableCandidate[] = [];
   const unreachable: UnreachableCandidate[] = [];

@@ -1,0 +1,229 @@
+/**
+ * Ranking benchmark (npm run bench:geo [-- --quick]): 1,000 vehicles to one incident on the RNV network
+ * (Mannheim/Heidelberg, ~57k edges), the project's method (snap + one bounded Dijkstra on the reversed
+ * in-memory graph + lookups) beside pgRouting baselines measured in the same run. Prints JSON lines, each
+ * naming the machine. Map data © OpenStreetMap contributors, ODbL.
+ */
+import { cpus, hostname } from 'node:os';
+import pg from 'pg';
+import { migrate } from '@dispatch/server/db/migrate';
+import { createPool } from '@dispatch/server/db/pool';
+import { activeNetworkId, importRoads } from '../src/import/importRoads';
+import type { LonLat } from '../src/routing/geometry';
+import { pgrDijkstraCostToTarget, pgrDrivingDistanceToTarget } from '../src/routing/pgrReference';
+import { isReachable, rankToTarget, type RankSource } from '../src/routing/rankToTarget';
+import { roadDataFile } from '../src/routing/roadData';
+import { loadRoadGraph, type RoadGraph } from '../src/routing/roadGraph';
+import { sliceEdge } from '../src/routing/route';
+import { trySnapToRoad, type RoadSnap } from '../src/routing/snap';
+import { seededRandom, vertexSnap } from '../src/routing/testGraphs';
+
+const REGION = 'bench-rnv';
+const VEHICLES = 1000;
+const INCIDENTS = 100;
+const quick = process.argv.includes('--quick');
+const NAIVE_VEHICLES = quick ? 50 : VEHICLES;
+
+const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, hostname: hostname() };
+const emit = (record: Record<string, unknown>) => console.log(JSON.stringify({ bench: 'geo-ranking', ...record, machine }));
+
+function percentiles(samples: number[]) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+  const round = (v: number) => Math.round(v * 1000) / 1000;
+  return {
+    n: sorted.length,
+    p50Ms: round(at(50)),
+    p95Ms: round(at(95)),
+    p99Ms: round(at(99)),
+    meanMs: round(sorted.reduce((a, b) => a + b, 0) / sorted.length),
+    maxMs: round(sorted[sorted.length - 1]!),
+  };
+}
+
+/** A random position on a random edge of the largest component, moved up to ~20 m off the road (GPS). */
+function randomPositions(graph: RoadGraph, count: number, random: () => number): LonLat[] {
+  const sizes = new Map<number, number>();
+  for (const c of graph.vertexComponent) sizes.set(c, (sizes.get(c) ?? 0) + 1);
+  const main = [...sizes.entries()].sort((a, b) => b[1] - a[1])[0]![0];
+  const out: LonLat[] = [];
+  while (out.length < count) {
+    const e = Math.floor(random() * graph.edgeCount);
+    if (graph.vertexComponent[graph.edgeSource[e]!] !== main) continue;
+    const [lon, lat] = sliceEdge(graph, e, random(), 1)[0]!;
+    out.push([lon + (random() - 0.5) * 0.0004, lat + (random() - 0.5) * 0.0003]);
+  }
+  return out;
+}
+
+async function main() {
+  const file = roadDataFile('rnv.osm.pbf');
+  if (!file) {
+    emit({ skipped: 'the RNV network ../shared/roaddata/rnv.osm.pbf is absent' });
+    return;
+  }
+  const url = process.env.DATABASE_URL;
+  if (!url) {
+    console.error('DATABASE_URL is not set: run `eval "$(bash scripts/services.sh env)"` first (or npm start once).');
+    process.exitCode = 2;
+    return;
+  }
+  // A database of its own: 57k benchmark edges have no place in the development database.
+  const benchUrl = await ensureBenchDatabase(url);
+  const db = createPool(benchUrl, 4);
+  try {
+    await migrate(db).catch((error: Error) => {
+      throw new Error(`migrating the benchmark database failed (${error.message}); drop it and run again: DROP DATABASE "${new URL(benchUrl).pathname.slice(1)}"`);
+    });
+    if ((await activeNetworkId(db, REGION)) === null) {
+      const report = await importRoads(db, { file, region: REGION });
+      emit({ metric: 'import', ...report });
+    }
+    await run(db);
+  } finally {
+    await db.end();
+  }
+}
+
+async function ensureBenchDatabase(url: string): Promise<string> {
+  const target = new URL(url);
+  const name = `${target.pathname.slice(1) || 'dispatch'}_bench`;
+  target.pathname = `/${name}`;
+  const adminUrl = new URL(url);
+  adminUrl.pathname = '/postgres';
+  const admin = new pg.Client({ connectionString: adminUrl.toString() });
+  await admin.connect();
+  try {
+    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (!exists.rowCount) await admin.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  return target.toString();
+}
+
+async function run(db: pg.Pool) {
+  const heapBefore = process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
+  const loadStart = performance.now();
+  const graph = await loadRoadGraph(db, REGION);
+  const loadMs = performance.now() - loadStart;
+  const heapAfter = process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
+  emit({
+    metric: 'graph_load',
+    region: REGION,
+    edges: graph.edgeCount,
+    vertices: graph.vertexCount,
+    arcs: graph.forward.head.length,
+    loadMs: Math.round(loadMs),
+    typedArrayMB: Math.round((graph.byteSize() / 2 ** 20) * 10) / 10,
+    heapGrowthMB: Math.round(((heapAfter - heapBefore) / 2 ** 20) * 10) / 10,
+  });
+
+  const random = seededRandom(120_2025);
+  const vehiclePositions = randomPositions(graph, VEHICLES, random);
+  const incidents = randomPositions(graph, INCIDENTS, random);
+
+  // Vehicles are snapped when their position arrives, not per incident: the cache a caller keeps.
+  const snapStart = performance.now();
+  const vehicles: RankSource[] = vehiclePositions.map((lonLat, i) => ({ id: `v${i}`, lonLat, snap: trySnapToRoad(graph, lonLat) }));
+  const snapMs = performance.now() - snapStart;
+  emit({ metric: 'snap_vehicles', vehicles: VEHICLES, totalMs: Math.round(snapMs * 1000) / 1000, perVehicleUs: Math.round((snapMs / VEHICLES) * 1e6) / 1000 });
+
+  const measure = (label: string, options: { maxSeconds?: number }, cachedSnaps: boolean) => {
+    const sources = cachedSnaps ? vehicles : vehicles.map(({ id, lonLat }) => ({ id, lonLat }));
+    for (const incident of incidents.slice(0, 10)) rankToTarget(graph, incident, sources, options); // warm-up (JIT)
+    const samples: number[] = [];
+    let settled = 0;
+    let reachable = 0;
+    for (const incident of incidents) {
+      const start = performance.now();
+      const ranking = rankToTarget(graph, incident, sources, options);
+      samples.push(performance.now() - start);
+      settled += ranking.settledVertices;
+      reachable += ranking.results.filter(isReachable).length;
+    }
+    emit({
+      metric: 'rank_1000_vehicles',
+      method: label,
+      maxSeconds: options.maxSeconds ?? null,
+      vehicles: VEHICLES,
+      incidents: INCIDENTS,
+      ...percentiles(samples),
+      meanSettledVertices: Math.round(settled / INCIDENTS),
+      meanReachable: Math.round(reachable / INCIDENTS),
+      targetP95Ms: 50,
+    });
+  };
+  measure('in-memory CSR Dijkstra, reversed graph, vehicle snaps cached', {}, true);
+  measure('in-memory CSR Dijkstra, reversed graph, vehicle snaps cached', { maxSeconds: 1200 }, true);
+  measure('in-memory CSR Dijkstra, reversed graph, snapping all vehicles per incident', {}, false);
+
+  // pgRouting baselines on the same vehicles for one incident, vertex to vertex (pgRouting routes between
+  // vertices): each vehicle at the end of its edge it drives towards, the incident at a vertex of its edge.
+  const incidentSnap = trySnapToRoad(graph, incidents[0]!)!;
+  const targetVertex = graph.edgeSource[incidentSnap.edgeIndex]!;
+  const vehicleVertices = vehicles.map((v) => {
+    const snap = v.snap as RoadSnap;
+    return graph.edgeCost[snap.edgeIndex]! >= 0 ? graph.edgeTarget[snap.edgeIndex]! : graph.edgeSource[snap.edgeIndex]!;
+  });
+  const mine = rankToTarget(
+    graph,
+    [graph.vertexLon[targetVertex]!, graph.vertexLat[targetVertex]!],
+    vehicleVertices.map((v, i) => ({ id: String(i), lonLat: [0, 0] as LonLat, snap: vertexSnap(graph, v) })),
+    { targetSnap: vertexSnap(graph, targetVertex) },
+  );
+  const myEta = new Map(mine.results.filter(isReachable).map((r) => [Number(r.id), r.etaSeconds]));
+  const networkId = graph.networkId;
+  const targetId = graph.vertexDbId[targetVertex]!;
+
+  const naive: number[] = [];
+  const naiveEta = new Map<number, number>();
+  for (let i = 0; i < NAIVE_VEHICLES; i++) {
+    const start = performance.now();
+    const result = await pgrDijkstraCostToTarget(db, networkId, [graph.vertexDbId[vehicleVertices[i]!]!], targetId);
+    naive.push(performance.now() - start);
+    const seconds = result.values().next().value;
+    if (seconds !== undefined) naiveEta.set(i, seconds);
+  }
+  const naiveStats = percentiles(naive);
+  emit({
+    metric: 'rank_1000_vehicles',
+    method: 'pgRouting, one pgr_dijkstraCost per vehicle over the whole graph (naive baseline)',
+    vehicles: VEHICLES,
+    measuredVehicles: NAIVE_VEHICLES,
+    perCall: naiveStats,
+    totalMs: Math.round(naive.reduce((a, b) => a + b, 0) * (VEHICLES / NAIVE_VEHICLES)),
+    extrapolated: NAIVE_VEHICLES < VEHICLES ? `measured ${NAIVE_VEHICLES} calls (--quick), total scaled to ${VEHICLES}` : false,
+  });
+
+  const manyStart = performance.now();
+  const many = await pgrDijkstraCostToTarget(db, networkId, [...new Set(vehicleVertices.map((v) => graph.vertexDbId[v]!))], targetId);
+  const manyMs = performance.now() - manyStart;
+  emit({ metric: 'rank_1000_vehicles', method: 'pgRouting, one pgr_dijkstraCost(ARRAY[all vehicles], incident)', vehicles: VEHICLES, totalMs: Math.round(manyMs) });
+
+  const drivingStart = performance.now();
+  const driving = await pgrDrivingDistanceToTarget(db, networkId, targetId, 1e9);
+  const drivingMs = performance.now() - drivingStart;
+  emit({ metric: 'rank_1000_vehicles', method: 'pgRouting, one pgr_drivingDistance from the incident on the reversed graph', vehicles: VEHICLES, totalMs: Math.round(drivingMs), verticesReached: driving.size });
+
+  // Agreement: the in-memory ETAs against every pgRouting answer, vertex to vertex.
+  let maxAbsDiff = 0;
+  let compared = 0;
+  let disagreeReachability = 0;
+  vehicleVertices.forEach((v, i) => {
+    const dbId = graph.vertexDbId[v]!;
+    const references = [dbId === targetId ? 0 : many.get(dbId), dbId === targetId ? 0 : driving.get(dbId), i < NAIVE_VEHICLES ? (dbId === targetId ? 0 : naiveEta.get(i)) : null];
+    for (const reference of references) {
+      if (reference === null) continue;
+      const own = myEta.get(i);
+      if ((reference === undefined) !== (own === undefined)) disagreeReachability++;
+      else if (reference !== undefined && own !== undefined) {
+        maxAbsDiff = Math.max(maxAbsDiff, Math.abs(reference - own));
+        compared++;
+      }
+    }
+  });
+  emit({ metric: 'agreement_with_pgrouting', comparisons: compared, maxAbsDiffSeconds: maxAbsDiff, reachabilityDisagreements: disagreeReachability });
+}
+
+await main();

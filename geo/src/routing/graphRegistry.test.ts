@@ -1,0 +1,95 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../../tests/support/database';
+import { importRoads } from '../import/importRoads';
+import { GraphRegistry } from './graphRegistry';
+import { NoRoadNetworkError } from './roadGraph';
+import { route } from './route';
+
+/** A GeoJSON road network of straight streets, written to a file for the real importer. */
+function writeNetwork(dir: string, name: string, lines: { name: string; coords: [number, number][]; oneway?: boolean }[]): string {
+  const path = join(dir, `${name}.geojson`);
+  writeFileSync(
+    path,
+    JSON.stringify({
+      type: 'FeatureCollection',
+      features: lines.map((l) => ({
+        type: 'Feature',
+        properties: { highway: 'residential', name: l.name, ...(l.oneway ? { oneway: 'yes' } : {}) },
+        geometry: { type: 'LineString', coordinates: l.coords },
+      })),
+    }),
+  );
+  return path;
+}
+
+async function until(check: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('GraphRegistry over the real database and importer', () => {
+  let database: TestDatabase;
+  let dir: string;
+  let registry: GraphRegistry;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    dir = mkdtempSync(join(tmpdir(), 'graph-registry-'));
+    registry = new GraphRegistry(database.db);
+  });
+  afterAll(async () => {
+    await registry?.close();
+    await database?.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('says clearly when no road network was imported yet', async () => {
+    await expect(registry.get()).rejects.toThrowError(NoRoadNetworkError);
+    await expect(registry.get('nowhere')).rejects.toThrowError(/no road network for region "nowhere"/);
+  });
+
+  it('loads a region once, serves it from memory, and defaults to the most recently updated region', async () => {
+    const a = writeNetwork(dir, 'a', [{ name: 'A Street', coords: [[111.9, 37.0], [111.91, 37.0]] }]);
+    const b = writeNetwork(dir, 'b', [{ name: 'B Street', coords: [[112.0, 37.1], [112.01, 37.1]] }]);
+    await importRoads(database.db, { file: a, region: 'alpha' });
+    await importRoads(database.db, { file: b, region: 'beta' });
+    const alpha = await registry.get('alpha');
+    expect(alpha.region).toBe('alpha');
+    expect(await registry.get('alpha')).toBe(alpha);
+    expect((await registry.get()).region).toBe('beta');
+  });
+
+  it('reloads a region when the importer replaces its network (LISTEN road_network_changed)', async () => {
+    const before = await registry.get('alpha');
+    const changed: string[] = [];
+    registry.onChange((region) => changed.push(region));
+    // The replacement makes the street oneway westwards: a route east must now fail, west must work.
+    const replaced = writeNetwork(dir, 'a2', [{ name: 'A Street', coords: [[111.91, 37.0], [111.9, 37.0]], oneway: true }]);
+    const report = await importRoads(database.db, { file: replaced, region: 'alpha', replace: true });
+    await until(async () => changed.includes('alpha'), 'the notification');
+    const after = await registry.get('alpha');
+    expect(after).not.toBe(before);
+    expect(after.networkId).toBe(report.networkId);
+    expect(route(before, [111.901, 37.0], [111.909, 37.0]).durationS).toBeGreaterThan(0);
+    expect(() => route(after, [111.901, 37.0], [111.909, 37.0])).toThrowError(/no drivable path/);
+    expect(route(after, [111.909, 37.0], [111.901, 37.0]).durationS).toBeGreaterThan(0);
+    // Another region's graph is untouched.
+    expect(changed).not.toContain('beta');
+  });
+
+  it('reconnects and reloads after losing its listening connection', async () => {
+    const before = await registry.get('beta');
+    await database.db.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'dispatch120-graph-listener' AND datname = current_database()`);
+    // The cache is dropped when the connection is lost, since a notification may have been missed.
+    await until(async () => (await registry.get('beta')) !== before, 'the reload');
+    const replaced = writeNetwork(dir, 'b2', [{ name: 'B Road', coords: [[112.0, 37.1], [112.02, 37.1]] }]);
+    const report = await importRoads(database.db, { file: replaced, region: 'beta', replace: true });
+    await until(async () => (await registry.get('beta')).networkId === report.networkId, 'the reload after the import');
+  });
+});

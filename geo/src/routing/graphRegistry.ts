@@ -1,0 +1,115 @@
+import pg from 'pg';
+import { loadRoadGraph, NoRoadNetworkError, type RoadGraph } from './roadGraph';
+
+export const ROAD_NETWORK_CHANNEL = 'road_network_changed';
+
+/**
+ * One in-memory graph per region, loaded on first use and reloaded when the importer announces a new network
+ * (`NOTIFY road_network_changed, '<region>'`). It listens on a dedicated connection of its own, opened from
+ * the pool's settings, so that no pool client is held forever. If that connection drops, notifications may
+ * have been missed, so every cached graph is dropped and the next call reconnects and reloads.
+ */
+export class GraphRegistry {
+  private readonly graphs = new Map<string, Promise<RoadGraph>>();
+  private defaultRegion: Promise<string> | null = null;
+  private listener: Promise<pg.Client> | null = null;
+  private closed = false;
+  /** Notifications may have been missed while not listening: drop the cache once listening again. */
+  private missed = false;
+  private readonly changeListeners = new Set<(region: string) => void>();
+
+  constructor(private readonly db: pg.Pool) {}
+
+  /** The graph of a region, or of the most recently updated region when none is named. */
+  async get(region?: string): Promise<RoadGraph> {
+    if (this.closed) throw new Error('the graph registry is closed');
+    // Without the listener (database briefly unreachable) a cached graph still serves: routing on the last
+    // known network beats no routing; the next call tries to listen again.
+    await this.listen().catch(() => undefined);
+    const name = region ?? (await this.resolveDefaultRegion());
+    let graph = this.graphs.get(name);
+    if (!graph) {
+      graph = loadRoadGraph(this.db, name);
+      this.graphs.set(name, graph);
+      // A failed load (no such region, database down) must not stick: the next call tries again.
+      graph.catch(() => {
+        if (this.graphs.get(name) === graph) this.graphs.delete(name);
+      });
+    }
+    return graph;
+  }
+
+  /** Called with the region's name after a notification made its cached graph stale. */
+  onChange(listener: (region: string) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  /** Drops a region's cached graph (all of them without a name); the next get() loads it again. */
+  invalidate(region?: string): void {
+    if (region === undefined) this.graphs.clear();
+    else this.graphs.delete(region);
+    this.defaultRegion = null;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.graphs.clear();
+    const listener = this.listener;
+    this.listener = null;
+    if (listener) await listener.then((client) => client.end()).catch(() => undefined);
+  }
+
+  private async resolveDefaultRegion(): Promise<string> {
+    if (!this.defaultRegion) {
+      const lookup = this.db
+        .query<{ name: string }>('SELECT name FROM road_regions ORDER BY updated_at DESC, name LIMIT 1')
+        .then(({ rows }) => {
+          if (!rows[0]) throw new NoRoadNetworkError('no road network has been imported yet: import one first (npm run geo:import)');
+          return rows[0].name;
+        });
+      this.defaultRegion = lookup;
+      lookup.catch(() => {
+        if (this.defaultRegion === lookup) this.defaultRegion = null;
+      });
+    }
+    return this.defaultRegion;
+  }
+
+  private listen(): Promise<pg.Client> {
+    if (this.listener) return this.listener;
+    const client = new pg.Client({ ...this.db.options, application_name: 'dispatch120-graph-listener', connectionTimeoutMillis: 5000 });
+    const lost = () => {
+      if (this.listener !== started) return;
+      this.listener = null;
+      this.missed = true;
+      this.invalidate();
+      client.end().catch(() => undefined);
+    };
+    client.on('error', lost);
+    client.on('end', lost);
+    client.on('notification', (message) => {
+      if (message.channel !== ROAD_NETWORK_CHANNEL || !message.payload) return;
+      this.invalidate(message.payload);
+      for (const listener of this.changeListeners) listener(message.payload);
+    });
+    const started = (async () => {
+      await client.connect();
+      // The listener must never keep a process alive that is otherwise shutting down.
+      (client as unknown as { connection?: { stream?: { unref?: () => void } } }).connection?.stream?.unref?.();
+      await client.query(`LISTEN ${ROAD_NETWORK_CHANNEL}`);
+      if (this.missed) {
+        this.missed = false;
+        this.invalidate();
+      }
+      return client;
+    })();
+    this.listener = started;
+    started.catch(() => {
+      if (this.listener === started) this.listener = null;
+      this.missed = true;
+      client.end().catch(() => undefined);
+    });
+    return started;
+  }
+}

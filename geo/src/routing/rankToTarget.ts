@@ -1,0 +1,150 @@
+import { secondsAlong, secondsFromSource, secondsFromTarget, secondsToSource, secondsToTarget } from './edgeParts';
+import type { LonLat } from './geometry';
+import type { RoadGraph } from './roadGraph';
+import { workspaceFor } from './search';
+import { DEFAULT_MAX_SNAP_M, snapToRoad, trySnapToRoad, type RoadSnap } from './snap';
+
+export interface RankSource {
+  id: string;
+  lonLat: LonLat;
+  /**
+   * The source already snapped on this same graph (callers cache it per vehicle position): null means it was
+   * found too far from any road. Absent: snapped here.
+   */
+  snap?: RoadSnap | null;
+}
+
+export type UnreachableReason = 'too_far_from_road' | 'no_path' | 'beyond_time_limit';
+
+export interface ReachableCandidate {
+  id: string;
+  etaSeconds: number;
+  distanceM: number;
+  snapDistanceM: number;
+}
+
+export interface UnreachableCandidate {
+  id: string;
+  unreachable: UnreachableReason;
+  /** Null when the source could not be snapped at all. */
+  snapDistanceM: number | null;
+}
+
+export type RankResult = ReachableCandidate | UnreachableCandidate;
+
+export interface Ranking {
+  target: RoadSnap;
+  /** Reachable candidates by ETA (ties by id), then the unreachable ones in the order given. */
+  results: RankResult[];
+  /** Vertices the search settled: how much of the network one ranking touched. */
+  settledVertices: number;
+}
+
+export interface RankOptions {
+  /** Sources farther than this from the incident are reported beyond_time_limit. Default: no limit. */
+  maxSeconds?: number;
+  /** Snap limit for the target and the sources, metres. */
+  maxSnapM?: number;
+  /** The target already snapped on this graph (then `target` is not snapped again). */
+  targetSnap?: RoadSnap;
+}
+
+export function isReachable(result: RankResult): result is ReachableCandidate {
+  return 'etaSeconds' in result;
+}
+
+/**
+ * Travel time and distance from every source to one target in ONE search: Dijkstra on the reversed graph,
+ * from the target's position on its edge, bounded by maxSeconds and stopped as soon as every edge end a
+ * source can leave by is settled. Each source's ETA is the part of its own edge it must drive (in a direction
+ * the edge allows) plus the time from that edge end; a source on the target's own edge may also drive
+ * straight to it. Throws TooFarFromRoadError when the target itself is too far from any road.
+ */
+export function rankToTarget(graph: RoadGraph, target: LonLat, sources: readonly RankSource[], options: RankOptions = {}): Ranking {
+  const maxSeconds = options.maxSeconds ?? Infinity;
+  const maxSnapM = options.maxSnapM ?? DEFAULT_MAX_SNAP_M;
+  if (!(maxSeconds >= 0)) throw new RangeError(`maxSeconds must be a number >= 0, got ${maxSeconds}`);
+  const targetSnap = options.targetSnap ?? snapToRoad(graph, target, maxSnapM, 'target');
+  const { edgeLength: length, edgeSource, edgeTarget } = graph;
+
+  const snaps: (RoadSnap | null)[] = new Array(sources.length);
+  for (let i = 0; i < sources.length; i++) {
+    const source = sources[i]!;
+    snaps[i] = source.snap !== undefined ? source.snap : trySnapToRoad(graph, source.lonLat, maxSnapM);
+  }
+
+  const ws = workspaceFor(graph);
+  ws.begin();
+  const te = targetSnap.edgeIndex;
+  const f = targetSnap.fraction;
+  // Reversed search: a vertex's time is how long it takes to drive from it to the target point.
+  const fromSource = secondsFromSource(graph, te, f);
+  const fromTarget = secondsFromTarget(graph, te, f);
+  if (fromSource < Infinity) ws.seed(edgeSource[te]!, fromSource, f * length[te]!, 0);
+  if (fromTarget < Infinity) ws.seed(edgeTarget[te]!, fromTarget, (1 - f) * length[te]!, 0);
+  for (const snap of snaps) {
+    if (!snap) continue;
+    const e = snap.edgeIndex;
+    if (secondsToTarget(graph, e, snap.fraction) < Infinity) ws.want(edgeTarget[e]!);
+    if (secondsToSource(graph, e, snap.fraction) < Infinity) ws.want(edgeSource[e]!);
+  }
+  // Nothing to find (no source on the road): no search at all.
+  if (snaps.some((snap) => snap !== null)) ws.run(graph.reverse, maxSeconds);
+
+  const reachable: ReachableCandidate[] = [];
+  const unreachable: UnreachableCandidate[] = [];
+  const targetComponent = graph.vertexComponent[edgeSource[te]!]!;
+  for (let i = 0; i < sources.length; i++) {
+    const id = sources[i]!.id;
+    const snap = snaps[i]!;
+    if (!snap) {
+      unreachable.push({ id, unreachable: 'too_far_from_road', snapDistanceM: null });
+      continue;
+    }
+    const e = snap.edgeIndex;
+    const g = snap.fraction;
+    let best = Infinity;
+    let bestDistance = 0;
+    const v = edgeTarget[e]!;
+    if (ws.isSettled(v)) {
+      const t = secondsToTarget(graph, e, g) + ws.time[v]!;
+      if (t < best) {
+        best = t;
+        bestDistance = (1 - g) * length[e]! + ws.distance[v]!;
+      }
+    }
+    const u = edgeSource[e]!;
+    if (ws.isSettled(u)) {
+      const t = secondsToSource(graph, e, g) + ws.time[u]!;
+      if (t < best) {
+        best = t;
+        bestDistance = g * length[e]! + ws.distance[u]!;
+      }
+    }
+    if (e === te) {
+      const t = secondsAlong(graph, e, g, f);
+      if (t < best) {
+        best = t;
+        bestDistance = Math.abs(f - g) * length[e]!;
+      }
+    }
+    if (best < Infinity && best <= maxSeconds) {
+      reachable.push({ id, etaSeconds: best, distanceM: bestDistance, snapDistanceM: snap.snapDistanceM });
+    } else {
+      const otherComponent = graph.vertexComponent[u] !== targetComponent;
+      unreachable.push({ id, unreachable: unreachableReason(best, otherComponent, ws.boundHit), snapDistanceM: snap.snapDistanceM });
+    }
+  }
+  reachable.sort((a, b) => a.etaSeconds - b.etaSeconds || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return { target: targetSnap, results: [...reachable, ...unreachable], settledVertices: ws.settledCount };
+}
+
+/**
+ * Not reachable within the limit: a path was found but is too long, or the search stopped at the limit before
+ * it could tell. Only a search that ran out of road (or another component) proves there is no path.
+ */
+function unreachableReason(best: number, otherComponent: boolean, boundHit: boolean): UnreachableReason {
+  if (best < Infinity) return 'beyond_time_limit';
+  if (otherComponent) return 'no_path';
+  return boundHit ? 'beyond_time_limit' : 'no_path';
+}

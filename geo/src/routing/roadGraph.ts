@@ -1,0 +1,414 @@
+import { readFileSync } from 'node:fs';
+import Flatbush from 'flatbush';
+import type pg from 'pg';
+import { segmentLengthM } from './geometry';
+
+/** One road edge as stored in road_edges: pgRouting's convention, a negative cost = not drivable that way. */
+export interface RoadEdgeInput {
+  id: number;
+  source: number;
+  target: number;
+  /** Seconds from source to target along the geometry. */
+  cost: number;
+  /** Seconds from target to source. */
+  reverseCost: number;
+  lengthM: number;
+  name: string | null;
+  highway: string;
+  osmWayId?: number | null;
+  tunnel?: boolean;
+  /** Flat [lon, lat, lon, lat, ...] from source to target, at least two positions. */
+  coordinates: ArrayLike<number>;
+}
+
+/**
+ * Compressed sparse rows: the arcs leaving vertex v are offsets[v] .. offsets[v+1]-1. `arc` encodes the edge
+ * and the direction it is driven in as edge * 2 + (0 along the geometry | 1 against it).
+ */
+export interface Csr {
+  offsets: Int32Array;
+  head: Int32Array;
+  arc: Int32Array;
+  weight: Float64Array;
+  length: Float64Array;
+}
+
+export const EDGE_ROUNDABOUT = 1;
+export const EDGE_TUNNEL = 2;
+
+/**
+ * An immutable in-memory copy of one region's network, laid out for searching: compact vertex indices
+ * 0..vertexCount-1, per-edge typed arrays, forward and reversed adjacency, and the edge geometries with a
+ * spatial index over their segments for snapping.
+ */
+export class RoadGraph {
+  readonly vertexCount: number;
+  readonly edgeCount: number;
+  /** road_vertices.id of each compact vertex. */
+  readonly vertexDbId: Float64Array;
+  readonly vertexLon: Float64Array;
+  readonly vertexLat: Float64Array;
+  /** Weakly connected component of each vertex: different components can never reach each other. */
+  readonly vertexComponent: Int32Array;
+  /** Number of edges meeting at the vertex (2 = a bend in a road, not a junction). */
+  readonly vertexDegree: Int32Array;
+  readonly edgeDbId: Float64Array;
+  readonly edgeSource: Int32Array;
+  readonly edgeTarget: Int32Array;
+  readonly edgeCost: Float64Array;
+  readonly edgeReverseCost: Float64Array;
+  readonly edgeLength: Float64Array;
+  /** Index into `names`, -1 for an unnamed road. */
+  readonly edgeName: Int32Array;
+  readonly names: string[];
+  readonly edgeHighway: Int32Array;
+  readonly highways: string[];
+  readonly edgeFlags: Uint8Array;
+  /** Edge e's positions are pointOffset[e] .. pointOffset[e+1]-1 in pointLon/pointLat. */
+  readonly pointOffset: Int32Array;
+  readonly pointLon: Float64Array;
+  readonly pointLat: Float64Array;
+  /** Metres from the start of its edge's geometry to each position. */
+  readonly pointDistM: Float64Array;
+  readonly forward: Csr;
+  /** Arcs reversed (source and target swapped, each keeping its own cost): for many-to-one searches. */
+  readonly reverse: Csr;
+  /** Segment i of the index runs from position segmentPoint[i] to segmentPoint[i] + 1. */
+  readonly segments: Flatbush;
+  readonly segmentPoint: Int32Array;
+  readonly segmentEdge: Int32Array;
+  readonly bbox: [number, number, number, number];
+
+  constructor(
+    readonly region: string,
+    readonly networkId: number,
+    edges: readonly RoadEdgeInput[],
+  ) {
+    if (edges.length === 0) throw new Error(`road network ${networkId} of region ${region} has no edges`);
+    const m = edges.length;
+    this.edgeCount = m;
+    const vertexIndex = new Map<number, number>();
+    const dbIds: number[] = [];
+    const compact = (id: number) => {
+      let index = vertexIndex.get(id);
+      if (index === undefined) {
+        index = dbIds.length;
+        vertexIndex.set(id, index);
+        dbIds.push(id);
+      }
+      return index;
+    };
+
+    this.edgeDbId = new Float64Array(m);
+    this.edgeSource = new Int32Array(m);
+    this.edgeTarget = new Int32Array(m);
+    this.edgeCost = new Float64Array(m);
+    this.edgeReverseCost = new Float64Array(m);
+    this.edgeLength = new Float64Array(m);
+    this.edgeName = new Int32Array(m);
+    this.edgeHighway = new Int32Array(m);
+    this.edgeFlags = new Uint8Array(m);
+    this.pointOffset = new Int32Array(m + 1);
+    const nameIndex = new Map<string, number>();
+    this.names = [];
+    const highwayIndex = new Map<string, number>();
+    this.highways = [];
+
+    let points = 0;
+    for (const edge of edges) points += edge.coordinates.length >> 1;
+    this.pointLon = new Float64Array(points);
+    this.pointLat = new Float64Array(points);
+    this.pointDistM = new Float64Array(points);
+
+    let p = 0;
+    let minX = Infinity;
+    let minY = Infinity;
+    let maxX = -Infinity;
+    let maxY = -Infinity;
+    edges.forEach((edge, e) => {
+      if (edge.coordinates.length < 4) throw new Error(`road edge ${edge.id} has fewer than two positions`);
+      this.edgeDbId[e] = edge.id;
+      this.edgeSource[e] = compact(edge.source);
+      this.edgeTarget[e] = compact(edge.target);
+      this.edgeCost[e] = edge.cost;
+      this.edgeReverseCost[e] = edge.reverseCost;
+      this.edgeLength[e] = edge.lengthM;
+      if (edge.name === null) this.edgeName[e] = -1;
+      else {
+        let n = nameIndex.get(edge.name);
+        if (n === undefined) {
+          n = this.names.length;
+          nameIndex.set(edge.name, n);
+          this.names.push(edge.name);
+        }
+        this.edgeName[e] = n;
+      }
+      let h = highwayIndex.get(edge.highway);
+      if (h === undefined) {
+        h = this.highways.length;
+        highwayIndex.set(edge.highway, h);
+        this.highways.push(edge.highway);
+      }
+      this.edgeHighway[e] = h;
+      if (edge.tunnel) this.edgeFlags[e]! |= EDGE_TUNNEL;
+      this.pointOffset[e] = p;
+      const c = edge.coordinates;
+      let along = 0;
+      for (let i = 0; i < c.length; i += 2) {
+        const lon = c[i]!;
+        const lat = c[i + 1]!;
+        if (i > 0) along += segmentLengthM(c[i - 2]!, c[i - 1]!, lon, lat);
+        this.pointLon[p] = lon;
+        this.pointLat[p] = lat;
+        this.pointDistM[p] = along;
+        p++;
+        if (lon < minX) minX = lon;
+        if (lon > maxX) maxX = lon;
+        if (lat < minY) minY = lat;
+        if (lat > maxY) maxY = lat;
+      }
+    });
+    this.pointOffset[m] = p;
+    this.bbox = [minX, minY, maxX, maxY];
+
+    const n = dbIds.length;
+    this.vertexCount = n;
+    const lonOf = new Float64Array(n);
+    const latOf = new Float64Array(n);
+    for (let e = 0; e < m; e++) {
+      const first = this.pointOffset[e]!;
+      const last = this.pointOffset[e + 1]! - 1;
+      lonOf[this.edgeSource[e]!] = this.pointLon[first]!;
+      latOf[this.edgeSource[e]!] = this.pointLat[first]!;
+      lonOf[this.edgeTarget[e]!] = this.pointLon[last]!;
+      latOf[this.edgeTarget[e]!] = this.pointLat[last]!;
+    }
+    this.vertexDbId = Float64Array.from(dbIds);
+    this.vertexLon = lonOf;
+    this.vertexLat = latOf;
+
+    this.forward = buildCsr(n, this.edgeSource, this.edgeTarget, this.edgeCost, this.edgeReverseCost, this.edgeLength, false);
+    this.reverse = buildCsr(n, this.edgeSource, this.edgeTarget, this.edgeCost, this.edgeReverseCost, this.edgeLength, true);
+    this.vertexComponent = weakComponents(n, this.edgeSource, this.edgeTarget);
+    this.vertexDegree = new Int32Array(n);
+    for (let e = 0; e < m; e++) {
+      this.vertexDegree[this.edgeSource[e]!]!++;
+      this.vertexDegree[this.edgeTarget[e]!]!++;
+    }
+    markRoundabouts(edges, this);
+
+    // Only edges drivable at least one way can take a snapped point; segments of length zero add nothing.
+    let segmentCount = 0;
+    for (let e = 0; e < m; e++) {
+      if (this.edgeCost[e]! < 0 && this.edgeReverseCost[e]! < 0) continue;
+      segmentCount += this.pointOffset[e + 1]! - this.pointOffset[e]! - 1;
+    }
+    this.segments = new Flatbush(Math.max(1, segmentCount));
+    this.segmentPoint = new Int32Array(Math.max(1, segmentCount));
+    this.segmentEdge = new Int32Array(Math.max(1, segmentCount));
+    let s = 0;
+    for (let e = 0; e < m; e++) {
+      if (this.edgeCost[e]! < 0 && this.edgeReverseCost[e]! < 0) continue;
+      for (let q = this.pointOffset[e]!; q < this.pointOffset[e + 1]! - 1; q++) {
+        const x0 = this.pointLon[q]!;
+        const y0 = this.pointLat[q]!;
+        const x1 = this.pointLon[q + 1]!;
+        const y1 = this.pointLat[q + 1]!;
+        this.segments.add(Math.min(x0, x1), Math.min(y0, y1), Math.max(x0, x1), Math.max(y0, y1));
+        this.segmentPoint[s] = q;
+        this.segmentEdge[s] = e;
+        s++;
+      }
+    }
+    if (segmentCount === 0) this.segments.add(minX, minY, minX, minY);
+    this.segments.finish();
+  }
+
+  nameOf(edge: number): string | null {
+    const n = this.edgeName[edge]!;
+    return n < 0 ? null : this.names[n]!;
+  }
+
+  highwayOf(edge: number): string {
+    return this.highways[this.edgeHighway[edge]!]!;
+  }
+
+  /** Bytes held by the typed arrays and the spatial index (what a region costs in memory). */
+  byteSize(): number {
+    let bytes = this.segments.data.byteLength;
+    for (const value of Object.values(this)) {
+      if (ArrayBuffer.isView(value)) bytes += value.byteLength;
+    }
+    for (const csr of [this.forward, this.reverse]) for (const a of Object.values(csr)) bytes += (a as ArrayBufferView).byteLength;
+    return bytes;
+  }
+}
+
+function buildCsr(
+  n: number,
+  source: Int32Array,
+  target: Int32Array,
+  cost: Float64Array,
+  reverseCost: Float64Array,
+  lengthM: Float64Array,
+  reversed: boolean,
+): Csr {
+  const m = source.length;
+  const offsets = new Int32Array(n + 1);
+  // Forward arc of an edge leaves `source` (cost) and its backward arc leaves `target` (reverse_cost); the
+  // reversed graph swaps only which end an arc leaves from, never the costs.
+  for (let e = 0; e < m; e++) {
+    if (cost[e]! >= 0) offsets[(reversed ? target[e]! : source[e]!) + 1]!++;
+    if (reverseCost[e]! >= 0) offsets[(reversed ? source[e]! : target[e]!) + 1]!++;
+  }
+  for (let v = 0; v < n; v++) offsets[v + 1]! += offsets[v]!;
+  const arcs = offsets[n]!;
+  const head = new Int32Array(arcs);
+  const arc = new Int32Array(arcs);
+  const weight = new Float64Array(arcs);
+  const length = new Float64Array(arcs);
+  const fill = offsets.slice(0, n);
+  const put = (from: number, to: number, code: number, w: number, len: number) => {
+    const i = fill[from]!++;
+    head[i] = to;
+    arc[i] = code;
+    weight[i] = w;
+    length[i] = len;
+  };
+  for (let e = 0; e < m; e++) {
+    const s = source[e]!;
+    const t = target[e]!;
+    if (cost[e]! >= 0) {
+      if (reversed) put(t, s, e * 2, cost[e]!, lengthM[e]!);
+      else put(s, t, e * 2, cost[e]!, lengthM[e]!);
+    }
+    if (reverseCost[e]! >= 0) {
+      if (reversed) put(s, t, e * 2 + 1, reverseCost[e]!, lengthM[e]!);
+      else put(t, s, e * 2 + 1, reverseCost[e]!, lengthM[e]!);
+    }
+  }
+  return { offsets, head, arc, weight, length };
+}
+
+function weakComponents(n: number, source: Int32Array, target: Int32Array): Int32Array {
+  const parent = new Int32Array(n);
+  for (let v = 0; v < n; v++) parent[v] = v;
+  const find = (v: number): number => {
+    while (parent[v] !== v) {
+      parent[v] = parent[parent[v]!]!;
+      v = parent[v]!;
+    }
+    return v;
+  };
+  for (let e = 0; e < source.length; e++) {
+    const a = find(source[e]!);
+    const b = find(target[e]!);
+    if (a !== b) parent[a] = b;
+  }
+  const component = new Int32Array(n);
+  for (let v = 0; v < n; v++) component[v] = find(v);
+  return component;
+}
+
+/**
+ * road_edges keeps no junction tag, so a roundabout is recognised by its shape: the oneway edges of one OSM
+ * way that close into a ring of at most 1.5 km (roundabouts are mapped as one closed oneway way).
+ */
+function markRoundabouts(edges: readonly RoadEdgeInput[], graph: RoadGraph): void {
+  const byWay = new Map<number, number[]>();
+  edges.forEach((edge, e) => {
+    if (edge.osmWayId === null || edge.osmWayId === undefined) return;
+    let list = byWay.get(edge.osmWayId);
+    if (!list) byWay.set(edge.osmWayId, (list = []));
+    list.push(e);
+  });
+  for (const list of byWay.values()) {
+    if (list.length < 2) continue;
+    const outgoing = new Map<number, number>();
+    const incoming = new Map<number, number>();
+    let total = 0;
+    let oneway = true;
+    for (const e of list) {
+      const forward = graph.edgeCost[e]! >= 0;
+      if (forward === graph.edgeReverseCost[e]! >= 0) oneway = false;
+      const from = forward ? graph.edgeSource[e]! : graph.edgeTarget[e]!;
+      const to = forward ? graph.edgeTarget[e]! : graph.edgeSource[e]!;
+      outgoing.set(from, (outgoing.get(from) ?? 0) + 1);
+      incoming.set(to, (incoming.get(to) ?? 0) + 1);
+      total += graph.edgeLength[e]!;
+    }
+    if (!oneway || total > 1500 || outgoing.size !== list.length || incoming.size !== list.length) continue;
+    let ring = true;
+    for (const v of outgoing.keys()) if (incoming.get(v) !== 1) ring = false;
+    if (ring) for (const e of list) graph.edgeFlags[e]! |= EDGE_ROUNDABOUT;
+  }
+}
+
+const LOAD_SQL = readFileSync(new URL('./roadGraph.sql', import.meta.url), 'utf8');
+
+export class NoRoadNetworkError extends Error {
+  override name = 'NoRoadNetworkError';
+}
+
+interface EdgeRow {
+  id: number;
+  source: number;
+  target: number;
+  cost: number;
+  reverse_cost: number;
+  length_m: number;
+  name: string | null;
+  highway: string;
+  osm_way_id: number | null;
+  tunnel: boolean;
+  wkb: Buffer;
+}
+
+/** The network a region points at now; NoRoadNetworkError when there is no such region. */
+export async function activeNetwork(db: pg.Pool | pg.PoolClient, region: string): Promise<number> {
+  const { rows } = await db.query<{ network_id: string | number }>('SELECT network_id FROM road_regions WHERE name = $1', [region]);
+  if (!rows[0]) throw new NoRoadNetworkError(`no road network for region "${region}": import one first (npm run geo:import)`);
+  return Number(rows[0].network_id);
+}
+
+/** Loads a region's active network into memory. The edges are read in one consistent snapshot. */
+export async function loadRoadGraph(db: pg.Pool, region: string): Promise<RoadGraph> {
+  const client = await db.connect();
+  try {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const networkId = await activeNetwork(client, region);
+    const { rows } = await client.query<EdgeRow>(LOAD_SQL, [networkId]);
+    await client.query('COMMIT');
+    const edges: RoadEdgeInput[] = rows.map((row) => ({
+      id: Number(row.id),
+      source: Number(row.source),
+      target: Number(row.target),
+      cost: row.cost,
+      reverseCost: row.reverse_cost,
+      lengthM: row.length_m,
+      name: row.name,
+      highway: row.highway,
+      osmWayId: row.osm_way_id === null ? null : Number(row.osm_way_id),
+      tunnel: row.tunnel,
+      coordinates: lineStringFromWkb(row.wkb, row.id),
+    }));
+    return new RoadGraph(region, networkId, edges);
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** Plain 2D WKB LineString → flat coordinates; binary is several times cheaper to move and parse than text. */
+function lineStringFromWkb(wkb: Buffer, edgeId: number): Float64Array {
+  const view = new DataView(wkb.buffer, wkb.byteOffset, wkb.byteLength);
+  const little = view.getUint8(0) === 1;
+  const type = view.getUint32(1, little);
+  if (type !== 2) throw new Error(`road edge ${edgeId}: geometry is WKB type ${type}, expected a 2D LineString`);
+  const count = view.getUint32(5, little);
+  const out = new Float64Array(count * 2);
+  for (let i = 0; i < count * 2; i++) out[i] = view.getFloat64(9 + i * 8, little);
+  return out;
+}
