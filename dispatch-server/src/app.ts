@@ -19,6 +19,7 @@ import { roadRoutes } from './roads/roads.routes';
 import { GraphRegistry } from '@dispatch/geo/routing/graphRegistry';
 import { assignmentRoutes } from './assignments/assignments.routes';
 import { auditRoutes } from './audit/audit.routes';
+import { coverageRoutes } from './coverage/coverage.routes';
 import { crewRoutes } from './crews/crews.routes';
 import type { DispatchContext } from './dispatchContext';
 import { hospitalRoutes } from './hospitals/hospitals.routes';
@@ -106,6 +107,7 @@ export function createApp({ config, db, redis, log }: AppDeps): App {
   api.use(noticeRoutes(ctx, tokens));
   api.use(auditRoutes(db, tokens));
   api.use(reportRoutes(db, tokens));
+  api.use(coverageRoutes(db, graphs, tokens));
   api.get('/config', (_req, res) => {
     res.json({ protocolVersion: PROTOCOL_VERSION, tileUrl: config.TILE_URL, tileAttribution: config.TILE_ATTRIBUTION });
   });

@@ -1,3 +1,6 @@
+import { NoRoadNetworkError } from '@dispatch/geo/routing/roadGraph';
+import { NoPathError } from '@dispatch/geo/routing/route';
+import { TooFarFromRoadError } from '@dispatch/geo/routing/snap';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
 
@@ -26,6 +29,15 @@ export function errorHandler(log: { error: (obj: object, msg: string) => void })
   return (error, _req, res, _next) => {
     if (error instanceof HttpError) {
       res.status(error.status).json({ error: error.message, details: error.details });
+      return;
+    }
+    // The road network's own refusals: a point off every road, no drivable path, no network imported.
+    if (error instanceof TooFarFromRoadError || error instanceof NoPathError) {
+      res.status(422).json({ error: error.message });
+      return;
+    }
+    if (error instanceof NoRoadNetworkError) {
+      res.status(503).json({ error: error.message });
       return;
     }
     if (error instanceof ZodError) {

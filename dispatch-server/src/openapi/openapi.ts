@@ -19,6 +19,8 @@ import {
 } from '@dispatch/protocol';
 import { z } from 'zod';
 import { LoginRequest } from '../auth/auth.schema';
+import { CoverageQuery } from '../coverage/coverage';
+import { RouteQuery } from '../routing/routing.schema';
 import { UserInput } from '../users/users';
 
 const ErrorBody = z.object({ error: z.string(), details: z.unknown().optional() });
@@ -72,6 +74,10 @@ const endpoints: Record<string, Partial<Record<Method, Endpoint>>> = {
   '/api/notices/{id}': { get: { summary: 'One notice', params: Id } },
   '/api/notices/{id}/acknowledge': { post: { summary: 'The hospital acknowledges', params: Id } },
   '/api/notices/{id}/fhir': { get: { summary: 'The notice as an HL7 FHIR R4 message Bundle', params: Id } },
+  '/api/route': { get: { summary: 'Fastest route with geometry and turn-by-turn steps', query: RouteQuery } },
+  '/api/coverage/catchments': { get: { summary: 'Drive-time catchment of each station (or hospital) as GeoJSON polygons', query: CoverageQuery } },
+  '/api/coverage/isochrones': { get: { summary: 'Areas within 10/20/30 min of the nearest station (or hospital), GeoJSON', query: CoverageQuery } },
+  '/api/coverage/summary': { get: { summary: 'The 30-minute circle in figures: road and village shares, villages outside', query: CoverageQuery } },
   '/api/audit': { get: { summary: 'Audit log (supervisor, admin)' } },
   '/api/incidents/{id}/etimes': { get: { summary: 'Response times as NEMSIS v3 eTimes, one record per vehicle', params: Id } },
   '/api/incidents/{id}/eido': { get: { summary: 'The incident as a NENA EIDO JSON document', params: Id } },

@@ -1,0 +1,115 @@
+import { catchmentPolygons } from '@dispatch/geo/coverage/catchments';
+import { demandCoverage, roadCoverage } from '@dispatch/geo/coverage/coverage';
+import { driveTimesFrom, type Facility } from '@dispatch/geo/coverage/driveTimes';
+import { isochrones } from '@dispatch/geo/coverage/isochrones';
+import type { GraphRegistry } from '@dispatch/geo/routing/graphRegistry';
+import { z } from 'zod';
+import type { Db } from '../db/pool';
+
+export const CoverageQuery = z.object({
+  /** Whose drive times: the ambulance stations (response) or the receiving hospitals (care). */
+  from: z.enum(['stations', 'hospitals']).default('stations'),
+  minutes: z
+    .string()
+    .regex(/^\d{1,4}(,\d{1,4}){0,5}$/, 'comma-separated whole minutes, e.g. 10,20,30')
+    .default('10,20,30')
+    .transform((s) => s.split(',').map(Number))
+    .refine((list) => list.every((m) => m > 0 && m <= 240), 'each between 1 and 240'),
+  region: z.string().regex(/^[a-z0-9_-]{1,64}$/).optional(),
+});
+
+interface Site {
+  id: string;
+  code: string;
+  name: string;
+  lon: number;
+  lat: number;
+}
+
+async function sites(db: Db, from: 'stations' | 'hospitals'): Promise<Site[]> {
+  // Village clinics are not emergency destinations: the circle of care counts hospitals with an emergency department.
+  const sql =
+    from === 'stations'
+      ? 'SELECT id, code, name, ST_X(location) AS lon, ST_Y(location) AS lat FROM stations ORDER BY code'
+      : "SELECT id, code, name, ST_X(location) AS lon, ST_Y(location) AS lat FROM hospitals WHERE 'emergency' = ANY(capabilities) ORDER BY code";
+  return (await db.query(sql)).rows;
+}
+
+const facilities = (list: Site[]): Facility[] => list.map((s) => ({ id: s.id, lonLat: [s.lon, s.lat] }));
+
+/**
+ * Computing polygons takes PostGIS a moment, and they change only with the network or the sites:
+ * keep the last answer per network, sites and request.
+ */
+const cache = new Map<string, { at: number; value: unknown }>();
+const CACHE_MS = 5 * 60_000;
+async function cached<T>(key: string, compute: () => Promise<T>): Promise<T> {
+  const hit = cache.get(key);
+  if (hit && Date.now() - hit.at < CACHE_MS) return hit.value as T;
+  const value = await compute();
+  cache.set(key, { at: Date.now(), value });
+  if (cache.size > 50) cache.delete(cache.keys().next().value!);
+  return value;
+}
+
+const keyOf = (networkId: number, list: Site[], ...rest: unknown[]) =>
+  JSON.stringify([networkId, list.map((s) => [s.id, s.lon, s.lat]), ...rest]);
+
+/** For each station (or hospital), the area it reaches before any other: the responsible substation's area. */
+export async function catchments(db: Db, graphs: GraphRegistry, input: unknown) {
+  const query = CoverageQuery.parse(input);
+  const graph = await graphs.get(query.region);
+  const list = await sites(db, query.from);
+  return cached(keyOf(graph.networkId, list, 'catchments', query.from), async () => {
+    const polygons = await catchmentPolygons(db, driveTimesFrom(graph, facilities(list)));
+    const byId = new Map(list.map((s) => [s.id, s]));
+    return {
+      type: 'FeatureCollection' as const,
+      region: graph.region,
+      features: polygons.features.map((f) => {
+        const site = f.properties.facilityId ? byId.get(f.properties.facilityId) : undefined;
+        return { ...f, properties: { ...f.properties, siteId: site?.id ?? null, siteCode: site?.code ?? null, siteName: site?.name ?? null } };
+      }),
+    };
+  });
+}
+
+/** Areas within each drive time of the nearest station (or hospital), smaller inside larger. */
+export async function isochroneLayer(db: Db, graphs: GraphRegistry, input: unknown) {
+  const query = CoverageQuery.parse(input);
+  const graph = await graphs.get(query.region);
+  const list = await sites(db, query.from);
+  return cached(keyOf(graph.networkId, list, 'isochrones', query.minutes), async () => ({
+    ...(await isochrones(db, graph, facilities(list), { minutes: query.minutes })),
+    region: graph.region,
+  }));
+}
+
+/**
+ * The 30-minute medical circle (30分钟就医圈) as figures: share of road length and of villages within each
+ * time of the nearest station or hospital, and the villages left outside.
+ */
+export async function coverageSummary(db: Db, graphs: GraphRegistry, input: unknown) {
+  const query = CoverageQuery.parse(input);
+  const graph = await graphs.get(query.region);
+  const list = await sites(db, query.from);
+  const villages = (await db.query("SELECT id, name, ST_X(location) AS lon, ST_Y(location) AS lat FROM places WHERE kind = 'village' ORDER BY name")).rows;
+  const maxMinutes = Math.max(...query.minutes);
+  const times = driveTimesFrom(graph, facilities(list), { maxSeconds: maxMinutes * 60 });
+  const names = new Map(villages.map((v) => [v.id as string, v.name as string]));
+  return {
+    region: graph.region,
+    from: query.from,
+    sites: list.length,
+    villages: villages.length,
+    thresholds: query.minutes.map((minutes) => {
+      const demand = demandCoverage(times, villages.map((v) => ({ id: v.id, lonLat: [v.lon, v.lat] as [number, number] })), minutes);
+      return {
+        minutes,
+        roadShare: roadCoverage(times, minutes).share,
+        villageShare: demand.share,
+        villagesOutside: demand.points.filter((p) => p.seconds === null || p.seconds > minutes * 60).map((p) => names.get(p.id)),
+      };
+    }),
+  };
+}
