@@ -1,0 +1,221 @@
+/**
+ * End-to-end dispatch latency at big-city fleet size (npm run bench:dispatch [-- --calls N]): the real
+ * server in this process, 1,000 vehicles with fresh positions on the demo county's roads, real socket.io
+ * clients. Measures what the brief targets:
+ *   - call created (POST /api/incidents) → recommendation on a connected console (p95 ≤ 300 ms)
+ *   - dispatch (POST …/assignments) → the crew's socket has the assignment with its route (p95 ≤ 300 ms)
+ *   - BullMQ timer lateness (≤ 1 s)
+ * and, in the same run, the naive baseline for the ranking step: pgRouting's many-to-one
+ * pgr_dijkstraCost over the whole network instead of the in-memory search. Prints JSON lines.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { cpus, hostname } from 'node:os';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { io as connect, type Socket } from 'socket.io-client';
+import { PROTOCOL_VERSION } from '@dispatch/protocol';
+import { createApp } from '../src/app';
+import { hashPassword } from '../src/auth/passwords';
+import { loadConfig } from '../src/config';
+import { migrate } from '../src/db/migrate';
+import { createPool } from '../src/db/pool';
+import { DEMO_PASSWORD, seedDemo } from '../src/demo/seedDemo';
+import { createLogger } from '../src/logger';
+import { createTimers } from '../src/timers/timers';
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const CALLS = arg('calls', 100);
+const VEHICLES = arg('vehicles', 1000);
+const NAIVE_CALLS = arg('naive-calls', 10);
+
+const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, hostname: hostname() };
+const emit = (record: Record<string, unknown>) => console.log(JSON.stringify({ bench: 'dispatch', ...record, machine }));
+
+function percentiles(samples: number[]) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+  const round = (v: number) => Math.round(v * 10) / 10;
+  return { n: sorted.length, p50Ms: round(at(50)), p95Ms: round(at(95)), p99Ms: round(at(99)), maxMs: round(sorted.at(-1)!) };
+}
+
+async function freshDatabase(baseUrl: string): Promise<string> {
+  const url = new URL(baseUrl);
+  const name = `${url.pathname.slice(1)}_dispatchbench`;
+  const admin = new pg.Client({ connectionString: Object.assign(new URL(baseUrl), { pathname: '/postgres' }).toString() });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+function once<T>(socket: Socket, event: string, match: (payload: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.off(event, listener);
+      reject(new Error(`no ${event} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const listener = (payload: T) => {
+      if (!match(payload)) return;
+      clearTimeout(timer);
+      socket.off(event, listener);
+      resolve(payload);
+    };
+    socket.on(event, listener);
+  });
+}
+
+async function main() {
+  if (!process.env.DATABASE_URL || !process.env.REDIS_URL) throw new Error('run with eval "$(bash scripts/services.sh env)"');
+  const databaseUrl = await freshDatabase(process.env.DATABASE_URL);
+  const db = createPool(databaseUrl, 20);
+  await migrate(db);
+  await seedDemo(db);
+
+  // Grow the demo fleet to big-city size: vehicles on random road vertices, fresh fixes, one crew login each.
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  await db.query(
+    `WITH station AS (SELECT id FROM stations ORDER BY code LIMIT 1),
+          new_vehicles AS (
+            INSERT INTO vehicles (call_sign, kind, capabilities, home_station_id)
+            SELECT 'BENCH-' || n, 'negative_pressure_ambulance', ARRAY['negative_pressure', CASE WHEN n % 3 = 0 THEN 'bls' ELSE 'als' END], (SELECT id FROM station)
+              FROM generate_series(1, $1::int) AS n
+            RETURNING id, call_sign),
+          users AS (
+            INSERT INTO users (username, display_name, password_hash, role, vehicle_id)
+            SELECT lower(call_sign), call_sign, $2, 'crew', id FROM new_vehicles)
+     INSERT INTO vehicle_positions_latest (vehicle_id, location, device_time, source)
+     SELECT v.id, r.geom, now(), 'bench'
+       FROM new_vehicles v
+       -- Correlated on v.id, so each vehicle draws its own random vertex.
+       CROSS JOIN LATERAL (SELECT geom FROM road_vertices WHERE v.id IS NOT NULL ORDER BY random() LIMIT 1) r`,
+    [Math.max(0, VEHICLES - 24), passwordHash],
+  );
+
+  const config = loadConfig({
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: process.env.REDIS_URL,
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    PORT: '0',
+    OSMAND_PORT: '0',
+    LOG_LEVEL: 'silent',
+    ACK_TIMEOUT_S: '600',
+    // The run takes minutes: keep the seeded fixes fresh so every vehicle is ranked from its position.
+    POSITION_STALE_AFTER_S: '86400',
+    QUEUE_PREFIX: `bench-${randomBytes(4).toString('hex')}`,
+  });
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+  const app = createApp({ config, db, redis, log: createLogger('silent') });
+  await new Promise<void>((done) => app.http.listen(0, '127.0.0.1', done));
+  const base = `http://127.0.0.1:${(app.http.address() as AddressInfo).port}`;
+  const login = async (username: string) => {
+    const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: DEMO_PASSWORD }) });
+    return ((await res.json()) as { token: string }).token;
+  };
+  const open = (token: string) =>
+    new Promise<Socket>((resolve, reject) => {
+      const socket = connect(base, { auth: { token, protocolVersion: PROTOCOL_VERSION }, transports: ['websocket'], forceNew: true });
+      socket.once('session.welcomed', () => resolve(socket));
+      socket.once('connect_error', reject);
+    });
+  const dispatcherToken = await login('dispatcher');
+  const headers = { authorization: `Bearer ${dispatcherToken}`, 'content-type': 'application/json' };
+  const consoleSocket = await open(dispatcherToken);
+  const { rows: vertices } = await db.query('SELECT ST_X(geom) AS lon, ST_Y(geom) AS lat FROM road_vertices ORDER BY random() LIMIT $1', [CALLS]);
+  const { rows: crews } = await db.query('SELECT username, vehicle_id FROM users WHERE role = $1', ['crew']);
+  const crewOf = new Map(crews.map((c) => [c.vehicle_id as string, c.username as string]));
+  emit({ setup: { vehicles: (await db.query('SELECT count(*)::int AS n FROM vehicles')).rows[0].n, calls: CALLS } });
+
+  // Warm the graph and the JIT so the first call does not measure loading.
+  await app.graphs.get();
+  const intake: number[] = [];
+  const serverCompute: number[] = [];
+  const offer: number[] = [];
+  for (const [i, v] of vertices.entries()) {
+    const body = JSON.stringify({ location: { lon: v.lon, lat: v.lat }, category: i % 2 ? 'trauma' : 'chest_pain', priority: 1 });
+    const t0 = performance.now();
+    const recommended = once<{ incidentId: string; candidates: { vehicleId: string }[]; computeMs: number }>(consoleSocket, 'recommendation.computed', () => true);
+    const res = await fetch(`${base}/api/incidents`, { method: 'POST', headers, body });
+    const incident = (await res.json()) as { id: string };
+    const recommendation = await recommended;
+    if (recommendation.incidentId !== incident.id) throw new Error('recommendation for another incident');
+    if (i >= 3) {
+      intake.push(performance.now() - t0);
+      serverCompute.push(recommendation.computeMs);
+    }
+    const vehicleId = recommendation.candidates[0]!.vehicleId;
+    const crewSocket = await open(await login(crewOf.get(vehicleId)!));
+    const t1 = performance.now();
+    const offered = once<{ assignment: { id: string }; route: unknown }>(crewSocket, 'assignment.offered', () => true);
+    await fetch(`${base}/api/incidents/${incident.id}/assignments`, { method: 'POST', headers, body: JSON.stringify({ vehicleId }) });
+    const got = await offered;
+    if (!got.route) throw new Error('offer without a route');
+    if (i >= 3) offer.push(performance.now() - t1);
+    crewSocket.close();
+    await fetch(`${base}/api/assignments/${got.assignment.id}/cancel`, { method: 'POST', headers, body: JSON.stringify({ reason: 'bench' }) });
+  }
+  emit({ metric: 'call_created_to_recommendation_on_console', target: 'p95 <= 300 ms', ...percentiles(intake) });
+  emit({ metric: 'recommendation_server_compute', ...percentiles(serverCompute) });
+  emit({ metric: 'dispatch_to_crew_has_route', target: 'p95 <= 300 ms', ...percentiles(offer) });
+
+  // Naive baseline for the ranking step, same database, same fleet: pgRouting many-to-one over the whole network.
+  const naive: number[] = [];
+  const network = (await db.query("SELECT network_id FROM road_regions WHERE name = 'jiexiu-demo'")).rows[0].network_id;
+  for (const v of vertices.slice(0, NAIVE_CALLS)) {
+    const t0 = performance.now();
+    await db.query(
+      `WITH target AS (SELECT id FROM road_vertices WHERE network_id = $1 ORDER BY geom <-> ST_SetSRID(ST_MakePoint($2, $3), 4326) LIMIT 1),
+            starts AS (SELECT DISTINCT (SELECT id FROM road_vertices rv WHERE rv.network_id = $1 ORDER BY rv.geom <-> p.location LIMIT 1) AS id
+                         FROM vehicle_positions_latest p)
+       SELECT * FROM pgr_dijkstraCost(
+         format('SELECT id, source, target, cost, reverse_cost FROM road_edges WHERE network_id = %s', $1::bigint),
+         ARRAY(SELECT id FROM starts), (SELECT id FROM target), true)`,
+      [network, v.lon, v.lat],
+    );
+    naive.push(performance.now() - t0);
+  }
+  emit({ metric: 'naive_ranking_pgr_dijkstraCost_many_to_one', note: 'ranking step alone, snapping to nearest vertex', ...percentiles(naive) });
+
+  // Timer lateness: BullMQ delayed jobs against a plain in-process setTimeout.
+  const lateness: number[] = [];
+  const due = new Map<string, number>();
+  const timers = createTimers(config.REDIS_URL, `${config.QUEUE_PREFIX}-t`, {
+    ackTimeout: async ({ assignmentId }) => {
+      lateness.push(Date.now() - due.get(assignmentId)!);
+    },
+    noticeEscalation: async () => undefined,
+  }, { error: () => undefined });
+  for (let i = 0; i < 50; i++) {
+    const id = randomUUID();
+    const delay = 1000 + i * 40;
+    due.set(id, Date.now() + delay);
+    await timers.schedule('ackTimeout', { assignmentId: id }, id, delay);
+  }
+  const plain: number[] = [];
+  await Promise.all(Array.from({ length: 50 }, (_, i) => new Promise<void>((done) => {
+    const at = Date.now() + 1000 + i * 40;
+    setTimeout(() => {
+      plain.push(Date.now() - at);
+      done();
+    }, at - Date.now());
+  })));
+  while (lateness.length < 50) await new Promise((r) => setTimeout(r, 100));
+  emit({ metric: 'bullmq_timer_lateness', target: '<= 1000 ms', ...percentiles(lateness) });
+  emit({ metric: 'baseline_settimeout_lateness', ...percentiles(plain) });
+  await timers.close();
+
+  consoleSocket.close();
+  await app.close();
+  redis.disconnect();
+  await db.end();
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
