@@ -51,17 +51,8 @@ export function graphOf(specs: readonly EdgeSpec[], region = 'test'): RoadGraph 
   return new RoadGraph(region, 1, edgeInputs(specs));
 }
 
-/** Deterministic pseudo-random numbers (mulberry32), so a failing case can be replayed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic pseudo-random numbers, so a failing case can be replayed. */
+export { seededRandom } from '../demo/prng';
 
 /**
  * A random grid network: every grid link present with some probability, some oneway in either direction,
