@@ -1,5 +1,6 @@
 import { RoadGraph, type RoadEdgeInput } from './roadGraph';
 import type { RoadSnap } from './snap';
+import { seededRandom } from '../demo/prng';
 
 /** Hand-made networks for unit tests: vertices on a small lon/lat grid near Shanghai, costs chosen by the test. */
 export const ORIGIN: [number, number] = [121.45, 31.2];
@@ -52,7 +53,7 @@ export function graphOf(specs: readonly EdgeSpec[], region = 'test'): RoadGraph 
 }
 
 /** Deterministic pseudo-random numbers, so a failing case can be replayed. */
-export { seededRandom } from '../demo/prng';
+export { seededRandom };
 
 /**
  * A random grid network: every grid link present with some probability, some oneway in either direction,
