@@ -1,6 +1,6 @@
-import { loadQueries } from '../db/sqlFile';
+import { readQueries } from '@dispatch/geo/sqlFile';
 
-export const assignmentSql = loadQueries(new URL('./assignments.sql', import.meta.url), [
+export const assignmentSql = readQueries(new URL('./assignments.sql', import.meta.url), [
   'lockVehicle',
   'insert',
   'liveOfVehicle',

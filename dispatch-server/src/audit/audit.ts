@@ -1,8 +1,8 @@
 import type pg from 'pg';
-import { loadQueries } from '../db/sqlFile';
+import { readQueries } from '@dispatch/geo/sqlFile';
 import type { Principal } from '../auth/tokens';
 
-const sql = loadQueries(new URL('./audit.sql', import.meta.url), ['append', 'list']);
+const sql = readQueries(new URL('./audit.sql', import.meta.url), ['append', 'list']);
 
 /** Who acts and from where: the principal and the caller's address (or the system, for timers). */
 export interface Actor {

@@ -3,12 +3,12 @@ import type { z } from 'zod';
 import { appendAudit, type Actor } from '../audit/audit';
 import { isUuid, translatePgError } from '../db/errors';
 import { inTransaction, type Db } from '../db/pool';
-import { loadQueries } from '../db/sqlFile';
+import { readQueries } from '@dispatch/geo/sqlFile';
 import { HttpError, notFound } from '../http/errors';
 import type { Publisher } from '../realtime/publisher';
 import { presentHospital } from './presentHospital';
 
-const sql = loadQueries(new URL('./hospitals.sql', import.meta.url), ['list', 'insert', 'update', 'setLoad', 'appendLoadHistory']);
+const sql = readQueries(new URL('./hospitals.sql', import.meta.url), ['list', 'insert', 'update', 'setLoad', 'appendLoadHistory']);
 const conflicts = { hospitals_code_key: 'a hospital with this code exists' };
 
 export async function listHospitals(db: Db): Promise<HospitalDto[]> {

@@ -10,13 +10,13 @@ import type pg from 'pg';
 import { appendAudit, type Actor } from '../audit/audit';
 import { isUuid } from '../db/errors';
 import { inTransaction, type Db } from '../db/pool';
-import { loadQueries } from '../db/sqlFile';
+import { readQueries } from '@dispatch/geo/sqlFile';
 import { HttpError, notFound } from '../http/errors';
 import { searchPlaces } from '../places/places';
 import type { Publisher } from '../realtime/publisher';
 import { presentAssignment, presentIncident, presentStatusEvent } from './presentIncident';
 
-export const incidentSql = loadQueries(new URL('./incidents.sql', import.meta.url), [
+export const incidentSql = readQueries(new URL('./incidents.sql', import.meta.url), [
   'insert',
   'byIdempotencyKey',
   'get',

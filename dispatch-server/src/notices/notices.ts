@@ -4,7 +4,7 @@ import type { Principal } from '../auth/tokens';
 import { assignmentSql } from '../assignments/assignmentSql';
 import { isUuid } from '../db/errors';
 import { inTransaction } from '../db/pool';
-import { loadQueries } from '../db/sqlFile';
+import { readQueries } from '@dispatch/geo/sqlFile';
 import type { DispatchContext } from '../dispatchContext';
 import { HttpError, notFound } from '../http/errors';
 import { incidentSql } from '../incidents/incidents';
@@ -12,7 +12,7 @@ import { presentAssignment } from '../incidents/presentIncident';
 import { isReachable } from '../travel/travelService';
 import { presentNotice } from './presentNotice';
 
-export const noticeSql = loadQueries(new URL('./notices.sql', import.meta.url), [
+export const noticeSql = readQueries(new URL('./notices.sql', import.meta.url), [
   'liveOfAssignment', 'insert', 'setStatus', 'lock', 'present', 'listIds', 'liveWithPositions', 'setEta', 'fhirSource',
 ]);
 

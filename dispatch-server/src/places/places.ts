@@ -1,8 +1,8 @@
 import type { PlaceDto } from '@dispatch/protocol';
 import type pg from 'pg';
-import { loadQueries } from '../db/sqlFile';
+import { readQueries } from '@dispatch/geo/sqlFile';
 
-const sql = loadQueries(new URL('./places.sql', import.meta.url), ['search', 'upsert']);
+const sql = readQueries(new URL('./places.sql', import.meta.url), ['search', 'upsert']);
 
 const present = (r: Record<string, unknown>): PlaceDto => ({
   id: r.id as string,

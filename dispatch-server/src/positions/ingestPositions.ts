@@ -1,11 +1,11 @@
 import type { VehiclePositionDto } from '@dispatch/protocol';
 import { isUuid, translatePgError } from '../db/errors';
 import type { Db } from '../db/pool';
-import { loadQueries } from '../db/sqlFile';
+import { readQueries } from '@dispatch/geo/sqlFile';
 import { HttpError } from '../http/errors';
 import { presentPosition } from './presentPosition';
 
-const sql = loadQueries(new URL('./ingestPositions.sql', import.meta.url), ['ingest', 'ensurePartitions']);
+const sql = readQueries(new URL('./ingestPositions.sql', import.meta.url), ['ingest', 'ensurePartitions']);
 
 /** One fix of one vehicle, in SI units, whatever protocol it came in. */
 export interface PositionInput {

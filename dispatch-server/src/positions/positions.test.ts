@@ -76,8 +76,12 @@ describe('position ingestion over the OsmAnd/Traccar protocol', () => {
     await server.database.db.query('DELETE FROM vehicle_positions; DELETE FROM vehicle_positions_latest');
   }
 
-  /** Recent epoch seconds, so the fixes land in a real monthly partition and are not refused as future. */
-  const epoch = (secondsAgo: number) => Math.floor(Date.now() / 1000) - secondsAgo;
+  /**
+   * Recent epoch seconds, so the fixes land in a real monthly partition and are not refused as future. One base
+   * instant for the file: reading the clock per call let two "different" fixes straddle a second and coincide.
+   */
+  const base = Math.floor(Date.now() / 1000);
+  const epoch = (secondsAgo: number) => base - secondsAgo;
 
   describe('binding a device id to a vehicle', () => {
     it('is refused without a token (401) and to a dispatcher or crew (403)', async () => {

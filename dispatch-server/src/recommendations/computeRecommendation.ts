@@ -6,10 +6,10 @@ import type {
   RecommendationDto,
 } from '@dispatch/protocol';
 import type { Db } from '../db/pool';
-import { loadQueries } from '../db/sqlFile';
+import { readQueries } from '@dispatch/geo/sqlFile';
 import { isReachable, type LonLat, type TravelService } from '../travel/travelService';
 
-const sql = loadQueries(new URL('./recommendations.sql', import.meta.url), ['vehicles', 'stations', 'hospitals', 'timedOutVehicles']);
+const sql = readQueries(new URL('./recommendations.sql', import.meta.url), ['vehicles', 'stations', 'hospitals', 'timedOutVehicles']);
 
 export interface RecommendationPolicy {
   /** A GPS fix older than this is stale: the ETA is measured from the home station instead, and flagged. */

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { Db } from '../db/pool';
-import { loadQueries } from '../db/sqlFile';
+import { readQueries } from '@dispatch/geo/sqlFile';
 
-const sql = loadQueries(new URL('./reports.sql', import.meta.url), ['quality']);
+const sql = readQueries(new URL('./reports.sql', import.meta.url), ['quality']);
 
 export const QualityQuery = z
   .object({ from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }) })

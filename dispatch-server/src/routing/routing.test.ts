@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importRoads } from '@dispatch/geo/import/importRoads';
 import { isReachable, rankToTarget } from '@dispatch/geo/routing/rankToTarget';
-import { roadDataFile } from '@dispatch/geo/routing/roadData';
+import { roadDataFile, roadDataSuite } from '@dispatch/geo/routing/roadData';
 import { loadRoadGraph, type RoadGraph } from '@dispatch/geo/routing/roadGraph';
 import { createUser, loginAs, startTestServer, type TestServer } from '../../../tests/support/server';
 
 const file = roadDataFile('shanghai_center.osm.pbf');
 
-describe.skipIf(!file)('GET /api/route through the real server on the Shanghai centre network (skipped: ../shared/roaddata is absent)', () => {
+describe.skipIf(!file)(roadDataSuite('GET /api/route through the real server on the Shanghai centre network', 'shanghai_center.osm.pbf'), () => {
   let server: TestServer;
   let token: string;
   let graph: RoadGraph;

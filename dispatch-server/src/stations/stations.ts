@@ -3,11 +3,11 @@ import type { z } from 'zod';
 import { appendAudit, type Actor } from '../audit/audit';
 import { inTransaction, type Db } from '../db/pool';
 import { isUuid, translatePgError } from '../db/errors';
-import { loadQueries } from '../db/sqlFile';
+import { readQueries } from '@dispatch/geo/sqlFile';
 import { notFound } from '../http/errors';
 import { presentStation } from './presentStation';
 
-const sql = loadQueries(new URL('./stations.sql', import.meta.url), ['list', 'get', 'insert', 'update']);
+const sql = readQueries(new URL('./stations.sql', import.meta.url), ['list', 'get', 'insert', 'update']);
 const conflicts = { stations_code_key: 'a station with this code exists' };
 
 export async function listStations(db: Db): Promise<StationDto[]> {

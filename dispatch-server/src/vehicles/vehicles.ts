@@ -3,11 +3,11 @@ import type { z } from 'zod';
 import { appendAudit, type Actor } from '../audit/audit';
 import { isUuid, translatePgError } from '../db/errors';
 import { inTransaction, type Db } from '../db/pool';
-import { loadQueries } from '../db/sqlFile';
+import { readQueries } from '@dispatch/geo/sqlFile';
 import { HttpError, notFound } from '../http/errors';
 import { presentVehicle } from './presentVehicle';
 
-const sql = loadQueries(new URL('./vehicles.sql', import.meta.url), ['list', 'insert', 'update', 'isBusy']);
+const sql = readQueries(new URL('./vehicles.sql', import.meta.url), ['list', 'insert', 'update', 'isBusy']);
 const conflicts = {
   vehicles_call_sign_key: 'a vehicle with this call sign exists',
   vehicles_home_station_id_fkey: 'homeStationId: no such station',

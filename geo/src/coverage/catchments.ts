@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { readQueries } from '../import/sqlFile';
+import { readQueries } from '../sqlFile';
 import { timeAt, type DriveTimes } from './driveTimes';
 
 export interface PolygonGeometry {

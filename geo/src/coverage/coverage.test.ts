@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../tests/support/database';
 import { importRoads } from '../import/importRoads';
 import { isReachable, rankToTarget } from '../routing/rankToTarget';
-import { roadDataFile } from '../routing/roadData';
+import { roadDataFile, roadDataSuite } from '../routing/roadData';
 import { loadRoadGraph, type RoadGraph } from '../routing/roadGraph';
 import { sliceEdge } from '../routing/route';
 import { trySnapToRoad } from '../routing/snap';
@@ -14,7 +14,7 @@ import { isochrones } from './isochrones';
 
 const file = roadDataFile('shanghai_center.osm.pbf');
 
-describe.skipIf(!file)('catchments, isochrones and coverage on the real Shanghai centre network (skipped: ../shared/roaddata is absent)', () => {
+describe.skipIf(!file)(roadDataSuite('catchments, isochrones and coverage on the real Shanghai centre network', 'shanghai_center.osm.pbf'), () => {
   let database: TestDatabase;
   let graph: RoadGraph;
   let stations: Facility[];

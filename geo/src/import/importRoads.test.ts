@@ -2,12 +2,13 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../tests/support/database';
 import { activeNetworkId, importRoads, type ImportReport } from './importRoads';
-import { pgrCost, roaddata } from './testFiles';
+import { roadDataFile, roadDataSuite } from '../routing/roadData';
+import { pgrCost } from './testFiles';
 
-const shanghai = roaddata('shanghai_center.osm.pbf');
-const monaco = roaddata('monaco.osm.pbf');
+const shanghai = roadDataFile('shanghai_center.osm.pbf');
+const monaco = roadDataFile('monaco.osm.pbf');
 
-describe.skipIf(!shanghai)('importing the real Shanghai centre network (skipped: ../shared/roaddata/shanghai_center.osm.pbf is absent)', () => {
+describe.skipIf(!shanghai)(roadDataSuite('importing the real Shanghai centre network', 'shanghai_center.osm.pbf'), () => {
   let database: TestDatabase;
   let first: ImportReport;
   let notifications: string[];
@@ -144,7 +145,7 @@ describe.skipIf(!shanghai)('importing the real Shanghai centre network (skipped:
   });
 });
 
-describe.skipIf(!monaco)('importing the real Monaco network (skipped: ../shared/roaddata/monaco.osm.pbf is absent)', () => {
+describe.skipIf(!monaco)(roadDataSuite('importing the real Monaco network', 'monaco.osm.pbf'), () => {
   let database: TestDatabase;
   let report: ImportReport;
 

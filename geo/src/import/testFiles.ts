@@ -1,16 +1,7 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
-
-/** The shared real road data (never copied into the repo): `../shared/roaddata` beside the checkout. */
-export const ROADDATA_DIR = fileURLToPath(new URL('../../../../shared/roaddata', import.meta.url));
-
-export function roaddata(name: string): string | null {
-  const file = join(ROADDATA_DIR, name);
-  return existsSync(file) ? file : null;
-}
 
 /** Writes test inputs into a fresh temporary folder. */
 export function writeTempFile(name: string, content: string | Buffer): string {

@@ -3,14 +3,14 @@ import { createTestDatabase, type TestDatabase } from '../../../tests/support/da
 import { importRoads } from '../import/importRoads';
 import { pgrDijkstraCostToTarget } from './pgrReference';
 import { isReachable, rankToTarget } from './rankToTarget';
-import { roadDataFile } from './roadData';
+import { roadDataFile, roadDataSuite } from './roadData';
 import { EDGE_ROUNDABOUT, EDGE_TUNNEL, loadRoadGraph, type RoadGraph } from './roadGraph';
 import { route } from './route';
 import { seededRandom, vertexSnap } from './testGraphs';
 
 const file = roadDataFile('monaco.osm.pbf');
 
-describe.skipIf(!file)('routing on the real Monaco network: all road classes, tunnels (skipped: ../shared/roaddata/monaco.osm.pbf is absent)', () => {
+describe.skipIf(!file)(roadDataSuite('routing on the real Monaco network: all road classes, tunnels', 'monaco.osm.pbf'), () => {
   let database: TestDatabase;
   let graph: RoadGraph;
   const random = seededRandom(377);

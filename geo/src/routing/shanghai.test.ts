@@ -3,7 +3,7 @@ import { createTestDatabase, type TestDatabase } from '../../../tests/support/da
 import { importRoads, type ImportReport } from '../import/importRoads';
 import { pgrDijkstraCostToTarget } from './pgrReference';
 import { isReachable, rankToTarget } from './rankToTarget';
-import { roadDataFile } from './roadData';
+import { roadDataFile, roadDataSuite } from './roadData';
 import { loadRoadGraph, type RoadGraph } from './roadGraph';
 import { route } from './route';
 import { snapToRoad, snapWithPostgis, TooFarFromRoadError, type RoadSnap } from './snap';
@@ -18,7 +18,7 @@ function largestComponentVertices(graph: RoadGraph): number[] {
   return [...graph.vertexComponent.keys()].filter((v) => graph.vertexComponent[v] === biggest);
 }
 
-describe.skipIf(!file)('routing on the real Shanghai centre network (skipped: ../shared/roaddata/shanghai_center.osm.pbf is absent)', () => {
+describe.skipIf(!file)(roadDataSuite('routing on the real Shanghai centre network', 'shanghai_center.osm.pbf'), () => {
   let database: TestDatabase;
   let report: ImportReport;
   let graph: RoadGraph;
