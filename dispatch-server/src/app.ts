@@ -34,6 +34,7 @@ import { gatewayPublisher, type Publisher } from './realtime/publisher';
 import { stationRoutes } from './stations/stations.routes';
 import { ackTimeout } from './timers/ackTimeout.job';
 import { noticeEscalation } from './timers/noticeEscalation.job';
+import { reconcileTimers } from './timers/reconcileTimers';
 import { createTimers } from './timers/timers';
 import { graphTravelService } from './travel/graphTravelService';
 import { userRoutes } from './users/users.routes';
@@ -136,6 +137,11 @@ export function createApp({ config, db, redis, log }: AppDeps): App {
     refreshNoticeEtas(ctx).catch((err) => log.warn({ err: (err as Error).message }, 'notice ETA refresh failed'));
   }, config.NOTICE_ETA_REFRESH_S * 1000);
   etaRefresh.unref();
+  const reconcile = () =>
+    reconcileTimers(ctx).catch((err) => log.warn({ err: (err as Error).message }, 'timer reconciliation failed'));
+  void reconcile();
+  const reconciliation = setInterval(reconcile, config.TIMER_RECONCILE_S * 1000);
+  reconciliation.unref();
   return {
     http,
     io,
@@ -145,6 +151,7 @@ export function createApp({ config, db, redis, log }: AppDeps): App {
     graphs,
     async close() {
       clearInterval(etaRefresh);
+      clearInterval(reconciliation);
       await new Promise<void>((done) => io.close(() => done()));
       if (http.listening) await new Promise<void>((done) => http.close(() => done()));
       // After the HTTP server: requests still in flight wait for their positions to be written.

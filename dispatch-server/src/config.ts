@@ -40,6 +40,8 @@ export const ConfigSchema = z.object({
   HOSPITAL_DIVERSION_BOUND_S: z.coerce.number().int().positive().default(1800),
   /** How often the ETAs of live hospital notices are recomputed from the vehicles' positions. */
   NOTICE_ETA_REFRESH_S: z.coerce.number().positive().default(10),
+  /** How often timers are re-derived from the database, repairing any Redis lost (outage, restart without its file). */
+  TIMER_RECONCILE_S: z.coerce.number().positive().default(30),
   /** Road region to route on; empty means the most recently imported one. */
   ROAD_REGION: z.string().regex(/^[a-z0-9_-]{1,64}$/).optional(),
   /** Prefix of BullMQ queue keys in Redis, so two deployments can share one Redis. */

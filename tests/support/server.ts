@@ -30,6 +30,8 @@ export async function startTestServer(overrides: Record<string, string> = {}): P
     ...overrides,
   });
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+  // Reconnects by itself; fault tests stop Redis on purpose.
+  redis.on('error', () => undefined);
   const app = createApp({ config, db: database.db, redis, log: createLogger(config.LOG_LEVEL) });
   await new Promise<void>((done) => app.http.listen(0, '127.0.0.1', done));
   const { port } = app.http.address() as AddressInfo;

@@ -54,7 +54,7 @@ export async function assignVehicle(
   });
 
   const offer = await buildOffer(ctx, assignmentId, true);
-  await ctx.timers.schedule('ackTimeout', { assignmentId }, assignmentId, ctx.policy.ackTimeoutS * 1000);
+  await ctx.timers.schedule('ackTimeout', { assignmentId }, assignmentId, Date.parse(offer.ackDeadline) - Date.now());
   ctx.events.publish(rooms.vehicle(offer.assignment.vehicleId), 'assignment.offered', offer);
   ctx.events.publish(rooms.dispatchers, 'assignment.updated', offer.assignment);
   await Promise.all([publishIncident(ctx, incidentId), publishVehicle(ctx, offer.assignment.vehicleId)]);
@@ -98,7 +98,6 @@ export async function buildOffer(ctx: DispatchContext, assignmentId: string, com
   const assignment: AssignmentDto = presentAssignment((await ctx.db.query(assignmentSql.get, [assignmentId])).rows[0]);
   const hospitalId = assignment.destinationHospitalId ?? incident.destinationHospitalId;
   const hospital = hospitalId ? (await ctx.db.query(assignmentSql.hospitalBrief, [hospitalId])).rows[0] : null;
-  const due = await ctx.timers.dueAt('ackTimeout', assignmentId);
   return {
     assignment,
     incident: {
@@ -116,6 +115,7 @@ export async function buildOffer(ctx: DispatchContext, assignmentId: string, com
     destinationHospital: hospital
       ? { id: hospital.id, name: hospital.name, loadStatus: hospital.load_status, location: { lon: hospital.lon, lat: hospital.lat } }
       : null,
-    ackDeadline: (due ?? new Date(Date.parse(assignment.timestamps.dispatched ?? '') + ctx.policy.ackTimeoutS * 1000)).toISOString(),
+    // The timer is scheduled for exactly this instant (and reconciled from it), so no need to ask Redis.
+    ackDeadline: new Date(Date.parse(assignment.timestamps.dispatched ?? '') + ctx.policy.ackTimeoutS * 1000).toISOString(),
   };
 }

@@ -14,6 +14,8 @@ export interface Timers {
 }
 
 const QUEUE = 'timers';
+/** How long a dispatch waits for Redis before going on without it. */
+const REDIS_WAIT_MS = 1500;
 
 /**
  * Durable timers on BullMQ: delayed jobs live in Redis (append-only file), so they survive a restart of
@@ -40,9 +42,31 @@ export function createTimers(redisUrl: string, prefix: string, handlers: TimerHa
   worker.on('failed', (job, err) => log.error({ err, timer: job?.name, id: job?.id }, 'timer handler failed'));
   worker.on('error', (err) => log.error({ err }, 'timer worker error'));
 
+  /**
+   * Redis being away must not fail a dispatch that the database already committed: each call gives up after
+   * a short wait (ioredis still delivers it once Redis is back) and reconcileTimers re-creates from the
+   * database any timer that was missed. A late cancel is harmless: handlers re-check the database.
+   */
+  const bounded = async <T>(what: string, work: Promise<T>, fallback: T): Promise<T> => {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        work,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`Redis did not answer within ${REDIS_WAIT_MS} ms`)), REDIS_WAIT_MS);
+        }),
+      ]);
+    } catch (err) {
+      log.error({ err, what }, 'timer operation failed; the reconciliation will repair it');
+      return fallback;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
   return {
     async schedule(name, payload, subjectId, delayMs) {
-      await queue.add(name, payload, {
+      const added = queue.add(name, payload, {
         jobId: timerJobId(name, subjectId),
         delay: Math.max(0, delayMs),
         attempts: 5,
@@ -50,14 +74,18 @@ export function createTimers(redisUrl: string, prefix: string, handlers: TimerHa
         removeOnComplete: true,
         removeOnFail: 1000,
       });
+      await bounded(`schedule ${name}`, added.then(() => undefined), undefined);
     },
     async cancel(name, subjectId) {
-      await queue.remove(timerJobId(name, subjectId));
+      await bounded(`cancel ${name}`, queue.remove(timerJobId(name, subjectId)).then(() => undefined), undefined);
     },
     async dueAt(name, subjectId) {
-      const job = await queue.getJob(timerJobId(name, subjectId));
-      if (!job || !(await job.isDelayed())) return null;
-      return new Date(job.timestamp + (job.opts.delay ?? 0));
+      const lookup = async () => {
+        const job = await queue.getJob(timerJobId(name, subjectId));
+        if (!job || !(await job.isDelayed())) return null;
+        return new Date(job.timestamp + (job.opts.delay ?? 0));
+      };
+      return bounded(`dueAt ${name}`, lookup(), null);
     },
     async close() {
       await worker.close();
