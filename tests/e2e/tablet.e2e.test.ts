@@ -1,0 +1,189 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD, seedDemo } from '@dispatch/server/demo/seedDemo';
+import { apiClient, type ApiClient } from '../support/api';
+import { loginAs, startTestServer, type TestServer } from '../support/server';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ROOT = resolve(import.meta.dirname, '../..');
+const ARTIFACTS = join(ROOT, 'tests/artifacts');
+const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+
+/** The crew tablet in real Chromium against the real server: log in, receive a dispatch, tap through two steps. */
+describe.skipIf(!existsSync(CHROMIUM))(`crew tablet in Chromium${existsSync(CHROMIUM) ? '' : ` (skipped: ${CHROMIUM} is not installed; apt-get install chromium)`}`, () => {
+  let server: TestServer;
+  let dispatcher: ApiClient;
+  let browser: Browser;
+  let dist: string;
+  let contractDir: string;
+
+  beforeAll(async () => {
+    // A build of its own, so the test never serves a stale or half-written vehicle-agent/dist.
+    dist = await mkdtemp(join(tmpdir(), 'tablet-dist-'));
+    await build({ configFile: join(ROOT, 'vehicle-agent/vite.config.ts'), build: { outDir: dist, emptyOutDir: true, sourcemap: false }, logLevel: 'warn' });
+    // IndexedDbOutbox checked against the same contract as the node stores, in the real browser.
+    contractDir = await mkdtemp(join(tmpdir(), 'outbox-contract-'));
+    await build({
+      configFile: false,
+      logLevel: 'warn',
+      build: {
+        outDir: contractDir,
+        emptyOutDir: true,
+        lib: { entry: join(ROOT, 'vehicle-agent/src/agent/browserContract.ts'), formats: ['iife'], name: 'outboxContract', fileName: () => 'contract.js' },
+      },
+    });
+    // Tiles from a port nothing listens on: the tablet must fall back to the region's own roads, as offline.
+    server = await startTestServer({ TABLET_DIST: dist, TILE_URL: 'http://127.0.0.1:1/{z}/{x}/{y}.png' });
+    await seedDemo(server.database.db);
+    dispatcher = apiClient(server.baseUrl, await loginAs(server.baseUrl, 'dispatcher', DEMO_PASSWORD));
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+    await mkdir(ARTIFACTS, { recursive: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (dist) await rm(dist, { recursive: true, force: true });
+    if (contractDir) await rm(contractDir, { recursive: true, force: true });
+  });
+
+  it('shows a dispatched task with its route, records the crew’s taps on the server, and queues a tap made offline until the network is back', async () => {
+    const db = server.database.db;
+    const crew = (
+      await db.query<{ vehicle_id: string; lon: number; lat: number }>(
+        `SELECT u.vehicle_id, ST_X(s.location) AS lon, ST_Y(s.location) AS lat
+           FROM users u JOIN vehicles v ON v.id = u.vehicle_id JOIN stations s ON s.id = v.home_station_id WHERE u.username = 'crew-06'`,
+      )
+    ).rows[0]!;
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 800 },
+      locale: 'zh-CN',
+      permissions: ['geolocation'],
+      geolocation: { longitude: crew.lon, latitude: crew.lat, accuracy: 10 },
+    });
+    const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    try {
+      await page.goto(`${server.baseUrl}/tablet/`);
+      await page.fill('input[name=username]', 'crew-06');
+      await page.fill('input[name=password]', DEMO_PASSWORD);
+      await page.click('button[type=submit]');
+      await page.getByText('待命中').first().waitFor({ timeout: 15_000 });
+      await page.locator('[data-testid=connection].online').waitFor();
+
+      const village = (await db.query<{ name: string }>(`SELECT name FROM places WHERE kind = 'village' ORDER BY name OFFSET 20 LIMIT 1`)).rows[0]!;
+      const incident = await dispatcher.post('/incidents', {
+        placeName: village.name,
+        address: `${village.name}32号`,
+        category: 'stroke',
+        priority: 1,
+        patientSummary: '女, 72岁, 突发右侧肢体无力, 言语不清 20 分钟',
+        priorityGroups: ['elderly', 'chronic'],
+      });
+      expect(incident.status).toBe(201);
+      const recommendation = await dispatcher.get(`/incidents/${incident.body.id}/recommendations`);
+      const hospitalId = recommendation.body.proposedHospital?.hospitalId as string | undefined;
+      const assigned = await dispatcher.post(`/incidents/${incident.body.id}/assignments`, { vehicleId: crew.vehicle_id, destinationHospitalId: hospitalId });
+      expect(assigned.status, JSON.stringify(assigned.body)).toBe(201);
+      const assignmentId = assigned.body.assignment.id as string;
+
+      await page.locator('[data-testid=assignment]').waitFor({ timeout: 10_000 });
+      await expect.poll(() => page.locator('[data-testid=assignment]').innerText()).toContain(village.name);
+      await page.locator('[data-testid=ack-countdown]').waitFor();
+      await page.locator('[data-testid=directions] .next-maneuver').waitFor();
+      // The own-roads layer replaces the unreachable tiles.
+      await expect.poll(() => page.locator('.leaflet-overlay-pane path').count(), { timeout: 10_000 }).toBeGreaterThan(10);
+      // The map shows the whole leg: the scene marker is inside the map's box.
+      await expect
+        .poll(async () => {
+          const [map, scene] = await Promise.all([page.locator('[data-testid=task-map]').boundingBox(), page.locator('.map-badge.scene').boundingBox()]);
+          return Boolean(map && scene && scene.x >= map.x && scene.y >= map.y && scene.x + scene.width <= map.x + map.width && scene.y + scene.height <= map.y + map.height);
+        })
+        .toBe(true);
+      await page.waitForLoadState('networkidle');
+      await page.screenshot({ path: join(ARTIFACTS, 'tablet-offer.png') });
+
+      await page.click('button[data-step=acknowledged]');
+      await page.click('button[data-step=en_route]', { timeout: 10_000 });
+      await page.locator('button[data-step=on_scene]').waitFor();
+      await expect
+        .poll(async () => (await db.query(`SELECT status FROM assignments WHERE id = $1`, [assignmentId])).rows[0].status, { timeout: 10_000 })
+        .toBe('en_route');
+      await expect.poll(() => page.locator('[data-testid=queued]').innerText()).toBe('已全部发送');
+      await page.screenshot({ path: join(ARTIFACTS, 'tablet-en-route.png') });
+
+      const events = await db.query<{ status: string; source: string }>(
+        `SELECT status, source FROM status_events WHERE assignment_id = $1 ORDER BY device_time`,
+        [assignmentId],
+      );
+      expect(events.rows).toEqual([
+        { status: 'dispatched', source: 'console' },
+        { status: 'acknowledged', source: 'tablet' },
+        { status: 'en_route', source: 'tablet' },
+      ]);
+      // The browser's geolocation went through the IndexedDB outbox to the server too.
+      await expect
+        .poll(async () => (await db.query(`SELECT count(*)::int AS n FROM vehicle_positions WHERE vehicle_id = $1 AND source = 'agent'`, [crew.vehicle_id])).rows[0].n)
+        .toBeGreaterThan(0);
+
+      // Offline: the tap is kept in IndexedDB, shown as queued, and delivered with its tap time once back online.
+      await context.setOffline(true);
+      await page.locator('[data-testid=connection].offline').waitFor({ timeout: 20_000 });
+      const tappedAt = Date.now();
+      await page.click('button[data-step=on_scene]');
+      await expect.poll(() => page.locator('[data-testid=queued]').innerText()).toBe('待发送 1 条');
+      await page.locator('button[data-step=at_patient]').waitFor();
+      await page.screenshot({ path: join(ARTIFACTS, 'tablet-offline.png') });
+      expect((await db.query(`SELECT status FROM assignments WHERE id = $1`, [assignmentId])).rows[0].status).toBe('en_route');
+      await context.setOffline(false);
+      await expect
+        .poll(async () => (await db.query(`SELECT status FROM assignments WHERE id = $1`, [assignmentId])).rows[0].status, { timeout: 20_000 })
+        .toBe('on_scene');
+      const onScene = (await db.query<{ on_scene_at: Date }>(`SELECT on_scene_at FROM assignments WHERE id = $1`, [assignmentId])).rows[0]!.on_scene_at;
+      expect(Math.abs(onScene.getTime() - tappedAt)).toBeLessThan(2_000);
+      await expect.poll(() => page.locator('[data-testid=queued]').innerText()).toBe('已全部发送');
+      // Back online, the leg to the hospital is routed after all.
+      await page.locator('[data-testid=directions] .next-maneuver').waitFor({ timeout: 15_000 });
+      await page.screenshot({ path: join(ARTIFACTS, 'tablet-on-scene.png') });
+
+      await page.click('[data-testid=change-destination]');
+      await page.locator('.hospital-choice').first().waitFor();
+      await page.screenshot({ path: join(ARTIFACTS, 'tablet-destination.png') });
+      // The crew may override: any other hospital, even one without a stroke centre.
+      const other = page.locator('.hospital-choice:not(.current)').first();
+      await other.click();
+      await expect
+        .poll(async () => (await db.query(`SELECT destination_hospital_id FROM assignments WHERE id = $1`, [assignmentId])).rows[0].destination_hospital_id)
+        .not.toBe(hospitalId ?? null);
+
+      await page.click('button.lang');
+      await page.getByText('At patient').first().waitFor();
+      await page.screenshot({ path: join(ARTIFACTS, 'tablet-en-route-english.png') });
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+
+  it('keeps the outbox contract with IndexedDbOutbox, and its events survive a page reload', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    try {
+      await page.goto(`${server.baseUrl}/tablet/`);
+      const script = join(contractDir, 'contract.js');
+      await page.addScriptTag({ path: script });
+      expect(await page.evaluate(() => window.outboxContract('contract-check'))).toBe('ok');
+      const seqs = await page.evaluate(() => window.outboxAppendPositions('reload-check', 4));
+      await page.reload();
+      await page.addScriptTag({ path: script });
+      expect(await page.evaluate(() => window.outboxPending('reload-check'))).toEqual(seqs);
+    } finally {
+      await context.close();
+    }
+  });
+});

@@ -1,0 +1,423 @@
+import {
+  AgentPosition,
+  PROTOCOL_VERSION,
+  StatusReport,
+  type AssignmentDto,
+  type AssignmentOfferDto,
+  type ClientToServerEvents,
+  type PositionsReportResult,
+  type ServerToClientEvents,
+  type StatusReportResult,
+  type TaskStatus,
+} from '@dispatch/protocol';
+import { io, type Socket } from 'socket.io-client';
+import { AgentApi, type LoginResult } from './api';
+import { isoWithOffset, systemClock, type Clock } from './clock';
+import { Emitter } from './emitter';
+import { newEventId } from './ids';
+import type { Outbox, OutboxEntry, StatusOutboxPayload } from './outbox';
+
+export interface CrewAgentOptions {
+  /** The dispatch server, e.g. http://127.0.0.1:8120 (the tablet uses its own origin). */
+  baseUrl: string;
+  /** Log in with these, or give `token`. */
+  username?: string;
+  password?: string;
+  token?: string;
+  outbox: Outbox;
+  /** Device time comes from here; tests and the simulator inject their own. */
+  clock?: Clock;
+  /** UTC offset of the device time stamps in minutes east; default the machine's. */
+  utcOffsetMinutes?: number;
+  /** How long to wait for the server's acknowledgement of one send. */
+  ackTimeoutMs?: number;
+  /** Backoff after a 5xx or a missing acknowledgement: doubles from min to max. */
+  retryMinMs?: number;
+  retryMaxMs?: number;
+  /** Consecutive fixes sent in one `positions.reported`. */
+  maxPositionsPerBatch?: number;
+  reconnectDelayMs?: number;
+  reconnectDelayMaxMs?: number;
+  transports?: ('websocket' | 'polling')[];
+}
+
+export type ConnectionState = 'connecting' | 'online' | 'offline';
+
+/** An event the server refused for good (4xx, e.g. 409 illegal transition): dropped from the outbox and shown. */
+export interface Rejection {
+  entry: OutboxEntry;
+  status: number;
+  error: string;
+}
+
+export interface CrewAgentState {
+  connection: ConnectionState;
+  user: LoginResult['user'] | null;
+  vehicleId: string | null;
+  /** The current task as last offered, with the assignment kept up to date. */
+  offer: AssignmentOfferDto | null;
+  /** The task's step including steps reported but not yet acknowledged (what the crew did last). */
+  taskStatus: string | null;
+  /** Events in the outbox, not yet acknowledged by the server. */
+  queued: number;
+  lastRejection: Rejection | null;
+  lastError: string | null;
+}
+
+export interface CrewAgentEvents {
+  state: (state: CrewAgentState) => void;
+  offered: (offer: AssignmentOfferDto) => void;
+  assignmentUpdated: (assignment: AssignmentDto) => void;
+  /** The task was cancelled, re-offered to another vehicle, or ended while the agent was offline. */
+  withdrawn: (payload: { assignmentId: string; incidentId: string; reason: string }) => void;
+  rejected: (rejection: Rejection) => void;
+  /** Events the server acknowledged, in order. */
+  delivered: (entries: OutboxEntry[]) => void;
+  /** A send got no answer or a 5xx: the events stay at the head of the outbox and go again after `delayMs`. */
+  retrying: (info: { entries: OutboxEntry[]; reason: string; delayMs: number }) => void;
+  /** After a (re)connection: the outbox was flushed and the current task fetched again. */
+  synced: () => void;
+}
+
+export type PositionInput = {
+  lon: number;
+  lat: number;
+  speedMps?: number | null;
+  headingDeg?: number | null;
+  accuracyM?: number | null;
+  /** When the fix was measured; default: now on the agent's clock. */
+  deviceTime?: string;
+};
+
+const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
+
+/**
+ * A crew's connection to the dispatch centre, used by the tablet app, headless agents and the fleet simulator.
+ * Every status step and position goes into the durable outbox first, stamped with its device time, and is
+ * delivered strictly in order over the socket; it leaves the outbox only once the server acknowledged it (or
+ * refused it with a 4xx, which is surfaced). The server deduplicates by event id and by vehicle + device time,
+ * so replaying after a lost acknowledgement changes nothing.
+ */
+export class CrewAgent extends Emitter<CrewAgentEvents> {
+  readonly api: AgentApi;
+  private readonly clock: Clock;
+  private socket: Socket<ServerToClientEvents, ClientToServerEvents> | null = null;
+  private stopped = false;
+  private draining: Promise<void> | null = null;
+  private dirty = false;
+  private unsentSteps: (StatusOutboxPayload & { seq: number })[] = [];
+  private drainWaiters: (() => void)[] = [];
+  /** Ends a backoff pause early (stop, or a new connection). */
+  private wakeDrain: (() => void) | null = null;
+  private current: CrewAgentState = {
+    connection: 'offline',
+    user: null,
+    vehicleId: null,
+    offer: null,
+    taskStatus: null,
+    queued: 0,
+    lastRejection: null,
+    lastError: null,
+  };
+
+  constructor(private readonly options: CrewAgentOptions) {
+    super();
+    this.api = new AgentApi(options.baseUrl.replace(/\/$/, ''));
+    this.clock = options.clock ?? systemClock;
+  }
+
+  get state(): CrewAgentState {
+    return this.current;
+  }
+
+  get vehicleId(): string {
+    if (!this.current.vehicleId) throw new Error('the agent has not logged in as a crew bound to a vehicle');
+    return this.current.vehicleId;
+  }
+
+  /** The device time of an event happening now, with the device's UTC offset. */
+  deviceTime(): string {
+    return isoWithOffset(this.clock.now(), this.options.utcOffsetMinutes);
+  }
+
+  /**
+   * Logs in (or checks the token), reads what the outbox still holds, and connects. Throws when the login is
+   * refused or the login is not a crew bound to a vehicle. The socket reconnects by itself from then on.
+   */
+  async start(): Promise<void> {
+    this.stopped = false;
+    let user: LoginResult['user'];
+    if (this.options.token) {
+      this.api.token = this.options.token;
+      user = await this.api.me();
+    } else if (this.options.username && this.options.password) {
+      user = (await this.api.login(this.options.username, this.options.password)).user;
+    } else {
+      throw new Error('CrewAgent needs username and password, or token');
+    }
+    if (user.role !== 'crew' || !user.vehicleId) throw new Error(`login ${user.username} is a ${user.role}, not a crew bound to a vehicle`);
+    // IndexedDB takes a count up to 2^32 - 1 only.
+    const pending = await this.options.outbox.peek(2 ** 31 - 1);
+    this.unsentSteps = pending.filter((e): e is StatusOutboxPayload & { seq: number } => e.kind === 'status');
+    this.update({ user, vehicleId: user.vehicleId, queued: pending.length, connection: 'connecting' });
+    this.connect();
+  }
+
+  /** Closes the socket; the outbox keeps what was not delivered (the caller closes the outbox). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wakeDrain?.();
+    this.socket?.removeAllListeners();
+    this.socket?.close();
+    this.socket = null;
+    await this.draining;
+    this.update({ connection: 'offline' });
+  }
+
+  private connect(): void {
+    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(this.api.baseUrl, {
+      auth: { token: this.api.token ?? '', protocolVersion: PROTOCOL_VERSION },
+      transports: this.options.transports ?? ['websocket', 'polling'],
+      reconnectionDelay: this.options.reconnectDelayMs ?? 500,
+      reconnectionDelayMax: this.options.reconnectDelayMaxMs ?? 5_000,
+      forceNew: true,
+    });
+    this.socket = socket;
+    socket.on('connect', () => {
+      this.update({ connection: 'online', lastError: null });
+      void this.onConnected(socket);
+    });
+    socket.on('disconnect', (reason) => {
+      this.update({ connection: 'offline' });
+      // A server-side disconnect is not retried by socket.io itself; a restarting server is still worth retrying.
+      if (reason === 'io server disconnect' && !this.stopped) setTimeout(() => this.stopped || socket.connect(), this.options.reconnectDelayMs ?? 500);
+    });
+    socket.on('connect_error', (error) => {
+      this.update({ connection: 'offline', lastError: error.message });
+      if (!socket.active && !this.stopped) void this.recoverFromRefusal(socket, error);
+    });
+    socket.on('assignment.offered', (offer) => this.takeOffer(offer));
+    socket.on('assignment.updated', (assignment) => void this.takeAssignment(assignment));
+    socket.on('assignment.withdrawn', (payload) => {
+      if (this.current.offer?.assignment.id === payload.assignmentId) this.update({ offer: null });
+      this.emit('withdrawn', payload);
+    });
+  }
+
+  /** The server refused the handshake: an expired token is renewed; a protocol mismatch is left for a human. */
+  private async recoverFromRefusal(socket: Socket, error: Error): Promise<void> {
+    if (error.message.startsWith('protocol mismatch')) return;
+    try {
+      if (error.message.startsWith('unauthorized') && this.options.username && this.options.password) {
+        await this.api.login(this.options.username, this.options.password);
+        socket.auth = { token: this.api.token ?? '', protocolVersion: PROTOCOL_VERSION };
+      }
+    } catch (loginError) {
+      this.update({ lastError: (loginError as Error).message });
+    }
+    await sleep(this.options.reconnectDelayMaxMs ?? 5_000);
+    if (!this.stopped && this.socket === socket && !socket.connected) socket.connect();
+  }
+
+  private async onConnected(socket: Socket): Promise<void> {
+    await this.drain();
+    if (this.stopped || !socket.connected) return;
+    try {
+      await this.resync();
+      this.emit('synced');
+    } catch (error) {
+      this.update({ lastError: (error as Error).message });
+    }
+  }
+
+  /** Fetches the current task again: whatever happened while offline (offers, cancellations) is caught up. */
+  async resync(): Promise<void> {
+    const offer = await this.api.currentAssignment(this.vehicleId);
+    if (offer) {
+      this.takeOffer(offer);
+      return;
+    }
+    const held = this.current.offer;
+    // The task ends at back_in_service, but the crew still has the drive back to report on.
+    if (held && (this.current.taskStatus === 'back_in_service' || held.assignment.status === 'back_in_service')) return;
+    if (held) {
+      this.update({ offer: null });
+      this.emit('withdrawn', { assignmentId: held.assignment.id, incidentId: held.incident.id, reason: 'ended while offline' });
+    }
+  }
+
+  private takeOffer(offer: AssignmentOfferDto): void {
+    const isNew = this.current.offer?.assignment.id !== offer.assignment.id;
+    this.update({ offer });
+    if (isNew) this.emit('offered', offer);
+  }
+
+  private async takeAssignment(assignment: AssignmentDto): Promise<void> {
+    const offer = this.current.offer;
+    if (!offer || offer.assignment.id !== assignment.id) return;
+    const destinationChanged = assignment.destinationHospitalId !== offer.assignment.destinationHospitalId;
+    this.update({ offer: { ...offer, assignment } });
+    if (destinationChanged && assignment.destinationHospitalId) {
+      try {
+        const h = await this.api.hospital(assignment.destinationHospitalId);
+        const latest = this.current.offer;
+        if (latest?.assignment.id === assignment.id) {
+          this.update({
+            offer: { ...latest, destinationHospital: { id: h.id, name: h.name, loadStatus: h.loadStatus, location: h.location } },
+          });
+        }
+      } catch (error) {
+        this.update({ lastError: (error as Error).message });
+      }
+    }
+    this.emit('assignmentUpdated', assignment);
+  }
+
+  /**
+   * Records a lifecycle step of the current task (or of `assignmentId`) at the current device time: stored in the
+   * outbox first, then delivered. Resolves once the step is stored, not when the server has it.
+   */
+  async reportStatus(
+    status: TaskStatus,
+    extra: { assignmentId?: string; location?: { lon: number; lat: number }; note?: string } = {},
+  ): Promise<OutboxEntry> {
+    const assignmentId = extra.assignmentId ?? this.current.offer?.assignment.id;
+    if (!assignmentId) throw new Error('assignmentId: there is no current assignment to report on');
+    const payload: StatusOutboxPayload = {
+      kind: 'status',
+      eventId: newEventId(),
+      assignmentId,
+      status,
+      deviceTime: this.deviceTime(),
+      ...(extra.location ? { location: extra.location } : {}),
+      ...(extra.note ? { note: extra.note } : {}),
+    };
+    StatusReport.parse(payload);
+    const entry = (await this.options.outbox.append(payload)) as StatusOutboxPayload & { seq: number };
+    this.unsentSteps.push(entry);
+    // The drive back is the crew's last step: the task is done on the tablet the moment they report it.
+    const finished = status === 'back_at_base' && this.current.offer?.assignment.id === assignmentId;
+    this.update({ queued: this.current.queued + 1, ...(finished ? { offer: null } : {}) });
+    void this.drain();
+    return entry;
+  }
+
+  /** Records one GPS fix (device time from the fix, else the agent's clock); consecutive fixes travel as one batch. */
+  async reportPosition(fix: PositionInput): Promise<OutboxEntry> {
+    const position = AgentPosition.parse({
+      lon: fix.lon,
+      lat: fix.lat,
+      speedMps: fix.speedMps ?? null,
+      headingDeg: fix.headingDeg ?? null,
+      accuracyM: fix.accuracyM ?? null,
+      deviceTime: fix.deviceTime ?? this.deviceTime(),
+    });
+    const entry = await this.options.outbox.append({ kind: 'position', position });
+    this.update({ queued: this.current.queued + 1 });
+    void this.drain();
+    return entry;
+  }
+
+  /** Changes the destination hospital of the current task (online only: the dispatch centre must agree now). */
+  async changeDestination(hospitalId: string): Promise<AssignmentDto> {
+    const offer = this.current.offer;
+    if (!offer) throw new Error('assignmentId: there is no current assignment');
+    const assignment = await this.api.changeDestination(offer.assignment.id, hospitalId);
+    await this.takeAssignment(assignment);
+    return assignment;
+  }
+
+  /** Resolves once the outbox is empty (everything delivered or refused). */
+  whenDelivered(): Promise<void> {
+    if (this.current.queued === 0) return Promise.resolve();
+    return new Promise((done) => this.drainWaiters.push(done));
+  }
+
+  /** Delivers the outbox from its head while the socket is up; a second call during a drain joins it. */
+  private drain(): Promise<void> {
+    this.dirty = true;
+    if (this.draining) return this.draining;
+    this.draining = this.drainLoop().finally(() => {
+      this.draining = null;
+    });
+    return this.draining;
+  }
+
+  private async drainLoop(): Promise<void> {
+    const outbox = this.options.outbox;
+    let backoff = this.options.retryMinMs ?? 500;
+    while (!this.stopped && this.socket?.connected) {
+      this.dirty = false;
+      const head = await outbox.peek(this.options.maxPositionsPerBatch ?? 200);
+      if (head.length === 0) {
+        if (this.dirty) continue;
+        break;
+      }
+      const first = head[0]!;
+      const batch = first.kind === 'status' ? [first] : takeWhilePositions(head);
+      const answer = await this.send(batch);
+      if (answer === null || (!answer.ok && answer.status >= 500)) {
+        // No answer or a server fault: the event stays at the head and is tried again, later each time.
+        if (!this.socket?.connected) break;
+        this.emit('retrying', { entries: batch, reason: answer === null ? 'no answer' : `${answer.status} ${answer.error}`, delayMs: backoff });
+        await new Promise<void>((done) => {
+          const timer = setTimeout(done, backoff);
+          this.wakeDrain = () => {
+            clearTimeout(timer);
+            done();
+          };
+        });
+        this.wakeDrain = null;
+        backoff = Math.min(backoff * 2, this.options.retryMaxMs ?? 30_000);
+        continue;
+      }
+      backoff = this.options.retryMinMs ?? 500;
+      const last = batch[batch.length - 1]!;
+      await outbox.acknowledgeThrough(last.seq);
+      this.unsentSteps = this.unsentSteps.filter((e) => e.seq > last.seq);
+      const queued = await outbox.size();
+      if (answer.ok) {
+        if ('assignment' in answer) await this.takeAssignment(answer.assignment);
+        this.update({ queued });
+        this.emit('delivered', batch);
+      } else {
+        const rejection: Rejection = { entry: first, status: answer.status, error: answer.error };
+        this.update({ queued, lastRejection: rejection });
+        this.emit('rejected', rejection);
+      }
+      if (queued === 0) for (const done of this.drainWaiters.splice(0)) done();
+    }
+  }
+
+  /** One send and its acknowledgement; null when none came (timeout, or the connection dropped meanwhile). */
+  private async send(batch: OutboxEntry[]): Promise<StatusReportResult | PositionsReportResult | null> {
+    const socket = this.socket;
+    if (!socket?.connected) return null;
+    const timeout = this.options.ackTimeoutMs ?? 10_000;
+    try {
+      const first = batch[0]!;
+      if (first.kind === 'status') {
+        const { kind: _kind, seq: _seq, ...report } = first;
+        return await socket.timeout(timeout).emitWithAck('status.reported', report);
+      }
+      const positions = batch.map((e) => (e as Extract<OutboxEntry, { kind: 'position' }>).position);
+      return await socket.timeout(timeout).emitWithAck('positions.reported', positions);
+    } catch {
+      return null;
+    }
+  }
+
+  private update(patch: Partial<CrewAgentState>): void {
+    const next = { ...this.current, ...patch };
+    const offer = next.offer;
+    const mine = offer ? this.unsentSteps.filter((e) => e.assignmentId === offer.assignment.id) : [];
+    next.taskStatus = offer ? (mine[mine.length - 1]?.status ?? offer.assignment.status) : null;
+    this.current = next;
+    this.emit('state', next);
+  }
+}
+
+function takeWhilePositions(head: OutboxEntry[]): OutboxEntry[] {
+  const end = head.findIndex((e) => e.kind !== 'position');
+  return end === -1 ? head : head.slice(0, end);
+}

@@ -1,0 +1,89 @@
+import type { CreateIncidentRequest, IncidentCategory, PlaceDto, PriorityGroup } from '@dispatch/protocol';
+import { AgentApi } from '../agent/api';
+
+/** Calls as a county centre sees them: mostly chest pain, strokes, falls and fevers; few newborn transfers. */
+const CALL_MIX: { category: IncidentCategory; weight: number; priority: [number, number]; summaries: string[]; groups: PriorityGroup[] }[] = [
+  { category: 'chest_pain', weight: 18, priority: [1, 2], summaries: ['胸痛伴大汗 30 分钟', '胸闷气短, 既往冠心病', '突发胸骨后压榨样疼痛'], groups: ['elderly', 'chronic'] },
+  { category: 'stroke', weight: 14, priority: [1, 2], summaries: ['突发左侧肢体无力, 言语不清', '口角歪斜, 右手握力下降', '突发意识模糊'], groups: ['elderly', 'chronic'] },
+  { category: 'trauma', weight: 16, priority: [1, 3], summaries: ['摔伤, 左髋部疼痛不能站立', '交通事故, 头部外伤出血', '高处坠落, 腰背痛'], groups: [] },
+  { category: 'fever', weight: 10, priority: [2, 3], summaries: ['高热 39.5℃ 伴咳嗽 3 天', '发热伴乏力, 有外地旅居史'], groups: ['child', 'elderly'] },
+  { category: 'respiratory', weight: 10, priority: [2, 3], summaries: ['慢阻肺急性加重, 呼吸困难', '哮喘发作, 说话不成句'], groups: ['chronic', 'elderly'] },
+  { category: 'obstetric', weight: 6, priority: [2, 2], summaries: ['孕 38 周, 规律宫缩', '孕晚期阴道流血'], groups: ['pregnant'] },
+  { category: 'paediatric', weight: 6, priority: [2, 3], summaries: ['小儿高热惊厥', '幼儿误吸异物后咳嗽'], groups: ['child'] },
+  { category: 'poisoning', weight: 4, priority: [1, 2], summaries: ['误服农药约 1 小时', '煤气中毒, 两人头晕呕吐'], groups: [] },
+  { category: 'newborn_transfer', weight: 2, priority: [2, 2], summaries: ['早产儿 34 周, 需转新生儿科'], groups: ['child'] },
+  { category: 'other', weight: 14, priority: [3, 4], summaries: ['腹痛伴呕吐半天', '糖尿病患者血糖低, 意识差', '醉酒后摔倒, 呼之能应'], groups: ['chronic', 'disabled', 'mental_illness'] },
+];
+
+const pick = <T>(items: readonly T[], random: () => number): T => items[Math.floor(random() * items.length)]!;
+
+/** A realistic random call at one of the villages (location slightly off the village centre, as houses are). */
+export function randomCall(villages: PlaceDto[], random: () => number = Math.random): CreateIncidentRequest {
+  const total = CALL_MIX.reduce((sum, c) => sum + c.weight, 0);
+  let r = random() * total;
+  const kind = CALL_MIX.find((c) => (r -= c.weight) < 0) ?? CALL_MIX[0]!;
+  const village = pick(villages, random);
+  const age = kind.groups.includes('child') && kind.category !== 'obstetric' ? 1 + Math.floor(random() * 10) : 18 + Math.floor(random() * 70);
+  const groups = new Set<PriorityGroup>(kind.groups.filter(() => random() < 0.5));
+  if (age >= 65) groups.add('elderly');
+  return {
+    location: { lon: village.lon + (random() - 0.5) * 0.004, lat: village.lat + (random() - 0.5) * 0.004 },
+    placeName: village.name,
+    address: `${village.name}${1 + Math.floor(random() * 80)}号`,
+    category: kind.category,
+    priority: kind.priority[0] + Math.floor(random() * (kind.priority[1] - kind.priority[0] + 1)),
+    callerPhone: `13${Math.floor(100_000_000 + random() * 899_999_999)}`,
+    patientSummary: `${random() < 0.5 ? '男' : '女'}, ${age}岁, ${pick(kind.summaries, random)}`,
+    priorityGroups: [...groups],
+  };
+}
+
+/** Every village of the gazetteer (GET /api/places matches by name; the demo's names end in 村, 庄 or 堡). */
+export async function loadVillages(api: AgentApi): Promise<PlaceDto[]> {
+  const found = new Map<string, PlaceDto>();
+  for (const q of ['村', '庄', '堡']) {
+    const res = await api.request<PlaceDto[]>('GET', `/places?q=${encodeURIComponent(q)}&limit=50`);
+    for (const p of res.body ?? []) if (p.kind === 'village') found.set(p.id, p);
+  }
+  return [...found.values()];
+}
+
+/**
+ * Creates random calls at random villages as a dispatcher would take them, at `callsPerHour` (Poisson arrivals,
+ * in simulated time). It only creates them: dispatching stays with the human at the console.
+ * Returns the function that stops it.
+ */
+export async function startCallGenerator(options: {
+  url: string;
+  username: string;
+  password: string;
+  callsPerHour: number;
+  speedup: number;
+  log?: (line: { type: 'call'; number: number; category: string; place: string | null } | { type: 'problem'; detail: string }) => void;
+}): Promise<() => void> {
+  const api = new AgentApi(options.url.replace(/\/$/, ''));
+  await api.login(options.username, options.password);
+  const villages = await loadVillages(api);
+  if (villages.length === 0) throw new Error('no villages in the gazetteer to place calls at (is the demo county seeded?)');
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let stopped = false;
+  const schedule = () => {
+    const gapS = -Math.log(1 - Math.random()) * (3600 / options.callsPerHour);
+    timer = setTimeout(() => void create(), (gapS * 1000) / options.speedup);
+  };
+  const create = async () => {
+    if (stopped) return;
+    try {
+      const res = await api.request<{ number: number; category: string; placeName: string | null }>('POST', '/incidents', randomCall(villages));
+      if (res.body) options.log?.({ type: 'call', number: res.body.number, category: res.body.category, place: res.body.placeName });
+    } catch (error) {
+      options.log?.({ type: 'problem', detail: (error as Error).message });
+    }
+    if (!stopped) schedule();
+  };
+  schedule();
+  return () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+  };
+}

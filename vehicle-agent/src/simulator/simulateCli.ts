@@ -1,0 +1,90 @@
+import { parseArgs } from 'node:util';
+import { DEFAULT_TIMING, startSimulator } from './startSimulator';
+
+const HELP = `npm run simulate -- [options]
+  --url URL                  dispatch server (default http://127.0.0.1:8120)
+  --vehicles N               simulate crew-01 … crew-N (default 24)
+  --password P               crews' password (default: the demo password)
+  --position-interval-s S    position reports while driving (default ${DEFAULT_TIMING.positionIntervalS})
+  --idle-interval-s S        position reports while at the station (default ${DEFAULT_TIMING.idlePositionIntervalS})
+  --ack-delay-s S            offer → acknowledged (default ${DEFAULT_TIMING.ackDelayS})
+  --scene-s S                on scene → transporting (default ${DEFAULT_TIMING.sceneS})
+  --handover-s S             at hospital → handover (default ${DEFAULT_TIMING.handoverS})
+  --speedup F                simulated seconds per real second (default 1)
+  --calls-per-hour N         create random calls at random villages as "dispatcher" (default 0; never dispatches them)
+  --quiet                    print only the start line and problems`;
+
+const DEMO_PASSWORD = 'demo-120-jiexiu';
+
+function numberOption(values: Record<string, unknown>, name: string, fallback: number, integer = false): number {
+  const raw = values[name];
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0 || (integer && !Number.isInteger(value))) {
+    console.error(`--${name}: expected a ${integer ? 'whole ' : ''}number ≥ 0, got "${String(raw)}"`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const { values } = parseArgs({
+  options: {
+    url: { type: 'string', default: 'http://127.0.0.1:8120' },
+    vehicles: { type: 'string' },
+    password: { type: 'string', default: DEMO_PASSWORD },
+    'position-interval-s': { type: 'string' },
+    'idle-interval-s': { type: 'string' },
+    'ack-delay-s': { type: 'string' },
+    'scene-s': { type: 'string' },
+    'handover-s': { type: 'string' },
+    speedup: { type: 'string' },
+    'calls-per-hour': { type: 'string' },
+    quiet: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+  strict: true,
+});
+if (values.help) {
+  console.log(HELP);
+  process.exit(0);
+}
+const speedup = numberOption(values, 'speedup', 1);
+if (speedup === 0) {
+  console.error('--speedup: must be greater than 0');
+  process.exit(2);
+}
+
+const quiet = values.quiet;
+const print = (event: object) => {
+  if (!quiet || ('type' in event && (event.type === 'problem' || event.type === 'rejected' || event.type === 'started'))) {
+    console.log(JSON.stringify({ at: new Date().toISOString(), ...event }));
+  }
+};
+
+try {
+  const simulator = await startSimulator({
+    url: values.url,
+    vehicles: numberOption(values, 'vehicles', 24, true),
+    password: values.password,
+    positionIntervalS: numberOption(values, 'position-interval-s', DEFAULT_TIMING.positionIntervalS),
+    idlePositionIntervalS: numberOption(values, 'idle-interval-s', DEFAULT_TIMING.idlePositionIntervalS),
+    ackDelayS: numberOption(values, 'ack-delay-s', DEFAULT_TIMING.ackDelayS),
+    sceneS: numberOption(values, 'scene-s', DEFAULT_TIMING.sceneS),
+    handoverS: numberOption(values, 'handover-s', DEFAULT_TIMING.handoverS),
+    speedup,
+    callsPerHour: numberOption(values, 'calls-per-hour', 0),
+    log: print,
+  });
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await simulator.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+} catch (error) {
+  console.error(`simulator: ${(error as Error).message}`);
+  process.exit(1);
+}

@@ -1,0 +1,146 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AssignmentOfferDto } from '@dispatch/protocol';
+import { DEMO_PASSWORD, seedDemo } from '@dispatch/server/demo/seedDemo';
+import { apiClient, type ApiClient } from '../../../tests/support/api';
+import { loginAs, startTestServer, type TestServer } from '../../../tests/support/server';
+import { randomCall } from './callGenerator';
+import { startSimulator, type Simulator } from './startSimulator';
+
+/** The fleet simulator against the real server, with time compressed 200-fold. */
+describe('fleet simulator', () => {
+  let server: TestServer;
+  let dispatcher: ApiClient;
+  let simulator: Simulator | null = null;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    await seedDemo(server.database.db);
+    dispatcher = apiClient(server.baseUrl, await loginAs(server.baseUrl, 'dispatcher', DEMO_PASSWORD));
+  });
+  afterAll(async () => {
+    await simulator?.stop();
+    await server?.close();
+  });
+
+  it('walks one vehicle through the whole lifecycle along its routes and brings it back to its station', async () => {
+    const db = server.database.db;
+    simulator = await startSimulator({ url: server.baseUrl, vehicles: 0, usernames: ['crew-05', 'crew-07'], password: DEMO_PASSWORD, speedup: 200, sceneS: 120, handoverS: 60 });
+    const crew = simulator.crews.find((c) => c.agent.state.user?.username === 'crew-05')!;
+    const vehicleId = crew.agent.vehicleId;
+    const offered = new Promise<AssignmentOfferDto>((resolve) => crew.agent.on('offered', resolve));
+
+    // The village nearest to the vehicle's station, so the three legs take seconds at this speedup.
+    const village = (
+      await db.query<{ name: string; lon: number; lat: number }>(
+        `SELECT p.name, ST_X(p.location) AS lon, ST_Y(p.location) AS lat FROM places p, vehicles v JOIN stations s ON s.id = v.home_station_id
+          WHERE v.id = $1 AND p.kind = 'village'
+          ORDER BY ST_Distance(p.location::geography, s.location::geography) LIMIT 1`,
+        [vehicleId],
+      )
+    ).rows[0]!;
+    const incident = await dispatcher.post('/incidents', { placeName: village.name, category: 'chest_pain', priority: 1, patientSummary: '男, 70岁, 胸痛' });
+    expect(incident.status).toBe(201);
+    const assigned = await dispatcher.post(`/incidents/${incident.body.id}/assignments`, { vehicleId });
+    expect(assigned.status, JSON.stringify(assigned.body)).toBe(201);
+    const assignmentId = assigned.body.assignment.id as string;
+    const offer = await offered;
+    expect(offer.route).not.toBeNull();
+
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const done = await db.query(`SELECT 1 FROM status_events WHERE assignment_id = $1 AND status = 'back_at_base'`, [assignmentId]);
+      if (done.rowCount) break;
+      if (Date.now() > deadline) throw new Error('the simulated crew did not get back to base within 60 s');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+
+    const events = await db.query<{ status: string; device_time: Date; source: string; lon: number | null; lat: number | null }>(
+      `SELECT status, device_time, source, ST_X(location) AS lon, ST_Y(location) AS lat FROM status_events WHERE assignment_id = $1 ORDER BY device_time`,
+      [assignmentId],
+    );
+    expect(events.rows.map((e) => e.status)).toEqual([
+      'dispatched', 'acknowledged', 'en_route', 'on_scene', 'at_patient', 'transporting', 'at_hospital', 'handover', 'back_in_service', 'back_at_base',
+    ]);
+    expect(new Set(events.rows.slice(1).map((e) => e.source))).toEqual(new Set(['tablet']));
+    const at = (status: string) => events.rows.find((e) => e.status === status)!;
+
+    const near = async (lon: number | null, lat: number | null, target: { lon: number; lat: number }) =>
+      (await db.query<{ d: number }>('SELECT ST_Distance(ST_MakePoint($1, $2)::geography, ST_MakePoint($3, $4)::geography) AS d', [lon, lat, target.lon, target.lat])).rows[0]!.d;
+    expect(await near(at('on_scene').lon, at('on_scene').lat, offer.incident.location)).toBeLessThan(5);
+    // The dispatch centre's choice, or (when it named none) the nearest PCI centre the crew picked and declared.
+    const destination = (await db.query('SELECT destination_hospital_id FROM assignments WHERE id = $1', [assignmentId])).rows[0].destination_hospital_id;
+    const hospital = (await dispatcher.get(`/hospitals/${destination}`)).body;
+    expect(hospital.capabilities).toContain('pci');
+    expect(await near(at('at_hospital').lon, at('at_hospital').lat, hospital.location)).toBeLessThan(5);
+
+    // Fixes on the way to the scene lie on the offered route (the last metres join the road to the caller's door).
+    const enRoute = await db.query<{ n: number; off_route_m: number }>(
+      `SELECT count(*)::int AS n,
+              percentile_cont(0.9) WITHIN GROUP (ORDER BY ST_Distance(p.location::geography, ST_GeomFromGeoJSON($4)::geography)) AS off_route_m
+         FROM vehicle_positions p WHERE vehicle_id = $1 AND device_time > $2 AND device_time < $3`,
+      [vehicleId, at('en_route').device_time, at('on_scene').device_time, JSON.stringify(offer.route!.geometry)],
+    );
+    expect(enRoute.rows[0]!.n).toBeGreaterThanOrEqual(5);
+    expect(enRoute.rows[0]!.off_route_m).toBeLessThan(10);
+
+    const closed = await dispatcher.get(`/incidents/${incident.body.id}`);
+    expect(closed.body.status).toBe('closed');
+    const vehicle = await dispatcher.get(`/vehicles/${vehicleId}`);
+    expect(vehicle.body.state).toBe('available');
+    const station = (await dispatcher.get(`/stations/${vehicle.body.homeStationId}`)).body;
+    expect(await near(vehicle.body.position.lon, vehicle.body.position.lat, station.location)).toBeLessThan(5);
+  }, 90_000);
+
+  it('stops a withdrawn task where it is and drives back to its station without reporting further steps', async () => {
+    const db = server.database.db;
+    const crew = simulator!.crews.find((c) => c.agent.state.user?.username === 'crew-07')!;
+    const vehicleId = crew.agent.vehicleId;
+    const village = (await db.query<{ name: string }>(`SELECT name FROM places WHERE kind = 'village' ORDER BY name OFFSET 60 LIMIT 1`)).rows[0]!;
+    const incident = await dispatcher.post('/incidents', { placeName: village.name, category: 'trauma', priority: 2 });
+    const assigned = await dispatcher.post(`/incidents/${incident.body.id}/assignments`, { vehicleId });
+    expect(assigned.status, JSON.stringify(assigned.body)).toBe(201);
+    const assignmentId = assigned.body.assignment.id as string;
+    const withdrawn = new Promise((resolve) => crew.agent.on('withdrawn', resolve));
+
+    const until = async (check: () => Promise<boolean>, what: string) => {
+      const deadline = Date.now() + 30_000;
+      while (!(await check())) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    };
+    const station = (await db.query<{ lon: number; lat: number }>(
+      `SELECT ST_X(s.location) AS lon, ST_Y(s.location) AS lat FROM vehicles v JOIN stations s ON s.id = v.home_station_id WHERE v.id = $1`,
+      [vehicleId],
+    )).rows[0]!;
+    const awayFromStation = async () => {
+      const v = (await dispatcher.get(`/vehicles/${vehicleId}`)).body;
+      return Math.hypot((v.position.lon - station.lon) * 88_800, (v.position.lat - station.lat) * 111_000) > 300;
+    };
+    await until(async () => (await db.query(`SELECT 1 FROM status_events WHERE assignment_id = $1 AND status = 'en_route'`, [assignmentId])).rowCount === 1, 'en_route');
+    await until(awayFromStation, 'the vehicle 300 m on its way');
+    const cancelled = await dispatcher.post(`/assignments/${assignmentId}/cancel`, { reason: '患者已自行就医' });
+    expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
+    await withdrawn;
+
+    await until(async () => {
+      const v = (await dispatcher.get(`/vehicles/${vehicleId}`)).body;
+      return Math.abs(v.position.lon - station.lon) < 1e-6 && Math.abs(v.position.lat - station.lat) < 1e-6;
+    }, 'the vehicle back at its station');
+    const events = await db.query(`SELECT status FROM status_events WHERE assignment_id = $1 ORDER BY device_time`, [assignmentId]);
+    expect(events.rows.map((e) => e.status)).toEqual(['dispatched', 'acknowledged', 'en_route', 'cancelled']);
+    expect((await dispatcher.get(`/vehicles/${vehicleId}`)).body.state).toBe('available');
+  }, 60_000);
+
+  it('makes calls at villages with a category, a priority and a patient summary the server accepts', async () => {
+    const villages = (await dispatcher.get('/places?q=%E6%9D%91&limit=50')).body.filter((p: { kind: string }) => p.kind === 'village');
+    let seed = 7;
+    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    for (let i = 0; i < 5; i++) {
+      const call = randomCall(villages, random);
+      const created = await dispatcher.post('/incidents', call);
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      expect(created.body.patientSummary).toBe(call.patientSummary);
+    }
+  });
+});

@@ -1,0 +1,102 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { AgentApi } from '../agent/api';
+import { dictionaries, LangContext, type Lang } from './i18n';
+import { TaskScreen } from './TaskScreen';
+import { useCrewAgent, type Session } from './useCrewAgent';
+
+const SESSION_KEY = 'dispatch120.tablet.session';
+const LANG_KEY = 'dispatch120.tablet.lang';
+
+function readSession(): Session | null {
+  try {
+    const raw = localStorage.getItem(SESSION_KEY);
+    return raw ? (JSON.parse(raw) as Session) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The crew tablet: log in once per shift, then the task screen. Chinese by default, English one tap away. */
+export function App() {
+  const [lang, setLang] = useState<Lang>(() => (localStorage.getItem(LANG_KEY) === 'en' ? 'en' : 'zh'));
+  const [session, setSession] = useState<Session | null>(readSession);
+  const handle = useCrewAgent(session);
+
+  useEffect(() => {
+    localStorage.setItem(LANG_KEY, lang);
+    document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+    document.title = dictionaries[lang].appTitle;
+  }, [lang]);
+
+  const logout = () => {
+    localStorage.removeItem(SESSION_KEY);
+    setSession(null);
+  };
+  const toggleLang = () => setLang((l) => (l === 'zh' ? 'en' : 'zh'));
+
+  return (
+    <LangContext.Provider value={lang}>
+      {!session || handle.expired ? (
+        <Login
+          onLogin={(s) => {
+            localStorage.setItem(SESSION_KEY, JSON.stringify(s));
+            setSession(s);
+          }}
+          toggleLang={toggleLang}
+          lang={lang}
+        />
+      ) : (
+        <TaskScreen handle={handle} token={session.token} onLogout={logout} toggleLang={toggleLang} />
+      )}
+    </LangContext.Provider>
+  );
+}
+
+function Login({ onLogin, toggleLang, lang }: { onLogin(s: Session): void; toggleLang(): void; lang: Lang }) {
+  const t = dictionaries[lang];
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const api = new AgentApi(window.location.origin);
+      const result = await api.login(username.trim(), password);
+      if (result.user.role !== 'crew' || !result.user.vehicleId) throw new Error(`${result.user.username}: not a crew login bound to a vehicle`);
+      onLogin({ token: result.token, username: result.user.username });
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <main className="login">
+      <form onSubmit={submit} className="login-card">
+        <div className="login-head">
+          <h1>{t.appTitle}</h1>
+          <button type="button" className="lang" onClick={toggleLang}>
+            {lang === 'zh' ? 'English' : '中文'}
+          </button>
+        </div>
+        <label>
+          {t.username}
+          <input name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required />
+        </label>
+        <label>
+          {t.password}
+          <input name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+        </label>
+        {error && <p className="error">{error}</p>}
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? t.loggingIn : t.login}
+        </button>
+      </form>
+    </main>
+  );
+}

@@ -1,0 +1,176 @@
+import L from 'leaflet';
+import 'leaflet/dist/leaflet.css';
+import { useEffect, useRef, useState } from 'react';
+import type { LonLat } from '../simulator/geometry';
+import { useT } from './i18n';
+
+export interface TaskMapProps {
+  /** undefined while the configuration is loading; null for no tile server at all. */
+  tileUrl: string | null | undefined;
+  tileAttribution: string;
+  token: string;
+  /** The leg being driven now, [lon, lat] pairs. */
+  route: [number, number][] | null;
+  scene: LonLat | null;
+  hospital: { lonLat: LonLat; load: string } | null;
+  home: LonLat | null;
+  vehicle: LonLat | null;
+}
+
+const toLatLng = ([lon, lat]: LonLat): L.LatLngTuple => [lat, lon];
+const LOAD_COLOUR: Record<string, string> = { blue: '#1565c0', yellow: '#f9a825', red: '#c62828', closed: '#424242' };
+const ROAD_WEIGHT: Record<string, number> = { motorway: 5, trunk: 5, primary: 4, secondary: 3.5, tertiary: 3 };
+
+const badge = (cls: string, text: string) =>
+  L.divIcon({ className: '', html: `<div class="map-badge ${cls}">${text}</div>`, iconSize: [34, 34], iconAnchor: [17, 17] });
+
+/**
+ * The task map: tiles from the configured URL, and when none can be loaded (no network to the tile server, as in
+ * the vehicle or on a closed network) the region's own roads from the dispatch server on a plain background.
+ */
+export function TaskMap({ tileUrl, tileAttribution, token, route, scene, hospital, home, vehicle }: TaskMapProps) {
+  const t = useT();
+  const element = useRef<HTMLDivElement>(null);
+  const [map, setMap] = useState<L.Map | null>(null);
+  const overlay = useRef<L.LayerGroup | null>(null);
+  const vehicleMarker = useRef<L.Marker | null>(null);
+  const lastFit = useRef<string | null>(null);
+  const [ownRoads, setOwnRoads] = useState<{ synthetic: boolean } | null>(null);
+
+  useEffect(() => {
+    if (!element.current) return;
+    const m = L.map(element.current, { zoomControl: true, attributionControl: true, zoomSnap: 0.25 }).setView([37.027, 111.913], 12);
+    overlay.current = L.layerGroup().addTo(m);
+    setMap(m);
+    return () => {
+      m.remove();
+      overlay.current = null;
+      vehicleMarker.current = null;
+      lastFit.current = null;
+    };
+  }, []);
+
+  // Tiles when the configured server answers; otherwise the region's own roads on a plain background.
+  useEffect(() => {
+    if (!map || tileUrl === undefined) return;
+    let roadsLayer: L.GeoJSON | null = null;
+    let roadsAbort: AbortController | null = null;
+    let fellBack = false;
+    let tiles: L.TileLayer | null = null;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+
+    const loadRoads = async () => {
+      roadsAbort?.abort();
+      roadsAbort = new AbortController();
+      const b = map.getBounds();
+      const bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((v) => v.toFixed(5)).join(',');
+      try {
+        const res = await fetch(`/api/roads?bbox=${bbox}&zoom=${Math.round(map.getZoom())}`, {
+          headers: { authorization: `Bearer ${token}` },
+          signal: roadsAbort.signal,
+        });
+        if (!res.ok) return;
+        const roads = (await res.json()) as GeoJSON.FeatureCollection & { synthetic?: boolean };
+        roadsLayer?.remove();
+        roadsLayer = L.geoJSON(roads, {
+          interactive: false,
+          style: (f) => ({ color: '#9aa5b1', weight: ROAD_WEIGHT[(f?.properties as { highway?: string })?.highway ?? ''] ?? 2, opacity: 0.9 }),
+        }).addTo(map);
+        roadsLayer.bringToBack();
+        setOwnRoads({ synthetic: Boolean(roads.synthetic) });
+      } catch {
+        // Panning on while a request is under way aborts it; the next moveend loads again.
+      }
+    };
+    const fallBack = () => {
+      if (fellBack) return;
+      fellBack = true;
+      tiles?.remove();
+      map.getContainer().classList.add('plain-map');
+      map.on('moveend', loadRoads);
+      void loadRoads();
+    };
+    if (tileUrl) {
+      let loaded = 0;
+      let failed = 0;
+      tiles = L.tileLayer(tileUrl, { attribution: tileAttribution, maxZoom: 19 }).addTo(map);
+      tiles.on('tileload', () => loaded++);
+      tiles.on('tileerror', () => {
+        if (++failed >= 2 && loaded === 0) fallBack();
+      });
+      // Blocked tile requests may hang instead of failing; a map without tiles after a few seconds has none.
+      timer = setTimeout(() => loaded === 0 && fallBack(), 4000);
+    } else {
+      fallBack();
+    }
+    return () => {
+      if (timer) clearTimeout(timer);
+      roadsAbort?.abort();
+      map.off('moveend', loadRoads);
+      tiles?.remove();
+      roadsLayer?.remove();
+    };
+  }, [map, tileUrl, tileAttribution, token]);
+
+  // Redrawn only when what is drawn changes, and refitted only for a new leg: the crew may have panned meanwhile.
+  const drawn = JSON.stringify([route?.length, route?.[0], route?.[route.length - 1], scene, hospital, home]);
+  const fitKey = JSON.stringify([route?.[0], route?.[route.length - 1], scene, home, route && route.length > 1 ? null : hospital?.lonLat]);
+  useEffect(() => {
+    const layer = overlay.current;
+    if (!map || !layer) return;
+    layer.clearLayers();
+    const bounds: L.LatLngTuple[] = [];
+    if (route && route.length > 1) {
+      const latLngs = route.map((p) => toLatLng(p as LonLat));
+      L.polyline(latLngs, { color: '#0b3d63', weight: 11, opacity: 0.9, interactive: false }).addTo(layer);
+      L.polyline(latLngs, { color: '#29b6f6', weight: 6, opacity: 1, interactive: false }).addTo(layer);
+      bounds.push(...latLngs);
+    }
+    if (home) L.marker(toLatLng(home), { icon: badge('home', '站'), interactive: false }).addTo(layer);
+    if (scene) {
+      L.marker(toLatLng(scene), { icon: badge('scene', '!'), interactive: false }).addTo(layer);
+      bounds.push(toLatLng(scene));
+    }
+    if (hospital) {
+      L.marker(toLatLng(hospital.lonLat), {
+        icon: L.divIcon({
+          className: '',
+          html: `<div class="map-badge hospital" style="background:${LOAD_COLOUR[hospital.load] ?? '#1565c0'}">H</div>`,
+          iconSize: [34, 34],
+          iconAnchor: [17, 17],
+        }),
+        interactive: false,
+      }).addTo(layer);
+      // Without a route yet, the map still shows where the patient goes.
+      if (!(route && route.length > 1)) bounds.push(toLatLng(hospital.lonLat));
+    }
+    if (lastFit.current === fitKey) return;
+    lastFit.current = fitKey;
+    // No animation: the crew glances at the map, and a new leg should simply be there.
+    if (bounds.length > 1) map.fitBounds(L.latLngBounds(bounds), { padding: [48, 48], maxZoom: 16, animate: false });
+    else if (bounds.length === 1) map.setView(bounds[0]!, 15, { animate: false });
+    else if (home) map.setView(toLatLng(home), 14, { animate: false });
+    // `drawn` and `fitKey` stand for the arrays, which are new objects on every render of the screen.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [map, drawn, fitKey]);
+
+  const vehicleKey = vehicle ? vehicle.join(',') : null;
+  useEffect(() => {
+    if (!map) return;
+    if (!vehicle) {
+      vehicleMarker.current?.remove();
+      vehicleMarker.current = null;
+      return;
+    }
+    if (!vehicleMarker.current) vehicleMarker.current = L.marker(toLatLng(vehicle), { icon: badge('vehicle', '120'), zIndexOffset: 1000 }).addTo(map);
+    else vehicleMarker.current.setLatLng(toLatLng(vehicle));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [map, vehicleKey]);
+
+  return (
+    <div className="map-wrap">
+      <div ref={element} className="map" data-testid="task-map" />
+      {ownRoads?.synthetic && <div className="map-note">{t.syntheticMap}</div>}
+    </div>
+  );
+}

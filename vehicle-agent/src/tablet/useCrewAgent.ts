@@ -1,0 +1,84 @@
+import { useEffect, useState } from 'react';
+import { CrewAgent, type CrewAgentState, type Rejection } from '../agent/crewAgent';
+import { IndexedDbOutbox } from '../agent/indexedDbOutbox';
+
+export interface Session {
+  token: string;
+  username: string;
+}
+
+export interface AgentHandle {
+  agent: CrewAgent | null;
+  state: CrewAgentState | null;
+  /** Refused events and withdrawn tasks waiting for the crew to read them. */
+  notices: { id: number; kind: 'rejected' | 'withdrawn'; text: string }[];
+  dismiss(id: number): void;
+  /** The token is no longer accepted: back to the login. */
+  expired: boolean;
+  /** Why the agent could not start yet (offline, server down); it keeps trying. */
+  bootError: string | null;
+}
+
+let noticeId = 0;
+
+/** One CrewAgent per login, with its IndexedDB outbox (one database per login, so crews never share a queue). */
+export function useCrewAgent(session: Session | null): AgentHandle {
+  const [agent, setAgent] = useState<CrewAgent | null>(null);
+  const [state, setState] = useState<CrewAgentState | null>(null);
+  const [notices, setNotices] = useState<AgentHandle['notices']>([]);
+  const [expired, setExpired] = useState(false);
+  const [bootError, setBootError] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (!session) return;
+    let cancelled = false;
+    let created: CrewAgent | null = null;
+    let outbox: IndexedDbOutbox | null = null;
+    let retry: ReturnType<typeof setTimeout> | null = null;
+    const push = (kind: 'rejected' | 'withdrawn', text: string) => setNotices((list) => [...list, { id: ++noticeId, kind, text }]);
+
+    const boot = async () => {
+      outbox ??= await IndexedDbOutbox.open(`dispatch120-outbox-${session.username}`);
+      const a = new CrewAgent({ baseUrl: window.location.origin, token: session.token, outbox });
+      a.on('state', (s) => setState(s));
+      a.on('rejected', (r: Rejection) => push('rejected', `${r.entry.kind === 'status' ? r.entry.status : 'position'}: ${r.error}`));
+      a.on('withdrawn', (w) => push('withdrawn', w.reason));
+      try {
+        await a.start();
+      } catch (error) {
+        const status = (error as { status?: number }).status;
+        if (status === 401 || status === 403) {
+          setExpired(true);
+          return;
+        }
+        // Offline at start: try again until the server answers.
+        setBootError((error as Error).message);
+        if (!cancelled) retry = setTimeout(() => void boot(), 5000);
+        return;
+      }
+      if (cancelled) {
+        await a.stop();
+        return;
+      }
+      created = a;
+      setBootError(null);
+      setAgent(a);
+      setState(a.state);
+    };
+    void boot();
+    return () => {
+      cancelled = true;
+      if (retry) clearTimeout(retry);
+      void created?.stop().then(() => outbox?.close());
+    };
+  }, [session]);
+
+  return {
+    agent: session ? agent : null,
+    state: session ? state : null,
+    notices,
+    dismiss: (id) => setNotices((list) => list.filter((n) => n.id !== id)),
+    expired,
+    bootError: session ? bootError : null,
+  };
+}
