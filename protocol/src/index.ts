@@ -5,3 +5,4 @@ export * from './events';
 export * from './positions';
 export * from './resources';
 export * from './incidents';
+export * from './lifecycle';

@@ -1,21 +1,4 @@
-import type { TaskStatus, VehicleState } from '@dispatch/protocol';
-
-/** The steps of one vehicle's task in the order they happen (cancelled stands outside the order). */
-export const TASK_ORDER = [
-  'dispatched',
-  'acknowledged',
-  'en_route',
-  'on_scene',
-  'at_patient',
-  'transporting',
-  'at_hospital',
-  'handover',
-  'back_in_service',
-  'back_at_base',
-] as const satisfies readonly TaskStatus[];
-
-export type OrderedStatus = (typeof TASK_ORDER)[number];
-const rank = (s: string) => TASK_ORDER.indexOf(s as OrderedStatus);
+import { taskRank, type TaskStatus, type VehicleState } from '@dispatch/protocol';
 
 /** Column of `assignments` that records when each step happened. */
 export const TIMESTAMP_COLUMN: Record<TaskStatus, string> = {
@@ -32,8 +15,6 @@ export const TIMESTAMP_COLUMN: Record<TaskStatus, string> = {
   cancelled: 'cancelled_at',
 };
 
-/** Steps a crew reports; `dispatched` is the server's own. */
-export const CREW_REPORTABLE: readonly TaskStatus[] = TASK_ORDER.filter((s) => s !== 'dispatched');
 
 export interface AssignmentState {
   status: string;
@@ -61,13 +42,13 @@ export function decideTransition(current: AssignmentState, next: TaskStatus, dev
       : { kind: 'illegal', reason: `the task was ${current.status.replace('_', ' ')}` };
   }
   if (next === 'cancelled') {
-    if (rank(current.status) >= rank('handover')) {
+    if (taskRank(current.status) >= taskRank('handover')) {
       return { kind: 'illegal', reason: `cannot cancel after ${current.status}` };
     }
     return { kind: 'advance' };
   }
-  const from = rank(current.status);
-  const to = rank(next);
+  const from = taskRank(current.status);
+  const to = taskRank(next);
   if (to <= from) {
     if (deviceTime <= current.statusTime) return { kind: 'late', fillsTimestamp: fills };
     return { kind: 'illegal', reason: `cannot go back from ${current.status} to ${next}` };
@@ -77,7 +58,7 @@ export function decideTransition(current: AssignmentState, next: TaskStatus, dev
     return { kind: 'late', fillsTimestamp: fills };
   }
   // A patient cannot be transported, nor arrive at hospital, by a vehicle that never reached the scene.
-  if (to >= rank('transporting') && to <= rank('handover') && from < rank('on_scene')) {
+  if (to >= taskRank('transporting') && to <= taskRank('handover') && from < taskRank('on_scene')) {
     return { kind: 'illegal', reason: `cannot be ${next} before on_scene` };
   }
   return { kind: 'advance' };

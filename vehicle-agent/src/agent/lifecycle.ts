@@ -1,21 +1,6 @@
-import type { TaskStatus } from '@dispatch/protocol';
+import type { OrderedTaskStatus } from '@dispatch/protocol';
 
-/** The steps of a task in the order a crew walks them (the server's lifecycle order). */
-export const TASK_STEPS = [
-  'dispatched',
-  'acknowledged',
-  'en_route',
-  'on_scene',
-  'at_patient',
-  'transporting',
-  'at_hospital',
-  'handover',
-  'back_in_service',
-  'back_at_base',
-] as const satisfies readonly TaskStatus[];
-export type TaskStep = (typeof TASK_STEPS)[number];
-
-export const stepRank = (status: string): number => TASK_STEPS.indexOf(status as TaskStep);
+export type TaskStep = OrderedTaskStatus;
 
 /**
  * The steps a crew may report next from `status`: the next one in order first, then the shortcut a crew really

@@ -1,7 +1,8 @@
 import { CATEGORY_REQUIREMENTS, type AssignmentOfferDto, type HospitalDto, type TaskStatus } from '@dispatch/protocol';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { RouteResult } from '../agent/api';
-import { nextSteps, stepRank } from '../agent/lifecycle';
+import { taskRank } from '@dispatch/protocol';
+import { nextSteps } from '../agent/lifecycle';
 import { watchBrowserGeolocation } from '../gps/browserGeolocation';
 import { distanceM, type LonLat } from '../simulator/geometry';
 import {
@@ -28,9 +29,9 @@ type Leg = 'scene' | 'hospital' | 'base' | null;
 
 function legFor(status: string | null): Leg {
   if (!status) return null;
-  const r = stepRank(status);
-  if (r <= stepRank('en_route')) return 'scene';
-  if (r <= stepRank('at_hospital')) return 'hospital';
+  const r = taskRank(status);
+  if (r <= taskRank('en_route')) return 'scene';
+  if (r <= taskRank('at_hospital')) return 'hospital';
   if (status === 'back_in_service' || status === 'handover') return 'base';
   return null;
 }
@@ -199,7 +200,7 @@ export function TaskScreen({ handle, token, onLogout, toggleLang }: { handle: Ag
                 load={destinationLoad}
                 position={position ?? scene}
                 onChange={() => setChoosing(true)}
-                canChange={status !== null && stepRank(status) < stepRank('at_hospital')}
+                canChange={status !== null && taskRank(status) < taskRank('at_hospital')}
               />
             </>
           ) : (
