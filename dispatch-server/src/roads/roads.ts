@@ -1,0 +1,86 @@
+import type { Db } from '../db/pool';
+import { readQueries } from '@dispatch/geo/sqlFile';
+import { HttpError } from '../http/errors';
+import type { RoadsQuery } from './roads.schema';
+
+const sql = readQueries(new URL('./roads.sql', import.meta.url), ['region', 'edgesInBbox']);
+
+/** More edges than a map view needs: beyond this the smallest roads are left out (the client zooms in). */
+const MAX_FEATURES = 20_000;
+
+const MAJOR = ['motorway', 'trunk', 'primary'];
+const MIDDLE = [...MAJOR, 'secondary', 'tertiary'];
+const withLinks = (classes: string[]) => classes.flatMap((c) => [c, `${c}_link`]);
+
+/** Road classes worth drawing at a zoom level; null means every class. */
+export function classesForZoom(zoom: number): string[] | null {
+  if (zoom < 10) return withLinks(MAJOR);
+  if (zoom < 12) return withLinks(MIDDLE);
+  if (zoom < 14) return [...withLinks(MIDDLE), 'unclassified', 'residential', 'road'];
+  return null;
+}
+
+/** Half a screen pixel at this zoom, in degrees: simplification nobody can see. */
+export function toleranceForZoom(zoom: number): number {
+  return 360 / (256 * 2 ** zoom) / 2;
+}
+
+export interface RoadRegion {
+  name: string;
+  synthetic: boolean;
+  sourceName: string;
+  /** [minLon, minLat, maxLon, maxLat] of the network, null when the import recorded none. */
+  bbox: [number, number, number, number] | null;
+}
+
+export interface RoadFeatureCollection {
+  type: 'FeatureCollection';
+  region: string;
+  synthetic: boolean;
+  /** True when the limit left some small roads out. */
+  truncated: boolean;
+  features: {
+    type: 'Feature';
+    id: number;
+    properties: { highway: string; name: string | null };
+    geometry: { type: 'LineString'; coordinates: [number, number][] };
+  }[];
+}
+
+/** The region the server routes on (the configured one, else the most recently updated); 404 without one. */
+export async function activeRoadRegion(db: Db, region?: string): Promise<RoadRegion & { networkId: number }> {
+  const row = (await db.query(sql.region, [region ?? null])).rows[0];
+  if (!row) {
+    throw new HttpError(404, region ? `road region ${region} does not exist` : 'no road network has been imported yet');
+  }
+  const bbox = row.min_lon === null ? null : ([row.min_lon, row.min_lat, row.max_lon, row.max_lat].map(Number) as RoadRegion['bbox']);
+  return { name: row.name, synthetic: row.synthetic, sourceName: row.source_name, bbox, networkId: Number(row.network_id) };
+}
+
+/** The active region's road edges inside a bbox as GeoJSON, thinned for the zoom level. */
+export async function roadsInBbox(db: Db, query: RoadsQuery, region?: string): Promise<RoadFeatureCollection> {
+  const active = await activeRoadRegion(db, region);
+  const [minLon, minLat, maxLon, maxLat] = query.bbox;
+  const { rows } = await db.query(sql.edgesInBbox, [
+    active.networkId,
+    minLon,
+    minLat,
+    maxLon,
+    maxLat,
+    toleranceForZoom(query.zoom),
+    classesForZoom(query.zoom),
+    MAX_FEATURES + 1,
+  ]);
+  return {
+    type: 'FeatureCollection',
+    region: active.name,
+    synthetic: active.synthetic,
+    truncated: rows.length > MAX_FEATURES,
+    features: rows.slice(0, MAX_FEATURES).map((r) => ({
+      type: 'Feature',
+      id: Number(r.id),
+      properties: { highway: r.highway, name: r.name },
+      geometry: JSON.parse(r.geometry),
+    })),
+  };
+}
