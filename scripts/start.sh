@@ -43,8 +43,8 @@ if [ "$DEMO" = 1 ] || [ "$DEMO" = true ] || [ "$DEMO" = yes ]; then
     sleep 1
   done
   if kill -0 "$SERVER_PID" 2>/dev/null; then
-    echo "[start] starting the simulated fleet (24 vehicles)" >&2
-    npx tsx vehicle-agent/src/simulator/simulateCli.ts --url "$BASE_URL" --vehicles 24 --quiet &
+    echo "[start] starting the simulated fleet (24 vehicles) and random calls (${DEMO_CALLS_PER_HOUR:-6} an hour; DEMO_CALLS_PER_HOUR=0 for none)" >&2
+    npx tsx vehicle-agent/src/simulator/simulateCli.ts --url "$BASE_URL" --vehicles 24 --calls-per-hour "${DEMO_CALLS_PER_HOUR:-6}" --quiet &
     SIM_PID=$!
   fi
 fi
