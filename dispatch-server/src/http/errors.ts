@@ -40,6 +40,11 @@ export function errorHandler(log: { error: (obj: object, msg: string) => void })
       res.status(503).json({ error: error.message });
       return;
     }
+    if (isDatabaseUnavailable(error)) {
+      // Nothing was stored: the client retries (with the same Idempotency-Key for a call).
+      res.status(503).json({ error: 'the database is unavailable; nothing was stored, retry in a moment' });
+      return;
+    }
     if (error instanceof ZodError) {
       res.status(400).json({ error: describeZodError(error), details: error.issues });
       return;
@@ -54,4 +59,12 @@ export function errorHandler(log: { error: (obj: object, msg: string) => void })
     log.error({ err: error }, 'unhandled error');
     res.status(500).json({ error: 'internal error' });
   };
+}
+
+/** Connection refused or lost, or the server shutting down or starting (SQLSTATE classes 08 and 57P). */
+function isDatabaseUnavailable(error: unknown): boolean {
+  const e = error as { code?: string; message?: string } | null;
+  if (!e) return false;
+  if (e.code === 'ECONNREFUSED' || e.code === 'ECONNRESET' || e.code?.startsWith('08') || e.code?.startsWith('57P')) return true;
+  return /Connection terminated|connection timeout/i.test(e.message ?? '');
 }
