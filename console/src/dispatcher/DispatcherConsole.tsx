@@ -1,0 +1,277 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { AssignmentOfferDto, IncidentDto, RecommendationDto, RouteDto } from '@dispatch/protocol';
+import type { ClientConfig, RoadRegion } from '../api/session';
+import { useI18n } from '../i18n/i18n';
+import { MapView } from '../map/MapView';
+import { useLive, useLiveContext } from '../realtime/useLive';
+import { FleetBoard } from './FleetBoard';
+import { IncidentQueue } from './IncidentQueue';
+import { sortQueue } from './queue';
+import { emptyDraft, IntakeForm, type Draft, type IntakeFormHandle } from './IntakeForm';
+import { RecommendationPanel } from './RecommendationPanel';
+import { ShortcutBar } from './ShortcutBar';
+import { Timeline } from './Timeline';
+
+const isTyping = (target: EventTarget | null) =>
+  target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
+
+/** The dispatcher's screen: intake and queue, live map and fleet, recommendation and timeline. */
+export function DispatcherConsole({ config, region }: { config: ClientConfig; region: RoadRegion | null }) {
+  const { t } = useI18n();
+  const { api, connection } = useLiveContext();
+  const live = useLive();
+  const [draft, setDraft] = useState<Draft>(emptyDraft);
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [candidateIndex, setCandidateIndex] = useState(0);
+  const [hospitalChoice, setHospitalChoice] = useState<string | null>(null);
+  const [dispatching, setDispatching] = useState(false);
+  const [reinforce, setReinforce] = useState(false);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const [toast, setToast] = useState<string | null>(null);
+  const intakeRef = useRef<IntakeFormHandle>(null);
+
+  const queue = useMemo(() => sortQueue(live.incidents.values()), [live.incidents]);
+  const incident = selectedId ? (live.incidents.get(selectedId) ?? null) : null;
+  const rawRec = selectedId ? (live.recommendations.get(selectedId) ?? null) : null;
+  // The ranking is a snapshot: a vehicle dispatched since then is no longer offered.
+  const rec = useMemo<RecommendationDto | null>(() => {
+    if (!rawRec) return null;
+    const free = rawRec.candidates.filter((c) => {
+      const v = live.vehicles.get(c.vehicleId);
+      return !v || v.state === 'available' || v.state === 'returning';
+    });
+    return free.length === rawRec.candidates.length ? rawRec : { ...rawRec, candidates: free };
+  }, [rawRec, live.vehicles]);
+
+  const select = useCallback((id: string | null) => {
+    setSelectedId(id);
+    setCandidateIndex(0);
+    setHospitalChoice(null);
+    setActionError(null);
+    setReinforce(false);
+  }, []);
+
+  // Ask for the ranking when the push did not arrive (opened after a reload, or computed before we connected).
+  const needsRec = incident && !rawRec && (incident.status === 'open' || incident.status === 'queued') ? incident.id : null;
+  useEffect(() => {
+    if (!needsRec) return;
+    let cancelled = false;
+    api
+      .get<RecommendationDto>(`/incidents/${needsRec}/recommendations`)
+      .then((r) => !cancelled && connection.rememberRecommendation(r))
+      .catch((e) => !cancelled && setActionError(`${t('errorPrefix')}${(e as Error).message}`));
+    return () => {
+      cancelled = true;
+    };
+  }, [api, connection, needsRec, t]);
+
+  // Routes of the selected incident's live assignments; a task dispatched elsewhere is fetched once.
+  const liveAssignments = useMemo(() => incident?.assignments.filter((a) => !a.endedAt) ?? [], [incident]);
+  const missingRoutes = liveAssignments.filter((a) => !live.routes.has(a.id)).map((a) => a.id).join(',');
+  useEffect(() => {
+    if (!missingRoutes) return;
+    for (const id of missingRoutes.split(',')) {
+      api
+        .get<AssignmentOfferDto>(`/assignments/${id}`)
+        .then((offer) => offer.route && connection.rememberRoute(id, offer.route))
+        .catch(() => undefined);
+    }
+  }, [api, connection, missingRoutes]);
+  // Once transporting, the line that matters is the one to the hospital, from where the vehicle is then.
+  const destinationOf = (a: { destinationHospitalId: string | null }) => a.destinationHospitalId ?? incident?.destinationHospitalId ?? null;
+  const missingTransport = liveAssignments
+    .filter((a) => a.status === 'transporting' && destinationOf(a) && !live.routes.has(`${a.id}:hospital`))
+    .map((a) => `${a.id}|${a.vehicleId}|${destinationOf(a)}`)
+    .join(',');
+  useEffect(() => {
+    if (!missingTransport) return;
+    for (const item of missingTransport.split(',')) {
+      const [assignmentId, vehicleId, hospitalId] = item.split('|') as [string, string, string];
+      const from = connection.latestPosition(vehicleId) ?? connection.getState().vehicles.get(vehicleId)?.position;
+      const to = connection.getState().hospitals.get(hospitalId)?.location;
+      if (!from || !to) continue;
+      api
+        .get<RouteDto>(`/route?from=${from.lon},${from.lat}&to=${to.lon},${to.lat}`)
+        .then((route) => connection.rememberRoute(`${assignmentId}:hospital`, route))
+        .catch(() => undefined);
+    }
+  }, [api, connection, missingTransport]);
+  const routes = useMemo(
+    () =>
+      liveAssignments.flatMap((a) => {
+        const route = a.status === 'transporting' ? (live.routes.get(`${a.id}:hospital`) ?? live.routes.get(a.id)) : live.routes.get(a.id);
+        return route && !['at_hospital', 'handover', 'back_in_service', 'back_at_base'].includes(a.status) ? [route] : [];
+      }),
+    [liveAssignments, live.routes],
+  );
+
+  const highlight = useMemo(() => {
+    const ids = new Set(liveAssignments.map((a) => a.vehicleId));
+    const chosen = rec?.candidates[candidateIndex];
+    if (chosen && liveAssignments.length === 0) ids.add(chosen.vehicleId);
+    return ids;
+  }, [liveAssignments, rec, candidateIndex]);
+
+  const dispatch = useCallback(async () => {
+    const chosen = rec?.candidates[candidateIndex];
+    if (!incident || !rec || !chosen || dispatching) return;
+    // D on an incident that already has a vehicle sends another only when asked for.
+    if (incident.assignments.some((a) => !a.endedAt) && !reinforce) return;
+    const hospitalId = hospitalChoice ?? rec.proposedHospital?.hospitalId;
+    setDispatching(true);
+    setActionError(null);
+    try {
+      const offer = await api.post<AssignmentOfferDto>(`/incidents/${incident.id}/assignments`, {
+        vehicleId: chosen.vehicleId,
+        ...(hospitalId ? { destinationHospitalId: hospitalId } : {}),
+      });
+      if (offer.route) connection.rememberRoute(offer.assignment.id, offer.route);
+      setToast(t('dispatched', { callSign: offer.assignment.callSign }));
+      setCandidateIndex(0);
+      setReinforce(false);
+    } catch (e) {
+      setActionError(`${t('errorPrefix')}${(e as Error).message}`);
+    } finally {
+      setDispatching(false);
+    }
+  }, [api, connection, incident, rec, candidateIndex, hospitalChoice, dispatching, reinforce, t]);
+
+  const cancelIncident = useCallback(async () => {
+    if (!incident) return;
+    const reason = window.prompt(t('cancelReason'));
+    if (!reason?.trim()) return;
+    try {
+      connection.applyIncident(await api.post<IncidentDto>(`/incidents/${incident.id}/cancel`, { reason: reason.trim() }));
+    } catch (e) {
+      setActionError(`${t('errorPrefix')}${(e as Error).message}`);
+    }
+  }, [api, connection, incident, t]);
+
+  const closeIncident = useCallback(async () => {
+    if (!incident) return;
+    try {
+      connection.applyIncident(await api.post<IncidentDto>(`/incidents/${incident.id}/close`));
+    } catch (e) {
+      setActionError(`${t('errorPrefix')}${(e as Error).message}`);
+    }
+  }, [api, connection, incident, t]);
+
+  useEffect(() => {
+    if (!toast) return;
+    const timer = setTimeout(() => setToast(null), 4000);
+    return () => clearTimeout(timer);
+  }, [toast]);
+
+  // The common path without the mouse: F2/N new call, Enter submit, 1–9 pick, D dispatch, Esc back, ↑↓ queue.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.ctrlKey || e.metaKey || e.altKey) return;
+      const typing = isTyping(e.target);
+      if (e.key === 'F2' || (!typing && (e.key === 'n' || e.key === 'N'))) {
+        e.preventDefault();
+        intakeRef.current?.focus();
+        return;
+      }
+      if (e.key === 'Escape') {
+        if (typing) (e.target as HTMLElement).blur();
+        else if (draft.location) setDraft(emptyDraft());
+        else select(null);
+        return;
+      }
+      if (typing) return;
+      if (/^[1-9]$/.test(e.key) && rec) {
+        const i = Number(e.key) - 1;
+        if (i < rec.candidates.length) setCandidateIndex(i);
+      } else if (e.key === 'd' || e.key === 'D') {
+        e.preventDefault();
+        void dispatch();
+      } else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        e.preventDefault();
+        const at = queue.findIndex((i) => i.id === selectedId);
+        const next = queue[Math.min(queue.length - 1, Math.max(0, at + (e.key === 'ArrowDown' ? 1 : -1)))];
+        if (next) select(next.id);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [rec, dispatch, queue, selectedId, select, draft.location]);
+
+  const onCreated = useCallback(
+    (created: IncidentDto) => {
+      setDraft(emptyDraft());
+      select(created.id);
+      // Leave the form so 1–9 and D act on the recommendation at once.
+      (document.activeElement as HTMLElement | null)?.blur();
+    },
+    [select],
+  );
+
+  const onPick = useCallback((point: { lon: number; lat: number }) => setDraft((d) => ({ ...d, location: point, placeName: null })), []);
+
+  const escalated = [...live.notices.values()].filter((n) => n.status === 'escalated');
+  const incidentNotices = useMemo(
+    () =>
+      [...live.notices.values()]
+        .filter((n) => n.incidentId === selectedId && n.status !== 'cancelled')
+        .map((n) => ({ ...n, hospitalName: live.hospitals.get(n.hospitalId)?.name ?? '' })),
+    [live.notices, live.hospitals, selectedId],
+  );
+
+  return (
+    <div className="dispatcher">
+      <aside className="col-left">
+        <IntakeForm ref={intakeRef} draft={draft} onChange={setDraft} onCreated={onCreated} />
+        <IncidentQueue incidents={queue} selectedId={selectedId} onSelect={select} />
+      </aside>
+      <main className="col-centre">
+        <MapView
+          config={config}
+          region={region}
+          selectedIncidentId={selectedId}
+          onSelectIncident={select}
+          onPick={onPick}
+          picked={draft.location}
+          routes={routes}
+          highlightVehicles={highlight}
+          proposedHospitalId={hospitalChoice ?? rec?.proposedHospital?.hospitalId ?? incident?.destinationHospitalId ?? null}
+        />
+        <FleetBoard vehicles={live.vehicles} incidents={live.incidents} highlight={highlight} onSelectIncident={select} />
+      </main>
+      <aside className="col-right">
+        {escalated.length > 0 && (
+          <div className="escalations" role="alert">
+            <b>{t('escalatedNotices')}</b>
+            {escalated.map((n) => (
+              <div key={n.id}>
+                #{n.incidentNumber} · {n.vehicleCallSign} → {live.hospitals.get(n.hospitalId)?.name ?? ''}
+              </div>
+            ))}
+          </div>
+        )}
+        <RecommendationPanel
+          incident={incident}
+          recommendation={rec}
+          notices={incidentNotices}
+          selectedIndex={candidateIndex}
+          onSelectIndex={setCandidateIndex}
+          hospitalId={hospitalChoice}
+          onHospital={setHospitalChoice}
+          onDispatch={() => void dispatch()}
+          onCancelIncident={() => void cancelIncident()}
+          onCloseIncident={() => void closeIncident()}
+          reinforce={reinforce}
+          onReinforce={setReinforce}
+          dispatching={dispatching}
+          error={actionError}
+        />
+        {incident && <Timeline incident={incident} />}
+      </aside>
+      <ShortcutBar />
+      {toast && (
+        <div className="toast" role="status" data-testid="toast">
+          {toast}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,49 @@
+import type { IncidentDto } from '@dispatch/protocol';
+import { formatDuration, PRIORITY_COLOURS } from '../common/format';
+import { useI18n } from '../i18n/i18n';
+import { useNow } from '../realtime/useLive';
+import { isUnfinished, waitSeconds } from './queue';
+
+export function IncidentQueue({ incidents, selectedId, onSelect }: { incidents: IncidentDto[]; selectedId: string | null; onSelect: (id: string) => void }) {
+  const { t, label } = useI18n();
+  const now = useNow(1000);
+  return (
+    <section className="panel queue" data-testid="incident-queue">
+      <div className="panel-title">
+        {t('queue')} <span className="count">{incidents.filter(isUnfinished).length}</span> <kbd>↑</kbd>
+        <kbd>↓</kbd>
+      </div>
+      {incidents.length === 0 && <div className="muted pad">{t('noIncidents')}</div>}
+      <ul>
+        {incidents.map((i) => {
+          const wait = waitSeconds(i, now);
+          const vehicles = i.assignments.filter((a) => !a.endedAt).map((a) => a.callSign);
+          return (
+            <li
+              key={i.id}
+              className={`queue-row status-${i.status}${i.id === selectedId ? ' selected' : ''}`}
+              onClick={() => onSelect(i.id)}
+              data-incident={i.number}
+            >
+              <span className="prio" style={{ background: PRIORITY_COLOURS[i.priority] }}>
+                P{i.priority}
+              </span>
+              <div className="queue-main">
+                <div>
+                  <b>#{i.number}</b> {label('category', i.category)} <span className="muted">{i.placeName ?? i.address ?? ''}</span>
+                </div>
+                <div className="muted small">
+                  <span className={`istatus istatus-${i.status}`}>{label('incidentStatus', i.status)}</span>
+                  {vehicles.length > 0 && <> · {vehicles.join(', ')}</>}
+                </div>
+              </div>
+              <span className={`wait ${!wait.stopped && wait.seconds > 60 ? 'late' : ''} ${wait.stopped ? 'stopped' : ''}`} title={wait.stopped ? t('elapsed') : t('waiting')}>
+                {formatDuration(wait.seconds)}
+              </span>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,234 @@
+import type { HospitalNoticeDto, HospitalOptionDto, IncidentDto, RecommendationDto } from '@dispatch/protocol';
+import { etaMinutes, km, LOAD_COLOURS, PRIORITY_COLOURS, vehicleColour } from '../common/format';
+import { useI18n } from '../i18n/i18n';
+
+export interface RecommendationPanelProps {
+  incident: IncidentDto | null;
+  recommendation: RecommendationDto | null;
+  /** The incident's hospital notices, with the receiving hospital's name. */
+  notices: (HospitalNoticeDto & { hospitalName: string })[];
+  selectedIndex: number;
+  onSelectIndex: (i: number) => void;
+  hospitalId: string | null;
+  onHospital: (id: string) => void;
+  onDispatch: () => void;
+  onCancelIncident: () => void;
+  onCloseIncident: () => void;
+  /** With a vehicle already on the way, the ranking folds away until the dispatcher asks to send another. */
+  reinforce: boolean;
+  onReinforce: (open: boolean) => void;
+  dispatching: boolean;
+  error: string | null;
+}
+
+function LoadDot({ load }: { load: string }) {
+  return <span className={`load-dot load-${load}`} style={{ background: LOAD_COLOURS[load] }} />;
+}
+
+/**
+ * The decision: vehicles ranked by road ETA with the best one unmistakable, why the others are out, the
+ * responsible station and the proposed hospital with its load. One action (D) dispatches.
+ */
+export function RecommendationPanel(props: RecommendationPanelProps) {
+  const { incident, recommendation: rec, selectedIndex, onSelectIndex, hospitalId, onHospital, onDispatch, dispatching, error } = props;
+  const { t, label, clock } = useI18n();
+  if (!incident) {
+    return (
+      <section className="panel recs" data-testid="recommendations">
+        <div className="panel-title">{t('recommendations')}</div>
+        <div className="muted pad">{t('selectIncident')}</div>
+      </section>
+    );
+  }
+  const live = incident.assignments.filter((a) => !a.endedAt);
+  const finished = incident.status === 'closed' || incident.status === 'cancelled';
+  const chosen = rec?.candidates[selectedIndex];
+  const hospitalOption: HospitalOptionDto | undefined =
+    rec?.hospitalOptions.find((h) => h.hospitalId === hospitalId) ?? rec?.proposedHospital ?? undefined;
+
+  return (
+    <section className="panel recs" data-testid="recommendations">
+      <div className="panel-title">
+        <span className="prio" style={{ background: PRIORITY_COLOURS[incident.priority] }}>
+          P{incident.priority}
+        </span>{' '}
+        #{incident.number} {label('category', incident.category)}
+        <span className={`istatus istatus-${incident.status}`}>{label('incidentStatus', incident.status)}</span>
+      </div>
+      <div className="incident-facts">
+        <div>{incident.placeName ?? incident.address ?? `${incident.location.lon.toFixed(5)}, ${incident.location.lat.toFixed(5)}`}</div>
+        {incident.patientSummary && <div className="summary">{incident.patientSummary}</div>}
+        {incident.priorityGroups.length > 0 && (
+          <div>
+            {incident.priorityGroups.map((g) => (
+              <span key={g} className="badge group">
+                {label('priorityGroup', g)}
+              </span>
+            ))}
+          </div>
+        )}
+        {incident.requiredVehicleCapabilities.length > 0 && (
+          <div className="muted small">
+            {incident.requiredVehicleCapabilities.map((c) => label('vehicleCapability', c)).join(' · ')} →{' '}
+            {incident.requiredHospitalCapabilities.map((c) => label('hospitalCapability', c)).join(' · ')}
+          </div>
+        )}
+      </div>
+
+      {live.length > 0 && (
+        <div className="assigned" data-testid="assigned-vehicles">
+          <div className="sub-title">{t('assignedVehicles')}</div>
+          {live.map((a) => (
+            <div key={a.id} className="assigned-row">
+              <span className="veh-dot" style={{ background: vehicleColour('busy', a.status) }} />
+              <b>{a.callSign}</b> <span className="task-status">{label('taskStatus', a.status)}</span>
+              {a.routeEtaSeconds !== null && ['dispatched', 'acknowledged', 'en_route'].includes(a.status) && (
+                <span className="muted">
+                  {' '}
+                  · {t('eta')} {etaMinutes(a.routeEtaSeconds)} {t('minShort')} · {km(a.routeDistanceM ?? 0)} {t('km')}
+                </span>
+              )}
+            </div>
+          ))}
+          {props.notices.map((n) => (
+            <div key={n.id} className={`notice-line nstatus-${n.status}`} data-testid="notice-line">
+              {t('hospitalNotice')} → {n.hospitalName} · {t(`noticeStatus_${n.status}`)}
+              {n.etaAt && n.status !== 'arrived' && <span className="muted"> · {t('eta')} {clock(n.etaAt)}</span>}
+            </div>
+          ))}
+        </div>
+      )}
+
+      {!finished && rec && (
+        <>
+          <div className="plan">
+            <div>
+              <span className="muted">{t('responsibleStation')}：</span>
+              <b data-testid="responsible-station">{rec.responsibleStation?.name ?? '—'}</b>
+              {rec.responsibleStation && (
+                <span className="muted"> · {etaMinutes(rec.responsibleStation.etaSeconds)} {t('minShort')}</span>
+              )}
+            </div>
+            <div className="hospital-choice">
+              <span className="muted">{t('proposedHospital')}：</span>
+              {hospitalOption && <LoadDot load={hospitalOption.loadStatus} />}
+              <select
+                value={hospitalOption?.hospitalId ?? ''}
+                onChange={(e) => onHospital(e.target.value)}
+                data-testid="hospital-choice"
+                aria-label={t('destination')}
+              >
+                {rec.hospitalOptions.map((h) => (
+                  <option key={h.hospitalId} value={h.hospitalId}>
+                    {h.hospitalId === rec.proposedHospital?.hospitalId ? '★ ' : ''}
+                    {h.name} · {label('load', h.loadStatus).split('：')[0]!.split(':')[0]} · {etaMinutes(h.etaSeconds)} {t('minShort')}
+                    {h.skippedBecause ? ` (${t('skipped')})` : ''}
+                  </option>
+                ))}
+              </select>
+            </div>
+            {hospitalOption && <div className={`load-text load-${hospitalOption.loadStatus}`}>{label('load', hospitalOption.loadStatus)}</div>}
+          </div>
+
+          {rec.queued && (
+            <div className="queued-note" data-testid="queued-note">
+              {t('queued', { station: rec.responsibleStation?.name ?? '—' })}
+              {rec.nextBest && <div>{t('nextBest', { callSign: rec.nextBest.callSign, detail: rec.nextBest.detail })}</div>}
+            </div>
+          )}
+
+          {rec.candidates.length === 0 && !rec.queued && <div className="muted pad">{t('noCandidates')}</div>}
+          {live.length > 0 && rec.candidates.length > 0 && (
+            <label className="reinforce">
+              <input type="checkbox" checked={props.reinforce} onChange={(e) => props.onReinforce(e.target.checked)} />{' '}
+              {t('reinforce', { count: rec.candidates.length })}
+            </label>
+          )}
+          {(live.length === 0 || props.reinforce) && (
+          <>
+          <ol className="candidates" data-testid="candidates">
+            {rec.candidates.map((c, i) => (
+              <li
+                key={c.vehicleId}
+                className={`candidate${i === 0 ? ' top' : ''}${i === selectedIndex ? ' chosen' : ''}`}
+                onClick={() => onSelectIndex(i)}
+                data-vehicle={c.callSign}
+              >
+                <span className="key">{i < 9 ? <kbd>{i + 1}</kbd> : null}</span>
+                <div className="cand-main">
+                  <div className="cand-head">
+                    <b className="callsign">{c.callSign}</b>
+                    {i === 0 && <span className="badge best">{t('topChoice')}</span>}
+                    {c.returning && <span className="badge warn">{t('returning')}</span>}
+                  </div>
+                  <div className="caps">
+                    {c.capabilities.map((cap) => (
+                      <span key={cap} className={`badge cap cap-${cap}`}>
+                        {label('vehicleCapability', cap)}
+                      </span>
+                    ))}
+                    {c.stale && (
+                      <span className="stale-note" title={t('fromStation')}>
+                        ⚠ {t('staleShort')}
+                      </span>
+                    )}
+                  </div>
+                </div>
+                <div className="cand-eta">
+                  <div className="eta-min">
+                    {etaMinutes(c.etaSeconds)}
+                    <small>{t('minShort')}</small>
+                  </div>
+                  <div className="muted small">
+                    {km(c.distanceM)} {t('km')}
+                  </div>
+                </div>
+              </li>
+            ))}
+          </ol>
+
+          {rec.candidates.length > 0 && (
+            <button type="button" className="primary dispatch-btn" onClick={onDispatch} disabled={dispatching || !chosen} data-testid="dispatch">
+              {dispatching ? t('dispatching') : `${t('dispatch')} ${chosen?.callSign ?? ''}`}
+              {hospitalOption ? ` → ${hospitalOption.name}` : ''} <kbd>D</kbd>
+            </button>
+          )}
+          </>
+          )}
+          {error && <div className="error" role="alert">{error}</div>}
+
+          {rec.excluded.length > 0 && (
+            <details className="excluded" data-testid="excluded">
+              <summary>{t('excluded', { count: rec.excluded.length })}</summary>
+              <ul>
+                {rec.excluded.map((x) => (
+                  <li key={x.vehicleId}>
+                    <b>{x.callSign}</b> <span className={`badge reason-${x.reason}`}>{label('exclusion', x.reason)}</span>{' '}
+                    <span className="muted">{x.detail}</span>
+                  </li>
+                ))}
+              </ul>
+            </details>
+          )}
+          <div className="muted small">
+            {t('recomputed', { time: clock(rec.computedAt), ms: Math.round(rec.computeMs) })}
+            {rec.incidentSnapDistanceM > 50 && <> · {t('snapDistance', { m: Math.round(rec.incidentSnapDistanceM) })}</>}
+          </div>
+        </>
+      )}
+      {!finished && !rec && live.length === 0 && (error ? <div className="error" role="alert">{error}</div> : <div className="muted pad">{t('computing')}</div>)}
+      {!finished && (
+        <div className="incident-actions">
+          {live.length === 0 && incident.status !== 'open' && incident.status !== 'queued' ? (
+            <button type="button" className="ghost" onClick={props.onCloseIncident}>
+              {t('closeIncident')}
+            </button>
+          ) : null}
+          <button type="button" className="ghost danger" onClick={props.onCancelIncident}>
+            {t('cancelIncident')}
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,77 @@
+import { useEffect, useState } from 'react';
+import { NEMSIS_ETIMES, type IncidentDto, type StatusEventDto } from '@dispatch/protocol';
+import { useI18n } from '../i18n/i18n';
+import { useLive, useLiveContext } from '../realtime/useLive';
+
+/** Receipts this much later than the device time are marked (a tablet that was offline replaying). */
+const LATE_S = 10;
+
+/**
+ * Every status event of the incident in device-time order, with who did it, from where, and when the
+ * server received it. Refetched whenever the incident or one of its assignments changes.
+ */
+export function Timeline({ incident }: { incident: IncidentDto }) {
+  const { t, label, clock } = useI18n();
+  const { api } = useLiveContext();
+  const { vehicles, syncedAt } = useLive();
+  const [events, setEvents] = useState<StatusEventDto[]>([]);
+  const [loadedFor, setLoadedFor] = useState<string | null>(null);
+  // A change of any assignment step or of the incident's status is a new event to show.
+  const version = `${incident.id}|${incident.status}|${incident.assignments.map((a) => `${a.id}:${a.status}`).join(',')}|${syncedAt}`;
+
+  useEffect(() => {
+    let cancelled = false;
+    api
+      .get<StatusEventDto[]>(`/incidents/${incident.id}/timeline`)
+      .then((list) => {
+        if (cancelled) return;
+        setEvents(list);
+        setLoadedFor(incident.id);
+      })
+      .catch(() => undefined);
+    return () => {
+      cancelled = true;
+    };
+  }, [api, incident.id, version]);
+
+  const shown = loadedFor === incident.id ? events : [];
+  return (
+    <section className="panel timeline" data-testid="timeline">
+      <div className="panel-title">
+        {t('timeline')} · #{incident.number}
+      </div>
+      <table className="dense">
+        <thead>
+          <tr>
+            <th>{t('time')}</th>
+            <th>{t('event')}</th>
+            <th>{t('vehicle')}</th>
+            <th>{t('actor')}</th>
+            <th>{t('received')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {shown.map((e) => {
+            const late = (Date.parse(e.receivedAt) - Date.parse(e.deviceTime)) / 1000;
+            return (
+              <tr key={e.id} data-status={e.status}>
+                <td className="mono">{clock(e.deviceTime)}</td>
+                <td>
+                  <span title={NEMSIS_ETIMES[e.status as keyof typeof NEMSIS_ETIMES] ?? ''}>{label('taskStatus', e.status)}</span>
+                </td>
+                <td>{e.vehicleId ? (vehicles.get(e.vehicleId)?.callSign ?? '') : ''}</td>
+                <td>
+                  {e.actor ?? '—'} <span className="muted small">{e.source}</span>
+                </td>
+                <td className={`mono ${late > LATE_S ? 'late' : 'muted'}`}>
+                  {clock(e.receivedAt)}
+                  {late > LATE_S && <> ({t('lateBy', { s: Math.round(late) })})</>}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </section>
+  );
+}

@@ -1,0 +1,134 @@
+import { useState } from 'react';
+import { HospitalLoad, type HospitalDto, type HospitalNoticeDto } from '@dispatch/protocol';
+import { formatDuration, LOAD_COLOURS, PRIORITY_COLOURS } from '../common/format';
+import { useI18n } from '../i18n/i18n';
+import { useLive, useLiveContext, useNow } from '../realtime/useLive';
+
+const INCOMING = new Set(['sent', 'escalated', 'acknowledged']);
+
+/**
+ * The emergency department's screen: patients on their way with an ETA counting down (the server
+ * recomputes it from the ambulance's position and pushes changes), the patient summary, one-tap
+ * acknowledgement, and the hospital's own load status.
+ */
+export function HospitalBoard() {
+  const { t, label, clock } = useI18n();
+  const { api, connection, session } = useLiveContext();
+  const live = useLive();
+  const now = useNow(1000);
+  const [error, setError] = useState<string | null>(null);
+  const hospital = session.user.hospitalId ? live.hospitals.get(session.user.hospitalId) : undefined;
+  const notices = [...live.notices.values()].filter((n) => n.hospitalId === session.user.hospitalId);
+  const incoming = notices
+    .filter((n) => INCOMING.has(n.status))
+    .sort((a, b) => Date.parse(a.etaAt ?? a.sentAt) - Date.parse(b.etaAt ?? b.sentAt));
+  const arrived = notices.filter((n) => n.status === 'arrived').slice(0, 10);
+
+  const acknowledge = async (n: HospitalNoticeDto) => {
+    setError(null);
+    try {
+      connection.applyNotice(await api.post<HospitalNoticeDto>(`/notices/${n.id}/acknowledge`));
+    } catch (e) {
+      setError(`${t('errorPrefix')}${(e as Error).message}`);
+    }
+  };
+  const setLoad = async (loadStatus: HospitalLoad) => {
+    if (!hospital) return;
+    setError(null);
+    try {
+      connection.applyHospital(await api.put<HospitalDto>(`/hospitals/${hospital.id}/load`, { loadStatus }));
+    } catch (e) {
+      setError(`${t('errorPrefix')}${(e as Error).message}`);
+    }
+  };
+
+  return (
+    <div className="hospital-board" data-testid="hospital-board">
+      <section className="panel load-panel">
+        <div className="panel-title">
+          {hospital?.name ?? ''} · {t('loadStatus')}
+        </div>
+        <div className="load-buttons">
+          {HospitalLoad.options.map((l) => (
+            <button
+              key={l}
+              type="button"
+              className={`load-btn load-${l}${hospital?.loadStatus === l ? ' on' : ''}`}
+              style={{ borderColor: LOAD_COLOURS[l] }}
+              onClick={() => void setLoad(l)}
+              data-load={l}
+              aria-pressed={hospital?.loadStatus === l}
+            >
+              <span className="load-dot" style={{ background: LOAD_COLOURS[l] }} />
+              {label('load', l)}
+            </button>
+          ))}
+        </div>
+        {error && <div className="error" role="alert">{error}</div>}
+      </section>
+
+      <section className="panel incoming" data-testid="incoming">
+        <div className="panel-title">
+          {t('incomingPatients')} <span className="count">{incoming.length}</span>
+        </div>
+        {incoming.length === 0 && <div className="muted pad big">{t('noIncoming')}</div>}
+        {incoming.map((n) => {
+          const remaining = n.etaAt ? (Date.parse(n.etaAt) - now) / 1000 : null;
+          return (
+            <article key={n.id} className={`notice notice-${n.status}`} data-notice={n.incidentNumber}>
+              <div className="notice-eta">
+                <div className="eta-label">{t('eta')}</div>
+                <div className="eta-count" data-testid="eta-countdown">
+                  {remaining === null ? t('etaUnknown') : remaining <= 0 ? t('arriving') : formatDuration(remaining)}
+                </div>
+                {n.etaAt && <div className="muted small">{clock(n.etaAt)}</div>}
+              </div>
+              <div className="notice-main">
+                <div className="notice-head">
+                  <span className="prio" style={{ background: PRIORITY_COLOURS[n.priority] }}>
+                    P{n.priority}
+                  </span>
+                  <b>{label('category', n.category)}</b>
+                  <span className="muted">#{n.incidentNumber}</span>
+                  <span className="vehicle-tag">{n.vehicleCallSign}</span>
+                </div>
+                <div className="notice-summary">{n.patientSummary ?? '—'}</div>
+                <div>
+                  {n.priorityGroups.map((g) => (
+                    <span key={g} className="badge group">
+                      {label('priorityGroup', g)}
+                    </span>
+                  ))}
+                </div>
+                <div className="muted small">
+                  {t('sentAt')} {clock(n.sentAt)} · <span className={`nstatus nstatus-${n.status}`}>{t(`noticeStatus_${n.status}`)}</span>
+                  {n.acknowledgedAt && <> · {clock(n.acknowledgedAt)}</>}
+                </div>
+              </div>
+              <div className="notice-action">
+                {n.status === 'acknowledged' ? (
+                  <span className="acked">✔ {t('acknowledged')}</span>
+                ) : (
+                  <button type="button" className="primary big" onClick={() => void acknowledge(n)} data-testid="acknowledge">
+                    {t('acknowledge')}
+                  </button>
+                )}
+              </div>
+            </article>
+          );
+        })}
+      </section>
+
+      {arrived.length > 0 && (
+        <section className="panel arrived">
+          <div className="panel-title">{t('recentArrivals')}</div>
+          {arrived.map((n) => (
+            <div key={n.id} className="muted">
+              #{n.incidentNumber} {label('category', n.category)} · {n.vehicleCallSign} · {clock(n.sentAt)}
+            </div>
+          ))}
+        </section>
+      )}
+    </div>
+  );
+}

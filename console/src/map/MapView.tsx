@@ -1,0 +1,199 @@
+import L from 'leaflet';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { RouteDto } from '@dispatch/protocol';
+import type { ClientConfig, RoadRegion } from '../api/session';
+import type { MessageKey } from '../i18n/dictionary';
+import { useI18n } from '../i18n/i18n';
+import { useLive } from '../realtime/useLive';
+import { CoverageLayer, type OverlayStatus } from './layers/CoverageLayer';
+import { HospitalMarkers } from './layers/HospitalMarkers';
+import { IncidentMarkers } from './layers/IncidentMarkers';
+import { RoadsLayer } from './layers/RoadsLayer';
+import { RouteLine } from './layers/RouteLine';
+import { StationMarkers } from './layers/StationMarkers';
+import { TileBaseLayer, type TileStatus } from './layers/TileBaseLayer';
+import { VehicleMarkers } from './layers/VehicleMarkers';
+
+type LayerKey = 'tiles' | 'roads' | 'vehicles' | 'incidents' | 'stations' | 'hospitals' | 'route' | 'catchments' | 'coverage';
+
+const LAYER_LABELS: Record<LayerKey, MessageKey> = {
+  tiles: 'layerTiles',
+  roads: 'layerRoads',
+  vehicles: 'layerVehicles',
+  incidents: 'layerIncidents',
+  stations: 'layerStations',
+  hospitals: 'layerHospitals',
+  route: 'layerRoute',
+  catchments: 'layerCatchments',
+  coverage: 'layerCoverage',
+};
+
+/** Jiexiu city centre, for a server that has no road region yet. */
+const FALLBACK_CENTRE: L.LatLngExpression = [37.027, 111.913];
+
+export interface MapViewProps {
+  config: ClientConfig;
+  region: RoadRegion | null;
+  selectedIncidentId: string | null;
+  onSelectIncident: (id: string) => void;
+  /** Clicking the map picks a call's location. */
+  onPick: (point: { lon: number; lat: number }) => void;
+  picked: { lon: number; lat: number } | null;
+  routes: readonly RouteDto[];
+  highlightVehicles: ReadonlySet<string>;
+  proposedHospitalId: string | null;
+}
+
+/** The live map: one Leaflet map, each layer a component that adds and removes its own Leaflet layers. */
+export function MapView(props: MapViewProps) {
+  const { config, region, selectedIncidentId, onSelectIncident, onPick, picked, routes, highlightVehicles, proposedHospitalId } = props;
+  const { t } = useI18n();
+  const live = useLive();
+  const container = useRef<HTMLDivElement>(null);
+  const [map, setMap] = useState<L.Map | null>(null);
+  const [layers, setLayers] = useState<Record<LayerKey, boolean>>({
+    tiles: true,
+    roads: true,
+    vehicles: true,
+    incidents: true,
+    stations: true,
+    hospitals: true,
+    route: true,
+    catchments: false,
+    coverage: false,
+  });
+  const [tileStatus, setTileStatus] = useState<TileStatus>('loading');
+  const [catchmentStatus, setCatchmentStatus] = useState<OverlayStatus>('idle');
+  const [coverageStatus, setCoverageStatus] = useState<OverlayStatus>('idle');
+  const vehiclesRef = useRef(live.vehicles);
+  const onSelectRef = useRef(onSelectIncident);
+  useEffect(() => {
+    vehiclesRef.current = live.vehicles;
+    onSelectRef.current = onSelectIncident;
+  }, [live.vehicles, onSelectIncident]);
+  // Clicking a vehicle on a task opens its incident.
+  const onPickVehicle = useCallback((id: string) => {
+    const incidentId = vehiclesRef.current.get(id)?.incidentId;
+    if (incidentId) onSelectRef.current(incidentId);
+  }, []);
+  const onPickRef = useRef(onPick);
+  useEffect(() => {
+    onPickRef.current = onPick;
+  }, [onPick]);
+
+  useEffect(() => {
+    if (!container.current) return;
+    const m = L.map(container.current, { zoomControl: true, attributionControl: true, preferCanvas: true, minZoom: 5, maxZoom: 19, zoomSnap: 0.25 });
+    // Vehicles above station and hospital icons: a free ambulance parked at its station must stay visible.
+    m.createPane('vehicles').style.zIndex = '630';
+    m.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
+    // The view on the element, for whoever drives the page (tests, kiosk scripts) to aim at a coordinate.
+    const exposeView = () => {
+      const c = m.getCenter();
+      container.current?.setAttribute('data-view', `${m.getZoom()}/${c.lat.toFixed(6)}/${c.lng.toFixed(6)}`);
+    };
+    m.on('moveend zoomend', exposeView);
+    m.setView(FALLBACK_CENTRE, 11);
+    m.on('click', (e: L.LeafletMouseEvent) => onPickRef.current({ lon: round6(e.latlng.lng), lat: round6(e.latlng.lat) }));
+    // The banner and the panels change the map's size without a window resize: Leaflet must be told.
+    const resize = new ResizeObserver(() => m.invalidateSize({ pan: false }));
+    resize.observe(container.current);
+    setMap(m);
+    return () => {
+      resize.disconnect();
+      m.remove();
+      setMap(null);
+    };
+  }, []);
+
+  // The tile attribution stays whatever the tiles do: the region's roads are OpenStreetMap data too.
+  useEffect(() => {
+    if (!map) return;
+    const text = region?.synthetic ? `${config.tileAttribution} | ${t('syntheticData')}` : config.tileAttribution;
+    map.attributionControl.addAttribution(text);
+    return () => {
+      map.attributionControl.removeAttribution(text);
+    };
+  }, [map, config.tileAttribution, region?.synthetic, t]);
+
+  const regionKey = region?.bbox?.join(',');
+  useEffect(() => {
+    if (!map || !regionKey) return;
+    const [minLon, minLat, maxLon, maxLat] = regionKey.split(',').map(Number) as [number, number, number, number];
+    map.fitBounds([[minLat, minLon], [maxLat, maxLon]]);
+  }, [map, regionKey]);
+
+  // Centre on the selected incident when it is off screen.
+  const selected = selectedIncidentId ? live.incidents.get(selectedIncidentId) : undefined;
+  const selectedLat = selected?.location.lat;
+  const selectedLon = selected?.location.lon;
+  useEffect(() => {
+    if (!map || selectedLat === undefined || selectedLon === undefined) return;
+    const at = L.latLng(selectedLat, selectedLon);
+    if (!map.getBounds().pad(-0.1).contains(at)) map.panTo(at);
+  }, [map, selectedLat, selectedLon]);
+
+  useEffect(() => {
+    if (!map || !picked) return;
+    const marker = L.marker([picked.lat, picked.lon], {
+      icon: L.divIcon({ className: 'pick-icon', html: '✚', iconSize: [28, 28] }),
+      interactive: false,
+      zIndexOffset: 2000,
+    }).addTo(map);
+    return () => {
+      marker.remove();
+    };
+  }, [map, picked]);
+
+  const toggle = (key: LayerKey) => setLayers((l) => ({ ...l, [key]: !l[key] }));
+  const onTileStatus = useCallback((s: TileStatus) => setTileStatus(s), []);
+  const tilesFailed = layers.tiles && tileStatus === 'failed';
+  // Without tiles the roads are the base map: drawn in full colour on a plain ground.
+  const roadsProminent = !layers.tiles || tileStatus === 'failed';
+  const statusOf: Partial<Record<LayerKey, OverlayStatus | TileStatus>> = {
+    tiles: tileStatus,
+    catchments: catchmentStatus,
+    coverage: coverageStatus,
+  };
+
+  return (
+    <div className={`map-wrap${roadsProminent ? ' no-tiles' : ''}`}>
+      <div ref={container} className="map" data-testid="map" />
+      {map && (
+        <>
+          <TileBaseLayer map={map} url={config.tileUrl} visible={layers.tiles} onStatus={onTileStatus} />
+          <CoverageLayer map={map} kind="catchments" visible={layers.catchments} onStatus={setCatchmentStatus} />
+          <CoverageLayer map={map} kind="isochrones" visible={layers.coverage} onStatus={setCoverageStatus} />
+          <RoadsLayer map={map} visible={layers.roads} prominent={roadsProminent} />
+          <RouteLine map={map} visible={layers.route} routes={routes} />
+          <StationMarkers map={map} visible={layers.stations} stations={live.stations} />
+          <HospitalMarkers map={map} visible={layers.hospitals} hospitals={live.hospitals} proposedId={proposedHospitalId} />
+          <IncidentMarkers map={map} visible={layers.incidents} incidents={live.incidents} selectedId={selectedIncidentId} onSelect={onSelectIncident} />
+          <VehicleMarkers map={map} visible={layers.vehicles} highlight={highlightVehicles} onPick={onPickVehicle} />
+        </>
+      )}
+      <div className="layer-panel" data-testid="layer-panel">
+        <div className="panel-title">{t('layers')}</div>
+        {(Object.keys(LAYER_LABELS) as LayerKey[]).map((key) => {
+          const status = statusOf[key];
+          const bad = status === 'unavailable' || status === 'failed';
+          return (
+            <label key={key} className={bad ? 'bad' : ''} data-layer={key}>
+              <input type="checkbox" checked={layers[key]} onChange={() => toggle(key)} /> {t(LAYER_LABELS[key])}
+              {bad && <em className="layer-status"> · {t('unavailable')}</em>}
+              {status === 'loading' && layers[key] && key !== 'tiles' && <em className="layer-status"> · {t('loading')}</em>}
+            </label>
+          );
+        })}
+      </div>
+      {tilesFailed && (
+        <div className="map-notice" data-testid="tiles-failed">
+          {t('tilesFailed')}
+        </div>
+      )}
+      {region?.synthetic && <div className="map-synthetic">{t('syntheticData')}</div>}
+    </div>
+  );
+}
+
+const round6 = (x: number) => Math.round(x * 1e6) / 1e6;

@@ -1,0 +1,97 @@
+import L from 'leaflet';
+import { useEffect, useState } from 'react';
+import { ApiError } from '../../api/client';
+import { useLiveContext } from '../../realtime/useLive';
+
+export type OverlayStatus = 'idle' | 'loading' | 'ok' | 'unavailable';
+
+const STATION_PALETTE = ['#60a5fa', '#f472b6', '#34d399', '#fbbf24', '#a78bfa', '#f87171', '#2dd4bf', '#fb923c'];
+const MINUTE_COLOURS: Record<number, string> = { 10: '#22c55e', 20: '#eab308', 30: '#f97316' };
+
+/** Catchments name their station as stationId/stationName or siteId/siteName; isochrones carry minutes. */
+interface CoverageProperties {
+  stationId?: string | null;
+  stationName?: string | null;
+  siteId?: string | null;
+  siteName?: string | null;
+  minutes?: number;
+}
+
+const SOURCES = {
+  catchments: '/coverage/catchments',
+  isochrones: '/coverage/isochrones?minutes=10,20,30',
+} as const;
+
+/**
+ * Drive-time polygons from the server: station catchments (who is responsible where) or the 10/20/30-minute
+ * isochrones of the stations (the "30-minute medical circle"). Fetched when first shown; a server without the
+ * endpoint (404) or a failed fetch shows as "unavailable" instead of breaking the map.
+ */
+export function CoverageLayer({
+  map,
+  visible,
+  kind,
+  onStatus,
+}: {
+  map: L.Map;
+  visible: boolean;
+  kind: keyof typeof SOURCES;
+  onStatus: (status: OverlayStatus) => void;
+}) {
+  const { api } = useLiveContext();
+  const [data, setData] = useState<GeoJSON.FeatureCollection | null>(null);
+
+  useEffect(() => {
+    if (!visible || data) return;
+    let cancelled = false;
+    onStatus('loading');
+    api
+      .get<GeoJSON.FeatureCollection>(SOURCES[kind])
+      .then((fc) => {
+        if (cancelled) return;
+        if (fc?.type !== 'FeatureCollection') throw new ApiError(500, 'not a FeatureCollection');
+        setData(fc);
+        onStatus('ok');
+      })
+      .catch(() => {
+        if (!cancelled) onStatus('unavailable');
+      });
+    return () => {
+      cancelled = true;
+    };
+  }, [api, kind, visible, data, onStatus]);
+
+  useEffect(() => {
+    if (!visible || !data) return;
+    const stationColours = new Map<string, string>();
+    // The widest time first, so the nearer bands stay on top and readable.
+    const minutes = (f: GeoJSON.Feature) => ((f.properties ?? {}) as CoverageProperties).minutes ?? 0;
+    const ordered = kind === 'isochrones' ? { ...data, features: [...data.features].sort((a, b) => minutes(b) - minutes(a)) } : data;
+    const layer = L.geoJSON(ordered, {
+      interactive: true,
+      style: (feature) => {
+        const p = (feature?.properties ?? {}) as CoverageProperties;
+        if (kind === 'catchments') {
+          const key = p.stationId ?? p.siteId ?? '';
+          // Land no station reaches belongs to nobody: grey, not a station colour.
+          if (!key) return { color: '#6b7280', weight: 1, fillColor: '#6b7280', fillOpacity: 0.12 };
+          if (!stationColours.has(key)) stationColours.set(key, STATION_PALETTE[stationColours.size % STATION_PALETTE.length]!);
+          const colour = stationColours.get(key)!;
+          return { color: colour, weight: 2, fillColor: colour, fillOpacity: 0.14, dashArray: '6 4' };
+        }
+        const colour = MINUTE_COLOURS[p.minutes ?? 30] ?? '#f97316';
+        return { color: colour, weight: 1.5, fillColor: colour, fillOpacity: 0.08 };
+      },
+      onEachFeature: (feature, l) => {
+        const p = (feature.properties ?? {}) as CoverageProperties;
+        l.bindTooltip(kind === 'catchments' ? (p.stationName ?? p.siteName ?? '—') : `${p.minutes ?? ''} min`, { sticky: true });
+      },
+    });
+    layer.addTo(map);
+    layer.bringToBack();
+    return () => {
+      layer.remove();
+    };
+  }, [map, visible, data, kind]);
+  return null;
+}

@@ -1,0 +1,56 @@
+import L from 'leaflet';
+import { useEffect } from 'react';
+import type { HospitalDto } from '@dispatch/protocol';
+import { LOAD_COLOURS } from '../../common/format';
+import { useI18n } from '../../i18n/i18n';
+
+/**
+ * Hospitals coloured by their published load (blue/yellow/red, grey × closed). Receiving hospitals are
+ * labelled squares; the many village clinics small dots on the canvas.
+ */
+export function HospitalMarkers({
+  map,
+  visible,
+  hospitals,
+  proposedId,
+}: {
+  map: L.Map;
+  visible: boolean;
+  hospitals: ReadonlyMap<string, HospitalDto>;
+  proposedId: string | null;
+}) {
+  const { lang, label } = useI18n();
+  useEffect(() => {
+    if (!visible) return;
+    const renderer = L.canvas({ padding: 0.3 });
+    const layers: L.Layer[] = [];
+    for (const h of hospitals.values()) {
+      const name = lang === 'en' && h.nameEn ? h.nameEn : h.name;
+      const colour = LOAD_COLOURS[h.loadStatus] ?? '#6b7280';
+      const tip = `${name} · ${label('load', h.loadStatus)}`;
+      if (h.kind === 'village_clinic') {
+        layers.push(
+          L.circleMarker([h.location.lat, h.location.lon], { renderer, radius: 3, weight: 1, color: '#1f2937', fillColor: colour, fillOpacity: 0.9 }).bindTooltip(tip),
+        );
+        continue;
+      }
+      const proposed = h.id === proposedId;
+      layers.push(
+        L.marker([h.location.lat, h.location.lon], {
+          icon: L.divIcon({
+            className: `hospital-icon load-${h.loadStatus}${proposed ? ' proposed' : ''}`,
+            html: h.loadStatus === 'closed' ? '×' : 'H',
+            iconSize: [18, 18],
+          }),
+          keyboard: false,
+          zIndexOffset: proposed ? 500 : 0,
+        }).bindTooltip(h.kind === 'general' || proposed ? name : tip, { permanent: h.kind === 'general' || proposed, direction: 'bottom', offset: [0, 8], className: 'hospital-label' }),
+      );
+    }
+    const group = L.layerGroup(layers).addTo(map);
+    return () => {
+      group.remove();
+    };
+  }, [map, visible, hospitals, proposedId, lang, label]);
+  return null;
+}

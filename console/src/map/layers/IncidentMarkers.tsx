@@ -1,0 +1,51 @@
+import L from 'leaflet';
+import { useEffect, useRef } from 'react';
+import type { IncidentDto } from '@dispatch/protocol';
+import { useI18n } from '../../i18n/i18n';
+
+const LIVE = new Set(['open', 'queued', 'assigned']);
+
+/** Unfinished incidents, by priority colour; an unassigned one pulses. Clicking one selects it. */
+export function IncidentMarkers({
+  map,
+  visible,
+  incidents,
+  selectedId,
+  onSelect,
+}: {
+  map: L.Map;
+  visible: boolean;
+  incidents: ReadonlyMap<string, IncidentDto>;
+  selectedId: string | null;
+  onSelect: (id: string) => void;
+}) {
+  const { label } = useI18n();
+  const onSelectRef = useRef(onSelect);
+  useEffect(() => {
+    onSelectRef.current = onSelect;
+  }, [onSelect]);
+  useEffect(() => {
+    if (!visible) return;
+    const group = L.layerGroup();
+    for (const i of incidents.values()) {
+      if (!LIVE.has(i.status)) continue;
+      const selected = i.id === selectedId;
+      const marker = L.marker([i.location.lat, i.location.lon], {
+        icon: L.divIcon({
+          className: `incident-icon p${i.priority} ${i.status}${selected ? ' selected' : ''}`,
+          html: `<span>${i.number}</span>`,
+          iconSize: selected ? [30, 30] : [24, 24],
+        }),
+        zIndexOffset: selected ? 1000 : 600,
+      });
+      marker.bindTooltip(`#${i.number} ${label('category', i.category)} · ${label('incidentStatus', i.status)}`, { direction: 'top', offset: [0, -12] });
+      marker.on('click', () => onSelectRef.current(i.id));
+      marker.addTo(group);
+    }
+    group.addTo(map);
+    return () => {
+      group.remove();
+    };
+  }, [map, visible, incidents, selectedId, label]);
+  return null;
+}

@@ -1,0 +1,30 @@
+import L from 'leaflet';
+import { useEffect } from 'react';
+import type { StationDto } from '@dispatch/protocol';
+import { useI18n } from '../../i18n/i18n';
+
+/** Emergency centre and substations: few, so DOM markers with permanent names. */
+export function StationMarkers({ map, visible, stations }: { map: L.Map; visible: boolean; stations: readonly StationDto[] }) {
+  const { lang } = useI18n();
+  useEffect(() => {
+    if (!visible) return;
+    const group = L.layerGroup(
+      stations.map((s) =>
+        L.marker([s.location.lat, s.location.lon], {
+          icon: L.divIcon({ className: `station-icon ${s.kind}`, html: s.kind === 'centre' ? '120' : '站', iconSize: [26, 20] }),
+          keyboard: false,
+          zIndexOffset: -100,
+        }).bindTooltip(lang === 'en' && s.nameEn ? s.nameEn : s.name, {
+          permanent: true,
+          direction: 'top',
+          offset: [0, -10],
+          className: 'station-label',
+        }),
+      ),
+    ).addTo(map);
+    return () => {
+      group.remove();
+    };
+  }, [map, visible, stations, lang]);
+  return null;
+}

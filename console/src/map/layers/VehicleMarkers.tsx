@@ -1,0 +1,155 @@
+import L from 'leaflet';
+import { useEffect, useRef } from 'react';
+import type { VehicleDto, VehiclePositionDto } from '@dispatch/protocol';
+import { STALE_AFTER_S, vehicleColour } from '../../common/format';
+import { useI18n } from '../../i18n/i18n';
+import { useLive, useLiveContext } from '../../realtime/useLive';
+
+interface Tracked {
+  marker: L.CircleMarker;
+  from: L.LatLng;
+  to: L.LatLng;
+  start: number;
+  duration: number;
+  lastFixAt: number;
+  /** Whether the call sign shows without hovering. */
+  labelled: boolean | null;
+}
+
+/** Above this many vehicles call signs show on hover only: a thousand labels are unreadable anyway. */
+const MAX_PERMANENT_LABELS = 60;
+/** Glide between fixes for about the time between them, within these bounds. */
+const MIN_GLIDE_MS = 400;
+const MAX_GLIDE_MS = 5000;
+
+function styleOf(vehicle: VehicleDto | undefined, stale: boolean, selected: boolean): L.CircleMarkerOptions {
+  const colour = vehicle ? vehicleColour(vehicle.state, vehicle.taskStatus) : '#94a3b8';
+  return {
+    radius: selected ? 10 : 7,
+    color: stale ? '#9ca3af' : selected ? '#ffffff' : '#0b1220',
+    weight: selected ? 3 : 2,
+    dashArray: stale ? '3 3' : undefined,
+    fillColor: colour,
+    fillOpacity: stale ? 0.55 : 0.95,
+  };
+}
+
+/**
+ * Every vehicle as a circle on one canvas renderer, gliding from fix to fix (linear interpolation in one
+ * animation loop for all of them), coloured by state and task step; stale fixes dashed and faded.
+ */
+export function VehicleMarkers({
+  map,
+  visible,
+  highlight,
+  onPick,
+}: {
+  map: L.Map;
+  visible: boolean;
+  highlight: ReadonlySet<string>;
+  /** A click on a vehicle (not passed on to the map, where a click would locate a call). */
+  onPick: (vehicleId: string) => void;
+}) {
+  const { connection } = useLiveContext();
+  const { vehicles } = useLive();
+  const { label } = useI18n();
+  const tracked = useRef(new Map<string, Tracked>());
+  const groupRef = useRef<L.LayerGroup | null>(null);
+  const restyleRef = useRef<(id: string, t: Tracked) => void>(() => undefined);
+  const onPickRef = useRef(onPick);
+  useEffect(() => {
+    onPickRef.current = onPick;
+  }, [onPick]);
+
+  // Colours and labels follow the vehicle list (state changes, folded positions for staleness). Free vehicles
+  // parked at a station would bury each other's labels: only vehicles on a task (or picked) carry one.
+  useEffect(() => {
+    const restyle = (id: string, t: Tracked) => {
+      const vehicle = vehicles.get(id);
+      const fix = connection.latestPosition(id);
+      const deviceTime = fix?.deviceTime ?? vehicle?.position?.deviceTime;
+      const stale = deviceTime ? (Date.now() - Date.parse(deviceTime)) / 1000 > STALE_AFTER_S : true;
+      const picked = highlight.has(id);
+      t.marker.setStyle(styleOf(vehicle, stale, picked));
+      const status = vehicle ? (vehicle.taskStatus ? label('taskStatus', vehicle.taskStatus) : label('vehicleState', vehicle.state)) : '';
+      const text = vehicle ? `${vehicle.callSign} · ${status}` : id.slice(0, 8);
+      const labelled = tracked.current.size <= MAX_PERMANENT_LABELS && (picked || (vehicle !== undefined && vehicle.state !== 'available'));
+      if (labelled !== t.labelled) {
+        t.marker.unbindTooltip();
+        t.marker.bindTooltip(text, { permanent: labelled, direction: 'right', offset: [9, 0], className: labelled ? 'vehicle-label on-task' : 'vehicle-label' });
+        t.labelled = labelled;
+      } else {
+        t.marker.setTooltipContent(text);
+      }
+      if (picked) t.marker.bringToFront();
+    };
+    restyleRef.current = restyle;
+    for (const [id, t] of tracked.current) restyle(id, t);
+  }, [vehicles, highlight, connection, label]);
+
+  useEffect(() => {
+    const renderer = L.canvas({ padding: 0.5, pane: 'vehicles' });
+    const group = L.layerGroup();
+    groupRef.current = group;
+    const markers = tracked.current;
+    let frame: number | null = null;
+
+    const step = () => {
+      frame = null;
+      const now = performance.now();
+      let moving = false;
+      for (const t of markers.values()) {
+        const k = (now - t.start) / t.duration;
+        if (k >= 1) {
+          if (!t.marker.getLatLng().equals(t.to)) t.marker.setLatLng(t.to);
+          continue;
+        }
+        moving = true;
+        t.marker.setLatLng([t.from.lat + (t.to.lat - t.from.lat) * k, t.from.lng + (t.to.lng - t.from.lng) * k]);
+      }
+      if (moving) frame = requestAnimationFrame(step);
+    };
+
+    const onPositions = (batch: readonly VehiclePositionDto[]) => {
+      const now = performance.now();
+      for (const p of batch) {
+        const to = L.latLng(p.lat, p.lon);
+        const known = markers.get(p.vehicleId);
+        if (!known) {
+          const marker = L.circleMarker(to, { renderer, bubblingMouseEvents: false, ...styleOf(undefined, false, false) });
+          const vehicleId = p.vehicleId;
+          marker.on('click', () => onPickRef.current(vehicleId));
+          marker.addTo(group);
+          const fresh: Tracked = { marker, from: to, to, start: now, duration: 1, lastFixAt: now, labelled: null };
+          markers.set(p.vehicleId, fresh);
+          restyleRef.current(p.vehicleId, fresh);
+          continue;
+        }
+        const glide = Math.min(MAX_GLIDE_MS, Math.max(MIN_GLIDE_MS, now - known.lastFixAt));
+        known.from = known.marker.getLatLng();
+        known.to = to;
+        known.start = now;
+        known.duration = glide;
+        known.lastFixAt = now;
+      }
+      if (frame === null) frame = requestAnimationFrame(step);
+    };
+    const unsubscribe = connection.subscribePositions(onPositions);
+    return () => {
+      unsubscribe();
+      if (frame !== null) cancelAnimationFrame(frame);
+      group.remove();
+      markers.clear();
+      groupRef.current = null;
+    };
+  }, [connection]);
+
+  useEffect(() => {
+    const group = groupRef.current;
+    if (!group) return;
+    if (visible) group.addTo(map);
+    else group.remove();
+  }, [map, visible]);
+
+  return null;
+}

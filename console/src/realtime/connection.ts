@@ -1,0 +1,285 @@
+import { io, type Socket } from 'socket.io-client';
+import {
+  PROTOCOL_VERSION,
+  type ClientToServerEvents,
+  type HospitalDto,
+  type HospitalNoticeDto,
+  type IncidentDto,
+  type RecommendationDto,
+  type Role,
+  type RouteDto,
+  type ServerToClientEvents,
+  type StationDto,
+  type VehicleDto,
+  type VehiclePositionDto,
+} from '@dispatch/protocol';
+import type { Api } from '../api/client';
+
+export type ConnectionStatus = 'connecting' | 'connected' | 'disconnected';
+
+/** Everything the screens show, replaced (never mutated) on each change so React sees new references. */
+export interface LiveState {
+  status: ConnectionStatus;
+  /** When the connection was lost (ms epoch), for the banner. */
+  disconnectedAt: number | null;
+  reconnectAttempt: number;
+  lastError: string | null;
+  /** When the last full snapshot arrived (ms epoch); null until the first one. */
+  syncedAt: number | null;
+  incidents: ReadonlyMap<string, IncidentDto>;
+  vehicles: ReadonlyMap<string, VehicleDto>;
+  hospitals: ReadonlyMap<string, HospitalDto>;
+  stations: readonly StationDto[];
+  notices: ReadonlyMap<string, HospitalNoticeDto>;
+  recommendations: ReadonlyMap<string, RecommendationDto>;
+  /** Routes of assignments, by assignment id, as the dispatch answered or a later fetch gave them. */
+  routes: ReadonlyMap<string, RouteDto>;
+}
+
+type Socketish = Socket<ServerToClientEvents, ClientToServerEvents>;
+type PositionListener = (batch: readonly VehiclePositionDto[]) => void;
+
+const byId = <T extends { id: string }>(items: T[]) => new Map(items.map((i) => [i.id, i]));
+
+/** How often coalesced positions are folded into the vehicle list (the map gets them at once). */
+const VEHICLE_FOLD_MS = 1000;
+
+/**
+ * The one owner of the console's socket. It keeps the live state: a full snapshot over REST on every
+ * (re)connect — so a server restart resynchronises without a reload — then events applied on top.
+ * Position bursts are coalesced by vehicle id: the map gets the latest fix per vehicle once per frame,
+ * the vehicle list once a second.
+ */
+export class Connection {
+  private state: LiveState = {
+    status: 'connecting',
+    disconnectedAt: null,
+    reconnectAttempt: 0,
+    lastError: null,
+    syncedAt: null,
+    incidents: new Map(),
+    vehicles: new Map(),
+    hospitals: new Map(),
+    stations: [],
+    notices: new Map(),
+    recommendations: new Map(),
+    routes: new Map(),
+  };
+  private readonly listeners = new Set<() => void>();
+  private readonly positionListeners = new Set<PositionListener>();
+  private readonly pendingPositions = new Map<string, VehiclePositionDto>();
+  private readonly latestPositions = new Map<string, VehiclePositionDto>();
+  private positionFrame: number | null = null;
+  private foldTimer: ReturnType<typeof setTimeout> | null = null;
+  private notifyScheduled = false;
+  private socket: Socketish | null = null;
+  private snapshotSeq = 0;
+
+  constructor(
+    private readonly api: Api,
+    private readonly token: string,
+    private readonly role: Role,
+    private readonly onUnauthorized: () => void,
+  ) {}
+
+  start(): void {
+    if (this.socket) return;
+    const socket: Socketish = io({
+      path: '/socket.io',
+      auth: { token: this.token, protocolVersion: PROTOCOL_VERSION },
+      transports: ['websocket'],
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 3000,
+    });
+    this.socket = socket;
+    socket.on('connect', () => {
+      this.set({ status: 'connected', disconnectedAt: null, reconnectAttempt: 0, lastError: null });
+      void this.resync();
+    });
+    socket.on('disconnect', (reason) => {
+      this.set({ status: 'disconnected', disconnectedAt: this.state.disconnectedAt ?? Date.now(), lastError: reason });
+      // The server closed this socket on purpose (e.g. shutting down): socket.io does not retry by itself then.
+      if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 1000);
+    });
+    socket.on('connect_error', (error) => {
+      if (/unauthorized/.test(error.message)) {
+        this.onUnauthorized();
+        return;
+      }
+      this.set({
+        status: 'disconnected',
+        disconnectedAt: this.state.disconnectedAt ?? Date.now(),
+        lastError: error.message,
+        reconnectAttempt: this.state.reconnectAttempt + 1,
+      });
+      // A refused handshake (middleware error) is not retried by socket.io; a restarting server is.
+      if (!socket.active) setTimeout(() => socket.connect(), 2000);
+    });
+
+    socket.on('incident.created', (i) => this.upsert('incidents', i));
+    socket.on('incident.updated', (i) => this.upsert('incidents', i));
+    socket.on('assignment.updated', (a) => {
+      const incident = this.state.incidents.get(a.incidentId);
+      if (!incident) return;
+      const others = incident.assignments.filter((x) => x.id !== a.id);
+      this.upsert('incidents', { ...incident, assignments: [...others, a] });
+    });
+    socket.on('recommendation.computed', (r) => {
+      this.set({ recommendations: new Map(this.state.recommendations).set(r.incidentId, r) });
+    });
+    socket.on('vehicle.updated', (v) => {
+      const fix = this.latestPositions.get(v.id);
+      // A vehicle update may carry an older position than the stream already delivered.
+      this.upsert('vehicles', fix && v.position && Date.parse(fix.deviceTime) > Date.parse(v.position.deviceTime) ? { ...v, position: toVehiclePosition(fix) } : v);
+    });
+    socket.on('hospital.loadChanged', (h) => this.upsert('hospitals', h));
+    socket.on('notice.sent', (n) => this.upsert('notices', n));
+    socket.on('notice.updated', (n) => this.upsert('notices', n));
+    socket.on('notice.escalated', (n) => this.upsert('notices', n));
+    socket.on('vehicle.positionsUpdated', (batch) => this.queuePositions(batch));
+  }
+
+  stop(): void {
+    this.socket?.removeAllListeners();
+    this.socket?.disconnect();
+    this.socket = null;
+    if (this.positionFrame !== null) cancelAnimationFrame(this.positionFrame);
+    if (this.foldTimer) clearTimeout(this.foldTimer);
+  }
+
+  getState = (): LiveState => this.state;
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  /** Coalesced position batches for the map, and the latest fix of every vehicle known so far. */
+  subscribePositions(listener: PositionListener): () => void {
+    this.positionListeners.add(listener);
+    if (this.latestPositions.size > 0) listener([...this.latestPositions.values()]);
+    return () => this.positionListeners.delete(listener);
+  }
+
+  latestPosition(vehicleId: string): VehiclePositionDto | undefined {
+    return this.latestPositions.get(vehicleId);
+  }
+
+  /** Keeps a route the server answered (dispatch, or a fetched task) for the map. */
+  rememberRoute(assignmentId: string, route: RouteDto): void {
+    this.set({ routes: new Map(this.state.routes).set(assignmentId, route) });
+  }
+
+  rememberRecommendation(r: RecommendationDto): void {
+    this.set({ recommendations: new Map(this.state.recommendations).set(r.incidentId, r) });
+  }
+
+  /** Applies what a REST call answered at once, without waiting for the event that will follow. */
+  applyIncident(incident: IncidentDto): void {
+    this.upsert('incidents', incident);
+  }
+
+  applyNotice(notice: HospitalNoticeDto): void {
+    this.upsert('notices', notice);
+  }
+
+  applyHospital(hospital: HospitalDto): void {
+    this.upsert('hospitals', hospital);
+  }
+
+  /** Refetches everything this role may see. Events arriving meanwhile are kept: they are newer. */
+  async resync(): Promise<void> {
+    const seq = ++this.snapshotSeq;
+    const dispatcherRole = this.role !== 'hospital';
+    try {
+      const [incidents, vehicles, hospitals, stations, notices] = await Promise.all([
+        dispatcherRole ? this.api.get<IncidentDto[]>('/incidents') : Promise.resolve([]),
+        dispatcherRole ? this.api.get<VehicleDto[]>('/vehicles') : Promise.resolve([]),
+        this.api.get<HospitalDto[]>('/hospitals'),
+        dispatcherRole ? this.api.get<StationDto[]>('/stations') : Promise.resolve([]),
+        this.api.get<HospitalNoticeDto[]>('/notices'),
+      ]);
+      if (seq !== this.snapshotSeq) return;
+      for (const v of vehicles) {
+        const fix = this.latestPositions.get(v.id);
+        if (fix && v.position && Date.parse(fix.deviceTime) > Date.parse(v.position.deviceTime)) v.position = toVehiclePosition(fix);
+      }
+      this.set({
+        incidents: byId(incidents),
+        vehicles: byId(vehicles),
+        hospitals: byId(hospitals),
+        stations,
+        notices: byId(notices),
+        syncedAt: Date.now(),
+      });
+      // Vehicles placed where the snapshot says, unless the stream already has a newer fix.
+      this.queuePositions(
+        vehicles.flatMap((v) =>
+          v.position
+            ? [{ vehicleId: v.id, lon: v.position.lon, lat: v.position.lat, speedMps: null, headingDeg: null, accuracyM: null, deviceTime: v.position.deviceTime, receivedAt: v.position.deviceTime, source: 'snapshot' }]
+            : [],
+        ),
+      );
+    } catch (error) {
+      this.set({ lastError: (error as Error).message });
+      // The socket is up but REST failed (server still starting): try again shortly.
+      if (this.state.status === 'connected') setTimeout(() => void this.resync(), 2000);
+    }
+  }
+
+  private queuePositions(batch: readonly VehiclePositionDto[]): void {
+    for (const p of batch) {
+      const known = this.latestPositions.get(p.vehicleId);
+      if (known && Date.parse(known.deviceTime) > Date.parse(p.deviceTime)) continue;
+      this.pendingPositions.set(p.vehicleId, p);
+      this.latestPositions.set(p.vehicleId, p);
+    }
+    if (this.pendingPositions.size === 0) return;
+    if (this.positionFrame === null) {
+      this.positionFrame = requestAnimationFrame(() => {
+        this.positionFrame = null;
+        const flushed = [...this.pendingPositions.values()];
+        this.pendingPositions.clear();
+        for (const listener of this.positionListeners) listener(flushed);
+      });
+    }
+    if (!this.foldTimer) this.foldTimer = setTimeout(() => this.foldPositions(), VEHICLE_FOLD_MS);
+  }
+
+  private foldPositions(): void {
+    this.foldTimer = null;
+    const vehicles = new Map(this.state.vehicles);
+    let changed = false;
+    for (const [id, v] of vehicles) {
+      const fix = this.latestPositions.get(id);
+      if (!fix || (v.position && v.position.deviceTime === fix.deviceTime)) continue;
+      vehicles.set(id, { ...v, position: toVehiclePosition(fix) });
+      changed = true;
+    }
+    if (changed) this.set({ vehicles });
+  }
+
+  private upsert<K extends 'incidents' | 'vehicles' | 'hospitals' | 'notices'>(
+    key: K,
+    item: LiveState[K] extends ReadonlyMap<string, infer T> ? T : never,
+  ): void {
+    const next = new Map(this.state[key] as ReadonlyMap<string, typeof item>);
+    next.set((item as { id: string }).id, item);
+    this.set({ [key]: next } as Partial<LiveState>);
+  }
+
+  private set(patch: Partial<LiveState>): void {
+    this.state = { ...this.state, ...patch };
+    // Many events in one tick (a burst after reconnect) make one render.
+    if (this.notifyScheduled) return;
+    this.notifyScheduled = true;
+    queueMicrotask(() => {
+      this.notifyScheduled = false;
+      for (const listener of this.listeners) listener();
+    });
+  }
+}
+
+function toVehiclePosition(fix: VehiclePositionDto): NonNullable<VehicleDto['position']> {
+  return { lon: fix.lon, lat: fix.lat, deviceTime: fix.deviceTime, ageSeconds: 0, stale: false };
+}

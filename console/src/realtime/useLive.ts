@@ -1,0 +1,34 @@
+import { createContext, useContext, useEffect, useState, useSyncExternalStore } from 'react';
+import type { Api } from '../api/client';
+import type { Session } from '../api/session';
+import type { Connection, LiveState } from './connection';
+
+export interface LiveContextValue {
+  api: Api;
+  connection: Connection;
+  session: Session;
+}
+
+export const LiveContext = createContext<LiveContextValue | null>(null);
+
+export function useLiveContext(): LiveContextValue {
+  const value = useContext(LiveContext);
+  if (!value) throw new Error('useLiveContext outside LiveContext');
+  return value;
+}
+
+/** The live state; re-renders on every (coalesced) change. */
+export function useLive(): LiveState {
+  const { connection } = useLiveContext();
+  return useSyncExternalStore(connection.subscribe, connection.getState);
+}
+
+/** The current time, ticking every `intervalMs`, for counters (waiting time, ETA countdown, fix age). */
+export function useNow(intervalMs = 1000): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), intervalMs);
+    return () => clearInterval(timer);
+  }, [intervalMs]);
+  return now;
+}

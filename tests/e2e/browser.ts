@@ -1,0 +1,51 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { repoRoot } from './consoleBuild';
+
+/** Debian's chromium; never a browser downloaded by `npx playwright install`. */
+export const CHROMIUM = '/usr/bin/chromium';
+export const hasChromium = existsSync(CHROMIUM);
+export const artifactsDir = join(repoRoot, 'tests/artifacts');
+
+/** Headless Chromium with a fresh temporary profile and nothing that calls home. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run', '--disable-quic',
+    ],
+  });
+}
+
+/** A loopback port nothing listens on: a tile URL there fails at once, without touching the network. */
+export async function closedLoopbackPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((done) => server.close(() => done()));
+  return port;
+}
+
+/** Saves a screenshot under tests/artifacts/ (git-ignored) and returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(artifactsDir, { recursive: true });
+  const path = join(artifactsDir, `${name}.png`);
+  await page.screenshot({ path });
+  return path;
+}
+
+/** Page errors and console errors, except the expected failures of the unreachable tile server. */
+export function collectErrors(page: Page, tileOrigin: string): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    const url = m.location().url ?? '';
+    if (url.startsWith(tileOrigin) || /ERR_CONNECTION_REFUSED/.test(m.text())) return;
+    errors.push(`console: ${m.text()} (${url})`);
+  });
+  return errors;
+}
