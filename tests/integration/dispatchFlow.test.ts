@@ -77,6 +77,8 @@ describe('a call from intake to handover, through HTTP and real sockets', () => 
     expect(rec.candidates[0].etaSeconds).toBeLessThan(120);
     expect(rec.candidates.at(-1).etaSeconds).toBeGreaterThan(600);
     expect(rec.excluded.find((e: any) => e.callSign === '介休120-08')).toMatchObject({ reason: 'missing_capability', detail: 'lacks als' });
+    // The Zhanglan ALS ambulances are as near as each other; special vehicles never lead a plain call.
+    expect(rec.candidates[0].kind).toBe('negative_pressure_ambulance');
     expect(rec.proposedHospital.capabilities).toContain('pci');
     expect(rec.computeMs).toBeLessThan(5000);
   });

@@ -125,12 +125,11 @@ export async function computeRecommendation(
     });
   }
   // A crew that already let this call time out is proposed last, not hidden: the dispatcher decides.
-  candidates.sort(
-    (a, b) =>
-      Number(timedOutIds.has(a.vehicleId)) - Number(timedOutIds.has(b.vehicleId)) ||
-      a.etaSeconds - b.etaSeconds ||
-      Number(a.returning) - Number(b.returning),
-  );
+  const ranked = [false, true].flatMap((timedOutBefore) => {
+    const part = candidates.filter((c) => timedOutIds.has(c.vehicleId) === timedOutBefore).sort((a, b) => a.etaSeconds - b.etaSeconds);
+    preferGeneralVehiclesOnTies(part, required);
+    return part;
+  });
 
   const queued = candidates.length === 0;
   let nextBest: RecommendationDto['nextBest'] = null;
@@ -156,7 +155,7 @@ export async function computeRecommendation(
     region: travel.regionName() ?? '',
     incidentSnapDistanceM: toScene.targetSnapDistanceM,
     responsibleStation,
-    candidates,
+    candidates: ranked,
     excluded: excluded.sort((a, b) => a.callSign.localeCompare(b.callSign)),
     queued,
     nextBest,
@@ -197,4 +196,26 @@ export function rankHospitals(
     if (nearestRed && (!nearestOpen || nearestRed.etaSeconds < nearestOpen.etaSeconds)) nearestRed.skippedBecause = null;
   }
   return options;
+}
+
+/** Vehicles this many seconds apart are "as near" as each other (e.g. parked at one station). */
+const SAME_ETA_S = 5;
+
+/**
+ * Among candidates as near as each other, a free vehicle goes before one returning, and the one with the
+ * fewest capabilities beyond the call's needs goes first, so the neonatal ambulance or the mobile CT stays
+ * free for the call only it can serve. Groups are runs within SAME_ETA_S of their first member, so the order
+ * stays well defined (a tolerance inside the comparator would not be transitive).
+ */
+export function preferGeneralVehiclesOnTies(candidates: CandidateDto[], required: readonly string[]): void {
+  const spare = (c: CandidateDto) => c.capabilities.filter((cap) => !required.includes(cap)).length;
+  for (let start = 0; start < candidates.length; ) {
+    let end = start + 1;
+    while (end < candidates.length && candidates[end]!.etaSeconds - candidates[start]!.etaSeconds <= SAME_ETA_S) end++;
+    const group = candidates
+      .slice(start, end)
+      .sort((a, b) => Number(a.returning) - Number(b.returning) || spare(a) - spare(b) || a.etaSeconds - b.etaSeconds);
+    candidates.splice(start, group.length, ...group);
+    start = end;
+  }
 }

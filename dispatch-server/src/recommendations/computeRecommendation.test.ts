@@ -1,0 +1,62 @@
+import type { CandidateDto } from '@dispatch/protocol';
+import { describe, expect, it } from 'vitest';
+import { preferGeneralVehiclesOnTies, rankHospitals } from './computeRecommendation';
+
+const candidate = (callSign: string, etaSeconds: number, capabilities: string[], returning = false): CandidateDto => ({
+  vehicleId: callSign,
+  callSign,
+  kind: 'negative_pressure_ambulance',
+  capabilities,
+  state: returning ? 'returning' : 'available',
+  etaSeconds,
+  distanceM: etaSeconds * 10,
+  positionSource: 'gps',
+  stale: false,
+  positionAgeSeconds: 1,
+  returning,
+});
+
+describe('preferGeneralVehiclesOnTies', () => {
+  it('keeps the neonatal ambulance free when a plain ALS ambulance is as near', () => {
+    const list = [candidate('NICU', 480, ['neonatal', 'negative_pressure', 'als']), candidate('ALS', 482, ['negative_pressure', 'als'])];
+    preferGeneralVehiclesOnTies(list, ['als']);
+    expect(list.map((c) => c.callSign)).toEqual(['ALS', 'NICU']);
+  });
+
+  it('never lets a special vehicle lose to a plain one that is clearly farther', () => {
+    const list = [candidate('NICU', 300, ['neonatal', 'als']), candidate('ALS', 400, ['als'])];
+    preferGeneralVehiclesOnTies(list, ['als']);
+    expect(list.map((c) => c.callSign)).toEqual(['NICU', 'ALS']);
+  });
+
+  it('puts a free vehicle before one returning from another job at the same distance', () => {
+    const list = [candidate('RETURNING', 200, ['als'], true), candidate('FREE', 203, ['als'])];
+    preferGeneralVehiclesOnTies(list, ['als']);
+    expect(list.map((c) => c.callSign)).toEqual(['FREE', 'RETURNING']);
+  });
+});
+
+describe('rankHospitals', () => {
+  const rows = [
+    { id: 'near-red', name: 'A', capabilities: ['pci'], load_status: 'red' },
+    { id: 'far-blue', name: 'B', capabilities: ['pci'], load_status: 'blue' },
+    { id: 'closed', name: 'C', capabilities: ['pci'], load_status: 'closed' },
+  ];
+  const results = [
+    { id: 'closed', etaSeconds: 100, distanceM: 1000, snapDistanceM: 1 },
+    { id: 'near-red', etaSeconds: 300, distanceM: 3000, snapDistanceM: 1 },
+    { id: 'far-blue', etaSeconds: 1200, distanceM: 12000, snapDistanceM: 1 },
+  ];
+
+  it('skips red and closed hospitals when an open one is within the bound', () => {
+    const options = rankHospitals(rows, results, 1800);
+    expect(options.find((o) => o.skippedBecause === null)?.hospitalId).toBe('far-blue');
+    expect(options.find((o) => o.hospitalId === 'near-red')?.skippedBecause).toBe('load_red');
+  });
+
+  it('proposes the nearest red hospital, never a closed one, when no open one is within the bound', () => {
+    const options = rankHospitals(rows, results, 600);
+    expect(options.find((o) => o.skippedBecause === null)?.hospitalId).toBe('near-red');
+    expect(options.find((o) => o.hospitalId === 'closed')?.skippedBecause).toBe('closed');
+  });
+});
