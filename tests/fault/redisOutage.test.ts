@@ -1,21 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSocket, type ApiClient } from '../support/api';
 import { startDemoServer, type DemoServer } from '../support/demoServer';
+import { eventually, freePort } from '../support/wait';
 
-/** A free loopback port. */
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** A Redis of this test's own, so stopping it disturbs no other test. */
 function startRedis(port: number, dir: string): Promise<ChildProcess> {
@@ -30,15 +21,6 @@ function startRedis(port: number, dir: string): Promise<ChildProcess> {
   });
 }
 
-async function eventually<T>(check: () => Promise<T | null | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('a Redis outage during dispatch', () => {
   let redis: ChildProcess;

@@ -4,17 +4,8 @@ import { createApp, type App } from '@dispatch/server/app';
 import { createLogger } from '@dispatch/server/logger';
 import { openSocket, type ApiClient } from '../support/api';
 import { startDemoServer, type DemoServer } from '../support/demoServer';
+import { eventually } from '../support/wait';
 
-/** Waits until `check` returns a value, polling; fails after timeoutMs. */
-async function eventually<T>(check: () => Promise<T | null | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('BullMQ timers on the real Redis', () => {
   let server: DemoServer;
