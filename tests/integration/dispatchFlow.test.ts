@@ -229,6 +229,10 @@ describe('a call from intake to handover, through HTTP and real sockets', () => 
     expect(late.body.assignment.timestamps.en_route).toBe(enRouteAt);
     // A step backwards stamped after the current one is refused.
     expect((await report('en_route', iso(120_000))).status).toBe(409);
+    // A device clock an hour fast is refused instead of outranking every later step.
+    const future = await report('at_patient', iso(3_600_000));
+    expect(future.status).toBe(400);
+    expect(future.body.error).toMatch(/^deviceTime: \d+ s ahead/);
     await dispatcher.post(`/assignments/${id}/cancel`, { reason: 'test over' });
   });
 

@@ -14,6 +14,9 @@ import { assignmentSql } from './assignmentSql';
 
 export type ReportSource = 'console' | 'tablet' | 'agent' | 'simulator' | 'system';
 
+/** Device clocks drift; beyond this a report is refused rather than trusted. */
+const MAX_CLOCK_AHEAD_S = 300;
+
 /** The lifecycle state of a locked assignment row, as decideTransition reads it. */
 export function stateOf(row: Record<string, unknown>): AssignmentState {
   const timestamps: AssignmentState['timestamps'] = {};
@@ -68,6 +71,11 @@ export async function reportStatus(
   if (principal?.role === 'crew' && report.status === 'cancelled') throw new HttpError(403, 'status: only the dispatch centre cancels a task');
   if (!isUuid(assignmentId)) throw notFound(`assignment ${assignmentId}`);
   const deviceTime = new Date(report.deviceTime);
+  // A report stamped in the future would outrank every real step after it; the device's clock is wrong.
+  const aheadS = (deviceTime.getTime() - Date.now()) / 1000;
+  if (aheadS > MAX_CLOCK_AHEAD_S) {
+    throw new HttpError(400, `deviceTime: ${Math.round(aheadS)} s ahead of the dispatch centre's clock; check the device clock`);
+  }
 
   const outcome = await inTransaction(ctx.db, async (client) => {
     const row = (await client.query(assignmentSql.lock, [assignmentId])).rows[0];
