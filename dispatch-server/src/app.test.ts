@@ -22,6 +22,18 @@ describe('dispatch server over real HTTP and socket.io', () => {
     expect(report.components.redis.detail).toMatch(/^\d+\./);
   });
 
+  it('tells clients the tiles, their coordinate system and the stale threshold without a login', async () => {
+    const res = await fetch(`${server.baseUrl}/api/config`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      protocolVersion: PROTOCOL_VERSION,
+      tileUrl: server.config.TILE_URL,
+      tileAttribution: server.config.TILE_ATTRIBUTION,
+      tileCoordinates: 'wgs84',
+      positionStaleAfterS: 120,
+    });
+  });
+
   it('answers malformed JSON with 400 and keeps running', async () => {
     const res = await fetch(`${server.baseUrl}/api/auth/login`, {
       method: 'POST',

@@ -110,7 +110,13 @@ export function createApp({ config, db, redis, log }: AppDeps): App {
   api.use(reportRoutes(db, tokens));
   api.use(coverageRoutes(db, graphs, tokens));
   api.get('/config', (_req, res) => {
-    res.json({ protocolVersion: PROTOCOL_VERSION, tileUrl: config.TILE_URL, tileAttribution: config.TILE_ATTRIBUTION });
+    res.json({
+      protocolVersion: PROTOCOL_VERSION,
+      tileUrl: config.TILE_URL,
+      tileAttribution: config.TILE_ATTRIBUTION,
+      tileCoordinates: config.TILE_COORDINATES,
+      positionStaleAfterS: config.POSITION_STALE_AFTER_S,
+    });
   });
   api.use(routingRoutes(graphs, tokens, config.ROAD_REGION));
   api.use(roadRoutes(db, tokens, config.ROAD_REGION));

@@ -29,6 +29,12 @@ describe('loadConfig', () => {
     }
   });
 
+  it('takes the tiles as WGS-84 unless told they are GCJ-02, and names TILE_COORDINATES when it is neither', () => {
+    expect(loadConfig(valid).TILE_COORDINATES).toBe('wgs84');
+    expect(loadConfig({ ...valid, TILE_COORDINATES: 'gcj02' }).TILE_COORDINATES).toBe('gcj02');
+    expect(() => loadConfig({ ...valid, TILE_COORDINATES: 'bd09' })).toThrowError(/TILE_COORDINATES/);
+  });
+
   it('rejects a missing Redis URL', () => {
     expect(() => loadConfig({ ...valid, REDIS_URL: undefined })).toThrowError(/REDIS_URL/);
   });

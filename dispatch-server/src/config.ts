@@ -30,6 +30,8 @@ export const ConfigSchema = z.object({
   TILE_URL: z.string().default('https://tile.openstreetmap.org/{z}/{x}/{y}.png'),
   /** Attribution shown with the tiles. */
   TILE_ATTRIBUTION: z.string().default('© OpenStreetMap contributors'),
+  /** Set gcj02 for Chinese basemaps such as AutoNavi/Tencent, whose tiles are offset; maps then shift what they draw. */
+  TILE_COORDINATES: z.enum(['wgs84', 'gcj02']).default('wgs84'),
   /** A vehicle position older than this is stale: ranking falls back to the home station and flags it. */
   POSITION_STALE_AFTER_S: z.coerce.number().int().positive().default(120),
   /** A crew must acknowledge an assignment within this many seconds or the incident is re-offered. */

@@ -6,3 +6,4 @@ export * from './positions';
 export * from './resources';
 export * from './incidents';
 export * from './lifecycle';
+export * from './mapDisplay';

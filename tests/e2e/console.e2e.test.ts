@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { wgs84ToGcj02 } from '@dispatch/protocol';
 import { createApp, type App } from '@dispatch/server/app';
 import { DEMO_PASSWORD } from '@dispatch/server/demo/seedDemo';
 import { createIncident } from '@dispatch/server/incidents/incidents';
@@ -392,5 +393,103 @@ describe.skipIf(!hasChromium)('the console in real Chromium against the real ser
     await hospitalPage.click('[data-load=red]');
     await page.locator('.hospital-icon.load-red').first().waitFor({ timeout: 10_000 });
     await screenshot(page, 'console-08-resynchronised');
+  });
+});
+
+/** Metres between two [lon, lat] points (haversine). */
+const metresBetween = ([lon1, lat1]: [number, number], [lon2, lat2]: [number, number]) => {
+  const rad = Math.PI / 180;
+  const h = Math.sin(((lat2 - lat1) * rad) / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(((lon2 - lon1) * rad) / 2) ** 2;
+  return 2 * 6_371_008.8 * Math.asin(Math.sqrt(h));
+};
+
+describe.skipIf(!hasChromium)('the console on a Chinese (GCJ-02) basemap (skipped: /usr/bin/chromium is absent; apt-get install chromium)', () => {
+  let server: DemoServer;
+  let browser: Browser;
+  let page: Page;
+  let pageErrors: string[];
+  let crew: Crew | null = null;
+
+  beforeAll(async () => {
+    ensureConsoleBuilt();
+    const tileOrigin = `http://127.0.0.1:${await closedLoopbackPort()}`;
+    server = await startDemoServer({ CONSOLE_DIST: consoleDist, TILE_URL: `${tileOrigin}/{z}/{x}/{y}.png`, TILE_COORDINATES: 'gcj02' });
+    browser = await launchChromium();
+    const context = await browser.newContext({ viewport: { width: 1600, height: 950 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    context.setDefaultTimeout(10_000);
+    page = await context.newPage();
+    pageErrors = collectErrors(page, tileOrigin);
+    await page.goto(server.baseUrl);
+    await page.fill('input[name=username]', 'dispatcher');
+    await page.fill('input[name=password]', DEMO_PASSWORD);
+    await page.press('input[name=password]', 'Enter');
+    await page.waitForFunction((sel) => document.querySelectorAll(sel).length === 24, fleetRows);
+  }, 180_000);
+
+  afterEach(async ({ task }) => {
+    if (task.result?.state === 'fail' && page) await screenshot(page, `failed-gcj02-${task.name.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => undefined);
+  });
+
+  afterAll(async () => {
+    crew?.close();
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('draws a vehicle where the GCJ-02 tiles put its WGS-84 fix, and files a call clicked on the map at the WGS-84 point within 1 m', async () => {
+    const dispatcherApi = (await server.as('dispatcher')).api;
+    // A vehicle parked on a county road, 1.5 km from every station and hospital icon.
+    const roads = (await dispatcherApi.get('/roads?bbox=111.7,36.8,112.2,37.2&zoom=12')).body.features as any[];
+    const icons = [...(await dispatcherApi.get('/stations')).body, ...(await dispatcherApi.get('/hospitals')).body];
+    const target = roads
+      .filter((r) => /^(tertiary|unclassified)$/.test(r.properties.highway))
+      .map((r) => along(r.geometry.coordinates, 0.5))
+      .find(([lon, lat]) => icons.every((i: any) => metresBetween([i.location.lon, i.location.lat], [lon, lat]) > 1500));
+    expect(target).toBeDefined();
+    const login = server.logins.crews[0]!;
+    crew = await openSocket(server.baseUrl, (await server.as(login.username)).token);
+    expect(await crew.socket.emitWithAck('positions.reported', [{ lon: target![0], lat: target![1], deviceTime: new Date().toISOString() }])).toMatchObject({ ok: true });
+    await page.waitForFunction((cs) => /^00:0\d$/.test(document.querySelector(`[data-testid=fleet-board] tr[data-vehicle="${cs}"] td:last-child`)?.textContent ?? ''), login.callSign);
+
+    // Zoomed in around where the vehicle should be drawn, until a metre is more than a pixel.
+    const map = page.locator('[data-testid=map]');
+    const box = (await map.boundingBox())!;
+    const drawn = wgs84ToGcj02(...target!);
+    let pixelOf = await mapProjector(page);
+    for (let i = 0; i < 10 && Number((await map.getAttribute('data-view'))!.split('/')[0]) < 18; i++) {
+      const p = pixelOf(drawn);
+      await page.mouse.move(box.x + p.x, box.y + p.y);
+      await page.mouse.wheel(0, -400);
+      pixelOf = await mapProjector(page);
+    }
+    expect(Number((await map.getAttribute('data-view'))!.split('/')[0])).toBeGreaterThanOrEqual(18);
+    const at = pixelOf(drawn);
+    const unshifted = pixelOf(target!);
+    // The two are far apart on the screen, so finding the vehicle at one of them tells which one it was drawn at.
+    expect(Math.hypot(at.x - unshifted.x, at.y - unshifted.y)).toBeGreaterThan(200);
+    await page.mouse.move(box.x + at.x, box.y + at.y);
+    await page.locator('.vehicle-label', { hasText: login.callSign }).waitFor();
+    await screenshot(page, 'console-gcj02-01-vehicle');
+
+    // A call 40 m north of the vehicle, clicked where the GCJ-02 tiles show that point.
+    const call: [number, number] = [target![0], target![1] + 0.00036];
+    const clickAt = pixelOf(wgs84ToGcj02(...call));
+    expect(clickAt.y).toBeGreaterThan(80);
+    await map.click({ position: clickAt });
+    const [, lon, lat] = /已定位 ([\d.]+), ([\d.]+)/.exec((await page.textContent('[data-testid=picked-location]'))!)!.map(Number);
+    expect(metresBetween([lon!, lat!], call)).toBeLessThan(1.5);
+    await page.selectOption('select[name=category]', 'fever');
+    await page.click('[data-testid=create-call]');
+    await page.locator('.incident-icon').first().waitFor();
+    const created = (await dispatcherApi.get('/incidents')).body.find((i: any) => i.category === 'fever');
+    expect(metresBetween([created.location.lon, created.location.lat], call)).toBeLessThan(1);
+    // And its marker is drawn on the GCJ-02 tiles where the click was.
+    const iconBox = (await page.locator('.incident-icon').first().boundingBox())!;
+    pixelOf = await mapProjector(page);
+    const iconAt = pixelOf(wgs84ToGcj02(created.location.lon, created.location.lat));
+    expect(Math.abs(iconBox.x + iconBox.width / 2 - box.x - iconAt.x)).toBeLessThan(2);
+    expect(Math.abs(iconBox.y + iconBox.height / 2 - box.y - iconAt.y)).toBeLessThan(2);
+    await screenshot(page, 'console-gcj02-02-call-at-click');
+    expect(pageErrors.join('\n')).toBe('');
   });
 });

@@ -220,19 +220,19 @@ describe('a call from intake to handover, through HTTP and real sockets', () => 
     const crew = await crewOf(pick.callSign);
     const id = offer.assignment.id;
     const report = (status: string, deviceTime: string) => crew.api.post(`/assignments/${id}/status`, { eventId: randomUUID(), status, deviceTime });
-    const enRouteAt = iso(30_000);
-    expect((await report('on_scene', iso(90_000))).status).toBe(200);
+    const enRouteAt = iso(-60_000);
+    expect((await report('on_scene', iso(-1_000))).status).toBe(200);
     // en_route was tapped a minute before on_scene, on a tablet that was offline, and arrives only now.
     const late = await report('en_route', enRouteAt);
     expect(late.status).toBe(202);
     expect(late.body.assignment.status).toBe('on_scene');
     expect(late.body.assignment.timestamps.en_route).toBe(enRouteAt);
-    // A step backwards stamped after the current one is refused.
-    expect((await report('en_route', iso(120_000))).status).toBe(409);
-    // A device clock an hour fast is refused instead of outranking every later step.
+    // A step the task is already past is history, whatever its device time.
+    expect((await report('en_route', iso())).status).toBe(202);
+    // A device clock an hour fast cannot stamp a step more than 10 minutes past the moment it reached the server.
     const future = await report('at_patient', iso(3_600_000));
-    expect(future.status).toBe(400);
-    expect(future.body.error).toMatch(/^deviceTime: \d+ s ahead/);
+    expect(future.status).toBe(200);
+    expect(Date.parse(future.body.assignment.timestamps.at_patient)).toBeLessThanOrEqual(Date.now() + 600_000);
     await dispatcher.post(`/assignments/${id}/cancel`, { reason: 'test over' });
   });
 

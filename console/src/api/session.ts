@@ -1,4 +1,4 @@
-import type { Role } from '@dispatch/protocol';
+import type { ClientConfigDto, Role } from '@dispatch/protocol';
 import { createApi } from './client';
 
 export interface SessionUser {
@@ -36,11 +36,8 @@ export async function login(username: string, password: string): Promise<Session
   return createApi(null).post<Session>('/auth/login', { username, password });
 }
 
-export interface ClientConfig {
-  protocolVersion: number;
-  tileUrl: string;
-  tileAttribution: string;
-}
+/** `GET /api/config`: tiles, the coordinate system they are drawn in, and when a position fix counts as stale. */
+export type ClientConfig = ClientConfigDto;
 
 export interface RoadRegion {
   name: string;

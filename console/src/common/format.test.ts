@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { etaMinutes, formatDuration, km, vehicleColour } from './format';
+import { etaMinutes, formatDuration, isStale, km, vehicleColour } from './format';
 
 describe('console formatting', () => {
   it('writes durations as mm:ss, with hours when needed, never negative', () => {
@@ -17,6 +17,14 @@ describe('console formatting', () => {
   it('shows kilometres with one decimal below 10 km', () => {
     expect(km(8300)).toBe('8.3');
     expect(km(22_400)).toBe('22');
+  });
+  it('flags a fix stale only when older than the server’s threshold, and a vehicle without a fix always', () => {
+    const now = Date.parse('2025-01-01T08:00:00Z');
+    expect(isStale('2025-01-01T07:58:30Z', now, 120)).toBe(false);
+    expect(isStale('2025-01-01T07:57:59Z', now, 120)).toBe(true);
+    expect(isStale('2025-01-01T07:57:59Z', now, 300)).toBe(false);
+    expect(isStale(null, now, 300)).toBe(true);
+    expect(isStale(undefined, now, 300)).toBe(true);
   });
   it('colours a busy vehicle by its task step and a free one by its state', () => {
     expect(vehicleColour('available', null)).not.toBe(vehicleColour('busy', 'en_route'));

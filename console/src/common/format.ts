@@ -53,5 +53,10 @@ export function vehicleColour(state: string, taskStatus: string | null): string 
   }
 }
 
-/** Position fixes older than this are flagged stale (the server's default POSITION_STALE_AFTER_S). */
-export const STALE_AFTER_S = 120;
+/**
+ * Whether a position fix is stale: older than the server's POSITION_STALE_AFTER_S (from /api/config), so the
+ * console flags exactly what the server's ranking treats as stale. No fix at all is stale too.
+ */
+export function isStale(deviceTime: string | null | undefined, now: number, staleAfterS: number): boolean {
+  return !deviceTime || ageSeconds(deviceTime, now) > staleAfterS;
+}

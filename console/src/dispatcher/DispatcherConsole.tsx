@@ -235,7 +235,7 @@ export function DispatcherConsole({ config, region }: { config: ClientConfig; re
           highlightVehicles={highlight}
           proposedHospitalId={hospitalChoice ?? rec?.proposedHospital?.hospitalId ?? incident?.destinationHospitalId ?? null}
         />
-        <FleetBoard vehicles={live.vehicles} incidents={live.incidents} highlight={highlight} onSelectIncident={select} />
+        <FleetBoard vehicles={live.vehicles} incidents={live.incidents} highlight={highlight} staleAfterS={config.positionStaleAfterS} onSelectIncident={select} />
       </main>
       <aside className="col-right">
         {escalated.length > 0 && (

@@ -1,5 +1,5 @@
 import type { IncidentDto, VehicleDto } from '@dispatch/protocol';
-import { ageSeconds, formatDuration, STALE_AFTER_S, vehicleColour } from '../common/format';
+import { ageSeconds, formatDuration, isStale, vehicleColour } from '../common/format';
 import { useI18n } from '../i18n/i18n';
 import { useNow } from '../realtime/useLive';
 
@@ -10,11 +10,13 @@ export function FleetBoard({
   vehicles,
   incidents,
   highlight,
+  staleAfterS,
   onSelectIncident,
 }: {
   vehicles: ReadonlyMap<string, VehicleDto>;
   incidents: ReadonlyMap<string, IncidentDto>;
   highlight: ReadonlySet<string>;
+  staleAfterS: number;
   onSelectIncident: (id: string) => void;
 }) {
   const { t, label } = useI18n();
@@ -40,7 +42,7 @@ export function FleetBoard({
             {rows.map((v) => {
               const incident = v.incidentId ? incidents.get(v.incidentId) : undefined;
               const age = v.position ? ageSeconds(v.position.deviceTime, now) : null;
-              const stale = age === null || age > STALE_AFTER_S;
+              const stale = isStale(v.position?.deviceTime, now, staleAfterS);
               return (
                 <tr key={v.id} className={highlight.has(v.id) ? 'hl' : ''} data-vehicle={v.callSign}>
                   <td>

@@ -1,5 +1,5 @@
 import L from 'leaflet';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { RouteDto } from '@dispatch/protocol';
 import type { ClientConfig, RoadRegion } from '../api/session';
 import type { MessageKey } from '../i18n/dictionary';
@@ -13,6 +13,7 @@ import { RouteLine } from './layers/RouteLine';
 import { StationMarkers } from './layers/StationMarkers';
 import { TileBaseLayer, type TileStatus } from './layers/TileBaseLayer';
 import { VehicleMarkers } from './layers/VehicleMarkers';
+import { mapProjection, MapProjectionContext } from './projection';
 
 type LayerKey = 'tiles' | 'roads' | 'vehicles' | 'incidents' | 'stations' | 'hospitals' | 'route' | 'catchments' | 'coverage';
 
@@ -28,8 +29,8 @@ const LAYER_LABELS: Record<LayerKey, MessageKey> = {
   coverage: 'layerCoverage',
 };
 
-/** Jiexiu city centre, for a server that has no road region yet. */
-const FALLBACK_CENTRE: L.LatLngExpression = [37.027, 111.913];
+/** Jiexiu city centre (WGS-84), for a server that has no road region yet. */
+const FALLBACK_CENTRE = { lon: 111.913, lat: 37.027 };
 
 export interface MapViewProps {
   config: ClientConfig;
@@ -80,6 +81,12 @@ export function MapView(props: MapViewProps) {
   useEffect(() => {
     onPickRef.current = onPick;
   }, [onPick]);
+  // Fixed for the map's life: the console only mounts the map once the configuration is in.
+  const projection = useMemo(() => mapProjection(config.tileCoordinates), [config.tileCoordinates]);
+  const projectionRef = useRef(projection);
+  useEffect(() => {
+    projectionRef.current = projection;
+  }, [projection]);
 
   useEffect(() => {
     if (!container.current) return;
@@ -87,14 +94,18 @@ export function MapView(props: MapViewProps) {
     // Vehicles above station and hospital icons: a free ambulance parked at its station must stay visible.
     m.createPane('vehicles').style.zIndex = '630';
     m.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
-    // The view on the element, for whoever drives the page (tests, kiosk scripts) to aim at a coordinate.
+    // The view on the element (in the tiles' coordinates), for whoever drives the page (tests, kiosk scripts) to aim at a coordinate.
     const exposeView = () => {
       const c = m.getCenter();
       container.current?.setAttribute('data-view', `${m.getZoom()}/${c.lat.toFixed(6)}/${c.lng.toFixed(6)}`);
     };
     m.on('moveend zoomend', exposeView);
-    m.setView(FALLBACK_CENTRE, 11);
-    m.on('click', (e: L.LeafletMouseEvent) => onPickRef.current({ lon: round6(e.latlng.lng), lat: round6(e.latlng.lat) }));
+    m.setView(projectionRef.current.toLatLng(FALLBACK_CENTRE), 11);
+    m.on('click', (e: L.LeafletMouseEvent) => {
+      // The server stores WGS-84: the click is read back out of the tiles' coordinates before it leaves the map.
+      const { lon, lat } = projectionRef.current.fromLatLng(e.latlng);
+      onPickRef.current({ lon: round6(lon), lat: round6(lat) });
+    });
     // The banner and the panels change the map's size without a window resize: Leaflet must be told.
     const resize = new ResizeObserver(() => m.invalidateSize({ pan: false }));
     resize.observe(container.current);
@@ -120,8 +131,8 @@ export function MapView(props: MapViewProps) {
   useEffect(() => {
     if (!map || !regionKey) return;
     const [minLon, minLat, maxLon, maxLat] = regionKey.split(',').map(Number) as [number, number, number, number];
-    map.fitBounds([[minLat, minLon], [maxLat, maxLon]]);
-  }, [map, regionKey]);
+    map.fitBounds(L.latLngBounds([projection.toLatLng({ lon: minLon, lat: minLat }), projection.toLatLng({ lon: maxLon, lat: maxLat })]));
+  }, [map, regionKey, projection]);
 
   // Centre on the selected incident when it is off screen.
   const selected = selectedIncidentId ? live.incidents.get(selectedIncidentId) : undefined;
@@ -129,13 +140,13 @@ export function MapView(props: MapViewProps) {
   const selectedLon = selected?.location.lon;
   useEffect(() => {
     if (!map || selectedLat === undefined || selectedLon === undefined) return;
-    const at = L.latLng(selectedLat, selectedLon);
+    const at = projection.toLatLng({ lon: selectedLon, lat: selectedLat });
     if (!map.getBounds().pad(-0.1).contains(at)) map.panTo(at);
-  }, [map, selectedLat, selectedLon]);
+  }, [map, selectedLat, selectedLon, projection]);
 
   useEffect(() => {
     if (!map || !picked) return;
-    const marker = L.marker([picked.lat, picked.lon], {
+    const marker = L.marker(projection.toLatLng(picked), {
       icon: L.divIcon({ className: 'pick-icon', html: '✚', iconSize: [28, 28] }),
       interactive: false,
       zIndexOffset: 2000,
@@ -143,7 +154,7 @@ export function MapView(props: MapViewProps) {
     return () => {
       marker.remove();
     };
-  }, [map, picked]);
+  }, [map, picked, projection]);
 
   const toggle = (key: LayerKey) => setLayers((l) => ({ ...l, [key]: !l[key] }));
   const onTileStatus = useCallback((s: TileStatus) => setTileStatus(s), []);
@@ -160,7 +171,7 @@ export function MapView(props: MapViewProps) {
     <div className={`map-wrap${roadsProminent ? ' no-tiles' : ''}`}>
       <div ref={container} className="map" data-testid="map" />
       {map && (
-        <>
+        <MapProjectionContext.Provider value={projection}>
           <TileBaseLayer map={map} url={config.tileUrl} visible={layers.tiles} onStatus={onTileStatus} />
           <CoverageLayer map={map} kind="catchments" visible={layers.catchments} onStatus={setCatchmentStatus} />
           <CoverageLayer map={map} kind="isochrones" visible={layers.coverage} onStatus={setCoverageStatus} />
@@ -169,8 +180,8 @@ export function MapView(props: MapViewProps) {
           <StationMarkers map={map} visible={layers.stations} stations={live.stations} />
           <HospitalMarkers map={map} visible={layers.hospitals} hospitals={live.hospitals} proposedId={proposedHospitalId} />
           <IncidentMarkers map={map} visible={layers.incidents} incidents={live.incidents} selectedId={selectedIncidentId} onSelect={onSelectIncident} />
-          <VehicleMarkers map={map} visible={layers.vehicles} highlight={highlightVehicles} onPick={onPickVehicle} />
-        </>
+          <VehicleMarkers map={map} visible={layers.vehicles} highlight={highlightVehicles} staleAfterS={config.positionStaleAfterS} onPick={onPickVehicle} />
+        </MapProjectionContext.Provider>
       )}
       <div className="layer-panel" data-testid="layer-panel">
         <div className="panel-title">{t('layers')}</div>

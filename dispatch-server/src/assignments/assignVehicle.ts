@@ -17,12 +17,15 @@ import { assignmentSql } from './assignmentSql';
  * and the other gets 409. The crew's room then receives the assignment with its route, and the
  * acknowledgement timer starts.
  * @param input `{ vehicleId, destinationHospitalId? }`
+ * @param options.onlyIfUnassigned refuse (409) when a vehicle is already on the incident: an automatic re-offer
+ *   must not add a second vehicle to a call a dispatcher has just covered
  */
 export async function assignVehicle(
   ctx: DispatchContext,
   actor: Actor,
   incidentId: string,
   input: unknown,
+  options: { onlyIfUnassigned?: boolean } = {},
 ): Promise<AssignmentOfferDto> {
   const request = AssignRequest.parse(input);
   if (!isUuid(incidentId)) throw notFound(`incident ${incidentId}`);
@@ -32,6 +35,7 @@ export async function assignVehicle(
     if (incident.status === 'closed' || incident.status === 'cancelled') {
       throw new HttpError(409, `the incident is ${incident.status}`);
     }
+    if (options.onlyIfUnassigned && incident.status === 'assigned') throw new HttpError(409, 'a vehicle is already on the incident');
     const vehicle = (await client.query(assignmentSql.lockVehicle, [request.vehicleId])).rows[0];
     if (!vehicle) throw new HttpError(404, `vehicleId: no vehicle ${request.vehicleId}`);
     if (!vehicle.in_service) throw new HttpError(409, `vehicle ${vehicle.call_sign} is out of service`);

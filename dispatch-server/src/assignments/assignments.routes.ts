@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { z } from 'zod';
 import { actorFrom } from '../audit/audit';
 import { principalOf, requireAuth } from '../auth/requireAuth';
 import type { TokenService } from '../auth/tokens';
@@ -11,6 +12,8 @@ import { buildOffer } from './assignVehicle';
 import { cancelAssignment } from './cancelAssignment';
 import { recordVitals } from './recordVitals';
 import { reportStatus } from './reportStatus';
+
+const NoticeRequest = z.object({ hospitalId: z.uuid().optional() });
 
 export function assignmentRoutes(ctx: DispatchContext, tokens: TokenService): Router {
   const router = Router();
@@ -56,7 +59,7 @@ export function assignmentRoutes(ctx: DispatchContext, tokens: TokenService): Ro
     res.json(await recordVitals(ctx, actorFrom(req), req.params.id as string, req.body));
   });
   router.post('/assignments/:id/notice', dispatch, async (req, res) => {
-    const hospitalId = typeof req.body?.hospitalId === 'string' ? req.body.hospitalId : undefined;
+    const { hospitalId } = NoticeRequest.parse(req.body ?? {});
     res.status(201).json(await sendNotice(ctx, actorFrom(req), req.params.id as string, hospitalId));
   });
   return router;

@@ -11,7 +11,9 @@ SELECT a.incident_id, i.number FROM assignments a JOIN incidents i ON i.id = a.i
  WHERE a.vehicle_id = $1 AND a.ended_at IS NULL;
 
 -- name: setVehicleState
-UPDATE vehicles SET state = $2, state_changed_at = now() WHERE id = $1 AND state IS DISTINCT FROM $2;
+-- A vehicle taken out of service meanwhile stays out of service whatever its last task did.
+UPDATE vehicles SET state = CASE WHEN in_service THEN $2 ELSE 'out_of_service' END, state_changed_at = now()
+ WHERE id = $1 AND state IS DISTINCT FROM (CASE WHEN in_service THEN $2 ELSE 'out_of_service' END);
 
 -- name: get
 SELECT a.*, v.call_sign FROM assignments a JOIN vehicles v ON v.id = a.vehicle_id WHERE a.id = $1;

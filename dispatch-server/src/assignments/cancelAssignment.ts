@@ -8,26 +8,34 @@ import type { DispatchContext } from '../dispatchContext';
 import { HttpError, notFound } from '../http/errors';
 import { getIncident, incidentSql, publishIncident } from '../incidents/incidents';
 import { decideTransition } from '../lifecycle/taskLifecycle';
-import { cancelNoticesOf } from '../notices/notices';
+import { afterNoticesClosed } from '../notices/notices';
 import { publishVehicle } from '../vehicles/publishVehicle';
 import { assignmentSql } from './assignmentSql';
 import { applyStep, stateOf } from './reportStatus';
 
-async function cancelLocked(client: pg.PoolClient, actor: Actor, row: Record<string, unknown>, reason: string) {
-  const now = new Date();
-  const decision = decideTransition(stateOf(row), 'cancelled', now);
+/** Cancels one locked assignment in the caller's transaction; returns the notices it closed. */
+async function cancelLocked(client: pg.PoolClient, actor: Actor, row: Record<string, unknown>, reason: string): Promise<string[]> {
+  const decision = decideTransition(stateOf(row), 'cancelled');
   if (decision.kind !== 'advance') throw new HttpError(409, `assignment of ${row.call_sign}: ${decision.kind === 'illegal' ? decision.reason : 'already ended'}`);
+  const now = new Date();
   await client.query(incidentSql.appendEvent, [
     randomUUID(), row.incident_id, row.id, row.vehicle_id, 'cancelled', now, actor.principal?.userId ?? null,
     actor.principal ? 'console' : 'system', null, null, reason,
   ]);
-  await applyStep(client, row, 'cancelled', now, `cancelled: ${reason}`);
+  return applyStep(client, row, 'cancelled', now, `cancelled: ${reason}`);
 }
 
-async function afterCancel(ctx: DispatchContext, actor: Actor, assignmentIds: { id: string; vehicleId: string; incidentId: string }[], reason: string) {
-  for (const a of assignmentIds) {
+interface Released {
+  id: string;
+  vehicleId: string;
+  incidentId: string;
+  closedNotices: string[];
+}
+
+async function afterCancel(ctx: DispatchContext, released: Released[], reason: string) {
+  for (const a of released) {
     await ctx.timers.cancel('ackTimeout', a.id);
-    await cancelNoticesOf(ctx, actor, a.id);
+    await afterNoticesClosed(ctx, a.closedNotices);
     ctx.events.publish(rooms.vehicle(a.vehicleId), 'assignment.withdrawn', { assignmentId: a.id, incidentId: a.incidentId, reason });
     await publishVehicle(ctx, a.vehicleId);
   }
@@ -40,15 +48,15 @@ async function afterCancel(ctx: DispatchContext, actor: Actor, assignmentIds: { 
 export async function cancelAssignment(ctx: DispatchContext, actor: Actor, assignmentId: string, input: unknown): Promise<IncidentDto> {
   const { reason } = CancelRequest.parse(input);
   if (!isUuid(assignmentId)) throw notFound(`assignment ${assignmentId}`);
-  const row = await inTransaction(ctx.db, async (client) => {
+  const released = await inTransaction(ctx.db, async (client) => {
     const locked = (await client.query(assignmentSql.lock, [assignmentId])).rows[0];
     if (!locked) throw notFound(`assignment ${assignmentId}`);
-    await cancelLocked(client, actor, locked, reason);
+    const closedNotices = await cancelLocked(client, actor, locked, reason);
     await appendAudit(client, actor, 'assignment.cancelled', { type: 'incident', id: locked.incident_id }, { assignmentId, reason });
-    return locked;
+    return { id: locked.id as string, vehicleId: locked.vehicle_id as string, incidentId: locked.incident_id as string, closedNotices };
   });
-  await afterCancel(ctx, actor, [{ id: row.id, vehicleId: row.vehicle_id, incidentId: row.incident_id }], reason);
-  return publishIncident(ctx, row.incident_id);
+  await afterCancel(ctx, [released], reason);
+  return publishIncident(ctx, released.incidentId);
 }
 
 /** Cancels an incident (hoax, duplicate call, patient gone) and releases every vehicle on it. */
@@ -60,17 +68,17 @@ export async function cancelIncident(ctx: DispatchContext, actor: Actor, inciden
     if (!incident) throw notFound(`incident ${incidentId}`);
     if (incident.status === 'closed' || incident.status === 'cancelled') throw new HttpError(409, `the incident is already ${incident.status}`);
     const live = (await client.query(assignmentSql.liveOfIncident, [incidentId])).rows;
-    const rows = [];
+    const rows: Released[] = [];
     for (const { id } of live) {
       const row = (await client.query(assignmentSql.lock, [id])).rows[0];
-      await cancelLocked(client, actor, row, reason);
-      rows.push({ id: row.id as string, vehicleId: row.vehicle_id as string, incidentId });
+      const closedNotices = await cancelLocked(client, actor, row, reason);
+      rows.push({ id: row.id as string, vehicleId: row.vehicle_id as string, incidentId, closedNotices });
     }
     await client.query(incidentSql.setStatus, [incidentId, 'cancelled', reason]);
     await appendAudit(client, actor, 'incident.cancelled', { type: 'incident', id: incidentId }, { reason });
     return rows;
   });
-  await afterCancel(ctx, actor, released, reason);
+  await afterCancel(ctx, released, reason);
   return publishIncident(ctx, incidentId);
 }
 

@@ -14,18 +14,32 @@ export function createPool(databaseUrl: string, max = 10): Db {
   return pool;
 }
 
-/** Runs `work` in one transaction on one client; rolls back on any error. */
+/** Deadlock and serialization failures: PostgreSQL rolled the transaction back; running it again is safe. */
+const RETRYABLE = new Set(['40P01', '40001']);
+
+/**
+ * Runs `work` in one transaction on one client; rolls back on any error, and runs it again (up to three
+ * times) when PostgreSQL chose it as a deadlock victim, so a rare lock cycle never reaches the caller.
+ */
 export async function inTransaction<T>(db: Db, work: (client: DbClient) => Promise<T>): Promise<T> {
-  const client = await db.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
+  for (let attempt = 1; ; attempt++) {
+    const client = await db.connect();
+    // A connection lost mid-transaction surfaces through the failing query; without a listener the client's
+    // 'error' event would crash the process.
+    const ignore = () => undefined;
+    client.on('error', ignore);
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      if (attempt < 3 && RETRYABLE.has((error as { code?: string }).code ?? '')) continue;
+      throw error;
+    } finally {
+      client.off('error', ignore);
+      client.release();
+    }
   }
 }

@@ -40,6 +40,10 @@ export function errorHandler(log: { error: (obj: object, msg: string) => void })
       res.status(503).json({ error: error.message });
       return;
     }
+    if ((error as { code?: string })?.code === '22P02') {
+      res.status(400).json({ error: 'a value is not of the expected type (e.g. not a UUID)' });
+      return;
+    }
     if (isDatabaseUnavailable(error)) {
       // Nothing was stored: the client retries (with the same Idempotency-Key for a call).
       res.status(503).json({ error: 'the database is unavailable; nothing was stored, retry in a moment' });

@@ -30,7 +30,12 @@ SELECT a.*, v.call_sign FROM assignments a JOIN vehicles v ON v.id = a.vehicle_i
  ORDER BY a.created_at;
 
 -- name: lockIncident
-SELECT id, status FROM incidents WHERE id = $1 FOR UPDATE;
+-- NO KEY UPDATE: status events inserted concurrently take a KEY SHARE lock on the incident (their foreign key);
+-- FOR UPDATE would deadlock with them.
+SELECT id, status FROM incidents WHERE id = $1 FOR NO KEY UPDATE;
+
+-- name: queueIfOpen
+UPDATE incidents SET status = 'queued' WHERE id = $1 AND status = 'open';
 
 -- name: setStatus
 UPDATE incidents SET status = $2,

@@ -23,6 +23,7 @@ export const incidentSql = readQueries(new URL('./incidents.sql', import.meta.ur
   'listActive',
   'assignmentsOf',
   'lockIncident',
+  'queueIfOpen',
   'setStatus',
   'setPlan',
   'timeline',

@@ -18,47 +18,34 @@ export const TIMESTAMP_COLUMN: Record<TaskStatus, string> = {
 
 export interface AssignmentState {
   status: string;
-  /** Device time of the step that set the current status. */
-  statusTime: Date;
   timestamps: Partial<Record<TaskStatus, Date | null>>;
 }
 
 export type TransitionDecision =
   /** Moves the task forward to this step. */
   | { kind: 'advance' }
-  /** An older report arriving late (offline replay): kept in the record, fills its timestamp if empty, status unchanged. */
+  /** A step the task is already past (an offline replay, a tap after the fact): kept in the record, fills its timestamp if empty. */
   | { kind: 'late'; fillsTimestamp: boolean }
   | { kind: 'illegal'; reason: string };
 
 /**
- * Decides what a status report does to a task. History is ordered by device time, never by receive time:
- * a report older than the current step is late, not a step backwards.
+ * Decides what a status report does to a task, by the order of the steps alone. Device clocks differ from the
+ * server's and from each other, so times from different clocks are never compared here: a step beyond the
+ * current one advances the task, a step at or before it is history. Steps a crew reported before learning that
+ * its task was cancelled or re-offered are history too. What is refused: transport, arrival at hospital or
+ * return to service without ever reaching the scene (the dispatch centre cancels a task not reached), and
+ * cancelling what is finished.
  */
-export function decideTransition(current: AssignmentState, next: TaskStatus, deviceTime: Date): TransitionDecision {
-  const fills = !current.timestamps[next];
-  if (current.status === 'cancelled' || current.status === 'timed_out') {
-    return deviceTime < current.statusTime
-      ? { kind: 'late', fillsTimestamp: fills && next !== 'cancelled' }
-      : { kind: 'illegal', reason: `the task was ${current.status.replace('_', ' ')}` };
-  }
+export function decideTransition(current: AssignmentState, next: TaskStatus): TransitionDecision {
+  const ended = current.status === 'cancelled' || current.status === 'timed_out';
   if (next === 'cancelled') {
-    if (taskRank(current.status) >= taskRank('handover')) {
-      return { kind: 'illegal', reason: `cannot cancel after ${current.status}` };
-    }
+    if (ended) return { kind: 'illegal', reason: `the task was already ${current.status.replace('_', ' ')}` };
+    if (taskRank(current.status) >= taskRank('handover')) return { kind: 'illegal', reason: `cannot cancel after ${current.status}` };
     return { kind: 'advance' };
   }
-  const from = taskRank(current.status);
-  const to = taskRank(next);
-  if (to <= from) {
-    if (deviceTime <= current.statusTime) return { kind: 'late', fillsTimestamp: fills };
-    return { kind: 'illegal', reason: `cannot go back from ${current.status} to ${next}` };
-  }
-  if (deviceTime < current.statusTime) {
-    // A later step stamped before the current one: the device clock or the crew is wrong; keep it as record only.
-    return { kind: 'late', fillsTimestamp: fills };
-  }
-  // A patient cannot be transported, nor arrive at hospital, by a vehicle that never reached the scene.
-  if (to >= taskRank('transporting') && to <= taskRank('handover') && from < taskRank('on_scene')) {
+  const fillsTimestamp = !current.timestamps[next];
+  if (ended || taskRank(next) <= taskRank(current.status)) return { kind: 'late', fillsTimestamp };
+  if (taskRank(next) >= taskRank('transporting') && !current.timestamps.on_scene) {
     return { kind: 'illegal', reason: `cannot be ${next} before on_scene` };
   }
   return { kind: 'advance' };

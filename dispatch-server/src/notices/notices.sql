@@ -6,6 +6,11 @@ INSERT INTO hospital_notices (incident_id, assignment_id, hospital_id, sent_by, 
 VALUES ($1, $2, $3, $4, $5, CASE WHEN $5::timestamptz IS NULL THEN NULL ELSE now() END)
 RETURNING id;
 
+-- name: closeLiveOfAssignment
+UPDATE hospital_notices SET status = $2
+ WHERE assignment_id = $1 AND status IN ('sent', 'acknowledged', 'escalated')
+RETURNING id;
+
 -- name: setStatus
 UPDATE hospital_notices SET status = $2,
        acknowledged_at = CASE WHEN $2 = 'acknowledged' THEN now() ELSE acknowledged_at END,
@@ -50,7 +55,10 @@ UPDATE hospital_notices SET eta_at = $2, eta_updated_at = now() WHERE id = $1;
 -- name: fhirSource
 SELECT n.id, n.sent_at, n.eta_at, n.status, i.id AS incident_id, i.number, i.category, i.priority, i.patient_summary,
        i.priority_groups, i.call_received_at, h.id AS hospital_id, h.name AS hospital_name, h.code AS hospital_code,
-       v.id AS vehicle_id, v.call_sign, a.vitals, ST_X(p.location) AS lon, ST_Y(p.location) AS lat, p.device_time
+       v.id AS vehicle_id, v.call_sign, a.vitals,
+       -- Where the vehicle is, only while the patient is on the way: a hospital does not track the fleet.
+       CASE WHEN n.status IN ('sent', 'acknowledged', 'escalated') THEN ST_X(p.location) END AS lon,
+       CASE WHEN n.status IN ('sent', 'acknowledged', 'escalated') THEN ST_Y(p.location) END AS lat
   FROM hospital_notices n
   JOIN incidents i ON i.id = n.incident_id
   JOIN hospitals h ON h.id = n.hospital_id

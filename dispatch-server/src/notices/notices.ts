@@ -1,4 +1,5 @@
 import { ChangeDestinationRequest, rooms, type AssignmentDto, type HospitalNoticeDto } from '@dispatch/protocol';
+import type pg from 'pg';
 import { appendAudit, type Actor } from '../audit/audit';
 import type { Principal } from '../auth/tokens';
 import { assignmentSql } from '../assignments/assignmentSql';
@@ -13,7 +14,7 @@ import { isReachable } from '../travel/travelService';
 import { presentNotice } from './presentNotice';
 
 export const noticeSql = readQueries(new URL('./notices.sql', import.meta.url), [
-  'liveOfAssignment', 'insert', 'setStatus', 'lock', 'present', 'listIds', 'liveWithPositions', 'setEta', 'fhirSource',
+  'liveOfAssignment', 'closeLiveOfAssignment', 'insert', 'setStatus', 'lock', 'present', 'listIds', 'liveWithPositions', 'setEta', 'fhirSource',
 ]);
 
 /** An ETA that moved by less than this is not pushed again: hospitals need minutes, not jitter. */
@@ -56,7 +57,9 @@ export async function sendNotice(ctx: DispatchContext, actor: Actor, assignmentI
   const eta = await etaToHospital(ctx, assignment.vehicle_id, hospital);
 
   const { noticeId, replaced, created } = await inTransaction(ctx.db, async (client) => {
-    await client.query(assignmentSql.lock, [assignmentId]);
+    // Re-checked under the lock: a cancellation that committed meanwhile must not get a notice.
+    const locked = (await client.query(assignmentSql.lock, [assignmentId])).rows[0];
+    if (locked.ended_at) throw new HttpError(409, 'the task has ended');
     const live = (await client.query(noticeSql.liveOfAssignment, [assignmentId])).rows[0];
     if (live?.hospital_id === targetId) return { noticeId: live.id as string, replaced: null, created: false };
     if (live) await client.query(noticeSql.setStatus, [live.id, 'cancelled', null]);
@@ -79,24 +82,15 @@ export async function sendNotice(ctx: DispatchContext, actor: Actor, assignmentI
   return notice!;
 }
 
-async function setNoticeStatus(ctx: DispatchContext, actor: Actor, noticeId: string, status: 'cancelled' | 'arrived') {
-  await inTransaction(ctx.db, async (client) => {
-    await client.query(noticeSql.setStatus, [noticeId, status, null]);
-    await appendAudit(client, actor, `notice.${status}`, { type: 'notice', id: noticeId });
-  });
-  await ctx.timers.cancel('noticeEscalation', noticeId);
-  const [notice] = await presentNotices(ctx, [noticeId]);
-  if (notice) publishNotice(ctx, notice, 'notice.updated');
+/** Closes the live notice of a task in the caller's transaction; returns the ids closed. */
+export async function closeLiveNotices(client: pg.PoolClient, assignmentId: string, status: 'arrived' | 'cancelled'): Promise<string[]> {
+  return (await client.query(noticeSql.closeLiveOfAssignment, [assignmentId, status])).rows.map((r) => r.id as string);
 }
 
-async function liveNoticeId(ctx: DispatchContext, assignmentId: string): Promise<string | null> {
-  return inTransaction(ctx.db, async (client) => (await client.query(noticeSql.liveOfAssignment, [assignmentId])).rows[0]?.id ?? null);
-}
-
-/** Cancels the live notice of a task (the task was cancelled or re-assigned). */
-export async function cancelNoticesOf(ctx: DispatchContext, actor: Actor, assignmentId: string): Promise<void> {
-  const id = await liveNoticeId(ctx, assignmentId);
-  if (id) await setNoticeStatus(ctx, actor, id, 'cancelled');
+/** After the transaction that closed notices: stop their escalation timers and tell the hospitals. */
+export async function afterNoticesClosed(ctx: DispatchContext, noticeIds: string[]): Promise<void> {
+  for (const id of noticeIds) await ctx.timers.cancel('noticeEscalation', id);
+  for (const notice of await presentNotices(ctx, noticeIds)) publishNotice(ctx, notice, 'notice.updated');
 }
 
 /** What a task step means for the hospital: transport starts the notice, arrival ends it. */
@@ -107,8 +101,12 @@ export async function onTaskStep(ctx: DispatchContext, actor: Actor, assignment:
       ctx.log.warn({ err: (error as Error).message, assignmentId: assignment.id }, 'no notice sent at transport start');
     });
   } else if (assignment.status === 'at_hospital' || assignment.status === 'handover') {
-    const id = await liveNoticeId(ctx, assignment.id);
-    if (id) await setNoticeStatus(ctx, actor, id, 'arrived');
+    const closed = await inTransaction(ctx.db, async (client) => {
+      const ids = await closeLiveNotices(client, assignment.id, 'arrived');
+      for (const id of ids) await appendAudit(client, actor, 'notice.arrived', { type: 'notice', id });
+      return ids;
+    });
+    await afterNoticesClosed(ctx, closed);
   }
 }
 

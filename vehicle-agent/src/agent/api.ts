@@ -1,4 +1,4 @@
-import type { AssignmentDto, AssignmentOfferDto, HospitalDto, RouteDto, StationDto, VehicleDto } from '@dispatch/protocol';
+import type { AssignmentDto, AssignmentOfferDto, ClientConfigDto, HospitalDto, RouteDto, StationDto, VehicleDto } from '@dispatch/protocol';
 
 export class ApiError extends Error {
   constructor(
@@ -94,7 +94,7 @@ export class AgentApi {
     return this.get('/stations');
   }
 
-  config(): Promise<{ protocolVersion: number; tileUrl: string; tileAttribution: string }> {
+  config(): Promise<ClientConfigDto> {
     return this.get('/config');
   }
 

@@ -1,6 +1,7 @@
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { displayProjection, type DisplayProjection, type TileCoordinates } from '@dispatch/protocol';
 import type { LonLat } from '../simulator/geometry';
 import { useT } from './i18n';
 
@@ -8,6 +9,8 @@ export interface TaskMapProps {
   /** undefined while the configuration is loading; null for no tile server at all. */
   tileUrl: string | null | undefined;
   tileAttribution: string;
+  /** What the tiles are drawn in; undefined while the configuration is loading (no tiles are shown until then). */
+  tileCoordinates: TileCoordinates | undefined;
   token: string;
   /** The leg being driven now, [lon, lat] pairs. */
   route: [number, number][] | null;
@@ -17,7 +20,11 @@ export interface TaskMapProps {
   vehicle: LonLat | null;
 }
 
-const toLatLng = ([lon, lat]: LonLat): L.LatLngTuple => [lat, lon];
+/** Where to draw a stored WGS-84 [lon, lat]. */
+const latLngOf = (projection: DisplayProjection, [lon, lat]: LonLat): L.LatLngTuple => {
+  const [x, y] = projection.toDisplay(lon, lat);
+  return [y, x];
+};
 const LOAD_COLOUR: Record<string, string> = { blue: '#1565c0', yellow: '#f9a825', red: '#c62828', closed: '#424242' };
 const ROAD_WEIGHT: Record<string, number> = { motorway: 5, trunk: 5, primary: 4, secondary: 3.5, tertiary: 3 };
 
@@ -28,8 +35,10 @@ const badge = (cls: string, text: string) =>
  * The task map: tiles from the configured URL, and when none can be loaded (no network to the tile server, as in
  * the vehicle or on a closed network) the region's own roads from the dispatch server on a plain background.
  */
-export function TaskMap({ tileUrl, tileAttribution, token, route, scene, hospital, home, vehicle }: TaskMapProps) {
+export function TaskMap({ tileUrl, tileAttribution, tileCoordinates, token, route, scene, hospital, home, vehicle }: TaskMapProps) {
   const t = useT();
+  // The one place the tablet converts: stored WGS-84 in, the tiles' coordinates out (and back for the view).
+  const projection = useMemo(() => displayProjection(tileCoordinates ?? 'wgs84'), [tileCoordinates]);
   const element = useRef<HTMLDivElement>(null);
   const [map, setMap] = useState<L.Map | null>(null);
   const overlay = useRef<L.LayerGroup | null>(null);
@@ -63,7 +72,10 @@ export function TaskMap({ tileUrl, tileAttribution, token, route, scene, hospita
       roadsAbort?.abort();
       roadsAbort = new AbortController();
       const b = map.getBounds();
-      const bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((v) => v.toFixed(5)).join(',');
+      // The server is asked in WGS-84; the view's corners are in the tiles' coordinates.
+      const [west, south] = projection.fromDisplay(b.getWest(), b.getSouth());
+      const [east, north] = projection.fromDisplay(b.getEast(), b.getNorth());
+      const bbox = [west, south, east, north].map((v) => v.toFixed(5)).join(',');
       try {
         const res = await fetch(`/api/roads?bbox=${bbox}&zoom=${Math.round(map.getZoom())}`, {
           headers: { authorization: `Bearer ${token}` },
@@ -72,7 +84,7 @@ export function TaskMap({ tileUrl, tileAttribution, token, route, scene, hospita
         if (!res.ok) return;
         const roads = (await res.json()) as GeoJSON.FeatureCollection & { synthetic?: boolean };
         roadsLayer?.remove();
-        roadsLayer = L.geoJSON(roads, {
+        roadsLayer = L.geoJSON(projection.geoJsonToDisplay(roads), {
           interactive: false,
           style: (f) => ({ color: '#9aa5b1', weight: ROAD_WEIGHT[(f?.properties as { highway?: string })?.highway ?? ''] ?? 2, opacity: 0.9 }),
         }).addTo(map);
@@ -110,14 +122,15 @@ export function TaskMap({ tileUrl, tileAttribution, token, route, scene, hospita
       tiles?.remove();
       roadsLayer?.remove();
     };
-  }, [map, tileUrl, tileAttribution, token]);
+  }, [map, tileUrl, tileAttribution, token, projection]);
 
   // Redrawn only when what is drawn changes, and refitted only for a new leg: the crew may have panned meanwhile.
   const drawn = JSON.stringify([route?.length, route?.[0], route?.[route.length - 1], scene, hospital, home]);
-  const fitKey = JSON.stringify([route?.[0], route?.[route.length - 1], scene, home, route && route.length > 1 ? null : hospital?.lonLat]);
+  const fitKey = JSON.stringify([route?.[0], route?.[route.length - 1], scene, home, route && route.length > 1 ? null : hospital?.lonLat, projection.tileCoordinates]);
   useEffect(() => {
     const layer = overlay.current;
     if (!map || !layer) return;
+    const toLatLng = (p: LonLat) => latLngOf(projection, p);
     layer.clearLayers();
     const bounds: L.LatLngTuple[] = [];
     if (route && route.length > 1) {
@@ -152,7 +165,7 @@ export function TaskMap({ tileUrl, tileAttribution, token, route, scene, hospita
     else if (home) map.setView(toLatLng(home), 14, { animate: false });
     // `drawn` and `fitKey` stand for the arrays, which are new objects on every render of the screen.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [map, drawn, fitKey]);
+  }, [map, drawn, fitKey, projection]);
 
   const vehicleKey = vehicle ? vehicle.join(',') : null;
   useEffect(() => {
@@ -162,10 +175,11 @@ export function TaskMap({ tileUrl, tileAttribution, token, route, scene, hospita
       vehicleMarker.current = null;
       return;
     }
-    if (!vehicleMarker.current) vehicleMarker.current = L.marker(toLatLng(vehicle), { icon: badge('vehicle', '120'), zIndexOffset: 1000 }).addTo(map);
-    else vehicleMarker.current.setLatLng(toLatLng(vehicle));
+    const at = latLngOf(projection, vehicle);
+    if (!vehicleMarker.current) vehicleMarker.current = L.marker(at, { icon: badge('vehicle', '120'), zIndexOffset: 1000 }).addTo(map);
+    else vehicleMarker.current.setLatLng(at);
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [map, vehicleKey]);
+  }, [map, vehicleKey, projection]);
 
   return (
     <div className="map-wrap">

@@ -1,4 +1,4 @@
-import { CATEGORY_REQUIREMENTS, type AssignmentOfferDto, type HospitalDto, type TaskStatus } from '@dispatch/protocol';
+import { CATEGORY_REQUIREMENTS, tileCoordinatesOf, type AssignmentOfferDto, type HospitalDto, type TaskStatus, type TileCoordinates } from '@dispatch/protocol';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { RouteResult } from '../agent/api';
 import { taskRank } from '@dispatch/protocol';
@@ -40,7 +40,7 @@ export function TaskScreen({ handle, token, onLogout, toggleLang }: { handle: Ag
   const t = useT();
   const lang = useLang();
   const { agent, state } = handle;
-  const [config, setConfig] = useState<{ tileUrl: string; tileAttribution: string } | null>(null);
+  const [config, setConfig] = useState<{ tileUrl: string; tileAttribution: string; tileCoordinates: TileCoordinates } | null>(null);
   const [vehicle, setVehicle] = useState<{ callSign: string; home: LonLat | null; last: LonLat | null } | null>(null);
   const [hospitals, setHospitals] = useState<HospitalDto[]>([]);
   const [gps, setGps] = useState<LonLat | null>(null);
@@ -66,7 +66,7 @@ export function TaskScreen({ handle, token, onLogout, toggleLang }: { handle: Ag
       const [cfg, v, stations] = await Promise.all([agent.api.config(), agent.api.vehicle(vehicleId), agent.api.stations()]);
       if (cancelled) return;
       const station = stations.find((s) => s.id === v.homeStationId);
-      setConfig(cfg);
+      setConfig({ ...cfg, tileCoordinates: tileCoordinatesOf(cfg) });
       setVehicle({
         callSign: v.callSign,
         home: station ? [station.location.lon, station.location.lat] : null,
@@ -172,6 +172,7 @@ export function TaskScreen({ handle, token, onLogout, toggleLang }: { handle: Ag
         <TaskMap
           tileUrl={config ? config.tileUrl || null : undefined}
           tileAttribution={config?.tileAttribution ?? ''}
+          tileCoordinates={config?.tileCoordinates}
           token={token}
           route={route?.geometry.coordinates ?? null}
           scene={scene}

@@ -2,6 +2,7 @@ import L from 'leaflet';
 import { useEffect, useState } from 'react';
 import { ApiError } from '../../api/client';
 import { useLiveContext } from '../../realtime/useLive';
+import { useMapProjection } from '../projection';
 
 export type OverlayStatus = 'idle' | 'loading' | 'ok' | 'unavailable';
 
@@ -39,6 +40,7 @@ export function CoverageLayer({
   onStatus: (status: OverlayStatus) => void;
 }) {
   const { api } = useLiveContext();
+  const projection = useMapProjection();
   const [data, setData] = useState<GeoJSON.FeatureCollection | null>(null);
 
   useEffect(() => {
@@ -67,7 +69,7 @@ export function CoverageLayer({
     // The widest time first, so the nearer bands stay on top and readable.
     const minutes = (f: GeoJSON.Feature) => ((f.properties ?? {}) as CoverageProperties).minutes ?? 0;
     const ordered = kind === 'isochrones' ? { ...data, features: [...data.features].sort((a, b) => minutes(b) - minutes(a)) } : data;
-    const layer = L.geoJSON(ordered, {
+    const layer = L.geoJSON(projection.geoJsonToDisplay(ordered), {
       interactive: true,
       style: (feature) => {
         const p = (feature?.properties ?? {}) as CoverageProperties;
@@ -92,6 +94,6 @@ export function CoverageLayer({
     return () => {
       layer.remove();
     };
-  }, [map, visible, data, kind]);
+  }, [map, visible, data, kind, projection]);
   return null;
 }

@@ -3,6 +3,7 @@ import { useEffect } from 'react';
 import type { HospitalDto } from '@dispatch/protocol';
 import { LOAD_COLOURS } from '../../common/format';
 import { useI18n } from '../../i18n/i18n';
+import { useMapProjection } from '../projection';
 
 /**
  * Hospitals coloured by their published load (blue/yellow/red, grey × closed). Receiving hospitals are
@@ -20,6 +21,7 @@ export function HospitalMarkers({
   proposedId: string | null;
 }) {
   const { lang, label } = useI18n();
+  const projection = useMapProjection();
   useEffect(() => {
     if (!visible) return;
     const renderer = L.canvas({ padding: 0.3 });
@@ -30,13 +32,13 @@ export function HospitalMarkers({
       const tip = `${name} · ${label('load', h.loadStatus)}`;
       if (h.kind === 'village_clinic') {
         layers.push(
-          L.circleMarker([h.location.lat, h.location.lon], { renderer, radius: 3, weight: 1, color: '#1f2937', fillColor: colour, fillOpacity: 0.9 }).bindTooltip(tip),
+          L.circleMarker(projection.toLatLng(h.location), { renderer, radius: 3, weight: 1, color: '#1f2937', fillColor: colour, fillOpacity: 0.9 }).bindTooltip(tip),
         );
         continue;
       }
       const proposed = h.id === proposedId;
       layers.push(
-        L.marker([h.location.lat, h.location.lon], {
+        L.marker(projection.toLatLng(h.location), {
           icon: L.divIcon({
             className: `hospital-icon load-${h.loadStatus}${proposed ? ' proposed' : ''}`,
             html: h.loadStatus === 'closed' ? '×' : 'H',
@@ -51,6 +53,6 @@ export function HospitalMarkers({
     return () => {
       group.remove();
     };
-  }, [map, visible, hospitals, proposedId, lang, label]);
+  }, [map, visible, hospitals, proposedId, lang, label, projection]);
   return null;
 }

@@ -2,6 +2,7 @@ import L from 'leaflet';
 import { useEffect, useRef } from 'react';
 import type { IncidentDto } from '@dispatch/protocol';
 import { useI18n } from '../../i18n/i18n';
+import { useMapProjection } from '../projection';
 
 const LIVE = new Set(['open', 'queued', 'assigned']);
 
@@ -20,6 +21,7 @@ export function IncidentMarkers({
   onSelect: (id: string) => void;
 }) {
   const { label } = useI18n();
+  const projection = useMapProjection();
   const onSelectRef = useRef(onSelect);
   useEffect(() => {
     onSelectRef.current = onSelect;
@@ -30,7 +32,7 @@ export function IncidentMarkers({
     for (const i of incidents.values()) {
       if (!LIVE.has(i.status)) continue;
       const selected = i.id === selectedId;
-      const marker = L.marker([i.location.lat, i.location.lon], {
+      const marker = L.marker(projection.toLatLng(i.location), {
         icon: L.divIcon({
           className: `incident-icon p${i.priority} ${i.status}${selected ? ' selected' : ''}`,
           html: `<span>${i.number}</span>`,
@@ -46,6 +48,6 @@ export function IncidentMarkers({
     return () => {
       group.remove();
     };
-  }, [map, visible, incidents, selectedId, label]);
+  }, [map, visible, incidents, selectedId, label, projection]);
   return null;
 }

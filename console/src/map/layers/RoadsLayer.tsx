@@ -1,6 +1,7 @@
 import L from 'leaflet';
 import { useEffect, useRef } from 'react';
 import { useLiveContext } from '../../realtime/useLive';
+import { useMapProjection } from '../projection';
 
 interface RoadCollection {
   type: 'FeatureCollection';
@@ -32,6 +33,7 @@ function styleFor(highway: string, prominent: boolean): L.PathOptions {
  */
 export function RoadsLayer({ map, visible, prominent }: { map: L.Map; visible: boolean; prominent: boolean }) {
   const { api } = useLiveContext();
+  const projection = useMapProjection();
   const prominentRef = useRef(prominent);
   const layerRef = useRef<L.GeoJSON | null>(null);
 
@@ -55,11 +57,10 @@ export function RoadsLayer({ map, visible, prominent }: { map: L.Map; visible: b
     let debounce: ReturnType<typeof setTimeout> | undefined;
     const load = async () => {
       // A padded view, rounded, so small pans reuse what is drawn.
-      const b = map.getBounds().pad(0.3);
+      const b = projection.boundsToBbox(map.getBounds().pad(0.3));
       // The map zooms in half steps; the server thins roads by whole zoom levels.
       const zoom = Math.round(map.getZoom());
-      const r = (x: number) => x.toFixed(3);
-      const bbox = [r(b.getWest()), r(b.getSouth()), r(b.getEast()), r(b.getNorth())].join(',');
+      const bbox = b.map((x) => x.toFixed(3)).join(',');
       const key = `${bbox}/${zoom}`;
       if (key === loadedKey) return;
       const mine = ++seq;
@@ -68,7 +69,7 @@ export function RoadsLayer({ map, visible, prominent }: { map: L.Map; visible: b
         if (mine !== seq) return;
         loadedKey = key;
         layer.clearLayers();
-        layer.addData(roads as GeoJSON.FeatureCollection);
+        layer.addData(projection.geoJsonToDisplay(roads) as GeoJSON.FeatureCollection);
         layer.bringToBack();
       } catch {
         // No region or server away: the next move tries again.
@@ -86,6 +87,6 @@ export function RoadsLayer({ map, visible, prominent }: { map: L.Map; visible: b
       layer.remove();
       layerRef.current = null;
     };
-  }, [map, visible, api]);
+  }, [map, visible, api, projection]);
   return null;
 }

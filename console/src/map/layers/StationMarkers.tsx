@@ -2,15 +2,17 @@ import L from 'leaflet';
 import { useEffect } from 'react';
 import type { StationDto } from '@dispatch/protocol';
 import { useI18n } from '../../i18n/i18n';
+import { useMapProjection } from '../projection';
 
 /** Emergency centre and substations: few, so DOM markers with permanent names. */
 export function StationMarkers({ map, visible, stations }: { map: L.Map; visible: boolean; stations: readonly StationDto[] }) {
   const { lang } = useI18n();
+  const projection = useMapProjection();
   useEffect(() => {
     if (!visible) return;
     const group = L.layerGroup(
       stations.map((s) =>
-        L.marker([s.location.lat, s.location.lon], {
+        L.marker(projection.toLatLng(s.location), {
           icon: L.divIcon({ className: `station-icon ${s.kind}`, html: s.kind === 'centre' ? '120' : '站', iconSize: [26, 20] }),
           keyboard: false,
           zIndexOffset: -100,
@@ -25,6 +27,6 @@ export function StationMarkers({ map, visible, stations }: { map: L.Map; visible
     return () => {
       group.remove();
     };
-  }, [map, visible, stations, lang]);
+  }, [map, visible, stations, lang, projection]);
   return null;
 }

@@ -1,9 +1,10 @@
 import L from 'leaflet';
 import { useEffect, useRef } from 'react';
 import type { VehicleDto, VehiclePositionDto } from '@dispatch/protocol';
-import { STALE_AFTER_S, vehicleColour } from '../../common/format';
+import { isStale, vehicleColour } from '../../common/format';
 import { useI18n } from '../../i18n/i18n';
 import { useLive, useLiveContext } from '../../realtime/useLive';
+import { useMapProjection } from '../projection';
 
 interface Tracked {
   marker: L.CircleMarker;
@@ -42,17 +43,21 @@ export function VehicleMarkers({
   map,
   visible,
   highlight,
+  staleAfterS,
   onPick,
 }: {
   map: L.Map;
   visible: boolean;
   highlight: ReadonlySet<string>;
+  /** The server's POSITION_STALE_AFTER_S. */
+  staleAfterS: number;
   /** A click on a vehicle (not passed on to the map, where a click would locate a call). */
   onPick: (vehicleId: string) => void;
 }) {
   const { connection } = useLiveContext();
   const { vehicles } = useLive();
   const { label } = useI18n();
+  const projection = useMapProjection();
   const tracked = useRef(new Map<string, Tracked>());
   const groupRef = useRef<L.LayerGroup | null>(null);
   const restyleRef = useRef<(id: string, t: Tracked) => void>(() => undefined);
@@ -68,7 +73,7 @@ export function VehicleMarkers({
       const vehicle = vehicles.get(id);
       const fix = connection.latestPosition(id);
       const deviceTime = fix?.deviceTime ?? vehicle?.position?.deviceTime;
-      const stale = deviceTime ? (Date.now() - Date.parse(deviceTime)) / 1000 > STALE_AFTER_S : true;
+      const stale = isStale(deviceTime, Date.now(), staleAfterS);
       const picked = highlight.has(id);
       t.marker.setStyle(styleOf(vehicle, stale, picked));
       const status = vehicle ? (vehicle.taskStatus ? label('taskStatus', vehicle.taskStatus) : label('vehicleState', vehicle.state)) : '';
@@ -85,7 +90,7 @@ export function VehicleMarkers({
     };
     restyleRef.current = restyle;
     for (const [id, t] of tracked.current) restyle(id, t);
-  }, [vehicles, highlight, connection, label]);
+  }, [vehicles, highlight, connection, label, staleAfterS]);
 
   useEffect(() => {
     const renderer = L.canvas({ padding: 0.5, pane: 'vehicles' });
@@ -113,7 +118,7 @@ export function VehicleMarkers({
     const onPositions = (batch: readonly VehiclePositionDto[]) => {
       const now = performance.now();
       for (const p of batch) {
-        const to = L.latLng(p.lat, p.lon);
+        const to = projection.toLatLng(p);
         const known = markers.get(p.vehicleId);
         if (!known) {
           const marker = L.circleMarker(to, { renderer, bubblingMouseEvents: false, ...styleOf(undefined, false, false) });
@@ -142,7 +147,7 @@ export function VehicleMarkers({
       markers.clear();
       groupRef.current = null;
     };
-  }, [connection]);
+  }, [connection, projection]);
 
   useEffect(() => {
     const group = groupRef.current;

@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiClient } from '../support/api';
+import { startDemoServer, type DemoServer } from '../support/demoServer';
+
+const iso = (msFromNow = 0) => new Date(Date.now() + msFromNow).toISOString();
+
+/** Regressions from the code review: clock skew, concurrent cancel and report, notices that outlive their task. */
+describe('lifecycle under clock skew and concurrency', () => {
+  let server: DemoServer;
+  let dispatcher: ApiClient;
+  beforeAll(async () => {
+    server = await startDemoServer({ ACK_TIMEOUT_S: '2' });
+    dispatcher = (await server.as('dispatcher')).api;
+  });
+  afterAll(() => server.close());
+
+  let spot = 0;
+  /** A fresh incident with one vehicle dispatched, and that vehicle's crew. */
+  async function dispatched(category = 'chest_pain') {
+    spot += 1;
+    const incident = (await dispatcher.post('/incidents', { location: { lon: 111.9 + spot * 0.003, lat: 37.02 }, category, priority: 1 })).body;
+    const rec = (await dispatcher.get(`/incidents/${incident.id}/recommendations`)).body;
+    const pick = rec.candidates[0];
+    const offer = (await dispatcher.post(`/incidents/${incident.id}/assignments`, { vehicleId: pick.vehicleId })).body;
+    const crew = await server.as(server.logins.crews.find((c) => c.callSign === pick.callSign)!.username);
+    const report = (status: string, deviceTime = iso()) =>
+      crew.api.post(`/assignments/${offer.assignment.id}/status`, { eventId: randomUUID(), status, deviceTime });
+    return { incident, offer, id: offer.assignment.id as string, crew, report };
+  }
+  const row = async (id: string) => (await server.database.db.query('SELECT status, end_reason FROM assignments WHERE id = $1', [id])).rows[0];
+
+  it('accepts the acknowledgement of a tablet whose clock is a few seconds slow, and the timer does not re-offer', async () => {
+    const task = await dispatched();
+    const ack = await task.report('acknowledged', iso(-3000));
+    expect(ack.status).toBe(200);
+    expect(ack.body.assignment.status).toBe('acknowledged');
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(await row(task.id)).toMatchObject({ status: 'acknowledged', end_reason: null });
+    await dispatcher.post(`/assignments/${task.id}/cancel`, { reason: 'test over' });
+  });
+
+  it('refuses to close an incident by reporting back in service without reaching the scene', async () => {
+    const task = await dispatched();
+    const res = await task.report('back_in_service');
+    expect(res.status).toBe(409);
+    expect((await dispatcher.get(`/incidents/${task.incident.id}`)).body.status).toBe('assigned');
+    await dispatcher.post(`/assignments/${task.id}/cancel`, { reason: 'test over' });
+  });
+
+  it('sends cancellations through the cancel route only', async () => {
+    const task = await dispatched();
+    const res = await dispatcher.post(`/assignments/${task.id}/status`, { eventId: randomUUID(), status: 'cancelled', deviceTime: iso() });
+    expect(res.status).toBe(422);
+    expect(res.body.error).toMatch(/\/cancel/);
+    await dispatcher.post(`/assignments/${task.id}/cancel`, { reason: 'test over' });
+  });
+
+  it('answers a malformed hospital id with 400, not 500', async () => {
+    const task = await dispatched();
+    const res = await dispatcher.post(`/assignments/${task.id}/notice`, { hospitalId: 'not-a-uuid' });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatch(/^hospitalId:/);
+    await dispatcher.post(`/assignments/${task.id}/cancel`, { reason: 'test over' });
+  });
+
+  it('closes the notice when a transporting task goes straight back in service, and hides the vehicle afterwards', async () => {
+    const task = await dispatched();
+    for (const status of ['acknowledged', 'en_route', 'on_scene', 'transporting']) expect((await task.report(status)).status).toBe(200);
+    const notices = await server.database.db.query("SELECT id, status FROM hospital_notices WHERE assignment_id = $1", [task.id]);
+    expect(notices.rows).toEqual([{ id: expect.any(String), status: 'sent' }]);
+    expect((await task.report('back_in_service')).status).toBe(200);
+    const after = await server.database.db.query('SELECT status FROM hospital_notices WHERE assignment_id = $1', [task.id]);
+    expect(after.rows).toEqual([{ status: 'arrived' }]);
+    const fhir = (await dispatcher.get(`/notices/${notices.rows[0].id}/fhir`)).body;
+    const location = fhir.entry.find((e: any) => e.resource.resourceType === 'Location').resource;
+    expect(location.position).toBeUndefined();
+  });
+
+  it('never leaves a live notice on a task cancelled while the crew reports transport', async () => {
+    for (let i = 0; i < 8; i++) {
+      const task = await dispatched();
+      for (const status of ['acknowledged', 'en_route', 'on_scene']) await task.report(status);
+      const [transport, cancel] = await Promise.all([task.report('transporting'), dispatcher.post(`/assignments/${task.id}/cancel`, { reason: 'race' })]);
+      expect([200, 202, 409]).toContain(transport.status);
+      expect(cancel.status).toBe(200);
+      const live = await server.database.db.query(
+        "SELECT count(*)::int AS n FROM hospital_notices WHERE assignment_id = $1 AND status IN ('sent', 'acknowledged', 'escalated')",
+        [task.id],
+      );
+      expect(live.rows[0].n).toBe(0);
+    }
+  });
+
+  it('cancels incidents while their crews report, without a deadlock reaching anyone', async () => {
+    const tasks = [];
+    for (let i = 0; i < 6; i++) {
+      const task = await dispatched('trauma');
+      await task.report('acknowledged');
+      tasks.push(task);
+    }
+    // All twelve requests at once: each cancel locks its incident, each report its assignment.
+    const results = await Promise.all(
+      tasks.map(async (task) => {
+        const [report, cancel] = await Promise.all([task.report('en_route'), dispatcher.post(`/incidents/${task.incident.id}/cancel`, { reason: 'race' })]);
+        return [report.status, cancel.status];
+      }),
+    );
+    for (const [report, cancel] of results) {
+      expect([200, 202]).toContain(report);
+      expect(cancel).toBe(200);
+    }
+  });
+});
