@@ -63,7 +63,11 @@ export interface App {
 
 /** Builds the HTTP API, the console's static files and the socket.io gateway on one server. */
 export function createApp({ config, db, redis, log }: AppDeps): App {
-  const tokens = createTokenService(config.JWT_SECRET, config.TOKEN_TTL_HOURS);
+  const tokens = createTokenService(config.JWT_SECRET, config.TOKEN_TTL_HOURS, async (userId) => {
+    const { rows } = await db.query('SELECT role, vehicle_id, hospital_id, disabled FROM users WHERE id = $1', [userId]);
+    const user = rows[0];
+    return user ? { role: user.role, vehicleId: user.vehicle_id, hospitalId: user.hospital_id, disabled: user.disabled } : null;
+  });
   const positions = createPositions({ config, db, log });
   const graphs = new GraphRegistry(db);
   // The gateway exists only once the HTTP server does; commands publish through it from then on.

@@ -16,6 +16,8 @@ import type { HospitalDto, VehicleDto } from './resources';
  */
 export interface ServerToClientEvents {
   'session.welcomed': (payload: SessionWelcome) => void;
+  /** The token expired or the login was disabled or re-bound: the socket is closed after this. */
+  'session.ended': (payload: { reason: string }) => void;
   'health.changed': (payload: HealthReport) => void;
   /** Latest positions since the last flush, at most one per vehicle. */
   'vehicle.positionsUpdated': (positions: VehiclePositionDto[]) => void;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiClient } from '../support/api';
+import { apiClient, type ApiClient } from '../support/api';
 import { startDemoServer, type DemoServer } from '../support/demoServer';
+import { loginAs } from '../support/server';
 
 describe('fleet, stations, hospitals, crews and users over REST', () => {
   let server: DemoServer;
@@ -103,6 +104,19 @@ describe('fleet, stations, hospitals, crews and users over REST', () => {
     const stored = await server.database.db.query("SELECT password_hash FROM users WHERE username = 'new-crew'");
     expect(stored.rows[0].password_hash).toMatch(/^\$argon2id\$/);
   });
+
+  it('refuses a token once its crew login is moved to another vehicle or disabled', async () => {
+    const vehicles = (await dispatcher.get('/vehicles')).body;
+    const [first, second] = vehicles;
+    await admin.post('/users', { username: 'moving-crew', displayName: 'x', password: 'long enough password', role: 'crew', vehicleId: first.id });
+    const crew = apiClient(server.baseUrl, await loginAs(server.baseUrl, 'moving-crew', 'long enough password'));
+    expect((await crew.get(`/vehicles/${first.id}`)).status).toBe(200);
+    await server.database.db.query("UPDATE users SET vehicle_id = $1 WHERE username = 'moving-crew'", [second.id]);
+    // The server re-reads the login at most every 10 s.
+    await new Promise((r) => setTimeout(r, 10_500));
+    const refused = await crew.get(`/vehicles/${first.id}`);
+    expect(refused.status).toBe(401);
+  }, 20_000);
 
   it('finds places by Chinese or English name, best match first', async () => {
     const chinese = (await dispatcher.get(`/places?q=${encodeURIComponent('张兰')}`)).body;

@@ -12,6 +12,9 @@ import type { Principal, TokenService } from '../auth/tokens';
 export interface SocketData {
   principal: Principal;
 }
+/** How often live sockets' tokens are checked again. */
+const REVALIDATE_MS = 30_000;
+
 export type Gateway = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 /** The rooms a principal joins: crews only their vehicle, hospitals only their hospital. */
@@ -53,6 +56,19 @@ export function createGateway(httpServer: HttpServer, tokens: TokenService): Gat
       next(new Error('unauthorized: invalid or expired token'));
     }
   });
+
+  // A socket lives for hours: re-check its token (expiry, login disabled or re-bound) every 30 s.
+  const revalidation = setInterval(() => {
+    for (const socket of io.sockets.sockets.values()) {
+      const token = (socket.handshake.auth as { token?: string }).token ?? '';
+      tokens.verify(token).catch(() => {
+        socket.emit('session.ended', { reason: 'the session is no longer valid; log in again' });
+        socket.disconnect(true);
+      });
+    }
+  }, REVALIDATE_MS);
+  // Unref'd, and a no-op once the server is closed (no sockets left).
+  revalidation.unref();
 
   io.on('connection', (socket) => {
     const principal = socket.data.principal;
