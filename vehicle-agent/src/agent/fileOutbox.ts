@@ -105,9 +105,10 @@ export class FileOutbox implements Outbox {
 
   append(payload: OutboxPayload): Promise<OutboxEntry> {
     return this.serial(async () => {
-      const entry = { ...payload, seq: this.nextSeq } as OutboxEntry;
+      // The number is spent even if the write fails: a half-written line may still be read back after a crash,
+      // and the next event must never reuse its number.
+      const entry = { ...payload, seq: this.nextSeq++ } as OutboxEntry;
       await this.write({ add: entry });
-      this.nextSeq++;
       this.pending.push(entry);
       return entry;
     });
@@ -144,7 +145,13 @@ export class FileOutbox implements Outbox {
       await out.close();
     }
     await this.handle?.close();
-    await rename(tmp, this.path);
+    this.handle = null;
+    try {
+      await rename(tmp, this.path);
+    } finally {
+      // Whether or not the rename went through, keep appending to whatever journal is in place.
+      this.handle = await open(this.path, 'a');
+    }
     // The rename itself must reach the disk, or a crash could bring back the old journal after new appends.
     const dir = await open(dirname(this.path), 'r');
     try {
@@ -152,7 +159,6 @@ export class FileOutbox implements Outbox {
     } finally {
       await dir.close();
     }
-    this.handle = await open(this.path, 'a');
     this.acknowledgedInJournal = 0;
   }
 
