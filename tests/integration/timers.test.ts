@@ -49,6 +49,13 @@ describe('BullMQ timers on the real Redis', () => {
     const incident = (await dispatcher.post('/incidents', { location: { lon: 111.95, lat: 37.05 }, category: 'chest_pain', priority: 1 })).body;
     const rec = (await dispatcher.get(`/incidents/${incident.id}/recommendations`)).body;
     const offer = (await dispatcher.post(`/incidents/${incident.id}/assignments`, { vehicleId: rec.candidates[0].vehicleId })).body;
+    // The crew acknowledges, so only the hospital's timer runs (a re-offer would cancel the notice).
+    const crew = server.logins.crews.find((c) => c.callSign === offer.assignment.callSign)!;
+    await (await server.as(crew.username)).api.post(`/assignments/${offer.assignment.id}/status`, {
+      eventId: crypto.randomUUID(),
+      status: 'acknowledged',
+      deviceTime: new Date().toISOString(),
+    });
     const notice = (await dispatcher.post(`/assignments/${offer.assignment.id}/notice`)).body;
     expect(notice.status).toBe('sent');
     const escalated = await consoleSocket.waitFor('notice.escalated', (n) => n.id === notice.id);
