@@ -7,6 +7,13 @@ import { repoRoot } from './consoleBuild';
 /** Debian's chromium; never a browser downloaded by `npx playwright install`. */
 export const CHROMIUM = '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
+
+/** A suite title that says it is skipped, and why, only when it is. */
+export function chromiumSuite(title: string): string {
+  if (hasChromium) return title;
+  console.warn(`skipping "${title}": ${CHROMIUM} is absent (apt-get install chromium)`);
+  return `${title} (SKIPPED: ${CHROMIUM} is absent; apt-get install chromium)`;
+}
 export const artifactsDir = join(repoRoot, 'tests/artifacts');
 
 /** Headless Chromium with a fresh temporary profile and nothing that calls home. */

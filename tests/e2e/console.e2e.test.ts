@@ -8,7 +8,7 @@ import { createIncident } from '@dispatch/server/incidents/incidents';
 import { createLogger } from '@dispatch/server/logger';
 import { openSocket, type ApiClient } from '../support/api';
 import { startDemoServer, type DemoServer } from '../support/demoServer';
-import { closedLoopbackPort, collectErrors, hasChromium, launchChromium, screenshot } from './browser';
+import { chromiumSuite, closedLoopbackPort, collectErrors, hasChromium, launchChromium, screenshot } from './browser';
 import { consoleDist, ensureConsoleBuilt } from './consoleBuild';
 
 type Crew = Awaited<ReturnType<typeof openSocket>>;
@@ -41,7 +41,7 @@ async function mapProjector(page: Page): Promise<(lonLat: [number, number]) => {
   };
 }
 
-describe.skipIf(!hasChromium)('the console in real Chromium against the real server (skipped: /usr/bin/chromium is absent; apt-get install chromium)', () => {
+describe.skipIf(!hasChromium)(chromiumSuite('the console in real Chromium against the real server'), () => {
   let server: DemoServer;
   let browser: Browser;
   let page: Page;
@@ -403,7 +403,7 @@ const metresBetween = ([lon1, lat1]: [number, number], [lon2, lat2]: [number, nu
   return 2 * 6_371_008.8 * Math.asin(Math.sqrt(h));
 };
 
-describe.skipIf(!hasChromium)('the console on a Chinese (GCJ-02) basemap (skipped: /usr/bin/chromium is absent; apt-get install chromium)', () => {
+describe.skipIf(!hasChromium)(chromiumSuite('the console on a Chinese (GCJ-02) basemap'), () => {
   let server: DemoServer;
   let browser: Browser;
   let page: Page;
@@ -484,7 +484,13 @@ describe.skipIf(!hasChromium)('the console on a Chinese (GCJ-02) basemap (skippe
     const created = (await dispatcherApi.get('/incidents')).body.find((i: any) => i.category === 'fever');
     expect(metresBetween([created.location.lon, created.location.lat], call)).toBeLessThan(1);
     // And its marker is drawn on the GCJ-02 tiles where the click was.
-    const iconBox = (await page.locator('.incident-icon').first().boundingBox())!;
+    // The marker may be re-drawn once more as the incident list refreshes: wait until one is laid out.
+    let iconBox: { x: number; y: number; width: number; height: number } | null = null;
+    for (let i = 0; i < 50 && !iconBox; i++) {
+      iconBox = await page.locator('.incident-icon').first().boundingBox();
+      if (!iconBox) await page.waitForTimeout(100);
+    }
+    if (!iconBox) throw new Error('the incident marker was never laid out');
     pixelOf = await mapProjector(page);
     const iconAt = pixelOf(wgs84ToGcj02(created.location.lon, created.location.lat));
     expect(Math.abs(iconBox.x + iconBox.width / 2 - box.x - iconAt.x)).toBeLessThan(2);
