@@ -23,6 +23,8 @@ import { createPool } from '../src/db/pool';
 import { DEMO_PASSWORD, seedDemo } from '../src/demo/seedDemo';
 import { createLogger } from '../src/logger';
 import { createTimers } from '../src/timers/timers';
+import { importRoads } from '@dispatch/geo/import/importRoads';
+import { roadDataFile } from '@dispatch/geo/routing/roadData';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -31,6 +33,8 @@ const arg = (name: string, fallback: number) => {
 const CALLS = arg('calls', 100);
 const VEHICLES = arg('vehicles', 1000);
 const NAIVE_CALLS = arg('naive-calls', 10);
+/** `--network rnv`: the same run on the RNV network (57k edges, ../shared/roaddata) instead of the demo county. */
+const ON_RNV = process.argv.includes('--network') && process.argv[process.argv.indexOf('--network') + 1] === 'rnv';
 
 const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, hostname: hostname() };
 const emit = (record: Record<string, unknown>) => console.log(JSON.stringify({ bench: 'dispatch', ...record, machine }));
@@ -76,6 +80,30 @@ async function main() {
   const db = createPool(databaseUrl, 20);
   await migrate(db);
   await seedDemo(db);
+  let region = 'jiexiu-demo';
+  if (ON_RNV) {
+    const file = roadDataFile('rnv.osm.pbf');
+    if (!file) throw new Error('../shared/roaddata/rnv.osm.pbf is absent');
+    region = 'bench-rnv';
+    await importRoads(db, { file, region });
+    // The demo county's stations, hospitals and fleet move onto random places of the big city's network.
+    await db.query(
+      `UPDATE stations s SET location = r.geom FROM stations s2
+         CROSS JOIN LATERAL (SELECT geom FROM road_vertices v JOIN road_regions g ON g.network_id = v.network_id
+                              WHERE g.name = $1 AND s2.id IS NOT NULL ORDER BY random() LIMIT 1) r
+        WHERE s.id = s2.id`,
+      [region],
+    );
+    await db.query(
+      `UPDATE hospitals h SET location = r.geom FROM hospitals h2
+         CROSS JOIN LATERAL (SELECT geom FROM road_vertices v JOIN road_regions g ON g.network_id = v.network_id
+                              WHERE g.name = $1 AND h2.id IS NOT NULL ORDER BY random() LIMIT 1) r
+        WHERE h.id = h2.id`,
+      [region],
+    );
+    await db.query(`UPDATE vehicle_positions_latest p SET location = s.location FROM vehicles v JOIN stations s ON s.id = v.home_station_id WHERE v.id = p.vehicle_id`);
+  }
+  const { rows: [{ network_id: network }] } = await db.query('SELECT network_id FROM road_regions WHERE name = $1', [region]);
 
   // Grow the demo fleet to big-city size: vehicles on random road vertices, fresh fixes, one crew login each.
   const passwordHash = await hashPassword(DEMO_PASSWORD);
@@ -93,8 +121,8 @@ async function main() {
      SELECT v.id, r.geom, now(), 'bench'
        FROM new_vehicles v
        -- Correlated on v.id, so each vehicle draws its own random vertex.
-       CROSS JOIN LATERAL (SELECT geom FROM road_vertices WHERE v.id IS NOT NULL ORDER BY random() LIMIT 1) r`,
-    [Math.max(0, VEHICLES - 24), passwordHash],
+       CROSS JOIN LATERAL (SELECT geom FROM road_vertices WHERE network_id = $3 AND v.id IS NOT NULL ORDER BY random() LIMIT 1) r`,
+    [Math.max(0, VEHICLES - 24), passwordHash, network],
   );
 
   const config = loadConfig({
@@ -107,6 +135,7 @@ async function main() {
     ACK_TIMEOUT_S: '600',
     // The run takes minutes: keep the seeded fixes fresh so every vehicle is ranked from its position.
     POSITION_STALE_AFTER_S: '86400',
+    ROAD_REGION: region,
     QUEUE_PREFIX: `bench-${randomBytes(4).toString('hex')}`,
   });
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
@@ -126,10 +155,18 @@ async function main() {
   const dispatcherToken = await login('dispatcher');
   const headers = { authorization: `Bearer ${dispatcherToken}`, 'content-type': 'application/json' };
   const consoleSocket = await open(dispatcherToken);
-  const { rows: vertices } = await db.query('SELECT ST_X(geom) AS lon, ST_Y(geom) AS lat FROM road_vertices ORDER BY random() LIMIT $1', [CALLS]);
+  const { rows: vertices } = await db.query(
+    // Calls on the main connected part of the network: a dead-end stub at the extract's border has no vehicle.
+    `SELECT ST_X(geom) AS lon, ST_Y(geom) AS lat FROM road_vertices
+      WHERE network_id = $1
+        AND component = (SELECT component FROM road_vertices WHERE network_id = $1 GROUP BY component ORDER BY count(*) DESC LIMIT 1)
+      ORDER BY random() LIMIT $2`,
+    [network, CALLS],
+  );
   const { rows: crews } = await db.query('SELECT username, vehicle_id FROM users WHERE role = $1', ['crew']);
   const crewOf = new Map(crews.map((c) => [c.vehicle_id as string, c.username as string]));
-  emit({ setup: { vehicles: (await db.query('SELECT count(*)::int AS n FROM vehicles')).rows[0].n, calls: CALLS } });
+  const edges = (await db.query('SELECT count(*)::int AS n FROM road_edges WHERE network_id = $1', [network])).rows[0].n;
+  emit({ setup: { region, edges, vehicles: (await db.query('SELECT count(*)::int AS n FROM vehicles')).rows[0].n, calls: CALLS } });
 
   // Warm the graph and the JIT so the first call does not measure loading.
   await app.graphs.get();
@@ -148,7 +185,8 @@ async function main() {
       intake.push(performance.now() - t0);
       serverCompute.push(recommendation.computeMs);
     }
-    const vehicleId = recommendation.candidates[0]!.vehicleId;
+    const vehicleId = recommendation.candidates[0]?.vehicleId;
+    if (!vehicleId) throw new Error(`no candidate for a call at ${v.lon},${v.lat}: ${JSON.stringify(recommendation).slice(0, 400)}`);
     const crewSocket = await open(await login(crewOf.get(vehicleId)!));
     const t1 = performance.now();
     const offered = once<{ assignment: { id: string }; route: unknown }>(crewSocket, 'assignment.offered', () => true);
@@ -165,7 +203,6 @@ async function main() {
 
   // Naive baseline for the ranking step, same database, same fleet: pgRouting many-to-one over the whole network.
   const naive: number[] = [];
-  const network = (await db.query("SELECT network_id FROM road_regions WHERE name = 'jiexiu-demo'")).rows[0].network_id;
   for (const v of vertices.slice(0, NAIVE_CALLS)) {
     const t0 = performance.now();
     await db.query(
