@@ -139,7 +139,7 @@ export function createApp({ config, db, redis, log }: AppDeps): App {
   app.use(errorHandler(log));
 
   const http = createServer(app);
-  const io = createGateway(http, tokens);
+  const io = createGateway(http, tokens, config.SESSION_RECHECK_S * 1000);
   positions.start(io);
   publisher = gatewayPublisher(io);
   registerCrewHandlers(io, ctx, positions.ingestor);

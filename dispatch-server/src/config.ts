@@ -20,6 +20,8 @@ export const ConfigSchema = z.object({
   JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters'),
   /** How long a session token stays valid. */
   TOKEN_TTL_HOURS: z.coerce.number().positive().default(12),
+  /** How often open sockets are checked again (token expired, login disabled or re-bound) and closed if not valid. */
+  SESSION_RECHECK_S: z.coerce.number().positive().default(30),
   /** pino log level. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Folder of the built console (vite build); served at /. */

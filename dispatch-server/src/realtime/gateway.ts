@@ -12,9 +12,6 @@ import type { Principal, TokenService } from '../auth/tokens';
 export interface SocketData {
   principal: Principal;
 }
-/** How often live sockets' tokens are checked again. */
-const REVALIDATE_MS = 30_000;
-
 export type Gateway = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 /** The rooms a principal joins: crews only their vehicle, hospitals only their hospital. */
@@ -33,7 +30,10 @@ export function roomsFor(principal: Principal): string[] {
  * socket.io with authentication in the handshake: `auth: { token, protocolVersion }`.
  * A client of another protocol version is refused with a message saying so, not left to misread events.
  */
-export function createGateway(httpServer: HttpServer, tokens: TokenService): Gateway {
+/**
+ * @param recheckMs how often live sockets' tokens are checked again (expiry, login disabled or re-bound)
+ */
+export function createGateway(httpServer: HttpServer, tokens: TokenService, recheckMs = 30_000): Gateway {
   const io: Gateway = new Server(httpServer, {
     path: '/socket.io',
     serveClient: false,
@@ -57,7 +57,7 @@ export function createGateway(httpServer: HttpServer, tokens: TokenService): Gat
     }
   });
 
-  // A socket lives for hours: re-check its token (expiry, login disabled or re-bound) every 30 s.
+  // A socket lives for hours: re-check its token (expiry, login disabled or re-bound) periodically.
   const revalidation = setInterval(() => {
     for (const socket of io.sockets.sockets.values()) {
       const token = (socket.handshake.auth as { token?: string }).token ?? '';
@@ -66,7 +66,7 @@ export function createGateway(httpServer: HttpServer, tokens: TokenService): Gat
         socket.disconnect(true);
       });
     }
-  }, REVALIDATE_MS);
+  }, recheckMs);
   // Unref'd, and a no-op once the server is closed (no sockets left).
   revalidation.unref();
 
