@@ -29,6 +29,7 @@ import { noticeRoutes } from './notices/notices.routes';
 import { buildOpenApiDocument } from './openapi/openapi';
 import { placeRoutes } from './places/places.routes';
 import { reportRoutes } from './reports/reports.routes';
+import { resourceDeleteRoutes } from './resources/resources.routes';
 import { registerCrewHandlers } from './realtime/crewHandlers';
 import { gatewayPublisher, type Publisher } from './realtime/publisher';
 import { stationRoutes } from './stations/stations.routes';
@@ -112,6 +113,7 @@ export function createApp({ config, db, redis, log }: AppDeps): App {
   api.use(noticeRoutes(ctx, tokens));
   api.use(auditRoutes(db, tokens));
   api.use(reportRoutes(db, tokens));
+  api.use(resourceDeleteRoutes(db, tokens));
   api.use(coverageRoutes(db, graphs, tokens));
   api.get('/config', (_req, res) => {
     res.json({

@@ -21,6 +21,7 @@ export function apiClient(baseUrl: string, token: string) {
     get: <T = any>(path: string) => call<T>('GET', path),
     post: <T = any>(path: string, body?: unknown, headers?: Record<string, string>) => call<T>('POST', path, body ?? {}, headers),
     put: <T = any>(path: string, body?: unknown) => call<T>('PUT', path, body ?? {}),
+    delete: <T = any>(path: string) => call<T>('DELETE', path),
   };
 }
 export type ApiClient = ReturnType<typeof apiClient>;
