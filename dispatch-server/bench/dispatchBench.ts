@@ -87,20 +87,15 @@ async function main() {
     region = 'bench-rnv';
     await importRoads(db, { file, region });
     // The demo county's stations, hospitals and fleet move onto random places of the big city's network.
-    await db.query(
-      `UPDATE stations s SET location = r.geom FROM stations s2
-         CROSS JOIN LATERAL (SELECT geom FROM road_vertices v JOIN road_regions g ON g.network_id = v.network_id
-                              WHERE g.name = $1 AND s2.id IS NOT NULL ORDER BY random() LIMIT 1) r
-        WHERE s.id = s2.id`,
-      [region],
-    );
-    await db.query(
-      `UPDATE hospitals h SET location = r.geom FROM hospitals h2
-         CROSS JOIN LATERAL (SELECT geom FROM road_vertices v JOIN road_regions g ON g.network_id = v.network_id
-                              WHERE g.name = $1 AND h2.id IS NOT NULL ORDER BY random() LIMIT 1) r
-        WHERE h.id = h2.id`,
-      [region],
-    );
+    for (const table of ['stations', 'hospitals']) {
+      await db.query(
+        `UPDATE ${table} t SET location = r.geom FROM ${table} t2
+           CROSS JOIN LATERAL (SELECT geom FROM road_vertices v JOIN road_regions g ON g.network_id = v.network_id
+                                WHERE g.name = $1 AND t2.id IS NOT NULL ORDER BY random() LIMIT 1) r
+          WHERE t.id = t2.id`,
+        [region],
+      );
+    }
     await db.query(`UPDATE vehicle_positions_latest p SET location = s.location FROM vehicles v JOIN stations s ON s.id = v.home_station_id WHERE v.id = p.vehicle_id`);
   }
   const { rows: [{ network_id: network }] } = await db.query('SELECT network_id FROM road_regions WHERE name = $1', [region]);

@@ -1,11 +1,10 @@
 import type { AssignmentDto, IncidentDto, StatusEventDto } from '@dispatch/protocol';
 import { TIMESTAMP_COLUMN } from '../lifecycle/taskLifecycle';
-
-const iso = (v: unknown): string | null => (v instanceof Date ? v.toISOString() : null);
+import { isoOrNull } from '../http/isoTime';
 
 export function presentAssignment(row: Record<string, unknown>): AssignmentDto {
   const timestamps: Record<string, string | null> = {};
-  for (const [status, column] of Object.entries(TIMESTAMP_COLUMN)) timestamps[status] = iso(row[column]);
+  for (const [status, column] of Object.entries(TIMESTAMP_COLUMN)) timestamps[status] = isoOrNull(row[column]);
   return {
     id: row.id as string,
     incidentId: row.incident_id as string,
@@ -16,7 +15,7 @@ export function presentAssignment(row: Record<string, unknown>): AssignmentDto {
     routeEtaSeconds: (row.route_eta_s as number | null) ?? null,
     routeDistanceM: (row.route_distance_m as number | null) ?? null,
     timestamps,
-    endedAt: iso(row.ended_at),
+    endedAt: isoOrNull(row.ended_at),
     endReason: (row.end_reason as string | null) ?? null,
   };
 }
@@ -38,10 +37,10 @@ export function presentIncident(row: Record<string, unknown>, assignments: Assig
     requiredHospitalCapabilities: row.required_hospital_capabilities as IncidentDto['requiredHospitalCapabilities'],
     responsibleStationId: (row.responsible_station_id as string | null) ?? null,
     destinationHospitalId: (row.destination_hospital_id as string | null) ?? null,
-    callReceivedAt: iso(row.call_received_at) ?? '',
-    callAnsweredAt: iso(row.call_answered_at),
-    createdAt: iso(row.created_at) ?? '',
-    closedAt: iso(row.closed_at),
+    callReceivedAt: isoOrNull(row.call_received_at) ?? '',
+    callAnsweredAt: isoOrNull(row.call_answered_at),
+    createdAt: isoOrNull(row.created_at) ?? '',
+    closedAt: isoOrNull(row.closed_at),
     assignments,
   };
 }
@@ -53,8 +52,8 @@ export function presentStatusEvent(row: Record<string, unknown>): StatusEventDto
     assignmentId: (row.assignment_id as string | null) ?? null,
     vehicleId: (row.vehicle_id as string | null) ?? null,
     status: row.status as string,
-    deviceTime: iso(row.device_time) ?? '',
-    receivedAt: iso(row.received_at) ?? '',
+    deviceTime: isoOrNull(row.device_time) ?? '',
+    receivedAt: isoOrNull(row.received_at) ?? '',
     actor: (row.actor as string | null) ?? null,
     source: row.source as string,
   };

@@ -1,6 +1,5 @@
 import type { HospitalNoticeDto } from '@dispatch/protocol';
-
-const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : null);
+import { isoOrNull } from '../http/isoTime';
 
 export function presentNotice(row: Record<string, unknown>): HospitalNoticeDto {
   return {
@@ -14,8 +13,8 @@ export function presentNotice(row: Record<string, unknown>): HospitalNoticeDto {
     patientSummary: (row.patient_summary as string | null) ?? null,
     priorityGroups: row.priority_groups as string[],
     vehicleCallSign: row.call_sign as string,
-    etaAt: iso(row.eta_at),
-    sentAt: iso(row.sent_at) ?? '',
-    acknowledgedAt: iso(row.acknowledged_at),
+    etaAt: isoOrNull(row.eta_at),
+    sentAt: isoOrNull(row.sent_at) ?? '',
+    acknowledgedAt: isoOrNull(row.acknowledged_at),
   };
 }

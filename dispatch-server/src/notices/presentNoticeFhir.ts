@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Vitals } from '@dispatch/protocol';
+import { isoOrNull } from '../http/isoTime';
 
 /** A stable UUID (name-based, v5 layout) so exporting the same notice twice gives the same resource ids. */
 function stableUuid(...parts: string[]): string {
@@ -18,7 +19,6 @@ const VITAL_LOINC: Record<Exclude<keyof Vitals, 'measuredAt'>, { code: string; d
   gcs: { code: '9269-2', display: 'Glasgow coma score total', unit: '{score}', ucum: '{score}' },
 };
 
-const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : undefined);
 
 /**
  * The incoming-patient notice as an HL7 FHIR R4 message Bundle: MessageHeader, Patient (minimised: no
@@ -58,7 +58,7 @@ export function presentNoticeFhir(row: Record<string, unknown>, vitals: Vitals |
     resourceType: 'Bundle',
     id: row.id,
     type: 'message',
-    timestamp: iso(row.sent_at),
+    timestamp: isoOrNull(row.sent_at) ?? undefined,
     entry: [
       {
         fullUrl: `urn:uuid:${headerId}`,
@@ -85,7 +85,7 @@ export function presentNoticeFhir(row: Record<string, unknown>, vitals: Vitals |
           },
           subject: { reference: ref(patientId) },
           reasonCode: [{ text: `${row.category as string}${summary ? `: ${summary}` : ''}` }],
-          period: { start: iso(row.eta_at) },
+          period: { start: isoOrNull(row.eta_at) ?? undefined },
           serviceProvider: { display: row.hospital_name },
           location: [{ location: { reference: ref(locationId), display: row.call_sign }, status: 'active' }],
         },

@@ -1,6 +1,5 @@
 import type { VehicleDto } from '@dispatch/protocol';
-
-const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : null);
+import { isoOrNull } from '../http/isoTime';
 
 export function presentVehicle(row: Record<string, unknown>, staleAfterSeconds: number): VehicleDto {
   const age = row.age_seconds as number | null;
@@ -13,7 +12,7 @@ export function presentVehicle(row: Record<string, unknown>, staleAfterSeconds: 
     inService: row.in_service as boolean,
     deviceId: (row.device_id as string | null) ?? null,
     state: row.state as VehicleDto['state'],
-    stateChangedAt: iso(row.state_changed_at) ?? '',
+    stateChangedAt: isoOrNull(row.state_changed_at) ?? '',
     taskStatus: (row.task_status as string | null) ?? null,
     incidentId: (row.incident_id as string | null) ?? null,
     position:
@@ -22,7 +21,7 @@ export function presentVehicle(row: Record<string, unknown>, staleAfterSeconds: 
         : {
             lon: row.lon as number,
             lat: row.lat as number,
-            deviceTime: iso(row.device_time) ?? '',
+            deviceTime: isoOrNull(row.device_time) ?? '',
             ageSeconds: Math.max(0, Math.round(age ?? 0)),
             stale: (age ?? Infinity) > staleAfterSeconds,
           },
