@@ -29,12 +29,4 @@ export interface TravelService {
   route(from: LonLat, to: LonLat): Promise<RouteDto>;
 }
 
-export class NoRoadNetworkError extends Error {
-  constructor() {
-    super('no road network is imported: run npm run geo:import -- <file> (npm start imports the demo county)');
-  }
-}
-
-export class PointOffRoadError extends Error {}
-
 export const isReachable = (r: TravelResult): r is Extract<TravelResult, { etaSeconds: number }> => 'etaSeconds' in r;
