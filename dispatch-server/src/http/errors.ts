@@ -24,44 +24,41 @@ export function describeZodError(error: ZodError): string {
 
 export const unknownRoute: RequestHandler = (req, _res, next) => next(new HttpError(404, `no route ${req.method} ${req.path}`));
 
-/** The one place errors become responses: 4xx say what was wrong, 5xx say nothing internal. */
+/** What a caller is told about a failure: the same for a REST answer and a socket acknowledgement. */
+export interface ErrorAnswer {
+  status: number;
+  error: string;
+  details?: unknown;
+}
+
+/**
+ * The one place errors become answers: 4xx say what was wrong, 503 says "retry, nothing was stored",
+ * 5xx say nothing internal. Used by the REST error handler and every socket acknowledgement.
+ */
+export function answerFor(error: unknown): ErrorAnswer {
+  if (error instanceof HttpError) return { status: error.status, error: error.message, details: error.details };
+  // The road network's own refusals: a point off every road, no drivable path, no network imported.
+  if (error instanceof TooFarFromRoadError || error instanceof NoPathError) return { status: 422, error: error.message };
+  if (error instanceof NoRoadNetworkError) return { status: 503, error: error.message };
+  if (error instanceof ZodError) return { status: 400, error: describeZodError(error), details: error.issues };
+  const e = error as { code?: string; status?: unknown; type?: string; message?: string } | null;
+  if (e?.code === '22P02') return { status: 400, error: 'a value is not of the expected type (e.g. not a UUID)' };
+  // Nothing was stored: the client retries (with the same Idempotency-Key for a call).
+  if (isDatabaseUnavailable(error)) return { status: 503, error: 'the database is unavailable; nothing was stored, retry in a moment' };
+  // body-parser errors carry a status (400 malformed JSON, 413 too large, 415 charset).
+  const status = typeof e?.status === 'number' ? e.status : 500;
+  if (status >= 400 && status < 500) {
+    return { status, error: e?.type === 'entity.parse.failed' ? 'malformed JSON body' : String(e?.message) };
+  }
+  return { status: 500, error: 'internal error' };
+}
+
+/** REST: every error a route throws or passes on ends here. */
 export function errorHandler(log: { error: (obj: object, msg: string) => void }): ErrorRequestHandler {
   return (error, _req, res, _next) => {
-    if (error instanceof HttpError) {
-      res.status(error.status).json({ error: error.message, details: error.details });
-      return;
-    }
-    // The road network's own refusals: a point off every road, no drivable path, no network imported.
-    if (error instanceof TooFarFromRoadError || error instanceof NoPathError) {
-      res.status(422).json({ error: error.message });
-      return;
-    }
-    if (error instanceof NoRoadNetworkError) {
-      res.status(503).json({ error: error.message });
-      return;
-    }
-    if ((error as { code?: string })?.code === '22P02') {
-      res.status(400).json({ error: 'a value is not of the expected type (e.g. not a UUID)' });
-      return;
-    }
-    if (isDatabaseUnavailable(error)) {
-      // Nothing was stored: the client retries (with the same Idempotency-Key for a call).
-      res.status(503).json({ error: 'the database is unavailable; nothing was stored, retry in a moment' });
-      return;
-    }
-    if (error instanceof ZodError) {
-      res.status(400).json({ error: describeZodError(error), details: error.issues });
-      return;
-    }
-    // body-parser errors carry a status (400 malformed JSON, 413 too large, 415 charset).
-    const status = typeof error?.status === 'number' ? error.status : 500;
-    if (status >= 400 && status < 500) {
-      const message = error.type === 'entity.parse.failed' ? 'malformed JSON body' : error.message;
-      res.status(status).json({ error: message });
-      return;
-    }
-    log.error({ err: error }, 'unhandled error');
-    res.status(500).json({ error: 'internal error' });
+    const answer = answerFor(error);
+    if (answer.status >= 500 && answer.status !== 503) log.error({ err: error }, 'unhandled error');
+    res.status(answer.status).json({ error: answer.error, details: answer.details });
   };
 }
 

@@ -2,8 +2,7 @@ import { AgentPositionBatch, type PositionsReportResult, type StatusReportResult
 import type { PositionIngestor } from '../positions/ingestPositions';
 import { reportStatus } from '../assignments/reportStatus';
 import type { DispatchContext } from '../dispatchContext';
-import { ZodError } from 'zod';
-import { describeZodError, HttpError } from '../http/errors';
+import { answerFor, describeZodError } from '../http/errors';
 import type { Gateway } from './gateway';
 
 /**
@@ -31,12 +30,7 @@ export function registerCrewHandlers(io: Gateway, ctx: DispatchContext, ingestor
         );
         result = { ok: true, applied: outcome.applied, assignment: outcome.assignment };
       } catch (error) {
-        if (error instanceof HttpError) result = { ok: false, status: error.status, error: error.message };
-        else if (error instanceof ZodError) result = { ok: false, status: 400, error: describeZodError(error) };
-        else {
-          ctx.log.error({ err: error }, 'status report failed');
-          result = { ok: false, status: 500, error: 'internal error' };
-        }
+        result = failure(error, ctx);
       }
       reply(result);
     });
@@ -69,9 +63,16 @@ export function registerCrewHandlers(io: Gateway, ctx: DispatchContext, ingestor
         );
         result = { ok: true, stored: parsed.data.length };
       } catch (error) {
-        result = error instanceof HttpError ? { ok: false, status: error.status, error: error.message } : { ok: false, status: 500, error: 'internal error' };
+        result = failure(error, ctx);
       }
       reply(result);
     });
   });
+}
+
+/** A socket acknowledgement for a failure, mapped exactly as a REST answer would be (503 included). */
+function failure(error: unknown, ctx: DispatchContext): { ok: false; status: number; error: string } {
+  const { status, error: message } = answerFor(error);
+  if (status >= 500 && status !== 503) ctx.log.error({ err: error }, 'socket event failed');
+  return { ok: false, status, error: message };
 }
