@@ -1,0 +1,141 @@
+import { rooms, type ClientToServerEvents, type Role } from '@dispatch/protocol';
+import type { Principal } from '../auth/tokens';
+import { HttpError } from '../http/errors';
+
+/**
+ * Who may do what: the one place role × action × resource is decided (design brief: "Authorisation lives in one
+ * policy module"). REST routes ask it through `requireAuth(tokens, action)` and `authorize`, commands ask it once
+ * they hold the resource, socket handlers ask it for each event, and the OpenAPI document prints it (`x-roles`).
+ */
+
+/** How far a role reaches: every resource, or only those of the vehicle (crew) or hospital (hospital) it is bound to. */
+type Reach = 'any' | 'ownVehicle' | 'ownHospital';
+
+interface Rule {
+  /** Ends the refusal message: "role crew may not <what>". */
+  what: string;
+  roles: Partial<Record<Role, Reach>>;
+  /** The answer carries caller phone, address, patient data or staff contacts: every such read is decided here. */
+  personalData?: boolean;
+}
+
+const staff = { dispatcher: 'any', supervisor: 'any', admin: 'any' } as const;
+const everyone = { ...staff, crew: 'any', hospital: 'any' } as const;
+const managers = { supervisor: 'any', admin: 'any' } as const;
+const admin = { admin: 'any' } as const;
+
+const rules = {
+  'session.read': { what: 'read its own session', roles: everyone },
+  // The map and its reference data are not personal: crews pick destinations, hospitals see the network.
+  'map.read': { what: 'read roads, routes and places', roles: everyone },
+  'station.read': { what: 'read stations', roles: everyone },
+  'station.manage': { what: 'add, change or delete stations', roles: admin },
+  'hospital.read': { what: 'read hospitals', roles: everyone },
+  'hospital.manage': { what: 'add, change or delete hospitals', roles: admin },
+  'hospital.setLoad': { what: 'set a hospital load status', roles: { ...staff, hospital: 'ownHospital' } },
+  'vehicle.list': { what: 'list the fleet', roles: staff },
+  'vehicle.read': { what: 'read a vehicle', roles: { ...staff, crew: 'ownVehicle' } },
+  'vehicle.manage': { what: 'add or delete vehicles', roles: admin },
+  'vehicle.update': { what: 'change a vehicle', roles: managers },
+  'vehicle.bindDevice': { what: 'bind a GPS device to a vehicle', roles: admin },
+  'user.list': { what: 'list logins', roles: managers, personalData: true },
+  'user.create': { what: 'create logins', roles: admin },
+  'user.manage': { what: 'disable logins or reset passwords', roles: admin },
+  'crew.read': { what: 'read crew members and shifts', roles: staff, personalData: true },
+  'crew.manage': { what: 'change crew members and shifts', roles: managers },
+  'coverage.read': { what: 'read coverage', roles: staff },
+  'incident.read': { what: 'read incidents', roles: staff, personalData: true },
+  'incident.create': { what: 'take calls', roles: staff, personalData: true },
+  'incident.dispatch': { what: 'dispatch, cancel or close', roles: staff },
+  'assignment.read': { what: 'read a task', roles: { ...staff, crew: 'ownVehicle' }, personalData: true },
+  'assignment.report': { what: 'report task status', roles: { ...staff, crew: 'ownVehicle' } },
+  'assignment.changeDestination': { what: 'choose the destination hospital', roles: { ...staff, crew: 'ownVehicle' } },
+  'assignment.recordVitals': { what: 'record vital signs', roles: { ...staff, crew: 'ownVehicle' }, personalData: true },
+  'position.report': { what: 'report vehicle positions', roles: { crew: 'ownVehicle' } },
+  'notice.read': { what: 'read hospital notices', roles: { ...staff, hospital: 'ownHospital' }, personalData: true },
+  'notice.acknowledge': { what: 'acknowledge hospital notices', roles: { hospital: 'ownHospital' } },
+  'audit.read': { what: 'read the audit log', roles: managers, personalData: true },
+  'report.read': { what: 'read quality reports', roles: managers },
+} satisfies Record<string, Rule>;
+
+export type Action = keyof typeof rules;
+
+/** What a bounded role is checked against: the vehicle or hospital the resource belongs to. */
+export interface Resource {
+  vehicleId?: string | null;
+  hospitalId?: string | null;
+}
+
+/** The action each client→server socket event performs; a new event fails to compile until it has one. */
+export const socketActions = {
+  'session.resynced': 'session.read',
+  'status.reported': 'assignment.report',
+  'positions.reported': 'position.report',
+} as const satisfies Record<keyof ClientToServerEvents, Action>;
+
+const reachOf = (principal: Principal, action: Action): Reach | undefined => (rules[action].roles as Partial<Record<Role, Reach>>)[principal.role];
+
+/** Whether the principal's role may do `action` to some resource at all (ownership is checked by `can`). */
+export function mayAttempt(principal: Principal, action: Action): boolean {
+  return reachOf(principal, action) !== undefined;
+}
+
+/** Whether the principal may do `action` to this resource; a bounded role needs the resource to be its own. */
+export function can(principal: Principal, action: Action, resource: Resource): boolean {
+  switch (reachOf(principal, action)) {
+    case 'any':
+      return true;
+    case 'ownVehicle':
+      return principal.vehicleId !== null && resource.vehicleId === principal.vehicleId;
+    case 'ownHospital':
+      return principal.hospitalId !== null && resource.hospitalId === principal.hospitalId;
+    default:
+      return false;
+  }
+}
+
+/** Role-level check before anything is read: 403 naming the role and what it may not do. */
+export function permit(principal: Principal, action: Action): void {
+  if (!mayAttempt(principal, action)) throw new HttpError(403, `role ${principal.role} may not ${rules[action].what}`);
+}
+
+/**
+ * Resource-level check, once the resource's vehicle or hospital is known. A null principal is the system itself
+ * (timers, reconciliation), which acts for everyone; requests always carry a principal (`requireAuth`).
+ */
+export function authorize(principal: Principal | null, action: Action, resource: Resource): void {
+  if (!principal) return;
+  permit(principal, action);
+  if (can(principal, action, resource)) return;
+  const reach = reachOf(principal, action);
+  throw new HttpError(403, reach === 'ownHospital' ? `not your hospital: a hospital may ${rules[action].what} only for itself` : `not your vehicle: a crew may ${rules[action].what} only for its own vehicle`);
+}
+
+/** For lists: what part a principal may read (`{}` = everything); 403 when its role may read none of it. */
+export function readScope(principal: Principal, action: Action): Resource {
+  permit(principal, action);
+  const reach = reachOf(principal, action);
+  if (reach === 'ownVehicle') return { vehicleId: principal.vehicleId };
+  if (reach === 'ownHospital') return { hospitalId: principal.hospitalId };
+  return {};
+}
+
+/**
+ * The socket rooms a principal joins, i.e. which pushed events it receives: incidents (caller phone, address)
+ * reach those who may read incidents; a crew gets only its vehicle's tasks, a hospital only its own notices.
+ */
+export function roomsFor(principal: Principal): string[] {
+  if (mayAttempt(principal, 'incident.read')) return [rooms.dispatchers];
+  const joined: string[] = [];
+  if (principal.vehicleId && can(principal, 'assignment.read', { vehicleId: principal.vehicleId })) joined.push(rooms.vehicle(principal.vehicleId));
+  if (principal.hospitalId && can(principal, 'notice.read', { hospitalId: principal.hospitalId })) joined.push(rooms.hospital(principal.hospitalId));
+  return joined;
+}
+
+/** The roles allowed an action, e.g. `['dispatcher', 'crew:own-vehicle']`, for the OpenAPI document's `x-roles`. */
+export function rolesFor(action: Action): string[] {
+  const suffix: Record<Reach, string> = { any: '', ownVehicle: ':own-vehicle', ownHospital: ':own-hospital' };
+  return Object.entries(rules[action].roles).map(([role, reach]) => role + suffix[reach as Reach]);
+}
+
+export const readsPersonalData = (action: Action): boolean => 'personalData' in rules[action] && rules[action].personalData === true;
