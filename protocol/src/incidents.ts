@@ -13,6 +13,7 @@ import {
   VehicleCapability,
   type VehicleState,
 } from './domain';
+import { text } from './validation';
 
 /** What each category needs by default; the dispatcher can override both lists on the call. */
 export const CATEGORY_REQUIREMENTS: Record<
@@ -38,15 +39,15 @@ export const CreateIncidentRequest = z
   .object({
     /** Where the patient is; or give placeName and the gazetteer locates it. */
     location: z.object({ lon: Lon, lat: Lat }).optional(),
-    placeName: z.string().trim().min(1).max(100).optional(),
-    address: z.string().max(300).optional(),
+    placeName: text(100).trim().min(1).optional(),
+    address: text(300).optional(),
     category: IncidentCategory,
     priority: Priority,
     callerPhone: z
       .string()
       .regex(/^\+?[0-9 -]{3,20}$/, 'digits, spaces, dashes, optional leading +')
       .optional(),
-    patientSummary: z.string().max(2000).optional(),
+    patientSummary: text(2000).optional(),
     priorityGroups: z.array(PriorityGroup).max(6).default([]),
     requiredVehicleCapabilities: z.array(VehicleCapability).max(6).optional(),
     requiredHospitalCapabilities: z.array(HospitalCapability).max(6).optional(),
@@ -56,6 +57,11 @@ export const CreateIncidentRequest = z
     callAnsweredAt: Timestamp.optional(),
   })
   .refine((r) => r.location || r.placeName, { message: 'give location {lon, lat} or placeName', path: ['location'] })
+  // Without a ring time the server would take its own clock, later than the answer given.
+  .refine((r) => !r.callAnsweredAt || r.callReceivedAt, {
+    message: 'required when callAnsweredAt is given (when the phone rang)',
+    path: ['callReceivedAt'],
+  })
   .refine((r) => !r.callReceivedAt || !r.callAnsweredAt || Date.parse(r.callAnsweredAt) >= Date.parse(r.callReceivedAt), {
     message: 'must not be before callReceivedAt',
     path: ['callAnsweredAt'],
@@ -150,11 +156,11 @@ export const StatusReport = z.object({
   /** Device clock, with offset: the time of the event, not of its delivery. */
   deviceTime: Timestamp,
   location: z.object({ lon: Lon, lat: Lat }).optional(),
-  note: z.string().max(500).optional(),
+  note: text(500).optional(),
 });
 export type StatusReport = z.infer<typeof StatusReport>;
 
-export const CancelRequest = z.object({ reason: z.string().trim().min(1).max(300) });
+export const CancelRequest = z.object({ reason: text(300).trim().min(1) });
 
 export const ChangeDestinationRequest = z.object({ hospitalId: z.uuid() });
 

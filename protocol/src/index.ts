@@ -7,3 +7,4 @@ export * from './resources';
 export * from './incidents';
 export * from './lifecycle';
 export * from './mapDisplay';
+export * from './validation';

@@ -10,25 +10,26 @@ import {
   VehicleKind,
   VehicleState,
 } from './domain';
+import { text } from './validation';
 
 const Code = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, _ or -, at most 32');
-const Name = z.string().trim().min(1).max(200);
+const Name = text(200).trim().min(1);
 
 export const PointInput = z.object({ lon: Lon, lat: Lat });
 
 export const StationInput = z.object({
   code: Code,
   name: Name,
-  nameEn: z.string().max(200).nullish(),
+  nameEn: text(200).nullish(),
   kind: StationKind,
-  address: z.string().max(300).nullish(),
+  address: text(300).nullish(),
   location: PointInput,
 });
 export const StationDto = StationInput.extend({ id: z.uuid() });
 export type StationDto = z.infer<typeof StationDto>;
 
 export const VehicleInput = z.object({
-  callSign: z.string().trim().min(1).max(32),
+  callSign: text(32).trim().min(1),
   kind: VehicleKind,
   capabilities: z.array(VehicleCapability).max(10),
   homeStationId: z.uuid(),
@@ -51,11 +52,11 @@ export type VehicleDto = z.infer<typeof VehicleDto>;
 export const HospitalInput = z.object({
   code: Code,
   name: Name,
-  nameEn: z.string().max(200).nullish(),
+  nameEn: text(200).nullish(),
   kind: HospitalKind,
   capabilities: z.array(HospitalCapability).max(20),
-  address: z.string().max(300).nullish(),
-  phone: z.string().max(40).nullish(),
+  address: text(300).nullish(),
+  phone: text(40).nullish(),
   location: PointInput,
 });
 export const HospitalDto = HospitalInput.extend({
@@ -66,12 +67,12 @@ export const HospitalDto = HospitalInput.extend({
 });
 export type HospitalDto = z.infer<typeof HospitalDto>;
 
-export const HospitalLoadInput = z.object({ loadStatus: HospitalLoad, note: z.string().max(500).optional() });
+export const HospitalLoadInput = z.object({ loadStatus: HospitalLoad, note: text(500).optional() });
 
 export const CrewMemberInput = z.object({
-  name: z.string().trim().min(1).max(100),
+  name: text(100).trim().min(1),
   crewRole: z.enum(['doctor', 'nurse', 'driver', 'stretcher_bearer']),
-  phone: z.string().max(40).nullish(),
+  phone: text(40).nullish(),
   stationId: z.uuid().nullish(),
 });
 export const CrewMemberDto = CrewMemberInput.extend({ id: z.uuid() });

@@ -1,3 +1,4 @@
+import { text } from '@dispatch/protocol';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../db/pool';
@@ -6,8 +7,8 @@ import type { TokenService } from '../auth/tokens';
 import { listAudit } from './audit';
 
 const AuditQuery = z.object({
-  entityType: z.string().max(40).optional(),
-  entityId: z.string().max(80).optional(),
+  entityType: text(40).optional(),
+  entityId: text(80).optional(),
   since: z.iso.datetime({ offset: true }).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
 });

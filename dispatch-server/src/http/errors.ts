@@ -43,6 +43,8 @@ export function answerFor(error: unknown): ErrorAnswer {
   if (error instanceof ZodError) return { status: 400, error: describeZodError(error), details: error.issues };
   const e = error as { code?: string; status?: unknown; type?: string; message?: string } | null;
   if (e?.code === '22P02') return { status: 400, error: 'a value is not of the expected type (e.g. not a UUID)' };
+  const data = dataErrorAnswer(error);
+  if (data) return data;
   // Nothing was stored: the client retries (with the same Idempotency-Key for a call).
   if (isDatabaseUnavailable(error)) return { status: 503, error: 'the database is unavailable; nothing was stored, retry in a moment' };
   // body-parser errors carry a status (400 malformed JSON, 413 too large, 415 charset).
@@ -60,6 +62,31 @@ export function errorHandler(log: { error: (obj: object, msg: string) => void })
     if (answer.status >= 500 && answer.status !== 503) log.error({ err: error }, 'unhandled error');
     res.status(answer.status).json({ error: answer.error, details: answer.details });
   };
+}
+
+/**
+ * The database's refusals of bad data, when no schema caught it first: a text it cannot store (NUL, bad encoding),
+ * a value out of range, a constraint violated. The input is at fault, so never a 500; and the answer names the
+ * column or constraint only, never PostgreSQL's detail ("Failing row contains (...)" would echo personal data).
+ */
+function dataErrorAnswer(error: unknown): ErrorAnswer | null {
+  const e = error as { code?: unknown; constraint?: unknown; column?: unknown } | null;
+  if (typeof e?.code !== 'string' || !(e.code.startsWith('22') || e.code.startsWith('23'))) return null;
+  if (!isPgError(error)) return null;
+  const where = typeof e.column === 'string' ? e.column : typeof e.constraint === 'string' ? e.constraint : null;
+  const on = where ? `${where}: ` : '';
+  if (e.code === '22021' || e.code === '22P05') return { status: 400, error: `${on}a text contains a character that cannot be stored (e.g. NUL)` };
+  if (e.code.startsWith('22')) return { status: 400, error: `${on}a value is out of range or malformed` };
+  if (e.code === '23505') return { status: 409, error: `${on}already exists` };
+  if (e.code === '23P01') return { status: 409, error: `${on}conflicts with an existing entry` };
+  if (e.code === '23503') return { status: 409, error: `${on}refers to something that does not exist, or is still referred to` };
+  if (e.code === '23502') return { status: 400, error: `${on}is required` };
+  return { status: 400, error: `${on}violates a rule of the record` };
+}
+
+/** node-postgres errors carry the SQLSTATE and a severity; other errors with a `code` (Node's, Redis's) do not. */
+function isPgError(error: unknown): boolean {
+  return typeof (error as { severity?: unknown }).severity === 'string';
 }
 
 /** Connection refused or lost, or the server shutting down or starting (SQLSTATE classes 08 and 57P). */

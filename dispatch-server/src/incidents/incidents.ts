@@ -2,10 +2,14 @@ import { randomUUID } from 'node:crypto';
 import {
   CATEGORY_REQUIREMENTS,
   CreateIncidentRequest,
+  MAX_CALL_AGE_MS,
+  pointProblem,
+  timeProblem,
   rooms,
   type IncidentDto,
   type StatusEventDto,
 } from '@dispatch/protocol';
+import { NoRoadNetworkError } from '@dispatch/geo/routing/roadGraph';
 import type pg from 'pg';
 import { appendAudit, type Actor } from '../audit/audit';
 import { isUuid } from '../db/errors';
@@ -14,6 +18,7 @@ import { readQueries } from '@dispatch/geo/sqlFile';
 import { HttpError, notFound } from '../http/errors';
 import { searchPlaces } from '../places/places';
 import type { Publisher } from '../realtime/publisher';
+import type { TravelService } from '../travel/travelService';
 import { presentAssignment, presentIncident, presentStatusEvent } from './presentIncident';
 
 export const incidentSql = readQueries(new URL('./incidents.sql', import.meta.url), [
@@ -69,12 +74,16 @@ export async function incidentTimeline(db: Db, id: string): Promise<StatusEventD
  * @param idempotencyKey the client's `Idempotency-Key` header, if any
  */
 export async function createIncident(
-  deps: { db: Db; events: Publisher },
+  deps: { db: Db; events: Publisher; travel?: TravelService },
   actor: Actor,
   input: unknown,
   idempotencyKey?: string,
 ): Promise<{ incident: IncidentDto; created: boolean }> {
   const call = CreateIncidentRequest.parse(input);
+  for (const field of ['callReceivedAt', 'callAnsweredAt'] as const) {
+    const problem = call[field] ? timeProblem(call[field], Date.now(), MAX_CALL_AGE_MS) : null;
+    if (problem) throw new HttpError(400, `${field}: ${problem}`);
+  }
   if (idempotencyKey !== undefined && !/^[\x21-\x7e]{8,200}$/.test(idempotencyKey)) {
     throw new HttpError(400, 'Idempotency-Key: 8 to 200 printable characters');
   }
@@ -91,6 +100,7 @@ export async function createIncident(
     location ??= { lon: place.lon, lat: place.lat };
   }
   if (!location) throw new HttpError(400, 'location: give location {lon, lat} or placeName');
+  await checkServiceArea(deps.travel, location);
   const defaults = CATEGORY_REQUIREMENTS[call.category];
   const receivedNow = new Date().toISOString();
   const callReceivedAt = call.callReceivedAt ?? receivedNow;
@@ -131,6 +141,27 @@ export async function createIncident(
   const incident = await getIncident(deps.db, result.id);
   if (result.created) deps.events.publish(rooms.dispatchers, 'incident.created', incident);
   return { incident, created: result.created };
+}
+
+/** A call farther than this from every road of the region is not one this centre can serve (a form's 0,0, a typo). */
+export const SERVICE_AREA_ROAD_M = 100_000;
+
+/** Refuses a point no call can come from: 0,0, or nowhere near the region's roads (when a network is loaded). */
+async function checkServiceArea(travel: TravelService | undefined, location: { lon: number; lat: number }): Promise<void> {
+  const problem = pointProblem(location);
+  if (problem) throw new HttpError(400, `location.${problem.field}: ${problem.message}`);
+  if (!travel) return;
+  let distance: number | null;
+  try {
+    distance = await travel.distanceToRoadM([location.lon, location.lat], SERVICE_AREA_ROAD_M);
+  } catch (error) {
+    // No network imported yet: the call is taken all the same; ranking will say what is missing.
+    if (error instanceof NoRoadNetworkError) return;
+    throw error;
+  }
+  if (distance === null) {
+    throw new HttpError(422, `location: ${location.lon},${location.lat} is more than ${SERVICE_AREA_ROAD_M / 1000} km from every road of the region: outside the service area`);
+  }
 }
 
 /** Announces the current state of an incident to the dispatchers. */

@@ -1,11 +1,12 @@
 import { Router } from 'express';
+import { text } from '@dispatch/protocol';
 import { z } from 'zod';
 import { requireAuth } from '../auth/requireAuth';
 import type { TokenService } from '../auth/tokens';
 import type { Db } from '../db/pool';
 import { searchPlaces } from './places';
 
-const PlaceQuery = z.object({ q: z.string().trim().min(1).max(100), limit: z.coerce.number().int().min(1).max(50).default(10) });
+const PlaceQuery = z.object({ q: text(100).trim().min(1), limit: z.coerce.number().int().min(1).max(50).default(10) });
 
 export function placeRoutes(db: Db, tokens: TokenService): Router {
   const router = Router();

@@ -127,7 +127,8 @@ describe('PositionIngestor on the real PostgreSQL', () => {
     );
     expect(rows.map((r) => r.name)).toEqual(['vehicle_positions_2031_04', 'vehicle_positions_2031_05', 'vehicle_positions_2031_06']);
     const ingestor = new PositionIngestor(database.db, { flushIntervalMs: 5 });
-    await ingestor.add({ ...fix(vehicles[0]!, 0), deviceTime: new Date('2031-05-31T23:59:59Z') });
+    // Received a second after it was measured: within the bounds every fix is checked against.
+    await ingestor.add({ ...fix(vehicles[0]!, 0), deviceTime: new Date('2031-05-31T23:59:59Z'), receivedAt: new Date('2031-06-01T00:00:00Z') });
     await ingestor.close();
     const where = await database.db.query<{ partition: string }>('SELECT tableoid::regclass::text AS partition FROM vehicle_positions');
     expect(where.rows.map((r) => r.partition)).toEqual([expect.stringMatching(/^vehicle_positions_2031_0[56]$/)]);

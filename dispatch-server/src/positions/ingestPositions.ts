@@ -1,4 +1,4 @@
-import type { VehiclePositionDto } from '@dispatch/protocol';
+import { fixProblem, type VehiclePositionDto } from '@dispatch/protocol';
 import { isUuid, translatePgError } from '../db/errors';
 import type { Db } from '../db/pool';
 import { readQueries } from '@dispatch/geo/sqlFile';
@@ -90,11 +90,11 @@ export class PositionIngestor {
     if (this.pending.length + positions.length > this.maxPending) {
       return Promise.reject(new HttpError(503, 'position ingest is overloaded; retry'));
     }
-    for (const p of positions) {
-      const problem = invalidReason(p);
-      if (problem) return Promise.reject(new HttpError(400, problem));
-    }
     const now = new Date();
+    for (const [i, p] of positions.entries()) {
+      const problem = invalidReason(p, (p.receivedAt ?? now).getTime());
+      if (problem) return Promise.reject(new HttpError(400, positions.length > 1 ? `positions.${i}.${problem}` : problem));
+    }
     if (this.pending.length === 0) this.pendingSince = now.getTime();
     const written = positions.map(
       (position) =>
@@ -207,11 +207,11 @@ export class PositionIngestor {
   }
 }
 
-function invalidReason(p: PositionInput): string | null {
+/** Every ingest path ends here, so the one fix validation (protocol's fixProblem) holds for all of them. */
+function invalidReason(p: PositionInput, now: number): string | null {
   if (!isUuid(p.vehicleId)) return `vehicleId: "${p.vehicleId}" is not a uuid`;
-  if (!(Number.isFinite(p.lat) && Math.abs(p.lat) <= 90)) return `lat: ${p.lat} is not a latitude`;
-  if (!(Number.isFinite(p.lon) && Math.abs(p.lon) <= 180)) return `lon: ${p.lon} is not a longitude`;
-  if (Number.isNaN(p.deviceTime.getTime())) return 'deviceTime: not a date';
+  const problem = fixProblem(p, now);
+  if (problem) return `${problem.field}: ${problem.message}`;
   if (!p.source) return 'source: required';
   return null;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Lat, Lon } from '@dispatch/protocol';
+import { Lat, Lon, MAX_FIX_AGE_MS, text, timeProblem } from '@dispatch/protocol';
 import { HttpError } from '../http/errors';
 
 /**
@@ -14,9 +14,6 @@ import { HttpError } from '../http/errors';
  */
 
 export const KNOT_IN_MPS = 1852 / 3600;
-/** A device clock this far ahead of ours is wrong; its fix would pin the vehicle's latest position. */
-export const MAX_FUTURE_MS = 10 * 60_000;
-const EARLIEST = Date.UTC(2000, 0, 1);
 
 /** One position as every source becomes it: SI units, null for what the device did not say. */
 export interface OsmandPosition {
@@ -78,15 +75,10 @@ function timestampField(receivedAt: Date) {
         });
         return z.NEVER;
       }
-      if (date.getTime() < EARLIEST) {
-        ctx.addIssue({ code: 'custom', message: `${date.toISOString()} is before 2000: the device clock is not set` });
-        return z.NEVER;
-      }
-      if (date.getTime() > receivedAt.getTime() + MAX_FUTURE_MS) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `${date.toISOString()} is more than ${MAX_FUTURE_MS / 60_000} minutes in the future: the device clock is wrong`,
-        });
+      // The same bounds as every other ingest path (protocol's fixProblem), told here with the parameter's name.
+      const problem = timeProblem(date, receivedAt.getTime(), MAX_FIX_AGE_MS);
+      if (problem) {
+        ctx.addIssue({ code: 'custom', message: problem });
         return z.NEVER;
       }
       return date;
@@ -116,11 +108,11 @@ const booleanParam = param(
 function queryShape(receivedAt: Date) {
   return z
     .object({
-      id: param(z.string().max(128).optional()),
-      deviceid: param(z.string().max(128).optional()),
+      id: param(text(128).optional()),
+      deviceid: param(text(128).optional()),
       lat: param(numberParam.pipe(Lat.optional())),
       lon: param(numberParam.pipe(Lon.optional())),
-      location: param(z.string().optional()),
+      location: param(text(100).optional()),
       timestamp: param(timestampField(receivedAt)),
       speed: optionalNumber,
       bearing: optionalNumber,
@@ -186,7 +178,7 @@ function jsonShape(receivedAt: Date, batched: boolean) {
     odometer: nullableNumber,
   });
   return z.object({
-    device_id: z.union([z.string().trim().min(1).max(128), z.number().transform(String)], 'the device id (device_id) is required'),
+    device_id: z.union([text(128).trim().min(1), z.number().transform(String)], 'the device id (device_id) is required'),
     // Chosen up front rather than by a union, so an error names the field and not just "location".
     location: batched ? z.array(location).min(1).max(1000) : location.transform((l) => [l]),
   });

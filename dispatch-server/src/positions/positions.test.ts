@@ -261,6 +261,41 @@ describe('position ingestion over the OsmAnd/Traccar protocol', () => {
     });
   });
 
+  describe('one fix validation for every ingest path', () => {
+    beforeEach(clearPositions);
+
+    it('refuses a fix dated 2099, one from 1999 and one at 0,0 on the crew socket, the API port and the OsmAnd port, naming the field', async () => {
+      const crew = connect(server.baseUrl, { auth: { token: crewToken, protocolVersion: PROTOCOL_VERSION }, transports: ['websocket'], reconnection: false, forceNew: true });
+      await new Promise((resolve) => crew.once('session.welcomed', resolve));
+      const viaSocket = (fix: object) => crew.timeout(5000).emitWithAck('positions.reported', [fix]);
+      const now = new Date().toISOString();
+      expect(await viaSocket({ lon: 111.9, lat: 37, deviceTime: '2099-01-01T00:00:00Z' })).toEqual({
+        ok: false,
+        status: 400,
+        error: 'deviceTime: 2099-01-01T00:00:00.000Z is more than 5 minutes ahead of the server clock: the device clock is wrong',
+      });
+      expect(await viaSocket({ lon: 111.9, lat: 37, deviceTime: '1999-01-01T00:00:00Z' })).toMatchObject({ status: 400, error: expect.stringMatching(/^deviceTime: .* old/) });
+      expect(await viaSocket({ lon: 0, lat: 0, deviceTime: now })).toMatchObject({ status: 400, error: expect.stringMatching(/^lat: 0,0 is the position of no fix/) });
+      const batch = await crew.timeout(5000).emitWithAck('positions.reported', [
+        { lon: 111.9, lat: 37, deviceTime: now },
+        { lon: 111.9, lat: 37, deviceTime: '2099-01-01T00:00:00Z' },
+      ]);
+      expect(batch).toMatchObject({ status: 400, error: expect.stringMatching(/^positions\.1\.deviceTime: /) });
+      crew.close();
+
+      const future = encodeURIComponent('2099-01-01T00:00:00Z');
+      for (const url of [`${server.baseUrl}/osmand`, `${osmandBase}/`]) {
+        const ahead = await fetch(`${url}?id=123456&timestamp=${future}&lat=37.02&lon=111.91`);
+        expect(ahead.status).toBe(400);
+        expect(((await ahead.json()) as { error: string }).error).toMatch(/^timestamp: 2099-01-01T00:00:00.000Z is more than 5 minutes ahead/);
+        const nowhere = await fetch(`${url}?id=123456&timestamp=${epoch(5)}&lat=0&lon=0`);
+        expect(nowhere.status).toBe(400);
+        expect(((await nowhere.json()) as { error: string }).error).toMatch(/^lat: 0,0/);
+      }
+      expect(await counts()).toEqual({ history: 0, latest: 0 });
+    });
+  });
+
   describe('device time ordering', () => {
     beforeEach(clearPositions);
 

@@ -4,7 +4,7 @@ import { rankFromSource } from '@dispatch/geo/routing/rankFromSource';
 import { rankToTarget } from '@dispatch/geo/routing/rankToTarget';
 import type { RoadGraph } from '@dispatch/geo/routing/roadGraph';
 import { route } from '@dispatch/geo/routing/route';
-import { trySnapToRoad, type RoadSnap } from '@dispatch/geo/routing/snap';
+import { nearestOnRoad, trySnapToRoad, type RoadSnap } from '@dispatch/geo/routing/snap';
 import type { LonLat, TravelResult, TravelService } from './travelService';
 
 /**
@@ -50,6 +50,9 @@ export function graphTravelService(registry: GraphRegistry, region?: string): Tr
         distanceM: r.distanceM,
         steps: r.steps.map((s) => ({ maneuver: s.maneuver, streetName: s.streetName, distanceM: s.distanceM, durationS: s.durationS, location: s.location })),
       };
+    },
+    async distanceToRoadM(point, withinM) {
+      return nearestOnRoad(await graph(), point, withinM)?.snapDistanceM ?? null;
     },
   };
 }

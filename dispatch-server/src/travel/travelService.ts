@@ -27,6 +27,8 @@ export interface TravelService {
   ): Promise<{ sourceSnapDistanceM: number; results: TravelResult[] }>;
   /** The route with geometry and turn-by-turn steps, for the crew tablet and the console. */
   route(from: LonLat, to: LonLat): Promise<RouteDto>;
+  /** Metres to the nearest drivable road within `withinM`, null when none is that near; NoRoadNetworkError without a network. */
+  distanceToRoadM(point: LonLat, withinM: number): Promise<number | null>;
 }
 
 export const isReachable = (r: TravelResult): r is Extract<TravelResult, { etaSeconds: number }> => 'etaSeconds' in r;

@@ -1,5 +1,6 @@
 import {
   AgentPosition,
+  fixProblem,
   PROTOCOL_VERSION,
   StatusReport,
   type AssignmentDto,
@@ -302,7 +303,11 @@ export class CrewAgent extends Emitter<CrewAgentEvents> {
     return entry;
   }
 
-  /** Records one GPS fix (device time from the fix, else the agent's clock); consecutive fixes travel as one batch. */
+  /**
+   * Records one GPS fix (device time from the fix, else the agent's clock); consecutive fixes travel as one batch.
+   * A fix the server would refuse (protocol's fixProblem: 0,0, a receiver clock in 2099 or 1999) throws here,
+   * naming the field, and never enters the outbox.
+   */
   async reportPosition(fix: PositionInput): Promise<OutboxEntry> {
     const position = AgentPosition.parse({
       lon: fix.lon,
@@ -312,6 +317,8 @@ export class CrewAgent extends Emitter<CrewAgentEvents> {
       accuracyM: fix.accuracyM ?? null,
       deviceTime: fix.deviceTime ?? this.deviceTime(),
     });
+    const problem = fixProblem(position, this.clock.now());
+    if (problem) throw new Error(`${problem.field}: ${problem.message}`);
     const entry = await this.options.outbox.append({ kind: 'position', position });
     this.update({ queued: this.current.queued + 1 });
     void this.drain();
