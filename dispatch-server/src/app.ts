@@ -17,16 +17,20 @@ import { createGateway, type Gateway } from './realtime/gateway';
 import { routingRoutes } from './routing/routing.routes';
 import { roadRoutes } from './roads/roads.routes';
 import { GraphRegistry } from '@dispatch/geo/routing/graphRegistry';
+import { announceDispatch, announceWithdrawal } from './assignments/announceAssignment';
 import { assignmentRoutes } from './assignments/assignments.routes';
+import { reofferIncident } from './assignments/reofferIncident';
 import { auditRoutes } from './audit/audit.routes';
 import { coverageRoutes } from './coverage/coverage.routes';
 import { crewRoutes } from './crews/crews.routes';
 import type { DispatchContext } from './dispatchContext';
 import { hospitalRoutes } from './hospitals/hospitals.routes';
+import { publishIncident } from './incidents/incidents';
 import { incidentRoutes } from './incidents/incidents.routes';
-import { refreshNoticeEtas } from './notices/notices';
+import { announceNoticeChange, refreshNoticeEtas } from './notices/notices';
 import { noticeRoutes } from './notices/notices.routes';
 import { buildOpenApiDocument } from './openapi/openapi';
+import { createOutbox } from './outbox/outbox';
 import { placeRoutes } from './places/places.routes';
 import { reportRoutes } from './reports/reports.routes';
 import { resourceDeleteRoutes } from './resources/resources.routes';
@@ -90,6 +94,17 @@ export function createApp({ config, db, redis, log }: AppDeps): App {
       config.REDIS_URL,
       config.QUEUE_PREFIX,
       { ackTimeout: (p) => ackTimeout(ctx, p), noticeEscalation: (p) => noticeEscalation(ctx, p) },
+      log,
+    ),
+    outbox: createOutbox(
+      db,
+      {
+        'assignment.dispatched': (p) => announceDispatch(ctx, p.assignmentId),
+        'assignment.withdrawn': (p) => announceWithdrawal(ctx, p.assignmentId, p.reason),
+        'incident.reoffered': (p) => reofferIncident(ctx, p.incidentId),
+        'incident.updated': async (p) => void (await publishIncident(ctx, p.incidentId)),
+        'notice.changed': (p) => announceNoticeChange(ctx, p),
+      },
       log,
     ),
   };
@@ -168,6 +183,8 @@ export function createApp({ config, db, redis, log }: AppDeps): App {
       if (http.listening) await new Promise<void>((done) => http.close(() => done()));
       // After the HTTP server: requests still in flight wait for their positions to be written.
       await positions.close();
+      // Before the timers: a delivery in progress may still schedule one.
+      await ctx.outbox.close();
       await ctx.timers.close();
       await graphs.close();
     },

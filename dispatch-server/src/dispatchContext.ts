@@ -1,5 +1,6 @@
 import type { Db } from './db/pool';
 import type { Logger } from './logger';
+import type { Outbox } from './outbox/outbox';
 import type { Publisher } from './realtime/publisher';
 import type { Timers } from './timers/timers';
 import type { TravelService } from './travel/travelService';
@@ -23,6 +24,8 @@ export interface DispatchContext {
   events: Publisher;
   travel: TravelService;
   timers: Timers;
+  /** Delivers the side effects a command wrote to the outbox in its transaction. */
+  outbox: Outbox;
   log: Logger;
   policy: DispatchPolicy;
 }

@@ -1,21 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { AssignRequest, rooms, type AssignmentDto, type AssignmentOfferDto, type RouteDto } from '@dispatch/protocol';
+import { AssignRequest, type AssignmentDto, type AssignmentOfferDto, type RouteDto } from '@dispatch/protocol';
 import type pg from 'pg';
 import { appendAudit, type Actor } from '../audit/audit';
 import { isUuid } from '../db/errors';
 import { inTransaction } from '../db/pool';
 import type { DispatchContext } from '../dispatchContext';
 import { HttpError, notFound } from '../http/errors';
-import { getIncident, incidentSql, publishIncident } from '../incidents/incidents';
+import { getIncident, incidentSql } from '../incidents/incidents';
 import { presentAssignment } from '../incidents/presentIncident';
-import { publishVehicle } from '../vehicles/publishVehicle';
+import { enqueueEffect } from '../outbox/outbox';
 import { assignmentSql } from './assignmentSql';
 
 /**
  * Assigns a vehicle to an incident. The vehicle row is locked and the database's unique index on live
  * assignments guarantees a vehicle is never on two incidents: of two dispatchers racing for it, one wins
  * and the other gets 409. The crew's room then receives the assignment with its route, and the
- * acknowledgement timer starts.
+ * acknowledgement timer starts: written to the outbox with the assignment, so neither is lost after the commit.
  * @param input `{ vehicleId, destinationHospitalId? }`
  * @param options.onlyIfUnassigned refuse (409) when a vehicle is already on the incident: an automatic re-offer
  *   must not add a second vehicle to a call a dispatcher has just covered
@@ -54,15 +54,13 @@ export async function assignVehicle(
       vehicleId: request.vehicleId,
       callSign: vehicle.call_sign,
     });
+    await enqueueEffect(client, incidentId, 'assignment.dispatched', { assignmentId: inserted.id });
     return inserted.id as string;
   });
 
-  const offer = await buildOffer(ctx, assignmentId, true);
-  await ctx.timers.schedule('ackTimeout', { assignmentId }, assignmentId, Date.parse(offer.ackDeadline) - Date.now());
-  ctx.events.publish(rooms.vehicle(offer.assignment.vehicleId), 'assignment.offered', offer);
-  ctx.events.publish(rooms.dispatchers, 'assignment.updated', offer.assignment);
-  await Promise.all([publishIncident(ctx, incidentId), publishVehicle(ctx, offer.assignment.vehicleId)]);
-  return offer;
+  // The crew's offer, the timer and the consoles' update (announceDispatch) are delivered from the outbox.
+  await ctx.outbox.flush(incidentId);
+  return buildOffer(ctx, assignmentId, false);
 }
 
 async function insertAssignment(client: pg.PoolClient, incidentId: string, vehicleId: string, actor: Actor, hospitalId?: string) {

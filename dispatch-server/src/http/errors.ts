@@ -90,7 +90,7 @@ function isPgError(error: unknown): boolean {
 }
 
 /** Connection refused or lost, or the server shutting down or starting (SQLSTATE classes 08 and 57P). */
-function isDatabaseUnavailable(error: unknown): boolean {
+export function isDatabaseUnavailable(error: unknown): boolean {
   const e = error as { code?: string; message?: string } | null;
   if (!e) return false;
   if (e.code === 'ECONNREFUSED' || e.code === 'ECONNRESET' || e.code?.startsWith('08') || e.code?.startsWith('57P')) return true;

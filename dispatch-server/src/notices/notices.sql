@@ -9,7 +9,10 @@ RETURNING id;
 -- name: closeLiveOfAssignment
 UPDATE hospital_notices SET status = $2
  WHERE assignment_id = $1 AND status IN ('sent', 'acknowledged', 'escalated')
-RETURNING id;
+RETURNING id, incident_id;
+
+-- name: incidentsOf
+SELECT DISTINCT incident_id FROM hospital_notices WHERE id = ANY($1::uuid[]);
 
 -- name: setStatus
 UPDATE hospital_notices SET status = $2,

@@ -10,11 +10,14 @@ import type { DispatchContext } from '../dispatchContext';
 import { HttpError, notFound } from '../http/errors';
 import { incidentSql } from '../incidents/incidents';
 import { presentAssignment } from '../incidents/presentIncident';
+import { enqueueEffect } from '../outbox/outbox';
+import type { OutboxEffects } from '../outbox/outboxEffects';
 import { isReachable } from '../travel/travelService';
 import { presentNotice } from './presentNotice';
 
 export const noticeSql = readQueries(new URL('./notices.sql', import.meta.url), [
-  'liveOfAssignment', 'closeLiveOfAssignment', 'insert', 'setStatus', 'lock', 'present', 'listIds', 'liveWithPositions', 'setEta', 'fhirSource',
+  'liveOfAssignment', 'closeLiveOfAssignment', 'incidentsOf', 'insert', 'setStatus', 'lock', 'present', 'listIds', 'liveWithPositions', 'setEta',
+  'fhirSource',
 ]);
 
 /** An ETA that moved by less than this is not pushed again: hospitals need minutes, not jitter. */
@@ -56,41 +59,66 @@ export async function sendNotice(ctx: DispatchContext, actor: Actor, assignmentI
   if (!hospital) throw new HttpError(404, `hospitalId: no hospital ${targetId}`);
   const eta = await etaToHospital(ctx, assignment.vehicle_id, hospital);
 
-  const { noticeId, replaced, created } = await inTransaction(ctx.db, async (client) => {
+  const incidentId = assignment.incident_id as string;
+  const noticeId = await inTransaction(ctx.db, async (client) => {
     // Re-checked under the lock: a cancellation that committed meanwhile must not get a notice.
     const locked = (await client.query(assignmentSql.lock, [assignmentId])).rows[0];
     if (locked.ended_at) throw new HttpError(409, 'the task has ended');
     const live = (await client.query(noticeSql.liveOfAssignment, [assignmentId])).rows[0];
-    if (live?.hospital_id === targetId) return { noticeId: live.id as string, replaced: null, created: false };
-    if (live) await client.query(noticeSql.setStatus, [live.id, 'cancelled', null]);
-    const { rows } = await client.query(noticeSql.insert, [assignment.incident_id, assignmentId, targetId, actor.principal?.userId ?? null, eta]);
+    if (live?.hospital_id === targetId) return live.id as string;
+    if (live) {
+      await client.query(noticeSql.setStatus, [live.id, 'cancelled', null]);
+      await enqueueEffect(client, incidentId, 'notice.changed', { noticeId: live.id as string, event: 'notice.updated' });
+    }
+    const { rows } = await client.query(noticeSql.insert, [incidentId, assignmentId, targetId, actor.principal?.userId ?? null, eta]);
     await client.query(assignmentSql.setDestination, [assignmentId, targetId]);
-    await client.query(incidentSql.setPlan, [assignment.incident_id, null, targetId]);
-    await appendAudit(client, actor, 'notice.sent', { type: 'incident', id: assignment.incident_id }, { noticeId: rows[0].id, hospitalId: targetId });
-    return { noticeId: rows[0].id as string, replaced: (live?.id as string | undefined) ?? null, created: true };
+    await client.query(incidentSql.setPlan, [incidentId, null, targetId]);
+    await appendAudit(client, actor, 'notice.sent', { type: 'incident', id: incidentId }, { noticeId: rows[0].id, hospitalId: targetId });
+    // The hospital's push and the escalation timer (announceNoticeChange) follow from the outbox.
+    await enqueueEffect(client, incidentId, 'notice.changed', { noticeId: rows[0].id as string, event: 'notice.sent' });
+    return rows[0].id as string;
   });
-  if (replaced) {
-    await ctx.timers.cancel('noticeEscalation', replaced);
-    const [old] = await presentNotices(ctx, [replaced]);
-    if (old) publishNotice(ctx, old, 'notice.updated');
-  }
+  await ctx.outbox.flush(incidentId);
   const [notice] = await presentNotices(ctx, [noticeId]);
-  if (created) {
-    await ctx.timers.schedule('noticeEscalation', { noticeId }, noticeId, ctx.policy.hospitalAckTimeoutS * 1000);
-    publishNotice(ctx, notice!, 'notice.sent');
-  }
   return notice!;
 }
 
-/** Closes the live notice of a task in the caller's transaction; returns the ids closed. */
+/**
+ * Closes the live notice of a task in the caller's transaction; returns the ids closed. Stopping their
+ * escalation timers and telling the hospitals is written to the outbox in the same transaction.
+ */
 export async function closeLiveNotices(client: pg.PoolClient, assignmentId: string, status: 'arrived' | 'cancelled'): Promise<string[]> {
-  return (await client.query(noticeSql.closeLiveOfAssignment, [assignmentId, status])).rows.map((r) => r.id as string);
+  const { rows } = await client.query(noticeSql.closeLiveOfAssignment, [assignmentId, status]);
+  for (const row of rows) await enqueueEffect(client, row.incident_id, 'notice.changed', { noticeId: row.id, event: 'notice.updated' });
+  return rows.map((r) => r.id as string);
 }
 
-/** After the transaction that closed notices: stop their escalation timers and tell the hospitals. */
+/** After the transaction that changed notices: delivers what it wrote to the outbox for them. */
 export async function afterNoticesClosed(ctx: DispatchContext, noticeIds: string[]): Promise<void> {
-  for (const id of noticeIds) await ctx.timers.cancel('noticeEscalation', id);
-  for (const notice of await presentNotices(ctx, noticeIds)) publishNotice(ctx, notice, 'notice.updated');
+  if (noticeIds.length === 0) return;
+  for (const { incident_id } of (await ctx.db.query(noticeSql.incidentsOf, [noticeIds])).rows) await ctx.outbox.flush(incident_id);
+}
+
+/**
+ * Outbox effect of a notice's change: its escalation timer follows the committed status (armed while the
+ * hospital has not answered, removed otherwise), then the hospital and the consoles are told.
+ */
+export async function announceNoticeChange(ctx: DispatchContext, { noticeId, event }: OutboxEffects['notice.changed']): Promise<void> {
+  const [notice] = await presentNotices(ctx, [noticeId]);
+  if (!notice) return;
+  if (notice.status === 'sent') {
+    const due = Date.parse(notice.sentAt) + ctx.policy.hospitalAckTimeoutS * 1000;
+    await ctx.timers.schedule('noticeEscalation', { noticeId }, noticeId, due - Date.now());
+  } else if (event !== 'notice.escalated') {
+    // An escalation is delivered by its own running timer, which BullMQ removes when it completes.
+    await ctx.timers.cancel('noticeEscalation', noticeId);
+  }
+  if (event === 'notice.escalated') {
+    ctx.events.publish(rooms.dispatchers, 'notice.escalated', notice);
+    ctx.events.publish(rooms.hospital(notice.hospitalId), 'notice.updated', notice);
+  } else {
+    publishNotice(ctx, notice, event);
+  }
 }
 
 /** What a task step means for the hospital: transport starts the notice, arrival ends it. */
@@ -123,26 +151,27 @@ export async function acknowledgeNotice(ctx: DispatchContext, actor: Actor, noti
     if (notice.status !== 'sent' && notice.status !== 'escalated') throw new HttpError(409, `the notice is ${notice.status}`);
     await client.query(noticeSql.setStatus, [noticeId, 'acknowledged', actor.principal.userId]);
     await appendAudit(client, actor, 'notice.acknowledged', { type: 'notice', id: noticeId });
+    await enqueueEffect(client, notice.incident_id, 'notice.changed', { noticeId, event: 'notice.updated' });
   });
-  await ctx.timers.cancel('noticeEscalation', noticeId);
+  await afterNoticesClosed(ctx, [noticeId]);
   const [notice] = await presentNotices(ctx, [noticeId]);
-  publishNotice(ctx, notice!, 'notice.updated');
   return notice!;
 }
 
-/** Timer: a notice still unacknowledged goes to the dispatchers, who phone the hospital. */
+/**
+ * Timer: a notice still unacknowledged goes to the dispatchers, who phone the hospital. Once only: the status
+ * is re-checked under the lock, and telling the dispatchers is written to the outbox with the change.
+ */
 export async function escalateNotice(ctx: DispatchContext, noticeId: string): Promise<void> {
-  const escalated = await inTransaction(ctx.db, async (client) => {
+  const incidentId = await inTransaction(ctx.db, async (client) => {
     const notice = (await client.query(noticeSql.lock, [noticeId])).rows[0];
-    if (notice?.status !== 'sent') return false;
+    if (notice?.status !== 'sent') return null;
     await client.query(noticeSql.setStatus, [noticeId, 'escalated', null]);
     await appendAudit(client, { principal: null, remoteAddr: null }, 'notice.escalated', { type: 'notice', id: noticeId });
-    return true;
+    await enqueueEffect(client, notice.incident_id, 'notice.changed', { noticeId, event: 'notice.escalated' });
+    return notice.incident_id as string;
   });
-  if (!escalated) return;
-  const [notice] = await presentNotices(ctx, [noticeId]);
-  ctx.events.publish(rooms.dispatchers, 'notice.escalated', notice!);
-  ctx.events.publish(rooms.hospital(notice!.hospitalId), 'notice.updated', notice!);
+  if (incidentId) await ctx.outbox.flush(incidentId);
 }
 
 /** Hospitals see their own notices only; dispatch roles see all. */

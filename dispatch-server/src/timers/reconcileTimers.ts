@@ -6,8 +6,9 @@ const sql = readQueries(new URL('./reconcileTimers.sql', import.meta.url), ['pen
 /**
  * The database is the record of which timers must exist: every assignment still waiting for its crew and
  * every notice still waiting for its hospital. Scheduling them again is harmless (one job id per subject),
- * so this repairs whatever Redis lost (a restart without its file, an outage during a dispatch) and is run
- * at start and periodically. A deadline already past fires at once.
+ * so this repairs whatever Redis lost (a restart without its file, an outage during a dispatch) and re-arms a
+ * job that gave up in BullMQ's failed set (schedule replaces it); it runs at start and periodically, and fails
+ * harmlessly while the database is away. A deadline already past fires at once.
  */
 export async function reconcileTimers(ctx: DispatchContext): Promise<{ acks: number; notices: number }> {
   const now = Date.now();

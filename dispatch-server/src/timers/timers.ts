@@ -1,5 +1,6 @@
-import { Queue, Worker, type Job } from 'bullmq';
+import { DelayedError, Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
+import { isDatabaseUnavailable } from '../http/errors';
 import { timerJobId, type TimerJobs, type TimerName } from './timerJobs';
 
 export type TimerHandlers = { [N in TimerName]: (payload: TimerJobs[N]) => Promise<void> };
@@ -16,6 +17,9 @@ export interface Timers {
 const QUEUE = 'timers';
 /** How long a dispatch waits for Redis before going on without it. */
 const REDIS_WAIT_MS = 1500;
+/** While the database is away a due timer looks again after half its lateness, within these bounds. */
+const DB_WAIT_MIN_MS = 1000;
+const DB_WAIT_MAX_MS = 10_000;
 
 /**
  * Durable timers on BullMQ: delayed jobs live in Redis (append-only file), so they survive a restart of
@@ -32,10 +36,19 @@ export function createTimers(redisUrl: string, prefix: string, handlers: TimerHa
   const queue = new Queue(QUEUE, { connection: connection(), prefix });
   const worker = new Worker(
     QUEUE,
-    async (job: Job) => {
+    async (job: Job, token?: string) => {
       const handler = handlers[job.name as TimerName] as ((payload: unknown) => Promise<void>) | undefined;
       if (!handler) throw new Error(`no handler for timer ${job.name}`);
-      await handler(job.data);
+      try {
+        await handler(job.data);
+      } catch (err) {
+        if (!isDatabaseUnavailable(err) || !token) throw err;
+        // A deadline inside a database outage waits for the database however long it takes, without using up
+        // its attempts (which would park it in the failed set): back to the delayed set, as BullMQ documents.
+        const late = Date.now() - (job.timestamp + (job.opts.delay ?? 0));
+        await job.moveToDelayed(Date.now() + Math.min(DB_WAIT_MAX_MS, Math.max(DB_WAIT_MIN_MS, late / 2)), token);
+        throw new DelayedError();
+      }
     },
     { connection: connection(), prefix, concurrency: 4 },
   );
@@ -66,15 +79,23 @@ export function createTimers(redisUrl: string, prefix: string, handlers: TimerHa
 
   return {
     async schedule(name, payload, subjectId, delayMs) {
-      const added = queue.add(name, payload, {
-        jobId: timerJobId(name, subjectId),
-        delay: Math.max(0, delayMs),
-        attempts: 5,
-        backoff: { type: 'exponential', delay: 500 },
-        removeOnComplete: true,
-        removeOnFail: 1000,
-      });
-      await bounded(`schedule ${name}`, added.then(() => undefined), undefined);
+      const jobId = timerJobId(name, subjectId);
+      const added = async () => {
+        // A job that used up its attempts stays in the failed set under the subject's id, where it would make
+        // every later add a no-op: the subject's timer could never be armed again. Handlers re-check the
+        // database, so firing it once more is safe.
+        const previous = await queue.getJob(jobId);
+        if (previous && (await previous.isFailed())) await previous.remove();
+        await queue.add(name, payload, {
+          jobId,
+          delay: Math.max(0, delayMs),
+          attempts: 5,
+          backoff: { type: 'exponential', delay: 500 },
+          removeOnComplete: true,
+          removeOnFail: 1000,
+        });
+      };
+      await bounded(`schedule ${name}`, added(), undefined);
     },
     async cancel(name, subjectId) {
       await bounded(`cancel ${name}`, queue.remove(timerJobId(name, subjectId)).then(() => undefined), undefined);

@@ -1,0 +1,26 @@
+-- name: insert
+INSERT INTO outbox (subject, effect, payload) VALUES ($1, $2, $3);
+
+-- name: claimHead
+-- The oldest live effect of the subject, if it is due and nobody holds it. Without SKIP LOCKED on purpose:
+-- a concurrent claim makes this one wait and then see the row taken, never jump to the next effect.
+UPDATE outbox SET claimed_until = now() + make_interval(secs => $2), attempts = attempts + 1
+ WHERE id = (SELECT id FROM outbox WHERE subject = $1 AND dead_at IS NULL ORDER BY id LIMIT 1)
+   AND available_at <= now() AND (claimed_until IS NULL OR claimed_until < now())
+RETURNING id, effect, payload, attempts;
+
+-- name: delivered
+DELETE FROM outbox WHERE id = $1;
+
+-- name: failed
+UPDATE outbox SET claimed_until = NULL, available_at = now() + make_interval(secs => $2), last_error = $3,
+       dead_at = CASE WHEN attempts >= $4 THEN now() END
+ WHERE id = $1
+RETURNING dead_at IS NOT NULL AS dead;
+
+-- name: dueSubjects
+-- An effect never tried and only just written is left to the command that wrote it, which delivers it at once.
+SELECT DISTINCT subject FROM outbox
+ WHERE dead_at IS NULL AND available_at <= now() AND (claimed_until IS NULL OR claimed_until < now())
+   AND (attempts > 0 OR created_at < now() - interval '2 seconds')
+ LIMIT 100;
