@@ -29,7 +29,7 @@ import { publishIncident } from './incidents/incidents';
 import { incidentRoutes } from './incidents/incidents.routes';
 import { announceNoticeChange, refreshNoticeEtas } from './notices/notices';
 import { noticeRoutes } from './notices/notices.routes';
-import { buildOpenApiDocument } from './openapi/openapi';
+import { buildOpenApiDocument, malformedIdsNotFound } from './openapi/openapi';
 import { createOutbox } from './outbox/outbox';
 import { placeRoutes } from './places/places.routes';
 import { reportRoutes } from './reports/reports.routes';
@@ -54,6 +54,8 @@ export interface AppDeps {
 
 export interface App {
   http: HttpServer;
+  /** The express application behind `http`; the role-matrix test walks its routes against the OpenAPI document. */
+  web: express.Express;
   io: Gateway;
   tokens: TokenService;
   /** Position ingestion (OsmAnd endpoints, batched writes, fan-out); `osmandServer()` gives the OsmAnd port. */
@@ -111,6 +113,7 @@ export function createApp({ config, db, redis, log }: AppDeps): App {
   const openApi = buildOpenApiDocument();
   const api = express.Router();
   api.use(express.json({ limit: '256kb' }));
+  api.use(malformedIdsNotFound());
   api.use(healthRoutes(db, redis));
   api.use(authRoutes(db, tokens));
   api.use(positions.deviceRoutes(tokens));
@@ -171,6 +174,7 @@ export function createApp({ config, db, redis, log }: AppDeps): App {
   reconciliation.unref();
   return {
     http,
+    web: app,
     io,
     tokens,
     positions,

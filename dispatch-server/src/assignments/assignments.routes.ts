@@ -5,8 +5,10 @@ import { principalOf, requireAuth } from '../auth/requireAuth';
 import type { TokenService } from '../auth/tokens';
 import { isUuid } from '../db/errors';
 import type { DispatchContext } from '../dispatchContext';
-import { HttpError, notFound } from '../http/errors';
+import { notFound } from '../http/errors';
 import { changeDestination, sendNotice } from '../notices/notices';
+import { authorize } from '../policies/policies';
+import { getVehicle } from '../vehicles/vehicles';
 import { assignmentSql } from './assignmentSql';
 import { buildOffer } from './assignVehicle';
 import { cancelAssignment } from './cancelAssignment';
@@ -17,26 +19,22 @@ const NoticeRequest = z.object({ hospitalId: z.uuid().optional() });
 
 export function assignmentRoutes(ctx: DispatchContext, tokens: TokenService): Router {
   const router = Router();
-  const dispatch = requireAuth(tokens, 'dispatcher', 'supervisor', 'admin');
-  const dispatchOrCrew = requireAuth(tokens, 'dispatcher', 'supervisor', 'admin', 'crew');
+  const dispatch = requireAuth(tokens, 'incident.dispatch');
+  const readers = requireAuth(tokens, 'assignment.read');
 
-  /** A crew reads only its own vehicle's task. */
-  async function ownedAssignment(req: Parameters<typeof principalOf>[0], id: string) {
+  router.get('/assignments/:id', readers, async (req, res) => {
+    const id = req.params.id as string;
     const row = isUuid(id) ? (await ctx.db.query(assignmentSql.get, [id])).rows[0] : undefined;
     if (!row) throw notFound(`assignment ${id}`);
-    const principal = principalOf(req);
-    if (principal.role === 'crew' && principal.vehicleId !== row.vehicle_id) throw new HttpError(403, 'not your vehicle');
-    return row;
-  }
-
-  router.get('/assignments/:id', dispatchOrCrew, async (req, res) => {
-    const row = await ownedAssignment(req, req.params.id as string);
+    authorize(principalOf(req), 'assignment.read', { vehicleId: row.vehicle_id });
     res.json(await buildOffer(ctx, row.id, false));
   });
-  router.get('/vehicles/:id/assignment', dispatchOrCrew, async (req, res) => {
-    const principal = principalOf(req);
-    if (principal.role === 'crew' && principal.vehicleId !== req.params.id) throw new HttpError(403, 'not your vehicle');
-    const live = isUuid(req.params.id as string) ? (await ctx.db.query(assignmentSql.latestOfVehicle, [req.params.id])).rows[0] : undefined;
+  router.get('/vehicles/:id/assignment', readers, async (req, res) => {
+    const vehicleId = req.params.id as string;
+    authorize(principalOf(req), 'assignment.read', { vehicleId });
+    // 204 means "this vehicle is free": a malformed or unknown id is no vehicle at all.
+    await getVehicle(ctx.db, vehicleId, ctx.policy.staleAfterSeconds);
+    const live = (await ctx.db.query(assignmentSql.latestOfVehicle, [vehicleId])).rows[0];
     const row = live ? (await ctx.db.query(assignmentSql.get, [live.id])).rows[0] : undefined;
     if (!row || row.ended_at) {
       res.status(204).end();
@@ -44,18 +42,18 @@ export function assignmentRoutes(ctx: DispatchContext, tokens: TokenService): Ro
     }
     res.json(await buildOffer(ctx, row.id, false));
   });
-  router.post('/assignments/:id/status', dispatchOrCrew, async (req, res) => {
-    const principal = principalOf(req);
-    const result = await reportStatus(ctx, actorFrom(req), req.params.id as string, req.body, principal.role === 'crew' ? 'tablet' : 'console');
+  router.post('/assignments/:id/status', requireAuth(tokens, 'assignment.report'), async (req, res) => {
+    // A login bound to a vehicle is its crew's tablet.
+    const result = await reportStatus(ctx, actorFrom(req), req.params.id as string, req.body, principalOf(req).vehicleId ? 'tablet' : 'console');
     res.status(result.applied ? 200 : 202).json(result);
   });
   router.post('/assignments/:id/cancel', dispatch, async (req, res) => {
     res.json(await cancelAssignment(ctx, actorFrom(req), req.params.id as string, req.body));
   });
-  router.put('/assignments/:id/destination', dispatchOrCrew, async (req, res) => {
+  router.put('/assignments/:id/destination', requireAuth(tokens, 'assignment.changeDestination'), async (req, res) => {
     res.json(await changeDestination(ctx, actorFrom(req), req.params.id as string, req.body));
   });
-  router.put('/assignments/:id/vitals', dispatchOrCrew, async (req, res) => {
+  router.put('/assignments/:id/vitals', requireAuth(tokens, 'assignment.recordVitals'), async (req, res) => {
     res.json(await recordVitals(ctx, actorFrom(req), req.params.id as string, req.body));
   });
   router.post('/assignments/:id/notice', dispatch, async (req, res) => {

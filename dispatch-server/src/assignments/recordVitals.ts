@@ -3,7 +3,8 @@ import { appendAudit, type Actor } from '../audit/audit';
 import { isUuid } from '../db/errors';
 import { inTransaction } from '../db/pool';
 import type { DispatchContext } from '../dispatchContext';
-import { HttpError, notFound } from '../http/errors';
+import { notFound } from '../http/errors';
+import { authorize } from '../policies/policies';
 import { assignmentSql } from './assignmentSql';
 
 /** Stores the latest vital signs a crew measured; they travel with the hospital notice (FHIR export). */
@@ -13,8 +14,7 @@ export async function recordVitals(ctx: DispatchContext, actor: Actor, assignmen
   await inTransaction(ctx.db, async (client) => {
     const row = (await client.query(assignmentSql.lock, [assignmentId])).rows[0];
     if (!row) throw notFound(`assignment ${assignmentId}`);
-    if (actor.principal?.role === 'crew' && actor.principal.vehicleId !== row.vehicle_id) throw new HttpError(403, 'not your vehicle');
-    if (actor.principal?.role === 'hospital') throw new HttpError(403, 'hospitals do not record vitals');
+    authorize(actor.principal, 'assignment.recordVitals', { vehicleId: row.vehicle_id });
     await client.query('UPDATE assignments SET vitals = $2, vitals_measured_at = $3 WHERE id = $1', [assignmentId, vitals, vitals.measuredAt]);
     await appendAudit(client, actor, 'assignment.vitalsRecorded', { type: 'assignment', id: assignmentId });
   });

@@ -9,6 +9,7 @@ import { incidentSql, publishIncident } from '../incidents/incidents';
 import { presentAssignment } from '../incidents/presentIncident';
 import { RELEASES_VEHICLE, TIMESTAMP_COLUMN, decideTransition, vehicleStateFor, type AssignmentState } from '../lifecycle/taskLifecycle';
 import { afterNoticesClosed, closeLiveNotices, onTaskStep } from '../notices/notices';
+import { authorize, permit } from '../policies/policies';
 import { publishVehicle } from '../vehicles/publishVehicle';
 import { assignmentSql } from './assignmentSql';
 
@@ -76,14 +77,14 @@ export async function reportStatus(
   // Cancelling also withdraws the crew, closes the notice and records why: that is POST /api/assignments/:id/cancel.
   if (report.status === 'cancelled') throw new HttpError(422, 'status: cancel a task with POST /api/assignments/:id/cancel');
   const principal = actor.principal;
-  if (principal?.role === 'hospital') throw new HttpError(403, 'hospitals do not report task status');
+  if (principal) permit(principal, 'assignment.report');
   if (!isUuid(assignmentId)) throw notFound(`assignment ${assignmentId}`);
   const deviceTime = new Date(report.deviceTime);
 
   const outcome = await inTransaction(ctx.db, async (client) => {
     const row = (await client.query(assignmentSql.lock, [assignmentId])).rows[0];
     if (!row) throw notFound(`assignment ${assignmentId}`);
-    if (principal?.role === 'crew' && principal.vehicleId !== row.vehicle_id) throw new HttpError(403, 'not your vehicle');
+    authorize(principal, 'assignment.report', { vehicleId: row.vehicle_id });
     const event = await client.query(incidentSql.appendEvent, [
       report.eventId, row.incident_id, row.id, row.vehicle_id, report.status, deviceTime,
       principal?.userId ?? null, source, report.location?.lon ?? null, report.location?.lat ?? null, report.note ?? null,

@@ -15,7 +15,7 @@ const AuditQuery = z.object({
 
 export function auditRoutes(db: Db, tokens: TokenService): Router {
   const router = Router();
-  router.get('/audit', requireAuth(tokens, 'supervisor', 'admin'), async (req, res) => {
+  router.get('/audit', requireAuth(tokens, 'audit.read'), async (req, res) => {
     res.json(await listAudit(db, AuditQuery.parse(req.query)));
   });
   return router;

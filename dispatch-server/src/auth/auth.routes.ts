@@ -11,7 +11,7 @@ export function authRoutes(db: Db, tokens: TokenService): Router {
     const body = LoginRequest.parse(req.body);
     res.json(await login(db, tokens, body.username, body.password));
   });
-  router.get('/auth/me', requireAuth(tokens), (req, res) => {
+  router.get('/auth/me', requireAuth(tokens, 'session.own'), (req, res) => {
     res.json(principalOf(req));
   });
   return router;

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
-import type { Role } from '@dispatch/protocol';
 import { HttpError } from '../http/errors';
+import { permit, type Action } from '../policies/policies';
 import type { Principal, TokenService } from './tokens';
 
 declare module 'express-serve-static-core' {
@@ -9,8 +9,11 @@ declare module 'express-serve-static-core' {
   }
 }
 
-/** Reads `Authorization: Bearer <token>`; 401 without a valid one, 403 when the role is not allowed. */
-export function requireAuth(tokens: TokenService, ...roles: Role[]): RequestHandler {
+/**
+ * Reads `Authorization: Bearer <token>`; 401 without a valid one. With `action`, 403 when the policy says the
+ * caller's role may not do it (a bound crew or hospital is then checked against the resource by the handler).
+ */
+export function requireAuth(tokens: TokenService, action?: Action): RequestHandler {
   return async (req, _res, next) => {
     const header = req.headers.authorization ?? '';
     const token = header.startsWith('Bearer ') ? header.slice(7) : '';
@@ -20,8 +23,10 @@ export function requireAuth(tokens: TokenService, ...roles: Role[]): RequestHand
     } catch {
       return next(new HttpError(401, 'invalid or expired token'));
     }
-    if (roles.length > 0 && !roles.includes(req.principal.role)) {
-      return next(new HttpError(403, `role ${req.principal.role} may not do this`));
+    try {
+      if (action) permit(req.principal, action);
+    } catch (error) {
+      return next(error);
     }
     next();
   };

@@ -7,7 +7,7 @@ import { catchments, coverageSummary, isochroneLayer } from './coverage';
 
 export function coverageRoutes(db: Db, graphs: GraphRegistry, tokens: TokenService): Router {
   const router = Router();
-  const staff = requireAuth(tokens, 'dispatcher', 'supervisor', 'admin');
+  const staff = requireAuth(tokens, 'coverage.read');
   router.get('/coverage/catchments', staff, async (req, res) => {
     res.json(await catchments(db, graphs, req.query));
   });

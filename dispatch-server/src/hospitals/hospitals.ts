@@ -4,7 +4,8 @@ import { appendAudit, type Actor } from '../audit/audit';
 import { isUuid, translatePgError } from '../db/errors';
 import { inTransaction, type Db } from '../db/pool';
 import { readQueries } from '@dispatch/geo/sqlFile';
-import { HttpError, notFound } from '../http/errors';
+import { notFound } from '../http/errors';
+import { authorize } from '../policies/policies';
 import type { Publisher } from '../realtime/publisher';
 import { presentHospital } from './presentHospital';
 
@@ -59,8 +60,7 @@ export async function setHospitalLoad(
 ): Promise<HospitalDto> {
   const { loadStatus, note } = HospitalLoadInput.parse(input);
   const principal = actor.principal;
-  if (principal?.role === 'crew') throw new HttpError(403, 'crews cannot set hospital load');
-  if (principal?.role === 'hospital' && principal.hospitalId !== id) throw new HttpError(403, 'a hospital may set only its own load status');
+  authorize(principal, 'hospital.setLoad', { hospitalId: id });
   if (!isUuid(id)) throw notFound(`hospital ${id}`);
   await inTransaction(db, async (client) => {
     const { rows } = await client.query(sql.setLoad, [id, loadStatus, principal?.userId ?? null]);

@@ -10,9 +10,11 @@ import { createIncident, getIncident, incidentTimeline, listActiveIncidents } fr
 
 export function incidentRoutes(ctx: DispatchContext, tokens: TokenService): Router {
   const router = Router();
-  const dispatch = requireAuth(tokens, 'dispatcher', 'supervisor', 'admin');
+  const intake = requireAuth(tokens, 'incident.create');
+  const readers = requireAuth(tokens, 'incident.read');
+  const dispatch = requireAuth(tokens, 'incident.dispatch');
 
-  router.post('/incidents', dispatch, async (req, res) => {
+  router.post('/incidents', intake, async (req, res) => {
     const { incident, created } = await createIncident(ctx, actorFrom(req), req.body, req.get('Idempotency-Key'));
     res.status(created ? 201 : 200).json(incident);
     // Computed right away and pushed, so the console has the ranking without asking.
@@ -22,16 +24,16 @@ export function incidentRoutes(ctx: DispatchContext, tokens: TokenService): Rout
       );
     }
   });
-  router.get('/incidents', dispatch, async (_req, res) => {
+  router.get('/incidents', readers, async (_req, res) => {
     res.json(await listActiveIncidents(ctx.db));
   });
-  router.get('/incidents/:id', dispatch, async (req, res) => {
+  router.get('/incidents/:id', readers, async (req, res) => {
     res.json(await getIncident(ctx.db, req.params.id as string));
   });
-  router.get('/incidents/:id/timeline', dispatch, async (req, res) => {
+  router.get('/incidents/:id/timeline', readers, async (req, res) => {
     res.json(await incidentTimeline(ctx.db, req.params.id as string));
   });
-  router.get('/incidents/:id/recommendations', dispatch, async (req, res) => {
+  router.get('/incidents/:id/recommendations', readers, async (req, res) => {
     res.json(await recommendForIncident(ctx, (await getIncident(ctx.db, req.params.id as string)).id));
   });
   router.post('/incidents/:id/assignments', dispatch, async (req, res) => {

@@ -9,14 +9,14 @@ import { presentNoticeFhir } from './presentNoticeFhir';
 
 export function noticeRoutes(ctx: DispatchContext, tokens: TokenService): Router {
   const router = Router();
-  const readers = requireAuth(tokens, 'hospital', 'dispatcher', 'supervisor', 'admin');
+  const readers = requireAuth(tokens, 'notice.read');
   router.get('/notices', readers, async (req, res) => {
     res.json(await listNotices(ctx, principalOf(req)));
   });
   router.get('/notices/:id', readers, async (req, res) => {
     res.json(await getNoticeFor(ctx, principalOf(req), req.params.id as string));
   });
-  router.post('/notices/:id/acknowledge', requireAuth(tokens, 'hospital'), async (req, res) => {
+  router.post('/notices/:id/acknowledge', requireAuth(tokens, 'notice.acknowledge'), async (req, res) => {
     res.json(await acknowledgeNotice(ctx, actorFrom(req), req.params.id as string));
   });
   /** HL7 FHIR R4 message Bundle of the notice. */

@@ -9,6 +9,7 @@ import { readQueries } from '@dispatch/geo/sqlFile';
 import type { DispatchContext } from '../dispatchContext';
 import { HttpError, notFound } from '../http/errors';
 import { incidentSql } from '../incidents/incidents';
+import { authorize, readScope } from '../policies/policies';
 import { presentAssignment } from '../incidents/presentIncident';
 import { enqueueEffect } from '../outbox/outbox';
 import type { OutboxEffects } from '../outbox/outboxEffects';
@@ -144,12 +145,10 @@ export async function acknowledgeNotice(ctx: DispatchContext, actor: Actor, noti
   await inTransaction(ctx.db, async (client) => {
     const notice = (await client.query(noticeSql.lock, [noticeId])).rows[0];
     if (!notice) throw notFound(`notice ${noticeId}`);
-    if (actor.principal?.role !== 'hospital' || actor.principal.hospitalId !== notice.hospital_id) {
-      throw new HttpError(403, 'only the receiving hospital acknowledges its notice');
-    }
+    authorize(actor.principal, 'notice.acknowledge', { hospitalId: notice.hospital_id });
     if (notice.status === 'acknowledged') return;
     if (notice.status !== 'sent' && notice.status !== 'escalated') throw new HttpError(409, `the notice is ${notice.status}`);
-    await client.query(noticeSql.setStatus, [noticeId, 'acknowledged', actor.principal.userId]);
+    await client.query(noticeSql.setStatus, [noticeId, 'acknowledged', actor.principal?.userId ?? null]);
     await appendAudit(client, actor, 'notice.acknowledged', { type: 'notice', id: noticeId });
     await enqueueEffect(client, notice.incident_id, 'notice.changed', { noticeId, event: 'notice.updated' });
   });
@@ -176,18 +175,15 @@ export async function escalateNotice(ctx: DispatchContext, noticeId: string): Pr
 
 /** Hospitals see their own notices only; dispatch roles see all. */
 export async function listNotices(ctx: DispatchContext, principal: Principal): Promise<HospitalNoticeDto[]> {
-  if (principal.role === 'crew') throw new HttpError(403, 'crews do not read hospital notices');
-  const hospitalId = principal.role === 'hospital' ? principal.hospitalId : null;
-  const { rows } = await ctx.db.query(noticeSql.listIds, [hospitalId]);
+  const { hospitalId } = readScope(principal, 'notice.read');
+  const { rows } = await ctx.db.query(noticeSql.listIds, [hospitalId ?? null]);
   return presentNotices(ctx, rows.map((r) => r.id as string));
 }
 
 export async function getNoticeFor(ctx: DispatchContext, principal: Principal, noticeId: string): Promise<HospitalNoticeDto> {
   const [notice] = isUuid(noticeId) ? await presentNotices(ctx, [noticeId]) : [];
   if (!notice) throw notFound(`notice ${noticeId}`);
-  if (principal.role === 'crew' || (principal.role === 'hospital' && principal.hospitalId !== notice.hospitalId)) {
-    throw new HttpError(403, 'not your notice');
-  }
+  authorize(principal, 'notice.read', { hospitalId: notice.hospitalId });
   return notice;
 }
 
@@ -233,8 +229,7 @@ export async function changeDestination(ctx: DispatchContext, actor: Actor, assi
   const hadNotice = await inTransaction(ctx.db, async (client) => {
     const row = (await client.query(assignmentSql.lock, [assignmentId])).rows[0];
     if (!row) throw notFound(`assignment ${assignmentId}`);
-    if (actor.principal?.role === 'crew' && actor.principal.vehicleId !== row.vehicle_id) throw new HttpError(403, 'not your vehicle');
-    if (actor.principal?.role === 'hospital') throw new HttpError(403, 'hospitals do not choose destinations');
+    authorize(actor.principal, 'assignment.changeDestination', { vehicleId: row.vehicle_id });
     if (row.ended_at) throw new HttpError(409, 'the task has ended');
     await client.query(assignmentSql.setDestination, [assignmentId, hospitalId]);
     await client.query(incidentSql.setPlan, [row.incident_id, null, hospitalId]);

@@ -10,7 +10,7 @@ const PlaceQuery = z.object({ q: text(100).trim().min(1), limit: z.coerce.number
 
 export function placeRoutes(db: Db, tokens: TokenService): Router {
   const router = Router();
-  router.get('/places', requireAuth(tokens), async (req, res) => {
+  router.get('/places', requireAuth(tokens, 'map.read'), async (req, res) => {
     const { q, limit } = PlaceQuery.parse(req.query);
     res.json(await searchPlaces(db, q, limit));
   });

@@ -25,7 +25,7 @@ const managers = { supervisor: 'any', admin: 'any' } as const;
 const admin = { admin: 'any' } as const;
 
 const rules = {
-  'session.read': { what: 'read its own session', roles: everyone },
+  'session.own': { what: 'read, renew or end its own session', roles: everyone },
   // The map and its reference data are not personal: crews pick destinations, hospitals see the network.
   'map.read': { what: 'read roads, routes and places', roles: everyone },
   'station.read': { what: 'read stations', roles: everyone },
@@ -68,7 +68,7 @@ export interface Resource {
 
 /** The action each client→server socket event performs; a new event fails to compile until it has one. */
 export const socketActions = {
-  'session.resynced': 'session.read',
+  'session.resynced': 'session.own',
   'status.reported': 'assignment.report',
   'positions.reported': 'position.report',
 } as const satisfies Record<keyof ClientToServerEvents, Action>;

@@ -68,7 +68,7 @@ export function osmandRoutes(deps: OsmandDeps): Router {
 /** `PUT /vehicles/:id/device` `{ deviceId }` (admin): binds or (null) unbinds a vehicle's device id. */
 export function vehicleDeviceRoutes(db: Db, tokens: TokenService, devices: DeviceDirectory): Router {
   const router = Router();
-  router.put('/vehicles/:id/device', requireAuth(tokens, 'admin'), async (req, res) => {
+  router.put('/vehicles/:id/device', requireAuth(tokens, 'vehicle.bindDevice'), async (req, res) => {
     const binding = await bindVehicleDevice(db, actorFrom(req), req.params.id as string, req.body);
     if (binding.previousDeviceId) devices.forget(binding.previousDeviceId);
     if (binding.deviceId) devices.forget(binding.deviceId);

@@ -2,6 +2,7 @@ import { AgentPositionBatch, type PositionsReportResult, type StatusReportResult
 import type { PositionIngestor } from '../positions/ingestPositions';
 import { reportStatus } from '../assignments/reportStatus';
 import type { DispatchContext } from '../dispatchContext';
+import { authorize, permit, socketActions } from '../policies/policies';
 import { answerFor, describeZodError } from '../http/errors';
 import type { Gateway } from './gateway';
 
@@ -14,19 +15,16 @@ export function registerCrewHandlers(io: Gateway, ctx: DispatchContext, ingestor
     const principal = socket.data.principal;
     socket.on('status.reported', async (report, ack) => {
       const reply = typeof ack === 'function' ? ack : () => undefined;
-      if (principal.role !== 'crew' && principal.role !== 'dispatcher' && principal.role !== 'supervisor') {
-        reply({ ok: false, status: 403, error: `role ${principal.role} does not report task status` });
-        return;
-      }
       let result: StatusReportResult;
       try {
+        permit(principal, socketActions['status.reported']);
         const { assignmentId, ...rest } = report ?? ({} as typeof report);
         const outcome = await reportStatus(
           ctx,
           { principal, remoteAddr: socket.handshake.address },
           String(assignmentId),
           rest,
-          principal.role === 'crew' ? 'tablet' : 'console',
+          principal.vehicleId ? 'tablet' : 'console',
         );
         result = { ok: true, applied: outcome.applied, assignment: outcome.assignment };
       } catch (error) {
@@ -37,9 +35,12 @@ export function registerCrewHandlers(io: Gateway, ctx: DispatchContext, ingestor
 
     socket.on('positions.reported', async (positions, ack) => {
       const reply = typeof ack === 'function' ? ack : () => undefined;
-      const vehicleId = principal.role === 'crew' ? principal.vehicleId : null;
-      if (!vehicleId) {
-        reply({ ok: false, status: 403, error: 'only a crew login reports its vehicle position' });
+      // Only a login bound to a vehicle gets past the policy; the others never reach the empty id.
+      const vehicleId = principal.vehicleId ?? '';
+      try {
+        authorize(principal, socketActions['positions.reported'], { vehicleId });
+      } catch (error) {
+        reply(failure(error, ctx));
         return;
       }
       const parsed = AgentPositionBatch.safeParse(positions);

@@ -2,29 +2,17 @@ import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import {
   PROTOCOL_VERSION,
-  rooms,
   type ClientToServerEvents,
   type ServerToClientEvents,
   type SessionWelcome,
 } from '@dispatch/protocol';
 import type { Principal, TokenService } from '../auth/tokens';
+import { roomsFor } from '../policies/policies';
 
 export interface SocketData {
   principal: Principal;
 }
 export type Gateway = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-
-/** The rooms a principal joins: crews only their vehicle, hospitals only their hospital. */
-export function roomsFor(principal: Principal): string[] {
-  switch (principal.role) {
-    case 'crew':
-      return principal.vehicleId ? [rooms.vehicle(principal.vehicleId)] : [];
-    case 'hospital':
-      return principal.hospitalId ? [rooms.hospital(principal.hospitalId)] : [];
-    default:
-      return [rooms.dispatchers];
-  }
-}
 
 /**
  * socket.io with authentication in the handshake: `auth: { token, protocolVersion }`.

@@ -8,14 +8,14 @@ import { qualityIndicators } from './qualityIndicators';
 
 export function reportRoutes(db: Db, tokens: TokenService): Router {
   const router = Router();
-  const dispatch = requireAuth(tokens, 'dispatcher', 'supervisor', 'admin');
-  router.get('/reports/quality', requireAuth(tokens, 'supervisor', 'admin'), async (req, res) => {
+  const incidentReaders = requireAuth(tokens, 'incident.read');
+  router.get('/reports/quality', requireAuth(tokens, 'report.read'), async (req, res) => {
     res.json(await qualityIndicators(db, req.query));
   });
-  router.get('/incidents/:id/etimes', dispatch, async (req, res) => {
+  router.get('/incidents/:id/etimes', incidentReaders, async (req, res) => {
     res.json(presentETimes(await getIncident(db, req.params.id as string)));
   });
-  router.get('/incidents/:id/eido', dispatch, async (req, res) => {
+  router.get('/incidents/:id/eido', incidentReaders, async (req, res) => {
     const centre = { name: '120 急救指挥中心', uri: `${req.protocol}://${req.get('host')}` };
     res.json(presentEido(await getIncident(db, req.params.id as string), centre));
   });

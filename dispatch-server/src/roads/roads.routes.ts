@@ -11,11 +11,11 @@ import { activeRoadRegion, roadsInBbox } from './roads';
  */
 export function roadRoutes(db: Db, tokens: TokenService, region?: string): Router {
   const router = Router();
-  router.get('/roads/region', requireAuth(tokens), async (_req, res) => {
+  router.get('/roads/region', requireAuth(tokens, 'map.read'), async (_req, res) => {
     const { networkId: _networkId, ...presented } = await activeRoadRegion(db, region);
     res.json(presented);
   });
-  router.get('/roads', requireAuth(tokens), async (req, res) => {
+  router.get('/roads', requireAuth(tokens, 'map.read'), async (req, res) => {
     const query = RoadsQuery.parse(req.query);
     // Roads change only on a re-import; a short private cache spares panning back and forth.
     res.set('cache-control', 'private, max-age=60').json(await roadsInBbox(db, query, region));

@@ -40,7 +40,7 @@ export function presentRoute(r: Route, region: string) {
  */
 export function routingRoutes(graphs: GraphRegistry, tokens: TokenService, defaultRegion?: string): Router {
   const router = Router();
-  router.get('/route', requireAuth(tokens), async (req, res) => {
+  router.get('/route', requireAuth(tokens, 'map.read'), async (req, res) => {
     const query = RouteQuery.parse(req.query);
     let graph;
     try {

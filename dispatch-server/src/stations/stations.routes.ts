@@ -7,16 +7,16 @@ import { createStation, getStation, listStations, updateStation } from './statio
 
 export function stationRoutes(db: Db, tokens: TokenService): Router {
   const router = Router();
-  router.get('/stations', requireAuth(tokens), async (_req, res) => {
+  router.get('/stations', requireAuth(tokens, 'station.read'), async (_req, res) => {
     res.json(await listStations(db));
   });
-  router.get('/stations/:id', requireAuth(tokens), async (req, res) => {
+  router.get('/stations/:id', requireAuth(tokens, 'station.read'), async (req, res) => {
     res.json(await getStation(db, req.params.id as string));
   });
-  router.post('/stations', requireAuth(tokens, 'admin'), async (req, res) => {
+  router.post('/stations', requireAuth(tokens, 'station.manage'), async (req, res) => {
     res.status(201).json(await createStation(db, actorFrom(req), req.body));
   });
-  router.put('/stations/:id', requireAuth(tokens, 'admin'), async (req, res) => {
+  router.put('/stations/:id', requireAuth(tokens, 'station.manage'), async (req, res) => {
     res.json(await updateStation(db, actorFrom(req), req.params.id as string, req.body));
   });
   return router;
