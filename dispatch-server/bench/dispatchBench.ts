@@ -20,7 +20,8 @@ import { hashPassword } from '../src/auth/passwords';
 import { loadConfig } from '../src/config';
 import { migrate } from '../src/db/migrate';
 import { createPool } from '../src/db/pool';
-import { DEMO_PASSWORD, seedDemo } from '../src/demo/seedDemo';
+import { seedDemo } from '../src/demo/seedDemo';
+import { generatePassword } from '../src/auth/passwords';
 import { createLogger } from '../src/logger';
 import { createTimers } from '../src/timers/timers';
 import { importRoads } from '@dispatch/geo/import/importRoads';
@@ -79,7 +80,7 @@ async function main() {
   const databaseUrl = await freshDatabase(process.env.DATABASE_URL);
   const db = createPool(databaseUrl, 20);
   await migrate(db);
-  await seedDemo(db);
+  const demoLogins = await seedDemo(db);
   let region = 'jiexiu-demo';
   if (ON_RNV) {
     const file = roadDataFile('rnv.osm.pbf');
@@ -101,7 +102,8 @@ async function main() {
   const { rows: [{ network_id: network }] } = await db.query('SELECT network_id FROM road_regions WHERE name = $1', [region]);
 
   // Grow the demo fleet to big-city size: vehicles on random road vertices, fresh fixes, one crew login each.
-  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const benchPassword = generatePassword();
+  const passwordHash = await hashPassword(benchPassword);
   await db.query(
     `WITH station AS (SELECT id FROM stations ORDER BY code LIMIT 1),
           new_vehicles AS (
@@ -138,7 +140,7 @@ async function main() {
   await new Promise<void>((done) => app.http.listen(0, '127.0.0.1', done));
   const base = `http://127.0.0.1:${(app.http.address() as AddressInfo).port}`;
   const login = async (username: string) => {
-    const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: DEMO_PASSWORD }) });
+    const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: demoLogins.passwords[username] ?? benchPassword }) });
     return ((await res.json()) as { token: string }).token;
   };
   const open = (token: string) =>

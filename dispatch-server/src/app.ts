@@ -6,8 +6,10 @@ import helmet from 'helmet';
 import type { Redis } from 'ioredis';
 import { PROTOCOL_VERSION } from '@dispatch/protocol';
 import { authRoutes } from './auth/auth.routes';
+import { createLoginThrottle } from './auth/loginThrottle';
+import { sessionStore } from './auth/sessions';
 import { createTokenService, type TokenService } from './auth/tokens';
-import type { Config } from './config';
+import { isLoopbackHost, type Config } from './config';
 import type { Db } from './db/pool';
 import { healthRoutes } from './health/health.routes';
 import { createPositions, type Positions } from './positions/positions.routes';
@@ -70,11 +72,7 @@ export interface App {
 
 /** Builds the HTTP API, the console's static files and the socket.io gateway on one server. */
 export function createApp({ config, db, redis, log }: AppDeps): App {
-  const tokens = createTokenService(config.JWT_SECRET, config.TOKEN_TTL_HOURS, async (userId) => {
-    const { rows } = await db.query('SELECT role, vehicle_id, hospital_id, disabled FROM users WHERE id = $1', [userId]);
-    const user = rows[0];
-    return user ? { role: user.role, vehicleId: user.vehicle_id, hospitalId: user.hospital_id, disabled: user.disabled } : null;
-  });
+  const tokens = createTokenService(config.JWT_SECRET, config.TOKEN_TTL_HOURS, sessionStore(db));
   const positions = createPositions({ config, db, log });
   const graphs = new GraphRegistry(db);
   // The gateway exists only once the HTTP server does; commands publish through it from then on.
@@ -115,7 +113,14 @@ export function createApp({ config, db, redis, log }: AppDeps): App {
   api.use(express.json({ limit: '256kb' }));
   api.use(malformedIdsNotFound());
   api.use(healthRoutes(db, redis));
-  api.use(authRoutes(db, tokens));
+  api.use(
+    authRoutes({
+      db,
+      tokens,
+      throttle: createLoginThrottle(redis, config.QUEUE_PREFIX),
+      loopbackOnly: isLoopbackHost(config.HOST),
+    }),
+  );
   api.use(positions.deviceRoutes(tokens));
   api.get('/openapi.json', (_req, res) => {
     res.json(openApi);

@@ -52,8 +52,13 @@ export const ConfigSchema = z.object({
   QUEUE_PREFIX: z.string().default('dispatch120'),
   /** Seed the synthetic demo county (road network, stations, fleet, hospitals, logins) at start. */
   DEMO: booleanFlag.default(false),
+  /** Where the demo keeps each demo login's generated password (readable by its owner only). */
+  DEMO_PASSWORDS_FILE: z.string().default('.data/demo-logins.json'),
 });
 export type Config = z.infer<typeof ConfigSchema>;
+
+/** Whether HOST keeps the server on this machine; demo passwords are refused otherwise. */
+export const isLoopbackHost = (host: string): boolean => ['127.0.0.1', '::1', 'localhost'].includes(host);
 
 export class ConfigError extends Error {}
 

@@ -1,10 +1,10 @@
 import { Redis } from 'ioredis';
 import { createApp } from './app';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, isLoopbackHost, loadConfig } from './config';
 import { migrate } from './db/migrate';
 import { createPool } from './db/pool';
 import { createLogger } from './logger';
-import { DEMO_PASSWORD, seedDemo, type DemoLogins } from './demo/seedDemo';
+import { seedDemo, type DemoLogins } from './demo/seedDemo';
 
 let config;
 try {
@@ -29,7 +29,7 @@ if (migrated.applied.length) log.info({ applied: migrated.applied }, 'migrations
 let demoLogins: DemoLogins | null = null;
 if (config.DEMO) {
   const started = performance.now();
-  demoLogins = await seedDemo(db);
+  demoLogins = await seedDemo(db, { passwordFile: config.DEMO_PASSWORDS_FILE });
   log.info({ ms: Math.round(performance.now() - started) }, 'demo county seeded (synthetic data)');
 }
 
@@ -39,19 +39,21 @@ const address = app.http.address();
 const port = typeof address === 'object' && address ? address.port : config.PORT;
 const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}/`;
 log.info({ url }, 'dispatch server listening');
-if (demoLogins) printDemoBanner(url, demoLogins);
+if (demoLogins) printDemoBanner(url, demoLogins, config.DEMO_PASSWORDS_FILE, config.HOST);
 
-function printDemoBanner(consoleUrl: string, logins: DemoLogins) {
+function printDemoBanner(consoleUrl: string, logins: DemoLogins, passwordFile: string, host: string) {
+  const loopbackOnly = isLoopbackHost(host);
   const lines = [
     '',
     '  120 dispatch — demo county (synthetic road network and data, labelled as such)',
     `  Console:        ${consoleUrl}`,
     `  Crew tablet:    ${consoleUrl}tablet/`,
     `  API document:   ${consoleUrl}api/openapi.json`,
-    `  Password for every demo login: ${DEMO_PASSWORD}`,
-    `  Dispatcher:     ${logins.dispatcher}    Supervisor: ${logins.supervisor}    Admin: ${logins.admin}`,
-    `  Hospitals:      ${logins.hospitals.map((h) => `${h.username} (${h.name})`).join(', ')}`,
-    `  Crews:          ${logins.crews[0]?.username} … ${logins.crews.at(-1)?.username} (one per vehicle, e.g. ${logins.crews[0]?.callSign})`,
+    `  Logins (each with its own password, kept in ${passwordFile}):`,
+    ...[logins.dispatcher, logins.supervisor, logins.admin].map((u) => `    ${u.padEnd(12)} ${logins.passwords[u]}`),
+    `    ${logins.hospitals.map((h) => `${h.username} ${logins.passwords[h.username]} (${h.name})`).join('\n    ')}`,
+    `    Crews: ${logins.crews.length} logins, one per vehicle (e.g. ${logins.crews[0]?.username} ${logins.passwords[logins.crews[0]?.username ?? '']}, ${logins.crews[0]?.callSign}); all in the file`,
+    ...(loopbackOnly ? [] : [`  HOST=${host} listens beyond loopback: demo passwords are refused (npm run admin:create makes a real admin).`]),
     '  Ctrl-C stops the server and the services npm start started.',
     '',
   ];

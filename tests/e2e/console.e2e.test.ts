@@ -3,7 +3,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { wgs84ToGcj02 } from '@dispatch/protocol';
 import { createApp, type App } from '@dispatch/server/app';
-import { DEMO_PASSWORD } from '@dispatch/server/demo/seedDemo';
 import { createIncident } from '@dispatch/server/incidents/incidents';
 import { createLogger } from '@dispatch/server/logger';
 import { openSocket, type ApiClient } from '../support/api';
@@ -95,7 +94,7 @@ describe.skipIf(!hasChromium)(chromiumSuite('the console in real Chromium agains
     await page.locator('.health .up').first().waitFor();
     await screenshot(page, 'console-00-login');
     await page.fill('input[name=username]', 'dispatcher');
-    await page.fill('input[name=password]', DEMO_PASSWORD);
+    await page.fill('input[name=password]', server.logins.passwords.dispatcher!);
     await page.press('input[name=password]', 'Enter');
 
     await page.waitForFunction((sel) => document.querySelectorAll(sel).length === 24, fleetRows);
@@ -283,7 +282,7 @@ describe.skipIf(!hasChromium)(chromiumSuite('the console in real Chromium agains
     const hospitalErrors = collectErrors(hospitalPage, tileOrigin);
     await hospitalPage.goto(server.baseUrl);
     await hospitalPage.fill('input[name=username]', login.username);
-    await hospitalPage.fill('input[name=password]', DEMO_PASSWORD);
+    await hospitalPage.fill('input[name=password]', server.logins.passwords[login.username]!);
     await hospitalPage.press('input[name=password]', 'Enter');
 
     const card = hospitalPage.locator(`[data-notice="${incident.number}"]`);
@@ -421,7 +420,7 @@ describe.skipIf(!hasChromium)(chromiumSuite('the console on a Chinese (GCJ-02) b
     pageErrors = collectErrors(page, tileOrigin);
     await page.goto(server.baseUrl);
     await page.fill('input[name=username]', 'dispatcher');
-    await page.fill('input[name=password]', DEMO_PASSWORD);
+    await page.fill('input[name=password]', server.logins.passwords.dispatcher!);
     await page.press('input[name=password]', 'Enter');
     await page.waitForFunction((sel) => document.querySelectorAll(sel).length === 24, fleetRows);
   }, 180_000);

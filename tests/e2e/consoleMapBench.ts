@@ -7,7 +7,6 @@
  *   npx tsx tests/e2e/consoleMapBench.ts            (VEHICLES=1000 by default)
  */
 import { cpus } from 'node:os';
-import { DEMO_PASSWORD } from '@dispatch/server/demo/seedDemo';
 import { startDemoServer } from '../support/demoServer';
 import { closedLoopbackPort, hasChromium, launchChromium } from './browser';
 import { consoleDist, ensureConsoleBuilt } from './consoleBuild';
@@ -42,7 +41,7 @@ async function main() {
     page.on('pageerror', (e) => console.error('pageerror', e.message));
     await page.goto(server.baseUrl);
     await page.fill('input[name=username]', 'dispatcher');
-    await page.fill('input[name=password]', DEMO_PASSWORD);
+    await page.fill('input[name=password]', server.logins.passwords.dispatcher!);
     await page.press('input[name=password]', 'Enter');
     await page.locator('[data-testid=fleet-board] tbody tr').first().waitFor();
 

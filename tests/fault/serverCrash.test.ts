@@ -1,10 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PROTOCOL_VERSION } from '@dispatch/protocol';
 import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '@dispatch/server/demo/seedDemo';
+import { readDemoPasswords } from '@dispatch/server/demo/demoPasswords';
 import { apiClient } from '../support/api';
 import { createTestDatabase, requireEnv, type TestDatabase } from '../support/database';
 import { eventually, freePort } from '../support/wait';
@@ -17,6 +19,7 @@ describe('the dispatch server process killed with SIGKILL and started again', ()
   let database: TestDatabase;
   let port: number;
   let server: ChildProcess;
+  const passwordsFile = `/var/tmp/dispatch120-crash-${randomBytes(4).toString('hex')}/demo-logins.json`;
   const env = () => ({
     ...process.env,
     DATABASE_URL: database.url,
@@ -25,6 +28,7 @@ describe('the dispatch server process killed with SIGKILL and started again', ()
     PORT: String(port),
     OSMAND_PORT: '0',
     DEMO: '1',
+    DEMO_PASSWORDS_FILE: passwordsFile,
     ACK_TIMEOUT_S: '6',
     LOG_LEVEL: 'warn',
     QUEUE_PREFIX: `crash-${randomBytes(4).toString('hex')}`,
@@ -42,12 +46,13 @@ describe('the dispatch server process killed with SIGKILL and started again', ()
   afterAll(async () => {
     server.kill('SIGKILL');
     await database.drop();
+    rmSync(dirname(passwordsFile), { recursive: true, force: true });
   });
 
   it('keeps every acknowledged incident, fires the pending timer once, and the console reconnects by itself', async () => {
     const base = `http://127.0.0.1:${port}`;
     const login = async () => {
-      const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'dispatcher', password: DEMO_PASSWORD }) });
+      const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'dispatcher', password: readDemoPasswords(passwordsFile).dispatcher }) });
       return ((await res.json()) as { token: string }).token;
     };
     const token = await login();

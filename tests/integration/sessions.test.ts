@@ -1,6 +1,31 @@
+import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { SignJWT } from 'jose';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSocket } from '../support/api';
+import { createApp, type App } from '@dispatch/server/app';
+import { LOGIN_LIMITS } from '@dispatch/server/auth/loginThrottle';
+import { loadConfig } from '@dispatch/server/config';
+import { createPool, type Db } from '@dispatch/server/db/pool';
+import { seedDemo, type DemoLogins } from '@dispatch/server/demo/seedDemo';
+import { createLogger } from '@dispatch/server/logger';
+import { TcpGate } from '../../vehicle-agent/src/testSupport/tcpGate';
+import { apiClient, openSocket } from '../support/api';
+import { createTestDatabase, requireEnv, type TestDatabase } from '../support/database';
 import { startDemoServer, type DemoServer } from '../support/demoServer';
+import { createUser, loginAs } from '../support/server';
+import { eventually } from '../support/wait';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+const post = (baseUrl: string, path: string, body: unknown, token?: string) =>
+  fetch(`${baseUrl}/api${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
 
 describe('live sessions of logins that change', () => {
   let server: DemoServer;
@@ -21,4 +46,220 @@ describe('live sessions of logins that change', () => {
     await disconnected;
     await expect(openSocket(server.baseUrl, token)).rejects.toThrowError(/unauthorized/);
   }, 20_000);
+
+  it('logs out: the token is refused at once, other sessions of the same login live on', async () => {
+    const first = await server.as('supervisor');
+    const second = await server.as('supervisor');
+    expect((await post(server.baseUrl, '/auth/logout', {}, first.token)).status).toBe(204);
+    expect((await first.api.get('/incidents')).status).toBe(401);
+    expect((await second.api.get('/incidents')).status).toBe(200);
+  });
+
+  it('changes a password only with the current one, and ends every other session of the login', async () => {
+    const user = await createUser(server.database, { username: 'changer', role: 'dispatcher' });
+    const other = await loginAs(server.baseUrl, user.username, user.password);
+    const mine = await loginAs(server.baseUrl, user.username, user.password);
+    const wrong = await post(server.baseUrl, '/auth/password', { currentPassword: 'not it at all', newPassword: 'a brand new passphrase' }, mine);
+    expect(wrong.status).toBe(403);
+    const tooShort = await post(server.baseUrl, '/auth/password', { currentPassword: user.password, newPassword: 'short' }, mine);
+    expect(tooShort.status).toBe(400);
+    expect(((await tooShort.json()) as { error: string }).error).toMatch(/newPassword/);
+
+    const changed = await post(server.baseUrl, '/auth/password', { currentPassword: user.password, newPassword: 'a brand new passphrase' }, mine);
+    expect(changed.status).toBe(200);
+    const { token } = (await changed.json()) as { token: string };
+    expect((await apiClient(server.baseUrl, token).get('/incidents')).status).toBe(200);
+    expect((await apiClient(server.baseUrl, other).get('/incidents')).status).toBe(401);
+    expect((await post(server.baseUrl, '/auth/login', { username: user.username, password: user.password })).status).toBe(401);
+    await loginAs(server.baseUrl, user.username, 'a brand new passphrase');
+  });
+
+  it('lets an admin disable and enable a login (sessions end at once) but not its own', async () => {
+    const admin = await server.as('admin');
+    const user = await createUser(server.database, { username: 'leaver', role: 'dispatcher' });
+    const token = await loginAs(server.baseUrl, user.username, user.password);
+    const disabled = await admin.api.put(`/users/${user.id}/disabled`, { disabled: true });
+    expect(disabled.status).toBe(200);
+    expect(disabled.body.disabled).toBe(true);
+    expect((await apiClient(server.baseUrl, token).get('/incidents')).status).toBe(401);
+    expect((await post(server.baseUrl, '/auth/login', { username: user.username, password: user.password })).status).toBe(401);
+    expect((await admin.api.put(`/users/${user.id}/disabled`, { disabled: false })).body.disabled).toBe(false);
+    await loginAs(server.baseUrl, user.username, user.password);
+
+    const self = (await admin.api.get('/auth/me')).body as { userId: string };
+    expect((await admin.api.put(`/users/${self.userId}/disabled`, { disabled: true })).status).toBe(409);
+    expect((await admin.api.put('/users/not-a-uuid/disabled', { disabled: true })).status).toBe(404);
+    expect((await (await server.as('dispatcher')).api.put(`/users/${user.id}/disabled`, { disabled: true })).status).toBe(403);
+  });
+
+  it('resets a password to a one-time one whose session may only set a new password', async () => {
+    const admin = await server.as('admin');
+    const user = await createUser(server.database, { username: 'forgetful', role: 'dispatcher' });
+    const before = await loginAs(server.baseUrl, user.username, user.password);
+    const reset = await admin.api.post(`/users/${user.id}/password-reset`);
+    expect(reset.status).toBe(200);
+    const temporary = reset.body.temporaryPassword as string;
+    expect((await apiClient(server.baseUrl, before).get('/incidents')).status).toBe(401);
+
+    const login = (await (await post(server.baseUrl, '/auth/login', { username: user.username, password: temporary })).json()) as { token: string; mustChangePassword: boolean };
+    expect(login.mustChangePassword).toBe(true);
+    const limited = apiClient(server.baseUrl, login.token);
+    const refused = await limited.get('/incidents');
+    expect(refused.status).toBe(403);
+    expect(refused.body.error).toMatch(/new password/);
+    await expect(openSocket(server.baseUrl, login.token)).rejects.toThrowError(/password/);
+    expect((await limited.get('/auth/me')).body.mustChangePassword).toBe(true);
+
+    const changed = await post(server.baseUrl, '/auth/password', { currentPassword: temporary, newPassword: 'my own passphrase now' }, login.token);
+    const full = (await changed.json()) as { token: string; mustChangePassword: boolean };
+    expect(full.mustChangePassword).toBe(false);
+    expect((await apiClient(server.baseUrl, full.token).get('/incidents')).status).toBe(200);
+    expect((await limited.get('/auth/me')).status).toBe(401);
+  });
+
+  it('refuses a token without an expiry even when signed with the server secret', async () => {
+    const user = await createUser(server.database, { username: 'forever', role: 'dispatcher' });
+    const sessionId = randomUUID();
+    await server.database.db.query(`INSERT INTO sessions (id, user_id, expires_at) VALUES ($1, $2, now() + interval '1 day')`, [sessionId, user.id]);
+    const forged = await new SignJWT({ userId: user.id, username: user.username, role: 'dispatcher', vehicleId: null, hospitalId: null })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(user.id)
+      .setJti(sessionId)
+      .setIssuedAt()
+      .sign(new TextEncoder().encode(server.config.JWT_SECRET));
+    expect((await apiClient(server.baseUrl, forged).get('/incidents')).status).toBe(401);
+    await expect(openSocket(server.baseUrl, forged)).rejects.toThrowError(/unauthorized/);
+  });
+
+  it('throttles failed logins per login with 429 and Retry-After, audits each failure without the password', async () => {
+    const user = await createUser(server.database, { username: 'target', role: 'dispatcher' });
+    for (let i = 0; i < LOGIN_LIMITS.perLogin.points; i++) {
+      expect((await post(server.baseUrl, '/auth/login', { username: 'TARGET', password: `guess-number-${i}` })).status).toBe(401);
+    }
+    const throttled = await post(server.baseUrl, '/auth/login', { username: user.username, password: user.password });
+    expect(throttled.status).toBe(429);
+    expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThan(0);
+    // Another login from the same address is not locked out by it.
+    await server.as('dispatcher');
+
+    const unknown = await post(server.baseUrl, '/auth/login', { username: 'nobody-here', password: 'guess-number-x' });
+    expect(unknown.status).toBe(401);
+    expect(((await unknown.json()) as { error: string }).error).toBe('wrong username or password');
+    const { rows } = await server.database.db.query(`SELECT entity_id, details, remote_addr FROM audit_log WHERE action = 'login.failed'`);
+    expect(rows.filter((r) => r.entity_id === 'target')).toHaveLength(LOGIN_LIMITS.perLogin.points);
+    expect(rows.find((r) => r.entity_id === 'nobody-here')?.details).toEqual({ reason: 'unknown login' });
+    expect(JSON.stringify(rows)).not.toMatch(/guess-number/);
+  });
+
+  it('bootstraps an admin from the command line with a one-time password that must be changed first', async () => {
+    const run = () =>
+      spawnSync(process.execPath, ['--import', 'tsx', 'dispatch-server/src/users/createAdminCli.ts', '--username', 'chief'], {
+        cwd: ROOT,
+        env: { ...process.env, DATABASE_URL: server.database.url },
+        encoding: 'utf8',
+      });
+    const created = run();
+    expect(created.status).toBe(0);
+    const password = /One-time password: (\S+)/.exec(created.stdout)?.[1];
+    const login = (await (await post(server.baseUrl, '/auth/login', { username: 'chief', password })).json()) as { token: string; user: { role: string }; mustChangePassword: boolean };
+    expect(login.user.role).toBe('admin');
+    expect(login.mustChangePassword).toBe(true);
+    expect((await apiClient(server.baseUrl, login.token).get('/users')).status).toBe(403);
+    const again = run();
+    expect(again.status).toBe(1);
+    expect(again.stderr).toMatch(/username: taken/);
+  }, 30_000);
+
+  it('gives every demo login its own password', () => {
+    const passwords = Object.values(server.logins.passwords);
+    expect(passwords.length).toBeGreaterThan(30);
+    expect(new Set(passwords).size).toBe(passwords.length);
+  });
+});
+
+describe('demo passwords on a server that listens beyond loopback', () => {
+  let server: DemoServer;
+  beforeAll(async () => {
+    server = await startDemoServer({ HOST: '0.0.0.0' });
+  });
+  afterAll(() => server.close());
+
+  it('refuses a demo password and takes a real one', async () => {
+    const refused = await post(server.baseUrl, '/auth/login', { username: 'admin', password: server.logins.passwords.admin });
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { error: string }).error).toMatch(/demo passwords are refused/);
+    const user = await createUser(server.database, { username: 'real-admin', role: 'admin' });
+    await loginAs(server.baseUrl, user.username, user.password);
+  });
+});
+
+/**
+ * The server's only road to PostgreSQL runs through a TCP gate this test cuts: a database outage for this
+ * server alone, with the shared cluster untouched.
+ */
+describe('sessions while the database cannot be reached', () => {
+  let database: TestDatabase;
+  let gate: TcpGate;
+  let db: Db;
+  let app: App;
+  let redis: Redis;
+  let baseUrl: string;
+  let logins: DemoLogins;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    logins = await seedDemo(database.db);
+    const direct = new URL(database.url);
+    gate = await TcpGate.open(`http://${direct.hostname}:${direct.port}`);
+    const gated = new URL(database.url);
+    gated.port = new URL(gate.url).port;
+    const config = loadConfig({
+      DATABASE_URL: gated.toString(),
+      REDIS_URL: requireEnv('REDIS_URL'),
+      JWT_SECRET: 'outage-test-secret-'.padEnd(40, 'x'),
+      LOG_LEVEL: 'silent',
+      SESSION_RECHECK_S: '1',
+      QUEUE_PREFIX: `test-${database.name}`,
+    });
+    db = createPool(config.DATABASE_URL, 5);
+    redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+    redis.on('error', () => undefined);
+    app = createApp({ config, db, redis, log: createLogger('silent') });
+    await new Promise<void>((done) => app.http.listen(0, '127.0.0.1', done));
+    baseUrl = `http://127.0.0.1:${(app.http.address() as AddressInfo).port}`;
+  }, 60_000);
+  afterAll(async () => {
+    await gate.restore();
+    await app.close();
+    await db.end();
+    redis.disconnect();
+    await gate.cut();
+    await database.drop();
+  });
+
+  it('answers 503 (never 401), keeps every socket, refuses a new handshake as "unavailable", and carries on after', async () => {
+    const token = await loginAs(baseUrl, 'dispatcher', logins.passwords.dispatcher!);
+    const api = apiClient(baseUrl, token);
+    const socket = await openSocket(baseUrl, token);
+
+    await gate.cut();
+    // Past the 10 s a session is trusted for, so its state must be read again, and past several socket re-checks.
+    await new Promise((r) => setTimeout(r, 11_500));
+    const me = await api.get('/auth/me');
+    expect(me.status).toBe(503);
+    expect(me.body.error).toMatch(/database is unavailable/);
+    expect((await api.get('/incidents')).status).toBe(503);
+    expect((await post(baseUrl, '/auth/login', { username: 'dispatcher', password: logins.passwords.dispatcher })).status).toBe(503);
+    await expect(openSocket(baseUrl, token)).rejects.toThrowError(/^unavailable/);
+    expect(socket.socket.connected).toBe(true);
+
+    await gate.restore();
+    await eventually(async () => (await api.get('/auth/me')).status === 200);
+    expect((await api.get('/incidents')).status).toBe(200);
+    expect(socket.socket.connected).toBe(true);
+    expect(socket.received.map((r) => r.event)).not.toContain('session.ended');
+    const again = await openSocket(baseUrl, token);
+    again.close();
+    socket.close();
+  }, 60_000);
 });

@@ -1,4 +1,4 @@
-import { DEMO_PASSWORD, seedDemo, type DemoLogins } from '@dispatch/server/demo/seedDemo';
+import { seedDemo, type DemoLogins } from '@dispatch/server/demo/seedDemo';
 import { apiClient, type ApiClient } from './api';
 import { loginAs, startTestServer, type TestServer } from './server';
 
@@ -16,7 +16,7 @@ export async function startDemoServer(overrides: Record<string, string> = {}): P
     ...server,
     logins,
     async as(username: string) {
-      const token = await loginAs(server.baseUrl, username, DEMO_PASSWORD);
+      const token = await loginAs(server.baseUrl, username, logins.passwords[username] ?? '');
       return { api: apiClient(server.baseUrl, token), token };
     },
   };

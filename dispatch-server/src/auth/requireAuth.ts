@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import { HttpError } from '../http/errors';
 import { permit, type Action } from '../policies/policies';
-import type { Principal, TokenService } from './tokens';
+import { PasswordChangeRequiredError, SessionInvalidError, type Principal, type TokenService } from './tokens';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -20,8 +20,8 @@ export function requireAuth(tokens: TokenService, action?: Action): RequestHandl
     if (!token) return next(new HttpError(401, 'missing bearer token'));
     try {
       req.principal = await tokens.verify(token);
-    } catch {
-      return next(new HttpError(401, 'invalid or expired token'));
+    } catch (error) {
+      return next(sessionFailure(error));
     }
     try {
       if (action) permit(req.principal, action);
@@ -30,6 +30,17 @@ export function requireAuth(tokens: TokenService, action?: Action): RequestHandl
     }
     next();
   };
+}
+
+/**
+ * Why a token was not accepted, as an answer: 401 only when the session is really over (log in again), 403
+ * while a new password must be set first. Anything else means the session cannot be checked now (the
+ * database is down): passed on as it is, so the one error mapper answers 503 and nobody is logged out.
+ */
+export function sessionFailure(error: unknown): unknown {
+  if (error instanceof SessionInvalidError) return new HttpError(401, error.message);
+  if (error instanceof PasswordChangeRequiredError) return new HttpError(403, error.message);
+  return error;
 }
 
 /** The authenticated caller; only valid behind requireAuth. */

@@ -1,12 +1,13 @@
 import { DEMO_REGION, generateDemoCounty, importDemoCounty } from '@dispatch/geo/demo/demoCounty';
 import { activeNetworkId } from '@dispatch/geo/import/importRoads';
-import { hashPassword } from '../auth/passwords';
-import { inTransaction, type Db } from '../db/pool';
+import { hashPassword, verifyPassword } from '../auth/passwords';
+import { inTransaction, type Db, type DbClient } from '../db/pool';
 import { upsertPlace } from '../places/places';
 import { demoFleet } from './demoFleet';
+import { demoPasswords, type DemoPasswords } from './demoPasswords';
 
-/** Every demo login shares this password; `npm start` prints it. Never used outside the demo. */
-export const DEMO_PASSWORD = 'demo-120-jiexiu';
+/** The one password every demo login shared before each got its own; a login still using it gets its own at the next seed. */
+const LEGACY_SHARED_PASSWORD = 'demo-120-jiexiu';
 
 export interface DemoLogins {
   dispatcher: string;
@@ -14,17 +15,42 @@ export interface DemoLogins {
   admin: string;
   crews: { username: string; callSign: string }[];
   hospitals: { username: string; name: string }[];
+  /** Each demo login's own generated password, by login name. */
+  passwords: DemoPasswords;
 }
 
 /**
  * Seeds the synthetic demo county: its road network (imported once), gazetteer, stations, hospitals and
- * village clinics, the 24-vehicle fleet parked at its stations, and logins for every role. Idempotent: a
- * second start keeps what is there (and any changes made to it) and adds what is missing.
+ * village clinics, the 24-vehicle fleet parked at its stations, and logins for every role, each with a
+ * generated password of its own (kept in `passwordFile` when given, so every start prints the same ones).
+ * Idempotent: a second start keeps what is there (and any changes made to it, a password changed by its
+ * owner included) and adds what is missing.
  */
-export async function seedDemo(db: Db): Promise<DemoLogins> {
+export async function seedDemo(db: Db, options: { passwordFile?: string } = {}): Promise<DemoLogins> {
   if ((await activeNetworkId(db, DEMO_REGION)) === null) await importDemoCounty(db, { replace: false });
   const county = generateDemoCounty();
-  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const centre = county.stations.find((s) => s.kind === 'centre')!.code;
+  const [zhanglan, yitang] = county.stations.filter((s) => s.kind === 'substation').map((s) => s.code);
+  const fleet = demoFleet({ centre, zhanglan: zhanglan!, yitang: yitang! });
+  const hospitalUsername = (code: string) => `hospital-${code.toLowerCase()}`;
+  const crewUsername = (i: number) => `crew-${String(i + 1).padStart(2, '0')}`;
+  const usernames = [
+    'dispatcher',
+    'supervisor',
+    'admin',
+    ...county.hospitals.filter((h) => h.kind !== 'village_clinic').map((h) => hospitalUsername(h.code)),
+    ...fleet.map((_, i) => crewUsername(i)),
+  ];
+  const passwords = demoPasswords(usernames, options.passwordFile ?? null);
+  const hashes = new Map(await Promise.all(usernames.map(async (u) => [u, await hashPassword(passwords[u]!)] as const)));
+  const legacy = await loginsWithLegacyPassword(db, usernames);
+  // A demo login whose password is still a demo one takes the current one; a password its owner set is kept.
+  const upsertLogin = (client: DbClient, username: string, displayName: string, role: string, vehicleId: string | null, hospitalId: string | null) =>
+    client.query(
+      `INSERT INTO users (username, display_name, password_hash, role, vehicle_id, hospital_id, demo_password) VALUES ($1, $2, $3, $4, $5, $6, true)
+       ON CONFLICT (username) DO UPDATE SET password_hash = EXCLUDED.password_hash, demo_password = true WHERE users.demo_password OR $7`,
+      [username, displayName, hashes.get(username), role, vehicleId, hospitalId, legacy.has(username)],
+    );
   return inTransaction(db, async (client) => {
     for (const place of county.places) await upsertPlace(client, { ...place, synthetic: true });
 
@@ -60,20 +86,14 @@ export async function seedDemo(db: Db): Promise<DemoLogins> {
         [h.code, h.name, h.nameEn, h.kind, h.capabilities, h.lon, h.lat],
       );
       if (h.kind !== 'village_clinic') {
-        const username = `hospital-${h.code.toLowerCase()}`;
-        await client.query(
-          `INSERT INTO users (username, display_name, password_hash, role, hospital_id) VALUES ($1, $2, $3, 'hospital', $4)
-           ON CONFLICT (username) DO NOTHING`,
-          [username, `${h.name} 急诊`, passwordHash, rows[0].id],
-        );
+        const username = hospitalUsername(h.code);
+        await upsertLogin(client, username, `${h.name} 急诊`, 'hospital', null, rows[0].id);
         hospitalLogins.push({ username, name: h.name });
       }
     }
 
-    const centre = county.stations.find((s) => s.kind === 'centre')!.code;
-    const [zhanglan, yitang] = county.stations.filter((s) => s.kind === 'substation').map((s) => s.code);
     const crews: DemoLogins['crews'] = [];
-    for (const [i, v] of demoFleet({ centre, zhanglan: zhanglan!, yitang: yitang! }).entries()) {
+    for (const [i, v] of fleet.entries()) {
       const stationId = stationIds.get(v.stationCode)!;
       const { rows } = await client.query(
         `INSERT INTO vehicles (call_sign, kind, capabilities, home_station_id) VALUES ($1, $2, $3, $4)
@@ -88,12 +108,8 @@ export async function seedDemo(db: Db): Promise<DemoLogins> {
          ON CONFLICT (vehicle_id) DO NOTHING`,
         [vehicleId, stationId],
       );
-      const username = `crew-${String(i + 1).padStart(2, '0')}`;
-      await client.query(
-        `INSERT INTO users (username, display_name, password_hash, role, vehicle_id) VALUES ($1, $2, $3, 'crew', $4)
-         ON CONFLICT (username) DO NOTHING`,
-        [username, `${v.callSign} 车组`, passwordHash, vehicleId],
-      );
+      const username = crewUsername(i);
+      await upsertLogin(client, username, `${v.callSign} 车组`, 'crew', vehicleId, null);
       crews.push({ username, callSign: v.callSign });
     }
     for (const [username, role, name] of [
@@ -101,11 +117,18 @@ export async function seedDemo(db: Db): Promise<DemoLogins> {
       ['supervisor', 'supervisor', '值班主任'],
       ['admin', 'admin', '系统管理员'],
     ] as const) {
-      await client.query(
-        `INSERT INTO users (username, display_name, password_hash, role) VALUES ($1, $2, $3, $4) ON CONFLICT (username) DO NOTHING`,
-        [username, name, passwordHash, role],
-      );
+      await upsertLogin(client, username, name, role, null, null);
     }
-    return { dispatcher: 'dispatcher', supervisor: 'supervisor', admin: 'admin', crews, hospitals: hospitalLogins };
+    return { dispatcher: 'dispatcher', supervisor: 'supervisor', admin: 'admin', crews, hospitals: hospitalLogins, passwords };
   });
+}
+
+/** Demo logins seeded before each had its own password, still with the shared one that was printed to everyone. */
+async function loginsWithLegacyPassword(db: Db, usernames: string[]): Promise<Set<string>> {
+  const { rows } = await db.query<{ username: string; password_hash: string }>(
+    'SELECT username, password_hash FROM users WHERE username = ANY($1) AND NOT demo_password',
+    [usernames],
+  );
+  const legacy = await Promise.all(rows.map(async (r) => ((await verifyPassword(r.password_hash, LEGACY_SHARED_PASSWORD)) ? r.username : null)));
+  return new Set(legacy.filter((u) => u !== null));
 }

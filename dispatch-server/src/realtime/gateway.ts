@@ -6,13 +6,15 @@ import {
   type ServerToClientEvents,
   type SessionWelcome,
 } from '@dispatch/protocol';
-import type { Principal, TokenService } from '../auth/tokens';
+import { PasswordChangeRequiredError, SessionInvalidError, type Principal, type TokenService } from '../auth/tokens';
 import { roomsFor } from '../policies/policies';
 
 export interface SocketData {
   principal: Principal;
 }
 export type Gateway = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+const isSessionOver = (error: unknown) => error instanceof SessionInvalidError || error instanceof PasswordChangeRequiredError;
 
 /**
  * socket.io with authentication in the handshake: `auth: { token, protocolVersion }`.
@@ -40,8 +42,9 @@ export function createGateway(httpServer: HttpServer, tokens: TokenService, rech
     try {
       socket.data.principal = await tokens.verify(auth.token);
       next();
-    } catch {
-      next(new Error('unauthorized: invalid or expired token'));
+    } catch (error) {
+      // "Cannot check now" is not "invalid": clients read `unavailable:` as "retry", `unauthorized:` as "log in again".
+      next(new Error(isSessionOver(error) ? `unauthorized: ${(error as Error).message}` : 'unavailable: the database cannot be reached to check the session; retrying'));
     }
   });
 
@@ -49,7 +52,9 @@ export function createGateway(httpServer: HttpServer, tokens: TokenService, rech
   const revalidation = setInterval(() => {
     for (const socket of io.sockets.sockets.values()) {
       const token = (socket.handshake.auth as { token?: string }).token ?? '';
-      tokens.verify(token).catch(() => {
+      tokens.verify(token).catch((error: unknown) => {
+        // A database outage ends nobody's session: the socket lives on and is checked again next round.
+        if (!isSessionOver(error)) return;
         socket.emit('session.ended', { reason: 'the session is no longer valid; log in again' });
         socket.disconnect(true);
       });

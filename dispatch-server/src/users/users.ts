@@ -1,15 +1,21 @@
-import { Role } from '@dispatch/protocol';
+import { Role, text } from '@dispatch/protocol';
 import { z } from 'zod';
-import { appendAudit, type Actor } from '../audit/audit';
-import { hashPassword } from '../auth/passwords';
+import { appendAudit, systemActor, type Actor } from '../audit/audit';
+import { setTemporaryPassword } from '../auth/login';
+import { generatePassword, hashPassword } from '../auth/passwords';
+import { revokeSessionsOf } from '../auth/sessions';
 import { translatePgError } from '../db/errors';
 import { inTransaction, type Db } from '../db/pool';
+import { HttpError, notFound } from '../http/errors';
+import { readQueries } from '@dispatch/geo/sqlFile';
+
+const sql = readQueries(new URL('./users.sql', import.meta.url), ['setDisabled', 'findOne', 'requirePasswordChange']);
 
 export const UserInput = z
   .object({
     username: z.string().regex(/^[a-z0-9_.-]{2,64}$/, 'lower-case letters, digits, _ . -; 2 to 64'),
-    displayName: z.string().trim().min(1).max(100),
-    password: z.string().min(10, 'at least 10 characters').max(200),
+    displayName: text(100).trim().min(1),
+    password: text(200).min(10, 'at least 10 characters'),
     role: Role,
     vehicleId: z.uuid().nullish(),
     hospitalId: z.uuid().nullish(),
@@ -66,4 +72,51 @@ export async function createUser(db: Db, actor: Actor, input: z.input<typeof Use
     await appendAudit(client, actor, 'user.created', { type: 'user', id: rows[0].id }, { username: u.username, role: u.role });
     return present(rows[0]);
   });
+}
+
+/**
+ * Disables or enables a login. Disabling ends its sessions at once; an admin cannot disable its own login
+ * (there would be no one left to enable it).
+ * @param id the login
+ * @param disabled true to disable
+ */
+export async function setUserDisabled(db: Db, actor: Actor, id: string, disabled: boolean): Promise<UserDto> {
+  if (disabled && actor.principal?.userId === id) throw new HttpError(409, 'you cannot disable your own login');
+  return inTransaction(db, async (client) => {
+    const { rows } = await client.query(sql.setDisabled, [id, disabled]);
+    if (!rows[0]) throw notFound('user');
+    if (disabled) await revokeSessionsOf(client, id);
+    await appendAudit(client, actor, disabled ? 'user.disabled' : 'user.enabled', { type: 'user', id });
+    return present(rows[0]);
+  });
+}
+
+/**
+ * Gives a login a new one-time password (shown once, to the admin) and ends its sessions: its next login may
+ * only set a password of its own.
+ * @param id the login
+ */
+export async function resetUserPassword(db: Db, actor: Actor, id: string): Promise<{ user: UserDto; temporaryPassword: string }> {
+  const temporaryPassword = generatePassword();
+  return inTransaction(db, async (client) => {
+    const { rows } = await client.query(sql.findOne, [id]);
+    if (!rows[0]) throw notFound('user');
+    await setTemporaryPassword(client, id, temporaryPassword);
+    await appendAudit(client, actor, 'user.passwordReset', { type: 'user', id });
+    return { user: present(rows[0]), temporaryPassword };
+  });
+}
+
+export const SetDisabledRequest = z.object({ disabled: z.boolean() });
+
+/**
+ * The first admin of a real deployment (`npm run admin:create`): a one-time password, shown once, that must be
+ * changed at the first login.
+ * @param username the admin's login name
+ */
+export async function createFirstAdmin(db: Db, username: string, displayName: string): Promise<{ user: UserDto; temporaryPassword: string }> {
+  const temporaryPassword = generatePassword();
+  const user = await createUser(db, systemActor, { username, displayName, password: temporaryPassword, role: 'admin' });
+  await db.query(sql.requirePasswordChange, [user.id]);
+  return { user, temporaryPassword };
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AssignmentOfferDto, TaskStatus } from '@dispatch/protocol';
-import { DEMO_PASSWORD, seedDemo } from '@dispatch/server/demo/seedDemo';
+import { seedDemo, type DemoLogins } from '@dispatch/server/demo/seedDemo';
 import { apiClient, openSocket, type ApiClient } from '../../../tests/support/api';
 import { loginAs, startTestServer, type TestServer } from '../../../tests/support/server';
 import { MeasuredLine, type LonLat } from '../simulator/geometry';
@@ -17,14 +17,15 @@ import { MemoryOutbox, type OutboxEntry } from './outbox';
 describe('crew agent against the real server', () => {
   let server: TestServer;
   let dispatcher: ApiClient;
+  let logins: DemoLogins;
   let dir: string;
   const agents: CrewAgent[] = [];
 
   beforeAll(async () => {
     // The offline test takes longer than the default acknowledgement timeout would allow in real time.
     server = await startTestServer({ ACK_TIMEOUT_S: '900' });
-    await seedDemo(server.database.db);
-    dispatcher = apiClient(server.baseUrl, await loginAs(server.baseUrl, 'dispatcher', DEMO_PASSWORD));
+    logins = await seedDemo(server.database.db);
+    dispatcher = apiClient(server.baseUrl, await loginAs(server.baseUrl, 'dispatcher', logins.passwords.dispatcher!));
     dir = await mkdtemp(join(tmpdir(), 'crew-agent-'));
   });
   afterAll(async () => {
@@ -90,7 +91,7 @@ describe('crew agent against the real server', () => {
     const journal = join(dir, 'crew-01.jsonl');
     const outbox = await FileOutbox.open(journal);
     const clock = new ManualClock(Date.now());
-    const agent = fastAgent({ baseUrl: gate.url, username: 'crew-01', password: DEMO_PASSWORD, outbox, clock });
+    const agent = fastAgent({ baseUrl: gate.url, username: 'crew-01', password: logins.passwords['crew-01']!, outbox, clock });
     const synced = next(agent, 'synced');
     await agent.start();
     await synced;
@@ -163,7 +164,7 @@ describe('crew agent against the real server', () => {
     // A restarted agent finds the journal from before the acknowledgements and sends all 64 events again.
     const replayOutbox = await FileOutbox.open(snapshot);
     expect(await replayOutbox.size()).toBe(64);
-    const replaying = fastAgent({ baseUrl: server.baseUrl, username: 'crew-01', password: DEMO_PASSWORD, outbox: replayOutbox, clock });
+    const replaying = fastAgent({ baseUrl: server.baseUrl, username: 'crew-01', password: logins.passwords['crew-01']!, outbox: replayOutbox, clock });
     const delivered: OutboxEntry[] = [];
     replaying.on('delivered', (entries) => delivered.push(...entries));
     const replaySynced = next(replaying, 'synced');
@@ -181,7 +182,7 @@ describe('crew agent against the real server', () => {
 
   it('drops a step the server refuses (409) from the outbox, surfaces it, and delivers the next one', async () => {
     const outbox = new MemoryOutbox();
-    const agent = fastAgent({ baseUrl: server.baseUrl, username: 'crew-02', password: DEMO_PASSWORD, outbox });
+    const agent = fastAgent({ baseUrl: server.baseUrl, username: 'crew-02', password: logins.passwords['crew-02']!, outbox });
     const synced = next(agent, 'synced');
     await agent.start();
     await synced;
@@ -208,7 +209,7 @@ describe('crew agent against the real server', () => {
 
   it('keeps a step the server does not answer at the head of the outbox, retries it, and stores it once', async () => {
     const outbox = new MemoryOutbox();
-    const agent = fastAgent({ baseUrl: server.baseUrl, username: 'crew-05', password: DEMO_PASSWORD, outbox, ackTimeoutMs: 800 });
+    const agent = fastAgent({ baseUrl: server.baseUrl, username: 'crew-05', password: logins.passwords['crew-05']!, outbox, ackTimeoutMs: 800 });
     const synced = next(agent, 'synced');
     await agent.start();
     await synced;
@@ -240,7 +241,7 @@ describe('crew agent against the real server', () => {
   it("keeps a crew out of another vehicle's data: assignment 403, status reports 403 by socket and REST, no foreign offers", async () => {
     const ownVehicle = await vehicleOf('crew-03');
     const otherVehicle = await vehicleOf('crew-04');
-    const token = await loginAs(server.baseUrl, 'crew-03', DEMO_PASSWORD);
+    const token = await loginAs(server.baseUrl, 'crew-03', logins.passwords['crew-03']!);
     const crew = apiClient(server.baseUrl, token);
     const spy = await openSocket(server.baseUrl, token);
     const outbox = new MemoryOutbox();
@@ -252,7 +253,7 @@ describe('crew agent against the real server', () => {
     await synced;
     expect(agent.vehicleId).toBe(ownVehicle);
 
-    const otherAgent = fastAgent({ baseUrl: server.baseUrl, username: 'crew-04', password: DEMO_PASSWORD, outbox: new MemoryOutbox() });
+    const otherAgent = fastAgent({ baseUrl: server.baseUrl, username: 'crew-04', password: logins.passwords['crew-04']!, outbox: new MemoryOutbox() });
     const otherSynced = next(otherAgent, 'synced');
     await otherAgent.start();
     await otherSynced;

@@ -1,10 +1,12 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DEFAULT_TIMING, startSimulator } from './startSimulator';
 
 const HELP = `npm run simulate -- [options]
   --url URL                  dispatch server (default http://127.0.0.1:8120)
   --vehicles N               simulate crew-01 … crew-N (default 24)
-  --password P               crews' password (default: the demo password)
+  --password P               one password for every login (default: each demo login's own, from --passwords)
+  --passwords FILE           the demo's passwords file (default .data/demo-logins.json, as npm start writes it)
   --position-interval-s S    position reports while driving (default ${DEFAULT_TIMING.positionIntervalS})
   --idle-interval-s S        position reports while at the station (default ${DEFAULT_TIMING.idlePositionIntervalS})
   --ack-delay-s S            offer → acknowledged (default ${DEFAULT_TIMING.ackDelayS})
@@ -13,8 +15,6 @@ const HELP = `npm run simulate -- [options]
   --speedup F                simulated seconds per real second (default 1)
   --calls-per-hour N         create random calls at random villages as "dispatcher" (default 0; never dispatches them)
   --quiet                    print only the start line and problems`;
-
-const DEMO_PASSWORD = 'demo-120-jiexiu';
 
 function numberOption(values: Record<string, unknown>, name: string, fallback: number, integer = false): number {
   const raw = values[name];
@@ -31,7 +31,8 @@ const { values } = parseArgs({
   options: {
     url: { type: 'string', default: 'http://127.0.0.1:8120' },
     vehicles: { type: 'string' },
-    password: { type: 'string', default: DEMO_PASSWORD },
+    password: { type: 'string' },
+    passwords: { type: 'string', default: '.data/demo-logins.json' },
     'position-interval-s': { type: 'string' },
     'idle-interval-s': { type: 'string' },
     'ack-delay-s': { type: 'string' },
@@ -65,7 +66,7 @@ try {
   const simulator = await startSimulator({
     url: values.url,
     vehicles: numberOption(values, 'vehicles', 24, true),
-    password: values.password,
+    password: values.password ?? readDemoPasswords(values.passwords),
     positionIntervalS: numberOption(values, 'position-interval-s', DEFAULT_TIMING.positionIntervalS),
     idlePositionIntervalS: numberOption(values, 'idle-interval-s', DEFAULT_TIMING.idlePositionIntervalS),
     ackDelayS: numberOption(values, 'ack-delay-s', DEFAULT_TIMING.ackDelayS),
@@ -87,4 +88,13 @@ try {
 } catch (error) {
   console.error(`simulator: ${(error as Error).message}`);
   process.exit(1);
+}
+
+/** The demo's passwords file (written by the server at its first demo start), read as login name → password. */
+function readDemoPasswords(file: string): Record<string, string> {
+  if (!existsSync(file)) {
+    console.error(`${file}: no demo passwords file; start the server with DEMO=1 first, or give --password`);
+    process.exit(2);
+  }
+  return JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
 }

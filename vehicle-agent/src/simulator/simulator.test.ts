@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AssignmentOfferDto } from '@dispatch/protocol';
-import { DEMO_PASSWORD, seedDemo } from '@dispatch/server/demo/seedDemo';
+import { seedDemo, type DemoLogins } from '@dispatch/server/demo/seedDemo';
 import { apiClient, type ApiClient } from '../../../tests/support/api';
 import { loginAs, startTestServer, type TestServer } from '../../../tests/support/server';
 import { randomCall } from './callGenerator';
@@ -10,12 +10,13 @@ import { startSimulator, type Simulator } from './startSimulator';
 describe('fleet simulator', () => {
   let server: TestServer;
   let dispatcher: ApiClient;
+  let logins: DemoLogins;
   let simulator: Simulator | null = null;
 
   beforeAll(async () => {
     server = await startTestServer();
-    await seedDemo(server.database.db);
-    dispatcher = apiClient(server.baseUrl, await loginAs(server.baseUrl, 'dispatcher', DEMO_PASSWORD));
+    logins = await seedDemo(server.database.db);
+    dispatcher = apiClient(server.baseUrl, await loginAs(server.baseUrl, 'dispatcher', logins.passwords.dispatcher!));
   });
   afterAll(async () => {
     await simulator?.stop();
@@ -24,7 +25,7 @@ describe('fleet simulator', () => {
 
   it('walks one vehicle through the whole lifecycle along its routes and brings it back to its station', async () => {
     const db = server.database.db;
-    simulator = await startSimulator({ url: server.baseUrl, vehicles: 0, usernames: ['crew-05', 'crew-07'], password: DEMO_PASSWORD, speedup: 200, sceneS: 120, handoverS: 60 });
+    simulator = await startSimulator({ url: server.baseUrl, vehicles: 0, usernames: ['crew-05', 'crew-07'], password: logins.passwords, speedup: 200, sceneS: 120, handoverS: 60 });
     const crew = simulator.crews.find((c) => c.agent.state.user?.username === 'crew-05')!;
     const vehicleId = crew.agent.vehicleId;
     const offered = new Promise<AssignmentOfferDto>((resolve) => crew.agent.on('offered', resolve));

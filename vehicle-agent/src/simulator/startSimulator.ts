@@ -8,7 +8,8 @@ export interface SimulatorOptions extends Partial<CrewTiming> {
   url: string;
   /** Logs in as crew-01 … crew-N. */
   vehicles: number;
-  password: string;
+  /** One password for every login, or each login's own (the demo's passwords file). */
+  password: string | Record<string, string>;
   /** Other login names than crew-01 … (then `vehicles` is ignored). */
   usernames?: string[];
   /** Random calls at random villages per (simulated) hour, created as `dispatcher`; 0 = none. */
@@ -35,6 +36,9 @@ export const DEFAULT_TIMING: CrewTiming = {
   handoverS: 300,
 };
 
+const passwordOf = (password: SimulatorOptions['password'], username: string) =>
+  typeof password === 'string' ? password : (password[username] ?? '');
+
 export const crewUsername = (n: number) => `crew-${String(n).padStart(2, '0')}`;
 
 /**
@@ -57,7 +61,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const failures: string[] = [];
   const worker = async () => {
     for (let username = queue.shift(); username; username = queue.shift()) {
-      const agent = new CrewAgent({ baseUrl: options.url, username, password: options.password, outbox: new MemoryOutbox(), transports: ['websocket'] });
+      const agent = new CrewAgent({ baseUrl: options.url, username, password: passwordOf(options.password, username), outbox: new MemoryOutbox(), transports: ['websocket'] });
       const crew = new SimulatedCrew(agent, timing, log);
       try {
         await crew.start();
@@ -78,7 +82,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     stopCalls = await startCallGenerator({
       url: options.url,
       username: options.dispatcherUsername ?? 'dispatcher',
-      password: options.password,
+      password: passwordOf(options.password, options.dispatcherUsername ?? 'dispatcher'),
       callsPerHour: options.callsPerHour,
       speedup: timing.speedup,
       log: (line) => log(line.type === 'call' ? line : { type: 'problem', callSign: '-', detail: line.detail }),
