@@ -133,7 +133,7 @@ export function createApp({ config, db, redis, log }: AppDeps): App {
   api.use(crewRoutes(db, tokens));
   api.use(placeRoutes(db, tokens));
   api.use(incidentRoutes(ctx, tokens));
-  api.use(noticeRoutes(ctx, tokens));
+  api.use(noticeRoutes(ctx, tokens, config.PUBLIC_URL));
   api.use(auditRoutes(db, tokens));
   api.use(reportRoutes(db, tokens));
   api.use(resourceDeleteRoutes(db, tokens));

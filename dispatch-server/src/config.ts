@@ -14,6 +14,8 @@ export const ConfigSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   /** API, console and socket.io port. */
   PORT: z.coerce.number().int().min(0).max(65535).default(8120),
+  /** The address others reach this server at (links in FHIR exports); defaults to http://HOST:PORT. */
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** Port of its own for OsmAnd/Traccar Client position reports (Traccar's default is 5055); 0 picks a free one. */
   OSMAND_PORT: z.coerce.number().int().min(0).max(65535).default(5055),
   /** HMAC secret for session tokens, at least 32 characters. */
@@ -54,7 +56,11 @@ export const ConfigSchema = z.object({
   DEMO: booleanFlag.default(false),
   /** Where the demo keeps each demo login's generated password (readable by its owner only). */
   DEMO_PASSWORDS_FILE: z.string().default('.data/demo-logins.json'),
-});
+}).transform((config) => ({
+  ...config,
+  // Never the request's Host header: a client could make exported links point anywhere.
+  PUBLIC_URL: (config.PUBLIC_URL ?? `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}`).replace(/\/+$/, ''),
+}));
 export type Config = z.infer<typeof ConfigSchema>;
 
 /** Whether HOST keeps the server on this machine; demo passwords are refused otherwise. */
