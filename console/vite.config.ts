@@ -7,7 +7,8 @@ export default defineConfig({
   build: {
     outDir: 'dist',
     emptyOutDir: true,
-    sourcemap: true,
+    // No source maps: production serves none to anyone (the server also answers 404 for any .map file).
+    sourcemap: false,
     // Libraries change less often than the app: their own chunks stay cached across releases.
     rolldownOptions: {
       output: {

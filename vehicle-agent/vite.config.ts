@@ -7,7 +7,8 @@ export default defineConfig({
   base: '/tablet/',
   plugins: [react()],
   // One bundle is right for a tablet that must work offline once loaded; zod (shared schemas) makes it ~550 kB.
-  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true, chunkSizeWarningLimit: 800 },
+  // No source maps: production serves none to anyone (the server also answers 404 for any .map file).
+  build: { outDir: 'dist', emptyOutDir: true, sourcemap: false, chunkSizeWarningLimit: 800 },
   server: {
     // `vite vehicle-agent` during development talks to a dispatch server on its default port.
     proxy: { '/api': 'http://127.0.0.1:8120', '/socket.io': { target: 'ws://127.0.0.1:8120', ws: true } },

@@ -13,6 +13,7 @@ import { isLoopbackHost, type Config } from './config';
 import type { Db } from './db/pool';
 import { healthRoutes } from './health/health.routes';
 import { createPositions, type Positions } from './positions/positions.routes';
+import { contentSecurityPolicy } from './http/contentSecurityPolicy';
 import { errorHandler, unknownRoute } from './http/errors';
 import type { Logger } from './logger';
 import { createGateway, type Gateway } from './realtime/gateway';
@@ -154,8 +155,9 @@ export function createApp({ config, db, redis, log }: AppDeps): App {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  // The console loads tiles from a configurable server, so the default CSP would block the map.
+  // Helmet's own CSP would block the configured tile server: ours allows exactly that origin beside 'self'.
   app.use(helmet({ contentSecurityPolicy: false, crossOriginEmbedderPolicy: false }));
+  app.use(contentSecurityPolicy(config.TILE_URL));
   // OsmAnd/Traccar clients post to the server's root paths, not under /api.
   app.use('/osmand', positions.osmandRouter);
   app.use('/api', api);
@@ -205,6 +207,10 @@ function serveSpa(distDir: string, notBuilt: string): express.RequestHandler {
   const dir = resolve(distDir);
   const index = resolve(dir, 'index.html');
   const router = express.Router();
+  // Source maps are not built (vite.config.ts); one left in a dist folder is still never served.
+  router.get(/\.map$/, (_req, res) => {
+    res.status(404).type('text/plain').send('Not found');
+  });
   router.use(express.static(dir, { index: false, maxAge: '1h' }));
   router.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) => {
     if (existsSync(index)) res.sendFile(index, { maxAge: 0 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { tileImageSource } from './http/contentSecurityPolicy';
 
 const booleanFlag = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
@@ -31,7 +32,10 @@ export const ConfigSchema = z.object({
   /** Folder of the built crew tablet app; served at /tablet/. */
   TABLET_DIST: z.string().default('vehicle-agent/dist'),
   /** Map tile URL template for the console; the console falls back to the region's own roads when unreachable. */
-  TILE_URL: z.string().default('https://tile.openstreetmap.org/{z}/{x}/{y}.png'),
+  TILE_URL: z
+    .string()
+    .refine((url) => tileImageSource(url) !== null, 'TILE_URL must be http(s)://host/… (a {s} only in the first label of the host) or a path on this server')
+    .default('https://tile.openstreetmap.org/{z}/{x}/{y}.png'),
   /** Attribution shown with the tiles. */
   TILE_ATTRIBUTION: z.string().default('© OpenStreetMap contributors'),
   /** Set gcj02 for Chinese basemaps such as AutoNavi/Tencent, whose tiles are offset; maps then shift what they draw. */

@@ -1,3 +1,5 @@
+// First: it configures zod before any schema below is built.
+import './browserZod';
 export * from './version';
 export * from './domain';
 export * from './health';

@@ -14,6 +14,7 @@ import { StationMarkers } from './layers/StationMarkers';
 import { TileBaseLayer, type TileStatus } from './layers/TileBaseLayer';
 import { VehicleMarkers } from './layers/VehicleMarkers';
 import { mapProjection, MapProjectionContext } from './projection';
+import { textNode } from './text';
 
 type LayerKey = 'tiles' | 'roads' | 'vehicles' | 'incidents' | 'stations' | 'hospitals' | 'route' | 'catchments' | 'coverage';
 
@@ -147,7 +148,7 @@ export function MapView(props: MapViewProps) {
   useEffect(() => {
     if (!map || !picked) return;
     const marker = L.marker(projection.toLatLng(picked), {
-      icon: L.divIcon({ className: 'pick-icon', html: '✚', iconSize: [28, 28] }),
+      icon: L.divIcon({ className: 'pick-icon', html: textNode('✚'), iconSize: [28, 28] }),
       interactive: false,
       zIndexOffset: 2000,
     }).addTo(map);

@@ -28,8 +28,17 @@ const latLngOf = (projection: DisplayProjection, [lon, lat]: LonLat): L.LatLngTu
 const LOAD_COLOUR: Record<string, string> = { blue: '#1565c0', yellow: '#f9a825', red: '#c62828', closed: '#424242' };
 const ROAD_WEIGHT: Record<string, number> = { motorway: 5, trunk: 5, primary: 4, secondary: 3.5, tertiary: 3 };
 
-const badge = (cls: string, text: string) =>
-  L.divIcon({ className: '', html: `<div class="map-badge ${cls}">${text}</div>`, iconSize: [34, 34], iconAnchor: [17, 17] });
+/**
+ * A round map badge. Built as a node, never an HTML string: Leaflet would insert a string as HTML, and the strict
+ * Content-Security-Policy refuses the inline style attribute such a string would need for its colour.
+ */
+const badge = (cls: string, text: string, background?: string) => {
+  const div = document.createElement('div');
+  div.className = `map-badge ${cls}`;
+  div.textContent = text;
+  if (background) div.style.background = background;
+  return L.divIcon({ className: '', html: div, iconSize: [34, 34], iconAnchor: [17, 17] });
+};
 
 /**
  * The task map: tiles from the configured URL, and when none can be loaded (no network to the tile server, as in
@@ -146,12 +155,7 @@ export function TaskMap({ tileUrl, tileAttribution, tileCoordinates, token, rout
     }
     if (hospital) {
       L.marker(toLatLng(hospital.lonLat), {
-        icon: L.divIcon({
-          className: '',
-          html: `<div class="map-badge hospital" style="background:${LOAD_COLOUR[hospital.load] ?? '#1565c0'}">H</div>`,
-          iconSize: [34, 34],
-          iconAnchor: [17, 17],
-        }),
+        icon: badge('hospital', 'H', LOAD_COLOUR[hospital.load] ?? '#1565c0'),
         interactive: false,
       }).addTo(layer);
       // Without a route yet, the map still shows where the patient goes.

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { ApiError } from '../../api/client';
 import { useLiveContext } from '../../realtime/useLive';
 import { useMapProjection } from '../projection';
+import { textNode } from '../text';
 
 export type OverlayStatus = 'idle' | 'loading' | 'ok' | 'unavailable';
 
@@ -86,7 +87,7 @@ export function CoverageLayer({
       },
       onEachFeature: (feature, l) => {
         const p = (feature.properties ?? {}) as CoverageProperties;
-        l.bindTooltip(kind === 'catchments' ? (p.stationName ?? p.siteName ?? '—') : `${p.minutes ?? ''} min`, { sticky: true });
+        l.bindTooltip(textNode(kind === 'catchments' ? (p.stationName ?? p.siteName ?? '—') : `${p.minutes ?? ''} min`), { sticky: true });
       },
     });
     layer.addTo(map);

@@ -4,6 +4,7 @@ import type { HospitalDto } from '@dispatch/protocol';
 import { LOAD_COLOURS } from '../../common/format';
 import { useI18n } from '../../i18n/i18n';
 import { useMapProjection } from '../projection';
+import { textNode } from '../text';
 
 /**
  * Hospitals coloured by their published load (blue/yellow/red, grey × closed). Receiving hospitals are
@@ -32,7 +33,7 @@ export function HospitalMarkers({
       const tip = `${name} · ${label('load', h.loadStatus)}`;
       if (h.kind === 'village_clinic') {
         layers.push(
-          L.circleMarker(projection.toLatLng(h.location), { renderer, radius: 3, weight: 1, color: '#1f2937', fillColor: colour, fillOpacity: 0.9 }).bindTooltip(tip),
+          L.circleMarker(projection.toLatLng(h.location), { renderer, radius: 3, weight: 1, color: '#1f2937', fillColor: colour, fillOpacity: 0.9 }).bindTooltip(textNode(tip)),
         );
         continue;
       }
@@ -41,12 +42,12 @@ export function HospitalMarkers({
         L.marker(projection.toLatLng(h.location), {
           icon: L.divIcon({
             className: `hospital-icon load-${h.loadStatus}${proposed ? ' proposed' : ''}`,
-            html: h.loadStatus === 'closed' ? '×' : 'H',
+            html: textNode(h.loadStatus === 'closed' ? '×' : 'H'),
             iconSize: [18, 18],
           }),
           keyboard: false,
           zIndexOffset: proposed ? 500 : 0,
-        }).bindTooltip(h.kind === 'general' || proposed ? name : tip, { permanent: h.kind === 'general' || proposed, direction: 'bottom', offset: [0, 8], className: 'hospital-label' }),
+        }).bindTooltip(textNode(h.kind === 'general' || proposed ? name : tip), { permanent: h.kind === 'general' || proposed, direction: 'bottom', offset: [0, 8], className: 'hospital-label' }),
       );
     }
     const group = L.layerGroup(layers).addTo(map);

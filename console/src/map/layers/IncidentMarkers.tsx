@@ -3,6 +3,7 @@ import { useEffect, useRef } from 'react';
 import type { IncidentDto } from '@dispatch/protocol';
 import { useI18n } from '../../i18n/i18n';
 import { useMapProjection } from '../projection';
+import { textNode } from '../text';
 
 const LIVE = new Set(['open', 'queued', 'assigned']);
 
@@ -35,12 +36,12 @@ export function IncidentMarkers({
       const marker = L.marker(projection.toLatLng(i.location), {
         icon: L.divIcon({
           className: `incident-icon p${i.priority} ${i.status}${selected ? ' selected' : ''}`,
-          html: `<span>${i.number}</span>`,
+          html: textNode(String(i.number)),
           iconSize: selected ? [30, 30] : [24, 24],
         }),
         zIndexOffset: selected ? 1000 : 600,
       });
-      marker.bindTooltip(`#${i.number} ${label('category', i.category)} · ${label('incidentStatus', i.status)}`, { direction: 'top', offset: [0, -12] });
+      marker.bindTooltip(textNode(`#${i.number} ${label('category', i.category)} · ${label('incidentStatus', i.status)}`), { direction: 'top', offset: [0, -12] });
       marker.on('click', () => onSelectRef.current(i.id));
       marker.addTo(group);
     }

@@ -3,6 +3,7 @@ import { useEffect } from 'react';
 import type { StationDto } from '@dispatch/protocol';
 import { useI18n } from '../../i18n/i18n';
 import { useMapProjection } from '../projection';
+import { textNode } from '../text';
 
 /** Emergency centre and substations: few, so DOM markers with permanent names. */
 export function StationMarkers({ map, visible, stations }: { map: L.Map; visible: boolean; stations: readonly StationDto[] }) {
@@ -13,10 +14,10 @@ export function StationMarkers({ map, visible, stations }: { map: L.Map; visible
     const group = L.layerGroup(
       stations.map((s) =>
         L.marker(projection.toLatLng(s.location), {
-          icon: L.divIcon({ className: `station-icon ${s.kind}`, html: s.kind === 'centre' ? '120' : '站', iconSize: [26, 20] }),
+          icon: L.divIcon({ className: `station-icon ${s.kind}`, html: textNode(s.kind === 'centre' ? '120' : '站'), iconSize: [26, 20] }),
           keyboard: false,
           zIndexOffset: -100,
-        }).bindTooltip(lang === 'en' && s.nameEn ? s.nameEn : s.name, {
+        }).bindTooltip(textNode(lang === 'en' && s.nameEn ? s.nameEn : s.name), {
           permanent: true,
           direction: 'top',
           offset: [0, -10],

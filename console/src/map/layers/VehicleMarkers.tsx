@@ -5,6 +5,7 @@ import { isStale, vehicleColour } from '../../common/format';
 import { useI18n } from '../../i18n/i18n';
 import { useLive, useLiveContext } from '../../realtime/useLive';
 import { useMapProjection } from '../projection';
+import { textNode } from '../text';
 
 interface Tracked {
   marker: L.CircleMarker;
@@ -81,10 +82,10 @@ export function VehicleMarkers({
       const labelled = tracked.current.size <= MAX_PERMANENT_LABELS && (picked || (vehicle !== undefined && vehicle.state !== 'available'));
       if (labelled !== t.labelled) {
         t.marker.unbindTooltip();
-        t.marker.bindTooltip(text, { permanent: labelled, direction: 'right', offset: [9, 0], className: labelled ? 'vehicle-label on-task' : 'vehicle-label' });
+        t.marker.bindTooltip(textNode(text), { permanent: labelled, direction: 'right', offset: [9, 0], className: labelled ? 'vehicle-label on-task' : 'vehicle-label' });
         t.labelled = labelled;
       } else {
-        t.marker.setTooltipContent(text);
+        t.marker.setTooltipContent(textNode(text));
       }
       if (picked) t.marker.bringToFront();
     };

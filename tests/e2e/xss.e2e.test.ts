@@ -1,0 +1,383 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { apiClient, type ApiClient } from '../support/api';
+import { startDemoServer, type DemoServer } from '../support/demoServer';
+import { loginAs } from '../support/server';
+import { chromiumSuite, closedLoopbackPort, collectErrors, hasChromium, launchChromium, screenshot } from './browser';
+import { consoleDist, ensureConsoleBuilt, repoRoot } from './consoleBuild';
+
+/**
+ * What an attacker with a supervisor's or an admin's login (or a crew's tablet, or a call-taker) would type into a
+ * name: each sets window.__xss if it ever runs. Short enough for a 32-character call sign after a 2-digit prefix.
+ */
+const PAYLOADS = ['<img src=x onerror=__xss=1>', '<script>__xss=1</script>', '"><svg onload=__xss=1>', 'javascript:__xss=1'];
+const payload = (i: number) => PAYLOADS[i % PAYLOADS.length]!;
+const PASSWORD = 'xss-test-password-1';
+
+type Planted = {
+  stations: Map<string, { name: string; nameEn: string }>;
+  vehicles: Map<string, string>;
+  hospitals: Map<string, { name: string; nameEn: string }>;
+  incident: { id: string; number: number; address: string; summary: string; vehicleId: string; hospitalId: string };
+  queued: { number: number; address: string; summary: string };
+};
+
+/** Records, from before the app's first script, every violation the page's own CSP reports. */
+async function watchPage(context: BrowserContext, page: Page, tileOrigin: string) {
+  const dialogs: string[] = [];
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  await context.addInitScript(() => {
+    const w = window as unknown as { __csp: string[] };
+    w.__csp = [];
+    document.addEventListener('securitypolicyviolation', (e) => w.__csp.push(`${e.effectiveDirective} ${e.blockedURI} ${e.sample} at ${e.sourceFile}:${e.lineNumber}:${e.columnNumber}`));
+  });
+  return { dialogs, errors: collectErrors(page, tileOrigin) };
+}
+
+/** Nothing ran, nothing became markup, the CSP had nothing to refuse, no dialog opened. */
+async function expectInert(page: Page, watched: { dialogs: string[]; errors: string[] }) {
+  const state = await page.evaluate(() => ({
+    xss: (window as unknown as { __xss?: unknown }).__xss,
+    csp: (window as unknown as { __csp: string[] }).__csp,
+    markup: document.querySelectorAll('img[src="x"], [onerror], [onload], script:not([src]), a[href^="javascript"]').length,
+  }));
+  expect(state).toEqual({ xss: undefined, csp: [], markup: 0 });
+  expect(watched.dialogs).toEqual([]);
+  expect(watched.errors.join('\n')).toBe('');
+}
+
+const texts = (page: Page, selector: string) => page.$$eval(selector, (els) => els.map((e) => e.textContent ?? ''));
+
+describe.skipIf(!hasChromium)(chromiumSuite('every text a user can set is shown as text, under a strict Content-Security-Policy'), () => {
+  let server: DemoServer;
+  let browser: Browser;
+  let tabletDist: string;
+  let tileOrigin: string;
+  let planted: Planted;
+  let admin: ApiClient;
+  let dispatcher: ApiClient;
+  const pages: Page[] = [];
+
+  beforeAll(async () => {
+    ensureConsoleBuilt();
+    tabletDist = await mkdtemp(join(tmpdir(), 'tablet-dist-'));
+    await build({ configFile: join(repoRoot, 'vehicle-agent/vite.config.ts'), build: { outDir: tabletDist, emptyOutDir: true }, logLevel: 'warn' });
+    tileOrigin = `http://127.0.0.1:${await closedLoopbackPort()}`;
+    server = await startDemoServer({
+      CONSOLE_DIST: consoleDist,
+      TABLET_DIST: tabletDist,
+      TILE_URL: `${tileOrigin}/{z}/{x}/{y}.png`,
+      ACK_TIMEOUT_S: '600',
+      HOSPITAL_ACK_TIMEOUT_S: '600',
+    });
+    admin = (await server.as('admin')).api;
+    planted = await plant(server, admin);
+    dispatcher = apiClient(server.baseUrl, await loginAs(server.baseUrl, 'xss-dispatcher', PASSWORD));
+    browser = await launchChromium();
+  }, 240_000);
+
+  afterEach(async ({ task }) => {
+    if (task.result?.state !== 'fail') return;
+    for (const [i, page] of pages.entries()) await screenshot(page, `failed-xss-${i}`).catch(() => undefined);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (tabletDist) await rm(tabletDist, { recursive: true, force: true });
+  });
+
+  it('sends a strict policy with every page, builds no source maps and serves none', async () => {
+    const res = await fetch(server.baseUrl);
+    const csp = res.headers.get('content-security-policy') ?? '';
+    const directives = new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name!, values]));
+    expect(directives.get('script-src')).toEqual(["'self'"]);
+    expect(directives.get('script-src-attr')).toEqual(["'none'"]);
+    expect(directives.get('style-src')).toEqual(["'self'"]);
+    expect(directives.get('object-src')).toEqual(["'none'"]);
+    expect(directives.get('base-uri')).toEqual(["'self'"]);
+    expect(directives.get('frame-ancestors')).toEqual(["'none'"]);
+    expect(directives.get('img-src')).toEqual(["'self'", 'data:', 'blob:', tileOrigin]);
+    const host = new URL(server.baseUrl).host;
+    expect(directives.get('connect-src')).toEqual(["'self'", `ws://${host}`, `wss://${host}`]);
+    expect(csp).not.toMatch(/unsafe-(inline|eval)/);
+
+    for (const [dist, base] of [[consoleDist, '/'], [tabletDist, '/tablet/']] as const) {
+      const assets = await readdir(join(dist, 'assets'));
+      const scripts = assets.filter((f) => f.endsWith('.js'));
+      expect(scripts.length).toBeGreaterThan(0);
+      expect(assets.filter((f) => f.endsWith('.map'))).toEqual([]);
+      for (const script of scripts) {
+        expect(await readFile(join(dist, 'assets', script), 'utf8')).not.toContain('sourceMappingURL');
+        expect((await fetch(`${server.baseUrl}${base}assets/${script}.map`)).status).toBe(404);
+      }
+      // The page itself carries no inline script the policy would have to allow.
+      expect(await readFile(join(dist, 'index.html'), 'utf8')).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    }
+  });
+
+  it('shows the dispatcher every planted name as text: fleet, queue, recommendations, timeline and map labels, in Chinese and English', async () => {
+    const context = await browser.newContext({ viewport: { width: 1600, height: 950 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    context.setDefaultTimeout(10_000);
+    const page = await context.newPage();
+    pages.push(page);
+    const watched = await watchPage(context, page, tileOrigin);
+    await page.goto(server.baseUrl);
+    await page.fill('input[name=username]', 'xss-dispatcher');
+    await page.fill('input[name=password]', PASSWORD);
+    await page.press('input[name=password]', 'Enter');
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid=fleet-board] tbody tr').length === n, planted.vehicles.size);
+
+    // The dispatcher's own display name in the header.
+    expect(await page.textContent('header')).toContain(`调度员${payload(0)}`);
+    // Every call sign on the fleet board, literally.
+    const board = (await page.textContent('[data-testid=fleet-board]'))!;
+    for (const callSign of planted.vehicles.values()) expect(board).toContain(callSign);
+    // The queued call by its address.
+    expect(await page.textContent(`[data-incident="${planted.queued.number}"]`)).toContain(planted.queued.address);
+
+    // Permanent map labels: every station, the general hospitals, the vehicle on its task.
+    await page.locator('.station-label').first().waitFor();
+    expect(new Set(await texts(page, '.station-label'))).toEqual(new Set([...planted.stations.values()].map((s) => s.name)));
+    const hospitalLabels = await texts(page, '.hospital-label');
+    expect(hospitalLabels.length).toBeGreaterThan(0);
+    const hospitalNames = new Set([...planted.hospitals.values()].map((h) => h.name));
+    for (const label of hospitalLabels) expect(hospitalNames).toContain(label);
+    const onTask = planted.vehicles.get(planted.incident.vehicleId)!;
+    await page.locator('.vehicle-label.on-task', { hasText: onTask }).waitFor();
+
+    // The queued call: the recommendation panel with its candidates, responsible station and hospitals.
+    await page.locator(`[data-incident="${planted.queued.number}"]`).click();
+    await page.locator('[data-testid=candidates] li').first().waitFor();
+    expect(await page.textContent('.incident-facts')).toContain(planted.queued.summary);
+    expect(await page.textContent('.incident-facts')).toContain(planted.queued.address);
+    const rec = (await dispatcher.get(`/incidents/${(await dispatcher.get('/incidents')).body.find((i: any) => i.number === planted.queued.number).id}/recommendations`)).body;
+    expect(await page.textContent('[data-testid=responsible-station]')).toBe(rec.responsibleStation.name);
+    expect([...planted.stations.values()].map((s) => s.name)).toContain(rec.responsibleStation.name);
+    const shown = await page.$$eval('[data-testid=candidates] li .callsign', (els) => els.map((e) => e.textContent));
+    expect(shown).toEqual(rec.candidates.map((c: any) => c.callSign));
+    const options = await page.$$eval('[data-testid=hospital-choice] option', (els) => els.map((e) => e.textContent ?? ''));
+    for (const h of rec.hospitalOptions) expect(options.some((o) => o.includes(h.name))).toBe(true);
+    await page.locator('[data-testid=excluded] summary').click();
+    expect(await page.textContent('[data-testid=excluded]')).toContain(onTask);
+    await screenshot(page, 'xss-console-01-recommendations');
+
+    // The dispatched call: its vehicle, its hospital notice and the timeline.
+    await page.keyboard.press('Escape');
+    await page.locator(`[data-incident="${planted.incident.number}"]`).click();
+    await page.locator('[data-testid=timeline] tbody tr[data-status=transporting]').waitFor();
+    expect(await page.textContent('[data-testid=assigned-vehicles]')).toContain(onTask);
+    expect(await page.textContent('[data-testid=notice-line]')).toContain(planted.hospitals.get(planted.incident.hospitalId)!.name);
+    expect(await page.textContent('[data-testid=timeline]')).toContain(onTask);
+    expect(await page.textContent('.incident-facts')).toContain(planted.incident.summary);
+
+    // Hover tooltips. The vehicles' canvas lies over the whole map and takes the real pointer, so the events are
+    // sent to the elements beneath it: each hospital icon, and the drive-time layer's canvas at a station, which
+    // lies in that station's own catchment.
+    for (const icon of await page.locator('.hospital-icon').all()) await icon.dispatchEvent('mouseover');
+    const hospitalTips = await texts(page, '.hospital-label');
+    expect(hospitalTips.length).toBeGreaterThan(hospitalLabels.length);
+    for (const tip of hospitalTips) expect([...hospitalNames].some((n) => tip === n || tip.startsWith(`${n} · `)), tip).toBe(true);
+    await page.click('[data-layer=catchments] input');
+    await page.waitForFunction(() => !/加载中/.test(document.querySelector('[data-layer=catchments]')?.textContent ?? '加载中'));
+    const stationNames = [...planted.stations.values()].map((s) => s.name);
+    const station = (await page.locator('.station-icon').first().boundingBox())!;
+    const at = { clientX: station.x + station.width / 2, clientY: station.y + station.height / 2, bubbles: true };
+    for (const canvas of await page.locator('.leaflet-overlay-pane canvas').all()) await canvas.dispatchEvent('mousemove', at);
+    const catchment = page.locator('.leaflet-tooltip:not(.station-label):not(.hospital-label):not(.vehicle-label)');
+    await catchment.first().waitFor();
+    expect(stationNames).toContain(await catchment.first().textContent());
+    await screenshot(page, 'xss-console-02-map-timeline');
+    await expectInert(page, watched);
+
+    // The catchments off again, and with them the hover tooltip (the server names catchments in Chinese only).
+    await page.click('[data-layer=catchments] input');
+    await page.click('.lang-switch button:has-text("EN")');
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
+    await page.locator('.station-label').first().waitFor();
+    expect(new Set(await texts(page, '.station-label'))).toEqual(new Set([...planted.stations.values()].map((s) => s.nameEn)));
+    await screenshot(page, 'xss-console-03-english');
+    await expectInert(page, watched);
+    await page.click('.lang-switch button:has-text("中文")');
+    await context.close();
+  });
+
+  it('shows the hospital board the planted summary, call sign and names as text, in Chinese and English', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    context.setDefaultTimeout(10_000);
+    const page = await context.newPage();
+    pages.push(page);
+    const watched = await watchPage(context, page, tileOrigin);
+    await page.goto(server.baseUrl);
+    await page.fill('input[name=username]', 'xss-hospital');
+    await page.fill('input[name=password]', PASSWORD);
+    await page.press('input[name=password]', 'Enter');
+    const card = page.locator(`[data-notice="${planted.incident.number}"]`);
+    await card.waitFor();
+    expect(await card.locator('.notice-summary').textContent()).toBe(planted.incident.summary);
+    expect(await card.locator('.vehicle-tag').textContent()).toBe(planted.vehicles.get(planted.incident.vehicleId));
+    expect(await page.textContent('header')).toContain(`急诊${payload(2)}`);
+    expect(await page.textContent('.load-panel')).toContain(planted.hospitals.get(planted.incident.hospitalId)!.name);
+    await screenshot(page, 'xss-hospital-01');
+    await expectInert(page, watched);
+    await page.click('.lang-switch button:has-text("EN")');
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
+    await screenshot(page, 'xss-hospital-02-english');
+    await expectInert(page, watched);
+    await context.close();
+  });
+
+  it('shows the crew its task with the planted address, summary, call sign and hospital names as text, in Chinese and English', async () => {
+    const station = (await admin.get(`/vehicles/${planted.incident.vehicleId}`)).body.homeStationId as string;
+    const home = (await admin.get(`/stations/${station}`)).body.location as { lon: number; lat: number };
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 800 },
+      locale: 'zh-CN',
+      permissions: ['geolocation'],
+      geolocation: { longitude: home.lon, latitude: home.lat, accuracy: 10 },
+    });
+    context.setDefaultTimeout(10_000);
+    const page = await context.newPage();
+    pages.push(page);
+    const watched = await watchPage(context, page, tileOrigin);
+    await page.goto(`${server.baseUrl}/tablet/`);
+    await page.fill('input[name=username]', 'xss-crew');
+    await page.fill('input[name=password]', PASSWORD);
+    await page.click('button[type=submit]');
+    const task = page.locator('[data-testid=assignment]');
+    await task.waitFor({ timeout: 15_000 });
+    await expect.poll(() => task.textContent()).toContain(planted.incident.address);
+    expect(await task.locator('.summary').textContent()).toBe(planted.incident.summary);
+    expect(await page.textContent('.callsign')).toBe(planted.vehicles.get(planted.incident.vehicleId));
+    expect(await page.textContent('[data-testid=destination]')).toContain(planted.hospitals.get(planted.incident.hospitalId)!.name);
+    await page.locator('.map-badge.scene').waitFor();
+    await screenshot(page, 'xss-tablet-01-task');
+    await page.click('[data-testid=change-destination]');
+    await page.locator('.hospital-choice').first().waitFor();
+    const choices = await texts(page, '.hospital-choice .name');
+    const names = new Set([...planted.hospitals.values()].map((h) => h.name));
+    expect(choices.length).toBeGreaterThan(0);
+    // The current destination is marked after its name.
+    for (const c of choices) expect([...names].some((n) => c.startsWith(n)), c).toBe(true);
+    await screenshot(page, 'xss-tablet-02-destinations');
+    await expectInert(page, watched);
+    await page.click('.dialog-head button');
+    await page.click('button.lang');
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
+    await page.click('[data-testid=change-destination]');
+    await page.locator('.hospital-choice').first().waitFor();
+    const english = new Set([...planted.hospitals.values()].map((h) => h.nameEn));
+    for (const c of await texts(page, '.hospital-choice .name')) expect([...english].some((n) => c.startsWith(n)), c).toBe(true);
+    await screenshot(page, 'xss-tablet-03-english');
+    await expectInert(page, watched);
+    await context.close();
+  });
+
+  it('refuses, and reports, markup that would run if a name were ever inserted as HTML', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await watchPage(context, page, tileOrigin);
+    for (const path of ['/', '/tablet/']) {
+      await page.goto(`${server.baseUrl}${path}`);
+      await page.locator('input[name=username]').waitFor();
+      await page.evaluate(() => {
+        const div = document.createElement('div');
+        div.innerHTML = '<img src=x onerror="window.__xss=1"><a href="javascript:window.__xss=1" id=js-link>x</a>';
+        document.body.append(div);
+        const script = document.createElement('script');
+        script.textContent = 'window.__xss = 1';
+        document.body.append(script);
+        document.getElementById('js-link')!.click();
+      });
+      await page.waitForFunction(() => (window as unknown as { __csp: string[] }).__csp.length >= 3);
+      const state = await page.evaluate(() => ({ xss: (window as unknown as { __xss?: unknown }).__xss, csp: (window as unknown as { __csp: string[] }).__csp }));
+      expect(state.xss).toBeUndefined();
+      expect(state.csp.map((v) => v.split(' ')[0]).sort()).toEqual(['script-src-attr', 'script-src-elem', 'script-src-elem']);
+    }
+    await context.close();
+  });
+});
+
+/** Sets every name a user can set to a payload, through the real REST API, and builds a call on screen for each view. */
+async function plant(server: DemoServer, admin: ApiClient): Promise<Planted> {
+  const ok = (res: { status: number; body: unknown }, status = 200) => {
+    expect(res.status, JSON.stringify(res.body)).toBe(status);
+    return res.body as any;
+  };
+  const supervisor = (await server.as('supervisor')).api;
+
+  const stations = new Map<string, { name: string; nameEn: string }>();
+  for (const [i, s] of (ok(await admin.get('/stations')) as any[]).entries()) {
+    const planted = { name: `站${i}${payload(i)}`, nameEn: `Station ${i} ${payload(i + 1)}` };
+    ok(await admin.put(`/stations/${s.id}`, { ...s, ...planted, address: payload(i + 2) }));
+    stations.set(s.id, planted);
+  }
+  const vehicles = new Map<string, string>();
+  for (const [i, v] of (ok(await admin.get('/vehicles')) as any[]).entries()) {
+    const callSign = `${String(i).padStart(2, '0')}${payload(i)}`;
+    // A supervisor may rename vehicles: the attack of the issue.
+    ok(await supervisor.put(`/vehicles/${v.id}`, { callSign, kind: v.kind, capabilities: v.capabilities, homeStationId: v.homeStationId, inService: v.inService }));
+    vehicles.set(v.id, callSign);
+  }
+  const hospitals = new Map<string, { name: string; nameEn: string }>();
+  for (const [i, h] of (ok(await admin.get('/hospitals')) as any[]).entries()) {
+    const planted = { name: `医院${i}${payload(i)}`, nameEn: `Hospital ${i} ${payload(i + 3)}` };
+    ok(await admin.put(`/hospitals/${h.id}`, { ...h, ...planted, address: payload(i + 1), phone: payload(i + 2).slice(0, 40) }));
+    hospitals.set(h.id, planted);
+  }
+  ok(await supervisor.post('/crew-members', { name: `医生${payload(0)}`, crewRole: 'doctor' }), 201);
+  ok(await supervisor.post('/crew-members', { name: payload(3), crewRole: 'driver' }), 201);
+
+  const dispatcherUser = { username: 'xss-dispatcher', displayName: `调度员${payload(0)}`, password: PASSWORD, role: 'dispatcher' };
+  ok(await admin.post('/users', dispatcherUser), 201);
+  const dispatcher = apiClient(server.baseUrl, await loginAs(server.baseUrl, dispatcherUser.username, PASSWORD));
+
+  // A call with a payload address and summary, dispatched and transporting, so every view has it.
+  const summary = `男，60岁${payload(1)}胸痛`;
+  const address = `中温庄${payload(2)}`;
+  const incident = ok(await dispatcher.post('/incidents', { placeName: '中温庄', address, category: 'chest_pain', priority: 1, patientSummary: summary }), 201);
+  const rec = ok(await dispatcher.get(`/incidents/${incident.id}/recommendations`));
+  const vehicleId = rec.candidates[0].vehicleId as string;
+  const hospitalId = rec.proposedHospital.hospitalId as string;
+  const assigned = ok(await dispatcher.post(`/incidents/${incident.id}/assignments`, { vehicleId, destinationHospitalId: hospitalId }), 201);
+  ok(await admin.post('/users', { username: 'xss-crew', displayName: `车组${payload(3)}`, password: PASSWORD, role: 'crew', vehicleId }), 201);
+  ok(await admin.post('/users', { username: 'xss-hospital', displayName: `急诊${payload(2)}`, password: PASSWORD, role: 'hospital', hospitalId }), 201);
+  const crew = apiClient(server.baseUrl, await loginAs(server.baseUrl, 'xss-crew', PASSWORD));
+  for (const [i, status] of ['acknowledged', 'en_route', 'on_scene', 'transporting'].entries()) {
+    ok(
+      await crew.post(`/assignments/${assigned.assignment.id}/status`, {
+        eventId: crypto.randomUUID(),
+        status,
+        deviceTime: new Date().toISOString(),
+        ...(status === 'on_scene' || status === 'transporting' ? { location: incident.location } : {}),
+        note: payload(i),
+      }),
+    );
+  }
+  ok(await crew.put(`/assignments/${assigned.assignment.id}/vitals`, { heartRate: 96, systolicBp: 150, measuredAt: new Date().toISOString() }));
+  const hospital = apiClient(server.baseUrl, await loginAs(server.baseUrl, 'xss-hospital', PASSWORD));
+  ok(await hospital.put(`/hospitals/${hospitalId}/load`, { loadStatus: 'blue', note: payload(1) }));
+
+  // A second call, by address only, left in the queue; a third cancelled with a payload reason.
+  const queuedAddress = `义棠镇${payload(0)}`;
+  const queuedSummary = payload(2);
+  const at = { lon: incident.location.lon + 0.004, lat: incident.location.lat + 0.002 };
+  const queued = ok(await dispatcher.post('/incidents', { location: at, address: queuedAddress, category: 'trauma', priority: 2, patientSummary: queuedSummary }), 201);
+  const cancelled = ok(await dispatcher.post('/incidents', { location: at, address: payload(3), category: 'other', priority: 3 }), 201);
+  ok(await dispatcher.post(`/incidents/${cancelled.id}/cancel`, { reason: payload(1) }));
+
+  return {
+    stations,
+    vehicles,
+    hospitals,
+    incident: { id: incident.id, number: incident.number, address, summary, vehicleId, hospitalId },
+    queued: { number: queued.number, address: queuedAddress, summary: queuedSummary },
+  };
+}
