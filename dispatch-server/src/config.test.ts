@@ -35,6 +35,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...valid, TILE_COORDINATES: 'bd09' })).toThrowError(/TILE_COORDINATES/);
   });
 
+  it('derives the public URL from HOST and PORT unless PUBLIC_URL is set, and refuses one that is not http(s)', () => {
+    expect(loadConfig(valid).PUBLIC_URL).toBe('http://127.0.0.1:8120');
+    expect(loadConfig({ ...valid, HOST: '0.0.0.0', PORT: '9000' }).PUBLIC_URL).toBe('http://127.0.0.1:9000');
+    expect(loadConfig({ ...valid, PUBLIC_URL: 'https://dispatch.example.org/' }).PUBLIC_URL).toBe('https://dispatch.example.org');
+    expect(() => loadConfig({ ...valid, PUBLIC_URL: 'javascript:alert(1)' })).toThrowError(/PUBLIC_URL/);
+  });
+
   it('rejects a missing Redis URL', () => {
     expect(() => loadConfig({ ...valid, REDIS_URL: undefined })).toThrowError(/REDIS_URL/);
   });

@@ -105,3 +105,12 @@ export const PlaceDto = z.object({
   synthetic: z.boolean(),
 });
 export type PlaceDto = z.infer<typeof PlaceDto>;
+
+/** A place a typed name may mean: the 422 of a call intake whose placeName is not a sure match lists these. */
+export const PlaceCandidateDto = PlaceDto.extend({
+  /** 1 for an exact name, else the pg_trgm similarity of the names (0 to 1). */
+  score: z.number(),
+  /** The nearest town within 15 km, to tell like-named villages apart; null for towns and where none is near. */
+  town: z.object({ name: z.string(), nameEn: z.string().nullable() }).nullable(),
+});
+export type PlaceCandidateDto = z.infer<typeof PlaceCandidateDto>;

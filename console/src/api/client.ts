@@ -3,6 +3,8 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** What the server adds to some refusals, e.g. the place candidates of a 422 intake. */
+    readonly details?: unknown,
   ) {
     super(message);
   }
@@ -43,8 +45,8 @@ export function createApi(token: string | null, onUnauthorized: () => void = () 
     }
     if (!res.ok) {
       if (res.status === 401 && token) onUnauthorized();
-      const message = (parsed as { error?: string } | null)?.error ?? `${res.status} ${res.statusText}`;
-      throw new ApiError(res.status, message);
+      const answer = parsed as { error?: string; details?: unknown } | null;
+      throw new ApiError(res.status, answer?.error ?? `${res.status} ${res.statusText}`, answer?.details);
     }
     return parsed as T;
   };

@@ -1,5 +1,7 @@
 import { forwardRef, useEffect, useImperativeHandle, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { IncidentCategory, PriorityGroup, type IncidentDto, type PlaceDto } from '@dispatch/protocol';
+import { IncidentCategory, PriorityGroup, type IncidentDto, type PlaceCandidateDto, type PlaceDto } from '@dispatch/protocol';
+import { ApiError } from '../api/client';
+import type { MessageKey } from '../i18n/dictionary';
 import { useI18n } from '../i18n/i18n';
 import { useLiveContext } from '../realtime/useLive';
 
@@ -28,24 +30,35 @@ export const emptyDraft = (): Draft => ({
   key: crypto.randomUUID(),
 });
 
+const PLACE_KINDS = new Set(['town', 'village', 'district']);
+
 export interface IntakeFormHandle {
   focus(): void;
 }
 
 /**
  * Call intake: locate (map click or gazetteer search), category, priority, patient summary and priority
- * groups; Enter submits. The location lives in the parent so a click on the map can set it.
+ * groups; Enter submits. The location lives in the parent so a click on the map can set it. A typed place
+ * name that was not picked is sent as is: the server takes it only when sure, else answers 422 with the
+ * candidates, which are offered here to choose from (keys or mouse) and the call is sent again with the choice.
  */
 export const IntakeForm = forwardRef<IntakeFormHandle, { draft: Draft; onChange: (d: Draft) => void; onCreated: (i: IncidentDto) => void }>(
   function IntakeForm({ draft, onChange, onCreated }, ref) {
-    const { t, label } = useI18n();
+    const { t, label, lang } = useI18n();
     const { api, connection } = useLiveContext();
     const [query, setQuery] = useState('');
     const [results, setResults] = useState<PlaceDto[] | null>(null);
     const [active, setActive] = useState(0);
     const [busy, setBusy] = useState(false);
     const [error, setError] = useState<string | null>(null);
+    const [candidates, setCandidates] = useState<{ name: string; list: PlaceCandidateDto[] } | null>(null);
+    const [candidateAt, setCandidateAt] = useState(0);
     const searchRef = useRef<HTMLInputElement>(null);
+    const candidatesRef = useRef<HTMLUListElement>(null);
+
+    useEffect(() => {
+      if (candidates) candidatesRef.current?.focus();
+    }, [candidates]);
 
     useImperativeHandle(ref, () => ({ focus: () => searchRef.current?.focus() }), []);
 
@@ -76,6 +89,13 @@ export const IntakeForm = forwardRef<IntakeFormHandle, { draft: Draft; onChange:
     };
 
     const onSearchKey = (e: KeyboardEvent<HTMLInputElement>) => {
+      if (e.key === 'Escape' && results) {
+        // Closes the list and keeps typing; the next Enter sends the name as typed.
+        e.preventDefault();
+        e.stopPropagation();
+        setResults(null);
+        return;
+      }
       if (!results || results.length === 0) return;
       if (e.key === 'ArrowDown') {
         e.preventDefault();
@@ -90,39 +110,78 @@ export const IntakeForm = forwardRef<IntakeFormHandle, { draft: Draft; onChange:
       }
     };
 
-    const submit = async (e: FormEvent) => {
-      e.preventDefault();
-      if (!draft.location) {
+    const send = async (d: Draft) => {
+      const typed = query.trim();
+      if (!d.location && !typed) {
         setError(t('needLocation'));
         return;
       }
       setBusy(true);
       setError(null);
+      setCandidates(null);
       try {
         const incident = await api.post<IncidentDto>(
           '/incidents',
           {
-            location: draft.location,
-            ...(draft.placeName ? { placeName: draft.placeName } : {}),
-            ...(draft.address.trim() ? { address: draft.address.trim() } : {}),
-            ...(draft.callerPhone.trim() ? { callerPhone: draft.callerPhone.trim() } : {}),
-            category: draft.category,
-            priority: draft.priority,
-            ...(draft.patientSummary.trim() ? { patientSummary: draft.patientSummary.trim() } : {}),
-            priorityGroups: draft.priorityGroups,
+            ...(d.location ? { location: d.location } : {}),
+            // Without a point, the name as typed: the server locates it only when it is sure.
+            ...(d.placeName ? { placeName: d.placeName } : d.location ? {} : { placeName: typed }),
+            ...(d.address.trim() ? { address: d.address.trim() } : {}),
+            ...(d.callerPhone.trim() ? { callerPhone: d.callerPhone.trim() } : {}),
+            category: d.category,
+            priority: d.priority,
+            ...(d.patientSummary.trim() ? { patientSummary: d.patientSummary.trim() } : {}),
+            priorityGroups: d.priorityGroups,
           },
-          { 'Idempotency-Key': draft.key },
+          { 'Idempotency-Key': d.key },
         );
         connection.applyIncident(incident);
         setQuery('');
         setResults(null);
         onCreated(incident);
       } catch (err) {
-        setError(`${t('errorPrefix')}${(err as Error).message}`);
+        const offered = err instanceof ApiError && err.status === 422 ? (err.details as { candidates?: PlaceCandidateDto[] } | undefined)?.candidates : undefined;
+        if (offered?.length) {
+          setCandidateAt(0);
+          setCandidates({ name: typed, list: offered });
+        } else {
+          setError(`${t('errorPrefix')}${(err as Error).message}`);
+        }
       } finally {
         setBusy(false);
       }
     };
+
+    const submit = (e: FormEvent) => {
+      e.preventDefault();
+      void send(draft);
+    };
+
+    const choose = (c: PlaceCandidateDto) => {
+      const chosen = { ...draft, location: { lon: c.lon, lat: c.lat }, placeName: c.name, address: draft.address || c.name };
+      onChange(chosen);
+      setQuery(c.name);
+      void send(chosen);
+    };
+
+    const onCandidateKey = (e: KeyboardEvent<HTMLUListElement>) => {
+      if (!candidates) return;
+      // Kept from the console's own shortcuts (↑↓ move in the queue, Esc leaves the incident).
+      e.stopPropagation();
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        e.preventDefault();
+        setCandidateAt((a) => Math.max(0, Math.min(candidates.list.length - 1, a + (e.key === 'ArrowDown' ? 1 : -1))));
+      } else if (e.key === 'Enter') {
+        e.preventDefault();
+        choose(candidates.list[candidateAt]!);
+      } else if (e.key === 'Escape') {
+        e.preventDefault();
+        setCandidates(null);
+        searchRef.current?.focus();
+      }
+    };
+
+    const kindLabel = (kind: string) => (PLACE_KINDS.has(kind) ? t(`placeKind_${kind}` as MessageKey) : kind);
 
     const set = <K extends keyof Draft>(key: K, value: Draft[K]) => onChange({ ...draft, [key]: value });
     const toggleGroup = (g: PriorityGroup) =>
@@ -141,6 +200,7 @@ export const IntakeForm = forwardRef<IntakeFormHandle, { draft: Draft; onChange:
             placeholder={t('searchPlace')}
             onChange={(e) => {
               setQuery(e.target.value);
+              setCandidates(null);
               if (!e.target.value.trim()) setResults(null);
             }}
             onKeyDown={onSearchKey}
@@ -162,6 +222,35 @@ export const IntakeForm = forwardRef<IntakeFormHandle, { draft: Draft; onChange:
             ? `${draft.placeName ? `${draft.placeName} · ` : ''}${t('locationPicked', { lon: draft.location.lon.toFixed(5), lat: draft.location.lat.toFixed(5) })}`
             : t('clickMapOrSearch')}
         </div>
+        {candidates && (
+          <div className="place-candidates" data-testid="place-candidates">
+            <div className="hint">{t('placeCandidates', { name: candidates.name })}</div>
+            <ul role="listbox" tabIndex={0} ref={candidatesRef} onKeyDown={onCandidateKey} aria-activedescendant={`place-candidate-${candidateAt}`}>
+              {candidates.list.map((c, i) => (
+                <li
+                  key={c.id}
+                  id={`place-candidate-${i}`}
+                  role="option"
+                  aria-selected={i === candidateAt}
+                  className={i === candidateAt ? 'active' : ''}
+                  onMouseDown={(e) => {
+                    e.preventDefault();
+                    choose(c);
+                  }}
+                >
+                  <span className="name">{lang === 'en' && c.nameEn ? c.nameEn : c.name}</span>
+                  <span className="muted">{lang === 'en' ? c.name : c.nameEn}</span>
+                  <span className="kind">{kindLabel(c.kind)}</span>
+                  {c.town && <span>{t('nearTown', { town: lang === 'en' && c.town.nameEn ? c.town.nameEn : c.town.name })}</span>}
+                  <span className="muted coords">
+                    {c.lon.toFixed(4)}, {c.lat.toFixed(4)}
+                  </span>
+                  <span className="score">{t('matchScore', { score: c.score.toFixed(2) })}</span>
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
         <div className="row2">
           <label>
             {t('category')}
@@ -222,6 +311,7 @@ export const IntakeForm = forwardRef<IntakeFormHandle, { draft: Draft; onChange:
               onChange(emptyDraft());
               setQuery('');
               setResults(null);
+              setCandidates(null);
               setError(null);
             }}
           >

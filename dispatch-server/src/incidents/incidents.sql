@@ -1,14 +1,15 @@
 -- name: insert
--- ON CONFLICT on the idempotency key returns nothing: the caller then reads the incident the first request made.
+-- ON CONFLICT on the login's idempotency key returns nothing: the caller then reads the incident the first request made.
 INSERT INTO incidents (idempotency_key, category, priority, location, address, caller_phone, patient_summary,
                        priority_groups, required_vehicle_capabilities, required_hospital_capabilities,
-                       call_received_at, created_by, place_id, call_answered_at)
-VALUES ($1, $2, $3, ST_SetSRID(ST_MakePoint($4, $5), 4326), $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-ON CONFLICT (idempotency_key) DO NOTHING
+                       call_received_at, created_by, place_id, call_answered_at, idempotency_body_sha256)
+VALUES ($1, $2, $3, ST_SetSRID(ST_MakePoint($4, $5), 4326), $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+ON CONFLICT (created_by, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
 RETURNING id;
 
 -- name: byIdempotencyKey
-SELECT id FROM incidents WHERE idempotency_key = $1;
+-- A key is the sending login's own: $2 is that login (NULL without one).
+SELECT id, idempotency_body_sha256 FROM incidents WHERE idempotency_key = $1 AND created_by IS NOT DISTINCT FROM $2;
 
 -- name: get
 SELECT i.id, i.number, i.status, i.category, i.priority, ST_X(i.location) AS lon, ST_Y(i.location) AS lat,
@@ -59,5 +60,6 @@ SELECT e.id, e.incident_id, e.assignment_id, e.vehicle_id, e.status, e.device_ti
 INSERT INTO status_events (id, incident_id, assignment_id, vehicle_id, status, device_time, actor_user_id, source, location, note)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8,
         CASE WHEN $9::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint($9, $10), 4326) END, $11)
-ON CONFLICT (id) DO NOTHING
+-- A replay is the same event id on the same assignment (ids are the crews' own, unique within an assignment).
+ON CONFLICT (assignment_id, id) DO NOTHING
 RETURNING id;

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import {
   CATEGORY_REQUIREMENTS,
   CreateIncidentRequest,
@@ -16,7 +16,7 @@ import { isUuid } from '../db/errors';
 import { inTransaction, type Db } from '../db/pool';
 import { readQueries } from '@dispatch/geo/sqlFile';
 import { HttpError, notFound } from '../http/errors';
-import { searchPlaces } from '../places/places';
+import { matchPlace } from '../places/places';
 import type { Publisher } from '../realtime/publisher';
 import type { TravelService } from '../travel/travelService';
 import { presentAssignment, presentIncident, presentStatusEvent } from './presentIncident';
@@ -67,10 +67,19 @@ export async function incidentTimeline(db: Db, id: string): Promise<StatusEventD
   return (await db.query(incidentSql.timeline, [id])).rows.map(presentStatusEvent);
 }
 
+/** The point nearest to `to` (degrees scaled by latitude: fine at the few kilometres between like-named places). */
+function nearest<T extends { lon: number; lat: number }>(points: T[], to: { lon: number; lat: number }): T | undefined {
+  const k = Math.cos((to.lat * Math.PI) / 180);
+  const d = (p: T) => ((p.lon - to.lon) * k) ** 2 + (p.lat - to.lat) ** 2;
+  return points.reduce<T | undefined>((best, p) => (best === undefined || d(p) < d(best) ? p : best), undefined);
+}
+
 /**
- * Takes a call: validates it, locates it (point, or a gazetteer place name), derives the required vehicle
- * and hospital capabilities from the category unless given, and stores it with its call-received event.
- * A retry with the same idempotency key returns the incident the first request created (created: false).
+ * Takes a call: validates it, locates it (point, or a gazetteer place name: a name that is no sure match is
+ * refused with 422 listing the candidates, nothing stored), derives the required vehicle and hospital
+ * capabilities from the category unless given, and stores it with its call-received event.
+ * A retry with the same idempotency key and the same call returns the incident the first request created
+ * (created: false); the key is the sending login's own, and reusing it for a different call is refused with 422.
  * @param idempotencyKey the client's `Idempotency-Key` header, if any
  */
 export async function createIncident(
@@ -87,17 +96,34 @@ export async function createIncident(
   if (idempotencyKey !== undefined && !/^[\x21-\x7e]{8,200}$/.test(idempotencyKey)) {
     throw new HttpError(400, 'Idempotency-Key: 8 to 200 printable characters');
   }
+  const userId = actor.principal?.userId ?? null;
+  // The validated call, in the schema's key order: the same call sent twice hashes the same.
+  const bodyHash = createHash('sha256').update(JSON.stringify(call)).digest('hex');
+  const replayOf = (row: { id: string; idempotency_body_sha256: string | null } | undefined) => {
+    if (!row) return null;
+    if (row.idempotency_body_sha256 !== null && row.idempotency_body_sha256 !== bodyHash) {
+      throw new HttpError(422, 'Idempotency-Key: already used for a different call; send a new key for a new call');
+    }
+    return row.id;
+  };
   if (idempotencyKey) {
-    const existing = await deps.db.query(incidentSql.byIdempotencyKey, [idempotencyKey]);
-    if (existing.rows[0]) return { incident: await getIncident(deps.db, existing.rows[0].id), created: false };
+    const existing = replayOf((await deps.db.query(incidentSql.byIdempotencyKey, [idempotencyKey, userId])).rows[0]);
+    if (existing) return { incident: await getIncident(deps.db, existing), created: false };
   }
   let location = call.location;
   let placeId: string | null = null;
   if (call.placeName) {
-    const [place] = await searchPlaces(deps.db, call.placeName, 1);
-    if (!place) throw new HttpError(400, `placeName: no place named "${call.placeName}" in the gazetteer`);
-    placeId = place.id;
-    location ??= { lon: place.lon, lat: place.lat };
+    const match = await matchPlace(deps.db, call.placeName);
+    // With a point given, the name only labels it: a sure match, else the like-named candidate nearest the point.
+    const place = match.sure ?? (location ? nearest(match.candidates.filter((c) => c.score === 1), location) : undefined);
+    if (!place && !location) {
+      if (match.candidates.length === 0) throw new HttpError(400, `placeName: no place named "${call.placeName}" in the gazetteer`);
+      throw new HttpError(422, `placeName: "${call.placeName}" is not a sure match; choose one of the candidates and send its location`, {
+        candidates: match.candidates,
+      });
+    }
+    placeId = place?.id ?? null;
+    location ??= place && { lon: place.lon, lat: place.lat };
   }
   if (!location) throw new HttpError(400, 'location: give location {lon, lat} or placeName');
   await checkServiceArea(deps.travel, location);
@@ -124,10 +150,11 @@ export async function createIncident(
       actor.principal?.userId ?? null,
       placeId,
       callAnsweredAt,
+      idempotencyKey ? bodyHash : null,
     ]);
     const id = inserted.rows[0]?.id as string | undefined;
     // A concurrent request with the same key won the insert: answer with its incident.
-    if (!id) return { id: (await client.query(incidentSql.byIdempotencyKey, [idempotencyKey])).rows[0].id as string, created: false };
+    if (!id) return { id: replayOf((await client.query(incidentSql.byIdempotencyKey, [idempotencyKey, userId])).rows[0])!, created: false };
     await client.query(incidentSql.appendEvent, [
       randomUUID(), id, null, null, 'call_received', callReceivedAt, actor.principal?.userId ?? null, 'console', null, null, null,
     ]);

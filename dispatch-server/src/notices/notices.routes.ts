@@ -7,7 +7,8 @@ import type { DispatchContext } from '../dispatchContext';
 import { acknowledgeNotice, getNoticeFor, listNotices, noticeSql } from './notices';
 import { presentNoticeFhir } from './presentNoticeFhir';
 
-export function noticeRoutes(ctx: DispatchContext, tokens: TokenService): Router {
+/** @param publicUrl where others reach this server (config PUBLIC_URL), for the links in FHIR exports */
+export function noticeRoutes(ctx: DispatchContext, tokens: TokenService, publicUrl: string): Router {
   const router = Router();
   const readers = requireAuth(tokens, 'notice.read');
   router.get('/notices', readers, async (req, res) => {
@@ -24,7 +25,7 @@ export function noticeRoutes(ctx: DispatchContext, tokens: TokenService): Router
     const notice = await getNoticeFor(ctx, principalOf(req), req.params.id as string);
     const row = (await ctx.db.query(noticeSql.fhirSource, [notice.id])).rows[0];
     const vitals = row.vitals ? Vitals.parse(row.vitals) : null;
-    res.type('application/fhir+json').json(presentNoticeFhir(row, vitals, `${req.protocol}://${req.get('host')}`));
+    res.type('application/fhir+json').json(presentNoticeFhir(row, vitals, publicUrl));
   });
   return router;
 }

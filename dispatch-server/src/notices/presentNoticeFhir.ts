@@ -24,6 +24,7 @@ const VITAL_LOINC: Record<Exclude<keyof Vitals, 'measuredAt'>, { code: string; d
  * The incoming-patient notice as an HL7 FHIR R4 message Bundle: MessageHeader, Patient (minimised: no
  * name, no phone), Encounter (class EMER, status planned), vital-sign Observations with LOINC codes, and the
  * Location of the vehicle. Identifiers are urn:uuid full URLs so the bundle stands on its own.
+ * @param baseUrl the configured PUBLIC_URL, never the request's Host header (a client could point the links anywhere)
  */
 export function presentNoticeFhir(row: Record<string, unknown>, vitals: Vitals | null, baseUrl: string) {
   const ref = (id: string) => `urn:uuid:${id}`;

@@ -1,12 +1,25 @@
 -- name: search
--- Exact and prefix matches first, then by trigram similarity, so 东王 finds 东王村 before 西王村.
-SELECT id, name, name_en, kind, ST_X(location) AS lon, ST_Y(location) AS lat, synthetic
-  FROM places
- WHERE name ILIKE '%' || $1 || '%' OR lower(name_en) LIKE '%' || lower($1) || '%' OR name % $1
- ORDER BY (name = $1 OR lower(name_en) = lower($1)) DESC,
-          (name ILIKE $1 || '%' OR lower(name_en) LIKE lower($1) || '%') DESC,
-          greatest(similarity(name, $1), similarity(lower(coalesce(name_en, '')), lower($1))) DESC,
-          kind, name
+-- The places a typed name may mean, best first: exact names, then names starting with it (东王 finds 东王村 before
+-- 西王村), then by trigram similarity. LIKE wildcards in the typed text are escaped: "%" matches only "%".
+-- Each row says how it matched and, for villages and the like, the nearest town within 15 km.
+WITH typed AS (
+  SELECT $1::text AS q, lower($1::text) AS lq,
+         replace(replace(replace(lower($1::text), '\', '\\'), '%', '\%'), '_', '\_') AS pattern
+)
+SELECT p.id, p.name, p.name_en, p.kind, ST_X(p.location) AS lon, ST_Y(p.location) AS lat, p.synthetic,
+       (p.name = t.q OR lower(p.name_en) = t.lq) AS exact,
+       (p.name ILIKE t.pattern || '%' OR lower(p.name_en) LIKE t.pattern || '%') AS prefix,
+       greatest(similarity(p.name, t.q), similarity(lower(coalesce(p.name_en, '')), t.lq)) AS similarity,
+       town.name AS town_name, town.name_en AS town_name_en
+  FROM places p CROSS JOIN typed t
+  LEFT JOIN LATERAL (
+    SELECT n.name, n.name_en FROM places n
+     WHERE n.kind = 'town' AND ST_DWithin(n.location::geography, p.location::geography, 15000)
+     ORDER BY n.location <-> p.location LIMIT 1
+  ) town ON p.kind NOT IN ('town', 'district')
+ WHERE p.name ILIKE '%' || t.pattern || '%' OR lower(p.name_en) LIKE '%' || t.pattern || '%'
+    OR p.name % t.q OR lower(p.name_en) % t.lq
+ ORDER BY exact DESC, prefix DESC, similarity DESC, p.kind, p.name
  LIMIT $2;
 
 -- name: upsert

@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { startDemoServer, type DemoServer } from '../support/demoServer';
+import { chromiumSuite, closedLoopbackPort, collectErrors, hasChromium, launchChromium, screenshot } from './browser';
+import { consoleDist, ensureConsoleBuilt } from './consoleBuild';
+
+describe.skipIf(!hasChromium)(chromiumSuite('call intake by a place name that is no sure match, in real Chromium'), () => {
+  let server: DemoServer;
+  let browser: Browser;
+  let page: Page;
+  let errors: string[];
+  // Chromium logs every 4xx answer; the 422s with the candidates are what these tests ask for.
+  const pageErrors = () => errors.filter((e) => !/status of 422 .*\/api\/incidents\)$/.test(e));
+
+  beforeAll(async () => {
+    ensureConsoleBuilt();
+    const tileOrigin = `http://127.0.0.1:${await closedLoopbackPort()}`;
+    server = await startDemoServer({ CONSOLE_DIST: consoleDist, TILE_URL: `${tileOrigin}/{z}/{x}/{y}.png` });
+    browser = await launchChromium();
+    const context = await browser.newContext({ viewport: { width: 1600, height: 950 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    context.setDefaultTimeout(10_000);
+    page = await context.newPage();
+    errors = collectErrors(page, tileOrigin);
+    await page.goto(server.baseUrl);
+    await page.fill('input[name=username]', 'dispatcher');
+    await page.fill('input[name=password]', server.logins.passwords.dispatcher!);
+    await page.press('input[name=password]', 'Enter');
+    await page.locator('[data-testid=place-search]').waitFor();
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  /** Types a name, closes the suggestions and sends the call with the name as typed (keyboard only). */
+  async function sendTyped(name: string) {
+    await page.keyboard.press('F2');
+    await page.fill('[data-testid=place-search]', name);
+    await page.locator('.place-results').waitFor();
+    await page.keyboard.press('Escape');
+    await page.locator('.place-results').waitFor({ state: 'detached' });
+    const answered = page.waitForResponse((r) => r.url().endsWith('/api/incidents') && r.request().method() === 'POST');
+    await page.keyboard.press('Enter');
+    return answered;
+  }
+
+  it('offers the candidates of a weak name and sends the call again with the one chosen by keyboard', async () => {
+    const before = (await server.database.db.query('SELECT count(*)::int AS n FROM incidents')).rows[0].n;
+    expect((await sendTyped('中王')).status()).toBe(422);
+    const list = page.locator('[data-testid=place-candidates]');
+    await list.waitFor();
+    expect(await list.textContent()).toContain('“中王”不能确定是哪里');
+    const options = list.locator('li[role=option]');
+    expect(await options.count()).toBeGreaterThanOrEqual(2);
+    const names = await options.locator('.name').allTextContents();
+    expect(names.slice(0, 2).sort()).toEqual(['中王堡', '中王庄']);
+    expect(await options.first().textContent()).toMatch(/村.*近.*(镇|乡).*匹配度 0\.\d\d/);
+    // The list has the keyboard: nothing stored yet.
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('role'))).toBe('listbox');
+    expect((await server.database.db.query('SELECT count(*)::int AS n FROM incidents')).rows[0].n).toBe(before);
+    await screenshot(page, 'console-intake-place-candidates');
+
+    const second = names[1]!;
+    const created = page.waitForResponse((r) => r.url().endsWith('/api/incidents') && r.request().method() === 'POST');
+    await page.keyboard.press('ArrowDown');
+    expect(await options.nth(1).getAttribute('aria-selected')).toBe('true');
+    await page.keyboard.press('Enter');
+    const answer = await created;
+    expect(answer.status()).toBe(201);
+    const incident = (await answer.json()) as { id: string; placeName: string; location: { lon: number; lat: number } };
+    expect(incident.placeName).toBe(second);
+    const place = (await server.database.db.query('SELECT ST_X(location) AS lon, ST_Y(location) AS lat FROM places WHERE name = $1', [second])).rows[0];
+    expect(incident.location.lon).toBeCloseTo(place.lon, 6);
+    expect(incident.location.lat).toBeCloseTo(place.lat, 6);
+    await list.waitFor({ state: 'detached' });
+    expect(pageErrors()).toEqual([]);
+  });
+
+  it('shows the same choice in English', async () => {
+    await page.click('.lang-switch button:has-text("EN")');
+    expect((await sendTyped('ab')).status()).toBe(422);
+    const list = page.locator('[data-testid=place-candidates]');
+    await list.waitFor();
+    expect(await list.textContent()).toContain('Not sure where “ab” is');
+    expect(await list.locator('li[role=option]').first().textContent()).toMatch(/village.*near .*(Town|Township).*match 0\.\d\d/);
+    await screenshot(page, 'console-intake-place-candidates-english');
+    // Esc gives the keyboard back to the search, nothing sent.
+    await page.keyboard.press('Escape');
+    await list.waitFor({ state: 'detached' });
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('place-search');
+    await page.click('.lang-switch button:has-text("中文")');
+    expect(pageErrors()).toEqual([]);
+  });
+});
