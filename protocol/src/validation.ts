@@ -76,7 +76,8 @@ export function fixProblem(fix: { lon: number; lat: number; deviceTime: Date | s
 export function pointProblem(point: { lon: number; lat: number }): FieldProblem | null {
   if (!(Number.isFinite(point.lat) && Math.abs(point.lat) <= 90)) return { field: 'lat', message: `${point.lat} is not a latitude` };
   if (!(Number.isFinite(point.lon) && Math.abs(point.lon) <= 180)) return { field: 'lon', message: `${point.lon} is not a longitude` };
-  if (point.lat === 0 && point.lon === 0) return { field: 'lat', message: '0,0 is the position of no fix, not a place' };
+  // Within a metre of 0,0 (a subnormal 1e-300 included): what stores as 0,0 is refused as 0,0.
+  if (Math.abs(point.lat) < 1e-5 && Math.abs(point.lon) < 1e-5) return { field: 'lat', message: '0,0 is the position of no fix, not a place' };
   return null;
 }
 

@@ -3,8 +3,10 @@ import { demandCoverage, roadCoverage } from '@dispatch/geo/coverage/coverage';
 import { driveTimesFrom, type Facility } from '@dispatch/geo/coverage/driveTimes';
 import { isochrones } from '@dispatch/geo/coverage/isochrones';
 import type { GraphRegistry } from '@dispatch/geo/routing/graphRegistry';
+import { NoRoadNetworkError } from '@dispatch/geo/routing/roadGraph';
 import { z } from 'zod';
 import type { Db } from '../db/pool';
+import { HttpError } from '../http/errors';
 
 export const CoverageQuery = z.object({
   /** Whose drive times: the ambulance stations (response) or the receiving hospitals (care). */
@@ -52,13 +54,23 @@ async function cached<T>(key: string, compute: () => Promise<T>): Promise<T> {
   return value;
 }
 
+/** A region the caller named and nobody imported is a 404 (as for /api/route), not the server's 503. */
+async function graphOf(graphs: GraphRegistry, region: string | undefined) {
+  try {
+    return await graphs.get(region);
+  } catch (error) {
+    if (region !== undefined && error instanceof NoRoadNetworkError) throw new HttpError(404, `region: ${error.message}`);
+    throw error;
+  }
+}
+
 const keyOf = (networkId: number, list: Site[], ...rest: unknown[]) =>
   JSON.stringify([networkId, list.map((s) => [s.id, s.lon, s.lat]), ...rest]);
 
 /** For each station (or hospital), the area it reaches before any other: the responsible substation's area. */
 export async function catchments(db: Db, graphs: GraphRegistry, input: unknown) {
   const query = CoverageQuery.parse(input);
-  const graph = await graphs.get(query.region);
+  const graph = await graphOf(graphs, query.region);
   const list = await sites(db, query.from);
   return cached(keyOf(graph.networkId, list, 'catchments', query.from), async () => {
     const polygons = await catchmentPolygons(db, driveTimesFrom(graph, facilities(list)));
@@ -77,7 +89,7 @@ export async function catchments(db: Db, graphs: GraphRegistry, input: unknown) 
 /** Areas within each drive time of the nearest station (or hospital), smaller inside larger. */
 export async function isochroneLayer(db: Db, graphs: GraphRegistry, input: unknown) {
   const query = CoverageQuery.parse(input);
-  const graph = await graphs.get(query.region);
+  const graph = await graphOf(graphs, query.region);
   const list = await sites(db, query.from);
   return cached(keyOf(graph.networkId, list, 'isochrones', query.minutes), async () => ({
     ...(await isochrones(db, graph, facilities(list), { minutes: query.minutes })),
@@ -91,7 +103,7 @@ export async function isochroneLayer(db: Db, graphs: GraphRegistry, input: unkno
  */
 export async function coverageSummary(db: Db, graphs: GraphRegistry, input: unknown) {
   const query = CoverageQuery.parse(input);
-  const graph = await graphs.get(query.region);
+  const graph = await graphOf(graphs, query.region);
   const list = await sites(db, query.from);
   const villages = (await db.query("SELECT id, name, ST_X(location) AS lon, ST_Y(location) AS lat FROM places WHERE kind = 'village' ORDER BY name")).rows;
   const maxMinutes = Math.max(...query.minutes);

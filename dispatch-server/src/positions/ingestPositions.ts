@@ -40,6 +40,8 @@ export interface PositionIngestorOptions {
 
 interface Pending {
   position: PositionInput;
+  /** The `addMany` call it came with: its positions commit or fail together. */
+  request: object;
   receivedAt: Date;
   resolve: () => void;
   reject: (error: unknown) => void;
@@ -96,9 +98,10 @@ export class PositionIngestor {
       if (problem) return Promise.reject(new HttpError(400, positions.length > 1 ? `positions.${i}.${problem}` : problem));
     }
     if (this.pending.length === 0) this.pendingSince = now.getTime();
+    const request = {};
     const written = positions.map(
       (position) =>
-        new Promise<void>((resolve, reject) => this.pending.push({ position, receivedAt: position.receivedAt ?? now, resolve, reject })),
+        new Promise<void>((resolve, reject) => this.pending.push({ position, request, receivedAt: position.receivedAt ?? now, resolve, reject })),
     );
     this.schedule();
     return Promise.all(written).then(() => undefined);
@@ -154,9 +157,10 @@ export class PositionIngestor {
       this.announce(latest);
     } catch (error) {
       this.stats.failedBatches++;
-      if (batch.length > 1 && isDataError(error)) {
-        // One bad row (e.g. a vehicle deleted since its device was looked up) must not fail its neighbours.
-        for (const item of batch) await this.write([item]);
+      const requests = [...new Set(batch.map((item) => item.request))];
+      if (requests.length > 1 && isDataError(error)) {
+        // One bad request (e.g. a vehicle deleted since its device was looked up) must not fail its neighbours.
+        for (const request of requests) await this.write(batch.filter((item) => item.request === request));
       } else {
         const reported = asCallerError(error);
         for (const item of batch) item.reject(reported);
@@ -182,11 +186,12 @@ export class PositionIngestor {
     for (let i = 0; i < n; i++) {
       const { position: p, receivedAt } = batch[i]!;
       cols.vehicleId[i] = p.vehicleId;
-      cols.lon[i] = p.lon;
-      cols.lat[i] = p.lat;
-      cols.speed[i] = p.speedMps;
-      cols.heading[i] = p.headingDeg;
-      cols.accuracy[i] = p.accuracyM;
+      // Centimetres and millimetres are all a GPS can tell; a subnormal double would underflow PostgreSQL's real.
+      cols.lon[i] = round(p.lon, 7);
+      cols.lat[i] = round(p.lat, 7);
+      cols.speed[i] = round(p.speedMps, 3);
+      cols.heading[i] = round(p.headingDeg, 3);
+      cols.accuracy[i] = round(p.accuracyM, 3);
       cols.deviceTime[i] = p.deviceTime.toISOString();
       cols.receivedAt[i] = receivedAt.toISOString();
       cols.source[i] = p.source;
@@ -214,6 +219,12 @@ function invalidReason(p: PositionInput, now: number): string | null {
   if (problem) return `${problem.field}: ${problem.message}`;
   if (!p.source) return 'source: required';
   return null;
+}
+
+function round<T extends number | null>(value: T, digits: number): T {
+  if (value === null) return value;
+  const f = 10 ** digits;
+  return (Math.round(value * f) / f) as T;
 }
 
 /** Class 22 (data exception) and 23 (integrity violation): the data is at fault, not the database. */
