@@ -35,7 +35,8 @@ stop_children() {
     wait "$pid" 2>/dev/null || true
   done
 }
-trap 'stop_children; stop_services_we_started' EXIT
+# A second Ctrl-C does not cut the clean-up short (it would leave processes behind); SIGKILL comes after 15 s anyway.
+trap 'trap "" INT TERM; stop_children; stop_services_we_started' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
