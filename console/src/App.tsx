@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { createApi } from './api/client';
-import { loadSession, saveSession, type ClientConfig, type RoadRegion, type Session } from './api/session';
-import { DisconnectedBanner, Header } from './common/Header';
+import { loadSession, logoutOnServer, saveSession, type ClientConfig, type RoadRegion, type Session } from './api/session';
+import { ChangePasswordPage } from './ChangePasswordPage';
+import { DatabaseBanner, DisconnectedBanner, Header } from './common/Header';
 import { DispatcherConsole } from './dispatcher/DispatcherConsole';
 import { HospitalBoard } from './hospital/HospitalBoard';
 import { I18nProvider, useI18n } from './i18n/i18n';
@@ -19,30 +20,31 @@ export function App() {
 
 function Root() {
   const [session, setSession] = useState<Session | null>(loadSession);
-  const logout = useCallback(() => {
-    saveSession(null);
-    setSession(null);
+  const signIn = useCallback((s: Session | null) => {
+    saveSession(s);
+    setSession(s);
   }, []);
-  if (!session) {
-    return (
-      <LoginPage
-        onLogin={(s) => {
-          saveSession(s);
-          setSession(s);
-        }}
-      />
-    );
-  }
-  return <SignedIn key={session.token} session={session} onLogout={logout} />;
+  // The server said the session is over (401): nothing left to end there.
+  const sessionEnded = useCallback(() => signIn(null), [signIn]);
+  const logout = useCallback(() => {
+    if (session) logoutOnServer(session.token);
+    signIn(null);
+  }, [session, signIn]);
+  if (!session) return <LoginPage onLogin={signIn} />;
+  if (session.mustChangePassword) return <ChangePasswordPage session={session} onChanged={signIn} onCancel={logout} />;
+  return <SignedIn key={session.token} session={session} onLogout={logout} onSessionEnded={sessionEnded} />;
 }
 
 /** One API client and one socket connection per session, shared with every screen through context. */
-function SignedIn({ session, onLogout }: { session: Session; onLogout: () => void }) {
+function SignedIn({ session, onLogout, onSessionEnded }: { session: Session; onLogout: () => void; onSessionEnded: () => void }) {
   const { t } = useI18n();
   const live = useMemo<LiveContextValue>(() => {
-    const api = createApi(session.token, onLogout);
-    return { api, session, connection: new Connection(api, session.token, session.user.role, onLogout) };
-  }, [session, onLogout]);
+    // Every REST answer tells the connection whether the database could be reached (the banner).
+    let connection: Connection | null = null;
+    const api = createApi(session.token, onSessionEnded, (reachable) => connection?.setDatabaseReachable(reachable));
+    connection = new Connection(api, session.token, session.user.role, onSessionEnded);
+    return { api, session, connection };
+  }, [session, onSessionEnded]);
   const [config, setConfig] = useState<ClientConfig | null>(null);
   const [region, setRegion] = useState<RoadRegion | null>(null);
 
@@ -78,6 +80,7 @@ function SignedIn({ session, onLogout }: { session: Session; onLogout: () => voi
     <LiveContext.Provider value={live}>
       <div className={`app role-${role}`}>
         <Header title={title} synthetic={region?.synthetic ?? false} user={session.user.displayName || session.user.username} onLogout={onLogout} />
+        <DatabaseBanner />
         <DisconnectedBanner />
         {role === 'crew' ? (
           <div className="pad big">

@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { HealthReport } from '@dispatch/protocol';
+import type { ApiError } from './api/client';
 import { login, type Session } from './api/session';
 import { LanguageSwitch, useI18n } from './i18n/i18n';
 
@@ -27,7 +28,10 @@ export function LoginPage({ onLogin }: { onLogin: (s: Session) => void }) {
     try {
       onLogin(await login(username.trim(), password));
     } catch (err) {
-      setError(`${t('loginFailed')}: ${(err as Error).message}`);
+      const e = err as ApiError;
+      if (e.status === 429) setError(t('loginThrottled', { seconds: (e.details as { retryAfterS?: number } | undefined)?.retryAfterS ?? 60 }));
+      else if (e.status === 503) setError(t('databaseUnavailable'));
+      else setError(`${t('loginFailed')}: ${e.message}`);
     } finally {
       setBusy(false);
     }

@@ -1,20 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { SignJWT } from 'jose';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type App } from '@dispatch/server/app';
 import { LOGIN_LIMITS } from '@dispatch/server/auth/loginThrottle';
-import { loadConfig } from '@dispatch/server/config';
-import { createPool, type Db } from '@dispatch/server/db/pool';
-import { seedDemo, type DemoLogins } from '@dispatch/server/demo/seedDemo';
-import { createLogger } from '@dispatch/server/logger';
-import { TcpGate } from '../../vehicle-agent/src/testSupport/tcpGate';
 import { apiClient, openSocket } from '../support/api';
-import { createTestDatabase, requireEnv, type TestDatabase } from '../support/database';
 import { startDemoServer, type DemoServer } from '../support/demoServer';
+import { startGatedDemoServer, type GatedServer } from '../support/gatedServer';
 import { createUser, loginAs } from '../support/server';
 import { eventually } from '../support/wait';
 
@@ -193,52 +185,16 @@ describe('demo passwords on a server that listens beyond loopback', () => {
   });
 });
 
-/**
- * The server's only road to PostgreSQL runs through a TCP gate this test cuts: a database outage for this
- * server alone, with the shared cluster untouched.
- */
 describe('sessions while the database cannot be reached', () => {
-  let database: TestDatabase;
-  let gate: TcpGate;
-  let db: Db;
-  let app: App;
-  let redis: Redis;
-  let baseUrl: string;
-  let logins: DemoLogins;
-
+  let server: GatedServer;
   beforeAll(async () => {
-    database = await createTestDatabase();
-    logins = await seedDemo(database.db);
-    const direct = new URL(database.url);
-    gate = await TcpGate.open(`http://${direct.hostname}:${direct.port}`);
-    const gated = new URL(database.url);
-    gated.port = new URL(gate.url).port;
-    const config = loadConfig({
-      DATABASE_URL: gated.toString(),
-      REDIS_URL: requireEnv('REDIS_URL'),
-      JWT_SECRET: 'outage-test-secret-'.padEnd(40, 'x'),
-      LOG_LEVEL: 'silent',
-      SESSION_RECHECK_S: '1',
-      QUEUE_PREFIX: `test-${database.name}`,
-    });
-    db = createPool(config.DATABASE_URL, 5);
-    redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
-    redis.on('error', () => undefined);
-    app = createApp({ config, db, redis, log: createLogger('silent') });
-    await new Promise<void>((done) => app.http.listen(0, '127.0.0.1', done));
-    baseUrl = `http://127.0.0.1:${(app.http.address() as AddressInfo).port}`;
+    server = await startGatedDemoServer({ SESSION_RECHECK_S: '1' });
   }, 60_000);
-  afterAll(async () => {
-    await gate.restore();
-    await app.close();
-    await db.end();
-    redis.disconnect();
-    await gate.cut();
-    await database.drop();
-  });
+  afterAll(() => server.close());
 
   it('answers 503 (never 401), keeps every socket, refuses a new handshake as "unavailable", and carries on after', async () => {
-    const token = await loginAs(baseUrl, 'dispatcher', logins.passwords.dispatcher!);
+    const { baseUrl, gate } = server;
+    const token = await loginAs(baseUrl, 'dispatcher', server.logins.passwords.dispatcher!);
     const api = apiClient(baseUrl, token);
     const socket = await openSocket(baseUrl, token);
 
@@ -249,7 +205,7 @@ describe('sessions while the database cannot be reached', () => {
     expect(me.status).toBe(503);
     expect(me.body.error).toMatch(/database is unavailable/);
     expect((await api.get('/incidents')).status).toBe(503);
-    expect((await post(baseUrl, '/auth/login', { username: 'dispatcher', password: logins.passwords.dispatcher })).status).toBe(503);
+    expect((await post(baseUrl, '/auth/login', { username: 'dispatcher', password: server.logins.passwords.dispatcher })).status).toBe(503);
     await expect(openSocket(baseUrl, token)).rejects.toThrowError(/^unavailable/);
     expect(socket.socket.connected).toBe(true);
 

@@ -18,9 +18,10 @@ export interface Api {
 
 /**
  * REST under /api with the session's bearer token. A 401 means the session ended (expired token, server
- * secret changed): the caller is told once so it can show the login again.
+ * secret changed): the caller is told once so it can show the login again. A 503 means the database cannot
+ * be reached for now (the session lives on): `onDatabase(false)`, and `onDatabase(true)` at the next answer.
  */
-export function createApi(token: string | null, onUnauthorized: () => void = () => undefined): Api {
+export function createApi(token: string | null, onUnauthorized: () => void = () => undefined, onDatabase: (reachable: boolean) => void = () => undefined): Api {
   const call = async <T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> => {
     let res: Response;
     try {
@@ -43,6 +44,8 @@ export function createApi(token: string | null, onUnauthorized: () => void = () 
     } catch {
       parsed = { error: text };
     }
+    // Other 503s (no road network imported) say nothing about the database.
+    onDatabase(!(res.status === 503 && /database/.test((parsed as { error?: string } | null)?.error ?? '')));
     if (!res.ok) {
       if (res.status === 401 && token) onUnauthorized();
       const answer = parsed as { error?: string; details?: unknown } | null;

@@ -13,6 +13,8 @@ export interface SessionUser {
 export interface Session {
   token: string;
   user: SessionUser;
+  /** The token may only set a new password (after an admin reset or the bootstrap command). */
+  mustChangePassword?: boolean;
 }
 
 // Per tab, so a dispatcher and a hospital login can sit side by side in one browser.
@@ -34,6 +36,18 @@ export function saveSession(session: Session | null): void {
 
 export async function login(username: string, password: string): Promise<Session> {
   return createApi(null).post<Session>('/auth/login', { username, password });
+}
+
+/** Sets a new password; the answer is a new full session (every other session of the login has ended). */
+export async function changePassword(token: string, currentPassword: string, newPassword: string): Promise<Session> {
+  return createApi(token).post<Session>('/auth/password', { currentPassword, newPassword });
+}
+
+/** Ends the session on the server too, so the token is refused from now on; a failure changes nothing here. */
+export function logoutOnServer(token: string): void {
+  createApi(token)
+    .post('/auth/logout')
+    .catch(() => undefined);
 }
 
 /** `GET /api/config`: tiles, the coordinate system they are drawn in, and when a position fix counts as stale. */

@@ -34,6 +34,18 @@ export function Header({ title, synthetic, user, onLogout, children }: { title: 
   );
 }
 
+/** Shown while the server cannot reach its database: the session and the screen stay, and carry on after. */
+export function DatabaseBanner() {
+  const { t } = useI18n();
+  const { databaseUnavailable } = useLive();
+  if (!databaseUnavailable) return null;
+  return (
+    <div className="disconnected-banner" role="alert" data-testid="database-banner">
+      <strong>{t('databaseUnavailable')}</strong> <span>{t('databaseUnavailableDetail')}</span>
+    </div>
+  );
+}
+
 /** Shown while the socket is down; the live state resynchronises by itself when it is back. */
 export function DisconnectedBanner() {
   const { t, clock } = useI18n();

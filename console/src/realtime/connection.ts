@@ -24,6 +24,8 @@ export interface LiveState {
   disconnectedAt: number | null;
   reconnectAttempt: number;
   lastError: string | null;
+  /** The server answers but cannot reach its database (REST 503, handshake "unavailable"): the session lives on. */
+  databaseUnavailable: boolean;
   /** When the last full snapshot arrived (ms epoch); null until the first one. */
   syncedAt: number | null;
   incidents: ReadonlyMap<string, IncidentDto>;
@@ -56,6 +58,7 @@ export class Connection {
     disconnectedAt: null,
     reconnectAttempt: 0,
     lastError: null,
+    databaseUnavailable: false,
     syncedAt: null,
     incidents: new Map(),
     vehicles: new Map(),
@@ -102,10 +105,12 @@ export class Connection {
       if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 1000);
     });
     socket.on('connect_error', (error) => {
-      if (/unauthorized/.test(error.message)) {
+      if (/^unauthorized/.test(error.message)) {
         this.onUnauthorized();
         return;
       }
+      // "unavailable:" is the server unable to check the session now: retry, never a logout.
+      if (/^unavailable/.test(error.message)) this.set({ databaseUnavailable: true });
       this.set({
         status: 'disconnected',
         disconnectedAt: this.state.disconnectedAt ?? Date.now(),
@@ -148,6 +153,11 @@ export class Connection {
   }
 
   getState = (): LiveState => this.state;
+
+  /** What the last REST answer said of the database (the API client reports every answer). */
+  setDatabaseReachable(reachable: boolean): void {
+    if (this.state.databaseUnavailable === reachable) this.set({ databaseUnavailable: !reachable });
+  }
 
   subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);

@@ -13,6 +13,8 @@ export class ApiError extends Error {
 /** The login answer of `POST /api/auth/login`. */
 export interface LoginResult {
   token: string;
+  /** The token may only set a new password (POST /api/auth/password) until one is set. */
+  mustChangePassword?: boolean;
   user: { userId: string; username: string; role: string; vehicleId: string | null; hospitalId: string | null; displayName: string };
 }
 

@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { AgentApi } from '../agent/api';
+import { AgentApi, type ApiError, type LoginResult } from '../agent/api';
 import { dictionaries, LangContext, type Lang } from './i18n';
 import { TaskScreen } from './TaskScreen';
 import { useCrewAgent, type Session } from './useCrewAgent';
@@ -29,6 +29,12 @@ export function App() {
   }, [lang]);
 
   const logout = () => {
+    if (session) {
+      // Ends the session on the server too; offline, the token simply expires.
+      const api = new AgentApi(window.location.origin);
+      api.token = session.token;
+      api.request('POST', '/auth/logout').catch(() => undefined);
+    }
     localStorage.removeItem(SESSION_KEY);
     setSession(null);
   };
@@ -58,6 +64,8 @@ function Login({ onLogin, toggleLang, lang }: { onLogin(s: Session): void; toggl
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // After an admin reset the login's session may only set a new password: asked for here, then logged in.
+  const [newPassword, setNewPassword] = useState<string | null>(null);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -65,11 +73,16 @@ function Login({ onLogin, toggleLang, lang }: { onLogin(s: Session): void; toggl
     setError(null);
     try {
       const api = new AgentApi(window.location.origin);
-      const result = await api.login(username.trim(), password);
+      let result = await api.login(username.trim(), password);
+      if (result.mustChangePassword) {
+        if (newPassword === null) return setNewPassword('');
+        result = (await api.request<LoginResult>('POST', '/auth/password', { currentPassword: password, newPassword })).body!;
+      }
       if (result.user.role !== 'crew' || !result.user.vehicleId) throw new Error(`${result.user.username}: not a crew login bound to a vehicle`);
       onLogin({ token: result.token, username: result.user.username });
     } catch (e) {
-      setError((e as Error).message);
+      const status = (e as ApiError).status;
+      setError(status === 429 ? t.loginThrottled(Number(/(\d+) s/.exec((e as Error).message)?.[1] ?? 60)) : status === 503 ? t.databaseUnavailable : (e as Error).message);
     } finally {
       setBusy(false);
     }
@@ -92,9 +105,15 @@ function Login({ onLogin, toggleLang, lang }: { onLogin(s: Session): void; toggl
           {t.password}
           <input name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
         </label>
+        {newPassword !== null && (
+          <label>
+            {t.mustChangePassword}
+            <input name="newPassword" type="password" autoComplete="new-password" minLength={10} value={newPassword} onChange={(e) => setNewPassword(e.target.value)} required />
+          </label>
+        )}
         {error && <p className="error">{error}</p>}
         <button type="submit" className="primary" disabled={busy}>
-          {busy ? t.loggingIn : t.login}
+          {busy ? t.loggingIn : newPassword !== null ? t.setPassword : t.login}
         </button>
       </form>
     </main>

@@ -159,7 +159,13 @@ export function TaskScreen({ handle, token, onLogout, toggleLang }: { handle: Ag
             {queued ? t.queued(queued) : t.allSent}
           </span>
         </div>
-        {handle.bootError && <div className="gps-off" data-testid="boot-error">{handle.bootError}</div>}
+        {handle.databaseUnavailable ? (
+          <div className="gps-off" role="alert" data-testid="database-banner">
+            {t.databaseUnavailable}
+          </div>
+        ) : (
+          handle.bootError && <div className="gps-off" data-testid="boot-error">{handle.bootError}</div>
+        )}
         {!gps && <div className="gps-off" title={gpsProblem ?? ''}>{t.gpsOff}</div>}
         <button className="lang" onClick={toggleLang}>
           {lang === 'zh' ? 'EN' : '中文'}

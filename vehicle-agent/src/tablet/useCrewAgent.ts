@@ -17,6 +17,8 @@ export interface AgentHandle {
   expired: boolean;
   /** Why the agent could not start yet (offline, server down); it keeps trying. */
   bootError: string | null;
+  /** The server answers but cannot reach its database (503, handshake "unavailable"): the login stays. */
+  databaseUnavailable: boolean;
 }
 
 let noticeId = 0;
@@ -28,6 +30,7 @@ export function useCrewAgent(session: Session | null): AgentHandle {
   const [notices, setNotices] = useState<AgentHandle['notices']>([]);
   const [expired, setExpired] = useState(false);
   const [bootError, setBootError] = useState<string | null>(null);
+  const [databaseUnavailable, setDatabaseUnavailable] = useState(false);
 
   useEffect(() => {
     if (!session) return;
@@ -40,7 +43,13 @@ export function useCrewAgent(session: Session | null): AgentHandle {
     const boot = async () => {
       outbox ??= await IndexedDbOutbox.open(`dispatch120-outbox-${session.username}`);
       const a = new CrewAgent({ baseUrl: window.location.origin, token: session.token, outbox });
-      a.on('state', (s) => setState(s));
+      a.on('state', (s) => {
+        setState(s);
+        if (s.lastError?.startsWith('unavailable')) setDatabaseUnavailable(true);
+      });
+      a.on('retrying', (r) => setDatabaseUnavailable(r.reason.startsWith('503')));
+      a.on('delivered', () => setDatabaseUnavailable(false));
+      a.on('synced', () => setDatabaseUnavailable(false));
       a.on('rejected', (r: Rejection) => push('rejected', `${r.entry.kind === 'status' ? r.entry.status : 'position'}: ${r.error}`));
       a.on('withdrawn', (w) => push('withdrawn', w.reason));
       try {
@@ -51,7 +60,8 @@ export function useCrewAgent(session: Session | null): AgentHandle {
           setExpired(true);
           return;
         }
-        // Offline at start: try again until the server answers.
+        // Offline at start, or the database down (503): try again until the server answers.
+        setDatabaseUnavailable(status === 503);
         setBootError((error as Error).message);
         if (!cancelled) retry = setTimeout(() => void boot(), 5000);
         return;
@@ -62,6 +72,7 @@ export function useCrewAgent(session: Session | null): AgentHandle {
       }
       created = a;
       setBootError(null);
+      setDatabaseUnavailable(false);
       setAgent(a);
       setState(a.state);
     };
@@ -80,5 +91,6 @@ export function useCrewAgent(session: Session | null): AgentHandle {
     dismiss: (id) => setNotices((list) => list.filter((n) => n.id !== id)),
     expired,
     bootError: session ? bootError : null,
+    databaseUnavailable: session ? databaseUnavailable : false,
   };
 }

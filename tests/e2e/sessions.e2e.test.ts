@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { LOGIN_LIMITS } from '@dispatch/server/auth/loginThrottle';
+import { startGatedDemoServer, type GatedServer } from '../support/gatedServer';
+import { createUser, loginAs } from '../support/server';
+import { apiClient } from '../support/api';
+import { chromiumSuite, closedLoopbackPort, hasChromium, launchChromium, screenshot } from './browser';
+import { consoleDist, ensureConsoleBuilt } from './consoleBuild';
+
+describe.skipIf(!hasChromium)(chromiumSuite('console sessions in real Chromium: logout, forced password change, throttle, database outage'), () => {
+  let server: GatedServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    ensureConsoleBuilt();
+    server = await startGatedDemoServer({ CONSOLE_DIST: consoleDist, TILE_URL: `http://127.0.0.1:${await closedLoopbackPort()}/{z}/{x}/{y}.png` });
+    browser = await launchChromium();
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  const newPage = async (locale: 'zh-CN' | 'en') => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 760 }, locale, timezoneId: 'Asia/Shanghai' });
+    context.setDefaultTimeout(15_000);
+    const page = await context.newPage();
+    if (locale === 'en') await page.addInitScript(() => localStorage.setItem('dispatch120.lang', 'en'));
+    return page;
+  };
+  const logIn = async (page: Page, username: string, password: string) => {
+    await page.goto(server.baseUrl);
+    await page.fill('input[name=username]', username);
+    await page.fill('input[name=password]', password);
+    await page.press('input[name=password]', 'Enter');
+  };
+
+  it('keeps the dispatcher logged in through a database outage, with a banner, and carries on after', async () => {
+    const page = await newPage('zh-CN');
+    await logIn(page, 'dispatcher', server.logins.passwords.dispatcher!);
+    await page.locator('[data-testid=fleet-board] tbody tr').first().waitFor();
+    await server.gate.cut();
+    // A reload is the harshest case: everything is fetched again and the socket shakes hands anew.
+    await page.reload();
+    await page.locator('[data-testid=database-banner]').waitFor();
+    expect(await page.locator('[data-testid=database-banner]').innerText()).toMatch(/数据库暂不可用/);
+    expect(await page.locator('[data-testid=login-form]').count()).toBe(0);
+    await screenshot(page, 'sessions-database-unavailable-zh');
+    await server.gate.restore();
+    await page.locator('[data-testid=fleet-board] tbody tr').first().waitFor();
+    await page.locator('[data-testid=database-banner]').waitFor({ state: 'detached' });
+    await page.close();
+  }, 60_000);
+
+  it('logs out on the server: the token the page held is refused afterwards', async () => {
+    const page = await newPage('en');
+    await logIn(page, 'supervisor', server.logins.passwords.supervisor!);
+    await page.locator('[data-testid=connection-state]').waitFor();
+    const token = await page.evaluate(() => (JSON.parse(sessionStorage.getItem('dispatch120.session')!) as { token: string }).token);
+    const loggedOut = page.waitForResponse((r) => r.url().endsWith('/api/auth/logout'));
+    await page.getByRole('button', { name: 'Log out' }).click();
+    expect((await loggedOut).status()).toBe(204);
+    await page.locator('[data-testid=login-form]').waitFor();
+    expect((await apiClient(server.baseUrl, token).get('/incidents')).status).toBe(401);
+    await page.close();
+  });
+
+  it('makes a login with a reset password set its own before anything else, in both languages', async () => {
+    const admin = apiClient(server.baseUrl, await loginAs(server.baseUrl, 'admin', server.logins.passwords.admin!));
+    for (const [locale, username] of [['zh-CN', 'reset-zh'], ['en', 'reset-en']] as const) {
+      const user = await createUser(server.database, { username, role: 'dispatcher' });
+      const temporary = (await admin.post(`/users/${user.id}/password-reset`)).body.temporaryPassword as string;
+      const page = await newPage(locale);
+      await logIn(page, username, temporary);
+      await page.locator('[data-testid=change-password-form]').waitFor();
+      await page.fill('input[name=currentPassword]', temporary);
+      await page.fill('input[name=newPassword]', 'my own passphrase');
+      await page.fill('input[name=repeatPassword]', 'my own passphrase');
+      await screenshot(page, `sessions-change-password-${locale}`);
+      await page.press('input[name=repeatPassword]', 'Enter');
+      await page.locator('[data-testid=fleet-board]').waitFor();
+      await loginAs(server.baseUrl, username, 'my own passphrase');
+      await page.close();
+    }
+  }, 60_000);
+
+  it('says how long to wait once a login is throttled', async () => {
+    const user = await createUser(server.database, { username: 'guessed', role: 'dispatcher' });
+    for (let i = 0; i < LOGIN_LIMITS.perLogin.points; i++) {
+      await fetch(`${server.baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: user.username, password: `wrong-${i}` }) });
+    }
+    for (const locale of ['zh-CN', 'en'] as const) {
+      const page = await newPage(locale);
+      await logIn(page, user.username, user.password);
+      const alert = page.locator('[data-testid=login-form] [role=alert]');
+      await alert.waitFor();
+      expect(await alert.innerText()).toMatch(locale === 'en' ? /Too many failed logins: try again in \d+ s/ : /登录失败次数过多，请 \d+ 秒后再试/);
+      await screenshot(page, `sessions-throttled-${locale}`);
+      await page.close();
+    }
+  });
+});
