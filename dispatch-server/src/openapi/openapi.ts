@@ -19,13 +19,13 @@ import {
 } from '@dispatch/protocol';
 import { Router } from 'express';
 import { z } from 'zod';
-import { LoginRequest } from '../auth/auth.schema';
+import { ChangePasswordRequest, LoginRequest } from '../auth/auth.schema';
 import { CoverageQuery } from '../coverage/coverage';
 import { isUuid } from '../db/errors';
 import { HttpError } from '../http/errors';
 import { RouteQuery } from '../routing/routing.schema';
 import { rolesFor, readsPersonalData, type Action } from '../policies/policies';
-import { UserInput } from '../users/users';
+import { SetDisabledRequest, UserInput } from '../users/users';
 
 const ErrorBody = z.object({ error: z.string(), details: z.unknown().optional() });
 const Id = z.object({ id: z.uuid() });
@@ -52,7 +52,9 @@ interface Endpoint {
 const endpoints: Record<string, Partial<Record<Method, Endpoint>>> = {
   '/api/health': { get: { summary: 'State of PostgreSQL, PostGIS, pgRouting and Redis', response: HealthReport, public: true } },
   '/api/auth/login': { post: { summary: 'Log in; returns a bearer token for REST and the socket.io handshake', body: LoginRequest, public: true } },
-  '/api/auth/me': { get: { action: 'session.own', summary: 'The caller' } },
+  '/api/auth/me': { get: { action: 'session.own', summary: 'The caller (and whether a new password must be set first)' } },
+  '/api/auth/password': { post: { action: 'session.own', summary: 'Change the own password (throttled; required after an admin reset)', body: ChangePasswordRequest } },
+  '/api/auth/logout': { post: { action: 'session.own', summary: 'End this session: its token is refused from now on', status: 204 } },
   '/api/openapi.json': { get: { summary: 'This document', public: true } },
   '/api/config': { get: { summary: 'Tile server, map coordinate system, stale-position threshold and protocol version for clients', public: true } },
   '/api/roads': { get: { action: 'map.read', summary: "The project's own road layer as GeoJSON, for a map without tiles", query: z.object({ bbox: z.string(), zoom: z.number().int() }) } },
@@ -83,6 +85,8 @@ const endpoints: Record<string, Partial<Record<Method, Endpoint>>> = {
   '/api/crew-members/{id}': { delete: { action: 'crew.manage', summary: 'Delete a crew member (supervisor, admin)', params: Id, status: 204 } },
   '/api/shifts/{id}': { delete: { action: 'crew.manage', summary: 'Delete a shift (supervisor, admin)', params: Id, status: 204 } },
   '/api/hospitals/{id}/load': { put: { action: 'hospital.setLoad', summary: 'Publish load status blue/yellow/red/closed', params: Id, body: HospitalLoadInput } },
+  '/api/users/{id}/disabled': { put: { action: 'user.manage', summary: 'Disable or enable a login; its sessions end at once', params: Id, body: SetDisabledRequest } },
+  '/api/users/{id}/password-reset': { post: { action: 'user.manage', summary: 'A one-time password the user must change at the next login', params: Id } },
   '/api/users': { get: { action: 'user.list', summary: 'Logins (admin, supervisor)' }, post: { action: 'user.create', summary: 'Create a login (admin)', body: UserInput, status: 201 } },
   '/api/crew-members': { get: { action: 'crew.read', summary: 'Crew members' }, post: { action: 'crew.manage', summary: 'Add a crew member', body: CrewMemberInput, status: 201 } },
   '/api/shifts': { get: { action: 'crew.read', summary: 'Shifts now or at ?at=', query: z.object({ at: z.string().optional() }) }, post: { action: 'crew.manage', summary: 'Staff a vehicle for a period', body: ShiftInput, status: 201 } },
