@@ -146,6 +146,7 @@ export function buildOpenApiDocument() {
   const bearer = registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   for (const [path, methods] of Object.entries(endpoints)) {
     for (const [method, e] of Object.entries(methods) as [Method, Endpoint][]) {
+      if (!e.public === !e.action) throw new Error(`${method} ${path}: either public or guarded by a policy action`);
       registry.registerPath({
         method,
         path,
