@@ -28,7 +28,8 @@ export function useCrewAgent(session: Session | null): AgentHandle {
   const [agent, setAgent] = useState<CrewAgent | null>(null);
   const [state, setState] = useState<CrewAgentState | null>(null);
   const [notices, setNotices] = useState<AgentHandle['notices']>([]);
-  const [expired, setExpired] = useState(false);
+  // The token the server refused; a new login's token is not expired.
+  const [expiredToken, setExpiredToken] = useState<string | null>(null);
   const [bootError, setBootError] = useState<string | null>(null);
   const [databaseUnavailable, setDatabaseUnavailable] = useState(false);
 
@@ -46,6 +47,8 @@ export function useCrewAgent(session: Session | null): AgentHandle {
       a.on('state', (s) => {
         setState(s);
         if (s.lastError?.startsWith('unavailable')) setDatabaseUnavailable(true);
+        // The server ended the session (logout elsewhere, password reset, login disabled): back to the login.
+        if (s.lastError?.startsWith('unauthorized')) setExpiredToken(session.token);
       });
       a.on('retrying', (r) => setDatabaseUnavailable(r.reason.startsWith('503')));
       a.on('delivered', () => setDatabaseUnavailable(false));
@@ -57,7 +60,7 @@ export function useCrewAgent(session: Session | null): AgentHandle {
       } catch (error) {
         const status = (error as { status?: number }).status;
         if (status === 401 || status === 403) {
-          setExpired(true);
+          setExpiredToken(session.token);
           return;
         }
         // Offline at start, or the database down (503): try again until the server answers.
@@ -89,7 +92,7 @@ export function useCrewAgent(session: Session | null): AgentHandle {
     state: session ? state : null,
     notices,
     dismiss: (id) => setNotices((list) => list.filter((n) => n.id !== id)),
-    expired,
+    expired: session !== null && expiredToken === session.token,
     bootError: session ? bootError : null,
     databaseUnavailable: session ? databaseUnavailable : false,
   };
