@@ -46,6 +46,8 @@ describe('authorisation policy', () => {
     expect(refusal(() => authorize(hospital, 'hospital.setLoad', { hospitalId: H2 }))).toMatch(/not your hospital/);
     expect(readScope(hospital, 'notice.read')).toEqual({ hospitalId: H1 });
     expect(readScope(who('dispatcher'), 'notice.read')).toEqual({});
+    // Bound to nothing, a hospital login reads no notice at all rather than every one.
+    expect(refusal(() => readScope(who('hospital'), 'notice.read'))).toMatch(/bound to no hospital/);
   });
 
   it('refuses a role outright with a message naming the role and the action', () => {

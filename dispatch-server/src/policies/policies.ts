@@ -115,8 +115,15 @@ export function authorize(principal: Principal | null, action: Action, resource:
 export function readScope(principal: Principal, action: Action): Resource {
   permit(principal, action);
   const reach = reachOf(principal, action);
-  if (reach === 'ownVehicle') return { vehicleId: principal.vehicleId };
-  if (reach === 'ownHospital') return { hospitalId: principal.hospitalId };
+  // A bound role without its binding reads nothing: an empty scope would mean "everything".
+  if (reach === 'ownVehicle') {
+    if (!principal.vehicleId) throw new HttpError(403, `a crew login bound to no vehicle may not ${rules[action].what}`);
+    return { vehicleId: principal.vehicleId };
+  }
+  if (reach === 'ownHospital') {
+    if (!principal.hospitalId) throw new HttpError(403, `a hospital login bound to no hospital may not ${rules[action].what}`);
+    return { hospitalId: principal.hospitalId };
+  }
   return {};
 }
 
