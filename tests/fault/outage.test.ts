@@ -65,6 +65,29 @@ describe('deadlines and side effects after a commit', () => {
     crewSocket.close();
   });
 
+  it('delivers what a server owed when it stopped right after its commit: the drainer takes it over', async () => {
+    const incident = (await dispatcher.api.post('/incidents', { location: { lon: 111.93, lat: 37.04 }, category: 'trauma', priority: 2 })).body;
+    const pick = (await dispatcher.api.get(`/incidents/${incident.id}/recommendations`)).body.candidates[0];
+    const crew = await crewOf(pick.callSign);
+    const crewSocket = await openSocket(server.baseUrl, crew.token);
+    // The command's own delivery never happens, as when the process dies between its commit and its pushes.
+    const outbox = server.app.ctx.outbox;
+    const flush = outbox.flush;
+    outbox.flush = async () => undefined;
+    try {
+      const assigned = await dispatcher.api.post(`/incidents/${incident.id}/assignments`, { vehicleId: pick.vehicleId });
+      expect(assigned.status).toBe(201);
+    } finally {
+      outbox.flush = flush;
+    }
+    const offer = await crewSocket.waitFor('assignment.offered', () => true, 15_000);
+    expect(offer.incident.id).toBe(incident.id);
+    expect(await server.app.ctx.timers.dueAt('ackTimeout', offer.assignment.id)).not.toBeNull();
+    await eventually(async () => (await outboxCount()) === 0);
+    await crew.api.post(`/assignments/${offer.assignment.id}/status`, { eventId: randomUUID(), status: 'acknowledged', deviceTime: iso() });
+    crewSocket.close();
+  });
+
   it('still re-offers a timed-out call when telling the old crew throws after the time-out committed', async () => {
     const consoleSocket = await openSocket(server.baseUrl, dispatcher.token);
     const incident = (await dispatcher.api.post('/incidents', { location: { lon: 111.95, lat: 37.05 }, category: 'trauma', priority: 2 })).body;

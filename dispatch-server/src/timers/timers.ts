@@ -19,7 +19,7 @@ const QUEUE = 'timers';
 const REDIS_WAIT_MS = 1500;
 /** While the database is away a due timer looks again after half its lateness, within these bounds. */
 const DB_WAIT_MIN_MS = 1000;
-const DB_WAIT_MAX_MS = 10_000;
+const DB_WAIT_MAX_MS = 5000;
 
 /**
  * Durable timers on BullMQ: delayed jobs live in Redis (append-only file), so they survive a restart of
