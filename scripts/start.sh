@@ -78,7 +78,8 @@ start_simulator_when_up() {
     sleep 1
   done
   echo "[start] starting the simulated fleet (24 vehicles) and random calls (${DEMO_CALLS_PER_HOUR:-6} an hour; DEMO_CALLS_PER_HOUR=0 for none)" >&2
-  node --import tsx vehicle-agent/src/simulator/simulateCli.ts --url "$BASE_URL" --vehicles 24 --calls-per-hour "${DEMO_CALLS_PER_HOUR:-6}" --quiet &
+  node --import tsx vehicle-agent/src/simulator/simulateCli.ts --url "$BASE_URL" --vehicles 24 --calls-per-hour "${DEMO_CALLS_PER_HOUR:-6}" \
+    --passwords "${DEMO_PASSWORDS_FILE:-.data/demo-logins.json}" --quiet &
   SIM_PID=$!
 }
 

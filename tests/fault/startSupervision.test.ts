@@ -1,5 +1,8 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, requireEnv, type TestDatabase } from '../support/database';
@@ -9,17 +12,11 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** The processes of a process group, as `pid args` pairs. */
 function group(pgid: number): { pid: number; args: string }[] {
-  let out = '';
-  try {
-    out = execFileSync('ps', ['-o', 'pid=,args=', '-g', String(pgid)], { encoding: 'utf8' });
-  } catch {
-    return []; // ps exits 1 when nothing matches
-  }
-  return out
+  return execFileSync('ps', ['-eo', 'pid=,pgid=,args='], { encoding: 'utf8' })
     .split('\n')
-    .map((line) => line.trim().match(/^(\d+)\s+(.*)$/))
-    .filter((m): m is RegExpMatchArray => m !== null)
-    .map((m) => ({ pid: Number(m[1]), args: m[2]! }));
+    .map((line) => line.trim().match(/^(\d+)\s+(\d+)\s+(.*)$/))
+    .filter((m): m is RegExpMatchArray => m !== null && Number(m[2]) === pgid)
+    .map((m) => ({ pid: Number(m[1]), args: m[3]! }));
 }
 
 describe('npm start supervises the server (scripts/start.sh against the running private services)', () => {
@@ -43,6 +40,8 @@ describe('npm start supervises the server (scripts/start.sh against the running 
         OSMAND_PORT: '0',
         DEMO: demo,
         DEMO_CALLS_PER_HOUR: '0',
+        // Not the checkout's own .data/demo-logins.json, which npm start uses.
+        DEMO_PASSWORDS_FILE: join(tmpdir(), `supervise-logins-${database.name}.json`),
         DISPATCH_SKIP_BUILD: '1',
         RESTART_TRIES: '1',
         LOG_LEVEL: 'warn',
@@ -56,6 +55,11 @@ describe('npm start supervises the server (scripts/start.sh against the running 
     return { child, exited, output: () => output };
   }
 
+  /** Every process start.sh began is gone (after a few seconds of grace: what still runs then was left behind). */
+  const nothingLeft = async (pgid: number) => {
+    await eventually(async () => group(pgid).length === 0, 5_000).catch(() => undefined);
+    expect(group(pgid).map((p) => p.args)).toEqual([]);
+  };
   const healthy = () => eventually(async () => (await fetch(`http://127.0.0.1:${port}/api/health`)).ok, 120_000);
   const serverPid = (pgid: number) => group(pgid).find((p) => p.args.includes('dispatch-server/src/main.ts'))?.pid;
 
@@ -69,7 +73,10 @@ describe('npm start supervises the server (scripts/start.sh against the running 
     if (start?.pid && group(start.pid).length) process.kill(-start.pid, 'SIGKILL');
     start = null;
   });
-  afterAll(() => database?.drop());
+  afterAll(async () => {
+    rmSync(join(tmpdir(), `supervise-logins-${database.name}.json`), { force: true });
+    await database?.drop();
+  });
 
   it('restarts a server killed with -9, then gives up after RESTART_TRIES and leaves no process behind', async () => {
     const { child, exited, output } = runStart('0');
@@ -89,7 +96,7 @@ describe('npm start supervises the server (scripts/start.sh against the running 
     process.kill(serverPid(pgid)!, 'SIGKILL');
     expect(await exited).toBe(1);
     expect(output()).toMatch(/after 1 restarts in a row; stopping everything/);
-    expect(group(pgid)).toEqual([]);
+    await nothingLeft(pgid);
   }, 240_000);
 
   it('stops the server and the simulated fleet on Ctrl-C and leaves no process behind', async () => {
@@ -98,10 +105,12 @@ describe('npm start supervises the server (scripts/start.sh against the running 
     await healthy();
     // The fleet simulator starts once the server answers.
     await eventually(async () => group(pgid).some((p) => p.args.includes('simulateCli.ts')), 60_000);
+    // and its crews log in, with the passwords the server wrote to DEMO_PASSWORDS_FILE.
+    await eventually(async () => (await database.db.query('SELECT count(*)::int AS n FROM sessions')).rows[0].n > 0, 60_000);
     // Ctrl-C in a terminal signals the whole foreground process group.
     process.kill(-pgid, 'SIGINT');
     expect(await exited).toBe(130);
-    expect(group(pgid)).toEqual([]);
+    await nothingLeft(pgid);
     await expect(fetch(`http://127.0.0.1:${port}/api/health`)).rejects.toThrow();
   }, 240_000);
 });
