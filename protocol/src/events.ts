@@ -7,6 +7,7 @@ import type {
   RecommendationDto,
   StatusReport,
 } from './incidents';
+import type { StuckEventNotice, StuckEventReport, StuckEventResult } from './outbox';
 import type { AgentPosition, PositionsReportResult, VehiclePositionDto } from './positions';
 import type { HospitalDto, VehicleDto } from './resources';
 
@@ -36,6 +37,8 @@ export interface ServerToClientEvents {
   'notice.updated': (notice: HospitalNoticeDto) => void;
   /** To dispatchers: a hospital did not acknowledge a notice in time. */
   'notice.escalated': (notice: HospitalNoticeDto) => void;
+  /** To dispatchers: a crew tablet parked an event the server kept failing on, or the crew resolved one. */
+  'crew.eventStuck': (notice: StuckEventNotice) => void;
 }
 
 export type StatusReportResult =
@@ -48,6 +51,8 @@ export interface ClientToServerEvents {
   'status.reported': (report: StatusReport & { assignmentId: string }, ack: (result: StatusReportResult) => void) => void;
   /** A crew agent's GPS fixes (in device-time order, possibly replayed from its outbox), stored before the ack. */
   'positions.reported': (positions: AgentPosition[], ack: (result: PositionsReportResult) => void) => void;
+  /** A crew agent parked an undeliverable event (or the crew retried or discarded it): audited, told to dispatchers. */
+  'outbox.stuck': (report: StuckEventReport, ack: (result: StuckEventResult) => void) => void;
 }
 
 export interface SessionWelcome {

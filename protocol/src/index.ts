@@ -10,3 +10,4 @@ export * from './incidents';
 export * from './lifecycle';
 export * from './mapDisplay';
 export * from './validation';
+export * from './outbox';

@@ -17,7 +17,7 @@ const isTyping = (target: EventTarget | null) =>
 
 /** The dispatcher's screen: intake and queue, live map and fleet, recommendation and timeline. */
 export function DispatcherConsole({ config, region }: { config: ClientConfig; region: RoadRegion | null }) {
-  const { t } = useI18n();
+  const { t, lang, label } = useI18n();
   const { api, connection } = useLiveContext();
   const live = useLive();
   const [draft, setDraft] = useState<Draft>(emptyDraft);
@@ -264,6 +264,17 @@ export function DispatcherConsole({ config, region }: { config: ClientConfig; re
           dispatching={dispatching}
           error={actionError}
         />
+        {live.stuckEvents.size > 0 && (
+          <div className="escalations" role="alert" data-testid="stuck-events">
+            <b>{t('stuckEvents')}</b>
+            {[...live.stuckEvents.values()].map((s) => (
+              <div key={s.id}>
+                {live.vehicles.get(s.vehicleId)?.callSign ?? s.vehicleId} · {s.status ? label('taskStatus', s.status) : `${s.count} ${t('stuckPositions')}`} ·{' '}
+                {new Date(s.deviceTime).toLocaleTimeString(lang)} · {s.httpStatus}
+              </div>
+            ))}
+          </div>
+        )}
         {incident && <Timeline incident={incident} />}
       </aside>
       <ShortcutBar />

@@ -155,6 +155,8 @@ const zh = {
   noticeStatus_cancelled: '已取消',
   noticeStatus_arrived: '已到达',
   escalatedNotices: '医院未确认的来院预告',
+  stuckEvents: '车载终端未能送达的上报（服务器多次出错，待车组重发或放弃）',
+  stuckPositions: '位置',
   errorPrefix: '操作失败：',
 };
 
@@ -294,6 +296,8 @@ const en: Record<MessageKey, string> = {
   noticeStatus_cancelled: 'cancelled',
   noticeStatus_arrived: 'arrived',
   escalatedNotices: 'Hospital notices not acknowledged',
+  stuckEvents: 'Crew reports a tablet could not deliver (repeated server faults; the crew sends them again or gives them up)',
+  stuckPositions: 'positions',
   errorPrefix: 'Failed: ',
 };
 

@@ -10,6 +10,7 @@ import {
   type RouteDto,
   type ServerToClientEvents,
   type StationDto,
+  type StuckEventNotice,
   type VehicleDto,
   type VehiclePositionDto,
 } from '@dispatch/protocol';
@@ -36,6 +37,8 @@ export interface LiveState {
   recommendations: ReadonlyMap<string, RecommendationDto>;
   /** Routes of assignments, by assignment id, as the dispatch answered or a later fetch gave them. */
   routes: ReadonlyMap<string, RouteDto>;
+  /** Crew reports a tablet could not deliver (server faults), until the crew sends them again or gives them up. */
+  stuckEvents: ReadonlyMap<string, StuckEventNotice>;
 }
 
 type Socketish = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -67,6 +70,7 @@ export class Connection {
     notices: new Map(),
     recommendations: new Map(),
     routes: new Map(),
+    stuckEvents: new Map(),
   };
   private readonly listeners = new Set<() => void>();
   private readonly positionListeners = new Set<PositionListener>();
@@ -142,6 +146,12 @@ export class Connection {
     socket.on('notice.updated', (n) => this.upsert('notices', n));
     socket.on('notice.escalated', (n) => this.upsert('notices', n));
     socket.on('vehicle.positionsUpdated', (batch) => this.queuePositions(batch));
+    socket.on('crew.eventStuck', (n) => {
+      const stuck = new Map(this.state.stuckEvents);
+      if (n.state === 'stuck') stuck.set(n.id, n);
+      else stuck.delete(n.id);
+      this.set({ stuckEvents: stuck });
+    });
   }
 
   stop(): void {

@@ -52,6 +52,7 @@ const rules = {
   'assignment.changeDestination': { what: 'choose the destination hospital', roles: { ...staff, crew: 'ownVehicle' } },
   'assignment.recordVitals': { what: 'record vital signs', roles: { ...staff, crew: 'ownVehicle' }, personalData: true },
   'position.report': { what: 'report vehicle positions', roles: { crew: 'ownVehicle' } },
+  'outbox.report': { what: 'report events its tablet could not deliver', roles: { crew: 'ownVehicle' } },
   'notice.read': { what: 'read hospital notices', roles: { ...staff, hospital: 'ownHospital' }, personalData: true },
   'notice.acknowledge': { what: 'acknowledge hospital notices', roles: { hospital: 'ownHospital' } },
   'audit.read': { what: 'read the audit log', roles: managers, personalData: true },
@@ -71,6 +72,7 @@ export const socketActions = {
   'session.resynced': 'session.own',
   'status.reported': 'assignment.report',
   'positions.reported': 'position.report',
+  'outbox.stuck': 'outbox.report',
 } as const satisfies Record<keyof ClientToServerEvents, Action>;
 
 const reachOf = (principal: Principal, action: Action): Reach | undefined => (rules[action].roles as Partial<Record<Role, Reach>>)[principal.role];

@@ -1,4 +1,5 @@
-import { AgentPositionBatch, type PositionsReportResult, type StatusReportResult } from '@dispatch/protocol';
+import { AgentPositionBatch, rooms, StuckEventReport, type PositionsReportResult, type StatusReportResult, type StuckEventResult } from '@dispatch/protocol';
+import { appendAudit } from '../audit/audit';
 import type { PositionIngestor } from '../positions/ingestPositions';
 import { reportStatus } from '../assignments/reportStatus';
 import type { DispatchContext } from '../dispatchContext';
@@ -63,6 +64,23 @@ export function registerCrewHandlers(io: Gateway, ctx: DispatchContext, ingestor
           })),
         );
         result = { ok: true, stored: parsed.data.length };
+      } catch (error) {
+        result = failure(error, ctx);
+      }
+      reply(result);
+    });
+
+    // A tablet parked an event the server kept failing on (or the crew resolved one): on record, and on every console.
+    socket.on('outbox.stuck', async (input, ack) => {
+      const reply = typeof ack === 'function' ? ack : () => undefined;
+      let result: StuckEventResult;
+      try {
+        const vehicleId = principal.vehicleId ?? '';
+        authorize(principal, socketActions['outbox.stuck'], { vehicleId });
+        const report = StuckEventReport.parse(input);
+        await appendAudit(ctx.db, { principal, remoteAddr: socket.handshake.address }, `crew.event_${report.state}`, { type: 'vehicle', id: vehicleId }, report);
+        ctx.events.publish(rooms.dispatchers, 'crew.eventStuck', { ...report, vehicleId, reportedAt: new Date().toISOString() });
+        result = { ok: true };
       } catch (error) {
         result = failure(error, ctx);
       }

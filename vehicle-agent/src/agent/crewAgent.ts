@@ -9,6 +9,7 @@ import {
   type PositionsReportResult,
   type ServerToClientEvents,
   type StatusReportResult,
+  type StuckEventReport,
   type TaskStatus,
 } from '@dispatch/protocol';
 import { io, type Socket } from 'socket.io-client';
@@ -16,7 +17,7 @@ import { AgentApi, type LoginResult } from './api';
 import { isoWithOffset, systemClock, type Clock } from './clock';
 import { Emitter } from './emitter';
 import { newEventId } from './ids';
-import type { Outbox, OutboxEntry, StatusOutboxPayload } from './outbox';
+import type { Outbox, OutboxEntry, OutboxPayload, StatusOutboxPayload } from './outbox';
 
 export interface CrewAgentOptions {
   /** The dispatch server, e.g. http://127.0.0.1:8120 (the tablet uses its own origin). */
@@ -35,6 +36,11 @@ export interface CrewAgentOptions {
   /** Backoff after a 5xx or a missing acknowledgement: doubles from min to max. */
   retryMinMs?: number;
   retryMaxMs?: number;
+  /**
+   * Server faults (5xx other than 503) one event may get before it is parked as stuck, so that it stops blocking
+   * everything behind it. 503 and a missing answer mean "unavailable", not "this event", and are retried for ever.
+   */
+  maxServerFaults?: number;
   /** Consecutive fixes sent in one `positions.reported`. */
   maxPositionsPerBatch?: number;
   reconnectDelayMs?: number;
@@ -51,6 +57,19 @@ export interface Rejection {
   error: string;
 }
 
+/** An event parked after repeated server faults: off the outbox, shown to the crew, told to the dispatchers. */
+export interface StuckEvent {
+  /** The status step's event id, or an id made up for a batch of positions. */
+  id: string;
+  entries: OutboxEntry[];
+  /** The server's last answer. */
+  status: number;
+  error: string;
+  attempts: number;
+  /** Whether the dispatch centre acknowledged being told. */
+  announced: boolean;
+}
+
 export interface CrewAgentState {
   connection: ConnectionState;
   user: LoginResult['user'] | null;
@@ -63,6 +82,8 @@ export interface CrewAgentState {
   queued: number;
   lastRejection: Rejection | null;
   lastError: string | null;
+  /** Events parked after repeated server faults, waiting for the crew to retry or discard them. */
+  stuck: StuckEvent[];
 }
 
 export interface CrewAgentEvents {
@@ -76,6 +97,8 @@ export interface CrewAgentEvents {
   delivered: (entries: OutboxEntry[]) => void;
   /** A send got no answer or a 5xx: the events stay at the head of the outbox and go again after `delayMs`. */
   retrying: (info: { entries: OutboxEntry[]; reason: string; delayMs: number }) => void;
+  /** Events were parked after `maxServerFaults` server faults; later events go on. */
+  stuck: (stuck: StuckEvent) => void;
   /** After a (re)connection: the outbox was flushed and the current task fetched again. */
   synced: () => void;
 }
@@ -119,6 +142,7 @@ export class CrewAgent extends Emitter<CrewAgentEvents> {
     queued: 0,
     lastRejection: null,
     lastError: null,
+    stuck: [],
   };
 
   constructor(private readonly options: CrewAgentOptions) {
@@ -221,6 +245,7 @@ export class CrewAgent extends Emitter<CrewAgentEvents> {
   }
 
   private async onConnected(socket: Socket): Promise<void> {
+    for (const stuck of this.current.stuck) if (!stuck.announced) void this.announce(stuck, 'stuck');
     await this.drain();
     if (this.stopped || !socket.connected) return;
     try {
@@ -353,6 +378,8 @@ export class CrewAgent extends Emitter<CrewAgentEvents> {
   private async drainLoop(): Promise<void> {
     const outbox = this.options.outbox;
     let backoff = this.options.retryMinMs ?? 500;
+    let faults = 0;
+    let faultSeq = -1;
     while (!this.stopped && this.socket?.connected) {
       this.dirty = false;
       const head = await outbox.peek(this.options.maxPositionsPerBatch ?? 200);
@@ -363,6 +390,17 @@ export class CrewAgent extends Emitter<CrewAgentEvents> {
       const first = head[0]!;
       const batch = first.kind === 'status' ? [first] : takeWhilePositions(head);
       const answer = await this.send(batch);
+      if (answer !== null && !answer.ok && answer.status >= 500 && answer.status !== 503) {
+        faults = faultSeq === first.seq ? faults + 1 : 1;
+        faultSeq = first.seq;
+        if (faults >= (this.options.maxServerFaults ?? 5)) {
+          // This event keeps failing where others would not: park it, so later steps and positions still go.
+          await this.park(batch, answer.status, answer.error, faults);
+          faults = 0;
+          backoff = this.options.retryMinMs ?? 500;
+          continue;
+        }
+      }
       if (answer === null || (!answer.ok && answer.status >= 500)) {
         // No answer or a server fault: the event stays at the head and is tried again, later each time.
         if (!this.socket?.connected) break;
@@ -393,6 +431,60 @@ export class CrewAgent extends Emitter<CrewAgentEvents> {
         this.emit('rejected', rejection);
       }
       if (queued === 0) for (const done of this.drainWaiters.splice(0)) done();
+    }
+  }
+
+  /** Takes events off the head of the outbox into `stuck`, and tells the dispatch centre. */
+  private async park(batch: OutboxEntry[], status: number, error: string, attempts: number): Promise<void> {
+    const first = batch[0]!;
+    const last = batch[batch.length - 1]!;
+    await this.options.outbox.acknowledgeThrough(last.seq);
+    this.unsentSteps = this.unsentSteps.filter((e) => e.seq > last.seq);
+    const stuck: StuckEvent = { id: first.kind === 'status' ? first.eventId : newEventId(), entries: batch, status, error, attempts, announced: false };
+    this.update({ queued: await this.options.outbox.size(), stuck: [...this.current.stuck, stuck] });
+    this.emit('stuck', stuck);
+    void this.announce(stuck, 'stuck');
+    if (this.current.queued === 0) for (const done of this.drainWaiters.splice(0)) done();
+  }
+
+  /**
+   * The crew's decision on a parked event: `retry` puts it back in the outbox (at the end; the server recognises a
+   * status step by its event id, so it never applies twice), `discard` drops it. The dispatch centre is told either way.
+   */
+  async resolveStuck(id: string, decision: 'retry' | 'discard'): Promise<void> {
+    const stuck = this.current.stuck.find((s) => s.id === id);
+    if (!stuck) return;
+    this.update({ stuck: this.current.stuck.filter((s) => s !== stuck) });
+    if (decision === 'retry') {
+      for (const { seq: _seq, ...payload } of stuck.entries) {
+        const entry = await this.options.outbox.append(payload as OutboxPayload);
+        if (entry.kind === 'status') this.unsentSteps.push(entry);
+      }
+      this.update({ queued: await this.options.outbox.size() });
+      void this.drain();
+    }
+    void this.announce(stuck, decision === 'retry' ? 'retried' : 'discarded');
+  }
+
+  /** Tells the dispatchers (best effort: a stuck event not yet told is told again on the next connection). */
+  private async announce(stuck: StuckEvent, state: StuckEventReport['state']): Promise<void> {
+    const first = stuck.entries[0]!;
+    const report: StuckEventReport = {
+      id: stuck.id,
+      state,
+      kind: first.kind,
+      count: stuck.entries.length,
+      ...(first.kind === 'status' ? { assignmentId: first.assignmentId, status: first.status } : {}),
+      deviceTime: first.kind === 'status' ? first.deviceTime : first.position.deviceTime,
+      httpStatus: stuck.status,
+      error: stuck.error.slice(0, 500),
+      attempts: stuck.attempts,
+    };
+    try {
+      const answer = await this.socket?.timeout(this.options.ackTimeoutMs ?? 10_000).emitWithAck('outbox.stuck', report);
+      if (answer?.ok && state === 'stuck') stuck.announced = true;
+    } catch {
+      // Not connected or no answer: onConnected tells it again.
     }
   }
 

@@ -195,6 +195,20 @@ export function TaskScreen({ handle, token, onLogout, toggleLang }: { handle: Ag
               <button onClick={() => handle.dismiss(n.id)}>{t.dismiss}</button>
             </div>
           ))}
+          {(state?.stuck ?? []).map((s) => {
+            const first = s.entries[0]!;
+            return (
+              <div key={s.id} className="notice stuck" role="alert" data-testid="stuck-event">
+                <span>
+                  <b>{t.stuck}</b> {first.kind === 'status' ? (STATUS_LABEL[lang][first.status] ?? first.status) : t.stuckPositions(s.entries.length)} · {s.status}
+                </span>
+                <span className="actions">
+                  <button onClick={() => void agent?.resolveStuck(s.id, 'retry')}>{t.retry}</button>
+                  <button className="secondary" onClick={() => void agent?.resolveStuck(s.id, 'discard')}>{t.discard}</button>
+                </span>
+              </div>
+            );
+          })}
           {offer ? (
             <>
               <AssignmentCard offer={offer} />
