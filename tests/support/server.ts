@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { createApp, type App } from '@dispatch/server/app';
 import { hashPassword } from '@dispatch/server/auth/passwords';
 import { loadConfig, type Config } from '@dispatch/server/config';
-import { createLogger } from '@dispatch/server/logger';
+import { createLogger, type Logger } from '@dispatch/server/logger';
 import { createTestDatabase, requireEnv, type TestDatabase } from './database';
 
 export interface TestServer {
@@ -16,8 +16,11 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** The real server on a random port, over its own fresh database and the real Redis. */
-export async function startTestServer(overrides: Record<string, string> = {}): Promise<TestServer> {
+/**
+ * The real server on a random port, over its own fresh database and the real Redis.
+ * @param log the server's logger (default: silent unless LOG_LEVEL is overridden); the log test passes a capturing one
+ */
+export async function startTestServer(overrides: Record<string, string> = {}, log?: Logger): Promise<TestServer> {
   const database = await createTestDatabase();
   const config = loadConfig({
     DATABASE_URL: database.url,
@@ -32,7 +35,7 @@ export async function startTestServer(overrides: Record<string, string> = {}): P
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
   // Reconnects by itself; fault tests stop Redis on purpose.
   redis.on('error', () => undefined);
-  const app = createApp({ config, db: database.db, redis, log: createLogger(config.LOG_LEVEL) });
+  const app = createApp({ config, db: database.db, redis, log: log ?? createLogger(config.LOG_LEVEL) });
   await new Promise<void>((done) => app.http.listen(0, '127.0.0.1', done));
   const { port } = app.http.address() as AddressInfo;
   return {
