@@ -1,3 +1,7 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { LOGIN_LIMITS } from '@dispatch/server/auth/loginThrottle';
@@ -5,20 +9,29 @@ import { startGatedDemoServer, type GatedServer } from '../support/gatedServer';
 import { createUser, loginAs } from '../support/server';
 import { apiClient } from '../support/api';
 import { chromiumSuite, closedLoopbackPort, hasChromium, launchChromium, screenshot } from './browser';
-import { consoleDist, ensureConsoleBuilt } from './consoleBuild';
+import { consoleDist, ensureConsoleBuilt, repoRoot } from './consoleBuild';
 
 describe.skipIf(!hasChromium)(chromiumSuite('console sessions in real Chromium: logout, forced password change, throttle, database outage'), () => {
   let server: GatedServer;
   let browser: Browser;
+  let tabletDist: string;
 
   beforeAll(async () => {
     ensureConsoleBuilt();
-    server = await startGatedDemoServer({ CONSOLE_DIST: consoleDist, TILE_URL: `http://127.0.0.1:${await closedLoopbackPort()}/{z}/{x}/{y}.png` });
+    // A tablet build of its own, so the test never serves a stale or half-written vehicle-agent/dist.
+    tabletDist = await mkdtemp(join(tmpdir(), 'tablet-dist-'));
+    await build({ configFile: join(repoRoot, 'vehicle-agent/vite.config.ts'), build: { outDir: tabletDist, emptyOutDir: true }, logLevel: 'warn' });
+    server = await startGatedDemoServer({
+      CONSOLE_DIST: consoleDist,
+      TABLET_DIST: tabletDist,
+      TILE_URL: `http://127.0.0.1:${await closedLoopbackPort()}/{z}/{x}/{y}.png`,
+    });
     browser = await launchChromium();
   }, 180_000);
   afterAll(async () => {
     await browser?.close();
     await server?.close();
+    if (tabletDist) await rm(tabletDist, { recursive: true, force: true });
   });
 
   const newPage = async (locale: 'zh-CN' | 'en') => {
@@ -51,6 +64,38 @@ describe.skipIf(!hasChromium)(chromiumSuite('console sessions in real Chromium: 
     await page.locator('[data-testid=database-banner]').waitFor({ state: 'detached' });
     await page.close();
   }, 60_000);
+
+  it('keeps a crew logged in on the tablet through a database outage, with a banner in both languages, and logs out on the server', async () => {
+    const page = await newPage('zh-CN');
+    await page.goto(`${server.baseUrl}/tablet/`);
+    await page.fill('input[name=username]', 'crew-02');
+    await page.fill('input[name=password]', server.logins.passwords['crew-02']!);
+    await page.click('button[type=submit]');
+    await page.getByText('待命中').first().waitFor();
+    await server.gate.cut();
+    await page.reload();
+    const banner = page.locator('[data-testid=database-banner]');
+    await banner.waitFor();
+    expect(await banner.innerText()).toMatch(/数据库暂不可用/);
+    expect(await page.locator('input[name=password]').count()).toBe(0);
+    await screenshot(page, 'sessions-tablet-database-unavailable-zh');
+    await page.evaluate(() => localStorage.setItem('dispatch120.tablet.lang', 'en'));
+    await page.reload();
+    await banner.waitFor();
+    expect(await banner.innerText()).toMatch(/Database unavailable/);
+    await screenshot(page, 'sessions-tablet-database-unavailable-en');
+    await server.gate.restore();
+    await page.getByText('Standing by').first().waitFor();
+    await banner.waitFor({ state: 'detached' });
+
+    const token = await page.evaluate(() => (JSON.parse(localStorage.getItem('dispatch120.tablet.session')!) as { token: string }).token);
+    const loggedOut = page.waitForResponse((r) => r.url().endsWith('/api/auth/logout'));
+    await page.click('button.logout');
+    expect((await loggedOut).status()).toBe(204);
+    await page.locator('input[name=password]').waitFor();
+    expect((await apiClient(server.baseUrl, token).get('/vehicles')).status).toBe(401);
+    await page.close();
+  }, 90_000);
 
   it('logs out on the server: the token the page held is refused afterwards', async () => {
     const page = await newPage('en');

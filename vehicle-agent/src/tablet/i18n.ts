@@ -66,7 +66,7 @@ const en: Dict = {
   login: 'Log in',
   loggingIn: 'Logging in…',
   logout: 'Log out',
-  databaseUnavailable: 'Database unavailable: retrying; you stay logged in and reports are kept until sent',
+  databaseUnavailable: 'Database unavailable: retrying, still logged in, reports kept',
   loginThrottled: (s) => `Too many failed logins: try again in ${s} s`,
   mustChangePassword: 'This is a one-time password: set your own (at least 10 characters)',
   newPassword: 'New password',
