@@ -178,23 +178,44 @@ describe.skipIf(!hasChromium)(chromiumSuite('every text a user can set is shown 
     expect(await page.textContent('[data-testid=timeline]')).toContain(onTask);
     expect(await page.textContent('.incident-facts')).toContain(planted.incident.summary);
 
-    // Hover tooltips. The vehicles' canvas lies over the whole map and takes the real pointer, so the events are
-    // sent to the elements beneath it: each hospital icon, and the drive-time layer's canvas at a station, which
-    // lies in that station's own catchment.
-    for (const icon of await page.locator('.hospital-icon').all()) await icon.dispatchEvent('mouseover');
-    const hospitalTips = await texts(page, '.hospital-label');
-    expect(hospitalTips.length).toBeGreaterThan(hospitalLabels.length);
-    for (const tip of hospitalTips) expect([...hospitalNames].some((n) => tip === n || tip.startsWith(`${n} · `)), tip).toBe(true);
+    // Hover tooltips, with the real pointer: each hospital icon, and a station's own drive-time area beside it.
+    const hoverTips: string[] = [];
+    for (const icon of await page.locator('.hospital-icon').all()) {
+      const box = await icon.boundingBox();
+      if (!box) continue;
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      hoverTips.push(...(await texts(page, '.hospital-label')));
+    }
+    expect(new Set(hoverTips).size).toBeGreaterThan(hospitalLabels.length);
+    for (const tip of hoverTips) expect([...hospitalNames].some((n) => tip === n || tip.startsWith(`${n} · `)), tip).toBe(true);
     await page.click('[data-layer=catchments] input');
     await page.waitForFunction(() => !/加载中/.test(document.querySelector('[data-layer=catchments]')?.textContent ?? '加载中'));
     const stationNames = [...planted.stations.values()].map((s) => s.name);
     const station = (await page.locator('.station-icon').first().boundingBox())!;
-    const at = { clientX: station.x + station.width / 2, clientY: station.y + station.height / 2, bubbles: true };
-    for (const canvas of await page.locator('.leaflet-overlay-pane canvas').all()) await canvas.dispatchEvent('mousemove', at);
+    await page.mouse.move(station.x + station.width / 2 + 30, station.y + station.height / 2 + 30);
     const catchment = page.locator('.leaflet-tooltip:not(.station-label):not(.hospital-label):not(.vehicle-label)');
     await catchment.first().waitFor();
     expect(stationNames).toContain(await catchment.first().textContent());
     await screenshot(page, 'xss-console-02-map-timeline');
+    // The icons beneath the vehicles' canvas take real clicks too: the queued call's marker opens it.
+    const map = (await page.locator('[data-testid=map]').boundingBox())!;
+    // Clear of the zoom buttons, the layer panel and the synthetic-data badge, which lie over the map.
+    const inView = (b: { x: number; y: number } | null) => !!b && b.x > map.x + 60 && b.x < map.x + map.width - 260 && b.y > map.y + 80 && b.y < map.y + map.height - 90;
+    const icon = page.locator('.incident-icon', { hasText: String(planted.queued.number) });
+    for (let i = 0; i < 4 && !inView(await icon.boundingBox()); i++) {
+      await page.click('.leaflet-control-zoom-out');
+      await page.waitForTimeout(500);
+    }
+    const marker = (await icon.boundingBox())!;
+    await page.mouse.click(marker.x + marker.width / 2, marker.y + marker.height / 2);
+    await expect.poll(() => page.textContent('.incident-facts')).toContain(planted.queued.summary);
+    // And the map still drags from anywhere.
+    const view = await page.getAttribute('[data-testid=map]', 'data-view');
+    await page.mouse.move(map.x + 200, map.y + map.height - 100);
+    await page.mouse.down();
+    await page.mouse.move(map.x + 260, map.y + map.height - 160, { steps: 5 });
+    await page.mouse.up();
+    await expect.poll(() => page.getAttribute('[data-testid=map]', 'data-view')).not.toBe(view);
     await expectInert(page, watched);
 
     // The catchments off again, and with them the hover tooltip (the server names catchments in Chinese only).
@@ -207,7 +228,7 @@ describe.skipIf(!hasChromium)(chromiumSuite('every text a user can set is shown 
     await expectInert(page, watched);
     await page.click('.lang-switch button:has-text("中文")');
     await context.close();
-  });
+  }, 90_000);
 
   it('shows the hospital board the planted summary, call sign and names as text, in Chinese and English', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
@@ -278,7 +299,7 @@ describe.skipIf(!hasChromium)(chromiumSuite('every text a user can set is shown 
     await screenshot(page, 'xss-tablet-03-english');
     await expectInert(page, watched);
     await context.close();
-  });
+  }, 90_000);
 
   it('refuses, and reports, markup that would run if a name were ever inserted as HTML', async () => {
     const context = await browser.newContext();
@@ -368,7 +389,16 @@ async function plant(server: DemoServer, admin: ApiClient): Promise<Planted> {
   // A second call, by address only, left in the queue; a third cancelled with a payload reason.
   const queuedAddress = `义棠镇${payload(0)}`;
   const queuedSummary = payload(2);
-  const at = { lon: incident.location.lon + 0.004, lat: incident.location.lat + 0.002 };
+  // A village near the centre but clear of every station (parked vehicles) and hospital icon, so its marker is
+  // the only thing there on the map.
+  const { rows } = await server.database.db.query<{ lon: number; lat: number }>(
+    `SELECT ST_X(p.location) AS lon, ST_Y(p.location) AS lat FROM places p
+      WHERE p.kind = 'village'
+        AND NOT EXISTS (SELECT 1 FROM stations s WHERE ST_DWithin(s.location::geography, p.location::geography, 2500))
+        AND NOT EXISTS (SELECT 1 FROM hospitals h WHERE h.kind <> 'village_clinic' AND ST_DWithin(h.location::geography, p.location::geography, 1500))
+      ORDER BY ST_Distance(p.location::geography, (SELECT location::geography FROM stations WHERE kind = 'centre' LIMIT 1)) LIMIT 1`,
+  );
+  const at = rows[0]!;
   const queued = ok(await dispatcher.post('/incidents', { location: at, address: queuedAddress, category: 'trauma', priority: 2, patientSummary: queuedSummary }), 201);
   const cancelled = ok(await dispatcher.post('/incidents', { location: at, address: payload(3), category: 'other', priority: 3 }), 201);
   ok(await dispatcher.post(`/incidents/${cancelled.id}/cancel`, { reason: payload(1) }));

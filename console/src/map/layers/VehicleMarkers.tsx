@@ -5,6 +5,7 @@ import { isStale, vehicleColour } from '../../common/format';
 import { useI18n } from '../../i18n/i18n';
 import { useLive, useLiveContext } from '../../realtime/useLive';
 import { useMapProjection } from '../projection';
+import { passPointerThrough } from '../passThrough';
 import { textNode } from '../text';
 
 interface Tracked {
@@ -156,6 +157,19 @@ export function VehicleMarkers({
     if (visible) group.addTo(map);
     else group.remove();
   }, [map, visible]);
+
+  // The vehicles' canvas covers the map: what it does not draw there, the icons and areas beneath receive.
+  useEffect(
+    () =>
+      passPointerThrough(map, 'vehicles', (point) => {
+        if (!groupRef.current || !map.hasLayer(groupRef.current)) return false;
+        for (const t of tracked.current.values()) {
+          if (map.latLngToContainerPoint(t.marker.getLatLng()).distanceTo(point) <= t.marker.getRadius() + 2) return true;
+        }
+        return false;
+      }),
+    [map],
+  );
 
   return null;
 }
