@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { z } from 'zod';
-import { AgentPositionBatch, fixProblem, PROTOCOL_VERSION, StatusReport } from '@dispatch/protocol';
+import { AgentPositionBatch, fixProblem, PROTOCOL_VERSION, StatusReport, StuckEventReport } from '@dispatch/protocol';
 import { parseNmeaSentence, withChecksum } from '@dispatch/vehicle-agent/gps/nmea';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -179,6 +179,7 @@ describe('poisoned input (property-based, generated from the schemas)', () => {
   function socketCases(budget: number, seed: number): Case[] {
     const status = z.toJSONSchema(StatusReport, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
     const positions = z.toJSONSchema(AgentPositionBatch, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+    const stuck = z.toJSONSchema(StuckEventReport, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
     const arbitrary = fc.oneof(
       fc.record({
         event: fc.constant('status.reported'),
@@ -188,7 +189,8 @@ describe('poisoned input (property-based, generated from the schemas)', () => {
           .map(([r, assignmentId]) => (r.value !== null && typeof r.value === 'object' && !Array.isArray(r.value) ? { ...r.value, assignmentId } : r.value)),
       }),
       fc.record({ event: fc.constant('positions.reported'), from: fc.constantFrom('crew', 'crew', 'crew', 'dispatcher'), payload: fuzzOf(positions).map((p) => p.value) }),
-      fc.record({ event: fc.constantFrom('status.reported', 'positions.reported', 'session.resynced'), from: fc.constantFrom('crew', 'dispatcher'), payload: hostileValue }),
+      fc.record({ event: fc.constant('outbox.stuck'), from: fc.constantFrom('crew', 'crew', 'hospital'), payload: fuzzOf(stuck).map((p) => p.value) }),
+      fc.record({ event: fc.constantFrom('status.reported', 'positions.reported', 'session.resynced', 'outbox.stuck'), from: fc.constantFrom('crew', 'dispatcher'), payload: hostileValue }),
     );
     return fc.sample(arbitrary, { numRuns: budget, seed }).map((c) => ({
       kind: 'socket',
@@ -400,7 +402,7 @@ function encodePathSegment(text: string): string {
 }
 
 function toQuery(value: unknown): string {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return `id=${encodeURIComponent(String(value))}`;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return `id=${encodePathSegment(String(value))}`;
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(value)) q.append(k, typeof v === 'string' ? v : JSON.stringify(v) ?? '');
   return q.toString();
