@@ -90,7 +90,9 @@ describe('crew agent against the real server', () => {
     const gate = await TcpGate.open(server.baseUrl);
     const journal = join(dir, 'crew-01.jsonl');
     const outbox = await FileOutbox.open(journal);
-    const clock = new ManualClock(Date.now());
+    // Six minutes of device time pass below in no time at all: start them in the past, so that no fix ends up
+    // further ahead of the server's clock than the skew every ingest path allows.
+    const clock = new ManualClock(Date.now() - 7 * 60_000);
     const agent = fastAgent({ baseUrl: gate.url, username: 'crew-01', password: logins.passwords['crew-01']!, outbox, clock });
     const synced = next(agent, 'synced');
     await agent.start();
