@@ -1,4 +1,6 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -7,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient, type ApiClient } from '../support/api';
 import { startDemoServer, type DemoServer } from '../support/demoServer';
 import { loginAs } from '../support/server';
-import { chromiumSuite, closedLoopbackPort, collectErrors, hasChromium, launchChromium, screenshot } from './browser';
+import { chromiumSuite, collectErrors, hasChromium, launchChromium, screenshot } from './browser';
 import { consoleDist, ensureConsoleBuilt, repoRoot } from './consoleBuild';
 
 /**
@@ -17,6 +19,8 @@ import { consoleDist, ensureConsoleBuilt, repoRoot } from './consoleBuild';
 const PAYLOADS = ['<img src=x onerror=__xss=1>', '<script>__xss=1</script>', '"><svg onload=__xss=1>', 'javascript:__xss=1'];
 const payload = (i: number) => PAYLOADS[i % PAYLOADS.length]!;
 const PASSWORD = 'xss-test-password-1';
+/** One plain pixel: every tile of the test's tile server (Leaflet stretches it to 256 × 256). */
+const TILE = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGN48ewhAAVpArB44nOfAAAAAElFTkSuQmCC', 'base64');
 
 type Planted = {
   stations: Map<string, { name: string; nameEn: string }>;
@@ -27,7 +31,7 @@ type Planted = {
 };
 
 /** Records, from before the app's first script, every violation the page's own CSP reports. */
-async function watchPage(context: BrowserContext, page: Page, tileOrigin: string) {
+async function watchPage(context: BrowserContext, page: Page, tileSource: string) {
   const dialogs: string[] = [];
   page.on('dialog', (d) => {
     dialogs.push(d.message());
@@ -38,7 +42,7 @@ async function watchPage(context: BrowserContext, page: Page, tileOrigin: string
     w.__csp = [];
     document.addEventListener('securitypolicyviolation', (e) => w.__csp.push(`${e.effectiveDirective} ${e.blockedURI} ${e.sample} at ${e.sourceFile}:${e.lineNumber}:${e.columnNumber}`));
   });
-  return { dialogs, errors: collectErrors(page, tileOrigin) };
+  return { dialogs, errors: collectErrors(page, tileSource) };
 }
 
 /** Nothing ran, nothing became markup, the CSP had nothing to refuse, no dialog opened. */
@@ -59,7 +63,10 @@ describe.skipIf(!hasChromium)(chromiumSuite('every text a user can set is shown 
   let server: DemoServer;
   let browser: Browser;
   let tabletDist: string;
-  let tileOrigin: string;
+  let tileServer: Server;
+  /** The CSP source the tile template must give: its {s} subdomains as a wildcard. */
+  let tileSource: string;
+  const tileHosts = new Set<string>();
   let planted: Planted;
   let admin: ApiClient;
   let dispatcher: ApiClient;
@@ -69,11 +76,18 @@ describe.skipIf(!hasChromium)(chromiumSuite('every text a user can set is shown 
     ensureConsoleBuilt();
     tabletDist = await mkdtemp(join(tmpdir(), 'tablet-dist-'));
     await build({ configFile: join(repoRoot, 'vehicle-agent/vite.config.ts'), build: { outDir: tabletDist, emptyOutDir: true }, logLevel: 'warn' });
-    tileOrigin = `http://127.0.0.1:${await closedLoopbackPort()}`;
+    // Real tiles from a.localhost, b.localhost, c.localhost (loopback in Chromium): the policy must allow them all.
+    tileServer = createServer((req, res) => {
+      tileHosts.add(req.headers.host ?? '');
+      res.writeHead(200, { 'content-type': 'image/png', 'access-control-allow-origin': '*' }).end(TILE);
+    });
+    await new Promise<void>((done) => tileServer.listen(0, '127.0.0.1', done));
+    const tilePort = (tileServer.address() as AddressInfo).port;
+    tileSource = `http://*.localhost:${tilePort}`;
     server = await startDemoServer({
       CONSOLE_DIST: consoleDist,
       TABLET_DIST: tabletDist,
-      TILE_URL: `${tileOrigin}/{z}/{x}/{y}.png`,
+      TILE_URL: `http://{s}.localhost:${tilePort}/{z}/{x}/{y}.png`,
       ACK_TIMEOUT_S: '600',
       HOSPITAL_ACK_TIMEOUT_S: '600',
     });
@@ -91,6 +105,7 @@ describe.skipIf(!hasChromium)(chromiumSuite('every text a user can set is shown 
   afterAll(async () => {
     await browser?.close();
     await server?.close();
+    tileServer?.close();
     if (tabletDist) await rm(tabletDist, { recursive: true, force: true });
   });
 
@@ -104,7 +119,7 @@ describe.skipIf(!hasChromium)(chromiumSuite('every text a user can set is shown 
     expect(directives.get('object-src')).toEqual(["'none'"]);
     expect(directives.get('base-uri')).toEqual(["'self'"]);
     expect(directives.get('frame-ancestors')).toEqual(["'none'"]);
-    expect(directives.get('img-src')).toEqual(["'self'", 'data:', 'blob:', tileOrigin]);
+    expect(directives.get('img-src')).toEqual(["'self'", 'data:', 'blob:', tileSource]);
     const host = new URL(server.baseUrl).host;
     expect(directives.get('connect-src')).toEqual(["'self'", `ws://${host}`, `wss://${host}`]);
     expect(csp).not.toMatch(/unsafe-(inline|eval)/);
@@ -128,13 +143,16 @@ describe.skipIf(!hasChromium)(chromiumSuite('every text a user can set is shown 
     context.setDefaultTimeout(10_000);
     const page = await context.newPage();
     pages.push(page);
-    const watched = await watchPage(context, page, tileOrigin);
+    const watched = await watchPage(context, page, tileSource);
     await page.goto(server.baseUrl);
     await page.fill('input[name=username]', 'xss-dispatcher');
     await page.fill('input[name=password]', PASSWORD);
     await page.press('input[name=password]', 'Enter');
     await page.waitForFunction((n) => document.querySelectorAll('[data-testid=fleet-board] tbody tr').length === n, planted.vehicles.size);
 
+    // The map's tiles load from every subdomain of the template, and the policy refuses none of them.
+    await expect.poll(() => page.locator('.leaflet-tile-loaded').count()).toBeGreaterThan(3);
+    expect([...tileHosts].filter((h) => /^[abc]\.localhost:/.test(h)).length).toBe(3);
     // The dispatcher's own display name in the header.
     expect(await page.textContent('header')).toContain(`调度员${payload(0)}`);
     // Every call sign on the fleet board, literally.
@@ -235,7 +253,7 @@ describe.skipIf(!hasChromium)(chromiumSuite('every text a user can set is shown 
     context.setDefaultTimeout(10_000);
     const page = await context.newPage();
     pages.push(page);
-    const watched = await watchPage(context, page, tileOrigin);
+    const watched = await watchPage(context, page, tileSource);
     await page.goto(server.baseUrl);
     await page.fill('input[name=username]', 'xss-hospital');
     await page.fill('input[name=password]', PASSWORD);
@@ -267,7 +285,7 @@ describe.skipIf(!hasChromium)(chromiumSuite('every text a user can set is shown 
     context.setDefaultTimeout(10_000);
     const page = await context.newPage();
     pages.push(page);
-    const watched = await watchPage(context, page, tileOrigin);
+    const watched = await watchPage(context, page, tileSource);
     await page.goto(`${server.baseUrl}/tablet/`);
     await page.fill('input[name=username]', 'xss-crew');
     await page.fill('input[name=password]', PASSWORD);
@@ -279,6 +297,7 @@ describe.skipIf(!hasChromium)(chromiumSuite('every text a user can set is shown 
     expect(await page.textContent('.callsign')).toBe(planted.vehicles.get(planted.incident.vehicleId));
     expect(await page.textContent('[data-testid=destination]')).toContain(planted.hospitals.get(planted.incident.hospitalId)!.name);
     await page.locator('.map-badge.scene').waitFor();
+    await expect.poll(() => page.locator('.leaflet-tile-loaded').count()).toBeGreaterThan(3);
     await screenshot(page, 'xss-tablet-01-task');
     await page.click('[data-testid=change-destination]');
     await page.locator('.hospital-choice').first().waitFor();
@@ -304,7 +323,7 @@ describe.skipIf(!hasChromium)(chromiumSuite('every text a user can set is shown 
   it('refuses, and reports, markup that would run if a name were ever inserted as HTML', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
-    await watchPage(context, page, tileOrigin);
+    await watchPage(context, page, tileSource);
     for (const path of ['/', '/tablet/']) {
       await page.goto(`${server.baseUrl}${path}`);
       await page.locator('input[name=username]').waitFor();
