@@ -20,6 +20,7 @@ export function App() {
 
 function Root() {
   const [session, setSession] = useState<Session | null>(loadSession);
+  const [changingPassword, setChangingPassword] = useState(false);
   const signIn = useCallback((s: Session | null) => {
     saveSession(s);
     setSession(s);
@@ -31,12 +32,19 @@ function Root() {
     signIn(null);
   }, [session, signIn]);
   if (!session) return <LoginPage onLogin={signIn} />;
-  if (session.mustChangePassword) return <ChangePasswordPage session={session} onChanged={signIn} onCancel={logout} />;
-  return <SignedIn key={session.token} session={session} onLogout={logout} onSessionEnded={sessionEnded} />;
+  if (session.mustChangePassword) return <ChangePasswordPage session={session} forced onChanged={signIn} onCancel={logout} />;
+  if (changingPassword) {
+    const done = (s: Session | null) => {
+      setChangingPassword(false);
+      if (s) signIn(s);
+    };
+    return <ChangePasswordPage session={session} forced={false} onChanged={done} onCancel={() => done(null)} />;
+  }
+  return <SignedIn key={session.token} session={session} onLogout={logout} onSessionEnded={sessionEnded} onChangePassword={() => setChangingPassword(true)} />;
 }
 
 /** One API client and one socket connection per session, shared with every screen through context. */
-function SignedIn({ session, onLogout, onSessionEnded }: { session: Session; onLogout: () => void; onSessionEnded: () => void }) {
+function SignedIn({ session, onLogout, onSessionEnded, onChangePassword }: { session: Session; onLogout: () => void; onSessionEnded: () => void; onChangePassword: () => void }) {
   const { t } = useI18n();
   const live = useMemo<LiveContextValue>(() => {
     // Every REST answer tells the connection whether the database could be reached (the banner).
@@ -79,7 +87,7 @@ function SignedIn({ session, onLogout, onSessionEnded }: { session: Session; onL
   return (
     <LiveContext.Provider value={live}>
       <div className={`app role-${role}`}>
-        <Header title={title} synthetic={region?.synthetic ?? false} user={session.user.displayName || session.user.username} onLogout={onLogout} />
+        <Header title={title} synthetic={region?.synthetic ?? false} user={session.user.displayName || session.user.username} onLogout={onLogout} onChangePassword={onChangePassword} />
         <DatabaseBanner />
         <DisconnectedBanner />
         {role === 'crew' ? (

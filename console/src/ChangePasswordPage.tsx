@@ -3,8 +3,11 @@ import type { ApiError } from './api/client';
 import { changePassword, type Session } from './api/session';
 import { LanguageSwitch, useI18n } from './i18n/i18n';
 
-/** After an admin reset or the bootstrap command the session may only set a new password: this screen, nothing else. */
-export function ChangePasswordPage({ session, onChanged, onCancel }: { session: Session; onChanged: (s: Session) => void; onCancel: () => void }) {
+/**
+ * Sets a new password (the current one required). `forced`: after an admin reset or the bootstrap command the
+ * session may only do this, so the screen offers nothing else but logging out.
+ */
+export function ChangePasswordPage({ session, forced, onChanged, onCancel }: { session: Session; forced: boolean; onChanged: (s: Session) => void; onCancel: () => void }) {
   const { t } = useI18n();
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
@@ -33,14 +36,14 @@ export function ChangePasswordPage({ session, onChanged, onCancel }: { session: 
       <form className="login-box" onSubmit={submit} data-testid="change-password-form">
         <div className="login-head">
           <span className="brand-mark">120</span>
-          <h1>{t('changePasswordTitle')}</h1>
+          <h1>{t(forced ? 'changePasswordTitle' : 'changeOwnPassword')}</h1>
           <LanguageSwitch />
         </div>
         <p>
-          {session.user.displayName || session.user.username}: {t('changePasswordIntro')}
+          {session.user.displayName || session.user.username}: {t(forced ? 'changePasswordIntro' : 'changeOwnPasswordIntro')}
         </p>
         <label>
-          {t('currentPassword')}
+          {t(forced ? 'currentPassword' : 'currentOwnPassword')}
           <input name="currentPassword" type="password" value={current} onChange={(e) => setCurrent(e.target.value)} autoFocus autoComplete="current-password" />
         </label>
         <label>
@@ -56,7 +59,7 @@ export function ChangePasswordPage({ session, onChanged, onCancel }: { session: 
           {t('changePassword')}
         </button>
         <button type="button" className="ghost" onClick={onCancel}>
-          {t('logout')}
+          {t(forced ? 'logout' : 'back')}
         </button>
       </form>
     </div>

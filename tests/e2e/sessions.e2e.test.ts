@@ -129,6 +129,25 @@ describe.skipIf(!hasChromium)(chromiumSuite('console sessions in real Chromium: 
     }
   }, 60_000);
 
+  it('changes the own password from the header with the current one, and the old one is refused afterwards', async () => {
+    const user = await createUser(server.database, { username: 'changes-own', role: 'supervisor' });
+    const page = await newPage('zh-CN');
+    await logIn(page, user.username, user.password);
+    await page.locator('[data-testid=change-password]').waitFor();
+    await screenshot(page, 'sessions-header-zh');
+    await page.click('[data-testid=change-password]');
+    await page.fill('input[name=currentPassword]', user.password);
+    await page.fill('input[name=newPassword]', 'another passphrase');
+    await page.fill('input[name=repeatPassword]', 'another passphrase');
+    await screenshot(page, 'sessions-change-own-password-zh');
+    await page.press('input[name=repeatPassword]', 'Enter');
+    await page.locator('[data-testid=change-password]').waitFor();
+    const old = await fetch(`${server.baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: user.username, password: user.password }) });
+    expect(old.status).toBe(401);
+    await loginAs(server.baseUrl, user.username, 'another passphrase');
+    await page.close();
+  }, 60_000);
+
   it('says how long to wait once a login is throttled', async () => {
     const user = await createUser(server.database, { username: 'guessed', role: 'dispatcher' });
     for (let i = 0; i < LOGIN_LIMITS.perLogin.points; i++) {

@@ -3,7 +3,7 @@ import { LanguageSwitch, useI18n } from '../i18n/i18n';
 import { useLive, useNow } from '../realtime/useLive';
 
 /** The top bar: title, synthetic-data warning, clock, connection, language and the user. */
-export function Header({ title, synthetic, user, onLogout, children }: { title: string; synthetic: boolean; user: string; onLogout: () => void; children?: ReactNode }) {
+export function Header({ title, synthetic, user, onLogout, onChangePassword, children }: { title: string; synthetic: boolean; user: string; onLogout: () => void; onChangePassword: () => void; children?: ReactNode }) {
   const { t, clock } = useI18n();
   const { status } = useLive();
   const now = useNow(1000);
@@ -26,6 +26,9 @@ export function Header({ title, synthetic, user, onLogout, children }: { title: 
         <span className="clock">{clock(now)}</span>
         <LanguageSwitch />
         <span className="user">{user}</span>
+        <button type="button" className="ghost" onClick={onChangePassword} data-testid="change-password">
+          {t('changeOwnPassword')}
+        </button>
         <button type="button" className="ghost" onClick={onLogout}>
           {t('logout')}
         </button>
