@@ -3,7 +3,6 @@ import { HttpError } from '../http/errors';
 interface PgError {
   code?: string;
   constraint?: string;
-  detail?: string;
 }
 
 /**
@@ -13,8 +12,9 @@ interface PgError {
 export function translatePgError(error: unknown, messages: Record<string, string> = {}): never {
   const pgError = error as PgError;
   const known = pgError.constraint ? messages[pgError.constraint] : undefined;
-  if (pgError.code === '23505') throw new HttpError(409, known ?? `already exists (${pgError.detail ?? pgError.constraint})`);
-  if (pgError.code === '23503') throw new HttpError(400, known ?? `refers to something that does not exist (${pgError.detail ?? pgError.constraint})`);
+  // The constraint's name, never PostgreSQL's detail: "Key (phone)=(139…)" would echo what was sent, into logs too.
+  if (pgError.code === '23505') throw new HttpError(409, known ?? `already exists (${pgError.constraint})`);
+  if (pgError.code === '23503') throw new HttpError(400, known ?? `refers to something that does not exist (${pgError.constraint})`);
   if (pgError.code === '23P01') throw new HttpError(409, known ?? `conflicts with an existing entry (${pgError.constraint})`);
   if (pgError.code === '23514') throw new HttpError(400, known ?? `violates ${pgError.constraint}`);
   throw error;
