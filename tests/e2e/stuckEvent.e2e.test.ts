@@ -71,6 +71,10 @@ describe.skipIf(!hasChromium)(chromiumSuite('a stuck crew step in the tablet and
     await expect.poll(() => consolePage.locator('[data-testid=stuck-events]').innerText()).toContain('已接收命令');
     await screenshot(tablet, 'tablet-stuck-step');
     await screenshot(consolePage, 'console-stuck-step');
+    // A reload of the tablet still shows it (kept in the browser's storage).
+    await tablet.reload();
+    await tablet.locator('[data-testid=connection].online').waitFor({ timeout: 15_000 });
+    await expect.poll(() => stuck.innerText()).toContain('已接收');
 
     // The same in English.
     await tablet.getByRole('button', { name: 'EN' }).click();

@@ -18,6 +18,7 @@ import { isoWithOffset, systemClock, type Clock } from './clock';
 import { Emitter } from './emitter';
 import { newEventId } from './ids';
 import type { Outbox, OutboxEntry, OutboxPayload, StatusOutboxPayload } from './outbox';
+import type { StuckStore } from './stuckStore';
 
 export interface CrewAgentOptions {
   /** The dispatch server, e.g. http://127.0.0.1:8120 (the tablet uses its own origin). */
@@ -41,6 +42,8 @@ export interface CrewAgentOptions {
    * everything behind it. 503 and a missing answer mean "unavailable", not "this event", and are retried for ever.
    */
   maxServerFaults?: number;
+  /** Keeps parked events across restarts (the tablet: localStorage); without it they live as long as the agent. */
+  stuckStore?: StuckStore;
   /** Consecutive fixes sent in one `positions.reported`. */
   maxPositionsPerBatch?: number;
   reconnectDelayMs?: number;
@@ -184,7 +187,8 @@ export class CrewAgent extends Emitter<CrewAgentEvents> {
     // IndexedDB takes a count up to 2^32 - 1 only.
     const pending = await this.options.outbox.peek(2 ** 31 - 1);
     this.unsentSteps = pending.filter((e): e is StatusOutboxPayload & { seq: number } => e.kind === 'status');
-    this.update({ user, vehicleId: user.vehicleId, queued: pending.length, connection: 'connecting' });
+    const stuck = (await this.options.stuckStore?.load()) ?? [];
+    this.update({ user, vehicleId: user.vehicleId, queued: pending.length, connection: 'connecting', stuck });
     this.connect();
   }
 
@@ -438,12 +442,14 @@ export class CrewAgent extends Emitter<CrewAgentEvents> {
   private async park(batch: OutboxEntry[], status: number, error: string, attempts: number): Promise<void> {
     const first = batch[0]!;
     const last = batch[batch.length - 1]!;
+    // Saved before it leaves the outbox: after a crash in between it is both parked and queued (a resend is recognised by id).
+    const parked: StuckEvent = { id: first.kind === 'status' ? first.eventId : newEventId(), entries: batch, status, error, attempts, announced: false };
+    await this.options.stuckStore?.save([...this.current.stuck, parked]);
     await this.options.outbox.acknowledgeThrough(last.seq);
     this.unsentSteps = this.unsentSteps.filter((e) => e.seq > last.seq);
-    const stuck: StuckEvent = { id: first.kind === 'status' ? first.eventId : newEventId(), entries: batch, status, error, attempts, announced: false };
-    this.update({ queued: await this.options.outbox.size(), stuck: [...this.current.stuck, stuck] });
-    this.emit('stuck', stuck);
-    void this.announce(stuck, 'stuck');
+    this.update({ queued: await this.options.outbox.size(), stuck: [...this.current.stuck, parked] });
+    this.emit('stuck', parked);
+    void this.announce(parked, 'stuck');
     if (this.current.queued === 0) for (const done of this.drainWaiters.splice(0)) done();
   }
 
@@ -455,6 +461,7 @@ export class CrewAgent extends Emitter<CrewAgentEvents> {
     const stuck = this.current.stuck.find((s) => s.id === id);
     if (!stuck) return;
     this.update({ stuck: this.current.stuck.filter((s) => s !== stuck) });
+    await this.options.stuckStore?.save(this.current.stuck);
     if (decision === 'retry') {
       for (const { seq: _seq, ...payload } of stuck.entries) {
         const entry = await this.options.outbox.append(payload as OutboxPayload);
@@ -482,7 +489,10 @@ export class CrewAgent extends Emitter<CrewAgentEvents> {
     };
     try {
       const answer = await this.socket?.timeout(this.options.ackTimeoutMs ?? 10_000).emitWithAck('outbox.stuck', report);
-      if (answer?.ok && state === 'stuck') stuck.announced = true;
+      if (answer?.ok && state === 'stuck') {
+        stuck.announced = true;
+        await this.options.stuckStore?.save(this.current.stuck);
+      }
     } catch {
       // Not connected or no answer: onConnected tells it again.
     }

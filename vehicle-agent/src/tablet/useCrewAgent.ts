@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { CrewAgent, type CrewAgentState, type Rejection } from '../agent/crewAgent';
 import { IndexedDbOutbox } from '../agent/indexedDbOutbox';
+import { localStorageStuckStore } from '../agent/stuckStore';
 
 export interface Session {
   token: string;
@@ -43,7 +44,8 @@ export function useCrewAgent(session: Session | null): AgentHandle {
 
     const boot = async () => {
       outbox ??= await IndexedDbOutbox.open(`dispatch120-outbox-${session.username}`);
-      const a = new CrewAgent({ baseUrl: window.location.origin, token: session.token, outbox });
+      const stuckStore = localStorageStuckStore(`dispatch120-stuck-${session.username}`);
+      const a = new CrewAgent({ baseUrl: window.location.origin, token: session.token, outbox, stuckStore });
       a.on('state', (s) => {
         setState(s);
         if (s.lastError?.startsWith('unavailable')) setDatabaseUnavailable(true);
