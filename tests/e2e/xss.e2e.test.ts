@@ -241,7 +241,10 @@ describe.skipIf(!hasChromium)(chromiumSuite('every text a user can set is shown 
     await page.click('.lang-switch button:has-text("EN")');
     await page.waitForFunction(() => document.documentElement.lang === 'en');
     await page.locator('.station-label').first().waitFor();
-    expect(new Set(await texts(page, '.station-label'))).toEqual(new Set([...planted.stations.values()].map((s) => s.nameEn)));
+    // The labels are drawn again after the switch: wait for the English ones rather than read the first frame.
+    await expect
+      .poll(async () => new Set(await texts(page, '.station-label')))
+      .toEqual(new Set([...planted.stations.values()].map((s) => s.nameEn)));
     await screenshot(page, 'xss-console-03-english');
     await expectInert(page, watched);
     await page.click('.lang-switch button:has-text("中文")');

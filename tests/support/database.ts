@@ -19,7 +19,7 @@ function urlFor(database: string): string {
 
 function templateName(): string {
   const digest = createHash('sha256');
-  for (const m of readMigrations()) digest.update(m.checksum);
+  for (const m of readMigrations()) digest.update(`${m.version} ${m.name} ${m.checksum}\n`);
   return `test_template_${digest.digest('hex').slice(0, 12)}`;
 }
 

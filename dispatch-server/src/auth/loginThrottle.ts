@@ -29,15 +29,19 @@ export interface LoginThrottle {
  * door to guessing nor locks anyone out.
  */
 export function createLoginThrottle(redis: Redis, prefix: string): LoginThrottle {
-  const limiter = (name: string, limits: (typeof LOGIN_LIMITS)['perLogin']) =>
-    new RateLimiterRedis({
+  const limiter = (name: string, limits: (typeof LOGIN_LIMITS)['perLogin']) => {
+    const memory = new RateLimiterMemory({ keyPrefix: `${name}-insurance`, ...limits });
+    const shared = new RateLimiterRedis({
       storeClient: redis,
       keyPrefix: `${prefix}:login-failures:${name}`,
       ...limits,
-      // The client queues commands while Redis is down; answer from memory at once instead of waiting.
       rejectIfRedisNotReady: true,
-      insuranceLimiter: new RateLimiterMemory({ keyPrefix: `${name}-insurance`, ...limits }),
+      insuranceLimiter: memory,
     });
+    // The client queues commands while Redis is down, and the library's insurance covers consume only, not
+    // get or delete: answer from memory at once whenever Redis is not ready instead of waiting for it.
+    return () => (redis.status === 'ready' ? shared : memory);
+  };
   const byLogin = limiter('login', LOGIN_LIMITS.perLogin);
   const byAddress = limiter('address', LOGIN_LIMITS.perAddress);
   const refuse = (res: RateLimiterRes) => {
@@ -46,22 +50,22 @@ export function createLoginThrottle(redis: Redis, prefix: string): LoginThrottle
   return {
     async check(username, address) {
       for (const [l, key, points] of [
-        [byLogin, username, LOGIN_LIMITS.perLogin.points],
-        [byAddress, address ?? 'unknown', LOGIN_LIMITS.perAddress.points],
+        [byLogin(), username, LOGIN_LIMITS.perLogin.points],
+        [byAddress(), address ?? 'unknown', LOGIN_LIMITS.perAddress.points],
       ] as const) {
         const res = await l.get(key);
         if (res && res.consumedPoints >= points) refuse(res);
       }
     },
     async failed(username, address) {
-      const consumed = await Promise.allSettled([byLogin.consume(username), byAddress.consume(address ?? 'unknown')]);
+      const consumed = await Promise.allSettled([byLogin().consume(username), byAddress().consume(address ?? 'unknown')]);
       for (const c of consumed) {
         if (c.status === 'rejected' && c.reason instanceof RateLimiterRes) continue;
         if (c.status === 'rejected') throw c.reason;
       }
     },
     async succeeded(username) {
-      await byLogin.delete(username);
+      await byLogin().delete(username);
     },
   };
 }
