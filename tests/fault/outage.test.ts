@@ -1,13 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { rmSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSocket, type ApiClient } from '../support/api';
 import { startDemoServer, type DemoServer } from '../support/demoServer';
-import { eventually, freePort } from '../support/wait';
+import { startPrivateServices, type PrivateServices } from '../support/privateServices';
+import { eventually } from '../support/wait';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const OUTAGE_MS = 40_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const iso = () => new Date().toISOString();
@@ -149,22 +146,14 @@ describe('deadlines and side effects after a commit', () => {
  * than any cache of the server (token re-reads every 10 s, socket re-checks set to 5 s here).
  */
 describe('a 40-second PostgreSQL outage with a console, crews and a hospital connected', () => {
-  const dataDir = `/var/tmp/dispatch120-outage-${randomBytes(4).toString('hex')}`;
-  let env: NodeJS.ProcessEnv;
-  const services = (command: string) =>
-    execFileSync('bash', ['scripts/services.sh', command], { cwd: ROOT, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  let cluster: PrivateServices;
+  const services = (command: string) => cluster.run(command);
   let server: DemoServer;
-  let saved: { DATABASE_URL?: string; REDIS_URL?: string };
 
   beforeAll(async () => {
-    const { DATABASE_URL: _db, REDIS_URL: _redis, ...rest } = process.env;
-    env = { ...rest, DISPATCH_DATA_DIR: dataDir, DISPATCH_PG_PORT: String(await freePort()), DISPATCH_REDIS_PORT: String(await freePort()) };
-    services('start');
-    const urls = Object.fromEntries([...services('env').matchAll(/^export (\w+)='([^']*)'$/gm)].map((m) => [m[1], m[2]])) as Record<string, string>;
-    saved = { DATABASE_URL: process.env.DATABASE_URL, REDIS_URL: process.env.REDIS_URL };
-    process.env.DATABASE_URL = urls.DATABASE_URL;
+    cluster = await startPrivateServices('outage');
     server = await startDemoServer({
-      REDIS_URL: saved.REDIS_URL!,
+      REDIS_URL: process.env.REDIS_URL!,
       ACK_TIMEOUT_S: '15',
       HOSPITAL_ACK_TIMEOUT_S: '15',
       SESSION_RECHECK_S: '5',
@@ -175,9 +164,7 @@ describe('a 40-second PostgreSQL outage with a console, crews and a hospital con
 
   afterAll(async () => {
     await server?.close();
-    process.env.DATABASE_URL = saved.DATABASE_URL;
-    services('stop');
-    rmSync(dataDir, { recursive: true, force: true });
+    cluster?.close();
   });
 
   it('keeps every session, answers 503 during it, fires the crew deadline and the hospital escalation once after it, and loses nothing', async () => {
