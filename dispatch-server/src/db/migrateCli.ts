@@ -1,12 +1,7 @@
-import { createPool } from './pool';
+import { poolFromEnv } from './pool';
 import { migrate } from './migrate';
 
-const url = process.env.DATABASE_URL;
-if (!url) {
-  console.error('DATABASE_URL is not set (eval "$(bash scripts/services.sh env)")');
-  process.exit(2);
-}
-const db = createPool(url, 1);
+const db = poolFromEnv();
 try {
   const result = await migrate(db);
   console.log(JSON.stringify(result));

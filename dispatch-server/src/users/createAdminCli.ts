@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { migrate } from '../db/migrate';
-import { createPool } from '../db/pool';
+import { poolFromEnv } from '../db/pool';
 import { answerFor } from '../http/errors';
 import { createFirstAdmin } from './users';
 
@@ -16,12 +16,7 @@ if (values.help || !values.username) {
   console.log(HELP);
   process.exit(values.help ? 0 : 2);
 }
-const url = process.env.DATABASE_URL;
-if (!url) {
-  console.error('DATABASE_URL is not set (eval "$(bash scripts/services.sh env)")');
-  process.exit(2);
-}
-const db = createPool(url, 1);
+const db = poolFromEnv();
 try {
   await migrate(db);
   const { user, temporaryPassword } = await createFirstAdmin(db, values.username, values['display-name'] ?? values.username);
