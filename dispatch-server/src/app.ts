@@ -10,7 +10,7 @@ import { createLoginThrottle } from './auth/loginThrottle';
 import { sessionStore } from './auth/sessions';
 import { createTokenService, type TokenService } from './auth/tokens';
 import { isLoopbackHost, type Config } from './config';
-import type { Db } from './db/pool';
+import type { Db } from '@dispatch/db';
 import { healthRoutes } from './health/health.routes';
 import { createPositions, type Positions } from './positions/positions.routes';
 import { contentSecurityPolicy } from './http/contentSecurityPolicy';

@@ -1,4 +1,4 @@
-import type { Db } from './db/pool';
+import type { Db } from '@dispatch/db';
 import type { Logger } from './logger';
 import type { Outbox } from './outbox/outbox';
 import type { Publisher } from './realtime/publisher';

@@ -1,8 +1,7 @@
 import { Redis } from 'ioredis';
 import { createApp } from './app';
 import { ConfigError, isLoopbackHost, loadConfig } from './config';
-import { migrate } from './db/migrate';
-import { createPool } from './db/pool';
+import { createPool, migrate } from '@dispatch/db';
 import { createLogger } from './logger';
 import { seedDemo, type DemoLogins } from './demo/seedDemo';
 

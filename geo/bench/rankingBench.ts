@@ -6,8 +6,7 @@
  */
 import { cpus, hostname } from 'node:os';
 import pg from 'pg';
-import { migrate } from '@dispatch/server/db/migrate';
-import { createPool } from '@dispatch/server/db/pool';
+import { createPool, migrate } from '@dispatch/db';
 import { activeNetworkId, importRoads } from '../src/import/importRoads';
 import type { LonLat } from '../src/routing/geometry';
 import { pgrDijkstraCostToTarget, pgrDrivingDistanceToTarget } from '../src/routing/pgrReference';

@@ -8,7 +8,7 @@ import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDemoPasswords } from '@dispatch/server/demo/demoPasswords';
 import { apiClient } from '../support/api';
-import { createTestDatabase, requireEnv, type TestDatabase } from '../support/database';
+import { createTestDatabase, requireEnv, type TestDatabase } from '@dispatch/db/testDatabase';
 import { eventually, freePort } from '../support/wait';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));

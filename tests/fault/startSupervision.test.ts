@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, requireEnv, type TestDatabase } from '../support/database';
+import { createTestDatabase, requireEnv, type TestDatabase } from '@dispatch/db/testDatabase';
 import { eventually, freePort } from '../support/wait';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));

@@ -2,11 +2,11 @@ import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { createApp, type App } from '@dispatch/server/app';
 import { loadConfig } from '@dispatch/server/config';
-import { createPool } from '@dispatch/server/db/pool';
+import { createPool } from '@dispatch/db';
 import { seedDemo, type DemoLogins } from '@dispatch/server/demo/seedDemo';
 import { createLogger } from '@dispatch/server/logger';
-import { TcpGate } from '../../vehicle-agent/src/testSupport/tcpGate';
-import { createTestDatabase, requireEnv, type TestDatabase } from './database';
+import { TcpGate } from './tcpGate';
+import { createTestDatabase, requireEnv, type TestDatabase } from '@dispatch/db/testDatabase';
 
 export interface GatedServer {
   app: App;

@@ -5,7 +5,7 @@ import { createApp, type App } from '@dispatch/server/app';
 import { hashPassword } from '@dispatch/server/auth/passwords';
 import { loadConfig, type Config } from '@dispatch/server/config';
 import { createLogger, type Logger } from '@dispatch/server/logger';
-import { createTestDatabase, requireEnv, type TestDatabase } from './database';
+import { createTestDatabase, requireEnv, type TestDatabase } from '@dispatch/db/testDatabase';
 
 export interface TestServer {
   app: App;

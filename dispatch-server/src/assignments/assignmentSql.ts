@@ -1,4 +1,4 @@
-import { readQueries } from '@dispatch/geo/sqlFile';
+import { readQueries } from '@dispatch/db';
 
 export const assignmentSql = readQueries(new URL('./assignments.sql', import.meta.url), [
   'lockVehicle',

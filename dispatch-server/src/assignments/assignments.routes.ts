@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { actorFrom } from '../audit/audit';
 import { principalOf, requireAuth } from '../auth/requireAuth';
 import type { TokenService } from '../auth/tokens';
-import { isUuid } from '../db/errors';
+import { isUuid } from '@dispatch/db';
 import type { DispatchContext } from '../dispatchContext';
 import { notFound } from '../http/errors';
 import { changeDestination, sendNotice } from '../notices/notices';

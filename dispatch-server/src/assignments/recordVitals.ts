@@ -1,7 +1,6 @@
 import { Vitals } from '@dispatch/protocol';
 import { appendAudit, type Actor } from '../audit/audit';
-import { isUuid } from '../db/errors';
-import { inTransaction } from '../db/pool';
+import { inTransaction, isUuid } from '@dispatch/db';
 import type { DispatchContext } from '../dispatchContext';
 import { notFound } from '../http/errors';
 import { authorize } from '../policies/policies';

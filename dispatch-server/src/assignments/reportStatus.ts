@@ -1,8 +1,7 @@
 import { rooms, StatusReport, type AssignmentDto, type TaskStatus } from '@dispatch/protocol';
 import type pg from 'pg';
 import { appendAudit, type Actor } from '../audit/audit';
-import { isUuid } from '../db/errors';
-import { inTransaction } from '../db/pool';
+import { inTransaction, isUuid } from '@dispatch/db';
 import type { DispatchContext } from '../dispatchContext';
 import { HttpError, notFound } from '../http/errors';
 import { incidentSql, publishIncident } from '../incidents/incidents';

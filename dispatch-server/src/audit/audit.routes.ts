@@ -1,7 +1,7 @@
 import { text } from '@dispatch/protocol';
 import { Router } from 'express';
 import { z } from 'zod';
-import type { Db } from '../db/pool';
+import type { Db } from '@dispatch/db';
 import { requireAuth } from '../auth/requireAuth';
 import type { TokenService } from '../auth/tokens';
 import { listAudit } from './audit';

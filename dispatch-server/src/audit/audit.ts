@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { readQueries } from '@dispatch/geo/sqlFile';
+import { readQueries } from '@dispatch/db';
 import type { Principal } from '../auth/tokens';
 
 const sql = readQueries(new URL('./audit.sql', import.meta.url), ['append', 'list']);

@@ -1,7 +1,6 @@
-import { readQueries } from '@dispatch/geo/sqlFile';
+import { type Db, type DbClient, inTransaction, readQueries } from '@dispatch/db';
 import { Role } from '@dispatch/protocol';
 import { appendAudit, type Actor } from '../audit/audit';
-import { inTransaction, type Db, type DbClient } from '../db/pool';
 import { HttpError } from '../http/errors';
 import type { LoginThrottle } from './loginThrottle';
 import { hashPassword, verifyPasswordOrDummy } from './passwords';

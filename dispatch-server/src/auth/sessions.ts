@@ -1,6 +1,5 @@
 import type pg from 'pg';
-import { readQueries } from '@dispatch/geo/sqlFile';
-import type { Db } from '../db/pool';
+import { type Db, readQueries } from '@dispatch/db';
 import type { SessionStore } from './tokens';
 
 const sql = readQueries(new URL('./sessions.sql', import.meta.url), ['create', 'current', 'revoke', 'revokeAllOfUser', 'dropExpired']);

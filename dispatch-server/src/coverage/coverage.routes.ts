@@ -2,7 +2,7 @@ import type { GraphRegistry } from '@dispatch/geo/routing/graphRegistry';
 import { Router } from 'express';
 import { requireAuth } from '../auth/requireAuth';
 import type { TokenService } from '../auth/tokens';
-import type { Db } from '../db/pool';
+import type { Db } from '@dispatch/db';
 import { catchments, coverageSummary, isochroneLayer } from './coverage';
 
 export function coverageRoutes(db: Db, graphs: GraphRegistry, tokens: TokenService): Router {

@@ -5,7 +5,7 @@ import { isochrones } from '@dispatch/geo/coverage/isochrones';
 import type { GraphRegistry } from '@dispatch/geo/routing/graphRegistry';
 import { NoRoadNetworkError } from '@dispatch/geo/routing/roadGraph';
 import { z } from 'zod';
-import type { Db } from '../db/pool';
+import type { Db } from '@dispatch/db';
 import { HttpError } from '../http/errors';
 
 export const CoverageQuery = z.object({

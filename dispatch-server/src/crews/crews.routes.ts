@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { actorFrom } from '../audit/audit';
 import { requireAuth } from '../auth/requireAuth';
 import type { TokenService } from '../auth/tokens';
-import type { Db } from '../db/pool';
+import type { Db } from '@dispatch/db';
 import { createCrewMember, createShift, listCrewMembers, listShifts } from './crews';
 
 const ShiftQuery = z.object({ at: z.iso.datetime({ offset: true }).optional() });

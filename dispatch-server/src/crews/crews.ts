@@ -1,9 +1,8 @@
 import { CrewMemberInput, ShiftInput, type CrewMemberDto, type ShiftDto } from '@dispatch/protocol';
 import type { z } from 'zod';
 import { appendAudit, type Actor } from '../audit/audit';
-import { translatePgError } from '../db/errors';
-import { inTransaction, type Db } from '../db/pool';
-import { HttpError } from '../http/errors';
+import { HttpError, translatePgError } from '../http/errors';
+import { inTransaction, type Db } from '@dispatch/db';
 
 const presentMember = (r: Record<string, unknown>): CrewMemberDto => ({
   id: r.id as string,

@@ -1,7 +1,7 @@
 import { DEMO_REGION, generateDemoCounty, importDemoCounty } from '@dispatch/geo/demo/demoCounty';
 import { activeNetworkId } from '@dispatch/geo/import/importRoads';
 import { hashPassword, verifyPassword } from '../auth/passwords';
-import { inTransaction, type Db, type DbClient } from '../db/pool';
+import { inTransaction, type Db, type DbClient } from '@dispatch/db';
 import { upsertPlace } from '../places/places';
 import { demoFleet } from './demoFleet';
 import { demoPasswords, type DemoPasswords } from './demoPasswords';

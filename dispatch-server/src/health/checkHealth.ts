@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { PROTOCOL_VERSION, type ComponentHealth, type HealthReport } from '@dispatch/protocol';
-import type { Db } from '../db/pool';
+import type { Db } from '@dispatch/db';
 
 const TIMEOUT_MS = 2000;
 

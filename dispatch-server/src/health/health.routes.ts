@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { Redis } from 'ioredis';
-import type { Db } from '../db/pool';
+import type { Db } from '@dispatch/db';
 import { checkHealth } from './checkHealth';
 
 export function healthRoutes(db: Db, redis: Redis): Router {

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { actorFrom } from '../audit/audit';
 import { requireAuth } from '../auth/requireAuth';
 import type { TokenService } from '../auth/tokens';
-import type { Db } from '../db/pool';
+import type { Db } from '@dispatch/db';
 import type { Publisher } from '../realtime/publisher';
 import { createHospital, getHospital, listHospitals, setHospitalLoad, updateHospital } from './hospitals';
 

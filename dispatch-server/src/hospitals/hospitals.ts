@@ -1,10 +1,8 @@
 import { HospitalInput, HospitalLoadInput, rooms, type HospitalDto } from '@dispatch/protocol';
 import type { z } from 'zod';
 import { appendAudit, type Actor } from '../audit/audit';
-import { isUuid, translatePgError } from '../db/errors';
-import { inTransaction, type Db } from '../db/pool';
-import { readQueries } from '@dispatch/geo/sqlFile';
-import { notFound } from '../http/errors';
+import { type Db, inTransaction, isUuid, readQueries } from '@dispatch/db';
+import { notFound, translatePgError } from '../http/errors';
 import { authorize } from '../policies/policies';
 import type { Publisher } from '../realtime/publisher';
 import { presentHospital } from './presentHospital';

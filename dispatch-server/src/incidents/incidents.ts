@@ -12,9 +12,7 @@ import {
 import { NoRoadNetworkError } from '@dispatch/geo/routing/roadGraph';
 import type pg from 'pg';
 import { appendAudit, type Actor } from '../audit/audit';
-import { isUuid } from '../db/errors';
-import { inTransaction, type Db } from '../db/pool';
-import { readQueries } from '@dispatch/geo/sqlFile';
+import { type Db, inTransaction, isUuid, readQueries } from '@dispatch/db';
 import { HttpError, notFound } from '../http/errors';
 import { matchPlace } from '../places/places';
 import type { Publisher } from '../realtime/publisher';

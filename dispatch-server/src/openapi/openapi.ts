@@ -21,7 +21,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { ChangePasswordRequest, LoginRequest } from '../auth/auth.schema';
 import { CoverageQuery } from '../coverage/coverage';
-import { isUuid } from '../db/errors';
+import { isUuid } from '@dispatch/db';
 import { HttpError } from '../http/errors';
 import { RouteQuery } from '../routing/routing.schema';
 import { rolesFor, readsPersonalData, type Action } from '../policies/policies';

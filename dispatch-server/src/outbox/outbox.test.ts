@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../tests/support/database';
-import { inTransaction } from '../db/pool';
+import { createTestDatabase, type TestDatabase } from '@dispatch/db/testDatabase';
+import { inTransaction } from '@dispatch/db';
 import { createOutbox, enqueueEffect, type EffectHandlers, type Outbox } from './outbox';
 
 const quiet = { warn: () => undefined, error: () => undefined };

@@ -1,6 +1,5 @@
 import type pg from 'pg';
-import { readQueries } from '@dispatch/geo/sqlFile';
-import type { Db } from '../db/pool';
+import { type Db, readQueries } from '@dispatch/db';
 import type { OutboxEffect, OutboxEffects } from './outboxEffects';
 
 const sql = readQueries(new URL('./outbox.sql', import.meta.url), ['insert', 'claimHead', 'delivered', 'failed', 'dueSubjects']);

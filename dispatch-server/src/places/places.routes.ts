@@ -3,7 +3,7 @@ import { text } from '@dispatch/protocol';
 import { z } from 'zod';
 import { requireAuth } from '../auth/requireAuth';
 import type { TokenService } from '../auth/tokens';
-import type { Db } from '../db/pool';
+import type { Db } from '@dispatch/db';
 import { searchPlaces } from './places';
 
 const PlaceQuery = z.object({ q: text(100).trim().min(1), limit: z.coerce.number().int().min(1).max(50).default(10) });

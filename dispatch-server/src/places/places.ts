@@ -1,6 +1,6 @@
 import type { PlaceCandidateDto, PlaceDto } from '@dispatch/protocol';
 import type pg from 'pg';
-import { readQueries } from '@dispatch/geo/sqlFile';
+import { readQueries } from '@dispatch/db';
 
 const sql = readQueries(new URL('./places.sql', import.meta.url), ['search', 'upsert']);
 

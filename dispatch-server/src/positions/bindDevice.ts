@@ -1,8 +1,7 @@
 import { BindVehicleDeviceRequest } from '@dispatch/protocol';
 import { appendAudit, type Actor } from '../audit/audit';
-import { isUuid, translatePgError } from '../db/errors';
-import { inTransaction, type Db } from '../db/pool';
-import { HttpError, notFound } from '../http/errors';
+import { type Db, inTransaction, isUuid } from '@dispatch/db';
+import { HttpError, notFound, translatePgError } from '../http/errors';
 
 export interface DeviceBinding {
   vehicleId: string;

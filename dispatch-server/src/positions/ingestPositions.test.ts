@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { VehiclePositionDto } from '@dispatch/protocol';
-import { createTestDatabase, type TestDatabase } from '../../../tests/support/database';
+import { createTestDatabase, type TestDatabase } from '@dispatch/db/testDatabase';
 import { HttpError } from '../http/errors';
 import { ensurePositionPartitions, PositionIngestor, type PositionInput } from './ingestPositions';
 import { PositionFanout } from './positionFanout';

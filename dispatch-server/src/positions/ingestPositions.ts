@@ -1,8 +1,6 @@
 import { fixProblem, type VehiclePositionDto } from '@dispatch/protocol';
-import { isUuid, translatePgError } from '../db/errors';
-import type { Db } from '../db/pool';
-import { readQueries } from '@dispatch/geo/sqlFile';
-import { HttpError } from '../http/errors';
+import { type Db, isUuid, readQueries } from '@dispatch/db';
+import { HttpError, translatePgError } from '../http/errors';
 import { presentPosition } from './presentPosition';
 
 const sql = readQueries(new URL('./ingestPositions.sql', import.meta.url), ['ingest', 'ensurePartitions']);

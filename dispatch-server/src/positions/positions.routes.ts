@@ -6,7 +6,7 @@ import { actorFrom } from '../audit/audit';
 import { requireAuth } from '../auth/requireAuth';
 import type { TokenService } from '../auth/tokens';
 import type { Config } from '../config';
-import type { Db } from '../db/pool';
+import type { Db } from '@dispatch/db';
 import { errorHandler, HttpError, unknownRoute } from '../http/errors';
 import type { Logger } from '../logger';
 import type { Gateway } from '../realtime/gateway';

@@ -5,8 +5,7 @@ import type {
   IncidentDto,
   RecommendationDto,
 } from '@dispatch/protocol';
-import type { Db } from '../db/pool';
-import { readQueries } from '@dispatch/geo/sqlFile';
+import { type Db, readQueries } from '@dispatch/db';
 import { isReachable, type LonLat, type TravelService } from '../travel/travelService';
 
 const sql = readQueries(new URL('./recommendations.sql', import.meta.url), ['vehicles', 'stations', 'hospitals', 'timedOutVehicles']);

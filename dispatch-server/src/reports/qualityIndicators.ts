@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import type { Db } from '../db/pool';
-import { readQueries } from '@dispatch/geo/sqlFile';
+import { type Db, readQueries } from '@dispatch/db';
 
 const sql = readQueries(new URL('./reports.sql', import.meta.url), ['quality']);
 

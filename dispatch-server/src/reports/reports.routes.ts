@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { requireAuth } from '../auth/requireAuth';
 import type { TokenService } from '../auth/tokens';
-import type { Db } from '../db/pool';
+import type { Db } from '@dispatch/db';
 import { getIncident } from '../incidents/incidents';
 import { presentEido, presentETimes } from './incidentExports';
 import { qualityIndicators } from './qualityIndicators';

@@ -1,6 +1,5 @@
 import { appendAudit, type Actor } from '../audit/audit';
-import { isUuid } from '../db/errors';
-import { inTransaction, type Db } from '../db/pool';
+import { type Db, inTransaction, isUuid } from '@dispatch/db';
 import { HttpError, notFound } from '../http/errors';
 
 /** The tables an admin may delete rows of, with what to say when history still refers to the row. */

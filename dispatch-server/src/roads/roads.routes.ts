@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { requireAuth } from '../auth/requireAuth';
 import type { TokenService } from '../auth/tokens';
-import type { Db } from '../db/pool';
+import type { Db } from '@dispatch/db';
 import { RoadsQuery } from './roads.schema';
 import { activeRoadRegion, roadsInBbox } from './roads';
 

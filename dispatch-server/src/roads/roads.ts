@@ -1,5 +1,4 @@
-import type { Db } from '../db/pool';
-import { readQueries } from '@dispatch/geo/sqlFile';
+import { type Db, readQueries } from '@dispatch/db';
 import { HttpError } from '../http/errors';
 import type { RoadsQuery } from './roads.schema';
 

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { actorFrom } from '../audit/audit';
 import { requireAuth } from '../auth/requireAuth';
 import type { TokenService } from '../auth/tokens';
-import type { Db } from '../db/pool';
+import type { Db } from '@dispatch/db';
 import { createStation, getStation, listStations, updateStation } from './stations';
 
 export function stationRoutes(db: Db, tokens: TokenService): Router {

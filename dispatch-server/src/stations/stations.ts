@@ -1,10 +1,8 @@
 import { StationInput, type StationDto } from '@dispatch/protocol';
 import type { z } from 'zod';
 import { appendAudit, type Actor } from '../audit/audit';
-import { inTransaction, type Db } from '../db/pool';
-import { isUuid, translatePgError } from '../db/errors';
-import { readQueries } from '@dispatch/geo/sqlFile';
-import { notFound } from '../http/errors';
+import { type Db, inTransaction, isUuid, readQueries } from '@dispatch/db';
+import { notFound, translatePgError } from '../http/errors';
 import { presentStation } from './presentStation';
 
 const sql = readQueries(new URL('./stations.sql', import.meta.url), ['list', 'get', 'insert', 'update']);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { assignmentSql } from '../assignments/assignmentSql';
 import { applyStep } from '../assignments/reportStatus';
 import { appendAudit, systemActor } from '../audit/audit';
-import { inTransaction } from '../db/pool';
+import { inTransaction } from '@dispatch/db';
 import type { DispatchContext } from '../dispatchContext';
 import { incidentSql } from '../incidents/incidents';
 import { enqueueEffect } from '../outbox/outbox';

@@ -1,4 +1,4 @@
-import { readQueries } from '@dispatch/geo/sqlFile';
+import { readQueries } from '@dispatch/db';
 import type { DispatchContext } from '../dispatchContext';
 
 const sql = readQueries(new URL('./reconcileTimers.sql', import.meta.url), ['pendingAcks', 'pendingNotices']);

@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
-import { migrate } from '../db/migrate';
-import { poolFromEnv } from '../db/pool';
+import { migrate, poolFromEnv } from '@dispatch/db';
 import { answerFor } from '../http/errors';
 import { createFirstAdmin } from './users';
 

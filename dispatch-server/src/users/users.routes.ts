@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { actorFrom } from '../audit/audit';
 import { requireAuth } from '../auth/requireAuth';
 import type { TokenService } from '../auth/tokens';
-import type { Db } from '../db/pool';
+import type { Db } from '@dispatch/db';
 import { createUser, listUsers, resetUserPassword, setUserDisabled, SetDisabledRequest } from './users';
 
 export function userRoutes(db: Db, tokens: TokenService): Router {

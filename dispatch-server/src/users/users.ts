@@ -4,10 +4,8 @@ import { appendAudit, systemActor, type Actor } from '../audit/audit';
 import { setTemporaryPassword } from '../auth/login';
 import { generatePassword, hashPassword } from '../auth/passwords';
 import { revokeSessionsOf } from '../auth/sessions';
-import { translatePgError } from '../db/errors';
-import { inTransaction, type Db } from '../db/pool';
-import { HttpError, notFound } from '../http/errors';
-import { readQueries } from '@dispatch/geo/sqlFile';
+import { HttpError, notFound, translatePgError } from '../http/errors';
+import { type Db, inTransaction, readQueries } from '@dispatch/db';
 
 const sql = readQueries(new URL('./users.sql', import.meta.url), ['setDisabled', 'findOne', 'requirePasswordChange']);
 

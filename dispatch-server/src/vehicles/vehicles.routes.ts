@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { actorFrom } from '../audit/audit';
 import { principalOf, requireAuth } from '../auth/requireAuth';
 import type { TokenService } from '../auth/tokens';
-import type { Db } from '../db/pool';
+import type { Db } from '@dispatch/db';
 import { authorize } from '../policies/policies';
 import { createVehicle, getVehicle, listVehicles, updateVehicle } from './vehicles';
 

@@ -1,10 +1,8 @@
 import { VehicleInput, type VehicleDto } from '@dispatch/protocol';
 import type { z } from 'zod';
 import { appendAudit, type Actor } from '../audit/audit';
-import { isUuid, translatePgError } from '../db/errors';
-import { inTransaction, type Db } from '../db/pool';
-import { readQueries } from '@dispatch/geo/sqlFile';
-import { HttpError, notFound } from '../http/errors';
+import { type Db, inTransaction, isUuid, readQueries } from '@dispatch/db';
+import { HttpError, notFound, translatePgError } from '../http/errors';
 import { presentVehicle } from './presentVehicle';
 
 const sql = readQueries(new URL('./vehicles.sql', import.meta.url), ['list', 'insert', 'update', 'isBusy']);

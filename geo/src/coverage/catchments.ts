@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { readQueries } from '../sqlFile';
+import { readQueries } from '@dispatch/db';
 import { timeAt, type DriveTimes } from './driveTimes';
 
 export interface PolygonGeometry {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../tests/support/database';
+import { createTestDatabase, type TestDatabase } from '@dispatch/db/testDatabase';
 import { activeNetworkId, importRoads, type ImportOptions } from './importRoads';
 import { pgrCost, writeTempFile } from './testFiles';
 

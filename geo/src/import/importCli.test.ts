@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../tests/support/database';
+import { createTestDatabase, type TestDatabase } from '@dispatch/db/testDatabase';
 import { activeNetworkId } from './importRoads';
 import { writeTempFile } from './testFiles';
 

@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
-import { migrate } from '@dispatch/server/db/migrate';
-import { createPool } from '@dispatch/server/db/pool';
+import { createPool, migrate } from '@dispatch/db';
 import { importDemoCounty } from '../demo/demoCounty';
 import { importRoads, type RoadFormat } from './importRoads';
 

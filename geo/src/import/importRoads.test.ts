@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../tests/support/database';
+import { createTestDatabase, type TestDatabase } from '@dispatch/db/testDatabase';
 import { activeNetworkId, importRoads, type ImportReport } from './importRoads';
 import { roadDataFile, roadDataSuite } from '../routing/roadData';
 import { pgrCost } from './testFiles';

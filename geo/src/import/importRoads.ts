@@ -5,7 +5,7 @@ import type pg from 'pg';
 import { readGeoJson } from './readGeoJson';
 import { readOsm } from './readOsm';
 import { RoadImportError, type RoadSource } from './roadSource';
-import { readQueries } from '../sqlFile';
+import { readQueries } from '@dispatch/db';
 import { buildTopology, type Topology } from './topology';
 
 export { RoadImportError } from './roadSource';

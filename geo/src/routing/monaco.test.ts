@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../tests/support/database';
+import { createTestDatabase, type TestDatabase } from '@dispatch/db/testDatabase';
 import { importRoads } from '../import/importRoads';
 import { pgrDijkstraCostToTarget } from './pgrReference';
 import { isReachable, rankToTarget } from './rankToTarget';

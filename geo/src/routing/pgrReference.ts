@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { readQueries } from '../sqlFile';
+import { readQueries } from '@dispatch/db';
 
 /*
  * pgRouting over the same road_edges rows: the reference the in-memory searches are checked against, and the

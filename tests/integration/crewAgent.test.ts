@@ -4,14 +4,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AssignmentOfferDto, TaskStatus } from '@dispatch/protocol';
 import { seedDemo, type DemoLogins } from '@dispatch/server/demo/seedDemo';
-import { apiClient, openSocket, type ApiClient } from '../../../tests/support/api';
-import { loginAs, startTestServer, type TestServer } from '../../../tests/support/server';
-import { MeasuredLine, type LonLat } from '../simulator/geometry';
-import { TcpGate } from '../testSupport/tcpGate';
-import { ManualClock } from './clock';
-import { CrewAgent, type CrewAgentOptions, type Rejection } from './crewAgent';
-import { FileOutbox } from './fileOutbox';
-import { MemoryOutbox, type OutboxEntry } from './outbox';
+import { apiClient, openSocket, type ApiClient } from '../support/api';
+import { loginAs, startTestServer, type TestServer } from '../support/server';
+import { MeasuredLine, type LonLat } from '@dispatch/vehicle-agent/simulator/geometry';
+import { TcpGate } from '../support/tcpGate';
+import { ManualClock } from '@dispatch/vehicle-agent/agent/clock';
+import { CrewAgent, type CrewAgentOptions, type Rejection } from '@dispatch/vehicle-agent/agent/crewAgent';
+import { FileOutbox } from '@dispatch/vehicle-agent/agent/fileOutbox';
+import { MemoryOutbox, type OutboxEntry } from '@dispatch/vehicle-agent/agent/outbox';
 
 /** Real server, PostgreSQL, Redis and socket.io; the network in between is a TCP gate the test cuts. */
 describe('crew agent against the real server', () => {

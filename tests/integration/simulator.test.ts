@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AssignmentOfferDto } from '@dispatch/protocol';
 import { seedDemo, type DemoLogins } from '@dispatch/server/demo/seedDemo';
-import { apiClient, type ApiClient } from '../../../tests/support/api';
-import { loginAs, startTestServer, type TestServer } from '../../../tests/support/server';
-import { randomCall } from './callGenerator';
-import { startSimulator, type Simulator } from './startSimulator';
+import { apiClient, type ApiClient } from '../support/api';
+import { loginAs, startTestServer, type TestServer } from '../support/server';
+import { randomCall } from '@dispatch/vehicle-agent/simulator/callGenerator';
+import { startSimulator, type Simulator } from '@dispatch/vehicle-agent/simulator/startSimulator';
 
 /** The fleet simulator against the real server, with time compressed 200-fold. */
 describe('fleet simulator', () => {

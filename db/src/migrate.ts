@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Db } from './pool';
 
 /** The folder of numbered migrations: `NNN_purpose.sql`, first line `-- Purpose: ...`. */
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url));
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta.url));
 
 export interface Migration {
   version: number;
@@ -52,7 +52,8 @@ export interface MigrateResult {
 
 /**
  * Applies the pending migrations, each in its own transaction, under an advisory lock.
- * Refuses to run when an applied migration was edited or removed: history is never rewritten.
+ * Refuses to run when an applied migration was edited or removed, or a new one is numbered below an applied
+ * one: history is never rewritten and runs in one order everywhere.
  */
 export async function migrate(db: Db, migrations: Migration[] = readMigrations()): Promise<MigrateResult> {
   const client = await db.connect();
@@ -76,6 +77,15 @@ export async function migrate(db: Db, migrations: Migration[] = readMigrations()
       }
     }
     const appliedVersions = new Set(rows.map((r) => r.version));
+    // A migration numbered below the newest applied one was written against an older schema and would run
+    // out of order here (and in order on a fresh database): two histories. It must take the next free number.
+    const newest = Math.max(0, ...appliedVersions);
+    const late = migrations.find((m) => !appliedVersions.has(m.version) && m.version < newest);
+    if (late) {
+      throw new MigrationError(
+        `migration ${String(late.version).padStart(3, '0')}_${late.name}.sql is numbered below ${String(newest).padStart(3, '0')}, already applied; renumber it ${String(newest + 1).padStart(3, '0')} or later`,
+      );
+    }
     const applied: string[] = [];
     for (const m of migrations) {
       if (appliedVersions.has(m.version)) continue;

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { migrate, readMigrations } from '@dispatch/server/db/migrate';
-import { createPool, type Db } from '@dispatch/server/db/pool';
+import { migrate, readMigrations } from './migrate';
+import { createPool, type Db } from './pool';
 
 export function requireEnv(name: 'DATABASE_URL' | 'REDIS_URL'): string {
   const value = process.env[name];

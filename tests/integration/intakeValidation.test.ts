@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiClient } from '../../../tests/support/api';
-import { startDemoServer, type DemoServer } from '../../../tests/support/demoServer';
+import type { ApiClient } from '../support/api';
+import { startDemoServer, type DemoServer } from '../support/demoServer';
 
 /** Call intake refuses what no real call can be, naming the field, and stores nothing. */
 describe('call intake validation', () => {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { io as connect, type Socket } from 'socket.io-client';
 import { PROTOCOL_VERSION, type VehiclePositionDto } from '@dispatch/protocol';
-import { createUser, loginAs, startTestServer, type TestServer } from '../../../tests/support/server';
-import { KNOT_IN_MPS } from './osmand';
+import { createUser, loginAs, startTestServer, type TestServer } from '../support/server';
+import { KNOT_IN_MPS } from '@dispatch/server/positions/osmand';
 
 /** Real server, real PostgreSQL, real socket.io: the OsmAnd endpoints as phones and Traccar servers use them. */
 describe('position ingestion over the OsmAnd/Traccar protocol', () => {

@@ -3,7 +3,7 @@ import { importRoads } from '@dispatch/geo/import/importRoads';
 import { isReachable, rankToTarget } from '@dispatch/geo/routing/rankToTarget';
 import { roadDataFile, roadDataSuite } from '@dispatch/geo/routing/roadData';
 import { loadRoadGraph, type RoadGraph } from '@dispatch/geo/routing/roadGraph';
-import { createUser, loginAs, startTestServer, type TestServer } from '../../../tests/support/server';
+import { createUser, loginAs, startTestServer, type TestServer } from '../support/server';
 
 const file = roadDataFile('shanghai_center.osm.pbf');
 

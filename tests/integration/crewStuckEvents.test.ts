@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo, type DemoLogins } from '@dispatch/server/demo/seedDemo';
-import { apiClient, openSocket, type ApiClient } from '../../../tests/support/api';
-import { loginAs, startTestServer, type TestServer } from '../../../tests/support/server';
-import { CrewAgent, type StuckEvent } from './crewAgent';
-import { MemoryOutbox } from './outbox';
+import { apiClient, openSocket, type ApiClient } from '../support/api';
+import { loginAs, startTestServer, type TestServer } from '../support/server';
+import { CrewAgent, type StuckEvent } from '@dispatch/vehicle-agent/agent/crewAgent';
+import { MemoryOutbox } from '@dispatch/vehicle-agent/agent/outbox';
 
 /**
  * One event the server keeps failing on must not block a tablet for ever. The fault is real: a trigger in the test's

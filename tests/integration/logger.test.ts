@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser, loginAs, startTestServer, type TestServer } from '../../tests/support/server';
-import { createLogger } from './logger';
+import { createUser, loginAs, startTestServer, type TestServer } from '../support/server';
+import { createLogger } from '@dispatch/server/logger';
 
 /** Personal data a call carries: none of it may appear in any log line, whatever fails. */
 const PHONE = '13912345678';

@@ -53,3 +53,6 @@ export async function inTransaction<T>(db: Db, work: (client: DbClient) => Promi
     }
   }
 }
+
+/** Whether a text is a uuid PostgreSQL accepts: asked before a lookup, so a malformed id is a 404, not a 22P02. */
+export const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io as connect, type Socket } from 'socket.io-client';
 import { PROTOCOL_VERSION, type HealthReport, type SessionWelcome } from '@dispatch/protocol';
-import { createUser, loginAs, startTestServer, type TestServer } from '../../tests/support/server';
+import { createUser, loginAs, startTestServer, type TestServer } from '../support/server';
 
 describe('dispatch server over real HTTP and socket.io', () => {
   let server: TestServer;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_REGION, importDemoCounty } from '@dispatch/geo/demo/demoCounty';
-import { createUser, loginAs, startTestServer, type TestServer } from '../../../tests/support/server';
+import { createUser, loginAs, startTestServer, type TestServer } from '../support/server';
 
 describe('GET /api/roads and /api/roads/region through the real server', () => {
   let server: TestServer;

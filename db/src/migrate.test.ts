@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../tests/support/database';
+import { createTestDatabase, type TestDatabase } from './testDatabase';
 import { migrate, readMigrations } from './migrate';
 
 function folderWith(files: Record<string, string>): string {
@@ -61,6 +61,14 @@ describe('migrate against the real PostgreSQL', () => {
   it('refuses to run when an applied migration is missing', async () => {
     const dir = folderWith({ '001_a.sql': first });
     await expect(migrate(database.db, readMigrations(dir))).rejects.toThrowError(/002_b.sql is missing/);
+  });
+
+  it('refuses a new migration numbered below one already applied, applying nothing', async () => {
+    const late = '-- Purpose: written on an old branch.\nCREATE TABLE runner_late (id int);\n';
+    const dir = folderWith({ '001_a.sql': first, '002_b.sql': second, '000_late.sql': late });
+    await expect(migrate(database.db, readMigrations(dir))).rejects.toThrowError(/000_late.sql is numbered below 002.*renumber it 003/);
+    const { rows } = await database.db.query("SELECT to_regclass('runner_late') AS t");
+    expect(rows[0].t).toBeNull();
   });
 
   it('rolls back a failing migration completely', async () => {
