@@ -4,15 +4,16 @@ SELECT id, code, name, name_en, kind, address, ST_X(location) AS lon, ST_Y(locat
 
 -- name: get
 SELECT id, code, name, name_en, kind, address, ST_X(location) AS lon, ST_Y(location) AS lat
-  FROM stations WHERE id = $1;
+  FROM stations WHERE id = :id;
 
 -- name: insert
 INSERT INTO stations (code, name, name_en, kind, address, location)
-VALUES ($1, $2, $3, $4, $5, ST_SetSRID(ST_MakePoint($6, $7), 4326))
+VALUES (:code, :name, :nameEn, :kind, :address, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326))
 RETURNING id, code, name, name_en, kind, address, ST_X(location) AS lon, ST_Y(location) AS lat;
 
 -- name: update
 UPDATE stations
-   SET code = $2, name = $3, name_en = $4, kind = $5, address = $6, location = ST_SetSRID(ST_MakePoint($7, $8), 4326)
- WHERE id = $1
+   SET code = :code, name = :name, name_en = :nameEn, kind = :kind, address = :address,
+       location = ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)
+ WHERE id = :id
 RETURNING id, code, name, name_en, kind, address, ST_X(location) AS lon, ST_Y(location) AS lat;
