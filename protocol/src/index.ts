@@ -6,6 +6,8 @@ export * from './health';
 export * from './events';
 export * from './positions';
 export * from './resources';
+export * from './accounts';
+export * from './mapQueries';
 export * from './incidents';
 export * from './lifecycle';
 export * from './mapDisplay';

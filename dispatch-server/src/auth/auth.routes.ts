@@ -1,7 +1,7 @@
 import { Router, type RequestHandler } from 'express';
 import { actorFrom, appendAudit } from '../audit/audit';
 import { HttpError } from '../http/errors';
-import { ChangePasswordRequest, LoginRequest } from './auth.schema';
+import { ChangePasswordRequest, LoginRequest } from '@dispatch/protocol';
 import { changePassword, login, type LoginContext } from './login';
 import { LoginThrottledError } from './loginThrottle';
 import { verifyPasswordOrDummy } from './passwords';

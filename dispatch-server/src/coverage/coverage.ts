@@ -4,21 +4,9 @@ import { driveTimesFrom, type Facility } from '@dispatch/geo/coverage/driveTimes
 import { isochrones } from '@dispatch/geo/coverage/isochrones';
 import type { GraphRegistry } from '@dispatch/geo/routing/graphRegistry';
 import { NoRoadNetworkError } from '@dispatch/geo/routing/roadGraph';
-import { z } from 'zod';
+import { CoverageQuery } from '@dispatch/protocol';
 import type { Db } from '@dispatch/db';
 import { HttpError } from '../http/errors';
-
-export const CoverageQuery = z.object({
-  /** Whose drive times: the ambulance stations (response) or the receiving hospitals (care). */
-  from: z.enum(['stations', 'hospitals']).default('stations'),
-  minutes: z
-    .string()
-    .regex(/^\d{1,4}(,\d{1,4}){0,5}$/, 'comma-separated whole minutes, e.g. 10,20,30')
-    .default('10,20,30')
-    .transform((s) => s.split(',').map(Number))
-    .refine((list) => list.every((m) => m > 0 && m <= 240), 'each between 1 and 240'),
-  region: z.string().regex(/^[a-z0-9_-]{1,64}$/).optional(),
-});
 
 interface Site {
   id: string;

@@ -3,6 +3,12 @@ import {
   AssignRequest,
   BindVehicleDeviceRequest,
   CancelRequest,
+  ChangePasswordRequest,
+  CoverageQuery,
+  LoginRequest,
+  RouteQuery,
+  SetDisabledRequest,
+  UserInput,
   ChangeDestinationRequest,
   CreateIncidentRequest,
   CrewMemberInput,
@@ -19,13 +25,9 @@ import {
 } from '@dispatch/protocol';
 import { Router } from 'express';
 import { z } from 'zod';
-import { ChangePasswordRequest, LoginRequest } from '../auth/auth.schema';
-import { CoverageQuery } from '../coverage/coverage';
 import { isUuid } from '@dispatch/db';
 import { HttpError } from '../http/errors';
-import { RouteQuery } from '../routing/routing.schema';
 import { rolesFor, readsPersonalData, type Action } from '../policies/policies';
-import { SetDisabledRequest, UserInput } from '../users/users';
 
 const ErrorBody = z.object({ error: z.string(), details: z.unknown().optional() });
 const Id = z.object({ id: z.uuid() });

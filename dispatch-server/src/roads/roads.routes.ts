@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { requireAuth } from '../auth/requireAuth';
 import type { TokenService } from '../auth/tokens';
 import type { Db } from '@dispatch/db';
-import { RoadsQuery } from './roads.schema';
+import { RoadsQuery } from '@dispatch/protocol';
 import { activeRoadRegion, roadsInBbox } from './roads';
 
 /**

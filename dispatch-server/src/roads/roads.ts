@@ -1,6 +1,6 @@
 import { type Db, readQueries } from '@dispatch/db';
 import { HttpError } from '../http/errors';
-import type { RoadsQuery } from './roads.schema';
+import type { RoadsQuery } from '@dispatch/protocol';
 
 const sql = readQueries(new URL('./roads.sql', import.meta.url), ['region', 'edgesInBbox']);
 

@@ -6,7 +6,7 @@ import { TooFarFromRoadError } from '@dispatch/geo/routing/snap';
 import { requireAuth } from '../auth/requireAuth';
 import type { TokenService } from '../auth/tokens';
 import { HttpError } from '../http/errors';
-import { RouteQuery } from './routing.schema';
+import { RouteQuery } from '@dispatch/protocol';
 
 const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
 

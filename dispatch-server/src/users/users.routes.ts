@@ -3,7 +3,8 @@ import { actorFrom } from '../audit/audit';
 import { requireAuth } from '../auth/requireAuth';
 import type { TokenService } from '../auth/tokens';
 import type { Db } from '@dispatch/db';
-import { createUser, listUsers, resetUserPassword, setUserDisabled, SetDisabledRequest } from './users';
+import { SetDisabledRequest } from '@dispatch/protocol';
+import { createUser, listUsers, resetUserPassword, setUserDisabled } from './users';
 
 export function userRoutes(db: Db, tokens: TokenService): Router {
   const router = Router();

@@ -1,4 +1,4 @@
-import { Role, text } from '@dispatch/protocol';
+import { UserInput, type Role, type UserDto } from '@dispatch/protocol';
 import { z } from 'zod';
 import { appendAudit, systemActor, type Actor } from '../audit/audit';
 import { setTemporaryPassword } from '../auth/login';
@@ -9,27 +9,6 @@ import { type Db, inTransaction, readQueries } from '@dispatch/db';
 
 const sql = readQueries(new URL('./users.sql', import.meta.url), ['setDisabled', 'findOne', 'requirePasswordChange']);
 
-export const UserInput = z
-  .object({
-    username: z.string().regex(/^[a-z0-9_.-]{2,64}$/, 'lower-case letters, digits, _ . -; 2 to 64'),
-    displayName: text(100).trim().min(1),
-    password: text(200).min(10, 'at least 10 characters'),
-    role: Role,
-    vehicleId: z.uuid().nullish(),
-    hospitalId: z.uuid().nullish(),
-  })
-  .refine((u) => (u.role === 'crew') === Boolean(u.vehicleId), { message: 'a crew login needs vehicleId, and only a crew login', path: ['vehicleId'] })
-  .refine((u) => (u.role === 'hospital') === Boolean(u.hospitalId), { message: 'a hospital login needs hospitalId, and only a hospital login', path: ['hospitalId'] });
-
-export interface UserDto {
-  id: string;
-  username: string;
-  displayName: string;
-  role: Role;
-  vehicleId: string | null;
-  hospitalId: string | null;
-  disabled: boolean;
-}
 
 const present = (r: Record<string, unknown>): UserDto => ({
   id: r.id as string,
@@ -104,8 +83,6 @@ export async function resetUserPassword(db: Db, actor: Actor, id: string): Promi
     return { user: present(rows[0]), temporaryPassword };
   });
 }
-
-export const SetDisabledRequest = z.object({ disabled: z.boolean() });
 
 /**
  * The first admin of a real deployment (`npm run admin:create`): a one-time password, shown once, that must be
