@@ -1,5 +1,5 @@
 import { UserInput, type Role, type UserDto } from '@dispatch/protocol';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { appendAudit, systemActor, type Actor } from '../audit/audit';
 import { setTemporaryPassword } from '../auth/login';
 import { generatePassword, hashPassword } from '../auth/passwords';
