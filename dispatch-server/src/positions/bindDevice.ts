@@ -1,7 +1,14 @@
 import { BindVehicleDeviceRequest } from '@dispatch/protocol';
+import { z } from 'zod';
 import { appendAudit, type Actor } from '../audit/audit';
-import { type Db, inTransaction, isUuid } from '@dispatch/db';
+import { type Db, inTransaction, isUuid, sqlFile } from '@dispatch/db';
 import { HttpError, notFound, translatePgError } from '../http/errors';
+
+const sql = sqlFile(new URL('./devices.sql', import.meta.url), {
+  lockVehicle: { params: z.object({ vehicleId: z.string() }), row: z.object({ device_id: z.string().nullable() }) },
+  deviceHolder: { params: z.object({ deviceId: z.string(), vehicleId: z.string() }), row: z.object({ call_sign: z.string() }) },
+  bind: { params: z.object({ deviceId: z.string().nullable(), vehicleId: z.string() }) },
+});
 
 export interface DeviceBinding {
   vehicleId: string;
@@ -19,18 +26,16 @@ export async function bindVehicleDevice(db: Db, actor: Actor, vehicleId: string,
   const { deviceId } = BindVehicleDeviceRequest.parse(input);
   if (!isUuid(vehicleId)) throw notFound(`vehicle ${vehicleId}`);
   return inTransaction(db, async (client) => {
-    const current = await client.query<{ device_id: string | null }>('SELECT device_id FROM vehicles WHERE id = $1 FOR UPDATE', [vehicleId]);
-    if (!current.rows[0]) throw notFound(`vehicle ${vehicleId}`);
-    const previousDeviceId = current.rows[0].device_id;
+    const current = await sql.lockVehicle.one(client, { vehicleId });
+    if (!current) throw notFound(`vehicle ${vehicleId}`);
+    const previousDeviceId = current.device_id;
     if (deviceId !== null) {
-      const holder = await client.query<{ call_sign: string }>('SELECT call_sign FROM vehicles WHERE device_id = $1 AND id <> $2', [deviceId, vehicleId]);
-      if (holder.rows[0]) {
-        throw new HttpError(409, `deviceId: ${deviceId} is bound to vehicle ${holder.rows[0].call_sign}; unbind it there first`);
-      }
+      const holder = await sql.deviceHolder.one(client, { deviceId, vehicleId });
+      if (holder) throw new HttpError(409, `deviceId: ${deviceId} is bound to vehicle ${holder.call_sign}; unbind it there first`);
     }
     // The unique constraint settles a race between two admins binding the same id at once.
-    await client
-      .query('UPDATE vehicles SET device_id = $2 WHERE id = $1', [vehicleId, deviceId])
+    await sql.bind
+      .run(client, { vehicleId, deviceId })
       .catch((e) => translatePgError(e, { vehicles_device_id_key: `deviceId: ${deviceId} is bound to another vehicle` }));
     await appendAudit(client, actor, deviceId === null ? 'vehicle.deviceUnbound' : 'vehicle.deviceBound', { type: 'vehicle', id: vehicleId }, {
       deviceId,

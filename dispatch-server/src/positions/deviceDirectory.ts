@@ -1,4 +1,9 @@
-import type { Db } from '@dispatch/db';
+import { type Db, sqlFile } from '@dispatch/db';
+import { z } from 'zod';
+
+const sql = sqlFile(new URL('./devices.sql', import.meta.url), {
+  vehicleOfDevice: { params: z.object({ deviceId: z.string() }), row: z.object({ id: z.string() }) },
+});
 
 interface Entry {
   vehicleId: Promise<string | null>;
@@ -42,8 +47,7 @@ export class DeviceDirectory {
   }
 
   private async lookup(deviceId: string): Promise<string | null> {
-    const { rows } = await this.db.query<{ id: string }>('SELECT id FROM vehicles WHERE device_id = $1', [deviceId]);
-    return rows[0]?.id ?? null;
+    return (await sql.vehicleOfDevice.one(this.db, { deviceId }))?.id ?? null;
   }
 
   private evictExpired(now: number): void {

@@ -5,8 +5,8 @@
 -- Rows are sorted by vehicle id, so concurrent batches lock latest rows in the same order and cannot deadlock.
 WITH input AS (
   SELECT *
-  FROM unnest($1::uuid[], $2::float8[], $3::float8[], $4::real[], $5::real[], $6::real[], $7::timestamptz[],
-              $8::timestamptz[], $9::text[])
+  FROM unnest(:vehicleIds::uuid[], :lons::float8[], :lats::float8[], :speeds::real[], :headings::real[],
+              :accuracies::real[], :deviceTimes::timestamptz[], :receivedAts::timestamptz[], :sources::text[])
     AS t (vehicle_id, lon, lat, speed_mps, heading_deg, accuracy_m, device_time, received_at, source)
 ), history AS (
   INSERT INTO vehicle_positions (vehicle_id, location, speed_mps, heading_deg, accuracy_m, device_time, received_at, source)
@@ -38,4 +38,4 @@ RETURNING vehicle_id, ST_X(location) AS lon, ST_Y(location) AS lat, speed_mps, h
 -- name: ensurePartitions
 -- The previous, current and next month: the next one exists before the first fix of the month arrives, so
 -- nothing of the live path lands in the default partition.
-SELECT ensure_position_partitions((date_trunc('month', $1::timestamptz) - interval '1 month')::date, 3);
+SELECT ensure_position_partitions((date_trunc('month', :at::timestamptz) - interval '1 month')::date, 3);

@@ -1,9 +1,29 @@
 import { fixProblem, type VehiclePositionDto } from '@dispatch/protocol';
-import { type Db, isUuid, readQueries } from '@dispatch/db';
+import { z } from 'zod';
+import { type Db, isUuid, sqlFile } from '@dispatch/db';
 import { HttpError, translatePgError } from '../http/errors';
-import { presentPosition } from './presentPosition';
+import { PositionRow, presentPosition } from './presentPosition';
 
-const sql = readQueries(new URL('./ingestPositions.sql', import.meta.url), ['ingest', 'ensurePartitions']);
+const texts = z.array(z.string());
+const numbers = z.array(z.number());
+const optionalNumbers = z.array(z.number().nullable());
+const sql = sqlFile(new URL('./ingestPositions.sql', import.meta.url), {
+  ingest: {
+    params: z.object({
+      vehicleIds: texts,
+      lons: numbers,
+      lats: numbers,
+      speeds: optionalNumbers,
+      headings: optionalNumbers,
+      accuracies: optionalNumbers,
+      deviceTimes: texts,
+      receivedAts: texts,
+      sources: texts,
+    }),
+    row: PositionRow,
+  },
+  ensurePartitions: { params: z.object({ at: z.date() }) },
+});
 
 /** One fix of one vehicle, in SI units, whatever protocol it came in. */
 export interface PositionInput {
@@ -171,33 +191,30 @@ export class PositionIngestor {
   private async insert(batch: Pending[]): Promise<VehiclePositionDto[]> {
     const n = batch.length;
     const cols = {
-      vehicleId: new Array<string>(n),
-      lon: new Array<number>(n),
-      lat: new Array<number>(n),
-      speed: new Array<number | null>(n),
-      heading: new Array<number | null>(n),
-      accuracy: new Array<number | null>(n),
-      deviceTime: new Array<string>(n),
-      receivedAt: new Array<string>(n),
-      source: new Array<string>(n),
+      vehicleIds: new Array<string>(n),
+      lons: new Array<number>(n),
+      lats: new Array<number>(n),
+      speeds: new Array<number | null>(n),
+      headings: new Array<number | null>(n),
+      accuracies: new Array<number | null>(n),
+      deviceTimes: new Array<string>(n),
+      receivedAts: new Array<string>(n),
+      sources: new Array<string>(n),
     };
     for (let i = 0; i < n; i++) {
       const { position: p, receivedAt } = batch[i]!;
-      cols.vehicleId[i] = p.vehicleId;
+      cols.vehicleIds[i] = p.vehicleId;
       // Centimetres and millimetres are all a GPS can tell; a subnormal double would underflow PostgreSQL's real.
-      cols.lon[i] = round(p.lon, 7);
-      cols.lat[i] = round(p.lat, 7);
-      cols.speed[i] = round(p.speedMps, 3);
-      cols.heading[i] = round(p.headingDeg, 3);
-      cols.accuracy[i] = round(p.accuracyM, 3);
-      cols.deviceTime[i] = p.deviceTime.toISOString();
-      cols.receivedAt[i] = receivedAt.toISOString();
-      cols.source[i] = p.source;
+      cols.lons[i] = round(p.lon, 7);
+      cols.lats[i] = round(p.lat, 7);
+      cols.speeds[i] = round(p.speedMps, 3);
+      cols.headings[i] = round(p.headingDeg, 3);
+      cols.accuracies[i] = round(p.accuracyM, 3);
+      cols.deviceTimes[i] = p.deviceTime.toISOString();
+      cols.receivedAts[i] = receivedAt.toISOString();
+      cols.sources[i] = p.source;
     }
-    const { rows } = await this.db.query(sql.ingest, [
-      cols.vehicleId, cols.lon, cols.lat, cols.speed, cols.heading, cols.accuracy, cols.deviceTime, cols.receivedAt, cols.source,
-    ]);
-    return rows.map(presentPosition);
+    return (await sql.ingest.rows(this.db, cols)).map(presentPosition);
   }
 
   private announce(latest: VehiclePositionDto[]): void {
@@ -245,7 +262,7 @@ function asCallerError(error: unknown): unknown {
  * and periodically, so next month's partition exists before its first fix.
  */
 export async function ensurePositionPartitions(db: Db, at: Date = new Date()): Promise<void> {
-  await db.query(sql.ensurePartitions, [at.toISOString()]);
+  await sql.ensurePartitions.run(db, { at });
 }
 
 /** Runs `ensurePositionPartitions` now and then every `everyMs`; `stop` waits for a run in progress. */
