@@ -1,8 +1,33 @@
-import { type Db, readQueries } from '@dispatch/db';
-import { HttpError } from '../http/errors';
+import { type Db, sqlFile } from '@dispatch/db';
 import type { RoadsQuery } from '@dispatch/protocol';
+import { z } from 'zod';
+import { HttpError } from '../http/errors';
 
-const sql = readQueries(new URL('./roads.sql', import.meta.url), ['region', 'edgesInBbox']);
+const sql = sqlFile(new URL('./roads.sql', import.meta.url), {
+  region: {
+    params: z.object({ region: z.string().nullable() }),
+    row: z.object({
+      name: z.string(),
+      network_id: z.number(),
+      synthetic: z.boolean(),
+      source_name: z.string(),
+      bbox: z.tuple([z.number(), z.number(), z.number(), z.number()]).nullable(),
+    }),
+  },
+  edgesInBbox: {
+    params: z.object({
+      networkId: z.number(),
+      minLon: z.number(),
+      minLat: z.number(),
+      maxLon: z.number(),
+      maxLat: z.number(),
+      tolerance: z.number(),
+      classes: z.array(z.string()).nullable(),
+      limit: z.number(),
+    }),
+    row: z.object({ id: z.number(), highway: z.string(), name: z.string().nullable(), geometry: z.string() }),
+  },
+});
 
 /** More edges than a map view needs: beyond this the smallest roads are left out (the client zooms in). */
 const MAX_FEATURES = 20_000;
@@ -48,28 +73,27 @@ export interface RoadFeatureCollection {
 
 /** The region the server routes on (the configured one, else the most recently updated); 404 without one. */
 export async function activeRoadRegion(db: Db, region?: string): Promise<RoadRegion & { networkId: number }> {
-  const row = (await db.query(sql.region, [region ?? null])).rows[0];
+  const row = await sql.region.one(db, { region: region ?? null });
   if (!row) {
     throw new HttpError(404, region ? `road region ${region} does not exist` : 'no road network has been imported yet');
   }
-  const bbox = row.min_lon === null ? null : ([row.min_lon, row.min_lat, row.max_lon, row.max_lat].map(Number) as RoadRegion['bbox']);
-  return { name: row.name, synthetic: row.synthetic, sourceName: row.source_name, bbox, networkId: Number(row.network_id) };
+  return { name: row.name, synthetic: row.synthetic, sourceName: row.source_name, bbox: row.bbox, networkId: row.network_id };
 }
 
 /** The active region's road edges inside a bbox as GeoJSON, thinned for the zoom level. */
 export async function roadsInBbox(db: Db, query: RoadsQuery, region?: string): Promise<RoadFeatureCollection> {
   const active = await activeRoadRegion(db, region);
   const [minLon, minLat, maxLon, maxLat] = query.bbox;
-  const { rows } = await db.query(sql.edgesInBbox, [
-    active.networkId,
+  const rows = await sql.edgesInBbox.rows(db, {
+    networkId: active.networkId,
     minLon,
     minLat,
     maxLon,
     maxLat,
-    toleranceForZoom(query.zoom),
-    classesForZoom(query.zoom),
-    MAX_FEATURES + 1,
-  ]);
+    tolerance: toleranceForZoom(query.zoom),
+    classes: classesForZoom(query.zoom),
+    limit: MAX_FEATURES + 1,
+  });
   return {
     type: 'FeatureCollection',
     region: active.name,
@@ -77,7 +101,7 @@ export async function roadsInBbox(db: Db, query: RoadsQuery, region?: string): P
     truncated: rows.length > MAX_FEATURES,
     features: rows.slice(0, MAX_FEATURES).map((r) => ({
       type: 'Feature',
-      id: Number(r.id),
+      id: r.id,
       properties: { highway: r.highway, name: r.name },
       geometry: JSON.parse(r.geometry),
     })),
