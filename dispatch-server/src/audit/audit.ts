@@ -1,8 +1,40 @@
-import type pg from 'pg';
-import { readQueries } from '@dispatch/db';
+import { z } from 'zod';
+import { type Queryable, sqlFile } from '@dispatch/db';
 import type { Principal } from '../auth/tokens';
 
-const sql = readQueries(new URL('./audit.sql', import.meta.url), ['append', 'list']);
+const AuditRow = z.object({
+  id: z.number(),
+  at: z.date(),
+  actor_user_id: z.string().nullable(),
+  actor_username: z.string().nullable(),
+  actor_role: z.string().nullable(),
+  action: z.string(),
+  entity_type: z.string().nullable(),
+  entity_id: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()),
+  remote_addr: z.string().nullable(),
+});
+type AuditRow = z.infer<typeof AuditRow>;
+
+const nullableText = z.string().nullable();
+const sql = sqlFile(new URL('./audit.sql', import.meta.url), {
+  append: {
+    params: z.object({
+      actorUserId: nullableText,
+      actorUsername: z.string(),
+      actorRole: z.string(),
+      action: z.string(),
+      entityType: z.string(),
+      entityId: z.string(),
+      details: z.string(),
+      remoteAddr: nullableText,
+    }),
+  },
+  list: {
+    params: z.object({ entityType: nullableText, entityId: nullableText, since: nullableText, limit: z.number() }),
+    row: AuditRow,
+  },
+});
 
 /** Who acts and from where: the principal and the caller's address (or the system, for timers). */
 export interface Actor {
@@ -17,39 +49,38 @@ export const systemActor: Actor = { principal: null, remoteAddr: null };
  * action it records commit or roll back together.
  */
 export async function appendAudit(
-  db: pg.Pool | pg.PoolClient,
+  db: Queryable,
   actor: Actor,
   action: string,
   entity: { type: string; id: string },
   details: Record<string, unknown> = {},
 ): Promise<void> {
-  await db.query(sql.append, [
-    actor.principal?.userId ?? null,
-    actor.principal?.username ?? 'system',
-    actor.principal?.role ?? 'system',
+  await sql.append.run(db, {
+    actorUserId: actor.principal?.userId ?? null,
+    actorUsername: actor.principal?.username ?? 'system',
+    actorRole: actor.principal?.role ?? 'system',
     action,
-    entity.type,
-    entity.id,
-    JSON.stringify(details),
-    actor.remoteAddr,
-  ]);
+    entityType: entity.type,
+    entityId: entity.id,
+    details: JSON.stringify(details),
+    remoteAddr: actor.remoteAddr,
+  });
 }
 
-export async function listAudit(
-  db: pg.Pool,
-  filter: { entityType?: string; entityId?: string; since?: string; limit: number },
-) {
-  const { rows } = await db.query(sql.list, [filter.entityType ?? null, filter.entityId ?? null, filter.since ?? null, filter.limit]);
-  return rows.map((r) => ({
-    id: r.id as number,
-    at: (r.at as Date).toISOString(),
-    actor: { userId: r.actor_user_id, username: r.actor_username, role: r.actor_role },
-    action: r.action as string,
-    entityType: r.entity_type as string | null,
-    entityId: r.entity_id as string | null,
-    details: r.details as Record<string, unknown>,
-    remoteAddr: r.remote_addr as string | null,
-  }));
+const presentAudit = (r: AuditRow) => ({
+  id: r.id,
+  at: r.at.toISOString(),
+  actor: { userId: r.actor_user_id, username: r.actor_username, role: r.actor_role },
+  action: r.action,
+  entityType: r.entity_type,
+  entityId: r.entity_id,
+  details: r.details,
+  remoteAddr: r.remote_addr,
+});
+
+export async function listAudit(db: Queryable, filter: { entityType?: string; entityId?: string; since?: string; limit: number }) {
+  const rows = await sql.list.rows(db, { entityType: filter.entityType ?? null, entityId: filter.entityId ?? null, since: filter.since ?? null, limit: filter.limit });
+  return rows.map(presentAudit);
 }
 
 /** The actor behind an authenticated request. */

@@ -1,5 +1,6 @@
-import { type Db, type DbClient, inTransaction, readQueries } from '@dispatch/db';
+import { type Db, inTransaction, type Queryable, sqlFile } from '@dispatch/db';
 import { Role } from '@dispatch/protocol';
+import { z } from 'zod';
 import { appendAudit, type Actor } from '../audit/audit';
 import { HttpError } from '../http/errors';
 import type { LoginThrottle } from './loginThrottle';
@@ -7,7 +8,26 @@ import { hashPassword, verifyPasswordOrDummy } from './passwords';
 import { revokeSessionsOf } from './sessions';
 import type { Principal, TokenService } from './tokens';
 
-const sql = readQueries(new URL('./auth.sql', import.meta.url), ['findByUsername', 'findById', 'setPassword']);
+/** A login with what a password check needs. */
+const LoginRow = z.object({
+  id: z.string(),
+  username: z.string(),
+  display_name: z.string(),
+  password_hash: z.string(),
+  role: Role,
+  vehicle_id: z.string().nullable(),
+  hospital_id: z.string().nullable(),
+  disabled: z.boolean(),
+  must_change_password: z.boolean(),
+  demo_password: z.boolean(),
+});
+type LoginRow = z.infer<typeof LoginRow>;
+
+const sql = sqlFile(new URL('./auth.sql', import.meta.url), {
+  findByUsername: { params: z.object({ username: z.string() }), row: LoginRow },
+  findById: { params: z.object({ id: z.string() }), row: LoginRow },
+  setPassword: { params: z.object({ id: z.string(), passwordHash: z.string(), mustChange: z.boolean() }) },
+});
 
 /** What a login needs besides the credentials. */
 export interface LoginContext {
@@ -26,12 +46,12 @@ export interface LoginResult {
   mustChangePassword: boolean;
 }
 
-const principalOf = (user: Record<string, unknown>): Principal => ({
-  userId: user.id as string,
-  username: user.username as string,
-  role: Role.parse(user.role),
-  vehicleId: user.vehicle_id as string | null,
-  hospitalId: user.hospital_id as string | null,
+const principalOf = (user: LoginRow): Principal => ({
+  userId: user.id,
+  username: user.username,
+  role: user.role,
+  vehicleId: user.vehicle_id,
+  hospitalId: user.hospital_id,
 });
 
 /**
@@ -45,9 +65,8 @@ const principalOf = (user: Record<string, unknown>): Principal => ({
 export async function login(ctx: LoginContext, username: string, password: string, remoteAddr: string | null): Promise<LoginResult> {
   const name = username.toLowerCase();
   await ctx.throttle.check(name, remoteAddr);
-  const { rows } = await ctx.db.query(sql.findByUsername, [name]);
-  const user = rows[0] as Record<string, unknown> | undefined;
-  const passwordOk = await verifyPasswordOrDummy((user?.password_hash as string | undefined) ?? null, password);
+  const user = await sql.findByUsername.one(ctx.db, { username: name });
+  const passwordOk = await verifyPasswordOrDummy(user?.password_hash ?? null, password);
   const actor: Actor = { principal: null, remoteAddr };
   if (!user || !passwordOk || user.disabled) {
     await ctx.throttle.failed(name, remoteAddr);
@@ -62,11 +81,11 @@ export async function login(ctx: LoginContext, username: string, password: strin
   }
   await ctx.throttle.succeeded(name);
   const principal = principalOf(user);
-  const mustChangePassword = user.must_change_password as boolean;
+  const mustChangePassword = user.must_change_password;
   await appendAudit(ctx.db, { principal, remoteAddr }, 'login.succeeded', { type: 'user', id: principal.userId }, { mustChangePassword });
   return {
     token: await ctx.tokens.issue(principal, { passwordChangeOnly: mustChangePassword, remoteAddr }),
-    user: { ...principal, displayName: user.display_name as string },
+    user: { ...principal, displayName: user.display_name },
     mustChangePassword,
   };
 }
@@ -84,9 +103,8 @@ export async function changePassword(
   remoteAddr: string | null,
 ): Promise<LoginResult> {
   await ctx.throttle.check(principal.username, remoteAddr);
-  const { rows } = await ctx.db.query(sql.findById, [principal.userId]);
-  const user = rows[0] as Record<string, unknown> | undefined;
-  if (!user || !(await verifyPasswordOrDummy(user.password_hash as string, input.currentPassword))) {
+  const user = await sql.findById.one(ctx.db, { id: principal.userId });
+  if (!user || !(await verifyPasswordOrDummy(user.password_hash, input.currentPassword))) {
     await ctx.throttle.failed(principal.username, remoteAddr);
     await appendAudit(ctx.db, { principal, remoteAddr }, 'password.changeFailed', { type: 'user', id: principal.userId }, { reason: 'wrong current password' });
     // 403, not 401: a wrong current password does not end the session.
@@ -95,14 +113,14 @@ export async function changePassword(
   if (input.newPassword === input.currentPassword) throw new HttpError(400, 'newPassword: must differ from the current password');
   const passwordHash = await hashPassword(input.newPassword);
   await inTransaction(ctx.db, async (client) => {
-    await client.query(sql.setPassword, [principal.userId, passwordHash, false]);
+    await sql.setPassword.run(client, { id: principal.userId, passwordHash, mustChange: false });
     await revokeSessionsOf(client, principal.userId);
     await appendAudit(client, { principal, remoteAddr }, 'password.changed', { type: 'user', id: principal.userId });
   });
   ctx.tokens.forget(principal.userId);
   return {
     token: await ctx.tokens.issue(principal, { remoteAddr }),
-    user: { ...principal, displayName: user.display_name as string },
+    user: { ...principal, displayName: user.display_name },
     mustChangePassword: false,
   };
 }
@@ -111,7 +129,7 @@ export async function changePassword(
  * Sets a password chosen by someone else (an admin reset, the bootstrap command): the login must change it at
  * its next login, and every session it had ends.
  */
-export async function setTemporaryPassword(client: Db | DbClient, userId: string, password: string): Promise<void> {
-  await client.query(sql.setPassword, [userId, await hashPassword(password), true]);
+export async function setTemporaryPassword(client: Queryable, userId: string, password: string): Promise<void> {
+  await sql.setPassword.run(client, { id: userId, passwordHash: await hashPassword(password), mustChange: true });
   await revokeSessionsOf(client, userId);
 }

@@ -1,16 +1,17 @@
 -- name: create
-INSERT INTO sessions (id, user_id, password_change_only, expires_at, remote_addr) VALUES ($1, $2, $3, $4, $5);
+INSERT INTO sessions (id, user_id, password_change_only, expires_at, remote_addr)
+VALUES (:id, :userId, :passwordChangeOnly, :expiresAt, :remoteAddr);
 
 -- name: current
 SELECT u.id AS user_id, u.role, u.vehicle_id, u.hospital_id, u.disabled, s.revoked_at IS NOT NULL AS revoked, s.password_change_only
   FROM sessions s JOIN users u ON u.id = s.user_id
- WHERE s.id = $1;
+ WHERE s.id = :id;
 
 -- name: revoke
-UPDATE sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL;
+UPDATE sessions SET revoked_at = now() WHERE id = :id AND revoked_at IS NULL;
 
 -- name: revokeAllOfUser
-UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL;
+UPDATE sessions SET revoked_at = now() WHERE user_id = :userId AND revoked_at IS NULL;
 
 -- name: dropExpired
 DELETE FROM sessions WHERE expires_at < now() - interval '1 day';

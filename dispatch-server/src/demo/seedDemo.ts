@@ -1,10 +1,33 @@
 import { DEMO_REGION, generateDemoCounty, importDemoCounty } from '@dispatch/geo/demo/demoCounty';
 import { activeNetworkId } from '@dispatch/geo/import/importRoads';
 import { hashPassword, verifyPassword } from '../auth/passwords';
-import { inTransaction, type Db, type DbClient } from '@dispatch/db';
+import { inTransaction, sqlFile, type Db, type DbClient } from '@dispatch/db';
+import { z } from 'zod';
 import { upsertPlace } from '../places/places';
 import { demoFleet } from './demoFleet';
 import { demoPasswords, type DemoPasswords } from './demoPasswords';
+
+const Id = z.object({ id: z.string() });
+const text = z.string();
+const point = { code: text, name: text, nameEn: text, kind: text, lon: z.number(), lat: z.number() };
+const sql = sqlFile(new URL('./seedDemo.sql', import.meta.url), {
+  upsertLogin: {
+    params: z.object({
+      username: text,
+      displayName: text,
+      passwordHash: text,
+      role: text,
+      vehicleId: text.nullable(),
+      hospitalId: text.nullable(),
+      legacy: z.boolean(),
+    }),
+  },
+  upsertStation: { params: z.object(point), row: Id },
+  upsertHospital: { params: z.object({ ...point, capabilities: z.array(text) }), row: Id },
+  upsertVehicle: { params: z.object({ callSign: text, kind: text, capabilities: z.array(text), stationId: text }), row: Id },
+  parkAtStation: { params: z.object({ vehicleId: text, stationId: text }) },
+  loginsWithOwnPassword: { params: z.object({ usernames: z.array(text) }), row: z.object({ username: text, password_hash: text }) },
+});
 
 /** The one password every demo login shared before each got its own; a login still using it gets its own at the next seed. */
 const LEGACY_SHARED_PASSWORD = 'demo-120-jiexiu';
@@ -44,24 +67,14 @@ export async function seedDemo(db: Db, options: { passwordFile?: string } = {}):
   const passwords = demoPasswords(usernames, options.passwordFile ?? null);
   const hashes = new Map(await Promise.all(usernames.map(async (u) => [u, await hashPassword(passwords[u]!)] as const)));
   const legacy = await loginsWithLegacyPassword(db, usernames);
-  // A demo login whose password is still a demo one takes the current one; a password its owner set is kept.
   const upsertLogin = (client: DbClient, username: string, displayName: string, role: string, vehicleId: string | null, hospitalId: string | null) =>
-    client.query(
-      `INSERT INTO users (username, display_name, password_hash, role, vehicle_id, hospital_id, demo_password) VALUES ($1, $2, $3, $4, $5, $6, true)
-       ON CONFLICT (username) DO UPDATE SET password_hash = EXCLUDED.password_hash, demo_password = true WHERE users.demo_password OR $7`,
-      [username, displayName, hashes.get(username), role, vehicleId, hospitalId, legacy.has(username)],
-    );
+    sql.upsertLogin.run(client, { username, displayName, passwordHash: hashes.get(username)!, role, vehicleId, hospitalId, legacy: legacy.has(username) });
   return inTransaction(db, async (client) => {
     for (const place of county.places) await upsertPlace(client, { ...place, synthetic: true });
 
     const stationIds = new Map<string, string>();
     for (const s of county.stations) {
-      const { rows } = await client.query(
-        `INSERT INTO stations (code, name, name_en, kind, location) VALUES ($1, $2, $3, $4, ST_SetSRID(ST_MakePoint($5, $6), 4326))
-         ON CONFLICT (code) DO UPDATE SET code = EXCLUDED.code RETURNING id`,
-        [s.code, s.name, s.nameEn, s.kind, s.lon, s.lat],
-      );
-      stationIds.set(s.code, rows[0].id);
+      stationIds.set(s.code, (await sql.upsertStation.one(client, s))!.id);
     }
     const hospitals = [
       ...county.hospitals,
@@ -79,15 +92,10 @@ export async function seedDemo(db: Db, options: { passwordFile?: string } = {}):
     ];
     const hospitalLogins: DemoLogins['hospitals'] = [];
     for (const h of hospitals) {
-      const { rows } = await client.query(
-        `INSERT INTO hospitals (code, name, name_en, kind, capabilities, location)
-         VALUES ($1, $2, $3, $4, $5, ST_SetSRID(ST_MakePoint($6, $7), 4326))
-         ON CONFLICT (code) DO UPDATE SET code = EXCLUDED.code RETURNING id`,
-        [h.code, h.name, h.nameEn, h.kind, h.capabilities, h.lon, h.lat],
-      );
+      const { id } = (await sql.upsertHospital.one(client, h))!;
       if (h.kind !== 'village_clinic') {
         const username = hospitalUsername(h.code);
-        await upsertLogin(client, username, `${h.name} 急诊`, 'hospital', null, rows[0].id);
+        await upsertLogin(client, username, `${h.name} 急诊`, 'hospital', null, id);
         hospitalLogins.push({ username, name: h.name });
       }
     }
@@ -95,19 +103,8 @@ export async function seedDemo(db: Db, options: { passwordFile?: string } = {}):
     const crews: DemoLogins['crews'] = [];
     for (const [i, v] of fleet.entries()) {
       const stationId = stationIds.get(v.stationCode)!;
-      const { rows } = await client.query(
-        `INSERT INTO vehicles (call_sign, kind, capabilities, home_station_id) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (call_sign) DO UPDATE SET call_sign = EXCLUDED.call_sign RETURNING id`,
-        [v.callSign, v.kind, v.capabilities, stationId],
-      );
-      const vehicleId = rows[0].id as string;
-      // Parked at the home station until the simulator or a real GPS reports.
-      await client.query(
-        `INSERT INTO vehicle_positions_latest (vehicle_id, location, device_time, source)
-         SELECT $1, location, now(), 'station' FROM stations WHERE id = $2
-         ON CONFLICT (vehicle_id) DO NOTHING`,
-        [vehicleId, stationId],
-      );
+      const vehicleId = (await sql.upsertVehicle.one(client, { ...v, stationId }))!.id;
+      await sql.parkAtStation.run(client, { vehicleId, stationId });
       const username = crewUsername(i);
       await upsertLogin(client, username, `${v.callSign} 车组`, 'crew', vehicleId, null);
       crews.push({ username, callSign: v.callSign });
@@ -125,10 +122,7 @@ export async function seedDemo(db: Db, options: { passwordFile?: string } = {}):
 
 /** Demo logins seeded before each had its own password, still with the shared one that was printed to everyone. */
 async function loginsWithLegacyPassword(db: Db, usernames: string[]): Promise<Set<string>> {
-  const { rows } = await db.query<{ username: string; password_hash: string }>(
-    'SELECT username, password_hash FROM users WHERE username = ANY($1) AND NOT demo_password',
-    [usernames],
-  );
+  const rows = await sql.loginsWithOwnPassword.rows(db, { usernames });
   const legacy = await Promise.all(rows.map(async (r) => ((await verifyPassword(r.password_hash, LEGACY_SHARED_PASSWORD)) ? r.username : null)));
   return new Set(legacy.filter((u) => u !== null));
 }

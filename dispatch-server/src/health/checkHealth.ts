@@ -1,6 +1,10 @@
 import type { Redis } from 'ioredis';
 import { PROTOCOL_VERSION, type ComponentHealth, type HealthReport } from '@dispatch/protocol';
-import type { Db } from '@dispatch/db';
+import { type Db, sqlFile } from '@dispatch/db';
+import { z } from 'zod';
+
+const version = { row: z.object({ v: z.string() }) };
+const sql = sqlFile(new URL('./health.sql', import.meta.url), { postgres: version, postgis: version, pgrouting: version });
 
 const TIMEOUT_MS = 2000;
 
@@ -25,9 +29,9 @@ async function probe(run: () => Promise<string>): Promise<ComponentHealth> {
 /** Asks each real component for its version: a component that answers is up. */
 export async function checkHealth(db: Db, redis: Redis): Promise<HealthReport> {
   const [postgres, postgis, pgrouting, redisHealth] = await Promise.all([
-    probe(async () => (await db.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]?.v ?? '?'),
-    probe(async () => (await db.query<{ v: string }>('SELECT postgis_lib_version() AS v')).rows[0]?.v ?? '?'),
-    probe(async () => (await db.query<{ v: string }>('SELECT pgr_version() AS v')).rows[0]?.v ?? '?'),
+    probe(async () => (await sql.postgres.one(db))?.v ?? '?'),
+    probe(async () => (await sql.postgis.one(db))?.v ?? '?'),
+    probe(async () => (await sql.pgrouting.one(db))?.v ?? '?'),
     probe(async () => {
       const pong = await redis.ping();
       if (pong !== 'PONG') throw new Error(`unexpected reply ${pong}`);

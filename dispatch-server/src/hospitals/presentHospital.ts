@@ -1,18 +1,37 @@
-import type { HospitalDto } from '@dispatch/protocol';
+import { HospitalCapability, HospitalKind, HospitalLoad, type HospitalDto } from '@dispatch/protocol';
+import { z } from 'zod';
 
-export function presentHospital(row: Record<string, unknown>): HospitalDto {
+/** A hospital with who last set its load, as hospitals.sql lists it. */
+export const HospitalRow = z.object({
+  id: z.string(),
+  code: z.string(),
+  name: z.string(),
+  name_en: z.string().nullable(),
+  kind: HospitalKind,
+  capabilities: z.array(HospitalCapability),
+  address: z.string().nullable(),
+  phone: z.string().nullable(),
+  lon: z.number(),
+  lat: z.number(),
+  load_status: HospitalLoad,
+  load_status_set_at: z.date(),
+  set_by: z.string().nullable(),
+});
+export type HospitalRow = z.infer<typeof HospitalRow>;
+
+export function presentHospital(row: HospitalRow): HospitalDto {
   return {
-    id: row.id as string,
-    code: row.code as string,
-    name: row.name as string,
-    nameEn: (row.name_en as string | null) ?? null,
-    kind: row.kind as HospitalDto['kind'],
-    capabilities: row.capabilities as HospitalDto['capabilities'],
-    address: (row.address as string | null) ?? null,
-    phone: (row.phone as string | null) ?? null,
-    location: { lon: row.lon as number, lat: row.lat as number },
-    loadStatus: row.load_status as HospitalDto['loadStatus'],
-    loadStatusSetAt: (row.load_status_set_at as Date).toISOString(),
-    loadStatusSetBy: (row.set_by as string | null) ?? null,
+    id: row.id,
+    code: row.code,
+    name: row.name,
+    nameEn: row.name_en,
+    kind: row.kind,
+    capabilities: row.capabilities,
+    address: row.address,
+    phone: row.phone,
+    location: { lon: row.lon, lat: row.lat },
+    loadStatus: row.load_status,
+    loadStatusSetAt: row.load_status_set_at.toISOString(),
+    loadStatusSetBy: row.set_by,
   };
 }

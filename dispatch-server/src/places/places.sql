@@ -3,8 +3,8 @@
 -- 西王村), then by trigram similarity. LIKE wildcards in the typed text are escaped: "%" matches only "%".
 -- Each row says how it matched and, for villages and the like, the nearest town within 15 km.
 WITH typed AS (
-  SELECT $1::text AS q, lower($1::text) AS lq,
-         replace(replace(replace(lower($1::text), '\', '\\'), '%', '\%'), '_', '\_') AS pattern
+  SELECT :q::text AS q, lower(:q::text) AS lq,
+         replace(replace(replace(lower(:q::text), '\', '\\'), '%', '\%'), '_', '\_') AS pattern
 )
 SELECT p.id, p.name, p.name_en, p.kind, ST_X(p.location) AS lon, ST_Y(p.location) AS lat, p.synthetic,
        (p.name = t.q OR lower(p.name_en) = t.lq) AS exact,
@@ -20,10 +20,10 @@ SELECT p.id, p.name, p.name_en, p.kind, ST_X(p.location) AS lon, ST_Y(p.location
  WHERE p.name ILIKE '%' || t.pattern || '%' OR lower(p.name_en) LIKE '%' || t.pattern || '%'
     OR p.name % t.q OR lower(p.name_en) % t.lq
  ORDER BY exact DESC, prefix DESC, similarity DESC, p.kind, p.name
- LIMIT $2;
+ LIMIT :limit;
 
 -- name: upsert
 INSERT INTO places (name, name_en, kind, location, synthetic)
-VALUES ($1, $2, $3, ST_SetSRID(ST_MakePoint($4, $5), 4326), $6)
+VALUES (:name, :nameEn, :kind, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326), :synthetic)
 ON CONFLICT (name, kind) DO UPDATE SET name_en = EXCLUDED.name_en, location = EXCLUDED.location, synthetic = EXCLUDED.synthetic
 RETURNING id;

@@ -1,9 +1,17 @@
+-- name: list
+SELECT id, username, display_name, role, vehicle_id, hospital_id, disabled FROM users ORDER BY role, username;
+
+-- name: insert
+INSERT INTO users (username, display_name, password_hash, role, vehicle_id, hospital_id)
+VALUES (:username, :displayName, :passwordHash, :role, :vehicleId, :hospitalId)
+RETURNING id, username, display_name, role, vehicle_id, hospital_id, disabled;
+
 -- name: setDisabled
-UPDATE users SET disabled = $2 WHERE id = $1
+UPDATE users SET disabled = :disabled WHERE id = :id
 RETURNING id, username, display_name, role, vehicle_id, hospital_id, disabled;
 
 -- name: findOne
-SELECT id, username, display_name, role, vehicle_id, hospital_id, disabled FROM users WHERE id = $1;
+SELECT id, username, display_name, role, vehicle_id, hospital_id, disabled FROM users WHERE id = :id;
 
 -- name: requirePasswordChange
-UPDATE users SET must_change_password = true WHERE id = $1;
+UPDATE users SET must_change_password = true WHERE id = :id;

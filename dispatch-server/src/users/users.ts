@@ -1,28 +1,54 @@
-import { UserInput, type Role, type UserDto } from '@dispatch/protocol';
-import type { z } from 'zod';
+import { Role, UserInput, type UserDto } from '@dispatch/protocol';
+import { z } from 'zod';
 import { appendAudit, systemActor, type Actor } from '../audit/audit';
 import { setTemporaryPassword } from '../auth/login';
 import { generatePassword, hashPassword } from '../auth/passwords';
 import { revokeSessionsOf } from '../auth/sessions';
 import { HttpError, notFound, translatePgError } from '../http/errors';
-import { type Db, inTransaction, readQueries } from '@dispatch/db';
+import { type Db, inTransaction, sqlFile } from '@dispatch/db';
 
-const sql = readQueries(new URL('./users.sql', import.meta.url), ['setDisabled', 'findOne', 'requirePasswordChange']);
+const UserRow = z.object({
+  id: z.string(),
+  username: z.string(),
+  display_name: z.string(),
+  role: Role,
+  vehicle_id: z.string().nullable(),
+  hospital_id: z.string().nullable(),
+  disabled: z.boolean(),
+});
+type UserRow = z.infer<typeof UserRow>;
 
+const Id = z.object({ id: z.string() });
+const sql = sqlFile(new URL('./users.sql', import.meta.url), {
+  list: { row: UserRow },
+  insert: {
+    params: z.object({
+      username: z.string(),
+      displayName: z.string(),
+      passwordHash: z.string(),
+      role: Role,
+      vehicleId: z.string().nullable(),
+      hospitalId: z.string().nullable(),
+    }),
+    row: UserRow,
+  },
+  setDisabled: { params: Id.extend({ disabled: z.boolean() }), row: UserRow },
+  findOne: { params: Id, row: UserRow },
+  requirePasswordChange: { params: Id },
+});
 
-const present = (r: Record<string, unknown>): UserDto => ({
-  id: r.id as string,
-  username: r.username as string,
-  displayName: r.display_name as string,
-  role: r.role as Role,
-  vehicleId: (r.vehicle_id as string | null) ?? null,
-  hospitalId: (r.hospital_id as string | null) ?? null,
-  disabled: r.disabled as boolean,
+const present = (r: UserRow): UserDto => ({
+  id: r.id,
+  username: r.username,
+  displayName: r.display_name,
+  role: r.role,
+  vehicleId: r.vehicle_id,
+  hospitalId: r.hospital_id,
+  disabled: r.disabled,
 });
 
 export async function listUsers(db: Db): Promise<UserDto[]> {
-  const { rows } = await db.query('SELECT id, username, display_name, role, vehicle_id, hospital_id, disabled FROM users ORDER BY role, username');
-  return rows.map(present);
+  return (await sql.list.rows(db)).map(present);
 }
 
 /**
@@ -33,12 +59,8 @@ export async function createUser(db: Db, actor: Actor, input: z.input<typeof Use
   const u = UserInput.parse(input);
   const passwordHash = await hashPassword(u.password);
   return inTransaction(db, async (client) => {
-    const { rows } = await client
-      .query(
-        `INSERT INTO users (username, display_name, password_hash, role, vehicle_id, hospital_id)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, username, display_name, role, vehicle_id, hospital_id, disabled`,
-        [u.username, u.displayName, passwordHash, u.role, u.vehicleId ?? null, u.hospitalId ?? null],
-      )
+    const row = await sql.insert
+      .one(client, { username: u.username, displayName: u.displayName, passwordHash, role: u.role, vehicleId: u.vehicleId ?? null, hospitalId: u.hospitalId ?? null })
       .catch((e) =>
         translatePgError(e, {
           users_username_key: 'username: taken',
@@ -46,8 +68,8 @@ export async function createUser(db: Db, actor: Actor, input: z.input<typeof Use
           users_hospital_id_fkey: 'hospitalId: no such hospital',
         }),
       );
-    await appendAudit(client, actor, 'user.created', { type: 'user', id: rows[0].id }, { username: u.username, role: u.role });
-    return present(rows[0]);
+    await appendAudit(client, actor, 'user.created', { type: 'user', id: row!.id }, { username: u.username, role: u.role });
+    return present(row!);
   });
 }
 
@@ -60,11 +82,11 @@ export async function createUser(db: Db, actor: Actor, input: z.input<typeof Use
 export async function setUserDisabled(db: Db, actor: Actor, id: string, disabled: boolean): Promise<UserDto> {
   if (disabled && actor.principal?.userId === id) throw new HttpError(409, 'you cannot disable your own login');
   return inTransaction(db, async (client) => {
-    const { rows } = await client.query(sql.setDisabled, [id, disabled]);
-    if (!rows[0]) throw notFound('user');
+    const row = await sql.setDisabled.one(client, { id, disabled });
+    if (!row) throw notFound('user');
     if (disabled) await revokeSessionsOf(client, id);
     await appendAudit(client, actor, disabled ? 'user.disabled' : 'user.enabled', { type: 'user', id });
-    return present(rows[0]);
+    return present(row);
   });
 }
 
@@ -76,11 +98,11 @@ export async function setUserDisabled(db: Db, actor: Actor, id: string, disabled
 export async function resetUserPassword(db: Db, actor: Actor, id: string): Promise<{ user: UserDto; temporaryPassword: string }> {
   const temporaryPassword = generatePassword();
   return inTransaction(db, async (client) => {
-    const { rows } = await client.query(sql.findOne, [id]);
-    if (!rows[0]) throw notFound('user');
+    const row = await sql.findOne.one(client, { id });
+    if (!row) throw notFound('user');
     await setTemporaryPassword(client, id, temporaryPassword);
     await appendAudit(client, actor, 'user.passwordReset', { type: 'user', id });
-    return { user: present(rows[0]), temporaryPassword };
+    return { user: present(row), temporaryPassword };
   });
 }
 
@@ -92,6 +114,6 @@ export async function resetUserPassword(db: Db, actor: Actor, id: string): Promi
 export async function createFirstAdmin(db: Db, username: string, displayName: string): Promise<{ user: UserDto; temporaryPassword: string }> {
   const temporaryPassword = generatePassword();
   const user = await createUser(db, systemActor, { username, displayName, password: temporaryPassword, role: 'admin' });
-  await db.query(sql.requirePasswordChange, [user.id]);
+  await sql.requirePasswordChange.run(db, { id: user.id });
   return { user, temporaryPassword };
 }
