@@ -32,14 +32,15 @@ import { publishIncident } from './incidents/incidents';
 import { incidentRoutes } from './incidents/incidents.routes';
 import { announceNoticeChange, refreshNoticeEtas } from './notices/notices';
 import { noticeRoutes } from './notices/notices.routes';
-import { buildOpenApiDocument, malformedIdsNotFound } from './openapi/openapi';
+import { buildOpenApiDocument } from './openapi/openapi';
+import { malformedIdsNotFound, mountRoutes } from './http/mountRoutes';
 import { createOutbox } from './outbox/outbox';
 import { placeRoutes } from './places/places.routes';
 import { reportRoutes } from './reports/reports.routes';
 import { resourceDeleteRoutes } from './resources/resources.routes';
 import { registerCrewHandlers } from './realtime/crewHandlers';
 import { gatewayPublisher, type Publisher } from './realtime/publisher';
-import { stationRoutes } from './stations/stations.routes';
+import { stationHandlers } from './stations/stations.routes';
 import { ackTimeout } from './timers/ackTimeout.job';
 import { noticeEscalation } from './timers/noticeEscalation.job';
 import { reconcileTimers } from './timers/reconcileTimers';
@@ -126,7 +127,12 @@ export function createApp({ config, db, redis, log }: AppDeps): App {
   api.get('/openapi.json', (_req, res) => {
     res.json(openApi);
   });
-  api.use(stationRoutes(db, tokens));
+  // Every route of the protocol's table, each handled by its domain.
+  api.use(
+    mountRoutes(tokens, {
+      ...stationHandlers(db),
+    }),
+  );
   api.use(assignmentRoutes(ctx, tokens));
   api.use(vehicleRoutes(db, tokens, config.POSITION_STALE_AFTER_S));
   api.use(hospitalRoutes(db, tokens, events));

@@ -13,3 +13,6 @@ export * from './lifecycle';
 export * from './mapDisplay';
 export * from './validation';
 export * from './outbox';
+export * from './api/contract';
+export * from './api/routes';
+export * from './api/client';

@@ -105,6 +105,9 @@ describe('dispatch server over real HTTP and socket.io', () => {
       });
     expect(await refusal({ protocolVersion: PROTOCOL_VERSION })).toMatch(/missing token/);
     expect(await refusal({ token: `${token.slice(0, -4)}AAAA`, protocolVersion: PROTOCOL_VERSION })).toMatch(/invalid/);
-    expect(await refusal({ token, protocolVersion: PROTOCOL_VERSION + 1 })).toMatch(/protocol mismatch/);
+    // The refusal says which side is too old, so a console reloads itself and an old server is reported.
+    expect(await refusal({ token, protocolVersion: PROTOCOL_VERSION + 1 })).toMatch(/protocol mismatch: serverTooOld/);
+    expect(await refusal({ token, protocolVersion: PROTOCOL_VERSION - 1 })).toMatch(/protocol mismatch: clientTooOld/);
+    expect(await refusal({ token })).toMatch(/protocol mismatch: clientTooOld/);
   });
 });

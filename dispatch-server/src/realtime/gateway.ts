@@ -2,6 +2,8 @@ import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import {
   PROTOCOL_VERSION,
+  mismatchMessage,
+  versionMismatch,
   type ClientToServerEvents,
   type ServerToClientEvents,
   type SessionWelcome,
@@ -36,8 +38,10 @@ export function createGateway(httpServer: HttpServer, tokens: TokenService, rech
   io.use(async (socket, next) => {
     const auth = socket.handshake.auth as Partial<{ token: unknown; protocolVersion: unknown }>;
     if (typeof auth.token !== 'string' || auth.token === '') return next(new Error('unauthorized: missing token'));
-    if (auth.protocolVersion !== PROTOCOL_VERSION) {
-      return next(new Error(`protocol mismatch: server speaks ${PROTOCOL_VERSION}, client ${String(auth.protocolVersion)}`));
+    const mismatch = versionMismatch(PROTOCOL_VERSION, auth.protocolVersion);
+    if (mismatch) {
+      // `data` tells the client which side to update: a console reloads, an old server needs its operator.
+      return next(Object.assign(new Error(mismatchMessage(mismatch, PROTOCOL_VERSION, auth.protocolVersion)), { data: { mismatch, server: PROTOCOL_VERSION } }));
     }
     try {
       socket.data.principal = await tokens.verify(auth.token);
