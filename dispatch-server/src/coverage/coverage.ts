@@ -5,25 +5,18 @@ import { isochrones } from '@dispatch/geo/coverage/isochrones';
 import type { GraphRegistry } from '@dispatch/geo/routing/graphRegistry';
 import { NoRoadNetworkError } from '@dispatch/geo/routing/roadGraph';
 import { CoverageQuery } from '@dispatch/protocol';
-import type { Db } from '@dispatch/db';
+import { type Db, sqlFile } from '@dispatch/db';
+import { z } from 'zod';
 import { HttpError } from '../http/errors';
 
-interface Site {
-  id: string;
-  code: string;
-  name: string;
-  lon: number;
-  lat: number;
-}
-
-async function sites(db: Db, from: 'stations' | 'hospitals'): Promise<Site[]> {
-  // Village clinics are not emergency destinations: the circle of care counts hospitals with an emergency department.
-  const sql =
-    from === 'stations'
-      ? 'SELECT id, code, name, ST_X(location) AS lon, ST_Y(location) AS lat FROM stations ORDER BY code'
-      : "SELECT id, code, name, ST_X(location) AS lon, ST_Y(location) AS lat FROM hospitals WHERE 'emergency' = ANY(capabilities) ORDER BY code";
-  return (await db.query(sql)).rows;
-}
+const Place = z.object({ id: z.string(), name: z.string(), lon: z.number(), lat: z.number() });
+const Site = Place.extend({ code: z.string() });
+type Site = z.infer<typeof Site>;
+const sql = sqlFile(new URL('./coverage.sql', import.meta.url), {
+  stations: { row: Site },
+  hospitals: { row: Site },
+  villages: { row: Place },
+});
 
 const facilities = (list: Site[]): Facility[] => list.map((s) => ({ id: s.id, lonLat: [s.lon, s.lat] }));
 
@@ -59,7 +52,7 @@ const keyOf = (networkId: number, list: Site[], ...rest: unknown[]) =>
 export async function catchments(db: Db, graphs: GraphRegistry, input: unknown) {
   const query = CoverageQuery.parse(input);
   const graph = await graphOf(graphs, query.region);
-  const list = await sites(db, query.from);
+  const list = await sql[query.from].rows(db);
   return cached(keyOf(graph.networkId, list, 'catchments', query.from), async () => {
     const polygons = await catchmentPolygons(db, driveTimesFrom(graph, facilities(list)));
     const byId = new Map(list.map((s) => [s.id, s]));
@@ -78,7 +71,7 @@ export async function catchments(db: Db, graphs: GraphRegistry, input: unknown) 
 export async function isochroneLayer(db: Db, graphs: GraphRegistry, input: unknown) {
   const query = CoverageQuery.parse(input);
   const graph = await graphOf(graphs, query.region);
-  const list = await sites(db, query.from);
+  const list = await sql[query.from].rows(db);
   return cached(keyOf(graph.networkId, list, 'isochrones', query.minutes), async () => ({
     ...(await isochrones(db, graph, facilities(list), { minutes: query.minutes })),
     region: graph.region,
@@ -92,11 +85,11 @@ export async function isochroneLayer(db: Db, graphs: GraphRegistry, input: unkno
 export async function coverageSummary(db: Db, graphs: GraphRegistry, input: unknown) {
   const query = CoverageQuery.parse(input);
   const graph = await graphOf(graphs, query.region);
-  const list = await sites(db, query.from);
-  const villages = (await db.query("SELECT id, name, ST_X(location) AS lon, ST_Y(location) AS lat FROM places WHERE kind = 'village' ORDER BY name")).rows;
+  const list = await sql[query.from].rows(db);
+  const villages = await sql.villages.rows(db);
   const maxMinutes = Math.max(...query.minutes);
   const times = driveTimesFrom(graph, facilities(list), { maxSeconds: maxMinutes * 60 });
-  const names = new Map(villages.map((v) => [v.id as string, v.name as string]));
+  const names = new Map(villages.map((v) => [v.id, v.name]));
   return {
     region: graph.region,
     from: query.from,

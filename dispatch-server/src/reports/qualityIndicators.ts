@@ -1,7 +1,25 @@
 import { z } from 'zod';
-import { type Db, readQueries } from '@dispatch/db';
+import { type Db, sqlFile } from '@dispatch/db';
 
-const sql = readQueries(new URL('./reports.sql', import.meta.url), ['quality']);
+const count = z.number();
+const seconds = z.number().nullable();
+const sql = sqlFile(new URL('./reports.sql', import.meta.url), {
+  quality: {
+    params: z.object({ from: z.string(), to: z.string() }),
+    row: z.object({
+      calls: count,
+      answered_within_10s: count,
+      dispatched: count,
+      dispatched_within_60s: count,
+      turned_out: count,
+      turned_out_within_3min: count,
+      arrived: count,
+      response_p90_s: seconds,
+      response_p50_s: seconds,
+      response_p90_priority1_s: seconds,
+    }),
+  },
+});
 
 export const QualityQuery = z
   .object({ from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }) })
@@ -28,19 +46,20 @@ const rate = (numerator: number, denominator: number, target: number): Rate => {
  */
 export async function qualityIndicators(db: Db, input: unknown) {
   const { from, to } = QualityQuery.parse(input);
-  const r = (await db.query(sql.quality, [from, to])).rows[0];
+  // An aggregate without GROUP BY always answers one row.
+  const r = (await sql.quality.one(db, { from, to }))!;
   return {
     from,
     to,
-    calls: r.calls as number,
+    calls: r.calls,
     answeredWithin10s: rate(r.answered_within_10s, r.calls, 0.95),
     turnoutWithin3min: rate(r.turned_out_within_3min, r.turned_out, 0.95),
     nfpa1225AnswerToDispatch60s: rate(r.dispatched_within_60s, r.dispatched, 0.9),
     responseSeconds: {
-      arrived: r.arrived as number,
-      p50: r.response_p50_s as number | null,
-      p90: r.response_p90_s as number | null,
-      p90Priority1: r.response_p90_priority1_s as number | null,
+      arrived: r.arrived,
+      p50: r.response_p50_s,
+      p90: r.response_p90_s,
+      p90Priority1: r.response_p90_priority1_s,
     },
   };
 }

@@ -12,7 +12,7 @@ WITH first_assignment AS (
   SELECT i.id, i.priority, i.call_received_at, coalesce(i.call_answered_at, i.created_at) AS answered_at,
          f.dispatched_at, f.en_route_at, f.on_scene_at
     FROM incidents i LEFT JOIN first_assignment f ON f.incident_id = i.id
-   WHERE i.call_received_at >= $1 AND i.call_received_at < $2
+   WHERE i.call_received_at >= :from AND i.call_received_at < :to
 )
 SELECT count(*)::int AS calls,
        count(*) FILTER (WHERE answered_at - call_received_at <= interval '10 seconds')::int AS answered_within_10s,
