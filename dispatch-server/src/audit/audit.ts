@@ -2,38 +2,21 @@ import { z } from 'zod';
 import { type Queryable, sqlFile } from '@dispatch/db';
 import type { Principal } from '../auth/tokens';
 
+const text = z.string();
+const maybe = z.string().nullable();
 const AuditRow = z.object({
-  id: z.number(),
-  at: z.date(),
-  actor_user_id: z.string().nullable(),
-  actor_username: z.string().nullable(),
-  actor_role: z.string().nullable(),
-  action: z.string(),
-  entity_type: z.string().nullable(),
-  entity_id: z.string().nullable(),
-  details: z.record(z.string(), z.unknown()),
-  remote_addr: z.string().nullable(),
+  id: z.number(), at: z.date(), actor_user_id: maybe, actor_username: maybe, actor_role: maybe, action: text,
+  entity_type: maybe, entity_id: maybe, details: z.record(text, z.unknown()), remote_addr: maybe,
 });
 type AuditRow = z.infer<typeof AuditRow>;
 
-const nullableText = z.string().nullable();
 const sql = sqlFile(new URL('./audit.sql', import.meta.url), {
   append: {
     params: z.object({
-      actorUserId: nullableText,
-      actorUsername: z.string(),
-      actorRole: z.string(),
-      action: z.string(),
-      entityType: z.string(),
-      entityId: z.string(),
-      details: z.string(),
-      remoteAddr: nullableText,
+      actorUserId: maybe, actorUsername: text, actorRole: text, action: text, entityType: text, entityId: text, details: text, remoteAddr: maybe,
     }),
   },
-  list: {
-    params: z.object({ entityType: nullableText, entityId: nullableText, since: nullableText, limit: z.number() }),
-    row: AuditRow,
-  },
+  list: { params: z.object({ entityType: maybe, entityId: maybe, since: maybe, limit: z.number() }), row: AuditRow },
 });
 
 /** Who acts and from where: the principal and the caller's address (or the system, for timers). */

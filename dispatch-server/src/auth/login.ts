@@ -10,16 +10,9 @@ import type { Principal, TokenService } from './tokens';
 
 /** A login with what a password check needs. */
 const LoginRow = z.object({
-  id: z.string(),
-  username: z.string(),
-  display_name: z.string(),
-  password_hash: z.string(),
-  role: Role,
-  vehicle_id: z.string().nullable(),
-  hospital_id: z.string().nullable(),
-  disabled: z.boolean(),
-  must_change_password: z.boolean(),
-  demo_password: z.boolean(),
+  id: z.string(), username: z.string(), display_name: z.string(), password_hash: z.string(), role: Role,
+  vehicle_id: z.string().nullable(), hospital_id: z.string().nullable(),
+  disabled: z.boolean(), must_change_password: z.boolean(), demo_password: z.boolean(),
 });
 type LoginRow = z.infer<typeof LoginRow>;
 

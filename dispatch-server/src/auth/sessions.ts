@@ -4,13 +4,8 @@ import { z } from 'zod';
 import type { SessionStore } from './tokens';
 
 const SessionRow = z.object({
-  user_id: z.string(),
-  role: Role,
-  vehicle_id: z.string().nullable(),
-  hospital_id: z.string().nullable(),
-  disabled: z.boolean(),
-  revoked: z.boolean(),
-  password_change_only: z.boolean(),
+  user_id: z.string(), role: Role, vehicle_id: z.string().nullable(), hospital_id: z.string().nullable(),
+  disabled: z.boolean(), revoked: z.boolean(), password_change_only: z.boolean(),
 });
 
 const sql = sqlFile(new URL('./sessions.sql', import.meta.url), {

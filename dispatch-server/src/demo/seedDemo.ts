@@ -13,13 +13,7 @@ const point = { code: text, name: text, nameEn: text, kind: text, lon: z.number(
 const sql = sqlFile(new URL('./seedDemo.sql', import.meta.url), {
   upsertLogin: {
     params: z.object({
-      username: text,
-      displayName: text,
-      passwordHash: text,
-      role: text,
-      vehicleId: text.nullable(),
-      hospitalId: text.nullable(),
-      legacy: z.boolean(),
+      username: text, displayName: text, passwordHash: text, role: text, vehicleId: text.nullable(), hospitalId: text.nullable(), legacy: z.boolean(),
     }),
   },
   upsertStation: { params: z.object(point), row: Id },

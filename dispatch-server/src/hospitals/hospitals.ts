@@ -9,15 +9,8 @@ import { HospitalRow, presentHospital } from './presentHospital';
 
 const Id = z.object({ id: z.string() });
 const fields = z.object({
-  code: z.string(),
-  name: z.string(),
-  nameEn: z.string().nullable(),
-  kind: HospitalKind,
-  capabilities: z.array(HospitalCapability),
-  address: z.string().nullable(),
-  phone: z.string().nullable(),
-  lon: z.number(),
-  lat: z.number(),
+  code: z.string(), name: z.string(), nameEn: z.string().nullable(), kind: HospitalKind, capabilities: z.array(HospitalCapability),
+  address: z.string().nullable(), phone: z.string().nullable(), lon: z.number(), lat: z.number(),
 });
 const load = Id.extend({ loadStatus: HospitalLoad, setBy: z.string().nullable() });
 const sql = sqlFile(new URL('./hospitals.sql', import.meta.url), {
@@ -39,16 +32,8 @@ export async function getHospital(db: Db, id: string): Promise<HospitalDto> {
   return presentHospital(row);
 }
 
-const fieldsOf = (h: z.output<typeof HospitalInput>) => ({
-  code: h.code,
-  name: h.name,
-  nameEn: h.nameEn ?? null,
-  kind: h.kind,
-  capabilities: h.capabilities,
-  address: h.address ?? null,
-  phone: h.phone ?? null,
-  lon: h.location.lon,
-  lat: h.location.lat,
+const fieldsOf = ({ location, ...h }: z.output<typeof HospitalInput>) => ({
+  ...h, nameEn: h.nameEn ?? null, address: h.address ?? null, phone: h.phone ?? null, lon: location.lon, lat: location.lat,
 });
 
 export async function createHospital(db: Db, actor: Actor, input: z.input<typeof HospitalInput>): Promise<HospitalDto> {

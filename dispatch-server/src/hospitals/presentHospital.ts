@@ -3,19 +3,9 @@ import { z } from 'zod';
 
 /** A hospital with who last set its load, as hospitals.sql lists it. */
 export const HospitalRow = z.object({
-  id: z.string(),
-  code: z.string(),
-  name: z.string(),
-  name_en: z.string().nullable(),
-  kind: HospitalKind,
-  capabilities: z.array(HospitalCapability),
-  address: z.string().nullable(),
-  phone: z.string().nullable(),
-  lon: z.number(),
-  lat: z.number(),
-  load_status: HospitalLoad,
-  load_status_set_at: z.date(),
-  set_by: z.string().nullable(),
+  id: z.string(), code: z.string(), name: z.string(), name_en: z.string().nullable(), kind: HospitalKind,
+  capabilities: z.array(HospitalCapability), address: z.string().nullable(), phone: z.string().nullable(),
+  lon: z.number(), lat: z.number(), load_status: HospitalLoad, load_status_set_at: z.date(), set_by: z.string().nullable(),
 });
 export type HospitalRow = z.infer<typeof HospitalRow>;
 

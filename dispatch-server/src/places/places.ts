@@ -4,18 +4,9 @@ import { type Queryable, sqlFile } from '@dispatch/db';
 
 /** A place a typed name may mean, with how it matched (exact and prefix are null when the place has no English name). */
 const CandidateRow = z.object({
-  id: z.string(),
-  name: z.string(),
-  name_en: z.string().nullable(),
-  kind: z.string(),
-  lon: z.number(),
-  lat: z.number(),
-  synthetic: z.boolean(),
-  exact: z.boolean().nullable(),
-  prefix: z.boolean().nullable(),
-  similarity: z.number(),
-  town_name: z.string().nullable(),
-  town_name_en: z.string().nullable(),
+  id: z.string(), name: z.string(), name_en: z.string().nullable(), kind: z.string(), lon: z.number(), lat: z.number(), synthetic: z.boolean(),
+  exact: z.boolean().nullable(), prefix: z.boolean().nullable(), similarity: z.number(),
+  town_name: z.string().nullable(), town_name_en: z.string().nullable(),
 });
 type CandidateRow = z.infer<typeof CandidateRow>;
 
@@ -26,13 +17,7 @@ const sql = sqlFile(new URL('./places.sql', import.meta.url), {
 });
 
 const present = (r: CandidateRow): PlaceDto => ({
-  id: r.id,
-  name: r.name,
-  nameEn: r.name_en,
-  kind: r.kind,
-  lon: r.lon,
-  lat: r.lat,
-  synthetic: r.synthetic,
+  id: r.id, name: r.name, nameEn: r.name_en, kind: r.kind, lon: r.lon, lat: r.lat, synthetic: r.synthetic,
 });
 
 const presentCandidate = (r: CandidateRow): PlaceCandidateDto => ({

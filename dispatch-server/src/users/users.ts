@@ -8,13 +8,8 @@ import { HttpError, notFound, translatePgError } from '../http/errors';
 import { type Db, inTransaction, sqlFile } from '@dispatch/db';
 
 const UserRow = z.object({
-  id: z.string(),
-  username: z.string(),
-  display_name: z.string(),
-  role: Role,
-  vehicle_id: z.string().nullable(),
-  hospital_id: z.string().nullable(),
-  disabled: z.boolean(),
+  id: z.string(), username: z.string(), display_name: z.string(), role: Role,
+  vehicle_id: z.string().nullable(), hospital_id: z.string().nullable(), disabled: z.boolean(),
 });
 type UserRow = z.infer<typeof UserRow>;
 
@@ -23,12 +18,8 @@ const sql = sqlFile(new URL('./users.sql', import.meta.url), {
   list: { row: UserRow },
   insert: {
     params: z.object({
-      username: z.string(),
-      displayName: z.string(),
-      passwordHash: z.string(),
-      role: Role,
-      vehicleId: z.string().nullable(),
-      hospitalId: z.string().nullable(),
+      username: z.string(), displayName: z.string(), passwordHash: z.string(), role: Role,
+      vehicleId: z.string().nullable(), hospitalId: z.string().nullable(),
     }),
     row: UserRow,
   },
@@ -38,13 +29,7 @@ const sql = sqlFile(new URL('./users.sql', import.meta.url), {
 });
 
 const present = (r: UserRow): UserDto => ({
-  id: r.id,
-  username: r.username,
-  displayName: r.display_name,
-  role: r.role,
-  vehicleId: r.vehicle_id,
-  hospitalId: r.hospital_id,
-  disabled: r.disabled,
+  id: r.id, username: r.username, displayName: r.display_name, role: r.role, vehicleId: r.vehicle_id, hospitalId: r.hospital_id, disabled: r.disabled,
 });
 
 export async function listUsers(db: Db): Promise<UserDto[]> {

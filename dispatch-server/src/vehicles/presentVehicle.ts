@@ -3,21 +3,11 @@ import { z } from 'zod';
 
 /** A vehicle with its live assignment and last position, as vehicles.sql lists it. */
 export const VehicleRow = z.object({
-  id: z.string(),
-  call_sign: z.string(),
-  kind: VehicleKind,
-  capabilities: z.array(VehicleCapability),
-  home_station_id: z.string(),
-  in_service: z.boolean(),
-  device_id: z.string().nullable(),
-  state: VehicleState,
-  state_changed_at: z.date(),
-  task_status: z.string().nullable(),
-  incident_id: z.string().nullable(),
-  lon: z.number().nullable(),
-  lat: z.number().nullable(),
-  device_time: z.date().nullable(),
-  age_seconds: z.number().nullable(),
+  id: z.string(), call_sign: z.string(), kind: VehicleKind, capabilities: z.array(VehicleCapability), home_station_id: z.string(),
+  in_service: z.boolean(), device_id: z.string().nullable(), state: VehicleState, state_changed_at: z.date(),
+  task_status: z.string().nullable(), incident_id: z.string().nullable(),
+  // The last position, all null when the vehicle has reported none.
+  lon: z.number().nullable(), lat: z.number().nullable(), device_time: z.date().nullable(), age_seconds: z.number().nullable(),
 });
 export type VehicleRow = z.infer<typeof VehicleRow>;
 
