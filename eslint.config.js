@@ -37,7 +37,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['console/**/*.tsx', 'vehicle-agent/**/*.tsx'],
+    files: ['console/**/*.tsx', 'vehicle-agent/**/*.tsx', 'vehicle-agent/src/tablet/**/*.ts', 'ui/**/*.{ts,tsx}'],
     plugins: { 'react-hooks': reactHooks },
     rules: reactHooks.configs.recommended.rules,
   },

@@ -1,20 +1,21 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
+import { LangProvider } from '@dispatch/ui';
 import { createApi } from './api/client';
 import { loadSession, logoutOnServer, saveSession, type ClientConfig, type RoadRegion, type Session } from './api/session';
 import { ChangePasswordPage } from './ChangePasswordPage';
 import { DatabaseBanner, DisconnectedBanner, Header } from './common/Header';
 import { DispatcherConsole } from './dispatcher/DispatcherConsole';
 import { HospitalBoard } from './hospital/HospitalBoard';
-import { I18nProvider, useI18n } from './i18n/i18n';
+import { useI18n } from './i18n/i18n';
 import { LoginPage } from './LoginPage';
 import { Connection } from './realtime/connection';
 import { LiveContext, type LiveContextValue } from './realtime/useLive';
 
 export function App() {
   return (
-    <I18nProvider>
+    <LangProvider storageKey="dispatch120.lang">
       <Root />
-    </I18nProvider>
+    </LangProvider>
   );
 }
 

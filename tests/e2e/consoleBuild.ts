@@ -17,7 +17,7 @@ function newestMtime(path: string): number {
  */
 export function ensureConsoleBuilt(): void {
   const index = join(consoleDist, 'index.html');
-  const sources = ['console/src', 'console/index.html', 'console/vite.config.ts', 'protocol/src'].map((p) => join(repoRoot, p));
+  const sources = ['console/src', 'console/index.html', 'console/vite.config.ts', 'protocol/src', 'ui/src'].map((p) => join(repoRoot, p));
   if (existsSync(index) && statSync(index).mtimeMs >= Math.max(...sources.map(newestMtime))) return;
   execFileSync(join(repoRoot, 'node_modules/.bin/vite'), ['build', 'console', '--logLevel', 'warn'], { cwd: repoRoot, stdio: 'inherit' });
 }

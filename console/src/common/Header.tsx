@@ -21,7 +21,7 @@ export function Header({ title, synthetic, user, onLogout, onChangePassword, chi
       {children}
       <div className="top-right">
         <span className={`conn conn-${status}`} data-testid="connection-state">
-          ● {status === 'connected' ? t('connected') : t('offline')}
+          ● {status === 'connected' ? t('online') : t('offline')}
         </span>
         <span className="clock">{clock(now)}</span>
         <LanguageSwitch />

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { etaMinutes, formatDuration, isStale, km, vehicleColour } from './format';
+import { etaMinutes, formatDuration, isStale, km } from './format';
 
 describe('console formatting', () => {
   it('writes durations as mm:ss, with hours when needed, never negative', () => {
@@ -25,10 +25,5 @@ describe('console formatting', () => {
     expect(isStale('2025-01-01T07:57:59Z', now, 300)).toBe(false);
     expect(isStale(null, now, 300)).toBe(true);
     expect(isStale(undefined, now, 300)).toBe(true);
-  });
-  it('colours a busy vehicle by its task step and a free one by its state', () => {
-    expect(vehicleColour('available', null)).not.toBe(vehicleColour('busy', 'en_route'));
-    expect(vehicleColour('busy', 'en_route')).not.toBe(vehicleColour('busy', 'transporting'));
-    expect(vehicleColour('busy', 'on_scene')).toBe(vehicleColour('busy', 'at_patient'));
   });
 });

@@ -1,5 +1,6 @@
 import type { IncidentDto, VehicleDto } from '@dispatch/protocol';
-import { ageSeconds, formatDuration, isStale, vehicleColour } from '../common/format';
+import { vehicleColour } from '@dispatch/ui';
+import { ageSeconds, formatDuration, isStale } from '../common/format';
 import { useI18n } from '../i18n/i18n';
 import { useNow } from '../realtime/useLive';
 

@@ -1,5 +1,6 @@
 import type { IncidentDto } from '@dispatch/protocol';
-import { formatDuration, PRIORITY_COLOURS } from '../common/format';
+import { colourOf, PRIORITY_COLOURS } from '@dispatch/ui';
+import { formatDuration } from '../common/format';
 import { useI18n } from '../i18n/i18n';
 import { useNow } from '../realtime/useLive';
 import { isUnfinished, waitSeconds } from './queue';
@@ -25,7 +26,7 @@ export function IncidentQueue({ incidents, selectedId, onSelect }: { incidents: 
               onClick={() => onSelect(i.id)}
               data-incident={i.number}
             >
-              <span className="prio" style={{ background: PRIORITY_COLOURS[i.priority] }}>
+              <span className="prio" style={{ background: colourOf(PRIORITY_COLOURS, i.priority) }}>
                 P{i.priority}
               </span>
               <div className="queue-main">

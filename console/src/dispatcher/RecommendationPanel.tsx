@@ -1,5 +1,6 @@
 import type { HospitalNoticeDto, HospitalOptionDto, IncidentDto, RecommendationDto } from '@dispatch/protocol';
-import { etaMinutes, km, LOAD_COLOURS, PRIORITY_COLOURS, vehicleColour } from '../common/format';
+import { colourOf, LOAD_COLOURS, PRIORITY_COLOURS, vehicleColour } from '@dispatch/ui';
+import { etaMinutes, km } from '../common/format';
 import { useI18n } from '../i18n/i18n';
 
 export interface RecommendationPanelProps {
@@ -22,7 +23,7 @@ export interface RecommendationPanelProps {
 }
 
 function LoadDot({ load }: { load: string }) {
-  return <span className={`load-dot load-${load}`} style={{ background: LOAD_COLOURS[load] }} />;
+  return <span className={`load-dot load-${load}`} style={{ background: colourOf(LOAD_COLOURS, load) }} />;
 }
 
 /**
@@ -49,7 +50,7 @@ export function RecommendationPanel(props: RecommendationPanelProps) {
   return (
     <section className="panel recs" data-testid="recommendations">
       <div className="panel-title">
-        <span className="prio" style={{ background: PRIORITY_COLOURS[incident.priority] }}>
+        <span className="prio" style={{ background: colourOf(PRIORITY_COLOURS, incident.priority) }}>
           P{incident.priority}
         </span>{' '}
         #{incident.number} {label('category', incident.category)}
@@ -92,7 +93,7 @@ export function RecommendationPanel(props: RecommendationPanelProps) {
           ))}
           {props.notices.map((n) => (
             <div key={n.id} className={`notice-line nstatus-${n.status}`} data-testid="notice-line">
-              {t('hospitalNotice')} → {n.hospitalName} · {t(`noticeStatus_${n.status}`)}
+              {t('hospitalNotice')} → {n.hospitalName} · {label('noticeStatus', n.status)}
               {n.etaAt && n.status !== 'arrived' && <span className="muted"> · {t('eta')} {clock(n.etaAt)}</span>}
             </div>
           ))}
@@ -121,13 +122,13 @@ export function RecommendationPanel(props: RecommendationPanelProps) {
                 {rec.hospitalOptions.map((h) => (
                   <option key={h.hospitalId} value={h.hospitalId}>
                     {h.hospitalId === rec.proposedHospital?.hospitalId ? '★ ' : ''}
-                    {h.name} · {label('load', h.loadStatus).split('：')[0]!.split(':')[0]} · {etaMinutes(h.etaSeconds)} {t('minShort')}
+                    {h.name} · {label('load', h.loadStatus).split(' · ')[0]} · {etaMinutes(h.etaSeconds)} {t('minShort')}
                     {h.skippedBecause ? ` (${t('skipped')})` : ''}
                   </option>
                 ))}
               </select>
             </div>
-            {hospitalOption && <div className={`load-text load-${hospitalOption.loadStatus}`}>{label('load', hospitalOption.loadStatus)}</div>}
+            {hospitalOption && <div className="load-text" style={{ color: colourOf(LOAD_COLOURS, hospitalOption.loadStatus) }}>{label('load', hospitalOption.loadStatus)}</div>}
           </div>
 
           {rec.queued && (
@@ -159,7 +160,7 @@ export function RecommendationPanel(props: RecommendationPanelProps) {
                   <div className="cand-head">
                     <b className="callsign">{c.callSign}</b>
                     {i === 0 && <span className="badge best">{t('topChoice')}</span>}
-                    {c.returning && <span className="badge warn">{t('returning')}</span>}
+                    {c.returning && <span className="badge warn">{label('vehicleState', 'returning')}</span>}
                   </div>
                   <div className="caps">
                     {c.capabilities.map((cap) => (

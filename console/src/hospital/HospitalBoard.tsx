@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { HospitalLoad, type HospitalDto, type HospitalNoticeDto } from '@dispatch/protocol';
-import { formatDuration, LOAD_COLOURS, PRIORITY_COLOURS } from '../common/format';
+import { colourOf, LOAD_COLOURS, PRIORITY_COLOURS } from '@dispatch/ui';
+import { formatDuration } from '../common/format';
 import { useI18n } from '../i18n/i18n';
 import { useLive, useLiveContext, useNow } from '../realtime/useLive';
 
@@ -54,12 +55,12 @@ export function HospitalBoard() {
               key={l}
               type="button"
               className={`load-btn load-${l}${hospital?.loadStatus === l ? ' on' : ''}`}
-              style={{ borderColor: LOAD_COLOURS[l] }}
+              style={{ borderColor: colourOf(LOAD_COLOURS, l) }}
               onClick={() => void setLoad(l)}
               data-load={l}
               aria-pressed={hospital?.loadStatus === l}
             >
-              <span className="load-dot" style={{ background: LOAD_COLOURS[l] }} />
+              <span className="load-dot" style={{ background: colourOf(LOAD_COLOURS, l) }} />
               {label('load', l)}
             </button>
           ))}
@@ -85,7 +86,7 @@ export function HospitalBoard() {
               </div>
               <div className="notice-main">
                 <div className="notice-head">
-                  <span className="prio" style={{ background: PRIORITY_COLOURS[n.priority] }}>
+                  <span className="prio" style={{ background: colourOf(PRIORITY_COLOURS, n.priority) }}>
                     P{n.priority}
                   </span>
                   <b>{label('category', n.category)}</b>
@@ -101,7 +102,7 @@ export function HospitalBoard() {
                   ))}
                 </div>
                 <div className="muted small">
-                  {t('sentAt')} {clock(n.sentAt)} · <span className={`nstatus nstatus-${n.status}`}>{t(`noticeStatus_${n.status}`)}</span>
+                  {t('sentAt')} {clock(n.sentAt)} · <span className={`nstatus nstatus-${n.status}`}>{label('noticeStatus', n.status)}</span>
                   {n.acknowledgedAt && <> · {clock(n.acknowledgedAt)}</>}
                 </div>
               </div>

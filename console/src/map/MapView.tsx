@@ -1,19 +1,17 @@
 import L from 'leaflet';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { RouteDto } from '@dispatch/protocol';
+import { BaseMapLayer, mapProjection, MapProjectionContext, type RoadCollection, type TileStatus } from '@dispatch/ui';
 import type { ClientConfig, RoadRegion } from '../api/session';
 import type { MessageKey } from '../i18n/dictionary';
 import { useI18n } from '../i18n/i18n';
-import { useLive } from '../realtime/useLive';
+import { useLive, useLiveContext } from '../realtime/useLive';
 import { CoverageLayer, type OverlayStatus } from './layers/CoverageLayer';
 import { HospitalMarkers } from './layers/HospitalMarkers';
 import { IncidentMarkers } from './layers/IncidentMarkers';
-import { RoadsLayer } from './layers/RoadsLayer';
 import { RouteLine } from './layers/RouteLine';
 import { StationMarkers } from './layers/StationMarkers';
-import { TileBaseLayer, type TileStatus } from './layers/TileBaseLayer';
 import { VehicleMarkers } from './layers/VehicleMarkers';
-import { mapProjection, MapProjectionContext } from './projection';
 import { textNode } from './text';
 
 type LayerKey = 'tiles' | 'roads' | 'vehicles' | 'incidents' | 'stations' | 'hospitals' | 'route' | 'catchments' | 'coverage';
@@ -118,15 +116,8 @@ export function MapView(props: MapViewProps) {
     };
   }, []);
 
-  // The tile attribution stays whatever the tiles do: the region's roads are OpenStreetMap data too.
-  useEffect(() => {
-    if (!map) return;
-    const text = region?.synthetic ? `${config.tileAttribution} | ${t('syntheticData')}` : config.tileAttribution;
-    map.attributionControl.addAttribution(text);
-    return () => {
-      map.attributionControl.removeAttribution(text);
-    };
-  }, [map, config.tileAttribution, region?.synthetic, t]);
+  const { api } = useLiveContext();
+  const loadRoads = useCallback((bbox: string, zoom: number) => api.get<RoadCollection>(`/roads?bbox=${bbox}&zoom=${zoom}`), [api]);
 
   const regionKey = region?.bbox?.join(',');
   useEffect(() => {
@@ -158,10 +149,7 @@ export function MapView(props: MapViewProps) {
   }, [map, picked, projection]);
 
   const toggle = (key: LayerKey) => setLayers((l) => ({ ...l, [key]: !l[key] }));
-  const onTileStatus = useCallback((s: TileStatus) => setTileStatus(s), []);
   const tilesFailed = layers.tiles && tileStatus === 'failed';
-  // Without tiles the roads are the base map: drawn in full colour on a plain ground.
-  const roadsProminent = !layers.tiles || tileStatus === 'failed';
   const statusOf: Partial<Record<LayerKey, OverlayStatus | TileStatus>> = {
     tiles: tileStatus,
     catchments: catchmentStatus,
@@ -169,14 +157,22 @@ export function MapView(props: MapViewProps) {
   };
 
   return (
-    <div className={`map-wrap${roadsProminent ? ' no-tiles' : ''}`}>
+    <div className="map-wrap">
       <div ref={container} className="map" data-testid="map" />
       {map && (
         <MapProjectionContext.Provider value={projection}>
-          <TileBaseLayer map={map} url={config.tileUrl} visible={layers.tiles} onStatus={onTileStatus} />
+          <BaseMapLayer
+            map={map}
+            projection={projection}
+            tileUrl={config.tileUrl || null}
+            attribution={region?.synthetic ? `${config.tileAttribution} | ${t('syntheticData')}` : config.tileAttribution}
+            tiles={layers.tiles}
+            roadsOverlay={layers.roads}
+            loadRoads={loadRoads}
+            onTileStatus={setTileStatus}
+          />
           <CoverageLayer map={map} kind="catchments" visible={layers.catchments} onStatus={setCatchmentStatus} />
           <CoverageLayer map={map} kind="isochrones" visible={layers.coverage} onStatus={setCoverageStatus} />
-          <RoadsLayer map={map} visible={layers.roads} prominent={roadsProminent} />
           <RouteLine map={map} visible={layers.route} routes={routes} />
           <StationMarkers map={map} visible={layers.stations} stations={live.stations} />
           <HospitalMarkers map={map} visible={layers.hospitals} hospitals={live.hospitals} proposedId={proposedHospitalId} />

@@ -1,11 +1,11 @@
 import { useEffect, useState, type FormEvent } from 'react';
+import { LangProvider } from '@dispatch/ui';
 import { AgentApi, type ApiError, type LoginResult } from '../agent/api';
-import { dictionaries, LangContext, type Lang } from './i18n';
+import { useI18n } from './i18n';
 import { TaskScreen } from './TaskScreen';
 import { useCrewAgent, type Session } from './useCrewAgent';
 
 const SESSION_KEY = 'dispatch120.tablet.session';
-const LANG_KEY = 'dispatch120.tablet.lang';
 
 function readSession(): Session | null {
   try {
@@ -18,15 +18,21 @@ function readSession(): Session | null {
 
 /** The crew tablet: log in once per shift, then the task screen. Chinese by default, English one tap away. */
 export function App() {
-  const [lang, setLang] = useState<Lang>(() => (localStorage.getItem(LANG_KEY) === 'en' ? 'en' : 'zh'));
+  return (
+    <LangProvider storageKey="dispatch120.tablet.lang">
+      <Shift />
+    </LangProvider>
+  );
+}
+
+function Shift() {
+  const { t } = useI18n();
   const [session, setSession] = useState<Session | null>(readSession);
   const handle = useCrewAgent(session);
-
+  const title = t('appTitle');
   useEffect(() => {
-    localStorage.setItem(LANG_KEY, lang);
-    document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
-    document.title = dictionaries[lang].appTitle;
-  }, [lang]);
+    document.title = title;
+  }, [title]);
 
   const logout = () => {
     if (session) {
@@ -38,28 +44,21 @@ export function App() {
     localStorage.removeItem(SESSION_KEY);
     setSession(null);
   };
-  const toggleLang = () => setLang((l) => (l === 'zh' ? 'en' : 'zh'));
 
-  return (
-    <LangContext.Provider value={lang}>
-      {!session || handle.expired ? (
-        <Login
-          onLogin={(s) => {
-            localStorage.setItem(SESSION_KEY, JSON.stringify(s));
-            setSession(s);
-          }}
-          toggleLang={toggleLang}
-          lang={lang}
-        />
-      ) : (
-        <TaskScreen handle={handle} token={session.token} onLogout={logout} toggleLang={toggleLang} />
-      )}
-    </LangContext.Provider>
+  return !session || handle.expired ? (
+    <Login
+      onLogin={(s) => {
+        localStorage.setItem(SESSION_KEY, JSON.stringify(s));
+        setSession(s);
+      }}
+    />
+  ) : (
+    <TaskScreen handle={handle} token={session.token} onLogout={logout} />
   );
 }
 
-function Login({ onLogin, toggleLang, lang }: { onLogin(s: Session): void; toggleLang(): void; lang: Lang }) {
-  const t = dictionaries[lang];
+function Login({ onLogin }: { onLogin(s: Session): void }) {
+  const { t, lang, setLang } = useI18n();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
@@ -82,7 +81,7 @@ function Login({ onLogin, toggleLang, lang }: { onLogin(s: Session): void; toggl
       onLogin({ token: result.token, username: result.user.username });
     } catch (e) {
       const status = (e as ApiError).status;
-      setError(status === 429 ? t.loginThrottled(Number(/(\d+) s/.exec((e as Error).message)?.[1] ?? 60)) : status === 503 ? t.databaseUnavailable : (e as Error).message);
+      setError(status === 429 ? t('loginThrottled', { seconds: Number(/(\d+) s/.exec((e as Error).message)?.[1] ?? 60) }) : status === 503 ? t('databaseBanner') : (e as Error).message);
     } finally {
       setBusy(false);
     }
@@ -92,28 +91,28 @@ function Login({ onLogin, toggleLang, lang }: { onLogin(s: Session): void; toggl
     <main className="login">
       <form onSubmit={submit} className="login-card">
         <div className="login-head">
-          <h1>{t.appTitle}</h1>
-          <button type="button" className="lang" onClick={toggleLang}>
-            {lang === 'zh' ? 'English' : '中文'}
+          <h1>{t('appTitle')}</h1>
+          <button type="button" className="lang" onClick={() => setLang(lang === 'en' ? 'zh-CN' : 'en')}>
+            {lang === 'en' ? '中文' : 'English'}
           </button>
         </div>
         <label>
-          {t.username}
+          {t('username')}
           <input name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required />
         </label>
         <label>
-          {t.password}
+          {t('password')}
           <input name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
         </label>
         {newPassword !== null && (
           <label>
-            {t.mustChangePassword}
+            {t('mustChangePassword')}
             <input name="newPassword" type="password" autoComplete="new-password" minLength={10} value={newPassword} onChange={(e) => setNewPassword(e.target.value)} required />
           </label>
         )}
         {error && <p className="error">{error}</p>}
         <button type="submit" className="primary" disabled={busy}>
-          {busy ? t.loggingIn : newPassword !== null ? t.setPassword : t.login}
+          {busy ? t('loggingIn') : newPassword !== null ? t('setPassword') : t('login')}
         </button>
       </form>
     </main>

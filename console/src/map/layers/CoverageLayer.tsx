@@ -1,8 +1,8 @@
 import L from 'leaflet';
 import { useEffect, useState } from 'react';
+import { useMapProjection } from '@dispatch/ui';
 import { ApiError } from '../../api/client';
 import { useLiveContext } from '../../realtime/useLive';
-import { useMapProjection } from '../projection';
 import { textNode } from '../text';
 
 export type OverlayStatus = 'idle' | 'loading' | 'ok' | 'unavailable';

@@ -1,9 +1,8 @@
 import L from 'leaflet';
 import { useEffect } from 'react';
 import type { HospitalDto } from '@dispatch/protocol';
-import { LOAD_COLOURS } from '../../common/format';
+import { colourOf, LOAD_COLOURS, useMapProjection } from '@dispatch/ui';
 import { useI18n } from '../../i18n/i18n';
-import { useMapProjection } from '../projection';
 import { textNode } from '../text';
 
 /**
@@ -29,7 +28,7 @@ export function HospitalMarkers({
     const layers: L.Layer[] = [];
     for (const h of hospitals.values()) {
       const name = lang === 'en' && h.nameEn ? h.nameEn : h.name;
-      const colour = LOAD_COLOURS[h.loadStatus] ?? '#6b7280';
+      const colour = colourOf(LOAD_COLOURS, h.loadStatus);
       const tip = `${name} · ${label('load', h.loadStatus)}`;
       if (h.kind === 'village_clinic') {
         layers.push(
@@ -42,7 +41,7 @@ export function HospitalMarkers({
         L.marker(projection.toLatLng(h.location), {
           icon: L.divIcon({
             className: `hospital-icon load-${h.loadStatus}${proposed ? ' proposed' : ''}`,
-            html: textNode(h.loadStatus === 'closed' ? '×' : 'H'),
+            html: textNode(h.loadStatus === 'closed' ? '×' : 'H', 'face', colour),
             iconSize: [18, 18],
           }),
           keyboard: false,

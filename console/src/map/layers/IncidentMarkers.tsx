@@ -1,8 +1,8 @@
 import L from 'leaflet';
 import { useEffect, useRef } from 'react';
 import type { IncidentDto } from '@dispatch/protocol';
+import { colourOf, PRIORITY_COLOURS, useMapProjection } from '@dispatch/ui';
 import { useI18n } from '../../i18n/i18n';
-import { useMapProjection } from '../projection';
 import { textNode } from '../text';
 
 const LIVE = new Set(['open', 'queued', 'assigned']);
@@ -36,7 +36,7 @@ export function IncidentMarkers({
       const marker = L.marker(projection.toLatLng(i.location), {
         icon: L.divIcon({
           className: `incident-icon p${i.priority} ${i.status}${selected ? ' selected' : ''}`,
-          html: textNode(String(i.number)),
+          html: textNode(String(i.number), 'face', colourOf(PRIORITY_COLOURS, i.priority)),
           iconSize: selected ? [30, 30] : [24, 24],
         }),
         zIndexOffset: selected ? 1000 : 600,

@@ -1,7 +1,7 @@
 import L from 'leaflet';
 import { useEffect, useRef } from 'react';
 import type { RouteDto } from '@dispatch/protocol';
-import { useMapProjection } from '../projection';
+import { useMapProjection } from '@dispatch/ui';
 
 const keyOf = (routes: readonly RouteDto[]) => routes.map((r) => `${r.geometry.coordinates[0]?.join()}>${r.distanceM}`).join('|');
 

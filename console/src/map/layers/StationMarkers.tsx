@@ -1,8 +1,8 @@
 import L from 'leaflet';
 import { useEffect } from 'react';
 import type { StationDto } from '@dispatch/protocol';
+import { useMapProjection } from '@dispatch/ui';
 import { useI18n } from '../../i18n/i18n';
-import { useMapProjection } from '../projection';
 import { textNode } from '../text';
 
 /** Emergency centre and substations: few, so DOM markers with permanent names. */

@@ -1,10 +1,10 @@
 import L from 'leaflet';
 import { useEffect, useRef } from 'react';
 import type { VehicleDto, VehiclePositionDto } from '@dispatch/protocol';
-import { isStale, vehicleColour } from '../../common/format';
+import { useMapProjection, vehicleColour } from '@dispatch/ui';
+import { isStale } from '../../common/format';
 import { useI18n } from '../../i18n/i18n';
 import { useLive, useLiveContext } from '../../realtime/useLive';
-import { useMapProjection } from '../projection';
 import { passPointerThrough } from '../passThrough';
 import { textNode } from '../text';
 

@@ -1,0 +1,132 @@
+import type {
+  ExclusionReason,
+  HospitalCapability,
+  HospitalLoad,
+  HospitalNoticeDto,
+  IncidentCategory,
+  IncidentStatus,
+  PriorityGroup,
+  TaskStatus,
+  VehicleCapability,
+  VehicleKind,
+  VehicleState,
+} from '@dispatch/protocol';
+
+export type Lang = 'zh-CN' | 'en';
+
+/** A value for every code in every language: a code or a language left out fails the type check. */
+type Labels<K extends string | number> = Record<Lang, Record<K, string>>;
+
+/** A step as an assignment records it: the lifecycle, the call it starts from, and the acknowledgement timer running out. */
+export type AssignmentStatus = TaskStatus | 'call_received' | 'timed_out';
+/** The turns the road router names (geo's maneuverFor). */
+export type Maneuver =
+  | 'depart' | 'arrive' | 'straight' | 'left' | 'right' | 'slight_left' | 'slight_right' | 'sharp_left' | 'sharp_right' | 'u_turn' | 'roundabout';
+
+// One wording per step for the dispatcher and the crew alike. After the handover the crew drives back and may
+// already take the next call (NEMSIS "back in service", vehicle state "returning"): both screens say exactly that.
+const RETURNING = { 'zh-CN': '返回中 · 可派车', en: 'Returning · available' };
+
+const taskStatus: Labels<AssignmentStatus> = {
+  'zh-CN': {
+    call_received: '接警受理', dispatched: '已派车', acknowledged: '已接收命令', en_route: '出车', on_scene: '到达现场',
+    at_patient: '接触患者', transporting: '转运途中', at_hospital: '到达医院', handover: '交接完成', back_in_service: RETURNING['zh-CN'],
+    back_at_base: '已回站', cancelled: '已取消', timed_out: '超时未确认',
+  },
+  en: {
+    call_received: 'Call received', dispatched: 'Dispatched', acknowledged: 'Acknowledged', en_route: 'En route',
+    on_scene: 'On scene', at_patient: 'At patient', transporting: 'Transporting', at_hospital: 'At hospital',
+    handover: 'Handed over', back_in_service: RETURNING.en, back_at_base: 'Back at base', cancelled: 'Cancelled',
+    timed_out: 'Not acknowledged in time',
+  },
+};
+
+const vehicleState: Labels<VehicleState> = {
+  'zh-CN': { available: '待命', busy: '任务中', returning: RETURNING['zh-CN'], out_of_service: '停用' },
+  en: { available: 'Available', busy: 'On task', returning: RETURNING.en, out_of_service: 'Out of service' },
+};
+
+const category: Labels<IncidentCategory> = {
+  'zh-CN': {
+    chest_pain: '胸痛', stroke: '卒中', trauma: '创伤', obstetric: '产科', newborn_transfer: '新生儿转运', fever: '发热',
+    respiratory: '呼吸困难', poisoning: '中毒', paediatric: '儿科', other: '其他',
+  },
+  en: {
+    chest_pain: 'Chest pain', stroke: 'Stroke', trauma: 'Trauma', obstetric: 'Obstetric', newborn_transfer: 'Newborn transfer',
+    fever: 'Fever', respiratory: 'Breathing difficulty', poisoning: 'Poisoning', paediatric: 'Paediatric', other: 'Other',
+  },
+};
+
+const incidentStatus: Labels<IncidentStatus> = {
+  'zh-CN': { open: '待派车', queued: '挂起排队', assigned: '已派车', closed: '已结案', cancelled: '已取消' },
+  en: { open: 'Open', queued: 'Queued', assigned: 'Assigned', closed: 'Closed', cancelled: 'Cancelled' },
+};
+
+/** The colour word first: lists too narrow for the advice show only what comes before " · ". */
+const load: Labels<HospitalLoad> = {
+  'zh-CN': { blue: '蓝 · 正常接诊', yellow: '黄 · 繁忙，请先联系', red: '红 · 满负荷，需先确认', closed: '× · 暂停接诊' },
+  en: { blue: 'Blue · normal', yellow: 'Yellow · busy, call ahead', red: 'Red · full, confirm first', closed: '× · not receiving' },
+};
+
+const vehicleCapability: Labels<VehicleCapability> = {
+  'zh-CN': { negative_pressure: '负压', neonatal: '新生儿', mobile_ct: '移动CT', als: '监护型', bls: '转运型', multipurpose: '多功能' },
+  en: { negative_pressure: 'Neg. pressure', neonatal: 'Neonatal', mobile_ct: 'Mobile CT', als: 'ALS', bls: 'BLS', multipurpose: 'Multi-purpose' },
+};
+
+const vehicleKind: Labels<VehicleKind> = {
+  'zh-CN': { negative_pressure_ambulance: '负压救护车', neonatal_transfer: '新生儿转运车', mobile_ct: '移动CT车', multipurpose: '多功能医疗车' },
+  en: { negative_pressure_ambulance: 'Neg.-pressure ambulance', neonatal_transfer: 'Neonatal transfer', mobile_ct: 'Mobile CT', multipurpose: 'Multi-purpose' },
+};
+
+const hospitalCapability: Labels<HospitalCapability> = {
+  'zh-CN': {
+    emergency: '急诊', pci: '胸痛中心(PCI)', stroke_centre: '卒中中心', obstetrics: '产科', nicu: '新生儿重症监护(NICU)',
+    fever_clinic: '发热门诊', trauma: '创伤中心', paediatrics: '儿科', burns: '烧伤科',
+  },
+  en: {
+    emergency: 'Emergency', pci: 'PCI centre', stroke_centre: 'Stroke centre', obstetrics: 'Obstetrics', nicu: 'NICU',
+    fever_clinic: 'Fever clinic', trauma: 'Trauma centre', paediatrics: 'Paediatrics', burns: 'Burns',
+  },
+};
+
+const priorityGroup: Labels<PriorityGroup> = {
+  'zh-CN': { elderly: '65岁以上老人', pregnant: '孕产妇', child: '儿童', disabled: '残疾人', chronic: '慢性病', mental_illness: '严重精神障碍' },
+  en: { elderly: 'Over 65', pregnant: 'Pregnant', child: 'Child', disabled: 'Disabled', chronic: 'Chronic illness', mental_illness: 'Severe mental illness' },
+};
+
+const exclusion: Labels<ExclusionReason> = {
+  'zh-CN': { out_of_service: '停用', busy: '任务中', missing_capability: '能力不符', unreachable: '路网不可达', no_position: '无定位' },
+  en: { out_of_service: 'Out of service', busy: 'Busy', missing_capability: 'Missing capability', unreachable: 'Unreachable', no_position: 'No position' },
+};
+
+const priority: Labels<1 | 2 | 3 | 4> = {
+  'zh-CN': { 1: '1 危重', 2: '2 紧急', 3: '3 一般', 4: '4 非紧急' },
+  en: { 1: '1 Critical', 2: '2 Urgent', 3: '3 Standard', 4: '4 Non-urgent' },
+};
+
+const noticeStatus: Labels<HospitalNoticeDto['status']> = {
+  'zh-CN': { sent: '待确认', acknowledged: '已确认', escalated: '超时未确认（已上报调度）', cancelled: '已取消', arrived: '已到达' },
+  en: { sent: 'awaiting acknowledgement', acknowledged: 'acknowledged', escalated: 'not acknowledged in time (escalated)', cancelled: 'cancelled', arrived: 'arrived' },
+};
+
+const maneuver: Labels<Maneuver> = {
+  'zh-CN': {
+    depart: '出发', arrive: '到达目的地', straight: '直行', left: '左转', right: '右转', slight_left: '稍向左转', slight_right: '稍向右转',
+    sharp_left: '向左急转', sharp_right: '向右急转', u_turn: '掉头', roundabout: '进入环岛',
+  },
+  en: {
+    depart: 'Depart', arrive: 'Arrive', straight: 'Continue straight', left: 'Turn left', right: 'Turn right', slight_left: 'Bear left',
+    slight_right: 'Bear right', sharp_left: 'Sharp left', sharp_right: 'Sharp right', u_turn: 'Make a U-turn', roundabout: 'Enter the roundabout',
+  },
+};
+
+export const DOMAIN_LABELS = {
+  taskStatus, vehicleState, category, incidentStatus, load, vehicleCapability, vehicleKind, hospitalCapability, priorityGroup,
+  exclusion, priority, noticeStatus, maneuver,
+};
+export type LabelTable = keyof typeof DOMAIN_LABELS;
+
+/** A domain code in a language; the DTOs carry some codes as plain strings, so an unknown code passes through. */
+export function domainLabel(lang: Lang, table: LabelTable, code: string | number): string {
+  return (DOMAIN_LABELS[table][lang] as Record<string, string>)[String(code)] ?? String(code);
+}

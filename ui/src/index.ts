@@ -1,0 +1,5 @@
+export * from './i18n/labels';
+export * from './i18n/i18n';
+export * from './colours';
+export * from './map/projection';
+export * from './map/BaseMapLayer';
