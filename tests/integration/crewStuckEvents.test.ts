@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo, type DemoLogins } from '@dispatch/server/demo/seedDemo';
 import { apiClient, openSocket, type ApiClient } from '../support/api';
 import { loginAs, startTestServer, type TestServer } from '../support/server';
-import { CrewAgent, type StuckEvent } from '@dispatch/vehicle-agent/agent/crewAgent';
+import { CrewAgent } from '@dispatch/vehicle-agent/agent/crewAgent';
+import type { StuckEvent } from '@dispatch/vehicle-agent/agent/stuckStore';
 import { MemoryOutbox } from '@dispatch/vehicle-agent/agent/outbox';
 
 /**

@@ -18,7 +18,7 @@ import { isoWithOffset, systemClock, type Clock } from './clock';
 import { Emitter } from './emitter';
 import { newEventId } from './ids';
 import type { Outbox, OutboxEntry, OutboxPayload, StatusOutboxPayload } from './outbox';
-import type { StuckStore } from './stuckStore';
+import type { StuckStore, StuckEvent } from './stuckStore';
 
 export interface CrewAgentOptions {
   /** The dispatch server, e.g. http://127.0.0.1:8120 (the tablet uses its own origin). */
@@ -58,19 +58,6 @@ export interface Rejection {
   entry: OutboxEntry;
   status: number;
   error: string;
-}
-
-/** An event parked after repeated server faults: off the outbox, shown to the crew, told to the dispatchers. */
-export interface StuckEvent {
-  /** The status step's event id, or an id made up for a batch of positions. */
-  id: string;
-  entries: OutboxEntry[];
-  /** The server's last answer. */
-  status: number;
-  error: string;
-  attempts: number;
-  /** Whether the dispatch centre acknowledged being told. */
-  announced: boolean;
 }
 
 export interface CrewAgentState {

@@ -1,4 +1,17 @@
-import type { StuckEvent } from './crewAgent';
+import type { OutboxEntry } from './outbox';
+
+/** An event parked after repeated server faults: off the outbox, shown to the crew, told to the dispatchers. */
+export interface StuckEvent {
+  /** The status step's event id, or an id made up for a batch of positions. */
+  id: string;
+  entries: OutboxEntry[];
+  /** The server's last answer. */
+  status: number;
+  error: string;
+  attempts: number;
+  /** Whether the dispatch centre acknowledged being told. */
+  announced: boolean;
+}
 
 /** Where a crew agent keeps its parked events, so that a reload or restart still shows them to the crew. */
 export interface StuckStore {
