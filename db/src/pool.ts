@@ -15,13 +15,13 @@ export function createPool(databaseUrl: string, max = 10): Db {
 }
 
 /** For command-line tools: one connection to DATABASE_URL, or exit 2 saying how to set it. */
-export function poolFromEnv(): Db {
+export function poolFromEnv(max = 1): Db {
   const url = process.env.DATABASE_URL;
   if (!url) {
     console.error('DATABASE_URL is not set (eval "$(bash scripts/services.sh env)")');
     process.exit(2);
   }
-  return createPool(url, 1);
+  return createPool(url, max);
 }
 
 /** Deadlock and serialization failures: PostgreSQL rolled the transaction back; running it again is safe. */

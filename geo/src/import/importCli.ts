@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { createPool, migrate } from '@dispatch/db';
+import { migrate, poolFromEnv } from '@dispatch/db';
 import { importDemoCounty } from '../demo/demoCounty';
 import { importRoads, type RoadFormat } from './importRoads';
 
@@ -38,10 +38,7 @@ const file = positionals[0];
 if (!values.demo && (positionals.length !== 1 || !file)) fail(USAGE, 2);
 const format = values.format as RoadFormat | undefined;
 if (format !== undefined && !FORMATS.includes(format)) fail(`--format must be one of ${FORMATS.join(', ')}`, 2);
-const url = process.env.DATABASE_URL;
-if (!url) fail('DATABASE_URL is not set (eval "$(bash scripts/services.sh env)")', 2);
-
-const db = createPool(url, 2);
+const db = poolFromEnv(2);
 try {
   await migrate(db);
   const report = values.demo
