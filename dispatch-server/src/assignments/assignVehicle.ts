@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { AssignRequest, type AssignmentDto, type AssignmentOfferDto, type RouteDto } from '@dispatch/protocol';
-import type pg from 'pg';
+import { AssignRequest, type AssignmentDto, type AssignmentOfferDto, type Principal, type RouteDto } from '@dispatch/protocol';
 import { appendAudit, type Actor } from '../audit/audit';
-import { inTransaction, isUuid } from '@dispatch/db';
+import { type DbClient, inTransaction, isUuid } from '@dispatch/db';
 import type { DispatchContext } from '../dispatchContext';
 import { HttpError, notFound } from '../http/errors';
 import { getIncident, incidentSql } from '../incidents/incidents';
-import { presentAssignment } from '../incidents/presentIncident';
+import { presentAssignment } from './presentAssignment';
 import { enqueueEffect } from '../outbox/outbox';
+import { authorize } from '../policies/policies';
+import { getVehicle } from '../vehicles/vehicles';
 import { assignmentSql } from './assignmentSql';
 
 /**
@@ -29,32 +30,32 @@ export async function assignVehicle(
   const request = AssignRequest.parse(input);
   if (!isUuid(incidentId)) throw notFound(`incident ${incidentId}`);
   const assignmentId = await inTransaction(ctx.db, async (client) => {
-    const incident = (await client.query(incidentSql.lockIncident, [incidentId])).rows[0];
+    const incident = await incidentSql.lockIncident.one(client, { id: incidentId });
     if (!incident) throw notFound(`incident ${incidentId}`);
     if (incident.status === 'closed' || incident.status === 'cancelled') {
       throw new HttpError(409, `the incident is ${incident.status}`);
     }
     if (options.onlyIfUnassigned && incident.status === 'assigned') throw new HttpError(409, 'a vehicle is already on the incident');
-    const vehicle = (await client.query(assignmentSql.lockVehicle, [request.vehicleId])).rows[0];
+    const vehicle = await assignmentSql.lockVehicle.one(client, { vehicleId: request.vehicleId });
     if (!vehicle) throw new HttpError(404, `vehicleId: no vehicle ${request.vehicleId}`);
     if (!vehicle.in_service) throw new HttpError(409, `vehicle ${vehicle.call_sign} is out of service`);
-    const live = (await client.query(assignmentSql.liveOfVehicle, [request.vehicleId])).rows[0];
+    const live = await assignmentSql.liveOfVehicle.one(client, { vehicleId: request.vehicleId });
     if (live) throw new HttpError(409, `vehicle ${vehicle.call_sign} is already on incident #${live.number}`);
     const inserted = await insertAssignment(client, incidentId, request.vehicleId, actor, request.destinationHospitalId);
-    await client.query(assignmentSql.setVehicleState, [request.vehicleId, 'busy']);
-    await client.query(incidentSql.setStatus, [incidentId, 'assigned', null]);
-    if (request.destinationHospitalId) await client.query(incidentSql.setPlan, [incidentId, null, request.destinationHospitalId]);
-    await client.query(incidentSql.appendEvent, [
-      randomUUID(), incidentId, inserted.id, request.vehicleId, 'dispatched', inserted.dispatched_at,
-      actor.principal?.userId ?? null, actor.principal ? 'console' : 'system', null, null, null,
-    ]);
+    await assignmentSql.setVehicleState.run(client, { vehicleId: request.vehicleId, state: 'busy' });
+    await incidentSql.setStatus.run(client, { id: incidentId, status: 'assigned' });
+    if (request.destinationHospitalId) await incidentSql.setPlan.run(client, { id: incidentId, hospitalId: request.destinationHospitalId });
+    await incidentSql.appendEvent.run(client, {
+      id: randomUUID(), incidentId, assignmentId: inserted.id, vehicleId: request.vehicleId, status: 'dispatched', deviceTime: inserted.dispatched_at,
+      userId: actor.principal?.userId ?? null, source: actor.principal ? 'console' : 'system',
+    });
     await appendAudit(client, actor, 'assignment.created', { type: 'incident', id: incidentId }, {
       assignmentId: inserted.id,
       vehicleId: request.vehicleId,
       callSign: vehicle.call_sign,
     });
     await enqueueEffect(client, incidentId, 'assignment.dispatched', { assignmentId: inserted.id });
-    return inserted.id as string;
+    return inserted.id;
   });
 
   // The crew's offer, the timer and the consoles' update (announceDispatch) are delivered from the outbox.
@@ -62,15 +63,12 @@ export async function assignVehicle(
   return buildOffer(ctx, assignmentId, false);
 }
 
-async function insertAssignment(client: pg.PoolClient, incidentId: string, vehicleId: string, actor: Actor, hospitalId?: string) {
+/** Every refusal below ends the transaction, so the failed insert needs no savepoint to roll back to. */
+async function insertAssignment(client: DbClient, incidentId: string, vehicleId: string, actor: Actor, hospitalId?: string) {
   try {
-    await client.query('SAVEPOINT assign');
-    const { rows } = await client.query(assignmentSql.insert, [incidentId, vehicleId, actor.principal?.userId ?? null, hospitalId ?? null]);
-    return rows[0];
+    return (await assignmentSql.insert.one(client, { incidentId, vehicleId, userId: actor.principal?.userId ?? null, hospitalId: hospitalId ?? null }))!;
   } catch (error) {
-    await client.query('ROLLBACK TO SAVEPOINT assign');
-    const code = (error as { code?: string; constraint?: string }).code;
-    const constraint = (error as { constraint?: string }).constraint;
+    const { code, constraint } = error as { code?: string; constraint?: string };
     if (code === '23505' && constraint === 'assignments_one_active_per_vehicle') throw new HttpError(409, 'the vehicle is already on another incident');
     if (code === '23503') throw new HttpError(404, 'destinationHospitalId: no such hospital');
     throw error;
@@ -83,22 +81,22 @@ async function insertAssignment(client: pg.PoolClient, incidentId: string, vehic
  * @param computeRoute recompute and store the route (true on dispatch; false on a resync, which reuses the ETA)
  */
 export async function buildOffer(ctx: DispatchContext, assignmentId: string, computeRoute: boolean): Promise<AssignmentOfferDto> {
-  const row = (await ctx.db.query(assignmentSql.get, [assignmentId])).rows[0];
+  const row = await assignmentSql.get.one(ctx.db, { id: assignmentId });
   if (!row) throw notFound(`assignment ${assignmentId}`);
   const incident = await getIncident(ctx.db, row.incident_id);
   let route: RouteDto | null = null;
-  const from = (await ctx.db.query(assignmentSql.vehicleAndIncident, [row.vehicle_id])).rows[0];
-  const fresh = from?.lon != null && (from.age_seconds ?? Infinity) <= ctx.policy.staleAfterSeconds;
-  const start: [number, number] = fresh ? [from.lon, from.lat] : [from.station_lon, from.station_lat];
+  const from = (await assignmentSql.vehicleStart.one(ctx.db, { vehicleId: row.vehicle_id }))!;
+  const fresh = (from.age_seconds ?? Infinity) <= ctx.policy.staleAfterSeconds;
+  const start: [number, number] = fresh && from.lon !== null && from.lat !== null ? [from.lon, from.lat] : [from.station_lon, from.station_lat];
   try {
     route = await ctx.travel.route(start, [incident.location.lon, incident.location.lat]);
-    if (computeRoute) await ctx.db.query(assignmentSql.setRoute, [assignmentId, route.durationS, route.distanceM]);
+    if (computeRoute) await assignmentSql.setRoute.run(ctx.db, { id: assignmentId, etaS: route.durationS, distanceM: route.distanceM });
   } catch (error) {
     ctx.log.warn({ err: (error as Error).message, assignmentId }, 'no route for the assignment');
   }
-  const assignment: AssignmentDto = presentAssignment((await ctx.db.query(assignmentSql.get, [assignmentId])).rows[0]);
+  const assignment: AssignmentDto = presentAssignment((await assignmentSql.get.one(ctx.db, { id: assignmentId }))!);
   const hospitalId = assignment.destinationHospitalId ?? incident.destinationHospitalId;
-  const hospital = hospitalId ? (await ctx.db.query(assignmentSql.hospitalBrief, [hospitalId])).rows[0] : null;
+  const hospital = hospitalId ? await assignmentSql.hospitalBrief.one(ctx.db, { id: hospitalId }) : undefined;
   return {
     assignment,
     incident: {
@@ -119,4 +117,21 @@ export async function buildOffer(ctx: DispatchContext, assignmentId: string, com
     // The timer is scheduled for exactly this instant (and reconciled from it), so no need to ask Redis.
     ackDeadline: new Date(Date.parse(assignment.timestamps.dispatched ?? '') + ctx.policy.ackTimeoutS * 1000).toISOString(),
   };
+}
+
+/** A task's offer as its crew (or a dispatcher) reads it again. */
+export async function getOffer(ctx: DispatchContext, principal: Principal, assignmentId: string): Promise<AssignmentOfferDto> {
+  const row = isUuid(assignmentId) ? await assignmentSql.get.one(ctx.db, { id: assignmentId }) : undefined;
+  if (!row) throw notFound(`assignment ${assignmentId}`);
+  authorize(principal, 'assignment.read', { vehicleId: row.vehicle_id });
+  return buildOffer(ctx, row.id, false);
+}
+
+/** The offer of the vehicle's live task, or null when the vehicle is free. */
+export async function getLiveOffer(ctx: DispatchContext, principal: Principal, vehicleId: string): Promise<AssignmentOfferDto | null> {
+  authorize(principal, 'assignment.read', { vehicleId });
+  // A malformed or unknown id is no vehicle at all (404), not a free one.
+  await getVehicle(ctx.db, vehicleId, ctx.policy.staleAfterSeconds);
+  const latest = await assignmentSql.latestOfVehicle.one(ctx.db, { vehicleId });
+  return latest && !latest.ended_at ? buildOffer(ctx, latest.id, false) : null;
 }

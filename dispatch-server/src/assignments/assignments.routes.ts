@@ -3,14 +3,9 @@ import { z } from 'zod';
 import { actorFrom } from '../audit/audit';
 import { principalOf, requireAuth } from '../auth/requireAuth';
 import type { TokenService } from '../auth/tokens';
-import { isUuid } from '@dispatch/db';
 import type { DispatchContext } from '../dispatchContext';
-import { notFound } from '../http/errors';
 import { changeDestination, sendNotice } from '../notices/notices';
-import { authorize } from '../policies/policies';
-import { getVehicle } from '../vehicles/vehicles';
-import { assignmentSql } from './assignmentSql';
-import { buildOffer } from './assignVehicle';
+import { getLiveOffer, getOffer } from './assignVehicle';
 import { cancelAssignment } from './cancelAssignment';
 import { recordVitals } from './recordVitals';
 import { reportStatus } from './reportStatus';
@@ -23,24 +18,13 @@ export function assignmentRoutes(ctx: DispatchContext, tokens: TokenService): Ro
   const readers = requireAuth(tokens, 'assignment.read');
 
   router.get('/assignments/:id', readers, async (req, res) => {
-    const id = req.params.id as string;
-    const row = isUuid(id) ? (await ctx.db.query(assignmentSql.get, [id])).rows[0] : undefined;
-    if (!row) throw notFound(`assignment ${id}`);
-    authorize(principalOf(req), 'assignment.read', { vehicleId: row.vehicle_id });
-    res.json(await buildOffer(ctx, row.id, false));
+    res.json(await getOffer(ctx, principalOf(req), req.params.id as string));
   });
   router.get('/vehicles/:id/assignment', readers, async (req, res) => {
-    const vehicleId = req.params.id as string;
-    authorize(principalOf(req), 'assignment.read', { vehicleId });
-    // 204 means "this vehicle is free": a malformed or unknown id is no vehicle at all.
-    await getVehicle(ctx.db, vehicleId, ctx.policy.staleAfterSeconds);
-    const live = (await ctx.db.query(assignmentSql.latestOfVehicle, [vehicleId])).rows[0];
-    const row = live ? (await ctx.db.query(assignmentSql.get, [live.id])).rows[0] : undefined;
-    if (!row || row.ended_at) {
-      res.status(204).end();
-      return;
-    }
-    res.json(await buildOffer(ctx, row.id, false));
+    // 204 means "this vehicle is free".
+    const offer = await getLiveOffer(ctx, principalOf(req), req.params.id as string);
+    if (offer) res.json(offer);
+    else res.status(204).end();
   });
   router.post('/assignments/:id/status', requireAuth(tokens, 'assignment.report'), async (req, res) => {
     // A login bound to a vehicle is its crew's tablet.

@@ -11,10 +11,10 @@ export async function recordVitals(ctx: DispatchContext, actor: Actor, assignmen
   const vitals = Vitals.parse(input);
   if (!isUuid(assignmentId)) throw notFound(`assignment ${assignmentId}`);
   await inTransaction(ctx.db, async (client) => {
-    const row = (await client.query(assignmentSql.lock, [assignmentId])).rows[0];
+    const row = await assignmentSql.lock.one(client, { id: assignmentId });
     if (!row) throw notFound(`assignment ${assignmentId}`);
     authorize(actor.principal, 'assignment.recordVitals', { vehicleId: row.vehicle_id });
-    await client.query('UPDATE assignments SET vitals = $2, vitals_measured_at = $3 WHERE id = $1', [assignmentId, vitals, vitals.measuredAt]);
+    await assignmentSql.setVitals.run(client, { id: assignmentId, vitals, measuredAt: vitals.measuredAt });
     await appendAudit(client, actor, 'assignment.vitalsRecorded', { type: 'assignment', id: assignmentId });
   });
   return vitals;

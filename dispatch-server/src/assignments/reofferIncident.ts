@@ -35,7 +35,7 @@ export async function reofferIncident(ctx: DispatchContext, incidentId: string):
       ctx.log.warn({ err: error.message, incidentId: incident.id }, 'automatic re-offer refused');
     }
   } else {
-    await ctx.db.query(incidentSql.queueIfOpen, [incident.id]);
+    await incidentSql.queueIfOpen.run(ctx.db, { id: incident.id });
   }
   ctx.events.publish(rooms.dispatchers, 'recommendation.computed', recommendation);
   await publishIncident(ctx, incident.id);

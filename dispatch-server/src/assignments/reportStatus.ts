@@ -1,61 +1,43 @@
 import { rooms, StatusReport, type AssignmentDto, type TaskStatus } from '@dispatch/protocol';
-import type pg from 'pg';
 import { appendAudit, type Actor } from '../audit/audit';
-import { inTransaction, isUuid } from '@dispatch/db';
+import { type DbClient, inTransaction, isUuid } from '@dispatch/db';
 import type { DispatchContext } from '../dispatchContext';
 import { HttpError, notFound } from '../http/errors';
-import { incidentSql, publishIncident } from '../incidents/incidents';
-import { presentAssignment } from '../incidents/presentIncident';
-import { RELEASES_VEHICLE, TIMESTAMP_COLUMN, decideTransition, vehicleStateFor, type AssignmentState } from '../lifecycle/taskLifecycle';
+import { type EventSource, incidentSql, publishIncident } from '../incidents/incidents';
+import { RELEASES_VEHICLE, decideTransition, vehicleStateFor, type AssignmentState } from '../lifecycle/taskLifecycle';
 import { afterNoticesClosed, closeLiveNotices, onTaskStep } from '../notices/notices';
 import { authorize, permit } from '../policies/policies';
 import { publishVehicle } from '../vehicles/publishVehicle';
 import { assignmentSql } from './assignmentSql';
-
-export type ReportSource = 'console' | 'tablet' | 'agent' | 'simulator' | 'system';
-
-/** A device time as recorded on the task: a clock more than 10 minutes ahead of ours is capped there. */
-const capped = (param: string) => `least(${param}::timestamptz, now() + interval '10 minutes')`;
+import { type AssignmentRow, presentAssignment, stepTimes } from './presentAssignment';
 
 /** The lifecycle state of a locked assignment row, as decideTransition reads it. */
-export function stateOf(row: Record<string, unknown>): AssignmentState {
-  const timestamps: AssignmentState['timestamps'] = {};
-  for (const [status, column] of Object.entries(TIMESTAMP_COLUMN)) timestamps[status as TaskStatus] = (row[column] as Date | null) ?? null;
-  return { status: row.status as string, timestamps };
-}
+export const stateOf = (row: AssignmentRow): AssignmentState => ({ status: row.status, timestamps: stepTimes(row) });
 
 /**
- * Moves a task along its lifecycle, in the caller's transaction. The column name comes from TIMESTAMP_COLUMN,
- * a fixed whitelist. The first report of a step sets its timestamp and a replay never moves it. A step that releases the vehicle
- * also closes the task's live hospital notice, in the same transaction, and returns the closed notices' ids.
- * A device clock running more than 10 minutes ahead is capped there (status_events keeps what it said).
+ * Moves a task along its lifecycle, in the caller's transaction. The first report of a step sets its timestamp
+ * and a replay never moves it (assignments.sql recordStep). A step that releases the vehicle also closes the
+ * task's live hospital notice, in the same transaction, and returns the closed notices' ids.
  */
 export async function applyStep(
-  client: pg.PoolClient,
-  row: Record<string, unknown>,
+  client: DbClient,
+  row: AssignmentRow,
   status: TaskStatus | 'timed_out',
   at: Date,
   endReason?: string,
 ): Promise<string[]> {
-  const column = status === 'timed_out' ? null : TIMESTAMP_COLUMN[status];
   const releases = RELEASES_VEHICLE.has(status);
-  await client.query(
-    `UPDATE assignments SET status = $2${column ? `, ${column} = coalesce(${column}, ${capped('$3')})` : ''}
-       ${releases ? `, ended_at = coalesce(ended_at, ${capped('$3')}), end_reason = coalesce(end_reason, $4)` : ''}
-     WHERE id = $1`,
-    releases ? [row.id, status, at, endReason ?? status] : [row.id, status, at],
-  );
+  await assignmentSql.recordStep.run(client, { id: row.id, step: status, at, advance: true, endReason: releases ? (endReason ?? status) : null });
   // A vehicle already on a newer task keeps that task's state.
-  const latest = (await client.query(assignmentSql.latestOfVehicle, [row.vehicle_id])).rows[0];
-  if (latest?.id === row.id) await client.query(assignmentSql.setVehicleState, [row.vehicle_id, vehicleStateFor(status)]);
+  const latest = await assignmentSql.latestOfVehicle.one(client, { vehicleId: row.vehicle_id });
+  if (latest?.id === row.id) await assignmentSql.setVehicleState.run(client, { vehicleId: row.vehicle_id, state: vehicleStateFor(status) });
   if (!releases) return [];
-  const others = await client.query(assignmentSql.liveOfIncident, [row.incident_id]);
-  if (others.rowCount === 0) {
+  if (!(await assignmentSql.liveOfIncident.one(client, { incidentId: row.incident_id }))) {
     const finished = status === 'back_in_service' || status === 'back_at_base';
-    await client.query(incidentSql.setStatus, [row.incident_id, finished ? 'closed' : 'open', null]);
+    await incidentSql.setStatus.run(client, { id: row.incident_id, status: finished ? 'closed' : 'open' });
   }
-  const delivered = (status === 'back_in_service' || status === 'back_at_base') && row.transporting_at != null;
-  return closeLiveNotices(client, row.id as string, delivered ? 'arrived' : 'cancelled');
+  const delivered = (status === 'back_in_service' || status === 'back_at_base') && row.transporting_at !== null;
+  return closeLiveNotices(client, row.id, delivered ? 'arrived' : 'cancelled');
 }
 
 /**
@@ -69,7 +51,7 @@ export async function reportStatus(
   actor: Actor,
   assignmentId: string,
   input: unknown,
-  source: ReportSource,
+  source: EventSource,
 ): Promise<{ applied: boolean; duplicate: boolean; assignment: AssignmentDto }> {
   const report = StatusReport.parse(input);
   if (report.status === 'dispatched') throw new HttpError(422, 'status: dispatched is set by the dispatch centre, not reported');
@@ -81,21 +63,20 @@ export async function reportStatus(
   const deviceTime = new Date(report.deviceTime);
 
   const outcome = await inTransaction(ctx.db, async (client) => {
-    const row = (await client.query(assignmentSql.lock, [assignmentId])).rows[0];
+    const row = await assignmentSql.lock.one(client, { id: assignmentId });
     if (!row) throw notFound(`assignment ${assignmentId}`);
     authorize(principal, 'assignment.report', { vehicleId: row.vehicle_id });
-    const event = await client.query(incidentSql.appendEvent, [
-      report.eventId, row.incident_id, row.id, row.vehicle_id, report.status, deviceTime,
-      principal?.userId ?? null, source, report.location?.lon ?? null, report.location?.lat ?? null, report.note ?? null,
-    ]);
-    if (event.rowCount === 0) return { applied: false, duplicate: true, closedNotices: [] as string[] };
+    const stored = await incidentSql.appendEvent.run(client, {
+      id: report.eventId, incidentId: row.incident_id, assignmentId: row.id, vehicleId: row.vehicle_id, status: report.status, deviceTime,
+      userId: principal?.userId ?? null, source, lon: report.location?.lon ?? null, lat: report.location?.lat ?? null, note: report.note ?? null,
+    });
+    if (stored === 0) return { applied: false, duplicate: true, closedNotices: [] as string[] };
     const decision = decideTransition(stateOf(row), report.status);
     if (decision.kind === 'illegal') throw new HttpError(409, `status: ${decision.reason}`);
     let closedNotices: string[] = [];
     if (decision.kind === 'late') {
       if (decision.fillsTimestamp) {
-        const column = TIMESTAMP_COLUMN[report.status];
-        await client.query(`UPDATE assignments SET ${column} = coalesce(${column}, ${capped('$2')}) WHERE id = $1`, [row.id, deviceTime]);
+        await assignmentSql.recordStep.run(client, { id: row.id, step: report.status, at: deviceTime, advance: false, endReason: null });
       }
     } else {
       closedNotices = await applyStep(client, row, report.status, deviceTime);
@@ -111,7 +92,7 @@ export async function reportStatus(
 
   // Everything below is idempotent and runs for replays too: a crew retrying after a failure here
   // (database blip, lost answer) still gets the notice sent and the consoles told.
-  const assignment = presentAssignment((await ctx.db.query(assignmentSql.get, [assignmentId])).rows[0]);
+  const assignment = presentAssignment((await assignmentSql.get.one(ctx.db, { id: assignmentId }))!);
   if (assignment.status !== 'dispatched') await ctx.timers.cancel('ackTimeout', assignmentId);
   await afterNoticesClosed(ctx, outcome.closedNotices);
   if (assignment.status === report.status) await onTaskStep(ctx, actor, assignment);

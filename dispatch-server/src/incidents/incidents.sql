@@ -3,13 +3,15 @@
 INSERT INTO incidents (idempotency_key, category, priority, location, address, caller_phone, patient_summary,
                        priority_groups, required_vehicle_capabilities, required_hospital_capabilities,
                        call_received_at, created_by, place_id, call_answered_at, idempotency_body_sha256)
-VALUES ($1, $2, $3, ST_SetSRID(ST_MakePoint($4, $5), 4326), $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+VALUES (:idempotencyKey, :category, :priority, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326), :address, :callerPhone,
+        :patientSummary, :priorityGroups, :requiredVehicleCapabilities, :requiredHospitalCapabilities,
+        :callReceivedAt, :userId, :placeId, :callAnsweredAt, :bodyHash)
 ON CONFLICT (created_by, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
 RETURNING id;
 
 -- name: byIdempotencyKey
--- A key is the sending login's own: $2 is that login (NULL without one).
-SELECT id, idempotency_body_sha256 FROM incidents WHERE idempotency_key = $1 AND created_by IS NOT DISTINCT FROM $2;
+-- A key is the sending login's own: :userId is that login (NULL without one).
+SELECT id, idempotency_body_sha256 FROM incidents WHERE idempotency_key = :idempotencyKey AND created_by IS NOT DISTINCT FROM :userId;
 
 -- name: get
 SELECT i.id, i.number, i.status, i.category, i.priority, ST_X(i.location) AS lon, ST_Y(i.location) AS lat,
@@ -17,49 +19,53 @@ SELECT i.id, i.number, i.status, i.category, i.priority, ST_X(i.location) AS lon
        i.required_vehicle_capabilities, i.required_hospital_capabilities, i.responsible_station_id,
        i.destination_hospital_id, i.call_received_at, i.call_answered_at, i.created_at, i.closed_at
   FROM incidents i LEFT JOIN places p ON p.id = i.place_id
- WHERE i.id = ANY($1::uuid[]);
+ WHERE i.id = ANY(:ids::uuid[]);
 
 -- name: listActive
 -- The dispatcher's queue: unfinished incidents, most urgent first, then longest waiting.
 SELECT i.id FROM incidents i
- WHERE i.status IN ('open', 'queued', 'assigned') OR i.closed_at > now() - make_interval(mins => $1)
+ WHERE i.status IN ('open', 'queued', 'assigned') OR i.closed_at > now() - make_interval(mins => :recentMinutes)
  ORDER BY i.status IN ('closed', 'cancelled'), i.priority, i.call_received_at;
 
 -- name: assignmentsOf
-SELECT a.*, v.call_sign FROM assignments a JOIN vehicles v ON v.id = a.vehicle_id
- WHERE a.incident_id = ANY($1::uuid[])
+SELECT a.id, a.incident_id, a.vehicle_id, v.call_sign, a.status, a.destination_hospital_id, a.route_eta_s, a.route_distance_m,
+       a.dispatched_at, a.acknowledged_at, a.en_route_at, a.on_scene_at, a.at_patient_at, a.transporting_at,
+       a.at_hospital_at, a.handover_at, a.back_in_service_at, a.back_at_base_at, a.cancelled_at, a.ended_at, a.end_reason
+  FROM assignments a JOIN vehicles v ON v.id = a.vehicle_id
+ WHERE a.incident_id = ANY(:ids::uuid[])
  ORDER BY a.created_at;
 
 -- name: lockIncident
 -- NO KEY UPDATE: status events inserted concurrently take a KEY SHARE lock on the incident (their foreign key);
 -- FOR UPDATE would deadlock with them.
-SELECT id, status FROM incidents WHERE id = $1 FOR NO KEY UPDATE;
+SELECT id, status FROM incidents WHERE id = :id FOR NO KEY UPDATE;
 
 -- name: queueIfOpen
-UPDATE incidents SET status = 'queued' WHERE id = $1 AND status = 'open';
+UPDATE incidents SET status = 'queued' WHERE id = :id AND status = 'open';
 
 -- name: setStatus
-UPDATE incidents SET status = $2,
-       closed_at = CASE WHEN $2 IN ('closed', 'cancelled') THEN coalesce(closed_at, now()) ELSE NULL END,
-       cancelled_reason = CASE WHEN $2 = 'cancelled' THEN $3 ELSE cancelled_reason END
- WHERE id = $1;
+UPDATE incidents SET status = :status,
+       closed_at = CASE WHEN :status IN ('closed', 'cancelled') THEN coalesce(closed_at, now()) ELSE NULL END,
+       cancelled_reason = CASE WHEN :status = 'cancelled' THEN :cancelledReason ELSE cancelled_reason END
+ WHERE id = :id;
 
 -- name: setPlan
-UPDATE incidents SET responsible_station_id = coalesce($2, responsible_station_id),
-       destination_hospital_id = coalesce($3, destination_hospital_id)
- WHERE id = $1;
+-- NULL keeps what is recorded.
+UPDATE incidents SET responsible_station_id = coalesce(:stationId, responsible_station_id),
+       destination_hospital_id = coalesce(:hospitalId, destination_hospital_id)
+ WHERE id = :id;
 
 -- name: timeline
 SELECT e.id, e.incident_id, e.assignment_id, e.vehicle_id, e.status, e.device_time, e.received_at, e.source,
        u.username AS actor
   FROM status_events e LEFT JOIN users u ON u.id = e.actor_user_id
- WHERE e.incident_id = $1
+ WHERE e.incident_id = :id
  ORDER BY e.device_time, e.received_at;
 
 -- name: appendEvent
 INSERT INTO status_events (id, incident_id, assignment_id, vehicle_id, status, device_time, actor_user_id, source, location, note)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8,
-        CASE WHEN $9::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint($9, $10), 4326) END, $11)
+VALUES (:id, :incidentId, :assignmentId, :vehicleId, :status, :deviceTime, :userId, :source,
+        CASE WHEN :lon::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(:lon, :lat), 4326) END, :note)
 -- A replay is the same event id on the same assignment (ids are the crews' own, unique within an assignment).
 ON CONFLICT (assignment_id, id) DO NOTHING
 RETURNING id;

@@ -2,53 +2,85 @@ import { createHash, randomUUID } from 'node:crypto';
 import {
   CATEGORY_REQUIREMENTS,
   CreateIncidentRequest,
+  HospitalCapability,
+  IncidentCategory,
+  IncidentStatus,
   MAX_CALL_AGE_MS,
   pointProblem,
+  PriorityGroup,
   timeProblem,
   rooms,
+  VehicleCapability,
   type IncidentDto,
   type StatusEventDto,
 } from '@dispatch/protocol';
 import { NoRoadNetworkError } from '@dispatch/geo/routing/roadGraph';
-import type pg from 'pg';
+import { z } from 'zod';
 import { appendAudit, type Actor } from '../audit/audit';
-import { type Db, inTransaction, isUuid, readQueries } from '@dispatch/db';
+import { type Db, inTransaction, isUuid, type Queryable, sqlFile } from '@dispatch/db';
+import { AssignmentRow, presentAssignment } from '../assignments/presentAssignment';
 import { HttpError, notFound } from '../http/errors';
 import { matchPlace } from '../places/places';
 import type { Publisher } from '../realtime/publisher';
 import type { TravelService } from '../travel/travelService';
-import { presentAssignment, presentIncident, presentStatusEvent } from './presentIncident';
+import { IncidentRow, presentIncident, presentStatusEvent, StatusEventRow } from './presentIncident';
 
-export const incidentSql = readQueries(new URL('./incidents.sql', import.meta.url), [
-  'insert',
-  'byIdempotencyKey',
-  'get',
-  'listActive',
-  'assignmentsOf',
-  'lockIncident',
-  'queueIfOpen',
-  'setStatus',
-  'setPlan',
-  'timeline',
-  'appendEvent',
-]);
+/** Who recorded a status event. */
+export const EventSource = z.enum(['console', 'tablet', 'agent', 'simulator', 'system']);
+export type EventSource = z.infer<typeof EventSource>;
+
+const id = z.object({ id: z.string() });
+const ids = z.object({ ids: z.array(z.string()) });
+const nullableText = z.string().nullable();
+/** A time as a client sent it (ISO-8601 text, kept to the microsecond) or as the server took it. */
+const instant = z.union([z.date(), z.string()]);
+export const incidentSql = sqlFile(new URL('./incidents.sql', import.meta.url), {
+  insert: {
+    params: z.object({
+      idempotencyKey: nullableText, bodyHash: nullableText, userId: nullableText, placeId: nullableText,
+      category: IncidentCategory, priority: z.number(), lon: z.number(), lat: z.number(), address: nullableText,
+      callerPhone: nullableText, patientSummary: nullableText, priorityGroups: z.array(PriorityGroup),
+      requiredVehicleCapabilities: z.array(VehicleCapability), requiredHospitalCapabilities: z.array(HospitalCapability),
+      callReceivedAt: z.string(), callAnsweredAt: z.string(),
+    }),
+    row: id,
+  },
+  byIdempotencyKey: {
+    params: z.object({ idempotencyKey: nullableText, userId: nullableText }),
+    row: z.object({ id: z.string(), idempotency_body_sha256: nullableText }),
+  },
+  get: { params: ids, row: IncidentRow },
+  listActive: { params: z.object({ recentMinutes: z.number() }), row: id },
+  assignmentsOf: { params: ids, row: AssignmentRow },
+  lockIncident: { params: id, row: z.object({ id: z.string(), status: IncidentStatus }) },
+  queueIfOpen: { params: id },
+  setStatus: { params: id.extend({ status: IncidentStatus, cancelledReason: nullableText.default(null) }) },
+  setPlan: { params: id.extend({ stationId: nullableText.default(null), hospitalId: nullableText.default(null) }) },
+  timeline: { params: id, row: StatusEventRow },
+  appendEvent: {
+    params: z.object({
+      id: z.string(), incidentId: z.string(), status: z.string(), deviceTime: instant, userId: nullableText, source: EventSource,
+      // Absent on many events: defaulted to NULL here so no caller lists them.
+      assignmentId: nullableText.default(null), vehicleId: nullableText.default(null), note: nullableText.default(null),
+      lon: z.number().nullable().default(null), lat: z.number().nullable().default(null),
+    }),
+    row: id,
+  },
+});
 
 /** Reads incidents with their assignments, in the order of the ids given. */
-export async function getIncidents(db: Db | pg.PoolClient, ids: string[]): Promise<IncidentDto[]> {
+export async function getIncidents(db: Queryable, ids: string[]): Promise<IncidentDto[]> {
   if (ids.length === 0) return [];
-  const [incidents, assignments] = await Promise.all([
-    db.query(incidentSql.get, [ids]),
-    db.query(incidentSql.assignmentsOf, [ids]),
-  ]);
-  const byId = new Map(incidents.rows.map((r) => [r.id as string, r]));
+  const [incidents, assignments] = await Promise.all([incidentSql.get.rows(db, { ids }), incidentSql.assignmentsOf.rows(db, { ids })]);
+  const byId = new Map(incidents.map((r) => [r.id, r]));
   return ids.flatMap((id) => {
     const row = byId.get(id);
     if (!row) return [];
-    return [presentIncident(row, assignments.rows.filter((a) => a.incident_id === id).map(presentAssignment))];
+    return [presentIncident(row, assignments.filter((a) => a.incident_id === id).map(presentAssignment))];
   });
 }
 
-export async function getIncident(db: Db | pg.PoolClient, id: string): Promise<IncidentDto> {
+export async function getIncident(db: Queryable, id: string): Promise<IncidentDto> {
   const [incident] = isUuid(id) ? await getIncidents(db, [id]) : [];
   if (!incident) throw notFound(`incident ${id}`);
   return incident;
@@ -56,13 +88,12 @@ export async function getIncident(db: Db | pg.PoolClient, id: string): Promise<I
 
 /** The dispatcher's queue: open incidents by priority then waiting time, then those closed in the last hour. */
 export async function listActiveIncidents(db: Db, recentMinutes = 60): Promise<IncidentDto[]> {
-  const { rows } = await db.query(incidentSql.listActive, [recentMinutes]);
-  return getIncidents(db, rows.map((r) => r.id as string));
+  return getIncidents(db, (await incidentSql.listActive.rows(db, { recentMinutes })).map((r) => r.id));
 }
 
 export async function incidentTimeline(db: Db, id: string): Promise<StatusEventDto[]> {
   await getIncident(db, id);
-  return (await db.query(incidentSql.timeline, [id])).rows.map(presentStatusEvent);
+  return (await incidentSql.timeline.rows(db, { id })).map(presentStatusEvent);
 }
 
 /** The point nearest to `to` (degrees scaled by latitude: fine at the few kilometres between like-named places). */
@@ -105,7 +136,7 @@ export async function createIncident(
     return row.id;
   };
   if (idempotencyKey) {
-    const existing = replayOf((await deps.db.query(incidentSql.byIdempotencyKey, [idempotencyKey, userId])).rows[0]);
+    const existing = replayOf(await incidentSql.byIdempotencyKey.one(deps.db, { idempotencyKey, userId }));
     if (existing) return { incident: await getIncident(deps.db, existing), created: false };
   }
   let location = call.location;
@@ -132,30 +163,28 @@ export async function createIncident(
   const callAnsweredAt = call.callAnsweredAt ?? (Date.parse(callReceivedAt) > Date.parse(receivedNow) ? callReceivedAt : receivedNow);
 
   const result = await inTransaction(deps.db, async (client) => {
-    const inserted = await client.query(incidentSql.insert, [
-      idempotencyKey ?? null,
-      call.category,
-      call.priority,
-      location.lon,
-      location.lat,
-      call.address ?? null,
-      call.callerPhone ?? null,
-      call.patientSummary ?? null,
-      call.priorityGroups,
-      call.requiredVehicleCapabilities ?? defaults.vehicle,
-      call.requiredHospitalCapabilities ?? defaults.hospital,
+    const inserted = await incidentSql.insert.one(client, {
+      idempotencyKey: idempotencyKey ?? null,
+      category: call.category,
+      priority: call.priority,
+      lon: location.lon,
+      lat: location.lat,
+      address: call.address ?? null,
+      callerPhone: call.callerPhone ?? null,
+      patientSummary: call.patientSummary ?? null,
+      priorityGroups: call.priorityGroups,
+      requiredVehicleCapabilities: call.requiredVehicleCapabilities ?? defaults.vehicle,
+      requiredHospitalCapabilities: call.requiredHospitalCapabilities ?? defaults.hospital,
       callReceivedAt,
-      actor.principal?.userId ?? null,
+      userId,
       placeId,
       callAnsweredAt,
-      idempotencyKey ? bodyHash : null,
-    ]);
-    const id = inserted.rows[0]?.id as string | undefined;
+      bodyHash: idempotencyKey ? bodyHash : null,
+    });
     // A concurrent request with the same key won the insert: answer with its incident.
-    if (!id) return { id: replayOf((await client.query(incidentSql.byIdempotencyKey, [idempotencyKey, userId])).rows[0])!, created: false };
-    await client.query(incidentSql.appendEvent, [
-      randomUUID(), id, null, null, 'call_received', callReceivedAt, actor.principal?.userId ?? null, 'console', null, null, null,
-    ]);
+    if (!inserted) return { id: replayOf(await incidentSql.byIdempotencyKey.one(client, { idempotencyKey: idempotencyKey ?? null, userId }))!, created: false };
+    const { id } = inserted;
+    await incidentSql.appendEvent.run(client, { id: randomUUID(), incidentId: id, status: 'call_received', deviceTime: callReceivedAt, userId, source: 'console' });
     await appendAudit(client, actor, 'incident.created', { type: 'incident', id }, {
       category: call.category,
       priority: call.priority,

@@ -1,60 +1,70 @@
-import type { AssignmentDto, IncidentDto, StatusEventDto } from '@dispatch/protocol';
-import { TIMESTAMP_COLUMN } from '../lifecycle/taskLifecycle';
-import { isoOrNull } from '../http/isoTime';
+import {
+  HospitalCapability,
+  IncidentCategory,
+  IncidentStatus,
+  PriorityGroup,
+  VehicleCapability,
+  type AssignmentDto,
+  type IncidentDto,
+  type StatusEventDto,
+} from '@dispatch/protocol';
+import { z } from 'zod';
 
-export function presentAssignment(row: Record<string, unknown>): AssignmentDto {
-  const timestamps: Record<string, string | null> = {};
-  for (const [status, column] of Object.entries(TIMESTAMP_COLUMN)) timestamps[status] = isoOrNull(row[column]);
-  return {
-    id: row.id as string,
-    incidentId: row.incident_id as string,
-    vehicleId: row.vehicle_id as string,
-    callSign: row.call_sign as string,
-    status: row.status as string,
-    destinationHospitalId: (row.destination_hospital_id as string | null) ?? null,
-    routeEtaSeconds: (row.route_eta_s as number | null) ?? null,
-    routeDistanceM: (row.route_distance_m as number | null) ?? null,
-    timestamps,
-    endedAt: isoOrNull(row.ended_at),
-    endReason: (row.end_reason as string | null) ?? null,
-  };
-}
+const text = z.string().nullable();
+/** An incident as incidents.sql reads it, with its place's name. */
+export const IncidentRow = z.object({
+  id: z.string(), number: z.number(), status: IncidentStatus, category: IncidentCategory, priority: z.number(),
+  lon: z.number(), lat: z.number(), address: text, place_name: text, caller_phone: text, patient_summary: text,
+  priority_groups: z.array(PriorityGroup),
+  required_vehicle_capabilities: z.array(VehicleCapability),
+  required_hospital_capabilities: z.array(HospitalCapability),
+  responsible_station_id: text, destination_hospital_id: text,
+  call_received_at: z.date(), call_answered_at: z.date().nullable(), created_at: z.date(), closed_at: z.date().nullable(),
+});
+export type IncidentRow = z.infer<typeof IncidentRow>;
 
-export function presentIncident(row: Record<string, unknown>, assignments: AssignmentDto[]): IncidentDto {
+export function presentIncident(row: IncidentRow, assignments: AssignmentDto[]): IncidentDto {
   return {
-    id: row.id as string,
-    number: row.number as number,
-    status: row.status as IncidentDto['status'],
-    category: row.category as IncidentDto['category'],
-    priority: row.priority as number,
-    location: { lon: row.lon as number, lat: row.lat as number },
-    address: (row.address as string | null) ?? null,
-    placeName: (row.place_name as string | null) ?? null,
-    callerPhone: (row.caller_phone as string | null) ?? null,
-    patientSummary: (row.patient_summary as string | null) ?? null,
-    priorityGroups: row.priority_groups as IncidentDto['priorityGroups'],
-    requiredVehicleCapabilities: row.required_vehicle_capabilities as IncidentDto['requiredVehicleCapabilities'],
-    requiredHospitalCapabilities: row.required_hospital_capabilities as IncidentDto['requiredHospitalCapabilities'],
-    responsibleStationId: (row.responsible_station_id as string | null) ?? null,
-    destinationHospitalId: (row.destination_hospital_id as string | null) ?? null,
-    callReceivedAt: isoOrNull(row.call_received_at) ?? '',
-    callAnsweredAt: isoOrNull(row.call_answered_at),
-    createdAt: isoOrNull(row.created_at) ?? '',
-    closedAt: isoOrNull(row.closed_at),
+    id: row.id,
+    number: row.number,
+    status: row.status,
+    category: row.category,
+    priority: row.priority,
+    location: { lon: row.lon, lat: row.lat },
+    address: row.address,
+    placeName: row.place_name,
+    callerPhone: row.caller_phone,
+    patientSummary: row.patient_summary,
+    priorityGroups: row.priority_groups,
+    requiredVehicleCapabilities: row.required_vehicle_capabilities,
+    requiredHospitalCapabilities: row.required_hospital_capabilities,
+    responsibleStationId: row.responsible_station_id,
+    destinationHospitalId: row.destination_hospital_id,
+    callReceivedAt: row.call_received_at.toISOString(),
+    callAnsweredAt: row.call_answered_at?.toISOString() ?? null,
+    createdAt: row.created_at.toISOString(),
+    closedAt: row.closed_at?.toISOString() ?? null,
     assignments,
   };
 }
 
-export function presentStatusEvent(row: Record<string, unknown>): StatusEventDto {
+/** A status event as the timeline reads it, with the login that reported it. */
+export const StatusEventRow = z.object({
+  id: z.string(), incident_id: z.string(), assignment_id: text, vehicle_id: text, status: z.string(),
+  device_time: z.date(), received_at: z.date(), source: z.string(), actor: text,
+});
+export type StatusEventRow = z.infer<typeof StatusEventRow>;
+
+export function presentStatusEvent(row: StatusEventRow): StatusEventDto {
   return {
-    id: row.id as string,
-    incidentId: row.incident_id as string,
-    assignmentId: (row.assignment_id as string | null) ?? null,
-    vehicleId: (row.vehicle_id as string | null) ?? null,
-    status: row.status as string,
-    deviceTime: isoOrNull(row.device_time) ?? '',
-    receivedAt: isoOrNull(row.received_at) ?? '',
-    actor: (row.actor as string | null) ?? null,
-    source: row.source as string,
+    id: row.id,
+    incidentId: row.incident_id,
+    assignmentId: row.assignment_id,
+    vehicleId: row.vehicle_id,
+    status: row.status,
+    deviceTime: row.device_time.toISOString(),
+    receivedAt: row.received_at.toISOString(),
+    actor: row.actor,
+    source: row.source,
   };
 }

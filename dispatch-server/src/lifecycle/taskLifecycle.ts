@@ -1,21 +1,5 @@
 import { taskRank, type TaskStatus, type VehicleState } from '@dispatch/protocol';
 
-/** Column of `assignments` that records when each step happened. */
-export const TIMESTAMP_COLUMN: Record<TaskStatus, string> = {
-  dispatched: 'dispatched_at',
-  acknowledged: 'acknowledged_at',
-  en_route: 'en_route_at',
-  on_scene: 'on_scene_at',
-  at_patient: 'at_patient_at',
-  transporting: 'transporting_at',
-  at_hospital: 'at_hospital_at',
-  handover: 'handover_at',
-  back_in_service: 'back_in_service_at',
-  back_at_base: 'back_at_base_at',
-  cancelled: 'cancelled_at',
-};
-
-
 export interface AssignmentState {
   status: string;
   timestamps: Partial<Record<TaskStatus, Date | null>>;

@@ -1,11 +1,9 @@
 import { Router } from 'express';
-import { Vitals } from '@dispatch/protocol';
 import { actorFrom } from '../audit/audit';
 import { principalOf, requireAuth } from '../auth/requireAuth';
 import type { TokenService } from '../auth/tokens';
 import type { DispatchContext } from '../dispatchContext';
-import { acknowledgeNotice, getNoticeFor, listNotices, noticeSql } from './notices';
-import { presentNoticeFhir } from './presentNoticeFhir';
+import { acknowledgeNotice, getNoticeFhir, getNoticeFor, listNotices } from './notices';
 
 /** @param publicUrl where others reach this server (config PUBLIC_URL), for the links in FHIR exports */
 export function noticeRoutes(ctx: DispatchContext, tokens: TokenService, publicUrl: string): Router {
@@ -22,10 +20,7 @@ export function noticeRoutes(ctx: DispatchContext, tokens: TokenService, publicU
   });
   /** HL7 FHIR R4 message Bundle of the notice. */
   router.get('/notices/:id/fhir', readers, async (req, res) => {
-    const notice = await getNoticeFor(ctx, principalOf(req), req.params.id as string);
-    const row = (await ctx.db.query(noticeSql.fhirSource, [notice.id])).rows[0];
-    const vitals = row.vitals ? Vitals.parse(row.vitals) : null;
-    res.type('application/fhir+json').json(presentNoticeFhir(row, vitals, publicUrl));
+    res.type('application/fhir+json').json(await getNoticeFhir(ctx, principalOf(req), req.params.id as string, publicUrl));
   });
   return router;
 }

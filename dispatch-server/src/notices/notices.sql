@@ -1,28 +1,29 @@
 -- name: liveOfAssignment
-SELECT * FROM hospital_notices WHERE assignment_id = $1 AND status IN ('sent', 'acknowledged', 'escalated') FOR UPDATE;
+SELECT id, hospital_id FROM hospital_notices
+ WHERE assignment_id = :assignmentId AND status IN ('sent', 'acknowledged', 'escalated') FOR UPDATE;
 
 -- name: insert
 INSERT INTO hospital_notices (incident_id, assignment_id, hospital_id, sent_by, eta_at, eta_updated_at)
-VALUES ($1, $2, $3, $4, $5, CASE WHEN $5::timestamptz IS NULL THEN NULL ELSE now() END)
+VALUES (:incidentId, :assignmentId, :hospitalId, :userId, :etaAt, CASE WHEN :etaAt::timestamptz IS NULL THEN NULL ELSE now() END)
 RETURNING id;
 
 -- name: closeLiveOfAssignment
-UPDATE hospital_notices SET status = $2
- WHERE assignment_id = $1 AND status IN ('sent', 'acknowledged', 'escalated')
+UPDATE hospital_notices SET status = :status
+ WHERE assignment_id = :assignmentId AND status IN ('sent', 'acknowledged', 'escalated')
 RETURNING id, incident_id;
 
 -- name: incidentsOf
-SELECT DISTINCT incident_id FROM hospital_notices WHERE id = ANY($1::uuid[]);
+SELECT DISTINCT incident_id FROM hospital_notices WHERE id = ANY(:ids::uuid[]);
 
 -- name: setStatus
-UPDATE hospital_notices SET status = $2,
-       acknowledged_at = CASE WHEN $2 = 'acknowledged' THEN now() ELSE acknowledged_at END,
-       acknowledged_by = CASE WHEN $2 = 'acknowledged' THEN $3 ELSE acknowledged_by END,
-       escalated_at = CASE WHEN $2 = 'escalated' THEN now() ELSE escalated_at END
- WHERE id = $1;
+UPDATE hospital_notices SET status = :status,
+       acknowledged_at = CASE WHEN :status = 'acknowledged' THEN now() ELSE acknowledged_at END,
+       acknowledged_by = CASE WHEN :status = 'acknowledged' THEN :userId ELSE acknowledged_by END,
+       escalated_at = CASE WHEN :status = 'escalated' THEN now() ELSE escalated_at END
+ WHERE id = :id;
 
 -- name: lock
-SELECT * FROM hospital_notices WHERE id = $1 FOR UPDATE;
+SELECT incident_id, hospital_id, status FROM hospital_notices WHERE id = :id FOR UPDATE;
 
 -- name: present
 -- Minimised for the hospital: no caller phone, no address; the summary and the priority flags only.
@@ -32,19 +33,19 @@ SELECT n.id, n.incident_id, i.number AS incident_number, n.hospital_id, n.status
   JOIN incidents i ON i.id = n.incident_id
   JOIN assignments a ON a.id = n.assignment_id
   JOIN vehicles v ON v.id = a.vehicle_id
- WHERE n.id = ANY($1::uuid[])
+ WHERE n.id = ANY(:ids::uuid[])
  ORDER BY n.sent_at DESC;
 
 -- name: listIds
 SELECT n.id FROM hospital_notices n
- WHERE ($1::uuid IS NULL OR n.hospital_id = $1)
+ WHERE (:hospitalId::uuid IS NULL OR n.hospital_id = :hospitalId)
    AND (n.status IN ('sent', 'acknowledged', 'escalated') OR n.sent_at > now() - interval '12 hours')
  ORDER BY n.sent_at DESC
  LIMIT 200;
 
 -- name: liveWithPositions
 -- Live notices with where their vehicle is now, for the ETA refresh.
-SELECT n.id, n.hospital_id, n.eta_at, a.vehicle_id, ST_X(h.location) AS h_lon, ST_Y(h.location) AS h_lat,
+SELECT n.id, n.hospital_id, n.eta_at, ST_X(h.location) AS h_lon, ST_Y(h.location) AS h_lat,
        ST_X(p.location) AS lon, ST_Y(p.location) AS lat
   FROM hospital_notices n
   JOIN assignments a ON a.id = n.assignment_id
@@ -53,12 +54,11 @@ SELECT n.id, n.hospital_id, n.eta_at, a.vehicle_id, ST_X(h.location) AS h_lon, S
  WHERE n.status IN ('sent', 'acknowledged', 'escalated');
 
 -- name: setEta
-UPDATE hospital_notices SET eta_at = $2, eta_updated_at = now() WHERE id = $1;
+UPDATE hospital_notices SET eta_at = :etaAt, eta_updated_at = now() WHERE id = :id;
 
 -- name: fhirSource
-SELECT n.id, n.sent_at, n.eta_at, n.status, i.id AS incident_id, i.number, i.category, i.priority, i.patient_summary,
-       i.priority_groups, i.call_received_at, h.id AS hospital_id, h.name AS hospital_name, h.code AS hospital_code,
-       v.id AS vehicle_id, v.call_sign, a.vitals,
+SELECT n.id, n.sent_at, n.eta_at, i.id AS incident_id, i.number, i.category, i.priority, i.patient_summary,
+       i.priority_groups, h.name AS hospital_name, h.code AS hospital_code, v.id AS vehicle_id, v.call_sign, a.vitals,
        -- Where the vehicle is, only while the patient is on the way: a hospital does not track the fleet.
        CASE WHEN n.status IN ('sent', 'acknowledged', 'escalated') THEN ST_X(p.location) END AS lon,
        CASE WHEN n.status IN ('sent', 'acknowledged', 'escalated') THEN ST_Y(p.location) END AS lat
@@ -68,4 +68,4 @@ SELECT n.id, n.sent_at, n.eta_at, n.status, i.id AS incident_id, i.number, i.cat
   JOIN assignments a ON a.id = n.assignment_id
   JOIN vehicles v ON v.id = a.vehicle_id
   LEFT JOIN vehicle_positions_latest p ON p.vehicle_id = v.id
- WHERE n.id = $1;
+ WHERE n.id = :id;

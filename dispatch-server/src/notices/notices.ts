@@ -1,30 +1,49 @@
-import { ChangeDestinationRequest, rooms, type AssignmentDto, type HospitalNoticeDto } from '@dispatch/protocol';
-import type pg from 'pg';
+import { ChangeDestinationRequest, rooms, type AssignmentDto, type HospitalNoticeDto, type Principal } from '@dispatch/protocol';
 import { appendAudit, type Actor } from '../audit/audit';
-import type { Principal } from '../auth/tokens';
 import { assignmentSql } from '../assignments/assignmentSql';
-import { inTransaction, isUuid, readQueries } from '@dispatch/db';
+import { presentAssignment } from '../assignments/presentAssignment';
+import { type DbClient, inTransaction, isUuid, sqlFile } from '@dispatch/db';
+import { z } from 'zod';
 import type { DispatchContext } from '../dispatchContext';
 import { HttpError, notFound } from '../http/errors';
 import { incidentSql } from '../incidents/incidents';
 import { authorize, readScope } from '../policies/policies';
-import { presentAssignment } from '../incidents/presentIncident';
 import { enqueueEffect } from '../outbox/outbox';
 import type { OutboxEffects } from '../outbox/outboxEffects';
 import { isReachable } from '../travel/travelService';
-import { presentNotice } from './presentNotice';
+import { FhirSourceRow, presentNoticeFhir } from './presentNoticeFhir';
+import { NoticeRow, NoticeStatus, presentNotice } from './presentNotice';
 
-export const noticeSql = readQueries(new URL('./notices.sql', import.meta.url), [
-  'liveOfAssignment', 'closeLiveOfAssignment', 'incidentsOf', 'insert', 'setStatus', 'lock', 'present', 'listIds', 'liveWithPositions', 'setEta',
-  'fhirSource',
-]);
+const id = z.object({ id: z.string() });
+const ids = z.object({ ids: z.array(z.string()) });
+const assignmentId = z.object({ assignmentId: z.string() });
+const sql = sqlFile(new URL('./notices.sql', import.meta.url), {
+  liveOfAssignment: { params: assignmentId, row: z.object({ id: z.string(), hospital_id: z.string() }) },
+  insert: {
+    params: assignmentId.extend({ incidentId: z.string(), hospitalId: z.string(), userId: z.string().nullable(), etaAt: z.date().nullable() }),
+    row: id,
+  },
+  closeLiveOfAssignment: { params: assignmentId.extend({ status: NoticeStatus }), row: z.object({ id: z.string(), incident_id: z.string() }) },
+  incidentsOf: { params: ids, row: z.object({ incident_id: z.string() }) },
+  setStatus: { params: id.extend({ status: NoticeStatus, userId: z.string().nullable() }) },
+  lock: { params: id, row: z.object({ incident_id: z.string(), hospital_id: z.string(), status: NoticeStatus }) },
+  present: { params: ids, row: NoticeRow },
+  listIds: { params: z.object({ hospitalId: z.string().nullable() }), row: id },
+  liveWithPositions: {
+    row: z.object({
+      id: z.string(), hospital_id: z.string(), eta_at: z.date().nullable(), h_lon: z.number(), h_lat: z.number(), lon: z.number(), lat: z.number(),
+    }),
+  },
+  setEta: { params: id.extend({ etaAt: z.date() }) },
+  fhirSource: { params: id, row: FhirSourceRow },
+});
 
 /** An ETA that moved by less than this is not pushed again: hospitals need minutes, not jitter. */
 const ETA_PUSH_THRESHOLD_S = 15;
 
 async function presentNotices(ctx: DispatchContext, ids: string[]): Promise<HospitalNoticeDto[]> {
   if (ids.length === 0) return [];
-  return (await ctx.db.query(noticeSql.present, [ids])).rows.map(presentNotice);
+  return (await sql.present.rows(ctx.db, { ids })).map(presentNotice);
 }
 
 function publishNotice(ctx: DispatchContext, notice: HospitalNoticeDto, event: 'notice.sent' | 'notice.updated') {
@@ -33,9 +52,9 @@ function publishNotice(ctx: DispatchContext, notice: HospitalNoticeDto, event: '
 
 /** Seconds from where the vehicle is now to the hospital, or null when unknown. */
 async function etaToHospital(ctx: DispatchContext, vehicleId: string, hospital: { lon: number; lat: number }): Promise<Date | null> {
-  const from = (await ctx.db.query(assignmentSql.vehicleAndIncident, [vehicleId])).rows[0];
+  const from = await assignmentSql.vehicleStart.one(ctx.db, { vehicleId });
   if (!from) return null;
-  const start: [number, number] = from.lon != null ? [from.lon, from.lat] : [from.station_lon, from.station_lat];
+  const start: [number, number] = from.lon !== null && from.lat !== null ? [from.lon, from.lat] : [from.station_lon, from.station_lat];
   const { results } = await ctx.travel.toTarget([hospital.lon, hospital.lat], [{ id: vehicleId, lonLat: start }], ctx.policy.maxSeconds);
   const result = results[0];
   return result && isReachable(result) ? new Date(Date.now() + result.etaSeconds * 1000) : null;
@@ -48,34 +67,34 @@ async function etaToHospital(ctx: DispatchContext, vehicleId: string, hospital: 
  */
 export async function sendNotice(ctx: DispatchContext, actor: Actor, assignmentId: string, hospitalId?: string): Promise<HospitalNoticeDto> {
   if (!isUuid(assignmentId)) throw notFound(`assignment ${assignmentId}`);
-  const assignment = (await ctx.db.query(assignmentSql.get, [assignmentId])).rows[0];
+  const assignment = await assignmentSql.get.one(ctx.db, { id: assignmentId });
   if (!assignment) throw notFound(`assignment ${assignmentId}`);
   if (assignment.ended_at) throw new HttpError(409, 'the task has ended');
-  const incident = (await ctx.db.query(incidentSql.get, [[assignment.incident_id]])).rows[0];
-  const targetId = hospitalId ?? assignment.destination_hospital_id ?? incident.destination_hospital_id;
+  const incident = await incidentSql.get.one(ctx.db, { ids: [assignment.incident_id] });
+  const targetId = hospitalId ?? assignment.destination_hospital_id ?? incident?.destination_hospital_id;
   if (!targetId) throw new HttpError(409, 'hospitalId: no destination hospital is chosen for this task');
-  const hospital = (await ctx.db.query(assignmentSql.hospitalBrief, [targetId])).rows[0];
+  const hospital = await assignmentSql.hospitalBrief.one(ctx.db, { id: targetId });
   if (!hospital) throw new HttpError(404, `hospitalId: no hospital ${targetId}`);
   const eta = await etaToHospital(ctx, assignment.vehicle_id, hospital);
 
-  const incidentId = assignment.incident_id as string;
+  const incidentId = assignment.incident_id;
   const noticeId = await inTransaction(ctx.db, async (client) => {
     // Re-checked under the lock: a cancellation that committed meanwhile must not get a notice.
-    const locked = (await client.query(assignmentSql.lock, [assignmentId])).rows[0];
+    const locked = (await assignmentSql.lock.one(client, { id: assignmentId }))!;
     if (locked.ended_at) throw new HttpError(409, 'the task has ended');
-    const live = (await client.query(noticeSql.liveOfAssignment, [assignmentId])).rows[0];
-    if (live?.hospital_id === targetId) return live.id as string;
+    const live = await sql.liveOfAssignment.one(client, { assignmentId });
+    if (live?.hospital_id === targetId) return live.id;
     if (live) {
-      await client.query(noticeSql.setStatus, [live.id, 'cancelled', null]);
-      await enqueueEffect(client, incidentId, 'notice.changed', { noticeId: live.id as string, event: 'notice.updated' });
+      await sql.setStatus.run(client, { id: live.id, status: 'cancelled', userId: null });
+      await enqueueEffect(client, incidentId, 'notice.changed', { noticeId: live.id, event: 'notice.updated' });
     }
-    const { rows } = await client.query(noticeSql.insert, [incidentId, assignmentId, targetId, actor.principal?.userId ?? null, eta]);
-    await client.query(assignmentSql.setDestination, [assignmentId, targetId]);
-    await client.query(incidentSql.setPlan, [incidentId, null, targetId]);
-    await appendAudit(client, actor, 'notice.sent', { type: 'incident', id: incidentId }, { noticeId: rows[0].id, hospitalId: targetId });
+    const { id } = (await sql.insert.one(client, { incidentId, assignmentId, hospitalId: targetId, userId: actor.principal?.userId ?? null, etaAt: eta }))!;
+    await assignmentSql.setDestination.run(client, { id: assignmentId, hospitalId: targetId });
+    await incidentSql.setPlan.run(client, { id: incidentId, hospitalId: targetId });
+    await appendAudit(client, actor, 'notice.sent', { type: 'incident', id: incidentId }, { noticeId: id, hospitalId: targetId });
     // The hospital's push and the escalation timer (announceNoticeChange) follow from the outbox.
-    await enqueueEffect(client, incidentId, 'notice.changed', { noticeId: rows[0].id as string, event: 'notice.sent' });
-    return rows[0].id as string;
+    await enqueueEffect(client, incidentId, 'notice.changed', { noticeId: id, event: 'notice.sent' });
+    return id;
   });
   await ctx.outbox.flush(incidentId);
   const [notice] = await presentNotices(ctx, [noticeId]);
@@ -86,16 +105,16 @@ export async function sendNotice(ctx: DispatchContext, actor: Actor, assignmentI
  * Closes the live notice of a task in the caller's transaction; returns the ids closed. Stopping their
  * escalation timers and telling the hospitals is written to the outbox in the same transaction.
  */
-export async function closeLiveNotices(client: pg.PoolClient, assignmentId: string, status: 'arrived' | 'cancelled'): Promise<string[]> {
-  const { rows } = await client.query(noticeSql.closeLiveOfAssignment, [assignmentId, status]);
+export async function closeLiveNotices(client: DbClient, assignmentId: string, status: 'arrived' | 'cancelled'): Promise<string[]> {
+  const rows = await sql.closeLiveOfAssignment.rows(client, { assignmentId, status });
   for (const row of rows) await enqueueEffect(client, row.incident_id, 'notice.changed', { noticeId: row.id, event: 'notice.updated' });
-  return rows.map((r) => r.id as string);
+  return rows.map((r) => r.id);
 }
 
 /** After the transaction that changed notices: delivers what it wrote to the outbox for them. */
 export async function afterNoticesClosed(ctx: DispatchContext, noticeIds: string[]): Promise<void> {
   if (noticeIds.length === 0) return;
-  for (const { incident_id } of (await ctx.db.query(noticeSql.incidentsOf, [noticeIds])).rows) await ctx.outbox.flush(incident_id);
+  for (const { incident_id } of await sql.incidentsOf.rows(ctx.db, { ids: noticeIds })) await ctx.outbox.flush(incident_id);
 }
 
 /**
@@ -141,12 +160,12 @@ export async function onTaskStep(ctx: DispatchContext, actor: Actor, assignment:
 export async function acknowledgeNotice(ctx: DispatchContext, actor: Actor, noticeId: string): Promise<HospitalNoticeDto> {
   if (!isUuid(noticeId)) throw notFound(`notice ${noticeId}`);
   await inTransaction(ctx.db, async (client) => {
-    const notice = (await client.query(noticeSql.lock, [noticeId])).rows[0];
+    const notice = await sql.lock.one(client, { id: noticeId });
     if (!notice) throw notFound(`notice ${noticeId}`);
     authorize(actor.principal, 'notice.acknowledge', { hospitalId: notice.hospital_id });
     if (notice.status === 'acknowledged') return;
     if (notice.status !== 'sent' && notice.status !== 'escalated') throw new HttpError(409, `the notice is ${notice.status}`);
-    await client.query(noticeSql.setStatus, [noticeId, 'acknowledged', actor.principal?.userId ?? null]);
+    await sql.setStatus.run(client, { id: noticeId, status: 'acknowledged', userId: actor.principal?.userId ?? null });
     await appendAudit(client, actor, 'notice.acknowledged', { type: 'notice', id: noticeId });
     await enqueueEffect(client, notice.incident_id, 'notice.changed', { noticeId, event: 'notice.updated' });
   });
@@ -161,12 +180,12 @@ export async function acknowledgeNotice(ctx: DispatchContext, actor: Actor, noti
  */
 export async function escalateNotice(ctx: DispatchContext, noticeId: string): Promise<void> {
   const incidentId = await inTransaction(ctx.db, async (client) => {
-    const notice = (await client.query(noticeSql.lock, [noticeId])).rows[0];
+    const notice = await sql.lock.one(client, { id: noticeId });
     if (notice?.status !== 'sent') return null;
-    await client.query(noticeSql.setStatus, [noticeId, 'escalated', null]);
+    await sql.setStatus.run(client, { id: noticeId, status: 'escalated', userId: null });
     await appendAudit(client, { principal: null, remoteAddr: null }, 'notice.escalated', { type: 'notice', id: noticeId });
     await enqueueEffect(client, notice.incident_id, 'notice.changed', { noticeId, event: 'notice.escalated' });
-    return notice.incident_id as string;
+    return notice.incident_id;
   });
   if (incidentId) await ctx.outbox.flush(incidentId);
 }
@@ -174,8 +193,7 @@ export async function escalateNotice(ctx: DispatchContext, noticeId: string): Pr
 /** Hospitals see their own notices only; dispatch roles see all. */
 export async function listNotices(ctx: DispatchContext, principal: Principal): Promise<HospitalNoticeDto[]> {
   const { hospitalId } = readScope(principal, 'notice.read');
-  const { rows } = await ctx.db.query(noticeSql.listIds, [hospitalId ?? null]);
-  return presentNotices(ctx, rows.map((r) => r.id as string));
+  return presentNotices(ctx, (await sql.listIds.rows(ctx.db, { hospitalId: hospitalId ?? null })).map((r) => r.id));
 }
 
 export async function getNoticeFor(ctx: DispatchContext, principal: Principal, noticeId: string): Promise<HospitalNoticeDto> {
@@ -190,7 +208,7 @@ export async function getNoticeFor(ctx: DispatchContext, principal: Principal, n
  * covers all vehicles heading there. Pushes only ETAs that moved noticeably.
  */
 export async function refreshNoticeEtas(ctx: DispatchContext): Promise<number> {
-  const { rows } = await ctx.db.query(noticeSql.liveWithPositions);
+  const rows = await sql.liveWithPositions.rows(ctx.db);
   const byHospital = new Map<string, typeof rows>();
   for (const row of rows) byHospital.set(row.hospital_id, [...(byHospital.get(row.hospital_id) ?? []), row]);
   let pushed = 0;
@@ -198,16 +216,16 @@ export async function refreshNoticeEtas(ctx: DispatchContext): Promise<number> {
     const first = group[0]!;
     const { results } = await ctx.travel.toTarget(
       [first.h_lon, first.h_lat],
-      group.map((r) => ({ id: r.id as string, lonLat: [r.lon, r.lat] as [number, number] })),
+      group.map((r) => ({ id: r.id, lonLat: [r.lon, r.lat] as [number, number] })),
       ctx.policy.maxSeconds,
     );
     for (const result of results) {
       if (!isReachable(result)) continue;
       const row = group.find((r) => r.id === result.id)!;
       const eta = new Date(Date.now() + result.etaSeconds * 1000);
-      const previous = row.eta_at as Date | null;
+      const previous = row.eta_at;
       if (previous && Math.abs(previous.getTime() - eta.getTime()) < ETA_PUSH_THRESHOLD_S * 1000) continue;
-      await ctx.db.query(noticeSql.setEta, [row.id, eta]);
+      await sql.setEta.run(ctx.db, { id: row.id, etaAt: eta });
       const [notice] = await presentNotices(ctx, [row.id]);
       if (notice) publishNotice(ctx, notice, 'notice.updated');
       pushed++;
@@ -222,20 +240,29 @@ export async function refreshNoticeEtas(ctx: DispatchContext): Promise<number> {
 export async function changeDestination(ctx: DispatchContext, actor: Actor, assignmentId: string, input: unknown): Promise<AssignmentDto> {
   const { hospitalId } = ChangeDestinationRequest.parse(input);
   if (!isUuid(assignmentId)) throw notFound(`assignment ${assignmentId}`);
-  const hospital = (await ctx.db.query(assignmentSql.hospitalBrief, [hospitalId])).rows[0];
+  const hospital = await assignmentSql.hospitalBrief.one(ctx.db, { id: hospitalId });
   if (!hospital) throw new HttpError(404, `hospitalId: no hospital ${hospitalId}`);
   const hadNotice = await inTransaction(ctx.db, async (client) => {
-    const row = (await client.query(assignmentSql.lock, [assignmentId])).rows[0];
+    const row = await assignmentSql.lock.one(client, { id: assignmentId });
     if (!row) throw notFound(`assignment ${assignmentId}`);
     authorize(actor.principal, 'assignment.changeDestination', { vehicleId: row.vehicle_id });
     if (row.ended_at) throw new HttpError(409, 'the task has ended');
-    await client.query(assignmentSql.setDestination, [assignmentId, hospitalId]);
-    await client.query(incidentSql.setPlan, [row.incident_id, null, hospitalId]);
+    await assignmentSql.setDestination.run(client, { id: assignmentId, hospitalId });
+    await incidentSql.setPlan.run(client, { id: row.incident_id, hospitalId });
     await appendAudit(client, actor, 'assignment.destinationChanged', { type: 'assignment', id: assignmentId }, { hospitalId });
-    return (await client.query(noticeSql.liveOfAssignment, [assignmentId])).rowCount! > 0;
+    return (await sql.liveOfAssignment.one(client, { assignmentId })) !== undefined;
   });
   if (hadNotice) await sendNotice(ctx, actor, assignmentId, hospitalId);
-  const assignment = presentAssignment((await ctx.db.query(assignmentSql.get, [assignmentId])).rows[0]);
+  const assignment = presentAssignment((await assignmentSql.get.one(ctx.db, { id: assignmentId }))!);
   ctx.events.publish([rooms.dispatchers, rooms.vehicle(assignment.vehicleId)], 'assignment.updated', assignment);
   return assignment;
+}
+
+/**
+ * The notice as an HL7 FHIR R4 message Bundle, for whoever may read the notice.
+ * @param publicUrl where others reach this server (config PUBLIC_URL), for the links in the bundle
+ */
+export async function getNoticeFhir(ctx: DispatchContext, principal: Principal, noticeId: string, publicUrl: string) {
+  const notice = await getNoticeFor(ctx, principal, noticeId);
+  return presentNoticeFhir((await sql.fhirSource.one(ctx.db, { id: notice.id }))!, publicUrl);
 }

@@ -1,20 +1,30 @@
-import type { HospitalNoticeDto } from '@dispatch/protocol';
-import { isoOrNull } from '../http/isoTime';
+import { IncidentCategory, PriorityGroup, type HospitalNoticeDto } from '@dispatch/protocol';
+import { z } from 'zod';
 
-export function presentNotice(row: Record<string, unknown>): HospitalNoticeDto {
+export const NoticeStatus = z.enum(['sent', 'acknowledged', 'escalated', 'cancelled', 'arrived']);
+
+/** A notice as notices.sql presents it: minimised for the hospital. */
+export const NoticeRow = z.object({
+  id: z.string(), incident_id: z.string(), incident_number: z.number(), hospital_id: z.string(), status: NoticeStatus,
+  category: IncidentCategory, priority: z.number(), patient_summary: z.string().nullable(), priority_groups: z.array(PriorityGroup),
+  call_sign: z.string(), eta_at: z.date().nullable(), sent_at: z.date(), acknowledged_at: z.date().nullable(),
+});
+export type NoticeRow = z.infer<typeof NoticeRow>;
+
+export function presentNotice(row: NoticeRow): HospitalNoticeDto {
   return {
-    id: row.id as string,
-    incidentId: row.incident_id as string,
-    incidentNumber: row.incident_number as number,
-    hospitalId: row.hospital_id as string,
-    status: row.status as HospitalNoticeDto['status'],
-    category: row.category as string,
-    priority: row.priority as number,
-    patientSummary: (row.patient_summary as string | null) ?? null,
-    priorityGroups: row.priority_groups as string[],
-    vehicleCallSign: row.call_sign as string,
-    etaAt: isoOrNull(row.eta_at),
-    sentAt: isoOrNull(row.sent_at) ?? '',
-    acknowledgedAt: isoOrNull(row.acknowledged_at),
+    id: row.id,
+    incidentId: row.incident_id,
+    incidentNumber: row.incident_number,
+    hospitalId: row.hospital_id,
+    status: row.status,
+    category: row.category,
+    priority: row.priority,
+    patientSummary: row.patient_summary,
+    priorityGroups: row.priority_groups,
+    vehicleCallSign: row.call_sign,
+    etaAt: row.eta_at?.toISOString() ?? null,
+    sentAt: row.sent_at.toISOString(),
+    acknowledgedAt: row.acknowledged_at?.toISOString() ?? null,
   };
 }

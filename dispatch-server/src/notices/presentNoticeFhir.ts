@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Vitals } from '@dispatch/protocol';
-import { isoOrNull } from '../http/isoTime';
+import { IncidentCategory, PriorityGroup, Vitals } from '@dispatch/protocol';
+import { z } from 'zod';
 
 /** A stable UUID (name-based, v5 layout) so exporting the same notice twice gives the same resource ids. */
 function stableUuid(...parts: string[]): string {
@@ -19,6 +19,15 @@ const VITAL_LOINC: Record<Exclude<keyof Vitals, 'measuredAt'>, { code: string; d
   gcs: { code: '9269-2', display: 'Glasgow coma score total', unit: '{score}', ucum: '{score}' },
 };
 
+/** What the FHIR export of a notice is made of (notices.sql fhirSource). */
+export const FhirSourceRow = z.object({
+  id: z.string(), sent_at: z.date(), eta_at: z.date().nullable(),
+  incident_id: z.string(), number: z.number(), category: IncidentCategory, priority: z.number(),
+  patient_summary: z.string().nullable(), priority_groups: z.array(PriorityGroup),
+  hospital_name: z.string(), hospital_code: z.string(), vehicle_id: z.string(), call_sign: z.string(),
+  vitals: Vitals.nullable(), lon: z.number().nullable(), lat: z.number().nullable(),
+});
+export type FhirSourceRow = z.infer<typeof FhirSourceRow>;
 
 /**
  * The incoming-patient notice as an HL7 FHIR R4 message Bundle: MessageHeader, Patient (minimised: no
@@ -26,12 +35,13 @@ const VITAL_LOINC: Record<Exclude<keyof Vitals, 'measuredAt'>, { code: string; d
  * Location of the vehicle. Identifiers are urn:uuid full URLs so the bundle stands on its own.
  * @param baseUrl the configured PUBLIC_URL, never the request's Host header (a client could point the links anywhere)
  */
-export function presentNoticeFhir(row: Record<string, unknown>, vitals: Vitals | null, baseUrl: string) {
+export function presentNoticeFhir(row: FhirSourceRow, baseUrl: string) {
   const ref = (id: string) => `urn:uuid:${id}`;
-  const noticeId = row.id as string;
-  const patientId = stableUuid('patient', row.incident_id as string);
+  const { vitals } = row;
+  const noticeId = row.id;
+  const patientId = stableUuid('patient', row.incident_id);
   const encounterId = stableUuid('encounter', noticeId);
-  const locationId = stableUuid('vehicle', row.vehicle_id as string);
+  const locationId = stableUuid('vehicle', row.vehicle_id);
   const headerId = stableUuid('header', noticeId);
   const observations = vitals
     ? (Object.keys(VITAL_LOINC) as (keyof typeof VITAL_LOINC)[])
@@ -52,21 +62,21 @@ export function presentNoticeFhir(row: Record<string, unknown>, vitals: Vitals |
           },
         }))
     : [];
-  const summary = [row.patient_summary, (row.priority_groups as string[]).length ? `flags: ${(row.priority_groups as string[]).join(', ')}` : null]
+  const summary = [row.patient_summary, row.priority_groups.length ? `flags: ${row.priority_groups.join(', ')}` : null]
     .filter(Boolean)
     .join('; ');
   return {
     resourceType: 'Bundle',
     id: row.id,
     type: 'message',
-    timestamp: isoOrNull(row.sent_at) ?? undefined,
+    timestamp: row.sent_at.toISOString(),
     entry: [
       {
         fullUrl: `urn:uuid:${headerId}`,
         resource: {
           resourceType: 'MessageHeader',
           eventCoding: { system: `${baseUrl}/fhir/message-events`, code: 'incoming-patient-notice', display: '来院预告 incoming patient notice' },
-          destination: [{ name: row.hospital_name, endpoint: `urn:hospital:${row.hospital_code as string}` }],
+          destination: [{ name: row.hospital_name, endpoint: `urn:hospital:${row.hospital_code}` }],
           source: { name: '120 dispatch', endpoint: baseUrl },
           focus: [{ reference: ref(encounterId) }],
         },
@@ -82,11 +92,11 @@ export function presentNoticeFhir(row: Record<string, unknown>, vitals: Vitals |
           status: 'planned',
           class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'EMER', display: 'emergency' },
           priority: {
-            coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActPriority', code: (row.priority as number) <= 2 ? 'EM' : 'UR' }],
+            coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActPriority', code: row.priority <= 2 ? 'EM' : 'UR' }],
           },
           subject: { reference: ref(patientId) },
-          reasonCode: [{ text: `${row.category as string}${summary ? `: ${summary}` : ''}` }],
-          period: { start: isoOrNull(row.eta_at) ?? undefined },
+          reasonCode: [{ text: `${row.category}${summary ? `: ${summary}` : ''}` }],
+          period: { start: row.eta_at?.toISOString() },
           serviceProvider: { display: row.hospital_name },
           location: [{ location: { reference: ref(locationId), display: row.call_sign }, status: 'active' }],
         },
@@ -96,7 +106,7 @@ export function presentNoticeFhir(row: Record<string, unknown>, vitals: Vitals |
         resource: {
           resourceType: 'Location',
           status: 'active',
-          name: `Ambulance ${row.call_sign as string}`,
+          name: `Ambulance ${row.call_sign}`,
           mode: 'instance',
           physicalType: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/location-physical-type', code: 've', display: 'Vehicle' }] },
           ...(row.lon != null ? { position: { longitude: row.lon, latitude: row.lat } } : {}),

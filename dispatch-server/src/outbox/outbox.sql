@@ -1,21 +1,21 @@
 -- name: insert
-INSERT INTO outbox (subject, effect, payload) VALUES ($1, $2, $3);
+INSERT INTO outbox (subject, effect, payload) VALUES (:subject, :effect, :payload);
 
 -- name: claimHead
 -- The oldest live effect of the subject, if it is due and nobody holds it. Without SKIP LOCKED on purpose:
 -- a concurrent claim makes this one wait and then see the row taken, never jump to the next effect.
-UPDATE outbox SET claimed_until = now() + make_interval(secs => $2), attempts = attempts + 1
- WHERE id = (SELECT id FROM outbox WHERE subject = $1 AND dead_at IS NULL ORDER BY id LIMIT 1)
+UPDATE outbox SET claimed_until = now() + make_interval(secs => :claimS), attempts = attempts + 1
+ WHERE id = (SELECT id FROM outbox WHERE subject = :subject AND dead_at IS NULL ORDER BY id LIMIT 1)
    AND available_at <= now() AND (claimed_until IS NULL OR claimed_until < now())
 RETURNING id, effect, payload, attempts;
 
 -- name: delivered
-DELETE FROM outbox WHERE id = $1;
+DELETE FROM outbox WHERE id = :id;
 
 -- name: failed
-UPDATE outbox SET claimed_until = NULL, available_at = now() + make_interval(secs => $2), last_error = $3,
-       dead_at = CASE WHEN attempts >= $4 THEN now() END
- WHERE id = $1
+UPDATE outbox SET claimed_until = NULL, available_at = now() + make_interval(secs => :backoffS), last_error = :error,
+       dead_at = CASE WHEN attempts >= :maxAttempts THEN now() END
+ WHERE id = :id
 RETURNING dead_at IS NOT NULL AS dead;
 
 -- name: dueSubjects

@@ -1,8 +1,16 @@
-import type pg from 'pg';
-import { type Db, readQueries } from '@dispatch/db';
+import { type Db, type DbClient, sqlFile } from '@dispatch/db';
+import { z } from 'zod';
 import type { OutboxEffect, OutboxEffects } from './outboxEffects';
 
-const sql = readQueries(new URL('./outbox.sql', import.meta.url), ['insert', 'claimHead', 'delivered', 'failed', 'dueSubjects']);
+const id = z.object({ id: z.number() });
+const sql = sqlFile(new URL('./outbox.sql', import.meta.url), {
+  insert: { params: z.object({ subject: z.string(), effect: z.string(), payload: z.string() }) },
+  // The payload is checked by the effect's handler, which knows its type.
+  claimHead: { params: z.object({ subject: z.string(), claimS: z.number() }), row: id.extend({ effect: z.string(), payload: z.unknown(), attempts: z.number() }) },
+  delivered: { params: id },
+  failed: { params: id.extend({ backoffS: z.number(), error: z.string().nullable(), maxAttempts: z.number() }), row: z.object({ dead: z.boolean() }) },
+  dueSubjects: { row: z.object({ subject: z.string() }) },
+});
 
 export type EffectHandlers = { [E in OutboxEffect]: (payload: OutboxEffects[E]) => Promise<void> };
 
@@ -29,12 +37,12 @@ const POLL_MS = 1000;
  * @param subject the incident the effect belongs to: effects of one incident are delivered in order
  */
 export async function enqueueEffect<E extends OutboxEffect>(
-  client: pg.PoolClient,
+  client: DbClient,
   subject: string,
   effect: E,
   payload: OutboxEffects[E],
 ): Promise<void> {
-  await client.query(sql.insert, [subject, effect, JSON.stringify(payload)]);
+  await sql.insert.run(client, { subject, effect, payload: JSON.stringify(payload) });
 }
 
 /**
@@ -53,7 +61,7 @@ export function createOutbox(db: Db, handlers: EffectHandlers, log: { warn: (o: 
   const deliverHeads = async (subject: string, state: { again: boolean }) => {
     for (;;) {
       state.again = false;
-      const row = (await db.query(sql.claimHead, [subject, CLAIM_S])).rows[0];
+      const row = await sql.claimHead.one(db, { subject, claimS: CLAIM_S });
       if (!row) {
         if (state.again) continue;
         return;
@@ -66,14 +74,14 @@ export function createOutbox(db: Db, handlers: EffectHandlers, log: { warn: (o: 
       } catch (err) {
         const code = (err as { code?: string }).code ?? (err as Error).name;
         const backoff = Math.min(MAX_BACKOFF_S, 2 ** (row.attempts - 1));
-        const dead = (await db.query(sql.failed, [row.id, backoff, code, MAX_ATTEMPTS])).rows[0]?.dead;
+        const dead = (await sql.failed.one(db, { id: row.id, backoffS: backoff, error: code ?? null, maxAttempts: MAX_ATTEMPTS }))?.dead;
         // The code and message only: a database error's detail can quote a row with personal data.
         const report = { effect, subject, attempts: row.attempts, code, message: (err as Error).message };
         if (dead) log.error(report, 'side effect given up after repeated failures');
         else log.warn(report, `side effect failed; retried in ${backoff} s`);
         return;
       }
-      await db.query(sql.delivered, [row.id]);
+      await sql.delivered.run(db, { id: row.id });
     }
   };
 
@@ -98,8 +106,7 @@ export function createOutbox(db: Db, handlers: EffectHandlers, log: { warn: (o: 
   const drain = async (waitMs: number) => {
     let next = POLL_MS;
     try {
-      const { rows } = await db.query(sql.dueSubjects);
-      for (const { subject } of rows) await flush(subject as string);
+      for (const { subject } of await sql.dueSubjects.rows(db)) await flush(subject);
     } catch {
       next = Math.min(5 * POLL_MS, waitMs * 2);
     }

@@ -37,7 +37,7 @@ describe('preferGeneralVehiclesOnTies', () => {
 });
 
 describe('rankHospitals', () => {
-  const rows = [
+  const rows: Parameters<typeof rankHospitals>[0] = [
     { id: 'near-red', name: 'A', capabilities: ['pci'], load_status: 'red' },
     { id: 'far-blue', name: 'B', capabilities: ['pci'], load_status: 'blue' },
     { id: 'closed', name: 'C', capabilities: ['pci'], load_status: 'closed' },

@@ -1,14 +1,34 @@
-import type {
-  CandidateDto,
-  ExcludedVehicleDto,
-  HospitalOptionDto,
-  IncidentDto,
-  RecommendationDto,
+import {
+  HospitalLoad,
+  VehicleKind,
+  VehicleState,
+  type CandidateDto,
+  type ExcludedVehicleDto,
+  type HospitalOptionDto,
+  type IncidentDto,
+  type RecommendationDto,
 } from '@dispatch/protocol';
-import { type Db, readQueries } from '@dispatch/db';
+import { type Db, sqlFile } from '@dispatch/db';
+import { z } from 'zod';
 import { isReachable, type LonLat, type TravelService } from '../travel/travelService';
 
-const sql = readQueries(new URL('./recommendations.sql', import.meta.url), ['vehicles', 'stations', 'hospitals', 'timedOutVehicles']);
+/** A vehicle with its live task (if any), its latest fix and its home station. */
+const VehicleRow = z.object({
+  id: z.string(), call_sign: z.string(), kind: VehicleKind, capabilities: z.array(z.string()), in_service: z.boolean(), state: VehicleState,
+  task_status: z.string().nullable(), task_incident_number: z.number().nullable(),
+  lon: z.number().nullable(), lat: z.number().nullable(), age_seconds: z.number().nullable(), station_lon: z.number(), station_lat: z.number(),
+});
+type VehicleRow = z.infer<typeof VehicleRow>;
+const HospitalRow = z.object({
+  id: z.string(), name: z.string(), capabilities: z.array(z.string()), load_status: HospitalLoad, lon: z.number(), lat: z.number(),
+});
+type HospitalRow = z.infer<typeof HospitalRow>;
+const sql = sqlFile(new URL('./recommendations.sql', import.meta.url), {
+  vehicles: { row: VehicleRow },
+  stations: { row: z.object({ id: z.string(), code: z.string(), name: z.string(), lon: z.number(), lat: z.number() }) },
+  hospitals: { params: z.object({ capabilities: z.array(z.string()) }), row: HospitalRow },
+  timedOutVehicles: { params: z.object({ incidentId: z.string() }), row: z.object({ vehicle_id: z.string() }) },
+});
 
 export interface RecommendationPolicy {
   /** A GPS fix older than this is stale: the ETA is measured from the home station instead, and flagged. */
@@ -40,50 +60,51 @@ export async function computeRecommendation(
 ): Promise<RecommendationDto> {
   const started = performance.now();
   const [vehicles, stations, hospitals, timedOut] = await Promise.all([
-    db.query(sql.vehicles),
-    db.query(sql.stations),
-    db.query(sql.hospitals, [incident.requiredHospitalCapabilities]),
-    db.query(sql.timedOutVehicles, [incident.id]),
+    sql.vehicles.rows(db),
+    sql.stations.rows(db),
+    sql.hospitals.rows(db, { capabilities: incident.requiredHospitalCapabilities }),
+    sql.timedOutVehicles.rows(db, { incidentId: incident.id }),
   ]);
-  const timedOutIds = new Set(timedOut.rows.map((r) => r.vehicle_id as string));
+  const timedOutIds = new Set(timedOut.map((r) => r.vehicle_id));
   const required = incident.requiredVehicleCapabilities;
   const scene: LonLat = [incident.location.lon, incident.location.lat];
 
   const excluded: ExcludedVehicleDto[] = [];
   const sources: { id: string; lonLat: LonLat }[] = [];
-  const pending = new Map<string, { row: Record<string, unknown>; stale: boolean; positionSource: 'gps' | 'station'; busy: boolean }>();
-  for (const row of vehicles.rows) {
-    const id = row.id as string;
+  const pending = new Map<string, { row: VehicleRow; stale: boolean; positionSource: 'gps' | 'station'; busy: boolean }>();
+  for (const row of vehicles) {
+    const { id } = row;
     const exclude = (reason: ExcludedVehicleDto['reason'], detail: string) =>
       excluded.push({ vehicleId: id, callSign: row.call_sign, reason, detail });
     if (!row.in_service) {
       exclude('out_of_service', 'out of service');
       continue;
     }
-    const missing = required.filter((c) => !(row.capabilities as string[]).includes(c));
+    const missing = required.filter((c) => !row.capabilities.includes(c));
     if (missing.length) {
       exclude('missing_capability', `lacks ${missing.join(', ')}`);
       continue;
     }
     const busy = row.task_status != null && row.task_status !== 'back_in_service';
-    const age = row.age_seconds as number | null;
-    const stale = row.lon == null || (age ?? Infinity) > policy.staleAfterSeconds;
-    const lonLat: LonLat = stale ? [row.station_lon, row.station_lat] : [row.lon, row.lat];
+    const fresh: LonLat | null =
+      row.lon !== null && row.lat !== null && (row.age_seconds ?? Infinity) <= policy.staleAfterSeconds ? [row.lon, row.lat] : null;
+    const stale = fresh === null;
+    const lonLat: LonLat = fresh ?? [row.station_lon, row.station_lat];
     // Busy vehicles are ranked too: the best of them is the proposal when nobody is free.
     sources.push({ id, lonLat });
     pending.set(id, { row, stale, positionSource: stale ? 'station' : 'gps', busy });
   }
-  for (const s of stations.rows) sources.push({ id: `station:${s.id}`, lonLat: [s.lon, s.lat] });
+  for (const s of stations) sources.push({ id: `station:${s.id}`, lonLat: [s.lon, s.lat] });
 
   const [toScene, fromScene] = await Promise.all([
     travel.toTarget(scene, sources, policy.maxSeconds),
-    travel.fromSource(scene, hospitals.rows.map((h) => ({ id: h.id as string, lonLat: [h.lon, h.lat] as LonLat })), policy.maxSeconds),
+    travel.fromSource(scene, hospitals.map((h) => ({ id: h.id, lonLat: [h.lon, h.lat] as LonLat })), policy.maxSeconds),
   ]);
 
   const candidates: CandidateDto[] = [];
-  const busyRanked: { row: Record<string, unknown>; eta: number }[] = [];
+  const busyRanked: { row: VehicleRow; eta: number }[] = [];
   let responsibleStation: RecommendationDto['responsibleStation'] = null;
-  const stationsById = new Map(stations.rows.map((s) => [`station:${s.id}`, s]));
+  const stationsById = new Map(stations.map((s) => [`station:${s.id}`, s]));
   for (const result of toScene.results) {
     const station = stationsById.get(result.id);
     if (station) {
@@ -96,14 +117,14 @@ export async function computeRecommendation(
     if (!vehicle) continue;
     const { row } = vehicle;
     if (!isReachable(result)) {
-      if (!vehicle.busy) excluded.push({ vehicleId: result.id, callSign: row.call_sign as string, reason: 'unreachable', detail: UNREACHABLE_DETAIL[result.unreachable] });
+      if (!vehicle.busy) excluded.push({ vehicleId: result.id, callSign: row.call_sign, reason: 'unreachable', detail: UNREACHABLE_DETAIL[result.unreachable] });
       continue;
     }
     if (vehicle.busy) {
       busyRanked.push({ row, eta: result.etaSeconds });
       excluded.push({
         vehicleId: result.id,
-        callSign: row.call_sign as string,
+        callSign: row.call_sign,
         reason: 'busy',
         detail: `${row.task_status} on incident #${row.task_incident_number}`,
       });
@@ -111,15 +132,15 @@ export async function computeRecommendation(
     }
     candidates.push({
       vehicleId: result.id,
-      callSign: row.call_sign as string,
-      kind: row.kind as string,
-      capabilities: row.capabilities as string[],
-      state: row.state as CandidateDto['state'],
+      callSign: row.call_sign,
+      kind: row.kind,
+      capabilities: row.capabilities,
+      state: row.state,
       etaSeconds: result.etaSeconds,
       distanceM: result.distanceM,
       positionSource: vehicle.positionSource,
       stale: vehicle.stale,
-      positionAgeSeconds: row.age_seconds == null ? null : Math.round(row.age_seconds as number),
+      positionAgeSeconds: row.age_seconds === null ? null : Math.round(row.age_seconds),
       returning: row.state === 'returning',
     });
   }
@@ -135,19 +156,19 @@ export async function computeRecommendation(
   if (queued && busyRanked.length) {
     busyRanked.sort(
       (a, b) =>
-        Number(!FINISHING.includes(a.row.task_status as string)) - Number(!FINISHING.includes(b.row.task_status as string)) ||
+        Number(!FINISHING.includes(a.row.task_status ?? '')) - Number(!FINISHING.includes(b.row.task_status ?? '')) ||
         a.eta - b.eta,
     );
     const best = busyRanked[0]!;
     nextBest = {
-      vehicleId: best.row.id as string,
-      callSign: best.row.call_sign as string,
-      taskStatus: best.row.task_status as string,
+      vehicleId: best.row.id,
+      callSign: best.row.call_sign,
+      taskStatus: best.row.task_status,
       detail: `${best.row.task_status} on incident #${best.row.task_incident_number}; ${Math.round(best.eta / 60)} min from here`,
     };
   }
 
-  const hospitalOptions = rankHospitals(hospitals.rows, fromScene.results, policy.diversionBoundSeconds);
+  const hospitalOptions = rankHospitals(hospitals, fromScene.results, policy.diversionBoundSeconds);
   return {
     incidentId: incident.id,
     computedAt: new Date().toISOString(),
@@ -169,19 +190,19 @@ export async function computeRecommendation(
  * hospital is reachable within the diversion bound; then the nearest red one is proposed (never a closed one).
  */
 export function rankHospitals(
-  rows: Record<string, unknown>[],
+  rows: Pick<HospitalRow, 'id' | 'name' | 'capabilities' | 'load_status'>[],
   results: Awaited<ReturnType<TravelService['fromSource']>>['results'],
   diversionBoundSeconds: number,
 ): HospitalOptionDto[] {
-  const byId = new Map(rows.map((h) => [h.id as string, h]));
+  const byId = new Map(rows.map((h) => [h.id, h]));
   const options: HospitalOptionDto[] = results.filter(isReachable).map((r) => {
     const h = byId.get(r.id)!;
-    const load = h.load_status as HospitalOptionDto['loadStatus'];
+    const load = h.load_status;
     return {
       hospitalId: r.id,
-      name: h.name as string,
+      name: h.name,
       loadStatus: load,
-      capabilities: h.capabilities as string[],
+      capabilities: h.capabilities,
       etaSeconds: r.etaSeconds,
       distanceM: r.distanceM,
       skippedBecause: load === 'closed' ? 'closed' : load === 'red' ? 'load_red' : null,

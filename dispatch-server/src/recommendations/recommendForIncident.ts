@@ -11,14 +11,14 @@ import { computeRecommendation } from './computeRecommendation';
 export async function recommendForIncident(ctx: DispatchContext, incidentId: string): Promise<RecommendationDto> {
   const incident = await getIncident(ctx.db, incidentId);
   const recommendation = await computeRecommendation(ctx.db, ctx.travel, incident, ctx.policy);
-  await ctx.db.query(incidentSql.setPlan, [
-    incidentId,
-    recommendation.responsibleStation?.stationId ?? null,
-    incident.destinationHospitalId ? null : (recommendation.proposedHospital?.hospitalId ?? null),
-  ]);
+  await incidentSql.setPlan.run(ctx.db, {
+    id: incidentId,
+    stationId: recommendation.responsibleStation?.stationId ?? null,
+    hospitalId: incident.destinationHospitalId ? null : (recommendation.proposedHospital?.hospitalId ?? null),
+  });
   const waiting = incident.status === 'open' || incident.status === 'queued';
   const nextStatus = recommendation.queued ? 'queued' : 'open';
-  if (waiting && incident.status !== nextStatus) await ctx.db.query(incidentSql.setStatus, [incidentId, nextStatus, null]);
+  if (waiting && incident.status !== nextStatus) await incidentSql.setStatus.run(ctx.db, { id: incidentId, status: nextStatus });
   ctx.events.publish(rooms.dispatchers, 'recommendation.computed', recommendation);
   await publishIncident(ctx, incidentId);
   return recommendation;

@@ -1,8 +1,8 @@
 -- name: vehicles
 SELECT v.id, v.call_sign, v.kind, v.capabilities, v.in_service, v.state,
-       a.status AS task_status, i.number AS task_incident_number, a.incident_id AS task_incident_id,
+       a.status AS task_status, i.number AS task_incident_number,
        ST_X(p.location) AS lon, ST_Y(p.location) AS lat, extract(epoch FROM now() - p.device_time) AS age_seconds,
-       ST_X(s.location) AS station_lon, ST_Y(s.location) AS station_lat, s.name AS station_name
+       ST_X(s.location) AS station_lon, ST_Y(s.location) AS station_lat
   FROM vehicles v
   JOIN stations s ON s.id = v.home_station_id
   LEFT JOIN assignments a ON a.vehicle_id = v.id AND a.ended_at IS NULL
@@ -14,8 +14,8 @@ SELECT id, code, name, ST_X(location) AS lon, ST_Y(location) AS lat FROM station
 
 -- name: hospitals
 SELECT id, name, capabilities, load_status, ST_X(location) AS lon, ST_Y(location) AS lat
-  FROM hospitals WHERE capabilities @> $1::text[];
+  FROM hospitals WHERE capabilities @> :capabilities::text[];
 
 -- name: timedOutVehicles
 -- Vehicles that let this incident time out once are not offered it again automatically.
-SELECT DISTINCT vehicle_id FROM assignments WHERE incident_id = $1 AND status = 'timed_out';
+SELECT DISTINCT vehicle_id FROM assignments WHERE incident_id = :incidentId AND status = 'timed_out';

@@ -16,13 +16,13 @@ import type { TimerJobs } from './timerJobs';
  */
 export async function ackTimeout(ctx: DispatchContext, { assignmentId }: TimerJobs['ackTimeout']): Promise<void> {
   const incidentId = await inTransaction(ctx.db, async (client) => {
-    const row = (await client.query(assignmentSql.lock, [assignmentId])).rows[0];
+    const row = await assignmentSql.lock.one(client, { id: assignmentId });
     // An acknowledgement (or any later step) that won the race leaves nothing to do.
     if (!row || row.status !== 'dispatched' || row.ended_at || row.acknowledged_at) return null;
-    await client.query(incidentSql.appendEvent, [
-      randomUUID(), row.incident_id, row.id, row.vehicle_id, 'timed_out', new Date(), null, 'system', null, null,
-      `not acknowledged within ${ctx.policy.ackTimeoutS} s`,
-    ]);
+    await incidentSql.appendEvent.run(client, {
+      id: randomUUID(), incidentId: row.incident_id, assignmentId: row.id, vehicleId: row.vehicle_id, status: 'timed_out', deviceTime: new Date(),
+      userId: null, source: 'system', note: `not acknowledged within ${ctx.policy.ackTimeoutS} s`,
+    });
     await applyStep(client, row, 'timed_out', new Date(), 'ack_timeout');
     await appendAudit(client, systemActor, 'assignment.ackTimedOut', { type: 'incident', id: row.incident_id }, {
       assignmentId,
@@ -30,7 +30,7 @@ export async function ackTimeout(ctx: DispatchContext, { assignmentId }: TimerJo
     });
     await enqueueEffect(client, row.incident_id, 'assignment.withdrawn', { assignmentId, reason: 'not acknowledged in time; re-offered' });
     await enqueueEffect(client, row.incident_id, 'incident.reoffered', { incidentId: row.incident_id });
-    return row.incident_id as string;
+    return row.incident_id;
   });
   if (incidentId) await ctx.outbox.flush(incidentId);
 }

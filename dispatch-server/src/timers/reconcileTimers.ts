@@ -1,7 +1,11 @@
-import { readQueries } from '@dispatch/db';
+import { sqlFile } from '@dispatch/db';
+import { z } from 'zod';
 import type { DispatchContext } from '../dispatchContext';
 
-const sql = readQueries(new URL('./reconcileTimers.sql', import.meta.url), ['pendingAcks', 'pendingNotices']);
+const sql = sqlFile(new URL('./reconcileTimers.sql', import.meta.url), {
+  pendingAcks: { row: z.object({ id: z.string(), dispatched_at: z.date() }) },
+  pendingNotices: { row: z.object({ id: z.string(), sent_at: z.date() }) },
+});
 
 /**
  * The database is the record of which timers must exist: every assignment still waiting for its crew and
@@ -12,15 +16,15 @@ const sql = readQueries(new URL('./reconcileTimers.sql', import.meta.url), ['pen
  */
 export async function reconcileTimers(ctx: DispatchContext): Promise<{ acks: number; notices: number }> {
   const now = Date.now();
-  const [acks, notices] = await Promise.all([ctx.db.query(sql.pendingAcks), ctx.db.query(sql.pendingNotices)]);
-  for (const row of acks.rows) {
+  const [acks, notices] = await Promise.all([sql.pendingAcks.rows(ctx.db), sql.pendingNotices.rows(ctx.db)]);
+  for (const row of acks) {
     // The same instant buildOffer tells the crew as its acknowledgement deadline.
-    const due = (row.dispatched_at as Date).getTime() + ctx.policy.ackTimeoutS * 1000;
+    const due = row.dispatched_at.getTime() + ctx.policy.ackTimeoutS * 1000;
     await ctx.timers.schedule('ackTimeout', { assignmentId: row.id }, row.id, due - now);
   }
-  for (const row of notices.rows) {
-    const due = (row.sent_at as Date).getTime() + ctx.policy.hospitalAckTimeoutS * 1000;
+  for (const row of notices) {
+    const due = row.sent_at.getTime() + ctx.policy.hospitalAckTimeoutS * 1000;
     await ctx.timers.schedule('noticeEscalation', { noticeId: row.id }, row.id, due - now);
   }
-  return { acks: acks.rowCount ?? 0, notices: notices.rowCount ?? 0 };
+  return { acks: acks.length, notices: notices.length };
 }
