@@ -64,8 +64,8 @@ const incidentStatus: Labels<IncidentStatus> = {
 
 /** The colour word first: lists too narrow for the advice show only what comes before " · ". */
 const load: Labels<HospitalLoad> = {
-  'zh-CN': { blue: '蓝 · 正常接诊', yellow: '黄 · 繁忙，请先联系', red: '红 · 满负荷，需先确认', closed: '× · 暂停接诊' },
-  en: { blue: 'Blue · normal', yellow: 'Yellow · busy, call ahead', red: 'Red · full, confirm first', closed: '× · not receiving' },
+  'zh-CN': { blue: '蓝 · 正常接诊', yellow: '黄 · 繁忙，请先联系', red: '红 · 满负荷，需先确认', closed: '× 暂停接诊' },
+  en: { blue: 'Blue · normal', yellow: 'Yellow · busy, call ahead', red: 'Red · full, confirm first', closed: '× Not receiving' },
 };
 
 const vehicleCapability: Labels<VehicleCapability> = {
