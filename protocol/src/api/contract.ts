@@ -32,7 +32,12 @@ export const IdParams = z.object({ id: z.uuid() });
 export const ErrorBody = z.object({ error: z.string(), details: z.unknown().optional() });
 export type ErrorBody = z.infer<typeof ErrorBody>;
 
-type Part<R extends RouteDef, K extends 'params' | 'query' | 'body'> = R[K] extends z.ZodType ? { [P in K]: z.input<R[K]> } : { [P in K]?: never };
+// A part whose fields are all optional (a query of filters) may be left out.
+type Part<R extends RouteDef, K extends 'params' | 'query' | 'body'> = R[K] extends z.ZodType
+  ? object extends z.input<R[K]>
+    ? { [P in K]?: z.input<R[K]> }
+    : { [P in K]: z.input<R[K]> }
+  : { [P in K]?: never };
 /** What a caller sends: path parameters, query and body as the route declares them. */
 export type RequestOf<R extends RouteDef> = Part<R, 'params'> & Part<R, 'query'> & Part<R, 'body'>;
 /** What the server has after validation. */
