@@ -5,13 +5,13 @@ import express from 'express';
 import helmet from 'helmet';
 import type { Redis } from 'ioredis';
 import { PROTOCOL_VERSION } from '@dispatch/protocol';
-import { authRoutes } from './auth/auth.routes';
+import { authHandlers } from './auth/auth.routes';
 import { createLoginThrottle } from './auth/loginThrottle';
 import { sessionStore } from './auth/sessions';
 import { createTokenService, type TokenService } from './auth/tokens';
 import { isLoopbackHost, type Config } from './config';
 import type { Db } from '@dispatch/db';
-import { healthRoutes } from './health/health.routes';
+import { healthHandlers } from './health/health.routes';
 import { createPositions, type Positions } from './positions/positions.routes';
 import { contentSecurityPolicy } from './http/contentSecurityPolicy';
 import { errorHandler, unknownRoute } from './http/errors';
@@ -21,23 +21,23 @@ import { routingRoutes } from './routing/routing.routes';
 import { roadRoutes } from './roads/roads.routes';
 import { GraphRegistry } from '@dispatch/geo/routing/graphRegistry';
 import { announceDispatch, announceWithdrawal } from './assignments/announceAssignment';
-import { assignmentRoutes } from './assignments/assignments.routes';
+import { assignmentHandlers } from './assignments/assignments.routes';
 import { reofferIncident } from './assignments/reofferIncident';
-import { auditRoutes } from './audit/audit.routes';
+import { auditHandlers } from './audit/audit.routes';
 import { coverageRoutes } from './coverage/coverage.routes';
-import { crewRoutes } from './crews/crews.routes';
+import { crewHandlers } from './crews/crews.routes';
 import type { DispatchContext } from './dispatchContext';
-import { hospitalRoutes } from './hospitals/hospitals.routes';
+import { hospitalHandlers } from './hospitals/hospitals.routes';
 import { publishIncident } from './incidents/incidents';
-import { incidentRoutes } from './incidents/incidents.routes';
+import { incidentHandlers } from './incidents/incidents.routes';
 import { announceNoticeChange, refreshNoticeEtas } from './notices/notices';
-import { noticeRoutes } from './notices/notices.routes';
+import { noticeHandlers } from './notices/notices.routes';
 import { buildOpenApiDocument } from './openapi/openapi';
 import { malformedIdsNotFound, mountRoutes } from './http/mountRoutes';
 import { createOutbox } from './outbox/outbox';
-import { placeRoutes } from './places/places.routes';
+import { placeHandlers } from './places/places.routes';
 import { reportRoutes } from './reports/reports.routes';
-import { resourceDeleteRoutes } from './resources/resources.routes';
+import { resourceDeleteHandlers } from './resources/resources.routes';
 import { registerCrewHandlers } from './realtime/crewHandlers';
 import { gatewayPublisher, type Publisher } from './realtime/publisher';
 import { stationHandlers } from './stations/stations.routes';
@@ -46,8 +46,8 @@ import { noticeEscalation } from './timers/noticeEscalation.job';
 import { reconcileTimers } from './timers/reconcileTimers';
 import { createTimers } from './timers/timers';
 import { graphTravelService } from './travel/graphTravelService';
-import { userRoutes } from './users/users.routes';
-import { vehicleRoutes } from './vehicles/vehicles.routes';
+import { userHandlers } from './users/users.routes';
+import { vehicleHandlers } from './vehicles/vehicles.routes';
 
 export interface AppDeps {
   config: Config;
@@ -114,15 +114,6 @@ export function createApp({ config, db, redis, log }: AppDeps): App {
   const api = express.Router();
   api.use(express.json({ limit: '256kb' }));
   api.use(malformedIdsNotFound());
-  api.use(healthRoutes(db, redis));
-  api.use(
-    authRoutes({
-      db,
-      tokens,
-      throttle: createLoginThrottle(redis, config.QUEUE_PREFIX),
-      loopbackOnly: isLoopbackHost(config.HOST),
-    }),
-  );
   api.use(positions.deviceRoutes(tokens));
   api.get('/openapi.json', (_req, res) => {
     res.json(openApi);
@@ -130,20 +121,22 @@ export function createApp({ config, db, redis, log }: AppDeps): App {
   // Every route of the protocol's table, each handled by its domain.
   api.use(
     mountRoutes(tokens, {
+      ...healthHandlers(db, redis),
+      ...authHandlers({ db, tokens, throttle: createLoginThrottle(redis, config.QUEUE_PREFIX), loopbackOnly: isLoopbackHost(config.HOST) }),
+      ...userHandlers(db, tokens),
       ...stationHandlers(db),
+      ...vehicleHandlers(ctx),
+      ...hospitalHandlers(ctx),
+      ...crewHandlers(db),
+      ...resourceDeleteHandlers(db),
+      ...placeHandlers(db),
+      ...auditHandlers(db),
+      ...incidentHandlers(ctx),
+      ...assignmentHandlers(ctx),
+      ...noticeHandlers(ctx, config.PUBLIC_URL),
     }),
   );
-  api.use(assignmentRoutes(ctx, tokens));
-  api.use(vehicleRoutes(db, tokens, config.POSITION_STALE_AFTER_S));
-  api.use(hospitalRoutes(db, tokens, events));
-  api.use(userRoutes(db, tokens));
-  api.use(crewRoutes(db, tokens));
-  api.use(placeRoutes(db, tokens));
-  api.use(incidentRoutes(ctx, tokens));
-  api.use(noticeRoutes(ctx, tokens, config.PUBLIC_URL));
-  api.use(auditRoutes(db, tokens));
   api.use(reportRoutes(db, tokens));
-  api.use(resourceDeleteRoutes(db, tokens));
   api.use(coverageRoutes(db, graphs, tokens));
   api.get('/config', (_req, res) => {
     res.json({

@@ -2,6 +2,29 @@ import { z } from 'zod';
 import { Role } from './domain';
 import { text } from './validation';
 
+/** Who is calling: the claims of a session's token, checked on every request and socket handshake. */
+export const Principal = z.object({
+  userId: z.uuid(),
+  username: z.string(),
+  role: Role,
+  vehicleId: z.uuid().nullable(),
+  hospitalId: z.uuid().nullable(),
+});
+export type Principal = z.infer<typeof Principal>;
+
+/** GET /api/auth/me: the caller, and whether its session may only set a new password. */
+export const Me = Principal.extend({ mustChangePassword: z.boolean() });
+export type Me = z.infer<typeof Me>;
+
+/** The answer of a login and of a password change. */
+export const LoginResult = z.object({
+  token: z.string(),
+  user: Principal.extend({ displayName: z.string() }),
+  /** The token may only change the password (POST /api/auth/password) until a new one is set. */
+  mustChangePassword: z.boolean(),
+});
+export type LoginResult = z.infer<typeof LoginResult>;
+
 export const LoginRequest = z.object({
   username: text(64).min(1),
   password: text(200).min(1),
@@ -39,3 +62,27 @@ export const UserDto = z.object({
 export type UserDto = z.infer<typeof UserDto>;
 
 export const SetDisabledRequest = z.object({ disabled: z.boolean() });
+
+/** An admin's password reset: the one-time password is shown once, to the admin. */
+export const PasswordReset = z.object({ user: UserDto, temporaryPassword: z.string() });
+export type PasswordReset = z.infer<typeof PasswordReset>;
+
+export const AuditQuery = z.object({
+  entityType: text(40).optional(),
+  entityId: text(80).optional(),
+  since: z.iso.datetime({ offset: true }).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+});
+
+/** One line of the audit log; the actor is "system" where no login acted (timers, failed logins). */
+export const AuditEntryDto = z.object({
+  id: z.number(),
+  at: z.string(),
+  actor: z.object({ userId: z.uuid().nullable(), username: z.string().nullable(), role: z.string().nullable() }),
+  action: z.string(),
+  entityType: z.string().nullable(),
+  entityId: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()),
+  remoteAddr: z.string().nullable(),
+});
+export type AuditEntryDto = z.infer<typeof AuditEntryDto>;

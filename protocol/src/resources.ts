@@ -6,6 +6,7 @@ import {
   Lat,
   Lon,
   StationKind,
+  Timestamp,
   VehicleCapability,
   VehicleKind,
   VehicleState,
@@ -86,6 +87,8 @@ export const ShiftInput = z
     memberIds: z.array(z.uuid()).max(8),
   })
   .refine((s) => Date.parse(s.endsAt) > Date.parse(s.startsAt), { message: 'endsAt must be after startsAt', path: ['endsAt'] });
+/** Shifts at an instant, or without one those not over yet. */
+export const ShiftQuery = z.object({ at: Timestamp.optional() });
 export const ShiftDto = z.object({
   id: z.uuid(),
   vehicleId: z.uuid(),
@@ -105,6 +108,8 @@ export const PlaceDto = z.object({
   synthetic: z.boolean(),
 });
 export type PlaceDto = z.infer<typeof PlaceDto>;
+
+export const PlaceQuery = z.object({ q: text(100).trim().min(1), limit: z.coerce.number().int().min(1).max(50).default(10) });
 
 /** A place a typed name may mean: the 422 of a call intake whose placeName is not a sure match lists these. */
 export const PlaceCandidateDto = PlaceDto.extend({

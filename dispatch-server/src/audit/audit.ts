@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type Queryable, sqlFile } from '@dispatch/db';
-import type { Principal } from '../auth/tokens';
+import type { Principal } from '@dispatch/protocol';
 
 const text = z.string();
 const maybe = z.string().nullable();

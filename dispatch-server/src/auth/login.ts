@@ -1,12 +1,12 @@
 import { type Db, inTransaction, type Queryable, sqlFile } from '@dispatch/db';
-import { Role } from '@dispatch/protocol';
+import { Role, type LoginResult, type Principal } from '@dispatch/protocol';
 import { z } from 'zod';
 import { appendAudit, type Actor } from '../audit/audit';
 import { HttpError } from '../http/errors';
 import type { LoginThrottle } from './loginThrottle';
 import { hashPassword, verifyPasswordOrDummy } from './passwords';
-import { revokeSessionsOf } from './sessions';
-import type { Principal, TokenService } from './tokens';
+import { revokeSession, revokeSessionsOf } from './sessions';
+import type { TokenService, VerifiedSession } from './tokens';
 
 /** A login with what a password check needs. */
 const LoginRow = z.object({
@@ -29,14 +29,6 @@ export interface LoginContext {
   throttle: LoginThrottle;
   /** The server listens on loopback only; demo passwords are refused otherwise. */
   loopbackOnly: boolean;
-}
-
-/** The answer of a login and of a password change. */
-export interface LoginResult {
-  token: string;
-  user: Principal & { displayName: string };
-  /** The token may only change the password (POST /api/auth/password) until a new one is set. */
-  mustChangePassword: boolean;
 }
 
 const principalOf = (user: LoginRow): Principal => ({
@@ -125,4 +117,11 @@ export async function changePassword(
 export async function setTemporaryPassword(client: Queryable, userId: string, password: string): Promise<void> {
   await sql.setPassword.run(client, { id: userId, passwordHash: await hashPassword(password), mustChange: true });
   await revokeSessionsOf(client, userId);
+}
+
+/** Ends the caller's session (logout): its token is refused from now on, here at once. */
+export async function logout(ctx: LoginContext, session: VerifiedSession, actor: Actor): Promise<void> {
+  await revokeSession(ctx.db, session.sessionId);
+  await appendAudit(ctx.db, actor, 'logout', { type: 'user', id: session.principal.userId });
+  ctx.tokens.forget(session.principal.userId);
 }

@@ -1,17 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
-import { Role } from '@dispatch/protocol';
-
-/** Who is calling: carried in the token, checked on every request and socket handshake. */
-export const Principal = z.object({
-  userId: z.uuid(),
-  username: z.string(),
-  role: Role,
-  vehicleId: z.uuid().nullable(),
-  hospitalId: z.uuid().nullable(),
-});
-export type Principal = z.infer<typeof Principal>;
+import { Principal } from '@dispatch/protocol';
 
 /** The token is bad, expired, without `exp`, or its session was ended or its login changed: log in again (401). */
 export class SessionInvalidError extends Error {}

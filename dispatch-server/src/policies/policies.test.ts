@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { Principal } from '../auth/tokens';
+import type { Principal } from '@dispatch/protocol';
 import { HttpError } from '../http/errors';
 import { authorize, can, mayAttempt, permit, readScope, rolesFor, roomsFor } from './policies';
 

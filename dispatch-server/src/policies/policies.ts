@@ -1,5 +1,4 @@
-import { rooms, type ClientToServerEvents, type Role } from '@dispatch/protocol';
-import type { Principal } from '../auth/tokens';
+import { rooms, type ClientToServerEvents, type Principal, type Role } from '@dispatch/protocol';
 import { HttpError } from '../http/errors';
 
 /**

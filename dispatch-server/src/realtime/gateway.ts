@@ -5,10 +5,11 @@ import {
   mismatchMessage,
   versionMismatch,
   type ClientToServerEvents,
+  type Principal,
   type ServerToClientEvents,
   type SessionWelcome,
 } from '@dispatch/protocol';
-import { PasswordChangeRequiredError, SessionInvalidError, type Principal, type TokenService } from '../auth/tokens';
+import { PasswordChangeRequiredError, SessionInvalidError, type TokenService } from '../auth/tokens';
 import { roomsFor } from '../policies/policies';
 
 export interface SocketData {

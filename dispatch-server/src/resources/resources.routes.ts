@@ -1,23 +1,12 @@
-import { Router } from 'express';
-import { actorFrom } from '../audit/audit';
-import { requireAuth } from '../auth/requireAuth';
-import type { TokenService } from '../auth/tokens';
 import type { Db } from '@dispatch/db';
-import type { Action } from '../policies/policies';
+import type { Handlers } from '../http/mountRoutes';
 import { deleteResource } from './deleteResource';
 
 /** DELETE for the fleet and network resources (admin; supervisors for crew members and shifts). */
-export function resourceDeleteRoutes(db: Db, tokens: TokenService): Router {
-  const router = Router();
-  const route = (path: string, table: Parameters<typeof deleteResource>[2], action: Action) =>
-    router.delete(`/${path}/:id`, requireAuth(tokens, action), async (req, res) => {
-      await deleteResource(db, actorFrom(req), table, req.params.id as string);
-      res.status(204).end();
-    });
-  route('stations', 'stations', 'station.manage');
-  route('vehicles', 'vehicles', 'vehicle.manage');
-  route('hospitals', 'hospitals', 'hospital.manage');
-  route('crew-members', 'crew_members', 'crew.manage');
-  route('shifts', 'shifts', 'crew.manage');
-  return router;
-}
+export const resourceDeleteHandlers = (db: Db): Handlers<'deleteStation' | 'deleteVehicle' | 'deleteHospital' | 'deleteCrewMember' | 'deleteShift'> => ({
+  deleteStation: ({ params }, { actor }) => deleteResource(db, actor, 'stations', params.id),
+  deleteVehicle: ({ params }, { actor }) => deleteResource(db, actor, 'vehicles', params.id),
+  deleteHospital: ({ params }, { actor }) => deleteResource(db, actor, 'hospitals', params.id),
+  deleteCrewMember: ({ params }, { actor }) => deleteResource(db, actor, 'crew_members', params.id),
+  deleteShift: ({ params }, { actor }) => deleteResource(db, actor, 'shifts', params.id),
+});

@@ -1,25 +1,14 @@
-import { Router } from 'express';
-import { actorFrom } from '../audit/audit';
-import { principalOf, requireAuth } from '../auth/requireAuth';
-import type { TokenService } from '../auth/tokens';
-import type { Db } from '@dispatch/db';
+import type { DispatchContext } from '../dispatchContext';
+import type { Handlers } from '../http/mountRoutes';
 import { authorize } from '../policies/policies';
 import { createVehicle, getVehicle, listVehicles, updateVehicle } from './vehicles';
 
-export function vehicleRoutes(db: Db, tokens: TokenService, staleAfterSeconds: number): Router {
-  const router = Router();
-  router.get('/vehicles', requireAuth(tokens, 'vehicle.list'), async (_req, res) => {
-    res.json(await listVehicles(db, staleAfterSeconds));
-  });
-  router.get('/vehicles/:id', requireAuth(tokens, 'vehicle.read'), async (req, res) => {
-    authorize(principalOf(req), 'vehicle.read', { vehicleId: req.params.id as string });
-    res.json(await getVehicle(db, req.params.id as string, staleAfterSeconds));
-  });
-  router.post('/vehicles', requireAuth(tokens, 'vehicle.manage'), async (req, res) => {
-    res.status(201).json(await createVehicle(db, actorFrom(req), req.body, staleAfterSeconds));
-  });
-  router.put('/vehicles/:id', requireAuth(tokens, 'vehicle.update'), async (req, res) => {
-    res.json(await updateVehicle(db, actorFrom(req), req.params.id as string, req.body, staleAfterSeconds));
-  });
-  return router;
-}
+export const vehicleHandlers = ({ db, policy }: DispatchContext): Handlers<'listVehicles' | 'getVehicle' | 'createVehicle' | 'updateVehicle'> => ({
+  listVehicles: () => listVehicles(db, policy.staleAfterSeconds),
+  getVehicle: ({ params }, { actor }) => {
+    authorize(actor.principal, 'vehicle.read', { vehicleId: params.id });
+    return getVehicle(db, params.id, policy.staleAfterSeconds);
+  },
+  createVehicle: ({ body }, { actor }) => createVehicle(db, actor, body, policy.staleAfterSeconds),
+  updateVehicle: ({ params, body }, { actor }) => updateVehicle(db, actor, params.id, body, policy.staleAfterSeconds),
+});

@@ -1,5 +1,16 @@
 import { z } from 'zod';
-import { ChangePasswordRequest, LoginRequest, SetDisabledRequest, UserDto, UserInput } from '../accounts';
+import {
+  AuditEntryDto,
+  AuditQuery,
+  ChangePasswordRequest,
+  LoginRequest,
+  LoginResult,
+  Me,
+  PasswordReset,
+  SetDisabledRequest,
+  UserDto,
+  UserInput,
+} from '../accounts';
 import { HealthReport } from '../health';
 import { AssignRequest, CancelRequest, ChangeDestinationRequest, CreateIncidentRequest, IncidentDto, StatusReport, Vitals } from '../incidents';
 import { CoverageQuery, RoadsQuery, RouteQuery } from '../mapQueries';
@@ -10,8 +21,11 @@ import {
   HospitalDto,
   HospitalInput,
   HospitalLoadInput,
+  PlaceDto,
+  PlaceQuery,
   ShiftDto,
   ShiftInput,
+  ShiftQuery,
   StationDto,
   StationInput,
   VehicleDto,
@@ -43,14 +57,15 @@ export const routes = {
   }),
 
   // Sessions and logins
-  login: route({ method: 'post', path: '/api/auth/login', summary: 'Log in; returns a bearer token for REST and the socket.io handshake', body: LoginRequest, public: true }),
-  me: route({ method: 'get', path: '/api/auth/me', action: 'session.own', summary: 'The caller (and whether a new password must be set first)' }),
+  login: route({ method: 'post', path: '/api/auth/login', summary: 'Log in; returns a bearer token for REST and the socket.io handshake', body: LoginRequest, response: LoginResult, public: true }),
+  me: route({ method: 'get', path: '/api/auth/me', action: 'session.own', summary: 'The caller (and whether a new password must be set first)', response: Me }),
   changePassword: route({
     method: 'post',
     path: '/api/auth/password',
     action: 'session.own',
     summary: 'Change the own password (throttled; required after an admin reset)',
     body: ChangePasswordRequest,
+    response: LoginResult,
   }),
   logout: route({ method: 'post', path: '/api/auth/logout', action: 'session.own', summary: 'End this session: its token is refused from now on', status: 204 }),
   listUsers: route({ method: 'get', path: '/api/users', action: 'user.list', summary: 'Logins (admin, supervisor)', response: z.array(UserDto) }),
@@ -62,6 +77,7 @@ export const routes = {
     summary: 'Disable or enable a login; its sessions end at once',
     params: IdParams,
     body: SetDisabledRequest,
+    response: UserDto,
   }),
   resetUserPassword: route({
     method: 'post',
@@ -69,6 +85,7 @@ export const routes = {
     action: 'user.manage',
     summary: 'A one-time password the user must change at the next login',
     params: IdParams,
+    response: PasswordReset,
   }),
 
   // Stations, vehicles, hospitals, crews
@@ -202,7 +219,7 @@ export const routes = {
     path: '/api/shifts',
     action: 'crew.read',
     summary: 'Shifts now or at ?at=',
-    query: z.object({ at: z.string().optional() }),
+    query: ShiftQuery,
     response: z.array(ShiftDto),
   }),
   createShift: route({
@@ -222,7 +239,8 @@ export const routes = {
     path: '/api/places',
     action: 'map.read',
     summary: 'Gazetteer search by Chinese or English name',
-    query: z.object({ q: z.string(), limit: z.number().optional() }),
+    query: PlaceQuery,
+    response: z.array(PlaceDto),
   }),
   listIncidents: route({
     method: 'get',
@@ -381,7 +399,14 @@ export const routes = {
     query: OsmandQuery,
     public: true,
   }),
-  audit: route({ method: 'get', path: '/api/audit', action: 'audit.read', summary: 'Audit log (supervisor, admin)' }),
+  audit: route({
+    method: 'get',
+    path: '/api/audit',
+    action: 'audit.read',
+    summary: 'Audit log (supervisor, admin)',
+    query: AuditQuery,
+    response: z.array(AuditEntryDto),
+  }),
   qualityReport: route({
     method: 'get',
     path: '/api/reports/quality',
