@@ -3,7 +3,7 @@ import { LangProvider } from '@dispatch/ui';
 import { createApi } from './api/client';
 import { loadSession, logoutOnServer, saveSession, type ClientConfig, type RoadRegion, type Session } from './api/session';
 import { ChangePasswordPage } from './ChangePasswordPage';
-import { DatabaseBanner, DisconnectedBanner, Header } from './common/Header';
+import { DatabaseBanner, DisconnectedBanner, Header, VersionBanner } from './common/Header';
 import { DispatcherConsole } from './dispatcher/DispatcherConsole';
 import { HospitalBoard } from './hospital/HospitalBoard';
 import { useI18n } from './i18n/i18n';
@@ -89,6 +89,7 @@ function SignedIn({ session, onLogout, onSessionEnded, onChangePassword }: { ses
     <LiveContext.Provider value={live}>
       <div className={`app role-${role}`}>
         <Header title={title} synthetic={region?.synthetic ?? false} user={session.user.displayName || session.user.username} onLogout={onLogout} onChangePassword={onChangePassword} />
+        <VersionBanner />
         <DatabaseBanner />
         <DisconnectedBanner />
         {role === 'crew' ? (

@@ -49,6 +49,18 @@ export function DatabaseBanner() {
   );
 }
 
+/** The server and this page speak different protocol versions: which side to update, instead of endless retries. */
+export function VersionBanner() {
+  const { t } = useI18n();
+  const { versionMismatch } = useLive();
+  if (!versionMismatch) return null;
+  return (
+    <div className="disconnected-banner" role="alert" data-testid="version-banner">
+      <strong>{t(versionMismatch)}</strong>
+    </div>
+  );
+}
+
 /** Shown while the socket is down; the live state resynchronises by itself when it is back. */
 export function DisconnectedBanner() {
   const { t, clock } = useI18n();

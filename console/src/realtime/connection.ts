@@ -13,6 +13,7 @@ import {
   type StuckEventNotice,
   type VehicleDto,
   type VehiclePositionDto,
+  type VersionMismatch,
 } from '@dispatch/protocol';
 import type { Api } from '../api/client';
 
@@ -27,6 +28,8 @@ export interface LiveState {
   lastError: string | null;
   /** The server answers but cannot reach its database (REST 503, handshake "unavailable"): the session lives on. */
   databaseUnavailable: boolean;
+  /** The server refused the handshake because one side speaks an older protocol: retrying cannot help. */
+  versionMismatch: VersionMismatch | null;
   /** When the last full snapshot arrived (ms epoch); null until the first one. */
   syncedAt: number | null;
   incidents: ReadonlyMap<string, IncidentDto>;
@@ -62,6 +65,7 @@ export class Connection {
     reconnectAttempt: 0,
     lastError: null,
     databaseUnavailable: false,
+    versionMismatch: null,
     syncedAt: null,
     incidents: new Map(),
     vehicles: new Map(),
@@ -111,6 +115,11 @@ export class Connection {
     socket.on('connect_error', (error) => {
       if (/^unauthorized/.test(error.message)) {
         this.onUnauthorized();
+        return;
+      }
+      const mismatch = (error as Error & { data?: { mismatch?: VersionMismatch } }).data?.mismatch;
+      if (mismatch) {
+        this.set({ status: 'disconnected', versionMismatch: mismatch, lastError: error.message });
         return;
       }
       // "unavailable:" is the server unable to check the session now: retry, never a logout.

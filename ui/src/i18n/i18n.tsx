@@ -6,11 +6,14 @@ const common = {
   'zh-CN': {
     login: '登录', logout: '退出', username: '用户名', password: '密码', newPassword: '新密码',
     loginThrottled: '登录失败次数过多，请 {seconds} 秒后再试', databaseUnavailable: '数据库暂不可用',
+    clientTooOld: '调度系统已更新：请刷新本页（F5）载入新版本', serverTooOld: '服务器版本低于本程序：请联系系统管理员',
     online: '在线', offline: '离线', syntheticData: '合成演示数据（非真实道路与地点）', eta: '预计到达', destination: '目的医院', status: '状态',
   },
   en: {
     login: 'Log in', logout: 'Log out', username: 'Username', password: 'Password', newPassword: 'New password',
     loginThrottled: 'Too many failed logins: try again in {seconds} s', databaseUnavailable: 'Database unavailable',
+    clientTooOld: 'The dispatch system was updated: reload this page (F5) to load the new version',
+    serverTooOld: 'The server is older than this program: call the system administrator',
     online: 'Online', offline: 'Offline', syntheticData: 'SYNTHETIC DEMO DATA (not real roads or places)', eta: 'ETA',
     destination: 'Destination hospital', status: 'Status',
   },
