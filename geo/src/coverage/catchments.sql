@@ -5,7 +5,7 @@ CREATE TEMP TABLE catchment_points (facility int NOT NULL, geom geometry(Point, 
 -- name: insertPoints
 INSERT INTO catchment_points (facility, geom)
 SELECT facility, ST_SetSRID(ST_MakePoint(lon, lat), 4326)
-FROM unnest($1::int[], $2::float8[], $3::float8[]) AS u(facility, lon, lat)
+FROM unnest(:facilities::int[], :lons::float8[], :lats::float8[]) AS u(facility, lon, lat)
 
 -- name: indexPoints
 CREATE INDEX ON catchment_points USING gist (geom)

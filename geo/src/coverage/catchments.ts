@@ -1,11 +1,10 @@
-import type pg from 'pg';
-import { readQueries } from '@dispatch/db';
+import { type Db, inTransaction, sqlFile } from '@dispatch/db';
+import { z } from 'zod';
 import { timeAt, type DriveTimes } from './driveTimes';
 
-export interface PolygonGeometry {
-  type: 'Polygon' | 'MultiPolygon';
-  coordinates: unknown;
-}
+/** A GeoJSON polygon as PostGIS writes it; the coordinates go to the map as they are. */
+export const PolygonGeometry = z.object({ type: z.enum(['Polygon', 'MultiPolygon']), coordinates: z.unknown() });
+export type PolygonGeometry = z.infer<typeof PolygonGeometry>;
 
 export interface CatchmentFeature {
   type: 'Feature';
@@ -19,7 +18,13 @@ export interface FeatureCollection<F> {
   features: F[];
 }
 
-const q = readQueries(new URL('./catchments.sql', import.meta.url), ['createPoints', 'insertPoints', 'indexPoints', 'analyzePoints', 'polygons']);
+const sql = sqlFile(new URL('./catchments.sql', import.meta.url), {
+  createPoints: {},
+  insertPoints: { params: z.object({ facilities: z.array(z.number()), lons: z.array(z.number()), lats: z.array(z.number()) }) },
+  indexPoints: {},
+  analyzePoints: {},
+  polygons: { row: z.object({ facility: z.number(), geometry: PolygonGeometry, area_m2: z.number() }) },
+});
 
 /** Sample spacing along long edges, so that a boundary falls where drive times meet, not half way between vertices. */
 const SAMPLE_SPACING_M = 150;
@@ -30,7 +35,7 @@ const SAMPLE_SPACING_M = 150;
  * with its nearest facility by the multi-source search; PostGIS turns the labelled points into Voronoi cells
  * and dissolves them per facility.
  */
-export async function catchmentPolygons(db: pg.Pool, d: DriveTimes): Promise<FeatureCollection<CatchmentFeature>> {
+export async function catchmentPolygons(db: Db, d: DriveTimes): Promise<FeatureCollection<CatchmentFeature>> {
   const g = d.graph;
   const facility: number[] = [];
   const lon: number[] = [];
@@ -57,27 +62,19 @@ export async function catchmentPolygons(db: pg.Pool, d: DriveTimes): Promise<Fea
       lat.push(g.pointLat[q0]! + t * (g.pointLat[q0 + 1]! - g.pointLat[q0]!));
     }
   }
-  const client = await db.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query(q.createPoints);
-    await client.query(q.insertPoints, [facility, lon, lat]);
-    await client.query(q.indexPoints);
-    await client.query(q.analyzePoints);
-    const { rows } = await client.query<{ facility: number; geometry: PolygonGeometry; area_m2: number }>(q.polygons);
-    await client.query('COMMIT');
-    return {
-      type: 'FeatureCollection',
-      features: rows.map((row) => ({
-        type: 'Feature',
-        properties: { facilityId: row.facility >= 0 ? d.facilities[row.facility]!.id : null, areaKm2: row.area_m2 / 1e6 },
-        geometry: row.geometry,
-      })),
-    };
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  const rows = await inTransaction(db, async (client) => {
+    await sql.createPoints.run(client);
+    await sql.insertPoints.run(client, { facilities: facility, lons: lon, lats: lat });
+    await sql.indexPoints.run(client);
+    await sql.analyzePoints.run(client);
+    return sql.polygons.rows(client);
+  });
+  return {
+    type: 'FeatureCollection',
+    features: rows.map((row) => ({
+      type: 'Feature',
+      properties: { facilityId: row.facility >= 0 ? d.facilities[row.facility]!.id : null, areaKm2: row.area_m2 / 1e6 },
+      geometry: row.geometry,
+    })),
+  };
 }

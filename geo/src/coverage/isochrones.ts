@@ -1,12 +1,17 @@
-import type pg from 'pg';
-import { readFileSync } from 'node:fs';
+import { type Queryable, sqlFile } from '@dispatch/db';
+import { z } from 'zod';
 import type { LonLat } from '../routing/geometry';
 import type { RoadGraph } from '../routing/roadGraph';
 import { sliceEdge } from '../routing/route';
-import type { FeatureCollection, PolygonGeometry } from './catchments';
+import { type FeatureCollection, PolygonGeometry } from './catchments';
 import { driveTimesFrom, reachedIntervals, type Facility } from './driveTimes';
 
-const ISOCHRONES_SQL = readFileSync(new URL('./isochrones.sql', import.meta.url), 'utf8');
+const sql = sqlFile(new URL('./isochrones.sql', import.meta.url), {
+  isochrones: {
+    params: z.object({ minutes: z.array(z.number()), lines: z.array(z.string()), bufferM: z.number(), centreLon: z.number(), centreLat: z.number() }),
+    row: z.object({ minutes: z.number(), geometry: PolygonGeometry, area_m2: z.number() }),
+  },
+});
 
 export interface IsochroneFeature {
   type: 'Feature';
@@ -26,7 +31,7 @@ export interface IsochroneOptions {
  * polygons: one multi-source search, then the reached road pieces (partial edges cut where the time runs
  * out) buffered and dissolved in PostGIS. Smaller thresholds lie inside larger ones.
  */
-export async function isochrones(db: pg.Pool, graph: RoadGraph, sources: readonly Facility[], options: IsochroneOptions = {}): Promise<FeatureCollection<IsochroneFeature>> {
+export async function isochrones(db: Queryable, graph: RoadGraph, sources: readonly Facility[], options: IsochroneOptions = {}): Promise<FeatureCollection<IsochroneFeature>> {
   const minutes = [...(options.minutes ?? [10, 20, 30])].sort((a, b) => a - b);
   const bufferM = options.bufferM ?? 100;
   for (const m of minutes) if (!(m > 0 && m <= 24 * 60)) throw new RangeError(`isochrone minutes must be within 0..1440, got ${m}`);
@@ -47,8 +52,9 @@ export async function isochrones(db: pg.Pool, graph: RoadGraph, sources: readonl
     lines.push(JSON.stringify({ type: 'MultiLineString', coordinates }));
     roadKm.push(metres / 1000);
   }
-  const centre: LonLat = [(graph.bbox[0] + graph.bbox[2]) / 2, (graph.bbox[1] + graph.bbox[3]) / 2];
-  const { rows } = await db.query<{ minutes: number; geometry: PolygonGeometry; area_m2: number }>(ISOCHRONES_SQL, [minutes, lines, bufferM, centre[0], centre[1]]);
+  const centreLon = (graph.bbox[0] + graph.bbox[2]) / 2;
+  const centreLat = (graph.bbox[1] + graph.bbox[3]) / 2;
+  const rows = await sql.isochrones.rows(db, { minutes, lines, bufferM, centreLon, centreLat });
   return {
     type: 'FeatureCollection',
     features: rows.map((row) => ({

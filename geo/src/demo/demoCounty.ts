@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type pg from 'pg';
+import type { Db } from '@dispatch/db';
 import type { HospitalCapability, HospitalKind } from '@dispatch/protocol';
 import { importRoads, type ImportReport } from '../import/importRoads';
 import { CITY_COLUMNS, CITY_ROWS, villageNames, type Name } from './demoNames';
@@ -516,7 +516,7 @@ export async function writeDemoCounty(dir: string): Promise<{ osmFile: string; g
 }
 
 /** Imports the synthetic demo county as region `jiexiu-demo` through the same importer as real data. */
-export async function importDemoCounty(db: pg.Pool, options: { replace?: boolean } = {}): Promise<ImportReport> {
+export async function importDemoCounty(db: Db, options: { replace?: boolean } = {}): Promise<ImportReport> {
   const dir = await mkdtemp(join(tmpdir(), 'jiexiu-demo-'));
   try {
     const { osmFile } = await writeDemoCounty(dir);

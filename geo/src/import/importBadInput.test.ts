@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@dispatch/db/testDatabase';
 import { activeNetworkId, importRoads, type ImportOptions } from './importRoads';
-import { pgrCost, writeTempFile } from './testFiles';
+import { pgrShortestPath } from '../routing/pgrReference';
+import { writeTempFile } from './testFiles';
 
 /** A small routable town as OSM XML: two-way 1-2-3, one-way 3-4-1 back, and a cross street 2-4. */
 const TOWN = `<?xml version="1.0" encoding="UTF-8"?>
@@ -38,9 +39,9 @@ describe('bad road input', () => {
       [networkId],
     );
     expect(rows[0]).toEqual({ networks: 1, other_edges: 0, other_vertices: 0, status: 'ready' });
-    const path = await pgrCost(database.db, 'town', 1, 3);
+    const path = await pgrShortestPath(database.db, 'town', 1, 3);
     expect(path?.cost).toBeGreaterThan(0);
-    expect(await pgrCost(database.db, 'town', 4, 3)).not.toBeNull();
+    expect(await pgrShortestPath(database.db, 'town', 4, 3)).not.toBeNull();
   }
 
   async function expectRefused(options: Partial<ImportOptions> & { file: string }, message: RegExp): Promise<void> {

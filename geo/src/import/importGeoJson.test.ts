@@ -2,7 +2,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@dispatch/db/testDatabase';
 import { importRoads, recostRegion, type ImportReport } from './importRoads';
-import { pgrCost, writeTempFile } from './testFiles';
+import { pgrShortestPath } from '../routing/pgrReference';
+import { writeTempFile } from './testFiles';
 
 /**
  * A hand-drawn county layer: Main street (maxspeed 60) meets Cross street at a shared vertex; a bridge
@@ -67,7 +68,7 @@ describe('importing a GeoJSON road layer', () => {
     const [bridge] = await edge('Bridge');
     expect(bridge.bridge).toBe(true);
     const [mainWest] = await edge('Main');
-    expect(await pgrCost(database.db, 'county-gis', bridge.source, mainWest.source)).toBeNull();
+    expect(await pgrShortestPath(database.db, 'county-gis', bridge.source, mainWest.source)).toBeNull();
     expect(report.largestComponentShare).toBeLessThan(1);
   });
 
@@ -75,8 +76,8 @@ describe('importing a GeoJSON road layer', () => {
     const [oneWay] = await edge('One Way');
     expect(oneWay.cost).toBeGreaterThan(0);
     expect(oneWay.reverse_cost).toBeLessThan(0);
-    const north = await pgrCost(database.db, 'county-gis', oneWay.source, oneWay.target);
-    const south = await pgrCost(database.db, 'county-gis', oneWay.target, oneWay.source);
+    const north = await pgrShortestPath(database.db, 'county-gis', oneWay.source, oneWay.target);
+    const south = await pgrShortestPath(database.db, 'county-gis', oneWay.target, oneWay.source);
     expect(north!.edges).toEqual([oneWay.id]);
     // Back along Back road, down Cross street and east on Main: longer, but the only legal way.
     expect(south!.edges).toHaveLength(3);

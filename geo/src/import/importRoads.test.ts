@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@dispatch/db/testDatabase';
 import { activeNetworkId, importRoads, type ImportReport } from './importRoads';
 import { roadDataFile, roadDataSuite } from '../routing/roadData';
-import { pgrCost } from './testFiles';
+import { pgrShortestPath } from '../routing/pgrReference';
 
 const shanghai = roadDataFile('shanghai_center.osm.pbf');
 const monaco = roadDataFile('monaco.osm.pbf');
@@ -108,10 +108,10 @@ describe.skipIf(!shanghai)(roadDataSuite('importing the real Shanghai centre net
     let backward = null;
     for (const candidate of rows) {
       edge = candidate;
-      backward = await pgrCost(database.db, 'shanghai', edge.target, edge.source);
+      backward = await pgrShortestPath(database.db, 'shanghai', edge.target, edge.source);
       if (backward) break;
     }
-    const forward = await pgrCost(database.db, 'shanghai', edge.source, edge.target);
+    const forward = await pgrShortestPath(database.db, 'shanghai', edge.source, edge.target);
     expect(forward!.cost).toBeCloseTo(edge.cost, 6);
     expect(forward!.edges).toEqual([edge.id]);
     expect(backward).not.toBeNull();

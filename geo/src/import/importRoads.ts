@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type pg from 'pg';
+import { type Db, type DbClient, inTransaction, sqlFile } from '@dispatch/db';
+import { z } from 'zod';
 import { readGeoJson } from './readGeoJson';
 import { readOsm } from './readOsm';
 import { RoadImportError, type RoadSource } from './roadSource';
-import { readQueries } from '@dispatch/db';
 import { buildTopology, type Topology } from './topology';
 
 export { RoadImportError } from './roadSource';
@@ -41,29 +40,56 @@ export interface ImportReport {
   durationMs: number;
 }
 
-const q = readQueries(new URL('./network.sql', import.meta.url), [
-  'drivableClasses',
-  'regionInfo',
-  'lockRegion',
-  'unlockRegion',
-  'deleteAbandoned',
-  'createNetwork',
-  'insertVertices',
-  'analyse',
-  'assignComponents',
-  'summarise',
-  'lockRegionRow',
-  'pointRegion',
-  'markReady',
-  'retireNetwork',
-  'deleteEdges',
-  'deleteVertices',
-  'notifyChanged',
-  'deleteNetwork',
-  'activeNetwork',
-  'recost',
-]);
-const INSERT_EDGES = readFileSync(new URL('./insertEdges.sql', import.meta.url), 'utf8');
+const byRegion = z.object({ region: z.string() });
+const byNetwork = z.object({ networkId: z.number() });
+const numbers = z.array(z.number());
+const booleans = z.array(z.boolean());
+const sql = sqlFile(new URL('./network.sql', import.meta.url), {
+  begin: {},
+  commit: {},
+  rollback: {},
+  drivableClasses: { row: z.object({ highway: z.string() }) },
+  regionInfo: { params: byRegion, row: z.object({ source_name: z.string(), created_at: z.date() }) },
+  lockRegion: { params: byRegion, row: z.object({ locked: z.boolean() }) },
+  unlockRegion: { params: byRegion },
+  deleteAbandoned: { params: byRegion },
+  createNetwork: {
+    params: z.object({ region: z.string(), sourceName: z.string(), format: z.string(), synthetic: z.boolean() }),
+    row: z.object({ id: z.number() }),
+  },
+  insertEdges: {
+    params: byNetwork.extend({
+      sources: numbers,
+      targets: numbers,
+      highways: z.array(z.string()),
+      names: z.array(z.string().nullable()),
+      maxspeeds: z.array(z.number().nullable()),
+      osmWayIds: z.array(z.number().nullable()),
+      tunnels: booleans,
+      bridges: booleans,
+      forwards: booleans,
+      backwards: booleans,
+      wkts: z.array(z.string()),
+    }),
+  },
+  insertVertices: { params: byNetwork.extend({ ids: numbers, lons: numbers, lats: numbers }) },
+  analyse: {},
+  assignComponents: { params: byNetwork },
+  summarise: {
+    params: byNetwork.extend({ ways: z.number() }),
+    row: z.object({ edges: z.number(), vertices: z.number(), length_km: z.number(), largest_component_share: z.number(), oneway_edges: z.number() }),
+  },
+  lockRegionRow: { params: byRegion, row: z.object({ network_id: z.number() }) },
+  pointRegion: { params: byRegion.extend({ networkId: z.number() }) },
+  markReady: { params: byNetwork },
+  retireNetwork: { params: byNetwork },
+  deleteEdges: { params: byNetwork },
+  deleteVertices: { params: byNetwork },
+  notifyChanged: { params: byRegion },
+  deleteNetwork: { params: byNetwork },
+  activeNetwork: { params: byRegion, row: z.object({ network_id: z.number() }) },
+  recost: { params: byNetwork },
+});
 
 const REGION_PATTERN = /^[a-z0-9_-]{1,64}$/;
 // Large enough to keep round trips few, small enough that one statement's arrays stay a few MB.
@@ -133,31 +159,31 @@ function wktOf(coordinates: number[]): string {
   return `LINESTRING(${points.join(',')})`;
 }
 
-async function writeEdges(client: pg.PoolClient, networkId: number, topology: Topology): Promise<void> {
+async function writeEdges(client: DbClient, networkId: number, topology: Topology): Promise<void> {
   for (let start = 0; start < topology.edges.length; start += BATCH) {
     const batch = topology.edges.slice(start, start + BATCH);
-    const result = await client.query(INSERT_EDGES, [
+    const inserted = await sql.insertEdges.run(client, {
       networkId,
-      batch.map((e) => e.source),
-      batch.map((e) => e.target),
-      batch.map((e) => e.attributes.highway),
-      batch.map((e) => e.attributes.name),
-      batch.map((e) => e.attributes.maxspeedKmh),
-      batch.map((e) => e.osmWayId),
-      batch.map((e) => e.attributes.tunnel),
-      batch.map((e) => e.attributes.bridge),
-      batch.map((e) => e.attributes.forward),
-      batch.map((e) => e.attributes.backward),
-      batch.map((e) => wktOf(e.coordinates)),
-    ]);
+      sources: batch.map((e) => e.source),
+      targets: batch.map((e) => e.target),
+      highways: batch.map((e) => e.attributes.highway),
+      names: batch.map((e) => e.attributes.name),
+      maxspeeds: batch.map((e) => e.attributes.maxspeedKmh),
+      osmWayIds: batch.map((e) => e.osmWayId),
+      tunnels: batch.map((e) => e.attributes.tunnel),
+      bridges: batch.map((e) => e.attributes.bridge),
+      forwards: batch.map((e) => e.attributes.forward),
+      backwards: batch.map((e) => e.attributes.backward),
+      wkts: batch.map((e) => wktOf(e.coordinates)),
+    });
     // The join to road_class_speeds drops an edge whose class was deleted since the filter read the table.
-    if (result.rowCount !== batch.length) {
+    if (inserted !== batch.length) {
       throw new RoadImportError('road_class_speeds changed during the import; run it again');
     }
   }
 }
 
-async function writeVertices(client: pg.PoolClient, networkId: number, source: RoadSource, ids: number[]): Promise<void> {
+async function writeVertices(client: DbClient, networkId: number, source: RoadSource, ids: number[]): Promise<void> {
   for (let start = 0; start < ids.length; start += BATCH) {
     const batch = ids.slice(start, start + BATCH);
     const lon: number[] = [];
@@ -167,7 +193,7 @@ async function writeVertices(client: pg.PoolClient, networkId: number, source: R
       lon.push(x);
       lat.push(y);
     }
-    await client.query(q.insertVertices, [networkId, batch, lon, lat]);
+    await sql.insertVertices.run(client, { networkId, ids: batch, lons: lon, lats: lat });
   }
 }
 
@@ -181,7 +207,7 @@ async function readSource(file: string, format: RoadFormat, classes: string[]): 
  * routing never sees half a network; on any failure the new network is deleted and the region keeps the
  * network it had.
  */
-export async function importRoads(db: pg.Pool, options: ImportOptions): Promise<ImportReport> {
+export async function importRoads(db: Db, options: ImportOptions): Promise<ImportReport> {
   const started = performance.now();
   const region = checkRegionName(options.region ?? regionFromFileName(options.file));
   await checkFile(options.file);
@@ -191,89 +217,77 @@ export async function importRoads(db: pg.Pool, options: ImportOptions): Promise<
   let locked = false;
   let networkId: number | null = null;
   try {
-    locked = (await client.query<{ locked: boolean }>(q.lockRegion, [region])).rows[0]?.locked === true;
+    locked = (await sql.lockRegion.one(client, { region }))?.locked === true;
     if (!locked) throw new RoadImportError(`region ${region} is being imported by another process; try again when it is done`);
-    const existing = (await client.query(q.regionInfo, [region])).rows[0];
+    const existing = await sql.regionInfo.one(client, { region });
     if (existing && !options.replace) throw clashError(region, existing);
-    await client.query(q.deleteAbandoned, [region]);
+    await sql.deleteAbandoned.run(client, { region });
 
-    const classes = (await client.query<{ highway: string }>(q.drivableClasses)).rows.map((r) => r.highway);
+    const classes = (await sql.drivableClasses.rows(client)).map((r) => r.highway);
     const source = await readSource(options.file, format, classes);
     const topology = buildTopology(source, new Set(classes));
 
-    networkId = Number(
-      (await client.query(q.createNetwork, [region, basename(options.file), format, options.synthetic ?? false])).rows[0].id,
-    );
-    await client.query('BEGIN');
+    const created = await sql.createNetwork.one(client, { region, sourceName: basename(options.file), format, synthetic: options.synthetic ?? false });
+    networkId = created!.id;
+    await sql.begin.run(client);
     await writeEdges(client, networkId, topology);
     await writeVertices(client, networkId, source, topology.vertices);
-    await client.query(q.analyse);
-    await client.query(q.assignComponents, [networkId]);
-    const summary = (await client.query(q.summarise, [networkId, topology.ways])).rows[0];
+    await sql.analyse.run(client);
+    await sql.assignComponents.run(client, { networkId });
+    const summary = (await sql.summarise.one(client, { networkId, ways: topology.ways }))!;
 
-    const current = (await client.query<{ network_id: number }>(q.lockRegionRow, [region])).rows[0];
-    if (current && !options.replace) {
-      const info = (await client.query(q.regionInfo, [region])).rows[0];
-      throw clashError(region, info);
-    }
-    await client.query(q.pointRegion, [region, networkId]);
-    await client.query(q.markReady, [networkId]);
+    const current = await sql.lockRegionRow.one(client, { region });
+    if (current && !options.replace) throw clashError(region, (await sql.regionInfo.one(client, { region }))!);
+    await sql.pointRegion.run(client, { region, networkId });
+    await sql.markReady.run(client, { networkId });
     if (current) {
-      await client.query(q.retireNetwork, [current.network_id]);
-      await client.query(q.deleteEdges, [current.network_id]);
-      await client.query(q.deleteVertices, [current.network_id]);
+      const old = { networkId: current.network_id };
+      await sql.retireNetwork.run(client, old);
+      await sql.deleteEdges.run(client, old);
+      await sql.deleteVertices.run(client, old);
     }
-    await client.query(q.notifyChanged, [region]);
-    await client.query('COMMIT');
+    await sql.notifyChanged.run(client, { region });
+    await sql.commit.run(client);
 
     return {
       region,
       networkId,
       format,
       ways: topology.ways,
-      edges: Number(summary.edges),
-      vertices: Number(summary.vertices),
+      edges: summary.edges,
+      vertices: summary.vertices,
       // Rounded: summation order inside PostgreSQL varies in the last bits, and a metre is precise enough.
-      lengthKm: Math.round(Number(summary.length_km) * 1000) / 1000,
-      largestComponentShare: Math.round(Number(summary.largest_component_share) * 1e6) / 1e6,
-      onewayEdges: Number(summary.oneway_edges),
+      lengthKm: Math.round(summary.length_km * 1000) / 1000,
+      largestComponentShare: Math.round(summary.largest_component_share * 1e6) / 1e6,
+      onewayEdges: summary.oneway_edges,
       durationMs: Math.round(performance.now() - started),
     };
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    if (networkId !== null) await client.query(q.deleteNetwork, [networkId]).catch(() => undefined);
+    await sql.rollback.run(client).catch(() => undefined);
+    if (networkId !== null) await sql.deleteNetwork.run(client, { networkId }).catch(() => undefined);
     throw error;
   } finally {
-    if (locked) await client.query(q.unlockRegion, [region]).catch(() => undefined);
+    if (locked) await sql.unlockRegion.run(client, { region }).catch(() => undefined);
     client.release();
   }
 }
 
 /** The id of the network a region currently routes on, or null when there is no such region. */
-export async function activeNetworkId(db: pg.Pool, region: string): Promise<number | null> {
-  const row = (await db.query<{ network_id: string | number }>(q.activeNetwork, [region])).rows[0];
-  return row ? Number(row.network_id) : null;
+export async function activeNetworkId(db: Db, region: string): Promise<number | null> {
+  return (await sql.activeNetwork.one(db, { region }))?.network_id ?? null;
 }
 
 /**
  * Re-costs a region's edges from the current road_class_speeds (after an operator edited it) and notifies
  * servers to reload. Edges with their own maxspeed keep it; one-way directions stay closed.
  */
-export async function recostRegion(db: pg.Pool, region: string): Promise<{ region: string; networkId: number; edges: number }> {
-  const client = await db.connect();
-  try {
-    await client.query('BEGIN');
-    const current = (await client.query<{ network_id: string | number }>(q.lockRegionRow, [region])).rows[0];
+export async function recostRegion(db: Db, region: string): Promise<{ region: string; networkId: number; edges: number }> {
+  return inTransaction(db, async (client) => {
+    const current = await sql.lockRegionRow.one(client, { region });
     if (!current) throw new RoadImportError(`region ${region} does not exist`);
-    const networkId = Number(current.network_id);
-    const result = await client.query(q.recost, [networkId]);
-    await client.query(q.notifyChanged, [region]);
-    await client.query('COMMIT');
-    return { region, networkId, edges: result.rowCount ?? 0 };
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+    const networkId = current.network_id;
+    const edges = await sql.recost.run(client, { networkId });
+    await sql.notifyChanged.run(client, { region });
+    return { region, networkId, edges };
+  });
 }

@@ -1,5 +1,12 @@
+import { type Db, sqlFile } from '@dispatch/db';
 import pg from 'pg';
+import { z } from 'zod';
 import { loadRoadGraph, NoRoadNetworkError, type RoadGraph } from './roadGraph';
+
+const sql = sqlFile(new URL('./graphRegistry.sql', import.meta.url), {
+  latestRegion: { row: z.object({ name: z.string() }) },
+  listen: {},
+});
 
 export const ROAD_NETWORK_CHANNEL = 'road_network_changed';
 
@@ -18,7 +25,7 @@ export class GraphRegistry {
   private missed = false;
   private readonly changeListeners = new Set<(region: string) => void>();
 
-  constructor(private readonly db: pg.Pool) {}
+  constructor(private readonly db: Db) {}
 
   /** The graph of a region, or of the most recently updated region when none is named. */
   async get(region?: string): Promise<RoadGraph> {
@@ -62,12 +69,10 @@ export class GraphRegistry {
 
   private async resolveDefaultRegion(): Promise<string> {
     if (!this.defaultRegion) {
-      const lookup = this.db
-        .query<{ name: string }>('SELECT name FROM road_regions ORDER BY updated_at DESC, name LIMIT 1')
-        .then(({ rows }) => {
-          if (!rows[0]) throw new NoRoadNetworkError('no road network has been imported yet: import one first (npm run geo:import)');
-          return rows[0].name;
-        });
+      const lookup = sql.latestRegion.one(this.db).then((row) => {
+        if (!row) throw new NoRoadNetworkError('no road network has been imported yet: import one first (npm run geo:import)');
+        return row.name;
+      });
       this.defaultRegion = lookup;
       lookup.catch(() => {
         if (this.defaultRegion === lookup) this.defaultRegion = null;
@@ -97,7 +102,8 @@ export class GraphRegistry {
       await client.connect();
       // The listener must never keep a process alive that is otherwise shutting down.
       (client as unknown as { connection?: { stream?: { unref?: () => void } } }).connection?.stream?.unref?.();
-      await client.query(`LISTEN ${ROAD_NETWORK_CHANNEL}`);
+      // A client of its own, not a pool's: the statement's text, as Statement.run takes a pool or pool client.
+      await client.query(sql.listen.text);
       if (this.missed) {
         this.missed = false;
         this.invalidate();

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { type Queryable, sqlFile } from '@dispatch/db';
 import Flatbush from 'flatbush';
-import type pg from 'pg';
+import { z } from 'zod';
 import { segmentLengthM } from './geometry';
 
 /** One road edge as stored in road_edges: pgRouting's convention, a negative cost = not drivable that way. */
@@ -344,61 +344,50 @@ function markRoundabouts(edges: readonly RoadEdgeInput[], graph: RoadGraph): voi
   }
 }
 
-const LOAD_SQL = readFileSync(new URL('./roadGraph.sql', import.meta.url), 'utf8');
+const sql = sqlFile(new URL('./roadGraph.sql', import.meta.url), {
+  load: {
+    params: z.object({ region: z.string() }),
+    row: z.object({
+      network_id: z.number(),
+      id: z.number(),
+      source: z.number(),
+      target: z.number(),
+      cost: z.number(),
+      reverse_cost: z.number(),
+      length_m: z.number(),
+      name: z.string().nullable(),
+      highway: z.string(),
+      osm_way_id: z.number().nullable(),
+      tunnel: z.boolean(),
+      wkb: z.instanceof(Buffer),
+    }),
+  },
+});
 
 export class NoRoadNetworkError extends Error {
   override name = 'NoRoadNetworkError';
 }
 
-interface EdgeRow {
-  id: number;
-  source: number;
-  target: number;
-  cost: number;
-  reverse_cost: number;
-  length_m: number;
-  name: string | null;
-  highway: string;
-  osm_way_id: number | null;
-  tunnel: boolean;
-  wkb: Buffer;
-}
-
-/** The network a region points at now; NoRoadNetworkError when there is no such region. */
-export async function activeNetwork(db: pg.Pool | pg.PoolClient, region: string): Promise<number> {
-  const { rows } = await db.query<{ network_id: string | number }>('SELECT network_id FROM road_regions WHERE name = $1', [region]);
+/** Loads a region's active network into memory; NoRoadNetworkError when there is no such region. */
+export async function loadRoadGraph(db: Queryable, region: string): Promise<RoadGraph> {
+  const rows = await sql.load.rows(db, { region });
   if (!rows[0]) throw new NoRoadNetworkError(`no road network for region "${region}": import one first (npm run geo:import)`);
-  return Number(rows[0].network_id);
-}
-
-/** Loads a region's active network into memory. The edges are read in one consistent snapshot. */
-export async function loadRoadGraph(db: pg.Pool, region: string): Promise<RoadGraph> {
-  const client = await db.connect();
-  try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const networkId = await activeNetwork(client, region);
-    const { rows } = await client.query<EdgeRow>(LOAD_SQL, [networkId]);
-    await client.query('COMMIT');
-    const edges: RoadEdgeInput[] = rows.map((row) => ({
-      id: Number(row.id),
-      source: Number(row.source),
-      target: Number(row.target),
+  const edges = rows.map(
+    (row): RoadEdgeInput => ({
+      id: row.id,
+      source: row.source,
+      target: row.target,
       cost: row.cost,
       reverseCost: row.reverse_cost,
       lengthM: row.length_m,
       name: row.name,
       highway: row.highway,
-      osmWayId: row.osm_way_id === null ? null : Number(row.osm_way_id),
+      osmWayId: row.osm_way_id,
       tunnel: row.tunnel,
       coordinates: lineStringFromWkb(row.wkb, row.id),
-    }));
-    return new RoadGraph(region, networkId, edges);
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+    }),
+  );
+  return new RoadGraph(region, rows[0].network_id, edges);
 }
 
 /** Plain 2D WKB LineString → flat coordinates; binary is several times cheaper to move and parse than text. */

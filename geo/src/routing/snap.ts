@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import type pg from 'pg';
+import { type Queryable, sqlFile } from '@dispatch/db';
+import { z } from 'zod';
 import { isValidLonLat, metresPerDegree, type LonLat } from './geometry';
 import type { RoadGraph } from './roadGraph';
 
@@ -107,7 +107,12 @@ export function trySnapToRoad(graph: RoadGraph, lonLat: LonLat, maxDistanceM = D
   return isValidLonLat(lonLat) ? nearestOnRoad(graph, lonLat, maxDistanceM) : null;
 }
 
-const POSTGIS_SNAP_SQL = readFileSync(new URL('./snapPostgis.sql', import.meta.url), 'utf8');
+const sql = sqlFile(new URL('./snapPostgis.sql', import.meta.url), {
+  snap: {
+    params: z.object({ networkId: z.number(), lon: z.number(), lat: z.number(), maxDistanceM: z.number() }),
+    row: z.object({ edge_id: z.number(), fraction: z.number(), lon: z.number(), lat: z.number(), distance_m: z.number() }),
+  },
+});
 
 export interface PostgisSnap {
   edgeId: number;
@@ -121,18 +126,12 @@ export interface PostgisSnap {
  * projection): the reference the in-memory snapping is checked against. Null when no edge is within maxDistanceM.
  */
 export async function snapWithPostgis(
-  db: pg.Pool,
+  db: Queryable,
   networkId: number,
-  lonLat: LonLat,
+  [lon, lat]: LonLat,
   maxDistanceM = DEFAULT_MAX_SNAP_M,
 ): Promise<PostgisSnap | null> {
-  const { rows } = await db.query<{ edge_id: number; fraction: number; lon: number; lat: number; distance_m: number }>(POSTGIS_SNAP_SQL, [
-    networkId,
-    lonLat[0],
-    lonLat[1],
-    maxDistanceM,
-  ]);
-  const row = rows[0];
+  const row = await sql.snap.one(db, { networkId, lon, lat, maxDistanceM });
   if (!row) return null;
-  return { edgeId: Number(row.edge_id), fraction: row.fraction, snappedLonLat: [row.lon, row.lat], snapDistanceM: row.distance_m };
+  return { edgeId: row.edge_id, fraction: row.fraction, snappedLonLat: [row.lon, row.lat], snapDistanceM: row.distance_m };
 }

@@ -1,15 +1,16 @@
--- Reference snap of the point ($2 lon, $3 lat) to network $1 within $4 metres.
+-- name: snap
+-- Reference snap of the point to the network within :maxDistanceM.
 -- KNN (<->) on the geometry index picks candidates in degrees; they are re-ranked by true distance on the
 -- spheroid, and the position along the winner is located on its UTM zone (a metric projection), as the
 -- in-memory snapping measures fractions by length.
 WITH p AS (
-  SELECT ST_SetSRID(ST_MakePoint($2::float8, $3::float8), 4326) AS geom,
-         CASE WHEN $3::float8 >= 0 THEN 32600 ELSE 32700 END + floor(($2::float8 + 180) / 6)::int + 1 AS utm
+  SELECT ST_SetSRID(ST_MakePoint(:lon::float8, :lat::float8), 4326) AS geom,
+         CASE WHEN :lat::float8 >= 0 THEN 32600 ELSE 32700 END + floor((:lon::float8 + 180) / 6)::int + 1 AS utm
 ),
 candidates AS (
   SELECT e.id, e.geom
   FROM road_edges e, p
-  WHERE e.network_id = $1 AND (e.cost >= 0 OR e.reverse_cost >= 0)
+  WHERE e.network_id = :networkId AND (e.cost >= 0 OR e.reverse_cost >= 0)
   ORDER BY e.geom <-> p.geom
   LIMIT 50
 ),
@@ -25,4 +26,4 @@ FROM nearest n, p,
      LATERAL (SELECT ST_Transform(n.geom, p.utm) AS line) AS projected,
      LATERAL (SELECT ST_LineLocatePoint(projected.line, ST_Transform(p.geom, p.utm)) AS fraction) AS f,
      LATERAL (SELECT f.fraction, ST_Transform(ST_LineInterpolatePoint(projected.line, f.fraction), 4326) AS point) AS located
-WHERE n.distance_m <= $4
+WHERE n.distance_m <= :maxDistanceM

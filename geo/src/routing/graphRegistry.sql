@@ -1,0 +1,7 @@
+-- name: latestRegion
+-- The region served when the caller names none: the most recently updated (as /api/roads/region answers).
+SELECT name FROM road_regions ORDER BY updated_at DESC, name LIMIT 1;
+
+-- name: listen
+-- The channel the importer notifies (ROAD_NETWORK_CHANNEL).
+LISTEN road_network_changed;
