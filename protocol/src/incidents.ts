@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import type {
-  HospitalLoad} from './domain';
 import {
   HospitalCapability,
+  HospitalLoad,
   IncidentCategory,
   Lat,
   Lon,
@@ -11,7 +10,7 @@ import {
   TaskStatus,
   Timestamp,
   VehicleCapability,
-  type VehicleState,
+  VehicleState,
 } from './domain';
 import { text } from './validation';
 
@@ -92,62 +91,63 @@ export const IncidentDto = z.object({
 });
 export type IncidentDto = z.infer<typeof IncidentDto>;
 
-export type ExclusionReason = 'out_of_service' | 'busy' | 'missing_capability' | 'unreachable' | 'no_position';
+export const ExclusionReason = z.enum(['out_of_service', 'busy', 'missing_capability', 'unreachable', 'no_position']);
+export type ExclusionReason = z.infer<typeof ExclusionReason>;
 
-export interface CandidateDto {
-  vehicleId: string;
-  callSign: string;
-  kind: string;
-  capabilities: string[];
-  state: VehicleState;
-  etaSeconds: number;
-  distanceM: number;
+export const CandidateDto = z.object({
+  vehicleId: z.string(),
+  callSign: z.string(),
+  kind: z.string(),
+  capabilities: z.array(z.string()),
+  state: VehicleState,
+  etaSeconds: z.number(),
+  distanceM: z.number(),
   /** Where the ETA was measured from: the vehicle's last GPS fix, or its home station when the fix is stale. */
-  positionSource: 'gps' | 'station';
-  stale: boolean;
-  positionAgeSeconds: number | null;
+  positionSource: z.enum(['gps', 'station']),
+  stale: z.boolean(),
+  positionAgeSeconds: z.number().nullable(),
   /** Vehicles finishing another job (returning) are proposed after free ones at equal ETA. */
-  returning: boolean;
-}
+  returning: z.boolean(),
+});
+export type CandidateDto = z.infer<typeof CandidateDto>;
 
-export interface ExcludedVehicleDto {
-  vehicleId: string;
-  callSign: string;
-  reason: ExclusionReason;
-  detail: string;
-}
+export const ExcludedVehicleDto = z.object({ vehicleId: z.string(), callSign: z.string(), reason: ExclusionReason, detail: z.string() });
+export type ExcludedVehicleDto = z.infer<typeof ExcludedVehicleDto>;
 
-export interface HospitalOptionDto {
-  hospitalId: string;
-  name: string;
-  loadStatus: z.infer<typeof HospitalLoad>;
-  capabilities: string[];
-  etaSeconds: number;
-  distanceM: number;
+export const HospitalOptionDto = z.object({
+  hospitalId: z.string(),
+  name: z.string(),
+  loadStatus: HospitalLoad,
+  capabilities: z.array(z.string()),
+  etaSeconds: z.number(),
+  distanceM: z.number(),
   /** Why it was passed over, when it was. */
-  skippedBecause: 'load_red' | 'closed' | null;
-}
+  skippedBecause: z.enum(['load_red', 'closed']).nullable(),
+});
+export type HospitalOptionDto = z.infer<typeof HospitalOptionDto>;
 
-export interface RecommendationDto {
-  incidentId: string;
-  computedAt: string;
-  region: string;
-  incidentSnapDistanceM: number;
-  responsibleStation: { stationId: string; code: string; name: string; etaSeconds: number } | null;
-  candidates: CandidateDto[];
-  excluded: ExcludedVehicleDto[];
+export const RecommendationDto = z.object({
+  incidentId: z.string(),
+  computedAt: z.string(),
+  region: z.string(),
+  incidentSnapDistanceM: z.number(),
+  responsibleStation: z.object({ stationId: z.string(), code: z.string(), name: z.string(), etaSeconds: z.number() }).nullable(),
+  candidates: z.array(CandidateDto),
+  excluded: z.array(ExcludedVehicleDto),
   /** No suitable free vehicle: the incident is queued with the responsible station; nextBest is the busy vehicle to free first. */
-  queued: boolean;
-  nextBest: { vehicleId: string; callSign: string; taskStatus: string | null; detail: string } | null;
-  proposedHospital: HospitalOptionDto | null;
-  hospitalOptions: HospitalOptionDto[];
-  computeMs: number;
-}
+  queued: z.boolean(),
+  nextBest: z.object({ vehicleId: z.string(), callSign: z.string(), taskStatus: z.string().nullable(), detail: z.string() }).nullable(),
+  proposedHospital: HospitalOptionDto.nullable(),
+  hospitalOptions: z.array(HospitalOptionDto),
+  computeMs: z.number(),
+});
+export type RecommendationDto = z.infer<typeof RecommendationDto>;
 
 export const AssignRequest = z.object({
   vehicleId: z.uuid(),
   destinationHospitalId: z.uuid().optional(),
 });
+export type AssignRequest = z.infer<typeof AssignRequest>;
 
 export const StatusReport = z.object({
   /** Client-generated id; a replay of the same event is recognised and not applied twice. */
@@ -161,22 +161,27 @@ export const StatusReport = z.object({
 export type StatusReport = z.infer<typeof StatusReport>;
 
 export const CancelRequest = z.object({ reason: text(300).trim().min(1) });
+export type CancelRequest = z.infer<typeof CancelRequest>;
 
 export const ChangeDestinationRequest = z.object({ hospitalId: z.uuid() });
+export type ChangeDestinationRequest = z.infer<typeof ChangeDestinationRequest>;
 
-export interface RouteStepDto {
-  maneuver: string;
-  streetName: string | null;
-  distanceM: number;
-  durationS: number;
-  location: [number, number];
-}
-export interface RouteDto {
-  geometry: { type: 'LineString'; coordinates: [number, number][] };
-  durationS: number;
-  distanceM: number;
-  steps: RouteStepDto[];
-}
+const LonLatPair = z.tuple([z.number(), z.number()]);
+export const RouteStepDto = z.object({
+  maneuver: z.string(),
+  streetName: z.string().nullable(),
+  distanceM: z.number(),
+  durationS: z.number(),
+  location: LonLatPair,
+});
+export type RouteStepDto = z.infer<typeof RouteStepDto>;
+export const RouteDto = z.object({
+  geometry: z.object({ type: z.literal('LineString'), coordinates: z.array(LonLatPair) }),
+  durationS: z.number(),
+  distanceM: z.number(),
+  steps: z.array(RouteStepDto),
+});
+export type RouteDto = z.infer<typeof RouteDto>;
 
 export const AssignmentDto = z.object({
   id: z.uuid(),
@@ -194,45 +199,67 @@ export const AssignmentDto = z.object({
 export type AssignmentDto = z.infer<typeof AssignmentDto>;
 
 /** What a crew tablet receives: everything to drive there and treat, and nothing more. */
-export interface AssignmentOfferDto {
-  assignment: AssignmentDto;
-  incident: Pick<
-    IncidentDto,
-    'id' | 'number' | 'category' | 'priority' | 'location' | 'address' | 'placeName' | 'patientSummary' | 'priorityGroups'
-  >;
-  route: RouteDto | null;
-  destinationHospital: { id: string; name: string; loadStatus: string; location: { lon: number; lat: number } } | null;
-  ackDeadline: string;
-}
+export const AssignmentOfferDto = z.object({
+  assignment: AssignmentDto,
+  incident: IncidentDto.pick({
+    id: true, number: true, category: true, priority: true, location: true, address: true, placeName: true, patientSummary: true, priorityGroups: true,
+  }),
+  route: RouteDto.nullable(),
+  destinationHospital: z.object({ id: z.string(), name: z.string(), loadStatus: z.string(), location: z.object({ lon: z.number(), lat: z.number() }) }).nullable(),
+  ackDeadline: z.string(),
+});
+export type AssignmentOfferDto = z.infer<typeof AssignmentOfferDto>;
 
-export interface StatusEventDto {
-  id: string;
-  incidentId: string;
-  assignmentId: string | null;
-  vehicleId: string | null;
-  status: string;
-  deviceTime: string;
-  receivedAt: string;
-  actor: string | null;
-  source: string;
-}
+/** The answer to a status report over REST (202 when it was kept as record only). */
+export const StatusReportOutcome = z.object({ applied: z.boolean(), duplicate: z.boolean(), assignment: AssignmentDto });
+export type StatusReportOutcome = z.infer<typeof StatusReportOutcome>;
 
-export interface HospitalNoticeDto {
-  id: string;
-  incidentId: string;
-  incidentNumber: number;
-  hospitalId: string;
-  status: 'sent' | 'acknowledged' | 'escalated' | 'cancelled' | 'arrived';
-  category: string;
-  priority: number;
+export const StatusEventDto = z.object({
+  id: z.string(),
+  incidentId: z.string(),
+  assignmentId: z.string().nullable(),
+  vehicleId: z.string().nullable(),
+  status: z.string(),
+  deviceTime: z.string(),
+  receivedAt: z.string(),
+  actor: z.string().nullable(),
+  source: z.string(),
+});
+export type StatusEventDto = z.infer<typeof StatusEventDto>;
+
+export const NoticeStatus = z.enum(['sent', 'acknowledged', 'escalated', 'cancelled', 'arrived']);
+export type NoticeStatus = z.infer<typeof NoticeStatus>;
+
+export const HospitalNoticeDto = z.object({
+  id: z.string(),
+  incidentId: z.string(),
+  incidentNumber: z.number(),
+  hospitalId: z.string(),
+  status: NoticeStatus,
+  category: z.string(),
+  priority: z.number(),
   /** Minimised: summary and priority flags, never the caller's phone or the exact address. */
-  patientSummary: string | null;
-  priorityGroups: string[];
-  vehicleCallSign: string;
-  etaAt: string | null;
-  sentAt: string;
-  acknowledgedAt: string | null;
-}
+  patientSummary: z.string().nullable(),
+  priorityGroups: z.array(z.string()),
+  vehicleCallSign: z.string(),
+  etaAt: z.string().nullable(),
+  sentAt: z.string(),
+  acknowledgedAt: z.string().nullable(),
+});
+export type HospitalNoticeDto = z.infer<typeof HospitalNoticeDto>;
+
+/** Sends the notice now; to this hospital when given, else to the task's destination. */
+export const SendNoticeRequest = z.object({ hospitalId: z.uuid().optional() });
+
+/** An HL7 FHIR R4 message Bundle; its resources are FHIR's own, not restated here. */
+export const FhirBundle = z.object({
+  resourceType: z.literal('Bundle'),
+  id: z.string(),
+  type: z.literal('message'),
+  timestamp: z.string(),
+  entry: z.array(z.object({ fullUrl: z.string(), resource: z.record(z.string(), z.unknown()) })),
+});
+export type FhirBundle = z.infer<typeof FhirBundle>;
 
 /** Vital signs a crew measures on scene; each maps to a LOINC code in the FHIR export. */
 export const Vitals = z

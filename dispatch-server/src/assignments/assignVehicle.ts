@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AssignRequest, type AssignmentDto, type AssignmentOfferDto, type Principal, type RouteDto } from '@dispatch/protocol';
+import { type AssignRequest, type AssignmentDto, type AssignmentOfferDto, type Principal, type RouteDto } from '@dispatch/protocol';
 import { appendAudit, type Actor } from '../audit/audit';
 import { type DbClient, inTransaction, isUuid } from '@dispatch/db';
 import type { DispatchContext } from '../dispatchContext';
@@ -16,7 +16,7 @@ import { assignmentSql } from './assignmentSql';
  * assignments guarantees a vehicle is never on two incidents: of two dispatchers racing for it, one wins
  * and the other gets 409. The crew's room then receives the assignment with its route, and the
  * acknowledgement timer starts: written to the outbox with the assignment, so neither is lost after the commit.
- * @param input `{ vehicleId, destinationHospitalId? }`
+ * @param request `{ vehicleId, destinationHospitalId? }`
  * @param options.onlyIfUnassigned refuse (409) when a vehicle is already on the incident: an automatic re-offer
  *   must not add a second vehicle to a call a dispatcher has just covered
  */
@@ -24,10 +24,9 @@ export async function assignVehicle(
   ctx: DispatchContext,
   actor: Actor,
   incidentId: string,
-  input: unknown,
+  request: AssignRequest,
   options: { onlyIfUnassigned?: boolean } = {},
 ): Promise<AssignmentOfferDto> {
-  const request = AssignRequest.parse(input);
   if (!isUuid(incidentId)) throw notFound(`incident ${incidentId}`);
   const assignmentId = await inTransaction(ctx.db, async (client) => {
     const incident = await incidentSql.lockIncident.one(client, { id: incidentId });

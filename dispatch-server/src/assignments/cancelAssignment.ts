@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CancelRequest, type IncidentDto } from '@dispatch/protocol';
+import type { CancelRequest, IncidentDto } from '@dispatch/protocol';
 import { appendAudit, type Actor } from '../audit/audit';
 import { type DbClient, inTransaction, isUuid } from '@dispatch/db';
 import type { DispatchContext } from '../dispatchContext';
@@ -31,8 +31,7 @@ async function cancelLocked(client: DbClient, actor: Actor, row: AssignmentRow, 
  * Withdraws one vehicle from an incident (to re-assign another): the vehicle is free again and the
  * incident goes back to open when no other vehicle is on it.
  */
-export async function cancelAssignment(ctx: DispatchContext, actor: Actor, assignmentId: string, input: unknown): Promise<IncidentDto> {
-  const { reason } = CancelRequest.parse(input);
+export async function cancelAssignment(ctx: DispatchContext, actor: Actor, assignmentId: string, { reason }: CancelRequest): Promise<IncidentDto> {
   if (!isUuid(assignmentId)) throw notFound(`assignment ${assignmentId}`);
   const incidentId = await inTransaction(ctx.db, async (client) => {
     const locked = await assignmentSql.lock.one(client, { id: assignmentId });
@@ -47,8 +46,7 @@ export async function cancelAssignment(ctx: DispatchContext, actor: Actor, assig
 }
 
 /** Cancels an incident (hoax, duplicate call, patient gone) and releases every vehicle on it. */
-export async function cancelIncident(ctx: DispatchContext, actor: Actor, incidentId: string, input: unknown): Promise<IncidentDto> {
-  const { reason } = CancelRequest.parse(input);
+export async function cancelIncident(ctx: DispatchContext, actor: Actor, incidentId: string, { reason }: CancelRequest): Promise<IncidentDto> {
   if (!isUuid(incidentId)) throw notFound(`incident ${incidentId}`);
   await inTransaction(ctx.db, async (client) => {
     const incident = await incidentSql.lockIncident.one(client, { id: incidentId });

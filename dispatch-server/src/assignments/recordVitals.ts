@@ -1,4 +1,4 @@
-import { Vitals } from '@dispatch/protocol';
+import type { Vitals } from '@dispatch/protocol';
 import { appendAudit, type Actor } from '../audit/audit';
 import { inTransaction, isUuid } from '@dispatch/db';
 import type { DispatchContext } from '../dispatchContext';
@@ -7,8 +7,7 @@ import { authorize } from '../policies/policies';
 import { assignmentSql } from './assignmentSql';
 
 /** Stores the latest vital signs a crew measured; they travel with the hospital notice (FHIR export). */
-export async function recordVitals(ctx: DispatchContext, actor: Actor, assignmentId: string, input: unknown): Promise<Vitals> {
-  const vitals = Vitals.parse(input);
+export async function recordVitals(ctx: DispatchContext, actor: Actor, assignmentId: string, vitals: Vitals): Promise<Vitals> {
   if (!isUuid(assignmentId)) throw notFound(`assignment ${assignmentId}`);
   await inTransaction(ctx.db, async (client) => {
     const row = await assignmentSql.lock.one(client, { id: assignmentId });

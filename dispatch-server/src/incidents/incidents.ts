@@ -114,7 +114,7 @@ function nearest<T extends { lon: number; lat: number }>(points: T[], to: { lon:
 export async function createIncident(
   deps: { db: Db; events: Publisher; travel?: TravelService },
   actor: Actor,
-  input: unknown,
+  input: CreateIncidentRequest,
   idempotencyKey?: string,
 ): Promise<{ incident: IncidentDto; created: boolean }> {
   const call = CreateIncidentRequest.parse(input);

@@ -1,4 +1,4 @@
-import { ChangeDestinationRequest, rooms, type AssignmentDto, type HospitalNoticeDto, type Principal } from '@dispatch/protocol';
+import { type ChangeDestinationRequest, rooms, type AssignmentDto, type HospitalNoticeDto, NoticeStatus, type Principal } from '@dispatch/protocol';
 import { appendAudit, type Actor } from '../audit/audit';
 import { assignmentSql } from '../assignments/assignmentSql';
 import { presentAssignment } from '../assignments/presentAssignment';
@@ -12,7 +12,7 @@ import { enqueueEffect } from '../outbox/outbox';
 import type { OutboxEffects } from '../outbox/outboxEffects';
 import { isReachable } from '../travel/travelService';
 import { FhirSourceRow, presentNoticeFhir } from './presentNoticeFhir';
-import { NoticeRow, NoticeStatus, presentNotice } from './presentNotice';
+import { NoticeRow, presentNotice } from './presentNotice';
 
 const id = z.object({ id: z.string() });
 const ids = z.object({ ids: z.array(z.string()) });
@@ -237,8 +237,12 @@ export async function refreshNoticeEtas(ctx: DispatchContext): Promise<number> {
 /**
  * Changes where a task takes the patient (crew or dispatcher). A live notice follows to the new hospital.
  */
-export async function changeDestination(ctx: DispatchContext, actor: Actor, assignmentId: string, input: unknown): Promise<AssignmentDto> {
-  const { hospitalId } = ChangeDestinationRequest.parse(input);
+export async function changeDestination(
+  ctx: DispatchContext,
+  actor: Actor,
+  assignmentId: string,
+  { hospitalId }: ChangeDestinationRequest,
+): Promise<AssignmentDto> {
   if (!isUuid(assignmentId)) throw notFound(`assignment ${assignmentId}`);
   const hospital = await assignmentSql.hospitalBrief.one(ctx.db, { id: hospitalId });
   if (!hospital) throw new HttpError(404, `hospitalId: no hospital ${hospitalId}`);

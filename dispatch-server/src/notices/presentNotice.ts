@@ -1,7 +1,5 @@
-import { IncidentCategory, PriorityGroup, type HospitalNoticeDto } from '@dispatch/protocol';
+import { IncidentCategory, NoticeStatus, PriorityGroup, type HospitalNoticeDto } from '@dispatch/protocol';
 import { z } from 'zod';
-
-export const NoticeStatus = z.enum(['sent', 'acknowledged', 'escalated', 'cancelled', 'arrived']);
 
 /** A notice as notices.sql presents it: minimised for the hospital. */
 export const NoticeRow = z.object({

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { IncidentCategory, PriorityGroup, Vitals } from '@dispatch/protocol';
+import { IncidentCategory, PriorityGroup, Vitals, type FhirBundle } from '@dispatch/protocol';
 import { z } from 'zod';
 
 /** A stable UUID (name-based, v5 layout) so exporting the same notice twice gives the same resource ids. */
@@ -35,7 +35,7 @@ export type FhirSourceRow = z.infer<typeof FhirSourceRow>;
  * Location of the vehicle. Identifiers are urn:uuid full URLs so the bundle stands on its own.
  * @param baseUrl the configured PUBLIC_URL, never the request's Host header (a client could point the links anywhere)
  */
-export function presentNoticeFhir(row: FhirSourceRow, baseUrl: string) {
+export function presentNoticeFhir(row: FhirSourceRow, baseUrl: string): FhirBundle {
   const ref = (id: string) => `urn:uuid:${id}`;
   const { vitals } = row;
   const noticeId = row.id;

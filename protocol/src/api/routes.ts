@@ -12,7 +12,23 @@ import {
   UserInput,
 } from '../accounts';
 import { HealthReport } from '../health';
-import { AssignRequest, CancelRequest, ChangeDestinationRequest, CreateIncidentRequest, IncidentDto, StatusReport, Vitals } from '../incidents';
+import {
+  AssignmentDto,
+  AssignmentOfferDto,
+  AssignRequest,
+  CancelRequest,
+  ChangeDestinationRequest,
+  CreateIncidentRequest,
+  FhirBundle,
+  HospitalNoticeDto,
+  IncidentDto,
+  RecommendationDto,
+  SendNoticeRequest,
+  StatusEventDto,
+  StatusReport,
+  StatusReportOutcome,
+  Vitals,
+} from '../incidents';
 import { CoverageQuery, RoadsQuery, RouteQuery } from '../mapQueries';
 import { BindVehicleDeviceRequest } from '../positions';
 import {
@@ -265,6 +281,7 @@ export const routes = {
     action: 'incident.read',
     summary: 'Every status event by device time, with receive time and actor',
     params: IdParams,
+    response: z.array(StatusEventDto),
   }),
   getRecommendations: route({
     method: 'get',
@@ -272,6 +289,7 @@ export const routes = {
     action: 'incident.read',
     summary: 'Vehicles ranked by road ETA, exclusions with reasons, responsible station, proposed hospital',
     params: IdParams,
+    response: RecommendationDto,
   }),
   assignVehicle: route({
     method: 'post',
@@ -280,6 +298,7 @@ export const routes = {
     summary: 'Assign a vehicle (409 when it is already on an incident)',
     params: IdParams,
     body: AssignRequest,
+    response: AssignmentOfferDto,
     status: 201,
   }),
   cancelIncident: route({
@@ -289,8 +308,16 @@ export const routes = {
     summary: 'Cancel the incident and release its vehicles',
     params: IdParams,
     body: CancelRequest,
+    response: IncidentDto,
   }),
-  closeIncident: route({ method: 'post', path: '/api/incidents/{id}/close', action: 'incident.dispatch', summary: 'Close an incident no vehicle is working on', params: IdParams }),
+  closeIncident: route({
+    method: 'post',
+    path: '/api/incidents/{id}/close',
+    action: 'incident.dispatch',
+    summary: 'Close an incident no vehicle is working on',
+    params: IdParams,
+    response: IncidentDto,
+  }),
   getEtimes: route({
     method: 'get',
     path: '/api/incidents/{id}/etimes',
@@ -305,15 +332,24 @@ export const routes = {
     action: 'assignment.read',
     summary: "The vehicle's live task with route (204 when free)",
     params: IdParams,
+    response: AssignmentOfferDto,
   }),
-  getAssignment: route({ method: 'get', path: '/api/assignments/{id}', action: 'assignment.read', summary: 'A task as the crew sees it, with route', params: IdParams }),
+  getAssignment: route({
+    method: 'get',
+    path: '/api/assignments/{id}',
+    action: 'assignment.read',
+    summary: 'A task as the crew sees it, with route',
+    params: IdParams,
+    response: AssignmentOfferDto,
+  }),
   reportStatus: route({
     method: 'post',
     path: '/api/assignments/{id}/status',
     action: 'assignment.report',
-    summary: 'Report a lifecycle step (device time; replays are idempotent by eventId)',
+    summary: 'Report a lifecycle step (device time; replays are idempotent by eventId; 202 when kept as record only)',
     params: IdParams,
     body: StatusReport,
+    response: StatusReportOutcome,
   }),
   cancelAssignment: route({
     method: 'post',
@@ -322,6 +358,7 @@ export const routes = {
     summary: 'Withdraw the vehicle (to re-assign)',
     params: IdParams,
     body: CancelRequest,
+    response: IncidentDto,
   }),
   changeDestination: route({
     method: 'put',
@@ -330,6 +367,7 @@ export const routes = {
     summary: 'Change the destination hospital',
     params: IdParams,
     body: ChangeDestinationRequest,
+    response: AssignmentDto,
   }),
   recordVitals: route({
     method: 'put',
@@ -338,6 +376,7 @@ export const routes = {
     summary: 'Record vital signs for the hospital notice',
     params: IdParams,
     body: Vitals,
+    response: Vitals,
   }),
   sendNotice: route({
     method: 'post',
@@ -345,14 +384,36 @@ export const routes = {
     action: 'incident.dispatch',
     summary: 'Send the hospital notice now (before transport)',
     params: IdParams,
+    body: SendNoticeRequest,
+    response: HospitalNoticeDto,
     status: 201,
   }),
 
   // Hospitals' incoming patients
-  listNotices: route({ method: 'get', path: '/api/notices', action: 'notice.read', summary: 'Hospital notices (a hospital: its own)' }),
-  getNotice: route({ method: 'get', path: '/api/notices/{id}', action: 'notice.read', summary: 'One notice', params: IdParams }),
-  acknowledgeNotice: route({ method: 'post', path: '/api/notices/{id}/acknowledge', action: 'notice.acknowledge', summary: 'The hospital acknowledges', params: IdParams }),
-  getNoticeFhir: route({ method: 'get', path: '/api/notices/{id}/fhir', action: 'notice.read', summary: 'The notice as an HL7 FHIR R4 message Bundle', params: IdParams }),
+  listNotices: route({
+    method: 'get',
+    path: '/api/notices',
+    action: 'notice.read',
+    summary: 'Hospital notices (a hospital: its own)',
+    response: z.array(HospitalNoticeDto),
+  }),
+  getNotice: route({ method: 'get', path: '/api/notices/{id}', action: 'notice.read', summary: 'One notice', params: IdParams, response: HospitalNoticeDto }),
+  acknowledgeNotice: route({
+    method: 'post',
+    path: '/api/notices/{id}/acknowledge',
+    action: 'notice.acknowledge',
+    summary: 'The hospital acknowledges',
+    params: IdParams,
+    response: HospitalNoticeDto,
+  }),
+  getNoticeFhir: route({
+    method: 'get',
+    path: '/api/notices/{id}/fhir',
+    action: 'notice.read',
+    summary: 'The notice as an HL7 FHIR R4 message Bundle (application/fhir+json)',
+    params: IdParams,
+    response: FhirBundle,
+  }),
 
   // Map, roads, coverage, positions, reports
   roads: route({
