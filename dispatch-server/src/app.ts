@@ -115,12 +115,17 @@ export function createApp({ config, db, redis, log }: AppDeps): App {
   api.use(express.json({ limit: '256kb' }));
   api.use(malformedIdsNotFound());
   api.use(positions.deviceRoutes(tokens));
-  api.get('/openapi.json', (_req, res) => {
-    res.json(openApi);
-  });
   // Every route of the protocol's table, each handled by its domain.
   api.use(
     mountRoutes(tokens, {
+      openApi: async () => openApi,
+      clientConfig: async () => ({
+        protocolVersion: PROTOCOL_VERSION,
+        tileUrl: config.TILE_URL,
+        tileAttribution: config.TILE_ATTRIBUTION,
+        tileCoordinates: config.TILE_COORDINATES,
+        positionStaleAfterS: config.POSITION_STALE_AFTER_S,
+      }),
       ...healthHandlers(db, redis),
       ...authHandlers({ db, tokens, throttle: createLoginThrottle(redis, config.QUEUE_PREFIX), loopbackOnly: isLoopbackHost(config.HOST) }),
       ...userHandlers(db, tokens),
@@ -138,15 +143,6 @@ export function createApp({ config, db, redis, log }: AppDeps): App {
   );
   api.use(reportRoutes(db, tokens));
   api.use(coverageRoutes(db, graphs, tokens));
-  api.get('/config', (_req, res) => {
-    res.json({
-      protocolVersion: PROTOCOL_VERSION,
-      tileUrl: config.TILE_URL,
-      tileAttribution: config.TILE_ATTRIBUTION,
-      tileCoordinates: config.TILE_COORDINATES,
-      positionStaleAfterS: config.POSITION_STALE_AFTER_S,
-    });
-  });
   api.use(routingRoutes(graphs, tokens, config.ROAD_REGION));
   api.use(roadRoutes(db, tokens, config.ROAD_REGION));
   api.use(unknownRoute);

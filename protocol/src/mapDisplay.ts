@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * Map display coordinates. Everything the server stores and sends is WGS-84; basemaps published in China
  * (AutoNavi, Tencent, …) are drawn in GCJ-02, a deliberately distorted datum offset by up to ~700 m. A map on
@@ -6,17 +8,19 @@
  */
 
 /** The coordinate system the configured tiles are drawn in (`TILE_COORDINATES` on the server). */
-export type TileCoordinates = 'wgs84' | 'gcj02';
+export const TileCoordinates = z.enum(['wgs84', 'gcj02']);
+export type TileCoordinates = z.infer<typeof TileCoordinates>;
 
 /** `GET /api/config`: what the console and the tablet need before they draw a map. */
-export interface ClientConfigDto {
-  protocolVersion: number;
-  tileUrl: string;
-  tileAttribution: string;
-  tileCoordinates: TileCoordinates;
+export const ClientConfigDto = z.object({
+  protocolVersion: z.number(),
+  tileUrl: z.string(),
+  tileAttribution: z.string(),
+  tileCoordinates: TileCoordinates,
   /** A position fix older than this is stale (the server's POSITION_STALE_AFTER_S). */
-  positionStaleAfterS: number;
-}
+  positionStaleAfterS: z.number(),
+});
+export type ClientConfigDto = z.infer<typeof ClientConfigDto>;
 
 /** A server older than `tileCoordinates` in /api/config draws plain OpenStreetMap-style tiles: WGS-84. */
 export function tileCoordinatesOf(config: object | null | undefined): TileCoordinates {

@@ -1,5 +1,5 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
-import { ErrorBody, PROTOCOL_VERSION, routes, type RouteDef } from '@dispatch/protocol';
+import { ErrorBody, PROTOCOL_VERSION, routes, type ResponseOf, type RouteDef, type Routes } from '@dispatch/protocol';
 import { rolesFor, readsPersonalData, type Action } from '../policies/policies';
 
 /**
@@ -7,7 +7,7 @@ import { rolesFor, readsPersonalData, type Action } from '../policies/policies';
  * server parses with), its answer and the policy action guarding it, with the roles it allows as `x-roles`
  * (e.g. `crew:own-vehicle`), so tests can be generated from it.
  */
-export function buildOpenApiDocument() {
+export function buildOpenApiDocument(): ResponseOf<Routes['openApi']> {
   const registry = new OpenAPIRegistry();
   const bearer = registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   for (const e of Object.values(routes as Record<string, RouteDef>)) {
@@ -35,8 +35,9 @@ export function buildOpenApiDocument() {
       },
     });
   }
-  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+  // The generator's type marks `paths` optional and has no index signature; the document always has paths.
+  return <ResponseOf<Routes['openApi']>>(<unknown>new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: { title: '120 dispatch API', version: String(PROTOCOL_VERSION), description: 'REST API of the 120 emergency dispatch server. Live updates arrive over socket.io (typed events in the protocol module).' },
-  });
+  }));
 }

@@ -29,8 +29,11 @@ import {
   StatusReportOutcome,
   Vitals,
 } from '../incidents';
+import { ClientConfigDto } from '../mapDisplay';
+import { CatchmentsDto, CoverageSummaryDto, IsochronesDto, RoadFeatureCollection, RoadRegionDto, RoadRouteDto } from '../mapAnswers';
 import { CoverageQuery, RoadsQuery, RouteQuery } from '../mapQueries';
-import { BindVehicleDeviceRequest } from '../positions';
+import { BindVehicleDeviceRequest, OsmandAnswer, VehicleDeviceDto } from '../positions';
+import { EidoDocument, ETimesDto, QualityIndicatorsDto, QualityQuery } from '../reports';
 import {
   CrewMemberDto,
   CrewMemberInput,
@@ -64,11 +67,18 @@ const OsmandQuery = z.object({
 export const routes = {
   // The server itself
   health: route({ method: 'get', path: '/api/health', summary: 'State of PostgreSQL, PostGIS, pgRouting and Redis', response: HealthReport, public: true }),
-  openApi: route({ method: 'get', path: '/api/openapi.json', summary: 'This document', public: true }),
+  openApi: route({
+    method: 'get',
+    path: '/api/openapi.json',
+    summary: 'This document',
+    response: z.looseObject({ openapi: z.string(), paths: z.record(z.string(), z.unknown()) }),
+    public: true,
+  }),
   clientConfig: route({
     method: 'get',
     path: '/api/config',
     summary: 'Tile server, map coordinate system, stale-position threshold and protocol version for clients',
+    response: ClientConfigDto,
     public: true,
   }),
 
@@ -168,6 +178,7 @@ export const routes = {
     summary: 'Bind (or with null unbind) a GPS / OsmAnd device id to the vehicle (admin)',
     params: IdParams,
     body: BindVehicleDeviceRequest,
+    response: VehicleDeviceDto,
   }),
   listHospitals: route({
     method: 'get',
@@ -324,8 +335,16 @@ export const routes = {
     action: 'incident.read',
     summary: 'Response times as NEMSIS v3 eTimes, one record per vehicle',
     params: IdParams,
+    response: ETimesDto,
   }),
-  getEido: route({ method: 'get', path: '/api/incidents/{id}/eido', action: 'incident.read', summary: 'The incident as a NENA EIDO JSON document', params: IdParams }),
+  getEido: route({
+    method: 'get',
+    path: '/api/incidents/{id}/eido',
+    action: 'incident.read',
+    summary: 'The incident as a NENA EIDO JSON document',
+    params: IdParams,
+    response: EidoDocument,
+  }),
   getVehicleAssignment: route({
     method: 'get',
     path: '/api/vehicles/{id}/assignment',
@@ -422,15 +441,30 @@ export const routes = {
     action: 'map.read',
     summary: "The project's own road layer as GeoJSON, for a map without tiles",
     query: RoadsQuery,
+    response: RoadFeatureCollection,
   }),
-  roadRegion: route({ method: 'get', path: '/api/roads/region', action: 'map.read', summary: 'The active road region: name, synthetic flag, extent' }),
-  route: route({ method: 'get', path: '/api/route', action: 'map.read', summary: 'Fastest route with geometry and turn-by-turn steps', query: RouteQuery }),
+  roadRegion: route({
+    method: 'get',
+    path: '/api/roads/region',
+    action: 'map.read',
+    summary: 'The active road region: name, synthetic flag, extent',
+    response: RoadRegionDto,
+  }),
+  route: route({
+    method: 'get',
+    path: '/api/route',
+    action: 'map.read',
+    summary: 'Fastest route with geometry and turn-by-turn steps',
+    query: RouteQuery,
+    response: RoadRouteDto,
+  }),
   catchments: route({
     method: 'get',
     path: '/api/coverage/catchments',
     action: 'coverage.read',
     summary: 'Drive-time catchment of each station (or hospital) as GeoJSON polygons',
     query: CoverageQuery,
+    response: CatchmentsDto,
   }),
   isochrones: route({
     method: 'get',
@@ -438,6 +472,7 @@ export const routes = {
     action: 'coverage.read',
     summary: 'Areas within 10/20/30 min of the nearest station (or hospital), GeoJSON',
     query: CoverageQuery,
+    response: IsochronesDto,
   }),
   coverageSummary: route({
     method: 'get',
@@ -445,12 +480,14 @@ export const routes = {
     action: 'coverage.read',
     summary: 'The 30-minute circle in figures: road and village shares, villages outside',
     query: CoverageQuery,
+    response: CoverageSummaryDto,
   }),
   osmandGet: route({
     method: 'get',
     path: '/osmand',
     summary: 'OsmAnd/Traccar Client position (id, lat, lon, timestamp, speed in knots); unknown device id: 404',
     query: OsmandQuery,
+    response: OsmandAnswer,
     public: true,
   }),
   osmandPost: route({
@@ -458,6 +495,7 @@ export const routes = {
     path: '/osmand',
     summary: 'OsmAnd/Traccar Client positions: query string, urlencoded or JSON body ({ device_id, location })',
     query: OsmandQuery,
+    response: OsmandAnswer,
     public: true,
   }),
   audit: route({
@@ -473,7 +511,8 @@ export const routes = {
     path: '/api/reports/quality',
     action: 'report.read',
     summary: '120 quality indicators (10 s answer, 3-minute turnout), NFPA 1225, 90th percentile response',
-    query: z.object({ from: z.string(), to: z.string() }),
+    query: QualityQuery,
+    response: QualityIndicatorsDto,
   }),
 };
 
