@@ -17,14 +17,14 @@ import { contentSecurityPolicy } from './http/contentSecurityPolicy';
 import { errorHandler, unknownRoute } from './http/errors';
 import type { Logger } from './logger';
 import { createGateway, type Gateway } from './realtime/gateway';
-import { routingRoutes } from './routing/routing.routes';
-import { roadRoutes } from './roads/roads.routes';
+import { routingHandlers } from './routing/routing.routes';
+import { roadHandlers } from './roads/roads.routes';
 import { GraphRegistry } from '@dispatch/geo/routing/graphRegistry';
 import { announceDispatch, announceWithdrawal } from './assignments/announceAssignment';
 import { assignmentHandlers } from './assignments/assignments.routes';
 import { reofferIncident } from './assignments/reofferIncident';
 import { auditHandlers } from './audit/audit.routes';
-import { coverageRoutes } from './coverage/coverage.routes';
+import { coverageHandlers } from './coverage/coverage.routes';
 import { crewHandlers } from './crews/crews.routes';
 import type { DispatchContext } from './dispatchContext';
 import { hospitalHandlers } from './hospitals/hospitals.routes';
@@ -36,7 +36,7 @@ import { buildOpenApiDocument } from './openapi/openapi';
 import { malformedIdsNotFound, mountRoutes } from './http/mountRoutes';
 import { createOutbox } from './outbox/outbox';
 import { placeHandlers } from './places/places.routes';
-import { reportRoutes } from './reports/reports.routes';
+import { reportHandlers } from './reports/reports.routes';
 import { resourceDeleteHandlers } from './resources/resources.routes';
 import { registerCrewHandlers } from './realtime/crewHandlers';
 import { gatewayPublisher, type Publisher } from './realtime/publisher';
@@ -114,7 +114,6 @@ export function createApp({ config, db, redis, log }: AppDeps): App {
   const api = express.Router();
   api.use(express.json({ limit: '256kb' }));
   api.use(malformedIdsNotFound());
-  api.use(positions.deviceRoutes(tokens));
   // Every route of the protocol's table, each handled by its domain.
   api.use(
     mountRoutes(tokens, {
@@ -139,12 +138,13 @@ export function createApp({ config, db, redis, log }: AppDeps): App {
       ...incidentHandlers(ctx),
       ...assignmentHandlers(ctx),
       ...noticeHandlers(ctx, config.PUBLIC_URL),
+      ...positions.deviceHandlers,
+      ...reportHandlers(db),
+      ...coverageHandlers(db, graphs),
+      ...routingHandlers(graphs, config.ROAD_REGION),
+      ...roadHandlers(db, config.ROAD_REGION),
     }),
   );
-  api.use(reportRoutes(db, tokens));
-  api.use(coverageRoutes(db, graphs, tokens));
-  api.use(routingRoutes(graphs, tokens, config.ROAD_REGION));
-  api.use(roadRoutes(db, tokens, config.ROAD_REGION));
   api.use(unknownRoute);
 
   const app = express();

@@ -8,6 +8,8 @@ export * from './positions';
 export * from './resources';
 export * from './accounts';
 export * from './mapQueries';
+export * from './mapAnswers';
+export * from './reports';
 export * from './incidents';
 export * from './lifecycle';
 export * from './mapDisplay';

@@ -28,6 +28,12 @@ export const BindVehicleDeviceRequest = z.object({
     .nullable(),
 });
 export type BindVehicleDeviceRequest = z.infer<typeof BindVehicleDeviceRequest>;
+export const VehicleDeviceDto = z.object({ vehicleId: z.uuid(), deviceId: z.string().nullable() });
+export type VehicleDeviceDto = z.infer<typeof VehicleDeviceDto>;
+
+/** The OsmAnd endpoint's answer: invalid fixes are acknowledged but not stored (a client would resend them forever). */
+export const OsmandAnswer = z.object({ stored: z.number(), ignoredInvalid: z.number() });
+export type OsmandAnswer = z.infer<typeof OsmandAnswer>;
 
 /** A fix a crew agent (tablet, headless agent, simulator) sends over its socket; the vehicle comes from the token. */
 export const AgentPosition = z.object({

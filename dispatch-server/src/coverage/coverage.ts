@@ -4,7 +4,7 @@ import { driveTimesFrom, type Facility } from '@dispatch/geo/coverage/driveTimes
 import { isochrones } from '@dispatch/geo/coverage/isochrones';
 import type { GraphRegistry } from '@dispatch/geo/routing/graphRegistry';
 import { NoRoadNetworkError } from '@dispatch/geo/routing/roadGraph';
-import { CoverageQuery } from '@dispatch/protocol';
+import type { CatchmentsDto, CoverageQuery, CoverageSummaryDto, IsochronesDto } from '@dispatch/protocol';
 import { type Db, sqlFile } from '@dispatch/db';
 import { z } from 'zod';
 import { HttpError } from '../http/errors';
@@ -49,8 +49,7 @@ const keyOf = (networkId: number, list: Site[], ...rest: unknown[]) =>
   JSON.stringify([networkId, list.map((s) => [s.id, s.lon, s.lat]), ...rest]);
 
 /** For each station (or hospital), the area it reaches before any other: the responsible substation's area. */
-export async function catchments(db: Db, graphs: GraphRegistry, input: unknown) {
-  const query = CoverageQuery.parse(input);
+export async function catchments(db: Db, graphs: GraphRegistry, query: CoverageQuery): Promise<CatchmentsDto> {
   const graph = await graphOf(graphs, query.region);
   const list = await sql[query.from].rows(db);
   return cached(keyOf(graph.networkId, list, 'catchments', query.from), async () => {
@@ -68,8 +67,7 @@ export async function catchments(db: Db, graphs: GraphRegistry, input: unknown) 
 }
 
 /** Areas within each drive time of the nearest station (or hospital), smaller inside larger. */
-export async function isochroneLayer(db: Db, graphs: GraphRegistry, input: unknown) {
-  const query = CoverageQuery.parse(input);
+export async function isochroneLayer(db: Db, graphs: GraphRegistry, query: CoverageQuery): Promise<IsochronesDto> {
   const graph = await graphOf(graphs, query.region);
   const list = await sql[query.from].rows(db);
   return cached(keyOf(graph.networkId, list, 'isochrones', query.minutes), async () => ({
@@ -82,8 +80,7 @@ export async function isochroneLayer(db: Db, graphs: GraphRegistry, input: unkno
  * The 30-minute medical circle (30分钟就医圈) as figures: share of road length and of villages within each
  * time of the nearest station or hospital, and the villages left outside.
  */
-export async function coverageSummary(db: Db, graphs: GraphRegistry, input: unknown) {
-  const query = CoverageQuery.parse(input);
+export async function coverageSummary(db: Db, graphs: GraphRegistry, query: CoverageQuery): Promise<CoverageSummaryDto> {
   const graph = await graphOf(graphs, query.region);
   const list = await sql[query.from].rows(db);
   const villages = await sql.villages.rows(db);
@@ -101,7 +98,7 @@ export async function coverageSummary(db: Db, graphs: GraphRegistry, input: unkn
         minutes,
         roadShare: roadCoverage(times, minutes).share,
         villageShare: demand.share,
-        villagesOutside: demand.points.filter((p) => p.seconds === null || p.seconds > minutes * 60).map((p) => names.get(p.id)),
+        villagesOutside: demand.points.filter((p) => p.seconds === null || p.seconds > minutes * 60).map((p) => names.get(p.id) ?? p.id),
       };
     }),
   };

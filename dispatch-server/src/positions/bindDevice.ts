@@ -1,7 +1,7 @@
-import { BindVehicleDeviceRequest } from '@dispatch/protocol';
+import type { BindVehicleDeviceRequest } from '@dispatch/protocol';
 import { z } from 'zod';
 import { appendAudit, type Actor } from '../audit/audit';
-import { type Db, inTransaction, isUuid, sqlFile } from '@dispatch/db';
+import { type Db, inTransaction, sqlFile } from '@dispatch/db';
 import { HttpError, notFound, translatePgError } from '../http/errors';
 
 const sql = sqlFile(new URL('./devices.sql', import.meta.url), {
@@ -22,9 +22,7 @@ export interface DeviceBinding {
  * vehicles is two deliberate steps, never a silent takeover. Returns the previous id so callers can
  * forget cached lookups of both.
  */
-export async function bindVehicleDevice(db: Db, actor: Actor, vehicleId: string, input: unknown): Promise<DeviceBinding> {
-  const { deviceId } = BindVehicleDeviceRequest.parse(input);
-  if (!isUuid(vehicleId)) throw notFound(`vehicle ${vehicleId}`);
+export async function bindVehicleDevice(db: Db, actor: Actor, vehicleId: string, { deviceId }: BindVehicleDeviceRequest): Promise<DeviceBinding> {
   return inTransaction(db, async (client) => {
     const current = await sql.lockVehicle.one(client, { vehicleId });
     if (!current) throw notFound(`vehicle ${vehicleId}`);

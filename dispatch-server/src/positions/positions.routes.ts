@@ -1,13 +1,11 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { Router } from 'express';
-import { rooms } from '@dispatch/protocol';
-import { actorFrom } from '../audit/audit';
-import { requireAuth } from '../auth/requireAuth';
-import type { TokenService } from '../auth/tokens';
+import { rooms, type OsmandAnswer } from '@dispatch/protocol';
 import type { Config } from '../config';
 import type { Db } from '@dispatch/db';
 import { errorHandler, HttpError, unknownRoute } from '../http/errors';
+import type { Handlers } from '../http/mountRoutes';
 import type { Logger } from '../logger';
 import type { Gateway } from '../realtime/gateway';
 import { bindVehicleDevice } from './bindDevice';
@@ -58,24 +56,22 @@ export function osmandRoutes(deps: OsmandDeps): Router {
         : [],
     );
     if (valid.length > 0) await deps.ingestor.addMany(valid);
-    res.status(200).json({ stored: valid.length, ignoredInvalid: positions.length - valid.length });
+    res.status(200).json({ stored: valid.length, ignoredInvalid: positions.length - valid.length } satisfies OsmandAnswer);
   };
   router.get('/', handle);
   router.post('/', handle);
   return router;
 }
 
-/** `PUT /vehicles/:id/device` `{ deviceId }` (admin): binds or (null) unbinds a vehicle's device id. */
-export function vehicleDeviceRoutes(db: Db, tokens: TokenService, devices: DeviceDirectory): Router {
-  const router = Router();
-  router.put('/vehicles/:id/device', requireAuth(tokens, 'vehicle.bindDevice'), async (req, res) => {
-    const binding = await bindVehicleDevice(db, actorFrom(req), req.params.id as string, req.body);
+/** Binds or (null) unbinds a vehicle's device id, forgetting the cached lookups of both ids. */
+export const vehicleDeviceHandlers = (db: Db, devices: DeviceDirectory): Handlers<'bindVehicleDevice'> => ({
+  bindVehicleDevice: async ({ params, body }, { actor }) => {
+    const binding = await bindVehicleDevice(db, actor, params.id, body);
     if (binding.previousDeviceId) devices.forget(binding.previousDeviceId);
     if (binding.deviceId) devices.forget(binding.deviceId);
-    res.json({ vehicleId: binding.vehicleId, deviceId: binding.deviceId });
-  });
-  return router;
-}
+    return { vehicleId: binding.vehicleId, deviceId: binding.deviceId };
+  },
+});
 
 export interface OsmandServer {
   http: HttpServer;
@@ -117,8 +113,8 @@ export interface Positions {
   fanout: PositionFanout;
   /** Mount at `/osmand` of the main app, outside `/api`: Traccar clients post to the server's root paths. */
   osmandRouter: Router;
-  /** The admin device binding, for the `/api` router. */
-  deviceRoutes(tokens: TokenService): Router;
+  /** The admin device binding, for the route table. */
+  deviceHandlers: Handlers<'bindVehicleDevice'>;
   /** Sends stored positions to the dispatchers' consoles, opens OSMAND_PORT and keeps the partitions ahead. */
   start(io: Gateway): void;
   /** The separate OsmAnd port once open; null when it could not be opened (the API port's /osmand still works). */
@@ -149,7 +145,7 @@ export function createPositions({ config, db, log }: { config: Config; db: Db; l
     devices,
     fanout,
     osmandRouter: osmandRoutes(deps),
-    deviceRoutes: (tokens) => vehicleDeviceRoutes(db, tokens, devices),
+    deviceHandlers: vehicleDeviceHandlers(db, devices),
     start(io) {
       fanoutTarget = io;
       partitions = maintainPositionPartitions(db, (err) => log.error({ err }, 'creating position partitions failed'));

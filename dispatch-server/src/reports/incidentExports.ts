@@ -1,10 +1,10 @@
-import { NEMSIS_ETIMES, type IncidentDto, type TaskStatus } from '@dispatch/protocol';
+import { NEMSIS_ETIMES, type EidoDocument, type ETimesDto, type IncidentDto, type TaskStatus } from '@dispatch/protocol';
 
 /**
  * Response times of each vehicle in NEMSIS v3 eTimes form (eTimes.01 PSAP call … eTimes.15 back at home),
  * one record per assignment, ISO-8601 with offset.
  */
-export function presentETimes(incident: IncidentDto) {
+export function presentETimes(incident: IncidentDto): ETimesDto {
   return {
     incidentNumber: incident.number,
     incidentId: incident.id,
@@ -24,7 +24,7 @@ export function presentETimes(incident: IncidentDto) {
  * call, location (GeoJSON point, WGS-84), the responding vehicles and their status times. Caller details
  * are left out (minimisation); the receiving system asks the centre if it needs them.
  */
-export function presentEido(incident: IncidentDto, centre: { name: string; uri: string }) {
+export function presentEido(incident: IncidentDto, centre: { name: string; uri: string }): EidoDocument {
   const updated = [incident.callReceivedAt, ...incident.assignments.flatMap((a) => Object.values(a.timestamps))]
     .filter((t): t is string => Boolean(t))
     .sort()

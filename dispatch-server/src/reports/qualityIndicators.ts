@@ -1,3 +1,4 @@
+import type { QualityIndicatorsDto, QualityQuery, Rate } from '@dispatch/protocol';
 import { z } from 'zod';
 import { type Db, sqlFile } from '@dispatch/db';
 
@@ -21,19 +22,6 @@ const sql = sqlFile(new URL('./reports.sql', import.meta.url), {
   },
 });
 
-export const QualityQuery = z
-  .object({ from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }) })
-  .refine((q) => Date.parse(q.to) > Date.parse(q.from), { message: 'must be after from', path: ['to'] });
-
-/** A rate with what it counts, so a report never shows 100% of nothing. */
-interface Rate {
-  numerator: number;
-  denominator: number;
-  rate: number | null;
-  target: number;
-  met: boolean | null;
-}
-
 const rate = (numerator: number, denominator: number, target: number): Rate => {
   const value = denominator === 0 ? null : numerator / denominator;
   return { numerator, denominator, rate: value, target, met: value === null ? null : value >= target };
@@ -44,8 +32,7 @@ const rate = (numerator: number, denominator: number, target: number): Rate => {
  * and 3-minute turnout (Chinese 120 indicators, each ≥ 95%), answer to dispatch within 60 s (NFPA 1225,
  * ≥ 90%), and the response-time percentiles (call received → first vehicle on scene).
  */
-export async function qualityIndicators(db: Db, input: unknown) {
-  const { from, to } = QualityQuery.parse(input);
+export async function qualityIndicators(db: Db, { from, to }: QualityQuery): Promise<QualityIndicatorsDto> {
   // An aggregate without GROUP BY always answers one row.
   const r = (await sql.quality.one(db, { from, to }))!;
   return {

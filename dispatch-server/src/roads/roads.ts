@@ -1,5 +1,5 @@
 import { type Db, sqlFile } from '@dispatch/db';
-import type { RoadsQuery } from '@dispatch/protocol';
+import type { RoadFeatureCollection, RoadRegionDto, RoadsQuery } from '@dispatch/protocol';
 import { z } from 'zod';
 import { HttpError } from '../http/errors';
 
@@ -49,30 +49,8 @@ export function toleranceForZoom(zoom: number): number {
   return 360 / (256 * 2 ** zoom) / 2;
 }
 
-export interface RoadRegion {
-  name: string;
-  synthetic: boolean;
-  sourceName: string;
-  /** [minLon, minLat, maxLon, maxLat] of the network, null when the import recorded none. */
-  bbox: [number, number, number, number] | null;
-}
-
-export interface RoadFeatureCollection {
-  type: 'FeatureCollection';
-  region: string;
-  synthetic: boolean;
-  /** True when the limit left some small roads out. */
-  truncated: boolean;
-  features: {
-    type: 'Feature';
-    id: number;
-    properties: { highway: string; name: string | null };
-    geometry: { type: 'LineString'; coordinates: [number, number][] };
-  }[];
-}
-
 /** The region the server routes on (the configured one, else the most recently updated); 404 without one. */
-export async function activeRoadRegion(db: Db, region?: string): Promise<RoadRegion & { networkId: number }> {
+export async function activeRoadRegion(db: Db, region?: string): Promise<RoadRegionDto & { networkId: number }> {
   const row = await sql.region.one(db, { region: region ?? null });
   if (!row) {
     throw new HttpError(404, region ? `road region ${region} does not exist` : 'no road network has been imported yet');

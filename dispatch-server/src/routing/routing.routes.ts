@@ -1,17 +1,15 @@
-import { Router } from 'express';
 import type { GraphRegistry } from '@dispatch/geo/routing/graphRegistry';
 import { NoRoadNetworkError } from '@dispatch/geo/routing/roadGraph';
 import { NoPathError, route, type Route } from '@dispatch/geo/routing/route';
 import { TooFarFromRoadError } from '@dispatch/geo/routing/snap';
-import { requireAuth } from '../auth/requireAuth';
-import type { TokenService } from '../auth/tokens';
 import { HttpError } from '../http/errors';
-import { RouteQuery } from '@dispatch/protocol';
+import type { Handlers } from '../http/mountRoutes';
+import type { RoadRouteDto } from '@dispatch/protocol';
 
 const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 /** The route as the console and the crew tablet get it: maneuver codes are language-neutral. */
-export function presentRoute(r: Route, region: string) {
+function presentRoute(r: Route, region: string): RoadRouteDto {
   return {
     region,
     geometry: r.geometry,
@@ -34,14 +32,11 @@ export function presentRoute(r: Route, region: string) {
 }
 
 /**
- * `GET /api/route?from=LON,LAT&to=LON,LAT[&region=NAME]`: the fastest road route with turn-by-turn steps, for
- * any signed-in user. 400 for a malformed point, 404 when there is no such road region, 422 when a point is
- * too far from any road or no drivable path joins the two.
+ * `GET /api/route?from=LON,LAT&to=LON,LAT[&region=NAME]`: the fastest road route with turn-by-turn steps. 404 when
+ * there is no such road region, 422 when a point is too far from any road or no drivable path joins the two.
  */
-export function routingRoutes(graphs: GraphRegistry, tokens: TokenService, defaultRegion?: string): Router {
-  const router = Router();
-  router.get('/route', requireAuth(tokens, 'map.read'), async (req, res) => {
-    const query = RouteQuery.parse(req.query);
+export const routingHandlers = (graphs: GraphRegistry, defaultRegion?: string): Handlers<'route'> => ({
+  route: async ({ query }) => {
     let graph;
     try {
       graph = await graphs.get(query.region ?? defaultRegion);
@@ -50,7 +45,7 @@ export function routingRoutes(graphs: GraphRegistry, tokens: TokenService, defau
       throw error;
     }
     try {
-      res.json(presentRoute(route(graph, query.from, query.to), graph.region));
+      return presentRoute(route(graph, query.from, query.to), graph.region);
     } catch (error) {
       if (error instanceof TooFarFromRoadError) {
         throw new HttpError(422, error.message, { reason: 'too_far_from_road', distanceM: error.distanceM, maxDistanceM: error.maxDistanceM });
@@ -58,6 +53,5 @@ export function routingRoutes(graphs: GraphRegistry, tokens: TokenService, defau
       if (error instanceof NoPathError) throw new HttpError(422, error.message, { reason: 'no_path' });
       throw error;
     }
-  });
-  return router;
-}
+  },
+});

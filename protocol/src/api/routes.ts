@@ -52,12 +52,14 @@ import {
 } from '../resources';
 import { IdParams, route } from './contract';
 
+// The OsmAnd endpoint's main parameters, for the document only: the server parses its several request formats
+// itself (dispatch-server/src/positions/osmand.ts).
 const OsmandQuery = z.object({
   id: z.string().optional(),
-  lat: z.number().optional(),
-  lon: z.number().optional(),
+  lat: z.coerce.number().optional(),
+  lon: z.coerce.number().optional(),
   timestamp: z.string().optional(),
-  speed: z.number().optional(),
+  speed: z.coerce.number().optional(),
 });
 
 /**
