@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Db } from './pool';
+import { z } from 'zod';
+import { inTransaction, type Db } from './pool';
+import { sqlFile } from './sqlFile';
 
 /** The folder of numbered migrations: `NNN_purpose.sql`, first line `-- Purpose: ...`. */
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta.url));
@@ -18,8 +20,13 @@ export interface Migration {
 export class MigrationError extends Error {}
 
 const FILE_PATTERN = /^(\d{3})_([a-z0-9_]+)\.sql$/;
-// Any constant works; it only keeps two processes from migrating the same database at once.
-const LOCK_KEY = 120_120_001;
+const sql = sqlFile(new URL('./migrate.sql', import.meta.url), {
+  lock: {},
+  unlock: {},
+  createHistory: {},
+  applied: { row: z.object({ version: z.number(), name: z.string(), checksum: z.string() }) },
+  record: { params: z.object({ version: z.number(), name: z.string(), checksum: z.string() }) },
+});
 
 export function readMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
   const migrations = readdirSync(dir)
@@ -58,15 +65,9 @@ export interface MigrateResult {
 export async function migrate(db: Db, migrations: Migration[] = readMigrations()): Promise<MigrateResult> {
   const client = await db.connect();
   try {
-    await client.query('SELECT pg_advisory_lock($1)', [LOCK_KEY]);
-    await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
-      version integer PRIMARY KEY,
-      name text NOT NULL,
-      checksum text NOT NULL,
-      applied_at timestamptz NOT NULL DEFAULT now())`);
-    const { rows } = await client.query<{ version: number; name: string; checksum: string }>(
-      'SELECT version, name, checksum FROM schema_migrations ORDER BY version',
-    );
+    await sql.lock.run(client);
+    await sql.createHistory.run(client);
+    const rows = await sql.applied.rows(client);
     const byVersion = new Map(migrations.map((m) => [m.version, m]));
     for (const row of rows) {
       const file = byVersion.get(row.version);
@@ -90,24 +91,18 @@ export async function migrate(db: Db, migrations: Migration[] = readMigrations()
     for (const m of migrations) {
       if (appliedVersions.has(m.version)) continue;
       const label = `${String(m.version).padStart(3, '0')}_${m.name}`;
-      try {
-        await client.query('BEGIN');
-        await client.query(m.sql);
-        await client.query('INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)', [
-          m.version,
-          m.name,
-          m.checksum,
-        ]);
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK');
-        throw new MigrationError(`migration ${label} failed: ${(error as Error).message}`);
-      }
+      await inTransaction(client, async (transaction) => {
+        // The file is the statement: a migration is SQL a reviewer reads as it runs.
+        await transaction.query(m.sql);
+        await sql.record.run(transaction, { version: m.version, name: m.name, checksum: m.checksum });
+      }).catch((error: Error) => {
+        throw new MigrationError(`migration ${label} failed: ${error.message}`);
+      });
       applied.push(label);
     }
     return { applied, alreadyApplied: rows.length };
   } finally {
-    await client.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]).catch(() => undefined);
+    await sql.unlock.run(client).catch(() => undefined);
     client.release();
   }
 }

@@ -31,9 +31,11 @@ const RETRYABLE = new Set(['40P01', '40001']);
  * Runs `work` in one transaction on one client; rolls back on any error, and runs it again (up to three
  * times) when PostgreSQL chose it as a deadlock victim, so a rare lock cycle never reaches the caller.
  */
-export async function inTransaction<T>(db: Db, work: (client: DbClient) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(db: Db | DbClient, work: (client: DbClient) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
-    const client = await db.connect();
+    // On a client of its own (the migration runner holds its lock on one) the transaction runs there.
+    const pooled = db instanceof pg.Pool;
+    const client = pooled ? await db.connect() : db;
     // A connection lost mid-transaction surfaces through the failing query; without a listener the client's
     // 'error' event would crash the process.
     const ignore = () => undefined;
@@ -49,7 +51,7 @@ export async function inTransaction<T>(db: Db, work: (client: DbClient) => Promi
       throw error;
     } finally {
       client.off('error', ignore);
-      client.release();
+      if (pooled) client.release();
     }
   }
 }
