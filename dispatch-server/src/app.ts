@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import express from 'express';
 import helmet from 'helmet';
 import type { Redis } from 'ioredis';
-import { PROTOCOL_VERSION } from '@dispatch/protocol';
+import { PROTOCOL_VERSION, type RouteName } from '@dispatch/protocol';
 import { authHandlers } from './auth/auth.routes';
 import { createLoginThrottle } from './auth/loginThrottle';
 import { sessionStore } from './auth/sessions';
@@ -33,7 +33,7 @@ import { incidentHandlers } from './incidents/incidents.routes';
 import { announceNoticeChange, refreshNoticeEtas } from './notices/notices';
 import { noticeHandlers } from './notices/notices.routes';
 import { buildOpenApiDocument } from './openapi/openapi';
-import { malformedIdsNotFound, mountRoutes } from './http/mountRoutes';
+import { malformedIdsNotFound, mountRoutes, type Handlers } from './http/mountRoutes';
 import { createOutbox } from './outbox/outbox';
 import { placeHandlers } from './places/places.routes';
 import { reportHandlers } from './reports/reports.routes';
@@ -114,37 +114,37 @@ export function createApp({ config, db, redis, log }: AppDeps): App {
   const api = express.Router();
   api.use(express.json({ limit: '256kb' }));
   api.use(malformedIdsNotFound());
-  // Every route of the protocol's table, each handled by its domain.
-  api.use(
-    mountRoutes(tokens, {
-      openApi: async () => openApi,
-      clientConfig: async () => ({
-        protocolVersion: PROTOCOL_VERSION,
-        tileUrl: config.TILE_URL,
-        tileAttribution: config.TILE_ATTRIBUTION,
-        tileCoordinates: config.TILE_COORDINATES,
-        positionStaleAfterS: config.POSITION_STALE_AFTER_S,
-      }),
-      ...healthHandlers(db, redis),
-      ...authHandlers({ db, tokens, throttle: createLoginThrottle(redis, config.QUEUE_PREFIX), loopbackOnly: isLoopbackHost(config.HOST) }),
-      ...userHandlers(db, tokens),
-      ...stationHandlers(db),
-      ...vehicleHandlers(ctx),
-      ...hospitalHandlers(ctx),
-      ...crewHandlers(db),
-      ...resourceDeleteHandlers(db),
-      ...placeHandlers(db),
-      ...auditHandlers(db),
-      ...incidentHandlers(ctx),
-      ...assignmentHandlers(ctx),
-      ...noticeHandlers(ctx, config.PUBLIC_URL),
-      ...positions.deviceHandlers,
-      ...reportHandlers(db),
-      ...coverageHandlers(db, graphs),
-      ...routingHandlers(graphs, config.ROAD_REGION),
-      ...roadHandlers(db, config.ROAD_REGION),
+  // Every route of the protocol's table, each handled by its domain: leaving one out fails the type check. The
+  // OsmAnd device endpoints, outside /api with their own body formats, are served by positions.osmandRouter.
+  const handlers: Handlers<Exclude<RouteName, 'osmandGet' | 'osmandPost'>> = {
+    openApi: async () => openApi,
+    clientConfig: async () => ({
+      protocolVersion: PROTOCOL_VERSION,
+      tileUrl: config.TILE_URL,
+      tileAttribution: config.TILE_ATTRIBUTION,
+      tileCoordinates: config.TILE_COORDINATES,
+      positionStaleAfterS: config.POSITION_STALE_AFTER_S,
     }),
-  );
+    ...healthHandlers(db, redis),
+    ...authHandlers({ db, tokens, throttle: createLoginThrottle(redis, config.QUEUE_PREFIX), loopbackOnly: isLoopbackHost(config.HOST) }),
+    ...userHandlers(db, tokens),
+    ...stationHandlers(db),
+    ...vehicleHandlers(ctx),
+    ...hospitalHandlers(ctx),
+    ...crewHandlers(db),
+    ...resourceDeleteHandlers(db),
+    ...placeHandlers(db),
+    ...auditHandlers(db),
+    ...incidentHandlers(ctx),
+    ...assignmentHandlers(ctx),
+    ...noticeHandlers(ctx, config.PUBLIC_URL),
+    ...positions.deviceHandlers,
+    ...reportHandlers(db),
+    ...coverageHandlers(db, graphs),
+    ...routingHandlers(graphs, config.ROAD_REGION),
+    ...roadHandlers(db, config.ROAD_REGION),
+  };
+  api.use(mountRoutes(tokens, handlers));
   api.use(unknownRoute);
 
   const app = express();
