@@ -6,19 +6,12 @@ import { PositionRow, presentPosition } from './presentPosition';
 
 const texts = z.array(z.string());
 const numbers = z.array(z.number());
-const optionalNumbers = z.array(z.number().nullable());
+const optional = z.array(z.number().nullable());
 const sql = sqlFile(new URL('./ingestPositions.sql', import.meta.url), {
   ingest: {
     params: z.object({
-      vehicleIds: texts,
-      lons: numbers,
-      lats: numbers,
-      speeds: optionalNumbers,
-      headings: optionalNumbers,
-      accuracies: optionalNumbers,
-      deviceTimes: texts,
-      receivedAts: texts,
-      sources: texts,
+      vehicleIds: texts, lons: numbers, lats: numbers, speeds: optional, headings: optional, accuracies: optional,
+      deviceTimes: texts, receivedAts: texts, sources: texts,
     }),
     row: PositionRow,
   },

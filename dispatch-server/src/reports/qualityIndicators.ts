@@ -8,16 +8,9 @@ const sql = sqlFile(new URL('./reports.sql', import.meta.url), {
   quality: {
     params: z.object({ from: z.string(), to: z.string() }),
     row: z.object({
-      calls: count,
-      answered_within_10s: count,
-      dispatched: count,
-      dispatched_within_60s: count,
-      turned_out: count,
-      turned_out_within_3min: count,
-      arrived: count,
-      response_p90_s: seconds,
-      response_p50_s: seconds,
-      response_p90_priority1_s: seconds,
+      calls: count, answered_within_10s: count, dispatched: count, dispatched_within_60s: count, turned_out: count,
+      turned_out_within_3min: count, arrived: count,
+      response_p90_s: seconds, response_p50_s: seconds, response_p90_priority1_s: seconds,
     }),
   },
 });

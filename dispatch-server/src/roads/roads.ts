@@ -3,29 +3,15 @@ import type { RoadFeatureCollection, RoadRegionDto, RoadsQuery } from '@dispatch
 import { z } from 'zod';
 import { HttpError } from '../http/errors';
 
+const n = z.number();
 const sql = sqlFile(new URL('./roads.sql', import.meta.url), {
   region: {
     params: z.object({ region: z.string().nullable() }),
-    row: z.object({
-      name: z.string(),
-      network_id: z.number(),
-      synthetic: z.boolean(),
-      source_name: z.string(),
-      bbox: z.tuple([z.number(), z.number(), z.number(), z.number()]).nullable(),
-    }),
+    row: z.object({ name: z.string(), network_id: n, synthetic: z.boolean(), source_name: z.string(), bbox: z.tuple([n, n, n, n]).nullable() }),
   },
   edgesInBbox: {
-    params: z.object({
-      networkId: z.number(),
-      minLon: z.number(),
-      minLat: z.number(),
-      maxLon: z.number(),
-      maxLat: z.number(),
-      tolerance: z.number(),
-      classes: z.array(z.string()).nullable(),
-      limit: z.number(),
-    }),
-    row: z.object({ id: z.number(), highway: z.string(), name: z.string().nullable(), geometry: z.string() }),
+    params: z.object({ networkId: n, minLon: n, minLat: n, maxLon: n, maxLat: n, tolerance: n, classes: z.array(z.string()).nullable(), limit: n }),
+    row: z.object({ id: n, highway: z.string(), name: z.string().nullable(), geometry: z.string() }),
   },
 });
 

@@ -43,7 +43,10 @@ export interface ImportReport {
 const byRegion = z.object({ region: z.string() });
 const byNetwork = z.object({ networkId: z.number() });
 const numbers = z.array(z.number());
+const optionalNumbers = z.array(z.number().nullable());
+const texts = z.array(z.string());
 const booleans = z.array(z.boolean());
+const NetworkRow = z.object({ network_id: z.number() });
 const sql = sqlFile(new URL('./network.sql', import.meta.url), {
   begin: {},
   commit: {},
@@ -59,17 +62,8 @@ const sql = sqlFile(new URL('./network.sql', import.meta.url), {
   },
   insertEdges: {
     params: byNetwork.extend({
-      sources: numbers,
-      targets: numbers,
-      highways: z.array(z.string()),
-      names: z.array(z.string().nullable()),
-      maxspeeds: z.array(z.number().nullable()),
-      osmWayIds: z.array(z.number().nullable()),
-      tunnels: booleans,
-      bridges: booleans,
-      forwards: booleans,
-      backwards: booleans,
-      wkts: z.array(z.string()),
+      sources: numbers, targets: numbers, highways: texts, names: z.array(z.string().nullable()), maxspeeds: optionalNumbers,
+      osmWayIds: optionalNumbers, tunnels: booleans, bridges: booleans, forwards: booleans, backwards: booleans, wkts: texts,
     }),
   },
   insertVertices: { params: byNetwork.extend({ ids: numbers, lons: numbers, lats: numbers }) },
@@ -79,7 +73,7 @@ const sql = sqlFile(new URL('./network.sql', import.meta.url), {
     params: byNetwork.extend({ ways: z.number() }),
     row: z.object({ edges: z.number(), vertices: z.number(), length_km: z.number(), largest_component_share: z.number(), oneway_edges: z.number() }),
   },
-  lockRegionRow: { params: byRegion, row: z.object({ network_id: z.number() }) },
+  lockRegionRow: { params: byRegion, row: NetworkRow },
   pointRegion: { params: byRegion.extend({ networkId: z.number() }) },
   markReady: { params: byNetwork },
   retireNetwork: { params: byNetwork },
@@ -87,7 +81,7 @@ const sql = sqlFile(new URL('./network.sql', import.meta.url), {
   deleteVertices: { params: byNetwork },
   notifyChanged: { params: byRegion },
   deleteNetwork: { params: byNetwork },
-  activeNetwork: { params: byRegion, row: z.object({ network_id: z.number() }) },
+  activeNetwork: { params: byRegion, row: NetworkRow },
   recost: { params: byNetwork },
 });
 
