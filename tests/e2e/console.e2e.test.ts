@@ -1,11 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { wgs84ToGcj02 } from '@dispatch/protocol';
+import { type ApiClient, wgs84ToGcj02 } from '@dispatch/protocol';
 import { createApp, type App } from '@dispatch/server/app';
 import { createIncident } from '@dispatch/server/incidents/incidents';
 import { createLogger } from '@dispatch/server/logger';
-import { openSocket, type ApiClient } from '../support/api';
+import { openSocket } from '../support/api';
 import { startDemoServer, type DemoServer } from '../support/demoServer';
 import { chromiumSuite, closedLoopbackPort, collectErrors, hasChromium, launchChromium, screenshot } from './browser';
 import { consoleDist, ensureConsoleBuilt } from './consoleBuild';
@@ -135,19 +135,19 @@ describe.skipIf(!hasChromium)(chromiumSuite('the console in real Chromium agains
     await page.press('textarea[name=patientSummary]', 'Enter');
 
     await page.locator('[data-testid=candidates] li').first().waitFor();
-    const created = (await dispatcherApi.get('/incidents')).body.find((i: any) => i.placeName === '中温庄');
+    const created = (await dispatcherApi.call('listIncidents')).find((i) => i.placeName === '中温庄')!;
     incident = { id: created.id, number: created.number };
     expect(created).toMatchObject({ category: 'chest_pain', priority: 1, priorityGroups: ['elderly'], status: 'open' });
-    const rec = (await dispatcherApi.get(`/incidents/${incident.id}/recommendations`)).body;
+    const rec = await dispatcherApi.call('getRecommendations', { params: { id: incident.id } });
     // The panel shows the server's ranking, the best first and marked so.
     const shown = await page.$$eval('[data-testid=candidates] li', (lis) => lis.map((li) => li.getAttribute('data-vehicle')));
     expect(shown).toEqual(rec.candidates.map((c: any) => c.callSign));
     const top = page.locator('[data-testid=candidates] li').first();
     expect(await top.getAttribute('class')).toContain('top');
     expect(await top.textContent()).toContain('首选');
-    expect(await top.locator('.eta-min').textContent()).toMatch(new RegExp(`^${Math.max(1, Math.round(rec.candidates[0].etaSeconds / 60))}分`));
-    expect(await page.textContent('[data-testid=responsible-station]')).toBe(rec.responsibleStation.name);
-    proposedHospital = rec.proposedHospital;
+    expect(await top.locator('.eta-min').textContent()).toMatch(new RegExp(`^${Math.max(1, Math.round(rec.candidates[0]!.etaSeconds / 60))}分`));
+    expect(await page.textContent('[data-testid=responsible-station]')).toBe(rec.responsibleStation?.name);
+    proposedHospital = rec.proposedHospital!;
     expect(await page.$eval('[data-testid=hospital-choice]', (s) => (s as HTMLSelectElement).value)).toBe(proposedHospital.hospitalId);
     expect(await page.textContent('[data-incident] .wait')).toMatch(/^\d\d:\d\d$/);
     await screenshot(page, 'console-02-recommendations');
@@ -159,12 +159,12 @@ describe.skipIf(!hasChromium)(chromiumSuite('the console in real Chromium agains
     expect(await top.getAttribute('class')).toContain('chosen');
     await page.keyboard.press('d');
     await page.locator('[data-testid=assigned-vehicles]').waitFor();
-    expect(await page.textContent('[data-testid=toast]')).toContain(rec.candidates[0].callSign);
+    expect(await page.textContent('[data-testid=toast]')).toContain(rec.candidates[0]!.callSign);
 
-    const assigned = (await dispatcherApi.get(`/incidents/${incident.id}`)).body;
+    const assigned = await dispatcherApi.call('getIncident', { params: { id: incident.id } });
     expect(assigned.status).toBe('assigned');
-    const live = assigned.assignments[0];
-    expect(live).toMatchObject({ callSign: rec.candidates[0].callSign, destinationHospitalId: proposedHospital.hospitalId, status: 'dispatched' });
+    const live = assigned.assignments[0]!;
+    expect(live).toMatchObject({ callSign: rec.candidates[0]!.callSign, destinationHospitalId: proposedHospital.hospitalId, status: 'dispatched' });
     assignment = { id: live.id, vehicleId: live.vehicleId, callSign: live.callSign };
     // The route of the dispatch is on the map, and the vehicle is busy on the board.
     await page.locator('path.route-line').waitFor();
@@ -174,8 +174,8 @@ describe.skipIf(!hasChromium)(chromiumSuite('the console in real Chromium agains
 
   it('takes a second call by clicking the map and shows which vehicles are excluded and why', async () => {
     // A point on a county road, at least 1.5 km from every station and hospital icon (which would take the click).
-    const roads = (await dispatcherApi.get('/roads?bbox=111.7,36.8,112.2,37.2&zoom=12')).body.features as any[];
-    const icons = [...(await dispatcherApi.get('/stations')).body, ...(await dispatcherApi.get('/hospitals')).body.filter((h: any) => h.kind !== 'village_clinic')];
+    const roads = (await dispatcherApi.call('roads', { query: { bbox: '111.7,36.8,112.2,37.2', zoom: '12' } })).features as any[];
+    const icons = [...(await dispatcherApi.call('listStations')), ...(await dispatcherApi.call('listHospitals')).filter((h: any) => h.kind !== 'village_clinic')];
     const map = page.locator('[data-testid=map]');
     const box = (await map.boundingBox())!;
     const pixelOf = await mapProjector(page);
@@ -201,8 +201,8 @@ describe.skipIf(!hasChromium)(chromiumSuite('the console in real Chromium agains
     await page.click('[data-testid=create-call]');
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=incident-queue] li').length === 2);
     await page.locator('[data-testid=excluded] summary').click();
-    const feverId = (await dispatcherApi.get('/incidents')).body.find((i: any) => i.category === 'fever').id;
-    const rec = (await dispatcherApi.get(`/incidents/${feverId}/recommendations`)).body;
+    const feverId = (await dispatcherApi.call('listIncidents')).find((i) => i.category === 'fever')!.id;
+    const rec = await dispatcherApi.call('getRecommendations', { params: { id: feverId } });
     await page.waitForFunction((n) => document.querySelectorAll('[data-testid=excluded] li').length === n, rec.excluded.length);
     const excluded = (await page.textContent('[data-testid=excluded]'))!;
     const reasons: Record<string, string> = { busy: '任务中', missing_capability: '能力不符', out_of_service: '停用', unreachable: '路网不可达', no_position: '无定位' };
@@ -236,7 +236,7 @@ describe.skipIf(!hasChromium)(chromiumSuite('the console in real Chromium agains
 
     expect(await report('acknowledged')).toMatchObject({ ok: true });
     expect(await report('en_route')).toMatchObject({ ok: true });
-    const route = (await crewApi.get(`/assignments/${assignment.id}`)).body.route.geometry.coordinates as [number, number][];
+    const route = (await crewApi.call('getAssignment', { params: { id: assignment.id } })).route!.geometry.coordinates as [number, number][];
     const label = page.locator('.vehicle-label.on-task', { hasText: assignment.callSign });
     await page.waitForFunction((cs) => document.querySelector(`[data-testid=fleet-board] tr[data-vehicle="${cs}"] .vstatus`)?.textContent === '出车', assignment.callSign);
     await label.waitFor();
@@ -261,7 +261,7 @@ describe.skipIf(!hasChromium)(chromiumSuite('the console in real Chromium agains
     }, assignment.callSign);
     await screenshot(page, 'console-05-crew-driving');
 
-    const at = (await dispatcherApi.get(`/incidents/${incident.id}`)).body.location;
+    const at = (await dispatcherApi.call('getIncident', { params: { id: incident.id } })).location;
     expect(await drive([[at.lon, at.lat]])).toMatchObject({ ok: true });
     expect(await report('on_scene', at)).toMatchObject({ ok: true });
     const toScene = await page.getAttribute('path.route-line', 'd');
@@ -302,9 +302,9 @@ describe.skipIf(!hasChromium)(chromiumSuite('the console in real Chromium agains
     await screenshot(hospitalPage, 'hospital-01-incoming');
 
     // Most of the way to the hospital: the server recomputes the ETA from the new fix and pushes it.
-    const incidentAt = (await dispatcherApi.get(`/incidents/${incident.id}`)).body.location;
-    const hospital = (await dispatcherApi.get(`/hospitals/${proposedHospital.hospitalId}`)).body;
-    const toHospital = (await dispatcherApi.get(`/route?from=${incidentAt.lon},${incidentAt.lat}&to=${hospital.location.lon},${hospital.location.lat}`)).body;
+    const incidentAt = (await dispatcherApi.call('getIncident', { params: { id: incident.id } })).location;
+    const hospital = await dispatcherApi.call('getHospital', { params: { id: proposedHospital.hospitalId } });
+    const toHospital = await dispatcherApi.call('route', { query: { from: `${incidentAt.lon},${incidentAt.lat}`, to: `${hospital.location.lon},${hospital.location.lat}` } });
     const near = along(toHospital.geometry.coordinates, 0.85);
     expect(await crew!.socket.emitWithAck('positions.reported', [{ lon: near[0], lat: near[1], deviceTime: new Date().toISOString() }])).toMatchObject({ ok: true });
     await hospitalPage.waitForFunction(
@@ -318,8 +318,7 @@ describe.skipIf(!hasChromium)(chromiumSuite('the console in real Chromium agains
 
     await card.locator('[data-testid=acknowledge]').click();
     await card.locator('.acked').waitFor();
-    const notice = (await dispatcherApi.get('/notices')).body.find((n: any) => n.incidentId === incident.id);
-    expect(notice.status).toBe('acknowledged');
+    expect((await dispatcherApi.call('listNotices')).find((n) => n.incidentId === incident.id)).toMatchObject({ status: 'acknowledged' });
     // The dispatcher sees the hospital has it.
     await page.waitForFunction((name) => {
       const line = document.querySelector('[data-testid=notice-line]')?.textContent ?? '';
@@ -438,8 +437,8 @@ describe.skipIf(!hasChromium)(chromiumSuite('the console on a Chinese (GCJ-02) b
   it('draws a vehicle where the GCJ-02 tiles put its WGS-84 fix, and files a call clicked on the map at the WGS-84 point within 1 m', async () => {
     const dispatcherApi = (await server.as('dispatcher')).api;
     // A vehicle parked on a county road, 1.5 km from every station and hospital icon.
-    const roads = (await dispatcherApi.get('/roads?bbox=111.7,36.8,112.2,37.2&zoom=12')).body.features as any[];
-    const icons = [...(await dispatcherApi.get('/stations')).body, ...(await dispatcherApi.get('/hospitals')).body];
+    const roads = (await dispatcherApi.call('roads', { query: { bbox: '111.7,36.8,112.2,37.2', zoom: '12' } })).features as any[];
+    const icons = [...(await dispatcherApi.call('listStations')), ...(await dispatcherApi.call('listHospitals'))];
     const target = roads
       .filter((r) => /^(tertiary|unclassified)$/.test(r.properties.highway))
       .map((r) => along(r.geometry.coordinates, 0.5))
@@ -480,7 +479,7 @@ describe.skipIf(!hasChromium)(chromiumSuite('the console on a Chinese (GCJ-02) b
     await page.selectOption('select[name=category]', 'fever');
     await page.click('[data-testid=create-call]');
     await page.locator('.incident-icon').first().waitFor();
-    const created = (await dispatcherApi.get('/incidents')).body.find((i: any) => i.category === 'fever');
+    const created = (await dispatcherApi.call('listIncidents')).find((i) => i.category === 'fever')!;
     expect(metresBetween([created.location.lon, created.location.lat], call)).toBeLessThan(1);
     // And its marker is drawn on the GCJ-02 tiles where the click was.
     // The marker may be re-drawn once more as the incident list refreshes: wait until one is laid out.

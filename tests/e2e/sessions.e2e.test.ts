@@ -93,7 +93,7 @@ describe.skipIf(!hasChromium)(chromiumSuite('console sessions in real Chromium: 
     await page.click('button.logout');
     expect((await loggedOut).status()).toBe(204);
     await page.locator('input[name=password]').waitFor();
-    expect((await apiClient(server.baseUrl, token).get('/vehicles')).status).toBe(401);
+    expect((await apiClient(server.baseUrl, token).send('listVehicles')).status).toBe(401);
     await page.close();
   }, 90_000);
 
@@ -106,7 +106,7 @@ describe.skipIf(!hasChromium)(chromiumSuite('console sessions in real Chromium: 
     await page.getByRole('button', { name: 'Log out' }).click();
     expect((await loggedOut).status()).toBe(204);
     await page.locator('[data-testid=login-form]').waitFor();
-    expect((await apiClient(server.baseUrl, token).get('/incidents')).status).toBe(401);
+    expect((await apiClient(server.baseUrl, token).send('listIncidents')).status).toBe(401);
     await page.close();
   });
 
@@ -114,7 +114,7 @@ describe.skipIf(!hasChromium)(chromiumSuite('console sessions in real Chromium: 
     const admin = apiClient(server.baseUrl, await loginAs(server.baseUrl, 'admin', server.logins.passwords.admin!));
     for (const [locale, username] of [['zh-CN', 'reset-zh'], ['en', 'reset-en']] as const) {
       const user = await createUser(server.database, { username, role: 'dispatcher' });
-      const temporary = (await admin.post(`/users/${user.id}/password-reset`)).body.temporaryPassword as string;
+      const temporary = (await admin.call('resetUserPassword', { params: { id: user.id } })).temporaryPassword as string;
       const page = await newPage(locale);
       await logIn(page, username, temporary);
       await page.locator('[data-testid=change-password-form]').waitFor();

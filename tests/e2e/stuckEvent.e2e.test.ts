@@ -58,8 +58,8 @@ describe.skipIf(!hasChromium)(chromiumSuite('a stuck crew step in the tablet and
     await tablet.locator('[data-testid=connection].online').waitFor({ timeout: 15_000 });
 
     const { api } = await server.as(server.logins.dispatcher);
-    const incident = (await api.post('/incidents', { location: { lon: 111.913, lat: 37.027 }, category: 'trauma', priority: 2 })).body;
-    expect((await api.post(`/incidents/${incident.id}/assignments`, { vehicleId })).status).toBe(201);
+    const incident = await api.call('createIncident', { body: { location: { lon: 111.913, lat: 37.027 }, category: 'trauma', priority: 2 } });
+    await api.call('assignVehicle', { params: { id: incident.id }, body: { vehicleId } });
     await tablet.locator('[data-testid=assignment]').waitFor({ timeout: 10_000 });
     await tablet.click('button[data-step=acknowledged]');
 

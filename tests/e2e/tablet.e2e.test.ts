@@ -1,3 +1,4 @@
+import type { ApiClient } from '@dispatch/protocol';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -6,7 +7,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo, type DemoLogins } from '@dispatch/server/demo/seedDemo';
-import { apiClient, type ApiClient } from '../support/api';
+import { apiClient } from '../support/api';
 import { loginAs, startTestServer, type TestServer } from '../support/server';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -78,20 +79,18 @@ describe.skipIf(!existsSync(CHROMIUM))(`crew tablet in Chromium${existsSync(CHRO
       await page.locator('[data-testid=connection].online').waitFor();
 
       const village = (await db.query<{ name: string }>(`SELECT name FROM places WHERE kind = 'village' ORDER BY name OFFSET 20 LIMIT 1`)).rows[0]!;
-      const incident = await dispatcher.post('/incidents', {
+      const incident = await dispatcher.call('createIncident', { body: {
         placeName: village.name,
         address: `${village.name}32号`,
         category: 'stroke',
         priority: 1,
         patientSummary: '女, 72岁, 突发右侧肢体无力, 言语不清 20 分钟',
         priorityGroups: ['elderly', 'chronic'],
-      });
-      expect(incident.status).toBe(201);
-      const recommendation = await dispatcher.get(`/incidents/${incident.body.id}/recommendations`);
-      const hospitalId = recommendation.body.proposedHospital?.hospitalId as string | undefined;
-      const assigned = await dispatcher.post(`/incidents/${incident.body.id}/assignments`, { vehicleId: crew.vehicle_id, destinationHospitalId: hospitalId });
-      expect(assigned.status, JSON.stringify(assigned.body)).toBe(201);
-      const assignmentId = assigned.body.assignment.id as string;
+      } });
+      const recommendation = await dispatcher.call('getRecommendations', { params: { id: incident.id } });
+      const hospitalId = recommendation.proposedHospital?.hospitalId;
+      const assigned = await dispatcher.call('assignVehicle', { params: { id: incident.id }, body: { vehicleId: crew.vehicle_id, destinationHospitalId: hospitalId } });
+      const assignmentId = assigned.assignment.id;
 
       await page.locator('[data-testid=assignment]').waitFor({ timeout: 10_000 });
       await expect.poll(() => page.locator('[data-testid=assignment]').innerText()).toContain(village.name);

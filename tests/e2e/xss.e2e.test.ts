@@ -1,3 +1,4 @@
+import type { ApiClient } from '@dispatch/protocol';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -6,7 +7,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { apiClient, type ApiClient } from '../support/api';
+import { apiClient } from '../support/api';
 import { startDemoServer, type DemoServer } from '../support/demoServer';
 import { loginAs } from '../support/server';
 import { chromiumSuite, collectErrors, hasChromium, launchChromium, screenshot } from './browser';
@@ -176,9 +177,9 @@ describe.skipIf(!hasChromium)(chromiumSuite('every text a user can set is shown 
     await page.locator('[data-testid=candidates] li').first().waitFor();
     expect(await page.textContent('.incident-facts')).toContain(planted.queued.summary);
     expect(await page.textContent('.incident-facts')).toContain(planted.queued.address);
-    const rec = (await dispatcher.get(`/incidents/${(await dispatcher.get('/incidents')).body.find((i: any) => i.number === planted.queued.number).id}/recommendations`)).body;
-    expect(await page.textContent('[data-testid=responsible-station]')).toBe(rec.responsibleStation.name);
-    expect([...planted.stations.values()].map((s) => s.name)).toContain(rec.responsibleStation.name);
+    const rec = await dispatcher.call('getRecommendations', { params: { id: (await dispatcher.call('listIncidents')).find((i) => i.number === planted.queued.number)!.id } });
+    expect(await page.textContent('[data-testid=responsible-station]')).toBe(rec.responsibleStation?.name);
+    expect([...planted.stations.values()].map((s) => s.name)).toContain(rec.responsibleStation?.name);
     const shown = await page.$$eval('[data-testid=candidates] li .callsign', (els) => els.map((e) => e.textContent));
     expect(shown).toEqual(rec.candidates.map((c: any) => c.callSign));
     const options = await page.$$eval('[data-testid=hospital-choice] option', (els) => els.map((e) => e.textContent ?? ''));
@@ -277,8 +278,8 @@ describe.skipIf(!hasChromium)(chromiumSuite('every text a user can set is shown 
   });
 
   it('shows the crew its task with the planted address, summary, call sign and hospital names as text, in Chinese and English', async () => {
-    const station = (await admin.get(`/vehicles/${planted.incident.vehicleId}`)).body.homeStationId as string;
-    const home = (await admin.get(`/stations/${station}`)).body.location as { lon: number; lat: number };
+    const station = (await admin.call('getVehicle', { params: { id: planted.incident.vehicleId } })).homeStationId;
+    const home = (await admin.call('getStation', { params: { id: station } })).location;
     const context = await browser.newContext({
       viewport: { width: 1280, height: 800 },
       locale: 'zh-CN',
@@ -350,63 +351,60 @@ describe.skipIf(!hasChromium)(chromiumSuite('every text a user can set is shown 
 
 /** Sets every name a user can set to a payload, through the real REST API, and builds a call on screen for each view. */
 async function plant(server: DemoServer, admin: ApiClient): Promise<Planted> {
-  const ok = (res: { status: number; body: unknown }, status = 200) => {
-    expect(res.status, JSON.stringify(res.body)).toBe(status);
-    return res.body as any;
-  };
   const supervisor = (await server.as('supervisor')).api;
 
   const stations = new Map<string, { name: string; nameEn: string }>();
-  for (const [i, s] of (ok(await admin.get('/stations')) as any[]).entries()) {
+  for (const [i, s] of (await admin.call('listStations')).entries()) {
     const planted = { name: `站${i}${payload(i)}`, nameEn: `Station ${i} ${payload(i + 1)}` };
-    ok(await admin.put(`/stations/${s.id}`, { ...s, ...planted, address: payload(i + 2) }));
+    await admin.call('updateStation', { params: { id: s.id }, body: { ...s, ...planted, address: payload(i + 2) } });
     stations.set(s.id, planted);
   }
   const vehicles = new Map<string, string>();
-  for (const [i, v] of (ok(await admin.get('/vehicles')) as any[]).entries()) {
+  for (const [i, v] of (await admin.call('listVehicles')).entries()) {
     const callSign = `${String(i).padStart(2, '0')}${payload(i)}`;
     // A supervisor may rename vehicles: the attack of the issue.
-    ok(await supervisor.put(`/vehicles/${v.id}`, { callSign, kind: v.kind, capabilities: v.capabilities, homeStationId: v.homeStationId, inService: v.inService }));
+    await supervisor.call('updateVehicle', { params: { id: v.id }, body: { callSign, kind: v.kind, capabilities: v.capabilities, homeStationId: v.homeStationId, inService: v.inService } });
     vehicles.set(v.id, callSign);
   }
   const hospitals = new Map<string, { name: string; nameEn: string }>();
-  for (const [i, h] of (ok(await admin.get('/hospitals')) as any[]).entries()) {
+  for (const [i, h] of (await admin.call('listHospitals')).entries()) {
     const planted = { name: `医院${i}${payload(i)}`, nameEn: `Hospital ${i} ${payload(i + 3)}` };
-    ok(await admin.put(`/hospitals/${h.id}`, { ...h, ...planted, address: payload(i + 1), phone: payload(i + 2).slice(0, 40) }));
+    await admin.call('updateHospital', { params: { id: h.id }, body: { ...h, ...planted, address: payload(i + 1), phone: payload(i + 2).slice(0, 40) } });
     hospitals.set(h.id, planted);
   }
-  ok(await supervisor.post('/crew-members', { name: `医生${payload(0)}`, crewRole: 'doctor' }), 201);
-  ok(await supervisor.post('/crew-members', { name: payload(3), crewRole: 'driver' }), 201);
+  await supervisor.call('createCrewMember', { body: { name: `医生${payload(0)}`, crewRole: 'doctor' } });
+  await supervisor.call('createCrewMember', { body: { name: payload(3), crewRole: 'driver' } });
 
-  const dispatcherUser = { username: 'xss-dispatcher', displayName: `调度员${payload(0)}`, password: PASSWORD, role: 'dispatcher' };
-  ok(await admin.post('/users', dispatcherUser), 201);
+  const dispatcherUser = { username: 'xss-dispatcher', displayName: `调度员${payload(0)}`, password: PASSWORD, role: 'dispatcher' as const };
+  await admin.call('createUser', { body: dispatcherUser });
   const dispatcher = apiClient(server.baseUrl, await loginAs(server.baseUrl, dispatcherUser.username, PASSWORD));
 
   // A call with a payload address and summary, dispatched and transporting, so every view has it.
   const summary = `男，60岁${payload(1)}胸痛`;
   const address = `中温庄${payload(2)}`;
-  const incident = ok(await dispatcher.post('/incidents', { placeName: '中温庄', address, category: 'chest_pain', priority: 1, patientSummary: summary }), 201);
-  const rec = ok(await dispatcher.get(`/incidents/${incident.id}/recommendations`));
-  const vehicleId = rec.candidates[0].vehicleId as string;
-  const hospitalId = rec.proposedHospital.hospitalId as string;
-  const assigned = ok(await dispatcher.post(`/incidents/${incident.id}/assignments`, { vehicleId, destinationHospitalId: hospitalId }), 201);
-  ok(await admin.post('/users', { username: 'xss-crew', displayName: `车组${payload(3)}`, password: PASSWORD, role: 'crew', vehicleId }), 201);
-  ok(await admin.post('/users', { username: 'xss-hospital', displayName: `急诊${payload(2)}`, password: PASSWORD, role: 'hospital', hospitalId }), 201);
+  const incident = await dispatcher.call('createIncident', { body: { placeName: '中温庄', address, category: 'chest_pain', priority: 1, patientSummary: summary } });
+  const rec = await dispatcher.call('getRecommendations', { params: { id: incident.id } });
+  const vehicleId = rec.candidates[0]!.vehicleId;
+  const hospitalId = rec.proposedHospital!.hospitalId;
+  const assigned = await dispatcher.call('assignVehicle', { params: { id: incident.id }, body: { vehicleId, destinationHospitalId: hospitalId } });
+  await admin.call('createUser', { body: { username: 'xss-crew', displayName: `车组${payload(3)}`, password: PASSWORD, role: 'crew', vehicleId } });
+  await admin.call('createUser', { body: { username: 'xss-hospital', displayName: `急诊${payload(2)}`, password: PASSWORD, role: 'hospital', hospitalId } });
   const crew = apiClient(server.baseUrl, await loginAs(server.baseUrl, 'xss-crew', PASSWORD));
-  for (const [i, status] of ['acknowledged', 'en_route', 'on_scene', 'transporting'].entries()) {
-    ok(
-      await crew.post(`/assignments/${assigned.assignment.id}/status`, {
+  for (const [i, status] of (['acknowledged', 'en_route', 'on_scene', 'transporting'] as const).entries()) {
+    await crew.call('reportStatus', {
+      params: { id: assigned.assignment.id },
+      body: {
         eventId: crypto.randomUUID(),
         status,
         deviceTime: new Date().toISOString(),
         ...(status === 'on_scene' || status === 'transporting' ? { location: incident.location } : {}),
         note: payload(i),
-      }),
-    );
+      },
+    });
   }
-  ok(await crew.put(`/assignments/${assigned.assignment.id}/vitals`, { heartRate: 96, systolicBp: 150, measuredAt: new Date().toISOString() }));
+  await crew.call('recordVitals', { params: { id: assigned.assignment.id }, body: { heartRate: 96, systolicBp: 150, measuredAt: new Date().toISOString() } });
   const hospital = apiClient(server.baseUrl, await loginAs(server.baseUrl, 'xss-hospital', PASSWORD));
-  ok(await hospital.put(`/hospitals/${hospitalId}/load`, { loadStatus: 'blue', note: payload(1) }));
+  await hospital.call('setHospitalLoad', { params: { id: hospitalId }, body: { loadStatus: 'blue', note: payload(1) } });
 
   // A second call, by address only, left in the queue; a third cancelled with a payload reason.
   const queuedAddress = `义棠镇${payload(0)}`;
@@ -421,9 +419,9 @@ async function plant(server: DemoServer, admin: ApiClient): Promise<Planted> {
       ORDER BY ST_Distance(p.location::geography, (SELECT location::geography FROM stations WHERE kind = 'centre' LIMIT 1)) LIMIT 1`,
   );
   const at = rows[0]!;
-  const queued = ok(await dispatcher.post('/incidents', { location: at, address: queuedAddress, category: 'trauma', priority: 2, patientSummary: queuedSummary }), 201);
-  const cancelled = ok(await dispatcher.post('/incidents', { location: at, address: payload(3), category: 'other', priority: 3 }), 201);
-  ok(await dispatcher.post(`/incidents/${cancelled.id}/cancel`, { reason: payload(1) }));
+  const queued = await dispatcher.call('createIncident', { body: { location: at, address: queuedAddress, category: 'trauma', priority: 2, patientSummary: queuedSummary } });
+  const cancelled = await dispatcher.call('createIncident', { body: { location: at, address: payload(3), category: 'other', priority: 3 } });
+  await dispatcher.call('cancelIncident', { params: { id: cancelled.id }, body: { reason: payload(1) } });
 
   return {
     stations,

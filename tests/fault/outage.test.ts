@@ -1,6 +1,7 @@
+import type { ApiClient, CreateIncidentRequest } from '@dispatch/protocol';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSocket, type ApiClient } from '../support/api';
+import { openSocket } from '../support/api';
 import { startDemoServer, type DemoServer } from '../support/demoServer';
 import { startPrivateServices, type PrivateServices } from '../support/privateServices';
 import { eventually } from '../support/wait';
@@ -42,29 +43,28 @@ describe('deadlines and side effects after a commit', () => {
   const crewOf = (callSign: string) => server.as(server.logins.crews.find((c) => c.callSign === callSign)!.username);
 
   it('delivers the crew offer later when its push throws after the assignment committed', async () => {
-    const incident = (await dispatcher.api.post('/incidents', { location: { lon: 111.913, lat: 37.027 }, category: 'trauma', priority: 2 })).body;
-    const pick = (await dispatcher.api.get(`/incidents/${incident.id}/recommendations`)).body.candidates[0];
+    const incident = await dispatcher.api.call('createIncident', { body: { location: { lon: 111.913, lat: 37.027 }, category: 'trauma', priority: 2 } });
+    const pick = (await dispatcher.api.call('getRecommendations', { params: { id: incident.id } })).candidates[0]!;
     const crew = await crewOf(pick.callSign);
     const crewSocket = await openSocket(server.baseUrl, crew.token);
     const fault = failOnce(server, 'assignment.offered');
 
-    const assigned = await dispatcher.api.post(`/incidents/${incident.id}/assignments`, { vehicleId: pick.vehicleId });
-    expect(assigned.status).toBe(201);
+    const assigned = await dispatcher.api.call('assignVehicle', { params: { id: incident.id }, body: { vehicleId: pick.vehicleId } });
     expect(fault.failed()).toBe(true);
     // What was owed is in the outbox, and the drainer delivers it: the crew gets its offer after all.
-    const offer = await crewSocket.waitFor('assignment.offered', (o) => o.assignment.id === assigned.body.assignment.id, 15_000);
+    const offer = await crewSocket.waitFor('assignment.offered', (o) => o.assignment.id === assigned.assignment.id, 15_000);
     expect(offer.route.geometry.coordinates.length).toBeGreaterThan(1);
     expect(await server.app.ctx.timers.dueAt('ackTimeout', offer.assignment.id)).not.toBeNull();
     await eventually(async () => (await outboxCount()) === 0);
     expect(crewSocket.received.filter((r) => r.event === 'assignment.offered')).toHaveLength(1);
 
-    await crew.api.post(`/assignments/${offer.assignment.id}/status`, { eventId: randomUUID(), status: 'acknowledged', deviceTime: iso() });
+    await crew.api.call('reportStatus', { params: { id: offer.assignment.id }, body: { eventId: randomUUID(), status: 'acknowledged', deviceTime: iso() } });
     crewSocket.close();
   });
 
   it('delivers what a server owed when it stopped right after its commit: the drainer takes it over', async () => {
-    const incident = (await dispatcher.api.post('/incidents', { location: { lon: 111.93, lat: 37.04 }, category: 'trauma', priority: 2 })).body;
-    const pick = (await dispatcher.api.get(`/incidents/${incident.id}/recommendations`)).body.candidates[0];
+    const incident = await dispatcher.api.call('createIncident', { body: { location: { lon: 111.93, lat: 37.04 }, category: 'trauma', priority: 2 } });
+    const pick = (await dispatcher.api.call('getRecommendations', { params: { id: incident.id } })).candidates[0]!;
     const crew = await crewOf(pick.callSign);
     const crewSocket = await openSocket(server.baseUrl, crew.token);
     // The command's own delivery never happens, as when the process dies between its commit and its pushes.
@@ -72,8 +72,7 @@ describe('deadlines and side effects after a commit', () => {
     const flush = outbox.flush;
     outbox.flush = async () => undefined;
     try {
-      const assigned = await dispatcher.api.post(`/incidents/${incident.id}/assignments`, { vehicleId: pick.vehicleId });
-      expect(assigned.status).toBe(201);
+      await dispatcher.api.call('assignVehicle', { params: { id: incident.id }, body: { vehicleId: pick.vehicleId } });
     } finally {
       outbox.flush = flush;
     }
@@ -81,17 +80,17 @@ describe('deadlines and side effects after a commit', () => {
     expect(offer.incident.id).toBe(incident.id);
     expect(await server.app.ctx.timers.dueAt('ackTimeout', offer.assignment.id)).not.toBeNull();
     await eventually(async () => (await outboxCount()) === 0);
-    await crew.api.post(`/assignments/${offer.assignment.id}/status`, { eventId: randomUUID(), status: 'acknowledged', deviceTime: iso() });
+    await crew.api.call('reportStatus', { params: { id: offer.assignment.id }, body: { eventId: randomUUID(), status: 'acknowledged', deviceTime: iso() } });
     crewSocket.close();
   });
 
   it('still re-offers a timed-out call when telling the old crew throws after the time-out committed', async () => {
     const consoleSocket = await openSocket(server.baseUrl, dispatcher.token);
-    const incident = (await dispatcher.api.post('/incidents', { location: { lon: 111.95, lat: 37.05 }, category: 'trauma', priority: 2 })).body;
-    const pick = (await dispatcher.api.get(`/incidents/${incident.id}/recommendations`)).body.candidates[0];
+    const incident = await dispatcher.api.call('createIncident', { body: { location: { lon: 111.95, lat: 37.05 }, category: 'trauma', priority: 2 } });
+    const pick = (await dispatcher.api.call('getRecommendations', { params: { id: incident.id } })).candidates[0]!;
     const crew = await crewOf(pick.callSign);
     const crewSocket = await openSocket(server.baseUrl, crew.token);
-    const offer = (await dispatcher.api.post(`/incidents/${incident.id}/assignments`, { vehicleId: pick.vehicleId })).body;
+    const offer = await dispatcher.api.call('assignVehicle', { params: { id: incident.id }, body: { vehicleId: pick.vehicleId } });
     const fault = failOnce(server, 'assignment.withdrawn');
 
     // The crew does not answer: the timer commits the time-out, then the push to the crew throws.
@@ -106,8 +105,8 @@ describe('deadlines and side effects after a commit', () => {
     );
     expect(next.vehicleId).not.toBe(pick.vehicleId);
     const nextCrew = await crewOf(next.callSign);
-    await nextCrew.api.post(`/assignments/${next.id}/status`, { eventId: randomUUID(), status: 'acknowledged', deviceTime: iso() });
-    const timeline = (await dispatcher.api.get(`/incidents/${incident.id}/timeline`)).body.map((e: { status: string }) => e.status);
+    await nextCrew.api.call('reportStatus', { params: { id: next.id }, body: { eventId: randomUUID(), status: 'acknowledged', deviceTime: iso() } });
+    const timeline = (await dispatcher.api.call('getTimeline', { params: { id: incident.id } })).map((e: { status: string }) => e.status);
     expect(timeline).toEqual(['call_received', 'dispatched', 'timed_out', 'dispatched', 'acknowledged']);
     await eventually(async () => (await outboxCount()) === 0);
     consoleSocket.close();
@@ -115,9 +114,9 @@ describe('deadlines and side effects after a commit', () => {
   });
 
   it('re-arms a crew deadline whose timer job gave up in the failed set, and it fires once', async () => {
-    const incident = (await dispatcher.api.post('/incidents', { location: { lon: 111.88, lat: 37.0 }, category: 'trauma', priority: 2 })).body;
-    const pick = (await dispatcher.api.get(`/incidents/${incident.id}/recommendations`)).body.candidates[0];
-    const offer = (await dispatcher.api.post(`/incidents/${incident.id}/assignments`, { vehicleId: pick.vehicleId })).body;
+    const incident = await dispatcher.api.call('createIncident', { body: { location: { lon: 111.88, lat: 37.0 }, category: 'trauma', priority: 2 } });
+    const pick = (await dispatcher.api.call('getRecommendations', { params: { id: incident.id } })).candidates[0]!;
+    const offer = await dispatcher.api.call('assignVehicle', { params: { id: incident.id }, body: { vehicleId: pick.vehicleId } });
     const id = offer.assignment.id;
     // The subject's job is replaced by one that fails on every attempt (a payload the handler refuses), so it
     // ends where a job that exhausted its retries ends: in BullMQ's failed set, under the subject's job id.
@@ -134,9 +133,9 @@ describe('deadlines and side effects after a commit', () => {
       );
       return rows[0];
     });
-    await (await crewOf(next.call_sign)).api.post(`/assignments/${next.id}/status`, { eventId: randomUUID(), status: 'acknowledged', deviceTime: iso() });
+    await (await crewOf(next.call_sign)).api.call('reportStatus', { params: { id: next.id }, body: { eventId: randomUUID(), status: 'acknowledged', deviceTime: iso() } });
     await sleep(3000);
-    const timeline = (await dispatcher.api.get(`/incidents/${incident.id}/timeline`)).body.map((e: { status: string }) => e.status);
+    const timeline = (await dispatcher.api.call('getTimeline', { params: { id: incident.id } })).map((e: { status: string }) => e.status);
     expect(timeline).toEqual(['call_received', 'dispatched', 'timed_out', 'dispatched', 'acknowledged']);
   });
 });
@@ -174,29 +173,27 @@ describe('a 40-second PostgreSQL outage with a console, crews and a hospital con
     const consoleSocket = await openSocket(server.baseUrl, dispatcher.token);
 
     // A patient on the way to hospital: the notice's escalation deadline will fall inside the outage.
-    const chestPain = (await dispatcher.api.post('/incidents', { location: { lon: 111.95, lat: 37.05 }, category: 'chest_pain', priority: 1 })).body;
-    const chestRec = (await dispatcher.api.get(`/incidents/${chestPain.id}/recommendations`)).body;
-    const transportCrew = await crewOf(chestRec.candidates[0].callSign);
-    const hospital = await server.as(server.logins.hospitals.find((h) => h.name === chestRec.proposedHospital.name)!.username);
+    const chestPain = await dispatcher.api.call('createIncident', { body: { location: { lon: 111.95, lat: 37.05 }, category: 'chest_pain', priority: 1 } });
+    const chestRec = await dispatcher.api.call('getRecommendations', { params: { id: chestPain.id } });
+    const transportCrew = await crewOf(chestRec.candidates[0]!.callSign);
+    const hospital = await server.as(server.logins.hospitals.find((h) => h.name === chestRec.proposedHospital!.name)!.username);
     const hospitalSocket = await openSocket(server.baseUrl, hospital.token);
-    const transport = (await dispatcher.api.post(`/incidents/${chestPain.id}/assignments`, { vehicleId: chestRec.candidates[0].vehicleId })).body;
-    for (const status of ['acknowledged', 'en_route', 'on_scene', 'transporting']) {
-      const step = await transportCrew.api.post(`/assignments/${transport.assignment.id}/status`, { eventId: randomUUID(), status, deviceTime: iso() });
-      expect(step.status).toBe(200);
+    const transport = await dispatcher.api.call('assignVehicle', { params: { id: chestPain.id }, body: { vehicleId: chestRec.candidates[0]!.vehicleId } });
+    for (const status of ['acknowledged', 'en_route', 'on_scene', 'transporting'] as const) {
+      await transportCrew.api.call('reportStatus', { params: { id: transport.assignment.id }, body: { eventId: randomUUID(), status, deviceTime: iso() } });
     }
     const notice = await hospitalSocket.waitFor('notice.sent');
     const escalationDue = Date.parse(notice.sentAt) + 15_000;
 
     // A call whose crew will not answer: its acknowledgement deadline falls inside the outage too.
-    const trauma = (await dispatcher.api.post('/incidents', { location: { lon: 111.913, lat: 37.027 }, category: 'trauma', priority: 2 })).body;
-    const pick = (await dispatcher.api.get(`/incidents/${trauma.id}/recommendations`)).body.candidates[0];
+    const trauma = await dispatcher.api.call('createIncident', { body: { location: { lon: 111.913, lat: 37.027 }, category: 'trauma', priority: 2 } });
+    const pick = (await dispatcher.api.call('getRecommendations', { params: { id: trauma.id } })).candidates[0]!;
     const silentCrew = await crewOf(pick.callSign);
     const crewSocket = await openSocket(server.baseUrl, silentCrew.token);
-    const offer = (await dispatcher.api.post(`/incidents/${trauma.id}/assignments`, { vehicleId: pick.vehicleId })).body;
+    const offer = await dispatcher.api.call('assignVehicle', { params: { id: trauma.id }, body: { vehicleId: pick.vehicleId } });
     await crewSocket.waitFor('assignment.offered');
     // A call the centre acknowledged (201) just before the outage.
-    const acknowledged = await dispatcher.api.post('/incidents', { location: { lon: 111.9, lat: 37.0 }, category: 'other', priority: 3, patientSummary: '老人 跌倒' });
-    expect(acknowledged.status).toBe(201);
+    const acknowledged = await dispatcher.api.call('createIncident', { body: { location: { lon: 111.9, lat: 37.0 }, category: 'other', priority: 3, patientSummary: '老人 跌倒' } });
 
     const incidentsBefore = (await db.query('SELECT count(*)::int AS n FROM incidents')).rows[0].n as number;
     const outageStarted = Date.now();
@@ -207,14 +204,14 @@ describe('a 40-second PostgreSQL outage with a console, crews and a hospital con
     // During the outage: the same tokens get 503 ("cannot check now"), never 401; a new call is refused, nothing stored.
     const duringStatuses: number[] = [];
     const key = randomUUID();
-    const call = { location: { lon: 111.92, lat: 37.03 }, category: 'trauma', priority: 2 };
+    const call: CreateIncidentRequest = { location: { lon: 111.92, lat: 37.03 }, category: 'trauma', priority: 2 };
     while (Date.now() - outageStarted < OUTAGE_MS) {
       await sleep(5000);
       duringStatuses.push(
-        (await dispatcher.api.get('/incidents')).status,
-        (await silentCrew.api.get(`/assignments/${offer.assignment.id}`)).status,
-        (await hospital.api.get('/notices')).status,
-        (await dispatcher.api.post('/incidents', call, { 'idempotency-key': key })).status,
+        (await dispatcher.api.send('listIncidents')).status,
+        (await silentCrew.api.send('getAssignment', { params: { id: offer.assignment.id } })).status,
+        (await hospital.api.send('listNotices')).status,
+        (await dispatcher.api.send('createIncident', { body: call }, { 'idempotency-key': key })).status,
       );
     }
     expect((await fetch(`${server.baseUrl}/api/health`)).status).toBe(503);
@@ -239,7 +236,7 @@ describe('a 40-second PostgreSQL outage with a console, crews and a hospital con
     expect(next.vehicle_id).not.toBe(pick.vehicleId);
     // Its crew answers, so the re-offer's own deadline does not fire behind the test's back.
     const nextCrew = await crewOf((await db.query('SELECT call_sign FROM vehicles WHERE id = $1', [next.vehicle_id])).rows[0].call_sign);
-    expect((await nextCrew.api.post(`/assignments/${next.id}/status`, { eventId: randomUUID(), status: 'acknowledged', deviceTime: iso() })).status).toBe(200);
+    await nextCrew.api.call('reportStatus', { params: { id: next.id }, body: { eventId: randomUUID(), status: 'acknowledged', deviceTime: iso() } });
 
     // The hospital's escalation fires once too.
     await eventually(async () => {
@@ -249,7 +246,7 @@ describe('a 40-second PostgreSQL outage with a console, crews and a hospital con
 
     // Give any duplicate the time to show itself, then count.
     await sleep(3000);
-    const timeline = (await dispatcher.api.get(`/incidents/${trauma.id}/timeline`)).body.map((e: { status: string }) => e.status);
+    const timeline = (await dispatcher.api.call('getTimeline', { params: { id: trauma.id } })).map((e: { status: string }) => e.status);
     expect(timeline).toEqual(['call_received', 'dispatched', 'timed_out', 'dispatched', 'acknowledged']);
     const audit = async (action: string, entityId: string) =>
       (await db.query('SELECT count(*)::int AS n FROM audit_log WHERE action = $1 AND entity_id = $2', [action, entityId])).rows[0].n;
@@ -259,17 +256,16 @@ describe('a 40-second PostgreSQL outage with a console, crews and a hospital con
 
     // Nothing acknowledged was lost: the call taken before, the crew's steps, the notice; the call refused during
     // the outage is taken exactly once by its retry with the same key.
-    expect((await dispatcher.api.get(`/incidents/${acknowledged.body.id}`)).body.patientSummary).toBe('老人 跌倒');
-    expect((await dispatcher.api.get(`/assignments/${transport.assignment.id}`)).body.assignment.status).toBe('transporting');
-    const retried = await dispatcher.api.post('/incidents', call, { 'idempotency-key': key });
-    expect(retried.status).toBe(201);
+    expect((await dispatcher.api.call('getIncident', { params: { id: acknowledged.id } })).patientSummary).toBe('老人 跌倒');
+    expect((await dispatcher.api.call('getAssignment', { params: { id: transport.assignment.id } })).assignment.status).toBe('transporting');
+    expect((await dispatcher.api.send('createIncident', { body: call }, { 'idempotency-key': key })).status).toBe(201);
     expect((await db.query('SELECT count(*)::int AS n FROM incidents')).rows[0].n).toBe(incidentsBefore + 1);
-    expect((await dispatcher.api.post('/incidents', call, { 'idempotency-key': key })).status).toBe(200);
+    expect((await dispatcher.api.send('createIncident', { body: call }, { 'idempotency-key': key })).status).toBe(200);
 
     // The same tokens work again: nobody had to log in.
-    expect((await dispatcher.api.get('/incidents')).status).toBe(200);
-    expect((await silentCrew.api.get(`/assignments/${offer.assignment.id}`)).status).toBe(200);
-    expect((await hospital.api.get('/notices')).status).toBe(200);
+    await dispatcher.api.call('listIncidents');
+    await silentCrew.api.call('getAssignment', { params: { id: offer.assignment.id } });
+    await hospital.api.call('listNotices');
 
     // No logout (these depend on token checks answering "cannot check now" during an outage, not "invalid").
     expect.soft(duringStatuses.filter((s) => s !== 503), 'answers other than 503 during the outage').toEqual([]);

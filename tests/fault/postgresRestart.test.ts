@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSocket } from '../support/api';
+import { openSocket, refusal } from '../support/api';
 import { startDemoServer, type DemoServer } from '../support/demoServer';
 import { startPrivateServices, type PrivateServices } from '../support/privateServices';
 import { eventually } from '../support/wait';
@@ -31,16 +31,15 @@ describe('a PostgreSQL restart under the running server', () => {
     const down = await fetch(`${server.baseUrl}/api/health`);
     expect(down.status).toBe(503);
     expect(((await down.json()) as { components: { postgres: { ok: boolean } } }).components.postgres.ok).toBe(false);
-    const refused = await api.post('/incidents', { location: { lon: 111.913, lat: 37.027 }, category: 'trauma', priority: 2 });
+    const refused = await refusal(api.call('createIncident', { body: { location: { lon: 111.913, lat: 37.027 }, category: 'trauma', priority: 2 } }));
     expect(refused.status).toBe(503);
-    expect(refused.body.error).toMatch(/database is unavailable/);
+    expect(refused.message).toMatch(/database is unavailable/);
 
     cluster.run('start');
     await eventually(async () => (await fetch(`${server.baseUrl}/api/health`)).ok);
-    const created = await api.post('/incidents', { location: { lon: 111.913, lat: 37.027 }, category: 'trauma', priority: 2 });
-    expect(created.status).toBe(201);
+    const created = await api.call('createIncident', { body: { location: { lon: 111.913, lat: 37.027 }, category: 'trauma', priority: 2 } });
     // The in-memory road graph and the recommendation work again; the console got the push without reconnecting.
-    await consoleSocket.waitFor('recommendation.computed', (r) => r.incidentId === created.body.id);
+    await consoleSocket.waitFor('recommendation.computed', (r) => r.incidentId === created.id);
     expect(consoleSocket.socket.connected).toBe(true);
     consoleSocket.close();
   });

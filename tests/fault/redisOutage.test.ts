@@ -1,9 +1,10 @@
+import type { ApiClient } from '@dispatch/protocol';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSocket, type ApiClient } from '../support/api';
+import { openSocket } from '../support/api';
 import { startDemoServer, type DemoServer } from '../support/demoServer';
 import { eventually, freePort } from '../support/wait';
 
@@ -47,26 +48,25 @@ describe('a Redis outage during dispatch', () => {
     redis.kill('SIGKILL');
     await eventually(async () => !(await health()).components.redis.ok);
 
-    const incident = (await dispatcher.post('/incidents', { location: { lon: 111.913, lat: 37.027 }, category: 'trauma', priority: 2 })).body;
-    const rec = (await dispatcher.get(`/incidents/${incident.id}/recommendations`)).body;
-    const pick = rec.candidates[0];
+    const incident = await dispatcher.call('createIncident', { body: { location: { lon: 111.913, lat: 37.027 }, category: 'trauma', priority: 2 } });
+    const rec = await dispatcher.call('getRecommendations', { params: { id: incident.id } });
+    const pick = rec.candidates[0]!;
     const crew = await server.as(server.logins.crews.find((c) => c.callSign === pick.callSign)!.username);
     const crewSocket = await openSocket(server.baseUrl, crew.token);
     const started = Date.now();
-    const assigned = await dispatcher.post(`/incidents/${incident.id}/assignments`, { vehicleId: pick.vehicleId });
-    expect(assigned.status).toBe(201);
+    const assigned = await dispatcher.call('assignVehicle', { params: { id: incident.id }, body: { vehicleId: pick.vehicleId } });
     console.log(JSON.stringify({ metric: 'dispatch_during_redis_outage_ms', value: Date.now() - started }));
-    expect((await crewSocket.waitFor('assignment.offered')).assignment.id).toBe(assigned.body.assignment.id);
+    expect((await crewSocket.waitFor('assignment.offered')).assignment.id).toBe(assigned.assignment.id);
 
     // Redis comes back (empty: this test's Redis never got the timer); the database says a timer is owed.
     redis = await startRedis(port, dir);
     await eventually(async () => (await health()).components.redis.ok);
     const timedOut = await eventually(async () => {
-      const row = (await server.database.db.query('SELECT status, end_reason FROM assignments WHERE id = $1', [assigned.body.assignment.id])).rows[0];
+      const row = (await server.database.db.query('SELECT status, end_reason FROM assignments WHERE id = $1', [assigned.assignment.id])).rows[0];
       return row.status === 'timed_out' ? row : null;
     }, 30_000);
     expect(timedOut.end_reason).toBe('ack_timeout');
-    const timeouts = await server.database.db.query("SELECT count(*)::int AS n FROM status_events WHERE assignment_id = $1 AND status = 'timed_out'", [assigned.body.assignment.id]);
+    const timeouts = await server.database.db.query("SELECT count(*)::int AS n FROM status_events WHERE assignment_id = $1 AND status = 'timed_out'", [assigned.assignment.id]);
     expect(timeouts.rows[0].n).toBe(1);
     crewSocket.close();
   });

@@ -62,9 +62,9 @@ describe('the dispatch server process killed with SIGKILL and started again', ()
     consoleSocket.on('session.welcomed', () => welcomes++);
     await eventually(async () => welcomes === 1);
 
-    const incident = (await api.post('/incidents', { location: { lon: 111.913, lat: 37.027 }, category: 'trauma', priority: 2 })).body;
-    const rec = (await api.get(`/incidents/${incident.id}/recommendations`)).body;
-    const offer = (await api.post(`/incidents/${incident.id}/assignments`, { vehicleId: rec.candidates[0].vehicleId })).body;
+    const incident = await api.call('createIncident', { body: { location: { lon: 111.913, lat: 37.027 }, category: 'trauma', priority: 2 } });
+    const rec = await api.call('getRecommendations', { params: { id: incident.id } });
+    const offer = await api.call('assignVehicle', { params: { id: incident.id }, body: { vehicleId: rec.candidates[0]!.vehicleId } });
 
     server.kill('SIGKILL');
     await new Promise((r) => server.once('exit', r));
@@ -72,7 +72,7 @@ describe('the dispatch server process killed with SIGKILL and started again', ()
 
     // The console's socket reconnects on its own and is welcomed again (it then resynchronises by REST).
     await eventually(async () => welcomes >= 2);
-    const after = (await api.get(`/incidents/${incident.id}`)).body;
+    const after = await api.call('getIncident', { params: { id: incident.id } });
     expect(after.id).toBe(incident.id);
     const timedOut = await eventually(async () => {
       const row = (await database.db.query('SELECT status FROM assignments WHERE id = $1', [offer.assignment.id])).rows[0];

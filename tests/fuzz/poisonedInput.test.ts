@@ -65,20 +65,20 @@ describe('poisoned input (property-based, generated from the schemas)', () => {
     }
     const admin = (await server.as(logins.admin)).api;
     const dispatcher = (await server.as(logins.dispatcher)).api;
-    const me = (await (await server.as(crew)).api.get('/auth/me')).body;
-    ids.vehicle = me.vehicleId ?? me.user?.vehicleId;
-    ids.station = (await admin.get('/stations')).body[0].id;
+    const me = await (await server.as(crew)).api.call('me');
+    ids.vehicle = me.vehicleId!;
+    ids.station = (await admin.call('listStations'))[0]!.id;
     // Device bindings are fuzzed on another vehicle, so the OsmAnd cases keep reaching a bound device.
-    ids.otherVehicle = (await admin.get('/vehicles')).body.find((v: { id: string }) => v.id !== ids.vehicle).id;
-    ids.hospital = (await admin.get('/hospitals')).body.find((h: { name: string }) => h.name === logins.hospitals[0]!.name)?.id ?? (await admin.get('/hospitals')).body[0].id;
+    ids.otherVehicle = (await admin.call('listVehicles')).find((v) => v.id !== ids.vehicle)!.id;
+    ids.hospital = (await admin.call('listHospitals')).find((h) => h.name === logins.hospitals[0]!.name)!.id;
     // A login the fuzzer may disable or reset without locking itself out.
-    ids.user = (await admin.post('/users', { username: 'fuzz-victim', displayName: 'Fuzz', password: 'a long enough password', role: 'dispatcher' })).body.id;
-    const incident = (await dispatcher.post('/incidents', { location: { lon: 111.913, lat: 37.027 }, category: 'trauma', priority: 2 })).body;
+    ids.user = (await admin.call('createUser', { body: { username: 'fuzz-victim', displayName: 'Fuzz', password: 'a long enough password', role: 'dispatcher' } })).id;
+    const incident = await dispatcher.call('createIncident', { body: { location: { lon: 111.913, lat: 37.027 }, category: 'trauma', priority: 2 } });
     ids.incident = incident.id;
-    ids.assignment = (await dispatcher.post(`/incidents/${incident.id}/assignments`, { vehicleId: ids.vehicle })).body.assignment?.id;
-    expect((await admin.put(`/vehicles/${ids.vehicle}/device`, { deviceId: device })).status).toBe(200);
+    ids.assignment = (await dispatcher.call('assignVehicle', { params: { id: incident.id }, body: { vehicleId: ids.vehicle } })).assignment?.id;
+    await admin.call('bindVehicleDevice', { params: { id: ids.vehicle }, body: { deviceId: device } });
     osmandPort = (await server.app.positions.osmandServer())!.port;
-    document = (await admin.get('/openapi.json')).body;
+    document = (await admin.send('openApi')).body;
     for (const p of ['crew', 'dispatcher', 'hospital'] as const) sockets[p] = await openSocket(tokens[p]);
     for (const [k, v] of Object.entries(ids)) if (!v) throw new Error(`setup: no ${k} id`);
   });

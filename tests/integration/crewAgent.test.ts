@@ -2,9 +2,9 @@ import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AssignmentOfferDto, TaskStatus } from '@dispatch/protocol';
+import type { ApiClient, AssignmentOfferDto, TaskStatus } from '@dispatch/protocol';
 import { seedDemo, type DemoLogins } from '@dispatch/server/demo/seedDemo';
-import { apiClient, openSocket, type ApiClient } from '../support/api';
+import { apiClient, openSocket } from '../support/api';
 import { loginAs, startTestServer, type TestServer } from '../support/server';
 import { MeasuredLine, type LonLat } from '@dispatch/vehicle-agent/simulator/geometry';
 import { TcpGate } from '../support/tcpGate';
@@ -73,17 +73,11 @@ describe('crew agent against the real server', () => {
   /** Dispatches a chest-pain call at the n-th village of the demo gazetteer to the vehicle. */
   async function dispatchTo(vehicleId: string, villageIndex: number): Promise<{ incidentId: string; assignmentId: string }> {
     const { rows } = await server.database.db.query<{ name: string }>(`SELECT name FROM places WHERE kind = 'village' ORDER BY name OFFSET $1 LIMIT 1`, [villageIndex]);
-    const incident = await dispatcher.post('/incidents', {
-      placeName: rows[0]!.name,
-      category: 'chest_pain',
-      priority: 1,
-      patientSummary: '男, 67岁, 胸痛 40 分钟',
-      priorityGroups: ['elderly', 'chronic'],
+    const incident = await dispatcher.call('createIncident', {
+      body: { placeName: rows[0]!.name, category: 'chest_pain', priority: 1, patientSummary: '男, 67岁, 胸痛 40 分钟', priorityGroups: ['elderly', 'chronic'] },
     });
-    expect(incident.status, JSON.stringify(incident.body)).toBe(201);
-    const assigned = await dispatcher.post(`/incidents/${incident.body.id}/assignments`, { vehicleId });
-    expect(assigned.status, JSON.stringify(assigned.body)).toBe(201);
-    return { incidentId: incident.body.id, assignmentId: assigned.body.assignment.id };
+    const assigned = await dispatcher.call('assignVehicle', { params: { id: incident.id }, body: { vehicleId } });
+    return { incidentId: incident.id, assignmentId: assigned.assignment.id };
   }
 
   it('replays an offline period of several minutes in order, once, with the original device times, and a lost-ack replay changes nothing', async () => {
@@ -263,13 +257,13 @@ describe('crew agent against the real server', () => {
     const { assignmentId } = await dispatchTo(otherVehicle, 80);
     await otherOffered;
 
-    expect((await crew.get(`/vehicles/${otherVehicle}/assignment`)).status).toBe(403);
-    expect((await crew.get(`/assignments/${assignmentId}`)).status).toBe(403);
-    const rest = await crew.post(`/assignments/${assignmentId}/status`, {
+    expect((await crew.send('getVehicleAssignment', { params: { id: otherVehicle } })).status).toBe(403);
+    expect((await crew.send('getAssignment', { params: { id: assignmentId } })).status).toBe(403);
+    const rest = await crew.send('reportStatus', { params: { id: assignmentId }, body: {
       eventId: '5d0c8b1e-8c59-4a4f-9d0e-2f7d3c1b9a01',
       status: 'acknowledged',
       deviceTime: new Date().toISOString(),
-    });
+    } });
     expect(rest.status).toBe(403);
     const socketAck = await spy.socket.timeout(5_000).emitWithAck('status.reported', {
       assignmentId,

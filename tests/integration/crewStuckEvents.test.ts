@@ -1,6 +1,7 @@
+import type { ApiClient } from '@dispatch/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo, type DemoLogins } from '@dispatch/server/demo/seedDemo';
-import { apiClient, openSocket, type ApiClient } from '../support/api';
+import { apiClient, openSocket } from '../support/api';
 import { loginAs, startTestServer, type TestServer } from '../support/server';
 import { CrewAgent } from '@dispatch/vehicle-agent/agent/crewAgent';
 import type { StuckEvent } from '@dispatch/vehicle-agent/agent/stuckStore';
@@ -49,8 +50,8 @@ describe('an event the server keeps failing on', () => {
       maxServerFaults: 3,
     });
     await agent.start();
-    const incident = (await dispatcher.post('/incidents', { location: { lon: 111.913, lat: 37.027 }, category: 'trauma', priority: 2 })).body;
-    const assigned = (await dispatcher.post(`/incidents/${incident.id}/assignments`, { vehicleId: agent.vehicleId })).body;
+    const incident = await dispatcher.call('createIncident', { body: { location: { lon: 111.913, lat: 37.027 }, category: 'trauma', priority: 2 } });
+    const assigned = await dispatcher.call('assignVehicle', { params: { id: incident.id }, body: { vehicleId: agent.vehicleId } });
     await until(() => agent.state.offer?.assignment.id === assigned.assignment.id, 'the offer');
 
     const parked = new Promise<StuckEvent>((resolve) => agent.on('stuck', resolve));
@@ -63,7 +64,7 @@ describe('an event the server keeps failing on', () => {
 
     // What came after it was delivered: the en-route step and the position.
     await agent.whenDelivered();
-    expect((await dispatcher.get(`/incidents/${incident.id}`)).body.assignments[0].status).toBe('en_route');
+    expect((await dispatcher.call('getIncident', { params: { id: incident.id } })).assignments[0]!.status).toBe('en_route');
     expect((await server.database.db.query('SELECT count(*)::int AS n FROM vehicle_positions WHERE vehicle_id = $1', [agent.vehicleId])).rows[0].n).toBe(1);
     expect(agent.state.stuck.map((s) => s.id)).toEqual([stuck.id]);
 

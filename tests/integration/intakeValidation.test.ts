@@ -1,12 +1,13 @@
+import type { ApiClient, CreateIncidentRequest } from '@dispatch/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiClient } from '../support/api';
+import { refusal } from '../support/api';
 import { startDemoServer, type DemoServer } from '../support/demoServer';
 
 /** Call intake refuses what no real call can be, naming the field, and stores nothing. */
 describe('call intake validation', () => {
   let server: DemoServer;
   let dispatcher: ApiClient;
-  const call = { location: { lon: 111.913, lat: 37.027 }, category: 'trauma', priority: 2 };
+  const call: CreateIncidentRequest = { location: { lon: 111.913, lat: 37.027 }, category: 'trauma', priority: 2 };
   const stored = async () =>
     (await server.database.db.query<{ n: number }>('SELECT (SELECT count(*) FROM incidents) + (SELECT count(*) FROM status_events) AS n')).rows[0]!.n;
 
@@ -28,16 +29,16 @@ describe('call intake validation', () => {
     ['an unpaired surrogate in the address', { address: 'x\ud800y' }, 400, /^address: must not contain unpaired UTF-16 surrogates/],
   ])('refuses %s, naming the field, and stores nothing', async (_what, change, status, message) => {
     const before = await stored();
-    const res = await dispatcher.post('/incidents', { ...call, ...change });
+    const res = await refusal(dispatcher.call('createIncident', { body: { ...call, ...change } }));
     expect(res.status).toBe(status);
-    expect(res.body.error).toMatch(message);
+    expect(res.message).toMatch(message);
     expect(await stored()).toBe(before);
   });
 
   it('takes a call that rang a few minutes ago, answered since, and one stamped a minute ahead (clock skew)', async () => {
     const rang = new Date(Date.now() - 5 * 60_000).toISOString();
     const answered = new Date(Date.now() - 4 * 60_000).toISOString();
-    expect((await dispatcher.post('/incidents', { ...call, callReceivedAt: rang, callAnsweredAt: answered })).status).toBe(201);
-    expect((await dispatcher.post('/incidents', { ...call, callReceivedAt: new Date(Date.now() + 60_000).toISOString() })).status).toBe(201);
+    await dispatcher.call('createIncident', { body: { ...call, callReceivedAt: rang, callAnsweredAt: answered } });
+    await dispatcher.call('createIncident', { body: { ...call, callReceivedAt: new Date(Date.now() + 60_000).toISOString() } });
   });
 });

@@ -1,6 +1,7 @@
+import type { ApiClient, TaskStatus } from '@dispatch/protocol';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiClient } from '../support/api';
+import { refusal } from '../support/api';
 import { startDemoServer, type DemoServer } from '../support/demoServer';
 
 describe('quality indicators and standard exports', () => {
@@ -19,30 +20,28 @@ describe('quality indicators and standard exports', () => {
 
   /** A call that rang at `ring`, was answered at `answer`, then a vehicle turned out and arrived at the given offsets. */
   async function call(offset: number, answer: number, turnout: number, arrive: number) {
-    const incident = (
-      await dispatcher.post('/incidents', {
+    const incident = await dispatcher.call('createIncident', { body: {
         location: { lon: 111.913 + offset / 1e5, lat: 37.027 },
         category: 'trauma',
         priority: 1,
         callReceivedAt: at(offset),
         callAnsweredAt: at(offset + answer),
-      })
-    ).body;
-    const rec = (await dispatcher.get(`/incidents/${incident.id}/recommendations`)).body;
-    const offer = (await dispatcher.post(`/incidents/${incident.id}/assignments`, { vehicleId: rec.candidates[0].vehicleId })).body;
+      } });
+    const rec = await dispatcher.call('getRecommendations', { params: { id: incident.id } });
+    const offer = await dispatcher.call('assignVehicle', { params: { id: incident.id }, body: { vehicleId: rec.candidates[0]!.vehicleId } });
     // History, not live: the vehicle was dispatched 30 s after the call was answered, days ago, so every step
     // below lies in the past (the server never stamps a step later than the moment it receives it).
     const dispatchedAt = Date.parse(at(offset + answer + 30));
     await server.database.db.query('UPDATE assignments SET dispatched_at = $2 WHERE id = $1', [offer.assignment.id, new Date(dispatchedAt)]);
-    const step = (status: string, secondsAfterDispatch: number) =>
-      dispatcher.post(`/assignments/${offer.assignment.id}/status`, {
+    const step = (status: TaskStatus, secondsAfterDispatch: number) =>
+      dispatcher.send('reportStatus', { params: { id: offer.assignment.id }, body: {
         eventId: randomUUID(),
         status,
         deviceTime: new Date(dispatchedAt + secondsAfterDispatch * 1000).toISOString(),
-      });
+      } });
     await step('en_route', turnout);
     await step('on_scene', arrive);
-    await dispatcher.post(`/assignments/${offer.assignment.id}/cancel`, { reason: 'report test' });
+    await dispatcher.call('cancelAssignment', { params: { id: offer.assignment.id }, body: { reason: 'report test' } });
     return { incident, offer };
   }
 
@@ -51,38 +50,40 @@ describe('quality indicators and standard exports', () => {
     await call(0, 5, 60, 600);
     await call(100, 8, 170, 700);
     await call(200, 25, 240, 900);
-    const report = (await supervisor.get(`/reports/quality?from=${encodeURIComponent(at(-1))}&to=${encodeURIComponent(at(3600))}`)).body;
+    const report = await supervisor.call('qualityReport', { query: { from: at(-1), to: at(3600) } });
     expect(report.calls).toBe(3);
     expect(report.answeredWithin10s).toMatchObject({ numerator: 2, denominator: 3, target: 0.95, met: false });
     expect(report.turnoutWithin3min).toMatchObject({ numerator: 2, denominator: 3 });
     expect(report.nfpa1225AnswerToDispatch60s).toMatchObject({ numerator: 3, denominator: 3, met: true });
     expect(report.responseSeconds.arrived).toBe(3);
-    expect(report.responseSeconds.p90).toBeGreaterThan(report.responseSeconds.p50);
-    const empty = (await supervisor.get(`/reports/quality?from=${encodeURIComponent(at(-7200))}&to=${encodeURIComponent(at(-3600))}`)).body;
+    expect(report.responseSeconds.p90).toBeGreaterThan(report.responseSeconds.p50!);
+    const empty = await supervisor.call('qualityReport', { query: { from: at(-7200), to: at(-3600) } });
     expect(empty.answeredWithin10s).toMatchObject({ denominator: 0, rate: null, met: null });
-    expect((await dispatcher.get(`/reports/quality?from=${encodeURIComponent(at(0))}&to=${encodeURIComponent(at(10))}`)).status).toBe(403);
-    const backwards = await supervisor.get(`/reports/quality?from=${encodeURIComponent(at(10))}&to=${encodeURIComponent(at(0))}`);
+    expect((await dispatcher.send('qualityReport', { query: { from: at(0), to: at(10) } })).status).toBe(403);
+    const backwards = await refusal(supervisor.call('qualityReport', { query: { from: at(10), to: at(0) } }));
     expect(backwards.status).toBe(400);
-    expect(backwards.body.error).toMatch(/^to:/);
+    expect(backwards.message).toMatch(/^to:/);
   });
 
   it('refuses an answer time before the ring', async () => {
-    const res = await dispatcher.post('/incidents', { location: { lon: 111.9, lat: 37 }, category: 'other', priority: 3, callReceivedAt: at(10), callAnsweredAt: at(5) });
+    const res = await refusal(dispatcher.call('createIncident', { body: { location: { lon: 111.9, lat: 37 }, category: 'other', priority: 3, callReceivedAt: at(10), callAnsweredAt: at(5) } }));
     expect(res.status).toBe(400);
-    expect(res.body.error).toMatch(/^callAnsweredAt:/);
+    expect(res.message).toMatch(/^callAnsweredAt:/);
   });
 
   it('exports response times as NEMSIS eTimes and the incident as NENA EIDO', async () => {
     const { incident, offer } = await call(300, 3, 90, 500);
-    const etimes = (await dispatcher.get(`/incidents/${incident.id}/etimes`)).body;
-    const record = etimes.records[0];
+    const etimes = await dispatcher.call('getEtimes', { params: { id: incident.id } });
+    const record = etimes.records[0]!;
     expect(record.unitCallSign).toBe(offer.assignment.callSign);
     expect(record.eTimes['eTimes.01']).toBe(at(300));
-    expect(Date.parse(record.eTimes['eTimes.05']) - Date.parse(record.eTimes['eTimes.03'])).toBe(90_000);
+    expect(Date.parse(record.eTimes['eTimes.05']!) - Date.parse(record.eTimes['eTimes.03']!)).toBe(90_000);
     expect(record.eTimes['eTimes.14']).not.toBeNull();
-    const eido = (await dispatcher.get(`/incidents/${incident.id}/eido`)).body;
-    expect(eido.incidentComponent).toMatchObject({ localIncidentIdentifier: String(incident.number), incidentTypeCommonRegistryText: 'EMS/trauma' });
-    expect(eido.locationComponent[0].locationByValue).toEqual({ type: 'Point', coordinates: [incident.location.lon, incident.location.lat] });
-    expect(eido.vehicleComponent[0].vehicleIdentifier).toBe(offer.assignment.callSign);
+    const eido = await dispatcher.call('getEido', { params: { id: incident.id } });
+    expect(eido).toMatchObject({
+      incidentComponent: { localIncidentIdentifier: String(incident.number), incidentTypeCommonRegistryText: 'EMS/trauma' },
+      locationComponent: [{ locationByValue: { type: 'Point', coordinates: [incident.location.lon, incident.location.lat] } }],
+      vehicleComponent: [{ vehicleIdentifier: offer.assignment.callSign }],
+    });
   });
 });

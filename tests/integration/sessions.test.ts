@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOGIN_LIMITS } from '@dispatch/server/auth/loginThrottle';
-import { apiClient, openSocket } from '../support/api';
+import { apiClient, openSocket, refusal } from '../support/api';
 import { startDemoServer, type DemoServer } from '../support/demoServer';
 import { startGatedDemoServer, type GatedServer } from '../support/gatedServer';
 import { createUser, loginAs } from '../support/server';
@@ -43,8 +43,8 @@ describe('live sessions of logins that change', () => {
     const first = await server.as('supervisor');
     const second = await server.as('supervisor');
     expect((await post(server.baseUrl, '/auth/logout', {}, first.token)).status).toBe(204);
-    expect((await first.api.get('/incidents')).status).toBe(401);
-    expect((await second.api.get('/incidents')).status).toBe(200);
+    expect((await first.api.send('listIncidents')).status).toBe(401);
+    await second.api.call('listIncidents');
   });
 
   it('changes a password only with the current one, and ends every other session of the login', async () => {
@@ -60,8 +60,8 @@ describe('live sessions of logins that change', () => {
     const changed = await post(server.baseUrl, '/auth/password', { currentPassword: user.password, newPassword: 'a brand new passphrase' }, mine);
     expect(changed.status).toBe(200);
     const { token } = (await changed.json()) as { token: string };
-    expect((await apiClient(server.baseUrl, token).get('/incidents')).status).toBe(200);
-    expect((await apiClient(server.baseUrl, other).get('/incidents')).status).toBe(401);
+    await apiClient(server.baseUrl, token).call('listIncidents');
+    expect((await apiClient(server.baseUrl, other).send('listIncidents')).status).toBe(401);
     expect((await post(server.baseUrl, '/auth/login', { username: user.username, password: user.password })).status).toBe(401);
     await loginAs(server.baseUrl, user.username, 'a brand new passphrase');
   });
@@ -70,43 +70,40 @@ describe('live sessions of logins that change', () => {
     const admin = await server.as('admin');
     const user = await createUser(server.database, { username: 'leaver', role: 'dispatcher' });
     const token = await loginAs(server.baseUrl, user.username, user.password);
-    const disabled = await admin.api.put(`/users/${user.id}/disabled`, { disabled: true });
-    expect(disabled.status).toBe(200);
-    expect(disabled.body.disabled).toBe(true);
-    expect((await apiClient(server.baseUrl, token).get('/incidents')).status).toBe(401);
+    expect((await admin.api.call('setUserDisabled', { params: { id: user.id }, body: { disabled: true } })).disabled).toBe(true);
+    expect((await apiClient(server.baseUrl, token).send('listIncidents')).status).toBe(401);
     expect((await post(server.baseUrl, '/auth/login', { username: user.username, password: user.password })).status).toBe(401);
-    expect((await admin.api.put(`/users/${user.id}/disabled`, { disabled: false })).body.disabled).toBe(false);
+    expect((await admin.api.call('setUserDisabled', { params: { id: user.id }, body: { disabled: false } })).disabled).toBe(false);
     await loginAs(server.baseUrl, user.username, user.password);
 
-    const self = (await admin.api.get('/auth/me')).body as { userId: string };
-    expect((await admin.api.put(`/users/${self.userId}/disabled`, { disabled: true })).status).toBe(409);
-    expect((await admin.api.put('/users/not-a-uuid/disabled', { disabled: true })).status).toBe(404);
-    expect((await (await server.as('dispatcher')).api.put(`/users/${user.id}/disabled`, { disabled: true })).status).toBe(403);
+    const self = (await admin.api.call('me')) as { userId: string };
+    expect((await admin.api.send('setUserDisabled', { params: { id: self.userId }, body: { disabled: true } })).status).toBe(409);
+    expect((await admin.api.send('setUserDisabled', { params: { id: 'not-a-uuid' }, body: { disabled: true } })).status).toBe(404);
+    expect((await (await server.as('dispatcher')).api.send('setUserDisabled', { params: { id: user.id }, body: { disabled: true } })).status).toBe(403);
   });
 
   it('resets a password to a one-time one whose session may only set a new password', async () => {
     const admin = await server.as('admin');
     const user = await createUser(server.database, { username: 'forgetful', role: 'dispatcher' });
     const before = await loginAs(server.baseUrl, user.username, user.password);
-    const reset = await admin.api.post(`/users/${user.id}/password-reset`);
-    expect(reset.status).toBe(200);
-    const temporary = reset.body.temporaryPassword as string;
-    expect((await apiClient(server.baseUrl, before).get('/incidents')).status).toBe(401);
+    const reset = await admin.api.call('resetUserPassword', { params: { id: user.id } });
+    const temporary = reset.temporaryPassword as string;
+    expect((await apiClient(server.baseUrl, before).send('listIncidents')).status).toBe(401);
 
     const login = (await (await post(server.baseUrl, '/auth/login', { username: user.username, password: temporary })).json()) as { token: string; mustChangePassword: boolean };
     expect(login.mustChangePassword).toBe(true);
     const limited = apiClient(server.baseUrl, login.token);
-    const refused = await limited.get('/incidents');
+    const refused = await refusal(limited.call('listIncidents'));
     expect(refused.status).toBe(403);
-    expect(refused.body.error).toMatch(/new password/);
+    expect(refused.message).toMatch(/new password/);
     await expect(openSocket(server.baseUrl, login.token)).rejects.toThrowError(/password/);
-    expect((await limited.get('/auth/me')).body.mustChangePassword).toBe(true);
+    expect((await limited.call('me')).mustChangePassword).toBe(true);
 
     const changed = await post(server.baseUrl, '/auth/password', { currentPassword: temporary, newPassword: 'my own passphrase now' }, login.token);
     const full = (await changed.json()) as { token: string; mustChangePassword: boolean };
     expect(full.mustChangePassword).toBe(false);
-    expect((await apiClient(server.baseUrl, full.token).get('/incidents')).status).toBe(200);
-    expect((await limited.get('/auth/me')).status).toBe(401);
+    await apiClient(server.baseUrl, full.token).call('listIncidents');
+    expect((await limited.send('me')).status).toBe(401);
   });
 
   it('refuses a token without an expiry even when signed with the server secret', async () => {
@@ -119,7 +116,7 @@ describe('live sessions of logins that change', () => {
       .setJti(sessionId)
       .setIssuedAt()
       .sign(new TextEncoder().encode(server.config.JWT_SECRET));
-    expect((await apiClient(server.baseUrl, forged).get('/incidents')).status).toBe(401);
+    expect((await apiClient(server.baseUrl, forged).send('listIncidents')).status).toBe(401);
     await expect(openSocket(server.baseUrl, forged)).rejects.toThrowError(/unauthorized/);
   });
 
@@ -156,7 +153,7 @@ describe('live sessions of logins that change', () => {
     const login = (await (await post(server.baseUrl, '/auth/login', { username: 'chief', password })).json()) as { token: string; user: { role: string }; mustChangePassword: boolean };
     expect(login.user.role).toBe('admin');
     expect(login.mustChangePassword).toBe(true);
-    expect((await apiClient(server.baseUrl, login.token).get('/users')).status).toBe(403);
+    expect((await apiClient(server.baseUrl, login.token).send('listUsers')).status).toBe(403);
     const again = run();
     expect(again.status).toBe(1);
     expect(again.stderr).toMatch(/username: taken/);
@@ -201,17 +198,17 @@ describe('sessions while the database cannot be reached', () => {
     await gate.cut();
     // Past the 10 s a session is trusted for, so its state must be read again, and past several socket re-checks.
     await new Promise((r) => setTimeout(r, 11_500));
-    const me = await api.get('/auth/me');
+    const me = await refusal(api.call('me'));
     expect(me.status).toBe(503);
-    expect(me.body.error).toMatch(/database is unavailable/);
-    expect((await api.get('/incidents')).status).toBe(503);
+    expect(me.message).toMatch(/database is unavailable/);
+    expect((await api.send('listIncidents')).status).toBe(503);
     expect((await post(baseUrl, '/auth/login', { username: 'dispatcher', password: server.logins.passwords.dispatcher })).status).toBe(503);
     await expect(openSocket(baseUrl, token)).rejects.toThrowError(/^unavailable/);
     expect(socket.socket.connected).toBe(true);
 
     await gate.restore();
-    await eventually(async () => (await api.get('/auth/me')).status === 200);
-    expect((await api.get('/incidents')).status).toBe(200);
+    await eventually(async () => (await api.send('me')).status === 200);
+    await api.call('listIncidents');
     expect(socket.socket.connected).toBe(true);
     expect(socket.received.map((r) => r.event)).not.toContain('session.ended');
     const again = await openSocket(baseUrl, token);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AssignmentOfferDto } from '@dispatch/protocol';
+import type { ApiClient, AssignmentOfferDto } from '@dispatch/protocol';
 import { seedDemo, type DemoLogins } from '@dispatch/server/demo/seedDemo';
-import { apiClient, type ApiClient } from '../support/api';
+import { apiClient } from '../support/api';
 import { loginAs, startTestServer, type TestServer } from '../support/server';
 import { randomCall } from '@dispatch/vehicle-agent/simulator/callGenerator';
 import { startSimulator, type Simulator } from '@dispatch/vehicle-agent/simulator/startSimulator';
@@ -39,11 +39,8 @@ describe('fleet simulator', () => {
         [vehicleId],
       )
     ).rows[0]!;
-    const incident = await dispatcher.post('/incidents', { placeName: village.name, category: 'chest_pain', priority: 1, patientSummary: '男, 70岁, 胸痛' });
-    expect(incident.status).toBe(201);
-    const assigned = await dispatcher.post(`/incidents/${incident.body.id}/assignments`, { vehicleId });
-    expect(assigned.status, JSON.stringify(assigned.body)).toBe(201);
-    const assignmentId = assigned.body.assignment.id as string;
+    const incident = await dispatcher.call('createIncident', { body: { placeName: village.name, category: 'chest_pain', priority: 1, patientSummary: '男, 70岁, 胸痛' } });
+    const assignmentId = (await dispatcher.call('assignVehicle', { params: { id: incident.id }, body: { vehicleId } })).assignment.id;
     const offer = await offered;
     expect(offer.route).not.toBeNull();
 
@@ -70,7 +67,7 @@ describe('fleet simulator', () => {
     expect(await near(at('on_scene').lon, at('on_scene').lat, offer.incident.location)).toBeLessThan(5);
     // The dispatch centre's choice, or (when it named none) the nearest PCI centre the crew picked and declared.
     const destination = (await db.query('SELECT destination_hospital_id FROM assignments WHERE id = $1', [assignmentId])).rows[0].destination_hospital_id;
-    const hospital = (await dispatcher.get(`/hospitals/${destination}`)).body;
+    const hospital = await dispatcher.call('getHospital', { params: { id: destination } });
     expect(hospital.capabilities).toContain('pci');
     expect(await near(at('at_hospital').lon, at('at_hospital').lat, hospital.location)).toBeLessThan(5);
 
@@ -84,12 +81,12 @@ describe('fleet simulator', () => {
     expect(enRoute.rows[0]!.n).toBeGreaterThanOrEqual(5);
     expect(enRoute.rows[0]!.off_route_m).toBeLessThan(10);
 
-    const closed = await dispatcher.get(`/incidents/${incident.body.id}`);
-    expect(closed.body.status).toBe('closed');
-    const vehicle = await dispatcher.get(`/vehicles/${vehicleId}`);
-    expect(vehicle.body.state).toBe('available');
-    const station = (await dispatcher.get(`/stations/${vehicle.body.homeStationId}`)).body;
-    expect(await near(vehicle.body.position.lon, vehicle.body.position.lat, station.location)).toBeLessThan(5);
+    const closed = await dispatcher.call('getIncident', { params: { id: incident.id } });
+    expect(closed.status).toBe('closed');
+    const vehicle = await dispatcher.call('getVehicle', { params: { id: vehicleId } });
+    expect(vehicle.state).toBe('available');
+    const station = await dispatcher.call('getStation', { params: { id: vehicle.homeStationId } });
+    expect(await near(vehicle.position!.lon, vehicle.position!.lat, station.location)).toBeLessThan(5);
   }, 90_000);
 
   it('stops a withdrawn task where it is and drives back to its station without reporting further steps', async () => {
@@ -97,10 +94,8 @@ describe('fleet simulator', () => {
     const crew = simulator!.crews.find((c) => c.agent.state.user?.username === 'crew-07')!;
     const vehicleId = crew.agent.vehicleId;
     const village = (await db.query<{ name: string }>(`SELECT name FROM places WHERE kind = 'village' ORDER BY name OFFSET 60 LIMIT 1`)).rows[0]!;
-    const incident = await dispatcher.post('/incidents', { placeName: village.name, category: 'trauma', priority: 2 });
-    const assigned = await dispatcher.post(`/incidents/${incident.body.id}/assignments`, { vehicleId });
-    expect(assigned.status, JSON.stringify(assigned.body)).toBe(201);
-    const assignmentId = assigned.body.assignment.id as string;
+    const incident = await dispatcher.call('createIncident', { body: { placeName: village.name, category: 'trauma', priority: 2 } });
+    const assignmentId = (await dispatcher.call('assignVehicle', { params: { id: incident.id }, body: { vehicleId } })).assignment.id;
     const withdrawn = new Promise((resolve) => crew.agent.on('withdrawn', resolve));
 
     const until = async (check: () => Promise<boolean>, what: string) => {
@@ -115,33 +110,30 @@ describe('fleet simulator', () => {
       [vehicleId],
     )).rows[0]!;
     const awayFromStation = async () => {
-      const v = (await dispatcher.get(`/vehicles/${vehicleId}`)).body;
-      return Math.hypot((v.position.lon - station.lon) * 88_800, (v.position.lat - station.lat) * 111_000) > 300;
+      const v = await dispatcher.call('getVehicle', { params: { id: vehicleId } });
+      return Math.hypot((v.position!.lon - station.lon) * 88_800, (v.position!.lat - station.lat) * 111_000) > 300;
     };
     await until(async () => (await db.query(`SELECT 1 FROM status_events WHERE assignment_id = $1 AND status = 'en_route'`, [assignmentId])).rowCount === 1, 'en_route');
     await until(awayFromStation, 'the vehicle 300 m on its way');
-    const cancelled = await dispatcher.post(`/assignments/${assignmentId}/cancel`, { reason: '患者已自行就医' });
-    expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
+    await dispatcher.call('cancelAssignment', { params: { id: assignmentId }, body: { reason: '患者已自行就医' } });
     await withdrawn;
 
     await until(async () => {
-      const v = (await dispatcher.get(`/vehicles/${vehicleId}`)).body;
-      return Math.abs(v.position.lon - station.lon) < 1e-6 && Math.abs(v.position.lat - station.lat) < 1e-6;
+      const v = await dispatcher.call('getVehicle', { params: { id: vehicleId } });
+      return Math.abs(v.position!.lon - station.lon) < 1e-6 && Math.abs(v.position!.lat - station.lat) < 1e-6;
     }, 'the vehicle back at its station');
     const events = await db.query(`SELECT status FROM status_events WHERE assignment_id = $1 ORDER BY device_time`, [assignmentId]);
     expect(events.rows.map((e) => e.status)).toEqual(['dispatched', 'acknowledged', 'en_route', 'cancelled']);
-    expect((await dispatcher.get(`/vehicles/${vehicleId}`)).body.state).toBe('available');
+    expect((await dispatcher.call('getVehicle', { params: { id: vehicleId } })).state).toBe('available');
   }, 60_000);
 
   it('makes calls at villages with a category, a priority and a patient summary the server accepts', async () => {
-    const villages = (await dispatcher.get('/places?q=%E6%9D%91&limit=50')).body.filter((p: { kind: string }) => p.kind === 'village');
+    const villages = (await dispatcher.call('searchPlaces', { query: { q: '村', limit: '50' } })).filter((p: { kind: string }) => p.kind === 'village');
     let seed = 7;
     const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
     for (let i = 0; i < 5; i++) {
       const call = randomCall(villages, random);
-      const created = await dispatcher.post('/incidents', call);
-      expect(created.status, JSON.stringify(created.body)).toBe(201);
-      expect(created.body.patientSummary).toBe(call.patientSummary);
+      expect((await dispatcher.call('createIncident', { body: call })).patientSummary).toBe(call.patientSummary);
     }
   });
 });

@@ -1,8 +1,9 @@
+import type { ApiClient } from '@dispatch/protocol';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '@dispatch/server/app';
 import { createLogger } from '@dispatch/server/logger';
-import { openSocket, type ApiClient } from '../support/api';
+import { openSocket } from '../support/api';
 import { startDemoServer, type DemoServer } from '../support/demoServer';
 import { eventually } from '../support/wait';
 
@@ -22,22 +23,22 @@ describe('BullMQ timers on the real Redis', () => {
 
   it('re-offers the incident to the next vehicle when the crew does not acknowledge in time', async () => {
     const consoleSocket = await openSocket(server.baseUrl, dispatcherToken);
-    const incident = (await dispatcher.post('/incidents', { location: { lon: 111.913, lat: 37.027 }, category: 'trauma', priority: 2 })).body;
-    const rec = (await dispatcher.get(`/incidents/${incident.id}/recommendations`)).body;
-    const first = rec.candidates[0];
-    const offer = (await dispatcher.post(`/incidents/${incident.id}/assignments`, { vehicleId: first.vehicleId })).body;
+    const incident = await dispatcher.call('createIncident', { body: { location: { lon: 111.913, lat: 37.027 }, category: 'trauma', priority: 2 } });
+    const rec = await dispatcher.call('getRecommendations', { params: { id: incident.id } });
+    const first = rec.candidates[0]!;
+    const offer = await dispatcher.call('assignVehicle', { params: { id: incident.id }, body: { vehicleId: first.vehicleId } });
     const deadline = Date.parse(offer.ackDeadline);
     const timedOut = await consoleSocket.waitFor('assignment.updated', (a) => a.id === offer.assignment.id && a.status === 'timed_out');
     console.log(JSON.stringify({ metric: 'ack_timer_lateness_ms', value: Date.now() - deadline }));
     expect(timedOut.endReason).toBe('ack_timeout');
     const reoffered = await consoleSocket.waitFor('assignment.updated', (a) => a.incidentId === incident.id && a.status === 'dispatched' && a.id !== offer.assignment.id);
     expect(reoffered.vehicleId).not.toBe(first.vehicleId);
-    const events = (await dispatcher.get(`/incidents/${incident.id}/timeline`)).body.map((e: any) => e.status);
+    const events = (await dispatcher.call('getTimeline', { params: { id: incident.id } })).map((e: any) => e.status);
     expect(events).toEqual(['call_received', 'dispatched', 'timed_out', 'dispatched']);
     // The re-offered crew acknowledges: its timer is cancelled and never fires.
     const crew = server.logins.crews.find((c) => c.callSign === reoffered.callSign)!;
     const { api } = await server.as(crew.username);
-    await api.post(`/assignments/${reoffered.id}/status`, { eventId: crypto.randomUUID(), status: 'acknowledged', deviceTime: new Date().toISOString() });
+    await api.call('reportStatus', { params: { id: reoffered.id }, body: { eventId: crypto.randomUUID(), status: 'acknowledged', deviceTime: new Date().toISOString() } });
     expect(await server.app.ctx.timers.dueAt('ackTimeout', reoffered.id)).toBeNull();
     await new Promise((r) => setTimeout(r, 3000));
     expect(await assignmentRow(reoffered.id)).toMatchObject({ status: 'acknowledged', ended_at: null });
@@ -46,17 +47,17 @@ describe('BullMQ timers on the real Redis', () => {
 
   it('escalates an unacknowledged hospital notice to the dispatchers', async () => {
     const consoleSocket = await openSocket(server.baseUrl, dispatcherToken);
-    const incident = (await dispatcher.post('/incidents', { location: { lon: 111.95, lat: 37.05 }, category: 'chest_pain', priority: 1 })).body;
-    const rec = (await dispatcher.get(`/incidents/${incident.id}/recommendations`)).body;
-    const offer = (await dispatcher.post(`/incidents/${incident.id}/assignments`, { vehicleId: rec.candidates[0].vehicleId })).body;
+    const incident = await dispatcher.call('createIncident', { body: { location: { lon: 111.95, lat: 37.05 }, category: 'chest_pain', priority: 1 } });
+    const rec = await dispatcher.call('getRecommendations', { params: { id: incident.id } });
+    const offer = await dispatcher.call('assignVehicle', { params: { id: incident.id }, body: { vehicleId: rec.candidates[0]!.vehicleId } });
     // The crew acknowledges, so only the hospital's timer runs (a re-offer would cancel the notice).
     const crew = server.logins.crews.find((c) => c.callSign === offer.assignment.callSign)!;
-    await (await server.as(crew.username)).api.post(`/assignments/${offer.assignment.id}/status`, {
+    await (await server.as(crew.username)).api.call('reportStatus', { params: { id: offer.assignment.id }, body: {
       eventId: crypto.randomUUID(),
       status: 'acknowledged',
       deviceTime: new Date().toISOString(),
-    });
-    const notice = (await dispatcher.post(`/assignments/${offer.assignment.id}/notice`)).body;
+    } });
+    const notice = await dispatcher.call('sendNotice', { params: { id: offer.assignment.id } });
     expect(notice.status).toBe('sent');
     const escalated = await consoleSocket.waitFor('notice.escalated', (n) => n.id === notice.id);
     expect(escalated.status).toBe('escalated');
@@ -66,9 +67,9 @@ describe('BullMQ timers on the real Redis', () => {
   });
 
   it('fires a timer scheduled before a server restart exactly once, by the new server', async () => {
-    const incident = (await dispatcher.post('/incidents', { location: { lon: 111.9, lat: 37.0 }, category: 'trauma', priority: 2 })).body;
-    const rec = (await dispatcher.get(`/incidents/${incident.id}/recommendations`)).body;
-    const offer = (await dispatcher.post(`/incidents/${incident.id}/assignments`, { vehicleId: rec.candidates[0].vehicleId })).body;
+    const incident = await dispatcher.call('createIncident', { body: { location: { lon: 111.9, lat: 37.0 }, category: 'trauma', priority: 2 } });
+    const rec = await dispatcher.call('getRecommendations', { params: { id: incident.id } });
+    const offer = await dispatcher.call('assignVehicle', { params: { id: incident.id }, body: { vehicleId: rec.candidates[0]!.vehicleId } });
     // The server goes down before the deadline...
     await server.app.close();
     expect((await assignmentRow(offer.assignment.id)).status).toBe('dispatched');

@@ -1,30 +1,18 @@
-import { PROTOCOL_VERSION, type ServerToClientEvents } from '@dispatch/protocol';
+import { ApiError, createApiClient, PROTOCOL_VERSION, type ServerToClientEvents } from '@dispatch/protocol';
 import { io as connect, type Socket } from 'socket.io-client';
 
-export interface ApiResponse<T = any> {
-  status: number;
-  body: T;
-}
+/** The one client of the project (the console's and the tablet's), bound to one login. */
+export const apiClient = (baseUrl: string, token: string) => createApiClient({ baseUrl, token: () => token });
 
-/** A small REST client bound to one login, for tests. */
-export function apiClient(baseUrl: string, token: string) {
-  const call = async <T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> => {
-    const res = await fetch(`${baseUrl}/api${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null };
-  };
-  return {
-    get: <T = any>(path: string) => call<T>('GET', path),
-    post: <T = any>(path: string, body?: unknown, headers?: Record<string, string>) => call<T>('POST', path, body ?? {}, headers),
-    put: <T = any>(path: string, body?: unknown) => call<T>('PUT', path, body ?? {}),
-    delete: <T = any>(path: string) => call<T>('DELETE', path),
-  };
+/** The refusal a call ends with; a call that succeeds fails the test. */
+export async function refusal(answer: Promise<unknown>): Promise<ApiError> {
+  const outcome = await answer.then(
+    () => new Error('the call was expected to be refused but succeeded'),
+    (error: unknown) => error,
+  );
+  if (outcome instanceof ApiError) return outcome;
+  throw outcome;
 }
-export type ApiClient = ReturnType<typeof apiClient>;
 
 /** A real socket.io client that records every event it receives. */
 export async function openSocket(baseUrl: string, token: string) {

@@ -1,5 +1,6 @@
 import { seedDemo, type DemoLogins } from '@dispatch/server/demo/seedDemo';
-import { apiClient, type ApiClient } from './api';
+import type { ApiClient } from '@dispatch/protocol';
+import { apiClient } from './api';
 import { loginAs, startTestServer, type TestServer } from './server';
 
 export interface DemoServer extends TestServer {
