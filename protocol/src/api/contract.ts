@@ -24,10 +24,33 @@ export interface RouteDef {
   status?: 200 | 201 | 204;
 }
 
-export const route = <R extends RouteDef>(definition: R): R => definition;
-
 /** A path parameter that names a resource: always a UUID. */
 export const IdParams = z.object({ id: z.uuid() });
+
+/** Who may call an endpoint: a policy action, or anyone without a token. */
+export const PUBLIC = null;
+
+type Shape = Pick<RouteDef, 'query' | 'body' | 'response' | 'status'>;
+type Access<A extends string | null> = A extends string ? { action: A } : { public: true };
+type ParamsOf<P extends string> = P extends `${string}{id}${string}` ? { params: typeof IdParams } : unknown;
+
+/** `get(path, action or PUBLIC, summary, { query, body, response, status })`; an `{id}` in the path is a UUID. */
+const endpoint =
+  <M extends Method>(method: M) =>
+  <P extends string, A extends string | null, S extends Shape = Record<never, never>>(path: P, access: A, summary: string, shape?: S) =>
+    ({
+      method,
+      path,
+      summary,
+      ...(access === null ? { public: true } : { action: access }),
+      ...(path.includes('{id}') ? { params: IdParams } : {}),
+      ...shape,
+    }) as unknown as { method: M; path: P; summary: string } & Access<A> & ParamsOf<P> & S;
+
+export const get = endpoint('get');
+export const post = endpoint('post');
+export const put = endpoint('put');
+export const del = endpoint('delete');
 
 export const ErrorBody = z.object({ error: z.string(), details: z.unknown().optional() });
 export type ErrorBody = z.infer<typeof ErrorBody>;
