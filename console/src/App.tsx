@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { LangProvider } from '@dispatch/ui';
-import { createApi } from './api/client';
-import { loadSession, logoutOnServer, saveSession, type ClientConfig, type RoadRegion, type Session } from './api/session';
+import type { ClientConfigDto, RoadRegionDto } from '@dispatch/protocol';
+import { loadSession, logoutOnServer, saveSession, sessionApi, type Session } from './api/session';
 import { ChangePasswordPage } from './ChangePasswordPage';
 import { DatabaseBanner, DisconnectedBanner, Header, VersionBanner } from './common/Header';
 import { DispatcherConsole } from './dispatcher/DispatcherConsole';
@@ -50,12 +50,12 @@ function SignedIn({ session, onLogout, onSessionEnded, onChangePassword }: { ses
   const live = useMemo<LiveContextValue>(() => {
     // Every REST answer tells the connection whether the database could be reached (the banner).
     let connection: Connection | null = null;
-    const api = createApi(session.token, onSessionEnded, (reachable) => connection?.setDatabaseReachable(reachable));
+    const api = sessionApi(session.token, onSessionEnded, (reachable) => connection?.setDatabaseReachable(reachable));
     connection = new Connection(api, session.token, session.user.role, onSessionEnded);
     return { api, session, connection };
   }, [session, onSessionEnded]);
-  const [config, setConfig] = useState<ClientConfig | null>(null);
-  const [region, setRegion] = useState<RoadRegion | null>(null);
+  const [config, setConfig] = useState<ClientConfigDto | null>(null);
+  const [region, setRegion] = useState<RoadRegionDto | null>(null);
 
   useEffect(() => {
     // Crews work on the tablet app; the console has nothing live for them.
@@ -68,14 +68,14 @@ function SignedIn({ session, onLogout, onSessionEnded, onChangePassword }: { ses
     let cancelled = false;
     const load = () => {
       live.api
-        .get<ClientConfig>('/config')
+        .call('clientConfig')
         .then((c) => !cancelled && setConfig(c))
         .catch(() => !cancelled && setTimeout(load, 2000));
     };
     load();
     // No road region yet is a state of its own, not an error: the map shows tiles only.
     live.api
-      .get<RoadRegion>('/roads/region')
+      .call('roadRegion')
       .then((r) => !cancelled && setRegion(r))
       .catch(() => undefined);
     return () => {

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import type { ApiError } from './api/client';
+import type { ApiError } from '@dispatch/protocol';
 import { changePassword, type Session } from './api/session';
 import { LanguageSwitch, useI18n } from './i18n/i18n';
 

@@ -1,6 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import type { HealthReport } from '@dispatch/protocol';
-import type { ApiError } from './api/client';
+import { createApiClient, HealthReport, type ApiError } from '@dispatch/protocol';
 import { login, type Session } from './api/session';
 import { LanguageSwitch, useI18n } from './i18n/i18n';
 
@@ -15,9 +14,10 @@ export function LoginPage({ onLogin }: { onLogin: (s: Session) => void }) {
   const [health, setHealth] = useState<HealthReport | null>(null);
 
   useEffect(() => {
-    fetch('/api/health')
-      .then((r) => r.json())
-      .then((h: HealthReport) => setHealth(h))
+    // A degraded server answers 503 with the same report.
+    createApiClient()
+      .send('health')
+      .then(({ body }) => setHealth(HealthReport.parse(body)))
       .catch(() => setHealth(null));
   }, []);
 

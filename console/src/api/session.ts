@@ -1,21 +1,7 @@
-import type { ClientConfigDto, Role } from '@dispatch/protocol';
-import { createApi } from './client';
+import { createApiClient, type ApiClient, type LoginResult } from '@dispatch/protocol';
 
-export interface SessionUser {
-  userId: string;
-  username: string;
-  displayName: string;
-  role: Role;
-  vehicleId: string | null;
-  hospitalId: string | null;
-}
-
-export interface Session {
-  token: string;
-  user: SessionUser;
-  /** The token may only set a new password (after an admin reset or the bootstrap command). */
-  mustChangePassword?: boolean;
-}
+/** A login's answer, kept for the tab. */
+export type Session = LoginResult;
 
 // Per tab, so a dispatcher and a hospital login can sit side by side in one browser.
 const KEY = 'dispatch120.session';
@@ -34,28 +20,31 @@ export function saveSession(session: Session | null): void {
   else sessionStorage.removeItem(KEY);
 }
 
-export async function login(username: string, password: string): Promise<Session> {
-  return createApi(null).post<Session>('/auth/login', { username, password });
+/**
+ * The client of a session. A 401 means the session ended (expired token, server secret changed): `onEnded`,
+ * so the login shows again. A 503 naming the database means it cannot be reached for now (the session lives
+ * on): `onDatabase(false)`, and `onDatabase(true)` at the next answer.
+ */
+export function sessionApi(token: string, onEnded: () => void = () => undefined, onDatabase: (reachable: boolean) => void = () => undefined): ApiClient {
+  return createApiClient({
+    token: () => token,
+    onAnswer: (status, error) => {
+      // Other 503s (no road network imported) say nothing about the database.
+      onDatabase(!(status === 503 && /database/.test(error ?? '')));
+      if (status === 401) onEnded();
+    },
+  });
 }
 
+export const login = (username: string, password: string): Promise<Session> => createApiClient().call('login', { body: { username, password } });
+
 /** Sets a new password; the answer is a new full session (every other session of the login has ended). */
-export async function changePassword(token: string, currentPassword: string, newPassword: string): Promise<Session> {
-  return createApi(token).post<Session>('/auth/password', { currentPassword, newPassword });
-}
+export const changePassword = (token: string, currentPassword: string, newPassword: string): Promise<Session> =>
+  sessionApi(token).call('changePassword', { body: { currentPassword, newPassword } });
 
 /** Ends the session on the server too, so the token is refused from now on; a failure changes nothing here. */
 export function logoutOnServer(token: string): void {
-  createApi(token)
-    .post('/auth/logout')
+  sessionApi(token)
+    .call('logout')
     .catch(() => undefined);
-}
-
-/** `GET /api/config`: tiles, the coordinate system they are drawn in, and when a position fix counts as stale. */
-export type ClientConfig = ClientConfigDto;
-
-export interface RoadRegion {
-  name: string;
-  synthetic: boolean;
-  sourceName: string;
-  bbox: [number, number, number, number] | null;
 }

@@ -1,6 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { AssignmentOfferDto, IncidentDto, RecommendationDto, RouteDto } from '@dispatch/protocol';
-import type { ClientConfig, RoadRegion } from '../api/session';
+import type { ClientConfigDto, IncidentDto, RecommendationDto, RoadRegionDto } from '@dispatch/protocol';
 import { useI18n } from '../i18n/i18n';
 import { MapView } from '../map/MapView';
 import { useLive, useLiveContext } from '../realtime/useLive';
@@ -16,7 +15,7 @@ const isTyping = (target: EventTarget | null) =>
   target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
 
 /** The dispatcher's screen: intake and queue, live map and fleet, recommendation and timeline. */
-export function DispatcherConsole({ config, region }: { config: ClientConfig; region: RoadRegion | null }) {
+export function DispatcherConsole({ config, region }: { config: ClientConfigDto; region: RoadRegionDto | null }) {
   const { t, lang, label } = useI18n();
   const { api, connection } = useLiveContext();
   const live = useLive();
@@ -57,7 +56,7 @@ export function DispatcherConsole({ config, region }: { config: ClientConfig; re
     if (!needsRec) return;
     let cancelled = false;
     api
-      .get<RecommendationDto>(`/incidents/${needsRec}/recommendations`)
+      .call('getRecommendations', { params: { id: needsRec } })
       .then((r) => !cancelled && connection.rememberRecommendation(r))
       .catch((e) => !cancelled && setActionError(`${t('errorPrefix')}${(e as Error).message}`));
     return () => {
@@ -72,7 +71,7 @@ export function DispatcherConsole({ config, region }: { config: ClientConfig; re
     if (!missingRoutes) return;
     for (const id of missingRoutes.split(',')) {
       api
-        .get<AssignmentOfferDto>(`/assignments/${id}`)
+        .call('getAssignment', { params: { id } })
         .then((offer) => offer.route && connection.rememberRoute(id, offer.route))
         .catch(() => undefined);
     }
@@ -91,7 +90,7 @@ export function DispatcherConsole({ config, region }: { config: ClientConfig; re
       const to = connection.getState().hospitals.get(hospitalId)?.location;
       if (!from || !to) continue;
       api
-        .get<RouteDto>(`/route?from=${from.lon},${from.lat}&to=${to.lon},${to.lat}`)
+        .call('route', { query: { from: `${from.lon},${from.lat}`, to: `${to.lon},${to.lat}` } })
         .then((route) => connection.rememberRoute(`${assignmentId}:hospital`, route))
         .catch(() => undefined);
     }
@@ -121,9 +120,9 @@ export function DispatcherConsole({ config, region }: { config: ClientConfig; re
     setDispatching(true);
     setActionError(null);
     try {
-      const offer = await api.post<AssignmentOfferDto>(`/incidents/${incident.id}/assignments`, {
-        vehicleId: chosen.vehicleId,
-        ...(hospitalId ? { destinationHospitalId: hospitalId } : {}),
+      const offer = await api.call('assignVehicle', {
+        params: { id: incident.id },
+        body: { vehicleId: chosen.vehicleId, ...(hospitalId ? { destinationHospitalId: hospitalId } : {}) },
       });
       if (offer.route) connection.rememberRoute(offer.assignment.id, offer.route);
       setToast(t('dispatched', { callSign: offer.assignment.callSign }));
@@ -141,7 +140,7 @@ export function DispatcherConsole({ config, region }: { config: ClientConfig; re
     const reason = window.prompt(t('cancelReason'));
     if (!reason?.trim()) return;
     try {
-      connection.applyIncident(await api.post<IncidentDto>(`/incidents/${incident.id}/cancel`, { reason: reason.trim() }));
+      connection.applyIncident(await api.call('cancelIncident', { params: { id: incident.id }, body: { reason: reason.trim() } }));
     } catch (e) {
       setActionError(`${t('errorPrefix')}${(e as Error).message}`);
     }
@@ -150,7 +149,7 @@ export function DispatcherConsole({ config, region }: { config: ClientConfig; re
   const closeIncident = useCallback(async () => {
     if (!incident) return;
     try {
-      connection.applyIncident(await api.post<IncidentDto>(`/incidents/${incident.id}/close`));
+      connection.applyIncident(await api.call('closeIncident', { params: { id: incident.id } }));
     } catch (e) {
       setActionError(`${t('errorPrefix')}${(e as Error).message}`);
     }

@@ -1,6 +1,5 @@
 import { forwardRef, useEffect, useImperativeHandle, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { IncidentCategory, PriorityGroup, type IncidentDto, type PlaceCandidateDto, type PlaceDto } from '@dispatch/protocol';
-import { ApiError } from '../api/client';
+import { ApiError, IncidentCategory, PriorityGroup, type IncidentDto, type PlaceCandidateDto, type PlaceDto } from '@dispatch/protocol';
 import type { MessageKey } from '../i18n/dictionary';
 import { useI18n } from '../i18n/i18n';
 import { useLiveContext } from '../realtime/useLive';
@@ -68,7 +67,7 @@ export const IntakeForm = forwardRef<IntakeFormHandle, { draft: Draft; onChange:
       let cancelled = false;
       const timer = setTimeout(() => {
         api
-          .get<PlaceDto[]>(`/places?q=${encodeURIComponent(q)}&limit=8`)
+          .call('searchPlaces', { query: { q, limit: 8 } })
           .then((places) => {
             if (cancelled) return;
             setResults(places);
@@ -120,18 +119,20 @@ export const IntakeForm = forwardRef<IntakeFormHandle, { draft: Draft; onChange:
       setError(null);
       setCandidates(null);
       try {
-        const incident = await api.post<IncidentDto>(
-          '/incidents',
+        const incident = await api.call(
+          'createIncident',
           {
-            ...(d.location ? { location: d.location } : {}),
-            // Without a point, the name as typed: the server locates it only when it is sure.
-            ...(d.placeName ? { placeName: d.placeName } : d.location ? {} : { placeName: typed }),
-            ...(d.address.trim() ? { address: d.address.trim() } : {}),
-            ...(d.callerPhone.trim() ? { callerPhone: d.callerPhone.trim() } : {}),
-            category: d.category,
-            priority: d.priority,
-            ...(d.patientSummary.trim() ? { patientSummary: d.patientSummary.trim() } : {}),
-            priorityGroups: d.priorityGroups,
+            body: {
+              ...(d.location ? { location: d.location } : {}),
+              // Without a point, the name as typed: the server locates it only when it is sure.
+              ...(d.placeName ? { placeName: d.placeName } : d.location ? {} : { placeName: typed }),
+              ...(d.address.trim() ? { address: d.address.trim() } : {}),
+              ...(d.callerPhone.trim() ? { callerPhone: d.callerPhone.trim() } : {}),
+              category: d.category,
+              priority: d.priority,
+              ...(d.patientSummary.trim() ? { patientSummary: d.patientSummary.trim() } : {}),
+              priorityGroups: d.priorityGroups,
+            },
           },
           { 'Idempotency-Key': d.key },
         );

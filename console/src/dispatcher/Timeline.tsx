@@ -22,7 +22,7 @@ export function Timeline({ incident }: { incident: IncidentDto }) {
   useEffect(() => {
     let cancelled = false;
     api
-      .get<StatusEventDto[]>(`/incidents/${incident.id}/timeline`)
+      .call('getTimeline', { params: { id: incident.id } })
       .then((list) => {
         if (cancelled) return;
         setEvents(list);

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { HospitalLoad, type HospitalDto, type HospitalNoticeDto } from '@dispatch/protocol';
+import { HospitalLoad, type HospitalNoticeDto } from '@dispatch/protocol';
 import { colourOf, LOAD_COLOURS, PRIORITY_COLOURS } from '@dispatch/ui';
 import { formatDuration } from '../common/format';
 import { useI18n } from '../i18n/i18n';
@@ -28,7 +28,7 @@ export function HospitalBoard() {
   const acknowledge = async (n: HospitalNoticeDto) => {
     setError(null);
     try {
-      connection.applyNotice(await api.post<HospitalNoticeDto>(`/notices/${n.id}/acknowledge`));
+      connection.applyNotice(await api.call('acknowledgeNotice', { params: { id: n.id } }));
     } catch (e) {
       setError(`${t('errorPrefix')}${(e as Error).message}`);
     }
@@ -37,7 +37,7 @@ export function HospitalBoard() {
     if (!hospital) return;
     setError(null);
     try {
-      connection.applyHospital(await api.put<HospitalDto>(`/hospitals/${hospital.id}/load`, { loadStatus }));
+      connection.applyHospital(await api.call('setHospitalLoad', { params: { id: hospital.id }, body: { loadStatus } }));
     } catch (e) {
       setError(`${t('errorPrefix')}${(e as Error).message}`);
     }

@@ -1,8 +1,7 @@
 import L from 'leaflet';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { RouteDto } from '@dispatch/protocol';
-import { BaseMapLayer, mapProjection, MapProjectionContext, type RoadCollection, type TileStatus } from '@dispatch/ui';
-import type { ClientConfig, RoadRegion } from '../api/session';
+import type { ClientConfigDto, RoadRegionDto, RouteDto } from '@dispatch/protocol';
+import { BaseMapLayer, mapProjection, MapProjectionContext, type TileStatus } from '@dispatch/ui';
 import type { MessageKey } from '../i18n/dictionary';
 import { useI18n } from '../i18n/i18n';
 import { useLive, useLiveContext } from '../realtime/useLive';
@@ -32,8 +31,8 @@ const LAYER_LABELS: Record<LayerKey, MessageKey> = {
 const FALLBACK_CENTRE = { lon: 111.913, lat: 37.027 };
 
 export interface MapViewProps {
-  config: ClientConfig;
-  region: RoadRegion | null;
+  config: ClientConfigDto;
+  region: RoadRegionDto | null;
   selectedIncidentId: string | null;
   onSelectIncident: (id: string) => void;
   /** Clicking the map picks a call's location. */
@@ -117,7 +116,7 @@ export function MapView(props: MapViewProps) {
   }, []);
 
   const { api } = useLiveContext();
-  const loadRoads = useCallback((bbox: string, zoom: number) => api.get<RoadCollection>(`/roads?bbox=${bbox}&zoom=${zoom}`), [api]);
+  const loadRoads = useCallback((bbox: string, zoom: number) => api.call('roads', { query: { bbox, zoom } }), [api]);
 
   const regionKey = region?.bbox?.join(',');
   useEffect(() => {

@@ -1,6 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import {
   PROTOCOL_VERSION,
+  type ApiClient,
   type ClientToServerEvents,
   type HospitalDto,
   type HospitalNoticeDto,
@@ -15,7 +16,6 @@ import {
   type VehiclePositionDto,
   type VersionMismatch,
 } from '@dispatch/protocol';
-import type { Api } from '../api/client';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'disconnected';
 
@@ -87,7 +87,7 @@ export class Connection {
   private snapshotSeq = 0;
 
   constructor(
-    private readonly api: Api,
+    private readonly api: ApiClient,
     private readonly token: string,
     private readonly role: Role,
     private readonly onUnauthorized: () => void,
@@ -222,11 +222,11 @@ export class Connection {
     const dispatcherRole = this.role !== 'hospital';
     try {
       const [incidents, vehicles, hospitals, stations, notices] = await Promise.all([
-        dispatcherRole ? this.api.get<IncidentDto[]>('/incidents') : Promise.resolve([]),
-        dispatcherRole ? this.api.get<VehicleDto[]>('/vehicles') : Promise.resolve([]),
-        this.api.get<HospitalDto[]>('/hospitals'),
-        dispatcherRole ? this.api.get<StationDto[]>('/stations') : Promise.resolve([]),
-        this.api.get<HospitalNoticeDto[]>('/notices'),
+        dispatcherRole ? this.api.call('listIncidents') : Promise.resolve<IncidentDto[]>([]),
+        dispatcherRole ? this.api.call('listVehicles') : Promise.resolve<VehicleDto[]>([]),
+        this.api.call('listHospitals'),
+        dispatcherRole ? this.api.call('listStations') : Promise.resolve<StationDto[]>([]),
+        this.api.call('listNotices'),
       ]);
       if (seq !== this.snapshotSeq) return;
       for (const v of vehicles) {

@@ -1,10 +1,10 @@
 import { createContext, useContext, useEffect, useState, useSyncExternalStore } from 'react';
-import type { Api } from '../api/client';
+import type { ApiClient } from '@dispatch/protocol';
 import type { Session } from '../api/session';
 import type { Connection, LiveState } from './connection';
 
 export interface LiveContextValue {
-  api: Api;
+  api: ApiClient;
   connection: Connection;
   session: Session;
 }

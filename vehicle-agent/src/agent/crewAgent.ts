@@ -1,19 +1,22 @@
 import {
   AgentPosition,
+  createApiClient,
   fixProblem,
   PROTOCOL_VERSION,
   StatusReport,
+  type ApiClient,
   type AssignmentDto,
   type AssignmentOfferDto,
   type ClientToServerEvents,
+  type LoginResult,
   type PositionsReportResult,
+  type Principal,
   type ServerToClientEvents,
   type StatusReportResult,
   type StuckEventReport,
   type TaskStatus,
 } from '@dispatch/protocol';
 import { io, type Socket } from 'socket.io-client';
-import { AgentApi, type LoginResult } from './api';
 import { isoWithOffset, systemClock, type Clock } from './clock';
 import { Emitter } from './emitter';
 import { newEventId } from './ids';
@@ -62,7 +65,7 @@ export interface Rejection {
 
 export interface CrewAgentState {
   connection: ConnectionState;
-  user: LoginResult['user'] | null;
+  user: Principal | null;
   vehicleId: string | null;
   /** The current task as last offered, with the assignment kept up to date. */
   offer: AssignmentOfferDto | null;
@@ -113,7 +116,10 @@ const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
  * so replaying after a lost acknowledgement changes nothing.
  */
 export class CrewAgent extends Emitter<CrewAgentEvents> {
-  readonly api: AgentApi;
+  /** The server's REST API with this agent's token. */
+  readonly api: ApiClient;
+  private readonly baseUrl: string;
+  private token: string | null = null;
   private readonly clock: Clock;
   private socket: Socket<ServerToClientEvents, ClientToServerEvents> | null = null;
   private stopped = false;
@@ -137,7 +143,8 @@ export class CrewAgent extends Emitter<CrewAgentEvents> {
 
   constructor(private readonly options: CrewAgentOptions) {
     super();
-    this.api = new AgentApi(options.baseUrl.replace(/\/$/, ''));
+    this.baseUrl = options.baseUrl.replace(/\/$/, '');
+    this.api = createApiClient({ baseUrl: this.baseUrl, token: () => this.token });
     this.clock = options.clock ?? systemClock;
   }
 
@@ -161,14 +168,12 @@ export class CrewAgent extends Emitter<CrewAgentEvents> {
    */
   async start(): Promise<void> {
     this.stopped = false;
-    let user: LoginResult['user'];
+    let user: Principal;
     if (this.options.token) {
-      this.api.token = this.options.token;
-      user = await this.api.me();
-    } else if (this.options.username && this.options.password) {
-      user = (await this.api.login(this.options.username, this.options.password)).user;
+      this.token = this.options.token;
+      user = await this.api.call('me');
     } else {
-      throw new Error('CrewAgent needs username and password, or token');
+      user = (await this.login()).user;
     }
     if (user.role !== 'crew' || !user.vehicleId) throw new Error(`login ${user.username} is a ${user.role}, not a crew bound to a vehicle`);
     // IndexedDB takes a count up to 2^32 - 1 only.
@@ -190,9 +195,18 @@ export class CrewAgent extends Emitter<CrewAgentEvents> {
     this.update({ connection: 'offline' });
   }
 
+  /** Logs in with the agent's credentials; REST calls and the next handshake carry the new token. */
+  private async login(): Promise<LoginResult> {
+    const { username, password } = this.options;
+    if (!username || !password) throw new Error('CrewAgent needs username and password, or token');
+    const result = await this.api.call('login', { body: { username, password } });
+    this.token = result.token;
+    return result;
+  }
+
   private connect(): void {
-    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(this.api.baseUrl, {
-      auth: { token: this.api.token ?? '', protocolVersion: PROTOCOL_VERSION },
+    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(this.baseUrl, {
+      auth: { token: this.token ?? '', protocolVersion: PROTOCOL_VERSION },
       transports: this.options.transports ?? ['websocket', 'polling'],
       reconnectionDelay: this.options.reconnectDelayMs ?? 500,
       reconnectionDelayMax: this.options.reconnectDelayMaxMs ?? 5_000,
@@ -225,8 +239,8 @@ export class CrewAgent extends Emitter<CrewAgentEvents> {
     if (error.message.startsWith('protocol mismatch')) return;
     try {
       if (error.message.startsWith('unauthorized') && this.options.username && this.options.password) {
-        await this.api.login(this.options.username, this.options.password);
-        socket.auth = { token: this.api.token ?? '', protocolVersion: PROTOCOL_VERSION };
+        await this.login();
+        socket.auth = { token: this.token ?? '', protocolVersion: PROTOCOL_VERSION };
       }
     } catch (loginError) {
       this.update({ lastError: (loginError as Error).message });
@@ -249,7 +263,8 @@ export class CrewAgent extends Emitter<CrewAgentEvents> {
 
   /** Fetches the current task again: whatever happened while offline (offers, cancellations) is caught up. */
   async resync(): Promise<void> {
-    const offer = await this.api.currentAssignment(this.vehicleId);
+    // No answer (204) when the vehicle is free.
+    const offer: AssignmentOfferDto | undefined = await this.api.call('getVehicleAssignment', { params: { id: this.vehicleId } });
     if (offer) {
       this.takeOffer(offer);
       return;
@@ -276,7 +291,7 @@ export class CrewAgent extends Emitter<CrewAgentEvents> {
     this.update({ offer: { ...offer, assignment } });
     if (destinationChanged && assignment.destinationHospitalId) {
       try {
-        const h = await this.api.hospital(assignment.destinationHospitalId);
+        const h = await this.api.call('getHospital', { params: { id: assignment.destinationHospitalId } });
         const latest = this.current.offer;
         if (latest?.assignment.id === assignment.id) {
           this.update({
@@ -345,7 +360,7 @@ export class CrewAgent extends Emitter<CrewAgentEvents> {
   async changeDestination(hospitalId: string): Promise<AssignmentDto> {
     const offer = this.current.offer;
     if (!offer) throw new Error('assignmentId: there is no current assignment');
-    const assignment = await this.api.changeDestination(offer.assignment.id, hospitalId);
+    const assignment = await this.api.call('changeDestination', { params: { id: offer.assignment.id }, body: { hospitalId } });
     await this.takeAssignment(assignment);
     return assignment;
   }

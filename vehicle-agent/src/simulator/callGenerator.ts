@@ -1,5 +1,4 @@
-import type { CreateIncidentRequest, IncidentCategory, PlaceDto, PriorityGroup } from '@dispatch/protocol';
-import { AgentApi } from '../agent/api';
+import { createApiClient, type ApiClient, type CreateIncidentRequest, type IncidentCategory, type PlaceDto, type PriorityGroup } from '@dispatch/protocol';
 
 /** Calls as a county centre sees them: mostly chest pain, strokes, falls and fevers; few newborn transfers. */
 const CALL_MIX: { category: IncidentCategory; weight: number; priority: [number, number]; summaries: string[]; groups: PriorityGroup[] }[] = [
@@ -39,11 +38,10 @@ export function randomCall(villages: PlaceDto[], random: () => number = Math.ran
 }
 
 /** Every village of the gazetteer (GET /api/places matches by name; the demo's names end in 村, 庄 or 堡). */
-export async function loadVillages(api: AgentApi): Promise<PlaceDto[]> {
+export async function loadVillages(api: ApiClient): Promise<PlaceDto[]> {
   const found = new Map<string, PlaceDto>();
   for (const q of ['村', '庄', '堡']) {
-    const res = await api.request<PlaceDto[]>('GET', `/places?q=${encodeURIComponent(q)}&limit=50`);
-    for (const p of res.body ?? []) if (p.kind === 'village') found.set(p.id, p);
+    for (const p of await api.call('searchPlaces', { query: { q, limit: 50 } })) if (p.kind === 'village') found.set(p.id, p);
   }
   return [...found.values()];
 }
@@ -61,8 +59,9 @@ export async function startCallGenerator(options: {
   speedup: number;
   log?: (line: { type: 'call'; number: number; category: string; place: string | null } | { type: 'problem'; detail: string }) => void;
 }): Promise<() => void> {
-  const api = new AgentApi(options.url.replace(/\/$/, ''));
-  await api.login(options.username, options.password);
+  const baseUrl = options.url.replace(/\/$/, '');
+  const { token } = await createApiClient({ baseUrl }).call('login', { body: { username: options.username, password: options.password } });
+  const api = createApiClient({ baseUrl, token: () => token });
   const villages = await loadVillages(api);
   if (villages.length === 0) throw new Error('no villages in the gazetteer to place calls at (is the demo county seeded?)');
   let timer: ReturnType<typeof setTimeout> | null = null;
@@ -74,8 +73,8 @@ export async function startCallGenerator(options: {
   const create = async () => {
     if (stopped) return;
     try {
-      const res = await api.request<{ number: number; category: string; placeName: string | null }>('POST', '/incidents', randomCall(villages));
-      if (res.body) options.log?.({ type: 'call', number: res.body.number, category: res.body.category, place: res.body.placeName });
+      const incident = await api.call('createIncident', { body: randomCall(villages) });
+      options.log?.({ type: 'call', number: incident.number, category: incident.category, place: incident.placeName });
     } catch (error) {
       options.log?.({ type: 'problem', detail: (error as Error).message });
     }

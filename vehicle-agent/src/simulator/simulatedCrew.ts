@@ -58,9 +58,9 @@ export class SimulatedCrew {
   /** Logs in, finds its home station and starts living. */
   async start(): Promise<void> {
     await this.agent.start();
-    const vehicle = await this.agent.api.vehicle(this.agent.vehicleId);
+    const vehicle = await this.agent.api.call('getVehicle', { params: { id: this.agent.vehicleId } });
     this.callSign = vehicle.callSign;
-    const station = (await this.agent.api.stations()).find((s) => s.id === vehicle.homeStationId);
+    const station = (await this.agent.api.call('listStations')).find((s) => s.id === vehicle.homeStationId);
     if (!station) throw new Error(`vehicle ${vehicle.callSign}: home station ${vehicle.homeStationId} not found`);
     this.home = [station.location.lon, station.location.lat];
     this.position = vehicle.position ? [vehicle.position.lon, vehicle.position.lat] : this.home;
@@ -184,7 +184,7 @@ export class SimulatedCrew {
   private async destination(offer: AssignmentOfferDto): Promise<LonLat> {
     const chosen = this.currentDestination(offer.assignment.id);
     if (chosen) return chosen;
-    this.hospitals ??= await this.agent.api.hospitals();
+    this.hospitals ??= await this.agent.api.call('listHospitals');
     const needs = CATEGORY_REQUIREMENTS[offer.incident.category].hospital;
     const able = this.hospitals.filter((h) => h.kind !== 'village_clinic' && needs.every((c) => h.capabilities.includes(c)));
     const open = able.filter((h) => h.loadStatus === 'blue' || h.loadStatus === 'yellow');
@@ -215,7 +215,7 @@ export class SimulatedCrew {
     let path = route;
     if (!path) {
       try {
-        path = await this.agent.api.route(this.position, target);
+        path = await this.agent.api.call('route', { query: { from: this.position.join(','), to: target.join(',') } });
       } catch (error) {
         this.log({ type: 'problem', callSign: this.callSign, detail: `no road route, driving straight: ${(error as Error).message}` });
       }

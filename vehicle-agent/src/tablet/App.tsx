@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
+import { createApiClient, type ApiError } from '@dispatch/protocol';
 import { LangProvider } from '@dispatch/ui';
-import { AgentApi, type ApiError, type LoginResult } from '../agent/api';
 import { useI18n } from './i18n';
 import { TaskScreen } from './TaskScreen';
 import { useCrewAgent, type Session } from './useCrewAgent';
@@ -37,9 +37,9 @@ function Shift() {
   const logout = () => {
     if (session) {
       // Ends the session on the server too; offline, the token simply expires.
-      const api = new AgentApi(window.location.origin);
-      api.token = session.token;
-      api.request('POST', '/auth/logout').catch(() => undefined);
+      createApiClient({ token: () => session.token })
+        .call('logout')
+        .catch(() => undefined);
     }
     localStorage.removeItem(SESSION_KEY);
     setSession(null);
@@ -53,7 +53,7 @@ function Shift() {
       }}
     />
   ) : (
-    <TaskScreen handle={handle} token={session.token} onLogout={logout} />
+    <TaskScreen handle={handle} onLogout={logout} />
   );
 }
 
@@ -71,17 +71,17 @@ function Login({ onLogin }: { onLogin(s: Session): void }) {
     setBusy(true);
     setError(null);
     try {
-      const api = new AgentApi(window.location.origin);
-      let result = await api.login(username.trim(), password);
+      let result = await createApiClient().call('login', { body: { username: username.trim(), password } });
       if (result.mustChangePassword) {
         if (newPassword === null) return setNewPassword('');
-        result = (await api.request<LoginResult>('POST', '/auth/password', { currentPassword: password, newPassword })).body!;
+        const { token } = result;
+        result = await createApiClient({ token: () => token }).call('changePassword', { body: { currentPassword: password, newPassword } });
       }
       if (result.user.role !== 'crew' || !result.user.vehicleId) throw new Error(`${result.user.username}: not a crew login bound to a vehicle`);
       onLogin({ token: result.token, username: result.user.username });
     } catch (e) {
-      const status = (e as ApiError).status;
-      setError(status === 429 ? t('loginThrottled', { seconds: Number(/(\d+) s/.exec((e as Error).message)?.[1] ?? 60) }) : status === 503 ? t('databaseBanner') : (e as Error).message);
+      const { status, details, message } = e as ApiError;
+      setError(status === 429 ? t('loginThrottled', { seconds: (details as { retryAfterS?: number } | undefined)?.retryAfterS ?? 60 }) : status === 503 ? t('databaseBanner') : message);
     } finally {
       setBusy(false);
     }

@@ -12,13 +12,13 @@ import { TaskMap } from './TaskMap';
 import type { AgentHandle } from './useCrewAgent';
 
 /** The one screen of a shift: the task and the way there beside the map, or standing by. */
-export function TaskScreen({ handle, token, onLogout }: { handle: AgentHandle; token: string; onLogout(): void }) {
+export function TaskScreen({ handle, onLogout }: { handle: AgentHandle; onLogout(): void }) {
   const { t, lang, setLang, label } = useI18n();
   const { agent, state } = handle;
   const offer = state?.offer ?? null;
   const status = state?.taskStatus ?? null;
   const now = useNow();
-  const { config, vehicle, hospitals, loadRoads, syntheticRoads } = useTaskResources(agent, state?.vehicleId ?? null, token);
+  const { config, vehicle, hospitals, loadRoads, syntheticRoads } = useTaskResources(agent, state?.vehicleId ?? null);
   const gps = useGps(agent);
   const position: LonLat | null = gps.fix ?? vehicle?.last ?? null;
   const connection = state?.connection ?? 'connecting';

@@ -1,7 +1,7 @@
 import L from 'leaflet';
 import { useEffect, useState } from 'react';
+import type { ApiClient } from '@dispatch/protocol';
 import { useMapProjection } from '@dispatch/ui';
-import { ApiError } from '../../api/client';
 import { useLiveContext } from '../../realtime/useLive';
 import { textNode } from '../text';
 
@@ -20,9 +20,9 @@ interface CoverageProperties {
 }
 
 const SOURCES = {
-  catchments: '/coverage/catchments',
-  isochrones: '/coverage/isochrones?minutes=10,20,30',
-} as const;
+  catchments: (api: ApiClient) => api.call('catchments'),
+  isochrones: (api: ApiClient) => api.call('isochrones', { query: { minutes: '10,20,30' } }),
+};
 
 /**
  * Drive-time polygons from the server: station catchments (who is responsible where) or the 10/20/30-minute
@@ -48,12 +48,10 @@ export function CoverageLayer({
     if (!visible || data) return;
     let cancelled = false;
     onStatus('loading');
-    api
-      .get<GeoJSON.FeatureCollection>(SOURCES[kind])
+    SOURCES[kind](api)
       .then((fc) => {
         if (cancelled) return;
-        if (fc?.type !== 'FeatureCollection') throw new ApiError(500, 'not a FeatureCollection');
-        setData(fc);
+        setData(fc as GeoJSON.FeatureCollection);
         onStatus('ok');
       })
       .catch(() => {

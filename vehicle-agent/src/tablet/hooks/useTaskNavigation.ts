@@ -1,6 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import { taskRank, type AssignmentOfferDto } from '@dispatch/protocol';
-import type { RouteResult } from '../../agent/api';
+import { taskRank, type AssignmentOfferDto, type RoadRouteDto } from '@dispatch/protocol';
 import type { CrewAgent } from '../../agent/crewAgent';
 import type { LonLat } from '../../simulator/geometry';
 import { prepareRoute, progressOn, type NavProgress, type NavRoute } from '../navigation';
@@ -28,7 +27,7 @@ export function useTaskNavigation(
   agent: CrewAgent | null,
   { offer, status, online, home, position }: { offer: AssignmentOfferDto | null; status: string | null; online: boolean; home: LonLat | null; position: LonLat | null },
 ): { leg: Leg; route: NavRoute | null; progress: NavProgress | null } {
-  const [legRoute, setLegRoute] = useState<{ key: string; route: RouteResult | null } | null>(null);
+  const [legRoute, setLegRoute] = useState<{ key: string; route: RoadRouteDto | null } | null>(null);
   const [attempt, setAttempt] = useState(0);
   const leg = legFor(status);
   const destination = offer?.destinationHospital ?? null;
@@ -42,7 +41,7 @@ export function useTaskNavigation(
     if (!from) return;
     let cancelled = false;
     let retry: ReturnType<typeof setTimeout> | null = null;
-    agent.api.route(from, target).then(
+    agent.api.call('route', { query: { from: from.join(','), to: target.join(',') } }).then(
       (route) => !cancelled && setLegRoute({ key: legKey, route }),
       () => {
         if (cancelled) return;

@@ -1,6 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { tileCoordinatesOf, type HospitalDto, type TileCoordinates } from '@dispatch/protocol';
-import type { RoadCollection } from '@dispatch/ui';
+import { tileCoordinatesOf, type HospitalDto, type RoadFeatureCollection, type TileCoordinates } from '@dispatch/protocol';
 import type { CrewAgent } from '../../agent/crewAgent';
 import type { LonLat } from '../../simulator/geometry';
 
@@ -17,12 +16,12 @@ export interface TaskResources {
   /** Refreshed every minute: the crew chooses by current load. */
   hospitals: HospitalDto[];
   /** The region's own roads for the base map; `syntheticRoads` says whether they are the demo county's. */
-  loadRoads(bbox: string, zoom: number): Promise<RoadCollection>;
+  loadRoads(bbox: string, zoom: number): Promise<RoadFeatureCollection>;
   syntheticRoads: boolean;
 }
 
 /** What the task screen reads from the server besides the task: map configuration, its own vehicle, the hospitals. */
-export function useTaskResources(agent: CrewAgent | null, vehicleId: string | null, token: string): TaskResources {
+export function useTaskResources(agent: CrewAgent | null, vehicleId: string | null): TaskResources {
   const [config, setConfig] = useState<MapConfig | null>(null);
   const [vehicle, setVehicle] = useState<TaskResources['vehicle']>(null);
   const [hospitals, setHospitals] = useState<HospitalDto[]>([]);
@@ -32,7 +31,11 @@ export function useTaskResources(agent: CrewAgent | null, vehicleId: string | nu
     if (!agent || !vehicleId) return;
     let cancelled = false;
     (async () => {
-      const [cfg, v, stations] = await Promise.all([agent.api.config(), agent.api.vehicle(vehicleId), agent.api.stations()]);
+      const [cfg, v, stations] = await Promise.all([
+        agent.api.call('clientConfig'),
+        agent.api.call('getVehicle', { params: { id: vehicleId } }),
+        agent.api.call('listStations'),
+      ]);
       if (cancelled) return;
       const station = stations.find((s) => s.id === v.homeStationId);
       setConfig({ tileUrl: cfg.tileUrl || null, tileAttribution: cfg.tileAttribution, tileCoordinates: tileCoordinatesOf(cfg) });
@@ -42,7 +45,7 @@ export function useTaskResources(agent: CrewAgent | null, vehicleId: string | nu
         last: v.position ? [v.position.lon, v.position.lat] : null,
       });
     })().catch(() => undefined);
-    const loadHospitals = () => agent.api.hospitals().then((h) => !cancelled && setHospitals(h), () => undefined);
+    const loadHospitals = () => agent.api.call('listHospitals').then((h) => !cancelled && setHospitals(h), () => undefined);
     void loadHospitals();
     const timer = setInterval(loadHospitals, 60_000);
     return () => {
@@ -53,13 +56,12 @@ export function useTaskResources(agent: CrewAgent | null, vehicleId: string | nu
 
   const loadRoads = useCallback(
     async (bbox: string, zoom: number) => {
-      const res = await fetch(`/api/roads?bbox=${bbox}&zoom=${zoom}`, { headers: { authorization: `Bearer ${token}` } });
-      if (!res.ok) throw new Error(`roads: ${res.status}`);
-      const roads = (await res.json()) as RoadCollection & { synthetic?: boolean };
-      setSyntheticRoads(Boolean(roads.synthetic));
+      if (!agent) throw new Error('roads: not logged in yet');
+      const roads = await agent.api.call('roads', { query: { bbox, zoom } });
+      setSyntheticRoads(roads.synthetic);
       return roads;
     },
-    [token],
+    [agent],
   );
 
   return { config, vehicle, hospitals, loadRoads, syntheticRoads };
