@@ -12,12 +12,7 @@ import { eventually } from '../support/wait';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-const post = (baseUrl: string, path: string, body: unknown, token?: string) =>
-  fetch(`${baseUrl}/api${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
+const login = (baseUrl: string, username: string, password: string) => apiClient(baseUrl).send('login', { body: { username, password } });
 
 describe('live sessions of logins that change', () => {
   let server: DemoServer;
@@ -42,7 +37,7 @@ describe('live sessions of logins that change', () => {
   it('logs out: the token is refused at once, other sessions of the same login live on', async () => {
     const first = await server.as('supervisor');
     const second = await server.as('supervisor');
-    expect((await post(server.baseUrl, '/auth/logout', {}, first.token)).status).toBe(204);
+    await first.api.call('logout');
     expect((await first.api.send('listIncidents')).status).toBe(401);
     await second.api.call('listIncidents');
   });
@@ -51,18 +46,16 @@ describe('live sessions of logins that change', () => {
     const user = await createUser(server.database, { username: 'changer', role: 'dispatcher' });
     const other = await loginAs(server.baseUrl, user.username, user.password);
     const mine = await loginAs(server.baseUrl, user.username, user.password);
-    const wrong = await post(server.baseUrl, '/auth/password', { currentPassword: 'not it at all', newPassword: 'a brand new passphrase' }, mine);
-    expect(wrong.status).toBe(403);
-    const tooShort = await post(server.baseUrl, '/auth/password', { currentPassword: user.password, newPassword: 'short' }, mine);
+    const api = apiClient(server.baseUrl, mine);
+    expect((await api.send('changePassword', { body: { currentPassword: 'not it at all', newPassword: 'a brand new passphrase' } })).status).toBe(403);
+    const tooShort = await refusal(api.call('changePassword', { body: { currentPassword: user.password, newPassword: 'short' } }));
     expect(tooShort.status).toBe(400);
-    expect(((await tooShort.json()) as { error: string }).error).toMatch(/newPassword/);
+    expect(tooShort.message).toMatch(/newPassword/);
 
-    const changed = await post(server.baseUrl, '/auth/password', { currentPassword: user.password, newPassword: 'a brand new passphrase' }, mine);
-    expect(changed.status).toBe(200);
-    const { token } = (await changed.json()) as { token: string };
+    const { token } = await api.call('changePassword', { body: { currentPassword: user.password, newPassword: 'a brand new passphrase' } });
     await apiClient(server.baseUrl, token).call('listIncidents');
     expect((await apiClient(server.baseUrl, other).send('listIncidents')).status).toBe(401);
-    expect((await post(server.baseUrl, '/auth/login', { username: user.username, password: user.password })).status).toBe(401);
+    expect((await login(server.baseUrl, user.username, user.password)).status).toBe(401);
     await loginAs(server.baseUrl, user.username, 'a brand new passphrase');
   });
 
@@ -72,11 +65,11 @@ describe('live sessions of logins that change', () => {
     const token = await loginAs(server.baseUrl, user.username, user.password);
     expect((await admin.api.call('setUserDisabled', { params: { id: user.id }, body: { disabled: true } })).disabled).toBe(true);
     expect((await apiClient(server.baseUrl, token).send('listIncidents')).status).toBe(401);
-    expect((await post(server.baseUrl, '/auth/login', { username: user.username, password: user.password })).status).toBe(401);
+    expect((await login(server.baseUrl, user.username, user.password)).status).toBe(401);
     expect((await admin.api.call('setUserDisabled', { params: { id: user.id }, body: { disabled: false } })).disabled).toBe(false);
     await loginAs(server.baseUrl, user.username, user.password);
 
-    const self = (await admin.api.call('me')) as { userId: string };
+    const self = await admin.api.call('me');
     expect((await admin.api.send('setUserDisabled', { params: { id: self.userId }, body: { disabled: true } })).status).toBe(409);
     expect((await admin.api.send('setUserDisabled', { params: { id: 'not-a-uuid' }, body: { disabled: true } })).status).toBe(404);
     expect((await (await server.as('dispatcher')).api.send('setUserDisabled', { params: { id: user.id }, body: { disabled: true } })).status).toBe(403);
@@ -87,20 +80,19 @@ describe('live sessions of logins that change', () => {
     const user = await createUser(server.database, { username: 'forgetful', role: 'dispatcher' });
     const before = await loginAs(server.baseUrl, user.username, user.password);
     const reset = await admin.api.call('resetUserPassword', { params: { id: user.id } });
-    const temporary = reset.temporaryPassword as string;
+    const temporary = reset.temporaryPassword;
     expect((await apiClient(server.baseUrl, before).send('listIncidents')).status).toBe(401);
 
-    const login = (await (await post(server.baseUrl, '/auth/login', { username: user.username, password: temporary })).json()) as { token: string; mustChangePassword: boolean };
-    expect(login.mustChangePassword).toBe(true);
-    const limited = apiClient(server.baseUrl, login.token);
+    const once = await apiClient(server.baseUrl).call('login', { body: { username: user.username, password: temporary } });
+    expect(once.mustChangePassword).toBe(true);
+    const limited = apiClient(server.baseUrl, once.token);
     const refused = await refusal(limited.call('listIncidents'));
     expect(refused.status).toBe(403);
     expect(refused.message).toMatch(/new password/);
-    await expect(openSocket(server.baseUrl, login.token)).rejects.toThrowError(/password/);
+    await expect(openSocket(server.baseUrl, once.token)).rejects.toThrowError(/password/);
     expect((await limited.call('me')).mustChangePassword).toBe(true);
 
-    const changed = await post(server.baseUrl, '/auth/password', { currentPassword: temporary, newPassword: 'my own passphrase now' }, login.token);
-    const full = (await changed.json()) as { token: string; mustChangePassword: boolean };
+    const full = await limited.call('changePassword', { body: { currentPassword: temporary, newPassword: 'my own passphrase now' } });
     expect(full.mustChangePassword).toBe(false);
     await apiClient(server.baseUrl, full.token).call('listIncidents');
     expect((await limited.send('me')).status).toBe(401);
@@ -123,17 +115,20 @@ describe('live sessions of logins that change', () => {
   it('throttles failed logins per login with 429 and Retry-After, audits each failure without the password', async () => {
     const user = await createUser(server.database, { username: 'target', role: 'dispatcher' });
     for (let i = 0; i < LOGIN_LIMITS.perLogin.points; i++) {
-      expect((await post(server.baseUrl, '/auth/login', { username: 'TARGET', password: `guess-number-${i}` })).status).toBe(401);
+      expect((await login(server.baseUrl, 'TARGET', `guess-number-${i}`)).status).toBe(401);
     }
-    const throttled = await post(server.baseUrl, '/auth/login', { username: user.username, password: user.password });
+    // The header is the wire's: read the raw answer.
+    const throttled = await fetch(`${server.baseUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: user.username, password: user.password }),
+    });
     expect(throttled.status).toBe(429);
     expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThan(0);
     // Another login from the same address is not locked out by it.
     await server.as('dispatcher');
 
-    const unknown = await post(server.baseUrl, '/auth/login', { username: 'nobody-here', password: 'guess-number-x' });
-    expect(unknown.status).toBe(401);
-    expect(((await unknown.json()) as { error: string }).error).toBe('wrong username or password');
+    expect(await login(server.baseUrl, 'nobody-here', 'guess-number-x')).toEqual({ status: 401, body: { error: 'wrong username or password' } });
     const { rows } = await server.database.db.query(`SELECT entity_id, details, remote_addr FROM audit_log WHERE action = 'login.failed'`);
     expect(rows.filter((r) => r.entity_id === 'target')).toHaveLength(LOGIN_LIMITS.perLogin.points);
     expect(rows.find((r) => r.entity_id === 'nobody-here')?.details).toEqual({ reason: 'unknown login' });
@@ -150,10 +145,9 @@ describe('live sessions of logins that change', () => {
     const created = run();
     expect(created.status).toBe(0);
     const password = /One-time password: (\S+)/.exec(created.stdout)?.[1];
-    const login = (await (await post(server.baseUrl, '/auth/login', { username: 'chief', password })).json()) as { token: string; user: { role: string }; mustChangePassword: boolean };
-    expect(login.user.role).toBe('admin');
-    expect(login.mustChangePassword).toBe(true);
-    expect((await apiClient(server.baseUrl, login.token).send('listUsers')).status).toBe(403);
+    const chief = await apiClient(server.baseUrl).call('login', { body: { username: 'chief', password: password! } });
+    expect(chief).toMatchObject({ user: { role: 'admin' }, mustChangePassword: true });
+    expect((await apiClient(server.baseUrl, chief.token).send('listUsers')).status).toBe(403);
     const again = run();
     expect(again.status).toBe(1);
     expect(again.stderr).toMatch(/username: taken/);
@@ -174,9 +168,9 @@ describe('demo passwords on a server that listens beyond loopback', () => {
   afterAll(() => server.close());
 
   it('refuses a demo password and takes a real one', async () => {
-    const refused = await post(server.baseUrl, '/auth/login', { username: 'admin', password: server.logins.passwords.admin });
+    const refused = await refusal(apiClient(server.baseUrl).call('login', { body: { username: 'admin', password: server.logins.passwords.admin! } }));
     expect(refused.status).toBe(403);
-    expect(((await refused.json()) as { error: string }).error).toMatch(/demo passwords are refused/);
+    expect(refused.message).toMatch(/demo passwords are refused/);
     const user = await createUser(server.database, { username: 'real-admin', role: 'admin' });
     await loginAs(server.baseUrl, user.username, user.password);
   });
@@ -202,7 +196,7 @@ describe('sessions while the database cannot be reached', () => {
     expect(me.status).toBe(503);
     expect(me.message).toMatch(/database is unavailable/);
     expect((await api.send('listIncidents')).status).toBe(503);
-    expect((await post(baseUrl, '/auth/login', { username: 'dispatcher', password: server.logins.passwords.dispatcher })).status).toBe(503);
+    expect((await login(baseUrl, 'dispatcher', server.logins.passwords.dispatcher!)).status).toBe(503);
     await expect(openSocket(baseUrl, token)).rejects.toThrowError(/^unavailable/);
     expect(socket.socket.connected).toBe(true);
 

@@ -1,8 +1,8 @@
 import { ApiError, createApiClient, PROTOCOL_VERSION, type ServerToClientEvents } from '@dispatch/protocol';
 import { io as connect, type Socket } from 'socket.io-client';
 
-/** The one client of the project (the console's and the tablet's), bound to one login. */
-export const apiClient = (baseUrl: string, token: string) => createApiClient({ baseUrl, token: () => token });
+/** The one client of the project (the console's and the tablet's), bound to one login (or to none). */
+export const apiClient = (baseUrl: string, token?: string) => createApiClient({ baseUrl, token: () => token });
 
 /** The refusal a call ends with; a call that succeeds fails the test. */
 export async function refusal(answer: Promise<unknown>): Promise<ApiError> {

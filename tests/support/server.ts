@@ -6,6 +6,7 @@ import { hashPassword } from '@dispatch/server/auth/passwords';
 import { loadConfig, type Config } from '@dispatch/server/config';
 import { createLogger, type Logger } from '@dispatch/server/logger';
 import { createTestDatabase, requireEnv, type TestDatabase } from '@dispatch/db/testDatabase';
+import { apiClient } from './api';
 
 export interface TestServer {
   app: App;
@@ -68,11 +69,5 @@ export async function createUser(
 
 /** Logs in over HTTP and returns the bearer token. */
 export async function loginAs(baseUrl: string, username: string, password: string): Promise<string> {
-  const res = await fetch(`${baseUrl}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password }),
-  });
-  if (res.status !== 200) throw new Error(`login ${username} failed: ${res.status} ${await res.text()}`);
-  return ((await res.json()) as { token: string }).token;
+  return (await apiClient(baseUrl).call('login', { body: { username, password } })).token;
 }
