@@ -65,7 +65,7 @@ describe('dispatch server over real HTTP and socket.io', () => {
   });
 
   it('refuses a wrong password with 401', async () => {
-    await expect(loginAs(server.baseUrl, 'disp1', 'wrong')).rejects.toThrowError(/401/);
+    await expect(loginAs(server.baseUrl, 'disp1', 'wrong')).rejects.toMatchObject({ status: 401 });
   });
 
   it('answers an unknown API route with a JSON 404', async () => {
