@@ -8,6 +8,7 @@ import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDemoPasswords } from '@dispatch/server/demo/demoPasswords';
 import { apiClient } from '../support/api';
+import { loginAs } from '../support/server';
 import { createTestDatabase, requireEnv, type TestDatabase } from '@dispatch/db/testDatabase';
 import { eventually, freePort } from '../support/wait';
 
@@ -51,11 +52,7 @@ describe('the dispatch server process killed with SIGKILL and started again', ()
 
   it('keeps every acknowledged incident, fires the pending timer once, and the console reconnects by itself', async () => {
     const base = `http://127.0.0.1:${port}`;
-    const login = async () => {
-      const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'dispatcher', password: readDemoPasswords(passwordsFile).dispatcher }) });
-      return ((await res.json()) as { token: string }).token;
-    };
-    const token = await login();
+    const token = await loginAs(base, 'dispatcher', readDemoPasswords(passwordsFile).dispatcher!);
     const api = apiClient(base, token);
     const consoleSocket = connect(base, { auth: { token, protocolVersion: PROTOCOL_VERSION }, transports: ['websocket'], reconnectionDelay: 200, reconnectionDelayMax: 1000 });
     let welcomes = 0;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { io as connect, type Socket } from 'socket.io-client';
 import { PROTOCOL_VERSION, type VehiclePositionDto } from '@dispatch/protocol';
+import { apiClient } from '../support/api';
 import { createUser, loginAs, startTestServer, type TestServer } from '../support/server';
 import { KNOT_IN_MPS } from '@dispatch/server/positions/osmand';
 
@@ -39,13 +40,8 @@ describe('position ingestion over the OsmAnd/Traccar protocol', () => {
   });
   afterAll(() => server.close());
 
-  async function bind(vehicleId: string, deviceId: string | null, token = adminToken) {
-    return fetch(`${server.baseUrl}/api/vehicles/${vehicleId}/device`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ deviceId }),
-    });
-  }
+  const bind = (vehicleId: string, deviceId: string | null, token = adminToken) =>
+    apiClient(server.baseUrl, token).send('bindVehicleDevice', { params: { id: vehicleId }, body: { deviceId } });
 
   async function counts() {
     const { rows } = await server.database.db.query<{ history: number; latest: number }>(
@@ -85,12 +81,7 @@ describe('position ingestion over the OsmAnd/Traccar protocol', () => {
 
   describe('binding a device id to a vehicle', () => {
     it('is refused without a token (401) and to a dispatcher or crew (403)', async () => {
-      const anonymous = await fetch(`${server.baseUrl}/api/vehicles/${vehicle.a}/device`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ deviceId: '123456' }),
-      });
-      expect(anonymous.status).toBe(401);
+      expect((await apiClient(server.baseUrl).send('bindVehicleDevice', { params: { id: vehicle.a }, body: { deviceId: '123456' } })).status).toBe(401);
       expect((await bind(vehicle.a, '123456', dispatcherToken)).status).toBe(403);
       expect((await bind(vehicle.a, '123456', crewToken)).status).toBe(403);
       const { rows } = await server.database.db.query('SELECT device_id FROM vehicles WHERE id = $1', [vehicle.a]);
@@ -98,9 +89,7 @@ describe('position ingestion over the OsmAnd/Traccar protocol', () => {
     });
 
     it('lets an admin bind, is audited, and answers 404 for an unknown vehicle', async () => {
-      const res = await bind(vehicle.a, '123456');
-      expect(res.status).toBe(200);
-      expect(await res.json()).toEqual({ vehicleId: vehicle.a, deviceId: '123456' });
+      expect(await bind(vehicle.a, '123456')).toEqual({ status: 200, body: { vehicleId: vehicle.a, deviceId: '123456' } });
       const audit = await server.database.db.query(
         `SELECT action, actor_username, details FROM audit_log WHERE entity_type = 'vehicle' AND entity_id = $1`,
         [vehicle.a],
@@ -111,17 +100,13 @@ describe('position ingestion over the OsmAnd/Traccar protocol', () => {
     });
 
     it('refuses with 409 a device id already bound to another vehicle, naming it', async () => {
-      const res = await bind(vehicle.b, '123456');
-      expect(res.status).toBe(409);
-      expect(((await res.json()) as { error: string }).error).toBe('deviceId: 123456 is bound to vehicle JX-A; unbind it there first');
+      expect(await bind(vehicle.b, '123456')).toMatchObject({ status: 409, body: { error: 'deviceId: 123456 is bound to vehicle JX-A; unbind it there first' } });
       expect((await bind(vehicle.b, 'ambulance-b')).status).toBe(200);
       expect((await bind(vehicle.c, 'tracker-c')).status).toBe(200);
     });
 
     it('names the bad field of a binding', async () => {
-      const res = await bind(vehicle.c, '');
-      expect(res.status).toBe(400);
-      expect(((await res.json()) as { error: string }).error).toMatch(/^deviceId: deviceId must not be empty/);
+      expect(await bind(vehicle.c, '')).toMatchObject({ status: 400, body: { error: expect.stringMatching(/^deviceId: deviceId must not be empty/) } });
     });
   });
 
