@@ -1,29 +1,28 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_REGION, importDemoCounty } from '@dispatch/geo/demo/demoCounty';
+import type { ApiClient, RoadFeatureCollection } from '@dispatch/protocol';
+import { apiClient, refusal } from '../support/api';
 import { createUser, loginAs, startTestServer, type TestServer } from '../support/server';
 
 describe('GET /api/roads and /api/roads/region through the real server', () => {
   let server: TestServer;
-  let token: string;
+  let api: ApiClient;
   const county = '111.736,36.834,112.171,37.185';
 
   beforeAll(async () => {
     server = await startTestServer();
     const user = await createUser(server.database, { username: 'crew-map', role: 'dispatcher' });
-    token = await loginAs(server.baseUrl, user.username, user.password);
+    api = apiClient(server.baseUrl, await loginAs(server.baseUrl, user.username, user.password));
   });
   afterAll(() => server?.close());
 
-  const get = async (path: string, auth = true) => {
-    const res = await fetch(`${server.baseUrl}/api${path}`, { headers: auth ? { authorization: `Bearer ${token}` } : {} });
-    return { status: res.status, body: (await res.json()) as any };
-  };
+  const roads = (bbox: string, zoom: number | string) => api.call('roads', { query: { bbox, zoom } });
 
   it('answers 404 while no road network has been imported', async () => {
-    const region = await get('/roads/region');
+    const region = await refusal(api.call('roadRegion'));
     expect(region.status).toBe(404);
-    expect(region.body.error).toMatch(/no road network/);
-    expect((await get(`/roads?bbox=${county}&zoom=12`)).status).toBe(404);
+    expect(region.message).toMatch(/no road network/);
+    expect((await refusal(roads(county, 12))).status).toBe(404);
   });
 
   describe('with the synthetic demo county imported', () => {
@@ -32,21 +31,20 @@ describe('GET /api/roads and /api/roads/region through the real server', () => {
     }, 120_000);
 
     it('describes the active region, its extent and that it is synthetic', async () => {
-      const { status, body } = await get('/roads/region');
-      expect(status).toBe(200);
+      const body = await api.call('roadRegion');
       expect(body.name).toBe(DEMO_REGION);
       expect(body.synthetic).toBe(true);
-      const [minLon, minLat, maxLon, maxLat] = body.bbox;
+      const [minLon, minLat, maxLon, maxLat] = body.bbox!;
       expect(minLon).toBeGreaterThan(111.7);
       expect(maxLon).toBeLessThan(112.2);
       expect(minLat).toBeGreaterThan(36.8);
       expect(maxLat).toBeLessThan(37.2);
-      expect(body.networkId).toBeUndefined();
+      // The client keeps only what the contract names: the raw answer shows nothing internal leaks.
+      expect((await api.send('roadRegion')).body).not.toHaveProperty('networkId');
     });
 
     it('returns the road edges in the bbox as GeoJSON LineStrings with class and name', async () => {
-      const { status, body } = await get(`/roads?bbox=${county}&zoom=15`);
-      expect(status).toBe(200);
+      const body = await roads(county, 15);
       expect(body.type).toBe('FeatureCollection');
       expect(body.synthetic).toBe(true);
       expect(body.truncated).toBe(false);
@@ -60,61 +58,55 @@ describe('GET /api/roads and /api/roads/region through the real server', () => {
         expect(f.geometry.coordinates.length).toBeGreaterThanOrEqual(2);
         expect(typeof f.properties.highway).toBe('string');
       }
-      expect(body.features.some((f: any) => f.properties.name === 'G108')).toBe(true);
+      expect(body.features.some((f) => f.properties.name === 'G108')).toBe(true);
     });
 
     it('keeps only the edges that touch the bbox', async () => {
       // A small box around the city centre (111.913, 37.027).
-      const { body: city } = await get('/roads?bbox=111.90,37.015,111.925,37.04&zoom=15');
-      const { body: all } = await get(`/roads?bbox=${county}&zoom=15`);
+      const city = await roads('111.90,37.015,111.925,37.04', 15);
+      const all = await roads(county, 15);
       expect(city.features.length).toBeGreaterThan(0);
       expect(city.features.length).toBeLessThan(all.features.length);
       for (const f of city.features) {
-        const lons = f.geometry.coordinates.map((c: number[]) => c[0]);
-        const lats = f.geometry.coordinates.map((c: number[]) => c[1]);
+        const lons = f.geometry.coordinates.map((c) => c[0]);
+        const lats = f.geometry.coordinates.map((c) => c[1]);
         expect(Math.max(...lons)).toBeGreaterThanOrEqual(111.90);
         expect(Math.min(...lons)).toBeLessThanOrEqual(111.925);
         expect(Math.max(...lats)).toBeGreaterThanOrEqual(37.015);
         expect(Math.min(...lats)).toBeLessThanOrEqual(37.04);
       }
-      const { body: nowhere } = await get('/roads?bbox=100,20,100.1,20.1&zoom=15');
-      expect(nowhere.features).toEqual([]);
+      expect((await roads('100,20,100.1,20.1', 15)).features).toEqual([]);
     });
 
     it('draws fewer road classes and fewer vertices when zoomed out', async () => {
-      const { body: near } = await get(`/roads?bbox=${county}&zoom=15`);
-      const { body: far } = await get(`/roads?bbox=${county}&zoom=9`);
-      const classes = (fc: any) => new Set(fc.features.map((f: any) => f.properties.highway));
+      const near = await roads(county, 15);
+      const far = await roads(county, 9);
+      const classes = (fc: RoadFeatureCollection) => new Set(fc.features.map((f) => f.properties.highway));
       expect(classes(near).has('residential')).toBe(true);
       expect(classes(far).has('residential')).toBe(false);
-      expect([...classes(far)].every((c) => /^(motorway|trunk|primary)(_link)?$/.test(c as string))).toBe(true);
+      expect([...classes(far)].every((c) => /^(motorway|trunk|primary)(_link)?$/.test(c))).toBe(true);
       expect(far.features.length).toBeGreaterThan(0);
-      const vertices = (fc: any, ids: Set<number>) =>
-        fc.features.filter((f: any) => ids.has(f.id)).reduce((n: number, f: any) => n + f.geometry.coordinates.length, 0);
-      const common = new Set<number>(far.features.map((f: any) => f.id));
+      const vertices = (fc: RoadFeatureCollection, ids: Set<number>) =>
+        fc.features.filter((f) => ids.has(f.id)).reduce((n, f) => n + f.geometry.coordinates.length, 0);
+      const common = new Set(far.features.map((f) => f.id));
       expect(vertices(far, common)).toBeLessThanOrEqual(vertices(near, common));
     });
 
     it('requires a signed-in user', async () => {
-      expect((await get(`/roads?bbox=${county}&zoom=12`, false)).status).toBe(401);
-      expect((await get('/roads/region', false)).status).toBe(401);
+      const anonymous = apiClient(server.baseUrl);
+      expect((await anonymous.send('roads', { query: { bbox: county, zoom: 12 } })).status).toBe(401);
+      expect((await anonymous.send('roadRegion')).status).toBe(401);
     });
 
     it('names the bad query field with 400', async () => {
-      const missing = await get('/roads?zoom=12');
+      const missing = await refusal(api.call('roads', { query: { zoom: 12 } as { bbox: string; zoom: number } }));
       expect(missing.status).toBe(400);
-      expect(missing.body.error).toMatch(/^bbox: required/);
-      const garbled = await get('/roads?bbox=1,2,3&zoom=12');
-      expect(garbled.body.error).toMatch(/^bbox: expected minLon,minLat,maxLon,maxLat/);
-      const inverted = await get('/roads?bbox=112,37,111,36&zoom=12');
-      expect(inverted.status).toBe(400);
-      expect(inverted.body.error).toMatch(/^bbox: min must be below max/);
-      const outside = await get('/roads?bbox=111,36,112,95&zoom=12');
-      expect(outside.body.error).toMatch(/^bbox: longitudes must be within/);
-      const zoom = await get(`/roads?bbox=${county}&zoom=high`);
-      expect(zoom.status).toBe(400);
-      expect(zoom.body.error).toMatch(/^zoom: /);
-      expect((await get(`/roads?bbox=${county}&zoom=30`)).body.error).toMatch(/^zoom: /);
+      expect(missing.message).toMatch(/^bbox: required/);
+      expect((await refusal(roads('1,2,3', 12))).message).toMatch(/^bbox: expected minLon,minLat,maxLon,maxLat/);
+      expect(await refusal(roads('112,37,111,36', 12))).toMatchObject({ status: 400, message: expect.stringMatching(/^bbox: min must be below max/) });
+      expect((await refusal(roads('111,36,112,95', 12))).message).toMatch(/^bbox: longitudes must be within/);
+      expect(await refusal(roads(county, 'high'))).toMatchObject({ status: 400, message: expect.stringMatching(/^zoom: /) });
+      expect((await refusal(roads(county, 30))).message).toMatch(/^zoom: /);
     });
   });
 });
