@@ -79,14 +79,16 @@ describe.skipIf(!existsSync(CHROMIUM))(`crew tablet in Chromium${existsSync(CHRO
       await page.locator('[data-testid=connection].online').waitFor();
 
       const village = (await db.query<{ name: string }>(`SELECT name FROM places WHERE kind = 'village' ORDER BY name OFFSET 20 LIMIT 1`)).rows[0]!;
-      const incident = await dispatcher.call('createIncident', { body: {
-        placeName: village.name,
-        address: `${village.name}32号`,
-        category: 'stroke',
-        priority: 1,
-        patientSummary: '女, 72岁, 突发右侧肢体无力, 言语不清 20 分钟',
-        priorityGroups: ['elderly', 'chronic'],
-      } });
+      const incident = await dispatcher.call('createIncident', {
+        body: {
+          placeName: village.name,
+          address: `${village.name}32号`,
+          category: 'stroke',
+          priority: 1,
+          patientSummary: '女, 72岁, 突发右侧肢体无力, 言语不清 20 分钟',
+          priorityGroups: ['elderly', 'chronic'],
+        },
+      });
       const recommendation = await dispatcher.call('getRecommendations', { params: { id: incident.id } });
       const hospitalId = recommendation.proposedHospital?.hospitalId;
       const assigned = await dispatcher.call('assignVehicle', { params: { id: incident.id }, body: { vehicleId: crew.vehicle_id, destinationHospitalId: hospitalId } });

@@ -259,11 +259,14 @@ describe('crew agent against the real server', () => {
 
     expect((await crew.send('getVehicleAssignment', { params: { id: otherVehicle } })).status).toBe(403);
     expect((await crew.send('getAssignment', { params: { id: assignmentId } })).status).toBe(403);
-    const rest = await crew.send('reportStatus', { params: { id: assignmentId }, body: {
-      eventId: '5d0c8b1e-8c59-4a4f-9d0e-2f7d3c1b9a01',
-      status: 'acknowledged',
-      deviceTime: new Date().toISOString(),
-    } });
+    const rest = await crew.send('reportStatus', {
+      params: { id: assignmentId },
+      body: {
+        eventId: '5d0c8b1e-8c59-4a4f-9d0e-2f7d3c1b9a01',
+        status: 'acknowledged',
+        deviceTime: new Date().toISOString(),
+      },
+    });
     expect(rest.status).toBe(403);
     const socketAck = await spy.socket.timeout(5_000).emitWithAck('status.reported', {
       assignmentId,

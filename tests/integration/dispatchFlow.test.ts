@@ -117,14 +117,16 @@ describe('a call from intake to handover, through HTTP and real sockets', () => 
 
   it('walks the lifecycle: route to the crew, status steps, notice to the hospital, FHIR export, close', async () => {
     const place = await village('张兰');
-    const incident = await dispatcher.call('createIncident', { body: {
+    const incident = await dispatcher.call('createIncident', {
+      body: {
         location: { lon: place.lon + 0.004, lat: place.lat + 0.002 },
         category: 'chest_pain',
         priority: 1,
         patientSummary: '男 68岁 胸痛1小时 大汗',
         callerPhone: '13800000000',
         priorityGroups: ['elderly', 'chronic'],
-      } });
+      },
+    });
     const rec = await dispatcher.call('getRecommendations', { params: { id: incident.id } });
     const pick = rec.candidates[0]!;
     const crew = await crewOf(pick.callSign);

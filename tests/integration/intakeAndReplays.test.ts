@@ -61,12 +61,14 @@ describe('call intake: weak place names, idempotency keys, replayed status event
     it('takes the chosen candidate sent back with its location', async () => {
       const refused = await refusal(dispatcher.call('createIncident', { body: { placeName: '中王', category: 'stroke', priority: 1 } }));
       const chosen = (refused.details as { candidates: PlaceCandidateDto[] }).candidates.find((c) => c.name === '中王庄')!;
-      const res = await dispatcher.call('createIncident', { body: {
-        placeName: chosen.name,
-        location: { lon: chosen.lon, lat: chosen.lat },
-        category: 'stroke',
-        priority: 1,
-      } });
+      const res = await dispatcher.call('createIncident', {
+        body: {
+          placeName: chosen.name,
+          location: { lon: chosen.lon, lat: chosen.lat },
+          category: 'stroke',
+          priority: 1,
+        },
+      });
       expect(res).toMatchObject({ placeName: '中王庄', location: { lon: chosen.lon, lat: chosen.lat } });
     });
 

@@ -20,13 +20,15 @@ describe('quality indicators and standard exports', () => {
 
   /** A call that rang at `ring`, was answered at `answer`, then a vehicle turned out and arrived at the given offsets. */
   async function call(offset: number, answer: number, turnout: number, arrive: number) {
-    const incident = await dispatcher.call('createIncident', { body: {
+    const incident = await dispatcher.call('createIncident', {
+      body: {
         location: { lon: 111.913 + offset / 1e5, lat: 37.027 },
         category: 'trauma',
         priority: 1,
         callReceivedAt: at(offset),
         callAnsweredAt: at(offset + answer),
-      } });
+      },
+    });
     const rec = await dispatcher.call('getRecommendations', { params: { id: incident.id } });
     const offer = await dispatcher.call('assignVehicle', { params: { id: incident.id }, body: { vehicleId: rec.candidates[0]!.vehicleId } });
     // History, not live: the vehicle was dispatched 30 s after the call was answered, days ago, so every step
@@ -34,11 +36,14 @@ describe('quality indicators and standard exports', () => {
     const dispatchedAt = Date.parse(at(offset + answer + 30));
     await server.database.db.query('UPDATE assignments SET dispatched_at = $2 WHERE id = $1', [offer.assignment.id, new Date(dispatchedAt)]);
     const step = (status: TaskStatus, secondsAfterDispatch: number) =>
-      dispatcher.send('reportStatus', { params: { id: offer.assignment.id }, body: {
-        eventId: randomUUID(),
-        status,
-        deviceTime: new Date(dispatchedAt + secondsAfterDispatch * 1000).toISOString(),
-      } });
+      dispatcher.send('reportStatus', {
+        params: { id: offer.assignment.id },
+        body: {
+          eventId: randomUUID(),
+          status,
+          deviceTime: new Date(dispatchedAt + secondsAfterDispatch * 1000).toISOString(),
+        },
+      });
     await step('en_route', turnout);
     await step('on_scene', arrive);
     await dispatcher.call('cancelAssignment', { params: { id: offer.assignment.id }, body: { reason: 'report test' } });

@@ -52,11 +52,14 @@ describe('BullMQ timers on the real Redis', () => {
     const offer = await dispatcher.call('assignVehicle', { params: { id: incident.id }, body: { vehicleId: rec.candidates[0]!.vehicleId } });
     // The crew acknowledges, so only the hospital's timer runs (a re-offer would cancel the notice).
     const crew = server.logins.crews.find((c) => c.callSign === offer.assignment.callSign)!;
-    await (await server.as(crew.username)).api.call('reportStatus', { params: { id: offer.assignment.id }, body: {
-      eventId: crypto.randomUUID(),
-      status: 'acknowledged',
-      deviceTime: new Date().toISOString(),
-    } });
+    await (await server.as(crew.username)).api.call('reportStatus', {
+      params: { id: offer.assignment.id },
+      body: {
+        eventId: crypto.randomUUID(),
+        status: 'acknowledged',
+        deviceTime: new Date().toISOString(),
+      },
+    });
     const notice = await dispatcher.call('sendNotice', { params: { id: offer.assignment.id } });
     expect(notice.status).toBe('sent');
     const escalated = await consoleSocket.waitFor('notice.escalated', (n) => n.id === notice.id);
