@@ -12,8 +12,8 @@ type AssignmentRoutes =
 
 export const assignmentHandlers = (ctx: DispatchContext): Handlers<AssignmentRoutes> => ({
   getAssignment: ({ params }, { req }) => getOffer(ctx, principalOf(req), params.id),
-  // 204: the vehicle is free.
-  getVehicleAssignment: async ({ params }, { req }) => (await getLiveOffer(ctx, principalOf(req), params.id)) ?? new Reply(204),
+  // Nothing (204) when the vehicle is free.
+  getVehicleAssignment: async ({ params }, { req }) => (await getLiveOffer(ctx, principalOf(req), params.id)) ?? undefined,
   reportStatus: async ({ params, body }, { actor }) => {
     // A login bound to a vehicle is its crew's tablet.
     const outcome = await reportStatus(ctx, actor, params.id, body, actor.principal?.vehicleId ? 'tablet' : 'console');

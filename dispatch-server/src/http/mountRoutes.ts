@@ -54,7 +54,8 @@ export function mountRoutes(tokens: TokenService, handlers: Partial<Handlers>, p
       const result = await handler(request, { req, res, actor: actorFrom(req) });
       if (res.headersSent) return;
       const [status, body] = result instanceof Reply ? [result.status, result.body] : [definition.status ?? 200, result];
-      if (status === 204 || body === undefined) res.status(status).end();
+      // A handler answering nothing answers 204 No Content (a free vehicle has no task), unless it chose a status.
+      if (body === undefined) res.status(result instanceof Reply ? status : 204).end();
       else res.status(status).json(body);
     });
   }

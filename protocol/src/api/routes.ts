@@ -127,7 +127,7 @@ export const routes = {
   closeIncident: post('/api/incidents/{id}/close', 'incident.dispatch', 'Close an incident no vehicle is working on', { response: IncidentDto }),
   getEtimes: get('/api/incidents/{id}/etimes', 'incident.read', 'Response times as NEMSIS v3 eTimes, one record per vehicle', { response: ETimesDto }),
   getEido: get('/api/incidents/{id}/eido', 'incident.read', 'The incident as a NENA EIDO JSON document', { response: EidoDocument }),
-  getVehicleAssignment: get('/api/vehicles/{id}/assignment', 'assignment.read', "The vehicle's live task with route (204 when free)", { response: AssignmentOfferDto }),
+  getVehicleAssignment: get('/api/vehicles/{id}/assignment', 'assignment.read', "The vehicle's live task with route (204 when free)", { response: AssignmentOfferDto.optional() }),
   getAssignment: get('/api/assignments/{id}', 'assignment.read', 'A task as the crew sees it, with route', { response: AssignmentOfferDto }),
   reportStatus: post('/api/assignments/{id}/status', 'assignment.report', 'Report a lifecycle step (device time; replays are idempotent by eventId; 202 when kept as record only)',
     { body: StatusReport, response: StatusReportOutcome }),

@@ -264,7 +264,7 @@ export class CrewAgent extends Emitter<CrewAgentEvents> {
   /** Fetches the current task again: whatever happened while offline (offers, cancellations) is caught up. */
   async resync(): Promise<void> {
     // No answer (204) when the vehicle is free.
-    const offer: AssignmentOfferDto | undefined = await this.api.call('getVehicleAssignment', { params: { id: this.vehicleId } });
+    const offer = await this.api.call('getVehicleAssignment', { params: { id: this.vehicleId } });
     if (offer) {
       this.takeOffer(offer);
       return;
