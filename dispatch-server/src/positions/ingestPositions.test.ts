@@ -101,6 +101,15 @@ describe('PositionIngestor on the real PostgreSQL', () => {
     await ingestor.close();
   });
 
+  it('stores a fix whose speed, heading or accuracy is absurd without those readings', async () => {
+    const ingestor = new PositionIngestor(database.db);
+    // A receiver's garbage: 1e308 knots, Infinity, beyond PostgreSQL's real. The position itself is good.
+    await ingestor.add({ ...fix(vehicles[0]!, 1), speedMps: 5e307, headingDeg: Number.POSITIVE_INFINITY, accuracyM: 1e39 });
+    const { rows } = await database.db.query('SELECT speed_mps, heading_deg, accuracy_m FROM vehicle_positions');
+    expect(rows).toEqual([{ speed_mps: null, heading_deg: null, accuracy_m: null }]);
+    await ingestor.close();
+  });
+
   it('writes what is waiting on close and refuses positions afterwards with 503', async () => {
     const ingestor = new PositionIngestor(database.db, { flushIntervalMs: 60_000 });
     const waiting = ingestor.add(fix(vehicles[2]!, 2));

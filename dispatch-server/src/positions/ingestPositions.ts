@@ -200,9 +200,9 @@ export class PositionIngestor {
       // Centimetres and millimetres are all a GPS can tell; a subnormal double would underflow PostgreSQL's real.
       cols.lons[i] = round(p.lon, 7);
       cols.lats[i] = round(p.lat, 7);
-      cols.speeds[i] = round(p.speedMps, 3);
-      cols.headings[i] = round(p.headingDeg, 3);
-      cols.accuracies[i] = round(p.accuracyM, 3);
+      cols.speeds[i] = reading(p.speedMps);
+      cols.headings[i] = reading(p.headingDeg);
+      cols.accuracies[i] = reading(p.accuracyM);
       cols.deviceTimes[i] = p.deviceTime.toISOString();
       cols.receivedAts[i] = receivedAt.toISOString();
       cols.sources[i] = p.source;
@@ -233,6 +233,16 @@ function round<T extends number | null>(value: T, digits: number): T {
   if (value === null) return value;
   const f = 10 ** digits;
   return (Math.round(value * f) / f) as T;
+}
+
+/**
+ * An optional reading (speed, heading, accuracy) to the millimetre, or none: a receiver's absurd value (1e308
+ * knots, Infinity) is no reading, and would overflow PostgreSQL's real. The fix itself is still stored.
+ */
+function reading(value: number | null): number | null {
+  if (value === null) return null;
+  const rounded = round(value, 3);
+  return Number.isFinite(rounded) && Math.abs(rounded) <= 1e6 ? rounded : null;
 }
 
 /** Class 22 (data exception) and 23 (integrity violation): the data is at fault, not the database. */
