@@ -1,11 +1,13 @@
+import { z } from 'zod';
 import type { HealthReport } from './health';
-import type {
+import { Refused } from './validation';
+import {
   AssignmentDto,
-  AssignmentOfferDto,
-  HospitalNoticeDto,
-  IncidentDto,
-  RecommendationDto,
-  StatusReport,
+  type AssignmentOfferDto,
+  type HospitalNoticeDto,
+  type IncidentDto,
+  type RecommendationDto,
+  type StatusReport,
 } from './incidents';
 import type { StuckEventNotice, StuckEventReport, StuckEventResult } from './outbox';
 import type { AgentPosition, PositionsReportResult, VehiclePositionDto } from './positions';
@@ -41,9 +43,8 @@ export interface ServerToClientEvents {
   'crew.eventStuck': (notice: StuckEventNotice) => void;
 }
 
-export type StatusReportResult =
-  | { ok: true; applied: boolean; assignment: AssignmentDto }
-  | { ok: false; status: number; error: string };
+export const StatusReportResult = z.union([z.object({ ok: z.literal(true), applied: z.boolean(), assignment: AssignmentDto }), Refused]);
+export type StatusReportResult = z.infer<typeof StatusReportResult>;
 
 export interface ClientToServerEvents {
   'session.resynced': (ack: (payload: SessionWelcome) => void) => void;
@@ -55,19 +56,14 @@ export interface ClientToServerEvents {
   'outbox.stuck': (report: StuckEventReport, ack: (result: StuckEventResult) => void) => void;
 }
 
-export interface SessionWelcome {
-  protocolVersion: number;
-  userId: string;
-  role: string;
-  rooms: string[];
-  serverTime: string;
-}
-
-/** Handshake `auth` payload every client sends. */
-export interface HandshakeAuth {
-  token: string;
-  protocolVersion: number;
-}
+export const SessionWelcome = z.object({
+  protocolVersion: z.number(),
+  userId: z.string(),
+  role: z.string(),
+  rooms: z.array(z.string()),
+  serverTime: z.string(),
+});
+export type SessionWelcome = z.infer<typeof SessionWelcome>;
 
 /** Room names: one per console role, vehicle and hospital. */
 export const rooms = {

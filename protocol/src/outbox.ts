@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { TaskStatus, Timestamp } from './domain';
-import { text } from './validation';
+import { Refused, text } from './validation';
 
 /**
  * What a crew agent tells the dispatch centre about an event it could not deliver: after repeated server faults it
@@ -26,9 +26,8 @@ export const StuckEventReport = z.object({
 export type StuckEventReport = z.infer<typeof StuckEventReport>;
 
 /** `crew.eventStuck` to the dispatchers: the report, with the vehicle it came from. */
-export interface StuckEventNotice extends StuckEventReport {
-  vehicleId: string;
-  reportedAt: string;
-}
+export const StuckEventNotice = StuckEventReport.extend({ vehicleId: z.string(), reportedAt: z.string() });
+export type StuckEventNotice = z.infer<typeof StuckEventNotice>;
 
-export type StuckEventResult = { ok: true } | { ok: false; status: number; error: string };
+export const StuckEventResult = z.union([z.object({ ok: z.literal(true) }), Refused]);
+export type StuckEventResult = z.infer<typeof StuckEventResult>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Lat, Lon } from './domain';
+import { Refused } from './validation';
 
 /** One vehicle's position as consoles receive it (coalesced: the latest per vehicle per flush). */
 export const VehiclePositionDto = z.object({
@@ -47,4 +48,8 @@ export const AgentPosition = z.object({
 export type AgentPosition = z.infer<typeof AgentPosition>;
 export const AgentPositionBatch = z.array(AgentPosition).min(1).max(1000);
 
-export type PositionsReportResult = { ok: true; stored: number } | { ok: false; status: number; error: string };
+export const PositionsReportResult = z.union([
+  z.object({ ok: z.literal(true), stored: z.number() }),
+  Refused,
+]);
+export type PositionsReportResult = z.infer<typeof PositionsReportResult>;
