@@ -27,6 +27,26 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
+/** A page in a context of its own, at the size and in the language given, on a dispatch centre's clock. */
+export async function newPage(
+  browser: Browser,
+  { width = 1600, height = 950, locale = 'zh-CN', timeoutMs = 10_000 }: { width?: number; height?: number; locale?: 'zh-CN' | 'en'; timeoutMs?: number } = {},
+): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width, height }, locale, timezoneId: 'Asia/Shanghai' });
+  context.setDefaultTimeout(timeoutMs);
+  const page = await context.newPage();
+  if (locale === 'en') await page.addInitScript(() => localStorage.setItem('dispatch120.lang', 'en'));
+  return page;
+}
+
+/** Opens the server's page and logs in through its form (the console's and the tablet's have the same fields). */
+export async function logIn(page: Page, url: string, username: string, password: string): Promise<void> {
+  await page.goto(url);
+  await page.fill('input[name=username]', username);
+  await page.fill('input[name=password]', password);
+  await page.press('input[name=password]', 'Enter');
+}
+
 /** A loopback port nothing listens on: a tile URL there fails at once, without touching the network. */
 export async function closedLoopbackPort(): Promise<number> {
   const server = createServer();

@@ -7,7 +7,7 @@ import { createIncident } from '@dispatch/server/incidents/incidents';
 import { createLogger } from '@dispatch/server/logger';
 import { openSocket } from '../support/api';
 import { startDemoServer, type DemoServer } from '../support/demoServer';
-import { chromiumSuite, closedLoopbackPort, collectErrors, hasChromium, launchChromium, screenshot } from './browser';
+import { chromiumSuite, closedLoopbackPort, collectErrors, hasChromium, launchChromium, logIn, newPage, screenshot } from './browser';
 import { consoleDist, ensureConsoleBuilt } from './consoleBuild';
 
 type Crew = Awaited<ReturnType<typeof openSocket>>;
@@ -276,14 +276,9 @@ describe.skipIf(!hasChromium)(chromiumSuite('the console in real Chromium agains
 
   it('shows the hospital the incoming patient with a live ETA countdown, takes its acknowledgement and its load status', async () => {
     const login = server.logins.hospitals.find((h) => h.name === proposedHospital.name)!;
-    const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-    context.setDefaultTimeout(10_000);
-    hospitalPage = await context.newPage();
+    hospitalPage = await newPage(browser, { width: 1280, height: 720 });
     const hospitalErrors = collectErrors(hospitalPage, tileOrigin);
-    await hospitalPage.goto(server.baseUrl);
-    await hospitalPage.fill('input[name=username]', login.username);
-    await hospitalPage.fill('input[name=password]', server.logins.passwords[login.username]!);
-    await hospitalPage.press('input[name=password]', 'Enter');
+    await logIn(hospitalPage, server.baseUrl, login.username, server.logins.passwords[login.username]!);
 
     const card = hospitalPage.locator(`[data-notice="${incident.number}"]`);
     await card.waitFor();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startDemoServer, type DemoServer } from '../support/demoServer';
-import { chromiumSuite, closedLoopbackPort, collectErrors, hasChromium, launchChromium, screenshot } from './browser';
+import { chromiumSuite, closedLoopbackPort, collectErrors, hasChromium, launchChromium, logIn, newPage, screenshot } from './browser';
 import { consoleDist, ensureConsoleBuilt } from './consoleBuild';
 
 describe.skipIf(!hasChromium)(chromiumSuite('call intake by a place name that is no sure match, in real Chromium'), () => {
@@ -17,14 +17,9 @@ describe.skipIf(!hasChromium)(chromiumSuite('call intake by a place name that is
     const tileOrigin = `http://127.0.0.1:${await closedLoopbackPort()}`;
     server = await startDemoServer({ CONSOLE_DIST: consoleDist, TILE_URL: `${tileOrigin}/{z}/{x}/{y}.png` });
     browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1600, height: 950 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-    context.setDefaultTimeout(10_000);
-    page = await context.newPage();
+    page = await newPage(browser);
     errors = collectErrors(page, tileOrigin);
-    await page.goto(server.baseUrl);
-    await page.fill('input[name=username]', 'dispatcher');
-    await page.fill('input[name=password]', server.logins.passwords.dispatcher!);
-    await page.press('input[name=password]', 'Enter');
+    await logIn(page, server.baseUrl, 'dispatcher', server.logins.passwords.dispatcher!);
     await page.locator('[data-testid=place-search]').waitFor();
   }, 180_000);
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { PROTOCOL_VERSION } from '@dispatch/protocol';
 import { startDemoServer, type DemoServer } from '../support/demoServer';
-import { chromiumSuite, closedLoopbackPort, hasChromium, launchChromium, screenshot } from './browser';
+import { chromiumSuite, closedLoopbackPort, hasChromium, launchChromium, logIn, newPage, screenshot } from './browser';
 import { consoleDist, ensureConsoleBuilt } from './consoleBuild';
 
 describe.skipIf(!hasChromium)(chromiumSuite('a console of another protocol version, in real Chromium'), () => {
@@ -26,10 +26,7 @@ describe.skipIf(!hasChromium)(chromiumSuite('a console of another protocol versi
     [PROTOCOL_VERSION + 1, 'en', 'The server is older than this program: call the system administrator'],
   ] as const) {
     it(`tells a dispatcher which side to update when the console speaks version ${claimed} (${lang})`, async () => {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 760 }, locale: lang, timezoneId: 'Asia/Shanghai' });
-      context.setDefaultTimeout(15_000);
-      const page = await context.newPage();
-      if (lang === 'en') await page.addInitScript(() => localStorage.setItem('dispatch120.lang', 'en'));
+      const page = await newPage(browser, { width: 1280, height: 760, locale: lang, timeoutMs: 15_000 });
       let handshakes = 0;
       await page.routeWebSocket(/\/socket\.io\//, (ws) => {
         const upstream = ws.connectToServer();
@@ -40,10 +37,7 @@ describe.skipIf(!hasChromium)(chromiumSuite('a console of another protocol versi
           upstream.send(text.startsWith('40') ? text.replace(`"protocolVersion":${PROTOCOL_VERSION}`, `"protocolVersion":${claimed}`) : message);
         });
       });
-      await page.goto(server.baseUrl);
-      await page.fill('input[name=username]', 'dispatcher');
-      await page.fill('input[name=password]', server.logins.passwords.dispatcher!);
-      await page.press('input[name=password]', 'Enter');
+      await logIn(page, server.baseUrl, 'dispatcher', server.logins.passwords.dispatcher!);
       const banner = page.locator('[data-testid=version-banner]');
       await banner.waitFor();
       expect(await banner.textContent()).toBe(expected);
@@ -52,7 +46,7 @@ describe.skipIf(!hasChromium)(chromiumSuite('a console of another protocol versi
       const seen = handshakes;
       await page.waitForTimeout(3000);
       expect(handshakes).toBe(seen);
-      await context.close();
+      await page.context().close();
     });
   }
 });

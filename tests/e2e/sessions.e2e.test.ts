@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { LOGIN_LIMITS } from '@dispatch/server/auth/loginThrottle';
 import { startGatedDemoServer, type GatedServer } from '../support/gatedServer';
 import { createUser, loginAs } from '../support/server';
 import { apiClient } from '../support/api';
-import { chromiumSuite, closedLoopbackPort, hasChromium, launchChromium, screenshot } from './browser';
+import { chromiumSuite, closedLoopbackPort, hasChromium, launchChromium, logIn, newPage, screenshot } from './browser';
 import { consoleDist, ensureConsoleBuilt, repoRoot } from './consoleBuild';
 
 describe.skipIf(!hasChromium)(chromiumSuite('console sessions in real Chromium: logout, forced password change, throttle, database outage'), () => {
@@ -34,23 +34,11 @@ describe.skipIf(!hasChromium)(chromiumSuite('console sessions in real Chromium: 
     if (tabletDist) await rm(tabletDist, { recursive: true, force: true });
   });
 
-  const newPage = async (locale: 'zh-CN' | 'en') => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 760 }, locale, timezoneId: 'Asia/Shanghai' });
-    context.setDefaultTimeout(15_000);
-    const page = await context.newPage();
-    if (locale === 'en') await page.addInitScript(() => localStorage.setItem('dispatch120.lang', 'en'));
-    return page;
-  };
-  const logIn = async (page: Page, username: string, password: string) => {
-    await page.goto(server.baseUrl);
-    await page.fill('input[name=username]', username);
-    await page.fill('input[name=password]', password);
-    await page.press('input[name=password]', 'Enter');
-  };
+  const openPage = (locale: 'zh-CN' | 'en') => newPage(browser, { width: 1280, height: 760, locale, timeoutMs: 15_000 });
 
   it('keeps the dispatcher logged in through a database outage, with a banner, and carries on after', async () => {
-    const page = await newPage('zh-CN');
-    await logIn(page, 'dispatcher', server.logins.passwords.dispatcher!);
+    const page = await openPage('zh-CN');
+    await logIn(page, server.baseUrl, 'dispatcher', server.logins.passwords.dispatcher!);
     await page.locator('[data-testid=fleet-board] tbody tr').first().waitFor();
     await server.gate.cut();
     // A reload is the harshest case: everything is fetched again and the socket shakes hands anew.
@@ -66,7 +54,7 @@ describe.skipIf(!hasChromium)(chromiumSuite('console sessions in real Chromium: 
   }, 60_000);
 
   it('keeps a crew logged in on the tablet through a database outage, with a banner in both languages, and logs out on the server', async () => {
-    const page = await newPage('zh-CN');
+    const page = await openPage('zh-CN');
     await page.goto(`${server.baseUrl}/tablet/`);
     await page.fill('input[name=username]', 'crew-02');
     await page.fill('input[name=password]', server.logins.passwords['crew-02']!);
@@ -98,8 +86,8 @@ describe.skipIf(!hasChromium)(chromiumSuite('console sessions in real Chromium: 
   }, 90_000);
 
   it('logs out on the server: the token the page held is refused afterwards', async () => {
-    const page = await newPage('en');
-    await logIn(page, 'supervisor', server.logins.passwords.supervisor!);
+    const page = await openPage('en');
+    await logIn(page, server.baseUrl, 'supervisor', server.logins.passwords.supervisor!);
     await page.locator('[data-testid=connection-state]').waitFor();
     const token = await page.evaluate(() => (JSON.parse(sessionStorage.getItem('dispatch120.session')!) as { token: string }).token);
     const loggedOut = page.waitForResponse((r) => r.url().endsWith('/api/auth/logout'));
@@ -115,8 +103,8 @@ describe.skipIf(!hasChromium)(chromiumSuite('console sessions in real Chromium: 
     for (const [locale, username] of [['zh-CN', 'reset-zh'], ['en', 'reset-en']] as const) {
       const user = await createUser(server.database, { username, role: 'dispatcher' });
       const temporary = (await admin.call('resetUserPassword', { params: { id: user.id } })).temporaryPassword as string;
-      const page = await newPage(locale);
-      await logIn(page, username, temporary);
+      const page = await openPage(locale);
+      await logIn(page, server.baseUrl, username, temporary);
       await page.locator('[data-testid=change-password-form]').waitFor();
       await page.fill('input[name=currentPassword]', temporary);
       await page.fill('input[name=newPassword]', 'my own passphrase');
@@ -131,8 +119,8 @@ describe.skipIf(!hasChromium)(chromiumSuite('console sessions in real Chromium: 
 
   it('changes the own password from the header with the current one, and the old one is refused afterwards', async () => {
     const user = await createUser(server.database, { username: 'changes-own', role: 'supervisor' });
-    const page = await newPage('zh-CN');
-    await logIn(page, user.username, user.password);
+    const page = await openPage('zh-CN');
+    await logIn(page, server.baseUrl, user.username, user.password);
     await page.locator('[data-testid=change-password]').waitFor();
     await screenshot(page, 'sessions-header-zh');
     await page.click('[data-testid=change-password]');
@@ -154,8 +142,8 @@ describe.skipIf(!hasChromium)(chromiumSuite('console sessions in real Chromium: 
       await fetch(`${server.baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: user.username, password: `wrong-${i}` }) });
     }
     for (const locale of ['zh-CN', 'en'] as const) {
-      const page = await newPage(locale);
-      await logIn(page, user.username, user.password);
+      const page = await openPage(locale);
+      await logIn(page, server.baseUrl, user.username, user.password);
       const alert = page.locator('[data-testid=login-form] [role=alert]');
       await alert.waitFor();
       expect(await alert.innerText()).toMatch(locale === 'en' ? /Too many failed logins: try again in \d+ s/ : /登录失败次数过多，请 \d+ 秒后再试/);

@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient } from '../support/api';
 import { startDemoServer, type DemoServer } from '../support/demoServer';
 import { loginAs } from '../support/server';
-import { chromiumSuite, collectErrors, hasChromium, launchChromium, screenshot } from './browser';
+import { chromiumSuite, collectErrors, hasChromium, launchChromium, logIn, newPage, screenshot } from './browser';
 import { consoleDist, ensureConsoleBuilt, repoRoot } from './consoleBuild';
 
 /**
@@ -140,15 +140,10 @@ describe.skipIf(!hasChromium)(chromiumSuite('every text a user can set is shown 
   });
 
   it('shows the dispatcher every planted name as text: fleet, queue, recommendations, timeline and map labels, in Chinese and English', async () => {
-    const context = await browser.newContext({ viewport: { width: 1600, height: 950 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-    context.setDefaultTimeout(10_000);
-    const page = await context.newPage();
+    const page = await newPage(browser);
     pages.push(page);
-    const watched = await watchPage(context, page, tileSource);
-    await page.goto(server.baseUrl);
-    await page.fill('input[name=username]', 'xss-dispatcher');
-    await page.fill('input[name=password]', PASSWORD);
-    await page.press('input[name=password]', 'Enter');
+    const watched = await watchPage(page.context(), page, tileSource);
+    await logIn(page, server.baseUrl, 'xss-dispatcher', PASSWORD);
     await page.waitForFunction((n) => document.querySelectorAll('[data-testid=fleet-board] tbody tr').length === n, planted.vehicles.size);
 
     // The map's tiles load from every subdomain of the template, and the policy refuses none of them.
@@ -249,19 +244,14 @@ describe.skipIf(!hasChromium)(chromiumSuite('every text a user can set is shown 
     await screenshot(page, 'xss-console-03-english');
     await expectInert(page, watched);
     await page.click('.lang-switch button:has-text("中文")');
-    await context.close();
+    await page.context().close();
   }, 90_000);
 
   it('shows the hospital board the planted summary, call sign and names as text, in Chinese and English', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-    context.setDefaultTimeout(10_000);
-    const page = await context.newPage();
+    const page = await newPage(browser, { width: 1280, height: 720 });
     pages.push(page);
-    const watched = await watchPage(context, page, tileSource);
-    await page.goto(server.baseUrl);
-    await page.fill('input[name=username]', 'xss-hospital');
-    await page.fill('input[name=password]', PASSWORD);
-    await page.press('input[name=password]', 'Enter');
+    const watched = await watchPage(page.context(), page, tileSource);
+    await logIn(page, server.baseUrl, 'xss-hospital', PASSWORD);
     const card = page.locator(`[data-notice="${planted.incident.number}"]`);
     await card.waitFor();
     expect(await card.locator('.notice-summary').textContent()).toBe(planted.incident.summary);
@@ -274,7 +264,7 @@ describe.skipIf(!hasChromium)(chromiumSuite('every text a user can set is shown 
     await page.waitForFunction(() => document.documentElement.lang === 'en');
     await screenshot(page, 'xss-hospital-02-english');
     await expectInert(page, watched);
-    await context.close();
+    await page.context().close();
   });
 
   it('shows the crew its task with the planted address, summary, call sign and hospital names as text, in Chinese and English', async () => {
