@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { LOGIN_LIMITS } from '@dispatch/server/auth/loginThrottle';
 import { startGatedDemoServer, type GatedServer } from '../support/gatedServer';
@@ -34,7 +34,12 @@ describe.skipIf(!hasChromium)(chromiumSuite('console sessions in real Chromium: 
     if (tabletDist) await rm(tabletDist, { recursive: true, force: true });
   });
 
+  // A test that fails inside an outage must not leave the next ones without a database.
+  afterEach(() => server.gate.restore());
+
   const openPage = (locale: 'zh-CN' | 'en') => newPage(browser, { width: 1280, height: 760, locale, timeoutMs: 15_000 });
+  // After a reload during an outage the banner waits for the first answers; on a loaded machine that takes a while.
+  const outageWait = { timeout: 40_000 };
 
   it('keeps the dispatcher logged in through a database outage, with a banner, and carries on after', async () => {
     const page = await openPage('zh-CN');
@@ -43,7 +48,7 @@ describe.skipIf(!hasChromium)(chromiumSuite('console sessions in real Chromium: 
     await server.gate.cut();
     // A reload is the harshest case: everything is fetched again and the socket shakes hands anew.
     await page.reload();
-    await page.locator('[data-testid=database-banner]').waitFor();
+    await page.locator('[data-testid=database-banner]').waitFor(outageWait);
     expect(await page.locator('[data-testid=database-banner]').innerText()).toMatch(/数据库暂不可用/);
     expect(await page.locator('[data-testid=login-form]').count()).toBe(0);
     await screenshot(page, 'sessions-database-unavailable-zh');
@@ -63,13 +68,13 @@ describe.skipIf(!hasChromium)(chromiumSuite('console sessions in real Chromium: 
     await server.gate.cut();
     await page.reload();
     const banner = page.locator('[data-testid=database-banner]');
-    await banner.waitFor();
+    await banner.waitFor(outageWait);
     expect(await banner.innerText()).toMatch(/数据库暂不可用/);
     expect(await page.locator('input[name=password]').count()).toBe(0);
     await screenshot(page, 'sessions-tablet-database-unavailable-zh');
     await page.evaluate(() => localStorage.setItem('dispatch120.tablet.lang', 'en'));
     await page.reload();
-    await banner.waitFor();
+    await banner.waitFor(outageWait);
     expect(await banner.innerText()).toMatch(/Database unavailable/);
     await screenshot(page, 'sessions-tablet-database-unavailable-en');
     await server.gate.restore();
