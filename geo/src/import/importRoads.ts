@@ -48,9 +48,6 @@ const texts = z.array(z.string());
 const booleans = z.array(z.boolean());
 const NetworkRow = z.object({ network_id: z.number() });
 const sql = sqlFile(new URL('./network.sql', import.meta.url), {
-  begin: {},
-  commit: {},
-  rollback: {},
   drivableClasses: { row: z.object({ highway: z.string() }) },
   regionInfo: { params: byRegion, row: z.object({ source_name: z.string(), created_at: z.date() }) },
   lockRegion: { params: byRegion, row: z.object({ locked: z.boolean() }) },
@@ -222,30 +219,33 @@ export async function importRoads(db: Db, options: ImportOptions): Promise<Impor
     const topology = buildTopology(source, new Set(classes));
 
     const created = await sql.createNetwork.one(client, { region, sourceName: basename(options.file), format, synthetic: options.synthetic ?? false });
-    networkId = created!.id;
-    await sql.begin.run(client);
-    await writeEdges(client, networkId, topology);
-    await writeVertices(client, networkId, source, topology.vertices);
-    await sql.analyse.run(client);
-    await sql.assignComponents.run(client, { networkId });
-    const summary = (await sql.summarise.one(client, { networkId, ways: topology.ways }))!;
+    const id = created!.id;
+    networkId = id;
+    // On the import's own client: it holds the region's session lock across the transaction.
+    const summary = await inTransaction(client, async () => {
+      await writeEdges(client, id, topology);
+      await writeVertices(client, id, source, topology.vertices);
+      await sql.analyse.run(client);
+      await sql.assignComponents.run(client, { networkId: id });
+      const written = (await sql.summarise.one(client, { networkId: id, ways: topology.ways }))!;
 
-    const current = await sql.lockRegionRow.one(client, { region });
-    if (current && !options.replace) throw clashError(region, (await sql.regionInfo.one(client, { region }))!);
-    await sql.pointRegion.run(client, { region, networkId });
-    await sql.markReady.run(client, { networkId });
-    if (current) {
-      const old = { networkId: current.network_id };
-      await sql.retireNetwork.run(client, old);
-      await sql.deleteEdges.run(client, old);
-      await sql.deleteVertices.run(client, old);
-    }
-    await sql.notifyChanged.run(client, { region });
-    await sql.commit.run(client);
+      const current = await sql.lockRegionRow.one(client, { region });
+      if (current && !options.replace) throw clashError(region, (await sql.regionInfo.one(client, { region }))!);
+      await sql.pointRegion.run(client, { region, networkId: id });
+      await sql.markReady.run(client, { networkId: id });
+      if (current) {
+        const old = { networkId: current.network_id };
+        await sql.retireNetwork.run(client, old);
+        await sql.deleteEdges.run(client, old);
+        await sql.deleteVertices.run(client, old);
+      }
+      await sql.notifyChanged.run(client, { region });
+      return written;
+    });
 
     return {
       region,
-      networkId,
+      networkId: id,
       format,
       ways: topology.ways,
       edges: summary.edges,
@@ -257,7 +257,6 @@ export async function importRoads(db: Db, options: ImportOptions): Promise<Impor
       durationMs: Math.round(performance.now() - started),
     };
   } catch (error) {
-    await sql.rollback.run(client).catch(() => undefined);
     if (networkId !== null) await sql.deleteNetwork.run(client, { networkId }).catch(() => undefined);
     throw error;
   } finally {

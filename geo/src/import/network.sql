@@ -1,15 +1,5 @@
 -- Statements of a road import and of the region pointer; see importRoads.ts for the order they run in.
 
--- name: begin
--- On the import's own client, which holds the region's session lock across the transaction.
-BEGIN
-
--- name: commit
-COMMIT
-
--- name: rollback
-ROLLBACK
-
 -- name: drivableClasses
 SELECT highway FROM road_class_speeds ORDER BY highway
 
