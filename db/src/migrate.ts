@@ -20,6 +20,8 @@ export interface Migration {
 export class MigrationError extends Error {}
 
 const FILE_PATTERN = /^(\d{3})_([a-z0-9_]+)\.sql$/;
+/** A migration's number as its file name writes it: 7 → `007`. */
+const numbered = (version: number) => String(version).padStart(3, '0');
 const sql = sqlFile(new URL('./migrate.sql', import.meta.url), {
   lock: {},
   unlock: {},
@@ -71,7 +73,7 @@ export async function migrate(db: Db, migrations: Migration[] = readMigrations()
     const byVersion = new Map(migrations.map((m) => [m.version, m]));
     for (const row of rows) {
       const file = byVersion.get(row.version);
-      const label = `${String(row.version).padStart(3, '0')}_${row.name}.sql`;
+      const label = `${numbered(row.version)}_${row.name}.sql`;
       if (!file) throw new MigrationError(`applied migration ${label} is missing from the migrations folder`);
       if (file.checksum !== row.checksum) {
         throw new MigrationError(`applied migration ${label} was edited after it ran; add a new migration instead`);
@@ -84,13 +86,13 @@ export async function migrate(db: Db, migrations: Migration[] = readMigrations()
     const late = migrations.find((m) => !appliedVersions.has(m.version) && m.version < newest);
     if (late) {
       throw new MigrationError(
-        `migration ${String(late.version).padStart(3, '0')}_${late.name}.sql is numbered below ${String(newest).padStart(3, '0')}, already applied; renumber it ${String(newest + 1).padStart(3, '0')} or later`,
+        `migration ${numbered(late.version)}_${late.name}.sql is numbered below ${numbered(newest)}, already applied; renumber it ${numbered(newest + 1)} or later`,
       );
     }
     const applied: string[] = [];
     for (const m of migrations) {
       if (appliedVersions.has(m.version)) continue;
-      const label = `${String(m.version).padStart(3, '0')}_${m.name}`;
+      const label = `${numbered(m.version)}_${m.name}`;
       await inTransaction(client, async (transaction) => {
         // The file is the statement: a migration is SQL a reviewer reads as it runs.
         await transaction.query(m.sql);
