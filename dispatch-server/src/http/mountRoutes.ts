@@ -43,7 +43,6 @@ export function mountRoutes(tokens: TokenService, handlers: Partial<Handlers>, p
   for (const [name, handler] of Object.entries(handlers) as [RouteName, Handler<RouteName>][]) {
     const definition: RouteDef = routes[name];
     if (!definition.path.startsWith(prefix)) throw new Error(`${name}: ${definition.path} is not under ${prefix}`);
-    if (!definition.public === !definition.action) throw new Error(`${name}: either public or guarded by a policy action`);
     const guard = definition.action ? [requireAuth(tokens, definition.action as Action)] : [];
     router[definition.method](expressPath(definition.path, prefix), ...guard, async (req: Request, res: Response) => {
       const request = {
