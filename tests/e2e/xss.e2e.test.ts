@@ -206,9 +206,17 @@ describe.skipIf(!hasChromium)(chromiumSuite('every text a user can set is shown 
     await page.waitForFunction(() => !/加载中/.test(document.querySelector('[data-layer=catchments]')?.textContent ?? '加载中'));
     const stationNames = [...planted.stations.values()].map((s) => s.name);
     const station = (await page.locator('.station-icon').first().boundingBox())!;
-    await page.mouse.move(station.x + station.width / 2 + 30, station.y + station.height / 2 + 30);
+    const beside = { x: station.x + station.width / 2 + 30, y: station.y + station.height / 2 + 30 };
     const catchment = page.locator('.leaflet-tooltip:not(.station-label):not(.hospital-label):not(.vehicle-label)');
-    await catchment.first().waitFor();
+    // The polygons may be painted just after the layer says it has loaded; a pointer already resting there then
+    // gets no mouseover, so it enters again until the tooltip shows.
+    await expect
+      .poll(async () => {
+        await page.mouse.move(beside.x - 5, beside.y - 5);
+        await page.mouse.move(beside.x, beside.y);
+        return catchment.count();
+      }, { timeout: 10_000 })
+      .toBeGreaterThan(0);
     expect(stationNames).toContain(await catchment.first().textContent());
     await screenshot(page, 'xss-console-02-map-timeline');
     // The icons beneath the vehicles' canvas take real clicks too: the queued call's marker opens it.
