@@ -3,5 +3,5 @@ export { createPool, inTransaction, isUuid, poolFromEnv } from './pool';
 export type { Db, DbClient } from './pool';
 export { MIGRATIONS_DIR, MigrationError, migrate, readMigrations } from './migrate';
 export type { MigrateResult, Migration } from './migrate';
-export { Statement, bindNames, sqlFile } from './sqlFile';
+export { Statement, bindNames, dtoRow, sqlFile } from './sqlFile';
 export type { Queryable, StatementSpec } from './sqlFile';

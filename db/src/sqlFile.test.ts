@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { bindNames, sqlFile } from './sqlFile';
+import { bindNames, dtoRow, sqlFile } from './sqlFile';
 import { createTestDatabase, type TestDatabase } from './testDatabase';
 
 function fileWith(text: string): URL {
@@ -61,5 +61,14 @@ SELECT 1 AS one WHERE false;
   it('refuses a row of another shape, naming the statement', async () => {
     const sql = sqlFile(file, { pair: { params: z.object({ n: z.number(), label: z.string() }), row: z.object({ n: z.string() }) } });
     await expect(sql.pair.rows(database.db, { n: 1, label: 'x' })).rejects.toThrowError(/statement "pair" returned a row of another shape/);
+  });
+
+  it('reads DTO-shaped rows: top-level timestamps as ISO strings, undeclared columns dropped, another shape refused', async () => {
+    const Dto = z.object({ n: z.number(), at: z.string() });
+    const sql = sqlFile(file, { pair: { params: z.object({ n: z.number(), label: z.string() }), row: dtoRow(Dto) } });
+    const row = await sql.pair.one(database.db, { n: 7, label: 'x' });
+    expect(row).toEqual({ n: 7, at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/) });
+    const other = sqlFile(file, { pair: { params: z.object({ n: z.number(), label: z.string() }), row: dtoRow(Dto.extend({ label: z.number() })) } });
+    await expect(other.pair.rows(database.db, { n: 1, label: 'x' })).rejects.toThrowError(/statement "pair" returned a row of another shape/);
   });
 });

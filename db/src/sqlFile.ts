@@ -62,6 +62,17 @@ export class Statement<P extends unknown[], R> {
 }
 
 /**
+ * The row schema of a statement whose SQL names its columns as a protocol DTO's fields (`name_en AS "nameEn"`), so
+ * the DTO schema itself checks the row and strips anything it does not declare. node-pg returns timestamptz columns
+ * as Date while DTOs carry ISO strings: each top-level Date becomes its toISOString() before the schema checks it.
+ */
+export const dtoRow = <S extends z.ZodType>(schema: S) =>
+  z.preprocess(
+    (row) => Object.fromEntries(Object.entries(row as object).map(([key, value]) => [key, value instanceof Date ? value.toISOString() : value])),
+    schema,
+  );
+
+/**
  * Replaces each `:name` by `$n` (the same name, the same n), leaving alone string literals, quoted identifiers,
  * comments and `::type` casts.
  */
