@@ -27,12 +27,16 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-/** A page in a context of its own, at the size and in the language given, on a dispatch centre's clock. */
+/** A page in a context of its own, at the size and in the language given, on a dispatch centre's clock (and where `geolocation` says). */
 export async function newPage(
   browser: Browser,
-  { width = 1600, height = 950, locale = 'zh-CN', timeoutMs = 10_000 }: { width?: number; height?: number; locale?: 'zh-CN' | 'en'; timeoutMs?: number } = {},
+  {
+    width = 1600, height = 950, locale = 'zh-CN', timeoutMs = 10_000, geolocation,
+  }: { width?: number; height?: number; locale?: 'zh-CN' | 'en'; timeoutMs?: number; geolocation?: { longitude: number; latitude: number; accuracy: number } } = {},
 ): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width, height }, locale, timezoneId: 'Asia/Shanghai' });
+  const context = await browser.newContext({
+    viewport: { width, height }, locale, timezoneId: 'Asia/Shanghai', ...(geolocation ? { geolocation, permissions: ['geolocation'] } : {}),
+  });
   context.setDefaultTimeout(timeoutMs);
   const page = await context.newPage();
   if (locale === 'en') await page.addInitScript(() => localStorage.setItem('dispatch120.lang', 'en'));

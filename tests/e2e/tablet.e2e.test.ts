@@ -1,33 +1,20 @@
-import type { ApiClient } from '@dispatch/protocol';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { join } from 'node:path';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemo, type DemoLogins } from '@dispatch/server/demo/seedDemo';
-import { apiClient } from '../support/api';
-import { loginAs, startTestServer, type TestServer } from '../support/server';
-
-const CHROMIUM = '/usr/bin/chromium';
-const ROOT = resolve(import.meta.dirname, '../..');
-const ARTIFACTS = join(ROOT, 'tests/artifacts');
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+import { startDemoServer } from '../support/demoServer';
+import { chromiumSuite, hasChromium, logIn, newPage, screenshot } from './browser';
+import { repoRoot } from './consoleBuild';
+import { browserSuite } from './suite';
 
 /** The crew tablet in real Chromium against the real server: log in, receive a dispatch, tap through two steps. */
-describe.skipIf(!existsSync(CHROMIUM))(`crew tablet in Chromium${existsSync(CHROMIUM) ? '' : ` (skipped: ${CHROMIUM} is not installed; apt-get install chromium)`}`, () => {
-  let server: TestServer;
-  let dispatcher: ApiClient;
-  let logins: DemoLogins;
-  let browser: Browser;
-  let dist: string;
+describe.skipIf(!hasChromium)(chromiumSuite('crew tablet in Chromium'), () => {
+  // Tiles that never load: the tablet must fall back to the region's own roads, as offline.
+  const suite = browserSuite(startDemoServer, { console: false, tablet: true });
   let contractDir: string;
 
   beforeAll(async () => {
-    // A build of its own, so the test never serves a stale or half-written vehicle-agent/dist.
-    dist = await mkdtemp(join(tmpdir(), 'tablet-dist-'));
-    await build({ configFile: join(ROOT, 'vehicle-agent/vite.config.ts'), build: { outDir: dist, emptyOutDir: true, sourcemap: false }, logLevel: 'warn' });
     // IndexedDbOutbox checked against the same contract as the node stores, in the real browser.
     contractDir = await mkdtemp(join(tmpdir(), 'outbox-contract-'));
     await build({
@@ -36,45 +23,30 @@ describe.skipIf(!existsSync(CHROMIUM))(`crew tablet in Chromium${existsSync(CHRO
       build: {
         outDir: contractDir,
         emptyOutDir: true,
-        lib: { entry: join(ROOT, 'vehicle-agent/src/agent/browserContract.ts'), formats: ['iife'], name: 'outboxContract', fileName: () => 'contract.js' },
+        lib: { entry: join(repoRoot, 'vehicle-agent/src/agent/browserContract.ts'), formats: ['iife'], name: 'outboxContract', fileName: () => 'contract.js' },
       },
     });
-    // Tiles from a port nothing listens on: the tablet must fall back to the region's own roads, as offline.
-    server = await startTestServer({ TABLET_DIST: dist, TILE_URL: 'http://127.0.0.1:1/{z}/{x}/{y}.png' });
-    logins = await seedDemo(server.database.db);
-    dispatcher = apiClient(server.baseUrl, await loginAs(server.baseUrl, 'dispatcher', logins.passwords.dispatcher!));
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
-    await mkdir(ARTIFACTS, { recursive: true });
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (dist) await rm(dist, { recursive: true, force: true });
     if (contractDir) await rm(contractDir, { recursive: true, force: true });
   });
 
   it('shows a dispatched task with its route, records the crew’s taps on the server, and queues a tap made offline until the network is back', async () => {
+    const { server, browser } = suite;
     const db = server.database.db;
+    const { api: dispatcher } = await server.as('dispatcher');
     const crew = (
       await db.query<{ vehicle_id: string; lon: number; lat: number }>(
         `SELECT u.vehicle_id, ST_X(s.location) AS lon, ST_Y(s.location) AS lat
            FROM users u JOIN vehicles v ON v.id = u.vehicle_id JOIN stations s ON s.id = v.home_station_id WHERE u.username = 'crew-06'`,
       )
     ).rows[0]!;
-    const context = await browser.newContext({
-      viewport: { width: 1280, height: 800 },
-      locale: 'zh-CN',
-      permissions: ['geolocation'],
-      geolocation: { longitude: crew.lon, latitude: crew.lat, accuracy: 10 },
-    });
-    const page = await context.newPage();
+    const page = await newPage(browser, { width: 1280, height: 800, timeoutMs: 30_000, geolocation: { longitude: crew.lon, latitude: crew.lat, accuracy: 10 } });
+    const context = page.context();
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
     try {
-      await page.goto(`${server.baseUrl}/tablet/`);
-      await page.fill('input[name=username]', 'crew-06');
-      await page.fill('input[name=password]', logins.passwords['crew-06']!);
-      await page.click('button[type=submit]');
+      await logIn(page, `${server.baseUrl}/tablet/`, 'crew-06', server.logins.passwords['crew-06']!);
       await page.getByText('待命中').first().waitFor({ timeout: 15_000 });
       await page.locator('[data-testid=connection].online').waitFor();
 
@@ -108,7 +80,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`crew tablet in Chromium${existsSync(CHRO
         })
         .toBe(true);
       await page.waitForLoadState('networkidle');
-      await page.screenshot({ path: join(ARTIFACTS, 'tablet-offer.png') });
+      await screenshot(page, 'tablet-offer');
 
       await page.click('button[data-step=acknowledged]');
       await page.click('button[data-step=en_route]', { timeout: 10_000 });
@@ -117,7 +89,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`crew tablet in Chromium${existsSync(CHRO
         .poll(async () => (await db.query(`SELECT status FROM assignments WHERE id = $1`, [assignmentId])).rows[0].status, { timeout: 10_000 })
         .toBe('en_route');
       await expect.poll(() => page.locator('[data-testid=queued]').innerText()).toBe('已全部发送');
-      await page.screenshot({ path: join(ARTIFACTS, 'tablet-en-route.png') });
+      await screenshot(page, 'tablet-en-route');
 
       const events = await db.query<{ status: string; source: string }>(
         `SELECT status, source FROM status_events WHERE assignment_id = $1 ORDER BY device_time`,
@@ -140,7 +112,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`crew tablet in Chromium${existsSync(CHRO
       await page.click('button[data-step=on_scene]');
       await expect.poll(() => page.locator('[data-testid=queued]').innerText()).toBe('待发送 1 条');
       await page.locator('button[data-step=at_patient]').waitFor();
-      await page.screenshot({ path: join(ARTIFACTS, 'tablet-offline.png') });
+      await screenshot(page, 'tablet-offline');
       expect((await db.query(`SELECT status FROM assignments WHERE id = $1`, [assignmentId])).rows[0].status).toBe('en_route');
       await context.setOffline(false);
       await expect
@@ -151,11 +123,11 @@ describe.skipIf(!existsSync(CHROMIUM))(`crew tablet in Chromium${existsSync(CHRO
       await expect.poll(() => page.locator('[data-testid=queued]').innerText()).toBe('已全部发送');
       // Back online, the leg to the hospital is routed after all.
       await page.locator('[data-testid=directions] .next-maneuver').waitFor({ timeout: 15_000 });
-      await page.screenshot({ path: join(ARTIFACTS, 'tablet-on-scene.png') });
+      await screenshot(page, 'tablet-on-scene');
 
       await page.click('[data-testid=change-destination]');
       await page.locator('.hospital-choice').first().waitFor();
-      await page.screenshot({ path: join(ARTIFACTS, 'tablet-destination.png') });
+      await screenshot(page, 'tablet-destination');
       // The crew may override: any other hospital, even one without a stroke centre.
       const other = page.locator('.hospital-choice:not(.current)').first();
       await other.click();
@@ -165,7 +137,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`crew tablet in Chromium${existsSync(CHRO
 
       await page.click('button.lang');
       await page.getByText('At patient').first().waitFor();
-      await page.screenshot({ path: join(ARTIFACTS, 'tablet-en-route-english.png') });
+      await screenshot(page, 'tablet-en-route-english');
       expect(pageErrors).toEqual([]);
     } finally {
       await context.close();
@@ -174,10 +146,10 @@ describe.skipIf(!existsSync(CHROMIUM))(`crew tablet in Chromium${existsSync(CHRO
 
   it('keeps the outbox contract with IndexedDbOutbox, and its events survive a page reload', async () => {
     // The contract is injected as an inline script, which the server's Content-Security-Policy rightly refuses.
-    const context = await browser.newContext({ bypassCSP: true });
+    const context = await suite.browser.newContext({ bypassCSP: true });
     const page = await context.newPage();
     try {
-      await page.goto(`${server.baseUrl}/tablet/`);
+      await page.goto(`${suite.server.baseUrl}/tablet/`);
       const script = join(contractDir, 'contract.js');
       await page.addScriptTag({ path: script });
       expect(await page.evaluate(() => window.outboxContract('contract-check'))).toBe('ok');

@@ -1,8 +1,8 @@
 import type { ApiClient } from '@dispatch/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemo, type DemoLogins } from '@dispatch/server/demo/seedDemo';
-import { apiClient, openSocket } from '../support/api';
-import { loginAs, startTestServer, type TestServer } from '../support/server';
+import { openSocket } from '../support/api';
+import { startDemoServer, type DemoServer } from '../support/demoServer';
+import { refuseStatusEvents } from '../support/faults';
 import { CrewAgent } from '@dispatch/vehicle-agent/agent/crewAgent';
 import type { StuckEvent } from '@dispatch/vehicle-agent/agent/stuckStore';
 import { MemoryOutbox } from '@dispatch/vehicle-agent/agent/outbox';
@@ -12,24 +12,15 @@ import { MemoryOutbox } from '@dispatch/vehicle-agent/agent/outbox';
  * own database refuses one status note with an exception (a 500), as a server bug would.
  */
 describe('an event the server keeps failing on', () => {
-  let server: TestServer;
-  let logins: DemoLogins;
+  let server: DemoServer;
   let dispatcher: ApiClient;
   let dispatcherToken: string;
   let agent: CrewAgent;
 
   beforeAll(async () => {
-    server = await startTestServer({ ACK_TIMEOUT_S: '900' });
-    logins = await seedDemo(server.database.db);
-    dispatcherToken = await loginAs(server.baseUrl, 'dispatcher', logins.passwords.dispatcher!);
-    dispatcher = apiClient(server.baseUrl, dispatcherToken);
-    await server.database.db.query(`
-      CREATE FUNCTION poisoned_note() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        IF NEW.note = 'poison' THEN RAISE EXCEPTION 'injected fault'; END IF;
-        RETURN NEW;
-      END $$;
-      CREATE TRIGGER poisoned_note BEFORE INSERT ON status_events FOR EACH ROW EXECUTE FUNCTION poisoned_note();`);
+    server = await startDemoServer({ ACK_TIMEOUT_S: '900' });
+    ({ api: dispatcher, token: dispatcherToken } = await server.as('dispatcher'));
+    await refuseStatusEvents(server.database.db, 'poisoned_note', "NEW.note = 'poison'");
   });
   afterAll(async () => {
     await agent?.stop();
@@ -37,12 +28,12 @@ describe('an event the server keeps failing on', () => {
   });
 
   it('is parked after a few server faults, later steps and positions still go, the dispatchers are told, and the crew can retry it', async () => {
-    const crew = logins.crews[0]!.username;
+    const crew = server.logins.crews[0]!.username;
     const console = await openSocket(server.baseUrl, dispatcherToken);
     agent = new CrewAgent({
       baseUrl: server.baseUrl,
       username: crew,
-      password: logins.passwords[crew]!,
+      password: server.logins.passwords[crew]!,
       outbox: new MemoryOutbox(),
       transports: ['websocket'],
       retryMinMs: 50,
@@ -90,7 +81,7 @@ describe('an event the server keeps failing on', () => {
     const report = { id: crypto.randomUUID(), state: 'stuck', kind: 'position', count: 1, deviceTime: new Date().toISOString(), httpStatus: 500, error: 'x', attempts: 5 };
     expect(await console.socket.timeout(5000).emitWithAck('outbox.stuck', report)).toMatchObject({ ok: false, status: 403 });
     console.close();
-    const crewSocket = await openSocket(server.baseUrl, await loginAs(server.baseUrl, logins.crews[1]!.username, logins.passwords[logins.crews[1]!.username]!));
+    const crewSocket = await openSocket(server.baseUrl, (await server.as(server.logins.crews[1]!.username)).token);
     expect(await crewSocket.socket.timeout(5000).emitWithAck('outbox.stuck', { ...report, error: 'a\u0000b' })).toMatchObject({ ok: false, status: 400, error: expect.stringMatching(/^error: must not contain a NUL/) });
     crewSocket.close();
   });
