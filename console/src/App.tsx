@@ -1,5 +1,4 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { LangProvider } from '@dispatch/ui';
 import type { ClientConfigDto, RoadRegionDto } from '@dispatch/protocol';
 import { loadSession, logoutOnServer, saveSession, sessionApi, type Session } from './api/session';
 import { ChangePasswordPage } from './ChangePasswordPage';
@@ -11,15 +10,8 @@ import { LoginPage } from './LoginPage';
 import { Connection } from './realtime/connection';
 import { LiveContext, type LiveContextValue } from './realtime/useLive';
 
+/** The console, inside the LangProvider main.tsx gives it: log in (and set a password when told to), then the role's screen. */
 export function App() {
-  return (
-    <LangProvider storageKey="dispatch120.lang">
-      <Root />
-    </LangProvider>
-  );
-}
-
-function Root() {
   const [session, setSession] = useState<Session | null>(loadSession);
   const [changingPassword, setChangingPassword] = useState(false);
   const signIn = useCallback((s: Session | null) => {

@@ -1,5 +1,6 @@
 export * from './i18n/labels';
 export * from './i18n/i18n';
 export * from './colours';
+export * from './hooks';
 export * from './map/projection';
 export * from './map/BaseMapLayer';

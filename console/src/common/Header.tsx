@@ -1,12 +1,13 @@
 import type { ReactNode } from 'react';
 import { LanguageSwitch, useI18n } from '../i18n/i18n';
-import { useLive, useNow } from '../realtime/useLive';
+import { useNow } from '@dispatch/ui';
+import { useLive } from '../realtime/useLive';
 
 /** The top bar: title, synthetic-data warning, clock, connection, language and the user. */
 export function Header({ title, synthetic, user, onLogout, onChangePassword, children }: { title: string; synthetic: boolean; user: string; onLogout: () => void; onChangePassword: () => void; children?: ReactNode }) {
   const { t, clock } = useI18n();
   const { status } = useLive();
-  const now = useNow(1000);
+  const now = useNow();
   return (
     <header className="top-bar">
       <div className="brand">

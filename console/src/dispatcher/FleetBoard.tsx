@@ -1,8 +1,7 @@
 import type { IncidentDto, VehicleDto } from '@dispatch/protocol';
-import { vehicleColour } from '@dispatch/ui';
+import { useNow, vehicleColour } from '@dispatch/ui';
 import { ageSeconds, formatDuration, isStale } from '../common/format';
 import { useI18n } from '../i18n/i18n';
-import { useNow } from '../realtime/useLive';
 
 const STATE_ORDER: Record<string, number> = { busy: 0, returning: 1, available: 2, out_of_service: 3 };
 
@@ -21,7 +20,7 @@ export function FleetBoard({
   onSelectIncident: (id: string) => void;
 }) {
   const { t, label } = useI18n();
-  const now = useNow(1000);
+  const now = useNow();
   const rows = [...vehicles.values()].sort((a, b) => (STATE_ORDER[a.state] ?? 9) - (STATE_ORDER[b.state] ?? 9) || a.callSign.localeCompare(b.callSign));
   return (
     <section className="panel fleet" data-testid="fleet-board">

@@ -1,13 +1,12 @@
 import type { IncidentDto } from '@dispatch/protocol';
-import { colourOf, PRIORITY_COLOURS } from '@dispatch/ui';
+import { colourOf, PRIORITY_COLOURS, useNow } from '@dispatch/ui';
 import { formatDuration } from '../common/format';
 import { useI18n } from '../i18n/i18n';
-import { useNow } from '../realtime/useLive';
 import { isUnfinished, waitSeconds } from './queue';
 
 export function IncidentQueue({ incidents, selectedId, onSelect }: { incidents: IncidentDto[]; selectedId: string | null; onSelect: (id: string) => void }) {
   const { t, label } = useI18n();
-  const now = useNow(1000);
+  const now = useNow();
   return (
     <section className="panel queue" data-testid="incident-queue">
       <div className="panel-title">

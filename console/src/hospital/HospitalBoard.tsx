@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import { HospitalLoad, type HospitalNoticeDto } from '@dispatch/protocol';
-import { colourOf, LOAD_COLOURS, PRIORITY_COLOURS } from '@dispatch/ui';
+import { colourOf, LOAD_COLOURS, PRIORITY_COLOURS, useNow } from '@dispatch/ui';
 import { formatDuration } from '../common/format';
 import { useI18n } from '../i18n/i18n';
-import { useLive, useLiveContext, useNow } from '../realtime/useLive';
+import { useLive, useLiveContext } from '../realtime/useLive';
 
 const INCOMING = new Set(['sent', 'escalated', 'acknowledged']);
 
@@ -16,7 +16,7 @@ export function HospitalBoard() {
   const { t, label, clock } = useI18n();
   const { api, connection, session } = useLiveContext();
   const live = useLive();
-  const now = useNow(1000);
+  const now = useNow();
   const [error, setError] = useState<string | null>(null);
   const hospital = session.user.hospitalId ? live.hospitals.get(session.user.hospitalId) : undefined;
   const notices = [...live.notices.values()].filter((n) => n.hospitalId === session.user.hospitalId);

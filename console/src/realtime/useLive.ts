@@ -1,4 +1,4 @@
-import { createContext, useContext, useEffect, useState, useSyncExternalStore } from 'react';
+import { createContext, useContext, useSyncExternalStore } from 'react';
 import type { ApiClient } from '@dispatch/protocol';
 import type { Session } from '../api/session';
 import type { Connection, LiveState } from './connection';
@@ -21,14 +21,4 @@ export function useLiveContext(): LiveContextValue {
 export function useLive(): LiveState {
   const { connection } = useLiveContext();
   return useSyncExternalStore(connection.subscribe, connection.getState);
-}
-
-/** The current time, ticking every `intervalMs`, for counters (waiting time, ETA countdown, fix age). */
-export function useNow(intervalMs = 1000): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), intervalMs);
-    return () => clearInterval(timer);
-  }, [intervalMs]);
-  return now;
 }

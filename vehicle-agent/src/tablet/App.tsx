@@ -1,6 +1,6 @@
-import { useEffect, useState, type FormEvent } from 'react';
-import { createApiClient, type ApiError } from '@dispatch/protocol';
-import { LangProvider } from '@dispatch/ui';
+import { useEffect, useState } from 'react';
+import { createApiClient } from '@dispatch/protocol';
+import { Field, retryAfterS, useSubmit } from '@dispatch/ui';
 import { useI18n } from './i18n';
 import { TaskScreen } from './TaskScreen';
 import { useCrewAgent, type Session } from './useCrewAgent';
@@ -18,14 +18,6 @@ function readSession(): Session | null {
 
 /** The crew tablet: log in once per shift, then the task screen. Chinese by default, English one tap away. */
 export function App() {
-  return (
-    <LangProvider storageKey="dispatch120.tablet.lang">
-      <Shift />
-    </LangProvider>
-  );
-}
-
-function Shift() {
   const { t } = useI18n();
   const [session, setSession] = useState<Session | null>(readSession);
   const handle = useCrewAgent(session);
@@ -61,16 +53,10 @@ function Login({ onLogin }: { onLogin(s: Session): void }) {
   const { t, lang, setLang } = useI18n();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   // After an admin reset the login's session may only set a new password: asked for here, then logged in.
   const [newPassword, setNewPassword] = useState<string | null>(null);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+  const { busy, error, submit } = useSubmit(
+    async () => {
       let result = await createApiClient().call('login', { body: { username: username.trim(), password } });
       if (result.mustChangePassword) {
         if (newPassword === null) return setNewPassword('');
@@ -79,13 +65,9 @@ function Login({ onLogin }: { onLogin(s: Session): void }) {
       }
       if (result.user.role !== 'crew' || !result.user.vehicleId) throw new Error(`${result.user.username}: not a crew login bound to a vehicle`);
       onLogin({ token: result.token, username: result.user.username });
-    } catch (e) {
-      const { status, details, message } = e as ApiError;
-      setError(status === 429 ? t('loginThrottled', { seconds: (details as { retryAfterS?: number } | undefined)?.retryAfterS ?? 60 }) : status === 503 ? t('databaseBanner') : message);
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+    (e) => (e.status === 429 ? t('loginThrottled', { seconds: retryAfterS(e) }) : e.status === 503 ? t('databaseBanner') : e.message),
+  );
 
   return (
     <main className="login">
@@ -96,19 +78,10 @@ function Login({ onLogin }: { onLogin(s: Session): void }) {
             {lang === 'en' ? '中文' : 'English'}
           </button>
         </div>
-        <label>
-          {t('username')}
-          <input name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required />
-        </label>
-        <label>
-          {t('password')}
-          <input name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
-        </label>
+        <Field label={t('username')} name="username" autoComplete="username" value={username} onValue={setUsername} required />
+        <Field label={t('password')} name="password" type="password" autoComplete="current-password" value={password} onValue={setPassword} required />
         {newPassword !== null && (
-          <label>
-            {t('mustChangePassword')}
-            <input name="newPassword" type="password" autoComplete="new-password" minLength={10} value={newPassword} onChange={(e) => setNewPassword(e.target.value)} required />
-          </label>
+          <Field label={t('mustChangePassword')} name="newPassword" type="password" autoComplete="new-password" minLength={10} value={newPassword} onValue={setNewPassword} required />
         )}
         {error && <p className="error">{error}</p>}
         <button type="submit" className="primary" disabled={busy}>

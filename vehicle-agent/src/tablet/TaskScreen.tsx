@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import { CATEGORY_REQUIREMENTS, taskRank, type TaskStatus } from '@dispatch/protocol';
+import { useNow } from '@dispatch/ui';
 import type { LonLat } from '../simulator/geometry';
 import { HospitalDialog } from './HospitalDialog';
 import { useGps } from './hooks/useGps';
-import { useNow } from './hooks/useNow';
 import { useTaskNavigation } from './hooks/useTaskNavigation';
 import { useTaskResources } from './hooks/useTaskResources';
 import { useI18n } from './i18n';

@@ -1,10 +1,13 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { LangProvider } from '@dispatch/ui';
 import { App } from './App';
 import './styles.css';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App />
+    <LangProvider storageKey="dispatch120.tablet.lang">
+      <App />
+    </LangProvider>
   </StrictMode>,
 );

@@ -1,0 +1,44 @@
+import { useEffect, useState, type FormEvent, type InputHTMLAttributes } from 'react';
+import type { ApiError } from '@dispatch/protocol';
+
+/** The current time, ticking every `intervalMs`, for counters (waiting time, countdowns, ETAs, fix age). */
+export function useNow(intervalMs = 1000): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), intervalMs);
+    return () => clearInterval(timer);
+  }, [intervalMs]);
+  return now;
+}
+
+/** A labelled input that hands its value on. */
+export function Field({ label, onValue, ...input }: { label: string; onValue(value: string): void } & InputHTMLAttributes<HTMLInputElement>) {
+  return (
+    <label>
+      {label}
+      <input {...input} onChange={(e) => onValue(e.target.value)} />
+    </label>
+  );
+}
+
+/** A form's submission: busy while `run` works, and what `failure` makes of its error shown until the next try. */
+export function useSubmit(run: () => Promise<unknown>, failure: (error: ApiError) => string) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await run();
+    } catch (e) {
+      setError(failure(e as ApiError));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, setError, submit };
+}
+
+/** The wait a refused login (429) names, in seconds. */
+export const retryAfterS = ({ details }: ApiError): number => (details as { retryAfterS?: number } | undefined)?.retryAfterS ?? 60;
