@@ -1,46 +1,29 @@
-import { StationInput, StationKind, type StationDto } from '@dispatch/protocol';
+import { PointInput, StationDto, StationInput } from '@dispatch/protocol';
 import { z } from 'zod';
 import { appendAudit, type Actor } from '../audit/audit';
-import { type Db, inTransaction, isUuid, sqlFile } from '@dispatch/db';
+import { type Db, dtoRow, inTransaction, isUuid, sqlFile } from '@dispatch/db';
 import { notFound, translatePgError } from '../http/errors';
-import { presentStation, StationRow } from './presentStation';
 
-const fields = z.object({
-  code: z.string(),
-  name: z.string(),
-  nameEn: z.string().nullable(),
-  kind: StationKind,
-  address: z.string().nullable(),
-  lon: z.number(),
-  lat: z.number(),
-});
+/** A station's input with its point as :lon and :lat. */
+const fields = StationInput.omit({ location: true }).extend(PointInput.shape);
+const row = dtoRow(StationDto);
 const sql = sqlFile(new URL('./stations.sql', import.meta.url), {
-  list: { row: StationRow },
-  get: { params: z.object({ id: z.string() }), row: StationRow },
-  insert: { params: fields, row: StationRow },
-  update: { params: fields.extend({ id: z.string() }), row: StationRow },
+  list: { row },
+  get: { params: z.object({ id: z.string() }), row },
+  insert: { params: fields, row },
+  update: { params: fields.extend({ id: z.string() }), row },
 });
 const conflicts = { stations_code_key: 'a station with this code exists' };
 
 export async function listStations(db: Db): Promise<StationDto[]> {
-  return (await sql.list.rows(db)).map(presentStation);
+  return sql.list.rows(db);
 }
 
 export async function getStation(db: Db, id: string): Promise<StationDto> {
-  const row = isUuid(id) ? await sql.get.one(db, { id }) : undefined;
-  if (!row) throw notFound(`station ${id}`);
-  return presentStation(row);
+  const station = isUuid(id) ? await sql.get.one(db, { id }) : undefined;
+  if (!station) throw notFound(`station ${id}`);
+  return station;
 }
-
-const fieldsOf = (s: z.output<typeof StationInput>) => ({
-  code: s.code,
-  name: s.name,
-  nameEn: s.nameEn ?? null,
-  kind: s.kind,
-  address: s.address ?? null,
-  lon: s.location.lon,
-  lat: s.location.lat,
-});
 
 /**
  * Creates a station (emergency centre or substation).
@@ -49,8 +32,7 @@ const fieldsOf = (s: z.output<typeof StationInput>) => ({
 export async function createStation(db: Db, actor: Actor, input: z.input<typeof StationInput>): Promise<StationDto> {
   const s = StationInput.parse(input);
   return inTransaction(db, async (client) => {
-    const row = await sql.insert.one(client, fieldsOf(s)).catch((e) => translatePgError(e, conflicts));
-    const station = presentStation(row!);
+    const station = (await sql.insert.one(client, { ...s, ...s.location }).catch((e) => translatePgError(e, conflicts)))!;
     await appendAudit(client, actor, 'station.created', { type: 'station', id: station.id }, { code: s.code });
     return station;
   });
@@ -61,9 +43,9 @@ export async function updateStation(db: Db, actor: Actor, id: string, input: z.i
   const s = StationInput.parse(input);
   if (!isUuid(id)) throw notFound(`station ${id}`);
   return inTransaction(db, async (client) => {
-    const row = await sql.update.one(client, { id, ...fieldsOf(s) }).catch((e) => translatePgError(e, conflicts));
-    if (!row) throw notFound(`station ${id}`);
+    const station = await sql.update.one(client, { id, ...s, ...s.location }).catch((e) => translatePgError(e, conflicts));
+    if (!station) throw notFound(`station ${id}`);
     await appendAudit(client, actor, 'station.updated', { type: 'station', id }, { code: s.code });
-    return presentStation(row);
+    return station;
   });
 }
