@@ -1,6 +1,7 @@
 -- name: list
-SELECT h.id, h.code, h.name, h.name_en, h.kind, h.capabilities, h.address, h.phone,
-       ST_X(h.location) AS lon, ST_Y(h.location) AS lat, h.load_status, h.load_status_set_at, u.username AS set_by
+SELECT h.id, h.code, h.name, h.name_en AS "nameEn", h.kind, h.capabilities, h.address, h.phone,
+       json_build_object('lon', ST_X(h.location), 'lat', ST_Y(h.location)) AS location,
+       h.load_status AS "loadStatus", h.load_status_set_at AS "loadStatusSetAt", u.username AS "loadStatusSetBy"
   FROM hospitals h LEFT JOIN users u ON u.id = h.load_status_set_by
  WHERE (:id::uuid IS NULL OR h.id = :id)
  ORDER BY h.kind = 'village_clinic', h.code;
