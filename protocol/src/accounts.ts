@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Role } from './domain';
+import { Role, Timestamp } from './domain';
 import { text } from './validation';
 
 /** Who is calling: the claims of a session's token, checked on every request and socket handshake. */
@@ -70,7 +70,7 @@ export type PasswordReset = z.infer<typeof PasswordReset>;
 export const AuditQuery = z.object({
   entityType: text(40).optional(),
   entityId: text(80).optional(),
-  since: z.iso.datetime({ offset: true }).optional(),
+  since: Timestamp.optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
 });
 

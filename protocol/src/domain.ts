@@ -72,6 +72,9 @@ export const Lon = z.number().min(-180).max(180);
 export const Lat = z.number().min(-90).max(90);
 export const LonLat = z.tuple([Lon, Lat]);
 export type LonLat = z.infer<typeof LonLat>;
+export const PointInput = z.object({ lon: Lon, lat: Lat });
+/** A [lon, lat] in an answer: two numbers, without the range checks of LonLat. */
+export const LonLatPair = z.tuple([z.number(), z.number()]);
 
 /** An instant with its timezone offset, as the record requires (e.g. 2026-11-24T20:31:05+08:00). */
 export const Timestamp = z.iso.datetime({ offset: true });

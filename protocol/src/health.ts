@@ -1,21 +1,12 @@
 import { z } from 'zod';
 
-export const ComponentHealth = z.object({
-  ok: z.boolean(),
-  detail: z.string(),
-  latencyMs: z.number().optional(),
-});
+export const ComponentHealth = z.object({ ok: z.boolean(), detail: z.string(), latencyMs: z.number().optional() });
 export type ComponentHealth = z.infer<typeof ComponentHealth>;
 
 export const HealthReport = z.object({
   ok: z.boolean(),
   protocolVersion: z.number(),
-  components: z.object({
-    postgres: ComponentHealth,
-    postgis: ComponentHealth,
-    pgrouting: ComponentHealth,
-    redis: ComponentHealth,
-  }),
+  components: z.object({ postgres: ComponentHealth, postgis: ComponentHealth, pgrouting: ComponentHealth, redis: ComponentHealth }),
   checkedAt: z.string(),
 });
 export type HealthReport = z.infer<typeof HealthReport>;

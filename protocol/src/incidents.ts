@@ -3,8 +3,8 @@ import {
   HospitalCapability,
   HospitalLoad,
   IncidentCategory,
-  Lat,
-  Lon,
+  LonLatPair,
+  PointInput,
   Priority,
   PriorityGroup,
   TaskStatus,
@@ -37,7 +37,7 @@ export type IncidentStatus = z.infer<typeof IncidentStatus>;
 export const CreateIncidentRequest = z
   .object({
     /** Where the patient is; or give placeName and the gazetteer locates it. */
-    location: z.object({ lon: Lon, lat: Lat }).optional(),
+    location: PointInput.optional(),
     placeName: text(100).trim().min(1).optional(),
     address: text(300).optional(),
     category: IncidentCategory,
@@ -73,7 +73,7 @@ export const IncidentDto = z.object({
   status: IncidentStatus,
   category: IncidentCategory,
   priority: z.number(),
-  location: z.object({ lon: Lon, lat: Lat }),
+  location: PointInput,
   address: z.string().nullable(),
   placeName: z.string().nullable(),
   callerPhone: z.string().nullable(),
@@ -155,7 +155,7 @@ export const StatusReport = z.object({
   status: TaskStatus,
   /** Device clock, with offset: the time of the event, not of its delivery. */
   deviceTime: Timestamp,
-  location: z.object({ lon: Lon, lat: Lat }).optional(),
+  location: PointInput.optional(),
   note: text(500).optional(),
 });
 export type StatusReport = z.infer<typeof StatusReport>;
@@ -166,7 +166,6 @@ export type CancelRequest = z.infer<typeof CancelRequest>;
 export const ChangeDestinationRequest = z.object({ hospitalId: z.uuid() });
 export type ChangeDestinationRequest = z.infer<typeof ChangeDestinationRequest>;
 
-const LonLatPair = z.tuple([z.number(), z.number()]);
 export const RouteStepDto = z.object({
   maneuver: z.string(),
   streetName: z.string().nullable(),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { LonLatPair } from './domain';
 import { RouteDto, RouteStepDto } from './incidents';
 
-const LonLatPair = z.tuple([z.number(), z.number()]);
 const Bbox = z.tuple([z.number(), z.number(), z.number(), z.number()]);
 
 /** `GET /api/roads/region`: the road region the server routes on. */

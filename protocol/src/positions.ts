@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Lat, Lon } from './domain';
+import { Lat, Lon, Timestamp } from './domain';
 import { Refused } from './validation';
 
 /** One vehicle's position as consoles receive it (coalesced: the latest per vehicle per flush). */
@@ -43,7 +43,7 @@ export const AgentPosition = z.object({
   speedMps: z.number().min(0).max(100).nullish(),
   headingDeg: z.number().min(0).max(360).nullish(),
   accuracyM: z.number().min(0).max(100_000).nullish(),
-  deviceTime: z.iso.datetime({ offset: true }),
+  deviceTime: Timestamp,
 });
 export type AgentPosition = z.infer<typeof AgentPosition>;
 export const AgentPositionBatch = z.array(AgentPosition).min(1).max(1000);

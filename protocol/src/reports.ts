@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { Timestamp } from './domain';
 
 /** `GET /api/reports/quality?from=&to=`: calls received in [from, to). */
 export const QualityQuery = z
-  .object({ from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }) })
+  .object({ from: Timestamp, to: Timestamp })
   .refine((q) => Date.parse(q.to) > Date.parse(q.from), { message: 'must be after from', path: ['to'] });
 export type QualityQuery = z.infer<typeof QualityQuery>;
 

@@ -5,6 +5,7 @@ import {
   HospitalLoad,
   Lat,
   Lon,
+  PointInput,
   StationKind,
   Timestamp,
   VehicleCapability,
@@ -15,8 +16,6 @@ import { text } from './validation';
 
 const Code = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, _ or -, at most 32');
 const Name = text(200).trim().min(1);
-
-export const PointInput = z.object({ lon: Lon, lat: Lat });
 
 export const StationInput = z.object({
   code: Code,
@@ -82,8 +81,8 @@ export type CrewMemberDto = z.infer<typeof CrewMemberDto>;
 export const ShiftInput = z
   .object({
     vehicleId: z.uuid(),
-    startsAt: z.iso.datetime({ offset: true }),
-    endsAt: z.iso.datetime({ offset: true }),
+    startsAt: Timestamp,
+    endsAt: Timestamp,
     memberIds: z.array(z.uuid()).max(8),
   })
   .refine((s) => Date.parse(s.endsAt) > Date.parse(s.startsAt), { message: 'endsAt must be after startsAt', path: ['endsAt'] });

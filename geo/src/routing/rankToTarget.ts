@@ -67,11 +67,7 @@ export function rankToTarget(graph: RoadGraph, target: LonLat, sources: readonly
   const targetSnap = options.targetSnap ?? snapToRoad(graph, target, maxSnapM, 'target');
   const { edgeLength: length, edgeSource, edgeTarget } = graph;
 
-  const snaps: (RoadSnap | null)[] = new Array(sources.length);
-  for (let i = 0; i < sources.length; i++) {
-    const source = sources[i]!;
-    snaps[i] = source.snap !== undefined ? source.snap : trySnapToRoad(graph, source.lonLat, maxSnapM);
-  }
+  const snaps = sources.map((s) => (s.snap !== undefined ? s.snap : trySnapToRoad(graph, s.lonLat, maxSnapM)));
 
   const ws = workspaceFor(graph);
   ws.begin();

@@ -89,15 +89,6 @@ export class RoadGraph {
     this.edgeCount = m;
     const vertexIndex = new Map<number, number>();
     const dbIds: number[] = [];
-    const compact = (id: number) => {
-      let index = vertexIndex.get(id);
-      if (index === undefined) {
-        index = dbIds.length;
-        vertexIndex.set(id, index);
-        dbIds.push(id);
-      }
-      return index;
-    };
 
     this.edgeDbId = new Float64Array(m);
     this.edgeSource = new Int32Array(m);
@@ -128,28 +119,13 @@ export class RoadGraph {
     edges.forEach((edge, e) => {
       if (edge.coordinates.length < 4) throw new Error(`road edge ${edge.id} has fewer than two positions`);
       this.edgeDbId[e] = edge.id;
-      this.edgeSource[e] = compact(edge.source);
-      this.edgeTarget[e] = compact(edge.target);
+      this.edgeSource[e] = intern(vertexIndex, dbIds, edge.source);
+      this.edgeTarget[e] = intern(vertexIndex, dbIds, edge.target);
       this.edgeCost[e] = edge.cost;
       this.edgeReverseCost[e] = edge.reverseCost;
       this.edgeLength[e] = edge.lengthM;
-      if (edge.name === null) this.edgeName[e] = -1;
-      else {
-        let n = nameIndex.get(edge.name);
-        if (n === undefined) {
-          n = this.names.length;
-          nameIndex.set(edge.name, n);
-          this.names.push(edge.name);
-        }
-        this.edgeName[e] = n;
-      }
-      let h = highwayIndex.get(edge.highway);
-      if (h === undefined) {
-        h = this.highways.length;
-        highwayIndex.set(edge.highway, h);
-        this.highways.push(edge.highway);
-      }
-      this.edgeHighway[e] = h;
+      this.edgeName[e] = edge.name === null ? -1 : intern(nameIndex, this.names, edge.name);
+      this.edgeHighway[e] = intern(highwayIndex, this.highways, edge.highway);
       if (edge.tunnel) this.edgeFlags[e]! |= EDGE_TUNNEL;
       this.pointOffset[e] = p;
       const c = edge.coordinates;
@@ -244,6 +220,17 @@ export class RoadGraph {
   }
 }
 
+/** The index of `value` in `list`, appended on first sight. */
+function intern<T>(index: Map<T, number>, list: T[], value: T): number {
+  let i = index.get(value);
+  if (i === undefined) {
+    i = list.length;
+    index.set(value, i);
+    list.push(value);
+  }
+  return i;
+}
+
 function buildCsr(
   n: number,
   source: Int32Array,
@@ -278,14 +265,8 @@ function buildCsr(
   for (let e = 0; e < m; e++) {
     const s = source[e]!;
     const t = target[e]!;
-    if (cost[e]! >= 0) {
-      if (reversed) put(t, s, e * 2, cost[e]!, lengthM[e]!);
-      else put(s, t, e * 2, cost[e]!, lengthM[e]!);
-    }
-    if (reverseCost[e]! >= 0) {
-      if (reversed) put(s, t, e * 2 + 1, reverseCost[e]!, lengthM[e]!);
-      else put(t, s, e * 2 + 1, reverseCost[e]!, lengthM[e]!);
-    }
+    if (cost[e]! >= 0) put(reversed ? t : s, reversed ? s : t, e * 2, cost[e]!, lengthM[e]!);
+    if (reverseCost[e]! >= 0) put(reversed ? s : t, reversed ? t : s, e * 2 + 1, reverseCost[e]!, lengthM[e]!);
   }
   return { offsets, head, arc, weight, length };
 }

@@ -1,40 +1,21 @@
+import type { RoadRouteDto, RouteDto } from '@dispatch/protocol';
 import { secondsAlong, secondsFromSource, secondsFromTarget, secondsToSource, secondsToTarget } from './edgeParts';
-import { bearingDeg, segmentLengthM, turnAngle, type LineString, type LonLat } from './geometry';
+import { bearingDeg, segmentLengthM, turnAngle, type LonLat } from './geometry';
 import { EDGE_ROUNDABOUT, type RoadGraph } from './roadGraph';
 import { workspaceFor } from './search';
 import { DEFAULT_MAX_SNAP_M, snapToRoad, type RoadSnap } from './snap';
 
-export type Maneuver =
-  | 'depart'
-  | 'straight'
-  | 'slight_left'
-  | 'left'
-  | 'sharp_left'
-  | 'slight_right'
-  | 'right'
-  | 'sharp_right'
-  | 'u_turn'
-  | 'roundabout'
-  | 'arrive';
+export type Maneuver = 'depart' | 'straight' | 'slight_left' | 'left' | 'sharp_left' | 'slight_right' | 'right' | 'sharp_right' | 'u_turn' | 'roundabout' | 'arrive';
 
-/** One instruction: at `location`, do `maneuver`, then follow `streetName` for distanceM / durationS. */
-export interface RouteStep {
-  maneuver: Maneuver;
-  streetName: string | null;
-  distanceM: number;
-  durationS: number;
-  location: LonLat;
-  /** Compass bearings (0 = north) of travel just before and just after the maneuver; 0 where there is none. */
-  bearingBefore: number;
-  bearingAfter: number;
-}
+/**
+ * One instruction: at `location`, do `maneuver`, then follow `streetName` for distanceM / durationS; with the
+ * compass bearings (0 = north) of travel just before and just after the maneuver, 0 where there is none.
+ */
+export type RouteStep = RoadRouteDto['steps'][number] & { maneuver: Maneuver };
 
-export interface Route {
-  geometry: LineString;
+export interface Route extends Omit<RouteDto, 'steps'> {
   /** road_edges ids driven, in order (also the partial first and last edges). */
   edgeIds: number[];
-  durationS: number;
-  distanceM: number;
   steps: RouteStep[];
   from: RoadSnap;
   to: RoadSnap;
