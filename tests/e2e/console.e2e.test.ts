@@ -9,6 +9,7 @@ import { openSocket } from '../support/api';
 import { startDemoServer, type DemoServer } from '../support/demoServer';
 import { chromiumSuite, closedLoopbackPort, collectErrors, hasChromium, launchChromium, logIn, newPage, screenshot } from './browser';
 import { consoleDist, ensureConsoleBuilt } from './consoleBuild';
+import { browserSuite } from './suite';
 
 type Crew = Awaited<ReturnType<typeof openSocket>>;
 
@@ -68,11 +69,9 @@ describe.skipIf(!hasChromium)(chromiumSuite('the console in real Chromium agains
     });
     dispatcherApi = (await server.as('dispatcher')).api;
     browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1600, height: 950 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-    context.setDefaultTimeout(10_000);
-    page = await context.newPage();
+    page = await newPage(browser);
     pageErrors = collectErrors(page, tileOrigin);
-  }, 180_000);
+  });
 
   afterEach(async ({ task }) => {
     if (task.result?.state !== 'fail') return;
@@ -397,40 +396,28 @@ const metresBetween = ([lon1, lat1]: [number, number], [lon2, lat2]: [number, nu
 };
 
 describe.skipIf(!hasChromium)(chromiumSuite('the console on a Chinese (GCJ-02) basemap'), () => {
-  let server: DemoServer;
-  let browser: Browser;
+  const suite = browserSuite(startDemoServer, { env: { TILE_COORDINATES: 'gcj02' } });
   let page: Page;
   let pageErrors: string[];
   let crew: Crew | null = null;
 
   beforeAll(async () => {
-    ensureConsoleBuilt();
-    const tileOrigin = `http://127.0.0.1:${await closedLoopbackPort()}`;
-    server = await startDemoServer({ CONSOLE_DIST: consoleDist, TILE_URL: `${tileOrigin}/{z}/{x}/{y}.png`, TILE_COORDINATES: 'gcj02' });
-    browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1600, height: 950 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-    context.setDefaultTimeout(10_000);
-    page = await context.newPage();
-    pageErrors = collectErrors(page, tileOrigin);
-    await page.goto(server.baseUrl);
-    await page.fill('input[name=username]', 'dispatcher');
-    await page.fill('input[name=password]', server.logins.passwords.dispatcher!);
-    await page.press('input[name=password]', 'Enter');
+    page = await newPage(suite.browser);
+    pageErrors = collectErrors(page, suite.tileOrigin);
+    await logIn(page, suite.server.baseUrl, 'dispatcher', suite.server.logins.passwords.dispatcher!);
     await page.waitForFunction((sel) => document.querySelectorAll(sel).length === 24, fleetRows);
-  }, 180_000);
+  });
 
   afterEach(async ({ task }) => {
     if (task.result?.state === 'fail' && page) await screenshot(page, `failed-gcj02-${task.name.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => undefined);
   });
 
-  afterAll(async () => {
+  afterAll(() => {
     crew?.close();
-    await browser?.close();
-    await server?.close();
   });
 
   it('draws a vehicle where the GCJ-02 tiles put its WGS-84 fix, and files a call clicked on the map at the WGS-84 point within 1 m', async () => {
-    const dispatcherApi = (await server.as('dispatcher')).api;
+    const dispatcherApi = (await suite.server.as('dispatcher')).api;
     // A vehicle parked on a county road, 1.5 km from every station and hospital icon.
     const roads = (await dispatcherApi.call('roads', { query: { bbox: '111.7,36.8,112.2,37.2', zoom: '12' } })).features as any[];
     const icons = [...(await dispatcherApi.call('listStations')), ...(await dispatcherApi.call('listHospitals'))];
@@ -439,8 +426,8 @@ describe.skipIf(!hasChromium)(chromiumSuite('the console on a Chinese (GCJ-02) b
       .map((r) => along(r.geometry.coordinates, 0.5))
       .find(([lon, lat]) => icons.every((i: any) => metresBetween([i.location.lon, i.location.lat], [lon, lat]) > 1500));
     expect(target).toBeDefined();
-    const login = server.logins.crews[0]!;
-    crew = await openSocket(server.baseUrl, (await server.as(login.username)).token);
+    const login = suite.server.logins.crews[0]!;
+    crew = await openSocket(suite.server.baseUrl, (await suite.server.as(login.username)).token);
     expect(await crew.socket.emitWithAck('positions.reported', [{ lon: target![0], lat: target![1], deviceTime: new Date().toISOString() }])).toMatchObject({ ok: true });
     await page.waitForFunction((cs) => /^00:0\d$/.test(document.querySelector(`[data-testid=fleet-board] tr[data-vehicle="${cs}"] td:last-child`)?.textContent ?? ''), login.callSign);
 

@@ -1,31 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { startDemoServer, type DemoServer } from '../support/demoServer';
-import { chromiumSuite, closedLoopbackPort, collectErrors, hasChromium, launchChromium, logIn, newPage, screenshot } from './browser';
-import { consoleDist, ensureConsoleBuilt } from './consoleBuild';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { startDemoServer } from '../support/demoServer';
+import { chromiumSuite, collectErrors, hasChromium, logIn, newPage, screenshot } from './browser';
+import { browserSuite } from './suite';
 
 describe.skipIf(!hasChromium)(chromiumSuite('call intake by a place name that is no sure match, in real Chromium'), () => {
-  let server: DemoServer;
-  let browser: Browser;
+  const suite = browserSuite(startDemoServer);
+  const db = () => suite.server.database.db;
   let page: Page;
   let errors: string[];
   // Chromium logs every 4xx answer; the 422s with the candidates are what these tests ask for.
   const pageErrors = () => errors.filter((e) => !/status of 422 .*\/api\/incidents\)$/.test(e));
 
   beforeAll(async () => {
-    ensureConsoleBuilt();
-    const tileOrigin = `http://127.0.0.1:${await closedLoopbackPort()}`;
-    server = await startDemoServer({ CONSOLE_DIST: consoleDist, TILE_URL: `${tileOrigin}/{z}/{x}/{y}.png` });
-    browser = await launchChromium();
-    page = await newPage(browser);
-    errors = collectErrors(page, tileOrigin);
-    await logIn(page, server.baseUrl, 'dispatcher', server.logins.passwords.dispatcher!);
+    page = await newPage(suite.browser);
+    errors = collectErrors(page, suite.tileOrigin);
+    await logIn(page, suite.server.baseUrl, 'dispatcher', suite.server.logins.passwords.dispatcher!);
     await page.locator('[data-testid=place-search]').waitFor();
-  }, 180_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
   });
 
   /** Types a name, closes the suggestions and sends the call with the name as typed (keyboard only). */
@@ -41,7 +32,7 @@ describe.skipIf(!hasChromium)(chromiumSuite('call intake by a place name that is
   }
 
   it('offers the candidates of a weak name and sends the call again with the one chosen by keyboard', async () => {
-    const before = (await server.database.db.query('SELECT count(*)::int AS n FROM incidents')).rows[0].n;
+    const before = (await db().query('SELECT count(*)::int AS n FROM incidents')).rows[0].n;
     expect((await sendTyped('中王')).status()).toBe(422);
     const list = page.locator('[data-testid=place-candidates]');
     await list.waitFor();
@@ -53,7 +44,7 @@ describe.skipIf(!hasChromium)(chromiumSuite('call intake by a place name that is
     expect(await options.first().textContent()).toMatch(/村.*近.*(镇|乡).*匹配度 0\.\d\d/);
     // The list has the keyboard: nothing stored yet.
     expect(await page.evaluate(() => document.activeElement?.getAttribute('role'))).toBe('listbox');
-    expect((await server.database.db.query('SELECT count(*)::int AS n FROM incidents')).rows[0].n).toBe(before);
+    expect((await db().query('SELECT count(*)::int AS n FROM incidents')).rows[0].n).toBe(before);
     await screenshot(page, 'console-intake-place-candidates');
 
     const second = names[1]!;
@@ -65,7 +56,7 @@ describe.skipIf(!hasChromium)(chromiumSuite('call intake by a place name that is
     expect(answer.status()).toBe(201);
     const incident = (await answer.json()) as { id: string; placeName: string; location: { lon: number; lat: number } };
     expect(incident.placeName).toBe(second);
-    const place = (await server.database.db.query('SELECT ST_X(location) AS lon, ST_Y(location) AS lat FROM places WHERE name = $1', [second])).rows[0];
+    const place = (await db().query('SELECT ST_X(location) AS lon, ST_Y(location) AS lat FROM places WHERE name = $1', [second])).rows[0];
     expect(incident.location.lon).toBeCloseTo(place.lon, 6);
     expect(incident.location.lat).toBeCloseTo(place.lat, 6);
     await list.waitFor({ state: 'detached' });

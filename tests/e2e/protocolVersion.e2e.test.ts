@@ -1,23 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '@dispatch/protocol';
-import { startDemoServer, type DemoServer } from '../support/demoServer';
-import { chromiumSuite, closedLoopbackPort, hasChromium, launchChromium, logIn, newPage, screenshot } from './browser';
-import { consoleDist, ensureConsoleBuilt } from './consoleBuild';
+import { startDemoServer } from '../support/demoServer';
+import { chromiumSuite, hasChromium, logIn, newPage, screenshot } from './browser';
+import { browserSuite } from './suite';
 
 describe.skipIf(!hasChromium)(chromiumSuite('a console of another protocol version, in real Chromium'), () => {
-  let server: DemoServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    ensureConsoleBuilt();
-    server = await startDemoServer({ CONSOLE_DIST: consoleDist, TILE_URL: `http://127.0.0.1:${await closedLoopbackPort()}/{z}/{x}/{y}.png` });
-    browser = await launchChromium();
-  }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const suite = browserSuite(startDemoServer);
 
   // The page is today's build; the socket's handshake is rewritten on the wire to claim another version, as a
   // console left open across a server upgrade (or a rolled-back server) would send.
@@ -26,7 +14,7 @@ describe.skipIf(!hasChromium)(chromiumSuite('a console of another protocol versi
     [PROTOCOL_VERSION + 1, 'en', 'The server is older than this program: call the system administrator'],
   ] as const) {
     it(`tells a dispatcher which side to update when the console speaks version ${claimed} (${lang})`, async () => {
-      const page = await newPage(browser, { width: 1280, height: 760, locale: lang, timeoutMs: 15_000 });
+      const page = await newPage(suite.browser, { width: 1280, height: 760, locale: lang, timeoutMs: 15_000 });
       let handshakes = 0;
       await page.routeWebSocket(/\/socket\.io\//, (ws) => {
         const upstream = ws.connectToServer();
@@ -37,7 +25,7 @@ describe.skipIf(!hasChromium)(chromiumSuite('a console of another protocol versi
           upstream.send(text.startsWith('40') ? text.replace(`"protocolVersion":${PROTOCOL_VERSION}`, `"protocolVersion":${claimed}`) : message);
         });
       });
-      await logIn(page, server.baseUrl, 'dispatcher', server.logins.passwords.dispatcher!);
+      await logIn(page, suite.server.baseUrl, 'dispatcher', suite.server.logins.passwords.dispatcher!);
       const banner = page.locator('[data-testid=version-banner]');
       await banner.waitFor();
       expect(await banner.textContent()).toBe(expected);
