@@ -1,17 +1,15 @@
 import type { ApiClient } from '@dispatch/protocol';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient } from '../support/api';
 import { startDemoServer, type DemoServer } from '../support/demoServer';
 import { loginAs } from '../support/server';
 import { chromiumSuite, collectErrors, hasChromium, launchChromium, logIn, newPage, screenshot } from './browser';
-import { consoleDist, ensureConsoleBuilt, repoRoot } from './consoleBuild';
+import { buildTablet, consoleDist, ensureConsoleBuilt } from './consoleBuild';
 
 /**
  * What an attacker with a supervisor's or an admin's login (or a crew's tablet, or a call-taker) would type into a
@@ -75,8 +73,7 @@ describe.skipIf(!hasChromium)(chromiumSuite('every text a user can set is shown 
 
   beforeAll(async () => {
     ensureConsoleBuilt();
-    tabletDist = await mkdtemp(join(tmpdir(), 'tablet-dist-'));
-    await build({ configFile: join(repoRoot, 'vehicle-agent/vite.config.ts'), build: { outDir: tabletDist, emptyOutDir: true }, logLevel: 'warn' });
+    tabletDist = await buildTablet();
     // Real tiles from a.localhost, b.localhost, c.localhost (loopback in Chromium): the policy must allow them all.
     tileServer = createServer((req, res) => {
       tileHosts.add(req.headers.host ?? '');
@@ -278,20 +275,10 @@ describe.skipIf(!hasChromium)(chromiumSuite('every text a user can set is shown 
   it('shows the crew its task with the planted address, summary, call sign and hospital names as text, in Chinese and English', async () => {
     const station = (await admin.call('getVehicle', { params: { id: planted.incident.vehicleId } })).homeStationId;
     const home = (await admin.call('getStation', { params: { id: station } })).location;
-    const context = await browser.newContext({
-      viewport: { width: 1280, height: 800 },
-      locale: 'zh-CN',
-      permissions: ['geolocation'],
-      geolocation: { longitude: home.lon, latitude: home.lat, accuracy: 10 },
-    });
-    context.setDefaultTimeout(10_000);
-    const page = await context.newPage();
+    const page = await newPage(browser, { width: 1280, height: 800, geolocation: { longitude: home.lon, latitude: home.lat, accuracy: 10 } });
     pages.push(page);
-    const watched = await watchPage(context, page, tileSource);
-    await page.goto(`${server.baseUrl}/tablet/`);
-    await page.fill('input[name=username]', 'xss-crew');
-    await page.fill('input[name=password]', PASSWORD);
-    await page.click('button[type=submit]');
+    const watched = await watchPage(page.context(), page, tileSource);
+    await logIn(page, `${server.baseUrl}/tablet/`, 'xss-crew', PASSWORD);
     const task = page.locator('[data-testid=assignment]');
     await task.waitFor({ timeout: 15_000 });
     await expect.poll(() => task.textContent()).toContain(planted.incident.address);
@@ -319,7 +306,7 @@ describe.skipIf(!hasChromium)(chromiumSuite('every text a user can set is shown 
     for (const c of await texts(page, '.hospital-choice .name')) expect([...english].some((n) => c.startsWith(n)), c).toBe(true);
     await screenshot(page, 'xss-tablet-03-english');
     await expectInert(page, watched);
-    await context.close();
+    await page.context().close();
   }, 90_000);
 
   it('refuses, and reports, markup that would run if a name were ever inserted as HTML', async () => {
