@@ -32,8 +32,8 @@ ON CONFLICT (vehicle_id) DO UPDATE
       received_at = EXCLUDED.received_at,
       source = EXCLUDED.source
   WHERE latest.device_time < EXCLUDED.device_time
-RETURNING vehicle_id, ST_X(location) AS lon, ST_Y(location) AS lat, speed_mps, heading_deg, accuracy_m, device_time,
-          received_at, source;
+RETURNING vehicle_id AS "vehicleId", ST_X(location) AS lon, ST_Y(location) AS lat, speed_mps AS "speedMps",
+          heading_deg AS "headingDeg", accuracy_m AS "accuracyM", device_time AS "deviceTime", received_at AS "receivedAt", source;
 
 -- name: ensurePartitions
 -- The previous, current and next month: the next one exists before the first fix of the month arrives, so

@@ -1,8 +1,7 @@
-import { fixProblem, type VehiclePositionDto } from '@dispatch/protocol';
+import { fixProblem, VehiclePositionDto } from '@dispatch/protocol';
 import { z } from 'zod';
-import { type Db, isUuid, sqlFile } from '@dispatch/db';
+import { type Db, dtoRow, isUuid, sqlFile } from '@dispatch/db';
 import { HttpError, translatePgError } from '../http/errors';
-import { PositionRow, presentPosition } from './presentPosition';
 
 const texts = z.array(z.string());
 const numbers = z.array(z.number());
@@ -13,7 +12,7 @@ const sql = sqlFile(new URL('./ingestPositions.sql', import.meta.url), {
       vehicleIds: texts, lons: numbers, lats: numbers, speeds: optional, headings: optional, accuracies: optional,
       deviceTimes: texts, receivedAts: texts, sources: texts,
     }),
-    row: PositionRow,
+    row: dtoRow(VehiclePositionDto),
   },
   ensurePartitions: { params: z.object({ at: z.date() }) },
 });
@@ -207,7 +206,7 @@ export class PositionIngestor {
       cols.receivedAts[i] = receivedAt.toISOString();
       cols.sources[i] = p.source;
     }
-    return (await sql.ingest.rows(this.db, cols)).map(presentPosition);
+    return sql.ingest.rows(this.db, cols);
   }
 
   private announce(latest: VehiclePositionDto[]): void {
