@@ -14,10 +14,12 @@ RETURNING id;
 SELECT id, idempotency_body_sha256 FROM incidents WHERE idempotency_key = :idempotencyKey AND created_by IS NOT DISTINCT FROM :userId;
 
 -- name: get
-SELECT i.id, i.number, i.status, i.category, i.priority, ST_X(i.location) AS lon, ST_Y(i.location) AS lat,
-       i.address, p.name AS place_name, i.caller_phone, i.patient_summary, i.priority_groups,
-       i.required_vehicle_capabilities, i.required_hospital_capabilities, i.responsible_station_id,
-       i.destination_hospital_id, i.call_received_at, i.call_answered_at, i.created_at, i.closed_at
+SELECT i.id, i.number, i.status, i.category, i.priority, json_build_object('lon', ST_X(i.location), 'lat', ST_Y(i.location)) AS location,
+       i.address, p.name AS "placeName", i.caller_phone AS "callerPhone", i.patient_summary AS "patientSummary",
+       i.priority_groups AS "priorityGroups", i.required_vehicle_capabilities AS "requiredVehicleCapabilities",
+       i.required_hospital_capabilities AS "requiredHospitalCapabilities", i.responsible_station_id AS "responsibleStationId",
+       i.destination_hospital_id AS "destinationHospitalId", i.call_received_at AS "callReceivedAt",
+       i.call_answered_at AS "callAnsweredAt", i.created_at AS "createdAt", i.closed_at AS "closedAt"
   FROM incidents i LEFT JOIN places p ON p.id = i.place_id
  WHERE i.id = ANY(:ids::uuid[]);
 
@@ -56,8 +58,8 @@ UPDATE incidents SET responsible_station_id = coalesce(:stationId, responsible_s
  WHERE id = :id;
 
 -- name: timeline
-SELECT e.id, e.incident_id, e.assignment_id, e.vehicle_id, e.status, e.device_time, e.received_at, e.source,
-       u.username AS actor
+SELECT e.id, e.incident_id AS "incidentId", e.assignment_id AS "assignmentId", e.vehicle_id AS "vehicleId", e.status,
+       e.device_time AS "deviceTime", e.received_at AS "receivedAt", e.source, u.username AS actor
   FROM status_events e LEFT JOIN users u ON u.id = e.actor_user_id
  WHERE e.incident_id = :id
  ORDER BY e.device_time, e.received_at;

@@ -11,19 +11,18 @@ import {
   timeProblem,
   rooms,
   VehicleCapability,
-  type IncidentDto,
-  type StatusEventDto,
+  IncidentDto,
+  StatusEventDto,
 } from '@dispatch/protocol';
 import { NoRoadNetworkError } from '@dispatch/geo/routing/roadGraph';
 import { z } from 'zod';
 import { appendAudit, type Actor } from '../audit/audit';
-import { type Db, inTransaction, isUuid, type Queryable, sqlFile } from '@dispatch/db';
+import { type Db, dtoRow, inTransaction, isUuid, type Queryable, sqlFile } from '@dispatch/db';
 import { AssignmentRow, presentAssignment } from '../assignments/presentAssignment';
 import { HttpError, notFound } from '../http/errors';
 import { matchPlace } from '../places/places';
 import type { Publisher } from '../realtime/publisher';
 import type { TravelService } from '../travel/travelService';
-import { IncidentRow, presentIncident, presentStatusEvent, StatusEventRow } from './presentIncident';
 
 /** Who recorded a status event. */
 export const EventSource = z.enum(['console', 'tablet', 'agent', 'simulator', 'system']);
@@ -49,14 +48,15 @@ export const incidentSql = sqlFile(new URL('./incidents.sql', import.meta.url), 
     params: z.object({ idempotencyKey: nullableText, userId: nullableText }),
     row: z.object({ id: z.string(), idempotency_body_sha256: nullableText }),
   },
-  get: { params: ids, row: IncidentRow },
+  // The assignments come from assignmentsOf.
+  get: { params: ids, row: dtoRow(IncidentDto.omit({ assignments: true })) },
   listActive: { params: z.object({ recentMinutes: z.number() }), row: id },
   assignmentsOf: { params: ids, row: AssignmentRow },
   lockIncident: { params: id, row: z.object({ id: z.string(), status: IncidentStatus }) },
   queueIfOpen: { params: id },
   setStatus: { params: id.extend({ status: IncidentStatus, cancelledReason: nullableText.default(null) }) },
   setPlan: { params: id.extend({ stationId: nullableText.default(null), hospitalId: nullableText.default(null) }) },
-  timeline: { params: id, row: StatusEventRow },
+  timeline: { params: id, row: dtoRow(StatusEventDto) },
   appendEvent: {
     params: z.object({
       id: z.string(), incidentId: z.string(), status: z.string(), deviceTime: instant, userId: nullableText, source: EventSource,
@@ -74,9 +74,8 @@ export async function getIncidents(db: Queryable, ids: string[]): Promise<Incide
   const [incidents, assignments] = await Promise.all([incidentSql.get.rows(db, { ids }), incidentSql.assignmentsOf.rows(db, { ids })]);
   const byId = new Map(incidents.map((r) => [r.id, r]));
   return ids.flatMap((id) => {
-    const row = byId.get(id);
-    if (!row) return [];
-    return [presentIncident(row, assignments.filter((a) => a.incident_id === id).map(presentAssignment))];
+    const incident = byId.get(id);
+    return incident ? [{ ...incident, assignments: assignments.filter((a) => a.incident_id === id).map(presentAssignment) }] : [];
   });
 }
 
@@ -93,7 +92,7 @@ export async function listActiveIncidents(db: Db, recentMinutes = 60): Promise<I
 
 export async function incidentTimeline(db: Db, id: string): Promise<StatusEventDto[]> {
   await getIncident(db, id);
-  return (await incidentSql.timeline.rows(db, { id })).map(presentStatusEvent);
+  return incidentSql.timeline.rows(db, { id });
 }
 
 /** The point nearest to `to` (degrees scaled by latitude: fine at the few kilometres between like-named places). */

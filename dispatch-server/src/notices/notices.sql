@@ -27,8 +27,9 @@ SELECT incident_id, hospital_id, status FROM hospital_notices WHERE id = :id FOR
 
 -- name: present
 -- Minimised for the hospital: no caller phone, no address; the summary and the priority flags only.
-SELECT n.id, n.incident_id, i.number AS incident_number, n.hospital_id, n.status, i.category, i.priority,
-       i.patient_summary, i.priority_groups, v.call_sign, n.eta_at, n.sent_at, n.acknowledged_at
+SELECT n.id, n.incident_id AS "incidentId", i.number AS "incidentNumber", n.hospital_id AS "hospitalId", n.status, i.category,
+       i.priority, i.patient_summary AS "patientSummary", i.priority_groups AS "priorityGroups", v.call_sign AS "vehicleCallSign",
+       n.eta_at AS "etaAt", n.sent_at AS "sentAt", n.acknowledged_at AS "acknowledgedAt"
   FROM hospital_notices n
   JOIN incidents i ON i.id = n.incident_id
   JOIN assignments a ON a.id = n.assignment_id

@@ -1,8 +1,8 @@
-import { type ChangeDestinationRequest, rooms, type AssignmentDto, type HospitalNoticeDto, NoticeStatus, type Principal } from '@dispatch/protocol';
+import { type ChangeDestinationRequest, rooms, type AssignmentDto, HospitalNoticeDto, NoticeStatus, type Principal } from '@dispatch/protocol';
 import { appendAudit, type Actor } from '../audit/audit';
 import { assignmentSql } from '../assignments/assignmentSql';
 import { presentAssignment } from '../assignments/presentAssignment';
-import { type DbClient, inTransaction, isUuid, sqlFile } from '@dispatch/db';
+import { type DbClient, dtoRow, inTransaction, isUuid, sqlFile } from '@dispatch/db';
 import { z } from 'zod';
 import type { DispatchContext } from '../dispatchContext';
 import { HttpError, notFound } from '../http/errors';
@@ -12,7 +12,6 @@ import { enqueueEffect } from '../outbox/outbox';
 import type { OutboxEffects } from '../outbox/outboxEffects';
 import { isReachable } from '../travel/travelService';
 import { FhirSourceRow, presentNoticeFhir } from './presentNoticeFhir';
-import { NoticeRow, presentNotice } from './presentNotice';
 
 const id = z.object({ id: z.string() });
 const ids = z.object({ ids: z.array(z.string()) });
@@ -27,7 +26,7 @@ const sql = sqlFile(new URL('./notices.sql', import.meta.url), {
   incidentsOf: { params: ids, row: z.object({ incident_id: z.string() }) },
   setStatus: { params: id.extend({ status: NoticeStatus, userId: z.string().nullable() }) },
   lock: { params: id, row: z.object({ incident_id: z.string(), hospital_id: z.string(), status: NoticeStatus }) },
-  present: { params: ids, row: NoticeRow },
+  present: { params: ids, row: dtoRow(HospitalNoticeDto) },
   listIds: { params: z.object({ hospitalId: z.string().nullable() }), row: id },
   liveWithPositions: {
     row: z.object({
@@ -43,7 +42,7 @@ const ETA_PUSH_THRESHOLD_S = 15;
 
 async function presentNotices(ctx: DispatchContext, ids: string[]): Promise<HospitalNoticeDto[]> {
   if (ids.length === 0) return [];
-  return (await sql.present.rows(ctx.db, { ids })).map(presentNotice);
+  return sql.present.rows(ctx.db, { ids });
 }
 
 function publishNotice(ctx: DispatchContext, notice: HospitalNoticeDto, event: 'notice.sent' | 'notice.updated') {
@@ -71,7 +70,7 @@ export async function sendNotice(ctx: DispatchContext, actor: Actor, assignmentI
   if (!assignment) throw notFound(`assignment ${assignmentId}`);
   if (assignment.ended_at) throw new HttpError(409, 'the task has ended');
   const incident = await incidentSql.get.one(ctx.db, { ids: [assignment.incident_id] });
-  const targetId = hospitalId ?? assignment.destination_hospital_id ?? incident?.destination_hospital_id;
+  const targetId = hospitalId ?? assignment.destination_hospital_id ?? incident?.destinationHospitalId;
   if (!targetId) throw new HttpError(409, 'hospitalId: no destination hospital is chosen for this task');
   const hospital = await assignmentSql.hospitalBrief.one(ctx.db, { id: targetId });
   if (!hospital) throw new HttpError(404, `hospitalId: no hospital ${targetId}`);
