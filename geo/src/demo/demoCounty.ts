@@ -26,23 +26,15 @@ export interface Place {
   lat: number;
 }
 
-export interface DemoStation {
+export interface DemoStation extends Omit<Place, 'kind'> {
   code: string;
-  name: string;
-  nameEn: string;
   kind: 'centre' | 'substation';
-  lon: number;
-  lat: number;
 }
 
-export interface DemoHospital {
+export interface DemoHospital extends Omit<Place, 'kind'> {
   code: string;
-  name: string;
-  nameEn: string;
   kind: HospitalKind;
   capabilities: HospitalCapability[];
-  lon: number;
-  lat: number;
 }
 
 export interface DemoCounty {
@@ -182,17 +174,6 @@ function ruralRoad(net: NetworkBuilder, from: number, to: number, tags: Tags, ra
   net.way(nodes, tags);
 }
 
-interface Town {
-  name: Name;
-  kind: 'town';
-  centre: number;
-  west: number;
-  east: number;
-  north: number;
-  south: number;
-  northWest: number;
-}
-
 /**
  * A small town: a grid of `rows` × `cols` streets (both odd) around a centre; the middle row is the main
  * street and may carry a through road's tags.
@@ -200,7 +181,7 @@ interface Town {
 function buildTown(
   net: NetworkBuilder,
   def: { name: Name; x: number; y: number; rows: number; cols: number; spacing: number; mainTags?: Tags },
-): Town {
+) {
   const grid: number[][] = [];
   const midCol = (def.cols - 1) / 2;
   const midRow = (def.rows - 1) / 2;
@@ -225,7 +206,6 @@ function buildTown(
   }
   return {
     name: def.name,
-    kind: 'town',
     centre: grid[midCol]![midRow]!,
     west: grid[0]![midRow]!,
     east: grid[def.cols - 1]![midRow]!,
@@ -339,23 +319,22 @@ export function generateDemoCounty(): DemoCounty {
   }
 
   // Ring road 环城路 1 km outside the grid, with cut corners; spokes continue some streets out to it.
-  const ringPoint = (x: number, y: number) => net.node({ x, y });
+  const point = (x: number, y: number) => net.node({ x, y });
   const ring = {
-    s1: ringPoint(-2000, -3000), s2: ringPoint(0, -3000), s3: ringPoint(2000, -3000),
-    se: ringPoint(3300, -2800),
-    e1: ringPoint(3500, -1000), e2: ringPoint(3500, 0), e3: ringPoint(3500, 1000),
-    ne: ringPoint(3300, 2800),
-    n3: ringPoint(2000, 3000), n2: ringPoint(0, 3000), n1: ringPoint(-2000, 3000),
-    nw: ringPoint(-3300, 2800),
-    w3: ringPoint(-3500, 1000), w2: ringPoint(-3500, 0), w1: ringPoint(-3500, -1000),
-    sw: ringPoint(-3300, -2800),
+    s1: point(-2000, -3000), s2: point(0, -3000), s3: point(2000, -3000),
+    se: point(3300, -2800),
+    e1: point(3500, -1000), e2: point(3500, 0), e3: point(3500, 1000),
+    ne: point(3300, 2800),
+    n3: point(2000, 3000), n2: point(0, 3000), n1: point(-2000, 3000),
+    nw: point(-3300, 2800),
+    w3: point(-3500, 1000), w2: point(-3500, 0), w1: point(-3500, -1000),
+    sw: point(-3300, -2800),
   };
-  const corner = (x: number, y: number) => net.node({ x, y });
   const ringNodes = [
-    ring.s1, ring.s2, ring.s3, corner(3100, -3000), ring.se, corner(3500, -2600),
-    ring.e1, ring.e2, ring.e3, corner(3500, 2600), ring.ne, corner(3100, 3000),
-    ring.n3, ring.n2, ring.n1, corner(-3100, 3000), ring.nw, corner(-3500, 2600),
-    ring.w3, ring.w2, ring.w1, corner(-3500, -2600), ring.sw, corner(-3100, -3000),
+    ring.s1, ring.s2, ring.s3, point(3100, -3000), ring.se, point(3500, -2600),
+    ring.e1, ring.e2, ring.e3, point(3500, 2600), ring.ne, point(3100, 3000),
+    ring.n3, ring.n2, ring.n1, point(-3100, 3000), ring.nw, point(-3500, 2600),
+    ring.w3, ring.w2, ring.w1, point(-3500, -2600), ring.sw, point(-3100, -3000),
   ];
   net.way([...ringNodes, ringNodes[0]!], { highway: 'secondary', name: '环城路', maxspeed: '60' });
   const spoke = (from: number, to: number, tags: Tags) => {
@@ -394,22 +373,21 @@ export function generateDemoCounty(): DemoCounty {
   const longfeng = county('龙凤镇', 'Longfeng Town', -3_500, -11_500);
   const towns = [zhanglan, yitang, lianfu, yian, songgu, sanjia, hongshan, longfeng];
 
-  const edge = (x: number, y: number) => net.node({ x, y });
   ruralRoad(net, ring.w2, yitang.east, g108Rural, random);
-  ruralRoad(net, yitang.west, edge(BOX.minX, -13_500), g108Rural, random);
+  ruralRoad(net, yitang.west, point(BOX.minX, -13_500), g108Rural, random);
   ruralRoad(net, ring.e2, zhanglan.west, g108Rural, random);
-  ruralRoad(net, zhanglan.east, edge(BOX.maxX, 17_000), g108Rural, random);
+  ruralRoad(net, zhanglan.east, point(BOX.maxX, 17_000), g108Rural, random);
   const county_ = (ref: string, name: string): Tags => ({ highway: 'tertiary', ref, name });
   ruralRoad(net, ring.nw, lianfu.south, county_('S233', '介连线'), random);
-  ruralRoad(net, lianfu.west, edge(BOX.minX, 10_000), county_('S233', '介连线'), random);
+  ruralRoad(net, lianfu.west, point(BOX.minX, 10_000), county_('S233', '介连线'), random);
   ruralRoad(net, ring.n2, yian.south, county_('X301', '介义线'), random);
-  ruralRoad(net, yian.north, edge(3_000, BOX.maxY), county_('X301', '介义线'), random);
+  ruralRoad(net, yian.north, point(3_000, BOX.maxY), county_('X301', '介义线'), random);
   ruralRoad(net, yian.east, zhanglan.northWest, county_('X305', '义张线'), random);
   ruralRoad(net, ring.e1, songgu.west, county_('X302', '介宋线'), random);
-  ruralRoad(net, songgu.east, edge(BOX.maxX, -3_000), county_('X302', '介宋线'), random);
+  ruralRoad(net, songgu.east, point(BOX.maxX, -3_000), county_('X302', '介宋线'), random);
   ruralRoad(net, ring.se, sanjia.north, county_('X303', '介三线'), random);
   ruralRoad(net, ring.s3, hongshan.north, county_('S221', '介洪线'), random);
-  ruralRoad(net, hongshan.south, edge(5_000, BOX.minY), county_('S221', '介洪线'), random);
+  ruralRoad(net, hongshan.south, point(5_000, BOX.minY), county_('S221', '介洪线'), random);
   ruralRoad(net, ring.s1, longfeng.north, county_('X304', '介龙线'), random);
   ruralRoad(net, yitang.south, longfeng.west, county_('X306', '义龙线'), random);
 

@@ -152,36 +152,20 @@ function buildRoute(graph: RoadGraph, start: RoadSnap, end: RoadSnap, allPieces:
     }
   }
 
-  const steps: RouteStep[] = [];
-  groups.forEach((group, i) => {
+  const steps: RouteStep[] = groups.map((group, i) => {
     const bearingAfter = startBearing(group.first.coords);
-    if (i === 0) {
-      steps.push({ maneuver: 'depart', streetName: group.first.name, distanceM: group.distanceM, durationS: group.durationS, location: start.snappedLonLat, bearingBefore: 0, bearingAfter });
-      return;
-    }
-    const bearingBefore = endBearing(groups[i - 1]!.last.coords);
-    steps.push({
-      maneuver: group.first.roundabout ? 'roundabout' : maneuverFor(turnAngle(bearingBefore, bearingAfter)),
-      streetName: group.first.name,
-      distanceM: group.distanceM,
-      durationS: group.durationS,
-      location: group.first.coords[0]!,
-      bearingBefore,
-      bearingAfter,
-    });
+    const bearingBefore = i === 0 ? 0 : endBearing(groups[i - 1]!.last.coords);
+    const maneuver = i === 0 ? 'depart' : group.first.roundabout ? 'roundabout' : maneuverFor(turnAngle(bearingBefore, bearingAfter));
+    const location = i === 0 ? start.snappedLonLat : group.first.coords[0]!;
+    return { maneuver, streetName: group.first.name, distanceM: group.distanceM, durationS: group.durationS, location, bearingBefore, bearingAfter };
   });
   if (steps.length === 0) {
     steps.push({ maneuver: 'depart', streetName: graph.nameOf(start.edgeIndex), distanceM: 0, durationS: 0, location: start.snappedLonLat, bearingBefore: 0, bearingAfter: 0 });
   }
-  const lastGroup = groups[groups.length - 1];
+  const last = groups[groups.length - 1]?.last;
   steps.push({
-    maneuver: 'arrive',
-    streetName: lastGroup ? lastGroup.last.name : graph.nameOf(end.edgeIndex),
-    distanceM: 0,
-    durationS: 0,
-    location: end.snappedLonLat,
-    bearingBefore: lastGroup ? endBearing(lastGroup.last.coords) : 0,
-    bearingAfter: 0,
+    maneuver: 'arrive', streetName: last ? last.name : graph.nameOf(end.edgeIndex), distanceM: 0, durationS: 0,
+    location: end.snappedLonLat, bearingBefore: last ? endBearing(last.coords) : 0, bearingAfter: 0,
   });
   const edgeIds = pieces.map((p) => graph.edgeDbId[p.edge]!);
   return { geometry: { type: 'LineString', coordinates }, edgeIds, durationS, distanceM, steps, from: start, to: end };

@@ -85,12 +85,7 @@ export function nearestOnRoad(graph: RoadGraph, lonLat: LonLat, radiusM: number)
   let fraction = total > 0 ? Math.min(1, Math.max(0, along / total)) : 0;
   if (bestT === 0 && q === first) fraction = 0;
   else if (bestT === 1 && q + 1 === last) fraction = 1;
-  return {
-    edgeIndex: edge,
-    fraction,
-    snappedLonLat: [lon0 + bestX / kx, lat0 + bestY / ky],
-    snapDistanceM: Math.sqrt(bestD2),
-  };
+  return { edgeIndex: edge, fraction, snappedLonLat: [lon0 + bestX / kx, lat0 + bestY / ky], snapDistanceM: Math.sqrt(bestD2) };
 }
 
 /** Snaps a point to the network; TooFarFromRoadError (with the actual distance) beyond maxDistanceM. */
@@ -114,12 +109,8 @@ const sql = sqlFile(new URL('./snapPostgis.sql', import.meta.url), {
   },
 });
 
-export interface PostgisSnap {
-  edgeId: number;
-  fraction: number;
-  snappedLonLat: LonLat;
-  snapDistanceM: number;
-}
+/** The database's snap names the edge by its road_edges id. */
+export type PostgisSnap = Omit<RoadSnap, 'edgeIndex'> & { edgeId: number };
 
 /**
  * The database's answer to the same question (KNN on road_edges.geom, then ST_LineLocatePoint on a metric
