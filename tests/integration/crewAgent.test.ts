@@ -3,9 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiClient, AssignmentOfferDto, TaskStatus } from '@dispatch/protocol';
-import { seedDemo, type DemoLogins } from '@dispatch/server/demo/seedDemo';
-import { apiClient, openSocket } from '../support/api';
-import { loginAs, startTestServer, type TestServer } from '../support/server';
+import { openSocket } from '../support/api';
+import { startDemoServer, type DemoServer } from '../support/demoServer';
 import { MeasuredLine, type LonLat } from '@dispatch/vehicle-agent/simulator/geometry';
 import { TcpGate } from '../support/tcpGate';
 import { ManualClock } from '@dispatch/vehicle-agent/agent/clock';
@@ -15,17 +14,15 @@ import { MemoryOutbox, type OutboxEntry } from '@dispatch/vehicle-agent/agent/ou
 
 /** Real server, PostgreSQL, Redis and socket.io; the network in between is a TCP gate the test cuts. */
 describe('crew agent against the real server', () => {
-  let server: TestServer;
+  let server: DemoServer;
   let dispatcher: ApiClient;
-  let logins: DemoLogins;
   let dir: string;
   const agents: CrewAgent[] = [];
 
   beforeAll(async () => {
     // The offline test takes longer than the default acknowledgement timeout would allow in real time.
-    server = await startTestServer({ ACK_TIMEOUT_S: '900' });
-    logins = await seedDemo(server.database.db);
-    dispatcher = apiClient(server.baseUrl, await loginAs(server.baseUrl, 'dispatcher', logins.passwords.dispatcher!));
+    server = await startDemoServer({ ACK_TIMEOUT_S: '900' });
+    dispatcher = (await server.as('dispatcher')).api;
     dir = await mkdtemp(join(tmpdir(), 'crew-agent-'));
   });
   afterAll(async () => {
@@ -34,8 +31,11 @@ describe('crew agent against the real server', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  const fastAgent = (options: Partial<CrewAgentOptions> & Pick<CrewAgentOptions, 'baseUrl' | 'outbox'>) => {
+  /** An agent with short delays, logged in as `username` with the demo password (unless `token` is given). */
+  const fastAgent = (options: Partial<CrewAgentOptions> & Pick<CrewAgentOptions, 'outbox'>) => {
     const agent = new CrewAgent({
+      baseUrl: server.baseUrl,
+      password: options.username ? server.logins.passwords[options.username] : undefined,
       transports: ['websocket'],
       reconnectDelayMs: 100,
       reconnectDelayMaxMs: 300,
@@ -57,6 +57,14 @@ describe('crew agent against the real server', () => {
       }) as never);
     });
 
+  /** Starts the agent and waits until it has synced with the server. */
+  const startSynced = async (agent: CrewAgent) => {
+    const synced = next(agent, 'synced');
+    await agent.start();
+    await synced;
+    return agent;
+  };
+
   async function untilTrue(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000) {
     const deadline = Date.now() + timeoutMs;
     while (!(await check())) {
@@ -70,14 +78,15 @@ describe('crew agent against the real server', () => {
     return rows[0]!.vehicle_id;
   }
 
-  /** Dispatches a chest-pain call at the n-th village of the demo gazetteer to the vehicle. */
-  async function dispatchTo(vehicleId: string, villageIndex: number): Promise<{ incidentId: string; assignmentId: string }> {
+  /** Dispatches a chest-pain call at the n-th village of the demo gazetteer to the agent's vehicle; resolves once the agent has the offer. */
+  async function offerTo(agent: CrewAgent, villageIndex: number): Promise<{ assignmentId: string; offer: AssignmentOfferDto }> {
+    const offered = next<AssignmentOfferDto>(agent, 'offered');
     const { rows } = await server.database.db.query<{ name: string }>(`SELECT name FROM places WHERE kind = 'village' ORDER BY name OFFSET $1 LIMIT 1`, [villageIndex]);
     const incident = await dispatcher.call('createIncident', {
       body: { placeName: rows[0]!.name, category: 'chest_pain', priority: 1, patientSummary: '男, 67岁, 胸痛 40 分钟', priorityGroups: ['elderly', 'chronic'] },
     });
-    const assigned = await dispatcher.call('assignVehicle', { params: { id: incident.id }, body: { vehicleId } });
-    return { incidentId: incident.id, assignmentId: assigned.assignment.id };
+    const assigned = await dispatcher.call('assignVehicle', { params: { id: incident.id }, body: { vehicleId: agent.vehicleId } });
+    return { assignmentId: assigned.assignment.id, offer: await offered };
   }
 
   it('replays an offline period of several minutes in order, once, with the original device times, and a lost-ack replay changes nothing', async () => {
@@ -87,15 +96,10 @@ describe('crew agent against the real server', () => {
     // Six minutes of device time pass below in no time at all: start them in the past, so that no fix ends up
     // further ahead of the server's clock than the skew every ingest path allows.
     const clock = new ManualClock(Date.now() - 7 * 60_000);
-    const agent = fastAgent({ baseUrl: gate.url, username: 'crew-01', password: logins.passwords['crew-01']!, outbox, clock });
-    const synced = next(agent, 'synced');
-    await agent.start();
-    await synced;
+    const agent = await startSynced(fastAgent({ baseUrl: gate.url, username: 'crew-01', outbox, clock }));
     const vehicleId = agent.vehicleId;
 
-    const offered = next<AssignmentOfferDto>(agent, 'offered');
-    const { assignmentId } = await dispatchTo(vehicleId, 0);
-    const offer = await offered;
+    const { assignmentId, offer } = await offerTo(agent, 0);
     expect(offer.assignment.id).toBe(assignmentId);
 
     // Online: acknowledged arrives at once.
@@ -160,12 +164,10 @@ describe('crew agent against the real server', () => {
     // A restarted agent finds the journal from before the acknowledgements and sends all 64 events again.
     const replayOutbox = await FileOutbox.open(snapshot);
     expect(await replayOutbox.size()).toBe(64);
-    const replaying = fastAgent({ baseUrl: server.baseUrl, username: 'crew-01', password: logins.passwords['crew-01']!, outbox: replayOutbox, clock });
+    const replaying = fastAgent({ username: 'crew-01', outbox: replayOutbox, clock });
     const delivered: OutboxEntry[] = [];
     replaying.on('delivered', (entries) => delivered.push(...entries));
-    const replaySynced = next(replaying, 'synced');
-    await replaying.start();
-    await replaySynced;
+    await startSynced(replaying);
     expect(delivered.every((e, i) => i === 0 || e.seq > delivered[i - 1]!.seq)).toBe(true);
     expect(delivered).toHaveLength(64);
     expect(await replayOutbox.size()).toBe(0);
@@ -178,13 +180,8 @@ describe('crew agent against the real server', () => {
 
   it('drops a step the server refuses (409) from the outbox, surfaces it, and delivers the next one', async () => {
     const outbox = new MemoryOutbox();
-    const agent = fastAgent({ baseUrl: server.baseUrl, username: 'crew-02', password: logins.passwords['crew-02']!, outbox });
-    const synced = next(agent, 'synced');
-    await agent.start();
-    await synced;
-    const offered = next<AssignmentOfferDto>(agent, 'offered');
-    const { assignmentId } = await dispatchTo(agent.vehicleId, 40);
-    await offered;
+    const agent = await startSynced(fastAgent({ username: 'crew-02', outbox }));
+    const { assignmentId } = await offerTo(agent, 40);
 
     const rejected = next<Rejection>(agent, 'rejected');
     await agent.reportStatus('acknowledged');
@@ -205,13 +202,8 @@ describe('crew agent against the real server', () => {
 
   it('keeps a step the server does not answer at the head of the outbox, retries it, and stores it once', async () => {
     const outbox = new MemoryOutbox();
-    const agent = fastAgent({ baseUrl: server.baseUrl, username: 'crew-05', password: logins.passwords['crew-05']!, outbox, ackTimeoutMs: 800 });
-    const synced = next(agent, 'synced');
-    await agent.start();
-    await synced;
-    const offered = next<AssignmentOfferDto>(agent, 'offered');
-    const { assignmentId } = await dispatchTo(agent.vehicleId, 100);
-    await offered;
+    const agent = await startSynced(fastAgent({ username: 'crew-05', outbox, ackTimeoutMs: 800 }));
+    const { assignmentId } = await offerTo(agent, 100);
     const retries: string[] = [];
     agent.on('retrying', (r) => retries.push(r.reason));
 
@@ -237,25 +229,18 @@ describe('crew agent against the real server', () => {
   it("keeps a crew out of another vehicle's data: assignment 403, status reports 403 by socket and REST, no foreign offers", async () => {
     const ownVehicle = await vehicleOf('crew-03');
     const otherVehicle = await vehicleOf('crew-04');
-    const token = await loginAs(server.baseUrl, 'crew-03', logins.passwords['crew-03']!);
-    const crew = apiClient(server.baseUrl, token);
+    const { token, api: crew } = await server.as('crew-03');
     const spy = await openSocket(server.baseUrl, token);
     const outbox = new MemoryOutbox();
-    const agent = fastAgent({ baseUrl: server.baseUrl, token, outbox });
+    const agent = fastAgent({ token, outbox });
     const offers: AssignmentOfferDto[] = [];
     agent.on('offered', (o) => offers.push(o));
-    const synced = next(agent, 'synced');
-    await agent.start();
-    await synced;
+    await startSynced(agent);
     expect(agent.vehicleId).toBe(ownVehicle);
 
-    const otherAgent = fastAgent({ baseUrl: server.baseUrl, username: 'crew-04', password: logins.passwords['crew-04']!, outbox: new MemoryOutbox() });
-    const otherSynced = next(otherAgent, 'synced');
-    await otherAgent.start();
-    await otherSynced;
-    const otherOffered = next<AssignmentOfferDto>(otherAgent, 'offered');
-    const { assignmentId } = await dispatchTo(otherVehicle, 80);
-    await otherOffered;
+    const otherAgent = await startSynced(fastAgent({ username: 'crew-04', outbox: new MemoryOutbox() }));
+    expect(otherAgent.vehicleId).toBe(otherVehicle);
+    const { assignmentId } = await offerTo(otherAgent, 80);
 
     expect((await crew.send('getVehicleAssignment', { params: { id: otherVehicle } })).status).toBe(403);
     expect((await crew.send('getAssignment', { params: { id: assignmentId } })).status).toBe(403);
