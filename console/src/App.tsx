@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ClientConfigDto, RoadRegionDto } from '@dispatch/protocol';
 import { loadSession, logoutOnServer, saveSession, sessionApi, type Session } from './api/session';
 import { ChangePasswordPage } from './ChangePasswordPage';
-import { DatabaseBanner, DisconnectedBanner, Header, VersionBanner } from './common/Header';
+import { Banners, Header } from './common/Header';
 import { DispatcherConsole } from './dispatcher/DispatcherConsole';
 import { HospitalBoard } from './hospital/HospitalBoard';
 import { useI18n } from './i18n/i18n';
@@ -81,9 +81,7 @@ function SignedIn({ session, onLogout, onSessionEnded, onChangePassword }: { ses
     <LiveContext.Provider value={live}>
       <div className={`app role-${role}`}>
         <Header title={title} synthetic={region?.synthetic ?? false} user={session.user.displayName || session.user.username} onLogout={onLogout} onChangePassword={onChangePassword} />
-        <VersionBanner />
-        <DatabaseBanner />
-        <DisconnectedBanner />
+        <Banners />
         {role === 'crew' ? (
           <div className="pad big">
             {t('crewUseTablet')} <a href="/tablet/">/tablet/</a>

@@ -38,41 +38,35 @@ export function Header({ title, synthetic, user, onLogout, onChangePassword, chi
   );
 }
 
-/** Shown while the server cannot reach its database: the session and the screen stay, and carry on after. */
-export function DatabaseBanner() {
-  const { t } = useI18n();
-  const { databaseUnavailable } = useLive();
-  if (!databaseUnavailable) return null;
-  return (
-    <div className="disconnected-banner" role="alert" data-testid="database-banner">
-      <strong>{t('databaseUnavailable')}</strong> <span>{t('databaseUnavailableDetail')}</span>
-    </div>
-  );
-}
-
-/** The server and this page speak different protocol versions: which side to update, instead of endless retries. */
-export function VersionBanner() {
-  const { t } = useI18n();
-  const { versionMismatch } = useLive();
-  if (!versionMismatch) return null;
-  return (
-    <div className="disconnected-banner" role="alert" data-testid="version-banner">
-      <strong>{t(versionMismatch)}</strong>
-    </div>
-  );
-}
-
-/** Shown while the socket is down; the live state resynchronises by itself when it is back. */
-export function DisconnectedBanner() {
+/**
+ * What keeps the console from working normally, each in its own banner: this page and the server speak different
+ * protocol versions (which side to update, instead of endless retries); the server cannot reach its database (the
+ * session and the screen stay, and carry on after); the socket is down (the live state resynchronises by itself).
+ */
+export function Banners() {
   const { t, clock } = useI18n();
-  const { status, disconnectedAt, reconnectAttempt, syncedAt, lastError } = useLive();
-  if (status === 'connected' || syncedAt === null) return null;
-  return (
-    <div className="disconnected-banner" role="alert" data-testid="disconnected-banner">
-      <strong>{t('disconnected')}</strong>
-      {disconnectedAt !== null && <span> {t('disconnectedSince', { time: clock(disconnectedAt) })}</span>}
-      {reconnectAttempt > 0 && <span> · {t('reconnectAttempt', { attempt: reconnectAttempt })}</span>}
-      {lastError && <span className="banner-detail"> ({lastError})</span>}
+  const { versionMismatch, databaseUnavailable, status, disconnectedAt, reconnectAttempt, syncedAt, lastError } = useLive();
+  const banner = (testId: string, content: ReactNode) => (
+    <div className="disconnected-banner" role="alert" data-testid={testId}>
+      {content}
     </div>
+  );
+  return (
+    <>
+      {versionMismatch && banner('version-banner', <strong>{t(versionMismatch)}</strong>)}
+      {databaseUnavailable &&
+        banner('database-banner', <><strong>{t('databaseUnavailable')}</strong> <span>{t('databaseUnavailableDetail')}</span></>)}
+      {status !== 'connected' &&
+        syncedAt !== null &&
+        banner(
+          'disconnected-banner',
+          <>
+            <strong>{t('disconnected')}</strong>
+            {disconnectedAt !== null && <span> {t('disconnectedSince', { time: clock(disconnectedAt) })}</span>}
+            {reconnectAttempt > 0 && <span> · {t('reconnectAttempt', { attempt: reconnectAttempt })}</span>}
+            {lastError && <span className="banner-detail"> ({lastError})</span>}
+          </>,
+        )}
+    </>
   );
 }

@@ -42,6 +42,7 @@ export function DispatcherConsole({ config, region }: { config: ClientConfigDto;
     return free.length === rawRec.candidates.length ? rawRec : { ...rawRec, candidates: free };
   }, [rawRec, live.vehicles]);
 
+  const fail = useCallback((e: unknown) => setActionError(`${t('errorPrefix')}${(e as Error).message}`), [t]);
   const select = useCallback((id: string | null) => {
     setSelectedId(id);
     setCandidateIndex(0);
@@ -58,11 +59,11 @@ export function DispatcherConsole({ config, region }: { config: ClientConfigDto;
     api
       .call('getRecommendations', { params: { id: needsRec } })
       .then((r) => !cancelled && connection.rememberRecommendation(r))
-      .catch((e) => !cancelled && setActionError(`${t('errorPrefix')}${(e as Error).message}`));
+      .catch((e) => !cancelled && fail(e));
     return () => {
       cancelled = true;
     };
-  }, [api, connection, needsRec, t]);
+  }, [api, connection, needsRec, fail]);
 
   // Routes of the selected incident's live assignments; a task dispatched elsewhere is fetched once.
   const liveAssignments = useMemo(() => incident?.assignments.filter((a) => !a.endedAt) ?? [], [incident]);
@@ -129,31 +130,19 @@ export function DispatcherConsole({ config, region }: { config: ClientConfigDto;
       setCandidateIndex(0);
       setReinforce(false);
     } catch (e) {
-      setActionError(`${t('errorPrefix')}${(e as Error).message}`);
+      fail(e);
     } finally {
       setDispatching(false);
     }
-  }, [api, connection, incident, rec, candidateIndex, hospitalChoice, dispatching, reinforce, t]);
+  }, [api, connection, incident, rec, candidateIndex, hospitalChoice, dispatching, reinforce, t, fail]);
 
-  const cancelIncident = useCallback(async () => {
-    if (!incident) return;
-    const reason = window.prompt(t('cancelReason'));
-    if (!reason?.trim()) return;
-    try {
-      connection.applyIncident(await api.call('cancelIncident', { params: { id: incident.id }, body: { reason: reason.trim() } }));
-    } catch (e) {
-      setActionError(`${t('errorPrefix')}${(e as Error).message}`);
-    }
-  }, [api, connection, incident, t]);
-
-  const closeIncident = useCallback(async () => {
-    if (!incident) return;
-    try {
-      connection.applyIncident(await api.call('closeIncident', { params: { id: incident.id } }));
-    } catch (e) {
-      setActionError(`${t('errorPrefix')}${(e as Error).message}`);
-    }
-  }, [api, connection, incident, t]);
+  const cancelIncident = () => {
+    const reason = incident && window.prompt(t('cancelReason'))?.trim();
+    if (incident && reason) void api.call('cancelIncident', { params: { id: incident.id }, body: { reason } }).then((i) => connection.applyIncident(i)).catch(fail);
+  };
+  const closeIncident = () => {
+    if (incident) void api.call('closeIncident', { params: { id: incident.id } }).then((i) => connection.applyIncident(i)).catch(fail);
+  };
 
   useEffect(() => {
     if (!toast) return;
@@ -256,8 +245,8 @@ export function DispatcherConsole({ config, region }: { config: ClientConfigDto;
           hospitalId={hospitalChoice}
           onHospital={setHospitalChoice}
           onDispatch={() => void dispatch()}
-          onCancelIncident={() => void cancelIncident()}
-          onCloseIncident={() => void closeIncident()}
+          onCancelIncident={cancelIncident}
+          onCloseIncident={closeIncident}
           reinforce={reinforce}
           onReinforce={setReinforce}
           dispatching={dispatching}

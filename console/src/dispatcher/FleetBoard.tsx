@@ -1,6 +1,7 @@
 import type { IncidentDto, VehicleDto } from '@dispatch/protocol';
 import { useNow, vehicleColour } from '@dispatch/ui';
 import { ageSeconds, formatDuration, isStale } from '../common/format';
+import { Panel, TableHead } from '../common/Panel';
 import { useI18n } from '../i18n/i18n';
 
 const STATE_ORDER: Record<string, number> = { busy: 0, returning: 1, available: 2, out_of_service: 3 };
@@ -23,21 +24,10 @@ export function FleetBoard({
   const now = useNow();
   const rows = [...vehicles.values()].sort((a, b) => (STATE_ORDER[a.state] ?? 9) - (STATE_ORDER[b.state] ?? 9) || a.callSign.localeCompare(b.callSign));
   return (
-    <section className="panel fleet" data-testid="fleet-board">
-      <div className="panel-title">
-        {t('fleet')} <span className="count">{rows.filter((v) => v.state === 'available').length}/{rows.length}</span>
-      </div>
+    <Panel className="fleet" testId="fleet-board" title={<>{t('fleet')} <span className="count">{rows.filter((v) => v.state === 'available').length}/{rows.length}</span></>}>
       <div className="scroll">
         <table className="dense">
-          <thead>
-            <tr>
-              <th>{t('vehicle')}</th>
-              <th>{t('status')}</th>
-              <th>{t('timeInStatus')}</th>
-              <th>{t('incident')}</th>
-              <th>{t('positionAge')}</th>
-            </tr>
-          </thead>
+          <TableHead columns={['vehicle', 'status', 'timeInStatus', 'incident', 'positionAge']} />
           <tbody>
             {rows.map((v) => {
               const incident = v.incidentId ? incidents.get(v.incidentId) : undefined;
@@ -70,6 +60,6 @@ export function FleetBoard({
           </tbody>
         </table>
       </div>
-    </section>
+    </Panel>
   );
 }

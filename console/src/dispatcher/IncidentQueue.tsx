@@ -1,6 +1,7 @@
 import type { IncidentDto } from '@dispatch/protocol';
-import { colourOf, PRIORITY_COLOURS, useNow } from '@dispatch/ui';
+import { useNow } from '@dispatch/ui';
 import { formatDuration } from '../common/format';
+import { Panel, Prio } from '../common/Panel';
 import { useI18n } from '../i18n/i18n';
 import { isUnfinished, waitSeconds } from './queue';
 
@@ -8,11 +9,7 @@ export function IncidentQueue({ incidents, selectedId, onSelect }: { incidents: 
   const { t, label } = useI18n();
   const now = useNow();
   return (
-    <section className="panel queue" data-testid="incident-queue">
-      <div className="panel-title">
-        {t('queue')} <span className="count">{incidents.filter(isUnfinished).length}</span> <kbd>↑</kbd>
-        <kbd>↓</kbd>
-      </div>
+    <Panel className="queue" testId="incident-queue" title={<>{t('queue')} <span className="count">{incidents.filter(isUnfinished).length}</span> <kbd>↑</kbd><kbd>↓</kbd></>}>
       {incidents.length === 0 && <div className="muted pad">{t('noIncidents')}</div>}
       <ul>
         {incidents.map((i) => {
@@ -25,9 +22,7 @@ export function IncidentQueue({ incidents, selectedId, onSelect }: { incidents: 
               onClick={() => onSelect(i.id)}
               data-incident={i.number}
             >
-              <span className="prio" style={{ background: colourOf(PRIORITY_COLOURS, i.priority) }}>
-                P{i.priority}
-              </span>
+              <Prio priority={i.priority} />
               <div className="queue-main">
                 <div>
                   <b>#{i.number}</b> {label('category', i.category)} <span className="muted">{i.placeName ?? i.address ?? ''}</span>
@@ -44,6 +39,6 @@ export function IncidentQueue({ incidents, selectedId, onSelect }: { incidents: 
           );
         })}
       </ul>
-    </section>
+    </Panel>
   );
 }

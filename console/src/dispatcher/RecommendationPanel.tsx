@@ -1,6 +1,7 @@
 import type { HospitalNoticeDto, HospitalOptionDto, IncidentDto, RecommendationDto } from '@dispatch/protocol';
-import { colourOf, LOAD_COLOURS, PRIORITY_COLOURS, vehicleColour } from '@dispatch/ui';
+import { colourOf, LOAD_COLOURS, vehicleColour } from '@dispatch/ui';
 import { etaMinutes, km } from '../common/format';
+import { GroupBadges, Panel, Prio } from '../common/Panel';
 import { useI18n } from '../i18n/i18n';
 
 export interface RecommendationPanelProps {
@@ -35,10 +36,9 @@ export function RecommendationPanel(props: RecommendationPanelProps) {
   const { t, label, clock } = useI18n();
   if (!incident) {
     return (
-      <section className="panel recs" data-testid="recommendations">
-        <div className="panel-title">{t('recommendations')}</div>
+      <Panel className="recs" testId="recommendations" title={t('recommendations')}>
         <div className="muted pad">{t('selectIncident')}</div>
-      </section>
+      </Panel>
     );
   }
   const live = incident.assignments.filter((a) => !a.endedAt);
@@ -48,26 +48,20 @@ export function RecommendationPanel(props: RecommendationPanelProps) {
     rec?.hospitalOptions.find((h) => h.hospitalId === hospitalId) ?? rec?.proposedHospital ?? undefined;
 
   return (
-    <section className="panel recs" data-testid="recommendations">
-      <div className="panel-title">
-        <span className="prio" style={{ background: colourOf(PRIORITY_COLOURS, incident.priority) }}>
-          P{incident.priority}
-        </span>{' '}
-        #{incident.number} {label('category', incident.category)}
-        <span className={`istatus istatus-${incident.status}`}>{label('incidentStatus', incident.status)}</span>
-      </div>
+    <Panel
+      className="recs"
+      testId="recommendations"
+      title={
+        <>
+          <Prio priority={incident.priority} /> #{incident.number} {label('category', incident.category)}
+          <span className={`istatus istatus-${incident.status}`}>{label('incidentStatus', incident.status)}</span>
+        </>
+      }
+    >
       <div className="incident-facts">
         <div>{incident.placeName ?? incident.address ?? `${incident.location.lon.toFixed(5)}, ${incident.location.lat.toFixed(5)}`}</div>
         {incident.patientSummary && <div className="summary">{incident.patientSummary}</div>}
-        {incident.priorityGroups.length > 0 && (
-          <div>
-            {incident.priorityGroups.map((g) => (
-              <span key={g} className="badge group">
-                {label('priorityGroup', g)}
-              </span>
-            ))}
-          </div>
-        )}
+        {incident.priorityGroups.length > 0 && <GroupBadges groups={incident.priorityGroups} />}
         {incident.requiredVehicleCapabilities.length > 0 && (
           <div className="muted small">
             {incident.requiredVehicleCapabilities.map((c) => label('vehicleCapability', c)).join(' · ')} →{' '}
@@ -230,6 +224,6 @@ export function RecommendationPanel(props: RecommendationPanelProps) {
           </button>
         </div>
       )}
-    </section>
+    </Panel>
   );
 }

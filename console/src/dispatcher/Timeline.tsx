@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { NEMSIS_ETIMES, type IncidentDto, type StatusEventDto } from '@dispatch/protocol';
+import { Panel, TableHead } from '../common/Panel';
 import { useI18n } from '../i18n/i18n';
 import { useLive, useLiveContext } from '../realtime/useLive';
 
@@ -36,20 +37,9 @@ export function Timeline({ incident }: { incident: IncidentDto }) {
 
   const shown = loadedFor === incident.id ? events : [];
   return (
-    <section className="panel timeline" data-testid="timeline">
-      <div className="panel-title">
-        {t('timeline')} · #{incident.number}
-      </div>
+    <Panel className="timeline" testId="timeline" title={`${t('timeline')} · #${incident.number}`}>
       <table className="dense">
-        <thead>
-          <tr>
-            <th>{t('time')}</th>
-            <th>{t('event')}</th>
-            <th>{t('vehicle')}</th>
-            <th>{t('actor')}</th>
-            <th>{t('received')}</th>
-          </tr>
-        </thead>
+        <TableHead columns={['time', 'event', 'vehicle', 'actor', 'received']} />
         <tbody>
           {shown.map((e) => {
             const late = (Date.parse(e.receivedAt) - Date.parse(e.deviceTime)) / 1000;
@@ -72,6 +62,6 @@ export function Timeline({ incident }: { incident: IncidentDto }) {
           })}
         </tbody>
       </table>
-    </section>
+    </Panel>
   );
 }

@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { HospitalLoad, type HospitalNoticeDto } from '@dispatch/protocol';
-import { colourOf, LOAD_COLOURS, PRIORITY_COLOURS, useNow } from '@dispatch/ui';
+import { colourOf, LOAD_COLOURS, useNow } from '@dispatch/ui';
 import { formatDuration } from '../common/format';
+import { GroupBadges, Panel, Prio } from '../common/Panel';
 import { useI18n } from '../i18n/i18n';
 import { useLive, useLiveContext } from '../realtime/useLive';
 
@@ -25,30 +26,17 @@ export function HospitalBoard() {
     .sort((a, b) => Date.parse(a.etaAt ?? a.sentAt) - Date.parse(b.etaAt ?? b.sentAt));
   const arrived = notices.filter((n) => n.status === 'arrived').slice(0, 10);
 
-  const acknowledge = async (n: HospitalNoticeDto) => {
+  const act = async (action: () => Promise<void>) => {
     setError(null);
-    try {
-      connection.applyNotice(await api.call('acknowledgeNotice', { params: { id: n.id } }));
-    } catch (e) {
-      setError(`${t('errorPrefix')}${(e as Error).message}`);
-    }
+    await action().catch((e: Error) => setError(`${t('errorPrefix')}${e.message}`));
   };
-  const setLoad = async (loadStatus: HospitalLoad) => {
-    if (!hospital) return;
-    setError(null);
-    try {
-      connection.applyHospital(await api.call('setHospitalLoad', { params: { id: hospital.id }, body: { loadStatus } }));
-    } catch (e) {
-      setError(`${t('errorPrefix')}${(e as Error).message}`);
-    }
-  };
+  const acknowledge = (n: HospitalNoticeDto) => act(async () => connection.applyNotice(await api.call('acknowledgeNotice', { params: { id: n.id } })));
+  const setLoad = (loadStatus: HospitalLoad) =>
+    hospital && act(async () => connection.applyHospital(await api.call('setHospitalLoad', { params: { id: hospital.id }, body: { loadStatus } })));
 
   return (
     <div className="hospital-board" data-testid="hospital-board">
-      <section className="panel load-panel">
-        <div className="panel-title">
-          {hospital?.name ?? ''} · {t('loadStatus')}
-        </div>
+      <Panel className="load-panel" title={`${hospital?.name ?? ''} · ${t('loadStatus')}`}>
         <div className="load-buttons">
           {HospitalLoad.options.map((l) => (
             <button
@@ -66,12 +54,9 @@ export function HospitalBoard() {
           ))}
         </div>
         {error && <div className="error" role="alert">{error}</div>}
-      </section>
+      </Panel>
 
-      <section className="panel incoming" data-testid="incoming">
-        <div className="panel-title">
-          {t('incomingPatients')} <span className="count">{incoming.length}</span>
-        </div>
+      <Panel className="incoming" testId="incoming" title={<>{t('incomingPatients')} <span className="count">{incoming.length}</span></>}>
         {incoming.length === 0 && <div className="muted pad big">{t('noIncoming')}</div>}
         {incoming.map((n) => {
           const remaining = n.etaAt ? (Date.parse(n.etaAt) - now) / 1000 : null;
@@ -86,21 +71,13 @@ export function HospitalBoard() {
               </div>
               <div className="notice-main">
                 <div className="notice-head">
-                  <span className="prio" style={{ background: colourOf(PRIORITY_COLOURS, n.priority) }}>
-                    P{n.priority}
-                  </span>
+                  <Prio priority={n.priority} />
                   <b>{label('category', n.category)}</b>
                   <span className="muted">#{n.incidentNumber}</span>
                   <span className="vehicle-tag">{n.vehicleCallSign}</span>
                 </div>
                 <div className="notice-summary">{n.patientSummary ?? '—'}</div>
-                <div>
-                  {n.priorityGroups.map((g) => (
-                    <span key={g} className="badge group">
-                      {label('priorityGroup', g)}
-                    </span>
-                  ))}
-                </div>
+                <GroupBadges groups={n.priorityGroups} />
                 <div className="muted small">
                   {t('sentAt')} {clock(n.sentAt)} · <span className={`nstatus nstatus-${n.status}`}>{label('noticeStatus', n.status)}</span>
                   {n.acknowledgedAt && <> · {clock(n.acknowledgedAt)}</>}
@@ -118,17 +95,16 @@ export function HospitalBoard() {
             </article>
           );
         })}
-      </section>
+      </Panel>
 
       {arrived.length > 0 && (
-        <section className="panel arrived">
-          <div className="panel-title">{t('recentArrivals')}</div>
+        <Panel className="arrived" title={t('recentArrivals')}>
           {arrived.map((n) => (
             <div key={n.id} className="muted">
               #{n.incidentNumber} {label('category', n.category)} · {n.vehicleCallSign} · {clock(n.sentAt)}
             </div>
           ))}
-        </section>
+        </Panel>
       )}
     </div>
   );
