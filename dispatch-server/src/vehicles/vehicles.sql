@@ -1,11 +1,17 @@
 -- name: list
-SELECT v.id, v.call_sign, v.kind, v.capabilities, v.home_station_id, v.in_service, v.device_id, v.state,
-       v.state_changed_at, a.status AS task_status, a.incident_id,
-       ST_X(p.location) AS lon, ST_Y(p.location) AS lat, p.device_time,
-       extract(epoch FROM now() - p.device_time) AS age_seconds
+-- The position's deviceTime is written as toISOString() writes the top-level times (json would write it otherwise);
+-- its age is rounded as Math.round rounds, and it is stale past :staleAfterSeconds.
+SELECT v.id, v.call_sign AS "callSign", v.kind, v.capabilities, v.home_station_id AS "homeStationId", v.in_service AS "inService",
+       v.device_id AS "deviceId", v.state, v.state_changed_at AS "stateChangedAt", a.status AS "taskStatus",
+       a.incident_id AS "incidentId",
+       CASE WHEN p.device_time IS NOT NULL THEN json_build_object(
+         'lon', ST_X(p.location), 'lat', ST_Y(p.location),
+         'deviceTime', to_char(p.device_time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+         'ageSeconds', greatest(0, floor(age.s + 0.5)), 'stale', age.s > :staleAfterSeconds) END AS position
   FROM vehicles v
   LEFT JOIN assignments a ON a.vehicle_id = v.id AND a.ended_at IS NULL
   LEFT JOIN vehicle_positions_latest p ON p.vehicle_id = v.id
+  CROSS JOIN LATERAL (SELECT extract(epoch FROM now() - p.device_time) AS s) age
  WHERE (:id::uuid IS NULL OR v.id = :id)
  ORDER BY v.call_sign;
 

@@ -1,13 +1,12 @@
-import { VehicleInput, type VehicleDto } from '@dispatch/protocol';
+import { VehicleDto, VehicleInput } from '@dispatch/protocol';
 import { z } from 'zod';
 import { appendAudit, type Actor } from '../audit/audit';
-import { type Db, inTransaction, isUuid, sqlFile } from '@dispatch/db';
+import { type Db, dtoRow, inTransaction, isUuid, sqlFile } from '@dispatch/db';
 import { HttpError, notFound, translatePgError } from '../http/errors';
-import { presentVehicle, VehicleRow } from './presentVehicle';
 
 const Id = z.object({ id: z.string() });
 const sql = sqlFile(new URL('./vehicles.sql', import.meta.url), {
-  list: { params: z.object({ id: z.string().nullable() }), row: VehicleRow },
+  list: { params: z.object({ id: z.string().nullable(), staleAfterSeconds: z.number() }), row: dtoRow(VehicleDto) },
   insert: { params: VehicleInput, row: Id },
   lock: { params: Id },
   update: { params: VehicleInput.extend(Id.shape), row: Id },
@@ -19,13 +18,13 @@ const conflicts = {
 };
 
 export async function listVehicles(db: Db, staleAfterSeconds: number): Promise<VehicleDto[]> {
-  return (await sql.list.rows(db, { id: null })).map((r) => presentVehicle(r, staleAfterSeconds));
+  return sql.list.rows(db, { id: null, staleAfterSeconds });
 }
 
 export async function getVehicle(db: Db, id: string, staleAfterSeconds: number): Promise<VehicleDto> {
-  const row = isUuid(id) ? await sql.list.one(db, { id }) : undefined;
-  if (!row) throw notFound(`vehicle ${id}`);
-  return presentVehicle(row, staleAfterSeconds);
+  const vehicle = isUuid(id) ? await sql.list.one(db, { id, staleAfterSeconds }) : undefined;
+  if (!vehicle) throw notFound(`vehicle ${id}`);
+  return vehicle;
 }
 
 /** Adds a vehicle to the fleet at its home station. */
