@@ -30,14 +30,8 @@ function percentiles(samples: number[]) {
   const sorted = [...samples].sort((a, b) => a - b);
   const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
   const round = (v: number) => Math.round(v * 1000) / 1000;
-  return {
-    n: sorted.length,
-    p50Ms: round(at(50)),
-    p95Ms: round(at(95)),
-    p99Ms: round(at(99)),
-    meanMs: round(sorted.reduce((a, b) => a + b, 0) / sorted.length),
-    maxMs: round(sorted[sorted.length - 1]!),
-  };
+  const meanMs = round(sorted.reduce((a, b) => a + b, 0) / sorted.length);
+  return { n: sorted.length, p50Ms: round(at(50)), p95Ms: round(at(95)), p99Ms: round(at(99)), meanMs, maxMs: round(sorted[sorted.length - 1]!) };
 }
 
 /** A random position on a random edge of the largest component, moved up to ~20 m off the road (GPS). */
@@ -88,9 +82,7 @@ async function ensureBenchDatabase(url: string): Promise<string> {
   const target = new URL(url);
   const name = `${target.pathname.slice(1) || 'dispatch'}_bench`;
   target.pathname = `/${name}`;
-  const adminUrl = new URL(url);
-  adminUrl.pathname = '/postgres';
-  const admin = new pg.Client({ connectionString: adminUrl.toString() });
+  const admin = new pg.Client({ connectionString: Object.assign(new URL(url), { pathname: '/postgres' }).toString() });
   await admin.connect();
   try {
     const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);

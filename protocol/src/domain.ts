@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TASK_ORDER } from './lifecycle';
 
 /** Roles of the people who log in (design brief: Reliability and security). */
 export const Role = z.enum(['dispatcher', 'supervisor', 'crew', 'hospital', 'admin']);
@@ -43,10 +44,7 @@ export type PriorityGroup = z.infer<typeof PriorityGroup>;
  * The task lifecycle of one vehicle on one incident, in order. Each step maps to NEMSIS v3 eTimes and to
  * the Chinese 120 task timestamps (see DESIGN.md); `cancelled` may follow any step before `handover`.
  */
-export const TaskStatus = z.enum([
-  'dispatched', 'acknowledged', 'en_route', 'on_scene', 'at_patient', 'transporting', 'at_hospital', 'handover',
-  'back_in_service', 'back_at_base', 'cancelled',
-]);
+export const TaskStatus = z.enum([...TASK_ORDER, 'cancelled']);
 export type TaskStatus = z.infer<typeof TaskStatus>;
 
 export const NEMSIS_ETIMES: Record<TaskStatus | 'call_received', string> = {

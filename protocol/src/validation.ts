@@ -53,10 +53,10 @@ export function timeProblem(at: Date | string | number, now: number, maxAgeMs: n
   return null;
 }
 
-/** A field and what is wrong with it, as an answer names it. */
 /** A socket acknowledgement's refusal: the same status and message a REST answer would carry. */
 export const Refused = z.object({ ok: z.literal(false), status: z.number(), error: z.string() });
 
+/** A field and what is wrong with it, as an answer names it. */
 export interface FieldProblem {
   field: string;
   message: string;
