@@ -20,19 +20,12 @@ function parseId(value: string | undefined, where: string): number {
 export async function readOsm(file: string, format: OsmFormat, drivableClasses: readonly string[]): Promise<RoadSource> {
   const label = format === 'osm_pbf' ? 'OSM PBF' : 'OSM XML';
   const args = [
-    'tags-filter',
-    '--no-progress',
-    '-F',
-    format === 'osm_pbf' ? 'pbf' : 'xml',
+    'tags-filter', '--no-progress', '-F', format === 'osm_pbf' ? 'pbf' : 'xml',
     // Absolute, so a file named "-x.osm" is never taken for an option.
     resolve(file),
     `w/highway=${drivableClasses.join(',')}`,
     // Tags of the referenced nodes (traffic signals, crossings) are not needed and would triple the XML.
-    '--remove-tags',
-    '-f',
-    'osm',
-    '-o',
-    '-',
+    '--remove-tags', '-f', 'osm', '-o', '-',
   ];
   const child = spawn('osmium', args, { stdio: ['ignore', 'pipe', 'pipe'] });
 
@@ -92,13 +85,8 @@ export async function readOsm(file: string, format: OsmFormat, drivableClasses: 
   });
 
   const exitCode = await new Promise<number | null>((resolve, reject) => {
-    child.on('error', (error: NodeJS.ErrnoException) => {
-      reject(
-        error.code === 'ENOENT'
-          ? new RoadImportError('osmium is not installed (Debian package osmium-tool); it reads OSM PBF and XML files')
-          : error,
-      );
-    });
+    const notInstalled = 'osmium is not installed (Debian package osmium-tool); it reads OSM PBF and XML files';
+    child.on('error', (error: NodeJS.ErrnoException) => reject(error.code === 'ENOENT' ? new RoadImportError(notInstalled) : error));
     child.on('close', (code) => resolve(code));
   });
 

@@ -49,22 +49,13 @@ export function buildTopology(source: RoadSource, drivableClasses: ReadonlySet<s
 
   const attributes = new Map<number, WayAttributes>();
   const edges: TopologyEdge[] = [];
-  const vertexSeen = new Set<number>();
-  const vertices: number[] = [];
+  // A Set keeps first-seen order.
+  const vertices = new Set<number>();
   const usedWays = new Set<number>();
-  const addVertex = (id: number) => {
-    if (!vertexSeen.has(id)) {
-      vertexSeen.add(id);
-      vertices.push(id);
-    }
-  };
   const emit = (nodes: number[], wayIndex: number) => {
     const way = source.ways[wayIndex]!;
-    let attrs = attributes.get(wayIndex);
-    if (!attrs) {
-      attrs = wayAttributes(way.tags);
-      attributes.set(wayIndex, attrs);
-    }
+    const attrs = attributes.get(wayIndex) ?? wayAttributes(way.tags);
+    attributes.set(wayIndex, attrs);
     const coordinates: number[] = [];
     for (const node of nodes) {
       const [lon, lat] = source.nodes.get(node)!;
@@ -72,8 +63,7 @@ export function buildTopology(source: RoadSource, drivableClasses: ReadonlySet<s
     }
     const first = nodes[0]!;
     const last = nodes[nodes.length - 1]!;
-    addVertex(first);
-    addVertex(last);
+    vertices.add(first).add(last);
     usedWays.add(wayIndex);
     edges.push({ source: first, target: last, osmWayId: way.osmId, attributes: attrs, coordinates });
   };
@@ -101,5 +91,5 @@ export function buildTopology(source: RoadSource, drivableClasses: ReadonlySet<s
       `no drivable roads found: ${source.ways.length} ways read, none a line of a class in road_class_speeds (${[...drivableClasses].sort().join(', ')})`,
     );
   }
-  return { edges, ways: usedWays.size, vertices };
+  return { edges, ways: usedWays.size, vertices: [...vertices] };
 }
