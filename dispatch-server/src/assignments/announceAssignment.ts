@@ -3,8 +3,7 @@ import type { DispatchContext } from '../dispatchContext';
 import { publishIncident } from '../incidents/incidents';
 import { publishVehicle } from '../vehicles/publishVehicle';
 import { buildOffer } from './assignVehicle';
-import { assignmentSql } from './assignmentSql';
-import { presentAssignment } from './presentAssignment';
+import { presentAssignment } from './assignmentSql';
 
 /**
  * Outbox effect of a dispatch: the crew gets its offer with the route and the acknowledgement timer starts,
@@ -25,7 +24,7 @@ export async function announceDispatch(ctx: DispatchContext, assignmentId: strin
 /** Outbox effect of a task cancelled or timed out: its timer stops, its crew is told, the consoles see the vehicle. */
 export async function announceWithdrawal(ctx: DispatchContext, assignmentId: string, reason: string): Promise<void> {
   await ctx.timers.cancel('ackTimeout', assignmentId);
-  const assignment = presentAssignment((await assignmentSql.get.one(ctx.db, { id: assignmentId }))!);
+  const assignment = await presentAssignment(ctx.db, assignmentId);
   ctx.events.publish(rooms.vehicle(assignment.vehicleId), 'assignment.withdrawn', { assignmentId, incidentId: assignment.incidentId, reason });
   ctx.events.publish(rooms.dispatchers, 'assignment.updated', assignment);
   await publishVehicle(ctx, assignment.vehicleId);

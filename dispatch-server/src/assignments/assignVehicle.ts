@@ -5,11 +5,10 @@ import { type DbClient, inTransaction, isUuid } from '@dispatch/db';
 import type { DispatchContext } from '../dispatchContext';
 import { HttpError, notFound } from '../http/errors';
 import { getIncident, incidentSql } from '../incidents/incidents';
-import { presentAssignment } from './presentAssignment';
 import { enqueueEffect } from '../outbox/outbox';
 import { authorize } from '../policies/policies';
 import { getVehicle } from '../vehicles/vehicles';
-import { assignmentSql } from './assignmentSql';
+import { assignmentSql, presentAssignment } from './assignmentSql';
 
 /**
  * Assigns a vehicle to an incident. The vehicle row is locked and the database's unique index on live
@@ -93,7 +92,7 @@ export async function buildOffer(ctx: DispatchContext, assignmentId: string, com
   } catch (error) {
     ctx.log.warn({ err: (error as Error).message, assignmentId }, 'no route for the assignment');
   }
-  const assignment: AssignmentDto = presentAssignment((await assignmentSql.get.one(ctx.db, { id: assignmentId }))!);
+  const assignment: AssignmentDto = await presentAssignment(ctx.db, assignmentId);
   const hospitalId = assignment.destinationHospitalId ?? incident.destinationHospitalId;
   const hospital = hospitalId ? await assignmentSql.hospitalBrief.one(ctx.db, { id: hospitalId }) : undefined;
   return {

@@ -1,7 +1,22 @@
-import { HospitalLoad, TaskStatus, VehicleState, Vitals } from '@dispatch/protocol';
-import { sqlFile } from '@dispatch/db';
+import { AssignmentDto, HospitalLoad, TaskStatus, VehicleState, Vitals } from '@dispatch/protocol';
+import { dtoRow, type Queryable, sqlFile } from '@dispatch/db';
 import { z } from 'zod';
-import { AssignmentRow } from './presentAssignment';
+
+const stamp = z.date().nullable();
+/** An assignment with its vehicle's call sign, as assignments.sql gets and locks it. */
+export const AssignmentRow = z.object({
+  id: z.string(), incident_id: z.string(), vehicle_id: z.string(), call_sign: z.string(),
+  status: z.union([TaskStatus, z.literal('timed_out')]), destination_hospital_id: z.string().nullable(),
+  route_eta_s: z.number().nullable(), route_distance_m: z.number().nullable(),
+  dispatched_at: z.date(), acknowledged_at: stamp, en_route_at: stamp, on_scene_at: stamp, at_patient_at: stamp,
+  transporting_at: stamp, at_hospital_at: stamp, handover_at: stamp, back_in_service_at: stamp, back_at_base_at: stamp,
+  cancelled_at: stamp, ended_at: stamp, end_reason: z.string().nullable(),
+});
+export type AssignmentRow = z.infer<typeof AssignmentRow>;
+
+/** When each step of the task happened (the first report of it), by step. */
+export const stepTimes = (row: AssignmentRow) =>
+  Object.fromEntries(TaskStatus.options.map((step) => [step, row[`${step}_at`]])) as Record<TaskStatus, Date | null>;
 
 const id = z.object({ id: z.string() });
 const vehicleId = z.object({ vehicleId: z.string() });
@@ -16,6 +31,7 @@ export const assignmentSql = sqlFile(new URL('./assignments.sql', import.meta.ur
   setVehicleState: { params: vehicleId.extend({ state: VehicleState }) },
   get: { params: id, row: AssignmentRow },
   lock: { params: id, row: AssignmentRow },
+  present: { params: z.object({ ids: z.array(z.string()), incidentIds: z.array(z.string()) }), row: dtoRow(AssignmentDto) },
   recordStep: {
     params: id.extend({ step: z.union([TaskStatus, z.literal('timed_out')]), at: z.date(), advance: z.boolean(), endReason: z.string().nullable() }),
   },
@@ -35,3 +51,6 @@ export const assignmentSql = sqlFile(new URL('./assignments.sql', import.meta.ur
   },
   setDestination: { params: id.extend({ hospitalId: z.string() }) },
 });
+
+/** One task as consoles and tablets receive it. */
+export const presentAssignment = async (db: Queryable, id: string) => (await assignmentSql.present.one(db, { ids: [id], incidentIds: [] }))!;

@@ -21,6 +21,22 @@ SELECT a.id, a.incident_id, a.vehicle_id, v.call_sign, a.status, a.destination_h
        a.at_hospital_at, a.handover_at, a.back_in_service_at, a.back_at_base_at, a.cancelled_at, a.ended_at, a.end_reason
   FROM assignments a JOIN vehicles v ON v.id = a.vehicle_id WHERE a.id = :id;
 
+-- name: present
+-- The tasks with these ids or of these incidents as consoles and tablets receive them: each step's time under the
+-- step's name, written as toISOString() writes the top-level times (json would write it otherwise).
+SELECT a.id, a.incident_id AS "incidentId", a.vehicle_id AS "vehicleId", v.call_sign AS "callSign", a.status,
+       a.destination_hospital_id AS "destinationHospitalId", a.route_eta_s AS "routeEtaSeconds", a.route_distance_m AS "routeDistanceM",
+       (SELECT json_object_agg(step, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+          FROM unnest(ARRAY['dispatched', 'acknowledged', 'en_route', 'on_scene', 'at_patient', 'transporting', 'at_hospital',
+                            'handover', 'back_in_service', 'back_at_base', 'cancelled'],
+                      ARRAY[a.dispatched_at, a.acknowledged_at, a.en_route_at, a.on_scene_at, a.at_patient_at, a.transporting_at,
+                            a.at_hospital_at, a.handover_at, a.back_in_service_at, a.back_at_base_at, a.cancelled_at]) AS s (step, at)
+       ) AS timestamps,
+       a.ended_at AS "endedAt", a.end_reason AS "endReason"
+  FROM assignments a JOIN vehicles v ON v.id = a.vehicle_id
+ WHERE a.id = ANY(:ids::uuid[]) OR a.incident_id = ANY(:incidentIds::uuid[])
+ ORDER BY a.created_at;
+
 -- name: lock
 SELECT a.id, a.incident_id, a.vehicle_id, v.call_sign, a.status, a.destination_hospital_id, a.route_eta_s, a.route_distance_m,
        a.dispatched_at, a.acknowledged_at, a.en_route_at, a.on_scene_at, a.at_patient_at, a.transporting_at,

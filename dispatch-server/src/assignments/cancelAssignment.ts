@@ -7,8 +7,7 @@ import { HttpError, notFound } from '../http/errors';
 import { getIncident, incidentSql, publishIncident } from '../incidents/incidents';
 import { decideTransition } from '../lifecycle/taskLifecycle';
 import { enqueueEffect } from '../outbox/outbox';
-import { assignmentSql } from './assignmentSql';
-import type { AssignmentRow } from './presentAssignment';
+import { type AssignmentRow, assignmentSql } from './assignmentSql';
 import { applyStep, stateOf } from './reportStatus';
 
 /**

@@ -8,8 +8,7 @@ import { RELEASES_VEHICLE, decideTransition, vehicleStateFor, type AssignmentSta
 import { afterNoticesClosed, closeLiveNotices, onTaskStep } from '../notices/notices';
 import { authorize, permit } from '../policies/policies';
 import { publishVehicle } from '../vehicles/publishVehicle';
-import { assignmentSql } from './assignmentSql';
-import { type AssignmentRow, presentAssignment, stepTimes } from './presentAssignment';
+import { type AssignmentRow, assignmentSql, presentAssignment, stepTimes } from './assignmentSql';
 
 /** The lifecycle state of a locked assignment row, as decideTransition reads it. */
 export const stateOf = (row: AssignmentRow): AssignmentState => ({ status: row.status, timestamps: stepTimes(row) });
@@ -92,7 +91,7 @@ export async function reportStatus(
 
   // Everything below is idempotent and runs for replays too: a crew retrying after a failure here
   // (database blip, lost answer) still gets the notice sent and the consoles told.
-  const assignment = presentAssignment((await assignmentSql.get.one(ctx.db, { id: assignmentId }))!);
+  const assignment = await presentAssignment(ctx.db, assignmentId);
   if (assignment.status !== 'dispatched') await ctx.timers.cancel('ackTimeout', assignmentId);
   await afterNoticesClosed(ctx, outcome.closedNotices);
   if (assignment.status === report.status) await onTaskStep(ctx, actor, assignment);

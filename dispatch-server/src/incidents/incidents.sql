@@ -29,14 +29,6 @@ SELECT i.id FROM incidents i
  WHERE i.status IN ('open', 'queued', 'assigned') OR i.closed_at > now() - make_interval(mins => :recentMinutes)
  ORDER BY i.status IN ('closed', 'cancelled'), i.priority, i.call_received_at;
 
--- name: assignmentsOf
-SELECT a.id, a.incident_id, a.vehicle_id, v.call_sign, a.status, a.destination_hospital_id, a.route_eta_s, a.route_distance_m,
-       a.dispatched_at, a.acknowledged_at, a.en_route_at, a.on_scene_at, a.at_patient_at, a.transporting_at,
-       a.at_hospital_at, a.handover_at, a.back_in_service_at, a.back_at_base_at, a.cancelled_at, a.ended_at, a.end_reason
-  FROM assignments a JOIN vehicles v ON v.id = a.vehicle_id
- WHERE a.incident_id = ANY(:ids::uuid[])
- ORDER BY a.created_at;
-
 -- name: lockIncident
 -- NO KEY UPDATE: status events inserted concurrently take a KEY SHARE lock on the incident (their foreign key);
 -- FOR UPDATE would deadlock with them.

@@ -18,7 +18,7 @@ import { NoRoadNetworkError } from '@dispatch/geo/routing/roadGraph';
 import { z } from 'zod';
 import { appendAudit, type Actor } from '../audit/audit';
 import { type Db, dtoRow, inTransaction, isUuid, type Queryable, sqlFile } from '@dispatch/db';
-import { AssignmentRow, presentAssignment } from '../assignments/presentAssignment';
+import { assignmentSql } from '../assignments/assignmentSql';
 import { HttpError, notFound } from '../http/errors';
 import { matchPlace } from '../places/places';
 import type { Publisher } from '../realtime/publisher';
@@ -48,10 +48,9 @@ export const incidentSql = sqlFile(new URL('./incidents.sql', import.meta.url), 
     params: z.object({ idempotencyKey: nullableText, userId: nullableText }),
     row: z.object({ id: z.string(), idempotency_body_sha256: nullableText }),
   },
-  // The assignments come from assignmentsOf.
+  // The assignments come from assignmentSql.present.
   get: { params: ids, row: dtoRow(IncidentDto.omit({ assignments: true })) },
   listActive: { params: z.object({ recentMinutes: z.number() }), row: id },
-  assignmentsOf: { params: ids, row: AssignmentRow },
   lockIncident: { params: id, row: z.object({ id: z.string(), status: IncidentStatus }) },
   queueIfOpen: { params: id },
   setStatus: { params: id.extend({ status: IncidentStatus, cancelledReason: nullableText.default(null) }) },
@@ -71,11 +70,11 @@ export const incidentSql = sqlFile(new URL('./incidents.sql', import.meta.url), 
 /** Reads incidents with their assignments, in the order of the ids given. */
 export async function getIncidents(db: Queryable, ids: string[]): Promise<IncidentDto[]> {
   if (ids.length === 0) return [];
-  const [incidents, assignments] = await Promise.all([incidentSql.get.rows(db, { ids }), incidentSql.assignmentsOf.rows(db, { ids })]);
+  const [incidents, assignments] = await Promise.all([incidentSql.get.rows(db, { ids }), assignmentSql.present.rows(db, { ids: [], incidentIds: ids })]);
   const byId = new Map(incidents.map((r) => [r.id, r]));
   return ids.flatMap((id) => {
     const incident = byId.get(id);
-    return incident ? [{ ...incident, assignments: assignments.filter((a) => a.incident_id === id).map(presentAssignment) }] : [];
+    return incident ? [{ ...incident, assignments: assignments.filter((a) => a.incidentId === id) }] : [];
   });
 }
 

@@ -1,7 +1,6 @@
 import { type ChangeDestinationRequest, rooms, type AssignmentDto, HospitalNoticeDto, NoticeStatus, type Principal } from '@dispatch/protocol';
 import { appendAudit, type Actor } from '../audit/audit';
-import { assignmentSql } from '../assignments/assignmentSql';
-import { presentAssignment } from '../assignments/presentAssignment';
+import { assignmentSql, presentAssignment } from '../assignments/assignmentSql';
 import { type DbClient, dtoRow, inTransaction, isUuid, sqlFile } from '@dispatch/db';
 import { z } from 'zod';
 import type { DispatchContext } from '../dispatchContext';
@@ -256,7 +255,7 @@ export async function changeDestination(
     return (await sql.liveOfAssignment.one(client, { assignmentId })) !== undefined;
   });
   if (hadNotice) await sendNotice(ctx, actor, assignmentId, hospitalId);
-  const assignment = presentAssignment((await assignmentSql.get.one(ctx.db, { id: assignmentId }))!);
+  const assignment = await presentAssignment(ctx.db, assignmentId);
   ctx.events.publish([rooms.dispatchers, rooms.vehicle(assignment.vehicleId)], 'assignment.updated', assignment);
   return assignment;
 }
