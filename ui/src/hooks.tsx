@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent, type InputHTMLAttributes } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type InputHTMLAttributes, type RefObject } from 'react';
 import type { ApiError } from '@dispatch/protocol';
 
 /** The current time, ticking every `intervalMs`, for counters (waiting time, countdowns, ETAs, fix age). */
@@ -9,6 +9,15 @@ export function useNow(intervalMs = 1000): number {
     return () => clearInterval(timer);
   }, [intervalMs]);
   return now;
+}
+
+/** A ref that always holds the latest `value`, for handlers registered once (Leaflet's) to call what is current. */
+export function useLatest<T>(value: T): RefObject<T> {
+  const ref = useRef(value);
+  useEffect(() => {
+    ref.current = value;
+  }, [value]);
+  return ref;
 }
 
 /** A labelled input that hands its value on. */

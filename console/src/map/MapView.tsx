@@ -1,7 +1,7 @@
 import L from 'leaflet';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ClientConfigDto, RoadRegionDto, RouteDto } from '@dispatch/protocol';
-import { BaseMapLayer, mapProjection, MapProjectionContext, type TileStatus } from '@dispatch/ui';
+import { BaseMapLayer, mapProjection, MapProjectionContext, useLatest, type TileStatus } from '@dispatch/ui';
 import type { MessageKey } from '../i18n/dictionary';
 import { useI18n } from '../i18n/i18n';
 import { useLive, useLiveContext } from '../realtime/useLive';
@@ -13,19 +13,13 @@ import { StationMarkers } from './layers/StationMarkers';
 import { VehicleMarkers } from './layers/VehicleMarkers';
 import { textNode } from './text';
 
-type LayerKey = 'tiles' | 'roads' | 'vehicles' | 'incidents' | 'stations' | 'hospitals' | 'route' | 'catchments' | 'coverage';
-
-const LAYER_LABELS: Record<LayerKey, MessageKey> = {
-  tiles: 'layerTiles',
-  roads: 'layerRoads',
-  vehicles: 'layerVehicles',
-  incidents: 'layerIncidents',
-  stations: 'layerStations',
-  hospitals: 'layerHospitals',
-  route: 'layerRoute',
-  catchments: 'layerCatchments',
-  coverage: 'layerCoverage',
-};
+/** The layer panel in order: each layer's word, and whether it is on at first. */
+const LAYERS = {
+  tiles: ['layerTiles', true], roads: ['layerRoads', true], vehicles: ['layerVehicles', true], incidents: ['layerIncidents', true],
+  stations: ['layerStations', true], hospitals: ['layerHospitals', true], route: ['layerRoute', true],
+  catchments: ['layerCatchments', false], coverage: ['layerCoverage', false],
+} satisfies Record<string, [MessageKey, boolean]>;
+type LayerKey = keyof typeof LAYERS;
 
 /** Jiexiu city centre (WGS-84), for a server that has no road region yet. */
 const FALLBACK_CENTRE = { lon: 111.913, lat: 37.027 };
@@ -50,41 +44,21 @@ export function MapView(props: MapViewProps) {
   const live = useLive();
   const container = useRef<HTMLDivElement>(null);
   const [map, setMap] = useState<L.Map | null>(null);
-  const [layers, setLayers] = useState<Record<LayerKey, boolean>>({
-    tiles: true,
-    roads: true,
-    vehicles: true,
-    incidents: true,
-    stations: true,
-    hospitals: true,
-    route: true,
-    catchments: false,
-    coverage: false,
-  });
+  const [layers, setLayers] = useState(() => Object.fromEntries(Object.entries(LAYERS).map(([key, [, on]]) => [key, on])) as Record<LayerKey, boolean>);
   const [tileStatus, setTileStatus] = useState<TileStatus>('loading');
   const [catchmentStatus, setCatchmentStatus] = useState<OverlayStatus>('idle');
   const [coverageStatus, setCoverageStatus] = useState<OverlayStatus>('idle');
-  const vehiclesRef = useRef(live.vehicles);
-  const onSelectRef = useRef(onSelectIncident);
-  useEffect(() => {
-    vehiclesRef.current = live.vehicles;
-    onSelectRef.current = onSelectIncident;
-  }, [live.vehicles, onSelectIncident]);
+  const vehiclesRef = useLatest(live.vehicles);
+  const onSelectRef = useLatest(onSelectIncident);
   // Clicking a vehicle on a task opens its incident.
   const onPickVehicle = useCallback((id: string) => {
     const incidentId = vehiclesRef.current.get(id)?.incidentId;
     if (incidentId) onSelectRef.current(incidentId);
-  }, []);
-  const onPickRef = useRef(onPick);
-  useEffect(() => {
-    onPickRef.current = onPick;
-  }, [onPick]);
+  }, [vehiclesRef, onSelectRef]);
+  const onPickRef = useLatest(onPick);
   // Fixed for the map's life: the console only mounts the map once the configuration is in.
   const projection = useMemo(() => mapProjection(config.tileCoordinates), [config.tileCoordinates]);
-  const projectionRef = useRef(projection);
-  useEffect(() => {
-    projectionRef.current = projection;
-  }, [projection]);
+  const projectionRef = useLatest(projection);
 
   useEffect(() => {
     if (!container.current) return;
@@ -113,7 +87,7 @@ export function MapView(props: MapViewProps) {
       m.remove();
       setMap(null);
     };
-  }, []);
+  }, [onPickRef, projectionRef]);
 
   const { api } = useLiveContext();
   const loadRoads = useCallback((bbox: string, zoom: number) => api.call('roads', { query: { bbox, zoom } }), [api]);
@@ -181,12 +155,12 @@ export function MapView(props: MapViewProps) {
       )}
       <div className="layer-panel" data-testid="layer-panel">
         <div className="panel-title">{t('layers')}</div>
-        {(Object.keys(LAYER_LABELS) as LayerKey[]).map((key) => {
+        {(Object.keys(LAYERS) as LayerKey[]).map((key) => {
           const status = statusOf[key];
           const bad = status === 'unavailable' || status === 'failed';
           return (
             <label key={key} className={bad ? 'bad' : ''} data-layer={key}>
-              <input type="checkbox" checked={layers[key]} onChange={() => toggle(key)} /> {t(LAYER_LABELS[key])}
+              <input type="checkbox" checked={layers[key]} onChange={() => toggle(key)} /> {t(LAYERS[key][0])}
               {bad && <em className="layer-status"> · {t('unavailable')}</em>}
               {status === 'loading' && layers[key] && key !== 'tiles' && <em className="layer-status"> · {t('loading')}</em>}
             </label>

@@ -1,5 +1,6 @@
 import L from 'leaflet';
 import { useEffect, useRef, useState } from 'react';
+import { useLatest } from '../hooks';
 import type { MapProjection } from './projection';
 
 export type TileStatus = 'loading' | 'ok' | 'failed';
@@ -59,13 +60,10 @@ export function BaseMapLayer({ map, projection, tileUrl, attribution, tiles, roa
   // Without tiles the roads are the base map: drawn in full colour on a plain ground.
   const prominent = !tiles || tileStatus === 'failed';
   const drawRoads = roadsOverlay || prominent;
-  const load = useRef(loadRoads);
+  const load = useLatest(loadRoads);
   const prominentRef = useRef(prominent);
   const roadsRef = useRef<L.GeoJSON | null>(null);
 
-  useEffect(() => {
-    load.current = loadRoads;
-  }, [loadRoads]);
   useEffect(() => onTileStatus?.(tileStatus), [tileStatus, onTileStatus]);
 
   useEffect(() => {
@@ -138,6 +136,6 @@ export function BaseMapLayer({ map, projection, tileUrl, attribution, tiles, roa
       layer.remove();
       roadsRef.current = null;
     };
-  }, [map, drawRoads, projection]);
+  }, [map, drawRoads, projection, load]);
   return null;
 }

@@ -1,7 +1,7 @@
 import L from 'leaflet';
-import { useEffect, useRef } from 'react';
+import { useEffect } from 'react';
 import type { IncidentDto } from '@dispatch/protocol';
-import { colourOf, PRIORITY_COLOURS, useMapProjection } from '@dispatch/ui';
+import { colourOf, PRIORITY_COLOURS, useLatest, useMapProjection } from '@dispatch/ui';
 import { useI18n } from '../../i18n/i18n';
 import { textNode } from '../text';
 
@@ -23,10 +23,7 @@ export function IncidentMarkers({
 }) {
   const { label } = useI18n();
   const projection = useMapProjection();
-  const onSelectRef = useRef(onSelect);
-  useEffect(() => {
-    onSelectRef.current = onSelect;
-  }, [onSelect]);
+  const onSelectRef = useLatest(onSelect);
   useEffect(() => {
     if (!visible) return;
     const group = L.layerGroup();
@@ -49,6 +46,6 @@ export function IncidentMarkers({
     return () => {
       group.remove();
     };
-  }, [map, visible, incidents, selectedId, label, projection]);
+  }, [map, visible, incidents, selectedId, label, projection, onSelectRef]);
   return null;
 }

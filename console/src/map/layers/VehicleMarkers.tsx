@@ -1,7 +1,7 @@
 import L from 'leaflet';
 import { useEffect, useRef } from 'react';
 import type { VehicleDto, VehiclePositionDto } from '@dispatch/protocol';
-import { useMapProjection, vehicleColour } from '@dispatch/ui';
+import { useLatest, useMapProjection, vehicleColour } from '@dispatch/ui';
 import { isStale } from '../../common/format';
 import { useI18n } from '../../i18n/i18n';
 import { useLive, useLiveContext } from '../../realtime/useLive';
@@ -63,10 +63,7 @@ export function VehicleMarkers({
   const tracked = useRef(new Map<string, Tracked>());
   const groupRef = useRef<L.LayerGroup | null>(null);
   const restyleRef = useRef<(id: string, t: Tracked) => void>(() => undefined);
-  const onPickRef = useRef(onPick);
-  useEffect(() => {
-    onPickRef.current = onPick;
-  }, [onPick]);
+  const onPickRef = useLatest(onPick);
 
   // Colours and labels follow the vehicle list (state changes, folded positions for staleness). Free vehicles
   // parked at a station would bury each other's labels: only vehicles on a task (or picked) carry one.
@@ -149,7 +146,7 @@ export function VehicleMarkers({
       markers.clear();
       groupRef.current = null;
     };
-  }, [connection, projection]);
+  }, [connection, projection, onPickRef]);
 
   useEffect(() => {
     const group = groupRef.current;
