@@ -15,10 +15,7 @@ import {
 import { text } from './validation';
 
 /** What each category needs by default; the dispatcher can override both lists on the call. */
-export const CATEGORY_REQUIREMENTS: Record<
-  IncidentCategory,
-  { vehicle: VehicleCapability[]; hospital: HospitalCapability[] }
-> = {
+export const CATEGORY_REQUIREMENTS: Record<IncidentCategory, { vehicle: VehicleCapability[]; hospital: HospitalCapability[] }> = {
   chest_pain: { vehicle: ['als'], hospital: ['pci'] },
   stroke: { vehicle: ['als'], hospital: ['stroke_centre'] },
   trauma: { vehicle: ['als'], hospital: ['trauma'] },
@@ -42,10 +39,7 @@ export const CreateIncidentRequest = z
     address: text(300).optional(),
     category: IncidentCategory,
     priority: Priority,
-    callerPhone: z
-      .string()
-      .regex(/^\+?[0-9 -]{3,20}$/, 'digits, spaces, dashes, optional leading +')
-      .optional(),
+    callerPhone: z.string().regex(/^\+?[0-9 -]{3,20}$/, 'digits, spaces, dashes, optional leading +').optional(),
     patientSummary: text(2000).optional(),
     priorityGroups: z.array(PriorityGroup).max(6).default([]),
     requiredVehicleCapabilities: z.array(VehicleCapability).max(6).optional(),
@@ -143,10 +137,7 @@ export const RecommendationDto = z.object({
 });
 export type RecommendationDto = z.infer<typeof RecommendationDto>;
 
-export const AssignRequest = z.object({
-  vehicleId: z.uuid(),
-  destinationHospitalId: z.uuid().optional(),
-});
+export const AssignRequest = z.object({ vehicleId: z.uuid(), destinationHospitalId: z.uuid().optional() });
 export type AssignRequest = z.infer<typeof AssignRequest>;
 
 export const StatusReport = z.object({

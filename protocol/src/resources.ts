@@ -14,13 +14,14 @@ import {
 } from './domain';
 import { text } from './validation';
 
-const Code = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, _ or -, at most 32');
-const Name = text(200).trim().min(1);
-
-export const StationInput = z.object({
-  code: Code,
-  name: Name,
+/** What a station and a hospital are first named by. */
+const Site = z.object({
+  code: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, _ or -, at most 32'),
+  name: text(200).trim().min(1),
   nameEn: text(200).nullish(),
+});
+
+export const StationInput = Site.extend({
   kind: StationKind,
   address: text(300).nullish(),
   location: PointInput,
@@ -49,10 +50,7 @@ export const VehicleDto = VehicleInput.extend({
 });
 export type VehicleDto = z.infer<typeof VehicleDto>;
 
-export const HospitalInput = z.object({
-  code: Code,
-  name: Name,
-  nameEn: text(200).nullish(),
+export const HospitalInput = Site.extend({
   kind: HospitalKind,
   capabilities: z.array(HospitalCapability).max(20),
   address: text(300).nullish(),
