@@ -1,13 +1,13 @@
 -- name: listMembers
-SELECT id, name, crew_role, phone, station_id FROM crew_members ORDER BY name;
+SELECT id, name, crew_role AS "crewRole", phone, station_id AS "stationId" FROM crew_members ORDER BY name;
 
 -- name: insertMember
 INSERT INTO crew_members (name, crew_role, phone, station_id) VALUES (:name, :crewRole, :phone, :stationId)
-RETURNING id, name, crew_role, phone, station_id;
+RETURNING id, name, crew_role AS "crewRole", phone, station_id AS "stationId";
 
 -- name: listShifts
 -- Without an instant, the shifts not over yet; with one, those it falls in.
-SELECT id, vehicle_id, starts_at, ends_at, member_ids FROM shifts
+SELECT id, vehicle_id AS "vehicleId", starts_at AS "startsAt", ends_at AS "endsAt", member_ids AS "memberIds" FROM shifts
  WHERE (:at::timestamptz IS NULL AND ends_at > now()) OR (:at::timestamptz IS NOT NULL AND :at >= starts_at AND :at < ends_at)
  ORDER BY starts_at;
 
@@ -17,4 +17,4 @@ SELECT unnest(:memberIds::uuid[]) AS id EXCEPT SELECT id FROM crew_members;
 
 -- name: insertShift
 INSERT INTO shifts (vehicle_id, starts_at, ends_at, member_ids) VALUES (:vehicleId, :startsAt, :endsAt, :memberIds)
-RETURNING id, vehicle_id, starts_at, ends_at, member_ids;
+RETURNING id, vehicle_id AS "vehicleId", starts_at AS "startsAt", ends_at AS "endsAt", member_ids AS "memberIds";
