@@ -100,39 +100,29 @@ export function route(graph: RoadGraph, from: LonLat, to: LonLat, options: { max
 
 function buildRoute(graph: RoadGraph, start: RoadSnap, end: RoadSnap, allPieces: Piece[]): Route {
   const pieces = allPieces.filter((p) => p.from !== p.to);
+  const stretches = pieces.map(({ edge: e, from, to }) => {
+    const span = Math.abs(to - from);
+    const entry = from === 0 ? graph.edgeSource[e]! : from === 1 ? graph.edgeTarget[e]! : -1;
+    return {
+      name: graph.nameOf(e),
+      roundabout: (graph.edgeFlags[e]! & EDGE_ROUNDABOUT) !== 0,
+      coords: sliceEdge(graph, e, from, to),
+      distanceM: span * graph.edgeLength[e]!,
+      durationS: span * (to > from ? graph.edgeCost[e]! : graph.edgeReverseCost[e]!),
+      junction: entry >= 0 && graph.vertexDegree[entry]! > 2,
+    };
+  });
+  type Stretch = (typeof stretches)[number];
   const coordinates: LonLat[] = [];
   let durationS = 0;
   let distanceM = 0;
-  interface Stretch {
-    name: string | null;
-    roundabout: boolean;
-    coords: LonLat[];
-    distanceM: number;
-    durationS: number;
-    junction: boolean;
-  }
-  const stretches: Stretch[] = [];
-  for (const piece of pieces) {
-    const e = piece.edge;
-    const span = Math.abs(piece.to - piece.from);
-    const seconds = span * (piece.to > piece.from ? graph.edgeCost[e]! : graph.edgeReverseCost[e]!);
-    const metres = span * graph.edgeLength[e]!;
-    const coords = sliceEdge(graph, e, piece.from, piece.to);
-    durationS += seconds;
-    distanceM += metres;
-    for (const c of coords) {
+  for (const stretch of stretches) {
+    durationS += stretch.durationS;
+    distanceM += stretch.distanceM;
+    for (const c of stretch.coords) {
       const last = coordinates[coordinates.length - 1];
       if (!last || last[0] !== c[0] || last[1] !== c[1]) coordinates.push(c);
     }
-    const entry = piece.from === 0 ? graph.edgeSource[e]! : piece.from === 1 ? graph.edgeTarget[e]! : -1;
-    stretches.push({
-      name: graph.nameOf(e),
-      roundabout: (graph.edgeFlags[e]! & EDGE_ROUNDABOUT) !== 0,
-      coords,
-      distanceM: metres,
-      durationS: seconds,
-      junction: entry >= 0 && graph.vertexDegree[entry]! > 2,
-    });
   }
   if (coordinates.length === 0) coordinates.push(start.snappedLonLat);
   if (coordinates.length === 1) coordinates.push(coordinates[0]!);
