@@ -1,16 +1,9 @@
-import type { ApiClient } from '@dispatch/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { refusal } from '../support/api';
-import { startDemoServer, type DemoServer } from '../support/demoServer';
+import { demoSuite } from '../support/demoSuite';
 
 describe('drive-time catchments, isochrones and the 30-minute circle over REST', () => {
-  let server: DemoServer;
-  let dispatcher: ApiClient;
-  beforeAll(async () => {
-    server = await startDemoServer();
-    dispatcher = (await server.as('dispatcher')).api;
-  });
-  afterAll(() => server.close());
+  const { server, clients: [dispatcher] } = demoSuite({}, 'dispatcher');
 
   it('partitions the county into one catchment per station', async () => {
     const res = await dispatcher.call('catchments');

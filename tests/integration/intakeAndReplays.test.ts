@@ -1,23 +1,16 @@
-import type { ApiClient, CreateIncidentRequest, PlaceCandidateDto, TaskStatus } from '@dispatch/protocol';
+import type { CreateIncidentRequest, PlaceCandidateDto, TaskStatus } from '@dispatch/protocol';
 import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { refusal } from '../support/api';
-import { startDemoServer, type DemoServer } from '../support/demoServer';
+import { demoSuite } from '../support/demoSuite';
 
 const PUBLIC_URL = 'https://dispatch.jiexiu.example';
 
 describe('call intake: weak place names, idempotency keys, replayed status events, exported links', () => {
-  let server: DemoServer;
-  let dispatcher: ApiClient;
+  const { server, clients: [dispatcher] } = demoSuite({ PUBLIC_URL }, 'dispatcher');
   const count = async () => (await server.database.db.query('SELECT count(*)::int AS n FROM incidents')).rows[0].n as number;
   const iso = () => new Date().toISOString();
-
-  beforeAll(async () => {
-    server = await startDemoServer({ PUBLIC_URL });
-    dispatcher = (await server.as(server.logins.dispatcher)).api;
-  }, 120_000);
-  afterAll(() => server.close());
 
   describe('place names', () => {
     it('refuses a weak match with 422 and the candidates to choose from, storing nothing', async () => {

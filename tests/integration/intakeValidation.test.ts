@@ -1,21 +1,14 @@
-import type { ApiClient, CreateIncidentRequest } from '@dispatch/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CreateIncidentRequest } from '@dispatch/protocol';
+import { describe, expect, it } from 'vitest';
 import { refusal } from '../support/api';
-import { startDemoServer, type DemoServer } from '../support/demoServer';
+import { demoSuite } from '../support/demoSuite';
 
 /** Call intake refuses what no real call can be, naming the field, and stores nothing. */
 describe('call intake validation', () => {
-  let server: DemoServer;
-  let dispatcher: ApiClient;
+  const { server, clients: [dispatcher] } = demoSuite({}, 'dispatcher');
   const call: CreateIncidentRequest = { location: { lon: 111.913, lat: 37.027 }, category: 'trauma', priority: 2 };
   const stored = async () =>
     (await server.database.db.query<{ n: number }>('SELECT (SELECT count(*) FROM incidents) + (SELECT count(*) FROM status_events) AS n')).rows[0]!.n;
-
-  beforeAll(async () => {
-    server = await startDemoServer();
-    dispatcher = (await server.as('dispatcher')).api;
-  });
-  afterAll(() => server.close());
 
   it.each([
     ['a ring time in 1900', { callReceivedAt: '1900-01-01T08:00:00+08:00' }, 400, /^callReceivedAt: 1900-01-01T00:00:00.000Z is more than 30 day\(s\) old/],

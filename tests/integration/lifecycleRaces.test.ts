@@ -1,20 +1,14 @@
-import type { ApiClient, IncidentCategory, TaskStatus } from '@dispatch/protocol';
+import type { IncidentCategory, TaskStatus } from '@dispatch/protocol';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { refusal } from '../support/api';
-import { startDemoServer, type DemoServer } from '../support/demoServer';
+import { demoSuite } from '../support/demoSuite';
 
 const iso = (msFromNow = 0) => new Date(Date.now() + msFromNow).toISOString();
 
 /** Regressions from the code review: clock skew, concurrent cancel and report, notices that outlive their task. */
 describe('lifecycle under clock skew and concurrency', () => {
-  let server: DemoServer;
-  let dispatcher: ApiClient;
-  beforeAll(async () => {
-    server = await startDemoServer({ ACK_TIMEOUT_S: '2' });
-    dispatcher = (await server.as('dispatcher')).api;
-  });
-  afterAll(() => server.close());
+  const { server, clients: [dispatcher] } = demoSuite({ ACK_TIMEOUT_S: '2' }, 'dispatcher');
 
   let spot = 0;
   /**

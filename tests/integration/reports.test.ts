@@ -1,22 +1,13 @@
-import type { ApiClient, TaskStatus } from '@dispatch/protocol';
+import type { TaskStatus } from '@dispatch/protocol';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { refusal } from '../support/api';
-import { startDemoServer, type DemoServer } from '../support/demoServer';
+import { demoSuite } from '../support/demoSuite';
 
 describe('quality indicators and standard exports', () => {
-  let server: DemoServer;
-  let dispatcher: ApiClient;
-  let supervisor: ApiClient;
+  const { server, clients: [dispatcher, supervisor] } = demoSuite({}, 'dispatcher', 'supervisor');
   const t0 = Date.parse('2026-11-20T08:00:00+08:00');
   const at = (seconds: number) => new Date(t0 + seconds * 1000).toISOString();
-
-  beforeAll(async () => {
-    server = await startDemoServer();
-    dispatcher = (await server.as('dispatcher')).api;
-    supervisor = (await server.as('supervisor')).api;
-  });
-  afterAll(() => server.close());
 
   /** A call that rang at `ring`, was answered at `answer`, then a vehicle turned out and arrived at the given offsets. */
   async function call(offset: number, answer: number, turnout: number, arrive: number) {

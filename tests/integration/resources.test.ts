@@ -1,21 +1,11 @@
-import type { ApiClient, VehicleDto } from '@dispatch/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { VehicleDto } from '@dispatch/protocol';
+import { describe, expect, it } from 'vitest';
 import { apiClient, refusal } from '../support/api';
-import { startDemoServer, type DemoServer } from '../support/demoServer';
+import { demoSuite } from '../support/demoSuite';
 import { loginAs } from '../support/server';
 
 describe('fleet, stations, hospitals, crews and users over REST', () => {
-  let server: DemoServer;
-  let admin: ApiClient;
-  let dispatcher: ApiClient;
-  let supervisor: ApiClient;
-  beforeAll(async () => {
-    server = await startDemoServer();
-    admin = (await server.as('admin')).api;
-    dispatcher = (await server.as('dispatcher')).api;
-    supervisor = (await server.as('supervisor')).api;
-  });
-  afterAll(() => server.close());
+  const { server, clients: [admin, dispatcher, supervisor] } = demoSuite({}, 'admin', 'dispatcher', 'supervisor');
 
   it('seeds the reference county: a centre, two substations, 24 vehicles of the four kinds', async () => {
     const stations = await dispatcher.call('listStations');

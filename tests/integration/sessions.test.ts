@@ -5,7 +5,7 @@ import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOGIN_LIMITS } from '@dispatch/server/auth/loginThrottle';
 import { apiClient, openSocket, refusal } from '../support/api';
-import { startDemoServer, type DemoServer } from '../support/demoServer';
+import { demoSuite } from '../support/demoSuite';
 import { startGatedDemoServer, type GatedServer } from '../support/gatedServer';
 import { createUser, loginAs } from '../support/server';
 import { eventually } from '../support/wait';
@@ -15,11 +15,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const login = (baseUrl: string, username: string, password: string) => apiClient(baseUrl).send('login', { body: { username, password } });
 
 describe('live sessions of logins that change', () => {
-  let server: DemoServer;
-  beforeAll(async () => {
-    server = await startDemoServer({ SESSION_RECHECK_S: '1' });
-  });
-  afterAll(() => server.close());
+  const { server } = demoSuite({ SESSION_RECHECK_S: '1' });
 
   it('ends the socket of a crew whose login is disabled, and refuses its next handshake', async () => {
     const crew = server.logins.crews[3]!;
@@ -161,11 +157,7 @@ describe('live sessions of logins that change', () => {
 });
 
 describe('demo passwords on a server that listens beyond loopback', () => {
-  let server: DemoServer;
-  beforeAll(async () => {
-    server = await startDemoServer({ HOST: '0.0.0.0' });
-  });
-  afterAll(() => server.close());
+  const { server } = demoSuite({ HOST: '0.0.0.0' });
 
   it('refuses a demo password and takes a real one', async () => {
     const refused = await refusal(apiClient(server.baseUrl).call('login', { body: { username: 'admin', password: server.logins.passwords.admin! } }));

@@ -1,31 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiClient, AssignmentOfferDto } from '@dispatch/protocol';
-import { seedDemo, type DemoLogins } from '@dispatch/server/demo/seedDemo';
-import { apiClient } from '../support/api';
-import { loginAs, startTestServer, type TestServer } from '../support/server';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { AssignmentOfferDto } from '@dispatch/protocol';
+import { demoSuite } from '../support/demoSuite';
 import { randomCall } from '@dispatch/vehicle-agent/simulator/callGenerator';
 import { startSimulator, type Simulator } from '@dispatch/vehicle-agent/simulator/startSimulator';
 
 /** The fleet simulator against the real server, with time compressed 200-fold. */
 describe('fleet simulator', () => {
-  let server: TestServer;
-  let dispatcher: ApiClient;
-  let logins: DemoLogins;
+  const { server, clients: [dispatcher] } = demoSuite({}, 'dispatcher');
   let simulator: Simulator | null = null;
-
-  beforeAll(async () => {
-    server = await startTestServer();
-    logins = await seedDemo(server.database.db);
-    dispatcher = apiClient(server.baseUrl, await loginAs(server.baseUrl, 'dispatcher', logins.passwords.dispatcher!));
-  });
+  // Registered after the server's, so it runs before the server closes.
   afterAll(async () => {
     await simulator?.stop();
-    await server?.close();
   });
 
   it('walks one vehicle through the whole lifecycle along its routes and brings it back to its station', async () => {
     const db = server.database.db;
-    simulator = await startSimulator({ url: server.baseUrl, vehicles: 0, usernames: ['crew-05', 'crew-07'], password: logins.passwords, speedup: 200, sceneS: 120, handoverS: 60 });
+    simulator = await startSimulator({ url: server.baseUrl, vehicles: 0, usernames: ['crew-05', 'crew-07'], password: server.logins.passwords, speedup: 200, sceneS: 120, handoverS: 60 });
     const crew = simulator.crews.find((c) => c.agent.state.user?.username === 'crew-05')!;
     const vehicleId = crew.agent.vehicleId;
     const offered = new Promise<AssignmentOfferDto>((resolve) => crew.agent.on('offered', resolve));
