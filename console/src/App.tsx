@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { ClientConfigDto, RoadRegionDto } from '@dispatch/protocol';
+import { useLoaded } from '@dispatch/ui';
 import { loadSession, logoutOnServer, saveSession, sessionApi, type Session } from './api/session';
 import { ChangePasswordPage } from './ChangePasswordPage';
 import { Banners, Header } from './common/Header';
@@ -46,8 +46,9 @@ function SignedIn({ session, onLogout, onSessionEnded, onChangePassword }: { ses
     connection = new Connection(api, session.token, session.user.role, onSessionEnded);
     return { api, session, connection };
   }, [session, onSessionEnded]);
-  const [config, setConfig] = useState<ClientConfigDto | null>(null);
-  const [region, setRegion] = useState<RoadRegionDto | null>(null);
+  const config = useLoaded(session.token, () => live.api.call('clientConfig'), 2000);
+  // No road region yet is a state of its own, not an error: the map shows tiles only.
+  const region = useLoaded(session.token, () => live.api.call('roadRegion'));
 
   useEffect(() => {
     // Crews work on the tablet app; the console has nothing live for them.
@@ -55,25 +56,6 @@ function SignedIn({ session, onLogout, onSessionEnded, onChangePassword }: { ses
     live.connection.start();
     return () => live.connection.stop();
   }, [live, session.user.role]);
-
-  useEffect(() => {
-    let cancelled = false;
-    const load = () => {
-      live.api
-        .call('clientConfig')
-        .then((c) => !cancelled && setConfig(c))
-        .catch(() => !cancelled && setTimeout(load, 2000));
-    };
-    load();
-    // No road region yet is a state of its own, not an error: the map shows tiles only.
-    live.api
-      .call('roadRegion')
-      .then((r) => !cancelled && setRegion(r))
-      .catch(() => undefined);
-    return () => {
-      cancelled = true;
-    };
-  }, [live]);
 
   const role = session.user.role;
   const title = role === 'hospital' ? t('hospitalBoardTitle') : t('appTitle');

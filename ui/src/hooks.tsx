@@ -20,6 +20,30 @@ export function useLatest<T>(value: T): RefObject<T> {
   return ref;
 }
 
+/**
+ * What `load` answers, asked again whenever `key` changes (an answer for an earlier key is dropped, the last one
+ * stays shown meanwhile); null before the first answer. A failure is tried again after `retryMs`, or left alone.
+ */
+export function useLoaded<T>(key: string, load: () => Promise<T>, retryMs?: number): T | null {
+  const [value, setValue] = useState<T | null>(null);
+  const latest = useLatest(load);
+  useEffect(() => {
+    let cancelled = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const attempt = () =>
+      latest.current().then(
+        (v) => !cancelled && setValue(() => v),
+        () => !cancelled && retryMs !== undefined && (timer = setTimeout(attempt, retryMs)),
+      );
+    void attempt();
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
+  }, [key, latest, retryMs]);
+  return value;
+}
+
 /** A labelled input that hands its value on. */
 export function Field({ label, onValue, ...input }: { label: string; onValue(value: string): void } & InputHTMLAttributes<HTMLInputElement>) {
   return (

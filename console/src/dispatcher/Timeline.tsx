@@ -1,5 +1,5 @@
-import { useEffect, useState } from 'react';
-import { NEMSIS_ETIMES, type IncidentDto, type StatusEventDto } from '@dispatch/protocol';
+import { NEMSIS_ETIMES, type IncidentDto } from '@dispatch/protocol';
+import { useLoaded } from '@dispatch/ui';
 import { Panel, TableHead } from '../common/Panel';
 import { useI18n } from '../i18n/i18n';
 import { useLive, useLiveContext } from '../realtime/useLive';
@@ -15,27 +15,10 @@ export function Timeline({ incident }: { incident: IncidentDto }) {
   const { t, label, clock } = useI18n();
   const { api } = useLiveContext();
   const { vehicles, syncedAt } = useLive();
-  const [events, setEvents] = useState<StatusEventDto[]>([]);
-  const [loadedFor, setLoadedFor] = useState<string | null>(null);
   // A change of any assignment step or of the incident's status is a new event to show.
   const version = `${incident.id}|${incident.status}|${incident.assignments.map((a) => `${a.id}:${a.status}`).join(',')}|${syncedAt}`;
-
-  useEffect(() => {
-    let cancelled = false;
-    api
-      .call('getTimeline', { params: { id: incident.id } })
-      .then((list) => {
-        if (cancelled) return;
-        setEvents(list);
-        setLoadedFor(incident.id);
-      })
-      .catch(() => undefined);
-    return () => {
-      cancelled = true;
-    };
-  }, [api, incident.id, version]);
-
-  const shown = loadedFor === incident.id ? events : [];
+  const loaded = useLoaded(version, async () => ({ id: incident.id, events: await api.call('getTimeline', { params: { id: incident.id } }) }));
+  const shown = loaded?.id === incident.id ? loaded.events : [];
   return (
     <Panel className="timeline" testId="timeline" title={`${t('timeline')} · #${incident.number}`}>
       <table className="dense">
