@@ -1,14 +1,9 @@
 import { z } from 'zod';
-import { type Queryable, sqlFile } from '@dispatch/db';
-import type { Principal } from '@dispatch/protocol';
+import { dtoRow, type Queryable, sqlFile } from '@dispatch/db';
+import { AuditEntryDto, type Principal } from '@dispatch/protocol';
 
 const text = z.string();
 const maybe = z.string().nullable();
-const AuditRow = z.object({
-  id: z.number(), at: z.date(), actor_user_id: maybe, actor_username: maybe, actor_role: maybe, action: text,
-  entity_type: maybe, entity_id: maybe, details: z.record(text, z.unknown()), remote_addr: maybe,
-});
-type AuditRow = z.infer<typeof AuditRow>;
 
 const sql = sqlFile(new URL('./audit.sql', import.meta.url), {
   append: {
@@ -16,7 +11,7 @@ const sql = sqlFile(new URL('./audit.sql', import.meta.url), {
       actorUserId: maybe, actorUsername: text, actorRole: text, action: text, entityType: text, entityId: text, details: text, remoteAddr: maybe,
     }),
   },
-  list: { params: z.object({ entityType: maybe, entityId: maybe, since: maybe, limit: z.number() }), row: AuditRow },
+  list: { params: z.object({ entityType: maybe, entityId: maybe, since: maybe, limit: z.number() }), row: dtoRow(AuditEntryDto) },
 });
 
 /** Who acts and from where: the principal and the caller's address (or the system, for timers). */
@@ -50,20 +45,8 @@ export async function appendAudit(
   });
 }
 
-const presentAudit = (r: AuditRow) => ({
-  id: r.id,
-  at: r.at.toISOString(),
-  actor: { userId: r.actor_user_id, username: r.actor_username, role: r.actor_role },
-  action: r.action,
-  entityType: r.entity_type,
-  entityId: r.entity_id,
-  details: r.details,
-  remoteAddr: r.remote_addr,
-});
-
 export async function listAudit(db: Queryable, filter: { entityType?: string; entityId?: string; since?: string; limit: number }) {
-  const rows = await sql.list.rows(db, { entityType: filter.entityType ?? null, entityId: filter.entityId ?? null, since: filter.since ?? null, limit: filter.limit });
-  return rows.map(presentAudit);
+  return sql.list.rows(db, { entityType: filter.entityType ?? null, entityId: filter.entityId ?? null, since: filter.since ?? null, limit: filter.limit });
 }
 
 /** The actor behind an authenticated request. */
