@@ -1,17 +1,13 @@
-import { Role, UserInput, type UserDto } from '@dispatch/protocol';
+import { Role, UserDto, UserInput } from '@dispatch/protocol';
 import { z } from 'zod';
 import { appendAudit, systemActor, type Actor } from '../audit/audit';
 import { setTemporaryPassword } from '../auth/login';
 import { generatePassword, hashPassword } from '../auth/passwords';
 import { revokeSessionsOf } from '../auth/sessions';
 import { HttpError, notFound, translatePgError } from '../http/errors';
-import { type Db, inTransaction, sqlFile } from '@dispatch/db';
+import { type Db, dtoRow, inTransaction, sqlFile } from '@dispatch/db';
 
-const UserRow = z.object({
-  id: z.string(), username: z.string(), display_name: z.string(), role: Role,
-  vehicle_id: z.string().nullable(), hospital_id: z.string().nullable(), disabled: z.boolean(),
-});
-type UserRow = z.infer<typeof UserRow>;
+const UserRow = dtoRow(UserDto);
 
 const Id = z.object({ id: z.string() });
 const sql = sqlFile(new URL('./users.sql', import.meta.url), {
@@ -28,12 +24,8 @@ const sql = sqlFile(new URL('./users.sql', import.meta.url), {
   requirePasswordChange: { params: Id },
 });
 
-const present = (r: UserRow): UserDto => ({
-  id: r.id, username: r.username, displayName: r.display_name, role: r.role, vehicleId: r.vehicle_id, hospitalId: r.hospital_id, disabled: r.disabled,
-});
-
 export async function listUsers(db: Db): Promise<UserDto[]> {
-  return (await sql.list.rows(db)).map(present);
+  return sql.list.rows(db);
 }
 
 /**
@@ -54,7 +46,7 @@ export async function createUser(db: Db, actor: Actor, input: z.input<typeof Use
         }),
       );
     await appendAudit(client, actor, 'user.created', { type: 'user', id: row!.id }, { username: u.username, role: u.role });
-    return present(row!);
+    return row!;
   });
 }
 
@@ -71,7 +63,7 @@ export async function setUserDisabled(db: Db, actor: Actor, id: string, disabled
     if (!row) throw notFound('user');
     if (disabled) await revokeSessionsOf(client, id);
     await appendAudit(client, actor, disabled ? 'user.disabled' : 'user.enabled', { type: 'user', id });
-    return present(row);
+    return row;
   });
 }
 
@@ -87,7 +79,7 @@ export async function resetUserPassword(db: Db, actor: Actor, id: string): Promi
     if (!row) throw notFound('user');
     await setTemporaryPassword(client, id, temporaryPassword);
     await appendAudit(client, actor, 'user.passwordReset', { type: 'user', id });
-    return { user: present(row), temporaryPassword };
+    return { user: row, temporaryPassword };
   });
 }
 
