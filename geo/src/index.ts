@@ -12,7 +12,7 @@ export type { RankOptions, RankResult, RankSource, Ranking, ReachableCandidate, 
 export { rankFromSource } from './routing/rankFromSource';
 export { route, NoPathError } from './routing/route';
 export type { Maneuver, Route, RouteStep } from './routing/route';
-export type { LineString, LonLat } from './routing/geometry';
+export type { LonLat } from './routing/geometry';
 export { driveTimesFrom, reachedIntervals, responsibleStation, timeAt } from './coverage/driveTimes';
 export type { DriveTimes, Facility } from './coverage/driveTimes';
 export { catchmentPolygons } from './coverage/catchments';

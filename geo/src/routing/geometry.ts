@@ -2,11 +2,6 @@
 
 export type LonLat = [number, number];
 
-export interface LineString {
-  type: 'LineString';
-  coordinates: LonLat[];
-}
-
 export const EARTH_RADIUS_M = 6_371_008.8;
 const RAD = Math.PI / 180;
 /** Metres per degree of latitude (and of longitude at the equator). */
@@ -67,14 +62,6 @@ export function turnAngle(before: number, after: number): number {
 }
 
 export function isValidLonLat(value: unknown): value is LonLat {
-  return (
-    Array.isArray(value) &&
-    value.length === 2 &&
-    Number.isFinite(value[0]) &&
-    Number.isFinite(value[1]) &&
-    value[0] >= -180 &&
-    value[0] <= 180 &&
-    value[1] >= -90 &&
-    value[1] <= 90
-  );
+  const ok = Array.isArray(value) && value.length === 2 && Number.isFinite(value[0]) && Number.isFinite(value[1]);
+  return ok && Math.abs(value[0] as number) <= 180 && Math.abs(value[1] as number) <= 90;
 }
