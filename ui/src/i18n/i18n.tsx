@@ -36,6 +36,8 @@ export interface I18n<K extends string> {
   label(table: LabelTable, code: string | number): string;
   /** Local clock time, HH:mm:ss. */
   clock(at: string | number | Date): string;
+  /** A place's, station's or hospital's name: in English the English one when it has one. */
+  name(place: { name: string; nameEn?: string | null }): string;
 }
 
 const LangContext = createContext<{ lang: Lang; setLang(lang: Lang): void } | null>(null);
@@ -72,6 +74,7 @@ export function createI18n<K extends string>(messages: Messages<K>): () => I18n<
         t: (key, vars) => dict[key]!.replace(/\{(\w+)\}/g, (_m, name: string) => String(vars?.[name] ?? `{${name}}`)),
         label: (table, code) => domainLabel(lang, table, code),
         clock: (at) => timeFormat.format(new Date(at)),
+        name: (place) => (lang === 'en' && place.nameEn ? place.nameEn : place.name),
       };
     }, [lang, setLang]);
   };

@@ -19,7 +19,7 @@ export function HospitalDialog({
   onClose(): void;
   onChoose(id: string): void;
 }) {
-  const { t, lang, label } = useI18n();
+  const { t, label, name } = useI18n();
   const rows = hospitals
     .filter((h) => h.kind !== 'village_clinic')
     .map((h) => ({ h, d: from ? distanceM(from, [h.location.lon, h.location.lat]) : 0, able: needs.every((c) => h.capabilities.includes(c as never)) }))
@@ -39,7 +39,7 @@ export function HospitalDialog({
               <button className={`hospital-choice ${h.id === current ? 'current' : ''} ${able ? '' : 'unable'}`} onClick={() => onChoose(h.id)}>
                 <LoadChip load={h.loadStatus} />
                 <span className="name">
-                  {lang === 'en' && h.nameEn ? h.nameEn : h.name}
+                  {name(h)}
                   {h.id === current && <em> · {t('current')}</em>}
                   {!able && (
                     <em className="muted">

@@ -141,7 +141,7 @@ export function Destination({
   onChange(): void;
   canChange: boolean;
 }) {
-  const { t, lang } = useI18n();
+  const { t, name } = useI18n();
   return (
     <section className="card destination" data-testid="destination">
       <h3>{t('destination')}</h3>
@@ -149,7 +149,7 @@ export function Destination({
         {destination ? (
           <>
             <LoadChip load={load} />
-            <span className="name">{lang === 'en' && nameEn ? nameEn : destination.name}</span>
+            <span className="name">{name({ name: destination.name, nameEn })}</span>
             {position && <span className="muted">{formatDistance(distanceM(position, [destination.location.lon, destination.location.lat]))}</span>}
           </>
         ) : (

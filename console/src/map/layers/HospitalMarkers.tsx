@@ -20,14 +20,14 @@ export function HospitalMarkers({
   hospitals: ReadonlyMap<string, HospitalDto>;
   proposedId: string | null;
 }) {
-  const { lang, label } = useI18n();
+  const { label, name: localName } = useI18n();
   const projection = useMapProjection();
   useEffect(() => {
     if (!visible) return;
     const renderer = L.canvas({ padding: 0.3 });
     const layers: L.Layer[] = [];
     for (const h of hospitals.values()) {
-      const name = lang === 'en' && h.nameEn ? h.nameEn : h.name;
+      const name = localName(h);
       const colour = colourOf(LOAD_COLOURS, h.loadStatus);
       const tip = `${name} · ${label('load', h.loadStatus)}`;
       if (h.kind === 'village_clinic') {
@@ -53,6 +53,6 @@ export function HospitalMarkers({
     return () => {
       group.remove();
     };
-  }, [map, visible, hospitals, proposedId, lang, label, projection]);
+  }, [map, visible, hospitals, proposedId, label, localName, projection]);
   return null;
 }

@@ -7,7 +7,7 @@ import { textNode } from '../text';
 
 /** Emergency centre and substations: few, so DOM markers with permanent names. */
 export function StationMarkers({ map, visible, stations }: { map: L.Map; visible: boolean; stations: readonly StationDto[] }) {
-  const { lang } = useI18n();
+  const { name } = useI18n();
   const projection = useMapProjection();
   useEffect(() => {
     if (!visible) return;
@@ -17,7 +17,7 @@ export function StationMarkers({ map, visible, stations }: { map: L.Map; visible
           icon: L.divIcon({ className: `station-icon ${s.kind}`, html: textNode(s.kind === 'centre' ? '120' : '站'), iconSize: [26, 20] }),
           keyboard: false,
           zIndexOffset: -100,
-        }).bindTooltip(textNode(lang === 'en' && s.nameEn ? s.nameEn : s.name), {
+        }).bindTooltip(textNode(name(s)), {
           permanent: true,
           direction: 'top',
           offset: [0, -10],
@@ -28,6 +28,6 @@ export function StationMarkers({ map, visible, stations }: { map: L.Map; visible
     return () => {
       group.remove();
     };
-  }, [map, visible, stations, lang, projection]);
+  }, [map, visible, stations, name, projection]);
   return null;
 }
