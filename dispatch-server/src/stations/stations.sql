@@ -1,10 +1,6 @@
 -- name: list
 SELECT id, code, name, name_en AS "nameEn", kind, address, json_build_object('lon', ST_X(location), 'lat', ST_Y(location)) AS location
-  FROM stations ORDER BY kind, code;
-
--- name: get
-SELECT id, code, name, name_en AS "nameEn", kind, address, json_build_object('lon', ST_X(location), 'lat', ST_Y(location)) AS location
-  FROM stations WHERE id = :id;
+  FROM stations WHERE (:id::uuid IS NULL OR id = :id) ORDER BY kind, code;
 
 -- name: insert
 INSERT INTO stations (code, name, name_en, kind, address, location)

@@ -8,19 +8,18 @@ import { notFound, translatePgError } from '../http/errors';
 const fields = StationInput.omit({ location: true }).extend(PointInput.shape);
 const row = dtoRow(StationDto);
 const sql = sqlFile(new URL('./stations.sql', import.meta.url), {
-  list: { row },
-  get: { params: z.object({ id: z.string() }), row },
+  list: { params: z.object({ id: z.string().nullable() }), row },
   insert: { params: fields, row },
   update: { params: fields.extend({ id: z.string() }), row },
 });
 const conflicts = { stations_code_key: 'a station with this code exists' };
 
 export async function listStations(db: Db): Promise<StationDto[]> {
-  return sql.list.rows(db);
+  return sql.list.rows(db, { id: null });
 }
 
 export async function getStation(db: Db, id: string): Promise<StationDto> {
-  const station = isUuid(id) ? await sql.get.one(db, { id }) : undefined;
+  const station = isUuid(id) ? await sql.list.one(db, { id }) : undefined;
   if (!station) throw notFound(`station ${id}`);
   return station;
 }
