@@ -1,7 +1,6 @@
-import type { ApiClient } from '@dispatch/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSocket } from '../support/api';
-import { startDemoServer, type DemoServer } from '../support/demoServer';
+import { demoSuite } from '../support/demoSuite';
 import { refuseStatusEvents } from '../support/faults';
 import { CrewAgent } from '@dispatch/vehicle-agent/agent/crewAgent';
 import type { StuckEvent } from '@dispatch/vehicle-agent/agent/stuckStore';
@@ -12,24 +11,16 @@ import { MemoryOutbox } from '@dispatch/vehicle-agent/agent/outbox';
  * own database refuses one status note with an exception (a 500), as a server bug would.
  */
 describe('an event the server keeps failing on', () => {
-  let server: DemoServer;
-  let dispatcher: ApiClient;
-  let dispatcherToken: string;
+  const { server, clients: [dispatcher], tokens } = demoSuite({ ACK_TIMEOUT_S: '900' }, 'dispatcher');
   let agent: CrewAgent;
-
-  beforeAll(async () => {
-    server = await startDemoServer({ ACK_TIMEOUT_S: '900' });
-    ({ api: dispatcher, token: dispatcherToken } = await server.as('dispatcher'));
-    await refuseStatusEvents(server.database.db, 'poisoned_note', "NEW.note = 'poison'");
-  });
+  beforeAll(() => refuseStatusEvents(server.database.db, 'poisoned_note', "NEW.note = 'poison'"));
   afterAll(async () => {
     await agent?.stop();
-    await server?.close();
   });
 
   it('is parked after a few server faults, later steps and positions still go, the dispatchers are told, and the crew can retry it', async () => {
     const crew = server.logins.crews[0]!.username;
-    const console = await openSocket(server.baseUrl, dispatcherToken);
+    const console = await openSocket(server.baseUrl, tokens.dispatcher);
     agent = new CrewAgent({
       baseUrl: server.baseUrl,
       username: crew,
@@ -77,7 +68,7 @@ describe('an event the server keeps failing on', () => {
   });
 
   it('refuses a stuck-event report from a login not bound to a vehicle, and a malformed one, naming the field', async () => {
-    const console = await openSocket(server.baseUrl, dispatcherToken);
+    const console = await openSocket(server.baseUrl, tokens.dispatcher);
     const report = { id: crypto.randomUUID(), state: 'stuck', kind: 'position', count: 1, deviceTime: new Date().toISOString(), httpStatus: 500, error: 'x', attempts: 5 };
     expect(await console.socket.timeout(5000).emitWithAck('outbox.stuck', report)).toMatchObject({ ok: false, status: 403 });
     console.close();

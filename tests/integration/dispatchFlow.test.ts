@@ -1,22 +1,14 @@
-import type { ApiClient, CandidateDto, CreateIncidentRequest, TaskStatus } from '@dispatch/protocol';
+import type { CandidateDto, CreateIncidentRequest, TaskStatus } from '@dispatch/protocol';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openSocket, refusal } from '../support/api';
-import { startDemoServer, type DemoServer } from '../support/demoServer';
+import { demoSuite } from '../support/demoSuite';
 
 const iso = (msFromNow = 0) => new Date(Date.now() + msFromNow).toISOString();
 
 describe('a call from intake to handover, through HTTP and real sockets', () => {
-  let server: DemoServer;
-  let dispatcher: ApiClient;
-  let dispatcherToken: string;
+  const { server, clients: [dispatcher], tokens } = demoSuite({}, 'dispatcher');
   const village = async (name: string) => (await dispatcher.call('searchPlaces', { query: { q: name } }))[0]!;
-
-  beforeAll(async () => {
-    server = await startDemoServer();
-    ({ api: dispatcher, token: dispatcherToken } = await server.as('dispatcher'));
-  });
-  afterAll(() => server.close());
 
   async function crewOf(callSign: string) {
     const crew = server.logins.crews.find((c) => c.callSign === callSign)!;
@@ -57,7 +49,7 @@ describe('a call from intake to handover, through HTTP and real sockets', () => 
   });
 
   it('pushes a recommendation to a connected console right after the call is created', async () => {
-    const console1 = await openSocket(server.baseUrl, dispatcherToken);
+    const console1 = await openSocket(server.baseUrl, tokens.dispatcher);
     const created = await dispatcher.call('createIncident', { body: { placeName: '义棠', category: 'stroke', priority: 1 } });
     const pushed = await console1.waitFor('recommendation.computed', (r) => r.incidentId === created.id);
     expect(pushed.candidates.length).toBeGreaterThan(0);

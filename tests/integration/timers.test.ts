@@ -1,28 +1,20 @@
-import type { ApiClient } from '@dispatch/protocol';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createApp, type App } from '@dispatch/server/app';
 import { createLogger } from '@dispatch/server/logger';
 import { openSocket } from '../support/api';
-import { startDemoServer, type DemoServer } from '../support/demoServer';
+import { demoSuite } from '../support/demoSuite';
 import { eventually } from '../support/wait';
 
 
 describe('BullMQ timers on the real Redis', () => {
-  let server: DemoServer;
-  let dispatcher: ApiClient;
-  let dispatcherToken: string;
-  beforeAll(async () => {
-    server = await startDemoServer({ ACK_TIMEOUT_S: '2', HOSPITAL_ACK_TIMEOUT_S: '2', LOG_LEVEL: 'error' });
-    ({ api: dispatcher, token: dispatcherToken } = await server.as('dispatcher'));
-  });
-  afterAll(() => server.close());
+  const { server, clients: [dispatcher], tokens } = demoSuite({ ACK_TIMEOUT_S: '2', HOSPITAL_ACK_TIMEOUT_S: '2', LOG_LEVEL: 'error' }, 'dispatcher');
 
   const assignmentRow = async (id: string) =>
     (await server.database.db.query('SELECT status, end_reason, ended_at FROM assignments WHERE id = $1', [id])).rows[0];
 
   it('re-offers the incident to the next vehicle when the crew does not acknowledge in time', async () => {
-    const consoleSocket = await openSocket(server.baseUrl, dispatcherToken);
+    const consoleSocket = await openSocket(server.baseUrl, tokens.dispatcher);
     const incident = await dispatcher.call('createIncident', { body: { location: { lon: 111.913, lat: 37.027 }, category: 'trauma', priority: 2 } });
     const rec = await dispatcher.call('getRecommendations', { params: { id: incident.id } });
     const first = rec.candidates[0]!;
@@ -46,7 +38,7 @@ describe('BullMQ timers on the real Redis', () => {
   });
 
   it('escalates an unacknowledged hospital notice to the dispatchers', async () => {
-    const consoleSocket = await openSocket(server.baseUrl, dispatcherToken);
+    const consoleSocket = await openSocket(server.baseUrl, tokens.dispatcher);
     const incident = await dispatcher.call('createIncident', { body: { location: { lon: 111.95, lat: 37.05 }, category: 'chest_pain', priority: 1 } });
     const rec = await dispatcher.call('getRecommendations', { params: { id: incident.id } });
     const offer = await dispatcher.call('assignVehicle', { params: { id: incident.id }, body: { vehicleId: rec.candidates[0]!.vehicleId } });

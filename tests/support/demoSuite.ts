@@ -4,21 +4,27 @@ import { startDemoServer, type DemoServer } from './demoServer';
 
 /**
  * For a describe block: a demo server started before its tests and closed after them, and a REST client for each
- * of `users` (demo logins). They are stand-ins that read each property from what beforeAll made, so that the
- * block can name them at once: `const { server, clients: [dispatcher] } = demoSuite({}, 'dispatcher')`.
+ * of `users` (demo logins), with their tokens by username. The server and the clients are stand-ins that read (and
+ * write) each property of what beforeAll made, so that the block can name them at once:
+ * `const { server, clients: [dispatcher], tokens } = demoSuite({}, 'dispatcher')`.
  */
-export function demoSuite<Users extends string[]>(
+export function demoSuite<const Users extends string[]>(
   overrides: Record<string, string> = {},
   ...users: Users
-): { server: DemoServer; clients: { [K in keyof Users]: ApiClient } } {
+): { server: DemoServer; clients: { [K in keyof Users]: ApiClient }; tokens: Record<Users[number], string> } {
   let server: DemoServer | undefined;
   const clients: ApiClient[] = [];
+  const tokens = {} as Record<Users[number], string>;
   beforeAll(async () => {
     server = await startDemoServer(overrides);
-    for (const user of users) clients.push((await server.as(user)).api);
+    for (const user of users) {
+      const { api, token } = await server.as(user);
+      clients.push(api);
+      tokens[user as Users[number]] = token;
+    }
   });
   afterAll(() => server?.close());
-  return { server: madeLater(() => server), clients: users.map((_, i) => madeLater(() => clients[i])) as { [K in keyof Users]: ApiClient } };
+  return { server: madeLater(() => server), clients: users.map((_, i) => madeLater(() => clients[i])) as { [K in keyof Users]: ApiClient }, tokens };
 }
 
 function madeLater<T extends object>(made: () => T | undefined): T {
@@ -28,5 +34,6 @@ function madeLater<T extends object>(made: () => T | undefined): T {
       if (!value) throw new Error(`read ${String(key)} before beforeAll made it`);
       return Reflect.get(value, key);
     },
+    set: (_, key, value) => Reflect.set(made()!, key, value),
   });
 }
