@@ -32,11 +32,7 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '10' },
   },
 });
-const TOTAL = Number(args.positions);
-const VEHICLES = Number(args.vehicles);
-const NAIVE = Number(args.naive);
-const RATE = Number(args.rate);
-const SECONDS = Number(args.seconds);
+const [TOTAL, VEHICLES, NAIVE, RATE, SECONDS] = [args.positions, args.vehicles, args.naive, args.rate, args.seconds].map(Number) as [number, number, number, number, number];
 
 const print = (line: Record<string, unknown>) => console.log(JSON.stringify(line));
 
@@ -74,9 +70,7 @@ async function seed(db: Db): Promise<string[]> {
   return rows.map((r) => r.id);
 }
 
-async function clear(db: Db) {
-  await db.query('TRUNCATE vehicle_positions, vehicle_positions_latest');
-}
+const clear = (db: Db) => db.query('TRUNCATE vehicle_positions, vehicle_positions_latest');
 
 async function naive(db: Db, vehicleIds: string[], epochMs: number) {
   const insert = `INSERT INTO vehicle_positions (vehicle_id, location, speed_mps, heading_deg, accuracy_m, device_time, source)

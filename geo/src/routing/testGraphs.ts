@@ -64,10 +64,7 @@ export function randomGrid(size: number, seed: number): EdgeSpec[] {
   const specs: EdgeSpec[] = [];
   for (let x = 0; x < size; x++) {
     for (let y = 0; y < size; y++) {
-      for (const [dx, dy] of [
-        [1, 0],
-        [0, 1],
-      ] as const) {
+      for (const [dx, dy] of [[1, 0], [0, 1]] as const) {
         if (x + dx >= size || y + dy >= size || random() < 0.15) continue;
         const cost = 5 + random() * 30;
         const kind = random();
@@ -85,8 +82,8 @@ export function allPairs(specs: readonly EdgeSpec[]): { index: Map<number, numbe
   const index = new Map<number, number>();
   for (const s of specs) for (const p of [s.from, s.to]) if (!index.has(vertexId(p))) index.set(vertexId(p), index.size);
   const n = index.size;
-  const time = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 0 : Infinity)));
-  const length = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 0 : Infinity)));
+  const matrix = () => Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 0 : Infinity)));
+  const [time, length] = [matrix(), matrix()];
   for (const s of specs) {
     const a = index.get(vertexId(s.from))!;
     const b = index.get(vertexId(s.to))!;
