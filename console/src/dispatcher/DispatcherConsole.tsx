@@ -138,10 +138,10 @@ export function DispatcherConsole({ config, region }: { config: ClientConfigDto;
 
   const cancelIncident = () => {
     const reason = incident && window.prompt(t('cancelReason'))?.trim();
-    if (incident && reason) void api.call('cancelIncident', { params: { id: incident.id }, body: { reason } }).then((i) => connection.applyIncident(i)).catch(fail);
+    if (incident && reason) void api.call('cancelIncident', { params: { id: incident.id }, body: { reason } }).then((i) => connection.apply('incidents', i)).catch(fail);
   };
   const closeIncident = () => {
-    if (incident) void api.call('closeIncident', { params: { id: incident.id } }).then((i) => connection.applyIncident(i)).catch(fail);
+    if (incident) void api.call('closeIncident', { params: { id: incident.id } }).then((i) => connection.apply('incidents', i)).catch(fail);
   };
 
   useEffect(() => {

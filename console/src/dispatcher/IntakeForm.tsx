@@ -135,7 +135,7 @@ export function IntakeForm({ draft, onChange, onCreated, ref }: { draft: Draft; 
         },
         { 'Idempotency-Key': d.key },
       );
-      connection.applyIncident(incident);
+      connection.apply('incidents', incident);
       setQuery('');
       setResults(null);
       onCreated(incident);

@@ -30,9 +30,9 @@ export function HospitalBoard() {
     setError(null);
     await action().catch((e: Error) => setError(`${t('errorPrefix')}${e.message}`));
   };
-  const acknowledge = (n: HospitalNoticeDto) => act(async () => connection.applyNotice(await api.call('acknowledgeNotice', { params: { id: n.id } })));
+  const acknowledge = (n: HospitalNoticeDto) => act(async () => connection.apply('notices', await api.call('acknowledgeNotice', { params: { id: n.id } })));
   const setLoad = (loadStatus: HospitalLoad) =>
-    hospital && act(async () => connection.applyHospital(await api.call('setHospitalLoad', { params: { id: hospital.id }, body: { loadStatus } })));
+    hospital && act(async () => connection.apply('hospitals', await api.call('setHospitalLoad', { params: { id: hospital.id }, body: { loadStatus } })));
 
   return (
     <div className="hospital-board" data-testid="hospital-board">

@@ -134,26 +134,21 @@ export class Connection {
       if (!socket.active) setTimeout(() => socket.connect(), 2000);
     });
 
-    socket.on('incident.created', (i) => this.upsert('incidents', i));
-    socket.on('incident.updated', (i) => this.upsert('incidents', i));
+    socket.on('incident.created', (i) => this.apply('incidents', i));
+    socket.on('incident.updated', (i) => this.apply('incidents', i));
     socket.on('assignment.updated', (a) => {
       const incident = this.state.incidents.get(a.incidentId);
       if (!incident) return;
       const others = incident.assignments.filter((x) => x.id !== a.id);
-      this.upsert('incidents', { ...incident, assignments: [...others, a] });
+      this.apply('incidents', { ...incident, assignments: [...others, a] });
     });
-    socket.on('recommendation.computed', (r) => {
-      this.set({ recommendations: new Map(this.state.recommendations).set(r.incidentId, r) });
-    });
-    socket.on('vehicle.updated', (v) => {
-      const fix = this.latestPositions.get(v.id);
-      // A vehicle update may carry an older position than the stream already delivered.
-      this.upsert('vehicles', fix && v.position && Date.parse(fix.deviceTime) > Date.parse(v.position.deviceTime) ? { ...v, position: toVehiclePosition(fix) } : v);
-    });
-    socket.on('hospital.loadChanged', (h) => this.upsert('hospitals', h));
-    socket.on('notice.sent', (n) => this.upsert('notices', n));
-    socket.on('notice.updated', (n) => this.upsert('notices', n));
-    socket.on('notice.escalated', (n) => this.upsert('notices', n));
+    socket.on('recommendation.computed', (r) => this.rememberRecommendation(r));
+    // A vehicle update may carry an older position than the stream already delivered.
+    socket.on('vehicle.updated', (v) => this.apply('vehicles', this.withNewestFix(v)));
+    socket.on('hospital.loadChanged', (h) => this.apply('hospitals', h));
+    socket.on('notice.sent', (n) => this.apply('notices', n));
+    socket.on('notice.updated', (n) => this.apply('notices', n));
+    socket.on('notice.escalated', (n) => this.apply('notices', n));
     socket.on('vehicle.positionsUpdated', (batch) => this.queuePositions(batch));
     socket.on('crew.eventStuck', (n) => {
       const stuck = new Map(this.state.stuckEvents);
@@ -203,25 +198,12 @@ export class Connection {
     this.set({ recommendations: new Map(this.state.recommendations).set(r.incidentId, r) });
   }
 
-  /** Applies what a REST call answered at once, without waiting for the event that will follow. */
-  applyIncident(incident: IncidentDto): void {
-    this.upsert('incidents', incident);
-  }
-
-  applyNotice(notice: HospitalNoticeDto): void {
-    this.upsert('notices', notice);
-  }
-
-  applyHospital(hospital: HospitalDto): void {
-    this.upsert('hospitals', hospital);
-  }
-
   /** Refetches everything this role may see. Events arriving meanwhile are kept: they are newer. */
   async resync(): Promise<void> {
     const seq = ++this.snapshotSeq;
     const dispatcherRole = this.role !== 'hospital';
     try {
-      const [incidents, vehicles, hospitals, stations, notices] = await Promise.all([
+      const [incidents, listed, hospitals, stations, notices] = await Promise.all([
         dispatcherRole ? this.api.call('listIncidents') : Promise.resolve<IncidentDto[]>([]),
         dispatcherRole ? this.api.call('listVehicles') : Promise.resolve<VehicleDto[]>([]),
         this.api.call('listHospitals'),
@@ -229,10 +211,7 @@ export class Connection {
         this.api.call('listNotices'),
       ]);
       if (seq !== this.snapshotSeq) return;
-      for (const v of vehicles) {
-        const fix = this.latestPositions.get(v.id);
-        if (fix && v.position && Date.parse(fix.deviceTime) > Date.parse(v.position.deviceTime)) v.position = toVehiclePosition(fix);
-      }
+      const vehicles = listed.map((v) => this.withNewestFix(v));
       this.set({
         incidents: byId(incidents),
         vehicles: byId(vehicles),
@@ -288,7 +267,14 @@ export class Connection {
     if (changed) this.set({ vehicles });
   }
 
-  private upsert<K extends 'incidents' | 'vehicles' | 'hospitals' | 'notices'>(
+  /** The vehicle with the stream's fix when that is newer than the one it carries. */
+  private withNewestFix(v: VehicleDto): VehicleDto {
+    const fix = this.latestPositions.get(v.id);
+    return fix && v.position && Date.parse(fix.deviceTime) > Date.parse(v.position.deviceTime) ? { ...v, position: toVehiclePosition(fix) } : v;
+  }
+
+  /** Applies an item an event brought, or a REST call answered (at once, without waiting for the event that will follow). */
+  apply<K extends 'incidents' | 'vehicles' | 'hospitals' | 'notices'>(
     key: K,
     item: LiveState[K] extends ReadonlyMap<string, infer T> ? T : never,
   ): void {
