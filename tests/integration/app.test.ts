@@ -10,6 +10,7 @@ describe('dispatch server over real HTTP and socket.io', () => {
     await createUser(server.database, { username: 'disp1', role: 'dispatcher' });
   });
   afterAll(() => server.close());
+  const postLogin = (body: string) => fetch(`${server.baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
 
   it('reports PostgreSQL, PostGIS, pgRouting and Redis healthy', async () => {
     const res = await fetch(`${server.baseUrl}/api/health`);
@@ -35,31 +36,19 @@ describe('dispatch server over real HTTP and socket.io', () => {
   });
 
   it('answers malformed JSON with 400 and keeps running', async () => {
-    const res = await fetch(`${server.baseUrl}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: '{"username": ',
-    });
+    const res = await postLogin('{"username": ');
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ error: 'malformed JSON body' });
     expect((await fetch(`${server.baseUrl}/api/health`)).status).toBe(200);
   });
 
   it('answers an oversize body with 413', async () => {
-    const res = await fetch(`${server.baseUrl}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'x', password: 'y'.repeat(400_000) }),
-    });
+    const res = await postLogin(JSON.stringify({ username: 'x', password: 'y'.repeat(400_000) }));
     expect(res.status).toBe(413);
   });
 
   it('names the missing field of a login', async () => {
-    const res = await fetch(`${server.baseUrl}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'disp1' }),
-    });
+    const res = await postLogin(JSON.stringify({ username: 'disp1' }));
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: string }).error).toMatch(/^password:/);
   });

@@ -2,9 +2,9 @@ import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiClient, AssignmentOfferDto, TaskStatus } from '@dispatch/protocol';
+import type { AssignmentOfferDto, TaskStatus } from '@dispatch/protocol';
 import { openSocket } from '../support/api';
-import { startDemoServer, type DemoServer } from '../support/demoServer';
+import { demoSuite } from '../support/demoSuite';
 import { MeasuredLine, type LonLat } from '@dispatch/vehicle-agent/simulator/geometry';
 import { TcpGate } from '../support/tcpGate';
 import { ManualClock } from '@dispatch/vehicle-agent/agent/clock';
@@ -14,20 +14,16 @@ import { MemoryOutbox, type OutboxEntry } from '@dispatch/vehicle-agent/agent/ou
 
 /** Real server, PostgreSQL, Redis and socket.io; the network in between is a TCP gate the test cuts. */
 describe('crew agent against the real server', () => {
-  let server: DemoServer;
-  let dispatcher: ApiClient;
+  // The offline test takes longer than the default acknowledgement timeout would allow in real time.
+  const { server, clients: [dispatcher] } = demoSuite({ ACK_TIMEOUT_S: '900' }, 'dispatcher');
   let dir: string;
   const agents: CrewAgent[] = [];
 
   beforeAll(async () => {
-    // The offline test takes longer than the default acknowledgement timeout would allow in real time.
-    server = await startDemoServer({ ACK_TIMEOUT_S: '900' });
-    dispatcher = (await server.as('dispatcher')).api;
     dir = await mkdtemp(join(tmpdir(), 'crew-agent-'));
   });
   afterAll(async () => {
     for (const agent of agents) await agent.stop();
-    await server?.close();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
