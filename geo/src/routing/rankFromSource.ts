@@ -1,6 +1,6 @@
 import { secondsAlong, secondsFromSource, secondsFromTarget, secondsToSource, secondsToTarget } from './edgeParts';
 import type { LonLat } from './geometry';
-import type { RankOptions, RankResult, RankSource, ReachableCandidate, UnreachableCandidate } from './rankToTarget';
+import { unreachableReason, type RankOptions, type RankResult, type RankSource, type ReachableCandidate, type UnreachableCandidate } from './rankToTarget';
 import type { RoadGraph } from './roadGraph';
 import { workspaceFor } from './search';
 import { DEFAULT_MAX_SNAP_M, snapToRoad, trySnapToRoad, type RoadSnap } from './snap';
@@ -77,7 +77,7 @@ export function rankFromSource(
     if (best < Infinity && best <= maxSeconds) {
       reachable.push({ id: target.id, etaSeconds: best, distanceM: bestDistance, snapDistanceM: snap.snapDistanceM });
     } else {
-      const reason = best < Infinity || (graph.vertexComponent[u] === sourceComponent && ws.boundHit) ? 'beyond_time_limit' : 'no_path';
+      const reason = unreachableReason(best, graph.vertexComponent[u] !== sourceComponent, ws.boundHit);
       unreachable.push({ id: target.id, unreachable: reason, snapDistanceM: snap.snapDistanceM });
     }
   });

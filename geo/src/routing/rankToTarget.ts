@@ -139,7 +139,7 @@ export function rankToTarget(graph: RoadGraph, target: LonLat, sources: readonly
  * Not reachable within the limit: a path was found but is too long, or the search stopped at the limit before
  * it could tell. Only a search that ran out of road (or another component) proves there is no path.
  */
-function unreachableReason(best: number, otherComponent: boolean, boundHit: boolean): UnreachableReason {
+export function unreachableReason(best: number, otherComponent: boolean, boundHit: boolean): UnreachableReason {
   if (best < Infinity) return 'beyond_time_limit';
   if (otherComponent) return 'no_path';
   return boundHit ? 'beyond_time_limit' : 'no_path';
