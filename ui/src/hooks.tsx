@@ -44,6 +44,24 @@ export function useLoaded<T>(key: string, load: () => Promise<T>, retryMs?: numb
   return value;
 }
 
+/** A JSON value kept in `storage` under `key`: read (null when absent or unreadable) and written (null removes it). */
+export function stored<T>(storage: Storage, key: string) {
+  return {
+    load(): T | null {
+      try {
+        const raw = storage.getItem(key);
+        return raw ? (JSON.parse(raw) as T) : null;
+      } catch {
+        return null;
+      }
+    },
+    save(value: T | null): void {
+      if (value) storage.setItem(key, JSON.stringify(value));
+      else storage.removeItem(key);
+    },
+  };
+}
+
 /** A labelled input that hands its value on. */
 export function Field({ label, onValue, ...input }: { label: string; onValue(value: string): void } & InputHTMLAttributes<HTMLInputElement>) {
   return (

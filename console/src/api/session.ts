@@ -1,24 +1,11 @@
 import { createApiClient, type ApiClient, type LoginResult } from '@dispatch/protocol';
+import { stored } from '@dispatch/ui';
 
 /** A login's answer, kept for the tab. */
 export type Session = LoginResult;
 
 // Per tab, so a dispatcher and a hospital login can sit side by side in one browser.
-const KEY = 'dispatch120.session';
-
-export function loadSession(): Session | null {
-  try {
-    const raw = sessionStorage.getItem(KEY);
-    return raw ? (JSON.parse(raw) as Session) : null;
-  } catch {
-    return null;
-  }
-}
-
-export function saveSession(session: Session | null): void {
-  if (session) sessionStorage.setItem(KEY, JSON.stringify(session));
-  else sessionStorage.removeItem(KEY);
-}
+export const { load: loadSession, save: saveSession } = stored<Session>(sessionStorage, 'dispatch120.session');
 
 /**
  * The client of a session. A 401 means the session ended (expired token, server secret changed): `onEnded`,

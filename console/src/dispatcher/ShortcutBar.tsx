@@ -1,29 +1,27 @@
+import type { ReactNode } from 'react';
+import type { MessageKey } from '../i18n/dictionary';
 import { useI18n } from '../i18n/i18n';
+
+/** The keys DispatcherConsole handles, with what each does. */
+const KEYS: [ReactNode, MessageKey][] = [
+  [<><kbd>F2</kbd>/<kbd>N</kbd></>, 'keyNewCall'],
+  [<kbd>Enter</kbd>, 'keySubmit'],
+  [<><kbd>1</kbd>…<kbd>9</kbd></>, 'keyPick'],
+  [<kbd>D</kbd>, 'keyDispatch'],
+  [<kbd>Esc</kbd>, 'keyCancel'],
+  [<><kbd>↑</kbd><kbd>↓</kbd></>, 'keyQueue'],
+];
 
 export function ShortcutBar() {
   const { t } = useI18n();
   return (
     <footer className="shortcut-bar" aria-label={t('shortcuts')}>
       <span className="muted">{t('shortcuts')}:</span>
-      <span>
-        <kbd>F2</kbd>/<kbd>N</kbd> {t('keyNewCall')}
-      </span>
-      <span>
-        <kbd>Enter</kbd> {t('keySubmit')}
-      </span>
-      <span>
-        <kbd>1</kbd>…<kbd>9</kbd> {t('keyPick')}
-      </span>
-      <span>
-        <kbd>D</kbd> {t('keyDispatch')}
-      </span>
-      <span>
-        <kbd>Esc</kbd> {t('keyCancel')}
-      </span>
-      <span>
-        <kbd>↑</kbd>
-        <kbd>↓</kbd> {t('keyQueue')}
-      </span>
+      {KEYS.map(([keys, word]) => (
+        <span key={word}>
+          {keys} {t(word)}
+        </span>
+      ))}
     </footer>
   );
 }

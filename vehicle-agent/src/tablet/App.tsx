@@ -1,31 +1,26 @@
 import { useEffect, useState } from 'react';
 import { createApiClient } from '@dispatch/protocol';
-import { Field, retryAfterS, useSubmit } from '@dispatch/ui';
+import { Field, retryAfterS, stored, useSubmit } from '@dispatch/ui';
 import { useI18n } from './i18n';
 import { TaskScreen } from './TaskScreen';
 import { useCrewAgent, type Session } from './useCrewAgent';
 
-const SESSION_KEY = 'dispatch120.tablet.session';
-
-function readSession(): Session | null {
-  try {
-    const raw = localStorage.getItem(SESSION_KEY);
-    return raw ? (JSON.parse(raw) as Session) : null;
-  } catch {
-    return null;
-  }
-}
+const savedSession = stored<Session>(localStorage, 'dispatch120.tablet.session');
 
 /** The crew tablet: log in once per shift, then the task screen. Chinese by default, English one tap away. */
 export function App() {
   const { t } = useI18n();
-  const [session, setSession] = useState<Session | null>(readSession);
+  const [session, setSession] = useState<Session | null>(savedSession.load);
   const handle = useCrewAgent(session);
   const title = t('appTitle');
   useEffect(() => {
     document.title = title;
   }, [title]);
 
+  const signIn = (s: Session | null) => {
+    savedSession.save(s);
+    setSession(s);
+  };
   const logout = () => {
     if (session) {
       // Ends the session on the server too; offline, the token simply expires.
@@ -33,20 +28,10 @@ export function App() {
         .call('logout')
         .catch(() => undefined);
     }
-    localStorage.removeItem(SESSION_KEY);
-    setSession(null);
+    signIn(null);
   };
 
-  return !session || handle.expired ? (
-    <Login
-      onLogin={(s) => {
-        localStorage.setItem(SESSION_KEY, JSON.stringify(s));
-        setSession(s);
-      }}
-    />
-  ) : (
-    <TaskScreen handle={handle} onLogout={logout} />
-  );
+  return !session || handle.expired ? <Login onLogin={signIn} /> : <TaskScreen handle={handle} onLogout={logout} />;
 }
 
 function Login({ onLogin }: { onLogin(s: Session): void }) {
