@@ -1,7 +1,7 @@
 import type { CandidateDto, CreateIncidentRequest, TaskStatus } from '@dispatch/protocol';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { openSocket, refusal } from '../support/api';
+import { dispatchFirst, openSocket, refusal } from '../support/api';
 import { demoSuite } from '../support/demoSuite';
 
 const iso = (msFromNow = 0) => new Date(Date.now() + msFromNow).toISOString();
@@ -204,10 +204,7 @@ describe('a call from intake to handover, through HTTP and real sockets', () => 
   });
 
   it('keeps a late offline report as record without moving the task back', async () => {
-    const incident = await dispatcher.call('createIncident', { body: { location: { lon: 111.9, lat: 37.02 }, category: 'other', priority: 3 } });
-    const rec = await dispatcher.call('getRecommendations', { params: { id: incident.id } });
-    const pick = rec.candidates[0]!;
-    const offer = await dispatcher.call('assignVehicle', { params: { id: incident.id }, body: { vehicleId: pick.vehicleId } });
+    const { pick, offer } = await dispatchFirst(dispatcher, { location: { lon: 111.9, lat: 37.02 }, category: 'other', priority: 3 });
     const crew = await crewOf(pick.callSign);
     const id = offer.assignment.id;
     const report = (status: TaskStatus, deviceTime: string) => crew.api.send('reportStatus', { params: { id }, body: { eventId: randomUUID(), status, deviceTime } });
@@ -274,10 +271,7 @@ describe('a call from intake to handover, through HTTP and real sockets', () => 
   });
 
   it('updates the hospital notice ETA live as the vehicle approaches', async () => {
-    const incident = await dispatcher.call('createIncident', { body: { placeName: '义棠', category: 'chest_pain', priority: 1 } });
-    const rec = await dispatcher.call('getRecommendations', { params: { id: incident.id } });
-    const pick = rec.candidates[0]!;
-    const offer = await dispatcher.call('assignVehicle', { params: { id: incident.id }, body: { vehicleId: pick.vehicleId } });
+    const { pick, offer } = await dispatchFirst(dispatcher, { placeName: '义棠', category: 'chest_pain', priority: 1 });
     const hospitalLogin = server.logins.hospitals.find((h) => h.name === offer.destinationHospital!.name)!;
     const hospital = await server.as(hospitalLogin.username);
     const hospitalSocket = await openSocket(server.baseUrl, hospital.token);

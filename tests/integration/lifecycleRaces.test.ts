@@ -1,7 +1,7 @@
 import type { IncidentCategory, TaskStatus } from '@dispatch/protocol';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { refusal } from '../support/api';
+import { dispatchFirst, refusal } from '../support/api';
 import { demoSuite } from '../support/demoSuite';
 
 const iso = (msFromNow = 0) => new Date(Date.now() + msFromNow).toISOString();
@@ -17,10 +17,7 @@ describe('lifecycle under clock skew and concurrency', () => {
    */
   async function dispatched(category: IncidentCategory = 'chest_pain', acknowledge = true) {
     spot += 1;
-    const incident = await dispatcher.call('createIncident', { body: { location: { lon: 111.9 + spot * 0.003, lat: 37.02 }, category, priority: 1 } });
-    const rec = await dispatcher.call('getRecommendations', { params: { id: incident.id } });
-    const pick = rec.candidates[0]!;
-    const offer = await dispatcher.call('assignVehicle', { params: { id: incident.id }, body: { vehicleId: pick.vehicleId } });
+    const { incident, pick, offer } = await dispatchFirst(dispatcher, { location: { lon: 111.9 + spot * 0.003, lat: 37.02 }, category, priority: 1 });
     const crew = await server.as(server.logins.crews.find((c) => c.callSign === pick.callSign)!.username);
     const report = (status: TaskStatus, deviceTime = iso()) =>
       crew.api.send('reportStatus', { params: { id: offer.assignment.id }, body: { eventId: randomUUID(), status, deviceTime } });

@@ -1,7 +1,7 @@
 import type { TaskStatus } from '@dispatch/protocol';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { refusal } from '../support/api';
+import { dispatchFirst, refusal } from '../support/api';
 import { demoSuite } from '../support/demoSuite';
 
 describe('quality indicators and standard exports', () => {
@@ -11,17 +11,13 @@ describe('quality indicators and standard exports', () => {
 
   /** A call that rang at `ring`, was answered at `answer`, then a vehicle turned out and arrived at the given offsets. */
   async function call(offset: number, answer: number, turnout: number, arrive: number) {
-    const incident = await dispatcher.call('createIncident', {
-      body: {
-        location: { lon: 111.913 + offset / 1e5, lat: 37.027 },
-        category: 'trauma',
-        priority: 1,
-        callReceivedAt: at(offset),
-        callAnsweredAt: at(offset + answer),
-      },
+    const { incident, offer } = await dispatchFirst(dispatcher, {
+      location: { lon: 111.913 + offset / 1e5, lat: 37.027 },
+      category: 'trauma',
+      priority: 1,
+      callReceivedAt: at(offset),
+      callAnsweredAt: at(offset + answer),
     });
-    const rec = await dispatcher.call('getRecommendations', { params: { id: incident.id } });
-    const offer = await dispatcher.call('assignVehicle', { params: { id: incident.id }, body: { vehicleId: rec.candidates[0]!.vehicleId } });
     // History, not live: the vehicle was dispatched 30 s after the call was answered, days ago, so every step
     // below lies in the past (the server never stamps a step later than the moment it receives it).
     const dispatchedAt = Date.parse(at(offset + answer + 30));

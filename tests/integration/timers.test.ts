@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { createApp, type App } from '@dispatch/server/app';
 import { createLogger } from '@dispatch/server/logger';
-import { openSocket } from '../support/api';
+import { dispatchFirst, openSocket } from '../support/api';
 import { demoSuite } from '../support/demoSuite';
 import { eventually } from '../support/wait';
 
@@ -15,10 +15,7 @@ describe('BullMQ timers on the real Redis', () => {
 
   it('re-offers the incident to the next vehicle when the crew does not acknowledge in time', async () => {
     const consoleSocket = await openSocket(server.baseUrl, tokens.dispatcher);
-    const incident = await dispatcher.call('createIncident', { body: { location: { lon: 111.913, lat: 37.027 }, category: 'trauma', priority: 2 } });
-    const rec = await dispatcher.call('getRecommendations', { params: { id: incident.id } });
-    const first = rec.candidates[0]!;
-    const offer = await dispatcher.call('assignVehicle', { params: { id: incident.id }, body: { vehicleId: first.vehicleId } });
+    const { incident, pick: first, offer } = await dispatchFirst(dispatcher, { location: { lon: 111.913, lat: 37.027 }, category: 'trauma', priority: 2 });
     const deadline = Date.parse(offer.ackDeadline);
     const timedOut = await consoleSocket.waitFor('assignment.updated', (a) => a.id === offer.assignment.id && a.status === 'timed_out');
     console.log(JSON.stringify({ metric: 'ack_timer_lateness_ms', value: Date.now() - deadline }));
@@ -39,9 +36,7 @@ describe('BullMQ timers on the real Redis', () => {
 
   it('escalates an unacknowledged hospital notice to the dispatchers', async () => {
     const consoleSocket = await openSocket(server.baseUrl, tokens.dispatcher);
-    const incident = await dispatcher.call('createIncident', { body: { location: { lon: 111.95, lat: 37.05 }, category: 'chest_pain', priority: 1 } });
-    const rec = await dispatcher.call('getRecommendations', { params: { id: incident.id } });
-    const offer = await dispatcher.call('assignVehicle', { params: { id: incident.id }, body: { vehicleId: rec.candidates[0]!.vehicleId } });
+    const { offer } = await dispatchFirst(dispatcher, { location: { lon: 111.95, lat: 37.05 }, category: 'chest_pain', priority: 1 });
     // The crew acknowledges, so only the hospital's timer runs (a re-offer would cancel the notice).
     const crew = server.logins.crews.find((c) => c.callSign === offer.assignment.callSign)!;
     await (await server.as(crew.username)).api.call('reportStatus', {
@@ -62,9 +57,7 @@ describe('BullMQ timers on the real Redis', () => {
   });
 
   it('fires a timer scheduled before a server restart exactly once, by the new server', async () => {
-    const incident = await dispatcher.call('createIncident', { body: { location: { lon: 111.9, lat: 37.0 }, category: 'trauma', priority: 2 } });
-    const rec = await dispatcher.call('getRecommendations', { params: { id: incident.id } });
-    const offer = await dispatcher.call('assignVehicle', { params: { id: incident.id }, body: { vehicleId: rec.candidates[0]!.vehicleId } });
+    const { offer } = await dispatchFirst(dispatcher, { location: { lon: 111.9, lat: 37.0 }, category: 'trauma', priority: 2 });
     // The server goes down before the deadline...
     await server.app.close();
     expect((await assignmentRow(offer.assignment.id)).status).toBe('dispatched');

@@ -1,8 +1,16 @@
-import { ApiError, createApiClient, PROTOCOL_VERSION, type ServerToClientEvents } from '@dispatch/protocol';
+import { ApiError, createApiClient, PROTOCOL_VERSION, type ApiClient, type CreateIncidentRequest, type ServerToClientEvents } from '@dispatch/protocol';
 import { io as connect, type Socket } from 'socket.io-client';
 
 /** The one client of the project (the console's and the tablet's), bound to one login (or to none). */
 export const apiClient = (baseUrl: string, token?: string) => createApiClient({ baseUrl, token: () => token });
+
+/** Takes a call and dispatches the first vehicle recommended for it: the incident, that candidate and the offer. */
+export async function dispatchFirst(dispatcher: ApiClient, body: CreateIncidentRequest) {
+  const incident = await dispatcher.call('createIncident', { body });
+  const pick = (await dispatcher.call('getRecommendations', { params: { id: incident.id } })).candidates[0]!;
+  const offer = await dispatcher.call('assignVehicle', { params: { id: incident.id }, body: { vehicleId: pick.vehicleId } });
+  return { incident, pick, offer };
+}
 
 /** The refusal a call ends with; a call that succeeds fails the test. */
 export async function refusal(answer: Promise<unknown>): Promise<ApiError> {
