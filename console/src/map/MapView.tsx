@@ -116,9 +116,7 @@ export function MapView(props: MapViewProps) {
       interactive: false,
       zIndexOffset: 2000,
     }).addTo(map);
-    return () => {
-      marker.remove();
-    };
+    return () => void marker.remove();
   }, [map, picked, projection]);
 
   const toggle = (key: LayerKey) => setLayers((l) => ({ ...l, [key]: !l[key] }));

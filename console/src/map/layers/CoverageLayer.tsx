@@ -90,9 +90,7 @@ export function CoverageLayer({
     });
     layer.addTo(map);
     layer.bringToBack();
-    return () => {
-      layer.remove();
-    };
+    return () => void layer.remove();
   }, [map, visible, data, kind, projection]);
   return null;
 }

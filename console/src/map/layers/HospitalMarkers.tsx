@@ -50,9 +50,7 @@ export function HospitalMarkers({
       );
     }
     const group = L.layerGroup(layers).addTo(map);
-    return () => {
-      group.remove();
-    };
+    return () => void group.remove();
   }, [map, visible, hospitals, proposedId, label, localName, projection]);
   return null;
 }

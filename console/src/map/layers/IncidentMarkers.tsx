@@ -43,9 +43,7 @@ export function IncidentMarkers({
       marker.addTo(group);
     }
     group.addTo(map);
-    return () => {
-      group.remove();
-    };
+    return () => void group.remove();
   }, [map, visible, incidents, selectedId, label, projection, onSelectRef]);
   return null;
 }

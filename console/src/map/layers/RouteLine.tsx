@@ -29,9 +29,7 @@ export function RouteLine({ map, visible, routes }: { map: L.Map; visible: boole
       const bounds = L.latLngBounds(lines.flat());
       if (bounds.isValid()) map.flyToBounds(bounds.pad(0.4), { maxZoom: 14, duration: 0.6 });
     }
-    return () => {
-      group.remove();
-    };
+    return () => void group.remove();
   }, [map, visible, routes, projection]);
   return null;
 }

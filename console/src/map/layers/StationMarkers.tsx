@@ -25,9 +25,7 @@ export function StationMarkers({ map, visible, stations }: { map: L.Map; visible
         }),
       ),
     ).addTo(map);
-    return () => {
-      group.remove();
-    };
+    return () => void group.remove();
   }, [map, visible, stations, name, projection]);
   return null;
 }
