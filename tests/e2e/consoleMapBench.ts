@@ -8,7 +8,7 @@
  */
 import { cpus } from 'node:os';
 import { startDemoServer } from '../support/demoServer';
-import { closedLoopbackPort, hasChromium, launchChromium } from './browser';
+import { closedLoopbackPort, hasChromium, launchChromium, logIn } from './browser';
 import { consoleDist, ensureConsoleBuilt } from './consoleBuild';
 
 const VEHICLES = Number(process.env.VEHICLES ?? 1000);
@@ -39,10 +39,7 @@ async function main() {
     const page = await (await browser.newContext({ viewport: { width: 1600, height: 950 } })).newPage();
     page.on('crash', () => console.error('page crashed'));
     page.on('pageerror', (e) => console.error('pageerror', e.message));
-    await page.goto(server.baseUrl);
-    await page.fill('input[name=username]', 'dispatcher');
-    await page.fill('input[name=password]', server.logins.passwords.dispatcher!);
-    await page.press('input[name=password]', 'Enter');
+    await logIn(page, server.baseUrl, 'dispatcher', server.logins.passwords.dispatcher!);
     await page.locator('[data-testid=fleet-board] tbody tr').first().waitFor();
 
     const measure = async (label: string, vehicles: number) => {

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser, loginAs, startTestServer, type TestServer } from '../support/server';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { serverSuite } from '../support/demoSuite';
+import { createLoggedInUser, startTestServer } from '../support/server';
 import { createLogger } from '@dispatch/server/logger';
 
 /** Personal data a call carries: none of it may appear in any log line, whatever fails. */
@@ -22,16 +23,13 @@ function capture() {
 }
 
 describe('logs without personal data', () => {
-  let server: TestServer;
-  let token: string;
   const logged = capture();
+  const server = serverSuite(() => startTestServer({}, logged.log));
+  let token: string;
 
   beforeAll(async () => {
-    server = await startTestServer({}, logged.log);
-    const user = await createUser(server.database, { username: 'disp-log', role: 'dispatcher' });
-    token = await loginAs(server.baseUrl, user.username, user.password);
+    token = (await createLoggedInUser(server, { username: 'disp-log', role: 'dispatcher' })).token;
   });
-  afterAll(() => server.close());
 
   it("drops PostgreSQL's detail, parameters and quoted input from a logged error, keeping code and constraint", async () => {
     const db = server.database.db;

@@ -1,13 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { io as connect, type Socket } from 'socket.io-client';
 import { PROTOCOL_VERSION, type VehiclePositionDto } from '@dispatch/protocol';
 import { apiClient } from '../support/api';
-import { createUser, loginAs, startTestServer, type TestServer } from '../support/server';
+import { serverSuite } from '../support/demoSuite';
+import { createLoggedInUser, startTestServer } from '../support/server';
 import { KNOT_IN_MPS } from '@dispatch/server/positions/osmand';
 
 /** Real server, real PostgreSQL, real socket.io: the OsmAnd endpoints as phones and Traccar servers use them. */
 describe('position ingestion over the OsmAnd/Traccar protocol', () => {
-  let server: TestServer;
+  const server = serverSuite(() => startTestServer());
   let osmandBase: string;
   let adminToken: string;
   let dispatcherToken: string;
@@ -15,7 +16,6 @@ describe('position ingestion over the OsmAnd/Traccar protocol', () => {
   const vehicle: Record<'a' | 'b' | 'c', string> = { a: '', b: '', c: '' };
 
   beforeAll(async () => {
-    server = await startTestServer();
     const db = server.database.db;
     const station = await db.query<{ id: string }>(
       `INSERT INTO stations (code, name, kind, location) VALUES ('JX0', '介休急救中心', 'centre', ST_SetSRID(ST_MakePoint(111.913, 37.027), 4326)) RETURNING id`,
@@ -27,18 +27,14 @@ describe('position ingestion over the OsmAnd/Traccar protocol', () => {
       );
       vehicle[key] = rows[0]!.id;
     }
-    const admin = await createUser(server.database, { username: 'admin1', role: 'admin' });
-    const disp = await createUser(server.database, { username: 'disp1', role: 'dispatcher' });
-    const crew = await createUser(server.database, { username: 'crew1', role: 'crew', vehicleId: vehicle.a });
-    adminToken = await loginAs(server.baseUrl, admin.username, admin.password);
-    dispatcherToken = await loginAs(server.baseUrl, disp.username, disp.password);
-    crewToken = await loginAs(server.baseUrl, crew.username, crew.password);
+    adminToken = (await createLoggedInUser(server, { username: 'admin1', role: 'admin' })).token;
+    dispatcherToken = (await createLoggedInUser(server, { username: 'disp1', role: 'dispatcher' })).token;
+    crewToken = (await createLoggedInUser(server, { username: 'crew1', role: 'crew', vehicleId: vehicle.a })).token;
     const own = await server.app.positions.osmandServer();
     if (!own) throw new Error('the OsmAnd port did not open');
     expect(own.port).not.toBe(server.config.PORT);
     osmandBase = `http://127.0.0.1:${own.port}`;
   });
-  afterAll(() => server.close());
 
   const bind = (vehicleId: string, deviceId: string | null, token = adminToken) =>
     apiClient(server.baseUrl, token).send('bindVehicleDevice', { params: { id: vehicleId }, body: { deviceId } });

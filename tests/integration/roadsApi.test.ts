@@ -1,20 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_REGION, importDemoCounty } from '@dispatch/geo/demo/demoCounty';
 import type { ApiClient, RoadFeatureCollection } from '@dispatch/protocol';
 import { apiClient, refusal } from '../support/api';
-import { createUser, loginAs, startTestServer, type TestServer } from '../support/server';
+import { serverSuite } from '../support/demoSuite';
+import { createLoggedInUser, startTestServer } from '../support/server';
 
 describe('GET /api/roads and /api/roads/region through the real server', () => {
-  let server: TestServer;
+  const server = serverSuite(() => startTestServer());
   let api: ApiClient;
   const county = '111.736,36.834,112.171,37.185';
 
   beforeAll(async () => {
-    server = await startTestServer();
-    const user = await createUser(server.database, { username: 'crew-map', role: 'dispatcher' });
-    api = apiClient(server.baseUrl, await loginAs(server.baseUrl, user.username, user.password));
+    api = (await createLoggedInUser(server, { username: 'crew-map', role: 'dispatcher' })).api;
   });
-  afterAll(() => server?.close());
 
   const roads = (bbox: string, zoom: number | string) => api.call('roads', { query: { bbox, zoom } });
 

@@ -1,27 +1,25 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { importRoads } from '@dispatch/geo/import/importRoads';
 import { isReachable, rankToTarget } from '@dispatch/geo/routing/rankToTarget';
 import { roadDataFile, roadDataSuite } from '@dispatch/geo/routing/roadData';
 import { loadRoadGraph, type RoadGraph } from '@dispatch/geo/routing/roadGraph';
 import type { ApiClient } from '@dispatch/protocol';
 import { apiClient, refusal } from '../support/api';
-import { createUser, loginAs, startTestServer, type TestServer } from '../support/server';
+import { serverSuite } from '../support/demoSuite';
+import { createLoggedInUser, startTestServer } from '../support/server';
 
 const file = roadDataFile('shanghai_center.osm.pbf');
 
 describe.skipIf(!file)(roadDataSuite('GET /api/route through the real server on the Shanghai centre network', 'shanghai_center.osm.pbf'), () => {
-  let server: TestServer;
+  const server = serverSuite(() => startTestServer());
   let api: ApiClient;
   let graph: RoadGraph;
 
   beforeAll(async () => {
-    server = await startTestServer();
-    const crew = await createUser(server.database, { username: 'dispatcher1', role: 'dispatcher' });
-    api = apiClient(server.baseUrl, await loginAs(server.baseUrl, crew.username, crew.password));
+    api = (await createLoggedInUser(server, { username: 'dispatcher1', role: 'dispatcher' })).api;
     await importRoads(server.database.db, { file: file!, region: 'shanghai' });
     graph = await loadRoadGraph(server.database.db, 'shanghai');
   });
-  afterAll(() => server?.close());
 
   const route = (from: string, to: string, region?: string) => api.call('route', { query: { from, to, region } });
 

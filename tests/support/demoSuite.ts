@@ -12,19 +12,27 @@ export function demoSuite<const Users extends string[]>(
   overrides: Record<string, string> = {},
   ...users: Users
 ): { server: DemoServer; clients: { [K in keyof Users]: ApiClient }; tokens: Record<Users[number], string> } {
-  let server: DemoServer | undefined;
+  const server = serverSuite(() => startDemoServer(overrides));
   const clients: ApiClient[] = [];
   const tokens = {} as Record<Users[number], string>;
   beforeAll(async () => {
-    server = await startDemoServer(overrides);
     for (const user of users) {
       const { api, token } = await server.as(user);
       clients.push(api);
       tokens[user as Users[number]] = token;
     }
   });
+  return { server, clients: users.map((_, i) => madeLater(() => clients[i])) as { [K in keyof Users]: ApiClient }, tokens };
+}
+
+/** For a describe block: the server `start` gives, started before its tests and closed after them (a stand-in as above). */
+export function serverSuite<S extends { close(): Promise<void> }>(start: () => Promise<S>): S {
+  let server: S | undefined;
+  beforeAll(async () => {
+    server = await start();
+  });
   afterAll(() => server?.close());
-  return { server: madeLater(() => server), clients: users.map((_, i) => madeLater(() => clients[i])) as { [K in keyof Users]: ApiClient }, tokens };
+  return madeLater(() => server);
 }
 
 function madeLater<T extends object>(made: () => T | undefined): T {

@@ -71,3 +71,10 @@ export async function createUser(
 export async function loginAs(baseUrl: string, username: string, password: string): Promise<string> {
   return (await apiClient(baseUrl).call('login', { body: { username, password } })).token;
 }
+
+/** Inserts a user, logs it in over HTTP and returns its credentials, its token and a REST client bound to it. */
+export async function createLoggedInUser(server: Pick<TestServer, 'database' | 'baseUrl'>, user: Parameters<typeof createUser>[1]) {
+  const created = await createUser(server.database, user);
+  const token = await loginAs(server.baseUrl, created.username, created.password);
+  return { ...created, token, api: apiClient(server.baseUrl, token) };
+}
