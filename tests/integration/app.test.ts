@@ -1,15 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { io as connect, type Socket } from 'socket.io-client';
 import { PROTOCOL_VERSION, type HealthReport, type SessionWelcome } from '@dispatch/protocol';
-import { createUser, loginAs, startTestServer, type TestServer } from '../support/server';
+import { serverSuite } from '../support/demoSuite';
+import { createUser, loginAs, startTestServer } from '../support/server';
 
 describe('dispatch server over real HTTP and socket.io', () => {
-  let server: TestServer;
+  const server = serverSuite(() => startTestServer());
   beforeAll(async () => {
-    server = await startTestServer();
     await createUser(server.database, { username: 'disp1', role: 'dispatcher' });
   });
-  afterAll(() => server.close());
   const postLogin = (body: string) => fetch(`${server.baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
 
   it('reports PostgreSQL, PostGIS, pgRouting and Redis healthy', async () => {

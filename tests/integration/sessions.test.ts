@@ -2,12 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LOGIN_LIMITS } from '@dispatch/server/auth/loginThrottle';
 import { apiClient, openSocket, refusal } from '../support/api';
-import { demoSuite } from '../support/demoSuite';
-import { startGatedDemoServer, type GatedServer } from '../support/gatedServer';
-import { createUser, loginAs } from '../support/server';
+import { demoSuite, serverSuite } from '../support/demoSuite';
+import { startGatedDemoServer } from '../support/gatedServer';
+import { createLoggedInUser, createUser, loginAs } from '../support/server';
 import { eventually } from '../support/wait';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -57,10 +57,9 @@ describe('live sessions of logins that change', () => {
 
   it('lets an admin disable and enable a login (sessions end at once) but not its own', async () => {
     const admin = await server.as('admin');
-    const user = await createUser(server.database, { username: 'leaver', role: 'dispatcher' });
-    const token = await loginAs(server.baseUrl, user.username, user.password);
+    const user = await createLoggedInUser(server, { username: 'leaver', role: 'dispatcher' });
     expect((await admin.api.call('setUserDisabled', { params: { id: user.id }, body: { disabled: true } })).disabled).toBe(true);
-    expect((await apiClient(server.baseUrl, token).send('listIncidents')).status).toBe(401);
+    expect((await user.api.send('listIncidents')).status).toBe(401);
     expect((await login(server.baseUrl, user.username, user.password)).status).toBe(401);
     expect((await admin.api.call('setUserDisabled', { params: { id: user.id }, body: { disabled: false } })).disabled).toBe(false);
     await loginAs(server.baseUrl, user.username, user.password);
@@ -73,11 +72,10 @@ describe('live sessions of logins that change', () => {
 
   it('resets a password to a one-time one whose session may only set a new password', async () => {
     const admin = await server.as('admin');
-    const user = await createUser(server.database, { username: 'forgetful', role: 'dispatcher' });
-    const before = await loginAs(server.baseUrl, user.username, user.password);
+    const user = await createLoggedInUser(server, { username: 'forgetful', role: 'dispatcher' });
     const reset = await admin.api.call('resetUserPassword', { params: { id: user.id } });
     const temporary = reset.temporaryPassword;
-    expect((await apiClient(server.baseUrl, before).send('listIncidents')).status).toBe(401);
+    expect((await user.api.send('listIncidents')).status).toBe(401);
 
     const once = await apiClient(server.baseUrl).call('login', { body: { username: user.username, password: temporary } });
     expect(once.mustChangePassword).toBe(true);
@@ -163,17 +161,12 @@ describe('demo passwords on a server that listens beyond loopback', () => {
     const refused = await refusal(apiClient(server.baseUrl).call('login', { body: { username: 'admin', password: server.logins.passwords.admin! } }));
     expect(refused.status).toBe(403);
     expect(refused.message).toMatch(/demo passwords are refused/);
-    const user = await createUser(server.database, { username: 'real-admin', role: 'admin' });
-    await loginAs(server.baseUrl, user.username, user.password);
+    await createLoggedInUser(server, { username: 'real-admin', role: 'admin' });
   });
 });
 
 describe('sessions while the database cannot be reached', () => {
-  let server: GatedServer;
-  beforeAll(async () => {
-    server = await startGatedDemoServer({ SESSION_RECHECK_S: '1' });
-  }, 60_000);
-  afterAll(() => server.close());
+  const server = serverSuite(() => startGatedDemoServer({ SESSION_RECHECK_S: '1' }));
 
   it('answers 503 (never 401), keeps every socket, refuses a new handshake as "unavailable", and carries on after', async () => {
     const { baseUrl, gate } = server;
