@@ -3,8 +3,9 @@ import { readFileSync } from 'node:fs';
 import { PROTOCOL_VERSION } from '@dispatch/protocol';
 import { socketActions } from '@dispatch/server/policies/policies';
 import { io as connect, type Socket } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { startDemoServer, type DemoServer } from '../support/demoServer';
+import { serverSuite } from '../support/demoSuite';
 
 /**
  * Every route of the OpenAPI document and every client→server socket event of the protocol, tried by every kind
@@ -164,7 +165,7 @@ function protocolClientEvents(): string[] {
 }
 
 describe('role × route × socket event matrix', () => {
-  let server: DemoServer;
+  const server = serverSuite(() => startDemoServer());
   let doc: OpenApi;
   const tokens = {} as Record<Caller, string | null>;
   const ids = {} as Record<'station' | 'vehicle' | 'otherVehicle' | 'hospital' | 'otherHospital' | 'incident' | 'assignment' | 'notice' | 'crewMember' | 'shift' | 'user', string>;
@@ -186,7 +187,6 @@ describe('role × route × socket event matrix', () => {
   };
 
   beforeAll(async () => {
-    server = await startDemoServer();
     const { logins } = server;
     const [ownCrew, otherCrew] = logins.crews;
     const [ownHospital, otherHospital] = logins.hospitals;
@@ -228,7 +228,6 @@ describe('role × route × socket event matrix', () => {
     ids.notice = notice.body.id;
     doc = (await call('GET', '/api/openapi.json', null)).body;
   });
-  afterAll(() => server?.close());
 
   const operations = () => Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ key: `${method.toUpperCase()} ${path}`, path, method, op })));
 
