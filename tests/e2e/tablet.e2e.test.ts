@@ -65,6 +65,7 @@ describe.skipIf(!hasChromium)(chromiumSuite('crew tablet in Chromium'), () => {
       const hospitalId = recommendation.proposedHospital?.hospitalId;
       const assigned = await dispatcher.call('assignVehicle', { params: { id: incident.id }, body: { vehicleId: crew.vehicle_id, destinationHospitalId: hospitalId } });
       const assignmentId = assigned.assignment.id;
+      const assignment = async () => (await db.query(`SELECT status, on_scene_at, destination_hospital_id FROM assignments WHERE id = $1`, [assignmentId])).rows[0];
 
       await page.locator('[data-testid=assignment]').waitFor({ timeout: 10_000 });
       await expect.poll(() => page.locator('[data-testid=assignment]').innerText()).toContain(village.name);
@@ -85,9 +86,7 @@ describe.skipIf(!hasChromium)(chromiumSuite('crew tablet in Chromium'), () => {
       await page.click('button[data-step=acknowledged]');
       await page.click('button[data-step=en_route]', { timeout: 10_000 });
       await page.locator('button[data-step=on_scene]').waitFor();
-      await expect
-        .poll(async () => (await db.query(`SELECT status FROM assignments WHERE id = $1`, [assignmentId])).rows[0].status, { timeout: 10_000 })
-        .toBe('en_route');
+      await expect.poll(async () => (await assignment()).status, { timeout: 10_000 }).toBe('en_route');
       await expect.poll(() => page.locator('[data-testid=queued]').innerText()).toBe('已全部发送');
       await screenshot(page, 'tablet-en-route');
 
@@ -113,12 +112,10 @@ describe.skipIf(!hasChromium)(chromiumSuite('crew tablet in Chromium'), () => {
       await expect.poll(() => page.locator('[data-testid=queued]').innerText()).toBe('待发送 1 条');
       await page.locator('button[data-step=at_patient]').waitFor();
       await screenshot(page, 'tablet-offline');
-      expect((await db.query(`SELECT status FROM assignments WHERE id = $1`, [assignmentId])).rows[0].status).toBe('en_route');
+      expect((await assignment()).status).toBe('en_route');
       await context.setOffline(false);
-      await expect
-        .poll(async () => (await db.query(`SELECT status FROM assignments WHERE id = $1`, [assignmentId])).rows[0].status, { timeout: 20_000 })
-        .toBe('on_scene');
-      const onScene = (await db.query<{ on_scene_at: Date }>(`SELECT on_scene_at FROM assignments WHERE id = $1`, [assignmentId])).rows[0]!.on_scene_at;
+      await expect.poll(async () => (await assignment()).status, { timeout: 20_000 }).toBe('on_scene');
+      const onScene: Date = (await assignment()).on_scene_at;
       expect(Math.abs(onScene.getTime() - tappedAt)).toBeLessThan(2_000);
       await expect.poll(() => page.locator('[data-testid=queued]').innerText()).toBe('已全部发送');
       // Back online, the leg to the hospital is routed after all.
@@ -131,9 +128,7 @@ describe.skipIf(!hasChromium)(chromiumSuite('crew tablet in Chromium'), () => {
       // The crew may override: any other hospital, even one without a stroke centre.
       const other = page.locator('.hospital-choice:not(.current)').first();
       await other.click();
-      await expect
-        .poll(async () => (await db.query(`SELECT destination_hospital_id FROM assignments WHERE id = $1`, [assignmentId])).rows[0].destination_hospital_id)
-        .not.toBe(hospitalId ?? null);
+      await expect.poll(async () => (await assignment()).destination_hospital_id).not.toBe(hospitalId ?? null);
 
       await page.click('button.lang');
       await page.getByText('At patient').first().waitFor();
