@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AssignmentOfferDto, TaskStatus } from '@dispatch/protocol';
 import { openSocket } from '../support/api';
 import { demoSuite } from '../support/demoSuite';
+import { until } from '../support/wait';
 import { MeasuredLine, type LonLat } from '@dispatch/vehicle-agent/simulator/geometry';
 import { TcpGate } from '../support/tcpGate';
 import { ManualClock } from '@dispatch/vehicle-agent/agent/clock';
@@ -61,14 +62,6 @@ describe('crew agent against the real server', () => {
     return agent;
   };
 
-  async function untilTrue(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000) {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-
   async function vehicleOf(username: string): Promise<string> {
     const { rows } = await server.database.db.query<{ vehicle_id: string }>('SELECT vehicle_id FROM users WHERE username = $1', [username]);
     return rows[0]!.vehicle_id;
@@ -104,7 +97,7 @@ describe('crew agent against the real server', () => {
     await agent.whenDelivered();
 
     await gate.cut();
-    await untilTrue(() => agent.state.connection === 'offline', 'the agent to notice it is offline');
+    await until(() => agent.state.connection === 'offline', 'the agent to notice it is offline');
 
     // Offline for six minutes of device time: four steps and 60 fixes along the route, one every 6 s.
     const line = new MeasuredLine((offer.route?.geometry.coordinates ?? [[111.913, 37.027], [offer.incident.location.lon, offer.incident.location.lat]]) as LonLat[]);
@@ -209,7 +202,7 @@ describe('crew agent against the real server', () => {
       await blocker.query('BEGIN');
       await blocker.query('LOCK TABLE status_events IN ACCESS EXCLUSIVE MODE');
       const entry = await agent.reportStatus('acknowledged');
-      await untilTrue(() => retries.length >= 2, 'two retries');
+      await until(() => retries.length >= 2, 'two retries');
       expect(retries.every((r) => r === 'no answer')).toBe(true);
       expect(await outbox.peek(10)).toEqual([entry]);
     } finally {

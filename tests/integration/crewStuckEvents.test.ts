@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSocket } from '../support/api';
 import { demoSuite } from '../support/demoSuite';
 import { refuseStatusEvents } from '../support/faults';
+import { until } from '../support/wait';
 import { CrewAgent } from '@dispatch/vehicle-agent/agent/crewAgent';
 import type { StuckEvent } from '@dispatch/vehicle-agent/agent/stuckStore';
 import { MemoryOutbox } from '@dispatch/vehicle-agent/agent/outbox';
@@ -77,11 +78,3 @@ describe('an event the server keeps failing on', () => {
     crewSocket.close();
   });
 });
-
-async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AssignmentOfferDto } from '@dispatch/protocol';
 import { demoSuite } from '../support/demoSuite';
+import { until } from '../support/wait';
 import { randomCall } from '@dispatch/vehicle-agent/simulator/callGenerator';
 import { startSimulator, type Simulator } from '@dispatch/vehicle-agent/simulator/startSimulator';
 
@@ -34,13 +35,8 @@ describe('fleet simulator', () => {
     const offer = await offered;
     expect(offer.route).not.toBeNull();
 
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const done = await db.query(`SELECT 1 FROM status_events WHERE assignment_id = $1 AND status = 'back_at_base'`, [assignmentId]);
-      if (done.rowCount) break;
-      if (Date.now() > deadline) throw new Error('the simulated crew did not get back to base within 60 s');
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    const backAtBase = async () => Boolean((await db.query(`SELECT 1 FROM status_events WHERE assignment_id = $1 AND status = 'back_at_base'`, [assignmentId])).rowCount);
+    await until(backAtBase, 'the simulated crew to get back to base', { timeoutMs: 60_000, everyMs: 250 });
 
     const events = await db.query<{ status: string; device_time: Date; source: string; lon: number | null; lat: number | null }>(
       `SELECT status, device_time, source, ST_X(location) AS lon, ST_Y(location) AS lat FROM status_events WHERE assignment_id = $1 ORDER BY device_time`,
@@ -88,13 +84,7 @@ describe('fleet simulator', () => {
     const assignmentId = (await dispatcher.call('assignVehicle', { params: { id: incident.id }, body: { vehicleId } })).assignment.id;
     const withdrawn = new Promise((resolve) => crew.agent.on('withdrawn', resolve));
 
-    const until = async (check: () => Promise<boolean>, what: string) => {
-      const deadline = Date.now() + 30_000;
-      while (!(await check())) {
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    };
+    const slowly = { timeoutMs: 30_000, everyMs: 200 };
     const station = (await db.query<{ lon: number; lat: number }>(
       `SELECT ST_X(s.location) AS lon, ST_Y(s.location) AS lat FROM vehicles v JOIN stations s ON s.id = v.home_station_id WHERE v.id = $1`,
       [vehicleId],
@@ -103,15 +93,15 @@ describe('fleet simulator', () => {
       const v = await dispatcher.call('getVehicle', { params: { id: vehicleId } });
       return Math.hypot((v.position!.lon - station.lon) * 88_800, (v.position!.lat - station.lat) * 111_000) > 300;
     };
-    await until(async () => (await db.query(`SELECT 1 FROM status_events WHERE assignment_id = $1 AND status = 'en_route'`, [assignmentId])).rowCount === 1, 'en_route');
-    await until(awayFromStation, 'the vehicle 300 m on its way');
+    await until(async () => (await db.query(`SELECT 1 FROM status_events WHERE assignment_id = $1 AND status = 'en_route'`, [assignmentId])).rowCount === 1, 'en_route', slowly);
+    await until(awayFromStation, 'the vehicle 300 m on its way', slowly);
     await dispatcher.call('cancelAssignment', { params: { id: assignmentId }, body: { reason: '患者已自行就医' } });
     await withdrawn;
 
     await until(async () => {
       const v = await dispatcher.call('getVehicle', { params: { id: vehicleId } });
       return Math.abs(v.position!.lon - station.lon) < 1e-6 && Math.abs(v.position!.lat - station.lat) < 1e-6;
-    }, 'the vehicle back at its station');
+    }, 'the vehicle back at its station', slowly);
     const events = await db.query(`SELECT status FROM status_events WHERE assignment_id = $1 ORDER BY device_time`, [assignmentId]);
     expect(events.rows.map((e) => e.status)).toEqual(['dispatched', 'acknowledged', 'en_route', 'cancelled']);
     expect((await dispatcher.call('getVehicle', { params: { id: vehicleId } })).state).toBe('available');

@@ -14,6 +14,15 @@ export async function eventually<T>(check: () => Promise<T | null | undefined | 
   }
 }
 
+/** Polls `check` every `everyMs` until it holds (a throw fails at once) and fails naming `what` after timeoutMs. */
+export async function until(check: () => boolean | Promise<boolean>, what: string, { timeoutMs = 10_000, everyMs = 50 } = {}): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
 /** A loopback port free right now. */
 export function freePort(): Promise<number> {
   return new Promise((resolve) => {
