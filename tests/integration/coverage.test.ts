@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { refusal } from '../support/api';
+import { expectRefusal } from '../support/expectations';
 import { demoSuite } from '../support/demoSuite';
 
 describe('drive-time catchments, isochrones and the 30-minute circle over REST', () => {
@@ -34,9 +34,7 @@ describe('drive-time catchments, isochrones and the 30-minute circle over REST',
     expect(Object.keys(byMinutes).sort()).toEqual(['10', '20', '30']);
     expect(byMinutes[10].properties.areaKm2).toBeLessThan(byMinutes[20].properties.areaKm2);
     expect(byMinutes[20].properties.areaKm2).toBeLessThanOrEqual(byMinutes[30].properties.areaKm2);
-    const bad = await refusal(dispatcher.call('isochrones', { query: { minutes: '10,abc' } }));
-    expect(bad.status).toBe(400);
-    expect(bad.message).toMatch(/^minutes:/);
+    await expectRefusal(dispatcher.call('isochrones', { query: { minutes: '10,abc' } }), 400, /^minutes:/);
   });
 
   it('reports the share of villages and roads within 30 minutes and names those outside', async () => {
@@ -51,8 +49,6 @@ describe('drive-time catchments, isochrones and the 30-minute circle over REST',
 
   it('answers a call located far from any road with 422 and a clear message', async () => {
     const incident = await dispatcher.call('createIncident', { body: { location: { lon: 112.5, lat: 37.6 }, category: 'trauma', priority: 2 } });
-    const rec = await refusal(dispatcher.call('getRecommendations', { params: { id: incident.id } }));
-    expect(rec.status).toBe(422);
-    expect(rec.message).toMatch(/road/);
+    await expectRefusal(dispatcher.call('getRecommendations', { params: { id: incident.id } }), 422, /road/);
   });
 });

@@ -2,6 +2,7 @@ import type { CandidateDto, CreateIncidentRequest, TaskStatus } from '@dispatch/
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { dispatchFirst, openSocket, refusal } from '../support/api';
+import { expectRefusal } from '../support/expectations';
 import { demoSuite } from '../support/demoSuite';
 
 const iso = (msFromNow = 0) => new Date(Date.now() + msFromNow).toISOString();
@@ -27,12 +28,8 @@ describe('a call from intake to handover, through HTTP and real sockets', () => 
 
   it('rejects a call with bad coordinates or an unknown place, storing nothing', async () => {
     const before = (await server.database.db.query('SELECT count(*)::int AS n FROM incidents')).rows[0].n;
-    const bad = await refusal(dispatcher.call('createIncident', { body: { location: { lon: 200, lat: 37 }, category: 'trauma', priority: 2 } }));
-    expect(bad.status).toBe(400);
-    expect(bad.message).toMatch(/^location\.lon:/);
-    const nowhere = await refusal(dispatcher.call('createIncident', { body: { placeName: '不存在的地方', category: 'trauma', priority: 2 } }));
-    expect(nowhere.status).toBe(400);
-    expect(nowhere.message).toMatch(/^placeName:/);
+    await expectRefusal(dispatcher.call('createIncident', { body: { location: { lon: 200, lat: 37 }, category: 'trauma', priority: 2 } }), 400, /^location\.lon:/);
+    await expectRefusal(dispatcher.call('createIncident', { body: { placeName: '不存在的地方', category: 'trauma', priority: 2 } }), 400, /^placeName:/);
     const noCategory = await refusal(dispatcher.call('createIncident', { body: { location: { lon: 111.9, lat: 37.0 }, priority: 2 } as CreateIncidentRequest }));
     expect(noCategory.message).toMatch(/^category:/);
     expect((await server.database.db.query('SELECT count(*)::int AS n FROM incidents')).rows[0].n).toBe(before);

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { refusal } from '../support/api';
+import { expectRefusal } from '../support/expectations';
 import { demoSuite } from '../support/demoSuite';
 
 const PUBLIC_URL = 'https://dispatch.jiexiu.example';
@@ -15,9 +16,7 @@ describe('call intake: weak place names, idempotency keys, replayed status event
   describe('place names', () => {
     it('refuses a weak match with 422 and the candidates to choose from, storing nothing', async () => {
       const before = await count();
-      const res = await refusal(dispatcher.call('createIncident', { body: { placeName: 'ab', category: 'trauma', priority: 2 } }));
-      expect(res.status).toBe(422);
-      expect(res.message).toMatch(/^placeName: "ab" is not a sure match/);
+      const res = await expectRefusal(dispatcher.call('createIncident', { body: { placeName: 'ab', category: 'trauma', priority: 2 } }), 422, /^placeName: "ab" is not a sure match/);
       const { candidates } = res.details as { candidates: PlaceCandidateDto[] };
       expect(candidates.length).toBeGreaterThan(0);
       for (const c of candidates) {
@@ -66,9 +65,7 @@ describe('call intake: weak place names, idempotency keys, replayed status event
     });
 
     it('matches LIKE wildcards literally: "%" is no place at all', async () => {
-      const res = await refusal(dispatcher.call('createIncident', { body: { placeName: '%', category: 'trauma', priority: 2 } }));
-      expect(res.status).toBe(400);
-      expect(res.message).toMatch(/^placeName: no place named/);
+      await expectRefusal(dispatcher.call('createIncident', { body: { placeName: '%', category: 'trauma', priority: 2 } }), 400, /^placeName: no place named/);
     });
   });
 
@@ -81,9 +78,7 @@ describe('call intake: weak place names, idempotency keys, replayed status event
       const retry = await dispatcher.send('createIncident', { body: { ...call } }, { 'Idempotency-Key': key });
       expect(retry).toMatchObject({ status: 200, body: { id: first.id } });
       const before = await count();
-      const other = await refusal(dispatcher.call('createIncident', { body: { ...call, priority: 1 } }, { 'Idempotency-Key': key }));
-      expect(other.status).toBe(422);
-      expect(other.message).toMatch(/^Idempotency-Key: already used for a different call/);
+      await expectRefusal(dispatcher.call('createIncident', { body: { ...call, priority: 1 } }, { 'Idempotency-Key': key }), 422, /^Idempotency-Key: already used for a different call/);
       expect(await count()).toBe(before);
     });
 

@@ -1,7 +1,8 @@
 import type { IncidentCategory, TaskStatus } from '@dispatch/protocol';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { dispatchFirst, refusal } from '../support/api';
+import { dispatchFirst } from '../support/api';
+import { expectRefusal } from '../support/expectations';
 import { demoSuite } from '../support/demoSuite';
 
 const iso = (msFromNow = 0) => new Date(Date.now() + msFromNow).toISOString();
@@ -45,17 +46,13 @@ describe('lifecycle under clock skew and concurrency', () => {
 
   it('sends cancellations through the cancel route only', async () => {
     const task = await dispatched();
-    const res = await refusal(dispatcher.call('reportStatus', { params: { id: task.id }, body: { eventId: randomUUID(), status: 'cancelled', deviceTime: iso() } }));
-    expect(res.status).toBe(422);
-    expect(res.message).toMatch(/\/cancel/);
+    await expectRefusal(dispatcher.call('reportStatus', { params: { id: task.id }, body: { eventId: randomUUID(), status: 'cancelled', deviceTime: iso() } }), 422, /\/cancel/);
     await dispatcher.call('cancelAssignment', { params: { id: task.id }, body: { reason: 'test over' } });
   });
 
   it('answers a malformed hospital id with 400, not 500', async () => {
     const task = await dispatched();
-    const res = await refusal(dispatcher.call('sendNotice', { params: { id: task.id }, body: { hospitalId: 'not-a-uuid' } }));
-    expect(res.status).toBe(400);
-    expect(res.message).toMatch(/^hospitalId:/);
+    await expectRefusal(dispatcher.call('sendNotice', { params: { id: task.id }, body: { hospitalId: 'not-a-uuid' } }), 400, /^hospitalId:/);
     await dispatcher.call('cancelAssignment', { params: { id: task.id }, body: { reason: 'test over' } });
   });
 

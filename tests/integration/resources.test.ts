@@ -1,6 +1,7 @@
 import type { VehicleDto } from '@dispatch/protocol';
 import { describe, expect, it } from 'vitest';
-import { apiClient, refusal } from '../support/api';
+import { apiClient } from '../support/api';
+import { expectRefusal } from '../support/expectations';
 import { demoSuite } from '../support/demoSuite';
 import { loginAs } from '../support/server';
 
@@ -22,12 +23,8 @@ describe('fleet, stations, hospitals, crews and users over REST', () => {
   it('creates a station and refuses a duplicate code with 409 and bad coordinates with 400 naming the field', async () => {
     const station = { code: 'JX-T1', name: '测试分站', kind: 'substation' as const, location: { lon: 111.95, lat: 37.05 } };
     await admin.call('createStation', { body: station });
-    const duplicate = await refusal(admin.call('createStation', { body: station }));
-    expect(duplicate.status).toBe(409);
-    expect(duplicate.message).toMatch(/code exists/);
-    const bad = await refusal(admin.call('createStation', { body: { ...station, code: 'JX-T2', location: { lon: 111.95, lat: 97 } } }));
-    expect(bad.status).toBe(400);
-    expect(bad.message).toMatch(/^location\.lat:/);
+    await expectRefusal(admin.call('createStation', { body: station }), 409, /code exists/);
+    await expectRefusal(admin.call('createStation', { body: { ...station, code: 'JX-T2', location: { lon: 111.95, lat: 97 } } }), 400, /^location\.lat:/);
     expect((await admin.call('listStations')).some((s) => s.code === 'JX-T2')).toBe(false);
   });
 
@@ -43,12 +40,8 @@ describe('fleet, stations, hospitals, crews and users over REST', () => {
     expect(created).toMatchObject({ state: 'available', inService: true });
     const out = await supervisor.call('updateVehicle', { params: { id: created.id }, body: { ...created, inService: false } });
     expect(out).toMatchObject({ state: 'out_of_service', inService: false });
-    const badCapability = await refusal(admin.call('createVehicle', { body: { callSign: '测试-98', kind: 'mobile_ct', capabilities: ['teleport' as 'bls'], homeStationId: station.id } }));
-    expect(badCapability.status).toBe(400);
-    expect(badCapability.message).toMatch(/^capabilities\.0:/);
-    const unknownStation = await refusal(admin.call('createVehicle', { body: { callSign: '测试-97', kind: 'mobile_ct', capabilities: [], homeStationId: '00000000-0000-4000-8000-000000000000' } }));
-    expect(unknownStation.status).toBe(400);
-    expect(unknownStation.message).toMatch(/homeStationId/);
+    await expectRefusal(admin.call('createVehicle', { body: { callSign: '测试-98', kind: 'mobile_ct', capabilities: ['teleport' as 'bls'], homeStationId: station.id } }), 400, /^capabilities\.0:/);
+    await expectRefusal(admin.call('createVehicle', { body: { callSign: '测试-97', kind: 'mobile_ct', capabilities: [], homeStationId: '00000000-0000-4000-8000-000000000000' } }), 400, /homeStationId/);
   });
 
   it('answers an unknown or malformed id with 404', async () => {
@@ -74,21 +67,15 @@ describe('fleet, stations, hospitals, crews and users over REST', () => {
     const vehicle = (await dispatcher.call('listVehicles'))[0]!;
     const shift = { vehicleId: vehicle.id, startsAt: '2026-11-25T08:00:00+08:00', endsAt: '2026-11-25T20:00:00+08:00', memberIds: [doctor.id] };
     await supervisor.call('createShift', { body: shift });
-    const overlap = await refusal(supervisor.call('createShift', { body: { ...shift, startsAt: '2026-11-25T19:00:00+08:00', endsAt: '2026-11-26T08:00:00+08:00' } }));
-    expect(overlap.status).toBe(409);
-    expect(overlap.message).toMatch(/overlapping/);
-    const backwards = await refusal(supervisor.call('createShift', { body: { ...shift, endsAt: '2026-11-25T07:00:00+08:00' } }));
-    expect(backwards.status).toBe(400);
-    expect(backwards.message).toMatch(/^endsAt/);
+    await expectRefusal(supervisor.call('createShift', { body: { ...shift, startsAt: '2026-11-25T19:00:00+08:00', endsAt: '2026-11-26T08:00:00+08:00' } }), 409, /overlapping/);
+    await expectRefusal(supervisor.call('createShift', { body: { ...shift, endsAt: '2026-11-25T07:00:00+08:00' } }), 400, /^endsAt/);
     expect(await dispatcher.call('listShifts', { query: { at: '2026-11-25T12:00:00+08:00' } })).toHaveLength(1);
   });
 
   it('creates logins with hashed passwords, bound to a vehicle for a crew', async () => {
     const vehicle = (await dispatcher.call('listVehicles'))[0]!;
     await admin.call('createUser', { body: { username: 'new-crew', displayName: 'New crew', password: 'long enough password', role: 'crew', vehicleId: vehicle.id } });
-    const unbound = await refusal(admin.call('createUser', { body: { username: 'bad-crew', displayName: 'x', password: 'long enough password', role: 'crew' } }));
-    expect(unbound.status).toBe(400);
-    expect(unbound.message).toMatch(/^vehicleId:/);
+    await expectRefusal(admin.call('createUser', { body: { username: 'bad-crew', displayName: 'x', password: 'long enough password', role: 'crew' } }), 400, /^vehicleId:/);
     const stored = await server.database.db.query("SELECT password_hash FROM users WHERE username = 'new-crew'");
     expect(stored.rows[0].password_hash).toMatch(/^\$argon2id\$/);
   });
@@ -109,9 +96,7 @@ describe('fleet, stations, hospitals, crews and users over REST', () => {
   it('deletes only what no history refers to, answering 409 with what to do instead', async () => {
     const station = await admin.call('createStation', { body: { code: 'JX-DEL', name: '待删分站', kind: 'substation', location: { lon: 111.95, lat: 37.06 } } });
     const vehicle = await admin.call('createVehicle', { body: { callSign: '待删-01', kind: 'multipurpose', capabilities: ['bls'], homeStationId: station.id } });
-    const blocked = await refusal(admin.call('deleteStation', { params: { id: station.id } }));
-    expect(blocked.status).toBe(409);
-    expect(blocked.message).toMatch(/move them first/);
+    await expectRefusal(admin.call('deleteStation', { params: { id: station.id } }), 409, /move them first/);
     await admin.call('deleteVehicle', { params: { id: vehicle.id } });
     await admin.call('deleteStation', { params: { id: station.id } });
     expect((await admin.send('deleteStation', { params: { id: station.id } })).status).toBe(404);

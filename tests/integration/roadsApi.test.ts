@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_REGION, importDemoCounty } from '@dispatch/geo/demo/demoCounty';
 import type { ApiClient, RoadFeatureCollection } from '@dispatch/protocol';
 import { apiClient, refusal } from '../support/api';
+import { expectRefusal } from '../support/expectations';
 import { serverSuite } from '../support/demoSuite';
 import { createLoggedInUser, startTestServer } from '../support/server';
 
@@ -17,9 +18,7 @@ describe('GET /api/roads and /api/roads/region through the real server', () => {
   const roads = (bbox: string, zoom: number | string) => api.call('roads', { query: { bbox, zoom } });
 
   it('answers 404 while no road network has been imported', async () => {
-    const region = await refusal(api.call('roadRegion'));
-    expect(region.status).toBe(404);
-    expect(region.message).toMatch(/no road network/);
+    await expectRefusal(api.call('roadRegion'), 404, /no road network/);
     expect((await refusal(roads(county, 12))).status).toBe(404);
   });
 
@@ -97,9 +96,7 @@ describe('GET /api/roads and /api/roads/region through the real server', () => {
     });
 
     it('names the bad query field with 400', async () => {
-      const missing = await refusal(api.call('roads', { query: { zoom: 12 } as { bbox: string; zoom: number } }));
-      expect(missing.status).toBe(400);
-      expect(missing.message).toMatch(/^bbox: required/);
+      await expectRefusal(api.call('roads', { query: { zoom: 12 } as { bbox: string; zoom: number } }), 400, /^bbox: required/);
       expect((await refusal(roads('1,2,3', 12))).message).toMatch(/^bbox: expected minLon,minLat,maxLon,maxLat/);
       expect(await refusal(roads('112,37,111,36', 12))).toMatchObject({ status: 400, message: expect.stringMatching(/^bbox: min must be below max/) });
       expect((await refusal(roads('111,36,112,95', 12))).message).toMatch(/^bbox: longitudes must be within/);

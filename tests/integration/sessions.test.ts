@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { LOGIN_LIMITS } from '@dispatch/server/auth/loginThrottle';
-import { apiClient, openSocket, refusal } from '../support/api';
+import { apiClient, openSocket } from '../support/api';
+import { expectRefusal } from '../support/expectations';
 import { demoSuite, serverSuite } from '../support/demoSuite';
 import { startGatedDemoServer } from '../support/gatedServer';
 import { createLoggedInUser, createUser, loginAs } from '../support/server';
@@ -44,9 +45,7 @@ describe('live sessions of logins that change', () => {
     const mine = await loginAs(server.baseUrl, user.username, user.password);
     const api = apiClient(server.baseUrl, mine);
     expect((await api.send('changePassword', { body: { currentPassword: 'not it at all', newPassword: 'a brand new passphrase' } })).status).toBe(403);
-    const tooShort = await refusal(api.call('changePassword', { body: { currentPassword: user.password, newPassword: 'short' } }));
-    expect(tooShort.status).toBe(400);
-    expect(tooShort.message).toMatch(/newPassword/);
+    await expectRefusal(api.call('changePassword', { body: { currentPassword: user.password, newPassword: 'short' } }), 400, /newPassword/);
 
     const { token } = await api.call('changePassword', { body: { currentPassword: user.password, newPassword: 'a brand new passphrase' } });
     await apiClient(server.baseUrl, token).call('listIncidents');
@@ -80,9 +79,7 @@ describe('live sessions of logins that change', () => {
     const once = await apiClient(server.baseUrl).call('login', { body: { username: user.username, password: temporary } });
     expect(once.mustChangePassword).toBe(true);
     const limited = apiClient(server.baseUrl, once.token);
-    const refused = await refusal(limited.call('listIncidents'));
-    expect(refused.status).toBe(403);
-    expect(refused.message).toMatch(/new password/);
+    await expectRefusal(limited.call('listIncidents'), 403, /new password/);
     await expect(openSocket(server.baseUrl, once.token)).rejects.toThrowError(/password/);
     expect((await limited.call('me')).mustChangePassword).toBe(true);
 
@@ -158,9 +155,7 @@ describe('demo passwords on a server that listens beyond loopback', () => {
   const { server } = demoSuite({ HOST: '0.0.0.0' });
 
   it('refuses a demo password and takes a real one', async () => {
-    const refused = await refusal(apiClient(server.baseUrl).call('login', { body: { username: 'admin', password: server.logins.passwords.admin! } }));
-    expect(refused.status).toBe(403);
-    expect(refused.message).toMatch(/demo passwords are refused/);
+    await expectRefusal(apiClient(server.baseUrl).call('login', { body: { username: 'admin', password: server.logins.passwords.admin! } }), 403, /demo passwords are refused/);
     await createLoggedInUser(server, { username: 'real-admin', role: 'admin' });
   });
 });
@@ -177,9 +172,7 @@ describe('sessions while the database cannot be reached', () => {
     await gate.cut();
     // Past the 10 s a session is trusted for, so its state must be read again, and past several socket re-checks.
     await new Promise((r) => setTimeout(r, 11_500));
-    const me = await refusal(api.call('me'));
-    expect(me.status).toBe(503);
-    expect(me.message).toMatch(/database is unavailable/);
+    await expectRefusal(api.call('me'), 503, /database is unavailable/);
     expect((await api.send('listIncidents')).status).toBe(503);
     expect((await login(baseUrl, 'dispatcher', server.logins.passwords.dispatcher!)).status).toBe(503);
     await expect(openSocket(baseUrl, token)).rejects.toThrowError(/^unavailable/);
