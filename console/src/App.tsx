@@ -3,12 +3,13 @@ import { useLoaded } from '@dispatch/ui';
 import { loadSession, logoutOnServer, saveSession, sessionApi, type Session } from './api/session';
 import { ChangePasswordPage } from './ChangePasswordPage';
 import { Banners, Header } from './common/Header';
-import { DispatcherConsole } from './dispatcher/DispatcherConsole';
 import { HospitalBoard } from './hospital/HospitalBoard';
 import { useI18n } from './i18n/i18n';
 import { LoginPage } from './LoginPage';
 import { Connection } from './realtime/connection';
 import { LiveContext, type LiveContextValue } from './realtime/useLive';
+import { Navigation, useCurrentSection } from './shell/Navigation';
+import { sectionsFor } from './shell/sections';
 
 /** The console, inside the LangProvider main.tsx gives it: log in (and set a password when told to), then the role's screen. */
 export function App() {
@@ -58,20 +59,23 @@ function SignedIn({ session, onLogout, onSessionEnded, onChangePassword }: { ses
   }, [live, session.user.role]);
 
   const role = session.user.role;
+  const available = useMemo(() => sectionsFor(role), [role]);
+  const section = useCurrentSection(available);
   const title = role === 'hospital' ? t('hospitalBoardTitle') : t('appTitle');
   return (
     <LiveContext.Provider value={live}>
       <div className={`app role-${role}`}>
         <Header title={title} synthetic={region?.synthetic ?? false} user={session.user.displayName || session.user.username} onLogout={onLogout} onChangePassword={onChangePassword} />
         <Banners />
+        <Navigation available={available} current={section} />
         {role === 'crew' ? (
           <div className="pad big">
             {t('crewUseTablet')} <a href="/tablet/">/tablet/</a>
           </div>
         ) : role === 'hospital' ? (
           <HospitalBoard />
-        ) : config ? (
-          <DispatcherConsole config={config} region={region} />
+        ) : config && section ? (
+          section.render({ config, region })
         ) : null}
       </div>
     </LiveContext.Provider>

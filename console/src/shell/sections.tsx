@@ -1,0 +1,31 @@
+import type { ClientConfigDto, Role, RoadRegionDto } from '@dispatch/protocol';
+import type { ReactNode } from 'react';
+import { DispatcherConsole } from '../dispatcher/DispatcherConsole';
+import type { messages } from '../i18n/dictionary';
+
+/** What a screen gets from the signed-in frame. */
+export interface SectionProps {
+  config: ClientConfigDto;
+  region: RoadRegionDto | null;
+}
+
+export interface Section {
+  /** The address of the screen: `#/<id>`, so a reload or a shared link opens it again. */
+  id: string;
+  title: keyof (typeof messages)['zh-CN'];
+  /** Who sees it in the navigation; the server's policy still decides every read and change. */
+  roles: readonly Role[];
+  render(props: SectionProps): ReactNode;
+}
+
+/**
+ * The console's screens in navigation order. The first one a role may see is its home: a dispatcher's is the
+ * dispatching desk (and it gets no navigation bar, being its only screen).
+ */
+export const sections: readonly Section[] = [
+  { id: 'dispatch', title: 'navDispatch', roles: ['dispatcher', 'supervisor', 'admin'], render: (p) => <DispatcherConsole {...p} /> },
+];
+
+export function sectionsFor(role: Role): Section[] {
+  return sections.filter((s) => s.roles.includes(role));
+}
