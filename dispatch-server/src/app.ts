@@ -91,6 +91,7 @@ export function createApp({ config, db, redis, log }: AppDeps): App {
       staleAfterSeconds: config.POSITION_STALE_AFTER_S,
       maxSeconds: 2 * 3600,
       diversionBoundSeconds: config.HOSPITAL_DIVERSION_BOUND_S,
+      scarceMarginSeconds: config.SCARCE_VEHICLE_MARGIN_S,
     },
     timers: createTimers(
       config.REDIS_URL,

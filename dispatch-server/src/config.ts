@@ -48,6 +48,11 @@ export const ConfigSchema = z.object({
   HOSPITAL_ACK_TIMEOUT_S: z.coerce.number().int().positive().default(180),
   /** Red (full) hospitals are proposed only when no open one is reachable within this many seconds. */
   HOSPITAL_DIVERSION_BOUND_S: z.coerce.number().int().positive().default(1800),
+  /**
+   * A scarce vehicle (mobile CT, neonatal transfer) goes to a call that does not need it only when it arrives more
+   * than this many seconds before the best ordinary vehicle; otherwise it is ranked after them, kept for its own calls.
+   */
+  SCARCE_VEHICLE_MARGIN_S: z.coerce.number().int().min(0).default(300),
   /** How often the ETAs of live hospital notices are recomputed from the vehicles' positions. */
   NOTICE_ETA_REFRESH_S: z.coerce.number().positive().default(10),
   /** How often timers are re-derived from the database, repairing any Redis lost (outage, restart without its file). */

@@ -16,6 +16,8 @@ export interface DispatchPolicy {
   maxSeconds: number;
   /** Red hospitals are skipped unless no open one is reachable within this. */
   diversionBoundSeconds: number;
+  /** A scarce vehicle goes first for a call that does not need it only when it gains more than this. */
+  scarceMarginSeconds: number;
 }
 
 /** What the dispatch commands need; routes, socket handlers and timer jobs pass the same one. */

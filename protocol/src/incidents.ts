@@ -102,6 +102,13 @@ export const CandidateDto = z.object({
   positionAgeSeconds: z.number().nullable(),
   /** Vehicles finishing another job (returning) are proposed after free ones at equal ETA. */
   returning: z.boolean(),
+  /**
+   * A scarce vehicle (mobile CT, neonatal) offered for a call that does not need it: held back after the ordinary
+   * vehicles, or ahead of them because it gains more than the centre's margin over the best of them.
+   */
+  reserve: z
+    .object({ capabilities: z.array(z.string()), heldBack: z.boolean(), gainSeconds: z.number(), marginSeconds: z.number() })
+    .nullable(),
 });
 export type CandidateDto = z.infer<typeof CandidateDto>;
 
@@ -137,7 +144,9 @@ export const RecommendationDto = z.object({
 });
 export type RecommendationDto = z.infer<typeof RecommendationDto>;
 
-export const AssignRequest = z.object({ vehicleId: z.uuid(), destinationHospitalId: z.uuid().optional() });
+/** Sending a patient to a full (red) or closed hospital is refused until it is confirmed, and the confirmation is audited. */
+const confirmDestinationLoad = z.boolean().optional();
+export const AssignRequest = z.object({ vehicleId: z.uuid(), destinationHospitalId: z.uuid().optional(), confirmDestinationLoad });
 export type AssignRequest = z.infer<typeof AssignRequest>;
 
 export const StatusReport = z.object({
@@ -154,7 +163,7 @@ export type StatusReport = z.infer<typeof StatusReport>;
 export const CancelRequest = z.object({ reason: text(300).trim().min(1) });
 export type CancelRequest = z.infer<typeof CancelRequest>;
 
-export const ChangeDestinationRequest = z.object({ hospitalId: z.uuid() });
+export const ChangeDestinationRequest = z.object({ hospitalId: z.uuid(), confirmDestinationLoad });
 export type ChangeDestinationRequest = z.infer<typeof ChangeDestinationRequest>;
 
 export const RouteStepDto = z.object({

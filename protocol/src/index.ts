@@ -15,6 +15,7 @@ export * from './lifecycle';
 export * from './mapDisplay';
 export * from './validation';
 export * from './outbox';
+export * from './errors';
 export * from './api/contract';
 export * from './api/routes';
 export * from './api/client';

@@ -9,13 +9,14 @@ import { enqueueEffect } from '../outbox/outbox';
 import { authorize } from '../policies/policies';
 import { getVehicle } from '../vehicles/vehicles';
 import { assignmentSql, presentAssignment } from './assignmentSql';
+import { checkDestinationLoad } from './destinationLoad';
 
 /**
  * Assigns a vehicle to an incident. The vehicle row is locked and the database's unique index on live
  * assignments guarantees a vehicle is never on two incidents: of two dispatchers racing for it, one wins
  * and the other gets 409. The crew's room then receives the assignment with its route, and the
  * acknowledgement timer starts: written to the outbox with the assignment, so neither is lost after the commit.
- * @param request `{ vehicleId, destinationHospitalId? }`
+ * @param request `{ vehicleId, destinationHospitalId?, confirmDestinationLoad? }` (a red or closed destination needs the confirmation)
  * @param options.onlyIfUnassigned refuse (409) when a vehicle is already on the incident: an automatic re-offer
  *   must not add a second vehicle to a call a dispatcher has just covered
  */
@@ -31,14 +32,19 @@ export async function assignVehicle(
     const incident = await incidentSql.lockIncident.one(client, { id: incidentId });
     if (!incident) throw notFound(`incident ${incidentId}`);
     if (incident.status === 'closed' || incident.status === 'cancelled') {
-      throw new HttpError(409, `the incident is ${incident.status}`);
+      throw new HttpError(409, `the incident is ${incident.status}`, undefined, 'incident_finished');
     }
-    if (options.onlyIfUnassigned && incident.status === 'assigned') throw new HttpError(409, 'a vehicle is already on the incident');
+    if (options.onlyIfUnassigned && incident.status === 'assigned') {
+      throw new HttpError(409, 'a vehicle is already on the incident', undefined, 'incident_already_covered');
+    }
     const vehicle = await assignmentSql.lockVehicle.one(client, { vehicleId: request.vehicleId });
     if (!vehicle) throw new HttpError(404, `vehicleId: no vehicle ${request.vehicleId}`);
-    if (!vehicle.in_service) throw new HttpError(409, `vehicle ${vehicle.call_sign} is out of service`);
+    if (!vehicle.in_service) throw new HttpError(409, `vehicle ${vehicle.call_sign} is out of service`, undefined, 'vehicle_out_of_service');
     const live = await assignmentSql.liveOfVehicle.one(client, { vehicleId: request.vehicleId });
-    if (live) throw new HttpError(409, `vehicle ${vehicle.call_sign} is already on incident #${live.number}`);
+    if (live) throw new HttpError(409, `vehicle ${vehicle.call_sign} is already on incident #${live.number}`, undefined, 'vehicle_busy');
+    if (request.destinationHospitalId) {
+      await checkDestinationLoad(client, actor, request.destinationHospitalId, request.confirmDestinationLoad, { type: 'incident', id: incidentId });
+    }
     const inserted = await insertAssignment(client, incidentId, request.vehicleId, actor, request.destinationHospitalId);
     await assignmentSql.setVehicleState.run(client, { vehicleId: request.vehicleId, state: 'busy' });
     await incidentSql.setStatus.run(client, { id: incidentId, status: 'assigned' });
@@ -67,7 +73,9 @@ async function insertAssignment(client: DbClient, incidentId: string, vehicleId:
     return (await assignmentSql.insert.one(client, { incidentId, vehicleId, userId: actor.principal?.userId ?? null, hospitalId: hospitalId ?? null }))!;
   } catch (error) {
     const { code, constraint } = error as { code?: string; constraint?: string };
-    if (code === '23505' && constraint === 'assignments_one_active_per_vehicle') throw new HttpError(409, 'the vehicle is already on another incident');
+    if (code === '23505' && constraint === 'assignments_one_active_per_vehicle') {
+      throw new HttpError(409, 'the vehicle is already on another incident', undefined, 'vehicle_busy');
+    }
     if (code === '23503') throw new HttpError(404, 'destinationHospitalId: no such hospital');
     throw error;
   }

@@ -1,15 +1,17 @@
 import { NoRoadNetworkError } from '@dispatch/geo/routing/roadGraph';
 import { NoPathError } from '@dispatch/geo/routing/route';
 import { TooFarFromRoadError } from '@dispatch/geo/routing/snap';
+import { codeForStatus, type ErrorCode } from '@dispatch/protocol';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
 
-/** An error with an HTTP status and a message meant for the caller. */
+/** An error with an HTTP status and a message meant for the caller; `code` when the refusal has its own translation. */
 export class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
     readonly details?: unknown,
+    readonly code?: ErrorCode,
   ) {
     super(message);
   }
@@ -29,6 +31,7 @@ export interface ErrorAnswer {
   status: number;
   error: string;
   details?: unknown;
+  code?: ErrorCode;
 }
 
 /**
@@ -36,7 +39,7 @@ export interface ErrorAnswer {
  * 5xx say nothing internal. Used by the REST error handler and every socket acknowledgement.
  */
 export function answerFor(error: unknown): ErrorAnswer {
-  if (error instanceof HttpError) return { status: error.status, error: error.message, details: error.details };
+  if (error instanceof HttpError) return { status: error.status, error: error.message, details: error.details, code: error.code };
   // The road network's own refusals: a point off every road, no drivable path, no network imported.
   if (error instanceof TooFarFromRoadError || error instanceof NoPathError) return { status: 422, error: error.message };
   if (error instanceof NoRoadNetworkError) return { status: 503, error: error.message };
@@ -60,7 +63,7 @@ export function errorHandler(log: { error: (obj: object, msg: string) => void })
   return (error, _req, res, _next) => {
     const answer = answerFor(error);
     if (answer.status >= 500 && answer.status !== 503) log.error({ err: error }, 'unhandled error');
-    res.status(answer.status).json({ error: answer.error, details: answer.details });
+    res.status(answer.status).json({ error: answer.error, code: answer.code ?? codeForStatus(answer.status), details: answer.details });
   };
 }
 

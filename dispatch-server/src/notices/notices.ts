@@ -1,6 +1,7 @@
 import { type ChangeDestinationRequest, rooms, type AssignmentDto, HospitalNoticeDto, NoticeStatus, type Principal } from '@dispatch/protocol';
 import { appendAudit, type Actor } from '../audit/audit';
 import { assignmentSql, presentAssignment } from '../assignments/assignmentSql';
+import { checkDestinationLoad } from '../assignments/destinationLoad';
 import { type DbClient, dtoRow, inTransaction, isUuid, sqlFile } from '@dispatch/db';
 import { z } from 'zod';
 import type { DispatchContext } from '../dispatchContext';
@@ -239,7 +240,7 @@ export async function changeDestination(
   ctx: DispatchContext,
   actor: Actor,
   assignmentId: string,
-  { hospitalId }: ChangeDestinationRequest,
+  { hospitalId, confirmDestinationLoad }: ChangeDestinationRequest,
 ): Promise<AssignmentDto> {
   if (!isUuid(assignmentId)) throw notFound(`assignment ${assignmentId}`);
   const hospital = await assignmentSql.hospitalBrief.one(ctx.db, { id: hospitalId });
@@ -248,7 +249,8 @@ export async function changeDestination(
     const row = await assignmentSql.lock.one(client, { id: assignmentId });
     if (!row) throw notFound(`assignment ${assignmentId}`);
     authorize(actor.principal, 'assignment.changeDestination', { vehicleId: row.vehicle_id });
-    if (row.ended_at) throw new HttpError(409, 'the task has ended');
+    if (row.ended_at) throw new HttpError(409, 'the task has ended', undefined, 'task_ended');
+    await checkDestinationLoad(client, actor, hospitalId, confirmDestinationLoad, { type: 'assignment', id: assignmentId });
     await assignmentSql.setDestination.run(client, { id: assignmentId, hospitalId });
     await incidentSql.setPlan.run(client, { id: row.incident_id, hospitalId });
     await appendAudit(client, actor, 'assignment.destinationChanged', { type: 'assignment', id: assignmentId }, { hospitalId });

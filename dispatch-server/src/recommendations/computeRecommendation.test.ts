@@ -1,6 +1,6 @@
 import type { CandidateDto } from '@dispatch/protocol';
 import { describe, expect, it } from 'vitest';
-import { preferGeneralVehiclesOnTies, rankHospitals } from './computeRecommendation';
+import { holdBackScarceVehicles, preferGeneralVehiclesOnTies, rankHospitals } from './computeRecommendation';
 
 const candidate = (callSign: string, etaSeconds: number, capabilities: string[], returning = false): CandidateDto => ({
   vehicleId: callSign,
@@ -14,6 +14,7 @@ const candidate = (callSign: string, etaSeconds: number, capabilities: string[],
   stale: false,
   positionAgeSeconds: 1,
   returning,
+  reserve: null,
 });
 
 describe('preferGeneralVehiclesOnTies', () => {
@@ -33,6 +34,36 @@ describe('preferGeneralVehiclesOnTies', () => {
     const list = [candidate('RETURNING', 200, ['als'], true), candidate('FREE', 203, ['als'])];
     preferGeneralVehiclesOnTies(list, ['als']);
     expect(list.map((c) => c.callSign)).toEqual(['FREE', 'RETURNING']);
+  });
+});
+
+describe('holdBackScarceVehicles', () => {
+  const ct = candidate('CT', 300, ['mobile_ct', 'als']);
+  const als = candidate('ALS', 500, ['als']);
+  const bls = candidate('BLS', 700, ['bls']);
+
+  it('ranks the mobile CT after every ordinary vehicle when it gains less than the margin, and says why', () => {
+    const ranked = holdBackScarceVehicles([ct, als, bls], ['als'], 300);
+    expect(ranked.map((c) => c.callSign)).toEqual(['ALS', 'BLS', 'CT']);
+    expect(ranked[2]!.reserve).toEqual({ capabilities: ['mobile_ct'], heldBack: true, gainSeconds: 200, marginSeconds: 300 });
+    expect(ranked[0]!.reserve).toBeNull();
+  });
+
+  it('lets it lead when it gains more than the margin', () => {
+    const ranked = holdBackScarceVehicles([ct, als], ['als'], 120);
+    expect(ranked.map((c) => c.callSign)).toEqual(['CT', 'ALS']);
+    expect(ranked[0]!.reserve).toMatchObject({ heldBack: false, gainSeconds: 200 });
+  });
+
+  it('leaves the order alone for a call that needs the scarce capability, or when no ordinary vehicle can go', () => {
+    expect(holdBackScarceVehicles([ct, als], ['mobile_ct'], 300).map((c) => c.reserve)).toEqual([null, null]);
+    expect(holdBackScarceVehicles([ct], ['als'], 300)).toEqual([ct]);
+  });
+
+  it('holds back the neonatal ambulance too, each vehicle judged against the best ordinary one', () => {
+    const nicu = candidate('NICU', 450, ['neonatal', 'als']);
+    const ranked = holdBackScarceVehicles([ct, nicu, als], ['als'], 100);
+    expect(ranked.map((c) => [c.callSign, c.reserve?.heldBack ?? null])).toEqual([['CT', false], ['ALS', null], ['NICU', true]]);
   });
 });
 

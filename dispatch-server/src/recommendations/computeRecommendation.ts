@@ -37,6 +37,8 @@ export interface RecommendationPolicy {
   maxSeconds: number;
   /** Red hospitals are skipped unless no blue/yellow one is reachable within this many seconds. */
   diversionBoundSeconds: number;
+  /** A scarce vehicle goes before ordinary ones for a call that does not need it only when it gains more than this. */
+  scarceMarginSeconds: number;
 }
 
 /** Task steps after which a busy vehicle will soon be free: the next-best proposal prefers them. */
@@ -142,13 +144,14 @@ export async function computeRecommendation(
       stale: vehicle.stale,
       positionAgeSeconds: row.age_seconds === null ? null : Math.round(row.age_seconds),
       returning: row.state === 'returning',
+      reserve: null,
     });
   }
   // A crew that already let this call time out is proposed last, not hidden: the dispatcher decides.
   const ranked = [false, true].flatMap((timedOutBefore) => {
     const part = candidates.filter((c) => timedOutIds.has(c.vehicleId) === timedOutBefore).sort((a, b) => a.etaSeconds - b.etaSeconds);
     preferGeneralVehiclesOnTies(part, required);
-    return part;
+    return holdBackScarceVehicles(part, required, policy.scarceMarginSeconds);
   });
 
   const queued = candidates.length === 0;
@@ -238,4 +241,30 @@ export function preferGeneralVehiclesOnTies(candidates: CandidateDto[], required
     candidates.splice(start, group.length, ...group);
     start = end;
   }
+}
+
+/** Capabilities a county has on one or two vehicles only: a call that does not need them should not take them. */
+export const SCARCE_CAPABILITIES: readonly string[] = ['mobile_ct', 'neonatal'];
+
+/**
+ * Keeps the mobile CT and the neonatal ambulance free for the calls only they can serve: for a call that needs
+ * none of their scarce capabilities, such a vehicle is ranked after every ordinary one unless it arrives more than
+ * `marginSeconds` earlier than the best of them. Either way the candidate says so (reserve), for the dispatcher to see why.
+ */
+export function holdBackScarceVehicles(ranked: CandidateDto[], required: readonly string[], marginSeconds: number): CandidateDto[] {
+  const spareScarce = (c: CandidateDto) => c.capabilities.filter((cap) => SCARCE_CAPABILITIES.includes(cap) && !required.includes(cap));
+  const ordinary = ranked.filter((c) => spareScarce(c).length === 0);
+  const bestOrdinary = ordinary[0];
+  if (!bestOrdinary || ordinary.length === ranked.length) return ranked;
+  const ahead: CandidateDto[] = [];
+  const held: CandidateDto[] = [];
+  for (const c of ranked) {
+    const scarce = spareScarce(c);
+    if (!scarce.length) continue;
+    const gainSeconds = Math.round(bestOrdinary.etaSeconds - c.etaSeconds);
+    const heldBack = gainSeconds <= marginSeconds;
+    (heldBack ? held : ahead).push({ ...c, reserve: { capabilities: scarce, heldBack, gainSeconds, marginSeconds } });
+  }
+  // A scarce vehicle that gains more than the margin arrives before the best ordinary one, so it leads.
+  return [...ahead, ...ordinary, ...held];
 }

@@ -1,15 +1,21 @@
+import { codeForStatus, ErrorCode } from '../errors';
 import { pathOf, type RequestOf, type ResponseOf, type RouteDef } from './contract';
 import { routes, type RouteName, type Routes } from './routes';
 
 /** An HTTP answer that was not 2xx, with the server's message (which names the bad field on 400). */
 export class ApiError extends Error {
+  /** What a screen shows, translated: the server's code, or the one of the status when an older server sent none. */
+  readonly code: ErrorCode;
   constructor(
     readonly status: number,
     message: string,
     /** What the server adds to some refusals, e.g. the place candidates of a 422 intake. */
     readonly details?: unknown,
+    code?: unknown,
   ) {
     super(message);
+    const parsed = ErrorCode.safeParse(code);
+    this.code = parsed.success ? parsed.data : codeForStatus(status);
   }
 }
 
@@ -78,8 +84,8 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
     async call(name, ...[request, headers]) {
       const { status, body } = await send(name, request as Record<string, unknown> | undefined, headers);
       if (status < 200 || status > 299) {
-        const answer = body as { error?: string; details?: unknown } | null;
-        throw new ApiError(status, answer?.error ?? `HTTP ${status}`, answer?.details);
+        const answer = body as { error?: string; code?: unknown; details?: unknown } | null;
+        throw new ApiError(status, answer?.error ?? `HTTP ${status}`, answer?.details, answer?.code);
       }
       const schema = (routes[name] as RouteDef).response;
       if (!schema || status === 204) return undefined as ResponseOf<Routes[typeof name]>;
