@@ -1,11 +1,11 @@
 -- name: region
--- The region the server routes on: the configured one, else the most recently updated (as the graph registry).
+-- The region the server routes on: the configured one, else the live one, else the most recently updated (as the graph registry).
 SELECT r.name, r.network_id, n.synthetic, n.source_name,
        CASE WHEN n.bbox IS NOT NULL THEN ARRAY[ST_XMin(n.bbox), ST_YMin(n.bbox), ST_XMax(n.bbox), ST_YMax(n.bbox)] END AS bbox
   FROM road_regions r
   JOIN road_networks n ON n.id = r.network_id
  WHERE :region::text IS NULL OR r.name = :region
- ORDER BY r.updated_at DESC, r.name
+ ORDER BY r.live DESC, r.updated_at DESC, r.name
  LIMIT 1;
 
 -- name: edgesInBbox

@@ -22,6 +22,18 @@ export interface ImportOptions {
   replace?: boolean;
   /** Generated data (the demo county), flagged so the UI can say so. */
   synthetic?: boolean;
+  /** Told as the import moves on (the console's progress bar); `done` of `total` within a stage that has steps. */
+  onProgress?: (progress: ImportProgress) => void;
+  /** The file's name as the operator knows it (an upload is stored under a name of the server's own). */
+  sourceName?: string;
+}
+
+export const IMPORT_STAGES = ['reading', 'topology', 'edges', 'vertices', 'components', 'swap'] as const;
+export type ImportStage = (typeof IMPORT_STAGES)[number];
+export interface ImportProgress {
+  stage: ImportStage;
+  done: number;
+  total: number;
 }
 
 export interface ImportReport {
@@ -37,7 +49,12 @@ export interface ImportReport {
   largestComponentShare: number;
   /** Edges drivable in one direction only. */
   onewayEdges: number;
+  /** Ways read from the file, and those of them left out (not a drivable class, not a line, or all nodes missing). */
+  waysRead: number;
+  skippedWays: number;
   durationMs: number;
+  /** Milliseconds per stage, in the order they ran. */
+  stageMs: Partial<Record<ImportStage, number>>;
 }
 
 const byRegion = z.object({ region: z.string() });
@@ -80,6 +97,7 @@ const sql = sqlFile(new URL('./network.sql', import.meta.url), {
   deleteNetwork: { params: byNetwork },
   activeNetwork: { params: byRegion, row: NetworkRow },
   recost: { params: byNetwork },
+  saveReport: { params: byNetwork.extend({ report: z.string() }) },
 });
 
 const REGION_PATTERN = /^[a-z0-9_-]{1,64}$/;
@@ -150,8 +168,9 @@ function wktOf(coordinates: number[]): string {
   return `LINESTRING(${points.join(',')})`;
 }
 
-async function writeEdges(client: DbClient, networkId: number, topology: Topology): Promise<void> {
+async function writeEdges(client: DbClient, networkId: number, topology: Topology, progress: (done: number) => void): Promise<void> {
   for (let start = 0; start < topology.edges.length; start += BATCH) {
+    progress(start);
     const batch = topology.edges.slice(start, start + BATCH);
     const inserted = await sql.insertEdges.run(client, {
       networkId,
@@ -174,8 +193,9 @@ async function writeEdges(client: DbClient, networkId: number, topology: Topolog
   }
 }
 
-async function writeVertices(client: DbClient, networkId: number, source: RoadSource, ids: number[]): Promise<void> {
+async function writeVertices(client: DbClient, networkId: number, source: RoadSource, ids: number[], progress: (done: number) => void): Promise<void> {
   for (let start = 0; start < ids.length; start += BATCH) {
+    progress(start);
     const batch = ids.slice(start, start + BATCH);
     const lon: number[] = [];
     const lat: number[] = [];
@@ -203,6 +223,18 @@ export async function importRoads(db: Db, options: ImportOptions): Promise<Impor
   const region = checkRegionName(options.region ?? regionFromFileName(options.file));
   await checkFile(options.file);
   const format = options.format ?? (await detectFormat(options.file));
+  const stageMs: Partial<Record<ImportStage, number>> = {};
+  const current: { stage: ImportStage | null; started: number } = { stage: null, started: 0 };
+  /** Enters a stage (timing the one before) and tells the caller how far it is. */
+  const step = (next: ImportStage | null, done = 0, total = 0) => {
+    const now = performance.now();
+    if (current.stage !== next) {
+      if (current.stage) stageMs[current.stage] = Math.round(now - current.started);
+      current.stage = next;
+      current.started = now;
+    }
+    if (next) options.onProgress?.({ stage: next, done, total });
+  };
 
   const client = await db.connect();
   let locked = false;
@@ -215,19 +247,24 @@ export async function importRoads(db: Db, options: ImportOptions): Promise<Impor
     await sql.deleteAbandoned.run(client, { region });
 
     const classes = (await sql.drivableClasses.rows(client)).map((r) => r.highway);
+    step('reading');
     const source = await readSource(options.file, format, classes);
+    step('topology');
     const topology = buildTopology(source, new Set(classes));
 
-    const created = await sql.createNetwork.one(client, { region, sourceName: basename(options.file), format, synthetic: options.synthetic ?? false });
+    const sourceName = options.sourceName ?? basename(options.file);
+    const created = await sql.createNetwork.one(client, { region, sourceName, format, synthetic: options.synthetic ?? false });
     const id = created!.id;
     networkId = id;
     // On the import's own client: it holds the region's session lock across the transaction.
     const summary = await inTransaction(client, async () => {
-      await writeEdges(client, id, topology);
-      await writeVertices(client, id, source, topology.vertices);
+      await writeEdges(client, id, topology, (done) => step('edges', done, topology.edges.length));
+      await writeVertices(client, id, source, topology.vertices, (done) => step('vertices', done, topology.vertices.length));
+      step('components');
       await sql.analyse.run(client);
       await sql.assignComponents.run(client, { networkId: id });
       const written = (await sql.summarise.one(client, { networkId: id, ways: topology.ways }))!;
+      step('swap');
 
       const current = await sql.lockRegionRow.one(client, { region });
       if (current && !options.replace) throw clashError(region, (await sql.regionInfo.one(client, { region }))!);
@@ -242,8 +279,9 @@ export async function importRoads(db: Db, options: ImportOptions): Promise<Impor
       await sql.notifyChanged.run(client, { region });
       return written;
     });
+    step(null);
 
-    return {
+    const report: ImportReport = {
       region,
       networkId: id,
       format,
@@ -254,8 +292,14 @@ export async function importRoads(db: Db, options: ImportOptions): Promise<Impor
       lengthKm: Math.round(summary.length_km * 1000) / 1000,
       largestComponentShare: Math.round(summary.largest_component_share * 1e6) / 1e6,
       onewayEdges: summary.oneway_edges,
+      waysRead: source.ways.length,
+      skippedWays: source.ways.length - topology.ways,
       durationMs: Math.round(performance.now() - started),
+      stageMs,
     };
+    // After the commit: the record of how it went, not part of the network the swap made live.
+    await sql.saveReport.run(client, { networkId: id, report: JSON.stringify(report) });
+    return report;
   } catch (error) {
     if (networkId !== null) await sql.deleteNetwork.run(client, { networkId }).catch(() => undefined);
     throw error;

@@ -125,3 +125,7 @@ UPDATE road_edges e
                            ELSE e.length_m / (COALESCE(e.maxspeed_kmh, s.kmh) / 3.6) END
   FROM road_class_speeds s
  WHERE e.network_id = :networkId AND s.highway = e.highway
+
+-- name: saveReport
+-- The import's own report (stage timings, skipped ways), kept with the network for the console.
+UPDATE road_networks SET report = :report::jsonb WHERE id = :networkId
