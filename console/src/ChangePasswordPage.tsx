@@ -9,13 +9,13 @@ import { LoginBox } from './LoginPage';
  * session may only do this, so the screen offers nothing else but logging out.
  */
 export function ChangePasswordPage({ session, forced, onChanged, onCancel }: { session: Session; forced: boolean; onChanged: (s: Session) => void; onCancel: () => void }) {
-  const { t } = useI18n();
+  const { t, error: errorText } = useI18n();
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [repeat, setRepeat] = useState('');
   const { busy, error, setError, submit } = useSubmit(
     async () => onChanged(await changePassword(session.token, current, next)),
-    (e) => (e.status === 429 ? t('loginThrottled', { seconds: retryAfterS(e) }) : `${t('changePasswordFailed')}: ${e.message}`),
+    (e) => (e.status === 429 ? t('loginThrottled', { seconds: retryAfterS(e) }) : `${t('changePasswordFailed')}: ${errorText(e)}`),
   );
 
   return (

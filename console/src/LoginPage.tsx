@@ -28,13 +28,13 @@ export function LoginBox(props: { testId: string; title: string; onSubmit(e: For
 }
 
 export function LoginPage({ onLogin }: { onLogin: (s: Session) => void }) {
-  const { t } = useI18n();
+  const { t, error: errorText } = useI18n();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [health, setHealth] = useState<HealthReport | null>(null);
   const { busy, error, submit } = useSubmit(
     async () => onLogin(await login(username.trim(), password)),
-    (e) => (e.status === 429 ? t('loginThrottled', { seconds: retryAfterS(e) }) : e.status === 503 ? t('databaseUnavailable') : `${t('loginFailed')}: ${e.message}`),
+    (e) => (e.status === 429 ? t('loginThrottled', { seconds: retryAfterS(e) }) : e.status === 503 ? t('databaseUnavailable') : e.status === 401 ? t('loginFailed') : errorText(e)),
   );
 
   useEffect(() => {

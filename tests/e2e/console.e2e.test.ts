@@ -138,9 +138,16 @@ describe.skipIf(!hasChromium)(chromiumSuite('the console in real Chromium agains
     incident = { id: created.id, number: created.number };
     expect(created).toMatchObject({ category: 'chest_pain', priority: 1, priorityGroups: ['elderly'], status: 'open' });
     const rec = await dispatcherApi.call('getRecommendations', { params: { id: incident.id } });
-    // The panel shows the server's ranking, the best first and marked so.
+    // The panel shows the server's ranking, the best first and marked so; the best five stay with the dispatch
+    // action in view and the rest unfold on demand.
     const shown = await page.$$eval('[data-testid=candidates] li', (lis) => lis.map((li) => li.getAttribute('data-vehicle')));
-    expect(shown).toEqual(rec.candidates.map((c: any) => c.callSign));
+    expect(shown).toEqual(rec.candidates.slice(0, 5).map((c: any) => c.callSign));
+    if (rec.candidates.length > 5) {
+      await page.click('[data-testid=more-candidates]');
+      expect(await page.locator('[data-testid=candidates] li').count()).toBe(rec.candidates.length);
+      await page.click('[data-testid=more-candidates]');
+    }
+    expect(await page.locator('[data-testid=dispatch]').isVisible()).toBe(true);
     const top = page.locator('[data-testid=candidates] li').first();
     expect(await top.getAttribute('class')).toContain('top');
     expect(await top.textContent()).toContain('首选');

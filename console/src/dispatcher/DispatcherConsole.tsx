@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { ClientConfigDto, IncidentDto, RecommendationDto, RoadRegionDto } from '@dispatch/protocol';
+import { ApiError, type ClientConfigDto, type HospitalLoad, type IncidentDto, type RecommendationDto, type RoadRegionDto } from '@dispatch/protocol';
 import { useI18n } from '../i18n/i18n';
 import { MapView } from '../map/MapView';
 import { useLive, useLiveContext } from '../realtime/useLive';
@@ -16,7 +16,7 @@ const isTyping = (target: EventTarget | null) =>
 
 /** The dispatcher's screen: intake and queue, live map and fleet, recommendation and timeline. */
 export function DispatcherConsole({ config, region }: { config: ClientConfigDto; region: RoadRegionDto | null }) {
-  const { t, lang, label } = useI18n();
+  const { t, lang, label, error: errorText } = useI18n();
   const { api, connection } = useLiveContext();
   const live = useLive();
   const [draft, setDraft] = useState<Draft>(emptyDraft);
@@ -24,6 +24,7 @@ export function DispatcherConsole({ config, region }: { config: ClientConfigDto;
   const [candidateIndex, setCandidateIndex] = useState(0);
   const [hospitalChoice, setHospitalChoice] = useState<string | null>(null);
   const [dispatching, setDispatching] = useState(false);
+  const [confirmingLoad, setConfirmingLoad] = useState(false);
   const [reinforce, setReinforce] = useState(false);
   const [actionError, setActionError] = useState<string | null>(null);
   const [toast, setToast] = useState<string | null>(null);
@@ -32,23 +33,34 @@ export function DispatcherConsole({ config, region }: { config: ClientConfigDto;
   const queue = useMemo(() => sortQueue(live.incidents.values()), [live.incidents]);
   const incident = selectedId ? (live.incidents.get(selectedId) ?? null) : null;
   const rawRec = selectedId ? (live.recommendations.get(selectedId) ?? null) : null;
-  // The ranking is a snapshot: a vehicle dispatched since then is no longer offered.
+  // The ranking is a snapshot: a vehicle dispatched since then is no longer offered, and each hospital shows the
+  // load it has now (a hospital turning red after the ranking must not still look blue).
   const rec = useMemo<RecommendationDto | null>(() => {
     if (!rawRec) return null;
     const free = rawRec.candidates.filter((c) => {
       const v = live.vehicles.get(c.vehicleId);
       return !v || v.state === 'available' || v.state === 'returning';
     });
-    return free.length === rawRec.candidates.length ? rawRec : { ...rawRec, candidates: free };
-  }, [rawRec, live.vehicles]);
+    const withLoad = <H extends { hospitalId: string; loadStatus: HospitalLoad }>(h: H): H => ({
+      ...h,
+      loadStatus: live.hospitals.get(h.hospitalId)?.loadStatus ?? h.loadStatus,
+    });
+    return {
+      ...rawRec,
+      candidates: free,
+      hospitalOptions: rawRec.hospitalOptions.map(withLoad),
+      proposedHospital: rawRec.proposedHospital && withLoad(rawRec.proposedHospital),
+    };
+  }, [rawRec, live.vehicles, live.hospitals]);
 
-  const fail = useCallback((e: unknown) => setActionError(`${t('errorPrefix')}${(e as Error).message}`), [t]);
+  const fail = useCallback((e: unknown) => setActionError(`${t('errorPrefix')}${errorText(e)}`), [t, errorText]);
   const select = useCallback((id: string | null) => {
     setSelectedId(id);
     setCandidateIndex(0);
     setHospitalChoice(null);
     setActionError(null);
     setReinforce(false);
+    setConfirmingLoad(false);
   }, []);
 
   // Ask for the ranking when the push did not arrive (opened after a reload, or computed before we connected).
@@ -112,25 +124,32 @@ export function DispatcherConsole({ config, region }: { config: ClientConfigDto;
     return ids;
   }, [liveAssignments, rec, candidateIndex]);
 
-  const dispatch = useCallback(async () => {
+  const dispatch = useCallback(async (confirmedLoad = false) => {
     const chosen = rec?.candidates[candidateIndex];
     if (!incident || !rec || !chosen || dispatching) return;
     // D on an incident that already has a vehicle sends another only when asked for.
     if (incident.assignments.some((a) => !a.endedAt) && !reinforce) return;
-    const hospitalId = hospitalChoice ?? rec.proposedHospital?.hospitalId;
+    const hospital = rec.hospitalOptions.find((h) => h.hospitalId === hospitalChoice) ?? rec.proposedHospital;
+    if (!confirmedLoad && (hospital?.loadStatus === 'red' || hospital?.loadStatus === 'closed')) {
+      setConfirmingLoad(true);
+      return;
+    }
     setDispatching(true);
     setActionError(null);
     try {
       const offer = await api.call('assignVehicle', {
         params: { id: incident.id },
-        body: { vehicleId: chosen.vehicleId, ...(hospitalId ? { destinationHospitalId: hospitalId } : {}) },
+        body: { vehicleId: chosen.vehicleId, ...(hospital ? { destinationHospitalId: hospital.hospitalId, confirmDestinationLoad: confirmedLoad } : {}) },
       });
       if (offer.route) connection.rememberRoute(offer.assignment.id, offer.route);
       setToast(t('dispatched', { callSign: offer.assignment.callSign }));
       setCandidateIndex(0);
       setReinforce(false);
+      setConfirmingLoad(false);
     } catch (e) {
-      fail(e);
+      // The hospital filled up between the look and the key: ask now, as if it had been red on screen.
+      if (e instanceof ApiError && e.code === 'destination_load_unconfirmed') setConfirmingLoad(true);
+      else fail(e);
     } finally {
       setDispatching(false);
     }
@@ -160,6 +179,10 @@ export function DispatcherConsole({ config, region }: { config: ClientConfigDto;
         intakeRef.current?.focus();
         return;
       }
+      if (e.key === 'Escape' && confirmingLoad) {
+        setConfirmingLoad(false);
+        return;
+      }
       if (e.key === 'Escape') {
         if (typing) (e.target as HTMLElement).blur();
         else if (draft.location) setDraft(emptyDraft());
@@ -172,7 +195,7 @@ export function DispatcherConsole({ config, region }: { config: ClientConfigDto;
         if (i < rec.candidates.length) setCandidateIndex(i);
       } else if (e.key === 'd' || e.key === 'D') {
         e.preventDefault();
-        void dispatch();
+        void dispatch(confirmingLoad);
       } else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
         e.preventDefault();
         const at = queue.findIndex((i) => i.id === selectedId);
@@ -182,7 +205,7 @@ export function DispatcherConsole({ config, region }: { config: ClientConfigDto;
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [rec, dispatch, queue, selectedId, select, draft.location]);
+  }, [rec, dispatch, queue, selectedId, select, draft.location, confirmingLoad]);
 
   const onCreated = useCallback(
     (created: IncidentDto) => {
@@ -243,13 +266,19 @@ export function DispatcherConsole({ config, region }: { config: ClientConfigDto;
           selectedIndex={candidateIndex}
           onSelectIndex={setCandidateIndex}
           hospitalId={hospitalChoice}
-          onHospital={setHospitalChoice}
+          onHospital={(id) => {
+            setHospitalChoice(id);
+            setConfirmingLoad(false);
+          }}
           onDispatch={() => void dispatch()}
           onCancelIncident={cancelIncident}
           onCloseIncident={closeIncident}
           reinforce={reinforce}
           onReinforce={setReinforce}
           dispatching={dispatching}
+          confirmingLoad={confirmingLoad}
+          onConfirmLoad={() => void dispatch(true)}
+          onCancelConfirm={() => setConfirmingLoad(false)}
           error={actionError}
         />
         {live.stuckEvents.size > 0 && (

@@ -42,7 +42,7 @@ export interface IntakeFormHandle {
  * candidates, which are offered here to choose from (keys or mouse) and the call is sent again with the choice.
  */
 export function IntakeForm({ draft, onChange, onCreated, ref }: { draft: Draft; onChange: (d: Draft) => void; onCreated: (i: IncidentDto) => void; ref: Ref<IntakeFormHandle> }) {
-  const { t, label, lang, name } = useI18n();
+  const { t, label, lang, name, error: errorText } = useI18n();
   const { api, connection } = useLiveContext();
   const [query, setQuery] = useState('');
   const [results, setResults] = useState<PlaceDto[] | null>(null);
@@ -145,7 +145,7 @@ export function IntakeForm({ draft, onChange, onCreated, ref }: { draft: Draft; 
         setCandidateAt(0);
         setCandidates({ name: typed, list: offered });
       } else {
-        setError(`${t('errorPrefix')}${(err as Error).message}`);
+        setError(`${t('errorPrefix')}${errorText(err)}`);
       }
     } finally {
       setBusy(false);

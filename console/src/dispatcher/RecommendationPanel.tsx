@@ -1,4 +1,5 @@
-import type { HospitalNoticeDto, HospitalOptionDto, IncidentDto, RecommendationDto } from '@dispatch/protocol';
+import type { CandidateDto, HospitalNoticeDto, HospitalOptionDto, IncidentDto, RecommendationDto } from '@dispatch/protocol';
+import { useState } from 'react';
 import { colourOf, LOAD_COLOURS, vehicleColour } from '@dispatch/ui';
 import { etaMinutes, km } from '../common/format';
 import { GroupBadges, Panel, Prio } from '../common/Panel';
@@ -20,8 +21,16 @@ export interface RecommendationPanelProps {
   reinforce: boolean;
   onReinforce: (open: boolean) => void;
   dispatching: boolean;
+  /** The chosen hospital is full or closed: dispatching there waits for this confirmation (the server insists too). */
+  confirmingLoad: boolean;
+  onConfirmLoad: () => void;
+  onCancelConfirm: () => void;
   error: string | null;
 }
+
+/** The best few stay in view with the dispatch action; the rest unfold on demand (or when 6–9 picks one of them). */
+const VISIBLE_CANDIDATES = 5;
+
 
 function LoadDot({ load }: { load: string }) {
   return <span className={`load-dot load-${load}`} style={{ background: colourOf(LOAD_COLOURS, load) }} />;
@@ -34,6 +43,7 @@ function LoadDot({ load }: { load: string }) {
 export function RecommendationPanel(props: RecommendationPanelProps) {
   const { incident, recommendation: rec, selectedIndex, onSelectIndex, hospitalId, onHospital, onDispatch, dispatching, error } = props;
   const { t, label, clock } = useI18n();
+  const [showAll, setShowAll] = useState(false);
   if (!incident) {
     return (
       <Panel className="recs" testId="recommendations" title={t('recommendations')}>
@@ -46,6 +56,9 @@ export function RecommendationPanel(props: RecommendationPanelProps) {
   const chosen = rec?.candidates[selectedIndex];
   const hospitalOption: HospitalOptionDto | undefined =
     rec?.hospitalOptions.find((h) => h.hospitalId === hospitalId) ?? rec?.proposedHospital ?? undefined;
+  const unfolded = showAll || selectedIndex >= VISIBLE_CANDIDATES;
+  const shown = rec ? (unfolded ? rec.candidates : rec.candidates.slice(0, VISIBLE_CANDIDATES)) : [];
+  const folded = (rec?.candidates.length ?? 0) - VISIBLE_CANDIDATES;
 
   return (
     <Panel
@@ -142,7 +155,7 @@ export function RecommendationPanel(props: RecommendationPanelProps) {
           {(live.length === 0 || props.reinforce) && (
           <>
           <ol className="candidates" data-testid="candidates">
-            {rec.candidates.map((c, i) => (
+            {shown.map((c, i) => (
               <li
                 key={c.vehicleId}
                 className={`candidate${i === 0 ? ' top' : ''}${i === selectedIndex ? ' chosen' : ''}`}
@@ -168,6 +181,7 @@ export function RecommendationPanel(props: RecommendationPanelProps) {
                       </span>
                     )}
                   </div>
+                  <ReserveNote candidate={c} />
                 </div>
                 <div className="cand-eta">
                   <div className="eta-min">
@@ -181,12 +195,34 @@ export function RecommendationPanel(props: RecommendationPanelProps) {
               </li>
             ))}
           </ol>
+          {folded > 0 && (
+            <button type="button" className="ghost more-candidates" onClick={() => setShowAll(!unfolded)} data-testid="more-candidates">
+              {unfolded ? t('fewerCandidates') : t('moreCandidates', { count: folded })}
+            </button>
+          )}
 
-          {rec.candidates.length > 0 && (
+          {rec.candidates.length > 0 && !props.confirmingLoad && (
             <button type="button" className="primary dispatch-btn" onClick={onDispatch} disabled={dispatching || !chosen} data-testid="dispatch">
               {dispatching ? t('dispatching') : `${t('dispatch')} ${chosen?.callSign ?? ''}`}
               {hospitalOption ? ` → ${hospitalOption.name}` : ''} <kbd>D</kbd>
             </button>
+          )}
+          {props.confirmingLoad && hospitalOption && (
+            <div className="confirm-load" role="alertdialog" aria-labelledby="confirm-load-title" data-testid="confirm-load">
+              <div id="confirm-load-title" className="confirm-load-title">
+                <LoadDot load={hospitalOption.loadStatus} />
+                {t('confirmLoad', { hospital: hospitalOption.name, load: label('load', hospitalOption.loadStatus) })}
+              </div>
+              <div>{t('confirmLoadAsk')}</div>
+              <div className="confirm-load-actions">
+                <button type="button" className="primary danger" onClick={props.onConfirmLoad} disabled={dispatching} autoFocus data-testid="confirm-load-dispatch">
+                  {t('confirmLoadDispatch')} {chosen?.callSign ?? ''} <kbd>D</kbd>
+                </button>
+                <button type="button" className="ghost" onClick={props.onCancelConfirm}>
+                  {t('cancelConfirm')} <kbd>Esc</kbd>
+                </button>
+              </div>
+            </div>
           )}
           </>
           )}
@@ -225,5 +261,19 @@ export function RecommendationPanel(props: RecommendationPanelProps) {
         </div>
       )}
     </Panel>
+  );
+}
+
+/** Why a mobile CT or neonatal ambulance sits where it does in the ranking of a call that does not need it. */
+function ReserveNote({ candidate: { reserve } }: { candidate: CandidateDto }) {
+  const { t } = useI18n();
+  if (!reserve) return null;
+  const minutes = (s: number) => Math.max(0, Math.round(s / 60));
+  return (
+    <div className={`reserve-note${reserve.heldBack ? ' held' : ''}`} data-testid="reserve-note">
+      {reserve.heldBack
+        ? t('reserveHeld', { gain: minutes(reserve.gainSeconds), margin: minutes(reserve.marginSeconds) })
+        : t('reserveAhead', { gain: minutes(reserve.gainSeconds) })}
+    </div>
   );
 }

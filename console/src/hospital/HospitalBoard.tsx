@@ -14,7 +14,7 @@ const INCOMING = new Set(['sent', 'escalated', 'acknowledged']);
  * acknowledgement, and the hospital's own load status.
  */
 export function HospitalBoard() {
-  const { t, label, clock } = useI18n();
+  const { t, label, clock, error: errorText } = useI18n();
   const { api, connection, session } = useLiveContext();
   const live = useLive();
   const now = useNow();
@@ -28,7 +28,7 @@ export function HospitalBoard() {
 
   const act = async (action: () => Promise<void>) => {
     setError(null);
-    await action().catch((e: Error) => setError(`${t('errorPrefix')}${e.message}`));
+    await action().catch((e: unknown) => setError(`${t('errorPrefix')}${errorText(e)}`));
   };
   const acknowledge = (n: HospitalNoticeDto) => act(async () => connection.apply('notices', await api.call('acknowledgeNotice', { params: { id: n.id } })));
   const setLoad = (loadStatus: HospitalLoad) =>

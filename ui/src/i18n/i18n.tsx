@@ -1,16 +1,17 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { ApiError } from '@dispatch/protocol';
 import { domainLabel, type Lang, type LabelTable } from './labels';
 
 /** Screen words both apps show. */
 const common = {
   'zh-CN': {
-    login: '登录', logout: '退出', username: '用户名', password: '密码', newPassword: '新密码',
+    login: '登录', loginFailed: '登录失败：用户名或密码错误', logout: '退出', username: '用户名', password: '密码', newPassword: '新密码',
     loginThrottled: '登录失败次数过多，请 {seconds} 秒后再试', databaseUnavailable: '数据库暂不可用',
     clientTooOld: '调度系统已更新：请刷新本页（F5）载入新版本', serverTooOld: '服务器版本低于本程序：请联系系统管理员',
     online: '在线', offline: '离线', syntheticData: '合成演示数据（非真实道路与地点）', eta: '预计到达', destination: '目的医院', status: '状态',
   },
   en: {
-    login: 'Log in', logout: 'Log out', username: 'Username', password: 'Password', newPassword: 'New password',
+    login: 'Log in', loginFailed: 'Login failed: wrong username or password', logout: 'Log out', username: 'Username', password: 'Password', newPassword: 'New password',
     loginThrottled: 'Too many failed logins: try again in {seconds} s', databaseUnavailable: 'Database unavailable',
     clientTooOld: 'The dispatch system was updated: reload this page (F5) to load the new version',
     serverTooOld: 'The server is older than this program: call the system administrator',
@@ -38,7 +39,12 @@ export interface I18n<K extends string> {
   clock(at: string | number | Date): string;
   /** A place's, station's or hospital's name: in English the English one when it has one. */
   name(place: { name: string; nameEn?: string | null }): string;
+  /** A failed request in words: the server's error code translated, with the fields it names when input was wrong. */
+  error(error: unknown): string;
 }
+
+/** The fields a 400 names ("location.lat: …; category: …"): code-like paths, the same in every language. */
+const fieldsOf = (message: string) => [...message.matchAll(/(?:^|; )([\w.]+): /g)].map((m) => m[1]).join(', ');
 
 const LangContext = createContext<{ lang: Lang; setLang(lang: Lang): void } | null>(null);
 
@@ -75,6 +81,11 @@ export function createI18n<K extends string>(messages: Messages<K>): () => I18n<
         label: (table, code) => domainLabel(lang, table, code),
         clock: (at) => timeFormat.format(new Date(at)),
         name: (place) => (lang === 'en' && place.nameEn ? place.nameEn : place.name),
+        error: (error) => {
+          if (!(error instanceof ApiError)) return domainLabel(lang, 'errorCode', 'server_error');
+          const fields = error.code === 'invalid_input' ? fieldsOf(error.message) : '';
+          return `${domainLabel(lang, 'errorCode', error.code)}${fields ? `: ${fields}` : ''}`;
+        },
       };
     }, [lang, setLang]);
   };

@@ -1,4 +1,5 @@
 import type {
+  ErrorCode,
   ExclusionReason,
   HospitalCapability,
   HospitalLoad,
@@ -120,9 +121,31 @@ const maneuver: Labels<Maneuver> = {
   },
 };
 
+// What a refusal means to the person who met it: the server's English text never reaches a Chinese screen.
+const errorCode: Labels<ErrorCode> = {
+  'zh-CN': {
+    server_unreachable: '无法连接服务器，请检查网络后重试', invalid_input: '输入有误', unauthenticated: '登录已失效，请重新登录',
+    forbidden: '无此操作权限', not_found: '记录不存在（可能已被删除）', conflict: '与当前状态冲突，请刷新后重试',
+    unprocessable: '无法处理该请求', too_many_requests: '操作过于频繁，请稍后再试', server_error: '服务器内部错误，请联系系统管理员',
+    database_unavailable: '数据库暂不可用，未保存任何内容，请稍后重试', vehicle_busy: '该车辆已在执行其他任务',
+    vehicle_out_of_service: '该车辆已停用', incident_finished: '该警情已结束', incident_already_covered: '该警情已有车辆',
+    destination_load_unconfirmed: '目的医院满负荷或停诊：需确认后才能送往', task_ended: '该任务已结束',
+  },
+  en: {
+    server_unreachable: 'The server cannot be reached: check the network and retry', invalid_input: 'Invalid input',
+    unauthenticated: 'The session has ended: log in again', forbidden: 'Not permitted', not_found: 'Not found (it may have been deleted)',
+    conflict: 'Conflicts with the current state: refresh and retry', unprocessable: 'The request cannot be processed',
+    too_many_requests: 'Too many attempts: wait a moment', server_error: 'Internal server error: call the system administrator',
+    database_unavailable: 'Database unavailable: nothing was stored, retry in a moment', vehicle_busy: 'The vehicle is already on another task',
+    vehicle_out_of_service: 'The vehicle is out of service', incident_finished: 'The incident has ended',
+    incident_already_covered: 'A vehicle is already on the incident',
+    destination_load_unconfirmed: 'The destination hospital is full or closed: confirm to send the patient there', task_ended: 'The task has ended',
+  },
+};
+
 export const DOMAIN_LABELS = {
   taskStatus, vehicleState, category, incidentStatus, load, vehicleCapability, vehicleKind, hospitalCapability, priorityGroup,
-  exclusion, priority, noticeStatus, maneuver,
+  exclusion, priority, noticeStatus, maneuver, errorCode,
 };
 export type LabelTable = keyof typeof DOMAIN_LABELS;
 

@@ -35,7 +35,7 @@ export function App() {
 }
 
 function Login({ onLogin }: { onLogin(s: Session): void }) {
-  const { t, lang, setLang } = useI18n();
+  const { t, lang, setLang, error: errorText } = useI18n();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   // After an admin reset the login's session may only set a new password: asked for here, then logged in.
@@ -51,7 +51,7 @@ function Login({ onLogin }: { onLogin(s: Session): void }) {
       if (result.user.role !== 'crew' || !result.user.vehicleId) throw new Error(`${result.user.username}: not a crew login bound to a vehicle`);
       onLogin({ token: result.token, username: result.user.username });
     },
-    (e) => (e.status === 429 ? t('loginThrottled', { seconds: retryAfterS(e) }) : e.status === 503 ? t('databaseBanner') : e.message),
+    (e) => (e.status === 429 ? t('loginThrottled', { seconds: retryAfterS(e) }) : e.status === 503 ? t('databaseBanner') : e.status === 401 ? t('loginFailed') : errorText(e)),
   );
 
   return (
