@@ -13,7 +13,7 @@ import { browserSuite } from './suite';
 
 type Crew = Awaited<ReturnType<typeof openSocket>>;
 
-const fleetRows = '[data-testid=fleet-board] tbody tr';
+const fleetRows = '[data-testid=fleet-board] tbody tr[data-vehicle]';
 
 /** The point `fraction` of the way along a polyline (by vertex count: close enough for a test drive). */
 const along = (coords: [number, number][], fraction: number) => coords[Math.min(coords.length - 1, Math.round((coords.length - 1) * fraction))]!;
@@ -292,11 +292,8 @@ describe.skipIf(!hasChromium)(chromiumSuite('the console in real Chromium agains
     expect(await card.textContent()).toContain('65岁以上');
     expect(await card.textContent()).toContain(assignment.callSign);
     const countdown = card.locator('[data-testid=eta-countdown]');
-    await hospitalPage.waitForFunction(() => /^\d\d:\d\d$/.test(document.querySelector('[data-testid=eta-countdown]')?.textContent ?? ''));
-    const seconds = async () => {
-      const [m, s] = (await countdown.textContent())!.split(':').map(Number);
-      return m! * 60 + s!;
-    };
+    await hospitalPage.waitForFunction(() => /^还有 \d+ 分钟$/.test(document.querySelector('[data-testid=eta-countdown]')?.textContent ?? ''));
+    const seconds = async () => Number(await countdown.getAttribute('data-seconds'));
     const first = await seconds();
     await hospitalPage.waitForTimeout(2100);
     expect(await seconds()).toBeLessThan(first);
@@ -310,8 +307,8 @@ describe.skipIf(!hasChromium)(chromiumSuite('the console in real Chromium agains
     expect(await crew!.socket.emitWithAck('positions.reported', [{ lon: near[0], lat: near[1], deviceTime: new Date().toISOString() }])).toMatchObject({ ok: true });
     await hospitalPage.waitForFunction(
       (limit) => {
-        const [m, s] = (document.querySelector('[data-testid=eta-countdown]')?.textContent ?? '99:99').split(':').map(Number);
-        return m! * 60 + s! < limit;
+        const left = document.querySelector('[data-testid=eta-countdown]')?.getAttribute('data-seconds');
+        return !!left && Number(left) < limit;
       },
       first - 120,
       { timeout: 10_000 },

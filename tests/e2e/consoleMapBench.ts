@@ -76,7 +76,7 @@ async function main() {
     );
     // The console learns of the new vehicles the way it would after a restart: a fresh snapshot.
     await page.reload();
-    await page.waitForFunction((n) => document.querySelectorAll('[data-testid=fleet-board] tbody tr').length === n, VEHICLES, { timeout: 30_000 });
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid=fleet-board] tbody tr[data-vehicle]').length === n, VEHICLES, { timeout: 30_000 });
     await measure('big fleet', VEHICLES);
   } finally {
     await browser.close();

@@ -246,7 +246,7 @@ export function DispatcherConsole({ config, region }: { config: ClientConfigDto;
           highlightVehicles={highlight}
           proposedHospitalId={hospitalChoice ?? rec?.proposedHospital?.hospitalId ?? incident?.destinationHospitalId ?? null}
         />
-        <FleetBoard vehicles={live.vehicles} incidents={live.incidents} highlight={highlight} staleAfterS={config.positionStaleAfterS} onSelectIncident={select} />
+        <FleetBoard vehicles={live.vehicles} stations={live.stations} incidents={live.incidents} highlight={highlight} staleAfterS={config.positionStaleAfterS} onSelectIncident={select} />
       </main>
       <aside className="col-right">
         {escalated.length > 0 && (

@@ -1,7 +1,6 @@
 import { useState } from 'react';
 import { HospitalLoad, type HospitalNoticeDto } from '@dispatch/protocol';
 import { colourOf, LOAD_COLOURS, useNow } from '@dispatch/ui';
-import { formatDuration } from '../common/format';
 import { GroupBadges, Panel, Prio } from '../common/Panel';
 import { useI18n } from '../i18n/i18n';
 import { useLive, useLiveContext } from '../realtime/useLive';
@@ -64,8 +63,9 @@ export function HospitalBoard() {
             <article key={n.id} className={`notice notice-${n.status}`} data-notice={n.incidentNumber}>
               <div className="notice-eta">
                 <div className="eta-label">{t('eta')}</div>
-                <div className="eta-count" data-testid="eta-countdown">
-                  {remaining === null ? t('etaUnknown') : remaining <= 0 ? t('arriving') : formatDuration(remaining)}
+                {/* Minutes left, not mm:ss: a ward reads "12:30" as a clock time. */}
+                <div className="eta-count" data-testid="eta-countdown" data-seconds={remaining === null ? '' : Math.max(0, Math.round(remaining))}>
+                  {remaining === null ? t('etaUnknown') : remaining <= 0 ? t('arriving') : t('minutesLeft', { min: Math.ceil(remaining / 60) })}
                 </div>
                 {n.etaAt && <div className="muted small">{clock(n.etaAt)}</div>}
               </div>
