@@ -221,6 +221,7 @@ async function main() {
       lateness.push(Date.now() - due.get(assignmentId)!);
     },
     noticeEscalation: async () => undefined,
+    unassignedAlert: async () => undefined,
   }, { error: () => undefined });
   for (let i = 0; i < 50; i++) {
     const id = randomUUID();

@@ -20,6 +20,7 @@ import { createGateway, type Gateway } from './realtime/gateway';
 import { routingHandlers } from './routing/routing.routes';
 import { roadHandlers } from './roads/roads.routes';
 import { GraphRegistry } from '@dispatch/geo/routing/graphRegistry';
+import { alertHandlers } from './alerts/alerts.routes';
 import { announceDispatch, announceWithdrawal } from './assignments/announceAssignment';
 import { assignmentHandlers } from './assignments/assignments.routes';
 import { reofferIncident } from './assignments/reofferIncident';
@@ -32,6 +33,8 @@ import { publishIncident } from './incidents/incidents';
 import { incidentHandlers } from './incidents/incidents.routes';
 import { announceNoticeChange, refreshNoticeEtas } from './notices/notices';
 import { noticeHandlers } from './notices/notices.routes';
+import { registerMessageHandlers } from './messages/messageSocket';
+import { messageHandlers } from './messages/messages.routes';
 import { buildOpenApiDocument } from './openapi/openapi';
 import { malformedIdsNotFound, mountRoutes, type Handlers } from './http/mountRoutes';
 import { createOutbox } from './outbox/outbox';
@@ -43,6 +46,7 @@ import { gatewayPublisher, type Publisher } from './realtime/publisher';
 import { stationHandlers } from './stations/stations.routes';
 import { ackTimeout } from './timers/ackTimeout.job';
 import { noticeEscalation } from './timers/noticeEscalation.job';
+import { unassignedAlert } from './timers/unassignedAlert.job';
 import { reconcileTimers } from './timers/reconcileTimers';
 import { createTimers } from './timers/timers';
 import { graphTravelService } from './travel/graphTravelService';
@@ -92,11 +96,12 @@ export function createApp({ config, db, redis, log }: AppDeps): App {
       maxSeconds: 2 * 3600,
       diversionBoundSeconds: config.HOSPITAL_DIVERSION_BOUND_S,
       scarceMarginSeconds: config.SCARCE_VEHICLE_MARGIN_S,
+      unassignedAlertS: config.UNASSIGNED_ALERT_S,
     },
     timers: createTimers(
       config.REDIS_URL,
       config.QUEUE_PREFIX,
-      { ackTimeout: (p) => ackTimeout(ctx, p), noticeEscalation: (p) => noticeEscalation(ctx, p) },
+      { ackTimeout: (p) => ackTimeout(ctx, p), noticeEscalation: (p) => noticeEscalation(ctx, p), unassignedAlert: (p) => unassignedAlert(ctx, p) },
       log,
     ),
     outbox: createOutbox(
@@ -139,6 +144,8 @@ export function createApp({ config, db, redis, log }: AppDeps): App {
     ...incidentHandlers(ctx),
     ...assignmentHandlers(ctx),
     ...noticeHandlers(ctx, config.PUBLIC_URL),
+    ...alertHandlers(ctx),
+    ...messageHandlers(ctx),
     ...positions.deviceHandlers,
     ...reportHandlers(db),
     ...coverageHandlers(db, graphs),
@@ -166,6 +173,7 @@ export function createApp({ config, db, redis, log }: AppDeps): App {
   positions.start(io);
   publisher = gatewayPublisher(io);
   registerCrewHandlers(io, ctx, positions.ingestor);
+  registerMessageHandlers(io, ctx);
   const etaRefresh = setInterval(() => {
     refreshNoticeEtas(ctx).catch((err) => log.warn({ err: (err as Error).message }, 'notice ETA refresh failed'));
   }, config.NOTICE_ETA_REFRESH_S * 1000);

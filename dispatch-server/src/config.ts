@@ -53,6 +53,15 @@ export const ConfigSchema = z.object({
    * than this many seconds before the best ordinary vehicle; otherwise it is ranked after them, kept for its own calls.
    */
   SCARCE_VEHICLE_MARGIN_S: z.coerce.number().int().min(0).default(300),
+  /**
+   * Seconds a call of priority 1, 2, 3 and 4 may wait without a vehicle before every console sounds the "unassigned"
+   * alert (the one place these limits are set): four whole numbers, e.g. 30,60,120,300.
+   */
+  UNASSIGNED_ALERT_S: z
+    .string()
+    .regex(/^\d{1,5}(,\d{1,5}){3}$/, 'four whole seconds for priorities 1 to 4, e.g. 30,60,120,300')
+    .transform((s) => s.split(',').map(Number))
+    .default([30, 60, 120, 300]),
   /** How often the ETAs of live hospital notices are recomputed from the vehicles' positions. */
   NOTICE_ETA_REFRESH_S: z.coerce.number().positive().default(10),
   /** How often timers are re-derived from the database, repairing any Redis lost (outage, restart without its file). */

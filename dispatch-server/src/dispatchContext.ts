@@ -18,6 +18,8 @@ export interface DispatchPolicy {
   diversionBoundSeconds: number;
   /** A scarce vehicle goes first for a call that does not need it only when it gains more than this. */
   scarceMarginSeconds: number;
+  /** Seconds a call of priority 1, 2, 3, 4 may wait without a vehicle before the consoles sound the `unassigned` alert. */
+  unassignedAlertS: number[];
 }
 
 /** What the dispatch commands need; routes, socket handlers and timer jobs pass the same one. */

@@ -11,6 +11,8 @@ import {
 } from './incidents';
 import type { StuckEventNotice, StuckEventReport, StuckEventResult } from './outbox';
 import type { AgentPosition, PositionsReportResult, VehiclePositionDto } from './positions';
+import type { AlertDto } from './alerts';
+import type { MessageDto, MessageSendResult, SendMessageRequest } from './messages';
 import type { HospitalDto, VehicleDto } from './resources';
 
 /**
@@ -41,6 +43,10 @@ export interface ServerToClientEvents {
   'notice.escalated': (notice: HospitalNoticeDto) => void;
   /** To dispatchers: a crew tablet parked an event the server kept failing on, or the crew resolved one. */
   'crew.eventStuck': (notice: StuckEventNotice) => void;
+  /** To dispatchers: an alert that began with no change of the incident to show it (a call waited past its limit). */
+  'alert.raised': (alert: AlertDto) => void;
+  /** To dispatchers and the task's vehicle: a message of the task's channel. */
+  'message.posted': (message: MessageDto) => void;
 }
 
 export const StatusReportResult = z.union([z.object({ ok: z.literal(true), applied: z.boolean(), assignment: AssignmentDto }), Refused]);
@@ -54,6 +60,8 @@ export interface ClientToServerEvents {
   'positions.reported': (positions: AgentPosition[], ack: (result: PositionsReportResult) => void) => void;
   /** A crew agent parked an undeliverable event (or the crew retried or discarded it): audited, told to dispatchers. */
   'outbox.stuck': (report: StuckEventReport, ack: (result: StuckEventResult) => void) => void;
+  /** A message to the task's channel (a crew agent sends it from its outbox; replays by messageId store it once). */
+  'message.sent': (message: SendMessageRequest & { assignmentId: string }, ack: (result: MessageSendResult) => void) => void;
 }
 
 export const SessionWelcome = z.object({

@@ -11,7 +11,7 @@ export const StuckEventReport = z.object({
   /** The status step's event id; for a batch of positions, an id the agent made up for it. */
   id: z.uuid(),
   state: z.enum(['stuck', 'retried', 'discarded']),
-  kind: z.enum(['status', 'position']),
+  kind: z.enum(['status', 'position', 'message']),
   /** Events parked together: one status step, or a batch of positions. */
   count: z.number().int().min(1).max(100_000),
   assignmentId: z.uuid().optional(),

@@ -88,6 +88,10 @@ const mayCall: Record<string, Caller[]> = {
   'GET /api/notices/{id}': [...staff, 'ownHospital'],
   'POST /api/notices/{id}/acknowledge': ['ownHospital'],
   'GET /api/notices/{id}/fhir': [...staff, 'ownHospital'],
+  'GET /api/alerts': staff,
+  'PUT /api/alerts/state': staff,
+  'GET /api/assignments/{id}/messages': [...staff, 'ownCrew'],
+  'POST /api/assignments/{id}/messages': [...staff, 'ownCrew'],
   'GET /api/audit': managers,
   'GET /api/reports/quality': managers,
 };
@@ -98,6 +102,7 @@ const maySend: Record<string, Caller[]> = {
   'status.reported': [...staff, 'ownCrew'],
   'positions.reported': ['ownCrew', 'otherCrew'],
   'outbox.stuck': ['ownCrew', 'otherCrew'],
+  'message.sent': [...staff, 'ownCrew'],
 };
 
 /** Routes that end the caller's session run after everything else. */
@@ -252,6 +257,10 @@ describe('role × route × socket event matrix', () => {
         return { heartRate: 90, measuredAt: now };
       case 'PUT /api/hospitals/{id}/load':
         return { loadStatus: 'yellow' };
+      case 'POST /api/assignments/{id}/messages':
+        return { messageId: randomUUID(), text: '请回电' };
+      case 'PUT /api/alerts/state':
+        return { alertId: `newCall:${ids.incident}`, state: 'acknowledged' };
       default:
         return key.startsWith('GET') ? undefined : {};
     }
@@ -288,6 +297,7 @@ describe('role × route × socket event matrix', () => {
       const now = new Date().toISOString();
       if (event === 'status.reported') return [{ assignmentId: ids.assignment, eventId: randomUUID(), status: 'en_route', deviceTime: now }];
       if (event === 'positions.reported') return [[{ lon: 111.92, lat: 37.03, deviceTime: now }]];
+      if (event === 'message.sent') return [{ assignmentId: ids.assignment, messageId: randomUUID(), text: '收到' }];
       if (event === 'outbox.stuck') return [{ id: randomUUID(), state: 'stuck', kind: 'status', count: 1, assignmentId: ids.assignment, status: 'on_scene', deviceTime: now, httpStatus: 409, error: 'status: illegal step', attempts: 5 }];
       return [];
     };

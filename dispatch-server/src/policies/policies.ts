@@ -56,6 +56,11 @@ const rules = {
   'notice.acknowledge': { what: 'acknowledge hospital notices', roles: { hospital: 'ownHospital' } },
   'audit.read': { what: 'read the audit log', roles: managers, personalData: true },
   'report.read': { what: 'read quality reports', roles: managers },
+  'alert.read': { what: 'read the console alerts', roles: staff },
+  'alert.acknowledge': { what: 'acknowledge or mute console alerts', roles: staff },
+  // The task channel: the dispatchers and the crew of the task's vehicle; clinical text, so a personal-data read.
+  'message.read': { what: "read a task's messages", roles: { ...staff, crew: 'ownVehicle' }, personalData: true },
+  'message.send': { what: "write to a task's messages", roles: { ...staff, crew: 'ownVehicle' } },
 } satisfies Record<string, Rule>;
 
 export type Action = keyof typeof rules;
@@ -72,6 +77,7 @@ export const socketActions = {
   'status.reported': 'assignment.report',
   'positions.reported': 'position.report',
   'outbox.stuck': 'outbox.report',
+  'message.sent': 'message.send',
 } as const satisfies Record<keyof ClientToServerEvents, Action>;
 
 const reachOf = (principal: Principal, action: Action): Reach | undefined => (rules[action].roles as Partial<Record<Role, Reach>>)[principal.role];

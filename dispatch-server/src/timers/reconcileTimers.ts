@@ -1,5 +1,6 @@
 import { sqlFile } from '@dispatch/db';
 import { z } from 'zod';
+import { rearmUnassignedAlerts } from '../alerts/alerts';
 import type { DispatchContext } from '../dispatchContext';
 
 const sql = sqlFile(new URL('./reconcileTimers.sql', import.meta.url), {
@@ -14,7 +15,7 @@ const sql = sqlFile(new URL('./reconcileTimers.sql', import.meta.url), {
  * job that gave up in BullMQ's failed set (schedule replaces it); it runs at start and periodically, and fails
  * harmlessly while the database is away. A deadline already past fires at once.
  */
-export async function reconcileTimers(ctx: DispatchContext): Promise<{ acks: number; notices: number }> {
+export async function reconcileTimers(ctx: DispatchContext): Promise<{ acks: number; notices: number; unassigned: number }> {
   const now = Date.now();
   const [acks, notices] = await Promise.all([sql.pendingAcks.rows(ctx.db), sql.pendingNotices.rows(ctx.db)]);
   for (const row of acks) {
@@ -26,5 +27,6 @@ export async function reconcileTimers(ctx: DispatchContext): Promise<{ acks: num
     const due = row.sent_at.getTime() + ctx.policy.hospitalAckTimeoutS * 1000;
     await ctx.timers.schedule('noticeEscalation', { noticeId: row.id }, row.id, due - now);
   }
-  return { acks: acks.length, notices: notices.length };
+  const unassigned = await rearmUnassignedAlerts(ctx);
+  return { acks: acks.length, notices: notices.length, unassigned };
 }

@@ -7,6 +7,8 @@ export interface TimerJobs {
   ackTimeout: { assignmentId: string };
   /** The hospital did not acknowledge the incoming-patient notice in time: escalate to the dispatchers. */
   noticeEscalation: { noticeId: string };
+  /** A call waited its priority's limit (UNASSIGNED_ALERT_S): tell the consoles if it still has no vehicle. */
+  unassignedAlert: { incidentId: string };
 }
 export type TimerName = keyof TimerJobs;
 

@@ -29,6 +29,8 @@ import {
   StatusReportOutcome,
   Vitals,
 } from '../incidents';
+import { AlertDto, AlertStateRequest } from '../alerts';
+import { MessageDto, SendMessageRequest } from '../messages';
 import { ClientConfigDto } from '../mapDisplay';
 import { CatchmentsDto, CoverageSummaryDto, IsochronesDto, RoadFeatureCollection, RoadRegionDto, RoadRouteDto } from '../mapAnswers';
 import { CoverageQuery, RoadsQuery, RouteQuery } from '../mapQueries';
@@ -137,6 +139,16 @@ export const routes = {
   recordVitals: put('/api/assignments/{id}/vitals', 'assignment.recordVitals', 'Record vital signs for the hospital notice', { body: Vitals, response: Vitals }),
   sendNotice: post('/api/assignments/{id}/notice', 'incident.dispatch', 'Send the hospital notice now (before transport)',
     { body: SendNoticeRequest, response: HospitalNoticeDto, status: 201 }),
+
+  // Alerts and the task channel between dispatchers and crews
+  listAlerts: get('/api/alerts', 'alert.read', "What the dispatchers must not miss now (derived from incidents, tasks and notices), with the caller's own acknowledgement or mute",
+    { response: z.array(AlertDto) }),
+  setAlertState: put('/api/alerts/state', 'alert.acknowledge', 'Acknowledge, mute or re-activate one alert for the caller (kept per login)',
+    { body: AlertStateRequest, response: AlertStateRequest }),
+  listMessages: get('/api/assignments/{id}/messages', 'message.read', "The task's messages between the dispatchers and its crew, oldest first",
+    { response: z.array(MessageDto) }),
+  sendMessage: post('/api/assignments/{id}/messages', 'message.send', 'Send a message to the task channel (201; a replay of the same messageId: 200 and the stored message)',
+    { body: SendMessageRequest, response: MessageDto, status: 201 }),
 
   // Hospitals' incoming patients
   listNotices: get('/api/notices', 'notice.read', 'Hospital notices (a hospital: its own)', { response: z.array(HospitalNoticeDto) }),

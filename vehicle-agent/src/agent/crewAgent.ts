@@ -2,6 +2,7 @@ import {
   AgentPosition,
   createApiClient,
   fixProblem,
+  SendMessageRequest,
   PROTOCOL_VERSION,
   StatusReport,
   type ApiClient,
@@ -9,6 +10,9 @@ import {
   type AssignmentOfferDto,
   type ClientToServerEvents,
   type LoginResult,
+  type MessageDto,
+  type MessageSendResult,
+  type QuickReply,
   type PositionsReportResult,
   type Principal,
   type ServerToClientEvents,
@@ -20,7 +24,7 @@ import { io, type Socket } from 'socket.io-client';
 import { isoWithOffset, systemClock, type Clock } from './clock';
 import { Emitter } from './emitter';
 import { newEventId } from './ids';
-import type { Outbox, OutboxEntry, OutboxPayload, StatusOutboxPayload } from './outbox';
+import type { MessageOutboxPayload, Outbox, OutboxEntry, OutboxPayload, StatusOutboxPayload } from './outbox';
 import type { StuckStore, StuckEvent } from './stuckStore';
 
 export interface CrewAgentOptions {
@@ -77,6 +81,10 @@ export interface CrewAgentState {
   lastError: string | null;
   /** Events parked after repeated server faults, waiting for the crew to retry or discard them. */
   stuck: StuckEvent[];
+  /** The current task's messages as the server stored them, oldest first. */
+  messages: MessageDto[];
+  /** The crew's messages of the current task still in the outbox (shown as "sending"). */
+  outgoing: MessageOutboxPayload[];
 }
 
 export interface CrewAgentEvents {
@@ -94,6 +102,8 @@ export interface CrewAgentEvents {
   stuck: (stuck: StuckEvent) => void;
   /** After a (re)connection: the outbox was flushed and the current task fetched again. */
   synced: () => void;
+  /** A message of the current task arrived from the dispatch centre. */
+  message: (message: MessageDto) => void;
 }
 
 export type PositionInput = {
@@ -126,6 +136,7 @@ export class CrewAgent extends Emitter<CrewAgentEvents> {
   private draining: Promise<void> | null = null;
   private dirty = false;
   private unsentSteps: (StatusOutboxPayload & { seq: number })[] = [];
+  private unsentMessages: (MessageOutboxPayload & { seq: number })[] = [];
   private drainWaiters: (() => void)[] = [];
   /** Ends a backoff pause early (stop, or a new connection). */
   private wakeDrain: (() => void) | null = null;
@@ -139,6 +150,8 @@ export class CrewAgent extends Emitter<CrewAgentEvents> {
     lastRejection: null,
     lastError: null,
     stuck: [],
+    messages: [],
+    outgoing: [],
   };
 
   constructor(private readonly options: CrewAgentOptions) {
@@ -179,6 +192,7 @@ export class CrewAgent extends Emitter<CrewAgentEvents> {
     // IndexedDB takes a count up to 2^32 - 1 only.
     const pending = await this.options.outbox.peek(2 ** 31 - 1);
     this.unsentSteps = pending.filter((e): e is StatusOutboxPayload & { seq: number } => e.kind === 'status');
+    this.unsentMessages = pending.filter((e): e is MessageOutboxPayload & { seq: number } => e.kind === 'message');
     const stuck = (await this.options.stuckStore?.load()) ?? [];
     this.update({ user, vehicleId: user.vehicleId, queued: pending.length, connection: 'connecting', stuck });
     this.connect();
@@ -229,9 +243,10 @@ export class CrewAgent extends Emitter<CrewAgentEvents> {
     socket.on('assignment.offered', (offer) => this.takeOffer(offer));
     socket.on('assignment.updated', (assignment) => void this.takeAssignment(assignment));
     socket.on('assignment.withdrawn', (payload) => {
-      if (this.current.offer?.assignment.id === payload.assignmentId) this.update({ offer: null });
+      if (this.current.offer?.assignment.id === payload.assignmentId) this.update({ offer: null, messages: [] });
       this.emit('withdrawn', payload);
     });
+    socket.on('message.posted', (message) => this.takeMessages([message]));
   }
 
   /** The server refused the handshake: an expired token is renewed; a protocol mismatch is left for a human. */
@@ -267,6 +282,8 @@ export class CrewAgent extends Emitter<CrewAgentEvents> {
     const offer = await this.api.call('getVehicleAssignment', { params: { id: this.vehicleId } });
     if (offer) {
       this.takeOffer(offer);
+      // What was written on the channel while offline is caught up with the task.
+      this.takeMessages(await this.api.call('listMessages', { params: { id: offer.assignment.id } }));
       return;
     }
     const held = this.current.offer;
@@ -280,8 +297,38 @@ export class CrewAgent extends Emitter<CrewAgentEvents> {
 
   private takeOffer(offer: AssignmentOfferDto): void {
     const isNew = this.current.offer?.assignment.id !== offer.assignment.id;
-    this.update({ offer });
+    this.update(isNew ? { offer, messages: [] } : { offer });
     if (isNew) this.emit('offered', offer);
+  }
+
+  /** Adds messages of the current task (pushed, answered or fetched), once each, in the server's order. */
+  private takeMessages(messages: MessageDto[]): void {
+    const assignmentId = this.current.offer?.assignment.id;
+    const known = new Set(this.current.messages.map((m) => m.id));
+    const fresh = messages.filter((m) => m.assignmentId === assignmentId && !known.has(m.id));
+    if (fresh.length === 0) return;
+    const all = [...this.current.messages, ...fresh].sort((a, b) => Date.parse(a.receivedAt) - Date.parse(b.receivedAt));
+    this.update({ messages: all });
+    for (const m of fresh) if (m.side === 'dispatch') this.emit('message', m);
+  }
+
+  /**
+   * Writes a message to the current task's channel (a quick reply carries its code): stored in the outbox first and
+   * delivered in order with the steps, so it survives going offline. Throws, naming the field, on a text the server
+   * would refuse. Resolves once it is stored, not when the server has it.
+   */
+  async sendMessage(text: string, quickReply?: QuickReply): Promise<OutboxEntry> {
+    const assignmentId = this.current.offer?.assignment.id;
+    if (!assignmentId) throw new Error('assignmentId: there is no current assignment to write about');
+    const payload: MessageOutboxPayload = { kind: 'message', messageId: newEventId(), assignmentId, text, deviceTime: this.deviceTime(), ...(quickReply ? { quickReply } : {}) };
+    const parsed = SendMessageRequest.safeParse({ messageId: payload.messageId, text, quickReply, deviceTime: payload.deviceTime });
+    if (!parsed.success) throw new Error(`${String(parsed.error.issues[0]?.path[0] ?? 'text')}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    payload.text = parsed.data.text;
+    const entry = (await this.options.outbox.append(payload)) as MessageOutboxPayload & { seq: number };
+    this.unsentMessages.push(entry);
+    this.update({ queued: this.current.queued + 1 });
+    void this.drain();
+    return entry;
   }
 
   private async takeAssignment(assignment: AssignmentDto): Promise<void> {
@@ -394,7 +441,7 @@ export class CrewAgent extends Emitter<CrewAgentEvents> {
         break;
       }
       const first = head[0]!;
-      const batch = first.kind === 'status' ? [first] : takeWhilePositions(head);
+      const batch = first.kind === 'position' ? takeWhilePositions(head) : [first];
       const answer = await this.send(batch);
       if (answer !== null && !answer.ok && answer.status >= 500 && answer.status !== 503) {
         faults = faultSeq === first.seq ? faults + 1 : 1;
@@ -426,9 +473,11 @@ export class CrewAgent extends Emitter<CrewAgentEvents> {
       const last = batch[batch.length - 1]!;
       await outbox.acknowledgeThrough(last.seq);
       this.unsentSteps = this.unsentSteps.filter((e) => e.seq > last.seq);
+      this.unsentMessages = this.unsentMessages.filter((e) => e.seq > last.seq);
       const queued = await outbox.size();
       if (answer.ok) {
         if ('assignment' in answer) await this.takeAssignment(answer.assignment);
+        if ('message' in answer) this.takeMessages([answer.message]);
         this.update({ queued });
         this.emit('delivered', batch);
       } else {
@@ -445,10 +494,12 @@ export class CrewAgent extends Emitter<CrewAgentEvents> {
     const first = batch[0]!;
     const last = batch[batch.length - 1]!;
     // Saved before it leaves the outbox: after a crash in between it is both parked and queued (a resend is recognised by id).
-    const parked: StuckEvent = { id: first.kind === 'status' ? first.eventId : newEventId(), entries: batch, status, error, attempts, announced: false };
+    const id = first.kind === 'status' ? first.eventId : first.kind === 'message' ? first.messageId : newEventId();
+    const parked: StuckEvent = { id, entries: batch, status, error, attempts, announced: false };
     await this.options.stuckStore?.save([...this.current.stuck, parked]);
     await this.options.outbox.acknowledgeThrough(last.seq);
     this.unsentSteps = this.unsentSteps.filter((e) => e.seq > last.seq);
+    this.unsentMessages = this.unsentMessages.filter((e) => e.seq > last.seq);
     this.update({ queued: await this.options.outbox.size(), stuck: [...this.current.stuck, parked] });
     this.emit('stuck', parked);
     void this.announce(parked, 'stuck');
@@ -468,6 +519,7 @@ export class CrewAgent extends Emitter<CrewAgentEvents> {
       for (const { seq: _seq, ...payload } of stuck.entries) {
         const entry = await this.options.outbox.append(payload as OutboxPayload);
         if (entry.kind === 'status') this.unsentSteps.push(entry);
+        if (entry.kind === 'message') this.unsentMessages.push(entry);
       }
       this.update({ queued: await this.options.outbox.size() });
       void this.drain();
@@ -484,7 +536,7 @@ export class CrewAgent extends Emitter<CrewAgentEvents> {
       kind: first.kind,
       count: stuck.entries.length,
       ...(first.kind === 'status' ? { assignmentId: first.assignmentId, status: first.status } : {}),
-      deviceTime: first.kind === 'status' ? first.deviceTime : first.position.deviceTime,
+      deviceTime: first.kind === 'position' ? first.position.deviceTime : first.deviceTime,
       httpStatus: stuck.status,
       error: stuck.error.slice(0, 500),
       attempts: stuck.attempts,
@@ -501,7 +553,7 @@ export class CrewAgent extends Emitter<CrewAgentEvents> {
   }
 
   /** One send and its acknowledgement; null when none came (timeout, or the connection dropped meanwhile). */
-  private async send(batch: OutboxEntry[]): Promise<StatusReportResult | PositionsReportResult | null> {
+  private async send(batch: OutboxEntry[]): Promise<StatusReportResult | PositionsReportResult | MessageSendResult | null> {
     const socket = this.socket;
     if (!socket?.connected) return null;
     const timeout = this.options.ackTimeoutMs ?? 10_000;
@@ -510,6 +562,10 @@ export class CrewAgent extends Emitter<CrewAgentEvents> {
       if (first.kind === 'status') {
         const { kind: _kind, seq: _seq, ...report } = first;
         return await socket.timeout(timeout).emitWithAck('status.reported', report);
+      }
+      if (first.kind === 'message') {
+        const { kind: _kind, seq: _seq, ...message } = first;
+        return await socket.timeout(timeout).emitWithAck('message.sent', message);
       }
       const positions = batch.map((e) => (e as Extract<OutboxEntry, { kind: 'position' }>).position);
       return await socket.timeout(timeout).emitWithAck('positions.reported', positions);
@@ -523,6 +579,7 @@ export class CrewAgent extends Emitter<CrewAgentEvents> {
     const offer = next.offer;
     const mine = offer ? this.unsentSteps.filter((e) => e.assignmentId === offer.assignment.id) : [];
     next.taskStatus = offer ? (mine[mine.length - 1]?.status ?? offer.assignment.status) : null;
+    next.outgoing = offer ? this.unsentMessages.filter((e) => e.assignmentId === offer.assignment.id) : [];
     this.current = next;
     this.emit('state', next);
   }

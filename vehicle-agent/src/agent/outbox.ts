@@ -1,4 +1,4 @@
-import type { AgentPosition, TaskStatus } from '@dispatch/protocol';
+import type { AgentPosition, QuickReply, TaskStatus } from '@dispatch/protocol';
 
 /** A lifecycle step waiting for the server's acknowledgement. */
 export interface StatusOutboxPayload {
@@ -18,7 +18,18 @@ export interface PositionOutboxPayload {
   position: AgentPosition;
 }
 
-export type OutboxPayload = StatusOutboxPayload | PositionOutboxPayload;
+/** A message of the task channel written on the tablet, waiting for the server (sent in order with the steps). */
+export interface MessageOutboxPayload {
+  kind: 'message';
+  /** The message's own id: a replay is stored once. */
+  messageId: string;
+  assignmentId: string;
+  text: string;
+  quickReply?: QuickReply;
+  deviceTime: string;
+}
+
+export type OutboxPayload = StatusOutboxPayload | PositionOutboxPayload | MessageOutboxPayload;
 /** `seq` orders the outbox: strictly increasing in the order events happened. */
 export type OutboxEntry = OutboxPayload & { seq: number };
 

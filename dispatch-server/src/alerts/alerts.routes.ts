@@ -1,0 +1,9 @@
+import { principalOf } from '../auth/requireAuth';
+import type { DispatchContext } from '../dispatchContext';
+import type { Handlers } from '../http/mountRoutes';
+import { listAlerts, setAlertState } from './alerts';
+
+export const alertHandlers = (ctx: DispatchContext): Handlers<'listAlerts' | 'setAlertState'> => ({
+  listAlerts: ({}, { req }) => listAlerts(ctx, principalOf(req).userId),
+  setAlertState: ({ body }, { actor }) => setAlertState(ctx.db, actor, body),
+});
