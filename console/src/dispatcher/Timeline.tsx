@@ -3,6 +3,7 @@ import { useLoaded } from '@dispatch/ui';
 import { Panel, TableHead } from '../common/Panel';
 import { useI18n } from '../i18n/i18n';
 import { useLive, useLiveContext } from '../realtime/useLive';
+import { arrivalFlags } from './arrivalFlags';
 
 /** Receipts this much later than the device time are marked (a tablet that was offline replaying). */
 const LATE_S = 10;
@@ -19,6 +20,7 @@ export function Timeline({ incident }: { incident: IncidentDto }) {
   const version = `${incident.id}|${incident.status}|${incident.assignments.map((a) => `${a.id}:${a.status}`).join(',')}|${syncedAt}`;
   const loaded = useLoaded(version, async () => ({ id: incident.id, events: await api.call('getTimeline', { params: { id: incident.id } }) }));
   const shown = loaded?.id === incident.id ? loaded.events : [];
+  const flags = arrivalFlags(shown);
   return (
     <Panel className="timeline" testId="timeline" title={`${t('timeline')} · #${incident.number}`}>
       <table className="dense">
@@ -26,11 +28,13 @@ export function Timeline({ incident }: { incident: IncidentDto }) {
         <tbody>
           {shown.map((e) => {
             const late = (Date.parse(e.receivedAt) - Date.parse(e.deviceTime)) / 1000;
+            const flag = flags.get(e.id);
             return (
-              <tr key={e.id} data-status={e.status}>
+              <tr key={e.id} data-status={e.status} data-flag={flag} className={flag ? 'flagged' : undefined}>
                 <td className="mono">{clock(e.deviceTime)}</td>
                 <td>
                   <span title={NEMSIS_ETIMES[e.status as keyof typeof NEMSIS_ETIMES] ?? ''}>{label('taskStatus', e.status)}</span>
+                  {flag && <span className="badge warn">{t(flag)}</span>}
                 </td>
                 <td>{e.vehicleId ? (vehicles.get(e.vehicleId)?.callSign ?? '') : ''}</td>
                 <td>

@@ -90,6 +90,7 @@ export const messages = defineMessages(
     actor: '操作人',
     received: '接收',
     lateBy: '晚到 {s} 秒',
+    repeat: '重复上报', outOfOrder: '顺序颠倒',
     // fleet
     fleet: '车辆状态',
     timeInStatus: '状态时长',
@@ -219,6 +220,7 @@ export const messages = defineMessages(
     actor: 'By',
     received: 'Received',
     lateBy: '{s} s late',
+    repeat: 'repeated', outOfOrder: 'out of order',
     fleet: 'Fleet status',
     timeInStatus: 'In status',
     incident: 'Incident',
