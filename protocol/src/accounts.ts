@@ -71,7 +71,15 @@ export const AuditQuery = z.object({
   entityType: text(40).optional(),
   entityId: text(80).optional(),
   since: Timestamp.optional(),
+  /** Entries before this instant (with since: a window). */
+  until: Timestamp.optional(),
+  /** Whose entries: the login name, exactly ("system" for timers and failed logins). */
+  actor: text(80).optional(),
+  /** What: the action, exactly (incident.create) or by its start (incident.). */
+  action: text(80).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
+  /** Entries to skip (newest first): the pages after the first. */
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
 
 /** One line of the audit log; the actor is "system" where no login acted (timers, failed logins). */

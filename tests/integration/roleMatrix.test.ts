@@ -94,6 +94,10 @@ const mayCall: Record<string, Caller[]> = {
   'POST /api/assignments/{id}/messages': [...staff, 'ownCrew'],
   'GET /api/audit': managers,
   'GET /api/reports/quality': managers,
+  'GET /api/reports/response-times': managers,
+  'GET /api/reports/response-times/export': managers,
+  'GET /api/reports/incidents': managers,
+  'GET /api/incidents/{id}/track': staff,
 };
 
 /** Who may send each client→server socket event (positions: every crew, each for its own vehicle). */

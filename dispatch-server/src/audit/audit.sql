@@ -9,5 +9,9 @@ SELECT id, at, json_build_object('userId', actor_user_id, 'username', actor_user
  WHERE (:entityType::text IS NULL OR entity_type = :entityType)
    AND (:entityId::text IS NULL OR entity_id = :entityId)
    AND (:since::timestamptz IS NULL OR at >= :since)
+   AND (:until::timestamptz IS NULL OR at < :until)
+   AND (:actor::text IS NULL OR actor_username = :actor)
+   -- An action ending in '.' names a family (incident.): its start is matched, as text, not as a pattern.
+   AND (:action::text IS NULL OR action = :action OR (right(:action, 1) = '.' AND starts_with(action, :action)))
  ORDER BY id DESC
- LIMIT :limit;
+ LIMIT :limit OFFSET :offset;

@@ -11,7 +11,10 @@ const sql = sqlFile(new URL('./audit.sql', import.meta.url), {
       actorUserId: maybe, actorUsername: text, actorRole: text, action: text, entityType: text, entityId: text, details: text, remoteAddr: maybe,
     }),
   },
-  list: { params: z.object({ entityType: maybe, entityId: maybe, since: maybe, limit: z.number() }), row: dtoRow(AuditEntryDto) },
+  list: {
+    params: z.object({ entityType: maybe, entityId: maybe, since: maybe, until: maybe, actor: maybe, action: maybe, limit: z.number(), offset: z.number() }),
+    row: dtoRow(AuditEntryDto),
+  },
 });
 
 /** Who acts and from where: the principal and the caller's address (or the system, for timers). */
@@ -45,8 +48,21 @@ export async function appendAudit(
   });
 }
 
-export async function listAudit(db: Queryable, filter: { entityType?: string; entityId?: string; since?: string; limit: number }) {
-  return sql.list.rows(db, { entityType: filter.entityType ?? null, entityId: filter.entityId ?? null, since: filter.since ?? null, limit: filter.limit });
+/** The log newest first, filtered by entity, by who (login name), by what (an action, or a family ending in '.') and by when. */
+export async function listAudit(
+  db: Queryable,
+  filter: { entityType?: string; entityId?: string; since?: string; until?: string; actor?: string; action?: string; limit: number; offset?: number },
+) {
+  return sql.list.rows(db, {
+    entityType: filter.entityType ?? null,
+    entityId: filter.entityId ?? null,
+    since: filter.since ?? null,
+    until: filter.until ?? null,
+    actor: filter.actor ?? null,
+    action: filter.action ?? null,
+    limit: filter.limit,
+    offset: filter.offset ?? 0,
+  });
 }
 
 /** The actor behind an authenticated request. */

@@ -56,6 +56,7 @@ const rules = {
   'notice.acknowledge': { what: 'acknowledge hospital notices', roles: { hospital: 'ownHospital' } },
   'audit.read': { what: 'read the audit log', roles: managers, personalData: true },
   'report.read': { what: 'read quality reports', roles: managers },
+  'incident.search': { what: 'search past incidents', roles: managers, personalData: true },
   'alert.read': { what: 'read the console alerts', roles: staff },
   'alert.acknowledge': { what: 'acknowledge or mute console alerts', roles: staff },
   // The task channel: the dispatchers and the crew of the task's vehicle; clinical text, so a personal-data read.

@@ -8,7 +8,7 @@ const sql = sqlFile(new URL('./reports.sql', import.meta.url), {
   quality: {
     params: z.object({ from: z.string(), to: z.string() }),
     row: z.object({
-      calls: count, answered_within_10s: count, dispatched: count, dispatched_within_60s: count, turned_out: count,
+      calls: count, phone_answers: count, answered_within_10s: count, dispatched: count, dispatched_within_60s: count, turned_out: count,
       turned_out_within_3min: count, arrived: count,
       response_p90_s: seconds, response_p50_s: seconds, response_p90_priority1_s: seconds,
     }),
@@ -32,6 +32,7 @@ export async function qualityIndicators(db: Db, { from, to }: QualityQuery): Pro
     from,
     to,
     calls: r.calls,
+    answerSources: { phone: r.phone_answers, dispatcher: r.calls - r.phone_answers },
     answeredWithin10s: rate(r.answered_within_10s, r.calls, 0.95),
     turnoutWithin3min: rate(r.turned_out_within_3min, r.turned_out, 0.95),
     nfpa1225AnswerToDispatch60s: rate(r.dispatched_within_60s, r.dispatched, 0.9),

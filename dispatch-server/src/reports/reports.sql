@@ -10,11 +10,15 @@ WITH first_assignment AS (
    ORDER BY a.incident_id, a.dispatched_at
 ), calls AS (
   SELECT i.id, i.priority, i.call_received_at, coalesce(i.call_answered_at, i.created_at) AS answered_at,
+         -- The answer time's source: the phone system (the PBX's answered call made the incident), else the dispatcher.
+         EXISTS (SELECT 1 FROM phone_calls pc
+                  WHERE pc.incident_id = i.id AND pc.incident_link = 'created' AND pc.answered_at IS NOT NULL) AS phone_answer,
          f.dispatched_at, f.en_route_at, f.on_scene_at
     FROM incidents i LEFT JOIN first_assignment f ON f.incident_id = i.id
    WHERE i.call_received_at >= :from AND i.call_received_at < :to
 )
 SELECT count(*)::int AS calls,
+       count(*) FILTER (WHERE phone_answer)::int AS phone_answers,
        count(*) FILTER (WHERE answered_at - call_received_at <= interval '10 seconds')::int AS answered_within_10s,
        count(dispatched_at)::int AS dispatched,
        count(*) FILTER (WHERE dispatched_at - answered_at <= interval '60 seconds')::int AS dispatched_within_60s,

@@ -35,7 +35,18 @@ import { ClientConfigDto } from '../mapDisplay';
 import { CatchmentsDto, CoverageSummaryDto, IsochronesDto, RoadFeatureCollection, RoadRegionDto, RoadRouteDto } from '../mapAnswers';
 import { CoverageQuery, RoadsQuery, RouteQuery } from '../mapQueries';
 import { BindVehicleDeviceRequest, OsmandAnswer, VehicleDeviceDto } from '../positions';
-import { EidoDocument, ETimesDto, QualityIndicatorsDto, QualityQuery } from '../reports';
+import {
+  BreakdownDto,
+  BreakdownExportQuery,
+  BreakdownQuery,
+  EidoDocument,
+  ETimesDto,
+  IncidentPageDto,
+  IncidentSearchQuery,
+  IncidentTrackDto,
+  QualityIndicatorsDto,
+  QualityQuery,
+} from '../reports';
 import {
   CrewMemberDto,
   CrewMemberInput,
@@ -173,6 +184,15 @@ export const routes = {
   audit: get('/api/audit', 'audit.read', 'Audit log (supervisor, admin)', { query: AuditQuery, response: z.array(AuditEntryDto) }),
   qualityReport: get('/api/reports/quality', 'report.read', '120 quality indicators (10 s answer, 3-minute turnout), NFPA 1225, 90th percentile response',
     { query: QualityQuery, response: QualityIndicatorsDto }),
+  responseTimes: get('/api/reports/response-times', 'report.read',
+    'Response-time breakdown (ring → answer … handover) by station, vehicle, category, day, week or month: count, median, 90th percentile; answer-time sources',
+    { query: BreakdownQuery, response: BreakdownDto }),
+  exportResponseTimes: get('/api/reports/response-times/export', 'report.read',
+    'The same breakdown as a file: format=csv (text/csv) or xlsx (Excel), a Content-Disposition filename, headings in lang', { query: BreakdownExportQuery }),
+  searchIncidents: get('/api/reports/incidents', 'incident.search', 'Incident search by time, place text, category, vehicle and caller number, a page at a time (newest first)',
+    { query: IncidentSearchQuery, response: IncidentPageDto }),
+  getIncidentTrack: get('/api/incidents/{id}/track', 'incident.read', 'The route each vehicle actually drove (its positions from dispatch to release as a line)',
+    { response: IncidentTrackDto }),
 };
 
 export type Routes = typeof routes;
