@@ -27,11 +27,16 @@ export function poolFromEnv(max = 1): Db {
 /** Deadlock and serialization failures: PostgreSQL rolled the transaction back; running it again is safe. */
 const RETRYABLE = new Set(['40P01', '40001']);
 
+/** Clients inside an inTransaction now. */
+const inside = new WeakSet<DbClient>();
+
 /**
  * Runs `work` in one transaction on one client; rolls back on any error, and runs it again (up to three
  * times) when PostgreSQL chose it as a deadlock victim, so a rare lock cycle never reaches the caller.
+ * Given a client already inside one, `work` joins that transaction (a bulk import runs many commands as one).
  */
 export async function inTransaction<T>(db: Db | DbClient, work: (client: DbClient) => Promise<T>): Promise<T> {
+  if (!(db instanceof pg.Pool) && inside.has(db)) return work(db);
   for (let attempt = 1; ; attempt++) {
     // On a client of its own (the migration runner holds its lock on one) the transaction runs there.
     const pooled = db instanceof pg.Pool;
@@ -42,6 +47,7 @@ export async function inTransaction<T>(db: Db | DbClient, work: (client: DbClien
     client.on('error', ignore);
     try {
       await client.query('BEGIN');
+      inside.add(client);
       const result = await work(client);
       await client.query('COMMIT');
       return result;
@@ -50,6 +56,7 @@ export async function inTransaction<T>(db: Db | DbClient, work: (client: DbClien
       if (attempt < 3 && RETRYABLE.has((error as { code?: string }).code ?? '')) continue;
       throw error;
     } finally {
+      inside.delete(client);
       client.off('error', ignore);
       if (pooled) client.release();
     }

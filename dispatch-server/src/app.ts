@@ -19,6 +19,10 @@ import type { Logger } from './logger';
 import { createGateway, type Gateway } from './realtime/gateway';
 import { routingHandlers } from './routing/routing.routes';
 import { roadHandlers } from './roads/roads.routes';
+import { roadAdminHandlers } from './roads/roadAdmin.routes';
+import { createRoadImports } from './roads/roadImports';
+import { bulkHandlers } from './bulk/bulk.routes';
+import { operatorDataHandlers } from './operatorData/operatorData.routes';
 import { GraphRegistry } from '@dispatch/geo/routing/graphRegistry';
 import { alertHandlers } from './alerts/alerts.routes';
 import { announceDispatch, announceWithdrawal } from './assignments/announceAssignment';
@@ -81,6 +85,9 @@ export function createApp({ config, db, redis, log }: AppDeps): App {
   const tokens = createTokenService(config.JWT_SECRET, config.TOKEN_TTL_HOURS, sessionStore(db));
   const positions = createPositions({ config, db, log });
   const graphs = new GraphRegistry(db);
+  const roadImports = createRoadImports({
+    db, redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX, dir: config.ROAD_UPLOAD_DIR, maxBytes: config.ROAD_UPLOAD_MAX_MB * 1024 * 1024, log,
+  });
   // The gateway exists only once the HTTP server does; commands publish through it from then on.
   let publisher: Publisher | null = null;
   const events: Publisher = { publish: (...args) => publisher?.publish(...args) };
@@ -151,6 +158,9 @@ export function createApp({ config, db, redis, log }: AppDeps): App {
     ...coverageHandlers(db, graphs),
     ...routingHandlers(graphs, config.ROAD_REGION),
     ...roadHandlers(db, config.ROAD_REGION),
+    ...roadAdminHandlers(db, roadImports, config.ROAD_REGION),
+    ...operatorDataHandlers(db),
+    ...bulkHandlers({ db, staleAfterSeconds: config.POSITION_STALE_AFTER_S }),
   };
   api.use(mountRoutes(tokens, handlers));
   api.use(unknownRoute);
@@ -201,6 +211,7 @@ export function createApp({ config, db, redis, log }: AppDeps): App {
       // Before the timers: a delivery in progress may still schedule one.
       await ctx.outbox.close();
       await ctx.timers.close();
+      await roadImports.close();
       await graphs.close();
     },
   };

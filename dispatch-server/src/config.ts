@@ -68,6 +68,10 @@ export const ConfigSchema = z.object({
   TIMER_RECONCILE_S: z.coerce.number().positive().default(30),
   /** Road region to route on; empty means the most recently imported one. */
   ROAD_REGION: z.string().regex(/^[a-z0-9_-]{1,64}$/).optional(),
+  /** Where road files uploaded from the console are written while they are imported (shared by the server processes). */
+  ROAD_UPLOAD_DIR: z.string().default('.data/road-uploads'),
+  /** The largest road file the console may upload, in MB (an OSM PBF of a province is a few hundred). */
+  ROAD_UPLOAD_MAX_MB: z.coerce.number().positive().default(1024),
   /** Prefix of BullMQ queue keys in Redis, so two deployments can share one Redis. */
   QUEUE_PREFIX: z.string().default('dispatch120'),
   /** Seed the synthetic demo county (road network, stations, fleet, hospitals, logins) at start. */

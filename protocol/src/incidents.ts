@@ -14,7 +14,10 @@ import {
 } from './domain';
 import { text } from './validation';
 
-/** What each category needs by default; the dispatcher can override both lists on the call. */
+/**
+ * What each category needs as shipped: migration 018 seeds the centre's editable category_requirements table with
+ * these, and intake reads that table. The dispatcher can override both lists on the call.
+ */
 export const CATEGORY_REQUIREMENTS: Record<IncidentCategory, { vehicle: VehicleCapability[]; hospital: HospitalCapability[] }> = {
   chest_pain: { vehicle: ['als'], hospital: ['pci'] },
   stroke: { vehicle: ['als'], hospital: ['stroke_centre'] },

@@ -18,6 +18,8 @@ export * from './outbox';
 export * from './alerts';
 export * from './messages';
 export * from './errors';
+export * from './operatorData';
+export * from './bulk';
 export * from './api/contract';
 export * from './api/routes';
 export * from './api/client';

@@ -2,23 +2,23 @@ import { CrewMemberDto, CrewMemberInput, ShiftDto, ShiftInput } from '@dispatch/
 import { z } from 'zod';
 import { appendAudit, type Actor } from '../audit/audit';
 import { HttpError, translatePgError } from '../http/errors';
-import { dtoRow, inTransaction, sqlFile, type Db } from '@dispatch/db';
+import { dtoRow, inTransaction, sqlFile, type Queryable } from '@dispatch/db';
 
 const member = dtoRow(CrewMemberDto);
 const shift = dtoRow(ShiftDto);
 const sql = sqlFile(new URL('./crews.sql', import.meta.url), {
   listMembers: { row: member },
   insertMember: { params: CrewMemberInput, row: member },
-  listShifts: { params: z.object({ at: z.string().nullable() }), row: shift },
+  listShifts: { params: z.object({ at: z.string().nullable(), from: z.string().nullable(), to: z.string().nullable(), vehicleId: z.string().nullable() }), row: shift },
   unknownMembers: { params: z.object({ memberIds: z.array(z.string()) }), row: z.object({ id: z.string() }) },
   insertShift: { params: ShiftInput, row: shift },
 });
 
-export async function listCrewMembers(db: Db): Promise<CrewMemberDto[]> {
+export async function listCrewMembers(db: Queryable): Promise<CrewMemberDto[]> {
   return sql.listMembers.rows(db);
 }
 
-export async function createCrewMember(db: Db, actor: Actor, input: z.input<typeof CrewMemberInput>): Promise<CrewMemberDto> {
+export async function createCrewMember(db: Queryable, actor: Actor, input: z.input<typeof CrewMemberInput>): Promise<CrewMemberDto> {
   const m = CrewMemberInput.parse(input);
   return inTransaction(db, async (client) => {
     const conflicts = { crew_members_station_id_fkey: 'stationId: no such station' };
@@ -28,13 +28,13 @@ export async function createCrewMember(db: Db, actor: Actor, input: z.input<type
   });
 }
 
-/** Shifts overlapping the given instant, or all upcoming ones when no instant is given. */
-export async function listShifts(db: Db, at?: string): Promise<ShiftDto[]> {
-  return sql.listShifts.rows(db, { at: at ?? null });
+/** Shifts overlapping the given instant or period (of one vehicle when given), or all upcoming ones without either. */
+export async function listShifts(db: Queryable, query: { at?: string; from?: string; to?: string; vehicleId?: string } = {}): Promise<ShiftDto[]> {
+  return sql.listShifts.rows(db, { at: query.at ?? null, from: query.from ?? null, to: query.to ?? null, vehicleId: query.vehicleId ?? null });
 }
 
 /** Staffs a vehicle for a period; an overlapping shift of the same vehicle is refused (409) by the database. */
-export async function createShift(db: Db, actor: Actor, input: z.input<typeof ShiftInput>): Promise<ShiftDto> {
+export async function createShift(db: Queryable, actor: Actor, input: z.input<typeof ShiftInput>): Promise<ShiftDto> {
   const s = ShiftInput.parse(input);
   return inTransaction(db, async (client) => {
     const unknown = await sql.unknownMembers.one(client, { memberIds: s.memberIds });

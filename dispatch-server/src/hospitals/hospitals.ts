@@ -1,7 +1,7 @@
 import { HospitalDto, HospitalInput, HospitalLoad, HospitalLoadInput, PointInput, rooms } from '@dispatch/protocol';
 import { z } from 'zod';
 import { appendAudit, type Actor } from '../audit/audit';
-import { type Db, dtoRow, inTransaction, isUuid, sqlFile } from '@dispatch/db';
+import { type Db, dtoRow, inTransaction, isUuid, sqlFile, type Queryable } from '@dispatch/db';
 import { notFound, translatePgError } from '../http/errors';
 import { authorize } from '../policies/policies';
 import type { Publisher } from '../realtime/publisher';
@@ -17,19 +17,19 @@ const sql = sqlFile(new URL('./hospitals.sql', import.meta.url), {
   setLoad: { params: load, row: Id },
   appendLoadHistory: { params: load.extend({ note: z.string().nullable() }) },
 });
-const conflicts = { hospitals_code_key: 'a hospital with this code exists' };
+const conflicts = { hospitals_code_key: 'code: a hospital with this code exists' };
 
-export async function listHospitals(db: Db): Promise<HospitalDto[]> {
+export async function listHospitals(db: Queryable): Promise<HospitalDto[]> {
   return sql.list.rows(db, { id: null });
 }
 
-export async function getHospital(db: Db, id: string): Promise<HospitalDto> {
+export async function getHospital(db: Queryable, id: string): Promise<HospitalDto> {
   const hospital = isUuid(id) ? await sql.list.one(db, { id }) : undefined;
   if (!hospital) throw notFound(`hospital ${id}`);
   return hospital;
 }
 
-export async function createHospital(db: Db, actor: Actor, input: z.input<typeof HospitalInput>): Promise<HospitalDto> {
+export async function createHospital(db: Queryable, actor: Actor, input: z.input<typeof HospitalInput>): Promise<HospitalDto> {
   const h = HospitalInput.parse(input);
   const id = await inTransaction(db, async (client) => {
     const row = await sql.insert.one(client, { ...h, ...h.location }).catch((e) => translatePgError(e, conflicts));
@@ -39,7 +39,7 @@ export async function createHospital(db: Db, actor: Actor, input: z.input<typeof
   return getHospital(db, id);
 }
 
-export async function updateHospital(db: Db, actor: Actor, id: string, input: z.input<typeof HospitalInput>): Promise<HospitalDto> {
+export async function updateHospital(db: Queryable, actor: Actor, id: string, input: z.input<typeof HospitalInput>): Promise<HospitalDto> {
   const h = HospitalInput.parse(input);
   if (!isUuid(id)) throw notFound(`hospital ${id}`);
   await inTransaction(db, async (client) => {

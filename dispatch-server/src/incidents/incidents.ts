@@ -1,6 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
 import {
-  CATEGORY_REQUIREMENTS,
   CreateIncidentRequest,
   HospitalCapability,
   IncidentCategory,
@@ -20,6 +19,7 @@ import { appendAudit, type Actor } from '../audit/audit';
 import { type Db, dtoRow, inTransaction, isUuid, type Queryable, sqlFile } from '@dispatch/db';
 import { assignmentSql } from '../assignments/assignmentSql';
 import { HttpError, notFound } from '../http/errors';
+import { categoryRequirement } from '../operatorData/operatorData';
 import { matchPlace } from '../places/places';
 import type { Publisher } from '../realtime/publisher';
 import type { TravelService } from '../travel/travelService';
@@ -154,7 +154,8 @@ export async function createIncident(
   }
   if (!location) throw new HttpError(400, 'location: give location {lon, lat} or placeName');
   await checkServiceArea(deps.travel, location);
-  const defaults = CATEGORY_REQUIREMENTS[call.category];
+  // The centre's own table (operator data), as the recommendation then ranks by what the incident needs.
+  const defaults = await categoryRequirement(deps.db, call.category);
   const receivedNow = new Date().toISOString();
   const callReceivedAt = call.callReceivedAt ?? receivedNow;
   // Without an answer time from the telephony, the call was answered when it reached the server (never before it rang).

@@ -12,6 +12,7 @@ export function buildOpenApiDocument(): ResponseOf<Routes['openApi']> {
   const bearer = registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   for (const e of Object.values(routes as Record<string, RouteDef>)) {
     const action = e.action as Action | undefined;
+    const { upload } = e as RouteDef & { upload?: { mediaTypes: string[] } };
     registry.registerPath({
       method: e.method,
       path: e.path,
@@ -22,6 +23,8 @@ export function buildOpenApiDocument(): ResponseOf<Routes['openApi']> {
         ...(e.params ? { params: e.params } : {}),
         ...(e.query ? { query: e.query } : {}),
         ...(e.body ? { body: { content: { 'application/json': { schema: e.body } } } } : {}),
+        // A file upload: the body is the file's bytes, in one of the route's media types.
+        ...(upload ? { body: { content: Object.fromEntries(upload.mediaTypes.map((t) => [t, { schema: { type: 'string', format: 'binary' } }])) } } : {}),
       },
       responses: {
         [e.status ?? 200]: {

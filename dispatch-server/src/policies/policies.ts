@@ -62,6 +62,11 @@ const rules = {
   // The task channel: the dispatchers and the crew of the task's vehicle; clinical text, so a personal-data read.
   'message.read': { what: "read a task's messages", roles: { ...staff, crew: 'ownVehicle' }, personalData: true },
   'message.send': { what: "write to a task's messages", roles: { ...staff, crew: 'ownVehicle' } },
+  // Administration: what routing runs on and what a call needs by default; bulk files carry staff names and phones.
+  'road.manage': { what: 'import road networks or choose the live one', roles: admin },
+  'operatorData.manage': { what: 'read or change road speeds and category requirements', roles: admin },
+  'bulk.import': { what: 'import files of resources, logins and rosters', roles: admin, personalData: true },
+  'bulk.export': { what: 'export files of resources, logins and rosters', roles: admin, personalData: true },
 } satisfies Record<string, Rule>;
 
 export type Action = keyof typeof rules;

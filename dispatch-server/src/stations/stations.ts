@@ -1,7 +1,7 @@
 import { PointInput, StationDto, StationInput } from '@dispatch/protocol';
 import { z } from 'zod';
 import { appendAudit, type Actor } from '../audit/audit';
-import { type Db, dtoRow, inTransaction, isUuid, sqlFile } from '@dispatch/db';
+import { dtoRow, inTransaction, isUuid, sqlFile, type Queryable } from '@dispatch/db';
 import { notFound, translatePgError } from '../http/errors';
 
 /** A station's input with its point as :lon and :lat. */
@@ -12,13 +12,13 @@ const sql = sqlFile(new URL('./stations.sql', import.meta.url), {
   insert: { params: fields, row },
   update: { params: fields.extend({ id: z.string() }), row },
 });
-const conflicts = { stations_code_key: 'a station with this code exists' };
+const conflicts = { stations_code_key: 'code: a station with this code exists' };
 
-export async function listStations(db: Db): Promise<StationDto[]> {
+export async function listStations(db: Queryable): Promise<StationDto[]> {
   return sql.list.rows(db, { id: null });
 }
 
-export async function getStation(db: Db, id: string): Promise<StationDto> {
+export async function getStation(db: Queryable, id: string): Promise<StationDto> {
   const station = isUuid(id) ? await sql.list.one(db, { id }) : undefined;
   if (!station) throw notFound(`station ${id}`);
   return station;
@@ -28,7 +28,7 @@ export async function getStation(db: Db, id: string): Promise<StationDto> {
  * Creates a station (emergency centre or substation).
  * @param input validated by StationInput
  */
-export async function createStation(db: Db, actor: Actor, input: z.input<typeof StationInput>): Promise<StationDto> {
+export async function createStation(db: Queryable, actor: Actor, input: z.input<typeof StationInput>): Promise<StationDto> {
   const s = StationInput.parse(input);
   return inTransaction(db, async (client) => {
     const station = (await sql.insert.one(client, { ...s, ...s.location }).catch((e) => translatePgError(e, conflicts)))!;
@@ -38,7 +38,7 @@ export async function createStation(db: Db, actor: Actor, input: z.input<typeof 
 }
 
 /** Replaces a station's fields. */
-export async function updateStation(db: Db, actor: Actor, id: string, input: z.input<typeof StationInput>): Promise<StationDto> {
+export async function updateStation(db: Queryable, actor: Actor, id: string, input: z.input<typeof StationInput>): Promise<StationDto> {
   const s = StationInput.parse(input);
   if (!isUuid(id)) throw notFound(`station ${id}`);
   return inTransaction(db, async (client) => {

@@ -5,7 +5,7 @@ import { setTemporaryPassword } from '../auth/login';
 import { generatePassword, hashPassword } from '../auth/passwords';
 import { revokeSessionsOf } from '../auth/sessions';
 import { HttpError, notFound, translatePgError } from '../http/errors';
-import { type Db, dtoRow, inTransaction, sqlFile } from '@dispatch/db';
+import { type Db, dtoRow, inTransaction, sqlFile, type Queryable } from '@dispatch/db';
 
 const UserRow = dtoRow(UserDto);
 
@@ -15,7 +15,7 @@ const sql = sqlFile(new URL('./users.sql', import.meta.url), {
   insert: {
     params: z.object({
       username: z.string(), displayName: z.string(), passwordHash: z.string(), role: Role,
-      vehicleId: z.string().nullable(), hospitalId: z.string().nullable(),
+      vehicleId: z.string().nullable(), crewMemberId: z.string().nullable(), hospitalId: z.string().nullable(),
     }),
     row: UserRow,
   },
@@ -24,7 +24,7 @@ const sql = sqlFile(new URL('./users.sql', import.meta.url), {
   requirePasswordChange: { params: Id },
 });
 
-export async function listUsers(db: Db): Promise<UserDto[]> {
+export async function listUsers(db: Queryable): Promise<UserDto[]> {
   return sql.list.rows(db);
 }
 
@@ -32,16 +32,19 @@ export async function listUsers(db: Db): Promise<UserDto[]> {
  * Creates a login; the password is stored only as an argon2id hash.
  * @param input username, displayName, password, role, and the vehicle or hospital it is bound to
  */
-export async function createUser(db: Db, actor: Actor, input: z.input<typeof UserInput>): Promise<UserDto> {
+export async function createUser(db: Queryable, actor: Actor, input: z.input<typeof UserInput>): Promise<UserDto> {
   const u = UserInput.parse(input);
   const passwordHash = await hashPassword(u.password);
   return inTransaction(db, async (client) => {
     const row = await sql.insert
-      .one(client, { username: u.username, displayName: u.displayName, passwordHash, role: u.role, vehicleId: u.vehicleId ?? null, hospitalId: u.hospitalId ?? null })
+      .one(client, { username: u.username, displayName: u.displayName, passwordHash, role: u.role, vehicleId: u.vehicleId ?? null, crewMemberId: u.crewMemberId ?? null,
+        hospitalId: u.hospitalId ?? null })
       .catch((e) =>
         translatePgError(e, {
           users_username_key: 'username: taken',
           users_vehicle_id_fkey: 'vehicleId: no such vehicle',
+          users_crew_member_id_fkey: 'crewMemberId: no such crew member',
+          users_crew_member_id_key: 'crewMemberId: the crew member has a login already',
           users_hospital_id_fkey: 'hospitalId: no such hospital',
         }),
       );
@@ -89,8 +92,23 @@ export async function resetUserPassword(db: Db, actor: Actor, id: string): Promi
  * @param username the admin's login name
  */
 export async function createFirstAdmin(db: Db, username: string, displayName: string): Promise<{ user: UserDto; temporaryPassword: string }> {
+  return createUserWithTemporaryPassword(db, systemActor, { username, displayName, role: 'admin' });
+}
+
+/**
+ * Creates a login with a generated one-time password (for the caller to show once, never to log) that must be
+ * changed at the first login: the first admin, and the logins of a bulk import.
+ * @param input the login without a password
+ */
+export async function createUserWithTemporaryPassword(
+  db: Queryable,
+  actor: Actor,
+  input: Omit<z.input<typeof UserInput>, 'password'>,
+): Promise<{ user: UserDto; temporaryPassword: string }> {
   const temporaryPassword = generatePassword();
-  const user = await createUser(db, systemActor, { username, displayName, password: temporaryPassword, role: 'admin' });
-  await sql.requirePasswordChange.run(db, { id: user.id });
-  return { user, temporaryPassword };
+  return inTransaction(db, async (client) => {
+    const user = await createUser(client, actor, { ...input, password: temporaryPassword });
+    await sql.requirePasswordChange.run(client, { id: user.id });
+    return { user, temporaryPassword };
+  });
 }

@@ -1,7 +1,7 @@
 import { VehicleDto, VehicleInput } from '@dispatch/protocol';
 import { z } from 'zod';
 import { appendAudit, type Actor } from '../audit/audit';
-import { type Db, dtoRow, inTransaction, isUuid, sqlFile } from '@dispatch/db';
+import { dtoRow, inTransaction, isUuid, sqlFile, type Queryable } from '@dispatch/db';
 import { HttpError, notFound, translatePgError } from '../http/errors';
 
 const Id = z.object({ id: z.string() });
@@ -13,22 +13,22 @@ const sql = sqlFile(new URL('./vehicles.sql', import.meta.url), {
   isBusy: { params: Id },
 });
 const conflicts = {
-  vehicles_call_sign_key: 'a vehicle with this call sign exists',
+  vehicles_call_sign_key: 'callSign: a vehicle with this call sign exists',
   vehicles_home_station_id_fkey: 'homeStationId: no such station',
 };
 
-export async function listVehicles(db: Db, staleAfterSeconds: number): Promise<VehicleDto[]> {
+export async function listVehicles(db: Queryable, staleAfterSeconds: number): Promise<VehicleDto[]> {
   return sql.list.rows(db, { id: null, staleAfterSeconds });
 }
 
-export async function getVehicle(db: Db, id: string, staleAfterSeconds: number): Promise<VehicleDto> {
+export async function getVehicle(db: Queryable, id: string, staleAfterSeconds: number): Promise<VehicleDto> {
   const vehicle = isUuid(id) ? await sql.list.one(db, { id, staleAfterSeconds }) : undefined;
   if (!vehicle) throw notFound(`vehicle ${id}`);
   return vehicle;
 }
 
 /** Adds a vehicle to the fleet at its home station. */
-export async function createVehicle(db: Db, actor: Actor, input: z.input<typeof VehicleInput>, staleAfterSeconds: number) {
+export async function createVehicle(db: Queryable, actor: Actor, input: z.input<typeof VehicleInput>, staleAfterSeconds: number) {
   const v = VehicleInput.parse(input);
   const id = await inTransaction(db, async (client) => {
     const row = await sql.insert.one(client, v).catch((e) => translatePgError(e, conflicts));
@@ -42,7 +42,7 @@ export async function createVehicle(db: Db, actor: Actor, input: z.input<typeof 
  * Replaces a vehicle's fields; taking it out of service while it is on a task is refused (409):
  * release or re-assign the task first.
  */
-export async function updateVehicle(db: Db, actor: Actor, id: string, input: z.input<typeof VehicleInput>, staleAfterSeconds: number) {
+export async function updateVehicle(db: Queryable, actor: Actor, id: string, input: z.input<typeof VehicleInput>, staleAfterSeconds: number) {
   const v = VehicleInput.parse(input);
   if (!isUuid(id)) throw notFound(`vehicle ${id}`);
   await inTransaction(db, async (client) => {

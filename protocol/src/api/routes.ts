@@ -63,6 +63,16 @@ import {
   VehicleDto,
   VehicleInput,
 } from '../resources';
+import { BULK_MEDIA_TYPES, BulkExportQuery, BulkPreviewDto, BulkResultDto, BulkUploadQuery } from '../bulk';
+import {
+  CategoryRequirementDto,
+  LiveRegionInput,
+  RoadClassSpeedsDto,
+  RoadClassSpeedsInput,
+  RoadImportJobDto,
+  RoadNetworksDto,
+  RoadUploadQuery,
+} from '../operatorData';
 import { del, get, post, PUBLIC, put } from './contract';
 
 // The OsmAnd endpoint's main parameters, for the document only: the server parses its several request formats
@@ -193,6 +203,32 @@ export const routes = {
     { query: IncidentSearchQuery, response: IncidentPageDto }),
   getIncidentTrack: get('/api/incidents/{id}/track', 'incident.read', 'The route each vehicle actually drove (its positions from dispatch to release as a line)',
     { response: IncidentTrackDto }),
+
+  // Administration: road networks, operator data, bulk import and export. An `upload` route takes the file itself
+  // as its body (one of `mediaTypes`, at most `maxBytes`), not JSON; the console sends it with fetch.
+  listRoadNetworks: get('/api/road-networks', 'road.manage', 'Imported road regions with their import reports, which one is served, and the import history',
+    { response: RoadNetworksDto }),
+  uploadRoadNetwork: post('/api/road-networks/imports', 'road.manage',
+    'Upload an OSM PBF/XML or GeoJSON file (streamed to disk) and queue its import as a job; 201 with the job to follow',
+    { query: RoadUploadQuery, response: RoadImportJobDto, status: 201,
+      upload: { mediaTypes: ['application/octet-stream', 'application/xml', 'application/geo+json'], maxBytes: null } }),
+  listRoadImports: get('/api/road-networks/imports', 'road.manage', 'Road import jobs of the last day with their progress, report or error (poll while one runs)',
+    { response: z.array(RoadImportJobDto) }),
+  setLiveRoadRegion: put('/api/road-networks/live', 'road.manage', 'Make a region the one routed on (unless ROAD_REGION pins one); servers reload by NOTIFY',
+    { body: LiveRegionInput, response: RoadNetworksDto }),
+  listRoadClassSpeeds: get('/api/settings/road-class-speeds', 'operatorData.manage', 'Travel speed per OSM road class', { response: RoadClassSpeedsDto }),
+  updateRoadClassSpeeds: put('/api/settings/road-class-speeds', 'operatorData.manage', 'Change class speeds: every region is re-costed and its graph reloaded',
+    { body: RoadClassSpeedsInput, response: RoadClassSpeedsDto }),
+  listCategoryRequirements: get('/api/settings/category-requirements', 'operatorData.manage', 'What each call category needs by default (vehicle and hospital capabilities)',
+    { response: z.array(CategoryRequirementDto) }),
+  updateCategoryRequirement: put('/api/settings/category-requirements', 'operatorData.manage', "Change one category's required capabilities (applies to calls taken from now on)",
+    { body: CategoryRequirementDto, response: z.array(CategoryRequirementDto) }),
+  previewBulkImport: post('/api/bulk/preview', 'bulk.import', 'Check a CSV or xlsx file of stations, vehicles, hospitals, users, crew members or shifts: every row with its errors; nothing is stored',
+    { query: BulkUploadQuery, response: BulkPreviewDto, upload: { mediaTypes: Object.values(BULK_MEDIA_TYPES), maxBytes: 5 * 1024 * 1024 } }),
+  commitBulkImport: post('/api/bulk/commit', 'bulk.import', 'Store a checked file in one transaction: every row, or (422 with the preview) none when any row has an error',
+    { query: BulkUploadQuery, response: BulkResultDto, upload: { mediaTypes: Object.values(BULK_MEDIA_TYPES), maxBytes: 5 * 1024 * 1024 } }),
+  exportBulk: get('/api/bulk/export', 'bulk.export', 'The same file back (CSV or xlsx, the import\'s columns with Chinese headers): it re-imports unchanged',
+    { query: BulkExportQuery, response: z.unknown().meta({ description: 'the file (text/csv or xlsx), as an attachment' }) }),
 };
 
 export type Routes = typeof routes;
