@@ -48,6 +48,7 @@ import { resourceDeleteHandlers } from './resources/resources.routes';
 import { registerCrewHandlers } from './realtime/crewHandlers';
 import { gatewayPublisher, type Publisher } from './realtime/publisher';
 import { stationHandlers } from './stations/stations.routes';
+import { telephonyHandlers } from './telephony/telephony.routes';
 import { ackTimeout } from './timers/ackTimeout.job';
 import { noticeEscalation } from './timers/noticeEscalation.job';
 import { unassignedAlert } from './timers/unassignedAlert.job';
@@ -142,6 +143,7 @@ export function createApp({ config, db, redis, log }: AppDeps): App {
     ...authHandlers({ db, tokens, throttle: createLoginThrottle(redis, config.QUEUE_PREFIX), loopbackOnly: isLoopbackHost(config.HOST) }),
     ...userHandlers(db, tokens),
     ...stationHandlers(db),
+    ...telephonyHandlers(ctx),
     ...vehicleHandlers(ctx),
     ...hospitalHandlers(ctx),
     ...crewHandlers(db),

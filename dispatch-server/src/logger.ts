@@ -7,7 +7,7 @@ export type Logger = pino.Logger;
  * down): callers' phones and addresses, patients' notes, people's names, request bodies, credentials.
  */
 const PERSONAL_KEYS = [
-  'callerPhone', 'caller_phone', 'phone', 'address', 'patientSummary', 'patient_summary', 'note', 'name', 'nameEn',
+  'callerPhone', 'caller_phone', 'callerNumber', 'phone', 'message', 'address', 'patientSummary', 'patient_summary', 'note', 'name', 'nameEn',
   'displayName', 'display_name', 'password', 'token', 'authorization', 'body', 'placeName', 'place_name', 'reason',
 ];
 const REDACT_PATHS = [

@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import { TASK_ORDER } from './lifecycle';
 
-/** Roles of the people who log in (design brief: Reliability and security). */
-export const Role = z.enum(['dispatcher', 'supervisor', 'crew', 'hospital', 'admin']);
+/**
+ * Roles of the people who log in (design brief: Reliability and security), and the centre's phone system, which logs in
+ * as `telephony` to report calls and may do nothing else.
+ */
+export const Role = z.enum(['dispatcher', 'supervisor', 'crew', 'hospital', 'admin', 'telephony']);
 export type Role = z.infer<typeof Role>;
 
 /** What a vehicle can do; incident categories require some of these. */

@@ -14,6 +14,7 @@ import type { AgentPosition, PositionsReportResult, VehiclePositionDto } from '.
 import type { AlertDto } from './alerts';
 import type { MessageDto, MessageSendResult, SendMessageRequest } from './messages';
 import type { HospitalDto, VehicleDto } from './resources';
+import type { PhoneCallDto } from './telephony';
 
 /**
  * Typed socket.io events, named `resource.pastTenseVerb`. Shared by the server, the console and the
@@ -43,6 +44,10 @@ export interface ServerToClientEvents {
   'notice.escalated': (notice: HospitalNoticeDto) => void;
   /** To dispatchers: a crew tablet parked an event the server kept failing on, or the crew resolved one. */
   'crew.eventStuck': (notice: StuckEventNotice) => void;
+  /** To dispatchers: the phone system reports a call ringing on a line (the console pops up the intake). */
+  'phoneCall.ringing': (call: PhoneCallDto) => void;
+  /** To dispatchers: a call was answered, ended, located or linked to an incident. */
+  'phoneCall.updated': (call: PhoneCallDto) => void;
   /** To dispatchers: an alert that began with no change of the incident to show it (a call waited past its limit). */
   'alert.raised': (alert: AlertDto) => void;
   /** To dispatchers and the task's vehicle: a message of the task's channel. */

@@ -51,6 +51,8 @@ export const CreateIncidentRequest = z
     callReceivedAt: Timestamp.optional(),
     /** When the call-taker picked up; defaults to the moment the server receives the call. */
     callAnsweredAt: Timestamp.optional(),
+    /** The phone system's call this incident is taken from: its ring and answer times and its number are the record. */
+    phoneCallId: z.uuid().optional(),
   })
   .refine((r) => r.location || r.placeName, { message: 'give location {lon, lat} or placeName', path: ['location'] })
   // Without a ring time the server would take its own clock, later than the answer given.
@@ -84,6 +86,8 @@ export const IncidentDto = z.object({
   callAnsweredAt: z.string().nullable(),
   createdAt: z.string(),
   closedAt: z.string().nullable(),
+  /** Calls about it since (催车 / 重复来电), each on its timeline. */
+  followUps: z.number(),
   assignments: z.array(z.lazy(() => AssignmentDto)),
 });
 export type IncidentDto = z.infer<typeof IncidentDto>;
@@ -226,6 +230,9 @@ export const StatusEventDto = z.object({
   receivedAt: z.string(),
   actor: z.string().nullable(),
   source: z.string(),
+  note: z.string().nullable(),
+  /** The number of the call this entry records (the call received, a follow-up call). */
+  callerPhone: z.string().nullable(),
 });
 export type StatusEventDto = z.infer<typeof StatusEventDto>;
 

@@ -15,6 +15,8 @@ export * from './lifecycle';
 export * from './mapDisplay';
 export * from './validation';
 export * from './outbox';
+export * from './aml';
+export * from './telephony';
 export * from './alerts';
 export * from './messages';
 export * from './errors';

@@ -13,13 +13,14 @@ import { serverSuite } from '../support/demoSuite';
  * event without a row in the table fails the test, and so does a route the server answers that the document lacks.
  */
 
-const callers = ['dispatcher', 'supervisor', 'admin', 'ownCrew', 'otherCrew', 'ownHospital', 'otherHospital', 'none'] as const;
+const callers = ['dispatcher', 'supervisor', 'admin', 'ownCrew', 'otherCrew', 'ownHospital', 'otherHospital', 'telephony', 'none'] as const;
 type Caller = (typeof callers)[number];
 
 const staff: Caller[] = ['dispatcher', 'supervisor', 'admin'];
 const managers: Caller[] = ['supervisor', 'admin'];
 const admin: Caller[] = ['admin'];
-const signedIn: Caller[] = callers.filter((c) => c !== 'none');
+// People signed in: the phone system's login (telephony) reaches its own session and the call reports only.
+const signedIn: Caller[] = callers.filter((c) => c !== 'none' && c !== 'telephony');
 const anyone: Caller[] = [...callers];
 
 /** Who may call each route. "own" crew / hospital: the one the resource in the path (or body) belongs to. */
@@ -30,9 +31,9 @@ const mayCall: Record<string, Caller[]> = {
   'POST /api/auth/login': anyone,
   'GET /osmand': anyone,
   'POST /osmand': anyone,
-  'GET /api/auth/me': signedIn,
-  'POST /api/auth/password': signedIn,
-  'POST /api/auth/logout': signedIn,
+  'GET /api/auth/me': [...signedIn, 'telephony'],
+  'POST /api/auth/password': [...signedIn, 'telephony'],
+  'POST /api/auth/logout': [...signedIn, 'telephony'],
   'GET /api/roads': signedIn,
   'GET /api/roads/region': signedIn,
   'GET /api/route': signedIn,
@@ -88,6 +89,11 @@ const mayCall: Record<string, Caller[]> = {
   'GET /api/notices/{id}': [...staff, 'ownHospital'],
   'POST /api/notices/{id}/acknowledge': ['ownHospital'],
   'GET /api/notices/{id}/fhir': [...staff, 'ownHospital'],
+  'POST /api/telephony/events': ['telephony'],
+  'GET /api/phone-calls': staff,
+  'GET /api/incidents/{id}/calls': staff,
+  'POST /api/intake/related': staff,
+  'POST /api/incidents/{id}/follow-ups': staff,
   'GET /api/alerts': staff,
   'PUT /api/alerts/state': staff,
   'GET /api/assignments/{id}/messages': [...staff, 'ownCrew'],
@@ -113,7 +119,7 @@ const mayCall: Record<string, Caller[]> = {
 
 /** Who may send each client→server socket event (positions: every crew, each for its own vehicle). */
 const maySend: Record<string, Caller[]> = {
-  'session.resynced': signedIn,
+  'session.resynced': [...signedIn, 'telephony'],
   'status.reported': [...staff, 'ownCrew'],
   'positions.reported': ['ownCrew', 'otherCrew'],
   'outbox.stuck': ['ownCrew', 'otherCrew'],
@@ -218,6 +224,7 @@ describe('role × route × socket event matrix', () => {
       otherCrew: otherCrew!.username,
       ownHospital: ownHospital!.username,
       otherHospital: otherHospital!.username,
+      telephony: logins.telephony,
     };
     for (const [caller, username] of Object.entries(usernames)) tokens[caller as Caller] = (await server.as(username)).token;
     tokens.none = null;

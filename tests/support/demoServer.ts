@@ -10,8 +10,8 @@ export interface DemoServer extends TestServer {
 }
 
 /** The real server over a fresh database seeded with the synthetic demo county. */
-export async function startDemoServer(overrides: Record<string, string> = {}): Promise<DemoServer> {
-  const server = await startTestServer(overrides);
+export async function startDemoServer(overrides: Record<string, string> = {}, log?: Parameters<typeof startTestServer>[1]): Promise<DemoServer> {
+  const server = await startTestServer(overrides, log);
   const logins = await seedDemo(server.database.db);
   return {
     ...server,

@@ -24,6 +24,7 @@ function incident(over: Partial<IncidentDto>): IncidentDto {
     callReceivedAt: '2026-11-24T10:00:00+08:00',
     createdAt: '2026-11-24T10:00:00+08:00',
     callAnsweredAt: null,
+    followUps: 0,
     closedAt: null,
     assignments: [],
   };

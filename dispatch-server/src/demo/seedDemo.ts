@@ -30,6 +30,8 @@ export interface DemoLogins {
   dispatcher: string;
   supervisor: string;
   admin: string;
+  /** The phone system's login (npm run phone plays calls with it). */
+  telephony: string;
   crews: { username: string; callSign: string }[];
   hospitals: { username: string; name: string }[];
   /** Each demo login's own generated password, by login name. */
@@ -55,6 +57,7 @@ export async function seedDemo(db: Db, options: { passwordFile?: string } = {}):
     'dispatcher',
     'supervisor',
     'admin',
+    'telephony',
     ...county.hospitals.filter((h) => h.kind !== 'village_clinic').map((h) => hospitalUsername(h.code)),
     ...fleet.map((_, i) => crewUsername(i)),
   ];
@@ -107,10 +110,11 @@ export async function seedDemo(db: Db, options: { passwordFile?: string } = {}):
       ['dispatcher', 'dispatcher', '调度员'],
       ['supervisor', 'supervisor', '值班主任'],
       ['admin', 'admin', '系统管理员'],
+      ['telephony', 'telephony', '电话系统'],
     ] as const) {
       await upsertLogin(client, username, name, role, null, null);
     }
-    return { dispatcher: 'dispatcher', supervisor: 'supervisor', admin: 'admin', crews, hospitals: hospitalLogins, passwords };
+    return { dispatcher: 'dispatcher', supervisor: 'supervisor', admin: 'admin', telephony: 'telephony', crews, hospitals: hospitalLogins, passwords };
   });
 }
 

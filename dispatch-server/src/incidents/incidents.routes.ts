@@ -4,6 +4,7 @@ import { armUnassignedAlert } from '../alerts/alerts';
 import type { DispatchContext } from '../dispatchContext';
 import { Reply, type Handlers } from '../http/mountRoutes';
 import { recommendForIncident } from '../recommendations/recommendForIncident';
+import { relatedIncidents } from '../telephony/phoneCalls';
 import { createIncident, getIncident, incidentTimeline, listActiveIncidents } from './incidents';
 
 type IncidentRoutes =
@@ -11,7 +12,10 @@ type IncidentRoutes =
 
 export const incidentHandlers = (ctx: DispatchContext): Handlers<IncidentRoutes> => ({
   createIncident: async ({ body }, { req, actor }) => {
-    const { incident, created } = await createIncident(ctx, actor, body, req.get('Idempotency-Key'));
+    const { incident: taken, created } = await createIncident(ctx, actor, body, req.get('Idempotency-Key'));
+    // The answer names the open incidents this call may duplicate (same number, close in place and time, same address).
+    const { related } = await relatedIncidents(ctx.db, { callerPhone: taken.callerPhone ?? undefined, location: taken.location, address: taken.address ?? undefined, placeName: taken.placeName ?? undefined }, taken.id);
+    const incident = { ...taken, related };
     if (!created) return new Reply(200, incident);
     // Not awaited: Redis being away must not hold the answer (the consoles' alert list derives the alert from the call
     // itself, and the reconciliation re-arms the timer).

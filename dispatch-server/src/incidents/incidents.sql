@@ -19,7 +19,8 @@ SELECT i.id, i.number, i.status, i.category, i.priority, json_build_object('lon'
        i.priority_groups AS "priorityGroups", i.required_vehicle_capabilities AS "requiredVehicleCapabilities",
        i.required_hospital_capabilities AS "requiredHospitalCapabilities", i.responsible_station_id AS "responsibleStationId",
        i.destination_hospital_id AS "destinationHospitalId", i.call_received_at AS "callReceivedAt",
-       i.call_answered_at AS "callAnsweredAt", i.created_at AS "createdAt", i.closed_at AS "closedAt"
+       i.call_answered_at AS "callAnsweredAt", i.created_at AS "createdAt", i.closed_at AS "closedAt",
+       (SELECT count(*)::int FROM status_events f WHERE f.incident_id = i.id AND f.status = 'call_follow_up') AS "followUps"
   FROM incidents i LEFT JOIN places p ON p.id = i.place_id
  WHERE i.id = ANY(:ids::uuid[]);
 
@@ -51,15 +52,17 @@ UPDATE incidents SET responsible_station_id = coalesce(:stationId, responsible_s
 
 -- name: timeline
 SELECT e.id, e.incident_id AS "incidentId", e.assignment_id AS "assignmentId", e.vehicle_id AS "vehicleId", e.status,
-       e.device_time AS "deviceTime", e.received_at AS "receivedAt", e.source, u.username AS actor
+       e.device_time AS "deviceTime", e.received_at AS "receivedAt", e.source, u.username AS actor, e.note,
+       e.caller_phone AS "callerPhone"
   FROM status_events e LEFT JOIN users u ON u.id = e.actor_user_id
  WHERE e.incident_id = :id
  ORDER BY e.device_time, e.received_at;
 
 -- name: appendEvent
-INSERT INTO status_events (id, incident_id, assignment_id, vehicle_id, status, device_time, actor_user_id, source, location, note)
+INSERT INTO status_events (id, incident_id, assignment_id, vehicle_id, status, device_time, actor_user_id, source, location, note,
+                           caller_phone, phone_call_id)
 VALUES (:id, :incidentId, :assignmentId, :vehicleId, :status, :deviceTime, :userId, :source,
-        CASE WHEN :lon::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(:lon, :lat), 4326) END, :note)
+        CASE WHEN :lon::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(:lon, :lat), 4326) END, :note, :callerPhone, :phoneCallId)
 -- A replay is the same event id on the same assignment (ids are the crews' own, unique within an assignment).
 ON CONFLICT (assignment_id, id) DO NOTHING
 RETURNING id;

@@ -21,6 +21,7 @@ import { assignmentSql } from '../assignments/assignmentSql';
 import { HttpError, notFound } from '../http/errors';
 import { categoryRequirement } from '../operatorData/operatorData';
 import { matchPlace } from '../places/places';
+import { linkCall, lockCallForLink } from '../telephony/callLinks';
 import type { Publisher } from '../realtime/publisher';
 import type { TravelService } from '../travel/travelService';
 
@@ -62,6 +63,7 @@ export const incidentSql = sqlFile(new URL('./incidents.sql', import.meta.url), 
       // Absent on many events: defaulted to NULL here so no caller lists them.
       assignmentId: nullableText.default(null), vehicleId: nullableText.default(null), note: nullableText.default(null),
       lon: z.number().nullable().default(null), lat: z.number().nullable().default(null),
+      callerPhone: nullableText.default(null), phoneCallId: nullableText.default(null),
     }),
     row: id,
   },
@@ -156,12 +158,16 @@ export async function createIncident(
   await checkServiceArea(deps.travel, location);
   // The centre's own table (operator data), as the recommendation then ranks by what the incident needs.
   const defaults = await categoryRequirement(deps.db, call.category);
-  const receivedNow = new Date().toISOString();
-  const callReceivedAt = call.callReceivedAt ?? receivedNow;
-  // Without an answer time from the telephony, the call was answered when it reached the server (never before it rang).
-  const callAnsweredAt = call.callAnsweredAt ?? (Date.parse(callReceivedAt) > Date.parse(receivedNow) ? callReceivedAt : receivedNow);
 
   const result = await inTransaction(deps.db, async (client) => {
+    // A call through the phone system: its ring and answer times are the record, not the form's; its number is the
+    // call-back number unless the dispatcher typed another.
+    const phoneCall = call.phoneCallId ? await lockCallForLink(client, call.phoneCallId, null) : null;
+    const receivedNow = new Date().toISOString();
+    const callReceivedAt = phoneCall ? (phoneCall.ringingAt ?? phoneCall.answeredAt ?? receivedNow) : (call.callReceivedAt ?? receivedNow);
+    // Without an answer time from the telephony, the call was answered when it reached the server (never before it rang).
+    const callAnsweredAt = (phoneCall ? phoneCall.answeredAt : call.callAnsweredAt) ?? (Date.parse(callReceivedAt) > Date.parse(receivedNow) ? callReceivedAt : receivedNow);
+    const callerPhone = call.callerPhone ?? phoneCall?.callerPhone ?? null;
     const inserted = await incidentSql.insert.one(client, {
       idempotencyKey: idempotencyKey ?? null,
       category: call.category,
@@ -169,7 +175,7 @@ export async function createIncident(
       lon: location.lon,
       lat: location.lat,
       address: call.address ?? null,
-      callerPhone: call.callerPhone ?? null,
+      callerPhone,
       patientSummary: call.patientSummary ?? null,
       priorityGroups: call.priorityGroups,
       requiredVehicleCapabilities: call.requiredVehicleCapabilities ?? defaults.vehicle,
@@ -183,11 +189,15 @@ export async function createIncident(
     // A concurrent request with the same key won the insert: answer with its incident.
     if (!inserted) return { id: replayOf(await incidentSql.byIdempotencyKey.one(client, { idempotencyKey: idempotencyKey ?? null, userId }))!, created: false };
     const { id } = inserted;
-    await incidentSql.appendEvent.run(client, { id: randomUUID(), incidentId: id, status: 'call_received', deviceTime: callReceivedAt, userId, source: 'console' });
+    await incidentSql.appendEvent.run(client, {
+      id: randomUUID(), incidentId: id, status: 'call_received', deviceTime: callReceivedAt, userId, source: 'console', callerPhone, phoneCallId: phoneCall?.id ?? null,
+    });
+    if (phoneCall) await linkCall(client, phoneCall.id, id, 'created', actor);
     await appendAudit(client, actor, 'incident.created', { type: 'incident', id }, {
       category: call.category,
       priority: call.priority,
       idempotencyKey: idempotencyKey ?? null,
+      phoneCallId: phoneCall?.id ?? null,
     });
     return { id, created: true };
   });

@@ -1,5 +1,5 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
-import { ErrorBody, PROTOCOL_VERSION, routes, type ResponseOf, type RouteDef, type Routes } from '@dispatch/protocol';
+import { ErrorBody, PROTOCOL_VERSION, ROUTE_TAGS, routes, type ResponseOf, type RouteDef, type Routes } from '@dispatch/protocol';
 import { rolesFor, readsPersonalData, type Action } from '../policies/policies';
 
 /**
@@ -17,6 +17,7 @@ export function buildOpenApiDocument(): ResponseOf<Routes['openApi']> {
       method: e.method,
       path: e.path,
       summary: e.summary,
+      ...(e.tag ? { tags: [e.tag] } : {}),
       security: e.public ? [] : [{ [bearer.name]: [] }],
       ...(action ? { 'x-action': action, 'x-roles': rolesFor(action), 'x-personal-data': readsPersonalData(action) } : {}),
       request: {
@@ -40,6 +41,7 @@ export function buildOpenApiDocument(): ResponseOf<Routes['openApi']> {
   // The generator's type marks `paths` optional and has no index signature; the document always has paths.
   return <ResponseOf<Routes['openApi']>>(<unknown>new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
+    tags: Object.entries(ROUTE_TAGS).map(([name, description]) => ({ name, description })),
     info: { title: '120 dispatch API', version: String(PROTOCOL_VERSION), description: 'REST API of the 120 emergency dispatch server. Live updates arrive over socket.io (typed events in the protocol module).' },
   }));
 }

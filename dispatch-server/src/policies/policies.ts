@@ -24,7 +24,8 @@ const managers = { supervisor: 'any', admin: 'any' } as const;
 const admin = { admin: 'any' } as const;
 
 const rules = {
-  'session.own': { what: 'read, renew or end its own session', roles: everyone },
+  // The phone system's login too: it renews and ends its own session like any other.
+  'session.own': { what: 'read, renew or end its own session', roles: { ...everyone, telephony: 'any' } },
   // The map and its reference data are not personal: crews pick destinations, hospitals see the network.
   'map.read': { what: 'read roads, routes and places', roles: everyone },
   'station.read': { what: 'read stations', roles: everyone },
@@ -56,6 +57,9 @@ const rules = {
   'notice.acknowledge': { what: 'acknowledge hospital notices', roles: { hospital: 'ownHospital' } },
   'audit.read': { what: 'read the audit log', roles: managers, personalData: true },
   'report.read': { what: 'read quality reports', roles: managers },
+  // The phone system reports calls and reads nothing: its own login, so every report is audited and can be revoked.
+  'telephony.report': { what: 'report phone calls', roles: { telephony: 'any' }, personalData: true },
+  'phoneCall.read': { what: 'read phone calls', roles: staff, personalData: true },
   'incident.search': { what: 'search past incidents', roles: managers, personalData: true },
   'alert.read': { what: 'read the console alerts', roles: staff },
   'alert.acknowledge': { what: 'acknowledge or mute console alerts', roles: staff },

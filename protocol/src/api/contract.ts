@@ -2,6 +2,12 @@ import { z } from 'zod';
 
 export type Method = 'get' | 'post' | 'put' | 'delete';
 
+/** Groups of the OpenAPI document for the integrations outside the centre's own clients, with what each is for. */
+export const ROUTE_TAGS = {
+  telephony: "The centre's phone system (CTI): calls ringing, answered and ended, the caller's location, related calls",
+} as const;
+export type RouteTag = keyof typeof ROUTE_TAGS;
+
 /**
  * One HTTP endpoint of the contract. The server validates requests with these schemas, the OpenAPI document
  * is printed from them and the one client (console, tablet, crew agent, tests) sends and reads through them.
@@ -22,6 +28,8 @@ export interface RouteDef {
   response?: z.ZodType;
   /** The success status, 200 when absent. */
   status?: 200 | 201 | 204;
+  /** The group of the OpenAPI document it is listed under. */
+  tag?: RouteTag;
 }
 
 /** A path parameter that names a resource: always a UUID. */
@@ -30,7 +38,7 @@ export const IdParams = z.object({ id: z.uuid() });
 /** Who may call an endpoint: a policy action, or anyone without a token. */
 export const PUBLIC = null;
 
-type Shape = Pick<RouteDef, 'query' | 'body' | 'response' | 'status'>;
+type Shape = Pick<RouteDef, 'query' | 'body' | 'response' | 'status' | 'tag'>;
 type Access<A extends string | null> = A extends string ? { action: A } : { public: true };
 type ParamsOf<P extends string> = P extends `${string}{id}${string}` ? { params: typeof IdParams } : unknown;
 

@@ -32,6 +32,7 @@ import {
 import { AlertDto, AlertStateRequest } from '../alerts';
 import { MessageDto, SendMessageRequest } from '../messages';
 import { ClientConfigDto } from '../mapDisplay';
+import { CreatedIncidentDto, FollowUpRequest, PhoneCallDto, PhoneCallEvent, PhoneCallQuery, RelatedAnswer, RelatedQuery } from '../telephony';
 import { CatchmentsDto, CoverageSummaryDto, IsochronesDto, RoadFeatureCollection, RoadRegionDto, RoadRouteDto } from '../mapAnswers';
 import { CoverageQuery, RoadsQuery, RouteQuery } from '../mapQueries';
 import { BindVehicleDeviceRequest, OsmandAnswer, VehicleDeviceDto } from '../positions';
@@ -138,7 +139,7 @@ export const routes = {
   listIncidents: get('/api/incidents', 'incident.read', 'The incident queue: unfinished by priority and waiting time, then recently closed',
     { response: z.array(IncidentDto) }),
   createIncident: post('/api/incidents', 'incident.create', 'Take a call (Idempotency-Key header honoured: a retry returns 200 and the same incident)',
-    { body: CreateIncidentRequest, response: IncidentDto, status: 201 }),
+    { body: CreateIncidentRequest, response: CreatedIncidentDto, status: 201 }),
   getIncident: get('/api/incidents/{id}', 'incident.read', 'One incident with its assignments', { response: IncidentDto }),
   getTimeline: get('/api/incidents/{id}/timeline', 'incident.read', 'Every status event by device time, with receive time and actor',
     { response: z.array(StatusEventDto) }),
@@ -170,6 +171,20 @@ export const routes = {
     { response: z.array(MessageDto) }),
   sendMessage: post('/api/assignments/{id}/messages', 'message.send', 'Send a message to the task channel (201; a replay of the same messageId: 200 and the stored message)',
     { body: SendMessageRequest, response: MessageDto, status: 201 }),
+
+  // The phone system (CTI) and related calls
+  reportPhoneCall: post('/api/telephony/events', 'telephony.report',
+    'The phone system reports a call ringing, answered or ended on a line, with the caller number and location (AML or cell); replays and late events change nothing already recorded',
+    { body: PhoneCallEvent, response: PhoneCallDto, tag: 'telephony' }),
+  listPhoneCalls: get('/api/phone-calls', 'phoneCall.read', 'Calls that rang in the last minutes and are not yet linked to an incident (the intake pop-ups after a reload)',
+    { query: PhoneCallQuery, response: z.array(PhoneCallDto), tag: 'telephony' }),
+  getIncidentCalls: get('/api/incidents/{id}/calls', 'phoneCall.read', 'The calls of an incident: the one it was taken from and its follow-ups, with times, numbers and recording references',
+    { response: z.array(PhoneCallDto), tag: 'telephony' }),
+  relatedIncidents: post('/api/intake/related', 'incident.read',
+    "Open incidents related to a call being taken (same number, close in place and time, same address) with the reasons, and the number's earlier incidents; POST keeps the number out of URLs",
+    { body: RelatedQuery, response: RelatedAnswer, tag: 'telephony' }),
+  linkFollowUp: post('/api/incidents/{id}/follow-ups', 'incident.create', 'Record a call about an open incident (催车 / 重复来电) on its timeline instead of a new incident',
+    { body: FollowUpRequest, response: StatusEventDto, status: 201, tag: 'telephony' }),
 
   // Hospitals' incoming patients
   listNotices: get('/api/notices', 'notice.read', 'Hospital notices (a hospital: its own)', { response: z.array(HospitalNoticeDto) }),
