@@ -45,9 +45,15 @@ export const UserInput = z
     password: text(200).min(10, 'at least 10 characters'),
     role: Role,
     vehicleId: z.uuid().nullish(),
+    /** A crew login of one crew member: its vehicle is the one its shift gives (see migration 016's rostered_vehicle). */
+    crewMemberId: z.uuid().nullish(),
     hospitalId: z.uuid().nullish(),
   })
-  .refine((u) => (u.role === 'crew') === Boolean(u.vehicleId), { message: 'a crew login needs vehicleId, and only a crew login', path: ['vehicleId'] })
+  .refine((u) => (u.role === 'crew') === Boolean(u.vehicleId || u.crewMemberId), {
+    message: 'a crew login needs vehicleId or crewMemberId, and only a crew login',
+    path: ['vehicleId'],
+  })
+  .refine((u) => !(u.vehicleId && u.crewMemberId), { message: 'a crew login is bound to a vehicle or to a crew member, not both', path: ['crewMemberId'] })
   .refine((u) => (u.role === 'hospital') === Boolean(u.hospitalId), { message: 'a hospital login needs hospitalId, and only a hospital login', path: ['hospitalId'] });
 
 export const UserDto = z.object({
@@ -56,6 +62,7 @@ export const UserDto = z.object({
   displayName: z.string(),
   role: Role,
   vehicleId: z.uuid().nullable(),
+  crewMemberId: z.uuid().nullable(),
   hospitalId: z.uuid().nullable(),
   disabled: z.boolean(),
 });

@@ -22,6 +22,8 @@ export const ErrorCode = z.enum([
   'incident_already_covered',
   'destination_load_unconfirmed',
   'task_ended',
+  /** A rostered crew login outside its shifts: it has no vehicle to sign on to. */
+  'no_current_shift',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

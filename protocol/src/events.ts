@@ -13,7 +13,8 @@ import type { StuckEventNotice, StuckEventReport, StuckEventResult } from './out
 import type { AgentPosition, PositionsReportResult, VehiclePositionDto } from './positions';
 import type { AlertDto } from './alerts';
 import type { MessageDto, MessageSendResult, SendMessageRequest } from './messages';
-import type { HospitalDto, VehicleDto } from './resources';
+import type { HospitalDto, StationDto, VehicleDto } from './resources';
+import type { ResourceChange } from './admin';
 import type { PhoneCallDto } from './telephony';
 
 /**
@@ -29,6 +30,11 @@ export interface ServerToClientEvents {
   'vehicle.positionsUpdated': (positions: VehiclePositionDto[]) => void;
   'vehicle.updated': (vehicle: VehicleDto) => void;
   'hospital.loadChanged': (hospital: HospitalDto) => void;
+  /** An administrator added or changed a hospital (its load has hospital.loadChanged). */
+  'hospital.updated': (hospital: HospitalDto) => void;
+  'station.updated': (station: StationDto) => void;
+  /** To staff: an administrator's change (deletions included), for open lists to fetch their page again. */
+  'resource.changed': (change: ResourceChange) => void;
   'incident.created': (incident: IncidentDto) => void;
   'incident.updated': (incident: IncidentDto) => void;
   /** Computed right after a call is created (and on request), pushed so the console need not ask. */

@@ -7,6 +7,7 @@ export * from './events';
 export * from './positions';
 export * from './resources';
 export * from './accounts';
+export * from './admin';
 export * from './mapQueries';
 export * from './mapAnswers';
 export * from './reports';

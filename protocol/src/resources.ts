@@ -35,6 +35,8 @@ export const VehicleInput = z.object({
   capabilities: z.array(VehicleCapability).max(10),
   homeStationId: z.uuid(),
   inService: z.boolean().default(true),
+  /** Why it is out of service (repair, inspection…); dropped when it is in service. */
+  outOfServiceReason: text(200).trim().nullish(),
 });
 export const VehicleDto = VehicleInput.extend({
   id: z.uuid(),
@@ -84,8 +86,13 @@ export const ShiftInput = z
     memberIds: z.array(z.uuid()).max(8),
   })
   .refine((s) => Date.parse(s.endsAt) > Date.parse(s.startsAt), { message: 'endsAt must be after startsAt', path: ['endsAt'] });
-/** Shifts at an instant, or without one those not over yet. */
-export const ShiftQuery = z.object({ at: Timestamp.optional() });
+/** Shifts at an instant, or overlapping from…to (a roster's week), or without either those not over yet. */
+export const ShiftQuery = z.object({
+  at: Timestamp.optional(),
+  from: Timestamp.optional(),
+  to: Timestamp.optional(),
+  vehicleId: z.uuid().optional(),
+});
 export const ShiftDto = z.object({
   id: z.uuid(),
   vehicleId: z.uuid(),

@@ -11,7 +11,7 @@ import type { TokenService, VerifiedSession } from './tokens';
 /** A login with what a password check needs. */
 const LoginRow = z.object({
   id: z.string(), username: z.string(), display_name: z.string(), password_hash: z.string(), role: Role,
-  vehicle_id: z.string().nullable(), hospital_id: z.string().nullable(),
+  vehicle_id: z.string().nullable(), crew_member_id: z.string().nullable(), hospital_id: z.string().nullable(),
   disabled: z.boolean(), must_change_password: z.boolean(), demo_password: z.boolean(),
 });
 type LoginRow = z.infer<typeof LoginRow>;
@@ -65,9 +65,18 @@ export async function login(ctx: LoginContext, username: string, password: strin
     throw new HttpError(403, 'demo passwords are refused while the server listens beyond loopback (HOST); an admin must set a real password');
   }
   await ctx.throttle.succeeded(name);
+  // Why a rostered crew login is refused outside its shifts: its only reach is its vehicle's task ('ownVehicle' in
+  // policies/), and with no shift it has no vehicle. A login of a vehicle's own tablet (vehicle_id) always has one.
+  if (user.role === 'crew' && !user.vehicle_id) {
+    await appendAudit(ctx.db, actor, 'login.failed', { type: 'login', id: name }, { reason: 'no shift now' });
+    throw new HttpError(403, 'no shift of yours covers now: sign on when your shift begins (up to 30 minutes early)', undefined, 'no_current_shift');
+  }
   const principal = principalOf(user);
   const mustChangePassword = user.must_change_password;
   await appendAudit(ctx.db, { principal, remoteAddr }, 'login.succeeded', { type: 'user', id: principal.userId }, { mustChangePassword });
+  if (user.crew_member_id) {
+    await appendAudit(ctx.db, { principal, remoteAddr }, 'crew.signedOn', { type: 'vehicle', id: user.vehicle_id! }, { crewMemberId: user.crew_member_id });
+  }
   return {
     token: await ctx.tokens.issue(principal, { passwordChangeOnly: mustChangePassword, remoteAddr }),
     user: { ...principal, displayName: user.display_name },

@@ -6,9 +6,16 @@ INSERT INTO crew_members (name, crew_role, phone, station_id) VALUES (:name, :cr
 RETURNING id, name, crew_role AS "crewRole", phone, station_id AS "stationId";
 
 -- name: listShifts
--- Without an instant, the shifts not over yet; with one, those it falls in.
+-- With an instant, the shifts it falls in; with a period (a roster's week), those overlapping it; without either, the
+-- shifts not over yet. :vehicleId keeps one vehicle's.
 SELECT id, vehicle_id AS "vehicleId", starts_at AS "startsAt", ends_at AS "endsAt", member_ids AS "memberIds" FROM shifts
- WHERE (:at::timestamptz IS NULL AND ends_at > now()) OR (:at::timestamptz IS NOT NULL AND :at >= starts_at AND :at < ends_at)
+ WHERE CASE
+         WHEN :at::timestamptz IS NOT NULL THEN :at >= starts_at AND :at < ends_at
+         WHEN :from::timestamptz IS NOT NULL OR :to::timestamptz IS NOT NULL
+           THEN ends_at > coalesce(:from, '-infinity') AND starts_at < coalesce(:to, 'infinity')
+         ELSE ends_at > now()
+       END
+   AND (:vehicleId::uuid IS NULL OR vehicle_id = :vehicleId)
  ORDER BY starts_at;
 
 -- name: unknownMembers

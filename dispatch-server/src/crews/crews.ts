@@ -9,7 +9,7 @@ const shift = dtoRow(ShiftDto);
 const sql = sqlFile(new URL('./crews.sql', import.meta.url), {
   listMembers: { row: member },
   insertMember: { params: CrewMemberInput, row: member },
-  listShifts: { params: z.object({ at: z.string().nullable() }), row: shift },
+  listShifts: { params: z.object({ at: z.string().nullable(), from: z.string().nullable(), to: z.string().nullable(), vehicleId: z.string().nullable() }), row: shift },
   unknownMembers: { params: z.object({ memberIds: z.array(z.string()) }), row: z.object({ id: z.string() }) },
   insertShift: { params: ShiftInput, row: shift },
 });
@@ -28,9 +28,9 @@ export async function createCrewMember(db: Queryable, actor: Actor, input: z.inp
   });
 }
 
-/** Shifts overlapping the given instant, or all upcoming ones when no instant is given. */
-export async function listShifts(db: Queryable, at?: string): Promise<ShiftDto[]> {
-  return sql.listShifts.rows(db, { at: at ?? null });
+/** Shifts overlapping the given instant or period (of one vehicle when given), or all upcoming ones without either. */
+export async function listShifts(db: Queryable, query: { at?: string; from?: string; to?: string; vehicleId?: string } = {}): Promise<ShiftDto[]> {
+  return sql.listShifts.rows(db, { at: query.at ?? null, from: query.from ?? null, to: query.to ?? null, vehicleId: query.vehicleId ?? null });
 }
 
 /** Staffs a vehicle for a period; an overlapping shift of the same vehicle is refused (409) by the database. */

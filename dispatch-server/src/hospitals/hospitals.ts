@@ -17,7 +17,7 @@ const sql = sqlFile(new URL('./hospitals.sql', import.meta.url), {
   setLoad: { params: load, row: Id },
   appendLoadHistory: { params: load.extend({ note: z.string().nullable() }) },
 });
-const conflicts = { hospitals_code_key: 'a hospital with this code exists' };
+const conflicts = { hospitals_code_key: 'code: a hospital with this code exists' };
 
 export async function listHospitals(db: Queryable): Promise<HospitalDto[]> {
   return sql.list.rows(db, { id: null });

@@ -12,7 +12,7 @@ const sql = sqlFile(new URL('./stations.sql', import.meta.url), {
   insert: { params: fields, row },
   update: { params: fields.extend({ id: z.string() }), row },
 });
-const conflicts = { stations_code_key: 'a station with this code exists' };
+const conflicts = { stations_code_key: 'code: a station with this code exists' };
 
 export async function listStations(db: Queryable): Promise<StationDto[]> {
   return sql.list.rows(db, { id: null });

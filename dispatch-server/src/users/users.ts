@@ -15,7 +15,7 @@ const sql = sqlFile(new URL('./users.sql', import.meta.url), {
   insert: {
     params: z.object({
       username: z.string(), displayName: z.string(), passwordHash: z.string(), role: Role,
-      vehicleId: z.string().nullable(), hospitalId: z.string().nullable(),
+      vehicleId: z.string().nullable(), crewMemberId: z.string().nullable(), hospitalId: z.string().nullable(),
     }),
     row: UserRow,
   },
@@ -37,11 +37,14 @@ export async function createUser(db: Queryable, actor: Actor, input: z.input<typ
   const passwordHash = await hashPassword(u.password);
   return inTransaction(db, async (client) => {
     const row = await sql.insert
-      .one(client, { username: u.username, displayName: u.displayName, passwordHash, role: u.role, vehicleId: u.vehicleId ?? null, hospitalId: u.hospitalId ?? null })
+      .one(client, { username: u.username, displayName: u.displayName, passwordHash, role: u.role, vehicleId: u.vehicleId ?? null, crewMemberId: u.crewMemberId ?? null,
+        hospitalId: u.hospitalId ?? null })
       .catch((e) =>
         translatePgError(e, {
           users_username_key: 'username: taken',
           users_vehicle_id_fkey: 'vehicleId: no such vehicle',
+          users_crew_member_id_fkey: 'crewMemberId: no such crew member',
+          users_crew_member_id_key: 'crewMemberId: the crew member has a login already',
           users_hospital_id_fkey: 'hospitalId: no such hospital',
         }),
       );

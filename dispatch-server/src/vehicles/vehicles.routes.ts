@@ -1,14 +1,40 @@
 import type { DispatchContext } from '../dispatchContext';
 import type { Handlers } from '../http/mountRoutes';
 import { authorize } from '../policies/policies';
+import { announceChange } from '../resources/announce';
+import { publishVehicle } from './publishVehicle';
+import { vehiclePage } from './vehiclePage';
 import { createVehicle, getVehicle, listVehicles, updateVehicle } from './vehicles';
 
-export const vehicleHandlers = ({ db, policy }: DispatchContext): Handlers<'listVehicles' | 'getVehicle' | 'createVehicle' | 'updateVehicle'> => ({
-  listVehicles: () => listVehicles(db, policy.staleAfterSeconds),
-  getVehicle: ({ params }, { actor }) => {
-    authorize(actor.principal, 'vehicle.read', { vehicleId: params.id });
-    return getVehicle(db, params.id, policy.staleAfterSeconds);
-  },
-  createVehicle: ({ body }, { actor }) => createVehicle(db, actor, body, policy.staleAfterSeconds),
-  updateVehicle: ({ params, body }, { actor }) => updateVehicle(db, actor, params.id, body, policy.staleAfterSeconds),
-});
+/**
+ * The fleet's routes. Every change is pushed as the vehicle itself (the dispatchers' fleet boards and its crew)
+ * and as a change notice (the administrators' lists); `devices` binds GPS devices (positions/), announced alike.
+ */
+export const vehicleHandlers = (
+  ctx: DispatchContext,
+  devices: Handlers<'bindVehicleDevice'>,
+): Handlers<'listVehicles' | 'vehiclePage' | 'getVehicle' | 'createVehicle' | 'updateVehicle' | 'bindVehicleDevice'> => {
+  const { db, policy, events } = ctx;
+  const announce = async <T>(vehicleId: string, answer: T) => {
+    await publishVehicle(ctx, vehicleId);
+    announceChange(events, 'vehicle', vehicleId);
+    return answer;
+  };
+  return {
+    listVehicles: () => listVehicles(db, policy.staleAfterSeconds),
+    vehiclePage: ({ query }) => vehiclePage(db, query, policy.staleAfterSeconds),
+    getVehicle: ({ params }, { actor }) => {
+      authorize(actor.principal, 'vehicle.read', { vehicleId: params.id });
+      return getVehicle(db, params.id, policy.staleAfterSeconds);
+    },
+    createVehicle: async ({ body }, { actor }) => {
+      const vehicle = await createVehicle(db, actor, body, policy.staleAfterSeconds);
+      return announce(vehicle.id, vehicle);
+    },
+    updateVehicle: async ({ params, body }, { actor }) => announce(params.id, await updateVehicle(db, actor, params.id, body, policy.staleAfterSeconds)),
+    bindVehicleDevice: async (request, context) => {
+      const binding = await devices.bindVehicleDevice(request, context);
+      return announce(request.params.id, binding);
+    },
+  };
+};

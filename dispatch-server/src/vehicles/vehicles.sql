@@ -2,6 +2,7 @@
 -- The position's deviceTime is written as toISOString() writes the top-level times (json would write it otherwise);
 -- its age is rounded as Math.round rounds, and it is stale past :staleAfterSeconds.
 SELECT v.id, v.call_sign AS "callSign", v.kind, v.capabilities, v.home_station_id AS "homeStationId", v.in_service AS "inService",
+       v.out_of_service_reason AS "outOfServiceReason",
        v.device_id AS "deviceId", v.state, v.state_changed_at AS "stateChangedAt", a.status AS "taskStatus",
        a.incident_id AS "incidentId",
        CASE WHEN p.device_time IS NOT NULL THEN json_build_object(
@@ -16,8 +17,10 @@ SELECT v.id, v.call_sign AS "callSign", v.kind, v.capabilities, v.home_station_i
  ORDER BY v.call_sign;
 
 -- name: insert
-INSERT INTO vehicles (call_sign, kind, capabilities, home_station_id, in_service, state)
-VALUES (:callSign, :kind, :capabilities, :homeStationId, :inService, CASE WHEN :inService THEN 'available' ELSE 'out_of_service' END)
+-- A reason is kept only while the vehicle is out of service.
+INSERT INTO vehicles (call_sign, kind, capabilities, home_station_id, in_service, state, out_of_service_reason)
+VALUES (:callSign, :kind, :capabilities, :homeStationId, :inService, CASE WHEN :inService THEN 'available' ELSE 'out_of_service' END,
+        CASE WHEN :inService THEN NULL ELSE NULLIF(:outOfServiceReason, '') END)
 RETURNING id;
 
 -- name: lock
@@ -27,6 +30,7 @@ SELECT 1 FROM vehicles WHERE id = :id FOR UPDATE;
 -- name: update
 UPDATE vehicles
    SET call_sign = :callSign, kind = :kind, capabilities = :capabilities, home_station_id = :homeStationId, in_service = :inService,
+       out_of_service_reason = CASE WHEN :inService THEN NULL ELSE NULLIF(:outOfServiceReason, '') END,
        state = CASE WHEN state = 'busy' THEN state WHEN :inService THEN
                  CASE WHEN state = 'out_of_service' THEN 'available' ELSE state END
                ELSE 'out_of_service' END,

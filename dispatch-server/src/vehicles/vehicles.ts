@@ -13,7 +13,7 @@ const sql = sqlFile(new URL('./vehicles.sql', import.meta.url), {
   isBusy: { params: Id },
 });
 const conflicts = {
-  vehicles_call_sign_key: 'a vehicle with this call sign exists',
+  vehicles_call_sign_key: 'callSign: a vehicle with this call sign exists',
   vehicles_home_station_id_fkey: 'homeStationId: no such station',
 };
 

@@ -11,6 +11,18 @@ import {
   UserDto,
   UserInput,
 } from '../accounts';
+import {
+  CrewMemberListQuery,
+  CrewMemberPage,
+  HospitalListQuery,
+  HospitalPage,
+  StationListQuery,
+  StationPage,
+  UserListQuery,
+  UserPage,
+  VehicleListQuery,
+  VehiclePage,
+} from '../admin';
 import { HealthReport } from '../health';
 import {
   AssignmentDto,
@@ -130,9 +142,20 @@ export const routes = {
   listCrewMembers: get('/api/crew-members', 'crew.read', 'Crew members', { response: z.array(CrewMemberDto) }),
   createCrewMember: post('/api/crew-members', 'crew.manage', 'Add a crew member', { body: CrewMemberInput, response: CrewMemberDto, status: 201 }),
   deleteCrewMember: del('/api/crew-members/{id}', 'crew.manage', 'Delete a crew member (supervisor, admin)', { status: 204 }),
-  listShifts: get('/api/shifts', 'crew.read', 'Shifts now or at ?at=', { query: ShiftQuery, response: z.array(ShiftDto) }),
+  listShifts: get('/api/shifts', 'crew.read', 'Shifts now, at ?at=, or overlapping ?from=&to= (a roster week), of one ?vehicleId=', { query: ShiftQuery, response: z.array(ShiftDto) }),
   createShift: post('/api/shifts', 'crew.manage', 'Staff a vehicle for a period', { body: ShiftInput, response: ShiftDto, status: 201 }),
   deleteShift: del('/api/shifts/{id}', 'crew.manage', 'Delete a shift (supervisor, admin)', { status: 204 }),
+
+  // Pages of the same lists for the administrator's screens: sorted, filtered and cut on the server, with the total
+  // (the plain lists above stay whole for the consoles and tablets that keep every entry)
+  stationPage: get('/api/pages/stations', 'station.read', 'A page of stations: ?page, pageSize, sort (code, -code, name…), q', { query: StationListQuery, response: StationPage }),
+  vehiclePage: get('/api/pages/vehicles', 'vehicle.list', 'A page of the fleet: ?page, pageSize, sort (callSign, state, homeStation…), q, homeStationId',
+    { query: VehicleListQuery, response: VehiclePage }),
+  hospitalPage: get('/api/pages/hospitals', 'hospital.read', 'A page of hospitals: ?page, pageSize, sort (code, name, kind, loadStatus), q',
+    { query: HospitalListQuery, response: HospitalPage }),
+  userPage: get('/api/pages/users', 'user.list', 'A page of logins: ?page, pageSize, sort (username, displayName, role), q, role', { query: UserListQuery, response: UserPage }),
+  crewMemberPage: get('/api/pages/crew-members', 'crew.read', 'A page of crew members: ?page, pageSize, sort (name, crewRole), q',
+    { query: CrewMemberListQuery, response: CrewMemberPage }),
 
   // Call intake and dispatch
   searchPlaces: get('/api/places', 'map.read', 'Gazetteer search by Chinese or English name', { query: PlaceQuery, response: z.array(PlaceDto) }),

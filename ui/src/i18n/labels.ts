@@ -130,6 +130,7 @@ const errorCode: Labels<ErrorCode> = {
     database_unavailable: '数据库暂不可用，未保存任何内容，请稍后重试', vehicle_busy: '该车辆已在执行其他任务',
     vehicle_out_of_service: '该车辆已停用', incident_finished: '该警情已结束', incident_already_covered: '该警情已有车辆',
     destination_load_unconfirmed: '目的医院满负荷或停诊：需确认后才能送往', task_ended: '该任务已结束',
+    no_current_shift: '您当前没有排班：请在班次开始时（最多提前 30 分钟）登录上车',
   },
   en: {
     server_unreachable: 'The server cannot be reached: check the network and retry', invalid_input: 'Invalid input',
@@ -140,6 +141,7 @@ const errorCode: Labels<ErrorCode> = {
     vehicle_out_of_service: 'The vehicle is out of service', incident_finished: 'The incident has ended',
     incident_already_covered: 'A vehicle is already on the incident',
     destination_load_unconfirmed: 'The destination hospital is full or closed: confirm to send the patient there', task_ended: 'The task has ended',
+    no_current_shift: 'You have no shift now: sign on when your shift begins (up to 30 minutes early)',
   },
 };
 
