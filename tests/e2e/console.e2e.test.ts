@@ -120,6 +120,22 @@ describe.skipIf(!hasChromium)(chromiumSuite('the console in real Chromium agains
       await screenshot(page, `console-01-layer-${layer}`);
       await page.click(`[data-layer=${layer}] input`);
     }
+
+    // The legend unfolds from the keyboard and says what the colours mean; the layers fold away, and stay so.
+    await page.focus('[data-fold=legend] summary');
+    await page.keyboard.press('Enter');
+    const legend = await page.textContent('[data-testid=map-legend]');
+    for (const word of ['待命', '转运途中', '1 危重', '满负荷', '急救站', '派车路线']) expect(legend).toContain(word);
+    await screenshot(page, 'console-01-legend');
+    await page.click('[data-fold=legend] summary');
+    await page.click('[data-fold=layers] summary');
+    expect(await page.locator('[data-layer=tiles]').isVisible()).toBe(false);
+    await page.waitForFunction(() => localStorage.getItem('console.map.layers.open') === 'false');
+    await page.reload();
+    await page.locator('[data-fold=layers]').waitFor();
+    expect(await page.locator('[data-layer=tiles]').isVisible()).toBe(false);
+    await page.click('[data-fold=layers] summary');
+    await page.locator('[data-layer=tiles]').waitFor();
   });
 
   it('takes a call found by place name, ranks vehicles by road ETA with station and hospital, and dispatches with the keyboard', async () => {

@@ -1,5 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError, type ClientConfigDto, type HospitalLoad, type IncidentDto, type RecommendationDto, type RoadRegionDto } from '@dispatch/protocol';
+import { AlertBar } from '../alerts/AlertBar';
+import { useDeskAlerts } from '../alerts/useDeskAlerts';
 import { useI18n } from '../i18n/i18n';
 import { MapView } from '../map/MapView';
 import { useLive, useLiveContext } from '../realtime/useLive';
@@ -9,6 +11,7 @@ import { sortQueue } from './queue';
 import { emptyDraft, IntakeForm, type Draft, type IntakeFormHandle } from './IntakeForm';
 import { RecommendationPanel } from './RecommendationPanel';
 import { ShortcutBar } from './ShortcutBar';
+import { TaskMessages } from './TaskMessages';
 import { Timeline } from './Timeline';
 
 const isTyping = (target: EventTarget | null) =>
@@ -62,6 +65,8 @@ export function DispatcherConsole({ config, region }: { config: ClientConfigDto;
     setReinforce(false);
     setConfirmingLoad(false);
   }, []);
+  // Sounds, notifications and the tab title; the incidents whose queue entry flashes.
+  const flashing = useDeskAlerts(live.alerts, live.incidents, select);
 
   // Ask for the ranking when the push did not arrive (opened after a reload, or computed before we connected).
   const needsRec = incident && !rawRec && (incident.status === 'open' || incident.status === 'queued') ? incident.id : null;
@@ -123,6 +128,12 @@ export function DispatcherConsole({ config, region }: { config: ClientConfigDto;
     if (chosen && liveAssignments.length === 0) ids.add(chosen.vehicleId);
     return ids;
   }, [liveAssignments, rec, candidateIndex]);
+
+  // What the map frames with the incident: the vehicles on the way, or else the best candidates shown.
+  const frameVehicleIds = useMemo(
+    () => (liveAssignments.length ? liveAssignments.map((a) => a.vehicleId) : (rec?.candidates.slice(0, 5).map((c) => c.vehicleId) ?? [])),
+    [liveAssignments, rec],
+  );
 
   const dispatch = useCallback(async (confirmedLoad = false) => {
     const chosen = rec?.candidates[candidateIndex];
@@ -232,7 +243,7 @@ export function DispatcherConsole({ config, region }: { config: ClientConfigDto;
     <div className="dispatcher">
       <aside className="col-left">
         <IntakeForm ref={intakeRef} draft={draft} onChange={setDraft} onCreated={onCreated} />
-        <IncidentQueue incidents={queue} selectedId={selectedId} onSelect={select} />
+        <IncidentQueue incidents={queue} selectedId={selectedId} onSelect={select} flashing={flashing} />
       </aside>
       <main className="col-centre">
         <MapView
@@ -244,6 +255,7 @@ export function DispatcherConsole({ config, region }: { config: ClientConfigDto;
           picked={draft.location}
           routes={routes}
           highlightVehicles={highlight}
+          frameVehicleIds={frameVehicleIds}
           proposedHospitalId={hospitalChoice ?? rec?.proposedHospital?.hospitalId ?? incident?.destinationHospitalId ?? null}
         />
         <FleetBoard vehicles={live.vehicles} stations={live.stations} incidents={live.incidents} highlight={highlight} staleAfterS={config.positionStaleAfterS} onSelectIncident={select} />
@@ -253,9 +265,9 @@ export function DispatcherConsole({ config, region }: { config: ClientConfigDto;
           <div className="escalations" role="alert">
             <b>{t('escalatedNotices')}</b>
             {escalated.map((n) => (
-              <div key={n.id}>
+              <button type="button" key={n.id} className="escalation-row" onClick={() => select(n.incidentId)}>
                 #{n.incidentNumber} · {n.vehicleCallSign} → {live.hospitals.get(n.hospitalId)?.name ?? ''}
-              </div>
+              </button>
             ))}
           </div>
         )}
@@ -292,7 +304,9 @@ export function DispatcherConsole({ config, region }: { config: ClientConfigDto;
             ))}
           </div>
         )}
+        {incident && <TaskMessages incident={incident} />}
         {incident && <Timeline incident={incident} />}
+        <AlertBar onSelect={select} />
       </aside>
       <ShortcutBar />
       {toast && (

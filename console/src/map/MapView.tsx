@@ -1,5 +1,5 @@
 import L from 'leaflet';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { ClientConfigDto, RoadRegionDto, RouteDto } from '@dispatch/protocol';
 import { BaseMapLayer, mapProjection, MapProjectionContext, useLatest, type TileStatus } from '@dispatch/ui';
 import type { MessageKey } from '../i18n/dictionary';
@@ -11,6 +11,7 @@ import { IncidentMarkers } from './layers/IncidentMarkers';
 import { RouteLine } from './layers/RouteLine';
 import { StationMarkers } from './layers/StationMarkers';
 import { VehicleMarkers } from './layers/VehicleMarkers';
+import { MapLegend } from './MapLegend';
 import { textNode } from './text';
 
 /** The layer panel in order: each layer's word, and whether it is on at first. */
@@ -34,6 +35,8 @@ export interface MapViewProps {
   picked: { lon: number; lat: number } | null;
   routes: readonly RouteDto[];
   highlightVehicles: ReadonlySet<string>;
+  /** The vehicles the selected incident's decision is about (its best candidates, or those on the way): framed with it. */
+  frameVehicleIds: readonly string[];
   proposedHospitalId: string | null;
 }
 
@@ -99,15 +102,23 @@ export function MapView(props: MapViewProps) {
     map.fitBounds(L.latLngBounds([projection.toLatLng({ lon: minLon, lat: minLat }), projection.toLatLng({ lon: maxLon, lat: maxLat })]));
   }, [map, regionKey, projection]);
 
-  // Centre on the selected incident when it is off screen.
+  // Frame the selected incident with the vehicles of its decision, once per incident and set of vehicles (a moving
+  // vehicle does not move the view); with none of them placed, centre on the incident when it is off screen.
   const selected = selectedIncidentId ? live.incidents.get(selectedIncidentId) : undefined;
   const selectedLat = selected?.location.lat;
   const selectedLon = selected?.location.lon;
+  const frameKey = props.frameVehicleIds.join(',');
   useEffect(() => {
     if (!map || selectedLat === undefined || selectedLon === undefined) return;
     const at = projection.toLatLng({ lon: selectedLon, lat: selectedLat });
-    if (!map.getBounds().pad(-0.1).contains(at)) map.panTo(at);
-  }, [map, selectedLat, selectedLon, projection]);
+    const vehicles = frameKey ? frameKey.split(',').flatMap((id) => vehiclesRef.current.get(id)?.position ?? []) : [];
+    if (vehicles.length === 0) {
+      if (!map.getBounds().pad(-0.1).contains(at)) map.panTo(at);
+      return;
+    }
+    const bounds = L.latLngBounds([at, ...vehicles.map((p) => projection.toLatLng(p))]);
+    map.fitBounds(bounds, { padding: [48, 48], maxZoom: 15 });
+  }, [map, selectedLat, selectedLon, frameKey, projection, vehiclesRef]);
 
   useEffect(() => {
     if (!map || !picked) return;
@@ -152,18 +163,22 @@ export function MapView(props: MapViewProps) {
         </MapProjectionContext.Provider>
       )}
       <div className="layer-panel" data-testid="layer-panel">
-        <div className="panel-title">{t('layers')}</div>
-        {(Object.keys(LAYERS) as LayerKey[]).map((key) => {
-          const status = statusOf[key];
-          const bad = status === 'unavailable' || status === 'failed';
-          return (
-            <label key={key} className={bad ? 'bad' : ''} data-layer={key}>
-              <input type="checkbox" checked={layers[key]} onChange={() => toggle(key)} /> {t(LAYERS[key][0])}
-              {bad && <em className="layer-status"> · {t('unavailable')}</em>}
-              {status === 'loading' && layers[key] && key !== 'tiles' && <em className="layer-status"> · {t('loading')}</em>}
-            </label>
-          );
-        })}
+        <Foldable id="layers" title={t('layers')}>
+          {(Object.keys(LAYERS) as LayerKey[]).map((key) => {
+            const status = statusOf[key];
+            const bad = status === 'unavailable' || status === 'failed';
+            return (
+              <label key={key} className={bad ? 'bad' : ''} data-layer={key}>
+                <input type="checkbox" checked={layers[key]} onChange={() => toggle(key)} /> {t(LAYERS[key][0])}
+                {bad && <em className="layer-status"> · {t('unavailable')}</em>}
+                {status === 'loading' && layers[key] && key !== 'tiles' && <em className="layer-status"> · {t('loading')}</em>}
+              </label>
+            );
+          })}
+        </Foldable>
+        <Foldable id="legend" title={t('legend')} initiallyOpen={false}>
+          <MapLegend />
+        </Foldable>
       </div>
       {tilesFailed && (
         <div className="map-notice" data-testid="tiles-failed">
@@ -176,3 +191,18 @@ export function MapView(props: MapViewProps) {
 }
 
 const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
+
+/**
+ * A panel section the dispatcher can fold away to see more map, remembered across reloads. A native
+ * <details>: its summary is reachable with Tab and toggled with Enter or Space.
+ */
+function Foldable({ id, title, initiallyOpen = true, children }: { id: string; title: string; initiallyOpen?: boolean; children: ReactNode }) {
+  const key = `console.map.${id}.open`;
+  const [open] = useState(() => (localStorage.getItem(key) ?? String(initiallyOpen)) === 'true');
+  return (
+    <details open={open} onToggle={(e) => localStorage.setItem(key, String(e.currentTarget.open))} data-fold={id}>
+      <summary className="panel-title">{title}</summary>
+      {children}
+    </details>
+  );
+}
