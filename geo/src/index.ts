@@ -1,6 +1,9 @@
 // Public API of @dispatch/geo. Each area adds its own lines.
 export { activeNetworkId, importRoads, recostRegion, RoadImportError } from './import/importRoads';
 export type { ImportOptions, ImportReport, RoadFormat } from './import/importRoads';
+export { buildGazetteer, hasGazetteer } from './gazetteer/buildGazetteer';
+export { normalisePinyin, pinyinKeys } from './gazetteer/pinyinKeys';
+export type { PinyinKeys } from './gazetteer/pinyinKeys';
 export { DEMO_REGION, generateDemoCounty, importDemoCounty, writeDemoCounty } from './demo/demoCounty';
 export type { DemoCounty, DemoHospital, DemoStation, Place } from './demo/demoCounty';
 export { GraphRegistry, ROAD_NETWORK_CHANNEL } from './routing/graphRegistry';

@@ -12,6 +12,7 @@ import {
   VehicleKind,
   VehicleState,
 } from './domain';
+import { LonLatParam } from './mapQueries';
 import { text } from './validation';
 
 /** What a station and a hospital are first named by. */
@@ -102,24 +103,68 @@ export const ShiftDto = z.object({
 });
 export type ShiftDto = z.infer<typeof ShiftDto>;
 
+/** What a gazetteer place is: towns and districts locate the rest ("near 张兰镇"); the rest is what callers name. */
+export const PlaceKind = z.enum([
+  'town', 'district', 'village', 'locality', 'street', 'hospital', 'clinic', 'station', 'fire_station', 'police',
+  'school', 'market', 'factory', 'government', 'transport', 'landmark',
+]);
+export type PlaceKind = z.infer<typeof PlaceKind>;
+
+/** How a typed text matched a place: which of its names, and how much of it. */
+export const PlaceMatchDto = z.object({
+  /** The Chinese name, the English (Latin) name, the toneless pinyin of the name or its initials ("zl" for 张兰). */
+  field: z.enum(['name', 'nameEn', 'pinyin', 'initials']),
+  /** The whole of it, its start, inside it, or only alike by pg_trgm similarity. */
+  quality: z.enum(['exact', 'prefix', 'contains', 'similar']),
+});
+export type PlaceMatchDto = z.infer<typeof PlaceMatchDto>;
+
 export const PlaceDto = z.object({
   id: z.uuid(),
   name: z.string(),
   nameEn: z.string().nullable(),
-  kind: z.string(),
+  kind: PlaceKind,
+  /** The place's point (for a street: the point of its line nearest the line's centre). */
   lon: Lon,
   lat: Lat,
   synthetic: z.boolean(),
+  /** The town or district it lies in or nearest to (within 15 km), to tell like-named places apart; null for towns themselves. */
+  town: z.object({ name: z.string(), nameEn: z.string().nullable() }).nullable(),
+  /** How the search text matched it; null where no text was searched (a map click). */
+  match: PlaceMatchDto.nullable(),
+  /** Metres from the view centre the search was sent with (or from the clicked point); null without one. */
+  distanceM: z.number().nullable(),
+  /** Call intake would take this place for the typed text without asking (the one exact name, or the one sure prefix). */
+  sure: z.boolean(),
 });
 export type PlaceDto = z.infer<typeof PlaceDto>;
 
-export const PlaceQuery = z.object({ q: text(100).trim().min(1), limit: z.coerce.number().int().min(1).max(50).default(10) });
+export const PlaceQuery = z.object({
+  q: text(100).trim().min(1),
+  limit: z.coerce.number().int().min(1).max(50).default(10),
+  /** The centre of the caller's map view: among equal matches, nearer places come first. */
+  near: LonLatParam.optional(),
+});
 
 /** A place a typed name may mean: the 422 of a call intake whose placeName is not a sure match lists these. */
 export const PlaceCandidateDto = PlaceDto.extend({
   /** 1 for an exact name, else the pg_trgm similarity of the names (0 to 1). */
   score: z.number(),
-  /** The nearest town within 15 km, to tell like-named villages apart; null for towns and where none is near. */
-  town: z.object({ name: z.string(), nameEn: z.string().nullable() }).nullable(),
 });
 export type PlaceCandidateDto = z.infer<typeof PlaceCandidateDto>;
+
+export const ReverseGeocodeQuery = z.object({ at: LonLatParam });
+
+/** A place near a clicked point: where it comes closest to the point, and how far that is. */
+export const NearbyPlaceDto = PlaceDto.extend({ closest: z.object({ lon: Lon, lat: Lat }) });
+export type NearbyPlaceDto = z.infer<typeof NearbyPlaceDto>;
+
+/** What a map click is near: the nearest place (not a street) and the nearest named road, each within 5 km. */
+export const ReverseGeocodeDto = z.object({
+  at: z.object({ lon: Lon, lat: Lat }),
+  place: NearbyPlaceDto.nullable(),
+  road: NearbyPlaceDto.nullable(),
+  /** The town or district the point lies in or nearest to (within 15 km). */
+  town: z.object({ name: z.string(), nameEn: z.string().nullable() }).nullable(),
+});
+export type ReverseGeocodeDto = z.infer<typeof ReverseGeocodeDto>;

@@ -29,7 +29,11 @@ describe('call intake: weak place names, idempotency keys, replayed status event
           lat: expect.any(Number),
           synthetic: true,
           score: expect.any(Number),
-          town: c.kind === 'village' ? { name: expect.stringMatching(/[镇乡]$/), nameEn: expect.any(String) } : null,
+          // The town or the city district (街道) a village lies in or nearest to.
+          town: c.kind === 'village' ? { name: expect.stringMatching(/([镇乡]|街道)$/), nameEn: expect.any(String) } : null,
+          match: { field: 'nameEn', quality: expect.stringMatching(/^(contains|similar)$/) },
+          distanceM: null,
+          sure: false,
         });
         expect(c.score).toBeLessThan(1);
       }

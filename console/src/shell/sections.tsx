@@ -1,5 +1,8 @@
 import type { ClientConfigDto, Role, RoadRegionDto } from '@dispatch/protocol';
 import type { ReactNode } from 'react';
+import { BulkImport } from '../admin/BulkImport';
+import { OperatorData } from '../admin/OperatorData';
+import { RoadNetworks } from '../admin/RoadNetworks';
 import { DispatcherConsole } from '../dispatcher/DispatcherConsole';
 import type { messages } from '../i18n/dictionary';
 
@@ -24,6 +27,9 @@ export interface Section {
  */
 export const sections: readonly Section[] = [
   { id: 'dispatch', title: 'navDispatch', roles: ['dispatcher', 'supervisor', 'admin'], render: (p) => <DispatcherConsole {...p} /> },
+  { id: 'roads', title: 'navRoads', roles: ['admin'], render: () => <RoadNetworks /> },
+  { id: 'settings', title: 'navSettings', roles: ['admin'], render: () => <OperatorData /> },
+  { id: 'import', title: 'navImport', roles: ['admin'], render: () => <BulkImport /> },
 ];
 
 export function sectionsFor(role: Role): Section[] {

@@ -1,9 +1,9 @@
 import { DEMO_REGION, generateDemoCounty, importDemoCounty } from '@dispatch/geo/demo/demoCounty';
+import { hasGazetteer } from '@dispatch/geo/gazetteer/buildGazetteer';
 import { activeNetworkId } from '@dispatch/geo/import/importRoads';
 import { hashPassword, verifyPassword } from '../auth/passwords';
 import { inTransaction, sqlFile, type Db, type DbClient } from '@dispatch/db';
 import { z } from 'zod';
-import { upsertPlace } from '../places/places';
 import { demoFleet } from './demoFleet';
 import { demoPasswords, type DemoPasswords } from './demoPasswords';
 
@@ -46,7 +46,10 @@ export interface DemoLogins {
  * owner included) and adds what is missing.
  */
 export async function seedDemo(db: Db, options: { passwordFile?: string } = {}): Promise<DemoLogins> {
-  if ((await activeNetworkId(db, DEMO_REGION)) === null) await importDemoCounty(db, { replace: false });
+  // The import builds the county's gazetteer (towns, villages, streets, hospitals, stations); a network imported
+  // before there was a gazetteer is imported again to get one.
+  const imported = (await activeNetworkId(db, DEMO_REGION)) !== null;
+  if (!imported || !(await hasGazetteer(db, DEMO_REGION))) await importDemoCounty(db, { replace: imported });
   const county = generateDemoCounty();
   const centre = county.stations.find((s) => s.kind === 'centre')!.code;
   const [zhanglan, yitang] = county.stations.filter((s) => s.kind === 'substation').map((s) => s.code);
@@ -67,8 +70,6 @@ export async function seedDemo(db: Db, options: { passwordFile?: string } = {}):
   const upsertLogin = (client: DbClient, username: string, displayName: string, role: string, vehicleId: string | null, hospitalId: string | null) =>
     sql.upsertLogin.run(client, { username, displayName, passwordHash: hashes.get(username)!, role, vehicleId, hospitalId, legacy: legacy.has(username) });
   return inTransaction(db, async (client) => {
-    for (const place of county.places) await upsertPlace(client, { ...place, synthetic: true });
-
     const stationIds = new Map<string, string>();
     for (const s of county.stations) {
       stationIds.set(s.code, (await sql.upsertStation.one(client, s))!.id);

@@ -19,10 +19,13 @@ describe('the synthetic demo county generator', () => {
     expect(again.hospitals).toEqual(county.hospitals);
   });
 
-  it('labels the data synthetic: a note on the document and source=synthetic on every way', () => {
+  it('labels the data synthetic: a note on the document and source=synthetic on every way and every named place', () => {
     expect(county.osmXml).toMatch(/<note>SYNTHETIC demo road network/);
     const ways = county.osmXml.match(/<way /g)!.length;
-    expect(county.osmXml.match(/<tag k="source" v="synthetic"\/>/g)).toHaveLength(ways);
+    // The gazetteer's nodes: towns, districts, villages, stations and hospitals.
+    const places = county.osmXml.match(/<node [^>]*[^/]>/g)!.length;
+    expect(places).toBe(county.places.length + county.stations.length + county.hospitals.length);
+    expect(county.osmXml.match(/<tag k="source" v="synthetic"\/>/g)).toHaveLength(ways + places);
   });
 
   it('places 163 uniquely named villages, the towns and city districts inside the county', () => {

@@ -219,7 +219,27 @@ function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-function toOsmXml(net: NetworkBuilder): string {
+/** A named point of the demo's gazetteer, written as an OSM node with these tags. */
+interface PlaceNode {
+  lon: number;
+  lat: number;
+  tags: Tags;
+}
+
+/** The OSM tags of the demo's towns, districts, villages, stations and hospitals, read back by the same import as real data. */
+function placeNodes(places: Place[], stations: DemoStation[], hospitals: DemoHospital[]): PlaceNode[] {
+  const placeTag = { town: 'town', district: 'suburb', village: 'village' } as const;
+  const named = (p: { name: string; nameEn: string; lon: number; lat: number }, tags: Tags): PlaceNode => ({
+    lon: p.lon, lat: p.lat, tags: { ...tags, name: p.name, 'name:en': p.nameEn, source: 'synthetic' },
+  });
+  return [
+    ...places.map((p) => named(p, { place: placeTag[p.kind] })),
+    ...stations.map((s) => named(s, { emergency: 'ambulance_station' })),
+    ...hospitals.map((h) => named(h, { amenity: 'hospital' })),
+  ];
+}
+
+function toOsmXml(net: NetworkBuilder, places: PlaceNode[]): string {
   const min = toLonLat({ x: BOX.minX - 400, y: BOX.minY - 400 });
   const max = toLonLat({ x: BOX.maxX + 400, y: BOX.maxY + 400 });
   const lines = [
@@ -231,6 +251,11 @@ function toOsmXml(net: NetworkBuilder): string {
   net.points.forEach((p, i) => {
     const { lon, lat } = toLonLat(p);
     lines.push(`  <node id="${i + 1}" version="1" lat="${lat}" lon="${lon}"/>`);
+  });
+  places.forEach((p, i) => {
+    lines.push(`  <node id="${net.points.length + i + 1}" version="1" lat="${p.lat}" lon="${p.lon}">`);
+    for (const [k, v] of Object.entries(p.tags)) lines.push(`    <tag k="${escapeXml(k)}" v="${escapeXml(v)}"/>`);
+    lines.push('  </node>');
   });
   net.ways.forEach((way, i) => {
     lines.push(`  <way id="${i + 1}" version="1">`);
@@ -472,7 +497,7 @@ export function generateDemoCounty(): DemoCounty {
     ),
   ];
 
-  return { osmXml: toOsmXml(net), places, stations, hospitals };
+  return { osmXml: toOsmXml(net, placeNodes(places, stations, hospitals)), places, stations, hospitals };
 }
 
 /** Mianshan, the mountains south and south-east of the city: village roads there are tracks. */

@@ -2,6 +2,8 @@ import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { type Db, type DbClient, inTransaction, sqlFile } from '@dispatch/db';
 import { z } from 'zod';
+import { buildGazetteer, dropReplacedGazetteer } from '../gazetteer/buildGazetteer';
+import { type OsmPlace, readPlaces } from '../gazetteer/readPlaces';
 import { readGeoJson } from './readGeoJson';
 import { readOsm } from './readOsm';
 import { RoadImportError, type RoadSource } from './roadSource';
@@ -49,6 +51,9 @@ export interface ImportReport {
   largestComponentShare: number;
   /** Edges drivable in one direction only. */
   onewayEdges: number;
+  /** Gazetteer entries built: named streets, and the towns, villages, hospitals, stations and POIs of the file. */
+  streets: number;
+  places: number;
   /** Ways read from the file, and those of them left out (not a drivable class, not a line, or all nodes missing). */
   waysRead: number;
   skippedWays: number;
@@ -248,7 +253,11 @@ export async function importRoads(db: Db, options: ImportOptions): Promise<Impor
 
     const classes = (await sql.drivableClasses.rows(client)).map((r) => r.highway);
     step('reading');
-    const source = await readSource(options.file, format, classes);
+    // Two osmium runs over the file: the roads, and the named places of the gazetteer (a GeoJSON road layer has none).
+    const [source, places] = await Promise.all([
+      readSource(options.file, format, classes),
+      format === 'geojson' ? ([] as OsmPlace[]) : readPlaces(options.file, format),
+    ]);
     step('topology');
     const topology = buildTopology(source, new Set(classes));
 
@@ -264,6 +273,7 @@ export async function importRoads(db: Db, options: ImportOptions): Promise<Impor
       await sql.analyse.run(client);
       await sql.assignComponents.run(client, { networkId: id });
       const written = (await sql.summarise.one(client, { networkId: id, ways: topology.ways }))!;
+      const gazetteer = await buildGazetteer(client, id, source, places, options.synthetic ?? false);
       step('swap');
 
       const current = await sql.lockRegionRow.one(client, { region });
@@ -275,9 +285,10 @@ export async function importRoads(db: Db, options: ImportOptions): Promise<Impor
         await sql.retireNetwork.run(client, old);
         await sql.deleteEdges.run(client, old);
         await sql.deleteVertices.run(client, old);
+        await dropReplacedGazetteer(client, current.network_id);
       }
       await sql.notifyChanged.run(client, { region });
-      return written;
+      return { ...written, ...gazetteer };
     });
     step(null);
 
@@ -292,6 +303,8 @@ export async function importRoads(db: Db, options: ImportOptions): Promise<Impor
       lengthKm: Math.round(summary.length_km * 1000) / 1000,
       largestComponentShare: Math.round(summary.largest_component_share * 1e6) / 1e6,
       onewayEdges: summary.oneway_edges,
+      streets: summary.streets,
+      places: summary.places,
       waysRead: source.ways.length,
       skippedWays: source.ways.length - topology.ways,
       durationMs: Math.round(performance.now() - started),

@@ -68,6 +68,8 @@ import {
   HospitalLoadInput,
   PlaceDto,
   PlaceQuery,
+  ReverseGeocodeDto,
+  ReverseGeocodeQuery,
   ShiftDto,
   ShiftInput,
   ShiftQuery,
@@ -158,7 +160,9 @@ export const routes = {
     { query: CrewMemberListQuery, response: CrewMemberPage }),
 
   // Call intake and dispatch
-  searchPlaces: get('/api/places', 'map.read', 'Gazetteer search by Chinese or English name', { query: PlaceQuery, response: z.array(PlaceDto) }),
+  searchPlaces: get('/api/places', 'map.read', 'Gazetteer search by Chinese, English, full pinyin or pinyin initials; nearer the view centre (near=LON,LAT) first among equal matches',
+    { query: PlaceQuery, response: z.array(PlaceDto) }),
+  reverseGeocode: get('/api/places/nearest', 'map.read', 'The nearest place and named road to a point (a map click), with its town', { query: ReverseGeocodeQuery, response: ReverseGeocodeDto }),
   listIncidents: get('/api/incidents', 'incident.read', 'The incident queue: unfinished by priority and waiting time, then recently closed',
     { response: z.array(IncidentDto) }),
   createIncident: post('/api/incidents', 'incident.create', 'Take a call (Idempotency-Key header honoured: a retry returns 200 and the same incident)',
