@@ -6,6 +6,7 @@ import type {
   HospitalNoticeDto,
   IncidentCategory,
   IncidentStatus,
+  PlaceKind,
   PriorityGroup,
   TaskStatus,
   VehicleCapability,
@@ -145,8 +146,23 @@ const errorCode: Labels<ErrorCode> = {
   },
 };
 
+/** What a gazetteer place is (search results, map clicks, intake's choices). */
+const placeKind: Labels<PlaceKind> = {
+  'zh-CN': {
+    town: '乡镇', district: '街道', village: '村', locality: '地点', street: '道路', hospital: '医院', clinic: '诊所', station: '急救站',
+    fire_station: '消防站', police: '派出所', school: '学校', market: '市场', factory: '工厂', government: '机关', transport: '车站',
+    landmark: '地标',
+  },
+  en: {
+    town: 'Town', district: 'District', village: 'Village', locality: 'Locality', street: 'Street', hospital: 'Hospital', clinic: 'Clinic',
+    station: 'Ambulance station', fire_station: 'Fire station', police: 'Police', school: 'School', market: 'Market', factory: 'Factory',
+    government: 'Government', transport: 'Station', landmark: 'Landmark',
+  },
+};
+
 export const DOMAIN_LABELS = {
   taskStatus, vehicleState, category, incidentStatus, load, vehicleCapability, vehicleKind, hospitalCapability, priorityGroup,
+  placeKind,
   exclusion, priority, noticeStatus, maneuver, errorCode,
 };
 export type LabelTable = keyof typeof DOMAIN_LABELS;
