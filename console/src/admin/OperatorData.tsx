@@ -1,0 +1,159 @@
+import { useEffect, useState } from 'react';
+import {
+  ApiError,
+  type CategoryRequirementDto,
+  HospitalCapability,
+  type RoadClassSpeedDto,
+  VehicleCapability,
+} from '@dispatch/protocol';
+import { Panel } from '../common/Panel';
+import { useLiveContext } from '../realtime/useLive';
+import { type ImportWord, useImportWords } from './importWords';
+
+/** A refusal in the screen's language: the server's error code, translated (its English text is for logs). */
+function refusal(e: unknown, i18n: ReturnType<typeof useImportWords>): string {
+  return `${i18n.t('requestFailed')}: ${i18n.label('errorCode', e instanceof ApiError ? e.code : 'server_error')}`;
+}
+
+/** Operator data: road-class speeds (saving re-costs the networks) and the category → capabilities table. */
+export function OperatorData() {
+  const { api } = useLiveContext();
+  const i18n = useImportWords();
+  const { t, label } = i18n;
+  const [speeds, setSpeeds] = useState<RoadClassSpeedDto[]>([]);
+  const [edited, setEdited] = useState<Record<string, string>>({});
+  const [categories, setCategories] = useState<CategoryRequirementDto[]>([]);
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [saving, setSaving] = useState(false);
+
+  useEffect(() => {
+    Promise.all([api.call('listRoadClassSpeeds'), api.call('listCategoryRequirements')]).then(
+      ([s, c]) => {
+        setSpeeds(s.speeds);
+        setCategories(c);
+      },
+      (e: unknown) => setMessage({ ok: false, text: refusal(e, i18n) }),
+    );
+  }, [api, i18n]);
+
+  const changedSpeeds = speeds.filter((s) => edited[s.highway] !== undefined && Number(edited[s.highway]) !== s.kmh);
+  const invalid = (highway: string) => {
+    const v = edited[highway];
+    return v !== undefined && !(Number(v) > 0 && Number(v) <= 150);
+  };
+
+  const saveSpeeds = async () => {
+    setSaving(true);
+    setMessage(null);
+    try {
+      const answer = await api.call('updateRoadClassSpeeds', { body: { speeds: changedSpeeds.map((s) => ({ highway: s.highway, kmh: Number(edited[s.highway]) })) } });
+      setSpeeds(answer.speeds);
+      setEdited({});
+      setMessage({ ok: true, text: t('speedsSaved', { regions: answer.recosted.length, edges: answer.recosted.reduce((sum, r) => sum + r.edges, 0).toLocaleString() }) });
+    } catch (e) {
+      setMessage({ ok: false, text: refusal(e, i18n) });
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const toggle = (category: CategoryRequirementDto, list: 'vehicleCapabilities' | 'hospitalCapabilities', capability: string) => {
+    const current: string[] = category[list];
+    const next = current.includes(capability) ? current.filter((c) => c !== capability) : [...current, capability];
+    setCategories((all) => all.map((c) => (c.category === category.category ? ({ ...c, [list]: next } as CategoryRequirementDto) : c)));
+  };
+
+  const saveCategory = async (category: CategoryRequirementDto) => {
+    setMessage(null);
+    try {
+      setCategories(await api.call('updateCategoryRequirement', { body: category }));
+      setMessage({ ok: true, text: t('categorySaved', { category: label('category', category.category) }) });
+    } catch (e) {
+      setMessage({ ok: false, text: refusal(e, i18n) });
+    }
+  };
+
+  return (
+    <div className="ops-page" data-testid="operator-data">
+      {message && <div className={message.ok ? 'ops-note' : 'error'} role="status">{message.text}</div>}
+      <Panel className="ops-panel" title={t('speedsTitle')} testId="road-speeds">
+        <p className="muted small pad">{t('speedsNote')}</p>
+        <table className="dense narrow">
+          <thead>
+            <tr>
+              <th>{t('colHighway')}</th>
+              <th>{t('colKmh')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {speeds.map((s) => (
+              <tr key={s.highway}>
+                <td>{t(`hw_${s.highway}` as ImportWord)}</td>
+                <td>
+                  <input
+                    className={`num${invalid(s.highway) ? ' invalid' : ''}`}
+                    type="number"
+                    min={1}
+                    max={150}
+                    step={1}
+                    aria-label={s.highway}
+                    data-testid={`speed-${s.highway}`}
+                    value={edited[s.highway] ?? String(s.kmh)}
+                    onChange={(e) => setEdited((all) => ({ ...all, [s.highway]: e.target.value }))}
+                  />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <div className="pad">
+          <button type="button" className="primary" disabled={saving || changedSpeeds.length === 0 || speeds.some((s) => invalid(s.highway))} onClick={() => void saveSpeeds()} data-testid="save-speeds">
+            {t('saveSpeeds')}
+          </button>
+        </div>
+      </Panel>
+
+      <Panel className="ops-panel" title={t('categoriesTitle')} testId="category-requirements">
+        <p className="muted small pad">{t('categoriesNote')}</p>
+        <table className="dense wrap">
+          <thead>
+            <tr>
+              <th>{t('colCategory')}</th>
+              <th>{t('colVehicleCaps')}</th>
+              <th>{t('colHospitalCaps')}</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {categories.map((c) => (
+              <tr key={c.category} data-category={c.category}>
+                <td>{label('category', c.category)}</td>
+                <td>
+                  {VehicleCapability.options.map((cap) => (
+                    <label key={cap} className="chip">
+                      <input type="checkbox" checked={c.vehicleCapabilities.includes(cap)} onChange={() => toggle(c, 'vehicleCapabilities', cap)} />
+                      {label('vehicleCapability', cap)}
+                    </label>
+                  ))}
+                </td>
+                <td>
+                  {HospitalCapability.options.map((cap) => (
+                    <label key={cap} className="chip">
+                      <input type="checkbox" checked={c.hospitalCapabilities.includes(cap)} onChange={() => toggle(c, 'hospitalCapabilities', cap)} />
+                      {label('hospitalCapability', cap)}
+                    </label>
+                  ))}
+                </td>
+                <td>
+                  <button type="button" onClick={() => void saveCategory(c)} data-testid={`save-category-${c.category}`}>
+                    {t('saveCategory')}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Panel>
+    </div>
+  );
+}
