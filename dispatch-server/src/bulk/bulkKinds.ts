@@ -53,12 +53,11 @@ export interface KindSpec<I, E> {
 }
 
 export async function loadLookups(db: Queryable, staleAfterSeconds: number): Promise<Lookups> {
-  const [stations, vehicles, hospitals, members] = await Promise.all([
-    listStations(db),
-    listVehicles(db, staleAfterSeconds),
-    listHospitals(db),
-    listCrewMembers(db),
-  ]);
+  // One after the other: inside the import's transaction they share one client.
+  const stations = await listStations(db);
+  const vehicles = await listVehicles(db, staleAfterSeconds);
+  const hospitals = await listHospitals(db);
+  const members = await listCrewMembers(db);
   const membersByName = new Map<string, { id: string; phone?: string | null }[]>();
   for (const m of members) membersByName.set(m.name, [...(membersByName.get(m.name) ?? []), m]);
   return {
