@@ -20,6 +20,8 @@ export function Header({ title, synthetic, user, onLogout, onChangePassword, chi
         </span>
       )}
       {children}
+      {/* The dispatcher's alerts are drawn here (console/src/alerts/AlertBar.tsx). */}
+      <div className="header-alerts" id="header-alerts" />
       <div className="top-right">
         <span className={`conn conn-${status}`} data-testid="connection-state">
           ● {status === 'connected' ? t('online') : t('offline')}

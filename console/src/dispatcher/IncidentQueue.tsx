@@ -5,7 +5,8 @@ import { Panel, Prio } from '../common/Panel';
 import { useI18n } from '../i18n/i18n';
 import { isUnfinished, waitSeconds } from './queue';
 
-export function IncidentQueue({ incidents, selectedId, onSelect }: { incidents: IncidentDto[]; selectedId: string | null; onSelect: (id: string) => void }) {
+/** The queue; an entry with an alert not yet acknowledged flashes (a steady highlight when the user asks for reduced motion). */
+export function IncidentQueue({ incidents, selectedId, onSelect, flashing }: { incidents: IncidentDto[]; selectedId: string | null; onSelect: (id: string) => void; flashing: ReadonlySet<string> }) {
   const { t, label } = useI18n();
   const now = useNow();
   return (
@@ -18,7 +19,7 @@ export function IncidentQueue({ incidents, selectedId, onSelect }: { incidents: 
           return (
             <li
               key={i.id}
-              className={`queue-row status-${i.status}${i.id === selectedId ? ' selected' : ''}`}
+              className={`queue-row status-${i.status}${i.id === selectedId ? ' selected' : ''}${flashing.has(i.id) ? ' alerting' : ''}`}
               onClick={() => onSelect(i.id)}
               data-incident={i.number}
             >

@@ -33,7 +33,7 @@ function incident(over: Partial<IncidentDto>): IncidentDto {
 const dispatchedAt = (at: string) => ({ timestamps: { dispatched: at } }) as unknown as AssignmentDto;
 
 describe('the incident queue order', () => {
-  it('puts unfinished incidents first, by priority, then the longest waiting, then those already assigned', () => {
+  it('puts calls waiting for a vehicle first, by priority then the longest waiting, then those with vehicles, then finished ones', () => {
     const oldLow = incident({ priority: 3, callReceivedAt: '2026-11-24T09:00:00+08:00' });
     const newUrgent = incident({ priority: 1, callReceivedAt: '2026-11-24T10:05:00+08:00' });
     const oldUrgent = incident({ priority: 1, callReceivedAt: '2026-11-24T10:01:00+08:00' });
@@ -41,8 +41,19 @@ describe('the incident queue order', () => {
     const closed = incident({ priority: 1, status: 'closed', callReceivedAt: '2026-11-24T08:00:00+08:00' });
     const cancelledLater = incident({ priority: 4, status: 'cancelled', callReceivedAt: '2026-11-24T08:30:00+08:00' });
     expect(sortQueue([closed, oldLow, assignedUrgent, newUrgent, cancelledLater, oldUrgent]).map((i) => i.number)).toEqual(
-      [oldUrgent, newUrgent, assignedUrgent, oldLow, cancelledLater, closed].map((i) => i.number),
+      [oldUrgent, newUrgent, oldLow, assignedUrgent, cancelledLater, closed].map((i) => i.number),
     );
+  });
+
+  it('puts a P3 call waiting 5 minutes above P1 calls that already have vehicles', () => {
+    const live = { endedAt: null, timestamps: {} } as unknown as AssignmentDto;
+    const timedOut = { endedAt: '2026-11-24T10:02:00+08:00', status: 'timed_out', timestamps: {} } as unknown as AssignmentDto;
+    const p3Waiting = incident({ priority: 3, callReceivedAt: '2026-11-24T10:00:00+08:00' });
+    const p1Covered = incident({ priority: 1, status: 'assigned', assignments: [live], callReceivedAt: '2026-11-24T10:04:00+08:00' });
+    // Its crew let the offer time out: waiting again, though it once had a vehicle.
+    const p2Again = incident({ priority: 2, status: 'open', assignments: [timedOut], callReceivedAt: '2026-11-24T10:01:00+08:00' });
+    const p2Queued = incident({ priority: 2, status: 'queued', callReceivedAt: '2026-11-24T10:03:00+08:00' });
+    expect(sortQueue([p1Covered, p3Waiting, p2Queued, p2Again]).map((i) => i.number)).toEqual([p2Again, p2Queued, p3Waiting, p1Covered].map((i) => i.number));
   });
 
   it('compares instants, not how their offsets are written', () => {

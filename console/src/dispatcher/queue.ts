@@ -5,17 +5,21 @@ const UNFINISHED = new Set(['open', 'queued', 'assigned']);
 
 export const isUnfinished = (i: IncidentDto) => UNFINISHED.has(i.status);
 
-/** Unfinished first, by priority then longest wait; then finished ones, latest first. */
+/** Open or queued with no vehicle working on it: what the dispatcher still has to do. */
+export const waitsForVehicle = (i: IncidentDto) => (i.status === 'open' || i.status === 'queued') && !i.assignments.some((a) => !a.endedAt);
+
+/**
+ * Calls waiting for a vehicle first, whatever their priority (a P3 waiting 5 minutes is above a P1 that has its
+ * vehicle), by priority then longest wait; then those with vehicles, the same way; then finished ones, latest first.
+ */
 export function sortQueue(incidents: Iterable<IncidentDto>): IncidentDto[] {
+  const group = (i: IncidentDto) => (!UNFINISHED.has(i.status) ? 2 : waitsForVehicle(i) ? 0 : 1);
   return [...incidents].sort((a, b) => {
-    const ua = UNFINISHED.has(a.status) ? 0 : 1;
-    const ub = UNFINISHED.has(b.status) ? 0 : 1;
-    if (ua !== ub) return ua - ub;
-    if (ua === 1) return Date.parse(b.callReceivedAt) - Date.parse(a.callReceivedAt);
-    // Waiting for a vehicle comes before already assigned, at the same priority.
-    const wa = a.status === 'assigned' ? 1 : 0;
-    const wb = b.status === 'assigned' ? 1 : 0;
-    return a.priority - b.priority || wa - wb || Date.parse(a.callReceivedAt) - Date.parse(b.callReceivedAt);
+    const ga = group(a);
+    const gb = group(b);
+    if (ga !== gb) return ga - gb;
+    if (ga === 2) return Date.parse(b.callReceivedAt) - Date.parse(a.callReceivedAt);
+    return a.priority - b.priority || Date.parse(a.callReceivedAt) - Date.parse(b.callReceivedAt);
   });
 }
 

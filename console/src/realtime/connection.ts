@@ -1,6 +1,9 @@
 import { io, type Socket } from 'socket.io-client';
 import {
   PROTOCOL_VERSION,
+  type AlertDto,
+  type AlertState,
+  type MessageDto,
   type ApiClient,
   type ClientToServerEvents,
   type HospitalDto,
@@ -42,6 +45,10 @@ export interface LiveState {
   routes: ReadonlyMap<string, RouteDto>;
   /** Crew reports a tablet could not deliver (server faults), until the crew sends them again or gives them up. */
   stuckEvents: ReadonlyMap<string, StuckEventNotice>;
+  /** The alerts whose condition holds (the server derives them), with this login's acknowledgement or mute. */
+  alerts: ReadonlyMap<string, AlertDto>;
+  /** Task messages by assignment id, as fetched for an open incident and pushed since. */
+  messages: ReadonlyMap<string, readonly MessageDto[]>;
 }
 
 type Socketish = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -51,6 +58,9 @@ const byId = <T extends { id: string }>(items: T[]) => new Map(items.map((i) => 
 
 /** How often coalesced positions are folded into the vehicle list (the map gets them at once). */
 const VEHICLE_FOLD_MS = 1000;
+/** Changes within this are one read of the alert list; and it is read this often anyway (a push lost in a reconnect). */
+const ALERTS_DEBOUNCE_MS = 150;
+const ALERTS_REFRESH_MS = 20_000;
 
 /**
  * The one owner of the console's socket. It keeps the live state: a full snapshot over REST on every
@@ -75,7 +85,11 @@ export class Connection {
     recommendations: new Map(),
     routes: new Map(),
     stuckEvents: new Map(),
+    alerts: new Map(),
+    messages: new Map(),
   };
+  private alertsTimer: ReturnType<typeof setTimeout> | null = null;
+  private alertsInterval: ReturnType<typeof setInterval> | null = null;
   private readonly listeners = new Set<() => void>();
   private readonly positionListeners = new Set<PositionListener>();
   private readonly pendingPositions = new Map<string, VehiclePositionDto>();
@@ -136,6 +150,17 @@ export class Connection {
 
     socket.on('incident.created', (i) => this.apply('incidents', i));
     socket.on('incident.updated', (i) => this.apply('incidents', i));
+    // Alerts follow from incidents, tasks and notices: any change of those is a new read of the list.
+    for (const event of ['incident.created', 'incident.updated', 'assignment.updated', 'notice.updated', 'notice.escalated'] as const) {
+      socket.on(event, () => this.refreshAlerts());
+    }
+    socket.on('alert.raised', (a) => {
+      const known = this.state.alerts.get(a.id);
+      this.set({ alerts: new Map(this.state.alerts).set(a.id, known ? { ...a, state: known.state } : a) });
+      // The alert it replaces (a new call past its limit) leaves the list with the next read.
+      this.refreshAlerts();
+    });
+    socket.on('message.posted', (m) => this.rememberMessages(m.assignmentId, [m]));
     socket.on('assignment.updated', (a) => {
       const incident = this.state.incidents.get(a.incidentId);
       if (!incident) return;
@@ -159,6 +184,8 @@ export class Connection {
   }
 
   stop(): void {
+    if (this.alertsTimer) clearTimeout(this.alertsTimer);
+    if (this.alertsInterval) clearInterval(this.alertsInterval);
     this.socket?.removeAllListeners();
     this.socket?.disconnect();
     this.socket = null;
@@ -198,6 +225,36 @@ export class Connection {
     this.set({ recommendations: new Map(this.state.recommendations).set(r.incidentId, r) });
   }
 
+  /** Reads the alert list again soon (several changes in a burst make one read); dispatchers' roles only. */
+  refreshAlerts(): void {
+    if (this.role === 'hospital' || this.alertsTimer) return;
+    this.alertsInterval ??= setInterval(() => this.refreshAlerts(), ALERTS_REFRESH_MS);
+    this.alertsTimer = setTimeout(() => {
+      this.alertsTimer = null;
+      this.api
+        .call('listAlerts')
+        .then((list) => this.set({ alerts: byId(list) }))
+        .catch(() => undefined);
+    }, ALERTS_DEBOUNCE_MS);
+  }
+
+  /** This login acknowledges, mutes or re-activates an alert: shown at once, kept by the server (a reload keeps it). */
+  async setAlertState(alertId: string, state: AlertState): Promise<void> {
+    const known = this.state.alerts.get(alertId);
+    if (known) this.set({ alerts: new Map(this.state.alerts).set(alertId, { ...known, state }) });
+    await this.api.call('setAlertState', { body: { alertId, state } });
+  }
+
+  /** Adds task messages (fetched, pushed or answered), once each, oldest first. */
+  rememberMessages(assignmentId: string, list: readonly MessageDto[]): void {
+    const known = this.state.messages.get(assignmentId) ?? [];
+    const ids = new Set(known.map((m) => m.id));
+    const fresh = list.filter((m) => !ids.has(m.id));
+    if (fresh.length === 0 && this.state.messages.has(assignmentId)) return;
+    const merged = [...known, ...fresh].sort((a, b) => Date.parse(a.receivedAt) - Date.parse(b.receivedAt));
+    this.set({ messages: new Map(this.state.messages).set(assignmentId, merged) });
+  }
+
   /** Refetches everything this role may see. Events arriving meanwhile are kept: they are newer. */
   async resync(): Promise<void> {
     const seq = ++this.snapshotSeq;
@@ -220,6 +277,7 @@ export class Connection {
         notices: byId(notices),
         syncedAt: Date.now(),
       });
+      this.refreshAlerts();
       // Vehicles placed where the snapshot says, unless the stream already has a newer fix.
       this.queuePositions(
         vehicles.flatMap((v) =>

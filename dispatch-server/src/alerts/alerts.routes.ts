@@ -4,6 +4,6 @@ import type { Handlers } from '../http/mountRoutes';
 import { listAlerts, setAlertState } from './alerts';
 
 export const alertHandlers = (ctx: DispatchContext): Handlers<'listAlerts' | 'setAlertState'> => ({
-  listAlerts: ({}, { req }) => listAlerts(ctx, principalOf(req).userId),
+  listAlerts: (_request, { req }) => listAlerts(ctx, principalOf(req).userId),
   setAlertState: ({ body }, { actor }) => setAlertState(ctx.db, actor, body),
 });

@@ -56,7 +56,7 @@ export async function sendMessage(
   const stored = async () => (await sql.list.one(ctx.db, { assignmentId: null, id: request.messageId })) ?? null;
   const earlier = await stored();
   if (earlier) return { message: sameTask(earlier, task.id), created: false };
-  if (task.ended_at && task.status !== 'back_in_service') throw new HttpError(409, 'assignment: the task has ended; its messages can be read but not added to');
+  if (task.ended_at && task.status !== 'back_in_service') throw new HttpError(409, 'assignment: the task has ended; its messages can be read but not added to', undefined, 'task_ended');
   const side = principal.vehicleId && principal.role === 'crew' ? 'crew' : 'dispatch';
   const inserted = await sql.insert.one(ctx.db, {
     id: request.messageId,

@@ -1,4 +1,5 @@
 import type {
+  AlertKind,
   ErrorCode,
   ExclusionReason,
   HospitalCapability,
@@ -8,6 +9,7 @@ import type {
   IncidentStatus,
   PlaceKind,
   PriorityGroup,
+  QuickReply,
   TaskStatus,
   VehicleCapability,
   VehicleKind,
@@ -160,10 +162,20 @@ const placeKind: Labels<PlaceKind> = {
   },
 };
 
+const alertKind: Labels<AlertKind> = {
+  'zh-CN': { newCall: '新警情待派车', unassigned: '超时未派车', ackOverdue: '车组超时未确认', reoffer: '已自动改派', escalation: '医院未确认来院预告' },
+  en: { newCall: 'New call, no vehicle yet', unassigned: 'No vehicle past the limit', ackOverdue: 'Crew acknowledgement overdue', reoffer: 'Re-offered automatically', escalation: 'Hospital did not acknowledge' },
+};
+
+const quickReply: Labels<QuickReply> = {
+  'zh-CN': { received: '收到', arrived: '已到达', need_backup: '需要支援', caller_unreachable: '联系不上呼救者' },
+  en: { received: 'Received', arrived: 'Arrived', need_backup: 'Need backup', caller_unreachable: 'Cannot reach the caller' },
+};
+
 export const DOMAIN_LABELS = {
   taskStatus, vehicleState, category, incidentStatus, load, vehicleCapability, vehicleKind, hospitalCapability, priorityGroup,
   placeKind,
-  exclusion, priority, noticeStatus, maneuver, errorCode,
+  exclusion, priority, noticeStatus, maneuver, errorCode, alertKind, quickReply,
 };
 export type LabelTable = keyof typeof DOMAIN_LABELS;
 

@@ -3,6 +3,7 @@ import { CATEGORY_REQUIREMENTS, taskRank, type TaskStatus } from '@dispatch/prot
 import { useNow } from '@dispatch/ui';
 import type { LonLat } from '../simulator/geometry';
 import { HospitalDialog } from './HospitalDialog';
+import { Messages } from './Messages';
 import { useGps } from './hooks/useGps';
 import { useTaskNavigation } from './hooks/useTaskNavigation';
 import { useTaskResources } from './hooks/useTaskResources';
@@ -86,7 +87,8 @@ export function TaskScreen({ handle, onLogout }: { handle: AgentHandle; onLogout
             return (
               <div key={s.id} className="notice stuck" role="alert" data-testid="stuck-event">
                 <span>
-                  <b>{t('stuck')}</b> {first.kind === 'status' ? label('taskStatus', first.status) : t('stuckPositions', { n: s.entries.length })} · {s.status}
+                  <b>{t('stuck')}</b>{' '}
+                  {first.kind === 'status' ? label('taskStatus', first.status) : first.kind === 'message' ? t('stuckMessage') : t('stuckPositions', { n: s.entries.length })} · {s.status}
                 </span>
                 <span className="actions">
                   <button onClick={() => void agent?.resolveStuck(s.id, 'retry')}>{t('retry')}</button>
@@ -102,6 +104,7 @@ export function TaskScreen({ handle, onLogout }: { handle: AgentHandle; onLogout
               <AssignmentCard offer={offer} />
               {status === 'dispatched' && <AckCountdown deadline={offer.ackDeadline} now={now} />}
               <StepButtons status={status} onStep={report} />
+              {state && <Messages agent={agent} state={state} />}
               <Directions leg={leg} route={route} progress={progress} now={now} />
               <Destination
                 destination={destination}
