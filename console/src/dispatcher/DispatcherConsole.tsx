@@ -2,8 +2,6 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError, type ClientConfigDto, type HospitalLoad, type IncidentDto, type RecommendationDto, type RoadRegionDto } from '@dispatch/protocol';
 import { AlertBar } from '../alerts/AlertBar';
 import { useDeskAlerts } from '../alerts/useDeskAlerts';
-import { AlertBar } from '../alerts/AlertBar';
-import { useDeskAlerts } from '../alerts/useDeskAlerts';
 import { useI18n } from '../i18n/i18n';
 import { MapView } from '../map/MapView';
 import { useLive, useLiveContext } from '../realtime/useLive';
@@ -13,7 +11,6 @@ import { sortQueue } from './queue';
 import { emptyDraft, IntakeForm, type Draft, type IntakeFormHandle } from './IntakeForm';
 import { RecommendationPanel } from './RecommendationPanel';
 import { ShortcutBar } from './ShortcutBar';
-import { TaskMessages } from './TaskMessages';
 import { TaskMessages } from './TaskMessages';
 import { Timeline } from './Timeline';
 
@@ -68,8 +65,6 @@ export function DispatcherConsole({ config, region }: { config: ClientConfigDto;
     setReinforce(false);
     setConfirmingLoad(false);
   }, []);
-  // Sounds, notifications and the tab title; the incidents whose queue entry flashes.
-  const flashing = useDeskAlerts(live.alerts, live.incidents, select);
   // Sounds, notifications and the tab title; the incidents whose queue entry flashes.
   const flashing = useDeskAlerts(live.alerts, live.incidents, select);
 
@@ -310,9 +305,7 @@ export function DispatcherConsole({ config, region }: { config: ClientConfigDto;
           </div>
         )}
         {incident && <TaskMessages incident={incident} />}
-        {incident && <TaskMessages incident={incident} />}
         {incident && <Timeline incident={incident} />}
-        <AlertBar onSelect={select} />
         <AlertBar onSelect={select} />
       </aside>
       <ShortcutBar />
