@@ -1,8 +1,9 @@
 import { useEffect, useImperativeHandle, useRef, useState, type FormEvent, type KeyboardEvent, type Ref } from 'react';
 import { ApiError, IncidentCategory, PriorityGroup, type IncidentDto, type PlaceCandidateDto, type PlaceDto } from '@dispatch/protocol';
-import type { MessageKey } from '../i18n/dictionary';
 import { useI18n } from '../i18n/i18n';
+import { viewCentreParam } from '../map/viewCentre';
 import { useLiveContext } from '../realtime/useLive';
+import { NearbyPlaces, PlaceSummary } from './PlaceSummary';
 
 export interface Draft {
   location: { lon: number; lat: number } | null;
@@ -29,8 +30,6 @@ export const emptyDraft = (): Draft => ({
   key: crypto.randomUUID(),
 });
 
-const PLACE_KINDS = new Set(['town', 'village', 'district']);
-
 export interface IntakeFormHandle {
   focus(): void;
 }
@@ -42,7 +41,7 @@ export interface IntakeFormHandle {
  * candidates, which are offered here to choose from (keys or mouse) and the call is sent again with the choice.
  */
 export function IntakeForm({ draft, onChange, onCreated, ref }: { draft: Draft; onChange: (d: Draft) => void; onCreated: (i: IncidentDto) => void; ref: Ref<IntakeFormHandle> }) {
-  const { t, label, lang, name, error: errorText } = useI18n();
+  const { t, label, error: errorText } = useI18n();
   const { api, connection } = useLiveContext();
   const [query, setQuery] = useState('');
   const [results, setResults] = useState<PlaceDto[] | null>(null);
@@ -66,11 +65,13 @@ export function IntakeForm({ draft, onChange, onCreated, ref }: { draft: Draft; 
     let cancelled = false;
     const timer = setTimeout(() => {
       api
-        .call('searchPlaces', { query: { q, limit: 8 } })
+        // Among equal matches, those nearer the centre of the map's view come first.
+        .call('searchPlaces', { query: { q, limit: 8, near: viewCentreParam() } })
         .then((places) => {
           if (cancelled) return;
           setResults(places);
-          setActive(0);
+          // Only a sure match is highlighted for Enter to take; anything weaker is picked by ↓ or from the candidates.
+          setActive(places[0]?.sure ? 0 : -1);
         })
         .catch(() => !cancelled && setResults([]));
     }, 200);
@@ -101,10 +102,13 @@ export function IntakeForm({ draft, onChange, onCreated, ref }: { draft: Draft; 
     } else if (e.key === 'ArrowUp') {
       e.preventDefault();
       setActive((a) => Math.max(0, a - 1));
-    } else if (e.key === 'Enter') {
-      // Enter in an open result list picks the place; the next Enter submits the call.
+    } else if (e.key === 'Enter' && active >= 0) {
+      // Enter takes the highlighted place (a sure match, or one chosen by ↓); the next Enter submits the call.
       e.preventDefault();
       pickPlace(results[active]!);
+    } else if (e.key === 'Enter') {
+      // No sure match: the form sends the name as typed and the server answers with the candidates to choose from.
+      setResults(null);
     }
   };
 
@@ -181,8 +185,6 @@ export function IntakeForm({ draft, onChange, onCreated, ref }: { draft: Draft; 
     }
   };
 
-  const kindLabel = (kind: string) => (PLACE_KINDS.has(kind) ? t(`placeKind_${kind}` as MessageKey) : kind);
-
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => onChange({ ...draft, [key]: value });
   // The category and the priority: a labelled select over the codes, each in its domain label.
   const choice = (name: 'category' | 'priority', codes: readonly (string | number)[], onValue: (value: string) => void) => (
@@ -222,9 +224,10 @@ export function IntakeForm({ draft, onChange, onCreated, ref }: { draft: Draft; 
         {results && query.trim() && (
           <ul className="place-results" role="listbox">
             {results.length === 0 && <li className="muted">{t('noPlaceFound')}</li>}
+            {results.length > 0 && !results[0]!.sure && <li className="hint" role="presentation">{t('placeResultsWeak')}</li>}
             {results.map((p, i) => (
-              <li key={p.id} className={i === active ? 'active' : ''} onMouseDown={() => pickPlace(p)} role="option" aria-selected={i === active}>
-                {p.name} <span className="muted">{p.nameEn}</span>
+              <li key={p.id} className={i === active ? 'active' : ''} onMouseDown={() => pickPlace(p)} role="option" aria-selected={i === active} data-testid="place-result">
+                <PlaceSummary place={p} />
               </li>
             ))}
           </ul>
@@ -235,6 +238,7 @@ export function IntakeForm({ draft, onChange, onCreated, ref }: { draft: Draft; 
           ? `${draft.placeName ? `${draft.placeName} · ` : ''}${t('locationPicked', { lon: draft.location.lon.toFixed(5), lat: draft.location.lat.toFixed(5) })}`
           : t('clickMapOrSearch')}
       </div>
+      <NearbyPlaces draft={draft} onChange={onChange} />
       {candidates && (
         <div className="place-candidates" data-testid="place-candidates">
           <div className="hint">{t('placeCandidates', { name: candidates.name })}</div>
@@ -251,10 +255,7 @@ export function IntakeForm({ draft, onChange, onCreated, ref }: { draft: Draft; 
                   choose(c);
                 }}
               >
-                <span className="name">{name(c)}</span>
-                <span className="muted">{lang === 'en' ? c.name : c.nameEn}</span>
-                <span className="kind">{kindLabel(c.kind)}</span>
-                {c.town && <span>{t('nearTown', { town: name(c.town) })}</span>}
+                <PlaceSummary place={c} />
                 <span className="muted coords">
                   {c.lon.toFixed(4)}, {c.lat.toFixed(4)}
                 </span>

@@ -13,6 +13,7 @@ import { StationMarkers } from './layers/StationMarkers';
 import { VehicleMarkers } from './layers/VehicleMarkers';
 import { MapLegend } from './MapLegend';
 import { textNode } from './text';
+import { setViewCentre } from './viewCentre';
 
 /** The layer panel in order: each layer's word, and whether it is on at first. */
 const LAYERS = {
@@ -73,6 +74,8 @@ export function MapView(props: MapViewProps) {
     const exposeView = () => {
       const c = m.getCenter();
       container.current?.setAttribute('data-view', `${m.getZoom()}/${c.lat.toFixed(6)}/${c.lng.toFixed(6)}`);
+      // The gazetteer search ranks places nearer the view first (in WGS-84, as the server stores them).
+      setViewCentre(projectionRef.current.fromLatLng(c));
     };
     m.on('moveend zoomend', exposeView);
     m.setView(projectionRef.current.toLatLng(FALLBACK_CENTRE), 11);
