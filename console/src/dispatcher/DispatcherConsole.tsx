@@ -1,10 +1,14 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { ApiError, type ClientConfigDto, type HospitalLoad, type IncidentDto, type RecommendationDto, type RoadRegionDto } from '@dispatch/protocol';
+import { ApiError, type ClientConfigDto, type HospitalLoad, type IncidentDto, type RecommendationDto, type RelatedIncidentDto, type RoadRegionDto } from '@dispatch/protocol';
 import { AlertBar } from '../alerts/AlertBar';
 import { useDeskAlerts } from '../alerts/useDeskAlerts';
 import { useI18n } from '../i18n/i18n';
 import { MapView } from '../map/MapView';
 import { useLive, useLiveContext } from '../realtime/useLive';
+import { CallContext } from './calls/CallContext';
+import { IncidentCalls } from './calls/IncidentCalls';
+import { IncomingCalls } from './calls/IncomingCalls';
+import { useIncomingCalls } from './calls/useIncomingCalls';
 import { FleetBoard } from './FleetBoard';
 import { IncidentQueue } from './IncidentQueue';
 import { sortQueue } from './queue';
@@ -34,6 +38,7 @@ export function DispatcherConsole({ config, region }: { config: ClientConfigDto;
   const intakeRef = useRef<IntakeFormHandle>(null);
 
   const queue = useMemo(() => sortQueue(live.incidents.values()), [live.incidents]);
+  const phone = useIncomingCalls(draft, setDraft, intakeRef);
   const incident = selectedId ? (live.incidents.get(selectedId) ?? null) : null;
   const rawRec = selectedId ? (live.recommendations.get(selectedId) ?? null) : null;
   // The ranking is a snapshot: a vehicle dispatched since then is no longer offered, and each hospital shows the
@@ -219,13 +224,23 @@ export function DispatcherConsole({ config, region }: { config: ClientConfigDto;
   }, [rec, dispatch, queue, selectedId, select, draft.location, confirmingLoad]);
 
   const onCreated = useCallback(
-    (created: IncidentDto) => {
+    (created: IncidentDto, related: RelatedIncidentDto[]) => {
       setDraft(emptyDraft());
       select(created.id);
+      if (related.length > 0) setToast(t('createdWithRelated', { number: created.number, list: related.map((r) => `#${r.incident.number}`).join(', ') }));
       // Leave the form so 1–9 and D act on the recommendation at once.
       (document.activeElement as HTMLElement | null)?.blur();
     },
-    [select],
+    [select, t],
+  );
+  // The call was recorded on an open incident as a follow-up: the intake is free again, the incident opened.
+  const onLinked = useCallback(
+    (linked: IncidentDto) => {
+      setDraft(emptyDraft());
+      select(linked.id);
+      setToast(t('linkedFollowUp', { number: linked.number }));
+    },
+    [select, t],
   );
 
   const onPick = useCallback((point: { lon: number; lat: number }) => setDraft((d) => ({ ...d, location: point, placeName: null })), []);
@@ -242,7 +257,9 @@ export function DispatcherConsole({ config, region }: { config: ClientConfigDto;
   return (
     <div className="dispatcher">
       <aside className="col-left">
+        <IncomingCalls calls={phone.calls} takingId={draft.phoneCallId} onTake={phone.take} />
         <IntakeForm ref={intakeRef} draft={draft} onChange={setDraft} onCreated={onCreated} />
+        <CallContext draft={draft} call={phone.takingCall} onLinked={onLinked} />
         <IncidentQueue incidents={queue} selectedId={selectedId} onSelect={select} flashing={flashing} />
       </aside>
       <main className="col-centre">
@@ -253,6 +270,7 @@ export function DispatcherConsole({ config, region }: { config: ClientConfigDto;
           onSelectIncident={select}
           onPick={onPick}
           picked={draft.location}
+          callerLocation={phone.takingCall?.location ?? null}
           routes={routes}
           highlightVehicles={highlight}
           frameVehicleIds={frameVehicleIds}
@@ -272,6 +290,7 @@ export function DispatcherConsole({ config, region }: { config: ClientConfigDto;
           </div>
         )}
         <RecommendationPanel
+          key={selectedId ?? ''}
           incident={incident}
           recommendation={rec}
           notices={incidentNotices}
@@ -305,6 +324,7 @@ export function DispatcherConsole({ config, region }: { config: ClientConfigDto;
           </div>
         )}
         {incident && <TaskMessages incident={incident} />}
+        {incident && <IncidentCalls incident={incident} />}
         {incident && <Timeline incident={incident} />}
         <AlertBar onSelect={select} />
       </aside>

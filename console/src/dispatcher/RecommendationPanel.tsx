@@ -271,9 +271,11 @@ function ReserveNote({ candidate: { reserve } }: { candidate: CandidateDto }) {
   const minutes = (s: number) => Math.max(0, Math.round(s / 60));
   return (
     <div className={`reserve-note${reserve.heldBack ? ' held' : ''}`} data-testid="reserve-note">
-      {reserve.heldBack
-        ? t('reserveHeld', { gain: minutes(reserve.gainSeconds), margin: minutes(reserve.marginSeconds) })
-        : t('reserveAhead', { gain: minutes(reserve.gainSeconds) })}
+      {!reserve.heldBack
+        ? t('reserveAhead', { gain: minutes(reserve.gainSeconds) })
+        : reserve.gainSeconds > 0
+          ? t('reserveHeld', { gain: minutes(reserve.gainSeconds), margin: minutes(reserve.marginSeconds) })
+          : t('reserveHeldSlower')}
     </div>
   );
 }

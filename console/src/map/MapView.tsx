@@ -1,12 +1,13 @@
 import L from 'leaflet';
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import type { ClientConfigDto, RoadRegionDto, RouteDto } from '@dispatch/protocol';
+import type { CallerLocationDto, ClientConfigDto, RoadRegionDto, RouteDto } from '@dispatch/protocol';
 import { BaseMapLayer, mapProjection, MapProjectionContext, useLatest, type TileStatus } from '@dispatch/ui';
 import type { MessageKey } from '../i18n/dictionary';
 import { useI18n } from '../i18n/i18n';
 import { useLive, useLiveContext } from '../realtime/useLive';
 import { CoverageLayer, type OverlayStatus } from './layers/CoverageLayer';
 import { HospitalMarkers } from './layers/HospitalMarkers';
+import { CallerLocation } from './layers/CallerLocation';
 import { IncidentMarkers } from './layers/IncidentMarkers';
 import { RouteLine } from './layers/RouteLine';
 import { StationMarkers } from './layers/StationMarkers';
@@ -34,6 +35,8 @@ export interface MapViewProps {
   /** Clicking the map picks a call's location. */
   onPick: (point: { lon: number; lat: number }) => void;
   picked: { lon: number; lat: number } | null;
+  /** The caller's location as the phone network gave it, for the call being taken. */
+  callerLocation: CallerLocationDto | null;
   routes: readonly RouteDto[];
   highlightVehicles: ReadonlySet<string>;
   /** The vehicles the selected incident's decision is about (its best candidates, or those on the way): framed with it. */
@@ -120,7 +123,8 @@ export function MapView(props: MapViewProps) {
       return;
     }
     const bounds = L.latLngBounds([at, ...vehicles.map((p) => projection.toLatLng(p))]);
-    map.fitBounds(bounds, { padding: [48, 48], maxZoom: 15 });
+    // Clear of the layer panel in the top right corner.
+    map.fitBounds(bounds, { paddingTopLeft: [48, 48], paddingBottomRight: [240, 48], maxZoom: 15 });
   }, [map, selectedLat, selectedLon, frameKey, projection, vehiclesRef]);
 
   useEffect(() => {
@@ -161,6 +165,7 @@ export function MapView(props: MapViewProps) {
           <RouteLine map={map} visible={layers.route} routes={routes} />
           <StationMarkers map={map} visible={layers.stations} stations={live.stations} />
           <HospitalMarkers map={map} visible={layers.hospitals} hospitals={live.hospitals} proposedId={proposedHospitalId} />
+          <CallerLocation map={map} location={props.callerLocation} />
           <IncidentMarkers map={map} visible={layers.incidents} incidents={live.incidents} selectedId={selectedIncidentId} onSelect={onSelectIncident} />
           <VehicleMarkers map={map} visible={layers.vehicles} highlight={highlightVehicles} staleAfterS={config.positionStaleAfterS} onPick={onPickVehicle} />
         </MapProjectionContext.Provider>

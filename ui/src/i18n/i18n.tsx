@@ -43,8 +43,9 @@ export interface I18n<K extends string> {
   error(error: unknown): string;
 }
 
-/** The fields a 400 names ("location.lat: …; category: …"): code-like paths, the same in every language. */
-const fieldsOf = (message: string) => [...message.matchAll(/(?:^|; )([\w.]+): /g)].map((m) => m[1]).join(', ');
+/** The fields a 400 names ("location.lat: …; category: …"), each path as the screen calls it when it has a word for it. */
+const fieldsOf = (message: string, words: Record<string, string>) =>
+  [...message.matchAll(/(?:^|; )([\w.]+): /g)].map(([, path]) => words[path!] ?? words[path!.split('.')[0]!] ?? path!);
 
 const LangContext = createContext<{ lang: Lang; setLang(lang: Lang): void } | null>(null);
 
@@ -83,8 +84,9 @@ export function createI18n<K extends string>(messages: Messages<K>): () => I18n<
         name: (place) => (lang === 'en' && place.nameEn ? place.nameEn : place.name),
         error: (error) => {
           if (!(error instanceof ApiError)) return domainLabel(lang, 'errorCode', 'server_error');
-          const fields = error.code === 'invalid_input' ? fieldsOf(error.message) : '';
-          return `${domainLabel(lang, 'errorCode', error.code)}${fields ? `: ${fields}` : ''}`;
+          const fields = error.code === 'invalid_input' ? fieldsOf(error.message, dict) : [];
+          const [colon, comma] = lang === 'en' ? [': ', ', '] : ['：', '、'];
+          return `${domainLabel(lang, 'errorCode', error.code)}${fields.length ? colon + fields.join(comma) : ''}`;
         },
       };
     }, [lang, setLang]);
