@@ -100,7 +100,7 @@ export function createRoadImports(opts: {
         const data: RoadImportJob = { file, region: query.region, fileName: query.fileName, sizeBytes: size, replace: query.replace, actor };
         const job = await queue.add('import', data, { jobId: id, attempts: 1, removeOnComplete: { age: KEEP_S }, removeOnFail: { age: KEEP_S } });
         log.info({ job: id, region: query.region, sizeBytes: size }, 'road file uploaded');
-        return present(job, 'waiting');
+        return present(job);
       } catch (error) {
         await rm(file, { force: true });
         // The client went away mid-upload: nothing to answer; a limit or an empty file: the 4xx above.
@@ -109,8 +109,10 @@ export function createRoadImports(opts: {
     },
     async list() {
       const jobs = await queue.getJobs(['active', 'waiting', 'delayed', 'completed', 'failed'], 0, 49);
-      const presented = await Promise.all(jobs.filter(Boolean).map(async (job) => present(job, await job.getState())));
-      return presented.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+      return jobs
+        .filter(Boolean)
+        .map(present)
+        .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
     },
     async close() {
       await worker.close();
@@ -144,7 +146,12 @@ async function runImport(db: Db, job: Job<RoadImportJob, ImportReport>): Promise
   }
 }
 
-function present(job: Job<RoadImportJob, ImportReport>, state: string): RoadImportJobDto {
+/**
+ * A job as the console shows it. Its state is read from the fields fetched with it (not asked again), so a job that
+ * ended between two reads never shows as failed without its reason.
+ */
+function present(job: Job<RoadImportJob, ImportReport>): RoadImportJobDto {
+  const state = job.finishedOn ? (job.failedReason ? 'failed' : 'completed') : job.processedOn ? 'active' : 'waiting';
   const progress = job.progress && typeof job.progress === 'object' ? (job.progress as RoadImportJobDto['progress']) : null;
   const { stageMs, ...report } = job.returnvalue ?? ({} as Partial<ImportReport>);
   return {
@@ -153,7 +160,7 @@ function present(job: Job<RoadImportJob, ImportReport>, state: string): RoadImpo
     fileName: job.data.fileName,
     sizeBytes: job.data.sizeBytes,
     replace: job.data.replace,
-    state: state === 'completed' || state === 'failed' || state === 'active' ? state : 'waiting',
+    state,
     progress: progress ?? { stage: 'uploaded', done: 0, total: 0 },
     report: job.returnvalue
       ? {
@@ -162,7 +169,7 @@ function present(job: Job<RoadImportJob, ImportReport>, state: string): RoadImpo
           skippedWays: report.skippedWays, durationMs: report.durationMs!, stageMs: stageMs as Record<string, number> | undefined,
         }
       : null,
-    error: state === 'failed' ? (job.failedReason ?? 'failed') : null,
+    error: state === 'failed' ? job.failedReason : null,
     createdAt: new Date(job.timestamp).toISOString(),
     finishedAt: job.finishedOn ? new Date(job.finishedOn).toISOString() : null,
   };
