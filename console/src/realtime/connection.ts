@@ -10,6 +10,7 @@ import {
   type HospitalNoticeDto,
   type IncidentDto,
   type RecommendationDto,
+  type ResourceChange,
   type Role,
   type RouteDto,
   type ServerToClientEvents,
@@ -92,6 +93,7 @@ export class Connection {
   private alertsInterval: ReturnType<typeof setInterval> | null = null;
   private readonly listeners = new Set<() => void>();
   private readonly positionListeners = new Set<PositionListener>();
+  private readonly changeListeners = new Set<(change: ResourceChange) => void>();
   private readonly pendingPositions = new Map<string, VehiclePositionDto>();
   private readonly latestPositions = new Map<string, VehiclePositionDto>();
   private positionFrame: number | null = null;
@@ -171,6 +173,13 @@ export class Connection {
     // A vehicle update may carry an older position than the stream already delivered.
     socket.on('vehicle.updated', (v) => this.apply('vehicles', this.withNewestFix(v)));
     socket.on('hospital.loadChanged', (h) => this.apply('hospitals', h));
+    // An administrator's changes: the desk's map and fleet board follow them, the admin lists fetch their page again.
+    socket.on('hospital.updated', (h) => this.apply('hospitals', h));
+    socket.on('station.updated', (s) => this.set({ stations: [...this.state.stations.filter((x) => x.id !== s.id), s] }));
+    socket.on('resource.changed', (change) => {
+      if (change.deleted) this.forget(change);
+      for (const listener of this.changeListeners) listener(change);
+    });
     socket.on('notice.sent', (n) => this.apply('notices', n));
     socket.on('notice.updated', (n) => this.apply('notices', n));
     socket.on('notice.escalated', (n) => this.apply('notices', n));
@@ -206,6 +215,21 @@ export class Connection {
   };
 
   /** Coalesced position batches for the map, and the latest fix of every vehicle known so far. */
+  /** Every administrator's change (the kind and id only), for lists to read their page again. */
+  subscribeChanges(listener: (change: ResourceChange) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  private forget({ kind, id }: ResourceChange): void {
+    if (kind === 'station') this.set({ stations: this.state.stations.filter((s) => s.id !== id) });
+    const key = kind === 'vehicle' ? 'vehicles' : kind === 'hospital' ? 'hospitals' : null;
+    if (!key || !this.state[key].has(id)) return;
+    const next = new Map(this.state[key] as ReadonlyMap<string, unknown>);
+    next.delete(id);
+    this.set({ [key]: next } as Partial<LiveState>);
+  }
+
   subscribePositions(listener: PositionListener): () => void {
     this.positionListeners.add(listener);
     if (this.latestPositions.size > 0) listener([...this.latestPositions.values()]);

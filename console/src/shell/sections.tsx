@@ -3,6 +3,11 @@ import type { ReactNode } from 'react';
 import { BulkImport } from '../admin/BulkImport';
 import { OperatorData } from '../admin/OperatorData';
 import { RoadNetworks } from '../admin/RoadNetworks';
+import { CrewsScreen } from '../admin/CrewsScreen';
+import { HospitalsScreen } from '../admin/HospitalsScreen';
+import { StationsScreen } from '../admin/StationsScreen';
+import { UsersScreen } from '../admin/UsersScreen';
+import { VehiclesScreen } from '../admin/VehiclesScreen';
 import { DispatcherConsole } from '../dispatcher/DispatcherConsole';
 import type { messages } from '../i18n/dictionary';
 
@@ -26,6 +31,12 @@ export interface Section {
  * dispatching desk (and it gets no navigation bar, being its only screen).
  */
 export const sections: readonly Section[] = [
+  // An administrator's home is the fleet's reference data; the desk stays a later tab.
+  { id: 'stations', title: 'navStations', roles: ['admin'], render: () => <StationsScreen /> },
+  { id: 'vehicles', title: 'navVehicles', roles: ['admin'], render: () => <VehiclesScreen /> },
+  { id: 'hospitals', title: 'navHospitals', roles: ['admin'], render: () => <HospitalsScreen /> },
+  { id: 'users', title: 'navUsers', roles: ['admin'], render: () => <UsersScreen /> },
+  { id: 'crews', title: 'navCrews', roles: ['admin'], render: () => <CrewsScreen /> },
   { id: 'dispatch', title: 'navDispatch', roles: ['dispatcher', 'supervisor', 'admin'], render: (p) => <DispatcherConsole {...p} /> },
   { id: 'roads', title: 'navRoads', roles: ['admin'], render: () => <RoadNetworks /> },
   { id: 'settings', title: 'navSettings', roles: ['admin'], render: () => <OperatorData /> },

@@ -42,7 +42,7 @@ export async function createShift(db: Queryable, actor: Actor, input: z.input<ty
     const created = await sql.insertShift.one(client, s).catch((e) =>
       translatePgError(e, {
         shifts_vehicle_id_fkey: 'vehicleId: no such vehicle',
-        shifts_vehicle_id_tstzrange_excl: 'the vehicle already has a shift overlapping this period',
+        shifts_vehicle_id_tstzrange_excl: 'startsAt: the vehicle already has a shift overlapping this period',
       }),
     );
     await appendAudit(client, actor, 'shift.created', { type: 'shift', id: created!.id }, { vehicleId: s.vehicleId });

@@ -1,0 +1,191 @@
+import { useState } from 'react';
+import { HospitalCapability, HospitalKind, HospitalLoad, type HospitalDto } from '@dispatch/protocol';
+import { colourOf, LOAD_COLOURS } from '@dispatch/ui';
+import { useLiveContext } from '../realtime/useLive';
+import { CodeChecks, EmptyRow, Field, FormPanel, ListBar, numberOf, PAGE_SIZE, SortHead, useListState, usePage, useProblems } from './kit';
+import { useAdminI18n } from './words';
+
+const FIELDS = ['code', 'name', 'nameEn', 'kind', 'capabilities', 'address', 'phone', 'lon', 'lat'] as const;
+interface Draft {
+  code: string;
+  name: string;
+  nameEn: string;
+  kind: HospitalKind;
+  capabilities: HospitalCapability[];
+  address: string;
+  phone: string;
+  lon: string;
+  lat: string;
+}
+const blank: Draft = { code: '', name: '', nameEn: '', kind: 'general', capabilities: ['emergency'], address: '', phone: '', lon: '', lat: '' };
+const draftOf = (h: HospitalDto): Draft => ({
+  code: h.code, name: h.name, nameEn: h.nameEn ?? '', kind: h.kind, capabilities: h.capabilities, address: h.address ?? '', phone: h.phone ?? '',
+  lon: String(h.location.lon), lat: String(h.location.lat),
+});
+
+/** The network hospitals: kind, what they can treat, address and phone, and the load status they publish. */
+export function HospitalsScreen() {
+  const { api } = useLiveContext();
+  const { t, name, label, error } = useAdminI18n();
+  const list = useListState<'code' | 'name' | 'kind' | 'loadStatus'>('code');
+  const { page } = usePage('hospitalPage', ['hospital'], { page: list.page, pageSize: PAGE_SIZE, sort: list.sort, q: list.q || undefined });
+  const [editing, setEditing] = useState<HospitalDto | null>(null);
+  const [draft, setDraft] = useState<Draft>(blank);
+  const [note, setNote] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const { problems, fail, clear } = useProblems(FIELDS);
+  const [loadError, setLoadError] = useState<string | null>(null);
+
+  const open = (hospital: HospitalDto | null) => {
+    setEditing(hospital);
+    setDraft(hospital ? draftOf(hospital) : blank);
+    setNote(null);
+    setLoadError(null);
+    clear();
+  };
+  const text = (field: 'code' | 'name' | 'nameEn' | 'address' | 'phone' | 'lon' | 'lat') => ({
+    name: field,
+    value: draft[field],
+    onChange: (e: { target: { value: string } }) => setDraft((d) => ({ ...d, [field]: e.target.value })),
+  });
+  const save = async () => {
+    const body = {
+      code: draft.code.trim(), name: draft.name, nameEn: draft.nameEn.trim() || null, kind: draft.kind, capabilities: draft.capabilities,
+      address: draft.address.trim() || null, phone: draft.phone.trim() || null, location: { lon: numberOf(draft.lon), lat: numberOf(draft.lat) },
+    };
+    setBusy(true);
+    try {
+      const saved = editing ? await api.call('updateHospital', { params: { id: editing.id }, body }) : await api.call('createHospital', { body });
+      open(saved);
+      setNote(t('saved'));
+    } catch (e) {
+      fail(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const setLoad = async (loadStatus: HospitalLoad) => {
+    if (!editing) return;
+    try {
+      setEditing(await api.call('setHospitalLoad', { params: { id: editing.id }, body: { loadStatus } }));
+      setLoadError(null);
+    } catch (e) {
+      setLoadError(error(e));
+    }
+  };
+
+  return (
+    <div className="admin-screen" data-testid="admin-hospitals">
+      <section className="panel admin-list">
+        <div className="panel-title">
+          {t('hospitalsTitle')}
+          <button type="button" className="primary" style={{ marginLeft: 'auto' }} onClick={() => open(null)} data-testid="add">
+            {t('newHospital')}
+          </button>
+        </div>
+        <ListBar hint="hintHospitals" q={list.q} onQ={list.setQ} page={list.page} total={page?.total} onPage={list.setPage} />
+        <div className="scroll">
+          <table className="dense" data-testid="admin-table">
+            <SortHead
+              sort={list.sort}
+              onSort={list.toggleSort}
+              columns={[
+                { label: 'colCode', sortKey: 'code' }, { label: 'colName', sortKey: 'name' }, { label: 'colKind', sortKey: 'kind' },
+                { label: 'colCapabilities' }, { label: 'colPhone' }, { label: 'colLoad', sortKey: 'loadStatus' },
+              ]}
+            />
+            <tbody>
+              {page?.items.length ? (
+                page.items.map((h) => (
+                  <tr key={h.id} className={editing?.id === h.id ? 'on' : ''} onClick={() => open(h)} data-testid={`row-${h.code}`}>
+                    <td className="mono nowrap">{h.code}</td>
+                    <td>
+                      {name(h)}
+                      {h.address ? <div className="muted small">{h.address}</div> : null}
+                    </td>
+                    <td className="nowrap">{t(`hospitalKind_${h.kind}`)}</td>
+                    <td>
+                      {h.capabilities.map((c) => (
+                        <span key={c} className="badge cap">
+                          {label('hospitalCapability', c)}
+                        </span>
+                      ))}
+                    </td>
+                    <td className="mono small nowrap">{h.phone ?? ''}</td>
+                    <td className="nowrap">
+                      <span className="load-dot" style={{ background: colourOf(LOAD_COLOURS, h.loadStatus) }} />
+                      {label('load', h.loadStatus)}
+                    </td>
+                  </tr>
+                ))
+              ) : (
+                <EmptyRow columns={6} loading={!page} />
+              )}
+            </tbody>
+          </table>
+        </div>
+      </section>
+      <div className="admin-side">
+        <FormPanel
+          title={editing ? t('editHospital', { name: name(editing) }) : t('newHospital')}
+          testId="hospital-form"
+          onSubmit={() => void save()}
+          onCancel={editing ? () => open(null) : undefined}
+          busy={busy}
+          general={problems.general}
+          extra={
+            editing ? (
+              <div className="sub-form" data-testid="load-form">
+                <div className="sub-title">{t('setLoad')}</div>
+                <div className="checks">
+                  {HospitalLoad.options.map((l) => (
+                    <button key={l} type="button" className={editing.loadStatus === l ? 'primary' : ''} onClick={() => void setLoad(l)} data-testid={`load-${l}`}>
+                      <span className="load-dot" style={{ background: colourOf(LOAD_COLOURS, l) }} />
+                      {label('load', l)}
+                    </button>
+                  ))}
+                </div>
+                {loadError ? <div className="error">{loadError}</div> : null}
+              </div>
+            ) : null
+          }
+        >
+          <Field name="code" label={t('colCode')} problem={problems.fields.code}>
+            <input {...text('code')} autoComplete="off" />
+          </Field>
+          <Field name="name" label={t('colName')} problem={problems.fields.name}>
+            <input {...text('name')} />
+          </Field>
+          <Field name="nameEn" label={t('colNameEn')} problem={problems.fields.nameEn}>
+            <input {...text('nameEn')} />
+          </Field>
+          <Field name="kind" label={t('colKind')} problem={problems.fields.kind}>
+            <select name="kind" value={draft.kind} onChange={(e) => setDraft({ ...draft, kind: e.target.value as HospitalKind })}>
+              {HospitalKind.options.map((k) => (
+                <option key={k} value={k}>
+                  {t(`hospitalKind_${k}`)}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field name="capabilities" label={t('colCapabilities')} problem={problems.fields.capabilities}>
+            <CodeChecks name="capabilities" codes={HospitalCapability.options} chosen={draft.capabilities} label={(c) => label('hospitalCapability', c)} onChange={(capabilities) => setDraft({ ...draft, capabilities })} />
+          </Field>
+          <Field name="address" label={t('colAddress')} problem={problems.fields.address}>
+            <input {...text('address')} />
+          </Field>
+          <Field name="phone" label={t('colPhone')} problem={problems.fields.phone}>
+            <input {...text('phone')} inputMode="tel" />
+          </Field>
+          <Field name="lon" label={t('lon')} problem={problems.fields.lon}>
+            <input {...text('lon')} inputMode="decimal" />
+          </Field>
+          <Field name="lat" label={t('lat')} problem={problems.fields.lat}>
+            <input {...text('lat')} inputMode="decimal" />
+          </Field>
+          {note ? <div className="form-note" data-testid="form-note">{note}</div> : null}
+        </FormPanel>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,126 @@
+import { useState } from 'react';
+import { StationKind, type StationDto } from '@dispatch/protocol';
+import { useLiveContext } from '../realtime/useLive';
+import { EmptyRow, Field, FormPanel, ListBar, numberOf, PAGE_SIZE, SortHead, useListState, usePage, useProblems } from './kit';
+import { useAdminI18n } from './words';
+
+const FIELDS = ['code', 'name', 'nameEn', 'kind', 'address', 'lon', 'lat'] as const;
+type Draft = Record<(typeof FIELDS)[number], string>;
+const blank: Draft = { code: '', name: '', nameEn: '', kind: 'substation', address: '', lon: '', lat: '' };
+const draftOf = (s: StationDto): Draft => ({
+  code: s.code, name: s.name, nameEn: s.nameEn ?? '', kind: s.kind, address: s.address ?? '', lon: String(s.location.lon), lat: String(s.location.lat),
+});
+
+/** Stations: the emergency centre and its substations, where vehicles are based and from which catchments are drawn. */
+export function StationsScreen() {
+  const { api } = useLiveContext();
+  const { t, name } = useAdminI18n();
+  const list = useListState<'code' | 'name' | 'kind'>('code');
+  const { page } = usePage('stationPage', ['station'], { page: list.page, pageSize: PAGE_SIZE, sort: list.sort, q: list.q || undefined });
+  const [editing, setEditing] = useState<StationDto | null>(null);
+  const [draft, setDraft] = useState<Draft>(blank);
+  const [note, setNote] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const { problems, fail, clear } = useProblems(FIELDS);
+
+  const open = (station: StationDto | null) => {
+    setEditing(station);
+    setDraft(station ? draftOf(station) : blank);
+    setNote(null);
+    clear();
+  };
+  const set = (field: keyof Draft) => (e: { target: { value: string } }) => setDraft((d) => ({ ...d, [field]: e.target.value }));
+  const save = async () => {
+    const body = {
+      code: draft.code.trim(), name: draft.name, nameEn: draft.nameEn.trim() || null, kind: draft.kind as StationDto['kind'],
+      address: draft.address.trim() || null, location: { lon: numberOf(draft.lon), lat: numberOf(draft.lat) },
+    };
+    setBusy(true);
+    try {
+      const saved = editing ? await api.call('updateStation', { params: { id: editing.id }, body }) : await api.call('createStation', { body });
+      open(saved);
+      setNote(t('saved'));
+    } catch (e) {
+      fail(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="admin-screen" data-testid="admin-stations">
+      <section className="panel admin-list">
+        <div className="panel-title">
+          {t('stationsTitle')}
+          <button type="button" className="primary" style={{ marginLeft: 'auto' }} onClick={() => open(null)} data-testid="add">
+            {t('newStation')}
+          </button>
+        </div>
+        <ListBar hint="hintStations" q={list.q} onQ={list.setQ} page={list.page} total={page?.total} onPage={list.setPage} />
+        <div className="scroll">
+          <table className="dense" data-testid="admin-table">
+            <SortHead
+              sort={list.sort}
+              onSort={list.toggleSort}
+              columns={[{ label: 'colCode', sortKey: 'code' }, { label: 'colName', sortKey: 'name' }, { label: 'colKind', sortKey: 'kind' }, { label: 'colAddress' }, { label: 'colLocation' }]}
+            />
+            <tbody>
+              {page?.items.length ? (
+                page.items.map((s) => (
+                  <tr key={s.id} className={editing?.id === s.id ? 'on' : ''} onClick={() => open(s)} data-testid={`row-${s.code}`}>
+                    <td className="mono nowrap">{s.code}</td>
+                    <td>{name(s)}</td>
+                    <td className="nowrap">{t(`stationKind_${s.kind}`)}</td>
+                    <td>{s.address ?? ''}</td>
+                    <td className="mono small nowrap">{s.location.lon.toFixed(5)}, {s.location.lat.toFixed(5)}</td>
+                  </tr>
+                ))
+              ) : (
+                <EmptyRow columns={5} loading={!page} />
+              )}
+            </tbody>
+          </table>
+        </div>
+      </section>
+      <div className="admin-side">
+        <FormPanel
+          title={editing ? t('editStation', { name: name(editing) }) : t('newStation')}
+          testId="station-form"
+          onSubmit={() => void save()}
+          onCancel={editing ? () => open(null) : undefined}
+          busy={busy}
+          general={problems.general}
+        >
+          <Field name="code" label={t('colCode')} problem={problems.fields.code}>
+            <input name="code" value={draft.code} onChange={set('code')} autoComplete="off" />
+          </Field>
+          <Field name="name" label={t('colName')} problem={problems.fields.name}>
+            <input name="name" value={draft.name} onChange={set('name')} />
+          </Field>
+          <Field name="nameEn" label={t('colNameEn')} problem={problems.fields.nameEn}>
+            <input name="nameEn" value={draft.nameEn} onChange={set('nameEn')} />
+          </Field>
+          <Field name="kind" label={t('colKind')} problem={problems.fields.kind}>
+            <select name="kind" value={draft.kind} onChange={set('kind')}>
+              {StationKind.options.map((k) => (
+                <option key={k} value={k}>
+                  {t(`stationKind_${k}`)}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field name="address" label={t('colAddress')} problem={problems.fields.address}>
+            <input name="address" value={draft.address} onChange={set('address')} />
+          </Field>
+          <Field name="lon" label={t('lon')} problem={problems.fields.lon}>
+            <input name="lon" inputMode="decimal" value={draft.lon} onChange={set('lon')} />
+          </Field>
+          <Field name="lat" label={t('lat')} problem={problems.fields.lat}>
+            <input name="lat" inputMode="decimal" value={draft.lat} onChange={set('lat')} />
+          </Field>
+          {note ? <div className="form-note" data-testid="form-note">{note}</div> : null}
+        </FormPanel>
+      </div>
+    </div>
+  );
+}
