@@ -1,101 +1,29 @@
 import { randomUUID } from 'node:crypto';
-import type { BreakdownDto, IncidentCategory, ResponseInterval } from '@dispatch/protocol';
+import type { BreakdownDto, ResponseInterval } from '@dispatch/protocol';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectRefusal } from '../support/expectations';
 import { demoSuite } from '../support/demoSuite';
+import { DAY, dayKey, expectedStats, insertFixes, iso, KNOWN, knownBase, seedKnownIncidents, type Known } from '../support/knownIncidents';
 
-/** PostgreSQL's percentile_cont: linear interpolation between the closest ranks. */
-function percentileCont(values: number[], p: number): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = p * (sorted.length - 1);
-  const low = Math.floor(rank);
-  return sorted[low]! + (rank - low) * ((sorted[Math.ceil(rank)] ?? sorted[low]!) - sorted[low]!);
-}
-
-const DAY = 86_400_000;
-// Midnight in the centre's time zone (UTC+8) ten days ago: every call below lies within the last 30 days.
-const base = Math.floor((Date.now() + 8 * 3600_000) / DAY) * DAY - 8 * 3600_000 - 10 * DAY;
-const iso = (ms: number) => new Date(ms).toISOString();
-const dayKey = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
-
-type Spans = Record<ResponseInterval, number>;
-interface Known {
-  day: number;
-  category: IncidentCategory;
-  station: 0 | 1;
-  address: string;
-  phone: string;
-  spans: Spans;
-}
-
-// Four calls with known intervals (seconds): three on the first day, one on the second; two vehicles of two stations.
-const known: Known[] = [
-  { day: 0, category: 'chest_pain', station: 0, address: '张兰镇西街 3 号', phone: '139 1111 2222', spans: { answer: 4, callToDispatch: 40, turnout: 60, travel: 600, onScene: 900, transport: 1200, handover: 300 } },
-  { day: 0, category: 'chest_pain', station: 0, address: '城区顺城路 18 号', phone: '13833334444', spans: { answer: 8, callToDispatch: 50, turnout: 120, travel: 800, onScene: 600, transport: 1000, handover: 200 } },
-  { day: 0, category: 'trauma', station: 1, address: '义棠镇 G108 路口', phone: '+86 137-5555-6666', spans: { answer: 12, callToDispatch: 70, turnout: 200, travel: 400, onScene: 300, transport: 1500, handover: 400 } },
-  { day: 1, category: 'stroke', station: 1, address: '张兰镇东村', phone: '13977778888', spans: { answer: 6, callToDispatch: 30, turnout: 90, travel: 500, onScene: 700, transport: 900, handover: 250 } },
-];
+const base = knownBase;
+const known = KNOWN;
 
 describe('supervisor reports: response-time breakdown, exports, incident search, route driven, audit filters', () => {
   const { server, clients: [dispatcher, supervisor], tokens } = demoSuite({}, 'dispatcher', 'supervisor');
-  const stations: { id: string; name: string }[] = [];
-  const vehicles: { id: string; callSign: string }[] = [];
-  const incidents: { id: string; number: number; assignmentId: string; dispatchedAt: number; endedAt: number }[] = [];
+  let stations: { id: string; name: string }[] = [];
+  let vehicles: { id: string; callSign: string }[] = [];
+  let incidents: Awaited<ReturnType<typeof seedKnownIncidents>>['incidents'] = [];
   const from = iso(base);
   const to = iso(base + 2 * DAY);
   const db = () => server.database.db;
 
   beforeAll(async () => {
-    const fleet = (await dispatcher.call('listVehicles')).filter((v) => v.kind === 'negative_pressure_ambulance' && v.inService);
-    const homes = [...new Set(fleet.map((v) => v.homeStationId))].slice(0, 2);
-    const all = await dispatcher.call('listStations');
-    for (const home of homes) {
-      stations.push(all.find((s) => s.id === home)!);
-      vehicles.push(fleet.find((v) => v.homeStationId === home)!);
-    }
-    for (const [i, k] of known.entries()) {
-      const ring = base + k.day * DAY + (9 + i) * 3600_000;
-      const incident = await dispatcher.call('createIncident', {
-        body: {
-          location: { lon: 111.913 + i / 1000, lat: 37.027 }, category: k.category, priority: 2, address: k.address, callerPhone: k.phone,
-          requiredVehicleCapabilities: [], callReceivedAt: iso(ring), callAnsweredAt: iso(ring + k.spans.answer * 1000),
-        },
-      });
-      const offer = await dispatcher.call('assignVehicle', { params: { id: incident.id }, body: { vehicleId: vehicles[k.station]!.id } });
-      // Released at once so the vehicle serves the next call; its record is then set to the known history.
-      await dispatcher.call('cancelAssignment', { params: { id: offer.assignment.id }, body: { reason: 'report test' } });
-      let t = ring + (k.spans.answer + k.spans.callToDispatch) * 1000;
-      const stamps = [t];
-      for (const span of [k.spans.turnout, k.spans.travel, k.spans.onScene, k.spans.transport, k.spans.handover]) stamps.push((t += span * 1000));
-      const endedAt = t + 600_000;
-      await db().query(
-        `UPDATE assignments SET dispatched_at = $2, en_route_at = $3, on_scene_at = $4, transporting_at = $5, at_hospital_at = $6, handover_at = $7, ended_at = $8
-          WHERE id = $1`,
-        [offer.assignment.id, ...stamps.map((s) => new Date(s)), new Date(endedAt)],
-      );
-      incidents.push({ id: incident.id, number: incident.number, assignmentId: offer.assignment.id, dispatchedAt: stamps[0]!, endedAt });
-    }
-    // The last call came through the phone system: the PBX's answered call made the incident (F1's phone_calls).
-    const last = known.length - 1;
-    const ring = base + known[last]!.day * DAY + (9 + last) * 3600_000;
-    await db().query(
-      `INSERT INTO phone_calls (pbx_call_id, line_id, caller_phone, ringing_at, answered_at, incident_id, incident_link)
-       VALUES ($1, 'L1', $2, $3, $4, $5, 'created')`,
-      [`pbx-${randomUUID()}`, known[last]!.phone, new Date(ring), new Date(ring + known[last]!.spans.answer * 1000), incidents[last]!.id],
-    );
+    ({ stations, vehicles, incidents } = await seedKnownIncidents(db(), dispatcher));
   });
 
-  /** The expected figures of a group of the known calls, by percentile_cont's rule. */
-  const expected = (members: Known[]) =>
-    Object.fromEntries(
-      (Object.keys(members[0]!.spans) as ResponseInterval[]).map((k) => {
-        const values = members.map((m) => m.spans[k]);
-        return [k, { n: values.length, p50: percentileCont(values, 0.5), p90: percentileCont(values, 0.9) }];
-      }),
-    );
+  const expected = expectedStats;
   const expectRow = (report: BreakdownDto, key: string, members: Known[]) => {
     const row = report.rows.find((r) => r.key === key);
     expect(row, key).toBeDefined();
@@ -244,12 +172,7 @@ describe('supervisor reports: response-time breakdown, exports, incident search,
       [target.dispatchedAt + 150_000, 111.913, 37.027],
       [target.endedAt + 60_000, 111.95, 37.1], // after the release
     ];
-    for (const [at, lon, lat] of fixes) {
-      await db().query(
-        `INSERT INTO vehicle_positions (vehicle_id, location, device_time, received_at, source) VALUES ($1, ST_SetSRID(ST_MakePoint($2, $3), 4326), $4, $4, 'test')`,
-        [vehicleId, lon, lat, new Date(at)],
-      );
-    }
+    await insertFixes(db(), vehicleId, fixes);
     const track = await dispatcher.call('getIncidentTrack', { params: { id: target.id } });
     expect(track.tracks).toHaveLength(1);
     expect(track.tracks[0]).toMatchObject({ assignmentId: target.assignmentId, callSign: vehicles[0]!.callSign, points: 3 });

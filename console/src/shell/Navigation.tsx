@@ -2,7 +2,8 @@ import { useEffect, useState } from 'react';
 import type { Section } from './sections';
 import { useI18n } from '../i18n/i18n';
 
-const idFromHash = () => window.location.hash.replace(/^#\/?/, '');
+// `#/incidents/<id>`: the section is the first part, the rest is the section's own (an opened record).
+const idFromHash = () => window.location.hash.replace(/^#\/?/, '').split('/')[0]!;
 
 /** The section named by the address (`#/reports`), or the role's home; follows the back and forward buttons. */
 export function useCurrentSection(available: readonly Section[]): Section | undefined {

@@ -10,6 +10,10 @@ import { UsersScreen } from '../admin/UsersScreen';
 import { VehiclesScreen } from '../admin/VehiclesScreen';
 import { DispatcherConsole } from '../dispatcher/DispatcherConsole';
 import type { messages } from '../i18n/dictionary';
+import { AuditLog } from '../supervisor/AuditLog';
+import { IncidentsSection } from '../supervisor/IncidentSearch';
+import { LiveBoard } from '../supervisor/LiveBoard';
+import { ReportsScreen } from '../supervisor/ReportsScreen';
 
 /** What a screen gets from the signed-in frame. */
 export interface SectionProps {
@@ -37,7 +41,11 @@ export const sections: readonly Section[] = [
   { id: 'hospitals', title: 'navHospitals', roles: ['admin'], render: () => <HospitalsScreen /> },
   { id: 'users', title: 'navUsers', roles: ['admin'], render: () => <UsersScreen /> },
   { id: 'crews', title: 'navCrews', roles: ['admin'], render: () => <CrewsScreen /> },
+  { id: 'board', title: 'navBoard', roles: ['supervisor'], render: () => <LiveBoard /> },
   { id: 'dispatch', title: 'navDispatch', roles: ['dispatcher', 'supervisor', 'admin'], render: (p) => <DispatcherConsole {...p} /> },
+  { id: 'reports', title: 'navReports', roles: ['supervisor', 'admin'], render: () => <ReportsScreen /> },
+  { id: 'incidents', title: 'navIncidents', roles: ['supervisor'], render: (p) => <IncidentsSection {...p} /> },
+  { id: 'audit', title: 'navAudit', roles: ['supervisor', 'admin'], render: () => <AuditLog /> },
   { id: 'roads', title: 'navRoads', roles: ['admin'], render: () => <RoadNetworks /> },
   { id: 'settings', title: 'navSettings', roles: ['admin'], render: () => <OperatorData /> },
   { id: 'import', title: 'navImport', roles: ['admin'], render: () => <BulkImport /> },

@@ -1,0 +1,267 @@
+import type { HospitalDto, IncidentDto, QualityIndicatorsDto, Rate, StationDto, VehicleDto } from '@dispatch/protocol';
+import { colourOf, LOAD_COLOURS, useLoaded, useNow } from '@dispatch/ui';
+import { formatDuration } from '../common/format';
+import { Panel, Prio } from '../common/Panel';
+import { useLive, useLiveContext } from '../realtime/useLive';
+import { startOfToday } from './period';
+import { useWords } from './words';
+import './supervisor.css';
+
+/** A call waiting longer than this without a vehicle is an alert on the board. */
+const WAITING_ALERT_S = 60;
+/** A crew that has not acknowledged its task after this is an alert. */
+const ACK_ALERT_S = 60;
+const LOAD_ORDER: Record<string, number> = { closed: 0, red: 1, yellow: 2, blue: 3 };
+
+/**
+ * The supervisor's live board: calls waiting and their ages, the fleet per station, hospitals by load, the 30-minute
+ * circle, today's indicators against their targets and the alerts. Everything but the indicators and the coverage
+ * comes from the console's one live connection; the indicators are asked again as calls and tasks change.
+ */
+export function LiveBoard() {
+  const live = useLive();
+  const now = useNow(1000);
+  const waiting = [...live.incidents.values()]
+    .filter((i) => i.status === 'open' || i.status === 'queued')
+    .sort((a, b) => a.priority - b.priority || Date.parse(a.callReceivedAt) - Date.parse(b.callReceivedAt));
+  return (
+    <div className="supervisor board" data-testid="live-board">
+      <WaitingCalls waiting={waiting} now={now} />
+      <Alerts waiting={waiting} now={now} />
+      <Indicators />
+      <FleetByStation vehicles={live.vehicles} stations={live.stations} />
+      <HospitalsByLoad hospitals={live.hospitals} />
+      <Coverage />
+    </div>
+  );
+}
+
+function WaitingCalls({ waiting, now }: { waiting: IncidentDto[]; now: number }) {
+  const { t, label, clock } = useWords();
+  return (
+    <Panel className="board-waiting" testId="board-waiting" title={<>{t('boardWaiting')} <span className="count">{waiting.length}</span></>}>
+      {waiting.length === 0 ? (
+        <div className="pad muted">{t('boardNoneWaiting')}</div>
+      ) : (
+        <table className="dense">
+          <thead>
+            <tr>
+              <th>{t('colNumber')}</th>
+              <th>{t('colPriority')}</th>
+              <th>{t('colCategory')}</th>
+              <th>{t('colPlace')}</th>
+              <th>{t('colReceived')}</th>
+              <th>{t('boardWaitedFor')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {waiting.map((i) => {
+              const age = (now - Date.parse(i.callReceivedAt)) / 1000;
+              return (
+                <tr key={i.id} data-incident={i.number}>
+                  <td className="mono">{i.number}</td>
+                  <td><Prio priority={i.priority} /></td>
+                  <td>{label('category', i.category)}</td>
+                  <td>{i.placeName ?? i.address ?? '—'}</td>
+                  <td className="mono">{clock(i.callReceivedAt)}</td>
+                  <td className={`mono wait ${age > WAITING_ALERT_S ? 'late' : ''}`} data-testid="waiting-age">{formatDuration(age)}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </Panel>
+  );
+}
+
+function Alerts({ waiting, now }: { waiting: IncidentDto[]; now: number }) {
+  const { t, label, name } = useWords();
+  const live = useLive();
+  const alerts: { key: string; level: 'bad' | 'warn'; text: string }[] = [];
+  for (const i of waiting) {
+    const age = (now - Date.parse(i.callReceivedAt)) / 1000;
+    if (age > WAITING_ALERT_S) alerts.push({ key: `w${i.id}`, level: 'bad', text: t('alertWaiting', { n: i.number, time: formatDuration(age) }) });
+  }
+  for (const i of live.incidents.values()) {
+    for (const a of i.assignments) {
+      const sent = a.timestamps.dispatched;
+      if (a.status !== 'dispatched' || a.endedAt || !sent) continue;
+      const age = (now - Date.parse(sent)) / 1000;
+      if (age > ACK_ALERT_S) alerts.push({ key: `a${a.id}`, level: 'bad', text: t('alertAckOverdue', { callSign: a.callSign, time: formatDuration(age) }) });
+    }
+  }
+  for (const n of live.notices.values()) {
+    const hospital = live.hospitals.get(n.hospitalId);
+    if (n.status === 'escalated') alerts.push({ key: `n${n.id}`, level: 'bad', text: t('alertEscalated', { hospital: hospital ? name(hospital) : n.hospitalId }) });
+  }
+  for (const h of live.hospitals.values()) {
+    if (h.loadStatus === 'red' || h.loadStatus === 'closed') alerts.push({ key: `h${h.id}`, level: 'warn', text: t('alertHospitalFull', { hospital: name(h), load: label('load', h.loadStatus) }) });
+  }
+  for (const s of live.stuckEvents.values()) {
+    const vehicle = live.vehicles.get(s.vehicleId);
+    alerts.push({ key: `s${s.id}`, level: 'warn', text: t('alertStuck', { callSign: vehicle?.callSign ?? '—' }) });
+  }
+  return (
+    <Panel className="board-alerts" testId="board-alerts" title={<>{t('boardAlerts')} <span className={`count ${alerts.length ? 'alerting' : ''}`}>{alerts.length}</span></>}>
+      {alerts.length === 0 ? (
+        <div className="pad muted">{t('boardNoAlerts')}</div>
+      ) : (
+        <ul className="alert-list">
+          {alerts.map((a) => (
+            <li key={a.key} className={a.level}>{a.text}</li>
+          ))}
+        </ul>
+      )}
+    </Panel>
+  );
+}
+
+function Indicators() {
+  const { t } = useWords();
+  const { api } = useLiveContext();
+  const live = useLive();
+  // Asked again when a call or a task step changes, and each minute (the day moves on).
+  const minute = Math.floor(useNow(60_000) / 60_000);
+  const changes = [...live.incidents.values()].reduce((sum, i) => sum + i.assignments.reduce((s, a) => s + Object.values(a.timestamps).filter(Boolean).length, 1), 0);
+  const report = useLoaded(`${minute}/${live.incidents.size}/${changes}`, () =>
+    api.call('qualityReport', { query: { from: startOfToday().toISOString(), to: new Date(Date.now() + 60_000).toISOString() } }),
+  );
+  return (
+    <Panel className="board-indicators" testId="board-indicators" title={t('boardToday')}>
+      {report ? <IndicatorTable report={report} /> : <div className="pad muted">{t('loading')}</div>}
+    </Panel>
+  );
+}
+
+function IndicatorTable({ report }: { report: QualityIndicatorsDto }) {
+  const { t } = useWords();
+  const row = (key: string, title: Parameters<typeof t>[0], rate: Rate) => (
+    <tr key={key} data-indicator={key} className={rate.met === null ? '' : rate.met ? 'met' : 'not-met'}>
+      <td>{t(title)}</td>
+      <td className="mono big-figure">{rate.rate === null ? '—' : `${(rate.rate * 100).toFixed(1)}%`}</td>
+      <td className="mono">≥ {Math.round(rate.target * 100)}%</td>
+      <td className="mono">{rate.numerator}/{rate.denominator}</td>
+      <td>{rate.met === null ? <span className="muted">{t('boardNoData')}</span> : rate.met ? <span className="badge ok">{t('boardMet')}</span> : <span className="badge bad">{t('boardNotMet')}</span>}</td>
+    </tr>
+  );
+  const p90 = report.responseSeconds.p90;
+  return (
+    <>
+      <table className="dense indicators">
+        <thead>
+          <tr>
+            <th>{t('boardIndicator')}</th>
+            <th>{t('boardValue')}</th>
+            <th>{t('boardTarget')}</th>
+            <th>{t('boardCount')}</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {row('answer10s', 'boardAnswer10s', report.answeredWithin10s)}
+          {row('turnout3min', 'boardTurnout3min', report.turnoutWithin3min)}
+          {row('nfpa1225', 'boardNfpa', report.nfpa1225AnswerToDispatch60s)}
+          <tr data-indicator="p90">
+            <td>{t('boardP90')}</td>
+            <td className="mono big-figure">{p90 === null ? '—' : formatDuration(p90)}</td>
+            <td />
+            <td className="mono">{report.responseSeconds.arrived}</td>
+            <td />
+          </tr>
+        </tbody>
+      </table>
+      <div className="small muted pad" data-testid="answer-sources">{t('answerSourcesNote', report.answerSources)}</div>
+    </>
+  );
+}
+
+function FleetByStation({ vehicles, stations }: { vehicles: ReadonlyMap<string, VehicleDto>; stations: readonly StationDto[] }) {
+  const { t, name } = useWords();
+  const all = [...vehicles.values()];
+  const count = (members: VehicleDto[]) => ({
+    free: members.filter((v) => v.inService && v.state === 'available').length,
+    busy: members.filter((v) => v.inService && (v.state === 'busy' || v.state === 'returning')).length,
+    out: members.filter((v) => !v.inService || v.state === 'out_of_service').length,
+    total: members.length,
+  });
+  const rows = stations.map((s) => ({ station: s, ...count(all.filter((v) => v.homeStationId === s.id)) })).filter((r) => r.total > 0);
+  const sum = count(all);
+  return (
+    <Panel className="board-fleet" testId="board-fleet" title={t('boardFleet')}>
+      <table className="dense">
+        <thead>
+          <tr>
+            <th>{t('boardStation')}</th>
+            <th className="num">{t('boardFree')}</th>
+            <th className="num">{t('boardBusy')}</th>
+            <th className="num">{t('boardOut')}</th>
+            <th className="num">{t('boardTotal')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.station.id} data-station={r.station.code}>
+              <td>{name(r.station)}</td>
+              <td className="num free">{r.free}</td>
+              <td className="num busy">{r.busy}</td>
+              <td className="num out">{r.out}</td>
+              <td className="num">{r.total}</td>
+            </tr>
+          ))}
+          <tr className="sum">
+            <td>{t('boardTotal')}</td>
+            <td className="num free">{sum.free}</td>
+            <td className="num busy">{sum.busy}</td>
+            <td className="num out">{sum.out}</td>
+            <td className="num">{sum.total}</td>
+          </tr>
+        </tbody>
+      </table>
+    </Panel>
+  );
+}
+
+function HospitalsByLoad({ hospitals }: { hospitals: ReadonlyMap<string, HospitalDto> }) {
+  const { t, label, name } = useWords();
+  // Village clinics publish no load worth a board line: hospitals and health centres only, the fullest first.
+  const list = [...hospitals.values()]
+    .filter((h) => h.kind !== 'village_clinic')
+    .sort((a, b) => (LOAD_ORDER[a.loadStatus] ?? 9) - (LOAD_ORDER[b.loadStatus] ?? 9) || a.name.localeCompare(b.name, 'zh-CN'));
+  return (
+    <Panel className="board-hospitals" testId="board-hospitals" title={t('boardHospitals')}>
+      <ul className="hospital-loads">
+        {list.map((h) => (
+          <li key={h.id} data-load={h.loadStatus}>
+            <span className="load-dot" style={{ background: colourOf(LOAD_COLOURS, h.loadStatus) }} />
+            <span className="name">{name(h)}</span>
+            <span className="load-text">{label('load', h.loadStatus)}</span>
+          </li>
+        ))}
+      </ul>
+    </Panel>
+  );
+}
+
+function Coverage() {
+  const { t } = useWords();
+  const { api } = useLiveContext();
+  // The circle moves only with the stations and the roads: every five minutes is often enough.
+  const tick = Math.floor(useNow(300_000) / 300_000);
+  const summary = useLoaded(String(tick), () => api.call('coverageSummary', { query: { from: 'stations', minutes: '30' } }), 10_000);
+  const thirty = summary?.thresholds.find((x) => x.minutes === 30);
+  return (
+    <Panel className="board-coverage" testId="board-coverage" title={t('boardCoverage')}>
+      {thirty ? (
+        <div className="pad">
+          <div className="coverage-figure mono" data-testid="coverage-share">{(thirty.villageShare * 100).toFixed(1)}%</div>
+          <div>{t('boardCoverageVillages')}</div>
+          <div className="muted small">{t('boardCoverageOutside', { n: thirty.villagesOutside.length })}</div>
+          <div className="coverage-bar"><span style={{ width: `${thirty.villageShare * 100}%` }} /></div>
+        </div>
+      ) : (
+        <div className="pad muted">{t('loading')}</div>
+      )}
+    </Panel>
+  );
+}
