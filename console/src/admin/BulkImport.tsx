@@ -12,6 +12,7 @@ import {
 import { Panel } from '../common/Panel';
 import { useLiveContext } from '../realtime/useLive';
 import { downloadFile, uploadFile } from './adminFiles';
+import { FilePicker } from './FilePicker';
 import { useImportWords } from './importWords';
 
 const formatOf = (file: File): BulkFormat => (/\.xlsx$/i.test(file.name) ? 'xlsx' : 'csv');
@@ -35,7 +36,7 @@ export function BulkImport() {
     const column = columns.find((c) => c.key === key);
     return column ? (lang === 'en' ? column.en : column.zh) : t('fileLevel');
   };
-  const describe = (e: BulkRowError) => `${columnName(e.column)}：${t(`err_${e.code}`)}`;
+  const describe = (e: BulkRowError) => `${columnName(e.column)}${lang === 'en' ? ': ' : '：'}${t(`err_${e.code}`)}`;
 
   const reset = () => {
     setPreview(null);
@@ -66,7 +67,6 @@ export function BulkImport() {
   const exportAs = (format: BulkFormat) =>
     downloadFile('exportBulk', { kind, format }, session.token, `${kind}.${format}`).catch(() => setError(t('requestFailed')));
 
-  const shown = preview && (preview.rows.some((r) => r.action === 'error') ? preview.rows.filter((r) => r.action === 'error').concat(preview.rows.filter((r) => r.action !== 'error')) : preview.rows);
 
   return (
     <div className="ops-page" data-testid="bulk-import">
@@ -90,18 +90,16 @@ export function BulkImport() {
               ))}
             </select>
           </label>
-          <label>
-            {t('sheetFile')}
-            <input
-              type="file"
-              accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-              data-testid="bulk-file"
-              onChange={(e) => {
-                setFile(e.target.files?.[0] ?? null);
-                reset();
-              }}
-            />
-          </label>
+          <FilePicker
+            label={t('sheetFile')}
+            accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            file={file}
+            testId="bulk-file"
+            onChange={(chosen) => {
+              setFile(chosen);
+              reset();
+            }}
+          />
           <button type="button" disabled={!file || busy} onClick={() => void send('previewBulkImport')} data-testid="bulk-preview">
             {t('previewFile')}
           </button>
@@ -163,7 +161,7 @@ export function BulkImport() {
               </tr>
             </thead>
             <tbody>
-              {shown?.map((r) => (
+              {preview.rows.map((r) => (
                 <tr key={r.row} className={r.action === 'error' ? 'row-error' : ''} data-row={r.row}>
                   <td className="mono">{r.row}</td>
                   <td>{r.key}</td>

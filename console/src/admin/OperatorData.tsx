@@ -3,6 +3,7 @@ import {
   ApiError,
   type CategoryRequirementDto,
   HospitalCapability,
+  IncidentCategory,
   type RoadClassSpeedDto,
   VehicleCapability,
 } from '@dispatch/protocol';
@@ -15,6 +16,10 @@ function refusal(e: unknown, i18n: ReturnType<typeof useImportWords>): string {
   return `${i18n.t('requestFailed')}: ${i18n.label('errorCode', e instanceof ApiError ? e.code : 'server_error')}`;
 }
 
+/** Road classes from the biggest down, as a road authority lists them (the table's own order is alphabetical). */
+const HIERARCHY = ['motorway', 'motorway_link', 'trunk', 'trunk_link', 'primary', 'primary_link', 'secondary', 'secondary_link', 'tertiary', 'tertiary_link', 'unclassified', 'residential', 'living_street', 'service', 'road', 'track'];
+const rank = (highway: string) => (HIERARCHY.includes(highway) ? HIERARCHY.indexOf(highway) : HIERARCHY.length);
+
 /** Operator data: road-class speeds (saving re-costs the networks) and the category → capabilities table. */
 export function OperatorData() {
   const { api } = useLiveContext();
@@ -23,7 +28,8 @@ export function OperatorData() {
   const [speeds, setSpeeds] = useState<RoadClassSpeedDto[]>([]);
   const [edited, setEdited] = useState<Record<string, string>>({});
   const [categories, setCategories] = useState<CategoryRequirementDto[]>([]);
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  // Kept as what to say, not the said text, so a language switch re-says it.
+  const [message, setMessage] = useState<{ ok: boolean; say: (words: ReturnType<typeof useImportWords>) => string } | null>(null);
   const [saving, setSaving] = useState(false);
 
   useEffect(() => {
@@ -32,7 +38,7 @@ export function OperatorData() {
         setSpeeds(s.speeds);
         setCategories(c);
       },
-      (e: unknown) => setMessage({ ok: false, text: refusal(e, i18n) }),
+      (e: unknown) => setMessage({ ok: false, say: (w) => refusal(e, w) }),
     );
   }, [api, i18n]);
 
@@ -49,9 +55,10 @@ export function OperatorData() {
       const answer = await api.call('updateRoadClassSpeeds', { body: { speeds: changedSpeeds.map((s) => ({ highway: s.highway, kmh: Number(edited[s.highway]) })) } });
       setSpeeds(answer.speeds);
       setEdited({});
-      setMessage({ ok: true, text: t('speedsSaved', { regions: answer.recosted.length, edges: answer.recosted.reduce((sum, r) => sum + r.edges, 0).toLocaleString() }) });
+      const edges = answer.recosted.reduce((sum, r) => sum + r.edges, 0).toLocaleString();
+      setMessage({ ok: true, say: (w) => w.t('speedsSaved', { regions: answer.recosted.length, edges }) });
     } catch (e) {
-      setMessage({ ok: false, text: refusal(e, i18n) });
+      setMessage({ ok: false, say: (w) => refusal(e, w) });
     } finally {
       setSaving(false);
     }
@@ -67,45 +74,35 @@ export function OperatorData() {
     setMessage(null);
     try {
       setCategories(await api.call('updateCategoryRequirement', { body: category }));
-      setMessage({ ok: true, text: t('categorySaved', { category: label('category', category.category) }) });
+      setMessage({ ok: true, say: (w) => w.t('categorySaved', { category: w.label('category', category.category) }) });
     } catch (e) {
-      setMessage({ ok: false, text: refusal(e, i18n) });
+      setMessage({ ok: false, say: (w) => refusal(e, w) });
     }
   };
 
   return (
     <div className="ops-page" data-testid="operator-data">
-      {message && <div className={message.ok ? 'ops-note' : 'error'} role="status">{message.text}</div>}
+      {message && <div className={message.ok ? 'ops-note' : 'error'} role="status">{message.say(i18n)}</div>}
       <Panel className="ops-panel" title={t('speedsTitle')} testId="road-speeds">
         <p className="muted small pad">{t('speedsNote')}</p>
-        <table className="dense narrow">
-          <thead>
-            <tr>
-              <th>{t('colHighway')}</th>
-              <th>{t('colKmh')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {speeds.map((s) => (
-              <tr key={s.highway}>
-                <td>{t(`hw_${s.highway}` as ImportWord)}</td>
-                <td>
-                  <input
-                    className={`num${invalid(s.highway) ? ' invalid' : ''}`}
-                    type="number"
-                    min={1}
-                    max={150}
-                    step={1}
-                    aria-label={s.highway}
-                    data-testid={`speed-${s.highway}`}
-                    value={edited[s.highway] ?? String(s.kmh)}
-                    onChange={(e) => setEdited((all) => ({ ...all, [s.highway]: e.target.value }))}
-                  />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <div className="speed-grid">
+          {[...speeds].sort((a, b) => rank(a.highway) - rank(b.highway)).map((s) => (
+            <label key={s.highway} className="speed-item">
+              <span>{t(`hw_${s.highway}` as ImportWord)}</span>
+              <input
+                className={`num${invalid(s.highway) ? ' invalid' : ''}`}
+                type="number"
+                min={1}
+                max={150}
+                step={1}
+                data-testid={`speed-${s.highway}`}
+                value={edited[s.highway] ?? String(s.kmh)}
+                onChange={(e) => setEdited((all) => ({ ...all, [s.highway]: e.target.value }))}
+              />
+              <span className="muted small">km/h</span>
+            </label>
+          ))}
+        </div>
         <div className="pad">
           <button type="button" className="primary" disabled={saving || changedSpeeds.length === 0 || speeds.some((s) => invalid(s.highway))} onClick={() => void saveSpeeds()} data-testid="save-speeds">
             {t('saveSpeeds')}
@@ -115,7 +112,7 @@ export function OperatorData() {
 
       <Panel className="ops-panel" title={t('categoriesTitle')} testId="category-requirements">
         <p className="muted small pad">{t('categoriesNote')}</p>
-        <table className="dense wrap">
+        <table className="dense wrap middle">
           <thead>
             <tr>
               <th>{t('colCategory')}</th>
@@ -125,12 +122,12 @@ export function OperatorData() {
             </tr>
           </thead>
           <tbody>
-            {categories.map((c) => (
+            {[...categories].sort((a, b) => IncidentCategory.options.indexOf(a.category) - IncidentCategory.options.indexOf(b.category)).map((c) => (
               <tr key={c.category} data-category={c.category}>
                 <td>{label('category', c.category)}</td>
                 <td>
                   {VehicleCapability.options.map((cap) => (
-                    <label key={cap} className="chip">
+                    <label key={cap} className={c.vehicleCapabilities.includes(cap) ? 'chip on' : 'chip'}>
                       <input type="checkbox" checked={c.vehicleCapabilities.includes(cap)} onChange={() => toggle(c, 'vehicleCapabilities', cap)} />
                       {label('vehicleCapability', cap)}
                     </label>
@@ -138,7 +135,7 @@ export function OperatorData() {
                 </td>
                 <td>
                   {HospitalCapability.options.map((cap) => (
-                    <label key={cap} className="chip">
+                    <label key={cap} className={c.hospitalCapabilities.includes(cap) ? 'chip on' : 'chip'}>
                       <input type="checkbox" checked={c.hospitalCapabilities.includes(cap)} onChange={() => toggle(c, 'hospitalCapabilities', cap)} />
                       {label('hospitalCapability', cap)}
                     </label>

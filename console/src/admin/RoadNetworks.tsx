@@ -3,6 +3,7 @@ import type { RoadImportJobDto, RoadNetworkDto, RoadNetworksDto } from '@dispatc
 import { Panel } from '../common/Panel';
 import { useLiveContext } from '../realtime/useLive';
 import { uploadFile } from './adminFiles';
+import { FilePicker } from './FilePicker';
 import { useImportWords } from './importWords';
 
 const STAGES = ['reading', 'topology', 'edges', 'vertices', 'components', 'swap'] as const;
@@ -13,7 +14,8 @@ const IDLE_POLL_MS = 15_000;
 const km = (n: number | null) => (n === null ? '–' : n.toLocaleString(undefined, { maximumFractionDigits: 1 }));
 const count = (n: number | null | undefined) => (n === null || n === undefined ? '–' : n.toLocaleString());
 const seconds = (ms: number | null | undefined) => (ms === null || ms === undefined ? '–' : `${(ms / 1000).toFixed(1)} s`);
-const megabytes = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`;
+const size = (bytes: number) => (bytes < 1048576 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1048576).toFixed(1)} MB`);
+const FORMATS = { osm_pbf: 'OSM PBF', osm_xml: 'OSM XML', geojson: 'GeoJSON' } as const;
 
 /** The administrator's road networks: imported regions with their reports, the live one, and imports with progress. */
 export function RoadNetworks() {
@@ -142,10 +144,7 @@ export function RoadNetworks() {
 
       <Panel className="ops-panel" title={t('importTitle')} testId="road-import">
         <div className="ops-form">
-          <label>
-            {t('roadFile')}
-            <input type="file" accept=".pbf,.osm,.xml,.geojson,.json" data-testid="road-file" onChange={(e) => chooseFile(e.target.files?.[0] ?? null)} />
-          </label>
+          <FilePicker label={t('roadFile')} accept=".pbf,.osm,.xml,.geojson,.json" file={file} testId="road-file" onChange={chooseFile} />
           <label>
             {t('regionName')}
             <input value={region} onChange={(e) => setRegion(e.target.value)} pattern="[a-z0-9_-]{1,64}" data-testid="road-region" />
@@ -172,7 +171,7 @@ export function RoadNetworks() {
               <tr key={job.id} data-state={job.state}>
                 <td>{job.fileName}</td>
                 <td>{job.region}</td>
-                <td className="mono">{megabytes(job.sizeBytes)}</td>
+                <td className="mono">{size(job.sizeBytes)}</td>
                 <td className={`job-${job.state}`}>{t(`job_${job.state}`)}</td>
                 <td>
                   {job.state === 'failed' ? (
@@ -206,7 +205,7 @@ export function RoadNetworks() {
               <tr key={n.id}>
                 <td>{n.region}</td>
                 <td>{n.sourceName}</td>
-                <td className="mono">{n.format}</td>
+                <td>{FORMATS[n.format]}</td>
                 <td>{t(`net_${n.status}`)}</td>
                 <td className="mono">{count(n.edges)}</td>
                 <td className="mono">{km(n.lengthKm)}</td>

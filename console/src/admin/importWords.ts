@@ -100,6 +100,8 @@ export const importMessages = defineMessages(
     err_conflict: '与已有数据冲突（重复或时间重叠）', err_invalid: '数据无效', err_missingColumn: '缺少这一列',
     err_unreadable: '无法读取：不是 CSV 或 .xlsx 文件', err_empty: '文件没有数据行', err_tooManyRows: '行数过多（最多 5000 行）',
     requestFailed: '操作失败',
+    chooseFile: '选择文件…',
+    noFileChosen: '未选择文件',
   },
   {
     regionsTitle: 'Imported road regions',
@@ -197,6 +199,8 @@ export const importMessages = defineMessages(
     err_conflict: 'conflicts with stored data (duplicate or overlapping)', err_invalid: 'is not valid', err_missingColumn: 'column missing',
     err_unreadable: 'cannot be read: not a CSV or .xlsx file', err_empty: 'the file has no rows', err_tooManyRows: 'too many rows (at most 5000)',
     requestFailed: 'Failed',
+    chooseFile: 'Choose a file…',
+    noFileChosen: 'No file chosen',
   },
 );
 
