@@ -84,8 +84,9 @@ describe.skipIf(!hasChromium)(chromiumSuite('alerts and crew messages in Chromiu
 
     await page.getByRole('button', { name: 'EN', exact: true }).click();
     await expect.poll(() => page.title()).toMatch(/^\(\d+\) 120 Emergency/);
-    await page.locator('[data-testid=alert-toggle]').click({ force: true });
-    await expect.poll(() => page.locator('[data-testid=alert-bar]').innerText()).toMatch(/No vehicle past the limit|New call/);
+    // The list is still open from before the language changed.
+    await panel.waitFor();
+    await expect.poll(() => page.locator('[data-testid=alert-bar]').innerText()).toMatch(/No vehicle, past limit|New call/);
     await shot(page, 'alerts-03-panel-en');
     expect(errors).toEqual([]);
   });
@@ -118,15 +119,31 @@ describe.skipIf(!hasChromium)(chromiumSuite('alerts and crew messages in Chromiu
     await shot(tablet, 'messages-01-tablet-zh');
     await shot(page, 'messages-02-console-zh');
 
+    // A crew message about an incident not open on the console: a blip and a count on its queue entry until opened.
+    const row = page.locator(`.queue-row[data-incident="${incident.number}"]`);
+    const other = await api.call('createIncident', { body: { location: { lon: 111.9, lat: 37.01 }, category: 'other', priority: 4 } });
+    await page.locator(`.queue-row[data-incident="${other.number}"]`).click();
+    await tablet.locator('button[data-quick=need_backup]').click();
+    await expect.poll(() => row.locator('[data-testid=unread-messages]').innerText()).toContain('1');
+    expect(await page.evaluate(() => document.documentElement.dataset.alertSound)).toBe('crewMessage');
+    await row.click();
+    await row.locator('[data-testid=unread-messages]').waitFor({ state: 'detached' });
+    await expect.poll(() => consoleMessages.last().innerText()).toContain('需要支援');
+
     // A reload of the tablet replays the channel from the server.
     await tablet.reload();
     await tablet.locator('[data-testid=connection].online').waitFor({ timeout: 15_000 });
-    await expect.poll(() => tablet.locator('[data-testid=messages] .message').count()).toBe(2);
+    await expect.poll(() => tablet.locator('[data-testid=messages] .message').allInnerTexts()).toEqual([
+      expect.stringContaining(text),
+      expect.stringContaining('收到'),
+      expect.stringContaining('需要支援'),
+    ]);
     await tablet.getByRole('button', { name: 'EN' }).click();
     await expect.poll(() => tablet.locator('[data-testid=messages]').innerText()).toContain('Received');
     await shot(tablet, 'messages-03-tablet-en');
     await page.getByRole('button', { name: 'EN', exact: true }).click();
-    await expect.poll(() => consoleMessages.last().innerText()).toContain('Received');
+    await expect.poll(() => consoleMessages.first().innerText()).toContain('Received');
+    await expect.poll(() => consoleMessages.last().innerText()).toContain('Need backup');
     await shot(page, 'messages-04-console-en');
   });
 });

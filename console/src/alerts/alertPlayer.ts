@@ -11,14 +11,18 @@ interface Tone {
 /**
  * Each kind its own pitch and rhythm, told apart without looking: a rising two-note chime for a new call, a fast
  * high triple for a call still without a vehicle, three low long beeps for a crew that has not acknowledged, a
- * falling pair for a re-offer, and a two-tone siren for a hospital that did not acknowledge.
+ * falling pair for a re-offer, and a two-tone siren for a hospital that did not acknowledge; a crew's message blips.
  */
-export const ALERT_TONES: Record<AlertKind, Tone[]> = {
+export type AlertSound = AlertKind | 'crewMessage';
+
+export const ALERT_TONES: Record<AlertSound, Tone[]> = {
   newCall: [{ hz: 660, at: 0, s: 0.18 }, { hz: 880, at: 0.22, s: 0.28 }],
   unassigned: [0, 0.16, 0.32, 0.7, 0.86, 1.02].map((at) => ({ hz: 1175, at, s: 0.1, wave: 'square' as const })),
   ackOverdue: [0, 0.5, 1].map((at) => ({ hz: 523, at, s: 0.35, wave: 'triangle' as const })),
   reoffer: [{ hz: 988, at: 0, s: 0.2 }, { hz: 659, at: 0.25, s: 0.35 }],
   escalation: [0, 0.3, 0.6, 0.9].map((at, i) => ({ hz: i % 2 ? 466 : 740, at, s: 0.28, wave: 'sawtooth' as const })),
+  // Not an alert: a crew wrote; a soft short double blip.
+  crewMessage: [{ hz: 1319, at: 0, s: 0.07 }, { hz: 1319, at: 0.12, s: 0.07 }],
 };
 
 /** The most urgent of these kinds (the sound played when several start at once). */
@@ -71,7 +75,7 @@ export class AlertPlayer {
   }
 
   /** Plays the kind's pattern once (recorded even while audio is blocked, so the request is visible). */
-  play(kind: AlertKind): void {
+  play(kind: AlertSound): void {
     this.count += 1;
     this.root.dataset.alertSound = kind;
     this.root.dataset.alertSoundCount = String(this.count);

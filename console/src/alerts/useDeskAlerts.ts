@@ -46,20 +46,31 @@ export function useDeskAlerts(alerts: ReadonlyMap<string, AlertDto>, incidents: 
     alertPlayer().play(kind);
     if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
     for (const a of fresh) {
-      const note = new Notification(`${label('alertKind', a.kind)} · #${a.incidentNumber}`, {
-        body: [`P${a.priority}`, a.subject].filter(Boolean).join(' · '),
-        tag: a.id,
-      });
-      note.onclick = () => {
-        window.focus();
-        select.current(a.incidentId);
-        note.close();
-      };
+      try {
+        // No address, phone or patient in it: a notification shows on a screen others may see.
+        const note = new Notification(`${label('alertKind', a.kind)} · #${a.incidentNumber}`, {
+          body: [`P${a.priority}`, a.subject].filter(Boolean).join(' · '),
+          tag: a.id,
+        });
+        note.onclick = () => {
+          window.focus();
+          select.current(a.incidentId);
+          note.close();
+        };
+      } catch {
+        // Some browsers allow notifications only from a service worker: the sound and the header still tell.
+      }
     }
   }, [alerts, active, label]);
 
-  // Still active: again, every REPEAT_MS.
+  // Still active: again, every REPEAT_MS, and at once when the dispatcher enables sound (after a reload, say).
   const repeatKind = mostUrgent(active.map((a) => a.kind));
+  const blocked = useSoundBlocked();
+  const pending = useRef(repeatKind);
+  pending.current = repeatKind;
+  useEffect(() => {
+    if (!blocked && pending.current) alertPlayer().play(pending.current);
+  }, [blocked]);
   useEffect(() => {
     if (!repeatKind) return;
     const timer = setInterval(() => alertPlayer().play(repeatKind), REPEAT_MS);

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError, type ClientConfigDto, type HospitalLoad, type IncidentDto, type RecommendationDto, type RelatedIncidentDto, type RoadRegionDto } from '@dispatch/protocol';
 import { AlertBar } from '../alerts/AlertBar';
+import { useCrewMessageCue } from '../alerts/useCrewMessageCue';
 import { useDeskAlerts } from '../alerts/useDeskAlerts';
 import { useI18n } from '../i18n/i18n';
 import { MapView } from '../map/MapView';
@@ -72,6 +73,7 @@ export function DispatcherConsole({ config, region }: { config: ClientConfigDto;
   }, []);
   // Sounds, notifications and the tab title; the incidents whose queue entry flashes.
   const flashing = useDeskAlerts(live.alerts, live.incidents, select);
+  const unreadMessages = useCrewMessageCue(live.lastPushedMessage, live.incidents, selectedId, select);
 
   // Ask for the ranking when the push did not arrive (opened after a reload, or computed before we connected).
   const needsRec = incident && !rawRec && (incident.status === 'open' || incident.status === 'queued') ? incident.id : null;
@@ -260,7 +262,7 @@ export function DispatcherConsole({ config, region }: { config: ClientConfigDto;
         <IncomingCalls calls={phone.calls} takingId={draft.phoneCallId} onTake={phone.take} />
         <IntakeForm ref={intakeRef} draft={draft} onChange={setDraft} onCreated={onCreated} />
         <CallContext draft={draft} call={phone.takingCall} onLinked={onLinked} />
-        <IncidentQueue incidents={queue} selectedId={selectedId} onSelect={select} flashing={flashing} />
+        <IncidentQueue incidents={queue} selectedId={selectedId} onSelect={select} flashing={flashing} unreadMessages={unreadMessages} />
       </aside>
       <main className="col-centre">
         <MapView

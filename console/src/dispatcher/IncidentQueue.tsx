@@ -5,8 +5,13 @@ import { Panel, Prio } from '../common/Panel';
 import { useI18n } from '../i18n/i18n';
 import { isUnfinished, waitSeconds } from './queue';
 
-/** The queue; an entry with an alert not yet acknowledged flashes (a steady highlight when the user asks for reduced motion). */
-export function IncidentQueue({ incidents, selectedId, onSelect, flashing }: { incidents: IncidentDto[]; selectedId: string | null; onSelect: (id: string) => void; flashing: ReadonlySet<string> }) {
+/**
+ * The queue; an entry with an alert not yet acknowledged flashes (a steady highlight when the user asks for reduced
+ * motion), one with crew messages not yet opened shows how many.
+ */
+export function IncidentQueue({
+  incidents, selectedId, onSelect, flashing, unreadMessages,
+}: { incidents: IncidentDto[]; selectedId: string | null; onSelect: (id: string) => void; flashing: ReadonlySet<string>; unreadMessages: ReadonlyMap<string, number> }) {
   const { t, label } = useI18n();
   const now = useNow();
   return (
@@ -31,6 +36,11 @@ export function IncidentQueue({ incidents, selectedId, onSelect, flashing }: { i
                 <div className="muted small">
                   <span className={`istatus istatus-${i.status}`}>{label('incidentStatus', i.status)}</span>
                   {vehicles.length > 0 && <> · {vehicles.join(', ')}</>}
+                  {unreadMessages.has(i.id) && (
+                    <span className="badge unread-messages" title={t('taskMessages')} data-testid="unread-messages">
+                      ✉ {unreadMessages.get(i.id)}
+                    </span>
+                  )}
                 </div>
               </div>
               <span className={`wait ${!wait.stopped && wait.seconds > 60 ? 'late' : ''} ${wait.stopped ? 'stopped' : ''}`} title={wait.stopped ? t('elapsed') : t('waiting')}>

@@ -50,6 +50,8 @@ export interface LiveState {
   alerts: ReadonlyMap<string, AlertDto>;
   /** Task messages by assignment id, as fetched for an open incident and pushed since. */
   messages: ReadonlyMap<string, readonly MessageDto[]>;
+  /** The last message pushed live (not fetched): a crew's reply to make noticed. */
+  lastPushedMessage: MessageDto | null;
 }
 
 type Socketish = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -88,6 +90,7 @@ export class Connection {
     stuckEvents: new Map(),
     alerts: new Map(),
     messages: new Map(),
+    lastPushedMessage: null,
   };
   private alertsTimer: ReturnType<typeof setTimeout> | null = null;
   private alertsInterval: ReturnType<typeof setInterval> | null = null;
@@ -162,7 +165,10 @@ export class Connection {
       // The alert it replaces (a new call past its limit) leaves the list with the next read.
       this.refreshAlerts();
     });
-    socket.on('message.posted', (m) => this.rememberMessages(m.assignmentId, [m]));
+    socket.on('message.posted', (m) => {
+      this.rememberMessages(m.assignmentId, [m]);
+      this.set({ lastPushedMessage: m });
+    });
     socket.on('assignment.updated', (a) => {
       const incident = this.state.incidents.get(a.incidentId);
       if (!incident) return;

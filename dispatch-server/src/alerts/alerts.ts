@@ -40,18 +40,31 @@ export async function setAlertState(db: Queryable, actor: Actor, request: AlertS
 export const unassignedLimitS = (ctx: Pick<DispatchContext, 'policy'>, priority: number): number =>
   ctx.policy.unassignedAlertS[Math.min(Math.max(priority, 1), ctx.policy.unassignedAlertS.length) - 1]!;
 
-/** Arms the `unassigned` timer of a new call: it fires when the call's limit passes (harmless if it is dispatched by then). */
+/**
+ * A call was taken: the consoles hear of it at once (`alert.raised`, newCall), and its `unassigned` timer is armed
+ * to fire when the call's limit passes (harmless if it is dispatched by then). Neither fails the intake: a push
+ * that cannot be made shows in the next read of the list, a timer that cannot be armed is re-armed by reconciliation.
+ */
+export async function alertNewCall(ctx: DispatchContext, incident: { id: string; priority: number; callReceivedAt: string | Date }): Promise<void> {
+  await Promise.all([
+    pushAlert(ctx, incident.id, 'newCall').catch((error) => ctx.log.warn({ err: (error as Error).message, incidentId: incident.id }, 'new-call alert push failed')),
+    armUnassignedAlert(ctx, incident),
+  ]);
+}
+
+/** Arms the `unassigned` timer of a call: it fires when the call's limit passes (harmless if it is dispatched by then). */
 export async function armUnassignedAlert(ctx: DispatchContext, incident: { id: string; priority: number; callReceivedAt: string | Date }): Promise<void> {
   const due = new Date(incident.callReceivedAt).getTime() + unassignedLimitS(ctx, incident.priority) * 1000;
   await ctx.timers.schedule('unassignedAlert', { incidentId: incident.id }, incident.id, due - Date.now());
 }
 
 /**
- * A call's waiting limit passed (the `unassignedAlert` timer). Nothing in the incident changes at that instant, so the consoles are
- * told with `alert.raised`, but only when the call still has no vehicle (a late or repeated firing tells nobody).
+ * Pushes an alert to the consoles (`alert.raised`) if its condition holds now: a new call right after intake (so the
+ * first sound needs no read of the list), a call past its waiting limit when its timer fires (nothing in the incident
+ * changes at that instant). A late or repeated firing finds the condition gone and tells nobody.
  */
-export async function raiseUnassignedAlert(ctx: DispatchContext, incidentId: string): Promise<void> {
-  const alert = (await listAlerts(ctx, null, incidentId)).find((a) => a.kind === 'unassigned');
+export async function pushAlert(ctx: DispatchContext, incidentId: string, kind: AlertDto['kind']): Promise<void> {
+  const alert = (await listAlerts(ctx, null, incidentId)).find((a) => a.kind === kind);
   if (alert) ctx.events.publish(rooms.dispatchers, 'alert.raised', alert);
 }
 

@@ -1,6 +1,6 @@
 import { assignVehicle } from '../assignments/assignVehicle';
 import { cancelIncident, closeIncident } from '../assignments/cancelAssignment';
-import { armUnassignedAlert } from '../alerts/alerts';
+import { alertNewCall } from '../alerts/alerts';
 import type { DispatchContext } from '../dispatchContext';
 import { Reply, type Handlers } from '../http/mountRoutes';
 import { recommendForIncident } from '../recommendations/recommendForIncident';
@@ -19,7 +19,7 @@ export const incidentHandlers = (ctx: DispatchContext): Handlers<IncidentRoutes>
     if (!created) return new Reply(200, incident);
     // Not awaited: Redis being away must not hold the answer (the consoles' alert list derives the alert from the call
     // itself, and the reconciliation re-arms the timer).
-    void armUnassignedAlert(ctx, incident);
+    void alertNewCall(ctx, incident);
     // Computed right away and pushed, so the console has the ranking without asking.
     recommendForIncident(ctx, incident.id).catch((error) =>
       ctx.log.warn({ err: (error as Error).message, incidentId: incident.id }, 'recommendation after intake failed'),

@@ -164,7 +164,7 @@ const placeKind: Labels<PlaceKind> = {
 
 const alertKind: Labels<AlertKind> = {
   'zh-CN': { newCall: '新警情待派车', unassigned: '超时未派车', ackOverdue: '车组超时未确认', reoffer: '已自动改派', escalation: '医院未确认来院预告' },
-  en: { newCall: 'New call, no vehicle yet', unassigned: 'No vehicle past the limit', ackOverdue: 'Crew acknowledgement overdue', reoffer: 'Re-offered automatically', escalation: 'Hospital did not acknowledge' },
+  en: { newCall: 'New call', unassigned: 'No vehicle, past limit', ackOverdue: 'Crew acknowledgement overdue', reoffer: 'Re-offered automatically', escalation: 'Hospital did not acknowledge' },
 };
 
 const quickReply: Labels<QuickReply> = {
