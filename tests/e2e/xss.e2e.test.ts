@@ -252,6 +252,54 @@ describe.skipIf(!hasChromium)(chromiumSuite('every text a user can set is shown 
     await page.context().close();
   }, 90_000);
 
+  it("shows the supervisor's board, report, incident search and record and audit log every planted name as text", async () => {
+    const page = await newPage(browser);
+    pages.push(page);
+    const watched = await watchPage(page.context(), page, tileSource);
+    await logIn(page, server.baseUrl, 'supervisor', server.logins.passwords.supervisor!);
+    const stationNames = [...planted.stations.values()].map((s) => s.name);
+    const callSigns = [...planted.vehicles.values()];
+    await page.locator('[data-testid=board-fleet] tbody tr[data-station]').first().waitFor();
+    const fleet = (await page.textContent('[data-testid=board-fleet]'))!;
+    for (const name of stationNames) expect(fleet).toContain(name);
+    expect(await page.textContent(`[data-testid=board-waiting] [data-incident="${planted.queued.number}"]`)).toContain(planted.queued.address);
+    const hospitals = (await page.textContent('[data-testid=board-hospitals]'))!;
+    expect([...planted.hospitals.values()].some((h) => hospitals.includes(h.name))).toBe(true);
+    await screenshot(page, 'xss-supervisor-01-board');
+    await expectInert(page, watched);
+
+    // The report by vehicle: call signs in the table and on the chart's canvas (pixels, never markup).
+    await page.click('[data-testid=nav-reports]');
+    await page.selectOption('select[name=by]', 'vehicle');
+    await page.click('.report-controls button[type=submit]');
+    const onTask = planted.vehicles.get(planted.incident.vehicleId)!;
+    await expect.poll(() => page.textContent('[data-testid=breakdown-table]')).toContain(onTask);
+    await page.locator('[data-testid=breakdown-chart] canvas').waitFor();
+    await page.selectOption('select[name=by]', 'station');
+    await page.click('.report-controls button[type=submit]');
+    await expect.poll(() => page.textContent('[data-testid=breakdown-table]')).toContain(stationNames.find((n) => fleet.includes(n))!);
+    await screenshot(page, 'xss-supervisor-02-report');
+    await expectInert(page, watched);
+
+    // The search lists the planted addresses; the record shows the address, summary, call sign and timeline.
+    await page.click('[data-testid=nav-incidents]');
+    await expect.poll(() => page.textContent('[data-testid=search-results]')).toContain(planted.incident.address);
+    expect(await page.textContent('[data-testid=search-results]')).toContain(planted.queued.address);
+    await page.locator(`[data-testid=search-results] tr[data-incident="${planted.incident.number}"] a`).click();
+    await page.locator('[data-testid=record-timeline] tbody tr').first().waitFor();
+    const record = (await page.textContent('[data-testid=incident-record]'))!;
+    for (const text of [planted.incident.address, planted.incident.summary, onTask]) expect(record).toContain(text);
+    await screenshot(page, 'xss-supervisor-03-record');
+    await expectInert(page, watched);
+
+    await page.click('[data-testid=nav-audit]');
+    await page.locator('[data-testid=audit-entries] tbody tr').first().waitFor();
+    await screenshot(page, 'xss-supervisor-04-audit');
+    await expectInert(page, watched);
+    expect(callSigns.length).toBeGreaterThan(0);
+    await page.context().close();
+  }, 90_000);
+
   it('shows the hospital board the planted summary, call sign and names as text, in Chinese and English', async () => {
     const page = await newPage(browser, { width: 1280, height: 720 });
     pages.push(page);
