@@ -135,7 +135,7 @@ export function CrewsScreen() {
                       <tr key={m.id} data-testid={`member-${m.name}`}>
                         <td>
                           {m.name}
-                          {withLogin.has(m.id) ? <span className="badge cap" title={t('hasLogin')}>🔑</span> : null}
+                          {withLogin.has(m.id) ? <span className="badge cap login-badge">{t('hasLogin')}</span> : null}
                         </td>
                         <td className="nowrap">{t(`crewRole_${m.crewRole}`)}</td>
                         <td>{station ? name(station) : ''}</td>

@@ -37,7 +37,7 @@ export const adminMessages = defineMessages(
     crewsTitle: '人员', rosterTitle: '排班表（一周）', newMember: '新增人员', colCrewRole: '岗位', colStation: '所属站点',
     crewRole_doctor: '医生', crewRole_nurse: '护士', crewRole_driver: '驾驶员', crewRole_stretcher_bearer: '担架员',
     newShift: '新增班次', shiftVehicle: '车辆', startsAt: '开始时间', endsAt: '结束时间', members: '上车人员',
-    prevWeek: '上一周', nextWeek: '下一周', thisWeek: '本周', weekOf: '{from} 至 {to}', noShift: '—', hasLogin: '有登录账号',
+    prevWeek: '上一周', nextWeek: '下一周', thisWeek: '本周', weekOf: '{from} 至 {to}', noShift: '—', hasLogin: '有账号',
     deleteShift: '删除班次',
     // field problems (the server names the field; these are the words beside it)
     fieldRequired: '必填', fieldTooLong: '过长（最多 {max} 个字符）', fieldTooShort: '至少 {min} 个字符', fieldFormat: '格式不正确',
@@ -77,7 +77,7 @@ export const adminMessages = defineMessages(
     crewsTitle: 'Crew members', rosterTitle: 'Roster (one week)', newMember: 'New crew member', colCrewRole: 'Role', colStation: 'Station',
     crewRole_doctor: 'Doctor', crewRole_nurse: 'Nurse', crewRole_driver: 'Driver', crewRole_stretcher_bearer: 'Stretcher bearer',
     newShift: 'New shift', shiftVehicle: 'Vehicle', startsAt: 'Starts', endsAt: 'Ends', members: 'Crew on board',
-    prevWeek: 'Previous week', nextWeek: 'Next week', thisWeek: 'This week', weekOf: '{from} to {to}', noShift: '—', hasLogin: 'has a login',
+    prevWeek: 'Previous week', nextWeek: 'Next week', thisWeek: 'This week', weekOf: '{from} to {to}', noShift: '—', hasLogin: 'login',
     deleteShift: 'Delete shift',
     fieldRequired: 'Required', fieldTooLong: 'Too long (at most {max} characters)', fieldTooShort: 'At least {min} characters', fieldFormat: 'Wrong format',
     fieldCodeFormat: 'Letters, digits, _ or - only (at most 32)', fieldUsernameFormat: 'Lower-case letters, digits, _ . -; 2 to 64',
