@@ -53,7 +53,7 @@ function SignedIn({ session, onLogout, onSessionEnded, onChangePassword }: { ses
 
   useEffect(() => {
     // Crews work on the tablet app; the console has nothing live for them.
-    if (session.user.role === 'crew') return;
+    if (session.user.role === 'crew' || session.user.role === 'telephony') return;
     live.connection.start();
     return () => live.connection.stop();
   }, [live, session.user.role]);
@@ -74,6 +74,8 @@ function SignedIn({ session, onLogout, onSessionEnded, onChangePassword }: { ses
           </div>
         ) : role === 'hospital' ? (
           <HospitalBoard />
+        ) : role === 'telephony' ? (
+          <div className="pad big">{t('telephonyLogin')}</div>
         ) : config && section ? (
           section.render({ config, region })
         ) : null}

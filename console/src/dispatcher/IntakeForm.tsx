@@ -1,5 +1,5 @@
 import { useEffect, useImperativeHandle, useRef, useState, type FormEvent, type KeyboardEvent, type Ref } from 'react';
-import { ApiError, IncidentCategory, PriorityGroup, type IncidentDto, type PlaceCandidateDto, type PlaceDto } from '@dispatch/protocol';
+import { ApiError, IncidentCategory, PriorityGroup, type IncidentDto, type PlaceCandidateDto, type PlaceDto, type RelatedIncidentDto } from '@dispatch/protocol';
 import { useI18n } from '../i18n/i18n';
 import { viewCentreParam } from '../map/viewCentre';
 import { useLiveContext } from '../realtime/useLive';
@@ -16,6 +16,8 @@ export interface Draft {
   priorityGroups: PriorityGroup[];
   /** Idempotency key of this call: a retried submit cannot create a second incident. */
   key: string;
+  /** The phone system's call being taken, if it came through it: its times and number are the record. */
+  phoneCallId: string | null;
 }
 
 export const emptyDraft = (): Draft => ({
@@ -28,6 +30,7 @@ export const emptyDraft = (): Draft => ({
   patientSummary: '',
   priorityGroups: [],
   key: crypto.randomUUID(),
+  phoneCallId: null,
 });
 
 export interface IntakeFormHandle {
@@ -40,7 +43,7 @@ export interface IntakeFormHandle {
  * name that was not picked is sent as is: the server takes it only when sure, else answers 422 with the
  * candidates, which are offered here to choose from (keys or mouse) and the call is sent again with the choice.
  */
-export function IntakeForm({ draft, onChange, onCreated, ref }: { draft: Draft; onChange: (d: Draft) => void; onCreated: (i: IncidentDto) => void; ref: Ref<IntakeFormHandle> }) {
+export function IntakeForm({ draft, onChange, onCreated, ref }: { draft: Draft; onChange: (d: Draft) => void; onCreated: (i: IncidentDto, related: RelatedIncidentDto[]) => void; ref: Ref<IntakeFormHandle> }) {
   const { t, label, error: errorText } = useI18n();
   const { api, connection } = useLiveContext();
   const [query, setQuery] = useState('');
@@ -122,7 +125,7 @@ export function IntakeForm({ draft, onChange, onCreated, ref }: { draft: Draft; 
     setError(null);
     setCandidates(null);
     try {
-      const incident = await api.call(
+      const { related, ...incident } = await api.call(
         'createIncident',
         {
           body: {
@@ -135,6 +138,7 @@ export function IntakeForm({ draft, onChange, onCreated, ref }: { draft: Draft; 
             priority: d.priority,
             ...(d.patientSummary.trim() ? { patientSummary: d.patientSummary.trim() } : {}),
             priorityGroups: d.priorityGroups,
+            ...(d.phoneCallId ? { phoneCallId: d.phoneCallId } : {}),
           },
         },
         { 'Idempotency-Key': d.key },
@@ -142,7 +146,7 @@ export function IntakeForm({ draft, onChange, onCreated, ref }: { draft: Draft; 
       connection.apply('incidents', incident);
       setQuery('');
       setResults(null);
-      onCreated(incident);
+      onCreated(incident, related);
     } catch (err) {
       const offered = err instanceof ApiError && err.status === 422 ? (err.details as { candidates?: PlaceCandidateDto[] } | undefined)?.candidates : undefined;
       if (offered?.length) {

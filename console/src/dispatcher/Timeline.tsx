@@ -17,7 +17,7 @@ export function Timeline({ incident }: { incident: IncidentDto }) {
   const { api } = useLiveContext();
   const { vehicles, syncedAt } = useLive();
   // A change of any assignment step or of the incident's status is a new event to show.
-  const version = `${incident.id}|${incident.status}|${incident.assignments.map((a) => `${a.id}:${a.status}`).join(',')}|${syncedAt}`;
+  const version = `${incident.id}|${incident.status}|${incident.followUps}|${incident.assignments.map((a) => `${a.id}:${a.status}`).join(',')}|${syncedAt}`;
   const loaded = useLoaded(version, async () => ({ id: incident.id, events: await api.call('getTimeline', { params: { id: incident.id } }) }));
   const shown = loaded?.id === incident.id ? loaded.events : [];
   const flags = arrivalFlags(shown);
@@ -35,6 +35,9 @@ export function Timeline({ incident }: { incident: IncidentDto }) {
                 <td>
                   <span title={NEMSIS_ETIMES[e.status as keyof typeof NEMSIS_ETIMES] ?? ''}>{label('taskStatus', e.status)}</span>
                   {flag && <span className="badge warn">{t(flag)}</span>}
+                  {/* A call's entry: who called (the call-back number) and the dispatcher's note. */}
+                  {e.callerPhone && <span className="muted small caller"> ☎ {e.callerPhone}</span>}
+                  {e.note && <div className="small note">{e.note}</div>}
                 </td>
                 <td>{e.vehicleId ? (vehicles.get(e.vehicleId)?.callSign ?? '') : ''}</td>
                 <td>

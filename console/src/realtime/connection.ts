@@ -9,6 +9,7 @@ import {
   type HospitalDto,
   type HospitalNoticeDto,
   type IncidentDto,
+  type PhoneCallDto,
   type RecommendationDto,
   type ResourceChange,
   type Role,
@@ -46,6 +47,8 @@ export interface LiveState {
   routes: ReadonlyMap<string, RouteDto>;
   /** Crew reports a tablet could not deliver (server faults), until the crew sends them again or gives them up. */
   stuckEvents: ReadonlyMap<string, StuckEventNotice>;
+  /** Calls of the phone system not yet taken into an incident (ringing, in progress or just ended), by id. */
+  phoneCalls: ReadonlyMap<string, PhoneCallDto>;
   /** The alerts whose condition holds (the server derives them), with this login's acknowledgement or mute. */
   alerts: ReadonlyMap<string, AlertDto>;
   /** Task messages by assignment id, as fetched for an open incident and pushed since. */
@@ -88,6 +91,7 @@ export class Connection {
     recommendations: new Map(),
     routes: new Map(),
     stuckEvents: new Map(),
+    phoneCalls: new Map(),
     alerts: new Map(),
     messages: new Map(),
     lastPushedMessage: null,
@@ -155,6 +159,8 @@ export class Connection {
 
     socket.on('incident.created', (i) => this.apply('incidents', i));
     socket.on('incident.updated', (i) => this.apply('incidents', i));
+    socket.on('phoneCall.ringing', (c) => this.applyPhoneCall(c));
+    socket.on('phoneCall.updated', (c) => this.applyPhoneCall(c));
     // Alerts follow from incidents, tasks and notices: any change of those is a new read of the list.
     for (const event of ['incident.created', 'incident.updated', 'assignment.updated', 'notice.updated', 'notice.escalated'] as const) {
       socket.on(event, () => this.refreshAlerts());
@@ -285,6 +291,26 @@ export class Connection {
     this.set({ messages: new Map(this.state.messages).set(assignmentId, merged) });
   }
 
+  /** The calls that rang lately and are not yet an incident: a reload or a reconnect keeps their pop-ups. */
+  private async refreshPhoneCalls(seq: number): Promise<void> {
+    const asked = Date.now();
+    const calls = await this.api.call('listPhoneCalls', { query: {} }).catch(() => null);
+    if (!calls || seq !== this.snapshotSeq) return;
+    // A call pushed while the list was being read is newer than the list: kept as pushed.
+    const next = byId(calls);
+    for (const [id, at] of this.phoneCallPushedAt) {
+      const pushed = this.state.phoneCalls.get(id);
+      if (at >= asked && pushed) next.set(id, pushed);
+    }
+    this.set({ phoneCalls: next });
+  }
+
+  private readonly phoneCallPushedAt = new Map<string, number>();
+  private applyPhoneCall(call: PhoneCallDto): void {
+    this.phoneCallPushedAt.set(call.id, Date.now());
+    this.apply('phoneCalls', call);
+  }
+
   /** Refetches everything this role may see. Events arriving meanwhile are kept: they are newer. */
   async resync(): Promise<void> {
     const seq = ++this.snapshotSeq;
@@ -307,6 +333,7 @@ export class Connection {
         notices: byId(notices),
         syncedAt: Date.now(),
       });
+      if (dispatcherRole) void this.refreshPhoneCalls(seq);
       this.refreshAlerts();
       // Vehicles placed where the snapshot says, unless the stream already has a newer fix.
       this.queuePositions(
@@ -362,7 +389,7 @@ export class Connection {
   }
 
   /** Applies an item an event brought, or a REST call answered (at once, without waiting for the event that will follow). */
-  apply<K extends 'incidents' | 'vehicles' | 'hospitals' | 'notices'>(
+  apply<K extends 'incidents' | 'vehicles' | 'hospitals' | 'notices' | 'phoneCalls'>(
     key: K,
     item: LiveState[K] extends ReadonlyMap<string, infer T> ? T : never,
   ): void {

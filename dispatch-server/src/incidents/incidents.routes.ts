@@ -4,7 +4,7 @@ import { alertNewCall } from '../alerts/alerts';
 import type { DispatchContext } from '../dispatchContext';
 import { Reply, type Handlers } from '../http/mountRoutes';
 import { recommendForIncident } from '../recommendations/recommendForIncident';
-import { relatedIncidents } from '../telephony/phoneCalls';
+import { announceCall, relatedIncidents } from '../telephony/phoneCalls';
 import { createIncident, getIncident, incidentTimeline, listActiveIncidents } from './incidents';
 
 type IncidentRoutes =
@@ -17,6 +17,7 @@ export const incidentHandlers = (ctx: DispatchContext): Handlers<IncidentRoutes>
     const { related } = await relatedIncidents(ctx.db, { callerPhone: taken.callerPhone ?? undefined, location: taken.location, address: taken.address ?? undefined, placeName: taken.placeName ?? undefined }, taken.id);
     const incident = { ...taken, related };
     if (!created) return new Reply(200, incident);
+    if (body.phoneCallId) await announceCall(ctx, body.phoneCallId);
     // Not awaited: Redis being away must not hold the answer (the consoles' alert list derives the alert from the call
     // itself, and the reconciliation re-arms the timer).
     void alertNewCall(ctx, incident);

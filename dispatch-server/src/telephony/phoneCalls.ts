@@ -79,6 +79,11 @@ export async function recordPhoneCallEvent(deps: { db: Db; events: Publisher }, 
   return after;
 }
 
+/** Tells the dispatchers a call's state (linked to an incident: the consoles take it off their list of calls). */
+export async function announceCall(deps: { db: Db; events: Publisher }, id: string): Promise<void> {
+  deps.events.publish(rooms.dispatchers, 'phoneCall.updated', await presentOne(deps.db, id));
+}
+
 /** Calls that rang within `minutes` and became no incident yet: the console's pop-ups after a reload. */
 export const listRecentCalls = (db: Db, minutes: number): Promise<PhoneCallDto[]> => telephonySql.present.rows(db, { ids: null, incidentId: null, minutes });
 
@@ -130,7 +135,7 @@ export async function linkFollowUp(
   if (result.created) {
     const [incident] = await getIncidents(deps.db, [incidentId]);
     if (incident) deps.events.publish(rooms.dispatchers, 'incident.updated', incident);
-    if (request.phoneCallId) deps.events.publish(rooms.dispatchers, 'phoneCall.updated', await presentOne(deps.db, request.phoneCallId));
+    if (request.phoneCallId) await announceCall(deps, request.phoneCallId);
   }
   return { entry, created: result.created };
 }

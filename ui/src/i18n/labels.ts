@@ -22,7 +22,7 @@ export type Lang = 'zh-CN' | 'en';
 type Labels<K extends string | number> = Record<Lang, Record<K, string>>;
 
 /** A step as an assignment records it: the lifecycle, the call it starts from, and the acknowledgement timer running out. */
-export type AssignmentStatus = TaskStatus | 'call_received' | 'timed_out';
+export type AssignmentStatus = TaskStatus | 'call_received' | 'call_follow_up' | 'timed_out';
 /** The turns the road router names (geo's maneuverFor). */
 export type Maneuver =
   | 'depart' | 'arrive' | 'straight' | 'left' | 'right' | 'slight_left' | 'slight_right' | 'sharp_left' | 'sharp_right' | 'u_turn' | 'roundabout';
@@ -33,12 +33,12 @@ const RETURNING = { 'zh-CN': '返回中 · 可派车', en: 'Returning · availab
 
 const taskStatus: Labels<AssignmentStatus> = {
   'zh-CN': {
-    call_received: '接警受理', dispatched: '已派车', acknowledged: '已接收命令', en_route: '出车', on_scene: '到达现场',
+    call_received: '接警受理', call_follow_up: '催车/重复来电', dispatched: '已派车', acknowledged: '已接收命令', en_route: '出车', on_scene: '到达现场',
     at_patient: '接触患者', transporting: '转运途中', at_hospital: '到达医院', handover: '交接完成', back_in_service: RETURNING['zh-CN'],
     back_at_base: '已回站', cancelled: '已取消', timed_out: '超时未确认',
   },
   en: {
-    call_received: 'Call received', dispatched: 'Dispatched', acknowledged: 'Acknowledged', en_route: 'En route',
+    call_received: 'Call received', call_follow_up: 'Follow-up call', dispatched: 'Dispatched', acknowledged: 'Acknowledged', en_route: 'En route',
     on_scene: 'On scene', at_patient: 'At patient', transporting: 'Transporting', at_hospital: 'At hospital',
     handover: 'Handed over', back_in_service: RETURNING.en, back_at_base: 'Back at base', cancelled: 'Cancelled',
     timed_out: 'Not acknowledged in time',
