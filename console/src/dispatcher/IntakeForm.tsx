@@ -263,7 +263,6 @@ export function IntakeForm({ draft, onChange, onCreated, ref }: { draft: Draft; 
                 <span className="muted coords">
                   {c.lon.toFixed(4)}, {c.lat.toFixed(4)}
                 </span>
-                <span className="score">{t('matchScore', { score: c.score.toFixed(2) })}</span>
               </li>
             ))}
           </ul>

@@ -18,11 +18,11 @@ function useDistance() {
 export function PlaceSummary({ place }: { place: PlaceDto }) {
   const { t, label, lang, name } = useI18n();
   const distance = useDistance();
-  const other = lang === 'en' ? place.name : place.nameEn;
   return (
     <>
       <span className="name">{name(place)}</span>
-      {other && other !== name(place) && <span className="muted">{other}</span>}
+      {/* In English the name callers say too; the Chinese screen shows no English. */}
+      {lang === 'en' && place.name !== name(place) && <span className="muted">{place.name}</span>}
       <span className="kind" data-kind={place.kind}>{label('placeKind', place.kind)}</span>
       {place.town && <span className="town">{t('nearTown', { town: name(place.town) })}</span>}
       {place.match && (

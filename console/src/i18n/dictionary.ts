@@ -43,7 +43,6 @@ export const messages = defineMessages(
     needLocation: '请先在地图上点击或搜索地名定位',
     placeCandidates: '“{name}”不能确定是哪里，请选择（↑↓ 选择，回车确认）',
     nearTown: '近{town}',
-    matchScore: '匹配度 {score}',
     // gazetteer: how a result matched, how far it is, and what a map click is near
     matchBy_name: '名称', matchBy_nameEn: '英文名', matchBy_pinyin: '拼音', matchBy_initials: '首字母',
     matchQuality_exact: '完全匹配', matchQuality_prefix: '开头匹配', matchQuality_contains: '包含', matchQuality_similar: '相近',
@@ -265,7 +264,6 @@ export const messages = defineMessages(
     needLocation: 'Click the map or search a place first',
     placeCandidates: 'Not sure where “{name}” is: choose one (↑↓ to move, Enter to choose)',
     nearTown: 'near {town}',
-    matchScore: 'match {score}',
     matchBy_name: 'name', matchBy_nameEn: 'English name', matchBy_pinyin: 'pinyin', matchBy_initials: 'initials',
     matchQuality_exact: 'exact', matchQuality_prefix: 'starts with', matchQuality_contains: 'contains', matchQuality_similar: 'similar',
     distanceMetres: '{m} m', distanceKm: '{km} km',

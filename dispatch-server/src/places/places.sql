@@ -8,8 +8,7 @@
 -- the nearest to the view centre (when given); then the most alike. LIKE wildcards in the typed text are
 -- escaped: "%" matches only "%". Each row carries the town or district it is nearest to within 15 km.
 WITH typed AS (
-  SELECT :q::text AS q, lower(:q::text) AS lq, :pinyin::text AS py,
-         replace(replace(replace(lower(:q::text), '\', '\\'), '%', '\%'), '_', '\_') AS pattern,
+  SELECT :q::text AS q, lower(:q::text) AS lq, :pinyin::text AS py, :pattern::text AS pattern,
          CASE WHEN :nearLon::float8 IS NOT NULL THEN ST_SetSRID(ST_MakePoint(:nearLon, :nearLat), 4326) END AS near
 ), scored AS (
   SELECT p.*, t.near,
@@ -28,33 +27,37 @@ WITH typed AS (
          greatest(similarity(p.name, t.q), similarity(lower(coalesce(p.name_en, '')), t.lq),
                   CASE WHEN length(t.py) >= 2 THEN similarity(p.pinyin, t.py) ELSE 0 END) AS similarity
     FROM gazetteer p CROSS JOIN typed t
-   WHERE p.name ILIKE '%' || t.pattern || '%' OR lower(p.name_en) LIKE '%' || t.pattern || '%'
-      OR p.name % t.q OR lower(p.name_en) % t.lq
-      OR (length(t.py) >= 2 AND (p.pinyin LIKE t.py || '%' OR p.initials LIKE t.py || '%'))
-      OR (length(t.py) >= 4 AND p.pinyin LIKE '%' || t.py || '%')
-      OR (length(t.py) >= 3 AND p.initials LIKE '%' || t.py || '%')
+   -- The parameters themselves (not the CTE's columns), so that each condition can use its index.
+   WHERE p.name ILIKE '%' || :pattern || '%' OR lower(p.name_en) LIKE '%' || :pattern || '%'
+      OR p.name % :q OR lower(p.name_en) % lower(:q)
+      OR (length(:pinyin) >= 2 AND (p.pinyin LIKE :pinyin || '%' OR p.initials LIKE :pinyin || '%'))
+      OR (length(:pinyin) >= 4 AND p.pinyin LIKE '%' || :pinyin || '%')
+      OR (length(:pinyin) >= 3 AND p.initials LIKE '%' || :pinyin || '%')
 ), ranked AS (
   SELECT s.*, greatest(by_name, by_name_en, by_pinyin, by_initials) AS quality,
          CASE greatest(by_name, by_name_en, by_pinyin, by_initials)
               WHEN by_name THEN 'name' WHEN by_name_en THEN 'nameEn' WHEN by_pinyin THEN 'pinyin' ELSE 'initials' END AS field,
          CASE WHEN s.near IS NOT NULL THEN ST_Distance(coalesce(s.extent, s.location)::geography, s.near::geography) END AS distance_m
     FROM scored s
+), best AS (
+  SELECT r.*, row_number() OVER (
+           ORDER BY r.quality DESC,
+                    CASE WHEN r.kind IN ('town', 'district') THEN 0 WHEN r.kind IN ('village', 'hospital', 'station') THEN 1
+                         WHEN r.kind = 'street' THEN 2 ELSE 3 END,
+                    r.distance_m NULLS LAST, r.similarity DESC, length(r.name), r.name) AS rank
+    FROM ranked r WHERE r.quality > 0
+   ORDER BY rank LIMIT :limit
 )
-SELECT r.id, r.name, r.name_en, r.kind, ST_X(r.location) AS lon, ST_Y(r.location) AS lat, r.synthetic,
-       r.quality, r.field, r.similarity, r.distance_m,
+-- The town of only the places answered: the nearest town or district by KNN, if within 15 km.
+SELECT b.id, b.name, b.name_en, b.kind, ST_X(b.location) AS lon, ST_Y(b.location) AS lat, b.synthetic,
+       b.quality, b.field, b.similarity, b.distance_m,
        town.name AS town_name, town.name_en AS town_name_en
-  FROM ranked r
+  FROM best b
   LEFT JOIN LATERAL (
-    SELECT n.name, n.name_en FROM gazetteer n
-     WHERE n.kind IN ('town', 'district') AND ST_DWithin(n.location::geography, r.location::geography, 15000)
-     ORDER BY n.location <-> r.location LIMIT 1
-  ) town ON r.kind NOT IN ('town', 'district')
- WHERE r.quality > 0
- ORDER BY r.quality DESC,
-          CASE WHEN r.kind IN ('town', 'district') THEN 0 WHEN r.kind IN ('village', 'hospital', 'station') THEN 1
-               WHEN r.kind = 'street' THEN 2 ELSE 3 END,
-          r.distance_m NULLS LAST, r.similarity DESC, length(r.name), r.name
- LIMIT :limit;
+    SELECT n.name, n.name_en, n.location FROM gazetteer n WHERE n.kind IN ('town', 'district')
+     ORDER BY n.location <-> b.location LIMIT 1
+  ) town ON b.kind NOT IN ('town', 'district') AND ST_DWithin(town.location::geography, b.location::geography, 15000)
+ ORDER BY b.rank;
 
 -- name: nearest
 -- What a point is near (a map click): the nearest place that is not a street and the nearest named street
@@ -72,19 +75,19 @@ SELECT n.role, n.id, n.name, n.name_en, n.kind, ST_X(n.location) AS lon, ST_Y(n.
        town.name AS town_name, town.name_en AS town_name_en
   FROM nearest n CROSS JOIN at
  CROSS JOIN LATERAL (SELECT ST_ClosestPoint(coalesce(n.extent, n.location), at.g) AS closest) c
+  -- A street's town where it comes closest to the click (a national road crosses several).
   LEFT JOIN LATERAL (
-    SELECT t.name, t.name_en FROM gazetteer t
-     WHERE t.kind IN ('town', 'district') AND ST_DWithin(t.location::geography, n.location::geography, 15000)
-     ORDER BY t.location <-> n.location LIMIT 1
-  ) town ON n.kind NOT IN ('town', 'district')
+    SELECT t.name, t.name_en, t.location FROM gazetteer t WHERE t.kind IN ('town', 'district')
+     ORDER BY t.location <-> c.closest LIMIT 1
+  ) town ON n.kind NOT IN ('town', 'district') AND ST_DWithin(town.location::geography, c.closest::geography, 15000)
  WHERE ST_DWithin(c.closest::geography, at.g::geography, 5000)
  UNION ALL
 SELECT 'town', t.id, t.name, t.name_en, t.kind, ST_X(t.location), ST_Y(t.location), t.synthetic,
        ST_X(t.location), ST_Y(t.location), ST_Distance(t.location::geography, at.g::geography), NULL, NULL
   FROM at CROSS JOIN LATERAL (
-    SELECT * FROM gazetteer t WHERE t.kind IN ('town', 'district') AND ST_DWithin(t.location::geography, at.g::geography, 15000)
-     ORDER BY t.location <-> at.g LIMIT 1
-  ) t;
+    SELECT * FROM gazetteer t WHERE t.kind IN ('town', 'district') ORDER BY t.location <-> at.g LIMIT 1
+  ) t
+ WHERE ST_DWithin(t.location::geography, at.g::geography, 15000);
 
 -- name: upsert
 -- A place entered by hand (no network): unique by name and kind.

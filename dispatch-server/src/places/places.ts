@@ -24,7 +24,7 @@ const NearestRow = z.object({
 const place = z.object({ name: z.string(), nameEn: z.string().nullable(), kind: PlaceKind, lon: z.number(), lat: z.number(), synthetic: z.boolean() });
 const sql = sqlFile(new URL('./places.sql', import.meta.url), {
   search: {
-    params: z.object({ q: z.string(), pinyin: z.string(), limit: z.number(), nearLon: z.number().nullable(), nearLat: z.number().nullable() }),
+    params: z.object({ q: z.string(), pattern: z.string(), pinyin: z.string(), limit: z.number(), nearLon: z.number().nullable(), nearLat: z.number().nullable() }),
     row: CandidateRow,
   },
   nearest: { params: z.object({ lon: z.number(), lat: z.number() }), row: NearestRow },
@@ -69,7 +69,9 @@ const presentCandidate = (r: CandidateRow, sure: boolean): PlaceCandidateDto => 
 
 async function search(db: Queryable, text: string, limit: number, near?: readonly [number, number]): Promise<CandidateRow[]> {
   const q = text.trim();
-  return sql.search.rows(db, { q, pinyin: normalisePinyin(q), limit, nearLon: near?.[0] ?? null, nearLat: near?.[1] ?? null });
+  // LIKE's wildcards typed are matched literally: "%" matches only "%".
+  const pattern = q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
+  return sql.search.rows(db, { q, pattern, pinyin: normalisePinyin(q), limit, nearLon: near?.[0] ?? null, nearLat: near?.[1] ?? null });
 }
 
 /**
