@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { z } from 'zod';
-import { AgentPositionBatch, fixProblem, PROTOCOL_VERSION, StatusReport, StuckEventReport } from '@dispatch/protocol';
+import { AgentPositionBatch, fixProblem, PROTOCOL_VERSION, SendMessageRequest, StatusReport, StuckEventReport } from '@dispatch/protocol';
 import { parseNmeaSentence, withChecksum } from '@dispatch/vehicle-agent/gps/nmea';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -183,6 +183,7 @@ describe('poisoned input (property-based, generated from the schemas)', () => {
     const status = z.toJSONSchema(StatusReport, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
     const positions = z.toJSONSchema(AgentPositionBatch, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
     const stuck = z.toJSONSchema(StuckEventReport, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+    const message = z.toJSONSchema(SendMessageRequest, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
     const arbitrary = fc.oneof(
       fc.record({
         event: fc.constant('status.reported'),
@@ -193,7 +194,14 @@ describe('poisoned input (property-based, generated from the schemas)', () => {
       }),
       fc.record({ event: fc.constant('positions.reported'), from: fc.constantFrom('crew', 'crew', 'crew', 'dispatcher'), payload: fuzzOf(positions).map((p) => p.value) }),
       fc.record({ event: fc.constant('outbox.stuck'), from: fc.constantFrom('crew', 'crew', 'hospital'), payload: fuzzOf(stuck).map((p) => p.value) }),
-      fc.record({ event: fc.constantFrom('status.reported', 'positions.reported', 'session.resynced', 'outbox.stuck'), from: fc.constantFrom('crew', 'dispatcher'), payload: hostileValue }),
+      fc.record({
+        event: fc.constant('message.sent'),
+        from: fc.constantFrom('crew', 'crew', 'dispatcher', 'hospital'),
+        payload: fc
+          .tuple(fuzzOf(message), fc.oneof({ weight: 4, arbitrary: fc.constant(ids.assignment) }, { weight: 1, arbitrary: fc.uuid() }, { weight: 1, arbitrary: hostileValue }))
+          .map(([r, assignmentId]) => (r.value !== null && typeof r.value === 'object' && !Array.isArray(r.value) ? { ...r.value, assignmentId } : r.value)),
+      }),
+      fc.record({ event: fc.constantFrom('status.reported', 'positions.reported', 'session.resynced', 'outbox.stuck', 'message.sent'), from: fc.constantFrom('crew', 'dispatcher'), payload: hostileValue }),
     );
     return fc.sample(arbitrary, { numRuns: budget, seed }).map((c) => ({
       kind: 'socket',

@@ -1,9 +1,12 @@
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { MessageDto } from '@dispatch/protocol';
+import { createLogger } from '@dispatch/server/logger';
 import { CrewAgent } from '@dispatch/vehicle-agent/agent/crewAgent';
 import { MemoryOutbox } from '@dispatch/vehicle-agent/agent/outbox';
 import { dispatchFirst, openSocket } from '../support/api';
-import { demoSuite } from '../support/demoSuite';
+import { startDemoServer } from '../support/demoServer';
+import { demoSuite, serverSuite } from '../support/demoSuite';
 import { expectRefusal } from '../support/expectations';
 import { eventually } from '../support/wait';
 
@@ -96,5 +99,29 @@ describe('task messages between dispatchers and the crew', () => {
     } finally {
       await agent.stop();
     }
+  });
+});
+
+describe('task messages in the logs', () => {
+  const lines: string[] = [];
+  const log = createLogger('debug', new Writable({ write: (chunk, _encoding, done) => done(void lines.push(String(chunk))) }));
+  const server = serverSuite(() => startDemoServer({ ACK_TIMEOUT_S: '900' }, log));
+
+  it('never writes a message text to the log, whether it is taken or refused', async () => {
+    const { api: dispatcher } = await server.as('dispatcher');
+    const { incident, offer } = await dispatchFirst(dispatcher, { location: { lon: 111.92, lat: 37.03 }, category: 'obstetric', priority: 1 });
+    const crew = server.logins.crews.find((c) => c.callSign === offer.assignment.callSign)!;
+    const crewSocket = await openSocket(server.baseUrl, (await server.as(crew.username)).token);
+    const secret = '孕妇王秀英阴道出血 13912345678';
+    const id = offer.assignment.id;
+    await dispatcher.call('sendMessage', { params: { id }, body: { messageId: crypto.randomUUID(), text: secret } });
+    await crewSocket.socket.timeout(5000).emitWithAck('message.sent', { assignmentId: id, messageId: crypto.randomUUID(), text: `${secret}\u0007` });
+    await crewSocket.socket.timeout(5000).emitWithAck('message.sent', { assignmentId: id, messageId: crypto.randomUUID(), text: secret.repeat(40) });
+    await dispatcher.call('cancelIncident', { params: { id: incident.id }, body: { reason: 'test' } });
+    await expectRefusal(dispatcher.call('sendMessage', { params: { id }, body: { messageId: crypto.randomUUID(), text: secret } }), 409, /ended/);
+    crewSocket.close();
+    expect(lines.length).toBeGreaterThan(0);
+    const text = lines.join('');
+    for (const part of ['王秀英', '阴道出血', '13912345678']) expect(text).not.toContain(part);
   });
 });
