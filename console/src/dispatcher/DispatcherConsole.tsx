@@ -10,10 +10,6 @@ import { CallContext } from './calls/CallContext';
 import { IncidentCalls } from './calls/IncidentCalls';
 import { IncomingCalls } from './calls/IncomingCalls';
 import { useIncomingCalls } from './calls/useIncomingCalls';
-import { CallContext } from './calls/CallContext';
-import { IncidentCalls } from './calls/IncidentCalls';
-import { IncomingCalls } from './calls/IncomingCalls';
-import { useIncomingCalls } from './calls/useIncomingCalls';
 import { FleetBoard } from './FleetBoard';
 import { IncidentQueue } from './IncidentQueue';
 import { sortQueue } from './queue';
@@ -43,7 +39,6 @@ export function DispatcherConsole({ config, region }: { config: ClientConfigDto;
   const intakeRef = useRef<IntakeFormHandle>(null);
 
   const queue = useMemo(() => sortQueue(live.incidents.values()), [live.incidents]);
-  const phone = useIncomingCalls(draft, setDraft, intakeRef);
   const phone = useIncomingCalls(draft, setDraft, intakeRef);
   const incident = selectedId ? (live.incidents.get(selectedId) ?? null) : null;
   const rawRec = selectedId ? (live.recommendations.get(selectedId) ?? null) : null;
@@ -265,9 +260,7 @@ export function DispatcherConsole({ config, region }: { config: ClientConfigDto;
     <div className="dispatcher">
       <aside className="col-left">
         <IncomingCalls calls={phone.calls} takingId={draft.phoneCallId} onTake={phone.take} />
-        <IncomingCalls calls={phone.calls} takingId={draft.phoneCallId} onTake={phone.take} />
         <IntakeForm ref={intakeRef} draft={draft} onChange={setDraft} onCreated={onCreated} />
-        <CallContext draft={draft} call={phone.takingCall} onLinked={onLinked} />
         <CallContext draft={draft} call={phone.takingCall} onLinked={onLinked} />
         <IncidentQueue incidents={queue} selectedId={selectedId} onSelect={select} flashing={flashing} unreadMessages={unreadMessages} />
       </aside>
@@ -279,7 +272,6 @@ export function DispatcherConsole({ config, region }: { config: ClientConfigDto;
           onSelectIncident={select}
           onPick={onPick}
           picked={draft.location}
-          callerLocation={phone.takingCall?.location ?? null}
           callerLocation={phone.takingCall?.location ?? null}
           routes={routes}
           highlightVehicles={highlight}
@@ -334,7 +326,6 @@ export function DispatcherConsole({ config, region }: { config: ClientConfigDto;
           </div>
         )}
         {incident && <TaskMessages incident={incident} />}
-        {incident && <IncidentCalls incident={incident} />}
         {incident && <IncidentCalls incident={incident} />}
         {incident && <Timeline incident={incident} />}
         <AlertBar onSelect={select} />

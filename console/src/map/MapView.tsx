@@ -8,7 +8,6 @@ import { useLive, useLiveContext } from '../realtime/useLive';
 import { CoverageLayer, type OverlayStatus } from './layers/CoverageLayer';
 import { HospitalMarkers } from './layers/HospitalMarkers';
 import { CallerLocation } from './layers/CallerLocation';
-import { CallerLocation } from './layers/CallerLocation';
 import { IncidentMarkers } from './layers/IncidentMarkers';
 import { RouteLine } from './layers/RouteLine';
 import { StationMarkers } from './layers/StationMarkers';
@@ -36,8 +35,6 @@ export interface MapViewProps {
   /** Clicking the map picks a call's location. */
   onPick: (point: { lon: number; lat: number }) => void;
   picked: { lon: number; lat: number } | null;
-  /** The caller's location as the phone network gave it, for the call being taken. */
-  callerLocation: CallerLocationDto | null;
   /** The caller's location as the phone network gave it, for the call being taken. */
   callerLocation: CallerLocationDto | null;
   routes: readonly RouteDto[];
@@ -168,7 +165,6 @@ export function MapView(props: MapViewProps) {
           <RouteLine map={map} visible={layers.route} routes={routes} />
           <StationMarkers map={map} visible={layers.stations} stations={live.stations} />
           <HospitalMarkers map={map} visible={layers.hospitals} hospitals={live.hospitals} proposedId={proposedHospitalId} />
-          <CallerLocation map={map} location={props.callerLocation} />
           <CallerLocation map={map} location={props.callerLocation} />
           <IncidentMarkers map={map} visible={layers.incidents} incidents={live.incidents} selectedId={selectedIncidentId} onSelect={onSelectIncident} />
           <VehicleMarkers map={map} visible={layers.vehicles} highlight={highlightVehicles} staleAfterS={config.positionStaleAfterS} onPick={onPickVehicle} />
