@@ -21,7 +21,7 @@ describe.skipIf(!hasChromium)(chromiumSuite('the supervisor console in real Chro
 
   beforeAll(async () => {
     dispatcher = (await suite.server.as('dispatcher')).api;
-    seeded = await seedKnownIncidents(suite.server.database.db, dispatcher);
+    seeded = await seedKnownIncidents(suite.server.database.db, dispatcher, (await suite.server.as('telephony')).api);
     const first = seeded.incidents[0]!;
     await insertFixes(suite.server.database.db, seeded.vehicles[0]!.id, [
       [first.dispatchedAt + 30_000, 111.9, 37.02],

@@ -11,7 +11,7 @@ const base = knownBase;
 const known = KNOWN;
 
 describe('supervisor reports: response-time breakdown, exports, incident search, route driven, audit filters', () => {
-  const { server, clients: [dispatcher, supervisor], tokens } = demoSuite({}, 'dispatcher', 'supervisor');
+  const { server, clients: [dispatcher, supervisor, telephony], tokens } = demoSuite({}, 'dispatcher', 'supervisor', 'telephony');
   let stations: { id: string; name: string }[] = [];
   let vehicles: { id: string; callSign: string }[] = [];
   let incidents: Awaited<ReturnType<typeof seedKnownIncidents>>['incidents'] = [];
@@ -20,7 +20,7 @@ describe('supervisor reports: response-time breakdown, exports, incident search,
   const db = () => server.database.db;
 
   beforeAll(async () => {
-    ({ stations, vehicles, incidents } = await seedKnownIncidents(db(), dispatcher));
+    ({ stations, vehicles, incidents } = await seedKnownIncidents(db(), dispatcher, telephony));
   });
 
   const expected = expectedStats;

@@ -48,11 +48,11 @@ export function expectedStats(members: Known[]): Record<ResponseInterval, { n: n
 
 /**
  * Takes the known calls through the API (intake with ring and answer times, a dispatch of a chosen vehicle of one of
- * two stations, released at once), then sets each task's record to the known history in the database: ten days ago
- * the server never stamps. The last call is made to have come through the phone system (an answered phone_calls row
- * that created the incident).
+ * two stations, released at once, the incident closed), then sets each task's record to the known history in the
+ * database: ten days ago the server never stamps. The last call comes through the phone system (ringing and answered
+ * reported by the telephony login, the incident taken from that call).
  */
-export async function seedKnownIncidents(db: Queryable, dispatcher: ApiClient) {
+export async function seedKnownIncidents(db: Queryable, dispatcher: ApiClient, telephony: ApiClient) {
   const fleet = (await dispatcher.call('listVehicles')).filter((v) => v.kind === 'negative_pressure_ambulance' && v.inService);
   const homes = [...new Set(fleet.map((v) => v.homeStationId))].slice(0, 2);
   const allStations = await dispatcher.call('listStations');
@@ -61,10 +61,14 @@ export async function seedKnownIncidents(db: Queryable, dispatcher: ApiClient) {
   const incidents: { id: string; number: number; assignmentId: string; dispatchedAt: number; endedAt: number; ring: number }[] = [];
   for (const [i, k] of KNOWN.entries()) {
     const ring = knownBase + k.day * DAY + (9 + i) * 3600_000;
+    const answer = ring + k.spans.answer * 1000;
+    // The last call comes through the phone system: its ring and answer times are the PBX's, the others are typed.
+    const phoneCall = i === KNOWN.length - 1 ? await throughThePhoneSystem(telephony, `known-${ring}`, k.phone, ring, answer) : null;
     const incident = await dispatcher.call('createIncident', {
       body: {
         location: { lon: 111.913 + i / 1000, lat: 37.027 }, category: k.category, priority: 2, address: k.address, callerPhone: k.phone,
-        requiredVehicleCapabilities: [], callReceivedAt: iso(ring), callAnsweredAt: iso(ring + k.spans.answer * 1000),
+        requiredVehicleCapabilities: [],
+        ...(phoneCall ? { phoneCallId: phoneCall } : { callReceivedAt: iso(ring), callAnsweredAt: iso(answer) }),
       },
     });
     const offer = await dispatcher.call('assignVehicle', { params: { id: incident.id }, body: { vehicleId: vehicles[k.station]!.id } });
@@ -82,13 +86,14 @@ export async function seedKnownIncidents(db: Queryable, dispatcher: ApiClient) {
     await dispatcher.call('closeIncident', { params: { id: incident.id } });
     incidents.push({ id: incident.id, number: incident.number, assignmentId: offer.assignment.id, dispatchedAt: stamps[0]!, endedAt, ring });
   }
-  const last = incidents.at(-1)!;
-  await db.query(
-    `INSERT INTO phone_calls (pbx_call_id, line_id, caller_phone, ringing_at, answered_at, incident_id, incident_link)
-     VALUES ($1, 'L1', $2, $3, $4, $5, 'created')`,
-    [`pbx-known-${last.id}`, KNOWN.at(-1)!.phone, new Date(last.ring), new Date(last.ring + KNOWN.at(-1)!.spans.answer * 1000), last.id],
-  );
   return { stations, vehicles, incidents, from: iso(knownBase), to: iso(knownBase + 2 * DAY) };
+}
+
+/** The PBX reports a call ringing and answered (the telephony login's API); the call's id, for the intake. */
+async function throughThePhoneSystem(telephony: ApiClient, callId: string, phone: string, ring: number, answer: number): Promise<string> {
+  const call = { callId, lineId: '120-1', callerNumber: phone.replace(/[^0-9+]/g, '') };
+  await telephony.call('reportPhoneCall', { body: { ...call, event: 'ringing', at: iso(ring) } });
+  return (await telephony.call('reportPhoneCall', { body: { ...call, event: 'answered', at: iso(answer) } })).id;
 }
 
 /** Inserts position fixes of a vehicle as its GPS would have recorded them (device time = receive time). */

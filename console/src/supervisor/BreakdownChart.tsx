@@ -20,11 +20,26 @@ export interface ChartSeries {
 const COLOURS = ['#a78bfa', '#38bdf8', '#f59e0b', '#22c55e', '#ef4444', '#a855f7', '#3b82f6'];
 
 /**
- * The breakdown as horizontal stacked bars, one bar per group and one segment per interval (in minutes), so a
+ * The breakdown as horizontal stacked bars, one bar per group and one segment per interval (minutes or seconds), so a
  * response reads left to right from the ring to the handover. Light text on the console's dark panels; dark text
  * while printing.
  */
-export default function BreakdownChart({ title, groups, series, lang, unit }: { title: string; groups: string[]; series: ChartSeries[]; lang: 'zh-CN' | 'en'; unit: string }) {
+export default function BreakdownChart({
+  title,
+  groups,
+  series,
+  lang,
+  unit,
+  secondsPerUnit,
+}: {
+  title: string;
+  groups: string[];
+  series: ChartSeries[];
+  lang: 'zh-CN' | 'en';
+  unit: string;
+  /** 60 for minutes on the axis, 1 for seconds. */
+  secondsPerUnit: number;
+}) {
   const element = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!element.current) return;
@@ -43,7 +58,7 @@ export default function BreakdownChart({ title, groups, series, lang, unit }: { 
           grid: { left: 8, right: 24, top: 64, bottom: 8, containLabel: true },
           xAxis: { type: 'value', name: unit, axisLabel: { color: text }, splitLine: { lineStyle: { color: line } } },
           yAxis: { type: 'category', data: groups, inverse: true, axisLabel: { color: text, width: 160, overflow: 'truncate' } },
-          series: series.map((s) => ({ type: 'bar', stack: 'response', name: s.name, data: s.data.map((v) => (v === null ? null : v / 60)), barMaxWidth: 26 })),
+          series: series.map((s) => ({ type: 'bar', stack: 'response', name: s.name, data: s.data.map((v) => (v === null ? null : v / secondsPerUnit)), barMaxWidth: 26 })),
         },
         true,
       );
@@ -62,6 +77,6 @@ export default function BreakdownChart({ title, groups, series, lang, unit }: { 
       resize.disconnect();
       chart.dispose();
     };
-  }, [title, groups, series, lang, unit]);
+  }, [title, groups, series, lang, unit, secondsPerUnit]);
   return <div ref={element} className="breakdown-chart" style={{ height: Math.max(220, 80 + groups.length * 34) }} />;
 }

@@ -94,6 +94,9 @@ function ReportBody({ report, filter, stat, onStat }: { report: BreakdownDto; fi
   const dispatcher = report.rows.reduce((s, r) => s + r.answerSources.dispatcher, 0);
   const groups = report.rows.map(groupName);
   const series = RESPONSE_INTERVALS.map((k) => ({ name: t(INTERVAL_WORDS[k]), data: report.rows.map((r) => r.intervals[k][stat]) }));
+  // Minutes on the axis, unless every bar is shorter than three of them (a quiet day's answers and dispatches).
+  const longest = Math.max(0, ...report.rows.map((_, i) => series.reduce((sum, s) => sum + (s.data[i] ?? 0), 0)));
+  const inMinutes = longest >= 180;
   return (
     <>
       <Panel
@@ -117,7 +120,7 @@ function ReportBody({ report, filter, stat, onStat }: { report: BreakdownDto; fi
         ) : (
           <div data-testid="breakdown-chart" data-stat={stat} data-groups={JSON.stringify(groups)} data-series={JSON.stringify(series)}>
             <Suspense fallback={<div className="pad muted">{t('loading')}</div>}>
-              <BreakdownChart title={t('chartTitle', { stat: t(stat === 'p50' ? 'median' : 'p90') })} groups={groups} series={series} lang={lang} unit={t('minutesShort')} />
+              <BreakdownChart title={t('chartTitle', { stat: t(stat === 'p50' ? 'median' : 'p90') })} groups={groups} series={series} lang={lang} unit={t(inMinutes ? 'minutesShort' : 'seconds')} secondsPerUnit={inMinutes ? 60 : 1} />
             </Suspense>
           </div>
         )}
