@@ -150,6 +150,17 @@ describe('bulk import and export of a county', () => {
     expect((await preview('shifts', 'csv', overlapping)).rows[0]!.errors.map((e) => e.code)).toEqual(['conflict']);
   });
 
+  it('writes a name Excel would run as a formula behind an apostrophe in CSV (and reads it back as it was)', async () => {
+    const name = '=HYPERLINK("http://evil.example/","点我")';
+    await admin.call('createStation', { body: { code: 'T-FORMULA', name, kind: 'substation', location: { lon: 111.9, lat: 37.0 } } });
+    const text = (await exported('stations', 'csv')).toString('utf8');
+    expect(text).toContain(`T-FORMULA,"'=HYPERLINK(""http://evil.example/"",""点我"")",`);
+    // A negative number is a number, not a formula.
+    expect(await preview('stations', 'csv', `编码,名称,类型,经度,纬度\nT-NEG,负经度站,substation,-0.5,37`)).toMatchObject({ committable: true });
+    const roundTrip = await preview('stations', 'csv', text);
+    expect(roundTrip.rows.find((r) => r.key === 'T-FORMULA')!.action).toBe('unchanged');
+  });
+
   it('exports every kind as CSV and xlsx with the same columns, and the file re-imports unchanged', async () => {
     for (const kind of BulkKind.options) {
       for (const format of ['csv', 'xlsx'] as const) {

@@ -11,6 +11,16 @@ export interface Table {
 
 export class UnreadableFileError extends Error {}
 
+/**
+ * A CSV cell Excel would run as a formula (=, +, -, @, tab, CR first) is written behind an apostrophe, as OWASP
+ * advises against CSV injection; reading takes one such apostrophe off again, so the file re-imports unchanged.
+ * A plain number (a negative longitude) is left as it is. In xlsx every cell is a string cell, never a formula.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+const PLAIN_NUMBER = /^[+-]?\d+(\.\d+)?$/;
+const defuse = (cell: string) => (FORMULA_START.test(cell) && !PLAIN_NUMBER.test(cell) ? `'${cell}` : cell);
+const restore = (cell: string) => (cell.startsWith("'") && FORMULA_START.test(cell.slice(1)) ? cell.slice(1) : cell);
+
 /** What a cell of a hand-made workbook holds, as the text a CSV would have (dates as ISO instants). */
 function cellText(value: ExcelJS.CellValue): string {
   if (value === null || value === undefined) return '';
@@ -30,7 +40,7 @@ export async function readTable(data: Buffer, format: BulkFormat): Promise<Table
   try {
     if (format === 'csv') {
       const records = parse(data, { bom: true, relax_column_count: true, skip_empty_lines: false }) as string[][];
-      grid = records.map((cells, i) => ({ row: i + 1, cells: cells.map((c) => c.trim()) }));
+      grid = records.map((cells, i) => ({ row: i + 1, cells: cells.map((c) => restore(c.trim())) }));
     } else {
       const workbook = new ExcelJS.Workbook();
       await workbook.xlsx.load(data as unknown as ArrayBuffer);
@@ -56,7 +66,7 @@ export async function readTable(data: Buffer, format: BulkFormat): Promise<Table
 export async function writeTable(sheetName: string, headers: string[], rows: string[][], format: BulkFormat): Promise<Buffer> {
   if (format === 'csv') {
     // The BOM makes Excel open the UTF-8 file with its Chinese intact.
-    return Buffer.from(`\uFEFF${stringify([headers, ...rows])}`, 'utf8');
+    return Buffer.from(`\uFEFF${stringify([headers, ...rows.map((row) => row.map(defuse))])}`, 'utf8');
   }
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet(sheetName);

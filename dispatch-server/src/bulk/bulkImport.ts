@@ -10,7 +10,7 @@ import {
   type BulkRowError,
 } from '@dispatch/protocol';
 import { appendAudit, type Actor } from '../audit/audit';
-import { HttpError, isDatabaseUnavailable } from '../http/errors';
+import { answerFor, HttpError } from '../http/errors';
 import { readTable, UnreadableFileError, writeTable } from './bulkFiles';
 import { type BulkRecord, KINDS, loadLookups } from './bulkKinds';
 
@@ -116,10 +116,13 @@ async function runImport(deps: BulkDeps, actor: Actor, kind: BulkKind, format: B
           }
           await sql.release.run(client);
         } catch (error) {
-          if (!(error instanceof HttpError) || isDatabaseUnavailable(error)) throw error;
+          // A refusal of this row (a command's 4xx, or the database's refusal of a value it cannot store) is the
+          // row's error; anything else (the database gone) fails the whole request.
+          const answer = answerFor(error);
+          if (answer.status >= 500) throw error;
           await sql.rollbackRow.run(client);
           action = 'error';
-          errors.push({ row, column: columnOfMessage(kind, error.message), code: error.status === 409 ? 'conflict' : 'invalid', message: error.message });
+          errors.push({ row, column: columnOfMessage(kind, answer.error), code: answer.status === 409 ? 'conflict' : 'invalid', message: answer.error });
         }
       }
       rows.push({ row, key, action, errors });
