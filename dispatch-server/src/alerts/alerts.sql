@@ -29,10 +29,10 @@ alerts AS (
    WHERE a.assigned_by IS NULL AND a.ended_at IS NULL AND i.status IN ('open', 'queued', 'assigned')
      AND EXISTS (SELECT 1 FROM assignments t WHERE t.incident_id = i.id AND t.status = 'timed_out')
   UNION ALL
-  -- A hospital did not acknowledge its notice: until it does or the notice ends.
+  -- A hospital did not acknowledge its notice: until it does, the notice ends or the incident is finished.
   SELECT 'escalation:' || n.id, 'escalation', i.id, i.number, i.priority, coalesce(n.escalated_at, n.sent_at), h.name
     FROM hospital_notices n JOIN incidents i ON i.id = n.incident_id JOIN hospitals h ON h.id = n.hospital_id
-   WHERE n.status = 'escalated'
+   WHERE n.status = 'escalated' AND i.status IN ('open', 'queued', 'assigned')
 )
 SELECT al.id, al.kind, al.incident_id AS "incidentId", al.number::int AS "incidentNumber", al.priority::int AS priority,
        al.raised_at AS "raisedAt", al.subject, coalesce(s.state, 'active') AS state
