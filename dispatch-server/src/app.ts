@@ -87,7 +87,8 @@ export function createApp({ config, db, redis, log }: AppDeps): App {
   const positions = createPositions({ config, db, log });
   const graphs = new GraphRegistry(db);
   const roadImports = createRoadImports({
-    db, redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX, dir: config.ROAD_UPLOAD_DIR, maxBytes: config.ROAD_UPLOAD_MAX_MB * 1024 * 1024, log,
+    db, redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX, dir: config.ROAD_UPLOAD_DIR, maxBytes: config.ROAD_UPLOAD_MAX_MB * 1024 * 1024,
+    work: config.ROAD_IMPORT_WORKER, log,
   });
   // The gateway exists only once the HTTP server does; commands publish through it from then on.
   let publisher: Publisher | null = null;

@@ -8,7 +8,9 @@ import { writeTempFile } from '@dispatch/geo/import/testFiles';
 import { roadDataFile, roadDataSuite } from '@dispatch/geo/routing/roadData';
 import type { RoadImportJobDto } from '@dispatch/protocol';
 import { describe, expect, it } from 'vitest';
-import { demoSuite } from '../support/demoSuite';
+import { createRoadImports } from '@dispatch/server/roads/roadImports';
+import { demoSuite, serverSuite } from '../support/demoSuite';
+import { createLoggedInUser, startTestServer } from '../support/server';
 import { until } from '../support/wait';
 
 const shanghai = roadDataFile('shanghai_center.osm.pbf');
@@ -124,5 +126,34 @@ describe.skipIf(!shanghai)(roadDataSuite('road network upload, import job and go
     }));
     await importRoads(server.database.db, { file, region: 'progress', onProgress: (p) => seen.push(p) });
     expect([...new Set(seen.map((p) => p.stage))]).toEqual([...IMPORT_STAGES]);
+  });
+});
+
+describe('road imports on a worker process of their own (ROAD_IMPORT_WORKER=0 on the server)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'road-uploads-'));
+  const server = serverSuite(() => startTestServer({ ROAD_UPLOAD_DIR: dir, ROAD_IMPORT_WORKER: '0' }));
+
+  it('queues the upload on the server and leaves it to the worker, which imports it', async () => {
+    const { api, token } = await createLoggedInUser(server, { username: 'road-admin', role: 'admin' });
+    const line = { type: 'Feature', properties: { highway: 'primary' }, geometry: { type: 'LineString', coordinates: [[111.9, 37.0], [111.92, 37.0]] } };
+    const res = await fetch(`${server.baseUrl}/api/road-networks/imports?region=apart&fileName=apart.geojson`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/geo+json' },
+      body: JSON.stringify({ type: 'FeatureCollection', features: [line] }),
+    });
+    const job = (await res.json()) as RoadImportJobDto;
+    // No worker anywhere yet: the job waits.
+    expect((await api.call('listRoadImports')).map((j) => [j.id, j.state])).toEqual([[job.id, 'waiting']]);
+
+    const { config } = server;
+    const worker = createRoadImports({
+      db: server.database.db, redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX, dir, maxBytes: 1048576, work: true, log: { error: () => undefined, info: () => undefined },
+    });
+    try {
+      await until(async () => (await api.call('listRoadImports'))[0]!.state === 'completed', 'the worker to import it', { timeoutMs: 60_000, everyMs: 200 });
+      expect((await api.call('listRoadNetworks')).regions.map((r) => r.name)).toEqual(['apart']);
+    } finally {
+      await worker.close();
+    }
   });
 });

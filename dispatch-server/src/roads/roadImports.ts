@@ -54,6 +54,8 @@ export function createRoadImports(opts: {
   prefix: string;
   dir: string;
   maxBytes: number;
+  /** Whether this process takes import jobs (ROAD_IMPORT_WORKER); uploads are queued either way. */
+  work: boolean;
   log: { error: (o: object, m: string) => void; info: (o: object, m: string) => void };
 }): RoadImports {
   const { db, log } = opts;
@@ -66,14 +68,13 @@ export function createRoadImports(opts: {
     return redis;
   };
   const queue = new Queue<RoadImportJob, ImportReport>(QUEUE, { connection: connection(), prefix: opts.prefix });
-  // Any process's worker may take a job: one queued by another process, or left by a restart, runs too.
-  const worker = new Worker<RoadImportJob, ImportReport>(QUEUE, (job) => runImport(db, job), {
-    connection: connection(),
-    prefix: opts.prefix,
-    concurrency: 1,
-  });
-  worker.on('failed', (job, err) => log.error({ err: err.message, job: job?.id }, 'road import failed'));
-  worker.on('error', (err) => log.error({ err }, 'road import worker error'));
+  // Any worker may take a job: one queued by another process, or left by a restart, runs too. The import parses and
+  // builds the topology on this process's event loop, so a big centre runs it on a process that takes no calls.
+  const worker = opts.work
+    ? new Worker<RoadImportJob, ImportReport>(QUEUE, (job) => runImport(db, job), { connection: connection(), prefix: opts.prefix, concurrency: 1 })
+    : null;
+  worker?.on('failed', (job, err) => log.error({ err: err.message, job: job?.id }, 'road import failed'));
+  worker?.on('error', (err) => log.error({ err }, 'road import worker error'));
 
   return {
     async upload(req, query, actor) {
@@ -115,7 +116,7 @@ export function createRoadImports(opts: {
         .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
     },
     async close() {
-      await worker.close();
+      await worker?.close();
       await queue.close();
       for (const redis of connections) redis.disconnect();
     },
