@@ -169,6 +169,7 @@ describe.skipIf(!hasChromium)(chromiumSuite('the supervisor console in real Chro
     const rows = page.locator('[data-testid=audit-entries] tbody tr');
     await expect.poll(async () => new Set(await rows.evaluateAll((trs) => trs.map((tr) => `${tr.getAttribute('data-actor')} ${tr.getAttribute('data-action')}`)))).toEqual(new Set(['dispatcher incident.created']));
     expect(await rows.count()).toBeGreaterThanOrEqual(KNOWN.length);
+    expect(await rows.first().innerText()).toMatch(/调度员[\s\S]*受理警情/);
     await screenshot(page, 'supervisor-audit-zh');
     await page.getByRole('button', { name: 'EN', exact: true }).click();
     await expect.poll(() => page.locator('[data-testid=audit-log]').innerText()).toContain('Audit log');

@@ -4,7 +4,7 @@ import { useLoaded } from '@dispatch/ui';
 import { Panel } from '../common/Panel';
 import { useLiveContext } from '../realtime/useLive';
 import { instantOf } from './period';
-import { useWords } from './words';
+import { AUDIT_ACTIONS, ROLE_WORDS, useWords } from './words';
 import './supervisor.css';
 
 const PAGE = 100;
@@ -65,6 +65,7 @@ export function AuditLog() {
     }
   };
 
+  const inWords = (table: Record<string, [string, string]>, code: string) => table[code]?.[lang === 'en' ? 1 : 0] ?? code;
   const set = (key: keyof Filters) => (e: { target: { value: string } }) => setDraft({ ...draft, [key]: e.target.value });
   return (
     <div className="supervisor audit" data-testid="audit-log">
@@ -80,7 +81,7 @@ export function AuditLog() {
             {t('auditWho')}
             <select name="actor" value={draft.actor} onChange={set('actor')}>
               <option value="">{t('anyOption')}</option>
-              <option value="system">system</option>
+              <option value="system">{inWords(ROLE_WORDS, 'system')}</option>
               {users?.map((u) => (
                 <option key={u.id} value={u.username}>
                   {u.username}
@@ -94,7 +95,7 @@ export function AuditLog() {
             <input name="action" value={draft.action} list="audit-actions" placeholder={t('auditActionHint')} maxLength={80} onChange={set('action')} />
             <datalist id="audit-actions">
               {KNOWN_ACTIONS.map((a) => (
-                <option key={a} value={a} />
+                <option key={a} value={a}>{inWords(AUDIT_ACTIONS, a)}</option>
               ))}
             </datalist>
           </label>
@@ -130,9 +131,11 @@ export function AuditLog() {
                 <tr key={e.id} data-action={e.action} data-actor={e.actor.username ?? ''}>
                   <td className="mono">{new Date(e.at).toLocaleString(lang)}</td>
                   <td>
-                    {e.actor.username ?? '—'} <span className="muted small">{e.actor.role}</span>
+                    {e.actor.username ?? '—'} <span className="muted small">{inWords(ROLE_WORDS, e.actor.role ?? '')}</span>
                   </td>
-                  <td className="mono">{e.action}</td>
+                  <td>
+                    {inWords(AUDIT_ACTIONS, e.action)} <span className="mono muted small">{e.action}</span>
+                  </td>
                   <td className="mono small">{e.entityType}{e.entityId ? `:${e.entityId.slice(0, 8)}` : ''}</td>
                   <td className="mono small details">{Object.keys(e.details).length ? JSON.stringify(e.details) : ''}</td>
                   <td className="mono small">{e.remoteAddr ?? ''}</td>

@@ -72,3 +72,28 @@ export const supervisorMessages = defineMessages(
 
 export type SupervisorKey = keyof (typeof supervisorMessages)['zh-CN'];
 export const useWords = createI18n(supervisorMessages);
+
+/** The audit log's actions in words ([Chinese, English]); an action not listed is shown as its code. */
+export const AUDIT_ACTIONS: Record<string, [string, string]> = {
+  'incident.created': ['受理警情', 'Call taken'], 'incident.cancelled': ['取消警情', 'Incident cancelled'], 'incident.closed': ['结束警情', 'Incident closed'],
+  'incident.followUpCall': ['重复来电/催车', 'Follow-up call'],
+  'assignment.created': ['派车', 'Vehicle dispatched'], 'assignment.cancelled': ['撤回车辆', 'Vehicle withdrawn'], 'assignment.statusReported': ['上报任务环节', 'Task step reported'],
+  'assignment.ackTimedOut': ['接收命令超时', 'Acknowledgement timed out'], 'assignment.destinationChanged': ['更改送往医院', 'Destination changed'],
+  'assignment.destinationLoadConfirmed': ['确认满负荷医院', 'Full hospital confirmed'], 'assignment.vitalsRecorded': ['记录生命体征', 'Vital signs recorded'],
+  'notice.sent': ['发送来院预告', 'Hospital notice sent'], 'notice.acknowledged': ['医院确认预告', 'Notice acknowledged'], 'notice.escalated': ['预告未确认升级', 'Notice escalated'],
+  'notice.arrived': ['到达医院', 'Arrived at hospital'], 'hospital.loadChanged': ['更改医院负荷', 'Hospital load changed'], 'hospital.created': ['新增医院', 'Hospital added'],
+  'hospital.updated': ['修改医院', 'Hospital changed'], 'station.created': ['新增站点', 'Station added'], 'station.updated': ['修改站点', 'Station changed'],
+  'vehicle.created': ['新增车辆', 'Vehicle added'], 'vehicle.updated': ['修改车辆', 'Vehicle changed'], 'vehicle.deviceBound': ['绑定定位设备', 'GPS device bound'],
+  'vehicle.deviceUnbound': ['解绑定位设备', 'GPS device unbound'], 'crew.created': ['新增车组人员', 'Crew member added'], 'crew.signedOn': ['车组上岗', 'Crew signed on'],
+  'shift.created': ['新增排班', 'Shift added'], 'user.created': ['新建账号', 'Login created'], 'user.disabled': ['停用账号', 'Login disabled'], 'user.enabled': ['启用账号', 'Login enabled'],
+  'user.passwordReset': ['重置密码', 'Password reset'], 'login.succeeded': ['登录', 'Logged in'], 'login.failed': ['登录失败', 'Login failed'],
+  'password.changed': ['修改密码', 'Password changed'], 'password.changeFailed': ['修改密码失败', 'Password change failed'], 'phoneCall.reported': ['电话系统上报', 'Phone call reported'],
+  'bulk.imported': ['批量导入', 'Bulk import'], 'categoryRequirement.updated': ['修改类别要求', 'Category requirements changed'],
+  'roadClassSpeeds.updated': ['修改道路速度', 'Road speeds changed'], 'roadNetwork.imported': ['导入路网', 'Road network imported'], 'roadRegion.madeLive': ['启用路网', 'Road network made live'],
+};
+
+/** Who acted, by role ([Chinese, English]); "system" is the server itself (timers, failed logins). */
+export const ROLE_WORDS: Record<string, [string, string]> = {
+  dispatcher: ['调度员', 'Dispatcher'], supervisor: ['值班主任', 'Supervisor'], admin: ['管理员', 'Administrator'], crew: ['车组', 'Crew'],
+  hospital: ['医院', 'Hospital'], telephony: ['电话系统', 'Phone system'], system: ['系统', 'System'],
+};
