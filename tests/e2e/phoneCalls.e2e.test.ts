@@ -114,8 +114,29 @@ describe.skipIf(!hasChromium)(chromiumSuite('the phone system pops up the intake
     expect(await page.locator('[data-testid=picked-location]').textContent()).not.toMatch(/112\.05/);
     expect(await page.locator('[data-testid=incoming-calls]').textContent()).toMatch(/Incoming calls.*13912345602.*Line 120-2.*Ringing.*Taking a call/);
     await shot('popup-cell-en');
-    await page.keyboard.press('Escape');
+    await page.click('.intake button.ghost:has-text("Clear")');
     await page.click('.lang-switch button:has-text("中文")');
+    expect(errors).toEqual([]);
+  });
+
+  it('measures keys and seconds from a ringing call with a handset fix to a dispatched vehicle', async () => {
+    const started = Date.now();
+    const callId = newPbxCallId();
+    await phone.call('reportPhoneCall', {
+      body: { event: 'ringing', callId, lineId: '120-1', callerNumber: '13912345603', at: new Date().toISOString(), location: { format: 'aml', message: formatAml({ lon: 111.9411, lat: 37.1125, radiusM: 15, at: new Date() }) } },
+    });
+    await page.locator('[data-testid=taking-call]').waitFor();
+    // The intake has the number and the point: Enter takes the call (the default category), D sends the first vehicle.
+    const keys = ['Enter', 'D'];
+    const created = page.waitForResponse((r) => r.url().endsWith('/api/incidents') && r.request().method() === 'POST');
+    await page.keyboard.press(keys[0]!);
+    const { number } = (await (await created).json()) as { number: number };
+    await page.locator('.col-right', { hasText: `#${number}` }).locator('[data-testid=dispatch]:enabled').waitFor();
+    await page.keyboard.press(keys[1]!);
+    await page.locator('[data-testid=toast]', { hasText: '已派' }).waitFor();
+    const seconds = (Date.now() - started) / 1000;
+    console.log(JSON.stringify({ measure: 'ringing call to dispatched vehicle', keys: keys.length, seconds }));
+    await shot('dispatched-from-call-zh');
     expect(errors).toEqual([]);
   });
 });
