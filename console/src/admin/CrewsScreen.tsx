@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { CrewMemberDto, ShiftDto } from '@dispatch/protocol';
 import { CrewMemberInput } from '@dispatch/protocol';
 import { useLiveContext } from '../realtime/useLive';
-import { CodeChecks, EmptyRow, Field, FormPanel, ListBar, PAGE_SIZE, SortHead, useChoices, useListState, usePage, useProblems } from './kit';
+import { CodeChecks, confirmDelete, EmptyRow, Field, FormPanel, ListBar, PAGE_SIZE, SortHead, useChoices, useListState, usePage, useProblems } from './kit';
 import { useAdminI18n } from './words';
 
 const DAY_MS = 24 * 3600_000;
@@ -37,7 +37,8 @@ const hhmm = (at: string | Date) => {
  */
 export function CrewsScreen() {
   const { api, connection } = useLiveContext();
-  const { t, lang, name, error } = useAdminI18n();
+  const i18n = useAdminI18n();
+  const { t, lang, name, error } = i18n;
   const list = useListState<'name' | 'crewRole'>('name');
   const { page } = usePage('crewMemberPage', ['crewMember'], { page: list.page, pageSize: PAGE_SIZE, sort: list.sort, q: list.q || undefined });
   const stations = useChoices('listStations', ['station']);
@@ -126,7 +127,7 @@ export function CrewsScreen() {
           <ListBar hint="hintMembers" q={list.q} onQ={list.setQ} page={list.page} total={page?.total} onPage={list.setPage} />
           <div className="scroll">
             <table className="dense" data-testid="admin-table">
-              <SortHead sort={list.sort} onSort={list.toggleSort} columns={[{ label: 'colName', sortKey: 'name' }, { label: 'colCrewRole', sortKey: 'crewRole' }, { label: 'colStation' }]} />
+              <SortHead sort={list.sort} onSort={list.toggleSort} columns={[{ label: 'colName', sortKey: 'name' }, { label: 'colCrewRole', sortKey: 'crewRole' }, { label: 'colStation' }, { label: 'actions' }]} />
               <tbody>
                 {page?.items.length ? (
                   page.items.map((m) => {
@@ -139,11 +140,16 @@ export function CrewsScreen() {
                         </td>
                         <td className="nowrap">{t(`crewRole_${m.crewRole}`)}</td>
                         <td>{station ? name(station) : ''}</td>
+                        <td>
+                          <button type="button" className="danger small" onClick={() => void confirmDelete(m.name, () => api.call('deleteCrewMember', { params: { id: m.id } }), i18n, memberProblems.say)}>
+                            {t('delete')}
+                          </button>
+                        </td>
                       </tr>
                     );
                   })
                 ) : (
-                  <EmptyRow columns={3} loading={!page} />
+                  <EmptyRow columns={4} loading={!page} />
                 )}
               </tbody>
             </table>

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { HospitalCapability, HospitalKind, HospitalLoad, type HospitalDto } from '@dispatch/protocol';
 import { colourOf, LOAD_COLOURS } from '@dispatch/ui';
 import { useLiveContext } from '../realtime/useLive';
-import { CodeChecks, EmptyRow, Field, FormPanel, ListBar, numberOf, PAGE_SIZE, SortHead, useListState, usePage, useProblems } from './kit';
+import { CodeChecks, confirmDelete, EmptyRow, Field, FormPanel, ListBar, numberOf, PAGE_SIZE, SortHead, useListState, usePage, useProblems } from './kit';
 import { useAdminI18n } from './words';
 
 const FIELDS = ['code', 'name', 'nameEn', 'kind', 'capabilities', 'address', 'phone', 'lon', 'lat'] as const;
@@ -26,14 +26,15 @@ const draftOf = (h: HospitalDto): Draft => ({
 /** The network hospitals: kind, what they can treat, address and phone, and the load status they publish. */
 export function HospitalsScreen() {
   const { api } = useLiveContext();
-  const { t, name, label, error } = useAdminI18n();
+  const i18n = useAdminI18n();
+  const { t, name, label, error } = i18n;
   const list = useListState<'code' | 'name' | 'kind' | 'loadStatus'>('code');
   const { page } = usePage('hospitalPage', ['hospital'], { page: list.page, pageSize: PAGE_SIZE, sort: list.sort, q: list.q || undefined });
   const [editing, setEditing] = useState<HospitalDto | null>(null);
   const [draft, setDraft] = useState<Draft>(blank);
   const [note, setNote] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const { problems, fail, clear } = useProblems(FIELDS);
+  const { problems, fail, clear, say } = useProblems(FIELDS);
   const [loadError, setLoadError] = useState<string | null>(null);
 
   const open = (hospital: HospitalDto | null) => {
@@ -131,6 +132,7 @@ export function HospitalsScreen() {
           testId="hospital-form"
           onSubmit={() => void save()}
           onCancel={editing ? () => open(null) : undefined}
+          onDelete={editing ? () => void confirmDelete(name(editing), () => api.call('deleteHospital', { params: { id: editing.id } }), i18n, say).then((gone) => gone && open(null)) : undefined}
           busy={busy}
           general={problems.general}
           extra={

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { StationKind, type StationDto } from '@dispatch/protocol';
 import { useLiveContext } from '../realtime/useLive';
-import { EmptyRow, Field, FormPanel, ListBar, numberOf, PAGE_SIZE, SortHead, useListState, usePage, useProblems } from './kit';
+import { confirmDelete, EmptyRow, Field, FormPanel, ListBar, numberOf, PAGE_SIZE, SortHead, useListState, usePage, useProblems } from './kit';
 import { useAdminI18n } from './words';
 
 const FIELDS = ['code', 'name', 'nameEn', 'kind', 'address', 'lon', 'lat'] as const;
@@ -14,14 +14,15 @@ const draftOf = (s: StationDto): Draft => ({
 /** Stations: the emergency centre and its substations, where vehicles are based and from which catchments are drawn. */
 export function StationsScreen() {
   const { api } = useLiveContext();
-  const { t, name } = useAdminI18n();
+  const i18n = useAdminI18n();
+  const { t, name } = i18n;
   const list = useListState<'code' | 'name' | 'kind'>('code');
   const { page } = usePage('stationPage', ['station'], { page: list.page, pageSize: PAGE_SIZE, sort: list.sort, q: list.q || undefined });
   const [editing, setEditing] = useState<StationDto | null>(null);
   const [draft, setDraft] = useState<Draft>(blank);
   const [note, setNote] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const { problems, fail, clear } = useProblems(FIELDS);
+  const { problems, fail, clear, say } = useProblems(FIELDS);
 
   const open = (station: StationDto | null) => {
     setEditing(station);
@@ -88,6 +89,7 @@ export function StationsScreen() {
           testId="station-form"
           onSubmit={() => void save()}
           onCancel={editing ? () => open(null) : undefined}
+          onDelete={editing ? () => void confirmDelete(name(editing), () => api.call('deleteStation', { params: { id: editing.id } }), i18n, say).then((gone) => gone && open(null)) : undefined}
           busy={busy}
           general={problems.general}
         >

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { VehicleCapability, VehicleKind, type VehicleDto } from '@dispatch/protocol';
 import { useLiveContext } from '../realtime/useLive';
-import { CodeChecks, EmptyRow, Field, FormPanel, ListBar, PAGE_SIZE, SortHead, useChoices, useListState, usePage, useProblems } from './kit';
+import { CodeChecks, confirmDelete, EmptyRow, Field, FormPanel, ListBar, PAGE_SIZE, SortHead, useChoices, useListState, usePage, useProblems } from './kit';
 import { useAdminI18n } from './words';
 
 const FIELDS = ['callSign', 'kind', 'capabilities', 'homeStationId', 'inService', 'outOfServiceReason'] as const;
@@ -21,7 +21,8 @@ const draftOf = (v: VehicleDto): Draft => ({
 /** The fleet: kind, capabilities, home station, in or out of service with the reason, and the GPS device it reports with. */
 export function VehiclesScreen() {
   const { api } = useLiveContext();
-  const { t, name, label } = useAdminI18n();
+  const i18n = useAdminI18n();
+  const { t, name, label } = i18n;
   const list = useListState<'callSign' | 'kind' | 'state' | 'homeStation'>('callSign');
   const [stationFilter, setStationFilter] = useState('');
   const { page } = usePage('vehiclePage', ['vehicle', 'station'], {
@@ -36,7 +37,7 @@ export function VehiclesScreen() {
   const [draft, setDraft] = useState<Draft>(blank);
   const [note, setNote] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const { problems, fail, clear } = useProblems(FIELDS);
+  const { problems, fail, clear, say } = useProblems(FIELDS);
   const [deviceId, setDeviceId] = useState('');
   const device = useProblems(['deviceId']);
   const [deviceNote, setDeviceNote] = useState<string | null>(null);
@@ -150,6 +151,7 @@ export function VehiclesScreen() {
           testId="vehicle-form"
           onSubmit={() => void save()}
           onCancel={editing ? () => open(null) : undefined}
+          onDelete={editing ? () => void confirmDelete(editing.callSign, () => api.call('deleteVehicle', { params: { id: editing.id } }), i18n, say).then((gone) => gone && open(null)) : undefined}
           busy={busy}
           general={problems.general}
           extra={

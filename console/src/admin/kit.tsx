@@ -242,6 +242,8 @@ export function useProblems(fields: readonly string[]) {
     problems,
     fail: useCallback((e: unknown) => setProblems(problemsOf(e, fieldsKey.split(','), t, general)), [fieldsKey, t, general]),
     clear: useCallback(() => setProblems({ fields: {}, general: null }), []),
+    /** A problem of the whole form, in words already. */
+    say: useCallback((general: string) => setProblems({ fields: {}, general }), []),
   };
 }
 
@@ -282,11 +284,13 @@ export function CodeChecks<C extends string>({ name, codes, chosen, label, onCha
 }
 
 /** The side panel of a screen: the form to add or edit one entry, with its save and cancel. */
-export function FormPanel({ title, testId, onSubmit, onCancel, busy, general, children, extra }: {
+export function FormPanel({ title, testId, onSubmit, onCancel, onDelete, busy, general, children, extra }: {
   title: ReactNode;
   testId: string;
   onSubmit: () => void;
   onCancel?: () => void;
+  /** Deletes the entry being edited (asked first); absent for a new one. */
+  onDelete?: () => void;
   busy: boolean;
   general: string | null;
   children: ReactNode;
@@ -319,11 +323,36 @@ export function FormPanel({ title, testId, onSubmit, onCancel, busy, general, ch
               {t('cancel')}
             </button>
           ) : null}
+          {onDelete ? (
+            <button type="button" className="danger push-right" onClick={onDelete} data-testid="form-delete">
+              {t('delete')}
+            </button>
+          ) : null}
         </div>
       </form>
       {extra}
     </section>
   );
+}
+
+/**
+ * Deletes an entry after asking; a 409 (history, vehicles or logins still refer to it) is said in words.
+ * @returns whether it was deleted
+ */
+export async function confirmDelete(
+  name: string,
+  remove: () => Promise<unknown>,
+  { t, error }: { t: (key: AdminWord, vars?: Record<string, string | number>) => string; error: (e: unknown) => string },
+  say: (message: string) => void,
+): Promise<boolean> {
+  if (!window.confirm(t('confirmDelete', { name }))) return false;
+  try {
+    await remove();
+    return true;
+  } catch (e) {
+    say(e instanceof ApiError && e.status === 409 ? t('deleteInUse') : error(e));
+    return false;
+  }
 }
 
 /** A number from a text input, or NaN for the server to refuse by name (an empty field is not 0). */
