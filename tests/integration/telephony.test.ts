@@ -139,6 +139,21 @@ describe('the phone system (CTI) and related calls', () => {
     );
   });
 
+  it("takes the phone system's answer time when it arrives after the incident was taken", async () => {
+    const callId = pbxId();
+    const rang = ago(30);
+    const ringing = await report({ event: 'ringing', callId, lineId: '120-1', callerNumber: '13912340006', at: rang });
+    const incident = await dispatcher.call('createIncident', { body: { location: VILLAGE, category: 'other', priority: 3, phoneCallId: ringing.id } });
+    const answered = ago(25);
+    await report({ event: 'answered', callId, lineId: '120-1', at: answered });
+    const now = await dispatcher.call('getIncident', { params: { id: incident.id } });
+    expect(Date.parse(now.callReceivedAt)).toBe(Date.parse(rang));
+    expect(Date.parse(now.callAnsweredAt!)).toBe(Date.parse(answered));
+    // A later replay with another time changes nothing.
+    await report({ event: 'answered', callId, lineId: '120-1', at: ago(1) });
+    expect(Date.parse((await dispatcher.call('getIncident', { params: { id: incident.id } })).callAnsweredAt!)).toBe(Date.parse(answered));
+  });
+
   it("names the open incidents a call may duplicate, with the reasons, in the intake's answer and while typing, and the number's history", async () => {
     const number = '13912340004';
     const first = await dispatcher.call('createIncident', {

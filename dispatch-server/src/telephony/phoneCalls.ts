@@ -13,7 +13,7 @@ import {
 } from '@dispatch/protocol';
 import { appendAudit, type Actor } from '../audit/audit';
 import { HttpError, notFound } from '../http/errors';
-import { getIncident, getIncidents, incidentSql } from '../incidents/incidents';
+import { getIncident, getIncidents, incidentSql, publishIncident } from '../incidents/incidents';
 import type { Publisher } from '../realtime/publisher';
 import { linkCall, lockCallForLink } from './callLinks';
 import { telephonySql } from './telephonySql';
@@ -51,7 +51,7 @@ export async function recordPhoneCallEvent(deps: { db: Db; events: Publisher }, 
     const { lon, lat, radiusM, at } = event.location;
     location = { lon, lat, radiusM, source: 'carrier_cell', at: at ?? event.at, confidence: null };
   }
-  const { before, after } = await inTransaction(deps.db, async (client) => {
+  const { before, after, lateAnswer } = await inTransaction(deps.db, async (client) => {
     const existing = await telephonySql.lockByPbxId.one(client, { pbxCallId: event.callId });
     const before = existing ? await presentOne(client, existing.id) : null;
     const row = await telephonySql.record.one(client, {
@@ -70,8 +70,10 @@ export async function recordPhoneCallEvent(deps: { db: Db; events: Publisher }, 
     });
     const after = await presentOne(client, row!.id);
     if (!before) await appendAudit(client, actor, 'phoneCall.reported', { type: 'phone_call', id: after.id }, { lineId: event.lineId, event: event.event });
-    return { before, after };
+    const lateAnswer = before?.incidentId && !before.answeredAt && after.answeredAt ? await telephonySql.lateAnswer.one(client, { id: after.id }) : undefined;
+    return { before, after, lateAnswer };
   });
+  if (lateAnswer) await publishIncident(deps, lateAnswer.id);
   if (JSON.stringify(before) !== JSON.stringify(after)) {
     const ringing = after.state === 'ringing' && before?.state !== 'ringing';
     deps.events.publish(rooms.dispatchers, ringing ? 'phoneCall.ringing' : 'phoneCall.updated', after);

@@ -74,6 +74,9 @@ if (!password) fail(`no password for ${values.username}: give --password, or --p
 const calls = Number(values.calls);
 if (!Number.isInteger(calls) || calls < 1) fail(`--calls: expected a whole number ≥ 1, got "${values.calls}"`);
 
+// A bad --near or --at is said before anything is sent.
+callerPosition();
+
 try {
   const phone = await phoneSystemClient(values.url, values.username, password!);
   const number = values.number;

@@ -93,3 +93,11 @@ SELECT i.id AS "incidentId", i.number, i.call_received_at AS "callReceivedAt", i
  WHERE phone_key(i.caller_phone) = phone_key(:callerPhone) AND (:excludeId::uuid IS NULL OR i.id <> :excludeId::uuid)
  ORDER BY i.call_received_at DESC
  LIMIT 10;
+
+-- name: lateAnswer
+-- An incident taken from a call before the phone system's answer event arrived took the server's clock: the PBX's
+-- answer time replaces it once it comes (never one before the ring).
+UPDATE incidents i SET call_answered_at = c.answered_at
+  FROM phone_calls c
+ WHERE c.id = :id AND c.incident_link = 'created' AND i.id = c.incident_id AND c.answered_at >= i.call_received_at
+RETURNING i.id;

@@ -34,5 +34,6 @@ export const telephonySql = sqlFile(new URL('./telephony.sql', import.meta.url),
     }),
     row: z.object({ id: z.string(), reasons: z.array(RelatedReason), distanceM: nullableNumber }),
   },
+  lateAnswer: { params: z.object({ id: z.string() }), row: z.object({ id: z.string() }) },
   history: { params: z.object({ callerPhone: z.string(), excludeId: nullableText }), row: dtoRow(CallerHistoryEntryDto) },
 });
