@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { importDemoCounty } from '@dispatch/geo/demo/demoCounty';
 import { importRoads } from '@dispatch/geo/import/importRoads';
 import { roadDataFile, roadDataSuite } from '@dispatch/geo/routing/roadData';
 import type { ApiClient, PlaceCandidateDto, PlaceDto } from '@dispatch/protocol';
@@ -14,7 +15,7 @@ const YITANG = '111.817,36.95';
 const names = (places: PlaceDto[]) => places.map((p) => p.name);
 
 describe('the gazetteer through /api/places on the demo county', () => {
-  const { clients: [dispatcher] } = demoSuite({}, 'dispatcher');
+  const { server, clients: [dispatcher] } = demoSuite({}, 'dispatcher');
   const search = (q: string, near?: string, limit = 8) => dispatcher.call('searchPlaces', { query: { q, limit, ...(near ? { near } : {}) } });
 
   it('finds a hospital by part of its Chinese name, with its kind, town and how it matched', async () => {
@@ -93,6 +94,18 @@ describe('the gazetteer through /api/places on the demo county', () => {
     expect(onRoad.road).toMatchObject({ id: nearby.road!.id, distanceM: 0 });
     // Far from everything: nothing named.
     expect(await dispatcher.call('reverseGeocode', { query: { at: '100,10' } })).toEqual({ at: { lon: 100, lat: 10 }, place: null, road: null, town: null });
+  });
+
+  it('replaces the gazetteer with a re-imported network, keeping the places incidents were located at (not offered again)', async () => {
+    const incident = await dispatcher.call('createIncident', { body: { placeName: '新华街', category: 'trauma', priority: 3 } });
+    const [before] = await search('新华街');
+    await importDemoCounty(server.database.db, { replace: true });
+    const after = (await search('新华街')).filter((p) => p.name === '新华街');
+    expect(after).toHaveLength(1);
+    expect(after[0]!.id).not.toBe(before!.id);
+    expect((await dispatcher.call('getIncident', { params: { id: incident.id } })).placeName).toBe('新华街');
+    const { rows } = await server.database.db.query(`SELECT count(*)::int AS n FROM places WHERE name = '新华街'`);
+    expect(rows[0].n).toBe(2);
   });
 
   it('refuses bad coordinates with 400 naming the field', async () => {
