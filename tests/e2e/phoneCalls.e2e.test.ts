@@ -105,14 +105,19 @@ describe.skipIf(!hasChromium)(chromiumSuite('the phone system pops up the intake
   it('says the same in English, a carrier cell circle framing the map without taking a point', async () => {
     await page.click('.lang-switch button:has-text("EN")');
     const callId = newPbxCallId();
+    // The same caller a third time, now located by the cell only.
     await phone.call('reportPhoneCall', {
-      body: { event: 'ringing', callId, lineId: '120-2', callerNumber: '13912345602', at: new Date().toISOString(), location: { format: 'cell', lon: 112.05, lat: 37.12, radiusM: 1500 } },
+      body: { event: 'ringing', callId, lineId: '120-2', callerNumber: NUMBER, at: new Date().toISOString(), location: { format: 'cell', lon: CALLER.lon + 0.005, lat: CALLER.lat, radiusM: 1500 } },
     });
     await page.locator('[data-testid=taking-call]').waitFor();
     expect(await page.locator('[data-testid=caller-location]').textContent()).toBe('Caller location: within 1500 m · Carrier cell');
-    expect(await page.locator('[data-testid=caller-history]').textContent()).toBe('No earlier incidents from this number');
-    expect(await page.locator('[data-testid=picked-location]').textContent()).not.toMatch(/112\.05/);
-    expect(await page.locator('[data-testid=incoming-calls]').textContent()).toMatch(/Incoming calls.*13912345602.*Line 120-2.*Ringing.*Taking a call/);
+    expect(await page.locator('[data-testid=picked-location]').textContent()).not.toMatch(/111\.97/);
+    expect(await page.locator('[data-testid=incoming-calls]').textContent()).toMatch(new RegExp(`Incoming calls.*${NUMBER}.*Line 120-2.*Ringing.*Taking a call`));
+    const related = page.locator('[data-testid=related-incidents]');
+    await related.locator('li').first().waitFor();
+    expect(await related.textContent()).toMatch(/Possibly the same emergency \(open incidents\).*same number.*nearby \(within 300 m, 30 min\).*Link as follow-up call/);
+    await page.locator('[data-testid=caller-history] li').first().waitFor();
+    expect(await page.locator('[data-testid=caller-history]').textContent()).toMatch(/Earlier incidents from this number.*Stroke.*Trauma · No vehicle sent/);
     await shot('popup-cell-en');
     await page.click('.intake button.ghost:has-text("Clear")');
     await page.click('.lang-switch button:has-text("中文")');
