@@ -1,9 +1,10 @@
 import ExcelJS from 'exceljs';
 import { BULK_MEDIA_TYPES, BulkKind, type BulkFormat, type BulkPreviewDto, type BulkResultDto } from '@dispatch/protocol';
 import { describe, expect, it } from 'vitest';
-import { apiClient } from '../support/api';
+import { apiClient, openSocket } from '../support/api';
 import { demoSuite } from '../support/demoSuite';
 import { loginAs } from '../support/server';
+import { until } from '../support/wait';
 
 /**
  * Bulk import and export through the real server and PostgreSQL: CSV and xlsx files with good and bad rows, the
@@ -11,7 +12,7 @@ import { loginAs } from '../support/server';
  * logins, and every kind exported and imported back unchanged.
  */
 describe('bulk import and export of a county', () => {
-  const { server, clients: [admin], tokens } = demoSuite({}, 'admin');
+  const { server, clients: [admin], tokens } = demoSuite({}, 'admin', 'dispatcher');
 
   async function send(name: 'preview' | 'commit', kind: BulkKind, format: BulkFormat, data: Buffer | string) {
     const res = await fetch(`${server.baseUrl}/api/bulk/${name}?kind=${kind}&format=${format}`, {
@@ -76,7 +77,8 @@ describe('bulk import and export of a county', () => {
     expect(await admin.call('listStations')).toEqual(before);
   });
 
-  it('commits a good CSV in one go, through the station commands (audited)', async () => {
+  it('commits a good CSV in one go, through the station commands (audited), and pushes it to the open consoles', async () => {
+    const desk = await openSocket(server.baseUrl, tokens.dispatcher);
     const good = stationsCsv.split('\n').filter((_, i) => i === 0 || i === 1 || i === 6).join('\n');
     const answer = await send('commit', 'stations', 'csv', good);
     expect(answer.status).toBe(200);
@@ -92,6 +94,11 @@ describe('bulk import and export of a county', () => {
     expect(audit.filter((a) => a.action === 'station.created')).toHaveLength(2);
     const bulk = await admin.call('audit', { query: { entityType: 'bulk_import' } });
     expect(bulk[0]).toMatchObject({ action: 'bulk.imported', entityId: 'stations' });
+    // Each station as it now is (maps redraw), and one list change for the kind.
+    await until(() => desk.received.filter((e) => e.event === 'resource.changed').length === 1, 'the list change');
+    expect(desk.received.filter((e) => e.event === 'station.updated').map((e) => e.payload.code)).toEqual(['T-001', 'T-005']);
+    expect(desk.received.find((e) => e.event === 'resource.changed')!.payload).toMatchObject({ kind: 'station', deleted: false });
+    desk.close();
   });
 
   it('reads an xlsx with English headers, names its bad rows, then imports the fixed file', async () => {

@@ -8,16 +8,21 @@ import {
   type BulkResultDto,
   type BulkRowDto,
   type BulkRowError,
+  rooms,
 } from '@dispatch/protocol';
 import { appendAudit, type Actor } from '../audit/audit';
 import { answerFor, HttpError } from '../http/errors';
+import type { Publisher } from '../realtime/publisher';
+import { announceChange } from '../resources/announce';
 import { readTable, UnreadableFileError, writeTable } from './bulkFiles';
-import { type BulkRecord, KINDS, loadLookups } from './bulkKinds';
+import { type BulkRecord, type Changed, KINDS, loadLookups } from './bulkKinds';
 
 const sql = sqlFile(new URL('./bulk.sql', import.meta.url), { savepoint: {}, release: {}, rollbackRow: {} });
 
 export interface BulkDeps {
   db: Db;
+  /** Where committed changes are pushed to the open consoles. */
+  events: Publisher;
   /** The fleet's stale-position threshold, as the vehicle commands take it. */
   staleAfterSeconds: number;
 }
@@ -79,12 +84,15 @@ async function runImport(deps: BulkDeps, actor: Actor, kind: BulkKind, format: B
 
   const spec = KINDS[kind];
   const keyColumn = BULK_COLUMNS[kind][0]!.key;
+  const changes: Changed[] = [];
   const work = async (client: DbClient): Promise<BulkResultDto> => {
     const lookups = await loadLookups(client, deps.staleAfterSeconds);
     const existing = await spec.existing(client, lookups, deps.staleAfterSeconds);
     const seen = new Map<string, number>();
     const rows: BulkRowDto[] = [];
     const temporaryPasswords: BulkResultDto['temporaryPasswords'] = [];
+    // A deadlock retry runs this again from the start.
+    changes.length = 0;
     for (const { row, cells } of table.rows) {
       const record: BulkRecord = {};
       for (const [key, index] of positions) record[key] = cells[index] ?? '';
@@ -110,9 +118,10 @@ async function runImport(deps: BulkDeps, actor: Actor, kind: BulkKind, format: B
         try {
           if (action === 'create') {
             const created = await spec.create(client, actor, parsed.input, deps.staleAfterSeconds);
-            if (created.temporaryPassword) temporaryPasswords.push(created.temporaryPassword);
+            if ('temporaryPassword' in created && created.temporaryPassword) temporaryPasswords.push(created.temporaryPassword);
+            changes.push(created);
           } else {
-            await spec.update!(client, actor, stored, parsed.input, deps.staleAfterSeconds);
+            changes.push(await spec.update!(client, actor, stored, parsed.input, deps.staleAfterSeconds));
           }
           await sql.release.run(client);
         } catch (error) {
@@ -137,11 +146,28 @@ async function runImport(deps: BulkDeps, actor: Actor, kind: BulkKind, format: B
     return { ...result, temporaryPasswords };
   };
   try {
-    return await inTransaction(deps.db, work);
+    const result = await inTransaction(deps.db, work);
+    announce(deps.events, changes);
+    return result;
   } catch (error) {
     if (error instanceof RolledBack) return error.result;
     throw error;
   }
+}
+
+/**
+ * Pushes a committed import to the open consoles as the one-by-one screens do: each station, vehicle and hospital
+ * as it now is (maps redraw), and one `resource.changed` per import for open lists to fetch their page again (not one
+ * per row: a roster of hundreds would make every list fetch hundreds of times).
+ */
+function announce(events: Publisher, changes: Changed[]): void {
+  for (const change of changes) {
+    if (change.kind === 'station') events.publish(rooms.dispatchers, 'station.updated', change.dto);
+    if (change.kind === 'hospital') events.publish(rooms.dispatchers, 'hospital.updated', change.dto);
+    if (change.kind === 'vehicle') events.publish([rooms.dispatchers, rooms.vehicle(change.dto.id)], 'vehicle.updated', change.dto);
+  }
+  const last = changes.at(-1);
+  if (last) announceChange(events, last.kind, last.dto.id);
 }
 
 /** Every row of the file with what committing would do and its errors; nothing is stored. */

@@ -5,10 +5,13 @@ import {
   type BulkKind,
   type BulkRowError,
   CrewMemberInput,
+  type HospitalDto,
   HospitalInput,
   ShiftInput,
+  type StationDto,
   StationInput,
   UserInput,
+  type VehicleDto,
   VehicleInput,
 } from '@dispatch/protocol';
 import type { z } from 'zod';
@@ -34,6 +37,13 @@ export interface Lookups {
   memberNames: Map<string, string>;
 }
 
+/** What a stored row became, to push to the consoles once committed; a login's one-time password, to show once. */
+export type Changed =
+  | { kind: 'station'; dto: StationDto }
+  | { kind: 'vehicle'; dto: VehicleDto }
+  | { kind: 'hospital'; dto: HospitalDto }
+  | { kind: 'user' | 'crewMember' | 'shift'; dto: { id: string }; temporaryPassword?: { username: string; temporaryPassword: string } };
+
 /** A row turned into a command's input, or the errors that stop it. */
 export type Parsed<I> = { input: I; errors: [] } | { input: null; errors: Omit<BulkRowError, 'row'>[] };
 
@@ -45,9 +55,9 @@ export interface KindSpec<I, E> {
   parse(record: BulkRecord, lookups: Lookups): Parsed<I>;
   /** Whether the stored row already says what the file says. */
   same(stored: E, input: I): boolean;
-  create(client: DbClient, actor: Actor, input: I, staleAfterSeconds: number): Promise<{ temporaryPassword?: { username: string; temporaryPassword: string } }>;
+  create(client: DbClient, actor: Actor, input: I, staleAfterSeconds: number): Promise<Changed>;
   /** Absent where the domain has no update command: a differing row is then an `exists` error. */
-  update?(client: DbClient, actor: Actor, stored: E, input: I, staleAfterSeconds: number): Promise<void>;
+  update?(client: DbClient, actor: Actor, stored: E, input: I, staleAfterSeconds: number): Promise<Changed>;
   /** The stored rows as the file's records, in key order. */
   exportRecords(db: Queryable, lookups: Lookups, staleAfterSeconds: number): Promise<BulkRecord[]>;
 }
@@ -164,8 +174,8 @@ const stations: KindSpec<StationIn, StationOut> = {
   parse: (r) =>
     check(StationInput, { code: r.code, name: r.name, nameEn: optional(r.nameEn), kind: r.kind, address: optional(r.address), location: { lon: number(r.lon), lat: number(r.lat) } }, COLUMNS.stations),
   same: (s, i) => same([s.name, s.nameEn ?? null, s.kind, s.address ?? null, s.location.lon, s.location.lat], [i.name, i.nameEn ?? null, i.kind, i.address ?? null, i.location.lon, i.location.lat]),
-  create: async (client, actor, input) => (await createStation(client, actor, input), {}),
-  update: async (client, actor, stored, input) => void (await updateStation(client, actor, stored.id, input)),
+  create: async (client, actor, input) => ({ kind: 'station', dto: await createStation(client, actor, input) }),
+  update: async (client, actor, stored, input) => ({ kind: 'station', dto: await updateStation(client, actor, stored.id, input) }),
   async exportRecords(db) {
     return byKey(await listStations(db), (s) => s.code).map((s) => ({
       code: s.code, name: s.name, nameEn: s.nameEn ?? '', kind: s.kind, address: s.address ?? '', lon: String(s.location.lon), lat: String(s.location.lat),
@@ -187,8 +197,8 @@ const vehicles: KindSpec<VehicleIn, VehicleOut> = {
     return check(VehicleInput, input, COLUMNS.vehicles, errors);
   },
   same: (v, i) => same([v.kind, sorted(v.capabilities), v.homeStationId, v.inService], [i.kind, sorted(i.capabilities), i.homeStationId, i.inService]),
-  create: async (client, actor, input, stale) => (await createVehicle(client, actor, input, stale), {}),
-  update: async (client, actor, stored, input, stale) => void (await updateVehicle(client, actor, stored.id, input, stale)),
+  create: async (client, actor, input, stale) => ({ kind: 'vehicle', dto: await createVehicle(client, actor, input, stale) }),
+  update: async (client, actor, stored, input, stale) => ({ kind: 'vehicle', dto: await updateVehicle(client, actor, stored.id, input, stale) }),
   async exportRecords(db, lookups, stale) {
     return byKey(await listVehicles(db, stale), (v) => v.callSign).map((v) => ({
       callSign: v.callSign, kind: v.kind, capabilities: v.capabilities.join(';'), homeStation: lookups.stationCodes.get(v.homeStationId) ?? '', inService: yesNo(v.inService),
@@ -217,8 +227,8 @@ const hospitals: KindSpec<HospitalIn, HospitalOut> = {
       [h.name, h.nameEn ?? null, h.kind, sorted(h.capabilities), h.address ?? null, h.phone ?? null, h.location.lon, h.location.lat],
       [i.name, i.nameEn ?? null, i.kind, sorted(i.capabilities), i.address ?? null, i.phone ?? null, i.location.lon, i.location.lat],
     ),
-  create: async (client, actor, input) => (await createHospital(client, actor, input), {}),
-  update: async (client, actor, stored, input) => void (await updateHospital(client, actor, stored.id, input)),
+  create: async (client, actor, input) => ({ kind: 'hospital', dto: await createHospital(client, actor, input) }),
+  update: async (client, actor, stored, input) => ({ kind: 'hospital', dto: await updateHospital(client, actor, stored.id, input) }),
   async exportRecords(db) {
     return byKey(await listHospitals(db), (h) => h.code).map((h) => ({
       code: h.code, name: h.name, nameEn: h.nameEn ?? '', kind: h.kind, capabilities: h.capabilities.join(';'), address: h.address ?? '',
@@ -248,7 +258,7 @@ const users: KindSpec<UserIn, UserOut> = {
   same: (u, i) => same([u.displayName, u.role, u.vehicleId, u.hospitalId], [i.displayName, i.role, i.vehicleId ?? null, i.hospitalId ?? null]),
   async create(client, actor, input) {
     const { user, temporaryPassword } = await createUserWithTemporaryPassword(client, actor, input);
-    return { temporaryPassword: { username: user.username, temporaryPassword } };
+    return { kind: 'user', dto: user, temporaryPassword: { username: user.username, temporaryPassword } };
   },
   async exportRecords(db, lookups) {
     return byKey(await listUsers(db), (u) => u.username).map((u) => ({
@@ -273,7 +283,7 @@ const crewMembers: KindSpec<MemberIn, MemberOut> = {
     return check(CrewMemberInput, { name: r.name, crewRole: r.crewRole, phone: optional(r.phone), stationId }, COLUMNS.crewMembers, errors);
   },
   same: (m, i) => same([m.crewRole, m.stationId ?? null], [i.crewRole, i.stationId ?? null]),
-  create: async (client, actor, input) => (await createCrewMember(client, actor, input), {}),
+  create: async (client, actor, input) => ({ kind: 'crewMember', dto: await createCrewMember(client, actor, input) }),
   async exportRecords(db, lookups) {
     return byKey(await listCrewMembers(db), (m) => memberKey(m.name, m.phone)).map((m) => ({
       name: m.name, crewRole: m.crewRole, phone: m.phone ?? '', station: m.stationId ? (lookups.stationCodes.get(m.stationId) ?? '') : '',
@@ -314,7 +324,7 @@ const shifts: KindSpec<ShiftIn, ShiftOut> = {
     return check(ShiftInput, { vehicleId, startsAt: instant(r.startsAt), endsAt: instant(r.endsAt), memberIds }, COLUMNS.shifts, errors);
   },
   same: (s, i) => Date.parse(s.endsAt) === Date.parse(i.endsAt) && same(sorted(s.memberIds), sorted(i.memberIds)),
-  create: async (client, actor, input) => (await createShift(client, actor, input), {}),
+  create: async (client, actor, input) => ({ kind: 'shift', dto: await createShift(client, actor, input) }),
   async exportRecords(db, lookups) {
     const rows = (await listShifts(db)).map((s) => ({
       vehicle: lookups.vehicleCallSigns.get(s.vehicleId) ?? '',
