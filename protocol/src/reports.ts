@@ -66,6 +66,8 @@ export type AnswerSource = z.infer<typeof AnswerSource>;
 const TimeZone = z
   .string()
   .max(64)
+  // A name (Asia/Shanghai, UTC), never an offset: PostgreSQL reads "+08:00" the POSIX way, eight hours west.
+  .regex(/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+){0,2}$/, 'an IANA time zone name, e.g. Asia/Shanghai')
   .refine((tz) => {
     try {
       new Intl.DateTimeFormat('en', { timeZone: tz });

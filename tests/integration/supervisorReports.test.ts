@@ -80,6 +80,8 @@ describe('supervisor reports: response-time breakdown, exports, incident search,
     await expectRefusal(supervisor.call('responseTimes', { query: { from: to, to: from } }), 400, /^to:/);
     await expectRefusal(supervisor.call('responseTimes', { query: { from, to, by: 'hour' as never } }), 400, /^by:/);
     await expectRefusal(supervisor.call('responseTimes', { query: { from, to, timeZone: 'Mars/Olympus' } }), 400, /^timeZone:/);
+    // An offset is refused: PostgreSQL would read "+08:00" as eight hours west.
+    await expectRefusal(supervisor.call('responseTimes', { query: { from, to, timeZone: '+08:00' } }), 400, /^timeZone:/);
     expect((await dispatcher.send('responseTimes', { query: { from, to } })).status).toBe(403);
   });
 

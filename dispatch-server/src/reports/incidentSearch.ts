@@ -1,5 +1,4 @@
-import type { IncidentSearchQuery} from '@dispatch/protocol';
-import { IncidentSummaryDto, type IncidentPageDto, type IncidentTrackDto } from '@dispatch/protocol';
+import { IncidentSummaryDto, type IncidentPageDto, type IncidentSearchQuery, type IncidentTrackDto } from '@dispatch/protocol';
 import { z } from 'zod';
 import { dtoRow, type Db, sqlFile } from '@dispatch/db';
 import { getIncident } from '../incidents/incidents';

@@ -1,9 +1,9 @@
-import type { BreakdownExportQuery, BreakdownQuery} from '@dispatch/protocol';
-import { BreakdownRowDto, RESPONSE_INTERVALS, type BreakdownDto } from '@dispatch/protocol';
+import { BreakdownRowDto, RESPONSE_INTERVALS, type BreakdownDto, type BreakdownExportQuery, type BreakdownQuery } from '@dispatch/protocol';
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import { z } from 'zod';
 import { type Db, sqlFile } from '@dispatch/db';
+import { HttpError } from '../http/errors';
 
 const sql = sqlFile(new URL('./responseTimes.sql', import.meta.url), {
   breakdown: {
@@ -18,7 +18,11 @@ const sql = sqlFile(new URL('./responseTimes.sql', import.meta.url), {
  * percentile (percentile_cont in the database), and how many answer times came from the phone system.
  */
 export async function responseTimeBreakdown(db: Db, query: z.output<typeof BreakdownQuery>): Promise<BreakdownDto> {
-  const rows = await sql.breakdown.rows(db, { from: query.from, to: query.to, by: query.by, timeZone: query.timeZone });
+  const rows = await sql.breakdown.rows(db, { from: query.from, to: query.to, by: query.by, timeZone: query.timeZone }).catch((error: unknown) => {
+    // A name the browser knows and this database's zone files do not (invalid_parameter_value): the caller's input.
+    if ((error as { code?: string }).code === '22023') throw new HttpError(400, `timeZone: ${query.timeZone} is not a time zone this server knows`);
+    throw error;
+  });
   const none = { n: 0, p50: null, p90: null };
   return {
     from: query.from,
