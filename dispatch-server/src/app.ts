@@ -162,7 +162,7 @@ export function createApp({ config, db, redis, log }: AppDeps): App {
     ...roadHandlers(db, config.ROAD_REGION),
     ...roadAdminHandlers(db, roadImports, config.ROAD_REGION),
     ...operatorDataHandlers(db),
-    ...bulkHandlers({ db, staleAfterSeconds: config.POSITION_STALE_AFTER_S }),
+    ...bulkHandlers({ db, events, staleAfterSeconds: config.POSITION_STALE_AFTER_S }),
   };
   api.use(mountRoutes(tokens, handlers));
   api.use(unknownRoute);
