@@ -113,6 +113,12 @@ describe.skipIf(!hasChromium)(chromiumSuite('alerts and crew messages in Chromiu
     await input.press('Enter');
     const tabletMessages = tablet.locator('[data-testid=messages] .message.from-dispatch');
     await expect.poll(() => tabletMessages.last().innerText()).toContain(text);
+    // Put in front of the crew until tapped away (as text: the planted tag is shown, never run).
+    const notice = tablet.locator('.notice.message');
+    await expect.poll(() => notice.innerText()).toContain(text);
+    await shot(tablet, 'messages-00-tablet-notice-zh');
+    await notice.locator('button').click();
+    await notice.waitFor({ state: 'detached' });
     await tablet.locator('button[data-quick=received]').click();
     const consoleMessages = page.locator('[data-testid=task-messages] .message.from-crew');
     await expect.poll(() => consoleMessages.last().innerText()).toContain('收到');

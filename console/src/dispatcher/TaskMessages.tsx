@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { MESSAGE_MAX_CHARS, type IncidentDto, type MessageDto } from '@dispatch/protocol';
 import { Panel } from '../common/Panel';
 import { useI18n } from '../i18n/i18n';
@@ -41,6 +41,11 @@ function Thread({ assignmentId, callSign, open, list }: { assignmentId: string; 
   const [draft, setDraft] = useState('');
   const [failure, setFailure] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const shown = useRef<HTMLOListElement>(null);
+  // The newest in view.
+  useEffect(() => {
+    if (shown.current) shown.current.scrollTop = shown.current.scrollHeight;
+  }, [list.length]);
   const send = async (event: FormEvent) => {
     event.preventDefault();
     const text = draft.trim();
@@ -60,7 +65,7 @@ function Thread({ assignmentId, callSign, open, list }: { assignmentId: string; 
   return (
     <div className="thread" data-assignment={assignmentId}>
       <div className="sub-title">{callSign}</div>
-      <ol className="messages">
+      <ol className="messages" ref={shown}>
         {list.length === 0 && <li className="muted small">{t('noMessages')}</li>}
         {list.map((m) => (
           <li key={m.id} className={`message from-${m.side}`} data-side={m.side}>

@@ -137,6 +137,8 @@ export class CrewAgent extends Emitter<CrewAgentEvents> {
   private dirty = false;
   private unsentSteps: (StatusOutboxPayload & { seq: number })[] = [];
   private unsentMessages: (MessageOutboxPayload & { seq: number })[] = [];
+  /** The task's messages were fetched once since start. */
+  private resynced = false;
   private drainWaiters: (() => void)[] = [];
   /** Ends a backoff pause early (stop, or a new connection). */
   private wakeDrain: (() => void) | null = null;
@@ -246,7 +248,7 @@ export class CrewAgent extends Emitter<CrewAgentEvents> {
       if (this.current.offer?.assignment.id === payload.assignmentId) this.update({ offer: null, messages: [] });
       this.emit('withdrawn', payload);
     });
-    socket.on('message.posted', (message) => this.takeMessages([message]));
+    socket.on('message.posted', (message) => this.takeMessages([message], true));
   }
 
   /** The server refused the handshake: an expired token is renewed; a protocol mismatch is left for a human. */
@@ -278,12 +280,15 @@ export class CrewAgent extends Emitter<CrewAgentEvents> {
 
   /** Fetches the current task again: whatever happened while offline (offers, cancellations) is caught up. */
   async resync(): Promise<void> {
+    // Messages fetched at start are not told again (a restarted tablet has shown them); after a reconnect they are.
+    const announce = this.resynced;
+    this.resynced = true;
     // No answer (204) when the vehicle is free.
     const offer = await this.api.call('getVehicleAssignment', { params: { id: this.vehicleId } });
     if (offer) {
       this.takeOffer(offer);
       // What was written on the channel while offline is caught up with the task.
-      this.takeMessages(await this.api.call('listMessages', { params: { id: offer.assignment.id } }));
+      this.takeMessages(await this.api.call('listMessages', { params: { id: offer.assignment.id } }), announce);
       return;
     }
     const held = this.current.offer;
@@ -301,15 +306,15 @@ export class CrewAgent extends Emitter<CrewAgentEvents> {
     if (isNew) this.emit('offered', offer);
   }
 
-  /** Adds messages of the current task (pushed, answered or fetched), once each, in the server's order. */
-  private takeMessages(messages: MessageDto[]): void {
+  /** Adds messages of the current task (pushed, answered or fetched), once each, in the server's order; `announce` emits the dispatch centre's. */
+  private takeMessages(messages: MessageDto[], announce = false): void {
     const assignmentId = this.current.offer?.assignment.id;
     const known = new Set(this.current.messages.map((m) => m.id));
     const fresh = messages.filter((m) => m.assignmentId === assignmentId && !known.has(m.id));
     if (fresh.length === 0) return;
     const all = [...this.current.messages, ...fresh].sort((a, b) => Date.parse(a.receivedAt) - Date.parse(b.receivedAt));
     this.update({ messages: all });
-    for (const m of fresh) if (m.side === 'dispatch') this.emit('message', m);
+    if (announce) for (const m of fresh) if (m.side === 'dispatch') this.emit('message', m);
   }
 
   /**

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { MESSAGE_MAX_CHARS, QuickReply, type MessageDto } from '@dispatch/protocol';
 import type { CrewAgent, CrewAgentState } from '../agent/crewAgent';
 import { useI18n } from './i18n';
@@ -12,6 +12,12 @@ export function Messages({ agent, state }: { agent: CrewAgent | null; state: Cre
   const { t, label, clock } = useI18n();
   const [draft, setDraft] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
+  const list = useRef<HTMLOListElement>(null);
+  const count = state.messages.length + state.outgoing.length;
+  // The newest in view.
+  useEffect(() => {
+    if (list.current) list.current.scrollTop = list.current.scrollHeight;
+  }, [count]);
   const send = (text: string, quickReply?: QuickReply) => {
     setProblem(null);
     agent?.sendMessage(text, quickReply).then(
@@ -35,8 +41,8 @@ export function Messages({ agent, state }: { agent: CrewAgent | null; state: Cre
   return (
     <section className="card messages-card" data-testid="messages">
       <h3>{t('messages')}</h3>
-      <ol className="messages">
-        {state.messages.length + state.outgoing.length === 0 && <li className="muted">{t('noMessages')}</li>}
+      <ol className="messages" ref={list}>
+        {count === 0 && <li className="muted">{t('noMessages')}</li>}
         {state.messages.map((m) => line(m, m.id, false))}
         {state.outgoing.map((m) => line({ side: 'crew', text: m.text, quickReply: m.quickReply ?? null, deviceTime: m.deviceTime }, m.messageId, true))}
       </ol>

@@ -104,7 +104,6 @@ export function TaskScreen({ handle, onLogout }: { handle: AgentHandle; onLogout
               <AssignmentCard offer={offer} />
               {status === 'dispatched' && <AckCountdown deadline={offer.ackDeadline} now={now} />}
               <StepButtons status={status} onStep={report} />
-              {state && <Messages agent={agent} state={state} />}
               <Directions leg={leg} route={route} progress={progress} now={now} />
               <Destination
                 destination={destination}
@@ -114,6 +113,7 @@ export function TaskScreen({ handle, onLogout }: { handle: AgentHandle; onLogout
                 onChange={() => setChoosing(true)}
                 canChange={status !== null && taskRank(status) < taskRank('at_hospital')}
               />
+              {state && <Messages agent={agent} state={state} />}
             </>
           ) : (
             <div className="standby">

@@ -12,7 +12,7 @@ export interface AgentHandle {
   agent: CrewAgent | null;
   state: CrewAgentState | null;
   /** Refused events and withdrawn tasks waiting for the crew to read them. */
-  notices: { id: number; kind: 'rejected' | 'withdrawn'; text: string }[];
+  notices: { id: number; kind: 'rejected' | 'withdrawn' | 'message'; text: string }[];
   dismiss(id: number): void;
   /** The token is no longer accepted: back to the login. */
   expired: boolean;
@@ -40,7 +40,7 @@ export function useCrewAgent(session: Session | null): AgentHandle {
     let created: CrewAgent | null = null;
     let outbox: IndexedDbOutbox | null = null;
     let retry: ReturnType<typeof setTimeout> | null = null;
-    const push = (kind: 'rejected' | 'withdrawn', text: string) => setNotices((list) => [...list, { id: ++noticeId, kind, text }]);
+    const push = (kind: AgentHandle['notices'][number]['kind'], text: string) => setNotices((list) => [...list, { id: ++noticeId, kind, text }]);
 
     const boot = async () => {
       outbox ??= await IndexedDbOutbox.open(`dispatch120-outbox-${session.username}`);
@@ -57,6 +57,8 @@ export function useCrewAgent(session: Session | null): AgentHandle {
       a.on('synced', () => setDatabaseUnavailable(false));
       a.on('rejected', (r: Rejection) => push('rejected', `${r.entry.kind === 'status' ? r.entry.status : 'position'}: ${r.error}`));
       a.on('withdrawn', (w) => push('withdrawn', w.reason));
+      // A message from the dispatch centre is put in front of the crew until they tap it away (it stays in the thread).
+      a.on('message', (m) => push('message', m.text));
       try {
         await a.start();
       } catch (error) {
