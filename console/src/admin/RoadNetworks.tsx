@@ -70,6 +70,8 @@ export function RoadNetworks() {
     try {
       await uploadFile<RoadImportJobDto>('uploadRoadNetwork', { region, fileName: file.name, replace: String(replace) }, file, session.token, setUploading);
       setFile(null);
+      setRegion('');
+      setReplace(false);
     } catch (e) {
       fail(e);
     } finally {
@@ -139,7 +141,7 @@ export function RoadNetworks() {
             ))}
           </tbody>
         </table>
-        <div className="muted small pad">{t('osmAttribution')}</div>
+        {networks?.regions.some((r) => !r.network.synthetic) && <div className="muted small pad">{t('osmAttribution')}</div>}
       </Panel>
 
       <Panel className="ops-panel" title={t('importTitle')} testId="road-import">
