@@ -46,6 +46,8 @@ describe.skipIf(!hasChromium)(chromiumSuite('the supervisor console in real Chro
     await row.waitFor();
     expect(await row.innerText()).toContain('创伤');
     await expect.poll(() => row.locator('[data-testid=waiting-age]').innerText()).toMatch(/^00:0\d$/);
+    // The server's alert for the new call, on the board too.
+    await expect.poll(() => page.locator('[data-testid=board-alerts]').innerText()).toContain(`${waiting.number} 号警情`);
     const fleet = await dispatcher.call('listVehicles');
     const free = fleet.filter((v) => v.inService && v.state === 'available').length;
     await expect.poll(() => page.locator('[data-testid=board-fleet] tr.sum').innerText()).toMatch(new RegExp(`^合计\\s+${free}\\s+\\d+\\s+\\d+\\s+${fleet.length}$`));

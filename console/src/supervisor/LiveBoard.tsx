@@ -1,4 +1,4 @@
-import type { HospitalDto, IncidentDto, QualityIndicatorsDto, Rate, StationDto, VehicleDto } from '@dispatch/protocol';
+import { ALERT_URGENCY, type HospitalDto, type IncidentDto, type QualityIndicatorsDto, type Rate, type StationDto, type VehicleDto } from '@dispatch/protocol';
 import { colourOf, LOAD_COLOURS, useLoaded, useNow } from '@dispatch/ui';
 import { formatDuration } from '../common/format';
 import { Panel, Prio } from '../common/Panel';
@@ -7,10 +7,8 @@ import { startOfToday } from './period';
 import { useWords } from './words';
 import './supervisor.css';
 
-/** A call waiting longer than this without a vehicle is an alert on the board. */
-const WAITING_ALERT_S = 60;
-/** A crew that has not acknowledged its task after this is an alert. */
-const ACK_ALERT_S = 60;
+/** A call waiting longer than this without a vehicle shows its age in red (the alerts follow the server's own limits). */
+const WAITING_LATE_S = 60;
 const LOAD_ORDER: Record<string, number> = { closed: 0, red: 1, yellow: 2, blue: 3 };
 
 /**
@@ -27,7 +25,7 @@ export function LiveBoard() {
   return (
     <div className="supervisor board" data-testid="live-board">
       <WaitingCalls waiting={waiting} now={now} />
-      <Alerts waiting={waiting} now={now} />
+      <Alerts now={now} />
       <Indicators />
       <FleetByStation vehicles={live.vehicles} stations={live.stations} />
       <HospitalsByLoad hospitals={live.hospitals} />
@@ -64,7 +62,7 @@ function WaitingCalls({ waiting, now }: { waiting: IncidentDto[]; now: number })
                   <td>{label('category', i.category)}</td>
                   <td>{i.placeName ?? i.address ?? '—'}</td>
                   <td className="mono">{clock(i.callReceivedAt)}</td>
-                  <td className={`mono wait ${age > WAITING_ALERT_S ? 'late' : ''}`} data-testid="waiting-age">{formatDuration(age)}</td>
+                  <td className={`mono wait ${age > WAITING_LATE_S ? 'late' : ''}`} data-testid="waiting-age">{formatDuration(age)}</td>
                 </tr>
               );
             })}
@@ -75,26 +73,21 @@ function WaitingCalls({ waiting, now }: { waiting: IncidentDto[]; now: number })
   );
 }
 
-function Alerts({ waiting, now }: { waiting: IncidentDto[]; now: number }) {
+/**
+ * The alerts the server derives for every desk (a new call, a call past its priority's limit without a vehicle, an
+ * overdue crew acknowledgement, a re-offer, a hospital escalation), most urgent first, then what only the board
+ * shows: hospitals full or closed, and crew reports their tablets could not deliver.
+ */
+function Alerts({ now }: { now: number }) {
   const { t, label, name } = useWords();
   const live = useLive();
-  const alerts: { key: string; level: 'bad' | 'warn'; text: string }[] = [];
-  for (const i of waiting) {
-    const age = (now - Date.parse(i.callReceivedAt)) / 1000;
-    if (age > WAITING_ALERT_S) alerts.push({ key: `w${i.id}`, level: 'bad', text: t('alertWaiting', { n: i.number, time: formatDuration(age) }) });
-  }
-  for (const i of live.incidents.values()) {
-    for (const a of i.assignments) {
-      const sent = a.timestamps.dispatched;
-      if (a.status !== 'dispatched' || a.endedAt || !sent) continue;
-      const age = (now - Date.parse(sent)) / 1000;
-      if (age > ACK_ALERT_S) alerts.push({ key: `a${a.id}`, level: 'bad', text: t('alertAckOverdue', { callSign: a.callSign, time: formatDuration(age) }) });
-    }
-  }
-  for (const n of live.notices.values()) {
-    const hospital = live.hospitals.get(n.hospitalId);
-    if (n.status === 'escalated') alerts.push({ key: `n${n.id}`, level: 'bad', text: t('alertEscalated', { hospital: hospital ? name(hospital) : n.hospitalId }) });
-  }
+  const alerts: { key: string; level: 'bad' | 'warn'; text: string }[] = [...live.alerts.values()]
+    .sort((a, b) => ALERT_URGENCY.indexOf(a.kind) - ALERT_URGENCY.indexOf(b.kind) || Date.parse(a.raisedAt) - Date.parse(b.raisedAt))
+    .map((a) => ({
+      key: a.id,
+      level: a.kind === 'newCall' ? 'warn' : 'bad',
+      text: t('alertLine', { kind: label('alertKind', a.kind), n: a.incidentNumber, subject: a.subject ? ` ${a.subject}` : '', time: formatDuration((now - Date.parse(a.raisedAt)) / 1000) }),
+    }));
   for (const h of live.hospitals.values()) {
     if (h.loadStatus === 'red' || h.loadStatus === 'closed') alerts.push({ key: `h${h.id}`, level: 'warn', text: t('alertHospitalFull', { hospital: name(h), load: label('load', h.loadStatus) }) });
   }

@@ -11,7 +11,7 @@ export const supervisorMessages = defineMessages(
     boardAnswer10s: '10秒接听率', boardTurnout3min: '3分钟出车率', boardNfpa: '接听→派车 ≤60秒（NFPA 1225）', boardP90: '90%响应时间',
     boardMet: '达标', boardNotMet: '未达标', boardNoData: '暂无数据',
     boardAlerts: '告警', boardNoAlerts: '当前无告警',
-    alertWaiting: '{n} 号警情已等待 {time} 未派车', alertAckOverdue: '{callSign} 超过 {time} 未接收命令', alertEscalated: '{hospital} 未确认来院预告',
+    alertLine: '{kind} · {n} 号警情{subject}（{time}）',
     alertHospitalFull: '{hospital}：{load}', alertStuck: '{callSign} 有未送达的车组上报',
     answerSourcesNote: '接听时间来源：电话系统 {phone}，调度员录入 {dispatcher}',
     // reports
@@ -45,7 +45,7 @@ export const supervisorMessages = defineMessages(
     boardAnswer10s: 'Answered within 10 s', boardTurnout3min: 'Turnout within 3 min', boardNfpa: 'Answer → dispatch ≤ 60 s (NFPA 1225)', boardP90: '90th percentile response',
     boardMet: 'met', boardNotMet: 'not met', boardNoData: 'no data yet',
     boardAlerts: 'Alerts', boardNoAlerts: 'No alerts',
-    alertWaiting: 'Incident {n} waiting {time} without a vehicle', alertAckOverdue: '{callSign} has not acknowledged for {time}', alertEscalated: '{hospital} has not acknowledged its notice',
+    alertLine: '{kind} · incident {n}{subject} ({time})',
     alertHospitalFull: '{hospital}: {load}', alertStuck: '{callSign} has crew reports not delivered',
     answerSourcesNote: 'Answer times from the phone system: {phone}, typed by the dispatcher: {dispatcher}',
     reportsTitle: 'Response times', reportFrom: 'From', reportTo: 'To', reportBy: 'Group by', reportRun: 'Show',
