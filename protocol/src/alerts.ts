@@ -15,7 +15,11 @@ export const ALERT_URGENCY: readonly AlertKind[] = ['unassigned', 'ackOverdue', 
 export const AlertState = z.enum(['active', 'acknowledged', 'muted']);
 export type AlertState = z.infer<typeof AlertState>;
 
-/** `kind:subject id`, e.g. `unassigned:<incident id>`: derived from what it is about, so it stays the same across reloads. */
+/**
+ * `kind:subject id`, derived from what it is about, so it stays the same across reloads: `newCall:<incident>`,
+ * `unassigned:<incident>` (or `:<the task last withdrawn>` when the call waits again), `ackOverdue:<task>`,
+ * `reoffer:<task>`, `escalation:<notice>`.
+ */
 export const AlertId = z.string().regex(/^(newCall|unassigned|ackOverdue|reoffer|escalation):[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'kind:uuid, e.g. unassigned:<incident id>');
 
 export const AlertDto = z.object({

@@ -74,6 +74,18 @@ describe('console alerts', () => {
     expect(await alertsOf(dispatcher, incident.id)).toEqual([]);
   });
 
+  it('alerts again, as a new alert, when a call waits again after its vehicle was withdrawn', async () => {
+    const incident = await dispatcher.call('createIncident', { body: { location: { lon: 111.91, lat: 37.02 }, category: 'trauma', priority: 1 } });
+    const first = await eventually(async () => (await alertsOf(dispatcher, incident.id)).find((a) => a.kind === 'unassigned') ?? null);
+    await dispatcher.call('setAlertState', { body: { alertId: first.id, state: 'acknowledged' } });
+    const pick = (await dispatcher.call('getRecommendations', { params: { id: incident.id } })).candidates[0]!;
+    const offer = await dispatcher.call('assignVehicle', { params: { id: incident.id }, body: { vehicleId: pick.vehicleId } });
+    expect(await alertsOf(dispatcher, incident.id)).toEqual([]);
+    await dispatcher.call('cancelAssignment', { params: { id: offer.assignment.id }, body: { reason: 'wrong vehicle' } });
+    const again = (await alertsOf(dispatcher, incident.id)).find((a) => a.kind === 'unassigned')!;
+    expect(again).toMatchObject({ id: `unassigned:${offer.assignment.id}`, state: 'active' });
+  });
+
   it('refuses a malformed alert id or state with 400 naming the field', async () => {
     await expectRefusal(dispatcher.call('setAlertState', { body: { alertId: 'everything', state: 'acknowledged' } }), 400, /alertId/);
     await expectRefusal(dispatcher.call('setAlertState', { body: { alertId: `newCall:${crypto.randomUUID()}`, state: 'gone' as never } }), 400, /state/);

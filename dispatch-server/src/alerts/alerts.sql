@@ -4,7 +4,11 @@
 WITH waiting AS (
   SELECT i.id, i.number, i.priority, i.call_received_at,
          i.call_received_at + make_interval(secs => (:unassignedS::int[])[i.priority]) AS due_at,
-         EXISTS (SELECT 1 FROM assignments a WHERE a.incident_id = i.id) AS ever_assigned
+         EXISTS (SELECT 1 FROM assignments a WHERE a.incident_id = i.id) AS ever_assigned,
+         -- Waiting again after a vehicle was withdrawn or timed out is a new episode, with an alert of its own (an
+         -- acknowledgement of the first wait does not silence the second).
+         (SELECT a.id FROM assignments a WHERE a.incident_id = i.id ORDER BY a.ended_at DESC LIMIT 1) AS last_task_id,
+         (SELECT max(a.ended_at) FROM assignments a WHERE a.incident_id = i.id) AS last_ended_at
     FROM incidents i
    WHERE i.status IN ('open', 'queued')
      AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.incident_id = i.id AND a.ended_at IS NULL)
@@ -15,7 +19,7 @@ alerts AS (
     FROM waiting w WHERE NOT w.ever_assigned AND w.due_at > now()
   UNION ALL
   -- Past its limit without a vehicle (also after a crew let it time out, or a vehicle was withdrawn).
-  SELECT 'unassigned:' || w.id, 'unassigned', w.id, w.number, w.priority, w.due_at, NULL
+  SELECT 'unassigned:' || coalesce(w.last_task_id, w.id), 'unassigned', w.id, w.number, w.priority, greatest(w.due_at, w.last_ended_at), NULL
     FROM waiting w WHERE w.due_at <= now()
   UNION ALL
   -- A crew let its acknowledgement deadline pass: while the incident is not finished.
