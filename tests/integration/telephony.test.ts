@@ -45,6 +45,18 @@ describe('the phone system (CTI) and related calls', () => {
     expect(refused.status).toBe(401);
   });
 
+  it('is described in the OpenAPI document under the telephony tag, with the phone system its only caller', async () => {
+    const doc = (await fetch(`${server.baseUrl}/api/openapi.json`).then((r) => r.json())) as {
+      tags: { name: string; description: string }[];
+      paths: Record<string, Record<string, { tags?: string[]; 'x-roles'?: string[]; 'x-personal-data'?: boolean }>>;
+    };
+    expect(doc.tags.map((t) => t.name)).toContain('telephony');
+    expect(doc.paths['/api/telephony/events']!.post).toMatchObject({ tags: ['telephony'], 'x-roles': ['telephony'], 'x-personal-data': true });
+    for (const [path, method] of [['/api/phone-calls', 'get'], ['/api/intake/related', 'post'], ['/api/incidents/{id}/follow-ups', 'post'], ['/api/incidents/{id}/calls', 'get']] as const) {
+      expect(doc.paths[path]![method]!.tags).toEqual(['telephony']);
+    }
+  });
+
   it.each([
     ['a message cut short (ml)', { location: { format: 'aml', message: aml().replace(/;ml=\d+$/, ';ml=200') } }, /^location\.message: ml says 200 characters/],
     ['an AML message without latitude', { location: { format: 'aml', message: 'A"ML=1;lg=+112.08700;rd=20;pm=G' } }, /^location\.message: lt: a latitude/],
