@@ -62,8 +62,15 @@ describe('supervisor reports: response-time breakdown, exports, incident search,
     expect(firstDay.intervals.answer.p50).toBe(8);
     expect(firstDay.intervals.answer.p90).toBeCloseTo(11.2, 9);
 
-    const byMonth = await supervisor.call('responseTimes', { query: { from, to, by: 'month' } });
-    expect(byMonth.rows.reduce((sum, r) => sum + r.incidents, 0)).toBe(4);
+    for (const by of ['week', 'month'] as const) {
+      const report = await supervisor.call('responseTimes', { query: { from, to, by } });
+      expect(report.rows.reduce((sum, r) => sum + r.incidents, 0)).toBe(4);
+      // A period is named by its first day in the centre's time zone: weeks start on Monday, months on the 1st.
+      for (const r of report.rows) {
+        const first = new Date(`${r.key}T00:00:00Z`);
+        expect(by === 'week' ? first.getUTCDay() : first.getUTCDate(), `${by} ${r.key}`).toBe(1);
+      }
+    }
   });
 
   it('says where each answer time comes from: the phone system or the dispatcher', async () => {
