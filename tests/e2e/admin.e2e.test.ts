@@ -230,14 +230,17 @@ describe.skipIf(!hasChromium)(chromiumSuite("administrator's screens in real Chr
     await admin.call('createStation', { body: { code: 'XSS-F4', name: planted, nameEn: planted, kind: 'substation', location: { lon: 111.95, lat: 37.01 } } });
     const { page, errors } = await openAdmin('en', '#/stations');
     await page.fill('[data-testid=list-search]', 'XSS');
-    await page.locator('[data-testid=row-XSS-F4]').waitFor();
+    await expect.poll(async () => page.locator('[data-testid=list-total]').innerText()).toBe('1 in all');
     expect(await page.locator('[data-testid=row-XSS-F4]').innerText()).toContain(planted);
     expect(await page.locator('[data-testid=admin-table] img').count()).toBe(0);
     expect(await page.evaluate(() => (window as { __xss?: number }).__xss)).toBeUndefined();
     await page.click('[data-testid=add]');
     await page.locator('[data-testid=station-form] [data-testid=form-save]').click();
     expect(await page.locator('[data-testid=field-error-name]').innerText()).toMatch(/Required/);
-    expect(await page.locator('[data-testid=field-error-code]').innerText()).toMatch(/Letters, digits/);
+    expect(await page.locator('[data-testid=field-error-code]').innerText()).toMatch(/Required/);
+    await page.fill('[data-testid=station-form] input[name=code]', 'bad code');
+    await page.locator('[data-testid=station-form] [data-testid=form-save]').click();
+    await expect.poll(async () => page.locator('[data-testid=field-error-code]').innerText()).toMatch(/Letters, digits/);
     await shot(page, '16-station-field-errors-en');
     for (const [id, name] of [['stations', '10-stations-en'], ['vehicles', '11-vehicles-en'], ['hospitals', '12-hospitals-en'], ['users', '13-users-en'], ['crews', '14-roster-en']] as const) {
       await page.click(`[data-testid=nav-${id}]`);

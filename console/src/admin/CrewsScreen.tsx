@@ -80,7 +80,7 @@ export function CrewsScreen() {
       setMemberNote(t('savedName', { name: created.name }));
     } catch (e) {
       setMemberNote(null);
-      memberProblems.fail(e);
+      memberProblems.fail(e, member);
     }
   };
 
@@ -103,7 +103,7 @@ export function CrewsScreen() {
       loadShifts();
     } catch (e) {
       setShiftNote(null);
-      shiftProblems.fail(e);
+      shiftProblems.fail(e, shift);
     } finally {
       setBusy(false);
     }

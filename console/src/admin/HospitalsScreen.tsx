@@ -60,7 +60,7 @@ export function HospitalsScreen() {
       open(saved);
       setNote(t('saved'));
     } catch (e) {
-      fail(e);
+      fail(e, draft);
     } finally {
       setBusy(false);
     }

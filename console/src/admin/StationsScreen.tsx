@@ -42,7 +42,7 @@ export function StationsScreen() {
       open(saved);
       setNote(t('saved'));
     } catch (e) {
-      fail(e);
+      fail(e, draft);
     } finally {
       setBusy(false);
     }

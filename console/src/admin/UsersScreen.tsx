@@ -51,7 +51,7 @@ export function UsersScreen() {
       setNote(t('savedName', { name: user.username }));
     } catch (e) {
       setNote(null);
-      fail(e);
+      fail(e, draft);
     } finally {
       setBusy(false);
     }

@@ -59,7 +59,7 @@ export function VehiclesScreen() {
       open(saved);
       setNote(t('saved'));
     } catch (e) {
-      fail(e);
+      fail(e, draft);
     } finally {
       setBusy(false);
     }

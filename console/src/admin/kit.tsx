@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { ApiError, type RequestOf, type ResourceKind, type ResponseOf, type Routes } from '@dispatch/protocol';
 import { useLiveContext } from '../realtime/useLive';
+import { problemsOf } from './fieldProblems';
 import { useAdminI18n, type AdminWord } from './words';
 import './admin.css';
 
@@ -158,89 +159,14 @@ export function EmptyRow({ columns, loading }: { columns: number; loading: boole
   );
 }
 
-export type FieldErrors = Partial<Record<string, string>>;
-
-interface Issue {
-  path?: (string | number)[];
-  code?: string;
-  message?: string;
-  minimum?: number | bigint;
-  maximum?: number | bigint;
-  origin?: string;
-}
-
-/** The form field a refusal names: `location.lat` is the latitude field, `capabilities.0` the capabilities. */
-const fieldOf = (path: (string | number)[]): string => {
-  const [first, second] = path;
-  return first === 'location' && typeof second === 'string' ? second : String(first ?? '');
-};
-
-/**
- * A refusal as words beside the fields it names, in the screen's language: a 400 lists zod issues (field path and
- * kind of problem), other 4xx name their field first ("callSign: …"). What names no field of the form becomes the
- * form's general error.
- */
-export function problemsOf(
-  error: unknown,
-  fields: readonly string[],
-  t: (key: AdminWord, vars?: Record<string, string | number>) => string,
-  general: (error: unknown) => string,
-): { fields: FieldErrors; general: string | null } {
-  if (!(error instanceof ApiError)) return { fields: {}, general: general(error) };
-  const issues: Issue[] = Array.isArray(error.details)
-    ? (error.details as Issue[])
-    : (() => {
-        const named = /^(\w+): (.*)$/.exec(error.message);
-        return named ? [{ path: [named[1]!], code: `http_${error.status}`, message: named[2] }] : [];
-      })();
-  const found: FieldErrors = {};
-  for (const issue of issues) {
-    const field = fieldOf(issue.path ?? []);
-    if (!fields.includes(field) || found[field]) continue;
-    found[field] = wordFor(field, issue, t);
-  }
-  const named = Object.keys(found).length > 0;
-  return { fields: found, general: named ? null : general(error) };
-}
-
-function wordFor(field: string, issue: Issue, t: (key: AdminWord, vars?: Record<string, string | number>) => string): string {
-  const message = issue.message ?? '';
-  switch (issue.code) {
-    case 'too_small':
-      return issue.origin === 'string' && Number(issue.minimum) <= 1 ? t('fieldRequired') : issue.origin === 'string' ? t('fieldTooShort', { min: Number(issue.minimum) }) : t('fieldRange');
-    case 'too_big':
-      return issue.origin === 'string' ? t('fieldTooLong', { max: Number(issue.maximum) }) : t('fieldRange');
-    case 'invalid_format':
-      if (/Id$/.test(field)) return t('fieldChoose');
-      return field === 'code' ? t('fieldCodeFormat') : field === 'username' ? t('fieldUsernameFormat') : t('fieldFormat');
-    case 'invalid_type':
-      return t('fieldRequired');
-    case 'invalid_value':
-      return t('fieldChoose');
-    case 'custom':
-      if (field === 'vehicleId' || field === 'crewMemberId') return t('fieldCrewBinding');
-      if (field === 'endsAt') return t('fieldEndsAfter');
-      if (/0,0/.test(message)) return t('fieldNoOrigin');
-      return t('fieldBadValue');
-    case 'http_409':
-      if (field === 'inService') return t('fieldOnTask');
-      if (field === 'deviceId') return t('fieldDeviceTaken');
-      if (field === 'startsAt') return t('fieldOverlap');
-      if (field === 'crewMemberId') return t('fieldMemberLogin');
-      return t('fieldTaken');
-    default:
-      return /no such|unknown/.test(message) ? t('fieldNoSuch') : t('fieldBadValue');
-  }
-}
-
 /** A form's state of refusal: set from a failed call, cleared field by field as the user edits. */
 export function useProblems(fields: readonly string[]) {
   const { t, error: general } = useAdminI18n();
-  const [problems, setProblems] = useState<{ fields: FieldErrors; general: string | null }>({ fields: {}, general: null });
+  const [problems, setProblems] = useState<ReturnType<typeof problemsOf>>({ fields: {}, general: null });
   const fieldsKey = fields.join();
   return {
     problems,
-    fail: useCallback((e: unknown) => setProblems(problemsOf(e, fieldsKey.split(','), t, general)), [fieldsKey, t, general]),
+    fail: useCallback((e: unknown, sent?: object) => setProblems(problemsOf(e, fieldsKey.split(','), t, general, sent)), [fieldsKey, t, general]),
     clear: useCallback(() => setProblems({ fields: {}, general: null }), []),
     /** A problem of the whole form, in words already. */
     say: useCallback((general: string) => setProblems({ fields: {}, general }), []),
