@@ -48,13 +48,15 @@ WITH typed AS (
     FROM ranked r WHERE r.quality > 0
    ORDER BY rank LIMIT :limit
 )
--- The town of only the places answered: the nearest town or district by KNN, if within 15 km.
+-- The town of only the places answered: the nearest town or district by KNN, if within 15 km (the box of
+-- ±0.25° keeps the scan short where a region has no towns at all).
 SELECT b.id, b.name, b.name_en, b.kind, ST_X(b.location) AS lon, ST_Y(b.location) AS lat, b.synthetic,
        b.quality, b.field, b.similarity, b.distance_m,
        town.name AS town_name, town.name_en AS town_name_en
   FROM best b
   LEFT JOIN LATERAL (
-    SELECT n.name, n.name_en, n.location FROM gazetteer n WHERE n.kind IN ('town', 'district')
+    SELECT n.name, n.name_en, n.location FROM gazetteer n
+     WHERE n.kind IN ('town', 'district') AND n.location && ST_Expand(b.location, 0.25)
      ORDER BY n.location <-> b.location LIMIT 1
   ) town ON b.kind NOT IN ('town', 'district') AND ST_DWithin(town.location::geography, b.location::geography, 15000)
  ORDER BY b.rank;
@@ -65,9 +67,12 @@ SELECT b.id, b.name, b.name_en, b.kind, ST_X(b.location) AS lon, ST_Y(b.location
 -- the click; and the town or district nearest the click within 15 km.
 WITH at AS (SELECT ST_SetSRID(ST_MakePoint(:lon, :lat), 4326) AS g),
 nearest AS (
-  (SELECT p.*, 'place' AS role FROM gazetteer p, at WHERE p.kind <> 'street' ORDER BY p.location <-> at.g LIMIT 1)
+  -- The point as a parameter, not the CTE's column: an index scan can order by distance only from a value it knows.
+  (SELECT p.*, 'place' AS role FROM gazetteer p WHERE p.kind <> 'street'
+    ORDER BY p.location <-> ST_SetSRID(ST_MakePoint(:lon, :lat), 4326) LIMIT 1)
   UNION ALL
-  (SELECT p.*, 'road' AS role FROM gazetteer p, at WHERE p.kind = 'street' ORDER BY p.extent <-> at.g LIMIT 1)
+  (SELECT p.*, 'road' AS role FROM gazetteer p WHERE p.kind = 'street'
+    ORDER BY p.extent <-> ST_SetSRID(ST_MakePoint(:lon, :lat), 4326) LIMIT 1)
 )
 SELECT n.role, n.id, n.name, n.name_en, n.kind, ST_X(n.location) AS lon, ST_Y(n.location) AS lat, n.synthetic,
        ST_X(c.closest) AS closest_lon, ST_Y(c.closest) AS closest_lat,
@@ -77,7 +82,8 @@ SELECT n.role, n.id, n.name, n.name_en, n.kind, ST_X(n.location) AS lon, ST_Y(n.
  CROSS JOIN LATERAL (SELECT ST_ClosestPoint(coalesce(n.extent, n.location), at.g) AS closest) c
   -- A street's town where it comes closest to the click (a national road crosses several).
   LEFT JOIN LATERAL (
-    SELECT t.name, t.name_en, t.location FROM gazetteer t WHERE t.kind IN ('town', 'district')
+    SELECT t.name, t.name_en, t.location FROM gazetteer t
+     WHERE t.kind IN ('town', 'district') AND t.location && ST_Expand(c.closest, 0.25)
      ORDER BY t.location <-> c.closest LIMIT 1
   ) town ON n.kind NOT IN ('town', 'district') AND ST_DWithin(town.location::geography, c.closest::geography, 15000)
  WHERE ST_DWithin(c.closest::geography, at.g::geography, 5000)
@@ -85,7 +91,9 @@ SELECT n.role, n.id, n.name, n.name_en, n.kind, ST_X(n.location) AS lon, ST_Y(n.
 SELECT 'town', t.id, t.name, t.name_en, t.kind, ST_X(t.location), ST_Y(t.location), t.synthetic,
        ST_X(t.location), ST_Y(t.location), ST_Distance(t.location::geography, at.g::geography), NULL, NULL
   FROM at CROSS JOIN LATERAL (
-    SELECT * FROM gazetteer t WHERE t.kind IN ('town', 'district') ORDER BY t.location <-> at.g LIMIT 1
+    SELECT * FROM gazetteer t
+     WHERE t.kind IN ('town', 'district') AND t.location && ST_Expand(ST_SetSRID(ST_MakePoint(:lon, :lat), 4326), 0.25)
+     ORDER BY t.location <-> ST_SetSRID(ST_MakePoint(:lon, :lat), 4326) LIMIT 1
   ) t
  WHERE ST_DWithin(t.location::geography, at.g::geography, 15000);
 
