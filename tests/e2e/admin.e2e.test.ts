@@ -76,10 +76,15 @@ describe.skipIf(!hasChromium)(chromiumSuite("administrator's screens in real Chr
     await page.close();
   }, 60_000);
 
-  it("creates a vehicle that the dispatcher's fleet board shows without reload, binds its device, and an OsmAnd fix places it", async () => {
+  it("creates a vehicle that a second admin's list and the dispatcher's fleet board show without reload, binds its device, places it by an OsmAnd fix, and takes it out of service with the reason", async () => {
     const dispatcher = await newPage(suite.browser, { width: 1500, height: 900 });
     await logIn(dispatcher, suite.server.baseUrl, 'dispatcher', suite.server.logins.passwords.dispatcher!);
     await dispatcher.locator('[data-testid=fleet-board] tbody tr').first().waitFor();
+
+    // A second administrator watching the fleet list filtered to the new call sign, before it exists.
+    const { page: second } = await openAdmin('zh-CN', '#/vehicles');
+    await second.fill('[data-testid=list-search]', 'F4');
+    await expect.poll(async () => second.locator('[data-testid=list-total]').innerText()).toBe('共 0 条');
 
     const { page, errors } = await openAdmin('zh-CN', '#/vehicles');
     await page.locator('[data-testid=admin-vehicles] [data-testid=admin-table] tbody tr').first().waitFor();
@@ -91,8 +96,9 @@ describe.skipIf(!hasChromium)(chromiumSuite("administrator's screens in real Chr
     await form.locator('select[name=homeStationId]').selectOption({ label: '测试分站' });
     await form.locator('[data-testid=form-save]').click();
     await form.locator('[data-testid=form-note]').waitFor();
-    // The second console learnt of it by push.
+    // The other consoles learnt of it by push: the dispatcher's fleet board and the second admin's list.
     await dispatcher.locator('[data-testid=fleet-board] tr[data-vehicle="测试120-F4"]').waitFor();
+    await second.locator('[data-testid="row-测试120-F4"]').waitFor();
 
     // A device id already bound elsewhere is refused beside the field.
     const taken = (await apiClient(suite.server.baseUrl, await loginAs(suite.server.baseUrl, 'admin', password())).call('listVehicles')).find((v) => v.deviceId);
@@ -115,8 +121,21 @@ describe.skipIf(!hasChromium)(chromiumSuite("administrator's screens in real Chr
     expect((await fetch(`${suite.server.baseUrl}/osmand?${fix}`)).status).toBe(200);
     await expect.poll(async () => row.locator('td').last().innerText(), { timeout: 10_000 }).toMatch(/\d/);
     await dispatcher.screenshot({ path: join(SHOTS, '04-dispatcher-fleet-sees-new-vehicle-zh.png') });
+
+    // Out of service with the reason: the list says why, and so does the second admin's.
+    await form.locator('input[name=inService]').uncheck();
+    await form.locator('input[name=outOfServiceReason]').fill('更换轮胎');
+    await form.locator('[data-testid=form-save]').click();
+    await page.locator('[data-testid="row-测试120-F4"]', { hasText: '更换轮胎' }).waitFor();
+    await second.locator('[data-testid="row-测试120-F4"]', { hasText: '更换轮胎' }).waitFor();
+    await dispatcher.locator('[data-testid=fleet-board] tr[data-vehicle="测试120-F4"] td.vstatus', { hasText: '停用' }).waitFor();
+    await shot(second, '04b-second-admin-out-of-service-zh');
+    await form.locator('input[name=inService]').check();
+    await form.locator('[data-testid=form-save]').click();
+    await second.locator('[data-testid="row-测试120-F4"]', { hasText: '待命' }).waitFor();
     expect(errors.filter()).toEqual([]);
     await dispatcher.close();
+    await second.close();
     await page.close();
   }, 90_000);
 
