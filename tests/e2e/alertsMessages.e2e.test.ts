@@ -19,7 +19,7 @@ const shot = async (page: Parameters<typeof screenshot>[0], name: string) => {
  */
 describe.skipIf(!hasChromium)(chromiumSuite('alerts and crew messages in Chromium'), () => {
   // Priority 1 waits 3 s before "no vehicle yet" sounds: the measured figure is the time to that sound.
-  const suite = browserSuite(startDemoServer, { tablet: true, env: { UNASSIGNED_ALERT_S: '3,60,120,300', ACK_TIMEOUT_S: '900' } });
+  const suite = browserSuite(startDemoServer, { tablet: true, env: { UNASSIGNED_ALERT_S: '3,60,120,300', ACK_TIMEOUT_S: '900', HOSPITAL_ACK_TIMEOUT_S: '3' } });
 
   it('sounds, flashes and counts a new call, opens it from the alert, and keeps an acknowledgement across a reload', { timeout: 120_000 }, async () => {
     const { server, browser } = suite;
@@ -151,5 +151,32 @@ describe.skipIf(!hasChromium)(chromiumSuite('alerts and crew messages in Chromiu
     await expect.poll(() => consoleMessages.first().innerText()).toContain('Received');
     await expect.poll(() => consoleMessages.last().innerText()).toContain('Need backup');
     await shot(page, 'messages-04-console-en');
+  });
+
+  it('sounds a hospital escalation, and both its alert and the escalation banner open the incident', { timeout: 120_000 }, async () => {
+    const { server, browser } = suite;
+    const page = await newPage(browser, { height: 900, timeoutMs: 20_000 });
+    await logIn(page, server.baseUrl, 'dispatcher', server.logins.passwords.dispatcher!);
+    await page.locator('[data-testid=alert-bar]').waitFor();
+    const { api } = await server.as('dispatcher');
+    const incident = await api.call('createIncident', { body: { location: { lon: 111.925, lat: 37.035 }, category: 'chest_pain', priority: 2 } });
+    const pick = (await api.call('getRecommendations', { params: { id: incident.id } })).candidates[0]!;
+    const offer = await api.call('assignVehicle', { params: { id: incident.id }, body: { vehicleId: pick.vehicleId } });
+    const crew = server.logins.crews.find((c) => c.callSign === offer.assignment.callSign)!;
+    await (await server.as(crew.username)).api.call('reportStatus', {
+      params: { id: offer.assignment.id },
+      body: { eventId: crypto.randomUUID(), status: 'acknowledged', deviceTime: new Date().toISOString() },
+    });
+    const notice = await api.call('sendNotice', { params: { id: offer.assignment.id } });
+    await page.waitForFunction(() => document.documentElement.dataset.alertSound === 'escalation', undefined, { timeout: 20_000 });
+    const chip = page.locator(`[data-testid=alert-chip][data-alert="escalation:${notice.id}"]`);
+    await expect.poll(() => chip.innerText()).toContain('医院未确认来院预告');
+    await shot(page, 'alerts-04-escalation-zh');
+    await chip.click();
+    await expect.poll(() => page.locator(`.queue-row[data-incident="${incident.number}"]`).getAttribute('class')).toContain('selected');
+    // The banner's entry opens it too (after another incident was opened).
+    await page.locator('.queue-row').first().click();
+    await page.locator('.escalation-row', { hasText: `#${incident.number}` }).click();
+    await expect.poll(() => page.locator(`.queue-row[data-incident="${incident.number}"]`).getAttribute('class')).toContain('selected');
   });
 });

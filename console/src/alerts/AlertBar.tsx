@@ -52,7 +52,7 @@ export function AlertBar({ onSelect }: { onSelect: (incidentId: string) => void 
     <div className="alert-bar" data-testid="alert-bar">
       {blocked && (
         <button type="button" className="sound-prompt" data-testid="enable-sound" onClick={() => void alertPlayer().unlock()}>
-          🔇 {t('enableSound')}
+          {t('enableSound')}
         </button>
       )}
       {permission === 'default' && (

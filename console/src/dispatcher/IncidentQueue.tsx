@@ -38,7 +38,7 @@ export function IncidentQueue({
                   {vehicles.length > 0 && <> · {vehicles.join(', ')}</>}
                   {unreadMessages.has(i.id) && (
                     <span className="badge unread-messages" title={t('taskMessages')} data-testid="unread-messages">
-                      ✉ {unreadMessages.get(i.id)}
+                      {t('unreadMessages', { n: unreadMessages.get(i.id) ?? 0 })}
                     </span>
                   )}
                 </div>

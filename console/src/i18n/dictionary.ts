@@ -191,6 +191,7 @@ export const messages = defineMessages(
     messageFromCrew: '车组',
     messageFromDispatch: '调度',
     messagesClosed: '任务已结束，只能查看',
+    unreadMessages: '新消息 {n}',
   },
   {
     appTitle: '120 Emergency Dispatch',
@@ -369,6 +370,7 @@ export const messages = defineMessages(
     messageFromCrew: 'Crew',
     messageFromDispatch: 'Dispatch',
     messagesClosed: 'The task has ended: read only',
+    unreadMessages: '{n} new message(s)',
   },
 );
 
