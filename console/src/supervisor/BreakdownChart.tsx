@@ -51,11 +51,13 @@ export default function BreakdownChart({
         {
           animation: false,
           color: COLOURS,
+          // The console's own CJK font stack, not the canvas default.
+          textStyle: { fontFamily: getComputedStyle(element.current ?? document.body).fontFamily },
           title: { text: title, left: 8, top: 4, textStyle: { color: text, fontSize: 13 } },
           legend: { top: 28, textStyle: { color: text } },
           // Rich text, drawn on the canvas: no HTML tooltip, so no name is ever parsed as markup.
           tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, renderMode: 'richText', valueFormatter: (v: unknown) => (typeof v === 'number' ? `${v.toFixed(1)} ${unit}` : '—') },
-          grid: { left: 8, right: 24, top: 64, bottom: 8, containLabel: true },
+          grid: { left: 8, right: 44, top: 64, bottom: 8, containLabel: true },
           xAxis: { type: 'value', name: unit, axisLabel: { color: text }, splitLine: { lineStyle: { color: line } } },
           yAxis: { type: 'category', data: groups, inverse: true, axisLabel: { color: text, width: 160, overflow: 'truncate' } },
           series: series.map((s) => ({ type: 'bar', stack: 'response', name: s.name, data: s.data.map((v) => (v === null ? null : v / secondsPerUnit)), barMaxWidth: 26 })),
