@@ -155,7 +155,7 @@ export function UsersScreen() {
               <div className="secret">{secret.password}</div>
               <div className="form-actions">
                 <button type="button" onClick={() => setSecret(null)}>
-                  {t('cancel')}
+                  {t('close')}
                 </button>
               </div>
             </div>

@@ -7,7 +7,7 @@ export const adminMessages = defineMessages(
     search: '搜索', hintStations: '按编号、名称或地址筛选', hintVehicles: '按呼号或 GPS 设备编号筛选', hintHospitals: '按编号、名称或地址筛选',
     hintUsers: '按用户名或姓名筛选', hintMembers: '按姓名筛选', savedName: '已保存：{name}', totalRows: '共 {total} 条', pageOf: '第 {page} / {pages} 页',
     prevPage: '上一页', nextPage: '下一页', noRows: '没有符合条件的记录', loading: '加载中…', actions: '操作',
-    add: '新增', edit: '编辑', save: '保存', cancel: '取消', delete: '删除', saved: '已保存', deleted: '已删除',
+    add: '新增', close: '已记下，关闭', edit: '编辑', save: '保存', cancel: '取消', delete: '删除', saved: '已保存', deleted: '已删除',
     confirmDelete: '确定删除“{name}”？', deleteInUse: '仍被引用，不能删除：有车辆、任务记录、排班或账号指向它（车辆可改为停用）', allStations: '全部站点', allRoles: '全部角色', yes: '是', no: '否',
     // stations
     stationsTitle: '站点（急救中心与分站）', newStation: '新增站点', editStation: '编辑站点 {name}',
@@ -51,7 +51,7 @@ export const adminMessages = defineMessages(
     search: 'Search', hintStations: 'Filter by code, name or address', hintVehicles: 'Filter by call sign or GPS device id', hintHospitals: 'Filter by code, name or address',
     hintUsers: 'Filter by username or name', hintMembers: 'Filter by name', savedName: 'Saved: {name}', totalRows: '{total} in all', pageOf: 'Page {page} of {pages}',
     prevPage: 'Previous', nextPage: 'Next', noRows: 'Nothing matches', loading: 'Loading…', actions: 'Actions',
-    add: 'Add', edit: 'Edit', save: 'Save', cancel: 'Cancel', delete: 'Delete', saved: 'Saved', deleted: 'Deleted',
+    add: 'Add', close: 'Noted, close', edit: 'Edit', save: 'Save', cancel: 'Cancel', delete: 'Delete', saved: 'Saved', deleted: 'Deleted',
     confirmDelete: 'Delete “{name}”?', deleteInUse: 'Still referred to, so it cannot be deleted: vehicles, task history, shifts or logins point to it (a vehicle can be taken out of service)', allStations: 'All stations', allRoles: 'All roles', yes: 'Yes', no: 'No',
     stationsTitle: 'Stations (centre and substations)', newStation: 'New station', editStation: 'Edit station {name}',
     colCode: 'Code', colName: 'Name', colNameEn: 'English name', colKind: 'Kind', colAddress: 'Address', colLocation: 'Location (lon, lat)',
