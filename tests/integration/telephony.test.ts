@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { formatAml, type ApiClient, type PhoneCallEvent } from '@dispatch/protocol';
 import { createLogger } from '@dispatch/server/logger';
+import { startCallGenerator } from '@dispatch/vehicle-agent/simulator/callGenerator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSocket } from '../support/api';
 import { serverSuite } from '../support/demoSuite';
@@ -238,6 +239,21 @@ describe('the phone system (CTI) and related calls', () => {
     await expectRefusal(dispatcher.call('linkFollowUp', { params: { id: other.id }, body: { phoneCallId: secondCall.id } }), 409, `already linked to incident #${incident.number}`);
     await dispatcher.call('cancelIncident', { params: { id: other.id }, body: { reason: '误报' } });
     await expectRefusal(dispatcher.call('linkFollowUp', { params: { id: other.id }, body: { note: '再来电' } }), 409, /^incident is cancelled: take the call as a new incident/);
+  });
+
+  it("lets the demo's call generator ring a share of its calls on the phone system (npm start)", async () => {
+    const started = Date.now() - 1000;
+    const stop = await startCallGenerator({
+      url: server.baseUrl, username: 'dispatcher', password: server.logins.passwords.dispatcher!, callsPerHour: 3600, speedup: 100,
+      phoneShare: 1, phonePassword: server.logins.passwords.telephony!,
+    });
+    try {
+      const rang = await socket.waitFor('phoneCall.ringing', (c) => Date.parse(c.ringingAt) >= started && c.location?.source === 'aml_gnss' && /^13\d{9}$/.test(c.callerPhone ?? ''));
+      const ended = await socket.waitFor('phoneCall.updated', (c) => c.id === rang.id && c.state === 'ended');
+      expect(ended).toMatchObject({ answeredAt: expect.any(String), recordingRef: `rec/${rang.pbxCallId}.wav`, incidentId: null });
+    } finally {
+      stop();
+    }
   });
 
   it("never logs a caller's number", () => {

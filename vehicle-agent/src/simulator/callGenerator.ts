@@ -1,4 +1,4 @@
-import { createApiClient, type ApiClient, type CreateIncidentRequest, type IncidentCategory, type PlaceDto, type PriorityGroup } from '@dispatch/protocol';
+import { createApiClient, formatAml, type ApiClient, type CreateIncidentRequest, type IncidentCategory, type PlaceDto, type PriorityGroup } from '@dispatch/protocol';
 
 /** Calls as a county centre sees them: mostly chest pain, strokes, falls and fevers; few newborn transfers. */
 const CALL_MIX: { category: IncidentCategory; weight: number; priority: [number, number]; summaries: string[]; groups: PriorityGroup[] }[] = [
@@ -57,7 +57,13 @@ export async function startCallGenerator(options: {
   password: string;
   callsPerHour: number;
   speedup: number;
-  log?: (line: { type: 'call'; number: number; category: string; place: string | null } | { type: 'problem'; detail: string }) => void;
+  /**
+   * The share of calls (0 to 1) that ring the centre's phone system instead (as its `telephony` login, with the
+   * handset's AML fix): the dispatcher takes them from the intake's pop-up. 0: every call is entered as the dispatcher.
+   */
+  phoneShare?: number;
+  phonePassword?: string;
+  log?: (line: { type: 'call'; number: number; category: string; place: string | null } | { type: 'ringing'; place: string | null } | { type: 'problem'; detail: string }) => void;
 }): Promise<() => void> {
   const baseUrl = options.url.replace(/\/$/, '');
   const { token } = await createApiClient({ baseUrl }).call('login', { body: { username: options.username, password: options.password } });
@@ -70,10 +76,37 @@ export async function startCallGenerator(options: {
     const gapS = -Math.log(1 - Math.random()) * (3600 / options.callsPerHour);
     timer = setTimeout(() => void create(), (gapS * 1000) / options.speedup);
   };
+  // The phone system's own login (the demo's `telephony`), when some calls are to ring.
+  const phoneLogin = async () => (await createApiClient({ baseUrl }).call('login', { body: { username: 'telephony', password: options.phonePassword! } })).token;
+  let phoneToken = options.phoneShare && options.phonePassword ? await phoneLogin() : '';
+  const phone = phoneToken ? createApiClient({ baseUrl, token: () => phoneToken }) : null;
+  // Not holding the process open: a stopped generator leaves only these, which are harmless to drop.
+  const later = (s: number, run: () => Promise<unknown>) => setTimeout(() => void run().catch(() => undefined), (s * 1000) / options.speedup).unref();
+  /** Rings the phone system: answered after a few seconds, ended after a minute (the pop-up stays until taken). */
+  const ring = async (call: CreateIncidentRequest) => {
+    const callId = `${Math.floor(Date.now() / 1000)}.${Math.floor(Math.random() * 1e6)}`;
+    const event = (kind: 'ringing' | 'answered' | 'ended', extra: object = {}) =>
+      phone!.call('reportPhoneCall', { body: { event: kind, callId, lineId: '120-1', callerNumber: call.callerPhone, at: new Date().toISOString(), ...extra } });
+    const location = call.location && { format: 'aml' as const, message: formatAml({ ...call.location, radiusM: 20, at: new Date() }) };
+    await event('ringing', location ? { location } : {}).catch(async () => {
+      // The session ended (a restart with a new secret, a revocation): log in once more.
+      phoneToken = await phoneLogin();
+      await event('ringing', location ? { location } : {});
+    });
+    later(5, () => event('answered'));
+    later(60, () => event('ended', { recordingRef: `rec/${callId}.wav` }));
+  };
   const create = async () => {
     if (stopped) return;
     try {
-      const incident = await api.call('createIncident', { body: randomCall(villages) });
+      const call = randomCall(villages);
+      if (phone && Math.random() < options.phoneShare!) {
+        await ring(call);
+        options.log?.({ type: 'ringing', place: call.placeName ?? null });
+        if (!stopped) schedule();
+        return;
+      }
+      const incident = await api.call('createIncident', { body: call });
       options.log?.({ type: 'call', number: incident.number, category: incident.category, place: incident.placeName });
     } catch (error) {
       options.log?.({ type: 'problem', detail: (error as Error).message });

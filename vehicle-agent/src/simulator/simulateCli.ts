@@ -14,6 +14,7 @@ const HELP = `npm run simulate -- [options]
   --handover-s S             at hospital → handover (default ${DEFAULT_TIMING.handoverS})
   --speedup F                simulated seconds per real second (default 1)
   --calls-per-hour N         create random calls at random villages as "dispatcher" (default 0; never dispatches them)
+  --phone-share F            ring that share of them (0 to 1) on the phone system as "telephony" instead (default 0)
   --quiet                    print only the start line and problems`;
 
 function numberOption(values: Record<string, unknown>, name: string, fallback: number, integer = false): number {
@@ -40,6 +41,7 @@ const { values } = parseArgs({
     'handover-s': { type: 'string' },
     speedup: { type: 'string' },
     'calls-per-hour': { type: 'string' },
+    'phone-share': { type: 'string' },
     quiet: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
@@ -74,6 +76,7 @@ try {
     handoverS: numberOption(values, 'handover-s', DEFAULT_TIMING.handoverS),
     speedup,
     callsPerHour: numberOption(values, 'calls-per-hour', 0),
+    phoneShare: Math.min(1, numberOption(values, 'phone-share', 0)),
     log: print,
   });
   let stopping = false;

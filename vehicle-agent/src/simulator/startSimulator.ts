@@ -15,9 +15,13 @@ export interface SimulatorOptions extends Partial<CrewTiming> {
   /** Random calls at random villages per (simulated) hour, created as `dispatcher`; 0 = none. */
   callsPerHour?: number;
   dispatcherUsername?: string;
+  /** The share of those calls (0 to 1) that ring the phone system (its `telephony` login) for the dispatcher to take. */
+  phoneShare?: number;
   /** How many crews log in at once (each login hashes a password on the server). */
   loginConcurrency?: number;
-  log?: (event: CrewLogEvent | { type: 'call'; number: number; category: string; place: string | null } | { type: 'started'; crews: number }) => void;
+  log?: (
+    event: CrewLogEvent | { type: 'call'; number: number; category: string; place: string | null } | { type: 'ringing'; place: string | null } | { type: 'started'; crews: number },
+  ) => void;
 }
 
 export interface Simulator {
@@ -85,7 +89,9 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       password: passwordOf(options.password, options.dispatcherUsername ?? 'dispatcher'),
       callsPerHour: options.callsPerHour,
       speedup: timing.speedup,
-      log: (line) => log(line.type === 'call' ? line : { type: 'problem', callSign: '-', detail: line.detail }),
+      phoneShare: options.phoneShare ?? 0,
+      phonePassword: passwordOf(options.password, 'telephony'),
+      log: (line) => log(line.type === 'problem' ? { type: 'problem', callSign: '-', detail: line.detail } : line),
     });
   }
   log({ type: 'started', crews: crews.length });
