@@ -7,7 +7,12 @@ import { HttpError } from '../http/errors';
  * they hold the resource, socket handlers ask it for each event, and the OpenAPI document prints it (`x-roles`).
  */
 
-/** How far a role reaches: every resource, or only those of the vehicle (crew) or hospital (hospital) it is bound to. */
+/**
+ * How far a role reaches: every resource, or only those of the vehicle (crew) or hospital (hospital) it is bound to.
+ * A crew's vehicle is the principal's vehicleId: a vehicle tablet's login is bound to its vehicle for good, a crew
+ * member's login to the vehicle its shift gives at login (migration 016's rostered_vehicle), and the session ends when
+ * that changes, so a crew never reaches a vehicle it is not rostered on.
+ */
 type Reach = 'any' | 'ownVehicle' | 'ownHospital';
 
 interface Rule {
