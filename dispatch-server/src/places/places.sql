@@ -96,12 +96,3 @@ SELECT 'town', t.id, t.name, t.name_en, t.kind, ST_X(t.location), ST_Y(t.locatio
      ORDER BY t.location <-> ST_SetSRID(ST_MakePoint(:lon, :lat), 4326) LIMIT 1
   ) t
  WHERE ST_DWithin(t.location::geography, at.g::geography, 15000);
-
--- name: upsert
--- A place entered by hand (no network): unique by name and kind.
-INSERT INTO places (name, name_en, kind, location, synthetic, pinyin, initials)
-VALUES (:name, :nameEn, :kind, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326), :synthetic, :pinyin, :initials)
-ON CONFLICT (name, kind) WHERE network_id IS NULL
-DO UPDATE SET name_en = EXCLUDED.name_en, location = EXCLUDED.location, synthetic = EXCLUDED.synthetic,
-              pinyin = EXCLUDED.pinyin, initials = EXCLUDED.initials
-RETURNING id;

@@ -1,4 +1,4 @@
-import { normalisePinyin, pinyinKeys } from '@dispatch/geo/gazetteer/pinyinKeys';
+import { normalisePinyin } from '@dispatch/geo/gazetteer/pinyinKeys';
 import { type PlaceCandidateDto, type PlaceDto, PlaceKind, type PlaceMatchDto, type ReverseGeocodeDto } from '@dispatch/protocol';
 import { z } from 'zod';
 import { type Queryable, sqlFile } from '@dispatch/db';
@@ -21,14 +21,12 @@ const NearestRow = z.object({
   town_name: z.string().nullable(), town_name_en: z.string().nullable(),
 });
 
-const place = z.object({ name: z.string(), nameEn: z.string().nullable(), kind: PlaceKind, lon: z.number(), lat: z.number(), synthetic: z.boolean() });
 const sql = sqlFile(new URL('./places.sql', import.meta.url), {
   search: {
     params: z.object({ q: z.string(), pattern: z.string(), pinyin: z.string(), limit: z.number(), nearLon: z.number().nullable(), nearLat: z.number().nullable() }),
     row: CandidateRow,
   },
   nearest: { params: z.object({ lon: z.number(), lat: z.number() }), row: NearestRow },
-  upsert: { params: place.extend({ pinyin: z.string(), initials: z.string() }), row: z.object({ id: z.string() }) },
 });
 
 /**
@@ -114,9 +112,4 @@ export async function reverseGeocode(db: Queryable, at: readonly [number, number
   };
   const t = rows.find((row) => row.role === 'town');
   return { at: { lon: at[0], lat: at[1] }, place: nearby('place'), road: nearby('road'), town: t ? town(t.name, t.name_en) : null };
-}
-
-/** Adds or updates a place entered by hand (not from an import), with its pinyin and initials. */
-export async function upsertPlace(db: Queryable, p: z.input<typeof place>): Promise<string> {
-  return (await sql.upsert.one(db, { ...p, ...pinyinKeys(p.name) }))!.id;
 }
