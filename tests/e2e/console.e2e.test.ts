@@ -144,6 +144,9 @@ describe.skipIf(!hasChromium)(chromiumSuite('the console in real Chromium agains
     await page.locator('.place-results li.active').waitFor();
     await page.keyboard.press('Enter');
     expect(await page.textContent('[data-testid=picked-location]')).toContain('中温庄');
+    // Located: the keyboard is on the category, which the call must be given (no default is sent unread).
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('category');
+    await page.keyboard.press('ArrowDown');
     await page.selectOption('select[name=priority]', '1');
     await page.fill('textarea[name=patientSummary]', '男，68岁，胸痛30分钟，大汗，既往高血压');
     await page.click('.chip:has-text("65岁以上")');

@@ -74,6 +74,11 @@ describe.skipIf(!hasChromium)(chromiumSuite('the decision on one screen, made sa
     await page.fill('[data-testid=place-search]', '张兰');
     await page.locator('.place-results li.active').waitFor();
     await page.keyboard.press('Enter');
+    // Without a category the call is not sent, and the form says so at the category.
+    await page.click('[data-testid=create-call]');
+    await page.waitForFunction(() => document.querySelector('[data-testid=intake-form] .error')?.textContent === '请选择警情类别');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('category');
+    await page.selectOption('select[name=category]', 'trauma');
     await page.fill('input[name=callerPhone]', '请回电');
     await page.click('[data-testid=create-call]');
     const error = page.locator('[data-testid=intake-form] .error');

@@ -53,8 +53,8 @@ describe.skipIf(!hasChromium)(chromiumSuite('the phone system pops up the intake
     const history = page.locator('[data-testid=caller-history]');
     await history.locator('li').first().waitFor();
     expect(await history.textContent()).toMatch(/该号码既往警情.*创伤 · 未派车.*东赵堡村 12号/);
-    // The intake has the keyboard: the call-taker asks where and what.
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('place-search');
+    // Located already: the intake's keyboard is on the category, what the call-taker asks next.
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('category');
     await shot('popup-zh');
 
     const answered = await report('answered', callId);
@@ -131,13 +131,15 @@ describe.skipIf(!hasChromium)(chromiumSuite('the phone system pops up the intake
       body: { event: 'ringing', callId, lineId: '120-1', callerNumber: '13912345603', at: new Date().toISOString(), location: { format: 'aml', message: formatAml({ lon: 111.9411, lat: 37.1125, radiusM: 15, at: new Date() }) } },
     });
     await page.locator('[data-testid=taking-call]').waitFor();
-    // The intake has the number and the point: Enter takes the call (the default category), D sends the first vehicle.
-    const keys = ['Enter', 'D'];
+    // The intake has the number and the point and the keyboard is on the category: ↓ chooses the first (胸痛),
+    // Enter takes the call, D sends the first vehicle.
+    const keys = ['ArrowDown', 'Enter', 'D'];
     const created = page.waitForResponse((r) => r.url().endsWith('/api/incidents') && r.request().method() === 'POST');
     await page.keyboard.press(keys[0]!);
+    await page.keyboard.press(keys[1]!);
     const { number } = (await (await created).json()) as { number: number };
     await page.locator('.col-right', { hasText: `#${number}` }).locator('[data-testid=dispatch]:enabled').waitFor();
-    await page.keyboard.press(keys[1]!);
+    await page.keyboard.press(keys[2]!);
     await page.locator('[data-testid=toast]', { hasText: '已派' }).waitFor();
     const seconds = (Date.now() - started) / 1000;
     console.log(JSON.stringify({ measure: 'ringing call to dispatched vehicle', keys: keys.length, seconds }));

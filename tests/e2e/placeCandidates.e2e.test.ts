@@ -30,6 +30,8 @@ describe.skipIf(!hasChromium)(chromiumSuite('call intake by a place name that is
     await page.locator('.place-results').waitFor();
     await page.keyboard.press('Escape');
     await page.locator('.place-results').waitFor({ state: 'detached' });
+    await page.selectOption('select[name=category]', 'trauma');
+    await page.focus('[data-testid=place-search]');
     const answered = page.waitForResponse((r) => r.url().endsWith('/api/incidents') && r.request().method() === 'POST');
     await page.keyboard.press('Enter');
     return answered;
@@ -100,6 +102,7 @@ describe.skipIf(!hasChromium)(chromiumSuite('call intake by a place name that is
 
   it('finds 张兰 by its pinyin initials and a hospital by part of its name, each with kind and town; Enter never takes a weak match', async () => {
     await page.keyboard.press('F2');
+    await page.selectOption('select[name=category]', 'trauma');
     await search('zl');
     expect(await results().first().textContent()).toMatch(/^张兰镇.*乡镇.*首字母 · 开头匹配.*公里$/);
     expect(await page.locator('.place-results li.hint').textContent()).toContain('没有确定的匹配');

@@ -141,7 +141,7 @@ describe.skipIf(!hasChromium)(chromiumSuite('every text a user can set is shown 
     pages.push(page);
     const watched = await watchPage(page.context(), page, tileSource);
     await logIn(page, server.baseUrl, 'xss-dispatcher', PASSWORD);
-    await page.waitForFunction((n) => document.querySelectorAll('[data-testid=fleet-board] tbody tr').length === n, planted.vehicles.size);
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid=fleet-board] tbody tr[data-vehicle]').length === n, planted.vehicles.size);
 
     // The map's tiles load from every subdomain of the template, and the policy refuses none of them.
     await expect.poll(() => page.locator('.leaflet-tile-loaded').count()).toBeGreaterThan(3);

@@ -45,8 +45,10 @@ export class AlertPlayer {
   private count = 0;
 
   constructor(private readonly root: HTMLElement = document.documentElement) {
-    // On the click, not the press: the prompt leaving the header must not move what the press was aimed at.
-    const unlock = () => void this.unlock();
+    // On the click, not the press: the prompt leaving the header must not move what the press was aimed at. And
+    // after the click is done: a re-render inside it (the prompt going) reset a checkbox the browser had already
+    // toggled, so the dispatcher's first click in the console was lost. The page keeps its user activation.
+    const unlock = () => void setTimeout(() => void this.unlock(), 0);
     window.addEventListener('click', unlock, { capture: true });
     window.addEventListener('keydown', unlock, { capture: true });
   }

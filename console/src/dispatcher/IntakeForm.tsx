@@ -3,38 +3,14 @@ import { ApiError, IncidentCategory, PriorityGroup, type IncidentDto, type Place
 import { useI18n } from '../i18n/i18n';
 import { viewCentreParam } from '../map/viewCentre';
 import { useLiveContext } from '../realtime/useLive';
+import { emptyDraft, type Draft } from './draft';
 import { NearbyPlaces, PlaceSummary } from './PlaceSummary';
 
-export interface Draft {
-  location: { lon: number; lat: number } | null;
-  placeName: string | null;
-  address: string;
-  callerPhone: string;
-  category: IncidentCategory;
-  priority: number;
-  patientSummary: string;
-  priorityGroups: PriorityGroup[];
-  /** Idempotency key of this call: a retried submit cannot create a second incident. */
-  key: string;
-  /** The phone system's call being taken, if it came through it: its times and number are the record. */
-  phoneCallId: string | null;
-}
-
-export const emptyDraft = (): Draft => ({
-  location: null,
-  placeName: null,
-  address: '',
-  callerPhone: '',
-  category: 'chest_pain',
-  priority: 2,
-  patientSummary: '',
-  priorityGroups: [],
-  key: crypto.randomUUID(),
-  phoneCallId: null,
-});
-
 export interface IntakeFormHandle {
+  /** The place search (F2, a new call). */
   focus(): void;
+  /** The category, when the place is known already (a located phone call): the next choice the call needs. */
+  focusCategory(): void;
 }
 
 /**
@@ -60,7 +36,8 @@ export function IntakeForm({ draft, onChange, onCreated, ref }: { draft: Draft; 
     if (candidates) candidatesRef.current?.focus();
   }, [candidates]);
 
-  useImperativeHandle(ref, () => ({ focus: () => searchRef.current?.focus() }), []);
+  const categoryRef = useRef<HTMLSelectElement>(null);
+  useImperativeHandle(ref, () => ({ focus: () => searchRef.current?.focus(), focusCategory: () => categoryRef.current?.focus() }), []);
 
   useEffect(() => {
     const q = query.trim();
@@ -88,6 +65,8 @@ export function IntakeForm({ draft, onChange, onCreated, ref }: { draft: Draft; 
     onChange({ ...draft, location: { lon: p.lon, lat: p.lat }, placeName: p.name, address: draft.address || p.name });
     setQuery(p.name);
     setResults(null);
+    // Located: the category is what the call needs next (↓ picks, Enter sends).
+    if (!draft.category) categoryRef.current?.focus();
   };
 
   const onSearchKey = (e: KeyboardEvent<HTMLInputElement>) => {
@@ -121,6 +100,12 @@ export function IntakeForm({ draft, onChange, onCreated, ref }: { draft: Draft; 
       setError(t('needLocation'));
       return;
     }
+    const category = d.category;
+    if (!category) {
+      setError(t('needCategory'));
+      categoryRef.current?.focus();
+      return;
+    }
     setBusy(true);
     setError(null);
     setCandidates(null);
@@ -134,7 +119,7 @@ export function IntakeForm({ draft, onChange, onCreated, ref }: { draft: Draft; 
             ...(d.placeName ? { placeName: d.placeName } : d.location ? {} : { placeName: typed }),
             ...(d.address.trim() ? { address: d.address.trim() } : {}),
             ...(d.callerPhone.trim() ? { callerPhone: d.callerPhone.trim() } : {}),
-            category: d.category,
+            category,
             priority: d.priority,
             ...(d.patientSummary.trim() ? { patientSummary: d.patientSummary.trim() } : {}),
             priorityGroups: d.priorityGroups,
@@ -190,8 +175,8 @@ export function IntakeForm({ draft, onChange, onCreated, ref }: { draft: Draft; 
   };
 
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => onChange({ ...draft, [key]: value });
-  // The category and the priority: a labelled select over the codes, each in its domain label.
-  const choice = (name: 'category' | 'priority', codes: readonly (string | number)[], onValue: (value: string) => void) => (
+  // The priority: a labelled select over the codes, each in its domain label.
+  const choice = (name: 'priority', codes: readonly (string | number)[], onValue: (value: string) => void) => (
     <label>
       {t(name)}
       <select name={name} value={draft[name]} onChange={(e) => onValue(e.target.value)}>
@@ -269,7 +254,34 @@ export function IntakeForm({ draft, onChange, onCreated, ref }: { draft: Draft; 
         </div>
       )}
       <div className="row2">
-        {choice('category', IncidentCategory.options, (v) => set('category', v as IncidentCategory))}
+        <label>
+          {t('category')}
+          <select
+            name="category"
+            ref={categoryRef}
+            value={draft.category ?? ''}
+            // Not `required`: the browser's own bubble would stop the form in its language; the form says it itself.
+            aria-required
+            aria-invalid={error === t('needCategory')}
+            onChange={(e) => set('category', e.target.value as IncidentCategory)}
+            onKeyDown={(e) => {
+              // A closed select ignores Enter; here it sends the call, as in every other field.
+              if (e.key === 'Enter') {
+                e.preventDefault();
+                e.currentTarget.form?.requestSubmit();
+              }
+            }}
+          >
+            <option value="" disabled>
+              {t('chooseCategory')}
+            </option>
+            {IncidentCategory.options.map((c) => (
+              <option key={c} value={c}>
+                {label('category', c)}
+              </option>
+            ))}
+          </select>
+        </label>
         {choice('priority', [1, 2, 3, 4], (v) => set('priority', Number(v)))}
       </div>
       <div className="row2">

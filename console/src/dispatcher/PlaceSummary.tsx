@@ -3,7 +3,7 @@ import type { NearbyPlaceDto, PlaceDto, ReverseGeocodeDto } from '@dispatch/prot
 import { km } from '../common/format';
 import { useI18n } from '../i18n/i18n';
 import { useLiveContext } from '../realtime/useLive';
-import type { Draft } from './IntakeForm';
+import type { Draft } from './draft';
 
 /** Metres as the screen says them: "350 米", "4.2 公里". */
 function useDistance() {

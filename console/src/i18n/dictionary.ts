@@ -41,6 +41,7 @@ export const messages = defineMessages(
     createCall: '受理并推荐车辆',
     creating: '提交中…',
     needLocation: '请先在地图上点击或搜索地名定位',
+    needCategory: '请选择警情类别', chooseCategory: '— 请选择类别 —',
     placeCandidates: '“{name}”不能确定是哪里，请选择（↑↓ 选择，回车确认）',
     nearTown: '近{town}',
     // gazetteer: how a result matched, how far it is, and what a map click is near
@@ -230,6 +231,7 @@ export const messages = defineMessages(
     createCall: 'Take call & recommend',
     creating: 'Submitting…',
     needLocation: 'Click the map or search a place first',
+    needCategory: 'Choose the category of the call', chooseCategory: '— choose a category —',
     placeCandidates: 'Not sure where “{name}” is: choose one (↑↓ to move, Enter to choose)',
     nearTown: 'near {town}',
     matchBy_name: 'name', matchBy_nameEn: 'English name', matchBy_pinyin: 'pinyin', matchBy_initials: 'initials',

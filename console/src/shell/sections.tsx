@@ -1,4 +1,4 @@
-import type { ClientConfigDto, Role, RoadRegionDto } from '@dispatch/protocol';
+import type { Role } from '@dispatch/protocol';
 import type { ReactNode } from 'react';
 import { BulkImport } from '../admin/BulkImport';
 import { OperatorData } from '../admin/OperatorData';
@@ -14,12 +14,8 @@ import { AuditLog } from '../supervisor/AuditLog';
 import { IncidentsSection } from '../supervisor/IncidentSearch';
 import { LiveBoard } from '../supervisor/LiveBoard';
 import { ReportsScreen } from '../supervisor/ReportsScreen';
+import type { SectionProps } from './sectionProps';
 
-/** What a screen gets from the signed-in frame. */
-export interface SectionProps {
-  config: ClientConfigDto;
-  region: RoadRegionDto | null;
-}
 
 export interface Section {
   /** The address of the screen: `#/<id>`, so a reload or a shared link opens it again. */

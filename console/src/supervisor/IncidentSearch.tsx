@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { IncidentCategory, type IncidentPageDto, type IncidentSearchQuery } from '@dispatch/protocol';
 import { useLoaded } from '@dispatch/ui';
 import { Panel, Prio } from '../common/Panel';
-import type { SectionProps } from '../shell/sections';
+import type { SectionProps } from '../shell/sectionProps';
 import { useLive, useLiveContext } from '../realtime/useLive';
 import { IncidentRecord } from './IncidentRecord';
 import { dayInput, instantOf, startOfToday } from './period';

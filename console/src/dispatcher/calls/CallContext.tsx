@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { IncidentDto, PhoneCallDto, RelatedAnswer, RelatedQuery } from '@dispatch/protocol';
 import { useI18n } from '../../i18n/i18n';
 import { useLiveContext } from '../../realtime/useLive';
-import type { Draft } from '../IntakeForm';
+import type { Draft } from '../draft';
 
 /** Typing pauses this long before the related incidents are asked for again. */
 const QUERY_DELAY_MS = 300;

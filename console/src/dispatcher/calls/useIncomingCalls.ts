@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useMemo, useRef, type RefObject } from 'react';
 import type { PhoneCallDto } from '@dispatch/protocol';
 import { useLive } from '../../realtime/useLive';
-import { emptyDraft, type Draft, type IntakeFormHandle } from '../IntakeForm';
+import { emptyDraft, type Draft } from '../draft';
+import type { IntakeFormHandle } from '../IntakeForm';
 
 /**
  * A caller located this precisely (metres; a handset's satellite or Wi-Fi fix) is where the incident is: the intake
@@ -24,7 +25,9 @@ export function useIncomingCalls(draft: Draft, setDraft: (d: Draft) => void, int
     (call: PhoneCallDto) => {
       const precise = call.location && call.location.radiusM <= PRECISE_LOCATION_M ? { lon: call.location.lon, lat: call.location.lat } : null;
       setDraft({ ...emptyDraft(), phoneCallId: call.id, callerPhone: call.callerPhone ?? '', location: precise });
-      intakeRef.current?.focus();
+      // A located call needs its category next; an unlocated one its place.
+      if (precise) intakeRef.current?.focusCategory();
+      else intakeRef.current?.focus();
     },
     [setDraft, intakeRef],
   );
