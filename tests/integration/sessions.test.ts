@@ -119,7 +119,7 @@ describe('live sessions of logins that change', () => {
     // Another login from the same address is not locked out by it.
     await server.as('dispatcher');
 
-    expect(await login(server.baseUrl, 'nobody-here', 'guess-number-x')).toEqual({ status: 401, body: { error: 'wrong username or password' } });
+    expect(await login(server.baseUrl, 'nobody-here', 'guess-number-x')).toEqual({ status: 401, body: { error: 'wrong username or password', code: 'unauthenticated' } });
     const { rows } = await server.database.db.query(`SELECT entity_id, details, remote_addr FROM audit_log WHERE action = 'login.failed'`);
     expect(rows.filter((r) => r.entity_id === 'target')).toHaveLength(LOGIN_LIMITS.perLogin.points);
     expect(rows.find((r) => r.entity_id === 'nobody-here')?.details).toEqual({ reason: 'unknown login' });

@@ -3,6 +3,7 @@ import { Role, type LoginResult, type Principal } from '@dispatch/protocol';
 import { z } from 'zod';
 import { appendAudit, type Actor } from '../audit/audit';
 import { HttpError } from '../http/errors';
+import { hasNoVehicleToReach } from '../policies/policies';
 import type { LoginThrottle } from './loginThrottle';
 import { hashPassword, verifyPasswordOrDummy } from './passwords';
 import { revokeSession, revokeSessionsOf } from './sessions';
@@ -67,7 +68,7 @@ export async function login(ctx: LoginContext, username: string, password: strin
   await ctx.throttle.succeeded(name);
   // Why a rostered crew login is refused outside its shifts: its only reach is its vehicle's task ('ownVehicle' in
   // policies/), and with no shift it has no vehicle. A login of a vehicle's own tablet (vehicle_id) always has one.
-  if (user.role === 'crew' && !user.vehicle_id) {
+  if (hasNoVehicleToReach(principalOf(user))) {
     await appendAudit(ctx.db, actor, 'login.failed', { type: 'login', id: name }, { reason: 'no shift now' });
     throw new HttpError(403, 'no shift of yours covers now: sign on when your shift begins (up to 30 minutes early)', undefined, 'no_current_shift');
   }

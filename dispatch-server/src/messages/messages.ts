@@ -57,7 +57,8 @@ export async function sendMessage(
   const earlier = await stored();
   if (earlier) return { message: sameTask(earlier, task.id), created: false };
   if (task.ended_at && task.status !== 'back_in_service') throw new HttpError(409, 'assignment: the task has ended; its messages can be read but not added to', undefined, 'task_ended');
-  const side = principal.vehicleId && principal.role === 'crew' ? 'crew' : 'dispatch';
+  // Only a crew login carries a vehicle: its messages are the crew's side of the channel.
+  const side = principal.vehicleId ? 'crew' : 'dispatch';
   const inserted = await sql.insert.one(ctx.db, {
     id: request.messageId,
     incidentId: task.incident_id,

@@ -116,6 +116,14 @@ export function can(principal: Principal, action: Action, resource: Resource): b
   }
 }
 
+/**
+ * A login whose every reach is its own vehicle, with no vehicle now (a rostered crew member outside its shifts):
+ * it could do nothing, so it is not let in at all.
+ */
+export function hasNoVehicleToReach(principal: Pick<Principal, 'role' | 'vehicleId'>): boolean {
+  return principal.role === 'crew' && !principal.vehicleId;
+}
+
 /** Role-level check before anything is read: 403 naming the role and what it may not do. */
 export function permit(principal: Principal, action: Action): void {
   if (!mayAttempt(principal, action)) throw new HttpError(403, `role ${principal.role} may not ${rules[action].what}`);
