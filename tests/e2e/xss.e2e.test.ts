@@ -172,6 +172,8 @@ describe.skipIf(!hasChromium)(chromiumSuite('every text a user can set is shown 
     const rec = await dispatcher.call('getRecommendations', { params: { id: (await dispatcher.call('listIncidents')).find((i) => i.number === planted.queued.number)!.id } });
     expect(await page.textContent('[data-testid=responsible-station]')).toBe(rec.responsibleStation?.name);
     expect([...planted.stations.values()].map((s) => s.name)).toContain(rec.responsibleStation?.name);
+    // Every candidate, the folded ones too.
+    if (rec.candidates.length > 5) await page.click('[data-testid=more-candidates]');
     const shown = await page.$$eval('[data-testid=candidates] li .callsign', (els) => els.map((e) => e.textContent));
     expect(shown).toEqual(rec.candidates.map((c: any) => c.callSign));
     const options = await page.$$eval('[data-testid=hospital-choice] option', (els) => els.map((e) => e.textContent ?? ''));

@@ -233,7 +233,7 @@ describe('position ingestion over the OsmAnd/Traccar protocol', () => {
       expect(((await noId.json()) as { error: string }).error).toBe('id: the device id (id or deviceid) is required');
       const malformed = await fetch(`${osmandBase}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"device_id": ' });
       expect(malformed.status).toBe(400);
-      expect(await malformed.json()).toEqual({ error: 'malformed JSON body' });
+      expect(await malformed.json()).toEqual({ error: 'malformed JSON body', code: 'invalid_input' });
       const badTime = await fetch(`${server.baseUrl}/osmand?id=123456&lat=37&lon=112&timestamp=tomorrow`);
       expect(badTime.status).toBe(400);
       expect(((await badTime.json()) as { error: string }).error).toMatch(/^timestamp: cannot read "tomorrow"/);
