@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { CrewMemberDto, ShiftDto } from '@dispatch/protocol';
 import { CrewMemberInput } from '@dispatch/protocol';
 import { useLiveContext } from '../realtime/useLive';
-import { CodeChecks, confirmDelete, EmptyRow, Field, FormPanel, ListBar, PAGE_SIZE, SortHead, useChoices, useListState, usePage, useProblems } from './kit';
+import { AdminList, CodeChecks, confirmDelete, Field, FormPanel, PAGE_SIZE, useChoices, useListState, usePage, useProblems } from './kit';
 import { useAdminI18n } from './words';
 
 const DAY_MS = 24 * 3600_000;
@@ -122,39 +122,32 @@ export function CrewsScreen() {
   return (
     <div className="admin-screen roster" data-testid="admin-crews">
       <div className="admin-side">
-        <section className="panel admin-list" style={{ flex: 'none', maxHeight: '55%' }}>
-          <div className="panel-title">{t('crewsTitle')}</div>
-          <ListBar hint="hintMembers" q={list.q} onQ={list.setQ} page={list.page} total={page?.total} onPage={list.setPage} />
-          <div className="scroll">
-            <table className="dense" data-testid="admin-table">
-              <SortHead sort={list.sort} onSort={list.toggleSort} columns={[{ label: 'colName', sortKey: 'name' }, { label: 'colCrewRole', sortKey: 'crewRole' }, { label: 'colStation' }, { label: 'actions' }]} />
-              <tbody>
-                {page?.items.length ? (
-                  page.items.map((m) => {
-                    const station = stations.find((s) => s.id === m.stationId);
-                    return (
-                      <tr key={m.id} data-testid={`member-${m.name}`}>
-                        <td>
-                          {m.name}
-                          {withLogin.has(m.id) ? <span className="badge cap login-badge">{t('hasLogin')}</span> : null}
-                        </td>
-                        <td className="nowrap">{t(`crewRole_${m.crewRole}`)}</td>
-                        <td>{station ? name(station) : ''}</td>
-                        <td>
-                          <button type="button" className="danger small" onClick={() => void confirmDelete(m.name, () => api.call('deleteCrewMember', { params: { id: m.id } }), i18n, memberProblems.say)}>
-                            {t('delete')}
-                          </button>
-                        </td>
-                      </tr>
-                    );
-                  })
-                ) : (
-                  <EmptyRow columns={4} loading={!page} />
-                )}
-              </tbody>
-            </table>
-          </div>
-        </section>
+        <AdminList
+          title={t('crewsTitle')}
+          hint="hintMembers"
+          list={list}
+          page={page}
+          style={{ flex: 'none', maxHeight: '55%' }}
+          columns={[{ label: 'colName', sortKey: 'name' }, { label: 'colCrewRole', sortKey: 'crewRole' }, { label: 'colStation' }, { label: 'actions' }]}
+          row={(m) => {
+            const station = stations.find((s) => s.id === m.stationId);
+            return (
+              <tr key={m.id} data-testid={`member-${m.name}`}>
+                <td>
+                  {m.name}
+                  {withLogin.has(m.id) ? <span className="badge cap login-badge">{t('hasLogin')}</span> : null}
+                </td>
+                <td className="nowrap">{t(`crewRole_${m.crewRole}`)}</td>
+                <td>{station ? name(station) : ''}</td>
+                <td>
+                  <button type="button" className="danger small" onClick={() => void confirmDelete(m.name, () => api.call('deleteCrewMember', { params: { id: m.id } }), i18n, memberProblems.say)}>
+                    {t('delete')}
+                  </button>
+                </td>
+              </tr>
+            );
+          }}
+        />
         <FormPanel title={t('newMember')} testId="member-form" onSubmit={() => void addMember()} busy={false} general={memberProblems.problems.general}>
           <Field name="name" label={t('colName')} problem={memberProblems.problems.fields.name}>
             <input name="name" value={member.name} onChange={(e) => setMember({ ...member, name: e.target.value })} autoComplete="off" />

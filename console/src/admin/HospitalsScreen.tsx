@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { HospitalCapability, HospitalKind, HospitalLoad, type HospitalDto } from '@dispatch/protocol';
 import { colourOf, LOAD_COLOURS } from '@dispatch/ui';
 import { useLiveContext } from '../realtime/useLive';
-import { CodeChecks, confirmDelete, EmptyRow, Field, FormPanel, ListBar, numberOf, PAGE_SIZE, SortHead, useListState, usePage, useProblems } from './kit';
+import { AdminList, CodeChecks, confirmDelete, Field, FormPanel, numberOf, PAGE_SIZE, useListState, usePage, useProblems } from './kit';
 import { useAdminI18n } from './words';
 
 const FIELDS = ['code', 'name', 'nameEn', 'kind', 'capabilities', 'address', 'phone', 'lon', 'lat'] as const;
@@ -77,55 +77,39 @@ export function HospitalsScreen() {
 
   return (
     <div className="admin-screen" data-testid="admin-hospitals">
-      <section className="panel admin-list">
-        <div className="panel-title">
-          {t('hospitalsTitle')}
-          <button type="button" className="primary" style={{ marginLeft: 'auto' }} onClick={() => open(null)} data-testid="add">
-            {t('newHospital')}
-          </button>
-        </div>
-        <ListBar hint="hintHospitals" q={list.q} onQ={list.setQ} page={list.page} total={page?.total} onPage={list.setPage} />
-        <div className="scroll">
-          <table className="dense" data-testid="admin-table">
-            <SortHead
-              sort={list.sort}
-              onSort={list.toggleSort}
-              columns={[
-                { label: 'colCode', sortKey: 'code' }, { label: 'colName', sortKey: 'name' }, { label: 'colKind', sortKey: 'kind' },
-                { label: 'colCapabilities' }, { label: 'colPhone' }, { label: 'colLoad', sortKey: 'loadStatus' },
-              ]}
-            />
-            <tbody>
-              {page?.items.length ? (
-                page.items.map((h) => (
-                  <tr key={h.id} className={editing?.id === h.id ? 'on' : ''} onClick={() => open(h)} data-testid={`row-${h.code}`}>
-                    <td className="mono nowrap">{h.code}</td>
-                    <td>
-                      {name(h)}
-                      {h.address ? <div className="muted small">{h.address}</div> : null}
-                    </td>
-                    <td className="nowrap">{t(`hospitalKind_${h.kind}`)}</td>
-                    <td>
-                      {h.capabilities.map((c) => (
-                        <span key={c} className="badge cap">
-                          {label('hospitalCapability', c)}
-                        </span>
-                      ))}
-                    </td>
-                    <td className="mono small nowrap">{h.phone ?? ''}</td>
-                    <td className="nowrap">
-                      <span className="load-dot" style={{ background: colourOf(LOAD_COLOURS, h.loadStatus) }} />
-                      {label('load', h.loadStatus)}
-                    </td>
-                  </tr>
-                ))
-              ) : (
-                <EmptyRow columns={6} loading={!page} />
-              )}
-            </tbody>
-          </table>
-        </div>
-      </section>
+      <AdminList
+        title={t('hospitalsTitle')}
+        add={{ label: t('newHospital'), onClick: () => open(null) }}
+        hint="hintHospitals"
+        list={list}
+        page={page}
+        columns={[
+          { label: 'colCode', sortKey: 'code' }, { label: 'colName', sortKey: 'name' }, { label: 'colKind', sortKey: 'kind' },
+          { label: 'colCapabilities' }, { label: 'colPhone' }, { label: 'colLoad', sortKey: 'loadStatus' },
+        ]}
+        row={(h) => (
+          <tr key={h.id} className={editing?.id === h.id ? 'on' : ''} onClick={() => open(h)} data-testid={`row-${h.code}`}>
+            <td className="mono nowrap">{h.code}</td>
+            <td>
+              {name(h)}
+              {h.address ? <div className="muted small">{h.address}</div> : null}
+            </td>
+            <td className="nowrap">{t(`hospitalKind_${h.kind}`)}</td>
+            <td>
+              {h.capabilities.map((c) => (
+                <span key={c} className="badge cap">
+                  {label('hospitalCapability', c)}
+                </span>
+              ))}
+            </td>
+            <td className="mono small nowrap">{h.phone ?? ''}</td>
+            <td className="nowrap">
+              <span className="load-dot" style={{ background: colourOf(LOAD_COLOURS, h.loadStatus) }} />
+              {label('load', h.loadStatus)}
+            </td>
+          </tr>
+        )}
+      />
       <div className="admin-side">
         <FormPanel
           title={editing ? t('editHospital', { name: name(editing) }) : t('newHospital')}

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { StationKind, type StationDto } from '@dispatch/protocol';
 import { useLiveContext } from '../realtime/useLive';
-import { confirmDelete, EmptyRow, Field, FormPanel, ListBar, numberOf, PAGE_SIZE, SortHead, useListState, usePage, useProblems } from './kit';
+import { AdminList, confirmDelete, Field, FormPanel, numberOf, PAGE_SIZE, useListState, usePage, useProblems } from './kit';
 import { useAdminI18n } from './words';
 
 const FIELDS = ['code', 'name', 'nameEn', 'kind', 'address', 'lon', 'lat'] as const;
@@ -50,39 +50,23 @@ export function StationsScreen() {
 
   return (
     <div className="admin-screen" data-testid="admin-stations">
-      <section className="panel admin-list">
-        <div className="panel-title">
-          {t('stationsTitle')}
-          <button type="button" className="primary" style={{ marginLeft: 'auto' }} onClick={() => open(null)} data-testid="add">
-            {t('newStation')}
-          </button>
-        </div>
-        <ListBar hint="hintStations" q={list.q} onQ={list.setQ} page={list.page} total={page?.total} onPage={list.setPage} />
-        <div className="scroll">
-          <table className="dense" data-testid="admin-table">
-            <SortHead
-              sort={list.sort}
-              onSort={list.toggleSort}
-              columns={[{ label: 'colCode', sortKey: 'code' }, { label: 'colName', sortKey: 'name' }, { label: 'colKind', sortKey: 'kind' }, { label: 'colAddress' }, { label: 'colLocation' }]}
-            />
-            <tbody>
-              {page?.items.length ? (
-                page.items.map((s) => (
-                  <tr key={s.id} className={editing?.id === s.id ? 'on' : ''} onClick={() => open(s)} data-testid={`row-${s.code}`}>
-                    <td className="mono nowrap">{s.code}</td>
-                    <td>{name(s)}</td>
-                    <td className="nowrap">{t(`stationKind_${s.kind}`)}</td>
-                    <td>{s.address ?? ''}</td>
-                    <td className="mono small nowrap">{s.location.lon.toFixed(5)}, {s.location.lat.toFixed(5)}</td>
-                  </tr>
-                ))
-              ) : (
-                <EmptyRow columns={5} loading={!page} />
-              )}
-            </tbody>
-          </table>
-        </div>
-      </section>
+      <AdminList
+        title={t('stationsTitle')}
+        add={{ label: t('newStation'), onClick: () => open(null) }}
+        hint="hintStations"
+        list={list}
+        page={page}
+        columns={[{ label: 'colCode', sortKey: 'code' }, { label: 'colName', sortKey: 'name' }, { label: 'colKind', sortKey: 'kind' }, { label: 'colAddress' }, { label: 'colLocation' }]}
+        row={(s) => (
+          <tr key={s.id} className={editing?.id === s.id ? 'on' : ''} onClick={() => open(s)} data-testid={`row-${s.code}`}>
+            <td className="mono nowrap">{s.code}</td>
+            <td>{name(s)}</td>
+            <td className="nowrap">{t(`stationKind_${s.kind}`)}</td>
+            <td>{s.address ?? ''}</td>
+            <td className="mono small nowrap">{s.location.lon.toFixed(5)}, {s.location.lat.toFixed(5)}</td>
+          </tr>
+        )}
+      />
       <div className="admin-side">
         <FormPanel
           title={editing ? t('editStation', { name: name(editing) }) : t('newStation')}

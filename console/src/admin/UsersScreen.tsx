@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Role, type UserDto } from '@dispatch/protocol';
 import { useLiveContext } from '../realtime/useLive';
-import { EmptyRow, Field, FormPanel, ListBar, PAGE_SIZE, SortHead, useChoices, useListState, usePage, useProblems } from './kit';
+import { AdminList, Field, FormPanel, PAGE_SIZE, useChoices, useListState, usePage, useProblems } from './kit';
 import { useAdminI18n } from './words';
 
 const FIELDS = ['username', 'displayName', 'password', 'role', 'vehicleId', 'crewMemberId', 'hospitalId'] as const;
@@ -81,9 +81,12 @@ export function UsersScreen() {
 
   return (
     <div className="admin-screen" data-testid="admin-users">
-      <section className="panel admin-list">
-        <div className="panel-title">{t('usersTitle')}</div>
-        <ListBar hint="hintUsers" q={list.q} onQ={list.setQ} page={list.page} total={page?.total} onPage={list.setPage}>
+      <AdminList
+        title={t('usersTitle')}
+        hint="hintUsers"
+        list={list}
+        page={page}
+        filters={
           <select
             aria-label={t('colRole')}
             data-testid="role-filter"
@@ -100,52 +103,38 @@ export function UsersScreen() {
               </option>
             ))}
           </select>
-        </ListBar>
-        {rowError ? <div className="error" role="alert">{rowError}</div> : null}
-        <div className="scroll">
-          <table className="dense" data-testid="admin-table">
-            <SortHead
-              sort={list.sort}
-              onSort={list.toggleSort}
-              columns={[
-                { label: 'colUsername', sortKey: 'username' }, { label: 'colDisplayName', sortKey: 'displayName' }, { label: 'colRole', sortKey: 'role' },
-                { label: 'colBinding' }, { label: 'colDisabled' }, { label: 'actions' },
-              ]}
-            />
-            <tbody>
-              {page?.items.length ? (
-                page.items.map((u) => (
-                  <tr key={u.id} data-testid={`row-${u.username}`}>
-                    <td className="mono nowrap">{u.username}</td>
-                    <td>{u.displayName}</td>
-                    <td className="nowrap">{t(`role_${u.role}`)}</td>
-                    <td>{bindingOf(u)}</td>
-                    <td className="nowrap">{u.disabled ? <span className="state-off">{t('disabledState')}</span> : <span className="state-on">{t('active')}</span>}</td>
-                    <td>
-                      <div className="row-actions">
-                        {u.id === session.user.userId ? null : u.disabled ? (
-                          <button type="button" onClick={() => setDisabled(u, false)} data-testid="enable">
-                            {t('enable')}
-                          </button>
-                        ) : (
-                          <button type="button" className="danger" onClick={() => setDisabled(u, true)} data-testid="disable">
-                            {t('disable')}
-                          </button>
-                        )}
-                        <button type="button" onClick={() => reset(u)} data-testid="reset-password">
-                          {t('resetPassword')}
-                        </button>
-                      </div>
-                    </td>
-                  </tr>
-                ))
-              ) : (
-                <EmptyRow columns={6} loading={!page} />
-              )}
-            </tbody>
-          </table>
-        </div>
-      </section>
+        }
+        notice={rowError ? <div className="error" role="alert">{rowError}</div> : null}
+        columns={[
+          { label: 'colUsername', sortKey: 'username' }, { label: 'colDisplayName', sortKey: 'displayName' }, { label: 'colRole', sortKey: 'role' },
+          { label: 'colBinding' }, { label: 'colDisabled' }, { label: 'actions' },
+        ]}
+        row={(u) => (
+          <tr key={u.id} data-testid={`row-${u.username}`}>
+            <td className="mono nowrap">{u.username}</td>
+            <td>{u.displayName}</td>
+            <td className="nowrap">{t(`role_${u.role}`)}</td>
+            <td>{bindingOf(u)}</td>
+            <td className="nowrap">{u.disabled ? <span className="state-off">{t('disabledState')}</span> : <span className="state-on">{t('active')}</span>}</td>
+            <td>
+              <div className="row-actions">
+                {u.id === session.user.userId ? null : u.disabled ? (
+                  <button type="button" onClick={() => setDisabled(u, false)} data-testid="enable">
+                    {t('enable')}
+                  </button>
+                ) : (
+                  <button type="button" className="danger" onClick={() => setDisabled(u, true)} data-testid="disable">
+                    {t('disable')}
+                  </button>
+                )}
+                <button type="button" onClick={() => reset(u)} data-testid="reset-password">
+                  {t('resetPassword')}
+                </button>
+              </div>
+            </td>
+          </tr>
+        )}
+      />
       <div className="admin-side">
         {secret ? (
           <section className="panel" data-testid="temporary-password">

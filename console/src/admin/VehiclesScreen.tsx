@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { VehicleCapability, VehicleKind, type VehicleDto } from '@dispatch/protocol';
 import { useLiveContext } from '../realtime/useLive';
-import { CodeChecks, confirmDelete, EmptyRow, Field, FormPanel, ListBar, PAGE_SIZE, SortHead, useChoices, useListState, usePage, useProblems } from './kit';
+import { AdminList, CodeChecks, confirmDelete, Field, FormPanel, PAGE_SIZE, useChoices, useListState, usePage, useProblems } from './kit';
 import { useAdminI18n } from './words';
 
 const FIELDS = ['callSign', 'kind', 'capabilities', 'homeStationId', 'inService', 'outOfServiceReason'] as const;
@@ -80,14 +80,13 @@ export function VehiclesScreen() {
 
   return (
     <div className="admin-screen" data-testid="admin-vehicles">
-      <section className="panel admin-list">
-        <div className="panel-title">
-          {t('vehiclesTitle')}
-          <button type="button" className="primary" style={{ marginLeft: 'auto' }} onClick={() => open(null)} data-testid="add">
-            {t('newVehicle')}
-          </button>
-        </div>
-        <ListBar hint="hintVehicles" q={list.q} onQ={list.setQ} page={list.page} total={page?.total} onPage={list.setPage}>
+      <AdminList
+        title={t('vehiclesTitle')}
+        add={{ label: t('newVehicle'), onClick: () => open(null) }}
+        hint="hintVehicles"
+        list={list}
+        page={page}
+        filters={
           <select
             aria-label={t('colHomeStation')}
             data-testid="station-filter"
@@ -104,47 +103,33 @@ export function VehiclesScreen() {
               </option>
             ))}
           </select>
-        </ListBar>
-        <div className="scroll">
-          <table className="dense" data-testid="admin-table">
-            <SortHead
-              sort={list.sort}
-              onSort={list.toggleSort}
-              columns={[
-                { label: 'colCallSign', sortKey: 'callSign' }, { label: 'colKind', sortKey: 'kind' }, { label: 'colCapabilities' },
-                { label: 'colHomeStation', sortKey: 'homeStation' }, { label: 'colState', sortKey: 'state' }, { label: 'colDevice' },
-              ]}
-            />
-            <tbody>
-              {page?.items.length ? (
-                page.items.map((v) => (
-                  <tr key={v.id} className={editing?.id === v.id ? 'on' : ''} onClick={() => open(v)} data-testid={`row-${v.callSign}`}>
-                    <td className="nowrap">
-                      <b>{v.callSign}</b>
-                    </td>
-                    <td className="nowrap">{label('vehicleKind', v.kind)}</td>
-                    <td>
-                      {v.capabilities.map((c) => (
-                        <span key={c} className={`badge cap cap-${c}`}>
-                          {label('vehicleCapability', c)}
-                        </span>
-                      ))}
-                    </td>
-                    <td className="nowrap">{stationName(v.homeStationId)}</td>
-                    <td>
-                      <span className={v.state === 'out_of_service' ? 'state-off' : 'state-on'}>{label('vehicleState', v.state)}</span>
-                      {v.outOfServiceReason ? <div className="muted small">{v.outOfServiceReason}</div> : null}
-                    </td>
-                    <td className="mono small">{v.deviceId ?? <span className="muted">{t('noDevice')}</span>}</td>
-                  </tr>
-                ))
-              ) : (
-                <EmptyRow columns={6} loading={!page} />
-              )}
-            </tbody>
-          </table>
-        </div>
-      </section>
+        }
+        columns={[
+          { label: 'colCallSign', sortKey: 'callSign' }, { label: 'colKind', sortKey: 'kind' }, { label: 'colCapabilities' },
+          { label: 'colHomeStation', sortKey: 'homeStation' }, { label: 'colState', sortKey: 'state' }, { label: 'colDevice' },
+        ]}
+        row={(v) => (
+          <tr key={v.id} className={editing?.id === v.id ? 'on' : ''} onClick={() => open(v)} data-testid={`row-${v.callSign}`}>
+            <td className="nowrap">
+              <b>{v.callSign}</b>
+            </td>
+            <td className="nowrap">{label('vehicleKind', v.kind)}</td>
+            <td>
+              {v.capabilities.map((c) => (
+                <span key={c} className={`badge cap cap-${c}`}>
+                  {label('vehicleCapability', c)}
+                </span>
+              ))}
+            </td>
+            <td className="nowrap">{stationName(v.homeStationId)}</td>
+            <td>
+              <span className={v.state === 'out_of_service' ? 'state-off' : 'state-on'}>{label('vehicleState', v.state)}</span>
+              {v.outOfServiceReason ? <div className="muted small">{v.outOfServiceReason}</div> : null}
+            </td>
+            <td className="mono small">{v.deviceId ?? <span className="muted">{t('noDevice')}</span>}</td>
+          </tr>
+        )}
+      />
       <div className="admin-side">
         <FormPanel
           title={editing ? t('editVehicle', { name: editing.callSign }) : t('newVehicle')}

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, type CSSProperties, type ReactNode } from 'react';
 import { ApiError, type RequestOf, type ResourceKind, type ResponseOf, type Routes } from '@dispatch/protocol';
 import { useLiveContext } from '../realtime/useLive';
 import { problemsOf } from './fieldProblems';
@@ -144,6 +144,58 @@ export function SortHead<S extends string>({
         })}
       </tr>
     </thead>
+  );
+}
+
+/**
+ * A screen's list panel: its title with the add action, the search, filters and pager, the sortable head and a row per
+ * item of the page (a row saying why there is none while it loads or when nothing matches).
+ */
+export function AdminList<S extends string, T>({
+  title,
+  add,
+  hint,
+  list,
+  page,
+  filters,
+  columns,
+  row,
+  notice,
+  style,
+}: {
+  title: string;
+  add?: { label: string; onClick: () => void };
+  hint: AdminWord;
+  list: ReturnType<typeof useListState<S>>;
+  page: { items: readonly T[]; total: number } | null | undefined;
+  filters?: ReactNode;
+  columns: { label: AdminWord; sortKey?: S }[];
+  row: (item: T) => ReactNode;
+  /** Said between the search and the table (a refused row action). */
+  notice?: ReactNode;
+  style?: CSSProperties;
+}) {
+  return (
+    <section className="panel admin-list" style={style}>
+      <div className="panel-title">
+        {title}
+        {add && (
+          <button type="button" className="primary" style={{ marginLeft: 'auto' }} onClick={add.onClick} data-testid="add">
+            {add.label}
+          </button>
+        )}
+      </div>
+      <ListBar hint={hint} q={list.q} onQ={list.setQ} page={list.page} total={page?.total} onPage={list.setPage}>
+        {filters}
+      </ListBar>
+      {notice}
+      <div className="scroll">
+        <table className="dense" data-testid="admin-table">
+          <SortHead sort={list.sort} onSort={list.toggleSort} columns={columns} />
+          <tbody>{page?.items.length ? page.items.map(row) : <EmptyRow columns={columns.length} loading={!page} />}</tbody>
+        </table>
+      </div>
+    </section>
   );
 }
 
