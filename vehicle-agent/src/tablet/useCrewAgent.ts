@@ -52,7 +52,9 @@ export function useCrewAgent(session: Session | null): AgentHandle {
         // The server ended the session (logout elsewhere, password reset, login disabled): back to the login.
         if (s.lastError?.startsWith('unauthorized')) setExpiredToken(session.token);
       });
-      a.on('retrying', (r) => setDatabaseUnavailable(r.reason.startsWith('503')));
+      // Only a 503 says anything of the database: an outbox send with no answer (socket down while the database is
+      // down too) must not take the banner away; delivery or a resync does.
+      a.on('retrying', (r) => r.reason.startsWith('503') && setDatabaseUnavailable(true));
       a.on('delivered', () => setDatabaseUnavailable(false));
       a.on('synced', () => setDatabaseUnavailable(false));
       a.on('rejected', (r: Rejection) => push('rejected', `${r.entry.kind === 'status' ? r.entry.status : 'position'}: ${r.error}`));
