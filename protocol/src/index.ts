@@ -23,6 +23,7 @@ export * from './messages';
 export * from './errors';
 export * from './operatorData';
 export * from './bulk';
+export * from './labels';
 export * from './api/contract';
 export * from './api/routes';
 export * from './api/client';

@@ -1,4 +1,3 @@
-export * from './i18n/labels';
 export * from './i18n/i18n';
 export * from './colours';
 export * from './hooks';

@@ -1,6 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { ApiError } from '@dispatch/protocol';
-import { domainLabel, type Lang, type LabelTable } from './labels';
+import { domainLabel, type Lang, type LabelTable } from '@dispatch/protocol';
 
 /** Screen words both apps show. */
 const common = {

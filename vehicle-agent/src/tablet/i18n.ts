@@ -1,5 +1,5 @@
-import { createI18n, defineMessages, type Lang, type Maneuver } from '@dispatch/ui';
-import type { OrderedTaskStatus } from '@dispatch/protocol';
+import type { Lang, Maneuver, OrderedTaskStatus } from '@dispatch/protocol';
+import { createI18n, defineMessages } from '@dispatch/ui';
 
 /** The tablet's own words; domain labels and the words both apps share come from @dispatch/ui. */
 export const messages = defineMessages(

@@ -1,20 +1,9 @@
-import type {
-  AlertKind,
-  ErrorCode,
-  ExclusionReason,
-  HospitalCapability,
-  HospitalLoad,
-  HospitalNoticeDto,
-  IncidentCategory,
-  IncidentStatus,
-  PlaceKind,
-  PriorityGroup,
-  QuickReply,
-  TaskStatus,
-  VehicleCapability,
-  VehicleKind,
-  VehicleState,
-} from '@dispatch/protocol';
+import type { AlertKind } from './alerts';
+import type { HospitalCapability, HospitalLoad, IncidentCategory, PriorityGroup, TaskStatus, VehicleCapability, VehicleKind, VehicleState } from './domain';
+import type { ErrorCode } from './errors';
+import type { ExclusionReason, HospitalNoticeDto, IncidentStatus } from './incidents';
+import type { QuickReply } from './messages';
+import type { PlaceKind } from './resources';
 
 export type Lang = 'zh-CN' | 'en';
 
