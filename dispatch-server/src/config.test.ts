@@ -29,6 +29,13 @@ describe('loadConfig', () => {
     }
   });
 
+  it('runs every part of the server unless PROCESS_ROLES names some, and names PROCESS_ROLES when one is unknown', () => {
+    expect([...loadConfig(valid).PROCESS_ROLES].sort()).toEqual(['ingest', 'realtime', 'web', 'workers']);
+    expect([...loadConfig({ ...valid, PROCESS_ROLES: 'workers, ingest' }).PROCESS_ROLES]).toEqual(['workers', 'ingest']);
+    expect(() => loadConfig({ ...valid, PROCESS_ROLES: 'web,cron' })).toThrowError(/PROCESS_ROLES/);
+    expect(() => loadConfig({ ...valid, PROCESS_ROLES: '' })).toThrowError(/PROCESS_ROLES/);
+  });
+
   it('takes the tiles as WGS-84 unless told they are GCJ-02, and names TILE_COORDINATES when it is neither', () => {
     expect(loadConfig(valid).TILE_COORDINATES).toBe('wgs84');
     expect(loadConfig({ ...valid, TILE_COORDINATES: 'gcj02' }).TILE_COORDINATES).toBe('gcj02');

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { tileImageSource } from './http/contentSecurityPolicy';
 
+/** The parts of the server one process may run (PROCESS_ROLES). */
+export type ProcessRole = 'web' | 'realtime' | 'workers' | 'ingest';
+
 const booleanFlag = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
   .transform((v) => v === '1' || v === 'true' || v === 'yes');
@@ -76,6 +79,18 @@ export const ConfigSchema = z.object({
   ROAD_IMPORT_WORKER: booleanFlag.default(true),
   /** Prefix of BullMQ queue keys in Redis, so two deployments can share one Redis. */
   QUEUE_PREFIX: z.string().default('dispatch120'),
+  /**
+   * What this process does, so the parts scale apart (README, Deployment): web (the API and the console on PORT),
+   * realtime (socket.io on PORT), workers (BullMQ timers, the outbox drainer, timer reconciliation, notice ETAs,
+   * road imports, position partitions), ingest (the OsmAnd/Traccar port OSMAND_PORT). Comma-separated; all four by default.
+   */
+  PROCESS_ROLES: z
+    .string()
+    .regex(/^\s*(web|realtime|workers|ingest)\s*(,\s*(web|realtime|workers|ingest)\s*)*$/, 'a comma-separated list of web, realtime, workers, ingest')
+    .transform((s) => new Set(s.split(',').map((r) => r.trim() as ProcessRole)))
+    .default(() => new Set<ProcessRole>(['web', 'realtime', 'workers', 'ingest'])),
+  /** Events the socket.io Redis stream keeps for processes and sockets catching up after a disconnection (about 10 s a second). */
+  SOCKET_STREAM_MAX_LEN: z.coerce.number().int().min(1000).default(20_000),
   /** Seed the synthetic demo county (road network, stations, fleet, hospitals, logins) at start. */
   DEMO: booleanFlag.default(false),
   /** Where the demo keeps each demo login's generated password (readable by its owner only). */
