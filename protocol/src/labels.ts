@@ -1,9 +1,11 @@
 import type { AlertKind } from './alerts';
-import type { HospitalCapability, HospitalLoad, IncidentCategory, PriorityGroup, TaskStatus, VehicleCapability, VehicleKind, VehicleState } from './domain';
+import type {
+  HospitalCapability, HospitalKind, HospitalLoad, IncidentCategory, PriorityGroup, Role, StationKind, TaskStatus, VehicleCapability, VehicleKind, VehicleState,
+} from './domain';
 import type { ErrorCode } from './errors';
 import type { ExclusionReason, HospitalNoticeDto, IncidentStatus } from './incidents';
 import type { QuickReply } from './messages';
-import type { PlaceKind } from './resources';
+import type { CrewRole, PlaceKind } from './resources';
 
 export type Lang = 'zh-CN' | 'en';
 
@@ -69,6 +71,26 @@ const vehicleCapability: Labels<VehicleCapability> = {
 const vehicleKind: Labels<VehicleKind> = {
   'zh-CN': { negative_pressure_ambulance: '负压救护车', neonatal_transfer: '新生儿转运车', mobile_ct: '移动CT车', multipurpose: '多功能医疗车' },
   en: { negative_pressure_ambulance: 'Neg.-pressure ambulance', neonatal_transfer: 'Neonatal transfer', mobile_ct: 'Mobile CT', multipurpose: 'Multi-purpose' },
+};
+
+const stationKind: Labels<StationKind> = {
+  'zh-CN': { centre: '急救中心', substation: '分站' },
+  en: { centre: 'Emergency centre', substation: 'Substation' },
+};
+
+const hospitalKind: Labels<HospitalKind> = {
+  'zh-CN': { general: '综合医院', tcm: '中医院', private: '民营医院', township: '乡镇卫生院', village_clinic: '村卫生室' },
+  en: { general: 'General hospital', tcm: 'TCM hospital', private: 'Private hospital', township: 'Township health centre', village_clinic: 'Village clinic' },
+};
+
+const role: Labels<Role> = {
+  'zh-CN': { dispatcher: '调度员', supervisor: '值班主任', crew: '车组', hospital: '医院', admin: '系统管理员', telephony: '电话系统' },
+  en: { dispatcher: 'Dispatcher', supervisor: 'Supervisor', crew: 'Crew', hospital: 'Hospital', admin: 'Administrator', telephony: 'Phone system' },
+};
+
+const crewRole: Labels<CrewRole> = {
+  'zh-CN': { doctor: '医生', nurse: '护士', driver: '驾驶员', stretcher_bearer: '担架员' },
+  en: { doctor: 'Doctor', nurse: 'Nurse', driver: 'Driver', stretcher_bearer: 'Stretcher bearer' },
 };
 
 const hospitalCapability: Labels<HospitalCapability> = {
@@ -162,7 +184,7 @@ const quickReply: Labels<QuickReply> = {
 };
 
 export const DOMAIN_LABELS = {
-  taskStatus, vehicleState, category, incidentStatus, load, vehicleCapability, vehicleKind, hospitalCapability, priorityGroup,
+  taskStatus, vehicleState, category, incidentStatus, load, vehicleCapability, vehicleKind, stationKind, hospitalKind, role, crewRole, hospitalCapability, priorityGroup,
   placeKind,
   exclusion, priority, noticeStatus, maneuver, errorCode, alertKind, quickReply,
 };

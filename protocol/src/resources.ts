@@ -70,9 +70,13 @@ export type HospitalDto = z.infer<typeof HospitalDto>;
 
 export const HospitalLoadInput = z.object({ loadStatus: HospitalLoad, note: text(500).optional() });
 
+/** A crew member's post on the vehicle. */
+export const CrewRole = z.enum(['doctor', 'nurse', 'driver', 'stretcher_bearer']);
+export type CrewRole = z.infer<typeof CrewRole>;
+
 export const CrewMemberInput = z.object({
   name: text(100).trim().min(1),
-  crewRole: z.enum(['doctor', 'nurse', 'driver', 'stretcher_bearer']),
+  crewRole: CrewRole,
   phone: text(40).nullish(),
   stationId: z.uuid().nullish(),
 });

@@ -38,7 +38,7 @@ const hhmm = (at: string | Date) => {
 export function CrewsScreen() {
   const { api, connection } = useLiveContext();
   const i18n = useAdminI18n();
-  const { t, lang, name, error } = i18n;
+  const { t, lang, name, label, error } = i18n;
   const list = useListState<'name' | 'crewRole'>('name');
   const { page } = usePage('crewMemberPage', ['crewMember'], { page: list.page, pageSize: PAGE_SIZE, sort: list.sort, q: list.q || undefined });
   const stations = useChoices('listStations', ['station']);
@@ -137,7 +137,7 @@ export function CrewsScreen() {
                   {m.name}
                   {withLogin.has(m.id) ? <span className="badge cap login-badge">{t('hasLogin')}</span> : null}
                 </td>
-                <td className="nowrap">{t(`crewRole_${m.crewRole}`)}</td>
+                <td className="nowrap">{label('crewRole', m.crewRole)}</td>
                 <td>{station ? name(station) : ''}</td>
                 <td>
                   <button type="button" className="danger small" onClick={() => void confirmDelete(m.name, () => api.call('deleteCrewMember', { params: { id: m.id } }), i18n, memberProblems.say)}>
@@ -156,7 +156,7 @@ export function CrewsScreen() {
             <select name="crewRole" value={member.crewRole} onChange={(e) => setMember({ ...member, crewRole: e.target.value as CrewMemberDto['crewRole'] })}>
               {CREW_ROLES.map((r) => (
                 <option key={r} value={r}>
-                  {t(`crewRole_${r}`)}
+                  {label('crewRole', r)}
                 </option>
               ))}
             </select>
@@ -257,7 +257,7 @@ export function CrewsScreen() {
               name="memberIds"
               codes={eligible.map((m) => m.id)}
               chosen={shift.memberIds}
-              label={(id) => `${memberName(id)} · ${t(`crewRole_${members.find((m) => m.id === id)!.crewRole}`)}`}
+              label={(id) => `${memberName(id)} · ${label('crewRole', members.find((m) => m.id === id)!.crewRole)}`}
               onChange={(memberIds) => setShift({ ...shift, memberIds })}
             />
           </Field>

@@ -94,7 +94,7 @@ export function HospitalsScreen() {
               {name(h)}
               {h.address ? <div className="muted small">{h.address}</div> : null}
             </td>
-            <td className="nowrap">{t(`hospitalKind_${h.kind}`)}</td>
+            <td className="nowrap">{label('hospitalKind', h.kind)}</td>
             <td>
               {h.capabilities.map((c) => (
                 <span key={c} className="badge cap">
@@ -149,7 +149,7 @@ export function HospitalsScreen() {
             <select name="kind" value={draft.kind} onChange={(e) => setDraft({ ...draft, kind: e.target.value as HospitalKind })}>
               {HospitalKind.options.map((k) => (
                 <option key={k} value={k}>
-                  {t(`hospitalKind_${k}`)}
+                  {label('hospitalKind', k)}
                 </option>
               ))}
             </select>

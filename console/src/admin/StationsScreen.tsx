@@ -15,7 +15,7 @@ const draftOf = (s: StationDto): Draft => ({
 export function StationsScreen() {
   const { api } = useLiveContext();
   const i18n = useAdminI18n();
-  const { t, name } = i18n;
+  const { t, name, label } = i18n;
   const list = useListState<'code' | 'name' | 'kind'>('code');
   const { page } = usePage('stationPage', ['station'], { page: list.page, pageSize: PAGE_SIZE, sort: list.sort, q: list.q || undefined });
   const [editing, setEditing] = useState<StationDto | null>(null);
@@ -61,7 +61,7 @@ export function StationsScreen() {
           <tr key={s.id} className={editing?.id === s.id ? 'on' : ''} onClick={() => open(s)} data-testid={`row-${s.code}`}>
             <td className="mono nowrap">{s.code}</td>
             <td>{name(s)}</td>
-            <td className="nowrap">{t(`stationKind_${s.kind}`)}</td>
+            <td className="nowrap">{label('stationKind', s.kind)}</td>
             <td>{s.address ?? ''}</td>
             <td className="mono small nowrap">{s.location.lon.toFixed(5)}, {s.location.lat.toFixed(5)}</td>
           </tr>
@@ -90,7 +90,7 @@ export function StationsScreen() {
             <select name="kind" value={draft.kind} onChange={set('kind')}>
               {StationKind.options.map((k) => (
                 <option key={k} value={k}>
-                  {t(`stationKind_${k}`)}
+                  {label('stationKind', k)}
                 </option>
               ))}
             </select>

@@ -12,7 +12,7 @@ const blank = { username: '', displayName: '', password: '', role: 'dispatcher' 
 /** Logins: create one with its role and binding, disable it (its sessions end at once), or give it a one-time password. */
 export function UsersScreen() {
   const { api, session } = useLiveContext();
-  const { t, name, error } = useAdminI18n();
+  const { t, name, label, error } = useAdminI18n();
   const list = useListState<'username' | 'displayName' | 'role'>('username');
   const [roleFilter, setRoleFilter] = useState<Role | ''>('');
   const { page } = usePage('userPage', ['user'], { page: list.page, pageSize: PAGE_SIZE, sort: list.sort, q: list.q || undefined, role: roleFilter || undefined });
@@ -99,7 +99,7 @@ export function UsersScreen() {
             <option value="">{t('allRoles')}</option>
             {ROLES.map((r) => (
               <option key={r} value={r}>
-                {t(`role_${r}`)}
+                {label('role', r)}
               </option>
             ))}
           </select>
@@ -113,7 +113,7 @@ export function UsersScreen() {
           <tr key={u.id} data-testid={`row-${u.username}`}>
             <td className="mono nowrap">{u.username}</td>
             <td>{u.displayName}</td>
-            <td className="nowrap">{t(`role_${u.role}`)}</td>
+            <td className="nowrap">{label('role', u.role)}</td>
             <td>{bindingOf(u)}</td>
             <td className="nowrap">{u.disabled ? <span className="state-off">{t('disabledState')}</span> : <span className="state-on">{t('active')}</span>}</td>
             <td>
@@ -164,7 +164,7 @@ export function UsersScreen() {
             <select name="role" value={draft.role} onChange={(e) => setDraft({ ...draft, role: e.target.value as Role })}>
               {ROLES.map((r) => (
                 <option key={r} value={r}>
-                  {t(`role_${r}`)}
+                  {label('role', r)}
                 </option>
               ))}
             </select>
@@ -198,7 +198,7 @@ export function UsersScreen() {
                     <option value="">{t('chooseMember')}</option>
                     {members.map((m) => (
                       <option key={m.id} value={m.id}>
-                        {m.name} · {t(`crewRole_${m.crewRole}`)}
+                        {m.name} · {label('crewRole', m.crewRole)}
                       </option>
                     ))}
                   </select>
