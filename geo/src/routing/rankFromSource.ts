@@ -1,6 +1,7 @@
 import { secondsAlong, secondsFromSource, secondsFromTarget, secondsToSource, secondsToTarget } from './edgeParts';
 import type { LonLat } from './geometry';
-import { unreachableReason, type RankOptions, type RankResult, type RankSource, type ReachableCandidate, type UnreachableCandidate } from './rankToTarget';
+import { hierarchyOf } from './contractionHierarchy';
+import { unreachableReason, type VertexLabels, type RankOptions, type RankResult, type RankSource, type ReachableCandidate, type UnreachableCandidate } from './rankToTarget';
 import type { RoadGraph } from './roadGraph';
 import { workspaceFor } from './search';
 import { DEFAULT_MAX_SNAP_M, snapToRoad, trySnapToRoad, type RoadSnap } from './snap';
@@ -16,7 +17,8 @@ export interface RankingFromSource {
  * The mirror of rankToTarget: travel time and distance from ONE source to many targets (the scene to the
  * hospitals) in one forward Dijkstra from the source's position on its edge, bounded by maxSeconds and
  * stopped when every edge end leading to a target is settled. Targets use the `id`/`lonLat`/`snap` shape of
- * rankToTarget's sources. Throws TooFarFromRoadError when the source is too far from any road.
+ * rankToTarget's sources; with the graph's contraction hierarchy built, its PHAST sweep from the source.
+ * Throws TooFarFromRoadError when the source is too far from any road.
  */
 export function rankFromSource(
   graph: RoadGraph,
@@ -31,21 +33,35 @@ export function rankFromSource(
   const { edgeLength: length, edgeSource, edgeTarget } = graph;
   const snaps = targets.map((t) => (t.snap !== undefined ? t.snap : trySnapToRoad(graph, t.lonLat, maxSnapM)));
 
-  const ws = workspaceFor(graph);
-  ws.begin();
   const se = sourceSnap.edgeIndex;
   const g = sourceSnap.fraction;
   const toTarget = secondsToTarget(graph, se, g);
   const toSource = secondsToSource(graph, se, g);
-  if (toTarget < Infinity) ws.seed(edgeTarget[se]!, toTarget, (1 - g) * length[se]!, 0);
-  if (toSource < Infinity) ws.seed(edgeSource[se]!, toSource, g * length[se]!, 0);
-  for (const snap of snaps) {
-    if (!snap) continue;
-    if (secondsFromSource(graph, snap.edgeIndex, snap.fraction) < Infinity) ws.want(edgeSource[snap.edgeIndex]!);
-    if (secondsFromTarget(graph, snap.edgeIndex, snap.fraction) < Infinity) ws.want(edgeTarget[snap.edgeIndex]!);
+  const anyTarget = snaps.some((snap) => snap !== null);
+  const ch = options.method === 'plain' ? null : hierarchyOf(graph);
+  let labels: VertexLabels;
+  let settledVertices: number;
+  let boundHit = false;
+  if (ch) {
+    if (anyTarget) ch.fromSource(edgeTarget[se]!, toTarget, (1 - g) * length[se]!, edgeSource[se]!, toSource, g * length[se]!);
+    labels = { reached: (v) => anyTarget && ch.timeAt(v) < Infinity, time: (v) => ch.timeAt(v), distance: (v) => ch.distanceAt(v) };
+    settledVertices = anyTarget ? ch.upwardSettled : 0;
+  } else {
+    const ws = workspaceFor(graph);
+    ws.begin();
+    if (toTarget < Infinity) ws.seed(edgeTarget[se]!, toTarget, (1 - g) * length[se]!, 0);
+    if (toSource < Infinity) ws.seed(edgeSource[se]!, toSource, g * length[se]!, 0);
+    for (const snap of snaps) {
+      if (!snap) continue;
+      if (secondsFromSource(graph, snap.edgeIndex, snap.fraction) < Infinity) ws.want(edgeSource[snap.edgeIndex]!);
+      if (secondsFromTarget(graph, snap.edgeIndex, snap.fraction) < Infinity) ws.want(edgeTarget[snap.edgeIndex]!);
+    }
+    // Nothing to find (no target on the road): no search at all.
+    if (anyTarget) ws.run(graph.forward, maxSeconds);
+    labels = { reached: (v) => ws.isSettled(v), time: (v) => ws.time[v]!, distance: (v) => ws.distance[v]! };
+    settledVertices = ws.settledCount;
+    boundHit = ws.boundHit;
   }
-  // Nothing to find (no source on the road): no search at all.
-  if (snaps.some((snap) => snap !== null)) ws.run(graph.forward, maxSeconds);
 
   const reachable: ReachableCandidate[] = [];
   const unreachable: UnreachableCandidate[] = [];
@@ -61,14 +77,14 @@ export function rankFromSource(
     let best = Infinity;
     let bestDistance = 0;
     const u = edgeSource[e]!;
-    if (ws.isSettled(u)) {
-      const t = ws.time[u]! + secondsFromSource(graph, e, f);
-      if (t < best) [best, bestDistance] = [t, ws.distance[u]! + f * length[e]!];
+    if (labels.reached(u)) {
+      const t = labels.time(u) + secondsFromSource(graph, e, f);
+      if (t < best) [best, bestDistance] = [t, labels.distance(u) + f * length[e]!];
     }
     const v = edgeTarget[e]!;
-    if (ws.isSettled(v)) {
-      const t = ws.time[v]! + secondsFromTarget(graph, e, f);
-      if (t < best) [best, bestDistance] = [t, ws.distance[v]! + (1 - f) * length[e]!];
+    if (labels.reached(v)) {
+      const t = labels.time(v) + secondsFromTarget(graph, e, f);
+      if (t < best) [best, bestDistance] = [t, labels.distance(v) + (1 - f) * length[e]!];
     }
     if (e === se) {
       const t = secondsAlong(graph, e, g, f);
@@ -77,10 +93,10 @@ export function rankFromSource(
     if (best < Infinity && best <= maxSeconds) {
       reachable.push({ id: target.id, etaSeconds: best, distanceM: bestDistance, snapDistanceM: snap.snapDistanceM });
     } else {
-      const reason = unreachableReason(best, graph.vertexComponent[u] !== sourceComponent, ws.boundHit);
+      const reason = unreachableReason(best, graph.vertexComponent[u] !== sourceComponent, boundHit);
       unreachable.push({ id: target.id, unreachable: reason, snapDistanceM: snap.snapDistanceM });
     }
   });
   reachable.sort((a, b) => a.etaSeconds - b.etaSeconds || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return { source: sourceSnap, results: [...reachable, ...unreachable], settledVertices: ws.settledCount };
+  return { source: sourceSnap, results: [...reachable, ...unreachable], settledVertices };
 }

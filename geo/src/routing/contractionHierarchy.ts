@@ -1,0 +1,629 @@
+import type { Csr, RoadGraph } from './roadGraph';
+
+/*
+ * Contraction hierarchies (Geisberger, Sanders, Schultes, Delling 2008) with a PHAST sweep (Delling, Goldberg,
+ * Nowatzyk, Werneck 2011) for the many-to-one ranking: one small upward search from the incident, then one
+ * linear pass over every vertex in descending rank gives the time from every vertex to the incident, so the
+ * vehicles need no search of their own and no state to keep up to date as they move.
+ *
+ * Vertices are renumbered by rank (index = rank) so that the sweep reads its arcs in memory order.
+ */
+
+/** Upward arcs in rank space: the arcs of rank r are offsets[r] .. offsets[r+1]-1, each to a higher rank. */
+interface UpwardArcs {
+  offsets: Int32Array;
+  head: Int32Array;
+  weight: Float64Array;
+  length: Float64Array;
+}
+
+export interface HierarchyStats {
+  vertices: number;
+  originalArcs: number;
+  shortcuts: number;
+  upwardArcs: number;
+  preprocessMs: number;
+  /** Time spent in slices of work (the rest was the event loop doing other things between them). */
+  busyMs: number;
+  slices: number;
+}
+
+export class ContractionHierarchy {
+  /** rank[v] of the road graph's vertex v; order[r] is the vertex of rank r. */
+  readonly rank: Int32Array;
+  readonly order: Int32Array;
+  /** Arcs v→w with rank(w) > rank(v), stored at rank(v). */
+  readonly forwardUp: UpwardArcs;
+  /** Arcs u→v with rank(u) > rank(v), stored at rank(v) with head rank(u): searched from v against their direction. */
+  readonly backwardUp: UpwardArcs;
+  /** Seconds (and metres along the same path) of the last query, by rank. */
+  readonly time: Float64Array;
+  readonly distance: Float64Array;
+  private readonly heapKey: Float64Array;
+  private readonly heapVertex: Int32Array;
+  private readonly mark: Uint32Array;
+  private generation = 0;
+  /** Vertices the last query's upward search settled. */
+  upwardSettled = 0;
+
+  constructor(
+    readonly graph: RoadGraph,
+    rank: Int32Array,
+    forwardUp: UpwardArcs,
+    backwardUp: UpwardArcs,
+    readonly stats: HierarchyStats,
+  ) {
+    const n = graph.vertexCount;
+    this.rank = rank;
+    this.order = new Int32Array(n);
+    for (let v = 0; v < n; v++) this.order[rank[v]!] = v;
+    this.forwardUp = forwardUp;
+    this.backwardUp = backwardUp;
+    this.time = new Float64Array(n);
+    this.distance = new Float64Array(n);
+    this.heapKey = new Float64Array(Math.max(forwardUp.head.length, backwardUp.head.length) + 64);
+    this.heapVertex = new Int32Array(this.heapKey.length);
+    this.mark = new Uint32Array(n);
+  }
+
+  /** Seconds from vertex v to the last query's target (toTarget) or from its source (fromSource); Infinity if none. */
+  timeAt(v: number): number {
+    return this.time[this.rank[v]!]!;
+  }
+
+  distanceAt(v: number): number {
+    return this.distance[this.rank[v]!]!;
+  }
+
+  /**
+   * Time and distance from EVERY vertex to a target given by up to two seeds (the ends of the target's edge
+   * with the time from each to the target point; Infinity for an end that cannot reach it).
+   */
+  toTarget(seedA: number, timeA: number, distanceA: number, seedB: number, timeB: number, distanceB: number): void {
+    this.query(this.backwardUp, this.forwardUp, seedA, timeA, distanceA, seedB, timeB, distanceB);
+  }
+
+  /** The mirror: time and distance from a source (its two seeds) to every vertex. */
+  fromSource(seedA: number, timeA: number, distanceA: number, seedB: number, timeB: number, distanceB: number): void {
+    this.query(this.forwardUp, this.backwardUp, seedA, timeA, distanceA, seedB, timeB, distanceB);
+  }
+
+  private query(
+    search: UpwardArcs,
+    sweep: UpwardArcs,
+    seedA: number,
+    timeA: number,
+    distanceA: number,
+    seedB: number,
+    timeB: number,
+    distanceB: number,
+  ): void {
+    const time = this.time;
+    const distance = this.distance;
+    time.fill(Infinity);
+    if (++this.generation === 0xffffffff) {
+      this.mark.fill(0);
+      this.generation = 1;
+    }
+    const gen = this.generation;
+    const mark = this.mark;
+    let size = 0;
+    const keys = this.heapKey;
+    const verts = this.heapVertex;
+    const push = (key: number, vertex: number) => {
+      let i = size++;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        const pk = keys[parent]!;
+        if (pk <= key) break;
+        keys[i] = pk;
+        verts[i] = verts[parent]!;
+        i = parent;
+      }
+      keys[i] = key;
+      verts[i] = vertex;
+    };
+    const pop = () => {
+      const top = verts[0]!;
+      const last = --size;
+      if (last > 0) {
+        const key = keys[last]!;
+        const vertex = verts[last]!;
+        let i = 0;
+        const half = last >> 1;
+        while (i < half) {
+          let child = 2 * i + 1;
+          let ck = keys[child]!;
+          if (child + 1 < last && keys[child + 1]! < ck) ck = keys[++child]!;
+          if (ck >= key) break;
+          keys[i] = ck;
+          verts[i] = verts[child]!;
+          i = child;
+        }
+        keys[i] = key;
+        verts[i] = vertex;
+      }
+      return top;
+    };
+    const seed = (v: number, t: number, d: number) => {
+      if (!(t < Infinity)) return;
+      const r = this.rank[v]!;
+      if (t < time[r]!) {
+        time[r] = t;
+        distance[r] = d;
+        push(t, r);
+      }
+    };
+    seed(seedA, timeA, distanceA);
+    seed(seedB, timeB, distanceB);
+
+    // Upward search, to exhaustion (it is small: only higher ranks are ever reached).
+    const { offsets: so, head: sh, weight: sw, length: sl } = search;
+    let settled = 0;
+    while (size > 0) {
+      const key = keys[0]!;
+      const r = pop();
+      if (mark[r] === gen || key > time[r]!) continue;
+      mark[r] = gen;
+      settled++;
+      const tr = time[r]!;
+      const dr = distance[r]!;
+      for (let i = so[r]!, end = so[r + 1]!; i < end; i++) {
+        const h = sh[i]!;
+        const t = tr + sw[i]!;
+        if (t < time[h]!) {
+          time[h] = t;
+          distance[h] = dr + sl[i]!;
+          push(t, h);
+        }
+      }
+    }
+    this.upwardSettled = settled;
+
+    // Downward sweep: every vertex, highest rank first, takes the best of its upward neighbours (already final).
+    const { offsets, head, weight, length } = sweep;
+    for (let r = time.length - 1; r >= 0; r--) {
+      let best = time[r]!;
+      let bestArc = -1;
+      for (let i = offsets[r]!, end = offsets[r + 1]!; i < end; i++) {
+        const t = weight[i]! + time[head[i]!]!;
+        if (t < best) {
+          best = t;
+          bestArc = i;
+        }
+      }
+      if (bestArc >= 0) {
+        time[r] = best;
+        distance[r] = length[bestArc]! + distance[head[bestArc]!]!;
+      }
+    }
+  }
+
+  /** Bytes of the hierarchy's arrays (what preprocessing adds to a region in memory). */
+  byteSize(): number {
+    let bytes = this.rank.byteLength + this.order.byteLength + this.time.byteLength + this.distance.byteLength;
+    bytes += this.heapKey.byteLength + this.heapVertex.byteLength + this.mark.byteLength;
+    for (const arcs of [this.forwardUp, this.backwardUp]) for (const a of Object.values(arcs)) bytes += (a as ArrayBufferView).byteLength;
+    return bytes;
+  }
+}
+
+export interface BuildOptions {
+  /** Longest stretch of work before giving the event loop a turn, ms. */
+  sliceMs?: number;
+  /** Stops the build (a newer network replaced the graph): the promise rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** Witness searches give up after settling this many vertices (a shortcut is then added: never wrong, maybe redundant). */
+  witnessSettleLimit?: number;
+}
+
+/**
+ * Preprocesses a graph in slices of at most sliceMs, yielding to the event loop between them (setImmediate),
+ * so a server keeps answering while a region's hierarchy is built; the plain search serves meanwhile.
+ */
+export async function buildHierarchy(graph: RoadGraph, options: BuildOptions = {}): Promise<ContractionHierarchy> {
+  const sliceMs = options.sliceMs ?? 8;
+  const builder = new HierarchyBuilder(graph, options.witnessSettleLimit ?? 60);
+  const started = performance.now();
+  let busyMs = 0;
+  let slices = 0;
+  for (;;) {
+    options.signal?.throwIfAborted();
+    const sliceStart = performance.now();
+    const done = builder.work(sliceStart + sliceMs);
+    busyMs += performance.now() - sliceStart;
+    slices++;
+    if (done) break;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return builder.finish({ preprocessMs: performance.now() - started, busyMs, slices });
+}
+
+/** The same build in one synchronous call (tests, tools). */
+export function buildHierarchySync(graph: RoadGraph, witnessSettleLimit = 60): ContractionHierarchy {
+  const started = performance.now();
+  const builder = new HierarchyBuilder(graph, witnessSettleLimit);
+  builder.work(Infinity);
+  const ms = performance.now() - started;
+  return builder.finish({ preprocessMs: ms, busyMs: ms, slices: 1 });
+}
+
+/**
+ * The contraction itself. The remaining graph is kept as per-vertex lists of live neighbours (contracted
+ * vertices are removed from their neighbours' lists). Order: least (edge difference + contracted neighbours)
+ * first, with lazy updates — a popped vertex's priority is recomputed and it goes back if it is no longer the least.
+ */
+class HierarchyBuilder {
+  private readonly n: number;
+  private readonly outTo: number[][];
+  private readonly outW: number[][];
+  private readonly outL: number[][];
+  private readonly inFrom: number[][];
+  private readonly inW: number[][];
+  private readonly inL: number[][];
+  private readonly contracted: Uint8Array;
+  private readonly deleted: Int32Array;
+  private readonly rank: Int32Array;
+  private readonly priority: Float64Array;
+  private next = 0;
+  private initialised = 0;
+  private shortcuts = 0;
+  private readonly originalArcs: number;
+  // Upward arcs recorded as each vertex is contracted (its live neighbours are all ranked above it).
+  private readonly upFrom: number[] = [];
+  private readonly upTo: number[] = [];
+  private readonly upW: number[] = [];
+  private readonly upL: number[] = [];
+  // Priority queue of vertices (lazy: stale entries are skipped by comparing with priority[]).
+  private pqKey: Float64Array;
+  private pqVertex: Int32Array;
+  private pqSize = 0;
+  // Witness search buffers.
+  private readonly wTime: Float64Array;
+  private readonly wMark: Uint32Array;
+  private readonly wDone: Uint32Array;
+  private wGen = 0;
+  private wKey: Float64Array;
+  private wVertex: Int32Array;
+  // Shortcuts found by the last computeShortcuts(v).
+  private readonly scFrom: number[] = [];
+  private readonly scTo: number[] = [];
+  private readonly scW: number[] = [];
+  private readonly scL: number[] = [];
+
+  constructor(
+    readonly graph: RoadGraph,
+    private readonly witnessSettleLimit: number,
+  ) {
+    const n = graph.vertexCount;
+    this.n = n;
+    this.outTo = Array.from({ length: n }, () => []);
+    this.outW = Array.from({ length: n }, () => []);
+    this.outL = Array.from({ length: n }, () => []);
+    this.inFrom = Array.from({ length: n }, () => []);
+    this.inW = Array.from({ length: n }, () => []);
+    this.inL = Array.from({ length: n }, () => []);
+    const csr: Csr = graph.forward;
+    for (let u = 0; u < n; u++) {
+      for (let i = csr.offsets[u]!; i < csr.offsets[u + 1]!; i++) this.addArc(u, csr.head[i]!, csr.weight[i]!, csr.length[i]!);
+    }
+    this.originalArcs = csr.head.length;
+    this.contracted = new Uint8Array(n);
+    this.deleted = new Int32Array(n);
+    this.rank = new Int32Array(n);
+    this.priority = new Float64Array(n);
+    this.pqKey = new Float64Array(n * 2 + 16);
+    this.pqVertex = new Int32Array(n * 2 + 16);
+    this.wTime = new Float64Array(n);
+    this.wMark = new Uint32Array(n);
+    this.wDone = new Uint32Array(n);
+    this.wKey = new Float64Array(1024);
+    this.wVertex = new Int32Array(1024);
+  }
+
+  /** Keeps the cheaper of parallel arcs; self-loops never shorten a path. */
+  private addArc(u: number, w: number, weight: number, length: number): boolean {
+    if (u === w) return false;
+    const to = this.outTo[u]!;
+    for (let i = 0; i < to.length; i++) {
+      if (to[i] !== w) continue;
+      if (weight >= this.outW[u]![i]!) return false;
+      this.outW[u]![i] = weight;
+      this.outL[u]![i] = length;
+      const from = this.inFrom[w]!;
+      const j = from.indexOf(u);
+      this.inW[w]![j] = weight;
+      this.inL[w]![j] = length;
+      return true;
+    }
+    to.push(w);
+    this.outW[u]!.push(weight);
+    this.outL[u]!.push(length);
+    this.inFrom[w]!.push(u);
+    this.inW[w]!.push(weight);
+    this.inL[w]!.push(length);
+    return true;
+  }
+
+  /** Runs until done (true) or until the deadline (performance.now()) has passed (false). */
+  work(deadline: number): boolean {
+    let count = 0;
+    while (this.initialised < this.n) {
+      const v = this.initialised++;
+      this.priority[v] = this.computePriority(v);
+      this.pqPush(this.priority[v]!, v);
+      if ((++count & 63) === 0 && performance.now() > deadline) return false;
+    }
+    while (this.pqSize > 0) {
+      const key = this.pqKey[0]!;
+      const v = this.pqPop();
+      if (this.contracted[v] || key !== this.priority[v]) continue;
+      const updated = this.computePriority(v);
+      if (this.pqSize > 0 && updated > this.pqKey[0]!) {
+        this.priority[v] = updated;
+        this.pqPush(updated, v);
+        continue;
+      }
+      this.contract(v);
+      if ((++count & 15) === 0 && performance.now() > deadline) return false;
+    }
+    return true;
+  }
+
+  private computePriority(v: number): number {
+    const added = this.computeShortcuts(v);
+    return added - this.inFrom[v]!.length - this.outTo[v]!.length + this.deleted[v]!;
+  }
+
+  /** Fills sc* with the shortcuts contracting v needs: u→v→w with no witness path u→w avoiding v as short. */
+  private computeShortcuts(v: number): number {
+    this.scFrom.length = this.scTo.length = this.scW.length = this.scL.length = 0;
+    const ins = this.inFrom[v]!;
+    const outs = this.outTo[v]!;
+    if (ins.length === 0 || outs.length === 0) return 0;
+    let maxOut = 0;
+    for (const w of this.outW[v]!) if (w > maxOut) maxOut = w;
+    for (let i = 0; i < ins.length; i++) {
+      const u = ins[i]!;
+      const a = this.inW[v]![i]!;
+      this.witnessSearch(u, v, a + maxOut);
+      for (let j = 0; j < outs.length; j++) {
+        const w = outs[j]!;
+        if (w === u) continue;
+        const via = a + this.outW[v]![j]!;
+        if (this.wMark[w] === this.wGen && this.wTime[w]! <= via) continue;
+        this.scFrom.push(u);
+        this.scTo.push(w);
+        this.scW.push(via);
+        this.scL.push(this.inL[v]![i]! + this.outL[v]![j]!);
+      }
+    }
+    return this.scFrom.length;
+  }
+
+  /** Dijkstra from u in the remaining graph without v, up to `bound` seconds or the settle limit. */
+  private witnessSearch(u: number, v: number, bound: number): void {
+    if (++this.wGen === 0xffffffff) {
+      this.wMark.fill(0);
+      this.wDone.fill(0);
+      this.wGen = 1;
+    }
+    const gen = this.wGen;
+    const time = this.wTime;
+    const mark = this.wMark;
+    const done = this.wDone;
+    let size = 0;
+    const push = (key: number, vertex: number) => {
+      if (size === this.wKey.length) {
+        const k = new Float64Array(size * 2);
+        k.set(this.wKey);
+        const x = new Int32Array(size * 2);
+        x.set(this.wVertex);
+        this.wKey = k;
+        this.wVertex = x;
+      }
+      const keys = this.wKey;
+      const verts = this.wVertex;
+      let i = size++;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (keys[parent]! <= key) break;
+        keys[i] = keys[parent]!;
+        verts[i] = verts[parent]!;
+        i = parent;
+      }
+      keys[i] = key;
+      verts[i] = vertex;
+    };
+    const pop = () => {
+      const keys = this.wKey;
+      const verts = this.wVertex;
+      const top = verts[0]!;
+      const last = --size;
+      if (last > 0) {
+        const key = keys[last]!;
+        const vertex = verts[last]!;
+        let i = 0;
+        const half = last >> 1;
+        while (i < half) {
+          let child = 2 * i + 1;
+          let ck = keys[child]!;
+          if (child + 1 < last && keys[child + 1]! < ck) ck = keys[++child]!;
+          if (ck >= key) break;
+          keys[i] = ck;
+          verts[i] = verts[child]!;
+          i = child;
+        }
+        keys[i] = key;
+        verts[i] = vertex;
+      }
+      return top;
+    };
+    mark[u] = gen;
+    time[u] = 0;
+    push(0, u);
+    let settled = 0;
+    while (size > 0) {
+      const key = this.wKey[0]!;
+      const x = pop();
+      if (done[x] === gen) continue;
+      if (key > bound) break;
+      done[x] = gen;
+      if (++settled > this.witnessSettleLimit) break;
+      const to = this.outTo[x]!;
+      const ws = this.outW[x]!;
+      for (let i = 0; i < to.length; i++) {
+        const y = to[i]!;
+        if (y === v) continue;
+        const t = key + ws[i]!;
+        if (mark[y] === gen && time[y]! <= t) continue;
+        mark[y] = gen;
+        time[y] = t;
+        push(t, y);
+      }
+    }
+  }
+
+  private contract(v: number): void {
+    this.computeShortcuts(v);
+    this.rank[v] = this.next++;
+    this.contracted[v] = 1;
+    const ins = this.inFrom[v]!;
+    const outs = this.outTo[v]!;
+    // v's remaining arcs all lead to vertices ranked above it: they are its upward arcs.
+    for (let i = 0; i < outs.length; i++) this.recordUp(v, outs[i]!, this.outW[v]![i]!, this.outL[v]![i]!);
+    for (let i = 0; i < ins.length; i++) this.recordUp(ins[i]!, v, this.inW[v]![i]!, this.inL[v]![i]!);
+    for (let i = 0; i < this.scFrom.length; i++) {
+      if (this.addArc(this.scFrom[i]!, this.scTo[i]!, this.scW[i]!, this.scL[i]!)) this.shortcuts++;
+    }
+    for (const u of ins) {
+      removeNeighbour(this.outTo[u]!, this.outW[u]!, this.outL[u]!, v);
+      this.deleted[u]!++;
+    }
+    for (const w of outs) {
+      removeNeighbour(this.inFrom[w]!, this.inW[w]!, this.inL[w]!, v);
+      this.deleted[w]!++;
+    }
+    this.outTo[v] = this.outW[v] = this.outL[v] = [];
+    this.inFrom[v] = this.inW[v] = this.inL[v] = [];
+  }
+
+  private recordUp(from: number, to: number, weight: number, length: number): void {
+    this.upFrom.push(from);
+    this.upTo.push(to);
+    this.upW.push(weight);
+    this.upL.push(length);
+  }
+
+  finish(timing: Pick<HierarchyStats, 'preprocessMs' | 'busyMs' | 'slices'>): ContractionHierarchy {
+    const n = this.n;
+    const rank = this.rank;
+    const m = this.upFrom.length;
+    // Forward-up: arc from→to where to is ranked higher, kept at rank(from). Backward-up: from is higher, kept at rank(to).
+    const forwardUp = packArcs(n, m, (i) => (rank[this.upTo[i]!]! > rank[this.upFrom[i]!]! ? rank[this.upFrom[i]!]! : -1), (i) => rank[this.upTo[i]!]!, this.upW, this.upL);
+    const backwardUp = packArcs(n, m, (i) => (rank[this.upFrom[i]!]! > rank[this.upTo[i]!]! ? rank[this.upTo[i]!]! : -1), (i) => rank[this.upFrom[i]!]!, this.upW, this.upL);
+    return new ContractionHierarchy(this.graph, rank, forwardUp, backwardUp, {
+      vertices: n,
+      originalArcs: this.originalArcs,
+      shortcuts: this.shortcuts,
+      upwardArcs: m,
+      ...timing,
+    });
+  }
+
+  private pqPush(key: number, vertex: number): void {
+    if (this.pqSize === this.pqKey.length) {
+      const k = new Float64Array(this.pqSize * 2);
+      k.set(this.pqKey);
+      const x = new Int32Array(this.pqSize * 2);
+      x.set(this.pqVertex);
+      this.pqKey = k;
+      this.pqVertex = x;
+    }
+    const keys = this.pqKey;
+    const verts = this.pqVertex;
+    let i = this.pqSize++;
+    // Ties by vertex index, so the order (and the hierarchy) is the same on every run.
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (keys[parent]! < key || (keys[parent] === key && verts[parent]! < vertex)) break;
+      keys[i] = keys[parent]!;
+      verts[i] = verts[parent]!;
+      i = parent;
+    }
+    keys[i] = key;
+    verts[i] = vertex;
+  }
+
+  private pqPop(): number {
+    const keys = this.pqKey;
+    const verts = this.pqVertex;
+    const top = verts[0]!;
+    const last = --this.pqSize;
+    if (last > 0) {
+      const key = keys[last]!;
+      const vertex = verts[last]!;
+      let i = 0;
+      for (;;) {
+        let child = 2 * i + 1;
+        if (child >= last) break;
+        if (child + 1 < last && (keys[child + 1]! < keys[child]! || (keys[child + 1] === keys[child] && verts[child + 1]! < verts[child]!))) child++;
+        if (keys[child]! > key || (keys[child] === key && verts[child]! > vertex)) break;
+        keys[i] = keys[child]!;
+        verts[i] = verts[child]!;
+        i = child;
+      }
+      keys[i] = key;
+      verts[i] = vertex;
+    }
+    return top;
+  }
+}
+
+function removeNeighbour(to: number[], weight: number[], length: number[], v: number): void {
+  const i = to.indexOf(v);
+  if (i < 0) return;
+  const last = to.length - 1;
+  to[i] = to[last]!;
+  weight[i] = weight[last]!;
+  length[i] = length[last]!;
+  to.pop();
+  weight.pop();
+  length.pop();
+}
+
+/** CSR over ranks from a list of arcs: at(i) is the rank arc i is stored at (-1: not in this direction). */
+function packArcs(n: number, m: number, at: (i: number) => number, headOf: (i: number) => number, weight: number[], length: number[]): UpwardArcs {
+  const offsets = new Int32Array(n + 1);
+  for (let i = 0; i < m; i++) {
+    const r = at(i);
+    if (r >= 0) offsets[r + 1]!++;
+  }
+  for (let r = 0; r < n; r++) offsets[r + 1]! += offsets[r]!;
+  const count = offsets[n]!;
+  const head = new Int32Array(count);
+  const w = new Float64Array(count);
+  const l = new Float64Array(count);
+  const fill = offsets.slice(0, n);
+  for (let i = 0; i < m; i++) {
+    const r = at(i);
+    if (r < 0) continue;
+    const k = fill[r]!++;
+    head[k] = headOf(i);
+    w[k] = weight[i]!;
+    l[k] = length[i]!;
+  }
+  return { offsets, head, weight: w, length: l };
+}
+
+const ready = new WeakMap<RoadGraph, ContractionHierarchy>();
+
+/** The graph's hierarchy once its build has finished (null before: the plain search serves). */
+export function hierarchyOf(graph: RoadGraph): ContractionHierarchy | null {
+  return ready.get(graph) ?? null;
+}
+
+/** Makes a finished hierarchy the one rankings of its graph use. */
+export function attachHierarchy(hierarchy: ContractionHierarchy): void {
+  ready.set(hierarchy.graph, hierarchy);
+}
