@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Lang, type LabelTable } from './labels';
 
 /** What a county keeps in spreadsheets and can import and export in bulk. */
 export const BulkKind = z.enum(['stations', 'vehicles', 'hospitals', 'users', 'crewMembers', 'shifts']);
@@ -8,32 +9,33 @@ export const BulkFormat = z.enum(['csv', 'xlsx']);
 export type BulkFormat = z.infer<typeof BulkFormat>;
 
 /**
- * The columns of each kind's file, in order: the Chinese header written on export, and the English one also
- * accepted on import. An exported file re-imports unchanged.
+ * The columns of each kind's file, in order: the Chinese and English headers (either is accepted on import, an export
+ * writes those of its language). A `coded` column holds codes of a label table, written as their labels in the
+ * file's language and read back in either language or as codes. An exported file re-imports unchanged.
  */
-export const BULK_COLUMNS: Record<BulkKind, readonly { key: string; zh: string; en: string }[]> = {
+export const BULK_COLUMNS: Record<BulkKind, readonly { key: string; zh: string; en: string; coded?: LabelTable }[]> = {
   stations: [
     { key: 'code', zh: '编码', en: 'code' },
     { key: 'name', zh: '名称', en: 'name' },
     { key: 'nameEn', zh: '英文名称', en: 'name_en' },
-    { key: 'kind', zh: '类型', en: 'kind' },
+    { key: 'kind', zh: '类型', en: 'kind', coded: 'stationKind' },
     { key: 'address', zh: '地址', en: 'address' },
     { key: 'lon', zh: '经度', en: 'lon' },
     { key: 'lat', zh: '纬度', en: 'lat' },
   ],
   vehicles: [
     { key: 'callSign', zh: '呼号', en: 'call_sign' },
-    { key: 'kind', zh: '车型', en: 'kind' },
-    { key: 'capabilities', zh: '能力', en: 'capabilities' },
+    { key: 'kind', zh: '车型', en: 'kind', coded: 'vehicleKind' },
+    { key: 'capabilities', zh: '能力', en: 'capabilities', coded: 'vehicleCapability' },
     { key: 'homeStation', zh: '所属站点编码', en: 'home_station' },
-    { key: 'inService', zh: '在用', en: 'in_service' },
+    { key: 'inService', zh: '在用', en: 'in_service', coded: 'yesNo' },
   ],
   hospitals: [
     { key: 'code', zh: '编码', en: 'code' },
     { key: 'name', zh: '名称', en: 'name' },
     { key: 'nameEn', zh: '英文名称', en: 'name_en' },
-    { key: 'kind', zh: '类型', en: 'kind' },
-    { key: 'capabilities', zh: '能力', en: 'capabilities' },
+    { key: 'kind', zh: '类型', en: 'kind', coded: 'hospitalKind' },
+    { key: 'capabilities', zh: '能力', en: 'capabilities', coded: 'hospitalCapability' },
     { key: 'address', zh: '地址', en: 'address' },
     { key: 'phone', zh: '电话', en: 'phone' },
     { key: 'lon', zh: '经度', en: 'lon' },
@@ -42,13 +44,13 @@ export const BULK_COLUMNS: Record<BulkKind, readonly { key: string; zh: string; 
   users: [
     { key: 'username', zh: '用户名', en: 'username' },
     { key: 'displayName', zh: '显示名', en: 'display_name' },
-    { key: 'role', zh: '角色', en: 'role' },
+    { key: 'role', zh: '角色', en: 'role', coded: 'role' },
     { key: 'vehicle', zh: '车辆呼号', en: 'vehicle' },
     { key: 'hospital', zh: '医院编码', en: 'hospital' },
   ],
   crewMembers: [
     { key: 'name', zh: '姓名', en: 'name' },
-    { key: 'crewRole', zh: '岗位', en: 'crew_role' },
+    { key: 'crewRole', zh: '岗位', en: 'crew_role', coded: 'crewRole' },
     { key: 'phone', zh: '电话', en: 'phone' },
     { key: 'station', zh: '站点编码', en: 'station' },
   ],
@@ -124,7 +126,7 @@ export const BulkResultDto = BulkPreviewDto.extend({
 export type BulkResultDto = z.infer<typeof BulkResultDto>;
 
 export const BulkUploadQuery = z.object({ kind: BulkKind, format: BulkFormat });
-export const BulkExportQuery = z.object({ kind: BulkKind, format: BulkFormat });
+export const BulkExportQuery = z.object({ kind: BulkKind, format: BulkFormat, lang: Lang.default('zh-CN') });
 
 /** The media types of the two formats, for uploads and downloads. */
 export const BULK_MEDIA_TYPES: Record<BulkFormat, string> = {

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { AlertKind } from './alerts';
 import type {
   HospitalCapability, HospitalKind, HospitalLoad, IncidentCategory, PriorityGroup, Role, StationKind, TaskStatus, VehicleCapability, VehicleKind, VehicleState,
@@ -7,7 +8,8 @@ import type { ExclusionReason, HospitalNoticeDto, IncidentStatus } from './incid
 import type { QuickReply } from './messages';
 import type { CrewRole, PlaceKind } from './resources';
 
-export type Lang = 'zh-CN' | 'en';
+export const Lang = z.enum(['zh-CN', 'en']);
+export type Lang = z.infer<typeof Lang>;
 
 /** A value for every code in every language: a code or a language left out fails the type check. */
 type Labels<K extends string | number> = Record<Lang, Record<K, string>>;
@@ -91,6 +93,12 @@ const role: Labels<Role> = {
 const crewRole: Labels<CrewRole> = {
   'zh-CN': { doctor: '医生', nurse: '护士', driver: '驾驶员', stretcher_bearer: '担架员' },
   en: { doctor: 'Doctor', nurse: 'Nurse', driver: 'Driver', stretcher_bearer: 'Stretcher bearer' },
+};
+
+/** A yes-or-no cell of a county's spreadsheet (在用 是/否). */
+const yesNo: Labels<'true' | 'false'> = {
+  'zh-CN': { true: '是', false: '否' },
+  en: { true: 'Yes', false: 'No' },
 };
 
 const hospitalCapability: Labels<HospitalCapability> = {
@@ -184,7 +192,7 @@ const quickReply: Labels<QuickReply> = {
 };
 
 export const DOMAIN_LABELS = {
-  taskStatus, vehicleState, category, incidentStatus, load, vehicleCapability, vehicleKind, stationKind, hospitalKind, role, crewRole, hospitalCapability, priorityGroup,
+  taskStatus, vehicleState, category, incidentStatus, load, vehicleCapability, vehicleKind, stationKind, hospitalKind, role, crewRole, yesNo, hospitalCapability, priorityGroup,
   placeKind,
   exclusion, priority, noticeStatus, maneuver, errorCode, alertKind, quickReply,
 };
@@ -193,4 +201,25 @@ export type LabelTable = keyof typeof DOMAIN_LABELS;
 /** A domain code in a language; the DTOs carry some codes as plain strings, so an unknown code passes through. */
 export function domainLabel(lang: Lang, table: LabelTable, code: string | number): string {
   return (DOMAIN_LABELS[table][lang] as Record<string, string>)[String(code)] ?? String(code);
+}
+
+const codesByLabel = new Map<LabelTable, Map<string, string>>();
+
+/**
+ * The code a person wrote as a label in either language or as the code itself (a county's spreadsheet says 分站 or
+ * Substation where the API says substation); undefined when it is none of them. English is matched in any case.
+ */
+export function codeOfLabel(table: LabelTable, text: string): string | undefined {
+  let codes = codesByLabel.get(table);
+  if (!codes) {
+    codes = new Map();
+    for (const lang of Lang.options) {
+      for (const [code, label] of Object.entries(DOMAIN_LABELS[table][lang] as Record<string, string>)) {
+        codes.set(label.toLowerCase(), code);
+        codes.set(code.toLowerCase(), code);
+      }
+    }
+    codesByLabel.set(table, codes);
+  }
+  return codes.get(text.trim().toLowerCase());
 }

@@ -27,8 +27,8 @@ describe('bulk import and export of a county', () => {
     expect(answer.status).toBe(200);
     return answer.body as BulkPreviewDto;
   };
-  async function exported(kind: BulkKind, format: BulkFormat): Promise<Buffer> {
-    const res = await fetch(`${server.baseUrl}/api/bulk/export?kind=${kind}&format=${format}`, { headers: { authorization: `Bearer ${tokens.admin}` } });
+  async function exported(kind: BulkKind, format: BulkFormat, lang = 'zh-CN'): Promise<Buffer> {
+    const res = await fetch(`${server.baseUrl}/api/bulk/export?kind=${kind}&format=${format}&lang=${lang}`, { headers: { authorization: `Bearer ${tokens.admin}` } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain(BULK_MEDIA_TYPES[format]);
     return Buffer.from(await res.arrayBuffer());
@@ -168,28 +168,54 @@ describe('bulk import and export of a county', () => {
     expect(roundTrip.rows.find((r) => r.key === 'T-FORMULA')!.action).toBe('unchanged');
   });
 
-  it('exports every kind as CSV and xlsx with the same columns, and the file re-imports unchanged', async () => {
+  it('exports every kind as CSV and xlsx in Chinese and English, and each file re-imports unchanged', async () => {
     for (const kind of BulkKind.options) {
-      for (const format of ['csv', 'xlsx'] as const) {
-        const file = await exported(kind, format);
+      for (const [format, lang] of [['csv', 'zh-CN'], ['xlsx', 'zh-CN'], ['csv', 'en']] as const) {
+        const file = await exported(kind, format, lang);
         const p = await preview(kind, format, file);
         expect(p.fileErrors, `${kind} ${format}`).toEqual([]);
         expect(p.rows.filter((r) => r.action !== 'unchanged'), `${kind} ${format}`).toEqual([]);
         expect(p.rows.length, `${kind} ${format}`).toBeGreaterThan(0);
         const committed = (await send('commit', kind, format, file)).body as BulkResultDto;
         expect(committed.counts, `${kind} ${format}`).toEqual({ create: 0, update: 0, unchanged: p.rows.length, error: 0 });
-        const again = await exported(kind, format);
+        const again = await exported(kind, format, lang);
         if (format === 'csv') expect(again.toString('utf8')).toBe(file.toString('utf8'));
         else expect(await xlsxRows(again)).toEqual(await xlsxRows(file));
       }
     }
   });
 
-  it('writes the CSV with Chinese headers, a BOM and the stored values row by row', async () => {
+  it('writes the CSV with a BOM, the headers and the kinds, capabilities and yes/no as the words of its language', async () => {
     const text = (await exported('vehicles', 'csv')).toString('utf8');
     expect(text.startsWith('\uFEFF呼号,车型,能力,所属站点编码,在用\n')).toBe(true);
-    expect(text).toContain('\nT-V1,multipurpose,als;bls,T-001,是\n');
-    expect(text).toContain('\nT-V2,multipurpose,bls,T-005,否\n');
+    expect(text).toContain('\nT-V1,多功能医疗车,监护型、转运型,T-001,是\n');
+    expect(text).toContain('\nT-V2,多功能医疗车,转运型,T-005,否\n');
+    const english = (await exported('vehicles', 'csv', 'en')).toString('utf8');
+    expect(english.startsWith('\uFEFFcall_sign,kind,capabilities,home_station,in_service\n')).toBe(true);
+    expect(english).toContain('\nT-V1,Multi-purpose,ALS; BLS,T-001,Yes\n');
+    const hospitals = (await exported('hospitals', 'csv')).toString('utf8');
+    expect(hospitals).toMatch(/,(综合医院|乡镇卫生院),[^,]*急诊/);
+  });
+
+  it('reads the words a county writes (分站, 乡镇卫生院, 胸痛中心(PCI), Township health centre) as the codes, and names a word it does not know', async () => {
+    const csv = [
+      '编码,名称,类型,能力,经度,纬度',
+      'T-H1,测试卫生院,乡镇卫生院,急诊、胸痛中心(PCI),111.93,37.03',
+      'T-H2,Test clinic,Township health centre,Emergency; PCI centre,111.94,37.04',
+      'T-H3,测试医院,综合医院,急诊 fever_clinic,111.95,37.05',
+      'T-H4,错误医院,大医院,急诊,111.96,37.06',
+    ].join('\n');
+    const p = await preview('hospitals', 'csv', csv);
+    expect(errorsOf(p)).toEqual(['5:kind:notInList']);
+    await send('commit', 'hospitals', 'csv', csv.split('\n').slice(0, 4).join('\n'));
+    const stored = (await admin.call('listHospitals')).filter((h) => h.code.startsWith('T-H'));
+    expect(stored.map((h) => [h.code, h.kind, [...h.capabilities].sort()])).toEqual([
+      ['T-H1', 'township', ['emergency', 'pci']],
+      ['T-H2', 'township', ['emergency', 'pci']],
+      ['T-H3', 'general', ['emergency', 'fever_clinic']],
+    ]);
+    const users = ['用户名,显示名,角色', 't-sup,测试主任,值班主任', 't-x,某人,Administrator'].join('\n');
+    expect((await preview('users', 'csv', users)).rows.map((r) => r.errors)).toEqual([[], []]);
   });
 
   it('refuses what is not a file it can read, naming the body or the column', async () => {

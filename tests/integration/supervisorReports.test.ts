@@ -115,6 +115,9 @@ describe('supervisor reports: response-time breakdown, exports, incident search,
     const en = parse(english, { bom: true }) as string[][];
     expect(en[0]!.slice(0, 2)).toEqual(['Category', 'Key']);
     expect(en.slice(1).map((r) => r[1])).toEqual(['chest_pain', 'stroke', 'trauma']);
+    expect(en.slice(1).map((r) => r[0])).toEqual(['Chest pain', 'Stroke', 'Trauma']);
+    const { body: chinese } = await download('csv', 'zh-CN', 'category');
+    expect((parse(chinese, { bom: true }) as string[][]).slice(1).map((r) => r[0])).toEqual(['胸痛', '卒中', '创伤']);
   });
 
   it('exports the breakdown as an Excel workbook that reads back to the same figures', async () => {

@@ -65,7 +65,7 @@ export function BulkImport() {
   };
 
   const exportAs = (format: BulkFormat) =>
-    downloadFile('exportBulk', { kind, format }, session.token, `${kind}.${format}`).catch(() => setError(t('requestFailed')));
+    downloadFile('exportBulk', { kind, format, lang: i18n.lang }, session.token, `${kind}.${format}`).catch(() => setError(t('requestFailed')));
 
 
   return (

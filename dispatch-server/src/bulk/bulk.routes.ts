@@ -28,7 +28,7 @@ export const bulkHandlers = (deps: BulkDeps): Handlers<'previewBulkImport' | 'co
   previewBulkImport: async ({ query }, { req, actor }) => previewBulkImport(deps, actor, query.kind, query.format, await fileOf(req)),
   commitBulkImport: async ({ query }, { req, actor }) => commitBulkImport(deps, actor, query.kind, query.format, await fileOf(req)),
   exportBulk: async ({ query }, { res }) => {
-    const file = await exportBulk(deps, query.kind, query.format as BulkFormat);
+    const file = await exportBulk(deps, query.kind, query.format as BulkFormat, query.lang);
     res
       .status(200)
       .type(file.mediaType)

@@ -8,6 +8,10 @@ import {
   type BulkResultDto,
   type BulkRowDto,
   type BulkRowError,
+  codeOfLabel,
+  domainLabel,
+  type LabelTable,
+  type Lang,
   rooms,
 } from '@dispatch/protocol';
 import { appendAudit, type Actor } from '../audit/audit';
@@ -37,6 +41,28 @@ class RolledBack extends Error {
   constructor(readonly result: BulkResultDto) {
     super('rolled back');
   }
+}
+
+const PARTS = /[;；,，、]/;
+
+/**
+ * A coded cell as codes: each part written as a label (in either language) or as a code becomes its code; a part that
+ * is none of them is kept as written, for the schema to refuse naming the column. Spaces separate codes too, but
+ * only where the whole part is not itself a label ("PCI centre").
+ */
+function codesOf(table: LabelTable, cell: string): string {
+  const codes = cell.split(PARTS).map((p) => p.trim()).filter(Boolean).flatMap((part) => {
+    const code = codeOfLabel(table, part);
+    if (code !== undefined) return [code];
+    const words = part.split(/\s+/);
+    return words.every((w) => codeOfLabel(table, w) !== undefined) ? words.map((w) => codeOfLabel(table, w)!) : [part];
+  });
+  return codes.join(';');
+}
+
+/** Codes as the labels of a language, the way a person writes a list in it. */
+function labelsOf(table: LabelTable, cell: string, lang: Lang): string {
+  return cell.split(';').filter(Boolean).map((code) => domainLabel(lang, table, code)).join(lang === 'zh-CN' ? '、' : '; ');
 }
 
 /** Header text → column key: the Chinese header, the English alias (any case, spaces or _) or the key itself. */
@@ -83,6 +109,7 @@ async function runImport(deps: BulkDeps, actor: Actor, kind: BulkKind, format: B
   if (fileErrors.length) return emptyResult(kind, fileErrors);
 
   const spec = KINDS[kind];
+  const codedColumns = new Map(BULK_COLUMNS[kind].flatMap((c) => (c.coded ? [[c.key, c.coded] as const] : [])));
   const keyColumn = BULK_COLUMNS[kind][0]!.key;
   const changes: Changed[] = [];
   const work = async (client: DbClient): Promise<BulkResultDto> => {
@@ -95,7 +122,11 @@ async function runImport(deps: BulkDeps, actor: Actor, kind: BulkKind, format: B
     changes.length = 0;
     for (const { row, cells } of table.rows) {
       const record: BulkRecord = {};
-      for (const [key, index] of positions) record[key] = cells[index] ?? '';
+      for (const [key, index] of positions) {
+        const cell = cells[index] ?? '';
+        const table = codedColumns.get(key);
+        record[key] = table && cell ? codesOf(table, cell) : cell;
+      }
       const key = spec.key(record);
       const errors: BulkRowError[] = [];
       const earlier = seen.get(key);
@@ -189,11 +220,13 @@ export async function commitBulkImport(deps: BulkDeps, actor: Actor, kind: BulkK
   return result;
 }
 
-/** The stored rows of a kind as a file with the import's columns (Chinese headers): it re-imports unchanged. */
-export async function exportBulk(deps: BulkDeps, kind: BulkKind, format: BulkFormat): Promise<{ data: Buffer; fileName: string; mediaType: string }> {
+/** The stored rows of a kind as a file with the import's columns, headers and labels in `lang`: it re-imports unchanged. */
+export async function exportBulk(deps: BulkDeps, kind: BulkKind, format: BulkFormat, lang: Lang): Promise<{ data: Buffer; fileName: string; mediaType: string }> {
   const lookups = await loadLookups(deps.db, deps.staleAfterSeconds);
   const records = await KINDS[kind].exportRecords(deps.db, lookups, deps.staleAfterSeconds);
   const columns = BULK_COLUMNS[kind];
-  const data = await writeTable(kind, columns.map((c) => c.zh), records.map((r) => columns.map((c) => r[c.key] ?? '')), format);
+  const cellOf = (record: Record<string, string>, c: (typeof columns)[number]) => (c.coded ? labelsOf(c.coded, record[c.key] ?? '', lang) : (record[c.key] ?? ''));
+  const headers = columns.map((c) => (lang === 'zh-CN' ? c.zh : c.en));
+  const data = await writeTable(kind, headers, records.map((r) => columns.map((c) => cellOf(r, c))), format);
   return { data, fileName: `${kind}.${format}`, mediaType: BULK_MEDIA_TYPES[format] };
 }

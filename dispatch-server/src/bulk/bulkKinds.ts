@@ -97,7 +97,6 @@ function boolean(cell: string | undefined, fallback: boolean): boolean | string 
   const v = cell.toLowerCase();
   return YES.has(v) ? true : NO.has(v) ? false : cell;
 }
-const yesNo = (value: boolean) => (value ? '是' : '否');
 /** An instant with its offset, or a local "2026-12-03 08:00" taken in the server's time zone. */
 function instant(cell: string | undefined): string | undefined {
   if (!cell) return undefined;
@@ -201,7 +200,7 @@ const vehicles: KindSpec<VehicleIn, VehicleOut> = {
   update: async (client, actor, stored, input, stale) => ({ kind: 'vehicle', dto: await updateVehicle(client, actor, stored.id, input, stale) }),
   async exportRecords(db, lookups, stale) {
     return byKey(await listVehicles(db, stale), (v) => v.callSign).map((v) => ({
-      callSign: v.callSign, kind: v.kind, capabilities: v.capabilities.join(';'), homeStation: lookups.stationCodes.get(v.homeStationId) ?? '', inService: yesNo(v.inService),
+      callSign: v.callSign, kind: v.kind, capabilities: v.capabilities.join(';'), homeStation: lookups.stationCodes.get(v.homeStationId) ?? '', inService: String(v.inService),
     }));
   },
 };

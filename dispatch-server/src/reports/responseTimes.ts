@@ -1,4 +1,4 @@
-import { BreakdownRowDto, RESPONSE_INTERVALS, type BreakdownDto, type BreakdownExportQuery, type BreakdownQuery } from '@dispatch/protocol';
+import { BreakdownRowDto, domainLabel, RESPONSE_INTERVALS, type BreakdownDto, type BreakdownExportQuery, type BreakdownQuery } from '@dispatch/protocol';
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import { z } from 'zod';
@@ -58,7 +58,7 @@ function asTable(report: BreakdownDto, lang: 'zh-CN' | 'en'): (string | number |
   ];
   const round = (s: number | null) => (s === null ? null : Math.round(s * 10) / 10);
   const rows = report.rows.map((r) => [
-    r.key === 'none' ? w.none : ((lang === 'en' ? r.labelEn : r.label) ?? r.label ?? r.key),
+    r.key === 'none' ? w.none : report.by === 'category' ? domainLabel(lang, 'category', r.key) : ((lang === 'en' ? r.labelEn : r.label) ?? r.label ?? r.key),
     r.key, r.incidents, r.responses, r.answerSources.phone, r.answerSources.dispatcher,
     ...RESPONSE_INTERVALS.flatMap((k) => [r.intervals[k].n, round(r.intervals[k].p50), round(r.intervals[k].p90)]),
   ]);

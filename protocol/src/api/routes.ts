@@ -43,6 +43,8 @@ import {
 } from '../incidents';
 import { AlertDto, AlertStateRequest } from '../alerts';
 import { MessageDto, SendMessageRequest } from '../messages';
+import { RequestTransferRequest, TransferDto, TransferReasonRequest } from '../transfers';
+import { CONSULTATION_MEDIA_TYPES, ConsultationDto, ConsultationEntryDto, ConsultationUploadQuery, SendConsultationTextRequest } from '../consultations';
 import { ClientConfigDto } from '../mapDisplay';
 import { CreatedIncidentDto, FollowUpRequest, PhoneCallDto, PhoneCallEvent, PhoneCallQuery, RelatedAnswer, RelatedQuery } from '../telephony';
 import { CatchmentsDto, CoverageSummaryDto, IsochronesDto, RoadFeatureCollection, RoadRegionDto, RoadRouteDto } from '../mapAnswers';
@@ -88,6 +90,21 @@ import {
   RoadNetworksDto,
   RoadUploadQuery,
 } from '../operatorData';
+import {
+  CareFlagsDto,
+  FollowUpQuery,
+  IncidentRegisterDto,
+  MarkFollowUpsSentAnswer,
+  MarkFollowUpsSentRequest,
+  REGISTER_MEDIA_TYPES,
+  RegisterFollowUpDto,
+  RegisterImportQuery,
+  RegisterImportReport,
+  RegisterMatchAnswer,
+  RegisterMatchRequest,
+  ResidentListQuery,
+  ResidentPage,
+} from '../register';
 import { del, get, post, PUBLIC, put } from './contract';
 
 // The OsmAnd endpoint's main parameters, for the document only: the server parses its several request formats
@@ -199,6 +216,13 @@ export const routes = {
   sendMessage: post('/api/assignments/{id}/messages', 'message.send', 'Send a message to the task channel (201; a replay of the same messageId: 200 and the stored message)',
     { body: SendMessageRequest, response: MessageDto, status: 201 }),
 
+  // The consultation of a patient (远程会诊) between the crew, the receiving hospital's doctor and the dispatchers
+  getConsultation: get('/api/assignments/{id}/consultation', 'consultation.read', "The task's consultation: messages, the vital-sign series, photos and documents, the doctor's answers", { response: ConsultationDto }),
+  getNoticeConsultation: get('/api/notices/{id}/consultation', 'consultation.read', "The consultation of a notice's patient (the receiving hospital's board)", { response: ConsultationDto }),
+  sendConsultationText: post('/api/assignments/{id}/consultation/messages', 'consultation.send', 'A message or a doctor\'s answer (201; a replay of the same entryId: 200 and the stored entry)', { body: SendConsultationTextRequest, response: ConsultationEntryDto, status: 201 }),
+  uploadConsultationAttachment: post('/api/assignments/{id}/consultation/attachments', 'consultation.send', 'A photo (JPEG, PNG) or PDF as the body, checked by its first bytes; 413 past the size limit, 415 another type', { query: ConsultationUploadQuery, response: ConsultationEntryDto, status: 201, upload: { mediaTypes: [...CONSULTATION_MEDIA_TYPES], maxBytes: 5 * 1024 * 1024 } }),
+  getConsultationAttachment: get('/api/consultation-attachments/{id}', 'consultation.read', 'The file of an attachment entry, for the consultation\'s readers (nosniff, a safe Content-Disposition)', { response: z.unknown().meta({ description: 'the file (image/jpeg, image/png or application/pdf)' }) }),
+
   // The phone system (CTI) and related calls
   reportPhoneCall: post('/api/telephony/events', 'telephony.report',
     'The phone system reports a call ringing, answered or ended on a line, with the caller number and location (AML or cell); replays and late events change nothing already recorded',
@@ -218,6 +242,17 @@ export const routes = {
   getNotice: get('/api/notices/{id}', 'notice.read', 'One notice', { response: HospitalNoticeDto }),
   acknowledgeNotice: post('/api/notices/{id}/acknowledge', 'notice.acknowledge', 'The hospital acknowledges', { response: HospitalNoticeDto }),
   getNoticeFhir: get('/api/notices/{id}/fhir', 'notice.read', 'The notice as an HL7 FHIR R4 message Bundle (application/fhir+json)', { response: FhirBundle }),
+
+  // Inter-facility transfers and two-way referrals (上转 / 下转) between network hospitals
+  listTransfers: get('/api/transfers', 'transfer.read', 'Open and recent transfers (a hospital: those it sends or receives)', { response: z.array(TransferDto) }),
+  requestTransfer: post('/api/transfers', 'transfer.request', 'A hospital requests a transfer from itself to another network hospital, now or at scheduledAt',
+    { body: RequestTransferRequest, response: TransferDto, status: 201 }),
+  getTransfer: get('/api/transfers/{id}', 'transfer.read', 'One transfer with where its dispatch is (phase, vehicle, ETA)', { response: TransferDto }),
+  acceptTransfer: post('/api/transfers/{id}/accept', 'transfer.respond', 'The receiving hospital accepts: queued for dispatch when due', { response: TransferDto }),
+  declineTransfer: post('/api/transfers/{id}/decline', 'transfer.respond', 'The receiving hospital declines, with the reason',
+    { body: TransferReasonRequest, response: TransferDto }),
+  cancelTransfer: post('/api/transfers/{id}/cancel', 'transfer.cancel', 'The requesting hospital withdraws it before a vehicle is on it (it leaves the queue)',
+    { body: TransferReasonRequest, response: TransferDto }),
 
   // Map, roads, coverage, positions, reports
   roads: get('/api/roads', 'map.read', "The project's own road layer as GeoJSON, for a map without tiles", { query: RoadsQuery, response: RoadFeatureCollection }),
@@ -269,8 +304,27 @@ export const routes = {
     { query: BulkUploadQuery, response: BulkPreviewDto, upload: { mediaTypes: Object.values(BULK_MEDIA_TYPES), maxBytes: 5 * 1024 * 1024 } }),
   commitBulkImport: post('/api/bulk/commit', 'bulk.import', 'Store a checked file in one transaction: every row, or (422 with the preview) none when any row has an error',
     { query: BulkUploadQuery, response: BulkResultDto, upload: { mediaTypes: Object.values(BULK_MEDIA_TYPES), maxBytes: 5 * 1024 * 1024 } }),
-  exportBulk: get('/api/bulk/export', 'bulk.export', 'The same file back (CSV or xlsx, the import\'s columns with Chinese headers): it re-imports unchanged',
+  exportBulk: get('/api/bulk/export', 'bulk.export', 'The same file back (CSV or xlsx, the import\'s columns; headers and kinds, capabilities and roles in the words of `lang`): it re-imports unchanged',
     { query: BulkExportQuery, response: z.unknown().meta({ description: 'the file (text/csv or xlsx), as an attachment' }) }),
+
+  // The priority-group register (重点人群): every read is authorised and audited by the policy module (register.read)
+  importRegister: post('/api/register/imports', 'register.import',
+    "Import residents from the health-record system: a CSV (公卫 export's Chinese headers, or English) or a FHIR R4 Bundle of Patient + Flag; rows are stored one by one, the report counts added, matched (updated by record id), skipped and refused with the field",
+    { query: RegisterImportQuery, response: RegisterImportReport, upload: { mediaTypes: REGISTER_MEDIA_TYPES, maxBytes: 5 * 1024 * 1024 } }),
+  residentPage: get('/api/register/residents', 'register.search', 'A page of register residents: ?page, pageSize, sort (name, recordId, updatedAt), q (name, record id, phone, address), flag',
+    { query: ResidentListQuery, response: ResidentPage }),
+  matchRegister: post('/api/intake/register', 'register.match', "The register's residents matching the call being taken, by the caller's number (normalised, exact) or the address (normalised text); POST keeps both out of URLs",
+    { body: RegisterMatchRequest, response: RegisterMatchAnswer }),
+  getIncidentRegister: get('/api/incidents/{id}/register', 'register.readIncident', 'The residents linked to the incident at intake: groups, record flags, family-doctor team',
+    { response: IncidentRegisterDto }),
+  getAssignmentRegister: get('/api/assignments/{id}/register', 'register.readTask', "The residents linked to the task's incident, for its crew", { response: IncidentRegisterDto }),
+  getNoticeCareFlags: get('/api/notices/{id}/register', 'register.readCare', "The record flags relevant to care of the notice's patient, for the receiving hospital (nothing else of the register)",
+    { response: CareFlagsDto }),
+  listRegisterFollowUps: get('/api/register/follow-ups', 'register.followUps',
+    "Follow-up notices to family-doctor teams after their residents' incidents closed (an outbox: the teams' system polls ?status=pending, there is no SMS gateway)",
+    { query: FollowUpQuery, response: z.array(RegisterFollowUpDto) }),
+  markRegisterFollowUpsSent: post('/api/register/follow-ups/sent', 'register.followUps', 'Acknowledge follow-up notices as delivered: each becomes sent (an id already sent stays as it was)',
+    { body: MarkFollowUpsSentRequest, response: MarkFollowUpsSentAnswer }),
 };
 
 export type Routes = typeof routes;
