@@ -73,7 +73,7 @@ export const importMessages = defineMessages(
     hw_living_street: '生活街道', hw_service: '服务道路', hw_road: '未分类道路', hw_track: '机耕路',
     // bulk import
     bulkTitle: '批量导入与导出',
-    bulkIntro: '上传 CSV 或 Excel（.xlsx）文件：先预览检查每一行，文件无误才会全部导入；有任何错误则一行也不存储，请修改文件后重新上传。表头用中文或英文均可。',
+    bulkIntro: '上传 CSV 或 Excel（.xlsx）文件：先预览检查每一行，文件无误才会全部导入；有任何错误则一行也不存储，请修改文件后重新上传。表头、类型、能力、角色用中文或英文均可（如“分站”“乡镇卫生院”“监护型、转运型”）；导出文件按当前界面语言书写，可直接再导入。',
     kind: '数据类型',
     kind_stations: '站点', kind_vehicles: '车辆', kind_hospitals: '医院', kind_users: '用户', kind_crewMembers: '人员', kind_shifts: '排班',
     sheetFile: '文件（CSV 或 .xlsx）',
@@ -172,7 +172,7 @@ export const importMessages = defineMessages(
     hw_living_street: 'Living street', hw_service: 'Service road', hw_road: 'Unclassified road', hw_track: 'Track',
     bulkTitle: 'Bulk import and export',
     bulkIntro:
-      'Upload a CSV or Excel (.xlsx) file: every row is checked first, and the file is stored only when it has no error; with any error nothing is stored: fix the file and upload it again. Chinese or English headers.',
+      'Upload a CSV or Excel (.xlsx) file: every row is checked first, and the file is stored only when it has no error; with any error nothing is stored: fix the file and upload it again. Headers, kinds, capabilities and roles may be written in Chinese or English (Substation, Township health centre, ALS; BLS); an export is written in the screen\'s language and imports back as it is.',
     kind: 'Data',
     kind_stations: 'Stations', kind_vehicles: 'Vehicles', kind_hospitals: 'Hospitals', kind_users: 'Users', kind_crewMembers: 'Crew members', kind_shifts: 'Shifts',
     sheetFile: 'File (CSV or .xlsx)',
