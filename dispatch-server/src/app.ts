@@ -39,6 +39,7 @@ import { announceNoticeChange, refreshNoticeEtas } from './notices/notices';
 import { noticeHandlers } from './notices/notices.routes';
 import { registerMessageHandlers } from './messages/messageSocket';
 import { messageHandlers } from './messages/messages.routes';
+import { consultationHandlers } from './consultations/consultations.routes';
 import { buildOpenApiDocument } from './openapi/openapi';
 import { malformedIdsNotFound, mountRoutes, type Handlers } from './http/mountRoutes';
 import { createOutbox } from './outbox/outbox';
@@ -156,6 +157,7 @@ export function createApp({ config, db, redis, log }: AppDeps): App {
     ...noticeHandlers(ctx, config.PUBLIC_URL),
     ...alertHandlers(ctx),
     ...messageHandlers(ctx),
+    ...consultationHandlers(ctx, config.CONSULTATION_ATTACHMENT_MAX_MB * 1024 * 1024),
     ...reportHandlers(db),
     ...coverageHandlers(db, graphs),
     ...routingHandlers(graphs, config.ROAD_REGION),

@@ -75,6 +75,8 @@ export const ConfigSchema = z.object({
   ROAD_UPLOAD_DIR: z.string().default('.data/road-uploads'),
   /** The largest road file the console may upload, in MB (an OSM PBF of a province is a few hundred). */
   ROAD_UPLOAD_MAX_MB: z.coerce.number().positive().default(1024),
+  /** The largest photo or PDF a consultation takes, in MB (a phone photo of an ECG strip is 1–4 MB); the route table documents 5. */
+  CONSULTATION_ATTACHMENT_MAX_MB: z.coerce.number().positive().max(50).default(5),
   /** Take the console's road import jobs in this process; 0 on dispatch processes when `npm run roads:worker` runs apart. */
   ROAD_IMPORT_WORKER: booleanFlag.default(true),
   /** Prefix of BullMQ queue keys in Redis, so two deployments can share one Redis. */

@@ -13,6 +13,7 @@ import type { StuckEventNotice, StuckEventReport, StuckEventResult } from './out
 import type { AgentPosition, PositionsReportResult, VehiclePositionDto } from './positions';
 import type { AlertDto } from './alerts';
 import type { MessageDto, MessageSendResult, SendMessageRequest } from './messages';
+import type { ConsultationEntryDto } from './consultations';
 import type { HospitalDto, StationDto, VehicleDto } from './resources';
 import type { ResourceChange } from './admin';
 import type { PhoneCallDto } from './telephony';
@@ -58,6 +59,8 @@ export interface ServerToClientEvents {
   'alert.raised': (alert: AlertDto) => void;
   /** To dispatchers and the task's vehicle: a message of the task's channel. */
   'message.posted': (message: MessageDto) => void;
+  /** To the task's vehicle, its receiving hospital and the consultation readers of the centre: a consultation entry. */
+  'consultation.posted': (entry: ConsultationEntryDto) => void;
 }
 
 export const StatusReportResult = z.union([z.object({ ok: z.literal(true), applied: z.boolean(), assignment: AssignmentDto }), Refused]);
@@ -89,4 +92,6 @@ export const rooms = {
   dispatchers: 'dispatchers',
   vehicle: (vehicleId: string) => `vehicle:${vehicleId}`,
   hospital: (hospitalId: string) => `hospital:${hospitalId}`,
+  /** Dispatchers and supervisors: patients' consultations (clinical text and photos), which administrators do not read. */
+  consultations: 'consultations',
 } as const;

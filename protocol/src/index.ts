@@ -20,6 +20,7 @@ export * from './aml';
 export * from './telephony';
 export * from './alerts';
 export * from './messages';
+export * from './consultations';
 export * from './errors';
 export * from './operatorData';
 export * from './bulk';

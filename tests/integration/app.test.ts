@@ -73,7 +73,7 @@ describe('dispatch server over real HTTP and socket.io', () => {
       socket.on('session.welcomed', resolve);
       socket.on('connect_error', reject);
     });
-    expect(welcome).toMatchObject({ role: 'dispatcher', rooms: ['dispatchers'], protocolVersion: PROTOCOL_VERSION });
+    expect(welcome).toMatchObject({ role: 'dispatcher', rooms: ['dispatchers', 'consultations'], protocolVersion: PROTOCOL_VERSION });
     socket.close();
   });
 

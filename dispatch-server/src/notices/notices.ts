@@ -12,6 +12,8 @@ import { enqueueEffect } from '../outbox/outbox';
 import type { OutboxEffects } from '../outbox/outboxEffects';
 import { isReachable } from '../travel/travelService';
 import { FhirSourceRow, presentNoticeFhir } from './presentNoticeFhir';
+import { consultationOfNotice } from '../consultations/consultations';
+import { presentConsultationFhir } from '../consultations/presentConsultationFhir';
 
 const id = z.object({ id: z.string() });
 const ids = z.object({ ids: z.array(z.string()) });
@@ -268,5 +270,8 @@ export async function changeDestination(
  */
 export async function getNoticeFhir(ctx: DispatchContext, principal: Principal, noticeId: string, publicUrl: string) {
   const notice = await getNoticeFor(ctx, principal, noticeId);
-  return presentNoticeFhir((await sql.fhirSource.one(ctx.db, { id: notice.id }))!, publicUrl);
+  const bundle = presentNoticeFhir((await sql.fhirSource.one(ctx.db, { id: notice.id }))!, publicUrl);
+  // The patient's consultation travels with it: messages, the vital-sign series, photos and documents by reference.
+  bundle.entry.push(...presentConsultationFhir(await consultationOfNotice(ctx, notice.id), { incidentId: notice.incidentId, noticeId: notice.id }, publicUrl));
+  return bundle;
 }

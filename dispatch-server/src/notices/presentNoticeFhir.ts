@@ -3,13 +3,13 @@ import { IncidentCategory, PriorityGroup, Vitals, type FhirBundle } from '@dispa
 import { z } from 'zod';
 
 /** A stable UUID (name-based, v5 layout) so exporting the same notice twice gives the same resource ids. */
-function stableUuid(...parts: string[]): string {
+export function stableUuid(...parts: string[]): string {
   const h = createHash('sha1').update(parts.join('/')).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 /** LOINC codes of the vital signs (FHIR vital-signs profile). */
-const VITAL_LOINC: Record<Exclude<keyof Vitals, 'measuredAt'>, { code: string; display: string; unit: string; ucum: string }> = {
+export const VITAL_LOINC: Record<Exclude<keyof Vitals, 'measuredAt'>, { code: string; display: string; unit: string; ucum: string }> = {
   heartRate: { code: '8867-4', display: 'Heart rate', unit: 'beats/minute', ucum: '/min' },
   respiratoryRate: { code: '9279-1', display: 'Respiratory rate', unit: 'breaths/minute', ucum: '/min' },
   systolicBp: { code: '8480-6', display: 'Systolic blood pressure', unit: 'mmHg', ucum: 'mm[Hg]' },

@@ -62,7 +62,9 @@ describe('authorisation policy', () => {
   });
 
   it('puts dispatch roles in the dispatchers room, a crew in its vehicle’s, a hospital in its own', () => {
-    expect(roomsFor(who('supervisor'))).toEqual(['dispatchers']);
+    // Consultations (clinical text and photos) reach dispatchers and supervisors, not administrators.
+    expect(roomsFor(who('supervisor'))).toEqual(['dispatchers', 'consultations']);
+    expect(roomsFor(who('admin'))).toEqual(['dispatchers']);
     expect(roomsFor(crew)).toEqual([`vehicle:${V1}`]);
     expect(roomsFor(hospital)).toEqual([`hospital:${H1}`]);
     expect(roomsFor(who('crew'))).toEqual([]);

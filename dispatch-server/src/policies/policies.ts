@@ -27,6 +27,7 @@ const staff = { dispatcher: 'any', supervisor: 'any', admin: 'any' } as const;
 const everyone = { ...staff, crew: 'any', hospital: 'any' } as const;
 const managers = { supervisor: 'any', admin: 'any' } as const;
 const admin = { admin: 'any' } as const;
+const consultationParties = { dispatcher: 'any', supervisor: 'any', crew: 'ownVehicle', hospital: 'ownHospital' } as const;
 
 const rules = {
   // The phone system's login too: it renews and ends its own session like any other.
@@ -71,6 +72,10 @@ const rules = {
   // The task channel: the dispatchers and the crew of the task's vehicle; clinical text, so a personal-data read.
   'message.read': { what: "read a task's messages", roles: { ...staff, crew: 'ownVehicle' }, personalData: true },
   'message.send': { what: "write to a task's messages", roles: { ...staff, crew: 'ownVehicle' } },
+  // A patient's consultation: the crew of the task, its receiving hospital (the task's destination now) and the
+  // dispatchers and supervisors; clinical text and photos, so administrators are not among them.
+  'consultation.read': { what: "read a patient's consultation", roles: consultationParties, personalData: true },
+  'consultation.send': { what: "write to a patient's consultation", roles: consultationParties },
   // Administration: what routing runs on and what a call needs by default; bulk files carry staff names and phones.
   'road.manage': { what: 'import road networks or choose the live one', roles: admin },
   'operatorData.manage': { what: 'read or change road speeds and category requirements', roles: admin },
@@ -162,7 +167,7 @@ export function readScope(principal: Principal, action: Action): Resource {
  * reach those who may read incidents; a crew gets only its vehicle's tasks, a hospital only its own notices.
  */
 export function roomsFor(principal: Principal): string[] {
-  if (mayAttempt(principal, 'incident.read')) return [rooms.dispatchers];
+  if (mayAttempt(principal, 'incident.read')) return [rooms.dispatchers, ...(reachOf(principal, 'consultation.read') === 'any' ? [rooms.consultations] : [])];
   const joined: string[] = [];
   if (principal.vehicleId && can(principal, 'assignment.read', { vehicleId: principal.vehicleId })) joined.push(rooms.vehicle(principal.vehicleId));
   if (principal.hospitalId && can(principal, 'notice.read', { hospitalId: principal.hospitalId })) joined.push(rooms.hospital(principal.hospitalId));
