@@ -17,6 +17,7 @@ import { contentSecurityPolicy } from './http/contentSecurityPolicy';
 import { errorHandler, unknownRoute } from './http/errors';
 import type { Logger } from './logger';
 import { createGateway, type Gateway } from './realtime/gateway';
+import { createStreamsAdapter } from './realtime/streamsAdapter';
 import { routingHandlers } from './routing/routing.routes';
 import { roadHandlers } from './roads/roads.routes';
 import { roadAdminHandlers } from './roads/roadAdmin.routes';
@@ -84,12 +85,14 @@ export interface App {
 
 /** Builds the HTTP API, the console's static files and the socket.io gateway on one server. */
 export function createApp({ config, db, redis, log }: AppDeps): App {
+  // What this process runs (README, Deployment): the HTTP port always answers /api/health.
+  const roles = config.PROCESS_ROLES;
   const tokens = createTokenService(config.JWT_SECRET, config.TOKEN_TTL_HOURS, sessionStore(db));
   const positions = createPositions({ config, db, log });
   const graphs = new GraphRegistry(db);
   const roadImports = createRoadImports({
     db, redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX, dir: config.ROAD_UPLOAD_DIR, maxBytes: config.ROAD_UPLOAD_MAX_MB * 1024 * 1024,
-    work: config.ROAD_IMPORT_WORKER, log,
+    work: config.ROAD_IMPORT_WORKER && roles.has('workers'), log,
   });
   // The gateway exists only once the HTTP server does; commands publish through it from then on.
   let publisher: Publisher | null = null;
@@ -113,6 +116,7 @@ export function createApp({ config, db, redis, log }: AppDeps): App {
       config.QUEUE_PREFIX,
       { ackTimeout: (p) => ackTimeout(ctx, p), noticeEscalation: (p) => noticeEscalation(ctx, p), unassignedAlert: (p) => unassignedAlert(ctx, p) },
       log,
+      { work: roles.has('workers') },
     ),
     outbox: createOutbox(
       db,
@@ -124,6 +128,7 @@ export function createApp({ config, db, redis, log }: AppDeps): App {
         'notice.changed': (p) => announceNoticeChange(ctx, p),
       },
       log,
+      { drain: roles.has('workers') },
     ),
   };
   const openApi = buildOpenApiDocument();
@@ -175,28 +180,40 @@ export function createApp({ config, db, redis, log }: AppDeps): App {
   // Helmet's own CSP would block the configured tile server: ours allows exactly that origin beside 'self'.
   app.use(helmet({ contentSecurityPolicy: false, crossOriginEmbedderPolicy: false }));
   app.use(contentSecurityPolicy(config.TILE_URL));
-  // OsmAnd/Traccar clients post to the server's root paths, not under /api.
-  app.use('/osmand', positions.osmandRouter);
-  app.use('/api', api);
-  app.use('/tablet', serveSpa(config.TABLET_DIST, 'The crew tablet app is not built: run npm run build:tablet'));
-  app.use(serveSpa(config.CONSOLE_DIST, 'The console is not built: run npm run build:console'));
+  if (roles.has('web')) {
+    // OsmAnd/Traccar clients post to the server's root paths, not under /api.
+    app.use('/osmand', positions.osmandRouter);
+    app.use('/api', api);
+    app.use('/tablet', serveSpa(config.TABLET_DIST, 'The crew tablet app is not built: run npm run build:tablet'));
+    app.use(serveSpa(config.CONSOLE_DIST, 'The console is not built: run npm run build:console'));
+  } else {
+    // The balancer's and the supervisor's health check; nothing else of the API here.
+    app.use('/api', (req, res, next) => (req.path === '/health' ? api(req, res, next) : next()));
+  }
   app.use(errorHandler(log));
 
   const http = createServer(app);
-  const io = createGateway(http, tokens, config.SESSION_RECHECK_S * 1000);
-  positions.start(io);
+  // Every process publishes through the Redis stream (a worker's re-offer reaches the consoles of the web processes);
+  // only a realtime one serves sockets.
+  const streams = createStreamsAdapter(config.REDIS_URL, config.QUEUE_PREFIX, config.SOCKET_STREAM_MAX_LEN);
+  const io = createGateway(roles.has('realtime') ? http : null, tokens, config.SESSION_RECHECK_S * 1000, streams.adapter);
+  positions.start(io, roles.has('ingest'));
   publisher = gatewayPublisher(io);
   registerCrewHandlers(io, ctx, positions.ingestor);
   registerMessageHandlers(io, ctx);
-  const etaRefresh = setInterval(() => {
-    refreshNoticeEtas(ctx).catch((err) => log.warn({ err: (err as Error).message }, 'notice ETA refresh failed'));
-  }, config.NOTICE_ETA_REFRESH_S * 1000);
-  etaRefresh.unref();
-  const reconcile = () =>
-    reconcileTimers(ctx).catch((err) => log.warn({ err: (err as Error).message }, 'timer reconciliation failed'));
-  void reconcile();
-  const reconciliation = setInterval(reconcile, config.TIMER_RECONCILE_S * 1000);
-  reconciliation.unref();
+  let etaRefresh: NodeJS.Timeout | undefined;
+  let reconciliation: NodeJS.Timeout | undefined;
+  if (roles.has('workers')) {
+    etaRefresh = setInterval(() => {
+      refreshNoticeEtas(ctx).catch((err) => log.warn({ err: (err as Error).message }, 'notice ETA refresh failed'));
+    }, config.NOTICE_ETA_REFRESH_S * 1000);
+    etaRefresh.unref();
+    const reconcile = () =>
+      reconcileTimers(ctx).catch((err) => log.warn({ err: (err as Error).message }, 'timer reconciliation failed'));
+    void reconcile();
+    reconciliation = setInterval(reconcile, config.TIMER_RECONCILE_S * 1000);
+    reconciliation.unref();
+  }
   return {
     http,
     web: app,
@@ -217,6 +234,8 @@ export function createApp({ config, db, redis, log }: AppDeps): App {
       await ctx.timers.close();
       await roadImports.close();
       await graphs.close();
+      // Last: what the outbox delivered while closing was still published to the other processes.
+      streams.close();
     },
   };
 }

@@ -53,7 +53,16 @@ export async function enqueueEffect<E extends OutboxEffect>(
  * lives in PostgreSQL, beside the change, because Redis may be the part that is down. Delivery is at least
  * once; handlers re-read the committed state, so a repeat is harmless.
  */
-export function createOutbox(db: Db, handlers: EffectHandlers, log: { warn: (o: object, m: string) => void; error: (o: object, m: string) => void }): Outbox {
+/**
+ * @param options.drain whether this process also looks for effects left over by failures and crashes (PROCESS_ROLES
+ *   workers); every process delivers what its own commands flush
+ */
+export function createOutbox(
+  db: Db,
+  handlers: EffectHandlers,
+  log: { warn: (o: object, m: string) => void; error: (o: object, m: string) => void },
+  { drain: drains = true }: { drain?: boolean } = {},
+): Outbox {
   // One delivery loop per subject in this process. A flush asked for while one runs (a handler's own command
   // flushing, or a command racing the drainer) is left to the running loop, which looks again before it stops.
   const running = new Map<string, { again: boolean; done: Promise<void> }>();
@@ -112,7 +121,7 @@ export function createOutbox(db: Db, handlers: EffectHandlers, log: { warn: (o: 
     }
     if (!stopped) timer = setTimeout(() => (pass = drain(next)), next).unref();
   };
-  timer = setTimeout(() => (pass = drain(POLL_MS)), 0).unref();
+  if (drains) timer = setTimeout(() => (pass = drain(POLL_MS)), 0).unref();
 
   return {
     flush,

@@ -115,8 +115,11 @@ export interface Positions {
   osmandRouter: Router;
   /** The admin device binding, for the route table. */
   deviceHandlers: Handlers<'bindVehicleDevice'>;
-  /** Sends stored positions to the dispatchers' consoles, opens OSMAND_PORT and keeps the partitions ahead. */
-  start(io: Gateway): void;
+  /**
+   * Sends stored positions to the dispatchers' consoles (every process: each writes what it receives), keeps the
+   * partitions ahead, and opens OSMAND_PORT unless told this process has no `ingest` role.
+   */
+  start(io: Gateway, ingest?: boolean): void;
   /** The separate OsmAnd port once open; null when it could not be opened (the API port's /osmand still works). */
   osmandServer(): Promise<OsmandServer | null>;
   /** Closes the OsmAnd port, writes what is waiting, stops the timers. Call before closing the database. */
@@ -146,9 +149,10 @@ export function createPositions({ config, db, log }: { config: Config; db: Db; l
     fanout,
     osmandRouter: osmandRoutes(deps),
     deviceHandlers: vehicleDeviceHandlers(db, devices),
-    start(io) {
+    start(io, ingest = true) {
       fanoutTarget = io;
       partitions = maintainPositionPartitions(db, (err) => log.error({ err }, 'creating position partitions failed'));
+      if (!ingest) return;
       server = startOsmandServer(config.OSMAND_PORT, { ...deps, host: config.HOST }).then(
         (s) => {
           log.info({ port: s.port }, 'OsmAnd/Traccar position port listening');

@@ -11,6 +11,7 @@ import {
 } from '@dispatch/protocol';
 import { PasswordChangeRequiredError, SessionInvalidError, type TokenService } from '../auth/tokens';
 import { roomsFor } from '../policies/policies';
+import type { StreamsAdapter } from './streamsAdapter';
 
 export interface SocketData {
   principal: Principal;
@@ -24,10 +25,14 @@ const isSessionOver = (error: unknown) => error instanceof SessionInvalidError |
  * A client of another protocol version is refused with a message saying so, not left to misread events.
  */
 /**
+ * @param httpServer the server whose sockets it serves; null in a process without the realtime role, whose
+ *   gateway only publishes (through the adapter) to the sockets of the other processes
  * @param recheckMs how often live sockets' tokens are checked again (expiry, login disabled or re-bound)
+ * @param adapter how broadcasts reach the other server processes (realtime/streamsAdapter.ts); none: this process only
  */
-export function createGateway(httpServer: HttpServer, tokens: TokenService, recheckMs = 30_000): Gateway {
-  const io: Gateway = new Server(httpServer, {
+export function createGateway(httpServer: HttpServer | null, tokens: TokenService, recheckMs = 30_000, adapter?: StreamsAdapter['adapter']): Gateway {
+  const io: Gateway = new Server(httpServer ?? undefined, {
+    ...(adapter ? { adapter } : {}),
     path: '/socket.io',
     serveClient: false,
     // Tablets on mobile networks drop often; a short ping notices it quickly.

@@ -25,7 +25,16 @@ const DB_WAIT_MAX_MS = 5000;
  * Durable timers on BullMQ: delayed jobs live in Redis (append-only file), so they survive a restart of
  * the server or of Redis, and the job id per subject prevents duplicates.
  */
-export function createTimers(redisUrl: string, prefix: string, handlers: TimerHandlers, log: { error: (o: object, m: string) => void }): Timers {
+/**
+ * @param options.work whether this process fires timers (PROCESS_ROLES workers); every process may arm and cancel them
+ */
+export function createTimers(
+  redisUrl: string,
+  prefix: string,
+  handlers: TimerHandlers,
+  log: { error: (o: object, m: string) => void },
+  { work = true }: { work?: boolean } = {},
+): Timers {
   const connections: Redis[] = [];
   const connection = () => {
     const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
@@ -34,7 +43,7 @@ export function createTimers(redisUrl: string, prefix: string, handlers: TimerHa
     return redis;
   };
   const queue = new Queue(QUEUE, { connection: connection(), prefix });
-  const worker = new Worker(
+  const worker = !work ? null : new Worker(
     QUEUE,
     async (job: Job, token?: string) => {
       const handler = handlers[job.name as TimerName] as ((payload: unknown) => Promise<void>) | undefined;
@@ -52,8 +61,8 @@ export function createTimers(redisUrl: string, prefix: string, handlers: TimerHa
     },
     { connection: connection(), prefix, concurrency: 4 },
   );
-  worker.on('failed', (job, err) => log.error({ err, timer: job?.name, id: job?.id }, 'timer handler failed'));
-  worker.on('error', (err) => log.error({ err }, 'timer worker error'));
+  worker?.on('failed', (job, err) => log.error({ err, timer: job?.name, id: job?.id }, 'timer handler failed'));
+  worker?.on('error', (err) => log.error({ err }, 'timer worker error'));
 
   /**
    * Redis being away must not fail a dispatch that the database already committed: each call gives up after
@@ -109,7 +118,7 @@ export function createTimers(redisUrl: string, prefix: string, handlers: TimerHa
       return bounded(`dueAt ${name}`, lookup(), null);
     },
     async close() {
-      await worker.close();
+      await worker?.close();
       await queue.close();
       // BullMQ leaves connections it was given open.
       for (const redis of connections) redis.disconnect();
