@@ -45,6 +45,7 @@ import { buildOpenApiDocument } from './openapi/openapi';
 import { malformedIdsNotFound, mountRoutes, type Handlers } from './http/mountRoutes';
 import { createOutbox } from './outbox/outbox';
 import { placeHandlers } from './places/places.routes';
+import { registerHandlers } from './register/register.routes';
 import { reportHandlers } from './reports/reports.routes';
 import { resourceDeleteHandlers } from './resources/resources.routes';
 import { registerCrewHandlers } from './realtime/crewHandlers';
@@ -170,6 +171,7 @@ export function createApp({ config, db, redis, log }: AppDeps): App {
     ...roadAdminHandlers(db, roadImports, config.ROAD_REGION),
     ...operatorDataHandlers(db),
     ...bulkHandlers({ db, events, staleAfterSeconds: config.POSITION_STALE_AFTER_S }),
+    ...registerHandlers(db),
   };
   api.use(mountRoutes(tokens, handlers));
   api.use(unknownRoute);

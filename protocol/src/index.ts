@@ -24,6 +24,7 @@ export * from './consultations';
 export * from './errors';
 export * from './operatorData';
 export * from './bulk';
+export * from './register';
 export * from './labels';
 export * from './api/contract';
 export * from './api/routes';

@@ -121,6 +121,14 @@ const mayCall: Record<string, Caller[]> = {
   'GET /api/reports/response-times/export': managers,
   'GET /api/reports/incidents': managers,
   'GET /api/incidents/{id}/track': staff,
+  'POST /api/register/imports': admin,
+  'GET /api/register/residents': managers,
+  'POST /api/intake/register': staff,
+  'GET /api/incidents/{id}/register': staff,
+  'GET /api/assignments/{id}/register': [...staff, 'ownCrew'],
+  'GET /api/notices/{id}/register': [...staff, 'ownHospital'],
+  'GET /api/register/follow-ups': managers,
+  'POST /api/register/follow-ups/sent': managers,
 };
 
 /** Who may send each client→server socket event (positions: every crew, each for its own vehicle). */

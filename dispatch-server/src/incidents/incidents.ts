@@ -21,6 +21,7 @@ import { assignmentSql } from '../assignments/assignmentSql';
 import { HttpError, notFound } from '../http/errors';
 import { categoryRequirement } from '../operatorData/operatorData';
 import { matchPlace } from '../places/places';
+import { linkRegisterMatches } from '../register/registerReads';
 import { linkCall, lockCallForLink } from '../telephony/callLinks';
 import type { Publisher } from '../realtime/publisher';
 import type { TravelService } from '../travel/travelService';
@@ -193,6 +194,8 @@ export async function createIncident(
       id: randomUUID(), incidentId: id, status: 'call_received', deviceTime: callReceivedAt, userId, source: 'console', callerPhone, phoneCallId: phoneCall?.id ?? null,
     });
     if (phoneCall) await linkCall(client, phoneCall.id, id, 'created', actor);
+    // The priority-group register's residents this number or address names: their flags follow the incident.
+    await linkRegisterMatches(client, id, { callerPhone, address: call.address ?? null });
     await appendAudit(client, actor, 'incident.created', { type: 'incident', id }, {
       category: call.category,
       priority: call.priority,

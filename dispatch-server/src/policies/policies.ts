@@ -21,6 +21,8 @@ interface Rule {
   roles: Partial<Record<Role, Reach>>;
   /** The answer carries caller phone, address, patient data or staff contacts: every such read is decided here. */
   personalData?: boolean;
+  /** The audit action every use is recorded as, with what it read (the register's reads: register.read). */
+  audit?: string;
 }
 
 const staff = { dispatcher: 'any', supervisor: 'any', admin: 'any' } as const;
@@ -81,6 +83,16 @@ const rules = {
   'operatorData.manage': { what: 'read or change road speeds and category requirements', roles: admin },
   'bulk.import': { what: 'import files of resources, logins and rosters', roles: admin, personalData: true },
   'bulk.export': { what: 'export files of resources, logins and rosters', roles: admin, personalData: true },
+  // The priority-group register (重点人群): health records of residents. Each read names what it read in the audit log
+  // (register.read, with the incident, the call or the search); the hospital reads only the care flags of its own
+  // notice's patient, the crew only those of its own task's incident.
+  'register.import': { what: 'import the priority-group register', roles: admin, personalData: true, audit: 'register.imported' },
+  'register.search': { what: 'search the priority-group register', roles: managers, personalData: true, audit: 'register.read' },
+  'register.match': { what: 'match a call against the priority-group register', roles: staff, personalData: true, audit: 'register.read' },
+  'register.readIncident': { what: "read an incident's register residents", roles: staff, personalData: true, audit: 'register.read' },
+  'register.readTask': { what: "read the register residents of a task's incident", roles: { ...staff, crew: 'ownVehicle' }, personalData: true, audit: 'register.read' },
+  'register.readCare': { what: "read the care flags of a notice's patient", roles: { ...staff, hospital: 'ownHospital' }, personalData: true, audit: 'register.read' },
+  'register.followUps': { what: "read or acknowledge family-doctor teams' follow-up notices", roles: managers, personalData: true, audit: 'register.read' },
 } satisfies Record<string, Rule>;
 
 export type Action = keyof typeof rules;
@@ -179,5 +191,8 @@ export function rolesFor(action: Action): string[] {
   const suffix: Record<Reach, string> = { any: '', ownVehicle: ':own-vehicle', ownHospital: ':own-hospital' };
   return Object.entries(rules[action].roles).map(([role, reach]) => role + suffix[reach as Reach]);
 }
+
+/** The audit action a use of `action` must be recorded as, when its rule demands one (every read of the register). */
+export const auditActionOf = (action: Action): string | null => ('audit' in rules[action] ? ((rules[action] as Rule).audit ?? null) : null);
 
 export const readsPersonalData = (action: Action): boolean => 'personalData' in rules[action] && rules[action].personalData === true;
