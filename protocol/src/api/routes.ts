@@ -105,21 +105,6 @@ import {
   ResidentListQuery,
   ResidentPage,
 } from '../register';
-import {
-  CareFlagsDto,
-  FollowUpQuery,
-  IncidentRegisterDto,
-  MarkFollowUpsSentAnswer,
-  MarkFollowUpsSentRequest,
-  REGISTER_MEDIA_TYPES,
-  RegisterFollowUpDto,
-  RegisterImportQuery,
-  RegisterImportReport,
-  RegisterMatchAnswer,
-  RegisterMatchRequest,
-  ResidentListQuery,
-  ResidentPage,
-} from '../register';
 import { del, get, post, PUBLIC, put } from './contract';
 
 // The OsmAnd endpoint's main parameters, for the document only: the server parses its several request formats
@@ -321,25 +306,6 @@ export const routes = {
     { query: BulkUploadQuery, response: BulkResultDto, upload: { mediaTypes: Object.values(BULK_MEDIA_TYPES), maxBytes: 5 * 1024 * 1024 } }),
   exportBulk: get('/api/bulk/export', 'bulk.export', 'The same file back (CSV or xlsx, the import\'s columns; headers and kinds, capabilities and roles in the words of `lang`): it re-imports unchanged',
     { query: BulkExportQuery, response: z.unknown().meta({ description: 'the file (text/csv or xlsx), as an attachment' }) }),
-
-  // The priority-group register (重点人群): every read is authorised and audited by the policy module (register.read)
-  importRegister: post('/api/register/imports', 'register.import',
-    "Import residents from the health-record system: a CSV (公卫 export's Chinese headers, or English) or a FHIR R4 Bundle of Patient + Flag; rows are stored one by one, the report counts added, matched (updated by record id), skipped and refused with the field",
-    { query: RegisterImportQuery, response: RegisterImportReport, upload: { mediaTypes: REGISTER_MEDIA_TYPES, maxBytes: 5 * 1024 * 1024 } }),
-  residentPage: get('/api/register/residents', 'register.search', 'A page of register residents: ?page, pageSize, sort (name, recordId, updatedAt), q (name, record id, phone, address), flag',
-    { query: ResidentListQuery, response: ResidentPage }),
-  matchRegister: post('/api/intake/register', 'register.match', "The register's residents matching the call being taken, by the caller's number (normalised, exact) or the address (normalised text); POST keeps both out of URLs",
-    { body: RegisterMatchRequest, response: RegisterMatchAnswer }),
-  getIncidentRegister: get('/api/incidents/{id}/register', 'register.readIncident', 'The residents linked to the incident at intake: groups, record flags, family-doctor team',
-    { response: IncidentRegisterDto }),
-  getAssignmentRegister: get('/api/assignments/{id}/register', 'register.readTask', "The residents linked to the task's incident, for its crew", { response: IncidentRegisterDto }),
-  getNoticeCareFlags: get('/api/notices/{id}/register', 'register.readCare', "The record flags relevant to care of the notice's patient, for the receiving hospital (nothing else of the register)",
-    { response: CareFlagsDto }),
-  listRegisterFollowUps: get('/api/register/follow-ups', 'register.followUps',
-    "Follow-up notices to family-doctor teams after their residents' incidents closed (an outbox: the teams' system polls ?status=pending, there is no SMS gateway)",
-    { query: FollowUpQuery, response: z.array(RegisterFollowUpDto) }),
-  markRegisterFollowUpsSent: post('/api/register/follow-ups/sent', 'register.followUps', 'Acknowledge follow-up notices as delivered: each becomes sent (an id already sent stays as it was)',
-    { body: MarkFollowUpsSentRequest, response: MarkFollowUpsSentAnswer }),
 
   // The priority-group register (重点人群): every read is authorised and audited by the policy module (register.read)
   importRegister: post('/api/register/imports', 'register.import',
