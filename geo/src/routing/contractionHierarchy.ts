@@ -223,18 +223,18 @@ export interface BuildOptions {
  */
 export async function buildHierarchy(graph: RoadGraph, options: BuildOptions = {}): Promise<ContractionHierarchy> {
   const sliceMs = options.sliceMs ?? 8;
-  const builder = new HierarchyBuilder(graph, options.witnessSettleLimit ?? 60);
   const started = performance.now();
+  const builder = new HierarchyBuilder(graph, options.witnessSettleLimit ?? 60);
   let busyMs = 0;
   let slices = 0;
-  for (;;) {
+  for (let done = false; !done; ) {
+    // Every slice, the first included, starts on a later turn: whoever loaded the graph gets it first.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     options.signal?.throwIfAborted();
     const sliceStart = performance.now();
-    const done = builder.work(sliceStart + sliceMs);
+    done = builder.work(sliceStart + sliceMs);
     busyMs += performance.now() - sliceStart;
     slices++;
-    if (done) break;
-    await new Promise<void>((resolve) => setImmediate(resolve));
   }
   return builder.finish({ preprocessMs: performance.now() - started, busyMs, slices });
 }
@@ -266,6 +266,8 @@ class HierarchyBuilder {
   private readonly rank: Int32Array;
   private readonly priority: Float64Array;
   private next = 0;
+  private listed = 0;
+  private arcsAdded = 0;
   private initialised = 0;
   private shortcuts = 0;
   private readonly originalArcs: number;
@@ -297,17 +299,14 @@ class HierarchyBuilder {
   ) {
     const n = graph.vertexCount;
     this.n = n;
-    this.outTo = Array.from({ length: n }, () => []);
-    this.outW = Array.from({ length: n }, () => []);
-    this.outL = Array.from({ length: n }, () => []);
-    this.inFrom = Array.from({ length: n }, () => []);
-    this.inW = Array.from({ length: n }, () => []);
-    this.inL = Array.from({ length: n }, () => []);
-    const csr: Csr = graph.forward;
-    for (let u = 0; u < n; u++) {
-      for (let i = csr.offsets[u]!; i < csr.offsets[u + 1]!; i++) this.addArc(u, csr.head[i]!, csr.weight[i]!, csr.length[i]!);
-    }
-    this.originalArcs = csr.head.length;
+    // The lists are filled by work() (phase one), so that even that is done in slices.
+    this.outTo = [];
+    this.outW = [];
+    this.outL = [];
+    this.inFrom = [];
+    this.inW = [];
+    this.inL = [];
+    this.originalArcs = graph.forward.head.length;
     this.contracted = new Uint8Array(n);
     this.deleted = new Int32Array(n);
     this.rank = new Int32Array(n);
@@ -348,6 +347,16 @@ class HierarchyBuilder {
   /** Runs until done (true) or until the deadline (performance.now()) has passed (false). */
   work(deadline: number): boolean {
     let count = 0;
+    while (this.listed < this.n) {
+      for (const lists of [this.outTo, this.outW, this.outL, this.inFrom, this.inW, this.inL]) lists.push([]);
+      if ((++this.listed & 4095) === 0 && performance.now() > deadline) return false;
+    }
+    const csr: Csr = this.graph.forward;
+    while (this.arcsAdded < this.n) {
+      const u = this.arcsAdded++;
+      for (let i = csr.offsets[u]!; i < csr.offsets[u + 1]!; i++) this.addArc(u, csr.head[i]!, csr.weight[i]!, csr.length[i]!);
+      if ((u & 1023) === 0 && performance.now() > deadline) return false;
+    }
     while (this.initialised < this.n) {
       const v = this.initialised++;
       this.priority[v] = this.computePriority(v);

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@dispatch/db/testDatabase';
 import { importRoads } from '../import/importRoads';
+import { hierarchyOf } from './contractionHierarchy';
 import { GraphRegistry } from './graphRegistry';
+import { isReachable, rankToTarget } from './rankToTarget';
 import { NoRoadNetworkError } from './roadGraph';
 import { route } from './route';
 
@@ -81,6 +83,34 @@ describe('GraphRegistry over the real database and importer', () => {
     expect(route(after, [111.909, 37.0], [111.901, 37.0]).durationS).toBeGreaterThan(0);
     // Another region's graph is untouched.
     expect(changed).not.toContain('beta');
+  });
+
+  it('preprocesses each loaded graph in the background and again after a re-import, the plain search serving meanwhile', async () => {
+    const grid = writeNetwork(
+      dir,
+      'grid',
+      Array.from({ length: 6 }, (_, i) => [
+        { name: `Row ${i}`, coords: [[111.8, 36.9 + i * 0.002], [111.81, 36.9 + i * 0.002]] as [number, number][] },
+        { name: `Col ${i}`, coords: [[111.8 + i * 0.002, 36.9], [111.8 + i * 0.002, 36.91]] as [number, number][], oneway: i % 2 === 1 },
+      ]).flat(),
+    );
+    await importRoads(database.db, { file: grid, region: 'gamma' });
+    const first = await registry.get('gamma');
+    // Right after the load the hierarchy is not there yet: the plain search answers.
+    expect(hierarchyOf(first)).toBeNull();
+    const sources = [{ id: 'a', lonLat: [111.8005, 36.9001] as [number, number] }, { id: 'b', lonLat: [111.8095, 36.9099] as [number, number] }];
+    const plain = rankToTarget(first, [111.805, 36.905], sources);
+    const hierarchy = await registry.preprocessed('gamma');
+    expect(hierarchy?.graph).toBe(first);
+    expect(hierarchyOf(first)).toBe(hierarchy);
+    const fast = rankToTarget(first, [111.805, 36.905], sources);
+    expect(fast.results.map((r) => (isReachable(r) ? Math.round(r.etaSeconds * 1e6) : r.unreachable))).toEqual(
+      plain.results.map((r) => (isReachable(r) ? Math.round(r.etaSeconds * 1e6) : r.unreachable)),
+    );
+    await importRoads(database.db, { file: grid, region: 'gamma', replace: true });
+    await until(async () => (await registry.get('gamma')) !== first, 'the reload');
+    const again = await registry.preprocessed('gamma');
+    expect(again?.graph).toBe(await registry.get('gamma'));
   });
 
   it('reconnects and reloads after losing its listening connection', async () => {

@@ -1,6 +1,7 @@
 import { type Db, sqlFile } from '@dispatch/db';
 import pg from 'pg';
 import { z } from 'zod';
+import { attachHierarchy, buildHierarchy, hierarchyOf, type ContractionHierarchy } from './contractionHierarchy';
 import { loadRoadGraph, NoRoadNetworkError, type RoadGraph } from './roadGraph';
 
 const sql = sqlFile(new URL('./graphRegistry.sql', import.meta.url), {
@@ -24,8 +25,17 @@ export class GraphRegistry {
   /** Notifications may have been missed while not listening: drop the cache once listening again. */
   private missed = false;
   private readonly changeListeners = new Set<(region: string) => void>();
+  /** The hierarchy build of each region's cached graph, stopped when the graph is dropped. */
+  private readonly builds = new Map<string, { graph: RoadGraph; abort: AbortController; done: Promise<ContractionHierarchy | null> }>();
 
-  constructor(private readonly db: Db) {}
+  /**
+   * With `preprocess` (the default) every loaded graph gets its contraction hierarchy built in the background
+   * (slices of a few ms between which the event loop runs); rankings use the plain search until it is attached.
+   */
+  constructor(
+    private readonly db: Db,
+    private readonly options: { preprocess?: boolean; onPreprocessed?: (hierarchy: ContractionHierarchy) => void } = {},
+  ) {}
 
   /** The graph of a region, or of the most recently updated region when none is named. */
   async get(region?: string): Promise<RoadGraph> {
@@ -38,12 +48,56 @@ export class GraphRegistry {
     if (!graph) {
       graph = loadRoadGraph(this.db, name);
       this.graphs.set(name, graph);
+      const loaded = graph;
+      if (this.options.preprocess !== false) void loaded.then((g) => this.preprocess(name, loaded, g), () => undefined);
       // A failed load (no such region, database down) must not stick: the next call tries again.
       graph.catch(() => {
         if (this.graphs.get(name) === graph) this.graphs.delete(name);
       });
     }
     return graph;
+  }
+
+  /**
+   * The hierarchy of a region's current graph once it is built (null when preprocessing is off or the graph
+   * was replaced meanwhile): for tests and benchmarks that must not measure the plain search by mistake.
+   */
+  async preprocessed(region?: string): Promise<ContractionHierarchy | null> {
+    const graph = await this.get(region);
+    const build = this.builds.get(graph.region);
+    return hierarchyOf(graph) ?? (build?.graph === graph ? await build.done : null);
+  }
+
+  private preprocess(name: string, loaded: Promise<RoadGraph>, graph: RoadGraph): void {
+    if (this.graphs.get(name) !== loaded) return;
+    this.stopBuild(name);
+    const abort = new AbortController();
+    const finished = () => {
+      if (this.builds.get(name)?.abort === abort) this.builds.delete(name);
+    };
+    const done = buildHierarchy(graph, { signal: abort.signal }).then(
+      (hierarchy) => {
+        finished();
+        // Only a graph still served gets its hierarchy (a re-import may have replaced it meanwhile).
+        if (this.graphs.get(name) !== loaded) return null;
+        attachHierarchy(hierarchy);
+        this.options.onPreprocessed?.(hierarchy);
+        return hierarchy;
+      },
+      () => {
+        finished();
+        return null;
+      },
+    );
+    this.builds.set(name, { graph, abort, done });
+  }
+
+  private stopBuild(region?: string): void {
+    for (const [name, build] of this.builds) {
+      if (region !== undefined && name !== region) continue;
+      build.abort.abort(new Error('the road network was replaced'));
+      this.builds.delete(name);
+    }
   }
 
   /** Called with the region's name after a notification made its cached graph stale. */
@@ -56,12 +110,14 @@ export class GraphRegistry {
   invalidate(region?: string): void {
     if (region === undefined) this.graphs.clear();
     else this.graphs.delete(region);
+    this.stopBuild(region);
     this.defaultRegion = null;
   }
 
   async close(): Promise<void> {
     this.closed = true;
     this.graphs.clear();
+    this.stopBuild();
     const listener = this.listener;
     this.listener = null;
     if (listener) await listener.then((client) => client.end()).catch(() => undefined);
