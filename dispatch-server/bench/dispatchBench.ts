@@ -222,6 +222,7 @@ async function main() {
     },
     noticeEscalation: async () => undefined,
     unassignedAlert: async () => undefined,
+    transferDue: async () => undefined,
   }, { error: () => undefined });
   for (let i = 0; i < 50; i++) {
     const id = randomUUID();

@@ -55,6 +55,8 @@ import { telephonyHandlers } from './telephony/telephony.routes';
 import { ackTimeout } from './timers/ackTimeout.job';
 import { noticeEscalation } from './timers/noticeEscalation.job';
 import { unassignedAlert } from './timers/unassignedAlert.job';
+import { transferDue } from './timers/transferDue.job';
+import { transferHandlers } from './transfers/transfers.routes';
 import { reconcileTimers } from './timers/reconcileTimers';
 import { createTimers } from './timers/timers';
 import { graphTravelService } from './travel/graphTravelService';
@@ -115,7 +117,8 @@ export function createApp({ config, db, redis, log }: AppDeps): App {
     timers: createTimers(
       config.REDIS_URL,
       config.QUEUE_PREFIX,
-      { ackTimeout: (p) => ackTimeout(ctx, p), noticeEscalation: (p) => noticeEscalation(ctx, p), unassignedAlert: (p) => unassignedAlert(ctx, p) },
+      { ackTimeout: (p) => ackTimeout(ctx, p), noticeEscalation: (p) => noticeEscalation(ctx, p), unassignedAlert: (p) => unassignedAlert(ctx, p),
+        transferDue: (p) => transferDue(ctx, p) },
       log,
       { work: roles.has('workers') },
     ),
@@ -163,6 +166,7 @@ export function createApp({ config, db, redis, log }: AppDeps): App {
     ...noticeHandlers(ctx, config.PUBLIC_URL),
     ...alertHandlers(ctx),
     ...messageHandlers(ctx),
+    ...transferHandlers(ctx),
     ...consultationHandlers(ctx, config.CONSULTATION_ATTACHMENT_MAX_MB * 1024 * 1024),
     ...reportHandlers(db),
     ...coverageHandlers(db, graphs),

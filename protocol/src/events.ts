@@ -17,6 +17,7 @@ import type { ConsultationEntryDto } from './consultations';
 import type { HospitalDto, StationDto, VehicleDto } from './resources';
 import type { ResourceChange } from './admin';
 import type { PhoneCallDto } from './telephony';
+import type { TransferDto } from './transfers';
 
 /**
  * Typed socket.io events, named `resource.pastTenseVerb`. Shared by the server, the console and the
@@ -59,6 +60,8 @@ export interface ServerToClientEvents {
   'alert.raised': (alert: AlertDto) => void;
   /** To dispatchers and the task's vehicle: a message of the task's channel. */
   'message.posted': (message: MessageDto) => void;
+  /** To both hospitals of a transfer and the dispatchers: requested, answered, queued, and each step of its task. */
+  'transfer.updated': (transfer: TransferDto) => void;
   /** To the task's vehicle, its receiving hospital and the consultation readers of the centre: a consultation entry. */
   'consultation.posted': (entry: ConsultationEntryDto) => void;
 }

@@ -13,6 +13,7 @@ import {
   VehicleState,
 } from './domain';
 import { text } from './validation';
+import { TransferBrief } from './transfers';
 
 /**
  * What each category needs as shipped: migration 018 seeds the centre's editable category_requirements table with
@@ -88,6 +89,8 @@ export const IncidentDto = z.object({
   closedAt: z.string().nullable(),
   /** Calls about it since (催车 / 重复来电), each on its timeline. */
   followUps: z.number(),
+  /** An inter-facility transfer: picked up at its sending hospital (the location), delivered to the receiving one. */
+  transfer: TransferBrief.nullable(),
   assignments: z.array(z.lazy(() => AssignmentDto)),
 });
 export type IncidentDto = z.infer<typeof IncidentDto>;
@@ -209,6 +212,7 @@ export const AssignmentOfferDto = z.object({
   assignment: AssignmentDto,
   incident: IncidentDto.pick({
     id: true, number: true, category: true, priority: true, location: true, address: true, placeName: true, patientSummary: true, priorityGroups: true,
+    transfer: true,
   }),
   route: RouteDto.nullable(),
   destinationHospital: z.object({ id: z.string(), name: z.string(), loadStatus: z.string(), location: z.object({ lon: z.number(), lat: z.number() }) }).nullable(),

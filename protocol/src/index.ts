@@ -21,6 +21,7 @@ export * from './telephony';
 export * from './alerts';
 export * from './messages';
 export * from './consultations';
+export * from './transfers';
 export * from './errors';
 export * from './operatorData';
 export * from './bulk';

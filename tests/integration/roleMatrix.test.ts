@@ -95,6 +95,12 @@ const mayCall: Record<string, Caller[]> = {
   'GET /api/notices/{id}': [...staff, 'ownHospital'],
   'POST /api/notices/{id}/acknowledge': ['ownHospital'],
   'GET /api/notices/{id}/fhir': [...staff, 'ownHospital'],
+  'GET /api/transfers': [...staff, 'ownHospital', 'otherHospital'],
+  'POST /api/transfers': [...staff, 'ownHospital', 'otherHospital'],
+  'GET /api/transfers/{id}': [...staff, 'ownHospital'],
+  'POST /api/transfers/{id}/accept': ['ownHospital'],
+  'POST /api/transfers/{id}/decline': ['ownHospital'],
+  'POST /api/transfers/{id}/cancel': [...staff, 'ownHospital'],
   'POST /api/telephony/events': ['telephony'],
   'GET /api/phone-calls': staff,
   'GET /api/incidents/{id}/calls': staff,
@@ -132,6 +138,9 @@ const mayCall: Record<string, Caller[]> = {
 };
 
 /** Who may send each client→server socket event (positions: every crew, each for its own vehicle). */
+/** Transfers of the own hospital: one it sends (read, cancel) and one it receives (accept, decline), both with a third hospital. */
+const transferIds = { outgoing: '', incoming: '' };
+
 const maySend: Record<string, Caller[]> = {
   'session.resynced': [...signedIn, 'telephony'],
   'status.reported': [...staff, 'ownCrew'],
@@ -267,6 +276,11 @@ describe('role × route × socket event matrix', () => {
     const notice = await dispatcher('POST', `/assignments/${ids.assignment}/notice`, { hospitalId: ids.hospital });
     expect(notice.status).toBe(201);
     ids.notice = notice.body.id;
+    const township = hospitals.find((h) => h.name.endsWith('卫生院'))!.id;
+    const transfer = (fromHospitalId: string, toHospitalId: string) =>
+      dispatcher('POST', '/transfers', { fromHospitalId, toHospitalId, direction: 'up', patientSummary: '转诊患者', needs: [] });
+    transferIds.outgoing = (await transfer(ids.hospital, township)).body.id;
+    transferIds.incoming = (await transfer(township, ids.hospital)).body.id;
     doc = (await call('GET', '/api/openapi.json', null)).body;
   });
 
@@ -278,7 +292,8 @@ describe('role × route × socket event matrix', () => {
       stations: ids.station, vehicles: ids.vehicle, hospitals: ids.hospital, 'crew-members': ids.crewMember, shifts: ids.shift,
       users: ids.user, incidents: ids.incident, assignments: ids.assignment, notices: ids.notice,
     };
-    return path.replace('{id}', id ?? resource[path.split('/')[2]!]!);
+    const answered = /^\/api\/transfers\/\{id\}\/(accept|decline)$/.test(path);
+    return path.replace('{id}', id ?? (answered ? transferIds.incoming : path.startsWith('/api/transfers/') ? transferIds.outgoing : resource[path.split('/')[2]!]!));
   }
 
   /** A body that passes validation where the ownership check comes after it; `{}` elsewhere. */
@@ -295,6 +310,9 @@ describe('role × route × socket event matrix', () => {
         return { loadStatus: 'yellow' };
       case 'POST /api/assignments/{id}/messages':
         return { messageId: randomUUID(), text: '请回电' };
+      case 'POST /api/transfers/{id}/decline':
+      case 'POST /api/transfers/{id}/cancel':
+        return { reason: '床位已满' };
       case 'PUT /api/alerts/state':
         return { alertId: `newCall:${ids.incident}`, state: 'acknowledged' };
       default:

@@ -25,6 +25,7 @@ function incident(over: Partial<IncidentDto>): IncidentDto {
     createdAt: '2026-11-24T10:00:00+08:00',
     callAnsweredAt: null,
     followUps: 0,
+    transfer: null,
     closedAt: null,
     assignments: [],
   };

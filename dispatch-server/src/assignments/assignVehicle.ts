@@ -7,6 +7,7 @@ import { HttpError, notFound } from '../http/errors';
 import { getIncident, incidentSql } from '../incidents/incidents';
 import { enqueueEffect } from '../outbox/outbox';
 import { authorize } from '../policies/policies';
+import { transferSql } from '../transfers/transfers';
 import { getVehicle } from '../vehicles/vehicles';
 import { assignmentSql, presentAssignment } from './assignmentSql';
 import { checkDestinationLoad } from './destinationLoad';
@@ -31,6 +32,12 @@ export async function assignVehicle(
   const assignmentId = await inTransaction(ctx.db, async (client) => {
     const incident = await incidentSql.lockIncident.one(client, { id: incidentId });
     if (!incident) throw notFound(`incident ${incidentId}`);
+    // A transfer goes to the hospital that accepted it, whatever its load: its destination is not the dispatcher's choice.
+    const transfer = await transferSql.fixedDestination.one(client, { incidentId });
+    if (transfer && request.destinationHospitalId && request.destinationHospitalId !== transfer.to_hospital_id) {
+      throw new HttpError(409, `destinationHospitalId: a transfer goes to ${transfer.name}, the hospital that accepted it`);
+    }
+    if (transfer) request = { vehicleId: request.vehicleId, destinationHospitalId: transfer.to_hospital_id };
     if (incident.status === 'closed' || incident.status === 'cancelled') {
       throw new HttpError(409, `the incident is ${incident.status}`, undefined, 'incident_finished');
     }
@@ -42,7 +49,7 @@ export async function assignVehicle(
     if (!vehicle.in_service) throw new HttpError(409, `vehicle ${vehicle.call_sign} is out of service`, undefined, 'vehicle_out_of_service');
     const live = await assignmentSql.liveOfVehicle.one(client, { vehicleId: request.vehicleId });
     if (live) throw new HttpError(409, `vehicle ${vehicle.call_sign} is already on incident #${live.number}`, undefined, 'vehicle_busy');
-    if (request.destinationHospitalId) {
+    if (request.destinationHospitalId && !transfer) {
       await checkDestinationLoad(client, actor, request.destinationHospitalId, request.confirmDestinationLoad, { type: 'incident', id: incidentId });
     }
     const inserted = await insertAssignment(client, incidentId, request.vehicleId, actor, request.destinationHospitalId);
@@ -115,6 +122,7 @@ export async function buildOffer(ctx: DispatchContext, assignmentId: string, com
       placeName: incident.placeName,
       patientSummary: incident.patientSummary,
       priorityGroups: incident.priorityGroups,
+      transfer: incident.transfer,
     },
     route,
     destinationHospital: hospital

@@ -20,7 +20,12 @@ SELECT i.id, i.number, i.status, i.category, i.priority, json_build_object('lon'
        i.required_hospital_capabilities AS "requiredHospitalCapabilities", i.responsible_station_id AS "responsibleStationId",
        i.destination_hospital_id AS "destinationHospitalId", i.call_received_at AS "callReceivedAt",
        i.call_answered_at AS "callAnsweredAt", i.created_at AS "createdAt", i.closed_at AS "closedAt",
-       (SELECT count(*)::int FROM status_events f WHERE f.incident_id = i.id AND f.status = 'call_follow_up') AS "followUps"
+       (SELECT count(*)::int FROM status_events f WHERE f.incident_id = i.id AND f.status = 'call_follow_up') AS "followUps",
+       (SELECT json_build_object('id', t.id, 'number', t.number, 'direction', t.direction, 'needs', t.needs, 'greenChannel', t.green_channel,
+                                 'from', json_build_object('id', hf.id, 'name', hf.name, 'nameEn', hf.name_en),
+                                 'to', json_build_object('id', ht.id, 'name', ht.name, 'nameEn', ht.name_en))
+          FROM transfers t JOIN hospitals hf ON hf.id = t.from_hospital_id JOIN hospitals ht ON ht.id = t.to_hospital_id
+         WHERE t.incident_id = i.id) AS transfer
   FROM incidents i LEFT JOIN places p ON p.id = i.place_id
  WHERE i.id = ANY(:ids::uuid[]);
 

@@ -25,6 +25,7 @@ import { linkRegisterMatches } from '../register/registerReads';
 import { linkCall, lockCallForLink } from '../telephony/callLinks';
 import type { Publisher } from '../realtime/publisher';
 import type { TravelService } from '../travel/travelService';
+import { announceTransfer } from '../transfers/transfers';
 
 /** Who recorded a status event. */
 export const EventSource = z.enum(['console', 'tablet', 'agent', 'simulator', 'system']);
@@ -230,9 +231,11 @@ async function checkServiceArea(travel: TravelService | undefined, location: { l
   }
 }
 
-/** Announces the current state of an incident to the dispatchers. */
+/** Announces the current state of an incident to the dispatchers (and a transfer's to its two hospitals). */
 export async function publishIncident(deps: { db: Db; events: Publisher }, incidentId: string): Promise<IncidentDto> {
   const incident = await getIncident(deps.db, incidentId);
   deps.events.publish(rooms.dispatchers, 'incident.updated', incident);
+  // A transfer's two hospitals follow its dispatch on their boards.
+  if (incident.transfer) await announceTransfer(deps, incident.transfer.id);
   return incident;
 }

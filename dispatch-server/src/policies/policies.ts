@@ -67,6 +67,11 @@ const rules = {
   'report.read': { what: 'read quality reports', roles: managers },
   // The phone system reports calls and reads nothing: its own login, so every report is audited and can be revoked.
   'telephony.report': { what: 'report phone calls', roles: { telephony: 'any' }, personalData: true },
+  // Transfers: a hospital requests from itself and answers for itself; a dispatcher may enter one a hospital phoned in.
+  'transfer.read': { what: 'read transfers', roles: { ...staff, hospital: 'ownHospital' }, personalData: true },
+  'transfer.request': { what: 'request transfers', roles: { ...staff, hospital: 'ownHospital' }, personalData: true },
+  'transfer.respond': { what: 'accept or decline transfers', roles: { hospital: 'ownHospital' } },
+  'transfer.cancel': { what: 'cancel transfers', roles: { ...staff, hospital: 'ownHospital' } },
   'phoneCall.read': { what: 'read phone calls', roles: staff, personalData: true },
   'incident.search': { what: 'search past incidents', roles: managers, personalData: true },
   'alert.read': { what: 'read the console alerts', roles: staff },

@@ -61,12 +61,14 @@ export async function computeRecommendation(
   policy: RecommendationPolicy,
 ): Promise<RecommendationDto> {
   const started = performance.now();
-  const [vehicles, stations, hospitals, timedOut] = await Promise.all([
+  const [vehicles, stations, suitable, timedOut] = await Promise.all([
     sql.vehicles.rows(db),
     sql.stations.rows(db),
     sql.hospitals.rows(db, { capabilities: incident.requiredHospitalCapabilities }),
     sql.timedOutVehicles.rows(db, { incidentId: incident.id }),
   ]);
+  // A transfer goes to the hospital that accepted it: the only option, proposed even when it is full.
+  const hospitals = incident.transfer ? suitable.filter((h) => h.id === incident.transfer!.to.id) : suitable;
   const timedOutIds = new Set(timedOut.map((r) => r.vehicle_id));
   const required = incident.requiredVehicleCapabilities;
   const scene: LonLat = [incident.location.lon, incident.location.lat];

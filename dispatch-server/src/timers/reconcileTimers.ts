@@ -2,6 +2,7 @@ import { sqlFile } from '@dispatch/db';
 import { z } from 'zod';
 import { rearmUnassignedAlerts } from '../alerts/alerts';
 import type { DispatchContext } from '../dispatchContext';
+import { transferSql } from '../transfers/transfers';
 
 const sql = sqlFile(new URL('./reconcileTimers.sql', import.meta.url), {
   pendingAcks: { row: z.object({ id: z.string(), dispatched_at: z.date() }) },
@@ -15,7 +16,7 @@ const sql = sqlFile(new URL('./reconcileTimers.sql', import.meta.url), {
  * job that gave up in BullMQ's failed set (schedule replaces it); it runs at start and periodically, and fails
  * harmlessly while the database is away. A deadline already past fires at once.
  */
-export async function reconcileTimers(ctx: DispatchContext): Promise<{ acks: number; notices: number; unassigned: number }> {
+export async function reconcileTimers(ctx: DispatchContext): Promise<{ acks: number; notices: number; unassigned: number; transfers: number }> {
   const now = Date.now();
   const [acks, notices] = await Promise.all([sql.pendingAcks.rows(ctx.db), sql.pendingNotices.rows(ctx.db)]);
   for (const row of acks) {
@@ -28,5 +29,10 @@ export async function reconcileTimers(ctx: DispatchContext): Promise<{ acks: num
     await ctx.timers.schedule('noticeEscalation', { noticeId: row.id }, row.id, due - now);
   }
   const unassigned = await rearmUnassignedAlerts(ctx);
-  return { acks: acks.length, notices: notices.length, unassigned };
+  // Accepted transfers not yet queued; one due while nobody ran (a restart) is queued at once.
+  const transfers = await transferSql.pendingDue.rows(ctx.db);
+  for (const row of transfers) {
+    await ctx.timers.schedule('transferDue', { transferId: row.id }, row.id, (row.scheduled_at?.getTime() ?? now) - now);
+  }
+  return { acks: acks.length, notices: notices.length, unassigned, transfers: transfers.length };
 }

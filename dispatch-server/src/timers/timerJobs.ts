@@ -9,6 +9,8 @@ export interface TimerJobs {
   noticeEscalation: { noticeId: string };
   /** A call waited its priority's limit (UNASSIGNED_ALERT_S): tell the consoles if it still has no vehicle. */
   unassignedAlert: { incidentId: string };
+  /** An accepted transfer's scheduled time came: it enters the dispatch queue. */
+  transferDue: { transferId: string };
 }
 export type TimerName = keyof TimerJobs;
 

@@ -1,0 +1,77 @@
+import { IncidentCategory, rooms, TransferDto, TransferStatus, type Principal } from '@dispatch/protocol';
+import { type Db, dtoRow, isUuid, type Queryable, sqlFile } from '@dispatch/db';
+import { z } from 'zod';
+import { notFound } from '../http/errors';
+import { authorize, readScope } from '../policies/policies';
+import type { Publisher } from '../realtime/publisher';
+
+const id = z.object({ id: z.string() });
+const nullableText = z.string().nullable();
+export const transferSql = sqlFile(new URL('./transfers.sql', import.meta.url), {
+  insert: {
+    params: z.object({
+      fromHospitalId: z.string(), toHospitalId: z.string(), direction: z.string(), category: IncidentCategory, priority: z.number(),
+      patientSummary: z.string(), needs: z.array(z.string()), greenChannel: z.boolean(), scheduledAt: nullableText, userId: nullableText,
+    }),
+    row: id,
+  },
+  hospitals: { params: z.object({ ids: z.array(z.string()) }), row: z.object({ id: z.string(), kind: z.string() }) },
+  lock: {
+    params: id,
+    row: z.object({
+      id: z.string(), number: z.coerce.number(), from_hospital_id: z.string(), to_hospital_id: z.string(), status: TransferStatus,
+      scheduled_at: z.date().nullable(), incident_id: nullableText, category: IncidentCategory, priority: z.number(), patient_summary: z.string(),
+      needs: z.array(z.string()), incident_status: nullableText, dispatched: z.boolean(),
+    }),
+  },
+  respond: { params: id.extend({ status: z.enum(['accepted', 'declined']), reason: nullableText, userId: nullableText }) },
+  cancel: { params: id.extend({ reason: z.string(), userId: nullableText }) },
+  setIncident: { params: id.extend({ incidentId: z.string() }) },
+  sender: { params: id, row: z.object({ name: z.string(), phone: nullableText, lon: z.number(), lat: z.number() }) },
+  fixedDestination: { params: z.object({ incidentId: z.string() }), row: z.object({ to_hospital_id: z.string(), name: z.string() }) },
+  pendingDue: { row: z.object({ id: z.string(), scheduled_at: z.date().nullable() }) },
+  present: { params: z.object({ ids: z.array(z.string()) }), row: dtoRow(TransferDto) },
+  listIds: { params: z.object({ hospitalId: nullableText }), row: id },
+});
+
+/** The transfers as both hospitals and the dispatchers see them, in the order of the ids given. */
+export async function presentTransfers(db: Queryable, ids: string[]): Promise<TransferDto[]> {
+  return ids.length === 0 ? [] : transferSql.present.rows(db, { ids });
+}
+
+export async function presentTransfer(db: Queryable, transferId: string): Promise<TransferDto> {
+  const [transfer] = isUuid(transferId) ? await presentTransfers(db, [transferId]) : [];
+  if (!transfer) throw notFound(`transfer ${transferId}`);
+  return transfer;
+}
+
+/** A hospital reads the transfers it sends or receives; the dispatchers read all of them. */
+export async function listTransfers(db: Db, principal: Principal): Promise<TransferDto[]> {
+  const scope = readScope(principal, 'transfer.read');
+  const ids = (await transferSql.listIds.rows(db, { hospitalId: scope.hospitalId ?? null })).map((r) => r.id);
+  return presentTransfers(db, ids);
+}
+
+/** One transfer, for the dispatchers or one of its two hospitals. */
+export async function getTransfer(db: Db, principal: Principal, transferId: string): Promise<TransferDto> {
+  const transfer = await presentTransfer(db, transferId);
+  authorize(principal, 'transfer.read', { hospitalId: sideOf(principal, transfer) });
+  return transfer;
+}
+
+/** The hospital of the transfer the principal is checked against: its own side when it is one of the two. */
+export function sideOf(principal: Principal, transfer: { from: { id: string }; to: { id: string } }): string {
+  return principal.hospitalId === transfer.to.id ? transfer.to.id : transfer.from.id;
+}
+
+/**
+ * Pushes the transfer as it is now to both hospitals' boards and to the dispatchers (`transfer.updated`): called after
+ * each change of the transfer and, through publishIncident, of the incident it became (its task's steps and ETA).
+ */
+export async function announceTransfer(deps: { db: Db; events: Publisher }, transferId: string): Promise<TransferDto> {
+  const transfer = await presentTransfer(deps.db, transferId);
+  deps.events.publish(rooms.hospital(transfer.from.id), 'transfer.updated', transfer);
+  deps.events.publish(rooms.hospital(transfer.to.id), 'transfer.updated', transfer);
+  deps.events.publish(rooms.dispatchers, 'transfer.updated', transfer);
+  return transfer;
+}
