@@ -28,7 +28,7 @@ REDIS_DIR="$DATA_DIR/redis"
 REDIS_PID="$DATA_DIR/redis.pid"
 SECRETS="$DATA_DIR/secrets"
 
-APT_PACKAGES=(postgresql-15 postgresql-15-postgis-3 postgresql-15-pgrouting redis-server osmium-tool)
+APT_PACKAGES=(postgresql-15 postgresql-15-postgis-3 postgresql-15-pgrouting redis-server osmium-tool haproxy openssl)
 BROWSER_PACKAGES=(chromium fonts-noto-cjk)
 
 log() { printf '[services] %s\n' "$*" >&2; }
