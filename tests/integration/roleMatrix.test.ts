@@ -22,6 +22,8 @@ const admin: Caller[] = ['admin'];
 // People signed in: the phone system's login (telephony) reaches its own session and the call reports only.
 const signedIn: Caller[] = callers.filter((c) => c !== 'none' && c !== 'telephony');
 const anyone: Caller[] = [...callers];
+// A patient's consultation: the task's crew, its receiving hospital, dispatchers and supervisors (not administrators).
+const consultationParties: Caller[] = ['dispatcher', 'supervisor', 'ownCrew', 'ownHospital'];
 
 /** Who may call each route. "own" crew / hospital: the one the resource in the path (or body) belongs to. */
 const mayCall: Record<string, Caller[]> = {
@@ -110,6 +112,11 @@ const mayCall: Record<string, Caller[]> = {
   'PUT /api/alerts/state': staff,
   'GET /api/assignments/{id}/messages': [...staff, 'ownCrew'],
   'POST /api/assignments/{id}/messages': [...staff, 'ownCrew'],
+  'GET /api/assignments/{id}/consultation': consultationParties,
+  'GET /api/notices/{id}/consultation': consultationParties,
+  'POST /api/assignments/{id}/consultation/messages': consultationParties,
+  'POST /api/assignments/{id}/consultation/attachments': consultationParties,
+  'GET /api/consultation-attachments/{id}': consultationParties,
   'GET /api/audit': managers,
   'GET /api/reports/quality': managers,
   'GET /api/road-networks': admin,
@@ -217,7 +224,7 @@ describe('role × route × socket event matrix', () => {
   const server = serverSuite(() => startDemoServer());
   let doc: OpenApi;
   const tokens = {} as Record<Caller, string | null>;
-  const ids = {} as Record<'station' | 'vehicle' | 'otherVehicle' | 'hospital' | 'otherHospital' | 'incident' | 'assignment' | 'notice' | 'crewMember' | 'shift' | 'user', string>;
+  const ids = {} as Record<'station' | 'vehicle' | 'otherVehicle' | 'hospital' | 'otherHospital' | 'incident' | 'assignment' | 'notice' | 'crewMember' | 'shift' | 'user' | 'attachment', string>;
 
   const call = async (method: string, path: string, token: string | null, body?: unknown) => {
     const res = await fetch(server.baseUrl + path, {
@@ -276,6 +283,12 @@ describe('role × route × socket event matrix', () => {
     const notice = await dispatcher('POST', `/assignments/${ids.assignment}/notice`, { hospitalId: ids.hospital });
     expect(notice.status).toBe(201);
     ids.notice = notice.body.id;
+    const png = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]);
+    const attachment = await fetch(`${server.baseUrl}/api/assignments/${ids.assignment}/consultation/attachments`, {
+      method: 'POST', headers: { authorization: `Bearer ${tokens.dispatcher}`, 'content-type': 'image/png' }, body: png,
+    });
+    expect(attachment.status).toBe(201);
+    ids.attachment = ((await attachment.json()) as { id: string }).id;
     const township = hospitals.find((h) => h.name.endsWith('卫生院'))!.id;
     const transfer = (fromHospitalId: string, toHospitalId: string) =>
       dispatcher('POST', '/transfers', { fromHospitalId, toHospitalId, direction: 'up', patientSummary: '转诊患者', needs: [] });
@@ -290,7 +303,7 @@ describe('role × route × socket event matrix', () => {
   function realPath(path: string, id?: string): string {
     const resource: Record<string, string> = {
       stations: ids.station, vehicles: ids.vehicle, hospitals: ids.hospital, 'crew-members': ids.crewMember, shifts: ids.shift,
-      users: ids.user, incidents: ids.incident, assignments: ids.assignment, notices: ids.notice,
+      users: ids.user, incidents: ids.incident, assignments: ids.assignment, notices: ids.notice, 'consultation-attachments': ids.attachment,
     };
     const answered = /^\/api\/transfers\/\{id\}\/(accept|decline)$/.test(path);
     return path.replace('{id}', id ?? (answered ? transferIds.incoming : path.startsWith('/api/transfers/') ? transferIds.outgoing : resource[path.split('/')[2]!]!));
@@ -310,6 +323,8 @@ describe('role × route × socket event matrix', () => {
         return { loadStatus: 'yellow' };
       case 'POST /api/assignments/{id}/messages':
         return { messageId: randomUUID(), text: '请回电' };
+      case 'POST /api/assignments/{id}/consultation/messages':
+        return { entryId: randomUUID(), text: '请看心电图' };
       case 'POST /api/transfers/{id}/decline':
       case 'POST /api/transfers/{id}/cancel':
         return { reason: '床位已满' };

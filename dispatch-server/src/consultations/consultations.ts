@@ -69,9 +69,8 @@ const partiesOf = (task: TaskRow) => ({ vehicleId: task.vehicle_id, hospitalId: 
 /** The rooms an entry is pushed to: the crew's vehicle, the receiving hospital, the centre's consultation readers. */
 const roomsOf = (task: TaskRow) => [rooms.consultations, rooms.vehicle(task.vehicle_id), ...(task.hospital_id ? [rooms.hospital(task.hospital_id)] : [])];
 
-/** A crew login is the crew's side, a hospital login the hospital's; dispatchers and supervisors the centre's. */
-const sideOf = (principal: Principal | null): ConsultationSide =>
-  principal?.role === 'crew' ? 'crew' : principal?.role === 'hospital' ? 'hospital' : 'dispatch';
+/** By the login's binding (who may write was the policy's to say): a vehicle's is the crew, a hospital's the hospital, others the centre. */
+const sideOf = (principal: Principal | null): ConsultationSide => (principal?.vehicleId ? 'crew' : principal?.hospitalId ? 'hospital' : 'dispatch');
 
 /** A task that ended (cancelled, re-offered, back at base) takes no more entries; its drive back still does. */
 function requireOpen(task: TaskRow): void {

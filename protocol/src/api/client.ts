@@ -42,18 +42,28 @@ export interface ApiClient {
   call<N extends RouteName>(name: N, ...args: Args<N>): Promise<ResponseOf<Routes[N]>>;
   /** The same call, answering `{ status, body }` for any status instead of rejecting (tests of refusals). */
   send<N extends RouteName>(name: N, ...args: Args<N>): Promise<{ status: number; body: unknown }>;
+  /**
+   * Calls an upload route (its body is a file, not JSON) with the file's bytes and type; resolves and rejects as
+   * `call` does. No progress: the console's large road files go through XMLHttpRequest instead.
+   */
+  upload<N extends UploadRoute>(name: N, request: Omit<RequestOf<Routes[N]>, 'body'>, file: Blob): Promise<ResponseOf<Routes[N]>>;
+  /** A route that answers with a file (an attachment), as a Blob, with the session's token; rejects as `call` does. */
+  download<N extends RouteName>(name: N, ...args: Args<N>): Promise<Blob>;
 }
+
+/** The routes whose body is a file (an `upload` in the route table). */
+export type UploadRoute = { [N in RouteName]: Routes[N] extends { upload: object } ? N : never }[RouteName];
 
 /** The one HTTP client of the project: the console, the crew tablet, the crew agent and the tests use it. */
 export function createApiClient(options: ApiClientOptions = {}): ApiClient {
-  const send = async (name: RouteName, request: Record<string, unknown> = {}, headers: Record<string, string> = {}) => {
+  const requestOf = async (name: RouteName, request: Record<string, unknown>, headers: Record<string, string>, file?: Blob): Promise<Response> => {
     const definition = routes[name];
     const query = new URLSearchParams();
     for (const [key, value] of Object.entries((request.query as Record<string, unknown> | undefined) ?? {})) {
       if (value !== undefined && value !== null) query.set(key, String(value));
     }
     const token = options.token?.();
-    const hasBody = request.body !== undefined || definition.method === 'post' || definition.method === 'put';
+    const hasBody = file === undefined && (request.body !== undefined || definition.method === 'post' || definition.method === 'put');
     const url = `${options.baseUrl ?? ''}${pathOf(definition.path, request.params as Record<string, unknown>)}${query.size ? `?${query}` : ''}`;
     let res: Response;
     try {
@@ -62,13 +72,18 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
         headers: {
           ...(token ? { authorization: `Bearer ${token}` } : {}),
           ...(hasBody ? { 'content-type': 'application/json' } : {}),
+          ...(file ? { 'content-type': file.type || 'application/octet-stream' } : {}),
           ...headers,
         },
-        body: hasBody ? JSON.stringify(request.body ?? {}) : undefined,
+        body: file ?? (hasBody ? JSON.stringify(request.body ?? {}) : undefined),
       });
     } catch (error) {
       throw new ApiError(0, `server unreachable: ${(error as Error).message}`);
     }
+    return res;
+  };
+  const send = async (name: RouteName, request: Record<string, unknown> = {}, headers: Record<string, string> = {}, file?: Blob) => {
+    const res = await requestOf(name, request, headers, file);
     const text = await res.text();
     let body: unknown = null;
     try {
@@ -79,19 +94,34 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
     options.onAnswer?.(res.status, res.ok ? undefined : ((body as { error?: string } | null)?.error ?? res.statusText));
     return { status: res.status, body };
   };
+  const checked = async <N extends RouteName>(name: N, answer: Promise<{ status: number; body: unknown }>): Promise<ResponseOf<Routes[N]>> => {
+    const { status, body } = await answer;
+    if (status < 200 || status > 299) {
+      const refusal = body as { error?: string; code?: unknown; details?: unknown } | null;
+      throw new ApiError(status, refusal?.error ?? `HTTP ${status}`, refusal?.details, refusal?.code);
+    }
+    const schema = (routes[name] as RouteDef).response;
+    if (!schema || status === 204) return undefined as ResponseOf<Routes[N]>;
+    const parsed = schema.safeParse(body);
+    if (!parsed.success) throw new ApiError(status, `the answer of ${name} is not what the contract says: ${parsed.error.message}`);
+    return parsed.data as ResponseOf<Routes[N]>;
+  };
   return {
     send: (name, ...[request, headers]) => send(name, request as Record<string, unknown> | undefined, headers),
-    async call(name, ...[request, headers]) {
-      const { status, body } = await send(name, request as Record<string, unknown> | undefined, headers);
-      if (status < 200 || status > 299) {
-        const answer = body as { error?: string; code?: unknown; details?: unknown } | null;
-        throw new ApiError(status, answer?.error ?? `HTTP ${status}`, answer?.details, answer?.code);
+    call: (name, ...[request, headers]) => checked(name, send(name, request as Record<string, unknown> | undefined, headers)),
+    upload: (name, request, file) => checked(name, send(name, request as Record<string, unknown>, {}, file)),
+    async download(name, ...[request, headers]) {
+      const res = await requestOf(name, (request ?? {}) as Record<string, unknown>, headers ?? {});
+      if (res.ok) return res.blob();
+      const text = await res.text();
+      let refusal: { error?: string; code?: unknown } | null = null;
+      try {
+        refusal = JSON.parse(text) as { error?: string; code?: unknown };
+      } catch {
+        refusal = { error: text };
       }
-      const schema = (routes[name] as RouteDef).response;
-      if (!schema || status === 204) return undefined as ResponseOf<Routes[typeof name]>;
-      const parsed = schema.safeParse(body);
-      if (!parsed.success) throw new ApiError(status, `the answer of ${name} is not what the contract says: ${parsed.error.message}`);
-      return parsed.data as ResponseOf<Routes[typeof name]>;
+      options.onAnswer?.(res.status, refusal?.error ?? res.statusText);
+      throw new ApiError(res.status, refusal?.error ?? `HTTP ${res.status}`, undefined, refusal?.code);
     },
   };
 }
