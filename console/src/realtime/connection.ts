@@ -17,6 +17,7 @@ import {
   type ServerToClientEvents,
   type StationDto,
   type StuckEventNotice,
+  type TransferDto,
   type VehicleDto,
   type VehiclePositionDto,
   type VersionMismatch,
@@ -42,6 +43,8 @@ export interface LiveState {
   hospitals: ReadonlyMap<string, HospitalDto>;
   stations: readonly StationDto[];
   notices: ReadonlyMap<string, HospitalNoticeDto>;
+  /** Inter-facility transfers: a hospital's own (sent or received), every open one for the dispatchers. */
+  transfers: ReadonlyMap<string, TransferDto>;
   recommendations: ReadonlyMap<string, RecommendationDto>;
   /** Routes of assignments, by assignment id, as the dispatch answered or a later fetch gave them. */
   routes: ReadonlyMap<string, RouteDto>;
@@ -88,6 +91,7 @@ export class Connection {
     hospitals: new Map(),
     stations: [],
     notices: new Map(),
+    transfers: new Map(),
     recommendations: new Map(),
     routes: new Map(),
     stuckEvents: new Map(),
@@ -195,6 +199,7 @@ export class Connection {
     socket.on('notice.sent', (n) => this.apply('notices', n));
     socket.on('notice.updated', (n) => this.apply('notices', n));
     socket.on('notice.escalated', (n) => this.apply('notices', n));
+    socket.on('transfer.updated', (t) => this.apply('transfers', t));
     socket.on('vehicle.positionsUpdated', (batch) => this.queuePositions(batch));
     socket.on('crew.eventStuck', (n) => {
       const stuck = new Map(this.state.stuckEvents);
@@ -316,12 +321,14 @@ export class Connection {
     const seq = ++this.snapshotSeq;
     const dispatcherRole = this.role !== 'hospital';
     try {
-      const [incidents, listed, hospitals, stations, notices] = await Promise.all([
+      const [incidents, listed, hospitals, stations, notices, transfers] = await Promise.all([
         dispatcherRole ? this.api.call('listIncidents') : Promise.resolve<IncidentDto[]>([]),
         dispatcherRole ? this.api.call('listVehicles') : Promise.resolve<VehicleDto[]>([]),
         this.api.call('listHospitals'),
         dispatcherRole ? this.api.call('listStations') : Promise.resolve<StationDto[]>([]),
         this.api.call('listNotices'),
+        // Not every login reads transfers (a crew's): none rather than no snapshot.
+        this.api.call('listTransfers').catch(() => [] as TransferDto[]),
       ]);
       if (seq !== this.snapshotSeq) return;
       const vehicles = listed.map((v) => this.withNewestFix(v));
@@ -331,6 +338,7 @@ export class Connection {
         hospitals: byId(hospitals),
         stations,
         notices: byId(notices),
+        transfers: byId(transfers),
         syncedAt: Date.now(),
       });
       if (dispatcherRole) void this.refreshPhoneCalls(seq);
@@ -389,7 +397,7 @@ export class Connection {
   }
 
   /** Applies an item an event brought, or a REST call answered (at once, without waiting for the event that will follow). */
-  apply<K extends 'incidents' | 'vehicles' | 'hospitals' | 'notices' | 'phoneCalls'>(
+  apply<K extends 'incidents' | 'vehicles' | 'hospitals' | 'notices' | 'phoneCalls' | 'transfers'>(
     key: K,
     item: LiveState[K] extends ReadonlyMap<string, infer T> ? T : never,
   ): void {
