@@ -1,7 +1,7 @@
 import { ApiError, pathOf, routes, type RouteName } from '@dispatch/protocol';
 
 /** The routes whose body is a file (`upload` in the route table) and the one that answers with a file. */
-type FileRoute = Extract<RouteName, 'uploadRoadNetwork' | 'previewBulkImport' | 'commitBulkImport' | 'exportBulk'>;
+type FileRoute = Extract<RouteName, 'uploadRoadNetwork' | 'previewBulkImport' | 'commitBulkImport' | 'exportBulk' | 'importRegister'>;
 
 const urlOf = (name: FileRoute, query: Record<string, string>) => `${pathOf(routes[name].path)}?${new URLSearchParams(query)}`;
 

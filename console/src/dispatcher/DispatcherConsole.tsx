@@ -6,6 +6,7 @@ import { useDeskAlerts } from '../alerts/useDeskAlerts';
 import { useI18n } from '../i18n/i18n';
 import { MapView } from '../map/MapView';
 import { useLive, useLiveContext } from '../realtime/useLive';
+import { IncidentRegister, IntakeRegister } from '../register/RegisterFlags';
 import { CallContext } from './calls/CallContext';
 import { IncidentCalls } from './calls/IncidentCalls';
 import { IncomingCalls } from './calls/IncomingCalls';
@@ -263,6 +264,7 @@ export function DispatcherConsole({ config, region }: { config: ClientConfigDto;
         <IncomingCalls calls={phone.calls} takingId={draft.phoneCallId} onTake={phone.take} />
         <IntakeForm ref={intakeRef} draft={draft} onChange={setDraft} onCreated={onCreated} />
         <CallContext draft={draft} call={phone.takingCall} onLinked={onLinked} />
+        <IntakeRegister draft={draft} />
         <IncidentQueue incidents={queue} selectedId={selectedId} onSelect={select} flashing={flashing} unreadMessages={unreadMessages} />
       </aside>
       <main className="col-centre">
@@ -326,6 +328,7 @@ export function DispatcherConsole({ config, region }: { config: ClientConfigDto;
             ))}
           </div>
         )}
+        {incident && <IncidentRegister incident={incident} />}
         {incident && <TaskMessages incident={incident} />}
         {incident && <IncidentCalls incident={incident} />}
         {incident && <Timeline incident={incident} />}

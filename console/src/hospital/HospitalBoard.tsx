@@ -4,6 +4,7 @@ import { colourOf, LOAD_COLOURS, useNow } from '@dispatch/ui';
 import { GroupBadges, Panel, Prio } from '../common/Panel';
 import { useI18n } from '../i18n/i18n';
 import { useLive, useLiveContext } from '../realtime/useLive';
+import { NoticeCareFlags } from '../register/RegisterFlags';
 
 const INCOMING = new Set(['sent', 'escalated', 'acknowledged']);
 
@@ -78,6 +79,7 @@ export function HospitalBoard() {
                 </div>
                 <div className="notice-summary">{n.patientSummary ?? '—'}</div>
                 <GroupBadges groups={n.priorityGroups} />
+                <NoticeCareFlags noticeId={n.id} />
                 <div className="muted small">
                   {t('sentAt')} {clock(n.sentAt)} · <span className={`nstatus nstatus-${n.status}`}>{label('noticeStatus', n.status)}</span>
                   {n.acknowledgedAt && <> · {clock(n.acknowledgedAt)}</>}

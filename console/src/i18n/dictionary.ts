@@ -7,7 +7,7 @@ export const messages = defineMessages(
     // navigation (console/src/shell)
     navLabel: '功能', navDispatch: '调度台', navBoard: '值班看板', navReports: '统计报表', navIncidents: '警情查询', navAudit: '审计日志',
     navStations: '站点', navVehicles: '车辆', navHospitals: '医院', navUsers: '用户', navCrews: '人员与排班', navRoads: '路网',
-    navSettings: '运营参数', navImport: '批量导入',
+    navSettings: '运营参数', navImport: '批量导入', navRegister: '重点人群',
     hospitalBoardTitle: '医院急诊 · 来院预告',
     databaseUnavailableDetail: '正在重试，登录状态保持不变；恢复后自动继续',
     changePasswordTitle: '请设置新密码',
@@ -198,7 +198,7 @@ export const messages = defineMessages(
     appTitle: '120 Emergency Dispatch',
     navLabel: 'Sections', navDispatch: 'Dispatch', navBoard: 'Live board', navReports: 'Reports', navIncidents: 'Incident search', navAudit: 'Audit log',
     navStations: 'Stations', navVehicles: 'Vehicles', navHospitals: 'Hospitals', navUsers: 'Users', navCrews: 'Crews & shifts', navRoads: 'Road networks',
-    navSettings: 'Operator data', navImport: 'Bulk import',
+    navSettings: 'Operator data', navImport: 'Bulk import', navRegister: 'Priority register',
     hospitalBoardTitle: 'Emergency department · incoming patients',
     databaseUnavailableDetail: 'retrying; you stay logged in and carry on when it is back',
     changePasswordTitle: 'Set a new password',

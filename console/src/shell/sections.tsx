@@ -9,6 +9,7 @@ import { StationsScreen } from '../admin/StationsScreen';
 import { UsersScreen } from '../admin/UsersScreen';
 import { VehiclesScreen } from '../admin/VehiclesScreen';
 import { DispatcherConsole } from '../dispatcher/DispatcherConsole';
+import { RegisterScreen } from '../register/RegisterScreen';
 import type { messages } from '../i18n/dictionary';
 import { AuditLog } from '../supervisor/AuditLog';
 import { IncidentsSection } from '../supervisor/IncidentSearch';
@@ -45,6 +46,7 @@ export const sections: readonly Section[] = [
   { id: 'roads', title: 'navRoads', roles: ['admin'], render: () => <RoadNetworks /> },
   { id: 'settings', title: 'navSettings', roles: ['admin'], render: () => <OperatorData /> },
   { id: 'import', title: 'navImport', roles: ['admin'], render: () => <BulkImport /> },
+  { id: 'register', title: 'navRegister', roles: ['supervisor', 'admin'], render: () => <RegisterScreen /> },
 ];
 
 export function sectionsFor(role: Role): Section[] {
