@@ -4,6 +4,7 @@ import { useNow } from '@dispatch/ui';
 import type { LonLat } from '../simulator/geometry';
 import { HospitalDialog } from './HospitalDialog';
 import { Messages } from './Messages';
+import { RegisterCard } from './RegisterCard';
 import { useGps } from './hooks/useGps';
 import { useTaskNavigation } from './hooks/useTaskNavigation';
 import { useTaskResources } from './hooks/useTaskResources';
@@ -102,6 +103,7 @@ export function TaskScreen({ handle, onLogout }: { handle: AgentHandle; onLogout
           {offer ? (
             <>
               <AssignmentCard offer={offer} />
+              <RegisterCard agent={agent} assignmentId={offer.assignment.id} />
               {status === 'dispatched' && <AckCountdown deadline={offer.ackDeadline} now={now} />}
               <StepButtons status={status} onStep={report} />
               <Directions leg={leg} route={route} progress={progress} now={now} />
