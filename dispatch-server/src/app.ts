@@ -31,6 +31,8 @@ import { assignmentHandlers } from './assignments/assignments.routes';
 import { reofferIncident } from './assignments/reofferIncident';
 import { auditHandlers } from './audit/audit.routes';
 import { coverageHandlers } from './coverage/coverage.routes';
+import { LiveCoverage } from './coverage/liveCoverage';
+import { repositionHandlers } from './repositions/repositions.routes';
 import { crewHandlers } from './crews/crews.routes';
 import type { DispatchContext } from './dispatchContext';
 import { hospitalHandlers } from './hospitals/hospitals.routes';
@@ -99,7 +101,14 @@ export function createApp({ config, db, redis, log }: AppDeps): App {
   });
   // The gateway exists only once the HTTP server does; commands publish through it from then on.
   let publisher: Publisher | null = null;
-  const events: Publisher = { publish: (...args) => publisher?.publish(...args) };
+  // A vehicle's change may change the 30-minute circle: it is recomputed a moment later (coverage/liveCoverage.ts).
+  let liveCoverage: LiveCoverage | undefined;
+  const events: Publisher = {
+    publish: (...args) => {
+      publisher?.publish(...args);
+      if (args[1] === 'vehicle.updated') liveCoverage?.touch();
+    },
+  };
   const ctx: DispatchContext = {
     db,
     events,
@@ -135,6 +144,8 @@ export function createApp({ config, db, redis, log }: AppDeps): App {
       { drain: roles.has('workers') },
     ),
   };
+  const live = new LiveCoverage(ctx, graphs, config.ROAD_REGION);
+  liveCoverage = live;
   const openApi = buildOpenApiDocument();
   const api = express.Router();
   api.use(express.json({ limit: '256kb' }));
@@ -170,6 +181,7 @@ export function createApp({ config, db, redis, log }: AppDeps): App {
     ...consultationHandlers(ctx, config.CONSULTATION_ATTACHMENT_MAX_MB * 1024 * 1024),
     ...reportHandlers(db),
     ...coverageHandlers(db, graphs),
+    ...repositionHandlers(ctx, live),
     ...routingHandlers(graphs, config.ROAD_REGION),
     ...roadHandlers(db, config.ROAD_REGION),
     ...roadAdminHandlers(db, roadImports, config.ROAD_REGION),
@@ -231,6 +243,7 @@ export function createApp({ config, db, redis, log }: AppDeps): App {
     async close() {
       clearInterval(etaRefresh);
       clearInterval(reconciliation);
+      live.close();
       await new Promise<void>((done) => io.close(() => done()));
       if (http.listening) await new Promise<void>((done) => http.close(() => done()));
       // After the HTTP server: requests still in flight wait for their positions to be written.

@@ -17,6 +17,7 @@ import type { ConsultationEntryDto } from './consultations';
 import type { HospitalDto, StationDto, VehicleDto } from './resources';
 import type { ResourceChange } from './admin';
 import type { PhoneCallDto } from './telephony';
+import type { LiveCoverageDto, RepositionDto } from './moveUp';
 import type { TransferDto } from './transfers';
 
 /**
@@ -60,6 +61,10 @@ export interface ServerToClientEvents {
   'alert.raised': (alert: AlertDto) => void;
   /** To dispatchers and the task's vehicle: a message of the task's channel. */
   'message.posted': (message: MessageDto) => void;
+  /** To dispatchers and supervisors: the 30-minute circle now, a few seconds after the free fleet changed. */
+  'coverage.updated': (coverage: LiveCoverageDto) => void;
+  /** To the vehicle's room and the dispatchers: a move-up sent, accepted, arrived or cancelled. */
+  'reposition.updated': (reposition: RepositionDto) => void;
   /** To both hospitals of a transfer and the dispatchers: requested, answered, queued, and each step of its task. */
   'transfer.updated': (transfer: TransferDto) => void;
   /** To the task's vehicle, its receiving hospital and the consultation readers of the centre: a consultation entry. */

@@ -26,6 +26,7 @@ export * from './errors';
 export * from './operatorData';
 export * from './bulk';
 export * from './register';
+export * from './moveUp';
 export * from './labels';
 export * from './api/contract';
 export * from './api/routes';

@@ -77,6 +77,11 @@ const mayCall: Record<string, Caller[]> = {
   'GET /api/coverage/catchments': staff,
   'GET /api/coverage/isochrones': staff,
   'GET /api/coverage/summary': staff,
+  'GET /api/coverage/live': staff,
+  'GET /api/move-up/suggestions': staff,
+  'POST /api/vehicles/{id}/reposition': staff,
+  'GET /api/vehicles/{id}/reposition': [...staff, 'ownCrew'],
+  'POST /api/vehicles/{id}/reposition/status': [...staff, 'ownCrew'],
   'GET /api/incidents': staff,
   'POST /api/incidents': staff,
   'GET /api/incidents/{id}': staff,
@@ -321,6 +326,8 @@ describe('role × route × socket event matrix', () => {
         return { heartRate: 90, measuredAt: now };
       case 'PUT /api/hospitals/{id}/load':
         return { loadStatus: 'yellow' };
+      case 'POST /api/vehicles/{id}/reposition/status':
+        return { state: 'accepted' };
       case 'POST /api/assignments/{id}/messages':
         return { messageId: randomUUID(), text: '请回电' };
       case 'POST /api/assignments/{id}/consultation/messages':

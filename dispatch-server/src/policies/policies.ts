@@ -52,6 +52,10 @@ const rules = {
   'crew.read': { what: 'read crew members and shifts', roles: staff, personalData: true },
   'crew.manage': { what: 'change crew members and shifts', roles: managers },
   'coverage.read': { what: 'read coverage', roles: staff },
+  // Move-up: a dispatcher sends a free vehicle to stand by at a station; its crew reads and answers its own.
+  'reposition.send': { what: 'send a vehicle to stand by at a station', roles: staff },
+  'reposition.read': { what: "read a vehicle's reposition", roles: { ...staff, crew: 'ownVehicle' } },
+  'reposition.report': { what: 'accept, arrive at or cancel a reposition', roles: { ...staff, crew: 'ownVehicle' } },
   'incident.read': { what: 'read incidents', roles: staff, personalData: true },
   'incident.create': { what: 'take calls', roles: staff, personalData: true },
   'incident.dispatch': { what: 'dispatch, cancel or close', roles: staff },

@@ -49,6 +49,7 @@ import { ClientConfigDto } from '../mapDisplay';
 import { CreatedIncidentDto, FollowUpRequest, PhoneCallDto, PhoneCallEvent, PhoneCallQuery, RelatedAnswer, RelatedQuery } from '../telephony';
 import { CatchmentsDto, CoverageSummaryDto, IsochronesDto, RoadFeatureCollection, RoadRegionDto, RoadRouteDto } from '../mapAnswers';
 import { CoverageQuery, RoadsQuery, RouteQuery } from '../mapQueries';
+import { LiveCoverageDto, MoveUpSuggestionsDto, RepositionDto, RepositionStatusRequest, SendRepositionRequest } from '../moveUp';
 import { BindVehicleDeviceRequest, OsmandAnswer, VehicleDeviceDto } from '../positions';
 import {
   BreakdownDto,
@@ -264,6 +265,15 @@ export const routes = {
     { query: CoverageQuery, response: IsochronesDto }),
   coverageSummary: get('/api/coverage/summary', 'coverage.read', 'The 30-minute circle in figures: road and village shares, villages outside',
     { query: CoverageQuery, response: CoverageSummaryDto }),
+  liveCoverage: get('/api/coverage/live', 'coverage.read', 'The 30-minute circle now: villages a free ambulance (live position) and a health facility reach in 30 min by road, those outside',
+    { response: LiveCoverageDto }),
+  moveUpSuggestions: get('/api/move-up/suggestions', 'coverage.read', 'DMEXCLP move-up: which free vehicle should stand by at which station, with the coverage gained (none when nothing gains enough)',
+    { response: MoveUpSuggestionsDto }),
+  sendReposition: post('/api/vehicles/{id}/reposition', 'reposition.send', 'Send a free vehicle to stand by at a station (move-up); its crew gets the task with the route, it stays dispatchable',
+    { body: SendRepositionRequest, response: RepositionDto, status: 201 }),
+  getVehicleReposition: get('/api/vehicles/{id}/reposition', 'reposition.read', "The vehicle's open reposition with its route (204 when none)", { response: RepositionDto.optional() }),
+  reportReposition: post('/api/vehicles/{id}/reposition/status', 'reposition.report', 'The crew accepts or has arrived; a dispatcher may cancel (404 when none is open)',
+    { body: RepositionStatusRequest, response: RepositionDto }),
   osmandGet: get('/osmand', PUBLIC, 'OsmAnd/Traccar Client position (id, lat, lon, timestamp, speed in knots); unknown device id: 404',
     { query: OsmandQuery, response: OsmandAnswer }),
   osmandPost: post('/osmand', PUBLIC, 'OsmAnd/Traccar Client positions: query string, urlencoded or JSON body ({ device_id, location })',

@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { RouteDto } from './incidents';
+
+/** A village outside the 30-minute circle now: of every free ambulance, of every health facility, or both. */
+export const UncoveredVillageDto = z.object({
+  id: z.string(),
+  name: z.string(),
+  lon: z.number(),
+  lat: z.number(),
+  /** No free ambulance reaches it within the target time by road. */
+  byAmbulance: z.boolean(),
+  /** No hospital or township health centre (with an emergency department) is within the target time. */
+  byFacility: z.boolean(),
+});
+export type UncoveredVillageDto = z.infer<typeof UncoveredVillageDto>;
+
+/**
+ * `GET /api/coverage/live` and the `coverage.updated` push: the 30-minute circle (30分钟就医圈) right now, from the
+ * free ambulances' live positions (stale or missing ones at their post) over the road graph, recomputed a few
+ * seconds after the fleet changes.
+ */
+export const LiveCoverageDto = z.object({
+  region: z.string().nullable(),
+  computedAt: z.string(),
+  minutes: z.number(),
+  villages: z.number(),
+  freeVehicles: z.number(),
+  /** Share of villages (0..1) a free ambulance reaches within the target time. */
+  ambulanceShare: z.number(),
+  /** Share of villages within the target time of a health facility. */
+  facilityShare: z.number(),
+  uncovered: z.array(UncoveredVillageDto),
+});
+export type LiveCoverageDto = z.infer<typeof LiveCoverageDto>;
+
+/** One DMEXCLP move-up: which free vehicle should go to which station, and what that gains. */
+export const MoveUpSuggestionDto = z.object({
+  vehicleId: z.uuid(),
+  callSign: z.string(),
+  stationId: z.uuid(),
+  stationName: z.string(),
+  driveSeconds: z.number(),
+  /** Share of villages a free ambulance reaches within the target time, before and after the move. */
+  shareBefore: z.number(),
+  shareAfter: z.number(),
+  /** DMEXCLP's expected covered demand (villages), before and after: what the move is chosen by. */
+  expectedBefore: z.number(),
+  expectedAfter: z.number(),
+});
+export type MoveUpSuggestionDto = z.infer<typeof MoveUpSuggestionDto>;
+
+/** `GET /api/move-up/suggestions`: the best moves now (none when no move gains enough), with the method's inputs. */
+export const MoveUpSuggestionsDto = z.object({
+  method: z.literal('DMEXCLP'),
+  /** Busy fraction q: the share of in-service vehicles busy now, within 0.05–0.9. */
+  q: z.number(),
+  minutes: z.number(),
+  suggestions: z.array(MoveUpSuggestionDto),
+});
+export type MoveUpSuggestionsDto = z.infer<typeof MoveUpSuggestionsDto>;
+
+export const RepositionState = z.enum(['offered', 'accepted', 'arrived', 'cancelled']);
+export type RepositionState = z.infer<typeof RepositionState>;
+
+/** A free vehicle sent to stand by at a station (move-up); it stays dispatchable while it drives there. */
+export const RepositionDto = z.object({
+  id: z.uuid(),
+  vehicleId: z.uuid(),
+  callSign: z.string(),
+  stationId: z.uuid(),
+  stationName: z.string(),
+  stationLon: z.number(),
+  stationLat: z.number(),
+  state: RepositionState,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  /** The route from where the vehicle was when it was sent; null when no road route was found. */
+  route: RouteDto.nullable(),
+});
+export type RepositionDto = z.infer<typeof RepositionDto>;
+
+/** `POST /api/vehicles/{id}/reposition`: send the vehicle to the station. */
+export const SendRepositionRequest = z.object({ stationId: z.uuid() });
+export type SendRepositionRequest = z.infer<typeof SendRepositionRequest>;
+
+/** `POST /api/vehicles/{id}/reposition/status`: the crew accepts or arrives; a dispatcher may cancel. */
+export const RepositionStatusRequest = z.object({ state: z.enum(['accepted', 'arrived', 'cancelled']) });
+export type RepositionStatusRequest = z.infer<typeof RepositionStatusRequest>;
