@@ -1,0 +1,79 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { eventually, freePort } from './wait';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** One dispatch-server process (dispatch-server/src/main.ts) on a port of its own. */
+export interface ServerProcess {
+  name: string;
+  port: number;
+  url: string;
+  /** The HAProxy cookie value that pins a client to this process. */
+  cookie: string;
+  child: ChildProcess;
+  /** Starts it (again); resolves once /api/health answers. */
+  start(env?: Record<string, string>): Promise<void>;
+  /** SIGKILL, as a crash: resolves once the process is gone. */
+  kill(): Promise<void>;
+}
+
+/**
+ * A real server process with the given environment (DATABASE_URL, REDIS_URL, JWT_SECRET, QUEUE_PREFIX …);
+ * its standard error goes to the test's, so a crash is visible.
+ */
+export async function serverProcess(name: string, env: Record<string, string>): Promise<ServerProcess> {
+  const port = await freePort();
+  const proc: ServerProcess = {
+    name,
+    port,
+    url: `http://127.0.0.1:${port}`,
+    cookie: `DISPATCH_SERVER=${name}`,
+    child: undefined as unknown as ChildProcess,
+    async start(extra = {}) {
+      proc.child = spawn(process.execPath, ['--import', 'tsx', 'dispatch-server/src/main.ts'], {
+        cwd: ROOT,
+        env: { ...process.env, ...env, ...extra, PORT: String(port), HOST: '127.0.0.1' },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+      await eventually(async () => {
+        if (proc.child.exitCode !== null) throw new Error(`${name} exited with ${proc.child.exitCode}`);
+        return (await fetch(`${proc.url}/api/health`)).ok;
+      }, 120_000);
+    },
+    async kill() {
+      if (proc.child.exitCode !== null || proc.child.signalCode !== null) return;
+      const exited = new Promise((done) => proc.child.once('exit', done));
+      proc.child.kill('SIGKILL');
+      await exited;
+    },
+  };
+  return proc;
+}
+
+/** HAProxy from deploy/haproxy/haproxy.cfg.template in front of the processes (no TLS), in the foreground. */
+export async function startBalancer(servers: ServerProcess[]) {
+  const dir = mkdtempSync(join(tmpdir(), 'dispatch120-haproxy-'));
+  const port = await freePort();
+  const config = readFileSync(join(ROOT, 'deploy/haproxy/haproxy.cfg.template'), 'utf8')
+    .replaceAll('@BIND@', `127.0.0.1:${port}`)
+    .replaceAll('@TLS@', '')
+    .replaceAll('@RUN@', dir)
+    .replaceAll('@SERVERS@', servers.map((s) => `server ${s.name} 127.0.0.1:${s.port} cookie ${s.name}`).join('\n    '));
+  writeFileSync(join(dir, 'haproxy.cfg'), config);
+  const child = spawn('haproxy', ['-db', '-f', join(dir, 'haproxy.cfg')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const url = `http://127.0.0.1:${port}`;
+  await eventually(async () => (await fetch(`${url}/api/health`)).ok);
+  return {
+    url,
+    async close() {
+      const exited = new Promise((done) => child.once('exit', done));
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
