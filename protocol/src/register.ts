@@ -183,3 +183,9 @@ export const FollowUpQuery = z.object({
 /** The team's system acknowledges the notices it has taken: each becomes sent (again: unchanged). */
 export const MarkFollowUpsSentRequest = z.object({ ids: z.array(z.uuid()).min(1).max(500) });
 export const MarkFollowUpsSentAnswer = z.object({ sent: z.array(z.uuid()) });
+
+/**
+ * The synthetic demo county's register numbers: the demo seeds a resident for each (dispatch-server's demoRegister.ts)
+ * and the call generator rings from them now and then, so a demo call shows the flags.
+ */
+export const DEMO_REGISTER_PHONES = ['13935100001', '13935100002', '13935100003', '13935100004', '13935100005', '13935100006'] as const;

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import type { ApiClient, RegisterImportReport } from '@dispatch/protocol';
+import { DEMO_REGISTER_PHONES, type ApiClient, type RegisterImportReport } from '@dispatch/protocol';
 import { createLogger } from '@dispatch/server/logger';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dispatchFirst } from '../support/api';
@@ -183,6 +183,14 @@ describe('the priority-group register (重点人群)', () => {
     await expectRefusal(supervisor.call('markRegisterFollowUpsSent', { body: { ids: [crypto.randomUUID()] } }), 404, /^ids\.0: follow-up/);
     await expectRefusal(supervisor.call('markRegisterFollowUpsSent', { body: { ids: ['x'] } }), 400, /^ids\.0/);
     await expectRefusal(dispatcher.call('listRegisterFollowUps', { query: {} }), 403, /role dispatcher may not/);
+  });
+
+  it('seeds the demo county with residents whose numbers the demo calls ring from', async () => {
+    const { matches } = await dispatcher.call('matchRegister', { body: { callerPhone: DEMO_REGISTER_PHONES[0] } });
+    expect(matches).toMatchObject([{ name: '张桂芳', flags: ['orange', 'red'], groups: ['chronic', 'elderly'], team: { name: '城关社区家庭医生一团队' } }]);
+    const demo = await admin.call('residentPage', { query: { q: 'DEMO-', pageSize: 50 } });
+    expect(demo.items.map((r) => r.phone).sort()).toEqual([...DEMO_REGISTER_PHONES].sort());
+    expect(new Set(demo.items.flatMap((r) => r.flags))).toEqual(new Set(['red', 'orange', 'yellow', 'blue', 'green']));
   });
 
   it('never writes a name, number or address of the register to the log', () => {

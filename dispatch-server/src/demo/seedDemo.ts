@@ -6,6 +6,7 @@ import { inTransaction, sqlFile, type Db, type DbClient } from '@dispatch/db';
 import { z } from 'zod';
 import { demoFleet } from './demoFleet';
 import { demoPasswords, type DemoPasswords } from './demoPasswords';
+import { seedDemoRegister } from '../register/demoRegister';
 
 const Id = z.object({ id: z.string() });
 const text = z.string();
@@ -107,6 +108,7 @@ export async function seedDemo(db: Db, options: { passwordFile?: string } = {}):
       await upsertLogin(client, username, `${v.callSign} 车组`, 'crew', vehicleId, null);
       crews.push({ username, callSign: v.callSign });
     }
+    await seedDemoRegister(client, county.places.filter((p) => p.kind === 'village'));
     for (const [username, role, name] of [
       ['dispatcher', 'dispatcher', '调度员'],
       ['supervisor', 'supervisor', '值班主任'],

@@ -1,4 +1,4 @@
-import { createApiClient, formatAml, type ApiClient, type CreateIncidentRequest, type IncidentCategory, type PlaceDto, type PriorityGroup } from '@dispatch/protocol';
+import { createApiClient, DEMO_REGISTER_PHONES, formatAml, type ApiClient, type CreateIncidentRequest, type IncidentCategory, type PlaceDto, type PriorityGroup } from '@dispatch/protocol';
 
 /** Calls as a county centre sees them: mostly chest pain, strokes, falls and fevers; few newborn transfers. */
 const CALL_MIX: { category: IncidentCategory; weight: number; priority: [number, number]; summaries: string[]; groups: PriorityGroup[] }[] = [
@@ -16,6 +16,15 @@ const CALL_MIX: { category: IncidentCategory; weight: number; priority: [number,
 
 const pick = <T>(items: readonly T[], random: () => number): T => items[Math.floor(random() * items.length)]!;
 
+/**
+ * A caller's mobile number from one draw; about one call in twelve rings from a number of the demo's priority-group
+ * register, so the console shows a resident's record flags (the same draw, so seeded sequences stay as they were).
+ */
+function callerNumber(draw: number): string {
+  const n = Math.floor(100_000_000 + draw * 899_999_999);
+  return n % 12 === 0 ? DEMO_REGISTER_PHONES[(n / 12) % DEMO_REGISTER_PHONES.length]! : `13${n}`;
+}
+
 /** A realistic random call at one of the villages (location slightly off the village centre, as houses are). */
 export function randomCall(villages: PlaceDto[], random: () => number = Math.random): CreateIncidentRequest {
   const total = CALL_MIX.reduce((sum, c) => sum + c.weight, 0);
@@ -31,7 +40,7 @@ export function randomCall(villages: PlaceDto[], random: () => number = Math.ran
     address: `${village.name}${1 + Math.floor(random() * 80)}号`,
     category: kind.category,
     priority: kind.priority[0] + Math.floor(random() * (kind.priority[1] - kind.priority[0] + 1)),
-    callerPhone: `13${Math.floor(100_000_000 + random() * 899_999_999)}`,
+    callerPhone: callerNumber(random()),
     patientSummary: `${random() < 0.5 ? '男' : '女'}, ${age}岁, ${pick(kind.summaries, random)}`,
     priorityGroups: [...groups],
   };
