@@ -10,7 +10,9 @@ import { createPool, migrate } from '@dispatch/db';
 import { activeNetworkId, importRoads } from '../src/import/importRoads';
 import type { LonLat } from '../src/routing/geometry';
 import { pgrDijkstraCostToTarget, pgrDrivingDistanceToTarget } from '../src/routing/pgrReference';
-import { isReachable, rankToTarget, type RankSource } from '../src/routing/rankToTarget';
+import { attachHierarchy, buildHierarchy, type ContractionHierarchy } from '../src/routing/contractionHierarchy';
+import { secondsAlong, secondsFromSource, secondsFromTarget, secondsToSource, secondsToTarget } from '../src/routing/edgeParts';
+import { isReachable, rankToTarget, type RankResult, type RankSource } from '../src/routing/rankToTarget';
 import { roadDataFile } from '../src/routing/roadData';
 import { loadRoadGraph, type RoadGraph } from '../src/routing/roadGraph';
 import { sliceEdge } from '../src/routing/route';
@@ -78,6 +80,213 @@ async function main() {
   }
 }
 
+const MB = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
+
+/** ETAs are equal when they differ only by the order of float additions along the path: 1e-9 relative. */
+const SAME_SECONDS = 1e-9;
+const sameEta = (a: number, b: number) => Math.abs(a - b) <= SAME_SECONDS * Math.max(1, a);
+
+/**
+ * The search step (rankToTarget, vehicle snaps cached) with the plain search and with the contraction
+ * hierarchy, interleaved on the same incidents, every ETA of the hierarchy checked against the plain one;
+ * and, for the choice of the many-to-one query, the bucket-based alternative (Knopp et al. 2007).
+ */
+async function compareWithHierarchy(graph: RoadGraph, vehicles: RankSource[], incidents: LonLat[]) {
+  const memoryBefore = process.memoryUsage();
+  let turns = 0;
+  let longestGapMs = 0;
+  let last = performance.now();
+  // What a server would see meanwhile: how long the event loop was kept from running (the slices).
+  const ticker = setInterval(() => {
+    const now = performance.now();
+    longestGapMs = Math.max(longestGapMs, now - last);
+    last = now;
+    turns++;
+  }, 1);
+  const hierarchy = await buildHierarchy(graph);
+  clearInterval(ticker);
+  const memoryAfter = process.memoryUsage();
+  emit({
+    metric: 'ch_preprocess',
+    method: 'contraction hierarchy: edge difference + deleted neighbours, lazy updates, witness searches settling <= 60 vertices; built in 8 ms slices',
+    vertices: hierarchy.stats.vertices,
+    originalArcs: hierarchy.stats.originalArcs,
+    shortcuts: hierarchy.stats.shortcuts,
+    upwardArcs: hierarchy.stats.upwardArcs,
+    preprocessMs: Math.round(hierarchy.stats.preprocessMs),
+    busyMs: Math.round(hierarchy.stats.busyMs),
+    slices: hierarchy.stats.slices,
+    eventLoopTurnsMeanwhile: turns,
+    longestEventLoopGapMs: Math.round(longestGapMs * 10) / 10,
+    hierarchyMB: MB(hierarchy.byteSize()),
+    graphMB: MB(graph.byteSize()),
+    heapGrowthMB: MB(memoryAfter.heapUsed + memoryAfter.arrayBuffers - memoryBefore.heapUsed - memoryBefore.arrayBuffers),
+  });
+  attachHierarchy(hierarchy);
+
+  for (const incident of incidents.slice(0, 10)) {
+    rankToTarget(graph, incident, vehicles, { method: 'plain' });
+    rankToTarget(graph, incident, vehicles);
+  }
+  const plainMs: number[] = [];
+  const chMs: number[] = [];
+  const plainCpuUs: number[] = [];
+  const chCpuUs: number[] = [];
+  let checked = 0;
+  let maxDiff = 0;
+  let distanceDiffs = 0;
+  const mismatches: string[] = [];
+  let upward = 0;
+  for (const incident of incidents) {
+    let cpu = process.cpuUsage();
+    let start = performance.now();
+    const plain = rankToTarget(graph, incident, vehicles, { method: 'plain' });
+    plainMs.push(performance.now() - start);
+    plainCpuUs.push(cpuUs(cpu));
+    cpu = process.cpuUsage();
+    start = performance.now();
+    const fast = rankToTarget(graph, incident, vehicles);
+    chMs.push(performance.now() - start);
+    chCpuUs.push(cpuUs(cpu));
+    upward += fast.settledVertices;
+    const byId = new Map<string, RankResult>(fast.results.map((r) => [r.id, r]));
+    for (const p of plain.results) {
+      const h = byId.get(p.id)!;
+      if (isReachable(p) && isReachable(h)) {
+        checked++;
+        maxDiff = Math.max(maxDiff, Math.abs(p.etaSeconds - h.etaSeconds));
+        if (!sameEta(p.etaSeconds, h.etaSeconds)) mismatches.push(`${p.id}: ${p.etaSeconds} vs ${h.etaSeconds}`);
+        if (Math.abs(p.distanceM - h.distanceM) > 0.01) distanceDiffs++;
+      } else if (isReachable(p) !== isReachable(h)) mismatches.push(`${p.id}: reachable ${isReachable(p)} vs ${isReachable(h)}`);
+    }
+  }
+  const common = { vehicles: VEHICLES, incidents: INCIDENTS, target: 'p95 <= 1 ms' };
+  emit({ metric: 'recommendation_search', method: 'plain: Dijkstra on the reversed graph, stopped when every vehicle edge end is settled', ...common, ...percentiles(plainMs), cpu: percentiles(plainCpuUs.map((us) => us / 1000)) });
+  emit({
+    metric: 'recommendation_search',
+    method: 'ch-phast: contraction hierarchy, upward search from the incident + PHAST downward sweep over every vertex',
+    ...common,
+    ...percentiles(chMs),
+    cpu: percentiles(chCpuUs.map((us) => us / 1000)),
+    meanUpwardSettled: Math.round(upward / INCIDENTS),
+  });
+  emit({
+    metric: 'ch_agreement',
+    etasChecked: checked,
+    maxAbsDiffSeconds: maxDiff,
+    tolerance: `${SAME_SECONDS} relative (float summation order)`,
+    mismatches: mismatches.length,
+    firstMismatches: mismatches.slice(0, 5),
+    distanceDiffsOverOneCm: distanceDiffs,
+    distanceNote: 'equal-time paths may differ in length: the metres follow whichever of them each search kept',
+  });
+  if (mismatches.length) process.exitCode = 1;
+  bucketAlternative(graph, hierarchy, vehicles, incidents);
+}
+
+function cpuUs(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since);
+  return used.user + used.system;
+}
+
+/**
+ * The bucket-based many-to-one (Knopp et al. 2007): each vehicle's forward upward search space is computed when
+ * its snap changes and kept in buckets by vertex; a query is the incident's backward upward search plus a scan
+ * of the buckets it settles. Measured here to choose between it and PHAST, not used by the server.
+ */
+function bucketAlternative(graph: RoadGraph, ch: ContractionHierarchy, vehicles: RankSource[], incidents: LonLat[]) {
+  const n = graph.vertexCount;
+  const prepareStart = performance.now();
+  const entries: { rank: number; vehicle: number; time: number }[] = [];
+  vehicles.forEach((v, i) => {
+    const snap = v.snap;
+    if (!snap) return;
+    const e = snap.edgeIndex;
+    ch.upwardOnly('fromSource', graph.edgeTarget[e]!, secondsToTarget(graph, e, snap.fraction), graph.edgeSource[e]!, secondsToSource(graph, e, snap.fraction));
+    for (let k = 0; k < ch.upwardSettled; k++) {
+      const r = ch.settledRanks[k]!;
+      entries.push({ rank: r, vehicle: i, time: ch.time[r]! });
+    }
+  });
+  const offsets = new Int32Array(n + 1);
+  for (const entry of entries) offsets[entry.rank + 1]!++;
+  for (let r = 0; r < n; r++) offsets[r + 1]! += offsets[r]!;
+  const bucketVehicle = new Int32Array(entries.length);
+  const bucketTime = new Float64Array(entries.length);
+  const fill = offsets.slice(0, n);
+  for (const entry of entries) {
+    const k = fill[entry.rank]!++;
+    bucketVehicle[k] = entry.vehicle;
+    bucketTime[k] = entry.time;
+  }
+  const prepareMs = performance.now() - prepareStart;
+  const best = new Float64Array(vehicles.length);
+  const samples: number[] = [];
+  const phastSamples: number[] = [];
+  const phastBest = new Float64Array(vehicles.length);
+  let scanned = 0;
+  let mismatches = 0;
+  for (const [round, incident] of [...incidents.slice(0, 10), ...incidents].entries()) {
+    const target = trySnapToRoad(graph, incident)!;
+    const start = performance.now();
+    const te = target.edgeIndex;
+    const f = target.fraction;
+    ch.upwardOnly('toTarget', graph.edgeSource[te]!, secondsFromSource(graph, te, f), graph.edgeTarget[te]!, secondsFromTarget(graph, te, f));
+    best.fill(Infinity);
+    for (let k = 0; k < ch.upwardSettled; k++) {
+      const r = ch.settledRanks[k]!;
+      const t = ch.time[r]!;
+      for (let j = offsets[r]!, end = offsets[r + 1]!; j < end; j++) {
+        const total = bucketTime[j]! + t;
+        if (total < best[bucketVehicle[j]!]!) best[bucketVehicle[j]!] = total;
+      }
+      if (round >= 10) scanned += offsets[r + 1]! - offsets[r]!;
+    }
+    vehicles.forEach((v, i) => {
+      if (v.snap?.edgeIndex === te) best[i] = Math.min(best[i]!, secondsAlong(graph, te, v.snap.fraction, f));
+    });
+    const bucketMs = performance.now() - start;
+    // The PHAST query on the same footing: the sweep plus each vehicle's two edge-end lookups, no result objects.
+    const phastStart = performance.now();
+    ch.toTarget(graph.edgeSource[te]!, secondsFromSource(graph, te, f), 0, graph.edgeTarget[te]!, secondsFromTarget(graph, te, f), 0);
+    for (let i = 0; i < vehicles.length; i++) {
+      const snap = vehicles[i]!.snap;
+      if (!snap) continue;
+      const e = snap.edgeIndex;
+      phastBest[i] = Math.min(secondsToTarget(graph, e, snap.fraction) + ch.timeAt(graph.edgeTarget[e]!), secondsToSource(graph, e, snap.fraction) + ch.timeAt(graph.edgeSource[e]!));
+    }
+    const phastMs = performance.now() - phastStart;
+    if (round < 10) continue;
+    samples.push(bucketMs);
+    phastSamples.push(phastMs);
+    // Same answers as the plain search.
+    const plain = rankToTarget(graph, incident, vehicles, { method: 'plain', targetSnap: target });
+    for (const r of plain.results) {
+      const i = Number(r.id.slice(1));
+      if (isReachable(r) ? !sameEta(r.etaSeconds, best[i]!) : best[i]! < Infinity) mismatches++;
+    }
+  }
+  emit({
+    metric: 'recommendation_search',
+    method: 'ch-buckets (alternative, not used): vehicle upward spaces in buckets, kept per snap; query = backward upward search + bucket scan (times only, no result objects)',
+    vehicles: VEHICLES,
+    incidents: INCIDENTS,
+    ...percentiles(samples),
+    prepareAllVehiclesMs: Math.round(prepareMs),
+    bucketEntries: entries.length,
+    meanEntriesScanned: Math.round(scanned / INCIDENTS),
+    bucketMB: MB(bucketVehicle.byteLength + bucketTime.byteLength + offsets.byteLength),
+    mismatches,
+  });
+  emit({
+    metric: 'recommendation_search',
+    method: 'ch-phast query alone, same footing as the buckets (sweep + two lookups per vehicle, no result objects)',
+    vehicles: VEHICLES,
+    incidents: INCIDENTS,
+    ...percentiles(phastSamples),
+  });
+}
+
 async function ensureBenchDatabase(url: string): Promise<string> {
   const target = new URL(url);
   const name = `${target.pathname.slice(1) || 'dispatch'}_bench`;
@@ -120,7 +329,7 @@ async function run(db: pg.Pool) {
   const snapMs = performance.now() - snapStart;
   emit({ metric: 'snap_vehicles', vehicles: VEHICLES, totalMs: Math.round(snapMs * 1000) / 1000, perVehicleUs: Math.round((snapMs / VEHICLES) * 1e6) / 1000 });
 
-  const measure = (label: string, options: { maxSeconds?: number }, cachedSnaps: boolean) => {
+  const measure = (label: string, options: { maxSeconds?: number; method?: 'plain' }, cachedSnaps: boolean) => {
     const sources = cachedSnaps ? vehicles : vehicles.map(({ id, lonLat }) => ({ id, lonLat }));
     for (const incident of incidents.slice(0, 10)) rankToTarget(graph, incident, sources, options); // warm-up (JIT)
     const samples: number[] = [];
@@ -145,9 +354,11 @@ async function run(db: pg.Pool) {
       targetP95Ms: 50,
     });
   };
-  measure('in-memory CSR Dijkstra, reversed graph, vehicle snaps cached', {}, true);
-  measure('in-memory CSR Dijkstra, reversed graph, vehicle snaps cached', { maxSeconds: 1200 }, true);
-  measure('in-memory CSR Dijkstra, reversed graph, snapping all vehicles per incident', {}, false);
+  measure('in-memory CSR Dijkstra, reversed graph, vehicle snaps cached', { method: 'plain' }, true);
+  measure('in-memory CSR Dijkstra, reversed graph, vehicle snaps cached', { maxSeconds: 1200, method: 'plain' }, true);
+  measure('in-memory CSR Dijkstra, reversed graph, snapping all vehicles per incident', { method: 'plain' }, false);
+
+  await compareWithHierarchy(graph, vehicles, incidents);
 
   // pgRouting baselines on the same vehicles for one incident, vertex to vertex (pgRouting routes between
   // vertices): each vehicle at the end of its edge it drives towards, the incident at a vertex of its edge.

@@ -43,8 +43,9 @@ export class ContractionHierarchy {
   private readonly heapVertex: Int32Array;
   private readonly mark: Uint32Array;
   private generation = 0;
-  /** Vertices the last query's upward search settled. */
+  /** Vertices the last query's upward search settled, and their ranks. */
   upwardSettled = 0;
+  readonly settledRanks: Int32Array;
 
   constructor(
     readonly graph: RoadGraph,
@@ -64,6 +65,7 @@ export class ContractionHierarchy {
     this.heapKey = new Float64Array(Math.max(forwardUp.head.length, backwardUp.head.length) + 64);
     this.heapVertex = new Int32Array(this.heapKey.length);
     this.mark = new Uint32Array(n);
+    this.settledRanks = new Int32Array(n);
   }
 
   /** Seconds from vertex v to the last query's target (toTarget) or from its source (fromSource); Infinity if none. */
@@ -88,9 +90,17 @@ export class ContractionHierarchy {
     this.query(this.forwardUp, this.backwardUp, seedA, timeA, distanceA, seedB, timeB, distanceB);
   }
 
+  /**
+   * Only the upward search (forward from a source, or backward from a target): exact times by rank for the
+   * settledRanks[0 .. upwardSettled-1], Infinity for ranks not reached. For bucket-based many-to-many queries.
+   */
+  upwardOnly(direction: 'fromSource' | 'toTarget', seedA: number, timeA: number, seedB: number, timeB: number): void {
+    this.query(direction === 'fromSource' ? this.forwardUp : this.backwardUp, null, seedA, timeA, 0, seedB, timeB, 0);
+  }
+
   private query(
     search: UpwardArcs,
-    sweep: UpwardArcs,
+    sweep: UpwardArcs | null,
     seedA: number,
     timeA: number,
     distanceA: number,
@@ -165,7 +175,7 @@ export class ContractionHierarchy {
       const r = pop();
       if (mark[r] === gen || key > time[r]!) continue;
       mark[r] = gen;
-      settled++;
+      this.settledRanks[settled++] = r;
       const tr = time[r]!;
       const dr = distance[r]!;
       for (let i = so[r]!, end = so[r + 1]!; i < end; i++) {
@@ -179,6 +189,7 @@ export class ContractionHierarchy {
       }
     }
     this.upwardSettled = settled;
+    if (!sweep) return;
 
     // Downward sweep: every vertex, highest rank first, takes the best of its upward neighbours (already final).
     const { offsets, head, weight, length } = sweep;
@@ -202,7 +213,7 @@ export class ContractionHierarchy {
   /** Bytes of the hierarchy's arrays (what preprocessing adds to a region in memory). */
   byteSize(): number {
     let bytes = this.rank.byteLength + this.order.byteLength + this.time.byteLength + this.distance.byteLength;
-    bytes += this.heapKey.byteLength + this.heapVertex.byteLength + this.mark.byteLength;
+    bytes += this.heapKey.byteLength + this.heapVertex.byteLength + this.mark.byteLength + this.settledRanks.byteLength;
     for (const arcs of [this.forwardUp, this.backwardUp]) for (const a of Object.values(arcs)) bytes += (a as ArrayBufferView).byteLength;
     return bytes;
   }
@@ -346,7 +357,7 @@ class HierarchyBuilder {
 
   /** Runs until done (true) or until the deadline (performance.now()) has passed (false). */
   work(deadline: number): boolean {
-    let count = 0;
+    let count = 1;
     while (this.listed < this.n) {
       for (const lists of [this.outTo, this.outW, this.outL, this.inFrom, this.inW, this.inL]) lists.push([]);
       if ((++this.listed & 4095) === 0 && performance.now() > deadline) return false;
@@ -361,7 +372,7 @@ class HierarchyBuilder {
       const v = this.initialised++;
       this.priority[v] = this.computePriority(v);
       this.pqPush(this.priority[v]!, v);
-      if ((++count & 63) === 0 && performance.now() > deadline) return false;
+      if ((++count & 7) === 0 && performance.now() > deadline) return false;
     }
     while (this.pqSize > 0) {
       const key = this.pqKey[0]!;
@@ -374,7 +385,8 @@ class HierarchyBuilder {
         continue;
       }
       this.contract(v);
-      if ((++count & 15) === 0 && performance.now() > deadline) return false;
+      // Late contractions (the dense top of the hierarchy) can each take a millisecond: check after every one.
+      if (performance.now() > deadline) return false;
     }
     return true;
   }
