@@ -7,7 +7,7 @@ import { HospitalBoard } from './hospital/HospitalBoard';
 import { useI18n } from './i18n/i18n';
 import { LoginPage } from './LoginPage';
 import { Connection } from './realtime/connection';
-import { LiveContext, type LiveContextValue } from './realtime/useLive';
+import { LiveContext, type LiveContextValue, useSettingsVersion } from './realtime/useLive';
 import { Navigation, useCurrentSection } from './shell/Navigation';
 import { sectionsFor } from './shell/sections';
 
@@ -48,8 +48,10 @@ function SignedIn({ session, onLogout, onSessionEnded, onChangePassword }: { ses
     return { api, session, connection };
   }, [session, onSessionEnded]);
   const config = useLoaded(session.token, () => live.api.call('clientConfig'), 2000);
-  // No road region yet is a state of its own, not an error: the map shows tiles only.
-  const region = useLoaded(session.token, () => live.api.call('roadRegion'));
+  // No road region yet is a state of its own, not an error: the map shows tiles only. Read again when an
+  // administrator makes another region live or imports the live one anew.
+  const settingsVersion = useSettingsVersion(live.connection);
+  const region = useLoaded(`${session.token}:${settingsVersion}`, () => live.api.call('roadRegion'));
 
   useEffect(() => {
     // Crews work on the tablet app; the console has nothing live for them.

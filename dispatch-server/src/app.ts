@@ -18,6 +18,7 @@ import { errorHandler, unknownRoute } from './http/errors';
 import type { Logger } from './logger';
 import { createGateway, type Gateway } from './realtime/gateway';
 import { createStreamsAdapter } from './realtime/streamsAdapter';
+import { linkPeers, type Peers } from './realtime/peers';
 import { routingHandlers } from './routing/routing.routes';
 import { roadHandlers } from './roads/roads.routes';
 import { roadAdminHandlers } from './roads/roadAdmin.routes';
@@ -92,13 +93,11 @@ export interface App {
 export function createApp({ config, db, redis, log }: AppDeps): App {
   // What this process runs (README, Deployment): the HTTP port always answers /api/health.
   const roles = config.PROCESS_ROLES;
-  const tokens = createTokenService(config.JWT_SECRET, config.TOKEN_TTL_HOURS, sessionStore(db));
-  const positions = createPositions({ config, db, log });
+  // The other server processes, once the gateway exists: what this one forgets of sessions and devices, they do too.
+  let peers: Peers | null = null;
+  const tokens = createTokenService(config.JWT_SECRET, config.TOKEN_TTL_HOURS, sessionStore(db), (userId) => peers?.tell('sessions.forget', userId));
+  const positions = createPositions({ config, db, log, tellPeers: (deviceId) => peers?.tell('device.forget', deviceId) });
   const graphs = new GraphRegistry(db);
-  const roadImports = createRoadImports({
-    db, redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX, dir: config.ROAD_UPLOAD_DIR, maxBytes: config.ROAD_UPLOAD_MAX_MB * 1024 * 1024,
-    work: config.ROAD_IMPORT_WORKER && roles.has('workers'), log,
-  });
   // The gateway exists only once the HTTP server does; commands publish through it from then on.
   let publisher: Publisher | null = null;
   // A vehicle's change may change the 30-minute circle: it is recomputed a moment later (coverage/liveCoverage.ts).
@@ -109,6 +108,10 @@ export function createApp({ config, db, redis, log }: AppDeps): App {
       if (args[1] === 'vehicle.updated') liveCoverage?.touch();
     },
   };
+  const roadImports = createRoadImports({
+    db, redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX, dir: config.ROAD_UPLOAD_DIR, maxBytes: config.ROAD_UPLOAD_MAX_MB * 1024 * 1024,
+    work: config.ROAD_IMPORT_WORKER && roles.has('workers'), events, log,
+  });
   const ctx: DispatchContext = {
     db,
     events,
@@ -177,15 +180,15 @@ export function createApp({ config, db, redis, log }: AppDeps): App {
     ...noticeHandlers(ctx, config.PUBLIC_URL),
     ...alertHandlers(ctx),
     ...messageHandlers(ctx),
-    ...transferHandlers(ctx),
     ...consultationHandlers(ctx, config.CONSULTATION_ATTACHMENT_MAX_MB * 1024 * 1024),
+    ...transferHandlers(ctx),
     ...reportHandlers(db),
     ...coverageHandlers(db, graphs),
     ...repositionHandlers(ctx, live),
     ...routingHandlers(graphs, config.ROAD_REGION),
     ...roadHandlers(db, config.ROAD_REGION),
-    ...roadAdminHandlers(db, roadImports, config.ROAD_REGION),
-    ...operatorDataHandlers(db),
+    ...roadAdminHandlers(db, events, roadImports, config.ROAD_REGION),
+    ...operatorDataHandlers(db, events),
     ...bulkHandlers({ db, events, staleAfterSeconds: config.POSITION_STALE_AFTER_S }),
     ...registerHandlers(db),
   };
@@ -216,6 +219,10 @@ export function createApp({ config, db, redis, log }: AppDeps): App {
   const streams = createStreamsAdapter(config.REDIS_URL, config.QUEUE_PREFIX, config.SOCKET_STREAM_MAX_LEN);
   const io = createGateway(roles.has('realtime') ? http : null, tokens, config.SESSION_RECHECK_S * 1000, streams.adapter);
   positions.start(io, roles.has('ingest'));
+  peers = linkPeers(io, {
+    'sessions.forget': (userId) => tokens.forgetHere(userId),
+    'device.forget': (deviceId) => positions.devices.forgetHere(deviceId),
+  });
   publisher = gatewayPublisher(io);
   registerCrewHandlers(io, ctx, positions.ingestor);
   registerMessageHandlers(io, ctx);

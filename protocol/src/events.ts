@@ -16,6 +16,7 @@ import type { MessageDto, MessageSendResult, SendMessageRequest } from './messag
 import type { ConsultationEntryDto } from './consultations';
 import type { HospitalDto, StationDto, VehicleDto } from './resources';
 import type { ResourceChange } from './admin';
+import type { SettingsChange } from './operatorData';
 import type { PhoneCallDto } from './telephony';
 import type { LiveCoverageDto, RepositionDto } from './moveUp';
 import type { TransferDto } from './transfers';
@@ -38,6 +39,8 @@ export interface ServerToClientEvents {
   'station.updated': (station: StationDto) => void;
   /** To staff: an administrator's change (deletions included), for open lists to fetch their page again. */
   'resource.changed': (change: ResourceChange) => void;
+  /** To staff: the live road region, a region's network, road speeds or category requirements changed. */
+  'settings.changed': (change: SettingsChange) => void;
   'incident.created': (incident: IncidentDto) => void;
   'incident.updated': (incident: IncidentDto) => void;
   /** Computed right after a call is created (and on request), pushed so the console need not ask. */

@@ -108,3 +108,14 @@ export const RoadImportJobDto = z.object({
 export type RoadImportJobDto = z.infer<typeof RoadImportJobDto>;
 
 export const LiveRegionInput = z.object({ region: RoadRegionName });
+
+/**
+ * Pushed to staff when what the maps and the road times rest on changed: another region made live, a region's
+ * network imported again, road speeds re-costed, or a category's required capabilities changed. Open consoles read
+ * the region, its roads and the settings screens again.
+ */
+export const SettingsChange = z.object({
+  what: z.enum(['liveRegion', 'roadNetwork', 'roadClassSpeeds', 'categoryRequirements']),
+  region: z.string().nullable(),
+});
+export type SettingsChange = z.infer<typeof SettingsChange>;

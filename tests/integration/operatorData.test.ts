@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { openSocket } from '../support/api';
 import { expectRefusal } from '../support/expectations';
 import { demoSuite } from '../support/demoSuite';
 import { until } from '../support/wait';
@@ -9,12 +10,13 @@ import { until } from '../support/wait';
  * admin-only, audited and validated with the field named.
  */
 describe('operator data: road-class speeds and category requirements', () => {
-  const { server, clients: [admin, dispatcher] } = demoSuite({}, 'admin', 'dispatcher');
+  const { server, clients: [admin, dispatcher], tokens } = demoSuite({}, 'admin', 'dispatcher');
   // Across the town's grid of residential and tertiary streets (no maxspeed of their own).
   const from = '111.9125,37.0235';
   const to = '111.9265,37.0330';
 
-  it('re-costs the edges of every region when a class speed changes, and the graph reloads', async () => {
+  it('re-costs the edges of every region when a class speed changes, the graph reloads and open consoles are told', async () => {
+    const desk = await openSocket(server.baseUrl, tokens.dispatcher);
     const db = server.database.db;
     const residentialCost = async () =>
       (await db.query<{ cost: number }>("SELECT sum(cost) AS cost FROM road_edges WHERE highway = 'residential' AND cost > 0")).rows[0]!.cost;
@@ -37,6 +39,9 @@ describe('operator data: road-class speeds and category requirements', () => {
 
     await admin.call('updateRoadClassSpeeds', { body: { speeds: slowed } });
     await until(async () => Math.abs((await dispatcher.call('route', { query: { from, to } })).durationS - before.durationS) < 1, 'the route to be as before');
+    await until(() => desk.received.filter((e) => e.event === 'settings.changed').length === 2, 'both changes pushed');
+    expect(desk.received.find((e) => e.event === 'settings.changed')!.payload).toEqual({ what: 'roadClassSpeeds', region: null });
+    desk.close();
   });
 
   it('refuses bad speeds naming the field, and changes nothing', async () => {
@@ -48,6 +53,7 @@ describe('operator data: road-class speeds and category requirements', () => {
   });
 
   it('takes a new call\'s required capabilities from the table, so a change alters the recommendation', async () => {
+    const desk = await openSocket(server.baseUrl, tokens.dispatcher);
     const table = await admin.call('listCategoryRequirements');
     expect(table.find((c) => c.category === 'chest_pain')).toEqual({ category: 'chest_pain', vehicleCapabilities: ['als'], hospitalCapabilities: ['pci'] });
     const call = { location: { lon: 111.92, lat: 37.03 }, category: 'other', priority: 3 } as const;
@@ -61,6 +67,9 @@ describe('operator data: road-class speeds and category requirements', () => {
     const after = await dispatcher.call('createIncident', { body: call });
     expect(after.requiredVehicleCapabilities).toEqual(['neonatal']);
     const reranked = await dispatcher.call('getRecommendations', { params: { id: after.id } });
+    await until(() => desk.received.some((e) => e.event === 'settings.changed'), 'the change pushed');
+    expect(desk.received.find((e) => e.event === 'settings.changed')!.payload).toEqual({ what: 'categoryRequirements', region: null });
+    desk.close();
     expect(reranked.candidates.length).toBeGreaterThan(0);
     expect(reranked.candidates.every((c) => c.capabilities.includes('neonatal'))).toBe(true);
     expect(reranked.excluded.some((e) => e.reason === 'missing_capability')).toBe(true);

@@ -9,6 +9,7 @@ import { roadDataFile, roadDataSuite } from '@dispatch/geo/routing/roadData';
 import type { RoadImportJobDto } from '@dispatch/protocol';
 import { describe, expect, it } from 'vitest';
 import { createRoadImports } from '@dispatch/server/roads/roadImports';
+import { openSocket } from '../support/api';
 import { demoSuite, serverSuite } from '../support/demoSuite';
 import { createLoggedInUser, startTestServer } from '../support/server';
 import { until } from '../support/wait';
@@ -72,7 +73,8 @@ describe.skipIf(!shanghai)(roadDataSuite('road network upload, import job and go
     expect(audit[0]).toMatchObject({ action: 'roadNetwork.imported', details: { region: 'shanghai-centre', fileName: 'shanghai_center.osm.pbf' } });
   });
 
-  it('makes a region live: the map region, routing and the graph registry move to it', async () => {
+  it('makes a region live: the map region, routing and the graph registry move to it, and open consoles are told', async () => {
+    const console = await openSocket(server.baseUrl, tokens.admin);
     const graphs = server.app.graphs;
     expect((await graphs.get()).edgeCount).toBeLessThan(3000);
     const answer = await admin.call('setLiveRoadRegion', { body: { region: 'shanghai-centre' } });
@@ -87,6 +89,12 @@ describe.skipIf(!shanghai)(roadDataSuite('road network upload, import job and go
     await until(async () => (await graphs.get()).edgeCount < 3000, 'the graph registry to go back to the demo county');
     const audit = await admin.call('audit', { query: { entityType: 'road_region' } });
     expect(audit.map((a) => a.action)).toEqual(['roadRegion.madeLive', 'roadRegion.madeLive']);
+    await until(() => console.received.filter((e) => e.event === 'settings.changed').length === 2, 'both changes pushed');
+    expect(console.received.filter((e) => e.event === 'settings.changed').map((e) => e.payload)).toEqual([
+      { what: 'liveRegion', region: 'shanghai-centre' },
+      { what: 'liveRegion', region: DEMO_REGION },
+    ]);
+    console.close();
   });
 
   it('imports GeoJSON too, and reports a file it cannot use as a failed job naming why', async () => {
@@ -147,7 +155,7 @@ describe('road imports on a worker process of their own (ROAD_IMPORT_WORKER=0 on
 
     const { config } = server;
     const worker = createRoadImports({
-      db: server.database.db, redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX, dir, maxBytes: 1048576, work: true, log: { error: () => undefined, info: () => undefined },
+      db: server.database.db, redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX, dir, maxBytes: 1048576, work: true, events: { publish: () => undefined }, log: { error: () => undefined, info: () => undefined },
     });
     try {
       await until(async () => (await api.call('listRoadImports'))[0]!.state === 'completed', 'the worker to import it', { timeoutMs: 60_000, everyMs: 200 });

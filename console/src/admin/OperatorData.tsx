@@ -8,7 +8,7 @@ import {
   VehicleCapability,
 } from '@dispatch/protocol';
 import { Panel } from '../common/Panel';
-import { useLiveContext } from '../realtime/useLive';
+import { useLiveContext, useSettingsVersion } from '../realtime/useLive';
 import { type ImportWord, useImportWords } from './importWords';
 
 /** A refusal in the screen's language: the server's error code, translated (its English text is for logs). */
@@ -22,7 +22,9 @@ const rank = (highway: string) => (HIERARCHY.includes(highway) ? HIERARCHY.index
 
 /** Operator data: road-class speeds (saving re-costs the networks) and the category → capabilities table. */
 export function OperatorData() {
-  const { api } = useLiveContext();
+  const { api, connection } = useLiveContext();
+  // Another administrator's change arrives as a push: the tables are read again.
+  const settingsVersion = useSettingsVersion(connection);
   const i18n = useImportWords();
   const { t, label } = i18n;
   const [speeds, setSpeeds] = useState<RoadClassSpeedDto[]>([]);
@@ -40,7 +42,7 @@ export function OperatorData() {
       },
       (e: unknown) => setMessage({ ok: false, say: (w) => refusal(e, w) }),
     );
-  }, [api, i18n]);
+  }, [api, i18n, settingsVersion]);
 
   const changedSpeeds = speeds.filter((s) => edited[s.highway] !== undefined && Number(edited[s.highway]) !== s.kmh);
   const invalid = (highway: string) => {

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { RoadImportJobDto, RoadNetworkDto, RoadNetworksDto } from '@dispatch/protocol';
 import { Panel } from '../common/Panel';
-import { useLiveContext } from '../realtime/useLive';
+import { useLiveContext, useSettingsVersion } from '../realtime/useLive';
 import { uploadFile } from './adminFiles';
 import { FilePicker } from './FilePicker';
 import { useImportWords } from './importWords';
@@ -19,7 +19,9 @@ const FORMATS = { osm_pbf: 'OSM PBF', osm_xml: 'OSM XML', geojson: 'GeoJSON' } a
 
 /** The administrator's road networks: imported regions with their reports, the live one, and imports with progress. */
 export function RoadNetworks() {
-  const { api, session } = useLiveContext();
+  const { api, session, connection } = useLiveContext();
+  // Another administrator's import or live region arrives as a push: the lists are read again.
+  const settingsVersion = useSettingsVersion(connection);
   const { t, lang } = useImportWords();
   const [networks, setNetworks] = useState<RoadNetworksDto | null>(null);
   const [jobs, setJobs] = useState<RoadImportJobDto[]>([]);
@@ -54,7 +56,7 @@ export function RoadNetworks() {
       stopped = true;
       clearTimeout(timer);
     };
-  }, [refresh, fail, uploading]);
+  }, [refresh, fail, uploading, settingsVersion]);
 
   const chooseFile = (chosen: File | null) => {
     setFile(chosen);

@@ -158,10 +158,11 @@ export function MapView(props: MapViewProps) {
             tiles={layers.tiles}
             roadsOverlay={layers.roads}
             loadRoads={loadRoads}
+            roadsVersion={live.settingsVersion}
             onTileStatus={setTileStatus}
           />
-          <CoverageLayer map={map} kind="catchments" visible={layers.catchments} onStatus={setCatchmentStatus} />
-          <CoverageLayer map={map} kind="isochrones" visible={layers.coverage} onStatus={setCoverageStatus} />
+          <CoverageLayer key={`catchments:${live.settingsVersion}`} map={map} kind="catchments" visible={layers.catchments} onStatus={setCatchmentStatus} />
+          <CoverageLayer key={`isochrones:${live.settingsVersion}`} map={map} kind="isochrones" visible={layers.coverage} onStatus={setCoverageStatus} />
           <RouteLine map={map} visible={layers.route} routes={routes} />
           <StationMarkers map={map} visible={layers.stations} stations={live.stations} />
           <HospitalMarkers map={map} visible={layers.hospitals} hospitals={live.hospitals} proposedId={proposedHospitalId} />

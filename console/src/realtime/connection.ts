@@ -9,8 +9,10 @@ import {
   type HospitalDto,
   type HospitalNoticeDto,
   type IncidentDto,
+  type LiveCoverageDto,
   type PhoneCallDto,
   type RecommendationDto,
+  type RepositionDto,
   type ResourceChange,
   type Role,
   type RouteDto,
@@ -38,6 +40,8 @@ export interface LiveState {
   versionMismatch: VersionMismatch | null;
   /** When the last full snapshot arrived (ms epoch); null until the first one. */
   syncedAt: number | null;
+  /** Counts the settings changes pushed (live region, road network, speeds, requirements): what reads them reads again. */
+  settingsVersion: number;
   incidents: ReadonlyMap<string, IncidentDto>;
   vehicles: ReadonlyMap<string, VehicleDto>;
   hospitals: ReadonlyMap<string, HospitalDto>;
@@ -58,6 +62,10 @@ export interface LiveState {
   messages: ReadonlyMap<string, readonly MessageDto[]>;
   /** The last message pushed live (not fetched): a crew's reply to make noticed. */
   lastPushedMessage: MessageDto | null;
+  /** The 30-minute circle now (free ambulances' live positions), pushed when it changes; staff only. */
+  coverage: LiveCoverageDto | null;
+  /** Move-ups by vehicle id, as sent and answered since this console connected (ended ones stay with their state). */
+  repositions: ReadonlyMap<string, RepositionDto>;
 }
 
 type Socketish = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -86,6 +94,7 @@ export class Connection {
     databaseUnavailable: false,
     versionMismatch: null,
     syncedAt: null,
+    settingsVersion: 0,
     incidents: new Map(),
     vehicles: new Map(),
     hospitals: new Map(),
@@ -99,6 +108,8 @@ export class Connection {
     alerts: new Map(),
     messages: new Map(),
     lastPushedMessage: null,
+    coverage: null,
+    repositions: new Map(),
   };
   private alertsTimer: ReturnType<typeof setTimeout> | null = null;
   private alertsInterval: ReturnType<typeof setInterval> | null = null;
@@ -196,11 +207,14 @@ export class Connection {
       if (change.deleted) this.forget(change);
       for (const listener of this.changeListeners) listener(change);
     });
+    socket.on('settings.changed', () => this.set({ settingsVersion: this.state.settingsVersion + 1 }));
     socket.on('notice.sent', (n) => this.apply('notices', n));
     socket.on('notice.updated', (n) => this.apply('notices', n));
     socket.on('notice.escalated', (n) => this.apply('notices', n));
     socket.on('transfer.updated', (t) => this.apply('transfers', t));
     socket.on('vehicle.positionsUpdated', (batch) => this.queuePositions(batch));
+    socket.on('coverage.updated', (coverage) => this.set({ coverage }));
+    socket.on('reposition.updated', (r) => this.set({ repositions: new Map(this.state.repositions).set(r.vehicleId, r) }));
     socket.on('crew.eventStuck', (n) => {
       const stuck = new Map(this.state.stuckEvents);
       if (n.state === 'stuck') stuck.set(n.id, n);
@@ -310,6 +324,12 @@ export class Connection {
     this.set({ phoneCalls: next });
   }
 
+  /** The circle as it is now (a push after this replaces it); a login that may not read it keeps none. */
+  private async refreshCoverage(seq: number): Promise<void> {
+    const coverage = await this.api.call('liveCoverage').catch(() => null);
+    if (coverage && seq === this.snapshotSeq) this.set({ coverage });
+  }
+
   private readonly phoneCallPushedAt = new Map<string, number>();
   private applyPhoneCall(call: PhoneCallDto): void {
     this.phoneCallPushedAt.set(call.id, Date.now());
@@ -342,6 +362,7 @@ export class Connection {
         syncedAt: Date.now(),
       });
       if (dispatcherRole) void this.refreshPhoneCalls(seq);
+      if (dispatcherRole) void this.refreshCoverage(seq);
       this.refreshAlerts();
       // Vehicles placed where the snapshot says, unless the stream already has a newer fix.
       this.queuePositions(

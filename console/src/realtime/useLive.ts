@@ -22,3 +22,8 @@ export function useLive(): LiveState {
   const { connection } = useLiveContext();
   return useSyncExternalStore(connection.subscribe, connection.getState);
 }
+
+/** How many settings changes were pushed (live region, roads, speeds, requirements); re-renders only when it moves. */
+export function useSettingsVersion(connection: Connection): number {
+  return useSyncExternalStore(connection.subscribe, () => connection.getState().settingsVersion);
+}

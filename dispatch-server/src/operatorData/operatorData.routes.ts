@@ -1,12 +1,14 @@
 import type { Db } from '@dispatch/db';
+import type { Publisher } from '../realtime/publisher';
 import type { Handlers } from '../http/mountRoutes';
 import { listCategoryRequirements, listRoadClassSpeeds, updateCategoryRequirement, updateRoadClassSpeeds } from './operatorData';
 
 export const operatorDataHandlers = (
   db: Db,
+  events: Publisher,
 ): Handlers<'listRoadClassSpeeds' | 'updateRoadClassSpeeds' | 'listCategoryRequirements' | 'updateCategoryRequirement'> => ({
   listRoadClassSpeeds: () => listRoadClassSpeeds(db),
-  updateRoadClassSpeeds: ({ body }, { actor }) => updateRoadClassSpeeds(db, actor, body),
+  updateRoadClassSpeeds: ({ body }, { actor }) => updateRoadClassSpeeds(db, events, actor, body),
   listCategoryRequirements: () => listCategoryRequirements(db),
-  updateCategoryRequirement: ({ body }, { actor }) => updateCategoryRequirement(db, actor, body),
+  updateCategoryRequirement: ({ body }, { actor }) => updateCategoryRequirement(db, events, actor, body),
 });

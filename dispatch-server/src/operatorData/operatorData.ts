@@ -6,10 +6,12 @@ import {
   type IncidentCategory,
   type RoadClassSpeedsDto,
   RoadClassSpeedsInput,
+  rooms,
 } from '@dispatch/protocol';
 import { z } from 'zod';
 import { appendAudit, type Actor } from '../audit/audit';
 import { HttpError } from '../http/errors';
+import type { Publisher } from '../realtime/publisher';
 
 const sql = sqlFile(new URL('./operatorData.sql', import.meta.url), {
   listSpeeds: { row: z.object({ highway: z.string(), kmh: z.number() }) },
@@ -33,7 +35,7 @@ export async function listRoadClassSpeeds(db: Queryable): Promise<RoadClassSpeed
  * new speeds.
  * @param input the classes to change; an unknown class is a 400 naming it
  */
-export async function updateRoadClassSpeeds(db: Db, actor: Actor, input: z.input<typeof RoadClassSpeedsInput>): Promise<RoadClassSpeedsDto> {
+export async function updateRoadClassSpeeds(db: Db, events: Publisher, actor: Actor, input: z.input<typeof RoadClassSpeedsInput>): Promise<RoadClassSpeedsDto> {
   const { speeds } = RoadClassSpeedsInput.parse(input);
   const seen = new Set<string>();
   speeds.forEach((s, i) => {
@@ -55,6 +57,7 @@ export async function updateRoadClassSpeeds(db: Db, actor: Actor, input: z.input
     const { edges } = await recostRegion(db, name);
     recosted.push({ region: name, edges });
   }
+  events.publish(rooms.dispatchers, 'settings.changed', { what: 'roadClassSpeeds', region: null });
   return { speeds: await sql.listSpeeds.rows(db), recosted };
 }
 
@@ -86,7 +89,7 @@ export async function categoryRequirement(db: Queryable, category: IncidentCateg
  * Changes one category's required capabilities (calls taken from now on; a call already taken keeps its own).
  * Audited with the old and new lists.
  */
-export async function updateCategoryRequirement(db: Db, actor: Actor, input: z.input<typeof CategoryRequirementDto>): Promise<CategoryRequirementDto[]> {
+export async function updateCategoryRequirement(db: Db, events: Publisher, actor: Actor, input: z.input<typeof CategoryRequirementDto>): Promise<CategoryRequirementDto[]> {
   const r = CategoryRequirementDto.parse(input);
   await inTransaction(db, async (client) => {
     const before = (await sql.listRequirements.rows(client)).find((x) => x.category === r.category) ?? null;
@@ -97,5 +100,6 @@ export async function updateCategoryRequirement(db: Db, actor: Actor, input: z.i
     });
   });
   cache = null;
+  events.publish(rooms.dispatchers, 'settings.changed', { what: 'categoryRequirements', region: null });
   return listCategoryRequirements(db);
 }

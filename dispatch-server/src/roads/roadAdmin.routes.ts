@@ -1,4 +1,5 @@
 import type { Db } from '@dispatch/db';
+import type { Publisher } from '../realtime/publisher';
 import type { Handlers } from '../http/mountRoutes';
 import { Reply } from '../http/mountRoutes';
 import { listRoadNetworks, setLiveRoadRegion } from './roadAdmin';
@@ -11,11 +12,12 @@ import type { RoadImports } from './roadImports';
  */
 export const roadAdminHandlers = (
   db: Db,
+  events: Publisher,
   imports: RoadImports,
   configuredRegion: string | undefined,
 ): Handlers<'listRoadNetworks' | 'uploadRoadNetwork' | 'listRoadImports' | 'setLiveRoadRegion'> => ({
   listRoadNetworks: () => listRoadNetworks(db, configuredRegion),
   uploadRoadNetwork: async ({ query }, { req, actor }) => new Reply(201, await imports.upload(req, query, actor)),
   listRoadImports: () => imports.list(),
-  setLiveRoadRegion: ({ body }, { actor }) => setLiveRoadRegion(db, actor, body.region, configuredRegion),
+  setLiveRoadRegion: ({ body }, { actor }) => setLiveRoadRegion(db, events, actor, body.region, configuredRegion),
 });

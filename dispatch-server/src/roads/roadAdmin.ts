@@ -1,8 +1,9 @@
 import { type Db, inTransaction, type Queryable, sqlFile } from '@dispatch/db';
-import { RoadImportReportDto, type RoadNetworkDto, type RoadNetworksDto } from '@dispatch/protocol';
+import { RoadImportReportDto, type RoadNetworkDto, type RoadNetworksDto, rooms } from '@dispatch/protocol';
 import { z } from 'zod';
 import { appendAudit, type Actor } from '../audit/audit';
 import { HttpError } from '../http/errors';
+import type { Publisher } from '../realtime/publisher';
 
 const n = z.number();
 const NetworkFields = z.object({
@@ -64,9 +65,9 @@ export async function pinServedRegion(db: Queryable): Promise<void> {
 
 /**
  * Makes a region the live one: routing, coverage and the map's roads use it from the commit on (every server's
- * graph registry reloads on the notification). Audited.
+ * graph registry reloads on the notification), and open consoles read the region and its roads again. Audited.
  */
-export async function setLiveRoadRegion(db: Db, actor: Actor, region: string, configuredRegion: string | undefined): Promise<RoadNetworksDto> {
+export async function setLiveRoadRegion(db: Db, events: Publisher, actor: Actor, region: string, configuredRegion: string | undefined): Promise<RoadNetworksDto> {
   await inTransaction(db, async (client) => {
     const regions = await sql.lockRegions.rows(client);
     const before = regions.find((r) => r.live)?.name ?? null;
@@ -76,5 +77,6 @@ export async function setLiveRoadRegion(db: Db, actor: Actor, region: string, co
     await sql.notifyChanged.run(client, { region });
     await appendAudit(client, actor, 'roadRegion.madeLive', { type: 'road_region', id: region }, { before });
   });
+  events.publish(rooms.dispatchers, 'settings.changed', { what: 'liveRegion', region });
   return listRoadNetworks(db, configuredRegion);
 }

@@ -6,13 +6,14 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Db } from '@dispatch/db';
 import { importRoads, type ImportProgress, type ImportReport } from '@dispatch/geo/import/importRoads';
-import type { RoadImportJobDto, RoadUploadQuery } from '@dispatch/protocol';
+import { type RoadImportJobDto, type RoadUploadQuery, rooms } from '@dispatch/protocol';
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Request } from 'express';
 import { Redis } from 'ioredis';
 import type { z } from 'zod';
 import { appendAudit, type Actor } from '../audit/audit';
 import { HttpError } from '../http/errors';
+import type { Publisher } from '../realtime/publisher';
 import { pinServedRegion } from './roadAdmin';
 
 /** The job's payload in Redis: where the upload lies and what to make of it (no personal data beyond the actor). */
@@ -56,6 +57,8 @@ export function createRoadImports(opts: {
   maxBytes: number;
   /** Whether this process takes import jobs (ROAD_IMPORT_WORKER); uploads are queued either way. */
   work: boolean;
+  /** Where a finished import is announced to the open consoles. */
+  events: Publisher;
   log: { error: (o: object, m: string) => void; info: (o: object, m: string) => void };
 }): RoadImports {
   const { db, log } = opts;
@@ -71,7 +74,7 @@ export function createRoadImports(opts: {
   // Any worker may take a job: one queued by another process, or left by a restart, runs too. The import parses and
   // builds the topology on this process's event loop, so a big centre runs it on a process that takes no calls.
   const worker = opts.work
-    ? new Worker<RoadImportJob, ImportReport>(QUEUE, (job) => runImport(db, job), { connection: connection(), prefix: opts.prefix, concurrency: 1 })
+    ? new Worker<RoadImportJob, ImportReport>(QUEUE, (job) => runImport(db, opts.events, job), { connection: connection(), prefix: opts.prefix, concurrency: 1 })
     : null;
   worker?.on('failed', (job, err) => log.error({ err: err.message, job: job?.id }, 'road import failed'));
   worker?.on('error', (err) => log.error({ err }, 'road import worker error'));
@@ -123,7 +126,7 @@ export function createRoadImports(opts: {
   };
 }
 
-async function runImport(db: Db, job: Job<RoadImportJob, ImportReport>): Promise<ImportReport> {
+async function runImport(db: Db, events: Publisher, job: Job<RoadImportJob, ImportReport>): Promise<ImportReport> {
   const { file, region, replace, fileName, actor } = job.data;
   let last = { stage: '', at: 0 };
   const onProgress = (p: ImportProgress) => {
@@ -141,6 +144,7 @@ async function runImport(db: Db, job: Job<RoadImportJob, ImportReport>): Promise
       edges: report.edges,
       replace,
     });
+    events.publish(rooms.dispatchers, 'settings.changed', { what: 'roadNetwork', region });
     return report;
   } finally {
     await rm(file, { force: true });

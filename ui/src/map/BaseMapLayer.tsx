@@ -47,6 +47,8 @@ export interface BaseMapLayerProps {
   roadsOverlay: boolean;
   /** `GET /api/roads` for a WGS-84 bbox ("w,s,e,n") at a whole zoom level, through the app's own client. */
   loadRoads(bbox: string, zoom: number): Promise<RoadCollection>;
+  /** Changes when the roads changed on the server (another live region, a new import, new speeds): they are read again. */
+  roadsVersion?: number;
   onTileStatus?(status: TileStatus): void;
 }
 
@@ -54,7 +56,7 @@ export interface BaseMapLayerProps {
  * The base map of both apps: tiles from the configured server, and the region's own roads from the dispatch server
  * in their place when no tile arrives (a closed network, a blocked tile server, a bad URL) or when tiles are off.
  */
-export function BaseMapLayer({ map, projection, tileUrl, attribution, tiles, roadsOverlay, loadRoads, onTileStatus }: BaseMapLayerProps) {
+export function BaseMapLayer({ map, projection, tileUrl, attribution, tiles, roadsOverlay, loadRoads, roadsVersion, onTileStatus }: BaseMapLayerProps) {
   const [arrived, setArrived] = useState<{ url: string; status: TileStatus } | null>(null);
   const tileStatus: TileStatus = !tileUrl ? 'failed' : arrived?.url === tileUrl ? arrived.status : 'loading';
   // Without tiles the roads are the base map: drawn in full colour on a plain ground.
@@ -136,6 +138,6 @@ export function BaseMapLayer({ map, projection, tileUrl, attribution, tiles, roa
       layer.remove();
       roadsRef.current = null;
     };
-  }, [map, drawRoads, projection, load]);
+  }, [map, drawRoads, projection, load, roadsVersion]);
   return null;
 }
