@@ -166,4 +166,21 @@ describe.skipIf(!hasChromium)(chromiumSuite('administrator data screens in real 
     expect(errors).toEqual([]);
     await page.context().close();
   });
+
+  it('shows another administrator\'s change on an open settings screen, and an open desk reads its road region again', { timeout: 60_000 }, async () => {
+    const { page, errors } = await adminPage('zh-CN', 'settings');
+    await expect.poll(() => page.locator('[data-testid=speed-motorway]').inputValue()).not.toBe('');
+    const desk = await newPage(suite.browser, { locale: 'zh-CN', timeoutMs: 20_000 });
+    await logIn(desk, suite.server.baseUrl, 'dispatcher', suite.server.logins.passwords.dispatcher!);
+    await desk.locator('[data-testid=map]').waitFor();
+    const regionRead = desk.waitForRequest((r) => r.url().endsWith('/api/roads/region'), { timeout: 20_000 });
+    const motorway = (await admin.call('listRoadClassSpeeds')).speeds.find((s) => s.highway === 'motorway')!;
+    await admin.call('updateRoadClassSpeeds', { body: { speeds: [{ highway: 'motorway', kmh: motorway.kmh - 1 }] } });
+    await expect.poll(() => page.locator('[data-testid=speed-motorway]').inputValue()).toBe(String(motorway.kmh - 1));
+    await regionRead;
+    await admin.call('updateRoadClassSpeeds', { body: { speeds: [motorway] } });
+    expect(errors).toEqual([]);
+    await desk.context().close();
+    await page.context().close();
+  });
 });
