@@ -3,6 +3,7 @@ import { useNow } from '@dispatch/ui';
 import { formatDuration } from '../common/format';
 import { Panel, Prio } from '../common/Panel';
 import { useI18n } from '../i18n/i18n';
+import { ComingTransfers, TransferBadge } from '../hospital/ComingTransfers';
 import { isUnfinished, waitSeconds } from './queue';
 
 /**
@@ -31,7 +32,8 @@ export function IncidentQueue({
               <Prio priority={i.priority} />
               <div className="queue-main">
                 <div>
-                  <b>#{i.number}</b> {label('category', i.category)} <span className="muted">{i.placeName ?? i.address ?? ''}</span>
+                  <b>#{i.number}</b> {label('category', i.category)}
+                  {i.transfer && <TransferBadge transfer={i.transfer} />} <span className="muted">{i.placeName ?? i.address ?? ''}</span>
                 </div>
                 <div className="muted small">
                   <span className={`istatus istatus-${i.status}`}>{label('incidentStatus', i.status)}</span>
@@ -50,6 +52,7 @@ export function IncidentQueue({
           );
         })}
       </ul>
+      <ComingTransfers />
     </Panel>
   );
 }

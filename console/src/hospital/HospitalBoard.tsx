@@ -4,6 +4,7 @@ import { colourOf, LOAD_COLOURS, useNow } from '@dispatch/ui';
 import { GroupBadges, Panel, Prio } from '../common/Panel';
 import { useI18n } from '../i18n/i18n';
 import { useLive, useLiveContext } from '../realtime/useLive';
+import { TransferPanel } from './TransferPanel';
 import { NoticeCareFlags } from '../register/RegisterFlags';
 
 const INCOMING = new Set(['sent', 'escalated', 'acknowledged']);
@@ -98,6 +99,8 @@ export function HospitalBoard() {
           );
         })}
       </Panel>
+
+      <TransferPanel hospital={hospital} />
 
       {arrived.length > 0 && (
         <Panel className="arrived" title={t('recentArrivals')}>

@@ -1,5 +1,5 @@
 import { colourOf, LOAD_COLOURS, PRIORITY_COLOURS } from '@dispatch/ui';
-import type { AssignmentOfferDto, OrderedTaskStatus } from '@dispatch/protocol';
+import type { AssignmentOfferDto, OrderedTaskStatus, TransferBrief } from '@dispatch/protocol';
 import { nextSteps } from '../agent/lifecycle';
 import { distanceM, type LonLat } from '../simulator/geometry';
 import type { Leg } from './hooks/useTaskNavigation';
@@ -7,8 +7,9 @@ import { formatDistance, MANEUVER_ARROW, STEP_ACTIONS, useI18n } from './i18n';
 import type { NavProgress, NavRoute } from './navigation';
 
 export function AssignmentCard({ offer }: { offer: AssignmentOfferDto }) {
-  const { t, label } = useI18n();
+  const { t, label, name } = useI18n();
   const i = offer.incident;
+  const transfer = i.transfer;
   return (
     <section className="card assignment" data-testid="assignment">
       <div className="card-head">
@@ -20,7 +21,18 @@ export function AssignmentCard({ offer }: { offer: AssignmentOfferDto }) {
           {t('incident')} #{i.number}
         </span>
       </div>
-      <div className="address">{[i.placeName, i.address].filter(Boolean).join(' · ') || `${i.location.lat.toFixed(5)}, ${i.location.lon.toFixed(5)}`}</div>
+      {transfer ? (
+        // A transfer's two legs: pick the patient up at the sending hospital, deliver to the one that accepted.
+        <div className="transfer-legs" data-testid="transfer-legs">
+          <div className="transfer-kind">
+            {t('transfer')} · {t(transfer.direction === 'up' ? 'referralUp' : 'referralDown')}
+          </div>
+          <div className="address" data-testid="leg-pickup">{t('pickUpAt', { name: name(transfer.from) })}</div>
+          <div className="address" data-testid="leg-deliver">{t('deliverTo', { name: name(transfer.to) })}</div>
+        </div>
+      ) : (
+        <div className="address">{[i.placeName, i.address].filter(Boolean).join(' · ') || `${i.location.lat.toFixed(5)}, ${i.location.lon.toFixed(5)}`}</div>
+      )}
       {i.patientSummary && <div className="summary">{i.patientSummary}</div>}
       {i.priorityGroups.length > 0 && (
         <div className="flags" aria-label={t('flags')}>
@@ -66,10 +78,17 @@ export function StepButtons({ status, onStep }: { status: string | null; onStep(
   );
 }
 
-export function Directions({ leg, route, progress, now }: { leg: Leg; route: NavRoute | null; progress: NavProgress | null; now: number }) {
-  const { t, lang, label } = useI18n();
+export function Directions({
+  leg, route, progress, now, transfer = null,
+}: { leg: Leg; route: NavRoute | null; progress: NavProgress | null; now: number; transfer?: TransferBrief | null }) {
+  const { t, lang, label, name } = useI18n();
   if (!leg) return null;
-  const title = t(leg === 'scene' ? 'toScene' : leg === 'hospital' ? 'toHospital' : 'toBase');
+  const title =
+    transfer && leg === 'scene'
+      ? t('toPickUp', { name: name(transfer.from) })
+      : transfer && leg === 'hospital'
+        ? t('toDeliver', { name: name(transfer.to) })
+        : t(leg === 'scene' ? 'toScene' : leg === 'hospital' ? 'toHospital' : 'toBase');
   if (!route || !progress) {
     return (
       <section className="card directions">

@@ -106,7 +106,7 @@ export function TaskScreen({ handle, onLogout }: { handle: AgentHandle; onLogout
               <RegisterCard agent={agent} assignmentId={offer.assignment.id} />
               {status === 'dispatched' && <AckCountdown deadline={offer.ackDeadline} now={now} />}
               <StepButtons status={status} onStep={report} />
-              <Directions leg={leg} route={route} progress={progress} now={now} />
+              <Directions leg={leg} route={route} progress={progress} now={now} transfer={offer.incident.transfer} />
               <Destination
                 destination={destination}
                 nameEn={destinationHospital?.nameEn ?? null}

@@ -1,0 +1,49 @@
+import type { TransferBrief } from '@dispatch/protocol';
+import { Prio } from '../common/Panel';
+import { useLive } from '../realtime/useLive';
+import { directionKey, useTransferWords } from './transferWords';
+import './transfers.css';
+
+/** The queue's mark of a transfer's incident: 转运, up or down, with its receiving hospital. */
+export function TransferBadge({ transfer }: { transfer: TransferBrief }) {
+  const { t, name } = useTransferWords();
+  return (
+    <span className="badge transfer-badge" data-testid="transfer-badge" title={`${name(transfer.from)} → ${name(transfer.to)}`}>
+      {t('transferBadge')} · {t(directionKey(transfer.direction))} → {name(transfer.to)}
+    </span>
+  );
+}
+
+/**
+ * The dispatcher's "coming" list: transfers accepted for a later time, which hold no vehicle until they are due and
+ * then enter the queue as incidents.
+ */
+export function ComingTransfers() {
+  const { t, clock, name } = useTransferWords();
+  const live = useLive();
+  const coming = [...live.transfers.values()]
+    .filter((x) => x.phase === 'scheduled' && x.scheduledAt)
+    .sort((a, b) => Date.parse(a.scheduledAt!) - Date.parse(b.scheduledAt!));
+  return (
+    <div className="coming" data-testid="coming-transfers">
+      <div className="coming-title">
+        {t('coming')} <span className="count">{coming.length}</span>
+      </div>
+      {coming.length === 0 ? (
+        <div className="muted small">{t('noneComing')}</div>
+      ) : (
+        <ul>
+          {coming.map((x) => (
+            <li key={x.id} data-transfer={x.number}>
+              <Prio priority={x.priority} />
+              <b>{clock(x.scheduledAt!)}</b>
+              <span>
+                {t(directionKey(x.direction))} {name(x.from)} → {name(x.to)}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
