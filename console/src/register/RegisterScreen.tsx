@@ -1,6 +1,5 @@
 import { useEffect, useState } from 'react';
 import {
-  ApiError,
   RecordFlag,
   REGISTER_COLUMNS,
   type RegisterFollowUpDto,
@@ -43,6 +42,11 @@ function RegisterImport({ onImported }: { onImported(): void }) {
   const [report, setReport] = useState<RegisterImportReport | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  /** A CSV column by its header in the screen's language; a FHIR element by its own path. */
+  const fieldName = (field: string) => {
+    const column = REGISTER_COLUMNS.find((c) => c.key === field);
+    return column ? (lang === 'en' ? column.en : column.zh) : field;
+  };
   const send = async () => {
     if (!file) return;
     setBusy(true);
@@ -55,7 +59,7 @@ function RegisterImport({ onImported }: { onImported(): void }) {
       setReport(await uploadFile<RegisterImportReport>('importRegister', { format }, body, session.token));
       onImported();
     } catch (e) {
-      setError(e instanceof ApiError ? `${t('requestFailed')}: ${e.message}` : describe(e));
+      setError(describe(e));
     } finally {
       setBusy(false);
     }
@@ -110,7 +114,7 @@ function RegisterImport({ onImported }: { onImported(): void }) {
                     <td>{t(`outcome_${r.outcome}`)}</td>
                     <td>
                       {t(`reason_${r.reason}`)}
-                      {r.field && <span className="mono muted"> ({r.field})</span>}
+                      {r.field && <span className="muted"> ({fieldName(r.field)})</span>}
                     </td>
                   </tr>
                 ))}

@@ -5,7 +5,7 @@ import { createI18n, defineMessages } from '@dispatch/ui';
 export const registerMessages = defineMessages(
   {
     registerTitle: '重点人群登记',
-    registerIntro: '从公卫（健康档案）系统导入：CSV（公卫导出的中文表头，或英文表头）或 FHIR R4 Bundle（Patient + Flag）。逐行导入：同一档案编号再次导入即更新（匹配），有误的行拒绝并注明字段。',
+    registerIntro: '从公卫（健康档案）系统导入：CSV 表格（公卫导出的中文表头）或 FHIR R4 资源包（居民及其档案标识）。逐行导入：同一档案编号再次导入即更新（匹配），有误的行拒绝并注明字段。',
     importTitle: '导入',
     registerFile: '档案文件（.csv 或 .json）',
     importFile: '导入',
@@ -43,7 +43,7 @@ export const registerMessages = defineMessages(
     pageOf: '第 {page} / {pages} 页',
     none: '没有符合条件的居民',
     followUpsTitle: '随访通知（家庭医生团队）',
-    followUpsIntro: '事件结案后为相关居民的家庭医生团队生成随访通知。本系统不接短信网关：团队系统通过 GET /api/register/follow-ups?status=pending 轮询，取走后以 POST /api/register/follow-ups/sent 确认，状态即为“已送达”。',
+    followUpsIntro: '事件结案后为相关居民的家庭医生团队生成随访通知。本系统不接短信网关：团队系统通过接口轮询待送达的通知，取走后确认，状态即为“已送达”。',
     fu_pending: '待送达',
     fu_sent: '已送达',
     colIncident: '事件',
