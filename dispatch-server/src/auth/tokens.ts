@@ -44,8 +44,10 @@ export interface TokenService {
   verify(token: string): Promise<Principal>;
   /** Any live session, including one that may only change the password. Throws as `verify`. */
   session(token: string): Promise<VerifiedSession>;
-  /** Drops what this process has cached of a login's sessions, so their revocation holds here at once. */
+  /** Drops what this process has cached of a login's sessions, so their revocation holds here at once, and tells the other processes. */
   forget(userId: string): void;
+  /** Drops what this process has cached of a login's sessions (another process told it of a revocation). */
+  forgetHere(userId: string): void;
 }
 
 /** How long a session's state is trusted before it is read again; other server processes see a revocation within it. */
@@ -57,7 +59,8 @@ const RECHECK_MS = 10_000;
  * another vehicle, hospital or role (read at most every 10 s per session), so a crew moved to another vehicle
  * loses the old one without waiting for the token to expire.
  */
-export function createTokenService(secret: string, ttlHours: number, store?: SessionStore): TokenService {
+/** @param tellPeers passes `forget` on to the other server processes (realtime/peers.ts) */
+export function createTokenService(secret: string, ttlHours: number, store?: SessionStore, tellPeers?: (userId: string) => void): TokenService {
   const key = new TextEncoder().encode(secret);
   type Current = Awaited<ReturnType<SessionStore['current']>>;
   const cache = new Map<string, { at: number; value: Current }>();
@@ -69,6 +72,10 @@ export function createTokenService(secret: string, ttlHours: number, store?: Ses
     cache.set(sessionId, { at: Date.now(), value });
     if (cache.size > 10_000) cache.delete(cache.keys().next().value!);
     return value;
+  };
+
+  const forgetHere = (userId: string) => {
+    for (const [id, entry] of cache) if (entry.value?.userId === userId) cache.delete(id);
   };
 
   const session = async (token: string): Promise<VerifiedSession> => {
@@ -120,7 +127,9 @@ export function createTokenService(secret: string, ttlHours: number, store?: Ses
       return verified.principal;
     },
     forget(userId) {
-      for (const [id, entry] of cache) if (entry.value?.userId === userId) cache.delete(id);
+      forgetHere(userId);
+      tellPeers?.(userId);
     },
+    forgetHere,
   };
 }

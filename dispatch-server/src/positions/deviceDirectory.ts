@@ -18,10 +18,12 @@ interface Entry {
 export class DeviceDirectory {
   private readonly entries = new Map<string, Entry>();
 
+  /** @param tellPeers passes `forget` on to the other server processes (realtime/peers.ts) */
   constructor(
     private readonly db: Db,
     private readonly ttlMs = 30_000,
     private readonly unknownTtlMs = 5_000,
+    private readonly tellPeers: (deviceId: string) => void = () => undefined,
   ) {}
 
   /** The bound vehicle's id, or null when no vehicle has this device id. */
@@ -42,7 +44,14 @@ export class DeviceDirectory {
     return entry.vehicleId;
   }
 
+  /** Forgets the device's entry here and on the other processes (its binding changed). */
   forget(deviceId: string): void {
+    this.entries.delete(deviceId);
+    this.tellPeers(deviceId);
+  }
+
+  /** Forgets the device's entry here (another process changed its binding). */
+  forgetHere(deviceId: string): void {
     this.entries.delete(deviceId);
   }
 

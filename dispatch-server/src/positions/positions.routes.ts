@@ -127,7 +127,8 @@ export interface Positions {
 }
 
 /** Position ingestion for one server process: batched writes, per-vehicle fan-out, both OsmAnd endpoints. */
-export function createPositions({ config, db, log }: { config: Config; db: Db; log: Logger }): Positions {
+/** @param tellPeers passes a device binding's change on to the other server processes (realtime/peers.ts) */
+export function createPositions({ config, db, log, tellPeers }: { config: Config; db: Db; log: Logger; tellPeers?: (deviceId: string) => void }): Positions {
   let fanoutTarget: Gateway | undefined;
   const fanout = new PositionFanout(
     (positions) => fanoutTarget?.to(rooms.dispatchers).emit('vehicle.positionsUpdated', positions),
@@ -138,7 +139,7 @@ export function createPositions({ config, db, log }: { config: Config; db: Db; l
     onStored: (latest) => fanout.push(latest),
     onError: (err) => log.error({ err }, 'position fan-out failed'),
   });
-  const devices = new DeviceDirectory(db);
+  const devices = new DeviceDirectory(db, undefined, undefined, tellPeers);
   const deps: OsmandDeps = { ingestor, devices, log };
   let server: Promise<OsmandServer | null> = Promise.resolve(null);
   let partitions: ReturnType<typeof maintainPositionPartitions> | undefined;

@@ -11,12 +11,13 @@ import {
 } from '@dispatch/protocol';
 import { PasswordChangeRequiredError, SessionInvalidError, type TokenService } from '../auth/tokens';
 import { roomsFor } from '../policies/policies';
+import type { PeerNotes } from './peers';
 import type { StreamsAdapter } from './streamsAdapter';
 
 export interface SocketData {
   principal: Principal;
 }
-export type Gateway = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type Gateway = Server<ClientToServerEvents, ServerToClientEvents, PeerNotes, SocketData>;
 
 const isSessionOver = (error: unknown) => error instanceof SessionInvalidError || error instanceof PasswordChangeRequiredError;
 
