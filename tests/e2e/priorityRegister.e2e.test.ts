@@ -89,7 +89,7 @@ describe.skipIf(!hasChromium)(chromiumSuite('the priority-group register (重点
     const counts = page.locator('[data-testid=register-counts]');
     await counts.waitFor();
     expect(await counts.innerText()).toBe('Import: 1 added, 0 matched (updated), 0 skipped, 1 refused');
-    expect(await page.locator('[data-testid=register-report] tr[data-outcome=refused]').innerText()).toMatch(/Refused\s+not an allowed value \(Flag\.code\)/);
+    expect(await page.locator('[data-testid=register-report] tr[data-outcome=refused]').innerText()).toMatch(/entry\[2\]\s+E2E-F-1\s+Refused\s+not an allowed value \(Flag\.code\)/);
     await page.locator('[data-testid=register-flag]').selectOption('yellow');
     // Filtered on the server: the demo's blue-flagged child goes, the bundle's yellow-flagged resident stays.
     await page.locator('[data-testid=register-residents] tr[data-record=DEMO-0005]').waitFor({ state: 'detached' });
@@ -114,7 +114,7 @@ describe.skipIf(!hasChromium)(chromiumSuite('the priority-group register (重点
     await intake.waitFor();
     expect(await intake.innerText()).toMatch(/重点人群档案\s*李秀英 · \d+ 岁 · 来电号码匹配/);
     expect(await intake.locator('.record-flag').allInnerTexts()).toEqual(['橙色·慢性病', '红色·重大疾病']);
-    expect(await intake.locator('[data-testid=register-team]').innerText()).toBe('家庭医生团队: 城关社区家庭医生一团队 0354-7220001');
+    expect(await intake.locator('[data-testid=register-team]').innerText()).toBe('家庭医生团队：城关社区家庭医生一团队 0354-7220001');
     await shot(page, 'intake-flags-zh');
 
     await phone.call('reportPhoneCall', { body: { event: 'answered', callId, lineId: '120-1', callerNumber: NUMBER, at: new Date().toISOString() } });

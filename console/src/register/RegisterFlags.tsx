@@ -49,7 +49,8 @@ export function RegisterMatches({ matches, testId }: { matches: readonly Registe
           )}
           {m.team && (
             <div className="small" data-testid="register-team">
-              {t('team')}: {m.team.name}
+              {t('team')}
+              {m.team.name}
               {m.team.phone && <span className="number"> {m.team.phone}</span>}
             </div>
           )}

@@ -100,7 +100,7 @@ function RegisterImport({ onImported }: { onImported(): void }) {
             <table className="dense wrap">
               <thead>
                 <tr>
-                  <th>{t('colRow')}</th>
+                  <th>{report.format === 'csv' ? t('colRow') : t('colEntry')}</th>
                   <th>{t('colRecordId')}</th>
                   <th>{t('colOutcome')}</th>
                   <th>{t('colReason')}</th>
@@ -109,7 +109,7 @@ function RegisterImport({ onImported }: { onImported(): void }) {
               <tbody>
                 {report.rows.map((r) => (
                   <tr key={`${r.row}-${r.field ?? ''}`} className={r.outcome === 'refused' ? 'row-error' : ''} data-outcome={r.outcome} data-field={r.field ?? ''}>
-                    <td className="mono">{r.row}</td>
+                    <td className="mono">{report.format === 'csv' ? r.row : `entry[${r.row}]`}</td>
                     <td className="mono">{r.recordId ?? '—'}</td>
                     <td>{t(`outcome_${r.outcome}`)}</td>
                     <td>
@@ -153,7 +153,7 @@ function ResidentSearch({ refresh }: { refresh: number }) {
   const pages = answer ? Math.max(1, Math.ceil(answer.total / PAGE_SIZE)) : 1;
   return (
     <Panel className="ops-panel" title={t('searchTitle')} testId="register-search">
-      <div className="ops-form">
+      <div className="ops-form register-filters">
         <input
           type="search"
           value={q}

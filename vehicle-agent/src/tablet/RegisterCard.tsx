@@ -4,8 +4,8 @@ import type { AgentHandle } from './useCrewAgent';
 
 const useWords = createI18n(
   defineMessages(
-    { registerMatch: '重点人群档案', team: '家庭医生团队', ageYears: '{age} 岁' },
-    { registerMatch: 'Priority-group record', team: 'Family-doctor team', ageYears: '{age} y' },
+    { registerMatch: '重点人群档案', team: '家庭医生团队：', ageYears: '{age} 岁' },
+    { registerMatch: 'Priority-group record', team: 'Family-doctor team: ', ageYears: '{age} y' },
   ),
 );
 
@@ -43,7 +43,8 @@ export function RegisterCard({ agent, assignmentId }: { agent: AgentHandle['agen
           </div>
           {m.team && (
             <div className="summary">
-              {t('team')}: {m.team.name} {m.team.phone && <a href={`tel:${m.team.phone.replace(/[^0-9+]/g, '')}`}>{m.team.phone}</a>}
+              {t('team')}
+              {m.team.name} {m.team.phone && <a href={`tel:${m.team.phone.replace(/[^0-9+]/g, '')}`}>{m.team.phone}</a>}
             </div>
           )}
         </div>
