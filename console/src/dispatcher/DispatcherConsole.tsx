@@ -16,6 +16,7 @@ import { IncidentQueue } from './IncidentQueue';
 import { sortQueue } from './queue';
 import { emptyDraft, type Draft } from './draft';
 import { IntakeForm, type IntakeFormHandle } from './IntakeForm';
+import { MoveUpCard } from './MoveUpCard';
 import { RecommendationPanel } from './RecommendationPanel';
 import { ShortcutBar } from './ShortcutBar';
 import { TaskMessages } from './TaskMessages';
@@ -294,6 +295,7 @@ export function DispatcherConsole({ config, region }: { config: ClientConfigDto;
             ))}
           </div>
         )}
+        <MoveUpCard />
         <RecommendationPanel
           key={selectedId ?? ''}
           incident={incident}

@@ -5,7 +5,7 @@ import { BaseMapLayer, mapProjection, MapProjectionContext, useLatest, type Tile
 import type { MessageKey } from '../i18n/dictionary';
 import { useI18n } from '../i18n/i18n';
 import { useLive, useLiveContext } from '../realtime/useLive';
-import { CoverageLayer, type OverlayStatus } from './layers/CoverageLayer';
+import { CoverageLayer, UncoveredVillages, type OverlayStatus } from './layers/CoverageLayer';
 import { HospitalMarkers } from './layers/HospitalMarkers';
 import { CallerLocation } from './layers/CallerLocation';
 import { IncidentMarkers } from './layers/IncidentMarkers';
@@ -20,7 +20,7 @@ import { setViewCentre } from './viewCentre';
 const LAYERS = {
   tiles: ['layerTiles', true], roads: ['layerRoads', true], vehicles: ['layerVehicles', true], incidents: ['layerIncidents', true],
   stations: ['layerStations', true], hospitals: ['layerHospitals', true], route: ['layerRoute', true],
-  catchments: ['layerCatchments', false], coverage: ['layerCoverage', false],
+  catchments: ['layerCatchments', false], coverage: ['layerCoverage', false], uncovered: ['layerUncovered', true],
 } satisfies Record<string, [MessageKey, boolean]>;
 type LayerKey = keyof typeof LAYERS;
 
@@ -163,6 +163,7 @@ export function MapView(props: MapViewProps) {
           />
           <CoverageLayer key={`catchments:${live.settingsVersion}`} map={map} kind="catchments" visible={layers.catchments} onStatus={setCatchmentStatus} />
           <CoverageLayer key={`isochrones:${live.settingsVersion}`} map={map} kind="isochrones" visible={layers.coverage} onStatus={setCoverageStatus} />
+          <UncoveredVillages map={map} visible={layers.uncovered} coverage={live.coverage} />
           <RouteLine map={map} visible={layers.route} routes={routes} />
           <StationMarkers map={map} visible={layers.stations} stations={live.stations} />
           <HospitalMarkers map={map} visible={layers.hospitals} hospitals={live.hospitals} proposedId={proposedHospitalId} />

@@ -236,21 +236,26 @@ function HospitalsByLoad({ hospitals }: { hospitals: ReadonlyMap<string, Hospita
   );
 }
 
+/**
+ * The 30-minute circle right now: the share of villages a free ambulance reaches within 30 minutes by road from
+ * where the free ambulances are (the server pushes it a moment after the fleet changes), and beside it the share a
+ * health facility reaches.
+ */
 function Coverage() {
   const { t } = useWords();
-  const { api } = useLiveContext();
-  // The circle moves only with the stations and the roads: every five minutes is often enough.
-  const tick = Math.floor(useNow(300_000) / 300_000);
-  const summary = useLoaded(String(tick), () => api.call('coverageSummary', { query: { from: 'stations', minutes: '30' } }), 10_000);
-  const thirty = summary?.thresholds.find((x) => x.minutes === 30);
+  const { coverage } = useLive();
+  const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
   return (
     <Panel className="board-coverage" testId="board-coverage" title={t('boardCoverage')}>
-      {thirty ? (
+      {coverage ? (
         <div className="pad">
-          <div className="coverage-figure mono" data-testid="coverage-share">{(thirty.villageShare * 100).toFixed(1)}%</div>
+          <div className="coverage-figure mono" data-testid="coverage-share">{percent(coverage.ambulanceShare)}</div>
           <div>{t('boardCoverageVillages')}</div>
-          <div className="muted small">{t('boardCoverageOutside', { n: thirty.villagesOutside.length })}</div>
-          <div className="coverage-bar"><span style={{ width: `${thirty.villageShare * 100}%` }} /></div>
+          <div className="muted small">
+            {t('boardCoverageOutside', { n: coverage.uncovered.filter((u) => u.byAmbulance).length })} · {t('boardCoverageFree', { n: coverage.freeVehicles })}
+          </div>
+          <div className="coverage-bar"><span style={{ width: `${coverage.ambulanceShare * 100}%` }} /></div>
+          <div className="muted small" data-testid="coverage-facility-share">{t('boardCoverageFacility', { p: percent(coverage.facilityShare) })}</div>
         </div>
       ) : (
         <div className="pad muted">{t('loading')}</div>

@@ -6,7 +6,8 @@ export const supervisorMessages = defineMessages(
     // live board
     boardWaiting: '等待派车的警情', boardNoneWaiting: '没有等待派车的警情', boardWaitedFor: '已等待',
     boardFleet: '各站车辆', boardStation: '站点', boardFree: '空闲', boardBusy: '执行任务', boardOut: '停用', boardTotal: '合计',
-    boardHospitals: '医院负荷', boardCoverage: '30分钟就医圈', boardCoverageVillages: '村庄覆盖率', boardCoverageOutside: '圈外村庄 {n} 个',
+    boardHospitals: '医院负荷', boardCoverage: '30分钟就医圈', boardCoverageVillages: '村庄覆盖率（空闲救护车，实时）', boardCoverageOutside: '圈外村庄 {n} 个',
+    boardCoverageFacility: '医疗机构30分钟可达 {p}', boardCoverageFree: '空闲救护车 {n} 辆',
     boardToday: '今日指标', boardIndicator: '指标', boardValue: '当前', boardTarget: '目标', boardCount: '样本',
     boardAnswer10s: '10秒接听率', boardTurnout3min: '3分钟出车率', boardNfpa: '接听→派车 ≤60秒（NFPA 1225）', boardP90: '90%响应时间',
     boardMet: '达标', boardNotMet: '未达标', boardNoData: '暂无数据',
@@ -40,7 +41,8 @@ export const supervisorMessages = defineMessages(
   {
     boardWaiting: 'Calls waiting for a vehicle', boardNoneWaiting: 'No call is waiting', boardWaitedFor: 'Waiting',
     boardFleet: 'Vehicles by station', boardStation: 'Station', boardFree: 'Free', boardBusy: 'Busy', boardOut: 'Out of service', boardTotal: 'Total',
-    boardHospitals: 'Hospitals by load', boardCoverage: '30-minute circle', boardCoverageVillages: 'Villages covered', boardCoverageOutside: '{n} villages outside',
+    boardHospitals: 'Hospitals by load', boardCoverage: '30-minute circle', boardCoverageVillages: 'Villages covered (free ambulances, live)', boardCoverageOutside: '{n} villages outside',
+    boardCoverageFacility: 'Within 30 min of a health facility: {p}', boardCoverageFree: '{n} free ambulances',
     boardToday: "Today's indicators", boardIndicator: 'Indicator', boardValue: 'Now', boardTarget: 'Target', boardCount: 'Counted',
     boardAnswer10s: 'Answered within 10 s', boardTurnout3min: 'Turnout within 3 min', boardNfpa: 'Answer → dispatch ≤ 60 s (NFPA 1225)', boardP90: '90th percentile response',
     boardMet: 'met', boardNotMet: 'not met', boardNoData: 'no data yet',

@@ -1,7 +1,8 @@
 import L from 'leaflet';
 import { useEffect, useState } from 'react';
-import type { ApiClient } from '@dispatch/protocol';
+import type { ApiClient, LiveCoverageDto } from '@dispatch/protocol';
 import { useMapProjection } from '@dispatch/ui';
+import { useI18n } from '../../i18n/i18n';
 import { useLiveContext } from '../../realtime/useLive';
 import { textNode } from '../text';
 
@@ -92,5 +93,32 @@ export function CoverageLayer({
     layer.bringToBack();
     return () => void layer.remove();
   }, [map, visible, data, kind, projection]);
+  return null;
+}
+
+/**
+ * The villages outside the 30-minute circle right now (the live figure the server pushes): red where no free
+ * ambulance reaches them within 30 minutes by road, an orange ring where no health facility does either.
+ */
+export function UncoveredVillages({ map, visible, coverage }: { map: L.Map; visible: boolean; coverage: LiveCoverageDto | null }) {
+  const { t } = useI18n();
+  const projection = useMapProjection();
+  useEffect(() => {
+    if (!visible || !coverage) return;
+    const group = L.layerGroup(
+      coverage.uncovered.map((v) => {
+        const reasons = [v.byAmbulance ? t('uncoveredByAmbulance') : null, v.byFacility ? t('uncoveredByFacility') : null].filter(Boolean).join(' · ');
+        return L.circleMarker(projection.toLatLng({ lon: v.lon, lat: v.lat }), {
+          radius: 6,
+          color: v.byFacility ? '#f97316' : '#fca5a5',
+          weight: v.byFacility ? 3 : 1.5,
+          fillColor: v.byAmbulance ? '#dc2626' : '#f97316',
+          fillOpacity: v.byAmbulance ? 0.75 : 0.2,
+          className: 'uncovered-village',
+        }).bindTooltip(textNode(`${v.name} — ${reasons}`), { sticky: true });
+      }),
+    ).addTo(map);
+    return () => void group.remove();
+  }, [map, visible, coverage, projection, t]);
   return null;
 }
