@@ -302,6 +302,64 @@ describe.skipIf(!hasChromium)(chromiumSuite('every text a user can set is shown 
     await page.context().close();
   }, 90_000);
 
+  it("shows the administrator every planted name as text: the resource lists, road networks, settings and a bulk import's preview, in Chinese and English", async () => {
+    const page = await newPage(browser);
+    pages.push(page);
+    const watched = await watchPage(page.context(), page, tileSource);
+    await admin.call('createCrewMember', { body: { name: `护士${payload(0)}`.slice(0, 60), crewRole: 'nurse', phone: null, stationId: null } });
+    await logIn(page, server.baseUrl, 'admin', server.logins.passwords.admin!);
+    const firstStation = [...planted.stations.values()][0]!.name;
+    const firstHospital = [...planted.hospitals.values()][0]!.name;
+    const screens: [string, string][] = [
+      ['stations', firstStation], ['vehicles', [...planted.vehicles.values()][0]!], ['hospitals', firstHospital], ['users', payload(0)], ['crews', payload(0)],
+    ];
+    for (const [section, text] of screens) {
+      await page.click(`[data-testid=nav-${section}]`);
+      await expect.poll(() => page.textContent('.app'), { timeout: 15_000 }).toContain(text);
+      await expectInert(page, watched);
+    }
+    // A stored name in an edit form's fields (values, never markup).
+    await page.click('[data-testid=nav-stations]');
+    await page.locator('[data-testid=admin-table] tbody tr').first().click();
+    await page.locator('input[name=name]').waitFor();
+    await expectInert(page, watched);
+
+    // A road file whose name is a payload, imported: the job list and the regions show its name as text.
+    await page.click('[data-testid=nav-roads]');
+    const line = { type: 'Feature', properties: { highway: 'residential', name: payload(1) }, geometry: { type: 'LineString', coordinates: [[111.9, 37.0], [111.91, 37.0]] } };
+    await page.locator('[data-testid=road-file]').setInputFiles({ name: `${payload(0)}.geojson`, mimeType: 'application/geo+json', buffer: Buffer.from(JSON.stringify({ type: 'FeatureCollection', features: [line] })) });
+    await page.locator('[data-testid=road-region]').fill('xss-roads');
+    await page.locator('[data-testid=road-upload]').click();
+    await page.locator('[data-testid=road-jobs] tr[data-state=completed]').waitFor({ timeout: 60_000 });
+    await expect.poll(() => page.textContent('.app')).toContain(payload(0));
+    await screenshot(page, 'xss-admin-01-roads');
+    await expectInert(page, watched);
+
+    await page.click('[data-testid=nav-settings]');
+    await page.locator('[data-testid=category-requirements] tr').first().waitFor();
+    await expectInert(page, watched);
+
+    // A spreadsheet of payloads named as one: the preview names each bad row (in the app's words), the file's name as text.
+    await page.click('[data-testid=nav-import]');
+    const csv = ['编码,名称,类型,经度,纬度', `X-1,${payload(0)},${payload(1)},111.9,37.0`, `X-2,"${payload(2).replace(/"/g, '""')}",分站,${payload(3)},37.0`].join('\n');
+    await page.locator('[data-testid=bulk-file]').setInputFiles({ name: `${payload(1)}.csv`, mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.click('[data-testid=bulk-preview]');
+    await page.locator('[data-testid=bulk-has-errors]').waitFor();
+    expect(await page.textContent('[data-testid=bulk-preview-result]')).toContain('X-2');
+    expect(await page.textContent('[data-testid=bulk-import]')).toContain(payload(1));
+    await screenshot(page, 'xss-admin-02-import');
+    await expectInert(page, watched);
+
+    await page.getByRole('button', { name: 'EN', exact: true }).click();
+    await expect.poll(() => page.textContent('[data-testid=bulk-import]')).toMatch(/Preview|preview/);
+    await expectInert(page, watched);
+    await page.click('[data-testid=nav-hospitals]');
+    await expect.poll(() => page.textContent('.app'), { timeout: 15_000 }).toContain([...planted.hospitals.values()][0]!.nameEn);
+    await screenshot(page, 'xss-admin-03-hospitals-en');
+    await expectInert(page, watched);
+    await page.context().close();
+  }, 150_000);
+
   it('shows the hospital board the planted summary, call sign and names as text, in Chinese and English', async () => {
     const page = await newPage(browser, { width: 1280, height: 720 });
     pages.push(page);
