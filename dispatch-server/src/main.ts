@@ -4,6 +4,7 @@ import { ConfigError, isLoopbackHost, loadConfig } from './config';
 import { createPool, migrate } from '@dispatch/db';
 import { createLogger } from './logger';
 import { seedDemo, type DemoLogins } from './demo/seedDemo';
+import { seedDemoTransfers } from './transfers/transfers';
 
 let config;
 try {
@@ -29,6 +30,7 @@ let demoLogins: DemoLogins | null = null;
 if (config.DEMO) {
   const started = performance.now();
   demoLogins = await seedDemo(db, { passwordFile: config.DEMO_PASSWORDS_FILE });
+  await seedDemoTransfers(db);
   log.info({ ms: Math.round(performance.now() - started) }, 'demo county seeded (synthetic data)');
 }
 

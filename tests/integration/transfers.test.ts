@@ -6,6 +6,7 @@ import { demoSuite } from '../support/demoSuite';
 import { expectRefusal } from '../support/expectations';
 import { reconcileTimers } from '@dispatch/server/timers/reconcileTimers';
 import { queueTransfer } from '@dispatch/server/transfers/queueTransfer';
+import { seedDemoTransfers } from '@dispatch/server/transfers/transfers';
 
 const PEOPLES = '介休市人民医院';
 const TCM = '介休市中医院';
@@ -41,6 +42,15 @@ describe('inter-facility transfers and two-way referrals', () => {
         ...overrides,
       },
     });
+
+  it("seeds npm start's demo transfers once: one awaiting an answer, one scheduled with its timer armed by the reconciliation", async () => {
+    expect(await seedDemoTransfers(server.database.db)).toBe(2);
+    expect(await seedDemoTransfers(server.database.db)).toBe(0);
+    const seeded = await dispatcher.call('listTransfers');
+    expect(seeded.map((t) => [t.direction, t.phase]).sort()).toEqual([['down', 'scheduled'], ['up', 'requested']]);
+    await reconcileTimers(server.app.ctx);
+    expect(await server.app.ctx.timers.dueAt('transferDue', seeded.find((t) => t.phase === 'scheduled')!.id)).not.toBeNull();
+  });
 
   it('requests an up-referral, the receiving hospital accepts, and it is queued at once at the sender with its destination fixed; both boards follow live', async () => {
     const [sender, receiver, desk] = await Promise.all([

@@ -9,7 +9,7 @@ export function TransferBadge({ transfer }: { transfer: TransferBrief }) {
   const { t, name } = useTransferWords();
   return (
     <span className="badge transfer-badge" data-testid="transfer-badge" title={`${name(transfer.from)} → ${name(transfer.to)}`}>
-      {t('transferBadge')} · {t(directionKey(transfer.direction))} → {name(transfer.to)}
+      {t('transferBadge', { direction: t(directionKey(transfer.direction)) })}
     </span>
   );
 }

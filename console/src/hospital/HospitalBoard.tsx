@@ -4,6 +4,7 @@ import { colourOf, LOAD_COLOURS, useNow } from '@dispatch/ui';
 import { GroupBadges, Panel, Prio } from '../common/Panel';
 import { useI18n } from '../i18n/i18n';
 import { useLive, useLiveContext } from '../realtime/useLive';
+import { NoticeConsultation } from './NoticeConsultation';
 import { TransferPanel } from './TransferPanel';
 import { NoticeCareFlags } from '../register/RegisterFlags';
 
@@ -80,6 +81,7 @@ export function HospitalBoard() {
                 </div>
                 <div className="notice-summary">{n.patientSummary ?? '—'}</div>
                 <GroupBadges groups={n.priorityGroups} />
+                <NoticeConsultation notice={n} />
                 <NoticeCareFlags noticeId={n.id} />
                 <div className="muted small">
                   {t('sentAt')} {clock(n.sentAt)} · <span className={`nstatus nstatus-${n.status}`}>{label('noticeStatus', n.status)}</span>

@@ -40,7 +40,8 @@ export async function queueTransfer(ctx: DispatchContext, transferId: string): P
     await incidentSql.setPlan.run(client, { id, hospitalId: transfer.to_hospital_id });
     await transferSql.setIncident.run(client, { id: transferId, incidentId: id });
     await incidentSql.appendEvent.run(client, {
-      id: randomUUID(), incidentId: id, status: 'call_received', deviceTime: now, userId: null, source: 'system', note: `transfer #${transfer.number}`,
+      // No note: the timeline is read in either language, and the incident carries its transfer.
+      id: randomUUID(), incidentId: id, status: 'call_received', deviceTime: now, userId: null, source: 'system',
     });
     await appendAudit(client, systemActor, 'transfer.queued', { type: 'transfer', id: transferId }, { incidentId: id });
     return id;

@@ -85,3 +85,22 @@ SELECT t.id FROM transfers t LEFT JOIN incidents i ON i.id = t.incident_id
         OR greatest(t.responded_at, t.cancelled_at) > now() - interval '12 hours')
  ORDER BY coalesce(t.scheduled_at, t.requested_at)
  LIMIT 200;
+
+-- name: demoSeed
+-- npm start's demo: a request up from a township health centre awaiting the county hospital's answer, and a referral
+-- back down accepted for later (its timer is armed by the reconciliation at start); only into a county without any.
+WITH h AS (
+  SELECT (SELECT id FROM hospitals WHERE code = 'JX-RMYY') AS county,
+         (SELECT id FROM hospitals WHERE code = 'JX-WSY-01') AS township1,
+         (SELECT id FROM hospitals WHERE code = 'JX-WSY-02') AS township2
+), seeded AS (
+  INSERT INTO transfers (from_hospital_id, to_hospital_id, direction, category, priority, patient_summary, needs, green_channel,
+                         scheduled_at, status, responded_at)
+  SELECT township1, county, 'up', 'chest_pain', 2, '男 62岁 胸痛 2 小时, 心电图 ST 段抬高（演示数据）', '{monitoring,escort}'::text[], true, NULL::timestamptz, 'requested', NULL::timestamptz
+    FROM h WHERE county IS NOT NULL AND township1 IS NOT NULL AND NOT EXISTS (SELECT 1 FROM transfers)
+  UNION ALL
+  SELECT county, township2, 'down', 'stroke', 4, '女 70岁 脑梗恢复期, 转回乡镇康复（演示数据）', '{}'::text[], false, now() + interval '3 hours', 'accepted', now()
+    FROM h WHERE county IS NOT NULL AND township2 IS NOT NULL AND NOT EXISTS (SELECT 1 FROM transfers)
+  RETURNING id
+)
+SELECT id FROM seeded;

@@ -32,7 +32,13 @@ export const transferSql = sqlFile(new URL('./transfers.sql', import.meta.url), 
   pendingDue: { row: z.object({ id: z.string(), scheduled_at: z.date().nullable() }) },
   present: { params: z.object({ ids: z.array(z.string()) }), row: dtoRow(TransferDto) },
   listIds: { params: z.object({ hospitalId: nullableText }), row: id },
+  demoSeed: { row: id },
 });
+
+/** npm start's demo county gets two transfers to look at (one awaiting an answer, one scheduled), once. */
+export async function seedDemoTransfers(db: Db): Promise<number> {
+  return (await transferSql.demoSeed.rows(db)).length;
+}
 
 /** The transfers as both hospitals and the dispatchers see them, in the order of the ids given. */
 export async function presentTransfers(db: Queryable, ids: string[]): Promise<TransferDto[]> {

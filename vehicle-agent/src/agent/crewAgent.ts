@@ -12,6 +12,7 @@ import {
   type LoginResult,
   type MessageDto,
   type MessageSendResult,
+  type RepositionDto,
   type QuickReply,
   type PositionsReportResult,
   type Principal,
@@ -104,6 +105,8 @@ export interface CrewAgentEvents {
   synced: () => void;
   /** A message of the current task arrived from the dispatch centre. */
   message: (message: MessageDto) => void;
+  /** A move-up for the vehicle was sent, answered or ended (not a task: the vehicle stays dispatchable). */
+  repositionUpdated: (reposition: RepositionDto) => void;
 }
 
 export type PositionInput = {
@@ -249,6 +252,7 @@ export class CrewAgent extends Emitter<CrewAgentEvents> {
       this.emit('withdrawn', payload);
     });
     socket.on('message.posted', (message) => this.takeMessages([message], true));
+    socket.on('reposition.updated', (reposition) => this.emit('repositionUpdated', reposition));
   }
 
   /** The server refused the handshake: an expired token is renewed; a protocol mismatch is left for a human. */

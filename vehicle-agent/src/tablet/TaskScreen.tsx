@@ -6,6 +6,8 @@ import { HospitalDialog } from './HospitalDialog';
 import { Messages } from './Messages';
 import { RegisterCard } from './RegisterCard';
 import { useGps } from './hooks/useGps';
+import { useReposition } from './hooks/useReposition';
+import { RepositionCard } from './RepositionCard';
 import { useTaskNavigation } from './hooks/useTaskNavigation';
 import { useTaskResources } from './hooks/useTaskResources';
 import { useI18n } from './i18n';
@@ -26,6 +28,9 @@ export function TaskScreen({ handle, onLogout }: { handle: AgentHandle; onLogout
   const connection = state?.connection ?? 'connecting';
   const { leg, route, progress } = useTaskNavigation(agent, { offer, status, online: connection === 'online', home: vehicle?.home ?? null, position });
   const [choosing, setChoosing] = useState(false);
+  // A move-up shows only while there is no task: a dispatch ends it.
+  const { reposition: openReposition, report: reportReposition } = useReposition(agent, state?.vehicleId ?? null);
+  const reposition = offer ? null : openReposition;
 
   const scene: LonLat | null = offer ? [offer.incident.location.lon, offer.incident.location.lat] : null;
   const destination = offer?.destinationHospital ?? null;
@@ -68,10 +73,10 @@ export function TaskScreen({ handle, onLogout }: { handle: AgentHandle; onLogout
           config={config}
           loadRoads={loadRoads}
           synthetic={syntheticRoads}
-          route={route?.geometry.coordinates ?? null}
+          route={reposition?.route?.geometry.coordinates ?? route?.geometry.coordinates ?? null}
           scene={scene}
           hospital={destination ? { lonLat: [destination.location.lon, destination.location.lat], load: destinationLoad } : null}
-          home={vehicle?.home ?? null}
+          home={reposition ? [reposition.stationLon, reposition.stationLat] : (vehicle?.home ?? null)}
           vehicle={position}
         />
         <aside className="panel">
@@ -117,6 +122,8 @@ export function TaskScreen({ handle, onLogout }: { handle: AgentHandle; onLogout
               />
               {state && <Messages agent={agent} state={state} />}
             </>
+          ) : reposition ? (
+            <RepositionCard reposition={reposition} onReport={(s) => void reportReposition(s).catch(() => undefined)} />
           ) : (
             <div className="standby">
               <h2>{t('standby')}</h2>
