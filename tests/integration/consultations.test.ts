@@ -33,7 +33,7 @@ describe('consultation from the vehicle', () => {
     fetch(`${server.baseUrl}/api/assignments/${assignmentId}/consultation/attachments${query}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': type },
-      body,
+      body: new Blob([Buffer.from(body)]),
     });
 
   it('carries text, the vital-sign series, a photo and the doctor’s answer live to the crew, the receiving hospital and the dispatchers only', async () => {
@@ -155,8 +155,8 @@ describe('consultation from the vehicle', () => {
     const of = (type: string) => bundle.entry.filter((e) => e.resource.resourceType === type).map((e) => ({ fullUrl: e.fullUrl, ...e.resource }) as Record<string, any>);
     const communications = of('Communication');
     expect(communications.map((c) => c.fullUrl)).toEqual([question.id, photo.id, pdf.id, answer.id].map((id) => `urn:uuid:${id}`));
-    expect(communications[0].payload).toEqual([{ contentString: '胸痛 30 分钟' }]);
-    expect(communications[3].inResponseTo).toEqual([{ reference: `urn:uuid:${question.id}` }]);
+    expect(communications[0]!.payload).toEqual([{ contentString: '胸痛 30 分钟' }]);
+    expect(communications[3]!.inResponseTo).toEqual([{ reference: `urn:uuid:${question.id}` }]);
     const heartRates = of('Observation').filter((o) => o.code.coding[0].code === '8867-4' && o.status === 'final');
     expect(heartRates.map((o) => o.valueQuantity.value)).toEqual([100, 96]);
     const patientRef = (of('Encounter')[0] as { subject: unknown }).subject;
@@ -164,7 +164,7 @@ describe('consultation from the vehicle', () => {
     const [media] = of('Media');
     expect(media!.content).toMatchObject({ contentType: 'image/jpeg', size: JPEG.length, url: expect.stringMatching(new RegExp(`/api/consultation-attachments/${photo.id}$`)) });
     expect(media!.content.hash).toMatch(/^[A-Za-z0-9+/]{27}=$/);
-    expect(communications[1].payload).toEqual([{ contentReference: { reference: media!.fullUrl } }]);
+    expect(communications[1]!.payload).toEqual([{ contentReference: { reference: media!.fullUrl } }]);
     const [document] = of('DocumentReference');
     expect(document!.content[0].attachment).toMatchObject({ contentType: 'application/pdf', size: PDF.length });
     // By reference only: no file is inlined.

@@ -3,3 +3,6 @@ export * from './colours';
 export * from './hooks';
 export * from './map/projection';
 export * from './map/BaseMapLayer';
+export * from './consultation/ConsultationThread';
+export * from './consultation/useConsultation';
+export { useConsultationWords } from './consultation/words';

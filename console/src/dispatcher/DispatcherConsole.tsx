@@ -20,6 +20,7 @@ import { MoveUpCard } from './MoveUpCard';
 import { RecommendationPanel } from './RecommendationPanel';
 import { ShortcutBar } from './ShortcutBar';
 import { TaskMessages } from './TaskMessages';
+import { IncidentConsultations } from './IncidentConsultations';
 import { Timeline } from './Timeline';
 
 const isTyping = (target: EventTarget | null) =>
@@ -332,6 +333,7 @@ export function DispatcherConsole({ config, region }: { config: ClientConfigDto;
         )}
         {incident && <IncidentRegister incident={incident} />}
         {incident && <TaskMessages incident={incident} />}
+        {incident && <IncidentConsultations incident={incident} />}
         {incident && <IncidentCalls incident={incident} />}
         {incident && <Timeline incident={incident} />}
         <AlertBar onSelect={select} />

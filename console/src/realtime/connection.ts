@@ -3,6 +3,7 @@ import {
   PROTOCOL_VERSION,
   type AlertDto,
   type AlertState,
+  type ConsultationEntryDto,
   type MessageDto,
   type ApiClient,
   type ClientToServerEvents,
@@ -116,6 +117,7 @@ export class Connection {
   private readonly listeners = new Set<() => void>();
   private readonly positionListeners = new Set<PositionListener>();
   private readonly changeListeners = new Set<(change: ResourceChange) => void>();
+  private readonly consultationListeners = new Set<(entry: ConsultationEntryDto) => void>();
   private readonly pendingPositions = new Map<string, VehiclePositionDto>();
   private readonly latestPositions = new Map<string, VehiclePositionDto>();
   private positionFrame: number | null = null;
@@ -213,6 +215,9 @@ export class Connection {
     socket.on('notice.escalated', (n) => this.apply('notices', n));
     socket.on('transfer.updated', (t) => this.apply('transfers', t));
     socket.on('vehicle.positionsUpdated', (batch) => this.queuePositions(batch));
+    socket.on('consultation.posted', (entry) => {
+      for (const listener of this.consultationListeners) listener(entry);
+    });
     socket.on('coverage.updated', (coverage) => this.set({ coverage }));
     socket.on('reposition.updated', (r) => this.set({ repositions: new Map(this.state.repositions).set(r.vehicleId, r) }));
     socket.on('crew.eventStuck', (n) => {
@@ -251,6 +256,12 @@ export class Connection {
     this.changeListeners.add(listener);
     return () => this.changeListeners.delete(listener);
   }
+
+  /** Consultation entries as they are pushed (the open thread merges them; a resync reads it again). */
+  subscribeConsultations = (listener: (entry: ConsultationEntryDto) => void): (() => void) => {
+    this.consultationListeners.add(listener);
+    return () => this.consultationListeners.delete(listener);
+  };
 
   private forget({ kind, id }: ResourceChange): void {
     if (kind === 'station') this.set({ stations: this.state.stations.filter((s) => s.id !== id) });

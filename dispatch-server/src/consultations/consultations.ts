@@ -2,7 +2,6 @@ import { createHash, randomUUID } from 'node:crypto';
 import {
   ConsultationEntryDto,
   ConsultationMediaType,
-  ConsultationUploadQuery,
   MAX_FIX_AGE_MS,
   rooms,
   SendConsultationTextRequest,
@@ -10,6 +9,7 @@ import {
   Vitals,
   type ConsultationDto,
   type ConsultationSide,
+  type ConsultationUploadQuery,
   type Principal,
 } from '@dispatch/protocol';
 import { type DbClient, dtoRow, inTransaction, isUuid, sqlFile } from '@dispatch/db';
@@ -186,7 +186,7 @@ export async function addConsultationAttachment(
   ctx: DispatchContext,
   principal: Principal,
   assignmentId: string,
-  query: z.output<typeof ConsultationUploadQuery>,
+  query: ConsultationUploadQuery,
   file: UploadedFile,
 ): Promise<{ entry: ConsultationEntryDto; created: boolean }> {
   const task = await taskOf(ctx.db, assignmentId);

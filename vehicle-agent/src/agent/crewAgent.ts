@@ -9,6 +9,7 @@ import {
   type AssignmentDto,
   type AssignmentOfferDto,
   type ClientToServerEvents,
+  type ConsultationEntryDto,
   type LoginResult,
   type MessageDto,
   type MessageSendResult,
@@ -103,6 +104,8 @@ export interface CrewAgentEvents {
   stuck: (stuck: StuckEvent) => void;
   /** After a (re)connection: the outbox was flushed and the current task fetched again. */
   synced: () => void;
+  /** An entry of the consultation of one of the vehicle's tasks (the crew's, the receiving hospital's or dispatch's). */
+  consultationPosted: (entry: ConsultationEntryDto) => void;
   /** A message of the current task arrived from the dispatch centre. */
   message: (message: MessageDto) => void;
   /** A move-up for the vehicle was sent, answered or ended (not a task: the vehicle stays dispatchable). */
@@ -252,6 +255,7 @@ export class CrewAgent extends Emitter<CrewAgentEvents> {
       this.emit('withdrawn', payload);
     });
     socket.on('message.posted', (message) => this.takeMessages([message], true));
+    socket.on('consultation.posted', (entry) => this.emit('consultationPosted', entry));
     socket.on('reposition.updated', (reposition) => this.emit('repositionUpdated', reposition));
   }
 

@@ -3,6 +3,7 @@ import { CATEGORY_REQUIREMENTS, taskRank, type TaskStatus } from '@dispatch/prot
 import { useNow } from '@dispatch/ui';
 import type { LonLat } from '../simulator/geometry';
 import { HospitalDialog } from './HospitalDialog';
+import { ConsultationPanel } from './ConsultationPanel';
 import { Messages } from './Messages';
 import { RegisterCard } from './RegisterCard';
 import { useGps } from './hooks/useGps';
@@ -121,6 +122,7 @@ export function TaskScreen({ handle, onLogout }: { handle: AgentHandle; onLogout
                 canChange={status !== null && taskRank(status) < taskRank('at_hospital')}
               />
               {state && <Messages agent={agent} state={state} />}
+              {agent && <ConsultationPanel agent={agent} offer={offer} />}
             </>
           ) : reposition ? (
             <RepositionCard reposition={reposition} onReport={(s) => void reportReposition(s).catch(() => undefined)} />
