@@ -5,7 +5,6 @@ import { GroupBadges, Panel, Prio } from '../common/Panel';
 import { useI18n } from '../i18n/i18n';
 import { useLive, useLiveContext } from '../realtime/useLive';
 import { NoticeConsultation } from './NoticeConsultation';
-import { NoticeConsultation } from './NoticeConsultation';
 import { TransferPanel } from './TransferPanel';
 import { NoticeCareFlags } from '../register/RegisterFlags';
 
@@ -82,7 +81,6 @@ export function HospitalBoard() {
                 </div>
                 <div className="notice-summary">{n.patientSummary ?? '—'}</div>
                 <GroupBadges groups={n.priorityGroups} />
-                <NoticeConsultation notice={n} />
                 <NoticeConsultation notice={n} />
                 <NoticeCareFlags noticeId={n.id} />
                 <div className="muted small">
