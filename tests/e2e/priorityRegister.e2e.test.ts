@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { formatAml, type ApiClient } from '@dispatch/protocol';
+import { DEMO_REGISTER_PHONES, formatAml, type ApiClient } from '@dispatch/protocol';
 import { newPbxCallId } from '@dispatch/server/telephony/phonePlayer';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -153,5 +153,36 @@ describe.skipIf(!hasChromium)(chromiumSuite('the priority-group register (重点
     await shot(board, 'hospital-care-flags-zh');
     expect(boardErrors).toEqual([]);
     await board.context().close();
+  });
+});
+
+/** The crew's tablet: the task of a call from a number of the demo county's register shows the resident's record. */
+describe.skipIf(!hasChromium)(chromiumSuite('the priority-group register on the crew tablet, in real Chromium'), () => {
+  const suite = browserSuite(startDemoServer, { console: false, tablet: true });
+
+  it("shows the crew the linked resident's flags, groups and family-doctor team with the task", { timeout: 120_000 }, async () => {
+    const { server, browser } = suite;
+    const { api: dispatcher } = await server.as('dispatcher');
+    const vehicleId = (await server.database.db.query<{ vehicle_id: string }>(`SELECT vehicle_id FROM users WHERE username = 'crew-06'`)).rows[0]!.vehicle_id;
+    const page = await newPage(browser, { width: 1280, height: 800, timeoutMs: 30_000 });
+    const errors = collectErrors(page, suite.tileOrigin);
+    await logIn(page, `${server.baseUrl}/tablet/`, 'crew-06', server.logins.passwords['crew-06']!);
+    await page.locator('[data-testid=connection].online').waitFor();
+    const incident = await dispatcher.call('createIncident', {
+      body: { location: CALLER, category: 'chest_pain', priority: 1, callerPhone: DEMO_REGISTER_PHONES[0], patientSummary: '女, 80岁, 胸痛' },
+    });
+    await dispatcher.call('assignVehicle', { params: { id: incident.id }, body: { vehicleId } });
+    const card = page.locator('[data-testid=task-register]');
+    await card.waitFor();
+    expect(await card.innerText()).toMatch(/重点人群档案\s*张桂芳 · \d+ 岁/);
+    expect(await card.locator('.flag.record').allInnerTexts()).toEqual(['橙色·慢性病', '红色·重大疾病']);
+    expect(await card.innerText()).toContain('家庭医生团队：城关社区家庭医生一团队 0354-7220010');
+    await shot(page, 'tablet-zh');
+    await page.locator('button.lang').click();
+    await card.locator('text=Priority-group record').waitFor();
+    expect(await card.locator('.flag.record').allInnerTexts()).toEqual(['Orange · chronic disease', 'Red · major disease']);
+    await shot(page, 'tablet-en');
+    expect(errors).toEqual([]);
+    await page.context().close();
   });
 });

@@ -44,7 +44,7 @@ export function RegisterCard({ agent, assignmentId }: { agent: AgentHandle['agen
           {m.team && (
             <div className="summary">
               {t('team')}
-              {m.team.name} {m.team.phone && <a href={`tel:${m.team.phone.replace(/[^0-9+]/g, '')}`}>{m.team.phone}</a>}
+              {m.team.name} {m.team.phone && <a href={`tel:${m.team.phone.replace(/[^0-9+]/g, '')}`} style={{ whiteSpace: 'nowrap' }}>{m.team.phone}</a>}
             </div>
           )}
         </div>
