@@ -13,6 +13,7 @@ const KNOWN_ACTIONS = [
   'incident.', 'incident.created', 'incident.cancelled', 'incident.closed', 'assignment.', 'assignment.created', 'assignment.cancelled',
   'assignment.statusReported', 'assignment.ackTimedOut', 'assignment.destinationChanged', 'notice.', 'notice.sent', 'notice.escalated',
   'hospital.loadChanged', 'login.succeeded', 'login.failed', 'password.changed', 'user.', 'user.created', 'user.disabled', 'station.', 'shift.created',
+  'register.', 'register.read',
 ];
 
 interface Filters {

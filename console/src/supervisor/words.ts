@@ -92,6 +92,8 @@ export const AUDIT_ACTIONS: Record<string, [string, string]> = {
   'password.changed': ['修改密码', 'Password changed'], 'password.changeFailed': ['修改密码失败', 'Password change failed'], 'phoneCall.reported': ['电话系统上报', 'Phone call reported'],
   'bulk.imported': ['批量导入', 'Bulk import'], 'categoryRequirement.updated': ['修改类别要求', 'Category requirements changed'],
   'roadClassSpeeds.updated': ['修改道路速度', 'Road speeds changed'], 'roadNetwork.imported': ['导入路网', 'Road network imported'], 'roadRegion.madeLive': ['启用路网', 'Road network made live'],
+  'register.read': ['查阅重点人群档案', 'Priority register read'], 'register.imported': ['导入重点人群档案', 'Priority register imported'],
+  'register.followUpsSent': ['随访通知已送达', 'Follow-up notices delivered'],
 };
 
 /** Who acted, by role ([Chinese, English]); "system" is the server itself (timers, failed logins). */
