@@ -16,7 +16,7 @@ import { createPositions, type Positions } from './positions/positions.routes';
 import { contentSecurityPolicy } from './http/contentSecurityPolicy';
 import { errorHandler, unknownRoute } from './http/errors';
 import type { Logger } from './logger';
-import { createGateway, type Gateway } from './realtime/gateway';
+import { closeGateway, createGateway, type Gateway } from './realtime/gateway';
 import { createStreamsAdapter } from './realtime/streamsAdapter';
 import { linkPeers, type Peers } from './realtime/peers';
 import { routingHandlers } from './routing/routing.routes';
@@ -251,7 +251,7 @@ export function createApp({ config, db, redis, log }: AppDeps): App {
       clearInterval(etaRefresh);
       clearInterval(reconciliation);
       live.close();
-      await new Promise<void>((done) => io.close(() => done()));
+      await closeGateway(io);
       if (http.listening) await new Promise<void>((done) => http.close(() => done()));
       // After the HTTP server: requests still in flight wait for their positions to be written.
       await positions.close();

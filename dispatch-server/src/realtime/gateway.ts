@@ -92,3 +92,12 @@ export function createGateway(httpServer: HttpServer | null, tokens: TokenServic
   });
   return io;
 }
+
+/**
+ * Closes the sockets and the adapter. A gateway that serves no sockets (no realtime role) has no engine, on which
+ * socket.io's own close would throw.
+ */
+export async function closeGateway(io: Gateway): Promise<void> {
+  if (io.engine) await new Promise<void>((done) => io.close(() => done()));
+  else await io.of('/').adapter.close();
+}
