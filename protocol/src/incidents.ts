@@ -119,6 +119,11 @@ export const CandidateDto = z.object({
   reserve: z
     .object({ capabilities: z.array(z.string()), heldBack: z.boolean(), gainSeconds: z.number(), marginSeconds: z.number() })
     .nullable(),
+  /**
+   * The vehicle's nearest road is cut off from the main road network (a one-way piece, a gated road): its ETA
+   * is measured from the nearest point of the main network, this many metres farther than that road. Null otherwise.
+   */
+  fallbackExtraM: z.number().nullable().optional(),
 });
 export type CandidateDto = z.infer<typeof CandidateDto>;
 
@@ -142,6 +147,8 @@ export const RecommendationDto = z.object({
   computedAt: z.string(),
   region: z.string(),
   incidentSnapDistanceM: z.number(),
+  /** As a candidate's fallbackExtraM, for the incident's own position: the ETAs lead to the main network this much farther. */
+  incidentFallbackExtraM: z.number().nullable().optional(),
   responsibleStation: z.object({ stationId: z.string(), code: z.string(), name: z.string(), etaSeconds: z.number() }).nullable(),
   candidates: z.array(CandidateDto),
   excluded: z.array(ExcludedVehicleDto),

@@ -182,6 +182,11 @@ export function RecommendationPanel(props: RecommendationPanelProps) {
                     )}
                   </div>
                   <ReserveNote candidate={c} />
+                  {c.fallbackExtraM != null && (
+                    <div className="muted small" data-testid="off-network">
+                      {t('offNetwork', { m: Math.round(c.fallbackExtraM) })}
+                    </div>
+                  )}
                 </div>
                 <div className="cand-eta">
                   <div className="eta-min">
@@ -244,6 +249,7 @@ export function RecommendationPanel(props: RecommendationPanelProps) {
           <div className="muted small">
             {t('recomputed', { time: clock(rec.computedAt), ms: Math.round(rec.computeMs) })}
             {rec.incidentSnapDistanceM > 50 && <> · {t('snapDistance', { m: Math.round(rec.incidentSnapDistanceM) })}</>}
+            {rec.incidentFallbackExtraM != null && <> · {t('offNetwork', { m: Math.round(rec.incidentFallbackExtraM) })}</>}
           </div>
         </>
       )}

@@ -85,6 +85,7 @@ export const messages = defineMessages(
     cancelReason: '取消原因',
     closeIncident: '结案',
     snapDistance: '距最近道路 {m} 米',
+    offNetwork: '所在道路与主路网不连通：按主路网上的点计算（多 {m} 米）',
     recomputed: '计算于 {time}（{ms} 毫秒）',
     // timeline
     timeline: '时间线',
@@ -285,6 +286,7 @@ export const messages = defineMessages(
     cancelReason: 'Reason for cancelling',
     closeIncident: 'Close',
     snapDistance: '{m} m from the nearest road',
+    offNetwork: 'Its road is cut off from the main network: measured from the main network ({m} m farther)',
     recomputed: 'computed {time} ({ms} ms)',
     timeline: 'Timeline',
     time: 'Time',

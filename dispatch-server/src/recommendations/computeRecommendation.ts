@@ -147,6 +147,7 @@ export async function computeRecommendation(
       positionAgeSeconds: row.age_seconds === null ? null : Math.round(row.age_seconds),
       returning: row.state === 'returning',
       reserve: null,
+      fallbackExtraM: result.fallbackExtraM ?? null,
     });
   }
   // A crew that already let this call time out is proposed last, not hidden: the dispatcher decides.
@@ -179,6 +180,7 @@ export async function computeRecommendation(
     computedAt: new Date().toISOString(),
     region: travel.regionName() ?? '',
     incidentSnapDistanceM: toScene.targetSnapDistanceM,
+    incidentFallbackExtraM: toScene.targetFallbackExtraM ?? null,
     responsibleStation,
     candidates: ranked,
     excluded: excluded.sort((a, b) => a.callSign.localeCompare(b.callSign)),

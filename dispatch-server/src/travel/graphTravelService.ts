@@ -4,8 +4,11 @@ import { rankFromSource } from '@dispatch/geo/routing/rankFromSource';
 import { rankToTarget } from '@dispatch/geo/routing/rankToTarget';
 import type { RoadGraph } from '@dispatch/geo/routing/roadGraph';
 import { route } from '@dispatch/geo/routing/route';
-import { nearestOnRoad, trySnapToRoad, type RoadSnap } from '@dispatch/geo/routing/snap';
+import { nearestOnRoad, snapToRoad, toMainNetwork, trySnapToRoad, type RoadSnap } from '@dispatch/geo/routing/snap';
 import type { LonLat, TravelResult, TravelService } from './travelService';
+
+/** Snaps a point (TooFarFromRoadError beyond the limit), falling back to the main network when its road is cut off. */
+const mainSnap = (g: RoadGraph, point: LonLat, what: string): RoadSnap => toMainNetwork(g, point, snapToRoad(g, point, undefined, what))!;
 
 /**
  * Travel times over the in-memory road graph of the configured region (or the most recently imported one),
@@ -24,7 +27,8 @@ export function graphTravelService(registry: GraphRegistry, region?: string): Tr
   const snapOf = (g: RoadGraph, id: string, [lon, lat]: LonLat) => {
     const hit = snaps.get(id);
     if (hit && hit.graph === g && hit.lon === lon && hit.lat === lat) return hit.snap;
-    const snap = trySnapToRoad(g, [lon, lat]);
+    // A vehicle on a piece cut off from the main network is ranked from the nearest point of the main network.
+    const snap = toMainNetwork(g, [lon, lat], trySnapToRoad(g, [lon, lat]));
     // Ids come and go (notices, retired vehicles): forget everything rather than grow without bound.
     if (snaps.size > 20_000) snaps.clear();
     snaps.set(id, { graph: g, lon, lat, snap });
@@ -35,15 +39,19 @@ export function graphTravelService(registry: GraphRegistry, region?: string): Tr
     async toTarget(target, sources, maxSeconds) {
       const g = await graph();
       const snapped = sources.map((s) => ({ ...s, snap: snapOf(g, s.id, s.lonLat) }));
-      const ranking = rankToTarget(g, target, snapped, { maxSeconds });
-      return { targetSnapDistanceM: ranking.target.snapDistanceM, results: ranking.results as TravelResult[] };
+      const targetSnap = mainSnap(g, target, 'target');
+      const ranking = rankToTarget(g, target, snapped, { maxSeconds, targetSnap });
+      return { targetSnapDistanceM: targetSnap.snapDistanceM, targetFallbackExtraM: targetSnap.fallbackExtraM, results: ranking.results as TravelResult[] };
     },
     async fromSource(source, targets, maxSeconds) {
-      const ranking = rankFromSource(await graph(), source, targets, { maxSeconds });
-      return { sourceSnapDistanceM: ranking.source.snapDistanceM, results: ranking.results as TravelResult[] };
+      const g = await graph();
+      const sourceSnap = mainSnap(g, source, 'source');
+      const snapped = targets.map((t) => ({ ...t, snap: toMainNetwork(g, t.lonLat, trySnapToRoad(g, t.lonLat)) }));
+      const ranking = rankFromSource(g, source, snapped, { maxSeconds, sourceSnap });
+      return { sourceSnapDistanceM: sourceSnap.snapDistanceM, sourceFallbackExtraM: sourceSnap.fallbackExtraM, results: ranking.results as TravelResult[] };
     },
     async route(from, to): Promise<RouteDto> {
-      const r = route(await graph(), from, to);
+      const r = route(await graph(), from, to, { mainNetworkFallback: true });
       return {
         geometry: { type: 'LineString', coordinates: r.geometry.coordinates },
         durationS: r.durationS,

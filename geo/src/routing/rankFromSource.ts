@@ -91,7 +91,9 @@ export function rankFromSource(
       if (t < best) [best, bestDistance] = [t, Math.abs(f - g) * length[e]!];
     }
     if (best < Infinity && best <= maxSeconds) {
-      reachable.push({ id: target.id, etaSeconds: best, distanceM: bestDistance, snapDistanceM: snap.snapDistanceM });
+      const candidate: ReachableCandidate = { id: target.id, etaSeconds: best, distanceM: bestDistance, snapDistanceM: snap.snapDistanceM };
+      if (snap.fallbackExtraM !== undefined) candidate.fallbackExtraM = snap.fallbackExtraM;
+      reachable.push(candidate);
     } else {
       const reason = unreachableReason(best, graph.vertexComponent[u] !== sourceComponent, boundHit);
       unreachable.push({ id: target.id, unreachable: reason, snapDistanceM: snap.snapDistanceM });

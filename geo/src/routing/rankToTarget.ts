@@ -22,6 +22,8 @@ export interface ReachableCandidate {
   etaSeconds: number;
   distanceM: number;
   snapDistanceM: number;
+  /** The source's snap fell back to the main network (RoadSnap.fallbackExtraM): the extra metres. */
+  fallbackExtraM?: number;
 }
 
 export interface UnreachableCandidate {
@@ -148,7 +150,9 @@ export function rankToTarget(graph: RoadGraph, target: LonLat, sources: readonly
       }
     }
     if (best < Infinity && best <= maxSeconds) {
-      reachable.push({ id, etaSeconds: best, distanceM: bestDistance, snapDistanceM: snap.snapDistanceM });
+      const candidate: ReachableCandidate = { id, etaSeconds: best, distanceM: bestDistance, snapDistanceM: snap.snapDistanceM };
+      if (snap.fallbackExtraM !== undefined) candidate.fallbackExtraM = snap.fallbackExtraM;
+      reachable.push(candidate);
     } else {
       const otherComponent = graph.vertexComponent[u] !== targetComponent;
       unreachable.push({ id, unreachable: unreachableReason(best, otherComponent, boundHit), snapDistanceM: snap.snapDistanceM });

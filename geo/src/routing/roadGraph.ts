@@ -50,6 +50,13 @@ export class RoadGraph {
   readonly vertexLat: Float64Array;
   /** Weakly connected component of each vertex: different components can never reach each other. */
   readonly vertexComponent: Int32Array;
+  /**
+   * 1 for the vertices of the largest strongly connected component: from any of them every other can be
+   * reached by car and back. Real extracts also hold one-way sinks and sources, gated or badly joined pieces;
+   * a point snapped onto such a piece falls back to this part (snap.ts, toMainNetwork).
+   */
+  readonly vertexInMain: Uint8Array;
+  readonly mainVertexCount: number;
   /** Number of edges meeting at the vertex (2 = a bend in a road, not a junction). */
   readonly vertexDegree: Int32Array;
   readonly edgeDbId: Float64Array;
@@ -166,6 +173,8 @@ export class RoadGraph {
     this.forward = buildCsr(n, this.edgeSource, this.edgeTarget, this.edgeCost, this.edgeReverseCost, this.edgeLength, false);
     this.reverse = buildCsr(n, this.edgeSource, this.edgeTarget, this.edgeCost, this.edgeReverseCost, this.edgeLength, true);
     this.vertexComponent = weakComponents(n, this.edgeSource, this.edgeTarget);
+    this.vertexInMain = largestStrongComponent(this.forward);
+    this.mainVertexCount = this.vertexInMain.reduce((a, b) => a + b, 0);
     this.vertexDegree = new Int32Array(n);
     for (let e = 0; e < m; e++) {
       this.vertexDegree[this.edgeSource[e]!]!++;
@@ -203,6 +212,11 @@ export class RoadGraph {
   nameOf(edge: number): string | null {
     const n = this.edgeName[edge]!;
     return n < 0 ? null : this.names[n]!;
+  }
+
+  /** Both ends in the largest strongly connected component: any point of the edge can reach and be reached from all of it. */
+  isMainEdge(edge: number): boolean {
+    return this.vertexInMain[this.edgeSource[edge]!] === 1 && this.vertexInMain[this.edgeTarget[edge]!] === 1;
   }
 
   highwayOf(edge: number): string {
@@ -289,6 +303,70 @@ function weakComponents(n: number, source: Int32Array, target: Int32Array): Int3
   const component = new Int32Array(n);
   for (let v = 0; v < n; v++) component[v] = find(v);
   return component;
+}
+
+/** Marks the vertices of the largest strongly connected component (iterative Tarjan, no recursion). */
+function largestStrongComponent(csr: Csr): Uint8Array {
+  const n = csr.offsets.length - 1;
+  const { offsets, head } = csr;
+  const index = new Int32Array(n).fill(-1);
+  const low = new Int32Array(n);
+  const onStack = new Uint8Array(n);
+  const stack = new Int32Array(n);
+  const callVertex = new Int32Array(n);
+  const callArc = new Int32Array(n);
+  const component = new Int32Array(n).fill(-1);
+  let stackSize = 0;
+  let counter = 0;
+  let components = 0;
+  let bestComponent = -1;
+  let bestSize = 0;
+  for (let root = 0; root < n; root++) {
+    if (index[root] !== -1) continue;
+    let depth = 0;
+    callVertex[0] = root;
+    callArc[0] = offsets[root]!;
+    index[root] = low[root] = counter++;
+    stack[stackSize++] = root;
+    onStack[root] = 1;
+    while (depth >= 0) {
+      const v = callVertex[depth]!;
+      const i = callArc[depth]!;
+      if (i < offsets[v + 1]!) {
+        callArc[depth] = i + 1;
+        const w = head[i]!;
+        if (index[w] === -1) {
+          index[w] = low[w] = counter++;
+          stack[stackSize++] = w;
+          onStack[w] = 1;
+          depth++;
+          callVertex[depth] = w;
+          callArc[depth] = offsets[w]!;
+        } else if (onStack[w] && index[w]! < low[v]!) low[v] = index[w]!;
+        continue;
+      }
+      if (low[v] === index[v]) {
+        let size = 0;
+        let w: number;
+        do {
+          w = stack[--stackSize]!;
+          onStack[w] = 0;
+          component[w] = components;
+          size++;
+        } while (w !== v);
+        if (size > bestSize) [bestSize, bestComponent] = [size, components];
+        components++;
+      }
+      depth--;
+      if (depth >= 0) {
+        const parent = callVertex[depth]!;
+        if (low[v]! < low[parent]!) low[parent] = low[v]!;
+      }
+    }
+  }
+  const main = new Uint8Array(n);
+  for (let v = 0; v < n; v++) if (component[v] === bestComponent) main[v] = 1;
+  return main;
 }
 
 /**

@@ -3,7 +3,7 @@ import { secondsAlong, secondsFromSource, secondsFromTarget, secondsToSource, se
 import { bearingDeg, segmentLengthM, turnAngle, type LonLat } from './geometry';
 import { EDGE_ROUNDABOUT, type RoadGraph } from './roadGraph';
 import { workspaceFor } from './search';
-import { DEFAULT_MAX_SNAP_M, snapToRoad, type RoadSnap } from './snap';
+import { DEFAULT_MAX_SNAP_M, snapToRoad, toMainNetwork, type RoadSnap } from './snap';
 
 export type Maneuver = 'depart' | 'straight' | 'slight_left' | 'left' | 'sharp_left' | 'slight_right' | 'right' | 'sharp_right' | 'u_turn' | 'roundabout' | 'arrive';
 
@@ -38,10 +38,15 @@ interface Piece {
  * once both ends of the destination's edge are settled, with the geometry cut at the partial first and last
  * edges and turn-by-turn steps. Throws TooFarFromRoadError (naming `from` or `to`) or NoPathError.
  */
-export function route(graph: RoadGraph, from: LonLat, to: LonLat, options: { maxSnapM?: number } = {}): Route {
+export function route(graph: RoadGraph, from: LonLat, to: LonLat, options: { maxSnapM?: number; mainNetworkFallback?: boolean } = {}): Route {
   const maxSnapM = options.maxSnapM ?? DEFAULT_MAX_SNAP_M;
-  const start = snapToRoad(graph, from, maxSnapM, 'from');
-  const end = snapToRoad(graph, to, maxSnapM, 'to');
+  // With the fallback, an end on a piece cut off from the main network starts or ends on the main network, as the ETAs do.
+  const place = (point: LonLat, what: string) => {
+    const snap = snapToRoad(graph, point, maxSnapM, what);
+    return options.mainNetworkFallback ? toMainNetwork(graph, point, snap)! : snap;
+  };
+  const start = place(from, 'from');
+  const end = place(to, 'to');
   const { edgeSource, edgeTarget } = graph;
   const fe = start.edgeIndex;
   const g = start.fraction;

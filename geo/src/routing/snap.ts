@@ -10,6 +10,12 @@ export interface RoadSnap {
   fraction: number;
   snappedLonLat: LonLat;
   snapDistanceM: number;
+  /**
+   * Set when the nearest road was on a piece cut off from the main network (a one-way sink or source, a gated
+   * or badly joined road) and the point was placed on the main network instead: the metres this snap is
+   * farther than that nearest road. Absent for an ordinary snap.
+   */
+  fallbackExtraM?: number;
 }
 
 export const DEFAULT_MAX_SNAP_M = 500;
@@ -38,7 +44,7 @@ export class TooFarFromRoadError extends Error {
  * The nearest position on any drivable edge within radiusM, or null. Distances are measured on a local
  * metric plane centred on the point (WGS-84 radii), exact enough at these ranges (the error is far below 0.1%).
  */
-export function nearestOnRoad(graph: RoadGraph, lonLat: LonLat, radiusM: number): RoadSnap | null {
+export function nearestOnRoad(graph: RoadGraph, lonLat: LonLat, radiusM: number, mainOnly = false): RoadSnap | null {
   const [lon0, lat0] = lonLat;
   const [kx, ky] = metresPerDegree(lat0);
   const { pointLon, pointLat, segmentPoint } = graph;
@@ -48,6 +54,7 @@ export function nearestOnRoad(graph: RoadGraph, lonLat: LonLat, radiusM: number)
   let bestX = 0;
   let bestY = 0;
   const test = (s: number) => {
+    if (mainOnly && !graph.isMainEdge(graph.segmentEdge[s]!)) return false;
     const q = segmentPoint[s]!;
     const ax = (pointLon[q]! - lon0) * kx;
     const ay = (pointLat[q]! - lat0) * ky;
@@ -95,6 +102,22 @@ export function snapToRoad(graph: RoadGraph, lonLat: LonLat, maxDistanceM = DEFA
   if (snap) return snap;
   const farther = nearestOnRoad(graph, lonLat, REPORT_RADIUS_M);
   throw new TooFarFromRoadError(lonLat, farther ? farther.snapDistanceM : null, maxDistanceM, what);
+}
+
+/** How far the fallback looks for the main network around a point whose nearest road is cut off from it. */
+export const MAIN_NETWORK_FALLBACK_M = 5000;
+
+/**
+ * A snap on a piece outside the largest strongly connected component (no car could get from there to most
+ * of the network, or back) moved to the nearest point of that component, within MAIN_NETWORK_FALLBACK_M, with
+ * the extra metres in fallbackExtraM; any other snap (or null) is returned as it is. So that a call or a vehicle
+ * on such a piece never leaves a recommendation empty because of the data.
+ */
+export function toMainNetwork(graph: RoadGraph, lonLat: LonLat, snap: RoadSnap | null): RoadSnap | null {
+  if (!snap || graph.isMainEdge(snap.edgeIndex) || graph.mainVertexCount === 0) return snap;
+  const main = nearestOnRoad(graph, lonLat, Math.max(MAIN_NETWORK_FALLBACK_M, snap.snapDistanceM), true);
+  if (!main) return snap;
+  return { ...main, fallbackExtraM: Math.max(0, main.snapDistanceM - snap.snapDistanceM) };
 }
 
 /** Like snapToRoad, but a point too far from any road gives null (for many points at once). */
