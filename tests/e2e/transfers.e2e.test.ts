@@ -16,9 +16,9 @@ async function shot(page: Page, name: string): Promise<void> {
 }
 
 describe.skipIf(!hasChromium)(chromiumSuite('transfers in real Chromium: a township health centre requests, the county hospital accepts, the dispatcher dispatches'), () => {
-  const suite = browserSuite((env) => startDemoServer(env));
+  const suite = browserSuite((env) => startDemoServer(env), { tablet: true });
 
-  it('goes from the request on one board to the acceptance on the other and the dispatch on the console, each board following live', async () => {
+  it('goes from the request on one board to the acceptance on the other, the dispatch on the console and the two legs on the tablet, each board following live', async () => {
     const { server, browser, tileOrigin } = suite;
     const township = server.logins.hospitals.find((h) => h.name.endsWith('卫生院'))!;
     const county = server.logins.hospitals.find((h) => h.name === PEOPLES)!;
@@ -106,6 +106,30 @@ describe.skipIf(!hasChromium)(chromiumSuite('transfers in real Chromium: a towns
     await shot(sender, 'township-zh-dispatched');
     await shot(receiver, 'county-en-dispatched');
 
+    // The crew's tablet: two legs, pick up at the health centre, then deliver to the county hospital.
+    const crew = server.logins.crews.find((c) => c.callSign === '介休新生儿-01')!;
+    const base = (await server.database.db.query(
+      `SELECT ST_X(s.location) AS lon, ST_Y(s.location) AS lat FROM vehicles v JOIN stations s ON s.id = v.home_station_id WHERE v.call_sign = $1`, [crew.callSign],
+    )).rows[0]!;
+    const tablet = await newPage(browser, { width: 1280, height: 800, timeoutMs: 30_000, geolocation: { longitude: base.lon, latitude: base.lat, accuracy: 10 } });
+    await logIn(tablet, `${server.baseUrl}/tablet/`, crew.username, password(crew.username));
+    await tablet.locator('[data-testid=transfer-legs]').waitFor();
+    expect(await tablet.textContent('[data-testid=leg-pickup]')).toBe(`① 接患者：${township.name}`);
+    expect(await tablet.textContent('[data-testid=leg-deliver]')).toBe(`② 送往：${PEOPLES}`);
+    await tablet.getByText(`前往接患者 · ${township.name}`).first().waitFor();
+    await shot(tablet, 'tablet-zh-pickup');
+    for (const step of ['acknowledged', 'en_route', 'on_scene', 'at_patient', 'transporting']) {
+      await tablet.click(`button[data-step=${step}]`);
+      await tablet.locator(`button[data-step=${step}]`).waitFor({ state: 'detached' });
+    }
+    await tablet.getByText(`送往 · ${PEOPLES}`).first().waitFor();
+    await sender.waitForFunction((n) => document.querySelector(`[data-transfer="${n}"] [data-testid=transfer-phase]`)?.textContent === '转运途中', number);
+    await receiver.waitForFunction((n) => document.querySelector(`[data-transfer="${n}"] [data-testid=transfer-phase]`)?.textContent === 'On the way', number);
+    await tablet.click('button.lang');
+    await tablet.getByText("Deliver to · Jiexiu People's Hospital").first().waitFor();
+    await shot(tablet, 'tablet-en-deliver');
+    await shot(sender, 'township-zh-transporting');
+
     // The dispatcher's view in English.
     const deskEn = await newPage(browser, { locale: 'en' });
     await logIn(deskEn, server.baseUrl, 'dispatcher', password('dispatcher'));
@@ -116,6 +140,7 @@ describe.skipIf(!hasChromium)(chromiumSuite('transfers in real Chromium: a towns
 
     // The one refusal on purpose (no receiving hospital) is the only error any page logged.
     expect(senderErrors.filter((e) => /status of 400/.test(e) && /\/api\/transfers\)$/.test(e))).toHaveLength(1);
+    await tablet.context().close();
     expect([...senderErrors.filter((e) => !/status of 400/.test(e)), ...receiverErrors, ...deskErrors]).toEqual([]);
-  });
+  }, 180_000);
 });
