@@ -66,7 +66,9 @@ export function createGateway(httpServer: HttpServer | null, tokens: TokenServic
       tokens.verify(token).catch((error: unknown) => {
         // A database outage ends nobody's session: the socket lives on and is checked again next round.
         if (!isSessionOver(error)) return;
-        socket.emit('session.ended', { reason: 'the session is no longer valid; log in again' });
+        // Locally, not through the adapter: socket.emit would append to the Redis stream first (for connection state
+        // recovery) and reach the socket only after the disconnect below had closed it.
+        io.local.to(socket.id).emit('session.ended', { reason: 'the session is no longer valid; log in again' });
         socket.disconnect(true);
       });
     }
