@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { CrewMemberDto, ShiftDto } from '@dispatch/protocol';
 import { CrewMemberInput } from '@dispatch/protocol';
 import { useLiveContext } from '../realtime/useLive';
-import { AdminList, CodeChecks, confirmDelete, Field, FormPanel, PAGE_SIZE, useChoices, useListState, usePage, useProblems } from './kit';
+import { AdminList, CodeChecks, confirmDelete, Field, FormPanel, PAGE_SIZE, useChoices, useForm, useListState, usePage } from './kit';
 import { useAdminI18n } from './words';
 
 const DAY_MS = 24 * 3600_000;
@@ -70,19 +70,13 @@ export function CrewsScreen() {
 
   // A new crew member
   const [member, setMember] = useState({ name: '', crewRole: 'driver' as CrewMemberDto['crewRole'], phone: '', stationId: '' });
-  const memberProblems = useProblems(['name', 'crewRole', 'phone', 'stationId']);
-  const [memberNote, setMemberNote] = useState<string | null>(null);
-  const addMember = async () => {
-    memberProblems.clear();
-    try {
+  const memberForm = useForm(['name', 'crewRole', 'phone', 'stationId']);
+  const addMember = () =>
+    memberForm.submit(member, async () => {
       const created = await api.call('createCrewMember', { body: { name: member.name, crewRole: member.crewRole, phone: member.phone.trim() || null, stationId: member.stationId || null } });
       setMember({ ...member, name: '', phone: '' });
-      setMemberNote(t('savedName', { name: created.name }));
-    } catch (e) {
-      setMemberNote(null);
-      memberProblems.fail(e, member);
-    }
-  };
+      return (w) => w.t('savedName', { name: created.name });
+    });
 
   // A new shift
   const [shift, setShift] = useState(() => {
@@ -90,24 +84,14 @@ export function CrewsScreen() {
     start.setMinutes(0, 0, 0);
     return { vehicleId: '', startsAt: inputValue(start), endsAt: inputValue(new Date(start.getTime() + 12 * 3600_000)), memberIds: [] as string[] };
   });
-  const shiftProblems = useProblems(['vehicleId', 'startsAt', 'endsAt', 'memberIds']);
-  const [shiftNote, setShiftNote] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const shiftForm = useForm(['vehicleId', 'startsAt', 'endsAt', 'memberIds']);
   const instant = (value: string) => (value ? withOffset(new Date(value)) : '');
-  const addShift = async () => {
-    shiftProblems.clear();
-    setBusy(true);
-    try {
+  const addShift = () =>
+    shiftForm.submit(shift, async () => {
       await api.call('createShift', { body: { vehicleId: shift.vehicleId, startsAt: instant(shift.startsAt), endsAt: instant(shift.endsAt), memberIds: shift.memberIds } });
-      setShiftNote(t('saved'));
       loadShifts();
-    } catch (e) {
-      setShiftNote(null);
-      shiftProblems.fail(e, shift);
-    } finally {
-      setBusy(false);
-    }
-  };
+      return (w) => w.t('saved');
+    });
   const removeShift = (id: string) => void api.call('deleteShift', { params: { id } }).then(loadShifts, setGridError);
 
   const days = Array.from({ length: 7 }, (_, i) => new Date(from.getTime() + i * DAY_MS));
@@ -140,7 +124,7 @@ export function CrewsScreen() {
                 <td className="nowrap">{label('crewRole', m.crewRole)}</td>
                 <td>{station ? name(station) : ''}</td>
                 <td>
-                  <button type="button" className="danger small" onClick={() => void confirmDelete(m.name, () => api.call('deleteCrewMember', { params: { id: m.id } }), i18n, memberProblems.say)}>
+                  <button type="button" className="danger small" onClick={() => void confirmDelete(m.name, () => api.call('deleteCrewMember', { params: { id: m.id } }), i18n, memberForm.say)}>
                     {t('delete')}
                   </button>
                 </td>
@@ -148,11 +132,11 @@ export function CrewsScreen() {
             );
           }}
         />
-        <FormPanel title={t('newMember')} testId="member-form" onSubmit={() => void addMember()} busy={false} general={memberProblems.problems.general}>
-          <Field name="name" label={t('colName')} problem={memberProblems.problems.fields.name}>
+        <FormPanel title={t('newMember')} testId="member-form" onSubmit={() => void addMember()} busy={memberForm.busy} general={memberForm.problems.general}>
+          <Field name="name" label={t('colName')} problem={memberForm.problems.fields.name}>
             <input name="name" value={member.name} onChange={(e) => setMember({ ...member, name: e.target.value })} autoComplete="off" />
           </Field>
-          <Field name="crewRole" label={t('colCrewRole')} problem={memberProblems.problems.fields.crewRole}>
+          <Field name="crewRole" label={t('colCrewRole')} problem={memberForm.problems.fields.crewRole}>
             <select name="crewRole" value={member.crewRole} onChange={(e) => setMember({ ...member, crewRole: e.target.value as CrewMemberDto['crewRole'] })}>
               {CREW_ROLES.map((r) => (
                 <option key={r} value={r}>
@@ -161,10 +145,10 @@ export function CrewsScreen() {
               ))}
             </select>
           </Field>
-          <Field name="phone" label={t('colPhone')} problem={memberProblems.problems.fields.phone}>
+          <Field name="phone" label={t('colPhone')} problem={memberForm.problems.fields.phone}>
             <input name="phone" value={member.phone} onChange={(e) => setMember({ ...member, phone: e.target.value })} inputMode="tel" />
           </Field>
-          <Field name="stationId" label={t('colStation')} problem={memberProblems.problems.fields.stationId}>
+          <Field name="stationId" label={t('colStation')} problem={memberForm.problems.fields.stationId}>
             <select name="stationId" value={member.stationId} onChange={(e) => setMember({ ...member, stationId: e.target.value })}>
               <option value="">—</option>
               {stations.map((s) => (
@@ -174,7 +158,7 @@ export function CrewsScreen() {
               ))}
             </select>
           </Field>
-          {memberNote ? <div className="form-note">{memberNote}</div> : null}
+          {memberForm.note ? <div className="form-note">{memberForm.note}</div> : null}
         </FormPanel>
       </div>
       <div className="admin-side">
@@ -232,9 +216,9 @@ export function CrewsScreen() {
             </table>
           </div>
         </section>
-        <FormPanel title={t('newShift')} testId="shift-form" onSubmit={() => void addShift()} busy={busy} general={shiftProblems.problems.general}>
+        <FormPanel title={t('newShift')} testId="shift-form" onSubmit={() => void addShift()} busy={shiftForm.busy} general={shiftForm.problems.general}>
           <div className="field-pair">
-            <Field name="vehicleId" label={t('shiftVehicle')} problem={shiftProblems.problems.fields.vehicleId}>
+            <Field name="vehicleId" label={t('shiftVehicle')} problem={shiftForm.problems.fields.vehicleId}>
               <select name="vehicleId" value={shift.vehicleId} onChange={(e) => setShift({ ...shift, vehicleId: e.target.value })}>
                 <option value="">{t('chooseVehicle')}</option>
                 {rows.map((v) => (
@@ -245,14 +229,14 @@ export function CrewsScreen() {
               </select>
             </Field>
             <div />
-            <Field name="startsAt" label={t('startsAt')} problem={shiftProblems.problems.fields.startsAt}>
+            <Field name="startsAt" label={t('startsAt')} problem={shiftForm.problems.fields.startsAt}>
               <input type="datetime-local" name="startsAt" value={shift.startsAt} onChange={(e) => setShift({ ...shift, startsAt: e.target.value })} />
             </Field>
-            <Field name="endsAt" label={t('endsAt')} problem={shiftProblems.problems.fields.endsAt}>
+            <Field name="endsAt" label={t('endsAt')} problem={shiftForm.problems.fields.endsAt}>
               <input type="datetime-local" name="endsAt" value={shift.endsAt} onChange={(e) => setShift({ ...shift, endsAt: e.target.value })} />
             </Field>
           </div>
-          <Field name="memberIds" label={t('members')} problem={shiftProblems.problems.fields.memberIds}>
+          <Field name="memberIds" label={t('members')} problem={shiftForm.problems.fields.memberIds}>
             <CodeChecks
               name="memberIds"
               codes={eligible.map((m) => m.id)}
@@ -261,7 +245,7 @@ export function CrewsScreen() {
               onChange={(memberIds) => setShift({ ...shift, memberIds })}
             />
           </Field>
-          {shiftNote ? <div className="form-note" data-testid="shift-note">{shiftNote}</div> : null}
+          {shiftForm.note ? <div className="form-note" data-testid="shift-note">{shiftForm.note}</div> : null}
         </FormPanel>
       </div>
     </div>

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { HospitalCapability, HospitalKind, HospitalLoad, type HospitalDto } from '@dispatch/protocol';
 import { colourOf, LOAD_COLOURS } from '@dispatch/ui';
 import { useLiveContext } from '../realtime/useLive';
-import { AdminList, CodeChecks, confirmDelete, Field, FormPanel, numberOf, PAGE_SIZE, useListState, usePage, useProblems } from './kit';
+import { AdminList, CodeChecks, confirmDelete, Field, FormPanel, numberOf, PAGE_SIZE, useForm, useListState, usePage } from './kit';
 import { useAdminI18n } from './words';
 
 const FIELDS = ['code', 'name', 'nameEn', 'kind', 'capabilities', 'address', 'phone', 'lon', 'lat'] as const;
@@ -32,15 +32,12 @@ export function HospitalsScreen() {
   const { page } = usePage('hospitalPage', ['hospital'], { page: list.page, pageSize: PAGE_SIZE, sort: list.sort, q: list.q || undefined });
   const [editing, setEditing] = useState<HospitalDto | null>(null);
   const [draft, setDraft] = useState<Draft>(blank);
-  const [note, setNote] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const { problems, fail, clear, say } = useProblems(FIELDS);
+  const { problems, note, busy, clear, say, submit } = useForm(FIELDS);
   const [loadError, setLoadError] = useState<string | null>(null);
 
   const open = (hospital: HospitalDto | null) => {
     setEditing(hospital);
     setDraft(hospital ? draftOf(hospital) : blank);
-    setNote(null);
     setLoadError(null);
     clear();
   };
@@ -54,16 +51,10 @@ export function HospitalsScreen() {
       code: draft.code.trim(), name: draft.name, nameEn: draft.nameEn.trim() || null, kind: draft.kind, capabilities: draft.capabilities,
       address: draft.address.trim() || null, phone: draft.phone.trim() || null, location: { lon: numberOf(draft.lon), lat: numberOf(draft.lat) },
     };
-    setBusy(true);
-    try {
-      const saved = editing ? await api.call('updateHospital', { params: { id: editing.id }, body }) : await api.call('createHospital', { body });
-      open(saved);
-      setNote(t('saved'));
-    } catch (e) {
-      fail(e, draft);
-    } finally {
-      setBusy(false);
-    }
+    await submit(draft, async () => {
+      open(editing ? await api.call('updateHospital', { params: { id: editing.id }, body }) : await api.call('createHospital', { body }));
+      return (w) => w.t('saved');
+    });
   };
   const setLoad = async (loadStatus: HospitalLoad) => {
     if (!editing) return;

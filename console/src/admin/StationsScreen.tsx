@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { StationKind, type StationDto } from '@dispatch/protocol';
 import { useLiveContext } from '../realtime/useLive';
-import { AdminList, confirmDelete, Field, FormPanel, numberOf, PAGE_SIZE, useListState, usePage, useProblems } from './kit';
+import { AdminList, confirmDelete, Field, FormPanel, numberOf, PAGE_SIZE, useForm, useListState, usePage } from './kit';
 import { useAdminI18n } from './words';
 
 const FIELDS = ['code', 'name', 'nameEn', 'kind', 'address', 'lon', 'lat'] as const;
@@ -20,14 +20,11 @@ export function StationsScreen() {
   const { page } = usePage('stationPage', ['station'], { page: list.page, pageSize: PAGE_SIZE, sort: list.sort, q: list.q || undefined });
   const [editing, setEditing] = useState<StationDto | null>(null);
   const [draft, setDraft] = useState<Draft>(blank);
-  const [note, setNote] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const { problems, fail, clear, say } = useProblems(FIELDS);
+  const { problems, note, busy, clear, say, submit } = useForm(FIELDS);
 
   const open = (station: StationDto | null) => {
     setEditing(station);
     setDraft(station ? draftOf(station) : blank);
-    setNote(null);
     clear();
   };
   const set = (field: keyof Draft) => (e: { target: { value: string } }) => setDraft((d) => ({ ...d, [field]: e.target.value }));
@@ -36,16 +33,10 @@ export function StationsScreen() {
       code: draft.code.trim(), name: draft.name, nameEn: draft.nameEn.trim() || null, kind: draft.kind as StationDto['kind'],
       address: draft.address.trim() || null, location: { lon: numberOf(draft.lon), lat: numberOf(draft.lat) },
     };
-    setBusy(true);
-    try {
-      const saved = editing ? await api.call('updateStation', { params: { id: editing.id }, body }) : await api.call('createStation', { body });
-      open(saved);
-      setNote(t('saved'));
-    } catch (e) {
-      fail(e, draft);
-    } finally {
-      setBusy(false);
-    }
+    await submit(draft, async () => {
+      open(editing ? await api.call('updateStation', { params: { id: editing.id }, body }) : await api.call('createStation', { body }));
+      return (w) => w.t('saved');
+    });
   };
 
   return (

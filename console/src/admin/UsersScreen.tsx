@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Role, type UserDto } from '@dispatch/protocol';
 import { useLiveContext } from '../realtime/useLive';
-import { AdminList, Field, FormPanel, PAGE_SIZE, useChoices, useListState, usePage, useProblems } from './kit';
+import { AdminList, Field, FormPanel, PAGE_SIZE, useChoices, useForm, useListState, usePage } from './kit';
 import { useAdminI18n } from './words';
 
 const FIELDS = ['username', 'displayName', 'password', 'role', 'vehicleId', 'crewMemberId', 'hospitalId'] as const;
@@ -20,11 +20,9 @@ export function UsersScreen() {
   const members = useChoices('listCrewMembers', ['crewMember']);
   const hospitals = useChoices('listHospitals', ['hospital']);
   const [draft, setDraft] = useState(blank);
-  const [busy, setBusy] = useState(false);
-  const [note, setNote] = useState<string | null>(null);
   const [secret, setSecret] = useState<{ user: string; password: string } | null>(null);
   const [rowError, setRowError] = useState<string | null>(null);
-  const { problems, fail, clear } = useProblems(FIELDS);
+  const { problems, note, busy, submit } = useForm(FIELDS);
 
   const bindingOf = (u: UserDto) => {
     if (u.vehicleId) return vehicles.find((v) => v.id === u.vehicleId)?.callSign ?? '—';
@@ -43,18 +41,11 @@ export function UsersScreen() {
       crewMemberId: crew && draft.crewBinding === 'member' ? draft.crewMemberId || null : null,
       hospitalId: draft.role === 'hospital' ? draft.hospitalId || null : null,
     };
-    setBusy(true);
-    clear();
-    try {
+    await submit(draft, async () => {
       const user = await api.call('createUser', { body });
       setDraft(blank);
-      setNote(t('savedName', { name: user.username }));
-    } catch (e) {
-      setNote(null);
-      fail(e, draft);
-    } finally {
-      setBusy(false);
-    }
+      return (w) => w.t('savedName', { name: user.username });
+    });
   };
   const act = async (work: () => Promise<unknown>) => {
     try {

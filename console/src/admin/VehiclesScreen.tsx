@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { VehicleCapability, VehicleKind, type VehicleDto } from '@dispatch/protocol';
 import { useLiveContext } from '../realtime/useLive';
-import { AdminList, CodeChecks, confirmDelete, Field, FormPanel, PAGE_SIZE, useChoices, useListState, usePage, useProblems } from './kit';
+import { AdminList, CodeChecks, confirmDelete, Field, FormPanel, PAGE_SIZE, useChoices, useForm, useListState, usePage } from './kit';
 import { useAdminI18n } from './words';
 
 const FIELDS = ['callSign', 'kind', 'capabilities', 'homeStationId', 'inService', 'outOfServiceReason'] as const;
@@ -35,47 +35,32 @@ export function VehiclesScreen() {
   };
   const [editing, setEditing] = useState<VehicleDto | null>(null);
   const [draft, setDraft] = useState<Draft>(blank);
-  const [note, setNote] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const { problems, fail, clear, say } = useProblems(FIELDS);
+  const { problems, note, busy, clear, say, submit } = useForm(FIELDS);
   const [deviceId, setDeviceId] = useState('');
-  const device = useProblems(['deviceId']);
-  const [deviceNote, setDeviceNote] = useState<string | null>(null);
+  const device = useForm(['deviceId']);
 
   const open = (vehicle: VehicleDto | null) => {
     setEditing(vehicle);
     setDraft(vehicle ? draftOf(vehicle) : { ...blank, homeStationId: stations[0]?.id ?? '' });
     setDeviceId(vehicle?.deviceId ?? '');
-    setNote(null);
-    setDeviceNote(null);
     clear();
     device.clear();
   };
   const save = async () => {
     const body = { ...draft, callSign: draft.callSign.trim(), outOfServiceReason: draft.inService ? null : draft.outOfServiceReason.trim() || null };
-    setBusy(true);
-    try {
-      const saved = editing ? await api.call('updateVehicle', { params: { id: editing.id }, body }) : await api.call('createVehicle', { body });
-      open(saved);
-      setNote(t('saved'));
-    } catch (e) {
-      fail(e, draft);
-    } finally {
-      setBusy(false);
-    }
+    await submit(draft, async () => {
+      open(editing ? await api.call('updateVehicle', { params: { id: editing.id }, body }) : await api.call('createVehicle', { body }));
+      return (w) => w.t('saved');
+    });
   };
   const bind = async (id: string | null) => {
     if (!editing) return;
-    device.clear();
-    try {
+    await device.submit({ deviceId: id }, async () => {
       const binding = await api.call('bindVehicleDevice', { params: { id: editing.id }, body: { deviceId: id } });
       setDeviceId(binding.deviceId ?? '');
       setEditing({ ...editing, deviceId: binding.deviceId });
-      setDeviceNote(binding.deviceId ? t('deviceBound', { device: binding.deviceId }) : t('deviceUnbound'));
-    } catch (e) {
-      setDeviceNote(null);
-      device.fail(e);
-    }
+      return (w) => (binding.deviceId ? w.t('deviceBound', { device: binding.deviceId }) : w.t('deviceUnbound'));
+    });
   };
 
   return (
@@ -157,7 +142,7 @@ export function VehiclesScreen() {
                   </div>
                 </Field>
                 {device.problems.general ? <div className="error">{device.problems.general}</div> : null}
-                {deviceNote ? <div className="form-note" data-testid="device-note">{deviceNote}</div> : null}
+                {device.note ? <div className="form-note" data-testid="device-note">{device.note}</div> : null}
               </div>
             ) : null
           }

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState, type CSSProperties, type ReactNode } from 'react';
 import { ApiError, type RequestOf, type ResourceKind, type ResponseOf, type Routes } from '@dispatch/protocol';
 import { useLiveContext } from '../realtime/useLive';
-import { problemsOf } from './fieldProblems';
+import { type FieldErrors, problemsOf } from './fieldProblems';
 import { useAdminI18n, type AdminWord } from './words';
 import './admin.css';
 
@@ -211,17 +211,58 @@ export function EmptyRow({ columns, loading }: { columns: number; loading: boole
   );
 }
 
-/** A form's state of refusal: set from a failed call, cleared field by field as the user edits. */
-export function useProblems(fields: readonly string[]) {
-  const { t, error: general } = useAdminI18n();
-  const [problems, setProblems] = useState<ReturnType<typeof problemsOf>>({ fields: {}, general: null });
+/** Words kept unsaid, so a language switch says them again. */
+export type Said = (words: ReturnType<typeof useAdminI18n>) => string;
+
+const NO_PROBLEMS = { fields: {}, general: null };
+
+/**
+ * One form's state: busy while it stores, a note once stored, or the refusal beside the fields it names. The refusal
+ * and the note are kept as they came, not as words, so they are said in the language of the moment.
+ */
+export function useForm(fields: readonly string[]) {
+  const words = useAdminI18n();
+  const [failure, setFailure] = useState<{ error: unknown; sent?: object } | null>(null);
+  const [said, setSaid] = useState<{ say: Said; note: boolean } | null>(null);
+  const [busy, setBusy] = useState(false);
   const fieldsKey = fields.join();
+  const clear = useCallback(() => {
+    setFailure(null);
+    setSaid(null);
+  }, []);
+  const fail = useCallback((error: unknown, sent?: object) => {
+    setSaid(null);
+    setFailure({ error, sent });
+  }, []);
+  const problems: { fields: FieldErrors; general: string | null } = failure
+    ? problemsOf(failure.error, fieldsKey.split(','), words.t, words.error, failure.sent)
+    : said && !said.note
+      ? { fields: {}, general: said.say(words) }
+      : NO_PROBLEMS;
   return {
     problems,
-    fail: useCallback((e: unknown, sent?: object) => setProblems(problemsOf(e, fieldsKey.split(','), t, general, sent)), [fieldsKey, t, general]),
-    clear: useCallback(() => setProblems({ fields: {}, general: null }), []),
-    /** A problem of the whole form, in words already. */
-    say: useCallback((general: string) => setProblems({ fields: {}, general }), []),
+    note: said?.note ? said.say(words) : null,
+    busy,
+    fail,
+    clear,
+    /** A problem of the whole form. */
+    say: useCallback((say: Said) => setSaid({ say, note: false }), []),
+    /** Stores what the form sent: the note `store` answers once stored, the refusal's problems otherwise. */
+    submit: useCallback(
+      async (sent: object, store: () => Promise<Said>) => {
+        clear();
+        setBusy(true);
+        try {
+          const note = await store();
+          setSaid({ say: note, note: true });
+        } catch (error) {
+          fail(error, sent);
+        } finally {
+          setBusy(false);
+        }
+      },
+      [clear, fail],
+    ),
   };
 }
 
@@ -320,15 +361,15 @@ export function FormPanel({ title, testId, onSubmit, onCancel, onDelete, busy, g
 export async function confirmDelete(
   name: string,
   remove: () => Promise<unknown>,
-  { t, error }: { t: (key: AdminWord, vars?: Record<string, string | number>) => string; error: (e: unknown) => string },
-  say: (message: string) => void,
+  { t }: { t: (key: AdminWord, vars?: Record<string, string | number>) => string },
+  say: (said: Said) => void,
 ): Promise<boolean> {
   if (!window.confirm(t('confirmDelete', { name }))) return false;
   try {
     await remove();
     return true;
   } catch (e) {
-    say(e instanceof ApiError && e.status === 409 ? t('deleteInUse') : error(e));
+    say((w) => (e instanceof ApiError && e.status === 409 ? w.t('deleteInUse') : w.error(e)));
     return false;
   }
 }
