@@ -32,8 +32,15 @@ const arg = (name: string, fallback: number) => {
 const CALLS = arg('calls', 100);
 const VEHICLES = arg('vehicles', 1000);
 const NAIVE_CALLS = arg('naive-calls', 10);
-/** `--network rnv`: the same run on the RNV network (57k edges, ../shared/roaddata) instead of the demo county. */
-const ON_RNV = process.argv.includes('--network') && process.argv[process.argv.indexOf('--network') + 1] === 'rnv';
+/**
+ * `--network rnv|monaco|shanghai`: the same run on a real extract of ../shared/roaddata (RNV 57k edges, Monaco,
+ * central Shanghai) instead of the demo county. `--seed N` makes the random places (stations, hospitals, fleet,
+ * calls) the same from run to run; calls may land anywhere on the network, cut-off pieces included.
+ */
+const NETWORK_FILES = { rnv: 'rnv.osm.pbf', monaco: 'monaco.osm.pbf', shanghai: 'shanghai_center.osm.pbf' } as const;
+const NETWORK = process.argv.includes('--network') ? process.argv[process.argv.indexOf('--network') + 1]! : null;
+if (NETWORK !== null && !(NETWORK in NETWORK_FILES)) throw new Error(`--network must be one of ${Object.keys(NETWORK_FILES).join(', ')}`);
+const SEED = arg('seed', 1);
 
 const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, hostname: hostname() };
 const emit = (record: Record<string, unknown>) => console.log(JSON.stringify({ bench: 'dispatch', ...record, machine }));
@@ -79,15 +86,19 @@ async function main() {
   const db = createPool(databaseUrl, 20);
   await migrate(db);
   const demoLogins = await seedDemo(db);
+  // One session for every random draw, seeded: the same places for the same --seed.
+  const draw = await db.connect();
+  await draw.query('SELECT setseed($1)', [((SEED % 2_000_000) / 1_000_000) - 1]);
   let region = 'jiexiu-demo';
-  if (ON_RNV) {
-    const file = roadDataFile('rnv.osm.pbf');
-    if (!file) throw new Error('../shared/roaddata/rnv.osm.pbf is absent');
-    region = 'bench-rnv';
+  if (NETWORK) {
+    const name = NETWORK_FILES[NETWORK as keyof typeof NETWORK_FILES];
+    const file = roadDataFile(name);
+    if (!file) throw new Error(`../shared/roaddata/${name} is absent`);
+    region = `bench-${NETWORK}`;
     await importRoads(db, { file, region });
-    // The demo county's stations, hospitals and fleet move onto random places of the big city's network.
+    // The demo county's stations, hospitals and fleet move onto random places of the real network.
     for (const table of ['stations', 'hospitals']) {
-      await db.query(
+      await draw.query(
         `UPDATE ${table} t SET location = r.geom FROM ${table} t2
            CROSS JOIN LATERAL (SELECT geom FROM road_vertices v JOIN road_regions g ON g.network_id = v.network_id
                                 WHERE g.name = $1 AND t2.id IS NOT NULL ORDER BY random() LIMIT 1) r
@@ -95,14 +106,14 @@ async function main() {
         [region],
       );
     }
-    await db.query(`UPDATE vehicle_positions_latest p SET location = s.location FROM vehicles v JOIN stations s ON s.id = v.home_station_id WHERE v.id = p.vehicle_id`);
+    await draw.query(`UPDATE vehicle_positions_latest p SET location = s.location FROM vehicles v JOIN stations s ON s.id = v.home_station_id WHERE v.id = p.vehicle_id`);
   }
   const { rows: [{ network_id: network }] } = await db.query('SELECT network_id FROM road_regions WHERE name = $1', [region]);
 
   // Grow the demo fleet to big-city size: vehicles on random road vertices, fresh fixes, one crew login each.
   const benchPassword = generatePassword();
   const passwordHash = await hashPassword(benchPassword);
-  await db.query(
+  await draw.query(
     `WITH station AS (SELECT id FROM stations ORDER BY code LIMIT 1),
           new_vehicles AS (
             INSERT INTO vehicles (call_sign, kind, capabilities, home_station_id)
@@ -150,21 +161,24 @@ async function main() {
   const dispatcherToken = await login('dispatcher');
   const headers = { authorization: `Bearer ${dispatcherToken}`, 'content-type': 'application/json' };
   const consoleSocket = await open(dispatcherToken);
-  const { rows: vertices } = await db.query(
-    // Calls on the main connected part of the network: a dead-end stub at the extract's border has no vehicle.
-    `SELECT ST_X(geom) AS lon, ST_Y(geom) AS lat FROM road_vertices
-      WHERE network_id = $1
-        AND component = (SELECT component FROM road_vertices WHERE network_id = $1 GROUP BY component ORDER BY count(*) DESC LIMIT 1)
-      ORDER BY random() LIMIT $2`,
-    [network, CALLS],
+  const { rows: vertices } = await draw.query(
+    // Calls anywhere on the network, one-way sinks and sources, gated and badly joined pieces included: they are
+    // placed on the strongly connected main network (the recommendation says how much farther).
+    `SELECT ST_X(geom) AS lon, ST_Y(geom) AS lat FROM road_vertices WHERE network_id = $1 ORDER BY md5(id::text || $3) LIMIT $2`,
+    [network, CALLS, String(SEED)],
   );
+  draw.release();
   const { rows: crews } = await db.query('SELECT username, vehicle_id FROM users WHERE role = $1', ['crew']);
   const crewOf = new Map(crews.map((c) => [c.vehicle_id as string, c.username as string]));
   const edges = (await db.query('SELECT count(*)::int AS n FROM road_edges WHERE network_id = $1', [network])).rows[0].n;
-  emit({ setup: { region, edges, vehicles: (await db.query('SELECT count(*)::int AS n FROM vehicles')).rows[0].n, calls: CALLS } });
+  emit({ setup: { region, seed: SEED, edges, vehicles: (await db.query('SELECT count(*)::int AS n FROM vehicles')).rows[0].n, calls: CALLS } });
 
-  // Warm the graph and the JIT so the first call does not measure loading.
+  // Warm the graph and the JIT so the first call does not measure loading, nor the plain search before the
+  // background preprocessing has attached the contraction hierarchy.
   await app.graphs.get();
+  const hierarchy = await app.graphs.preprocessed();
+  if (hierarchy) emit({ metric: 'ch_preprocess', ...hierarchy.stats, hierarchyMB: Math.round((hierarchy.byteSize() / 2 ** 20) * 10) / 10 });
+  let fallbacks = 0;
   const intake: number[] = [];
   const serverCompute: number[] = [];
   const offer: number[] = [];
@@ -181,6 +195,7 @@ async function main() {
       serverCompute.push(recommendation.computeMs);
     }
     const vehicleId = recommendation.candidates[0]?.vehicleId;
+    if ((recommendation as { incidentFallbackExtraM?: number | null }).incidentFallbackExtraM != null) fallbacks++;
     if (!vehicleId) throw new Error(`no candidate for a call at ${v.lon},${v.lat}: ${JSON.stringify(recommendation).slice(0, 400)}`);
     const crewSocket = await open(await login(crewOf.get(vehicleId)!));
     const t1 = performance.now();
@@ -194,6 +209,7 @@ async function main() {
   }
   emit({ metric: 'call_created_to_recommendation_on_console', target: 'p95 <= 300 ms', ...percentiles(intake) });
   emit({ metric: 'recommendation_server_compute', ...percentiles(serverCompute) });
+  emit({ metric: 'calls_placed_on_main_network', calls: vertices.length, fallbacks, note: 'calls whose nearest road is cut off from the strongly connected main network' });
   emit({ metric: 'dispatch_to_crew_has_route', target: 'p95 <= 300 ms', ...percentiles(offer) });
 
   // Naive baseline for the ranking step, same database, same fleet: pgRouting many-to-one over the whole network.
