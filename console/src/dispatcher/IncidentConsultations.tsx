@@ -25,5 +25,5 @@ function TaskConsultation({ assignment }: { assignment: AssignmentDto }) {
   const { syncedAt } = useLive();
   const { consultation, add } = useConsultation(api, { assignmentId: assignment.id }, connection.subscribeConsultations, `${syncedAt}:${assignment.destinationHospitalId}`);
   if (!consultation || (!consultation.open && consultation.entries.length === 0)) return null;
-  return <ConsultationThread consultation={consultation} viewer="dispatch" api={api} onAdded={add} />;
+  return <ConsultationThread consultation={consultation} viewer="dispatch" api={api} onAdded={add} untitled />;
 }

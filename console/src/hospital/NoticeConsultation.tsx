@@ -22,7 +22,7 @@ export function NoticeConsultation({ notice }: { notice: HospitalNoticeDto }) {
       <button type="button" className="ghost" aria-expanded={shown} onClick={() => setOpen(!shown)} data-testid="consultation-toggle">
         {shown ? '▾' : '▸'} {t('title')} ({count})
       </button>
-      {shown && <ConsultationThread consultation={consultation} viewer="hospital" api={api} onAdded={add} />}
+      {shown && <ConsultationThread consultation={consultation} viewer="hospital" api={api} onAdded={add} untitled />}
     </div>
   );
 }

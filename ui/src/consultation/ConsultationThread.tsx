@@ -28,6 +28,8 @@ export interface ConsultationThreadProps {
   large?: boolean;
   /** The crew records vital signs here (they join the series and the notice). */
   vitalsForm?: boolean;
+  /** Under a heading of the screen's own that names the consultation and the incident: the vehicle and hospital only. */
+  untitled?: boolean;
 }
 
 /**
@@ -35,7 +37,7 @@ export interface ConsultationThreadProps {
  * series as a table, every message, answer and file in order (text always as text, files fetched with the session's
  * token and shown from a blob), and a line to write, a photo from the camera or a file to send.
  */
-export function ConsultationThread({ consultation, viewer, api, onAdded, large, vitalsForm }: ConsultationThreadProps) {
+export function ConsultationThread({ consultation, viewer, api, onAdded, large, vitalsForm, untitled }: ConsultationThreadProps) {
   const { t, clock, error: errorText } = useConsultationWords();
   const [draft, setDraft] = useState('');
   const [replyTo, setReplyTo] = useState<ConsultationEntryDto | null>(null);
@@ -92,7 +94,8 @@ export function ConsultationThread({ consultation, viewer, api, onAdded, large, 
   return (
     <section className={`consultation${large ? ' large' : ''}`} data-testid="consultation" data-assignment={consultation.assignmentId}>
       <h3 className="consult-title">
-        {t('title')} · #{consultation.incidentNumber} · {consultation.vehicleCallSign}{' '}
+        {untitled ? '' : `${t('title')} · #${consultation.incidentNumber} · `}
+        {consultation.vehicleCallSign}{' '}
         <span className="consult-muted">{consultation.hospitalName ? t('toHospital', { hospital: consultation.hospitalName }) : t('noHospital')}</span>
       </h3>
       {series.length > 0 && <VitalsTable series={series} />}
@@ -104,7 +107,8 @@ export function ConsultationThread({ consultation, viewer, api, onAdded, large, 
             <li key={e.id} className={`consult-entry from-${e.side}${e.side === viewer ? ' own' : ''}`} data-side={e.side} data-kind={e.kind}>
               <span className="consult-meta">
                 {clock(e.deviceTime)} · {sideWord(e)}
-                {e.side === 'hospital' && e.hospitalName ? ` · ${e.hospitalName}` : ''}
+                {/* A hospital login is usually named after its hospital: the name once. */}
+                {e.side === 'hospital' && e.hospitalName && !e.author?.startsWith(e.hospitalName) ? ` · ${e.hospitalName}` : ''}
                 {e.author ? ` · ${e.author}` : ''}
               </span>
               {answered && <span className="consult-quote">{t('replyTo', { text: quote(answered, t('photo')) })}</span>}
