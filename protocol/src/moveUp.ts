@@ -69,6 +69,7 @@ export const RepositionDto = z.object({
   callSign: z.string(),
   stationId: z.uuid(),
   stationName: z.string(),
+  stationNameEn: z.string().nullable(),
   stationLon: z.number(),
   stationLat: z.number(),
   state: RepositionState,

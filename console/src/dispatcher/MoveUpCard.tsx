@@ -1,6 +1,5 @@
 import { useEffect, useState } from 'react';
 import { ApiError, type MoveUpSuggestionsDto, type RepositionState } from '@dispatch/protocol';
-import { formatDuration } from '../common/format';
 import { Panel } from '../common/Panel';
 import type { MessageKey } from '../i18n/dictionary';
 import { useI18n } from '../i18n/i18n';
@@ -19,9 +18,13 @@ const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
  * changes; nothing shows while no move gains enough.
  */
 export function MoveUpCard() {
-  const { t } = useI18n();
+  const { t, name } = useI18n();
   const { api } = useLiveContext();
-  const { coverage, repositions, vehicles } = useLive();
+  const { coverage, repositions, vehicles, stations } = useLive();
+  const stationName = (id: string, fallback: string) => {
+    const station = stations.find((s) => s.id === id);
+    return station ? name(station) : fallback;
+  };
   const [answer, setAnswer] = useState<MoveUpSuggestionsDto | null>(null);
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -63,10 +66,10 @@ export function MoveUpCard() {
         {first && (
           <>
             <div className="move-up-line" data-testid="move-up-line">
-              <b>{t('moveUpLine', { vehicle: first.callSign, station: first.stationName })}</b>
+              <b>{t('moveUpLine', { vehicle: first.callSign, station: stationName(first.stationId, first.stationName) })}</b>
             </div>
             <div className="muted small">
-              {t('moveUpDrive', { time: formatDuration(first.driveSeconds) })} · {t('moveUpGain', { before: percent(first.shareBefore), after: percent(first.shareAfter) })}
+              {t('moveUpDrive', { m: Math.max(1, Math.round(first.driveSeconds / 60)) })} · {t('moveUpGain', { before: percent(first.shareBefore), after: percent(first.shareAfter) })}
             </div>
             <div className="muted small">{t('moveUpMethod', { q: answer!.q.toFixed(2) })}</div>
             <button type="button" className="primary" data-testid="move-up-send" disabled={sending} onClick={() => void send()}>
@@ -76,7 +79,7 @@ export function MoveUpCard() {
         )}
         {sent && (
           <div className="small" data-testid="move-up-sent">
-            {t('moveUpSent', { vehicle: vehicles.get(sent.vehicleId)?.callSign ?? sent.callSign, station: sent.stationName, state: t(STATE_WORD[sent.state]) })}
+            {t('moveUpSent', { vehicle: vehicles.get(sent.vehicleId)?.callSign ?? sent.callSign, station: stationName(sent.stationId, sent.stationName), state: t(STATE_WORD[sent.state]) })}
           </div>
         )}
         {error && (

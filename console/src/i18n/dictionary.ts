@@ -121,7 +121,7 @@ export const messages = defineMessages(
     // move-up (补位调度)
     moveUpTitle: '补位建议',
     moveUpLine: '{vehicle} → {station}',
-    moveUpDrive: '行车约 {time}',
+    moveUpDrive: '行车约 {m} 分钟',
     moveUpGain: '村庄覆盖 {before} → {after}',
     moveUpMethod: 'DMEXCLP 算法，忙碌率 q = {q}',
     moveUpSend: '派往补位',
@@ -318,7 +318,7 @@ export const messages = defineMessages(
     uncoveredByFacility: 'no health facility within 30 min',
     moveUpTitle: 'Move-up suggestion',
     moveUpLine: '{vehicle} → {station}',
-    moveUpDrive: 'about {time} drive',
+    moveUpDrive: 'about {m} min drive',
     moveUpGain: 'villages covered {before} → {after}',
     moveUpMethod: 'DMEXCLP, busy fraction q = {q}',
     moveUpSend: 'Send move-up',

@@ -24,7 +24,7 @@ UPDATE repositions
 RETURNING id;
 
 -- name: get
-SELECT r.id, r.vehicle_id AS "vehicleId", v.call_sign AS "callSign", r.station_id AS "stationId", s.name AS "stationName",
+SELECT r.id, r.vehicle_id AS "vehicleId", v.call_sign AS "callSign", r.station_id AS "stationId", s.name AS "stationName", s.name_en AS "stationNameEn",
        ST_X(s.location) AS "stationLon", ST_Y(s.location) AS "stationLat", r.state,
        to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "createdAt",
        to_char(r.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "updatedAt",

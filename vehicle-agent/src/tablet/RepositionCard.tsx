@@ -3,11 +3,11 @@ import { formatDistance, useI18n } from './i18n';
 
 /** A move-up: "move to <station>" with the drive, accepted and then arrived by one tap each; dispatchable meanwhile. */
 export function RepositionCard({ reposition, onReport }: { reposition: RepositionDto; onReport(state: RepositionStatusRequest['state']): void }) {
-  const { t } = useI18n();
+  const { t, name } = useI18n();
   const route = reposition.route;
   return (
     <section className="card reposition" data-testid="reposition">
-      <h2>{t('repositionTitle', { station: reposition.stationName })}</h2>
+      <h2>{t('repositionTitle', { station: name({ name: reposition.stationName, nameEn: reposition.stationNameEn }) })}</h2>
       {route && (
         <div className="eta">
           {t('minutes', { m: Math.max(1, Math.round(route.durationS / 60)) })} · {formatDistance(route.distanceM)}

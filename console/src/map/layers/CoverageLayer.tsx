@@ -118,7 +118,12 @@ export function UncoveredVillages({ map, visible, coverage }: { map: L.Map; visi
         }).bindTooltip(textNode(`${v.name} — ${reasons}`), { sticky: true });
       }),
     ).addTo(map);
-    return () => void group.remove();
+    // Drawn on the map's canvas: the count on the element tells whoever drives the page (tests) what is shown.
+    map.getContainer().setAttribute('data-uncovered-villages', String(coverage.uncovered.length));
+    return () => {
+      group.remove();
+      map.getContainer().removeAttribute('data-uncovered-villages');
+    };
   }, [map, visible, coverage, projection, t]);
   return null;
 }
