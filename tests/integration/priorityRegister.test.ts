@@ -161,11 +161,18 @@ describe('the priority-group register (重点人群)', () => {
     const raw = JSON.stringify(care);
     for (const secret of ['李秀英', '北关社区', '0354', 'chronic', 'elderly']) expect(raw).not.toContain(secret);
     await expectRefusal((await server.as(otherLogin!.username)).api.call('getNoticeCareFlags', { params: { id: notice.id } }), 403, /not your hospital/);
+    // The notice's FHIR bundle carries them as Flag resources on its Patient, and nothing else of the register.
+    const fhir = await hospital.call('getNoticeFhir', { params: { id: notice.id } });
+    const patientUrl = fhir.entry.find((e) => e.resource.resourceType === 'Patient')!.fullUrl;
+    const flags = fhir.entry.filter((e) => e.resource.resourceType === 'Flag').map((e) => e.resource as { code: { coding: { code: string }[] }; subject: { reference: string } });
+    expect(flags.map((f) => f.code.coding[0]!.code)).toEqual(['red', 'orange']);
+    expect(flags.every((f) => f.subject.reference === patientUrl)).toBe(true);
+    for (const secret of ['李秀英', '北关社区', '0354-7220001']) expect(JSON.stringify(fhir)).not.toContain(secret);
     await expectRefusal(hospital.call('getIncidentRegister', { params: { id: incident.id } }), 403, /role hospital may not/);
 
     const reads = await supervisor.call('audit', { query: { action: 'register.read', entityType: 'incident', entityId: incident.id } });
     expect(reads.map((a) => `${a.actor.role} ${(a.details as { via: string }).via}`).sort()).toEqual(
-      ['crew register.readTask', 'dispatcher register.readIncident', 'hospital register.readCare'].sort(),
+      ['crew register.readTask', 'dispatcher register.readIncident', 'hospital register.readCare', 'hospital register.readCare'].sort(),
     );
   });
 
