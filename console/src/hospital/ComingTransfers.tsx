@@ -19,7 +19,9 @@ export function TransferBadge({ transfer }: { transfer: TransferBrief }) {
  * then enter the queue as incidents.
  */
 export function ComingTransfers() {
-  const { t, clock, name } = useTransferWords();
+  const { t, lang, name } = useTransferWords();
+  // A day and a time: a transfer may be due tomorrow.
+  const when = (at: string) => new Date(at).toLocaleString(lang, { month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false });
   const live = useLive();
   const coming = [...live.transfers.values()]
     .filter((x) => x.phase === 'scheduled' && x.scheduledAt)
@@ -36,7 +38,7 @@ export function ComingTransfers() {
           {coming.map((x) => (
             <li key={x.id} data-transfer={x.number}>
               <Prio priority={x.priority} />
-              <b>{clock(x.scheduledAt!)}</b>
+              <b>{when(x.scheduledAt!)}</b>
               <span>
                 {t(directionKey(x.direction))} {name(x.from)} → {name(x.to)}
               </span>

@@ -21,8 +21,9 @@ const WITHDRAWABLE = new Set(['requested', 'scheduled', 'queued']);
  * on it), and those it received, to accept or decline with a reason. The patient summary is React text, never HTML.
  */
 export function TransferPanel({ hospital }: { hospital: HospitalDto | undefined }) {
-  const { t, label, clock, name, error: errorText } = useTransferWords();
+  const { t, label, clock, lang, name, error: errorText } = useTransferWords();
   const { api, connection } = useLiveContext();
+  const when = (at: string) => new Date(at).toLocaleString(lang, { month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false });
   const live = useLive();
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -64,7 +65,7 @@ export function TransferPanel({ hospital }: { hospital: HospitalDto | undefined 
         </div>
         <div className="transfer-summary">{x.patientSummary}</div>
         <div className="muted small">
-          {x.scheduledAt ? t('at', { time: clock(x.scheduledAt) }) : t('now')}
+          {x.scheduledAt ? t('at', { time: when(x.scheduledAt) }) : t('now')}
           {x.needs.length > 0 && <> · {x.needs.map((n) => t(needKey(n))).join('、')}</>}
           {x.vehicleCallSign && <> · <span className="vehicle-tag">{x.vehicleCallSign}</span></>}
           {x.etaAt && <> · <span data-testid="transfer-eta">{t('eta', { time: clock(x.etaAt) })}</span></>}
