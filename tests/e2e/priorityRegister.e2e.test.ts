@@ -49,8 +49,14 @@ describe.skipIf(!hasChromium)(chromiumSuite('the priority-group register (重点
   const suite = browserSuite(startDemoServer);
   let dispatcher: ApiClient;
 
+  let closedNumber: number;
+
   beforeAll(async () => {
     dispatcher = (await suite.server.as('dispatcher')).api;
+    // A call from a demo resident's number, closed: her family-doctor team has a follow-up notice waiting.
+    const closed = await dispatcher.call('createIncident', { body: { location: CALLER, category: 'other', priority: 3, callerPhone: DEMO_REGISTER_PHONES[1] } });
+    await dispatcher.call('closeIncident', { params: { id: closed.id } });
+    closedNumber = closed.number;
   });
 
   async function adminPage(locale: 'zh-CN' | 'en') {
@@ -77,7 +83,11 @@ describe.skipIf(!hasChromium)(chromiumSuite('the priority-group register (重点
     const row = await page.locator('[data-testid=register-residents] tr[data-record=E2E-0001]').innerText();
     expect(row).toMatch(/李秀英\t78\t13912345681\t东赵堡村12号\t慢性病、65岁以上老人.*橙色·慢性病.*红色·重大疾病.*城关社区家庭医生一团队/s);
     expect(await page.locator('[data-testid=register-residents] tbody tr').count()).toBe(2);
+    const followUp = page.locator(`[data-testid=register-follow-ups] tr[data-follow-up="${closedNumber}"]`);
+    expect(await followUp.innerText()).toMatch(new RegExp(`#${closedNumber}\\s+李卫东\\s+张兰镇卫生院家庭医生团队 0354-7220011.*待送达`, 's'));
     await shot(page, 'admin-import-zh');
+    await followUp.locator('button').click();
+    await followUp.locator('text=已送达').waitFor();
     expect(errors).toEqual([]);
     await page.context().close();
   });

@@ -231,7 +231,7 @@ function ResidentSearch({ refresh }: { refresh: number }) {
 
 function FollowUps() {
   const { api } = useLiveContext();
-  const { t, error: describe } = useRegisterWords();
+  const { t, lang, error: describe } = useRegisterWords();
   const [items, setItems] = useState<RegisterFollowUpDto[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
@@ -276,7 +276,7 @@ function FollowUps() {
                   {f.team?.name ?? '—'}
                   {f.team?.phone && <span className="mono small"> {f.team.phone}</span>}
                 </td>
-                <td className="mono small">{new Date(f.createdAt).toLocaleString()}</td>
+                <td className="mono small">{new Date(f.createdAt).toLocaleString(lang, { hour12: false })}</td>
                 <td>{t(`fu_${f.status}`)}</td>
                 <td>
                   {f.status === 'pending' && (
