@@ -157,7 +157,8 @@ describe('consultation from the vehicle', () => {
     expect(communications.map((c) => c.fullUrl)).toEqual([question.id, photo.id, pdf.id, answer.id].map((id) => `urn:uuid:${id}`));
     expect(communications[0]!.payload).toEqual([{ contentString: '胸痛 30 分钟' }]);
     expect(communications[3]!.inResponseTo).toEqual([{ reference: `urn:uuid:${question.id}` }]);
-    const heartRates = of('Observation').filter((o) => o.code.coding[0].code === '8867-4' && o.status === 'final');
+    // The series: the earlier reading beside the latest, which the notice's own Observations carry (once).
+    const heartRates = of('Observation').filter((o) => o.code.coding[0].code === '8867-4').sort((a, b) => Date.parse(a.effectiveDateTime) - Date.parse(b.effectiveDateTime));
     expect(heartRates.map((o) => o.valueQuantity.value)).toEqual([100, 96]);
     const patientRef = (of('Encounter')[0] as { subject: unknown }).subject;
     expect(heartRates.every((o) => JSON.stringify(o.subject) === JSON.stringify(patientRef))).toBe(true);

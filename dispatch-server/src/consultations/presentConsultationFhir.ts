@@ -10,12 +10,18 @@ type BundleEntry = { fullUrl: string; resource: Record<string, unknown> };
  * an Observation per vital sign per measurement (the series, LOINC coded), and per file a Media (photos) or a
  * DocumentReference (PDF) that points at the file by URL with its type, size and SHA-1: never inlined, a photo is
  * megabytes and the URL serves it to the consultation's readers only.
+ * @param context.latestVitalsAt the measurement the notice's own Observations already carry (not repeated)
  * @param baseUrl the configured PUBLIC_URL, never the request's Host header
  */
-export function presentConsultationFhir(rows: FhirEntryRow[], ids: { incidentId: string; noticeId: string }, baseUrl: string): BundleEntry[] {
+export function presentConsultationFhir(
+  rows: FhirEntryRow[],
+  context: { incidentId: string; noticeId: string; latestVitalsAt: string | null },
+  baseUrl: string,
+): BundleEntry[] {
   const ref = (id: string) => `urn:uuid:${id}`;
-  const subject = { reference: ref(stableUuid('patient', ids.incidentId)) };
-  const encounter = { reference: ref(stableUuid('encounter', ids.noticeId)) };
+  const subject = { reference: ref(stableUuid('patient', context.incidentId)) };
+  const encounter = { reference: ref(stableUuid('encounter', context.noticeId)) };
+  const latest = context.latestVitalsAt ? Date.parse(context.latestVitalsAt) : null;
   const senderOf = (row: FhirEntryRow) => ({
     display: [row.side === 'crew' ? 'ambulance crew' : row.side === 'hospital' ? (row.hospital_name ?? 'receiving hospital') : '120 dispatch', row.author]
       .filter(Boolean)
@@ -26,13 +32,14 @@ export function presentConsultationFhir(rows: FhirEntryRow[], ids: { incidentId:
     const sent = row.device_time.toISOString();
     if (row.kind === 'vitals' && row.vitals) {
       const vitals: Vitals = row.vitals;
+      if (latest !== null && row.measured_at?.getTime() === latest) return [];
       return (Object.keys(VITAL_LOINC) as (keyof typeof VITAL_LOINC)[])
         .filter((k) => vitals[k] !== undefined)
         .map((k) => ({
           fullUrl: ref(stableUuid('consultation-observation', row.id, k)),
           resource: {
             resourceType: 'Observation',
-            status: 'final',
+            status: 'preliminary',
             category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs', display: 'Vital Signs' }] }],
             code: { coding: [{ system: 'http://loinc.org', code: VITAL_LOINC[k].code, display: VITAL_LOINC[k].display }] },
             subject,

@@ -270,8 +270,10 @@ export async function changeDestination(
  */
 export async function getNoticeFhir(ctx: DispatchContext, principal: Principal, noticeId: string, publicUrl: string) {
   const notice = await getNoticeFor(ctx, principal, noticeId);
-  const bundle = presentNoticeFhir((await sql.fhirSource.one(ctx.db, { id: notice.id }))!, publicUrl);
+  const source = (await sql.fhirSource.one(ctx.db, { id: notice.id }))!;
+  const bundle = presentNoticeFhir(source, publicUrl);
   // The patient's consultation travels with it: messages, the vital-sign series, photos and documents by reference.
-  bundle.entry.push(...presentConsultationFhir(await consultationOfNotice(ctx, notice.id), { incidentId: notice.incidentId, noticeId: notice.id }, publicUrl));
+  const consultation = await consultationOfNotice(ctx, notice.id);
+  bundle.entry.push(...presentConsultationFhir(consultation, { incidentId: notice.incidentId, noticeId: notice.id, latestVitalsAt: source.vitals?.measuredAt ?? null }, publicUrl));
   return bundle;
 }
