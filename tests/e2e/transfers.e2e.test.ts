@@ -116,6 +116,7 @@ describe.skipIf(!hasChromium)(chromiumSuite('transfers in real Chromium: a towns
     await tablet.locator('[data-testid=transfer-legs]').waitFor();
     expect(await tablet.textContent('[data-testid=leg-pickup]')).toBe(`① 接患者：${township.name}`);
     expect(await tablet.textContent('[data-testid=leg-deliver]')).toBe(`② 送往：${PEOPLES}`);
+    expect(await tablet.textContent('[data-testid=transfer-needs]')).toBe('转运需求：新生儿转运车、监护');
     await tablet.getByText(`前往接患者 · ${township.name}`).first().waitFor();
     await shot(tablet, 'tablet-zh-pickup');
     for (const step of ['acknowledged', 'en_route', 'on_scene', 'at_patient', 'transporting']) {

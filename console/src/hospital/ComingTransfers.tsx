@@ -1,14 +1,15 @@
 import type { TransferBrief } from '@dispatch/protocol';
 import { Prio } from '../common/Panel';
 import { useLive } from '../realtime/useLive';
-import { directionKey, useTransferWords } from './transferWords';
+import { directionKey, needKey, useTransferWords } from './transferWords';
 import './transfers.css';
 
 /** The queue's mark of a transfer's incident: 转运, up or down, with its receiving hospital. */
 export function TransferBadge({ transfer }: { transfer: TransferBrief }) {
-  const { t, name } = useTransferWords();
+  const { t, lang, name } = useTransferWords();
+  const needs = transfer.needs.map((n) => t(needKey(n))).join(lang === 'en' ? ', ' : '、');
   return (
-    <span className="badge transfer-badge" data-testid="transfer-badge" title={`${name(transfer.from)} → ${name(transfer.to)}`}>
+    <span className="badge transfer-badge" data-testid="transfer-badge" title={`${name(transfer.from)} → ${name(transfer.to)}${needs ? ` · ${needs}` : ''}`}>
       {t('transferBadge', { direction: t(directionKey(transfer.direction)) })}
     </span>
   );

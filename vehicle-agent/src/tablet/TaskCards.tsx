@@ -7,7 +7,7 @@ import { formatDistance, MANEUVER_ARROW, STEP_ACTIONS, useI18n } from './i18n';
 import type { NavProgress, NavRoute } from './navigation';
 
 export function AssignmentCard({ offer }: { offer: AssignmentOfferDto }) {
-  const { t, label, name } = useI18n();
+  const { t, label, name, lang } = useI18n();
   const i = offer.incident;
   const transfer = i.transfer;
   return (
@@ -29,6 +29,11 @@ export function AssignmentCard({ offer }: { offer: AssignmentOfferDto }) {
           </div>
           <div className="address" data-testid="leg-pickup">{t('pickUpAt', { name: name(transfer.from) })}</div>
           <div className="address" data-testid="leg-deliver">{t('deliverTo', { name: name(transfer.to) })}</div>
+          {transfer.needs.length > 0 && (
+            <div className="transfer-needs" data-testid="transfer-needs">
+              {t('transferNeeds', { needs: transfer.needs.map((n) => t(`need.${n}`)).join(lang === 'en' ? ', ' : '、') })}
+            </div>
+          )}
         </div>
       ) : (
         <div className="address">{[i.placeName, i.address].filter(Boolean).join(' · ') || `${i.location.lat.toFixed(5)}, ${i.location.lon.toFixed(5)}`}</div>
