@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSocket } from '../support/api';
 import { demoSuite } from '../support/demoSuite';
 import { expectRefusal } from '../support/expectations';
+import { until } from '../support/wait';
+import { startSimulator, type Simulator } from '@dispatch/vehicle-agent/simulator/startSimulator';
 
 /**
  * The 30-minute circle live and move-up against the real server on the demo county: the Zhanglan substation's
@@ -23,7 +25,11 @@ describe('live 30-minute coverage and move-up (DMEXCLP)', () => {
     zhanglan = stations.find((s) => s.code === 'JX-ZL')!;
     dispatcherSocket = await openSocket(server.baseUrl, tokens.dispatcher);
   });
-  afterAll(() => dispatcherSocket?.close());
+  let simulator: Simulator | null = null;
+  afterAll(async () => {
+    dispatcherSocket?.close();
+    await simulator?.stop();
+  });
 
   const crewOf = async (vehicleId: string): Promise<{ api: ApiClient; token: string }> => {
     const callSign = vehicles.find((v) => v.id === vehicleId)!.callSign;
@@ -123,6 +129,25 @@ describe('live 30-minute coverage and move-up (DMEXCLP)', () => {
     expect(await dispatcher.call('getVehicleReposition', { params: { id: free.id } })).toBeUndefined();
     // A busy vehicle is not sent anywhere.
     await expectRefusal(dispatcher.call('sendReposition', { params: { id: free.id }, body: { stationId: yitang.id } }), 409, /^id:/);
+  });
+
+  it('a simulated crew (the fleet of npm start) accepts a move-up, drives its route and arrives', async () => {
+    const fleet = await dispatcher.call('listVehicles');
+    const centre = stations.find((s) => s.code === 'JX-120')!;
+    const free = fleet.find((v) => v.state === 'available' && v.homeStationId === centre.id && v.callSign.startsWith('介休120-1'))!;
+    const crew = server.logins.crews.find((c) => c.callSign === free.callSign)!;
+    simulator = await startSimulator({ url: server.baseUrl, vehicles: 0, usernames: [crew.username], password: server.logins.passwords, speedup: 200 });
+    const yitang = stations.find((s) => s.code === 'JX-YT')!;
+    const sent = await dispatcher.call('sendReposition', { params: { id: free.id }, body: { stationId: yitang.id } });
+    const state = async () => (await server.database.db.query<{ state: string }>('SELECT state FROM repositions WHERE id = $1', [sent.id])).rows[0]!.state;
+    await until(async () => (await state()) === 'arrived', 'the simulated crew to arrive at its post', { timeoutMs: 60_000, everyMs: 250 });
+    const at = (await dispatcher.call('getVehicle', { params: { id: free.id } })).position!;
+    const d = await server.database.db.query<{ d: number }>('SELECT ST_Distance(ST_MakePoint($1, $2)::geography, ST_MakePoint($3, $4)::geography) AS d', [
+      at.lon, at.lat, yitang.location.lon, yitang.location.lat,
+    ]);
+    expect(d.rows[0]!.d).toBeLessThan(150);
+    await simulator.stop();
+    simulator = null;
   });
 
   it('refuses by role and names the field of a bad request', async () => {

@@ -1,4 +1,4 @@
-import { CATEGORY_REQUIREMENTS, type AssignmentOfferDto, type HospitalDto } from '@dispatch/protocol';
+import { CATEGORY_REQUIREMENTS, type AssignmentOfferDto, type HospitalDto, type RepositionDto } from '@dispatch/protocol';
 import type { CrewAgent } from '../agent/crewAgent';
 import { MeasuredLine, distanceM, type LonLat } from './geometry';
 
@@ -46,6 +46,8 @@ export class SimulatedCrew {
   private task: AbortController | null = null;
   private wake: (() => void) | null = null;
   private pendingOffer: AssignmentOfferDto | null = null;
+  /** A move-up the dispatcher sent: driven to when no task is running (a task comes first and ends it). */
+  private pendingReposition: RepositionDto | null = null;
   private hospitals: HospitalDto[] | null = null;
   private loop: Promise<void> | null = null;
 
@@ -73,6 +75,14 @@ export class SimulatedCrew {
       this.log({ type: 'withdrawn', callSign: this.callSign, reason: payload.reason });
       if (this.agent.state.offer === null) this.task?.abort();
     });
+    this.agent.on('repositionUpdated', (r) => {
+      if (r.state === 'offered') {
+        this.pendingReposition = r;
+        // Driving home or standing by: the move-up replaces that; a task keeps running.
+        if (!this.agent.state.offer) this.task?.abort();
+        this.wake?.();
+      } else if (r.state === 'cancelled' && this.pendingReposition?.id === r.id) this.pendingReposition = null;
+    });
     this.agent.on('rejected', (r) => this.log({ type: 'rejected', callSign: this.callSign, status: r.status, error: r.error }));
     // A task already running when the simulator (re)starts is picked up where the server has it.
     if (this.agent.state.offer) this.pendingOffer = this.agent.state.offer;
@@ -98,7 +108,18 @@ export class SimulatedCrew {
         } catch (error) {
           if (!(error instanceof Aborted)) this.log({ type: 'problem', callSign: this.callSign, detail: (error as Error).message });
           // Withdrawn (or failed): unless a new task is waiting, the vehicle drives home quietly.
-          if (!this.pendingOffer && !this.stopped) await this.goHome(null).catch(() => undefined);
+          if (!this.pendingOffer && !this.pendingReposition && !this.stopped) await this.goHome(null).catch(() => undefined);
+        }
+        continue;
+      }
+      const reposition = this.pendingReposition;
+      if (reposition) {
+        this.pendingReposition = null;
+        this.task = new AbortController();
+        try {
+          await this.runReposition(reposition, this.task.signal);
+        } catch (error) {
+          if (!(error instanceof Aborted)) this.log({ type: 'problem', callSign: this.callSign, detail: `move-up: ${(error as Error).message}` });
         }
         continue;
       }
@@ -144,6 +165,7 @@ export class SimulatedCrew {
       await step((status = 'transporting'));
     }
     if (status === 'transporting') {
+      if (offer.incident.priority <= 2) void this.consult(offer).catch(() => undefined);
       // The destination may change on the way (dispatcher or crew): drive again from where the vehicle is.
       for (;;) {
         const hospital = await this.destination(offer);
@@ -164,6 +186,17 @@ export class SimulatedCrew {
     else await this.goHome(signal);
   }
 
+  /** A move-up: accepted after the acknowledgement delay, driven along its route, arrived; it stays there until its next task. */
+  private async runReposition(reposition: RepositionDto, signal: AbortSignal): Promise<void> {
+    const report = (state: 'accepted' | 'arrived') => this.agent.api.call('reportReposition', { params: { id: this.agent.vehicleId }, body: { state } });
+    await this.wait(this.timing.ackDelayS, signal);
+    await report('accepted');
+    const station: LonLat = [reposition.stationLon, reposition.stationLat];
+    const route = reposition.route && distanceM(this.position, reposition.route.geometry.coordinates[0] as LonLat) < 200 ? reposition.route : null;
+    await this.driveTo(station, signal, route);
+    await report('arrived');
+  }
+
   private async goHome(signal: AbortSignal | null, arrived?: () => Promise<void>): Promise<void> {
     const controller = signal ? null : (this.task = new AbortController());
     const s = signal ?? controller!.signal;
@@ -181,6 +214,18 @@ export class SimulatedCrew {
    * The task's destination hospital. When the dispatch centre chose none, the crew picks the nearest one with what
    * the category needs (skipping red and closed ones when it can) and tells the server, as a real crew would.
    */
+  /**
+   * The demo's consultation (远程会诊) for a patient a doctor wants to know of early: a reading of vital signs (a point
+   * of the series, which the notice carries too) and a note to the receiving hospital, on its board as it arrives.
+   */
+  private async consult(offer: AssignmentOfferDto): Promise<void> {
+    const id = offer.assignment.id;
+    const n = offer.incident.number;
+    const vitals = { heartRate: 88 + (n % 30), systolicBp: 100 + (n % 50), diastolicBp: 60 + (n % 25), spo2: 90 + (n % 9), measuredAt: this.agent.deviceTime() };
+    await this.agent.api.call('recordVitals', { params: { id }, body: vitals });
+    await this.agent.api.call('sendConsultationText', { params: { id }, body: { entryId: crypto.randomUUID(), text: '已出发送院，生命体征见上，请接诊医生会诊' } });
+  }
+
   private async destination(offer: AssignmentOfferDto): Promise<LonLat> {
     const chosen = this.currentDestination(offer.assignment.id);
     if (chosen) return chosen;
