@@ -46,6 +46,12 @@ export class ContractionHierarchy {
   /** Vertices the last query's upward search settled, and their ranks. */
   upwardSettled = 0;
   readonly settledRanks: Int32Array;
+  /** RPHAST selections by rank: [0] for sweeps towards a target (closed under forwardUp), [1] from a source. */
+  private readonly selected: [Uint8Array, Uint8Array];
+  private readonly selectedCount: [number, number] = [0, 0];
+  /** Selection size right after the last fresh start (what the vertices of that moment needed). */
+  private readonly freshCount: [number, number] = [0, 0];
+  private readonly stack: Int32Array;
 
   constructor(
     readonly graph: RoadGraph,
@@ -66,6 +72,8 @@ export class ContractionHierarchy {
     this.heapVertex = new Int32Array(this.heapKey.length);
     this.mark = new Uint32Array(n);
     this.settledRanks = new Int32Array(n);
+    this.selected = [new Uint8Array(n), new Uint8Array(n)];
+    this.stack = new Int32Array(n);
   }
 
   /** Seconds from vertex v to the last query's target (toTarget) or from its source (fromSource); Infinity if none. */
@@ -81,13 +89,59 @@ export class ContractionHierarchy {
    * Time and distance from EVERY vertex to a target given by up to two seeds (the ends of the target's edge
    * with the time from each to the target point; Infinity for an end that cannot reach it).
    */
-  toTarget(seedA: number, timeA: number, distanceA: number, seedB: number, timeB: number, distanceB: number): void {
-    this.query(this.backwardUp, this.forwardUp, seedA, timeA, distanceA, seedB, timeB, distanceB);
+  toTarget(seedA: number, timeA: number, distanceA: number, seedB: number, timeB: number, distanceB: number, onlySelected = false): void {
+    this.query(this.backwardUp, this.forwardUp, seedA, timeA, distanceA, seedB, timeB, distanceB, onlySelected ? this.selected[0] : null);
   }
 
   /** The mirror: time and distance from a source (its two seeds) to every vertex. */
-  fromSource(seedA: number, timeA: number, distanceA: number, seedB: number, timeB: number, distanceB: number): void {
-    this.query(this.forwardUp, this.backwardUp, seedA, timeA, distanceA, seedB, timeB, distanceB);
+  fromSource(seedA: number, timeA: number, distanceA: number, seedB: number, timeB: number, distanceB: number, onlySelected = false): void {
+    this.query(this.forwardUp, this.backwardUp, seedA, timeA, distanceA, seedB, timeB, distanceB, onlySelected ? this.selected[1] : null);
+  }
+
+  /**
+   * Restricted PHAST (Delling et al. 2011, RPHAST): a sweep `onlySelected` visits only the selected vertices,
+   * exact for them because a selection is closed upwards (every vertex an answer depends on is in it). Selects
+   * vertices[0 .. count-1] for the direction's next sweeps; a selection is kept across queries (vehicles stay near
+   * where they were), grown by each new vertex's upward closure, and started afresh when it has grown to more than
+   * twice what the current vertices need.
+   */
+  select(direction: 'toTarget' | 'fromSource', vertices: Int32Array, count: number): void {
+    const d = direction === 'toTarget' ? 0 : 1;
+    const selected = this.selected[d];
+    if (this.selectedCount[d] > 2 * this.freshCount[d] + 1024) {
+      selected.fill(0);
+      this.selectedCount[d] = 0;
+      this.freshCount[d] = -1;
+    }
+    const arcs = d === 0 ? this.forwardUp : this.backwardUp;
+    const { offsets, head } = arcs;
+    const stack = this.stack;
+    let added = 0;
+    for (let k = 0; k < count; k++) {
+      const r0 = this.rank[vertices[k]!]!;
+      if (selected[r0]) continue;
+      selected[r0] = 1;
+      added++;
+      let top = 0;
+      stack[top++] = r0;
+      while (top > 0) {
+        const r = stack[--top]!;
+        for (let i = offsets[r]!, end = offsets[r + 1]!; i < end; i++) {
+          const h = head[i]!;
+          if (selected[h]) continue;
+          selected[h] = 1;
+          added++;
+          stack[top++] = h;
+        }
+      }
+    }
+    this.selectedCount[d] += added;
+    if (this.freshCount[d] < 0) this.freshCount[d] = this.selectedCount[d];
+  }
+
+  /** Vertices the next restricted sweep in each direction visits (for benchmarks). */
+  selectedVertices(direction: 'toTarget' | 'fromSource'): number {
+    return this.selectedCount[direction === 'toTarget' ? 0 : 1];
   }
 
   /**
@@ -95,7 +149,7 @@ export class ContractionHierarchy {
    * settledRanks[0 .. upwardSettled-1], Infinity for ranks not reached. For bucket-based many-to-many queries.
    */
   upwardOnly(direction: 'fromSource' | 'toTarget', seedA: number, timeA: number, seedB: number, timeB: number): void {
-    this.query(direction === 'fromSource' ? this.forwardUp : this.backwardUp, null, seedA, timeA, 0, seedB, timeB, 0);
+    this.query(direction === 'fromSource' ? this.forwardUp : this.backwardUp, null, seedA, timeA, 0, seedB, timeB, 0, null);
   }
 
   private query(
@@ -107,6 +161,7 @@ export class ContractionHierarchy {
     seedB: number,
     timeB: number,
     distanceB: number,
+    onlySelected: Uint8Array | null,
   ): void {
     const time = this.time;
     const distance = this.distance;
@@ -194,6 +249,7 @@ export class ContractionHierarchy {
     // Downward sweep: every vertex, highest rank first, takes the best of its upward neighbours (already final).
     const { offsets, head, weight, length } = sweep;
     for (let r = time.length - 1; r >= 0; r--) {
+      if (onlySelected !== null && onlySelected[r] === 0) continue;
       let best = time[r]!;
       let bestArc = -1;
       for (let i = offsets[r]!, end = offsets[r + 1]!; i < end; i++) {
@@ -214,6 +270,7 @@ export class ContractionHierarchy {
   byteSize(): number {
     let bytes = this.rank.byteLength + this.order.byteLength + this.time.byteLength + this.distance.byteLength;
     bytes += this.heapKey.byteLength + this.heapVertex.byteLength + this.mark.byteLength + this.settledRanks.byteLength;
+    bytes += this.selected[0].byteLength + this.selected[1].byteLength + this.stack.byteLength;
     for (const arcs of [this.forwardUp, this.backwardUp]) for (const a of Object.values(arcs)) bytes += (a as ArrayBufferView).byteLength;
     return bytes;
   }

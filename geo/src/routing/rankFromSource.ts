@@ -1,7 +1,7 @@
 import { secondsAlong, secondsFromSource, secondsFromTarget, secondsToSource, secondsToTarget } from './edgeParts';
 import type { LonLat } from './geometry';
 import { hierarchyOf } from './contractionHierarchy';
-import { unreachableReason, type VertexLabels, type RankOptions, type RankResult, type RankSource, type ReachableCandidate, type UnreachableCandidate } from './rankToTarget';
+import { edgeEnds, unreachableReason, type VertexLabels, type RankOptions, type RankResult, type RankSource, type ReachableCandidate, type UnreachableCandidate } from './rankToTarget';
 import type { RoadGraph } from './roadGraph';
 import { workspaceFor } from './search';
 import { DEFAULT_MAX_SNAP_M, snapToRoad, trySnapToRoad, type RoadSnap } from './snap';
@@ -43,7 +43,10 @@ export function rankFromSource(
   let settledVertices: number;
   let boundHit = false;
   if (ch) {
-    if (anyTarget) ch.fromSource(edgeTarget[se]!, toTarget, (1 - g) * length[se]!, edgeSource[se]!, toSource, g * length[se]!);
+    if (anyTarget) {
+      ch.select('fromSource', edgeEnds(snaps, edgeSource, edgeTarget), snaps.length * 2);
+      ch.fromSource(edgeTarget[se]!, toTarget, (1 - g) * length[se]!, edgeSource[se]!, toSource, g * length[se]!, true);
+    }
     labels = { reached: (v) => anyTarget && ch.timeAt(v) < Infinity, time: (v) => ch.timeAt(v), distance: (v) => ch.distanceAt(v) };
     settledVertices = anyTarget ? ch.upwardSettled : 0;
   } else {

@@ -91,7 +91,12 @@ export function rankToTarget(graph: RoadGraph, target: LonLat, sources: readonly
   let boundHit = false;
   if (ch) {
     // Exact times from every vertex (PHAST): no bound to hit, so "unreachable" is always a proven no_path.
-    if (anySource) ch.toTarget(edgeSource[te]!, fromSource, f * length[te]!, edgeTarget[te]!, fromTarget, (1 - f) * length[te]!);
+    if (anySource) {
+      // Only the sources' edge ends are read: the sweep visits just what they depend on (RPHAST).
+      const ends = edgeEnds(snaps, edgeSource, edgeTarget);
+      ch.select('toTarget', ends, snaps.length * 2);
+      ch.toTarget(edgeSource[te]!, fromSource, f * length[te]!, edgeTarget[te]!, fromTarget, (1 - f) * length[te]!, true);
+    }
     labels = { reached: (v) => anySource && ch.timeAt(v) < Infinity, time: (v) => ch.timeAt(v), distance: (v) => ch.distanceAt(v) };
     settledVertices = anySource ? ch.upwardSettled : 0;
   } else {
@@ -160,6 +165,19 @@ export function rankToTarget(graph: RoadGraph, target: LonLat, sources: readonly
   }
   reachable.sort((a, b) => a.etaSeconds - b.etaSeconds || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return { target: targetSnap, results: [...reachable, ...unreachable], settledVertices };
+}
+
+let endsBuffer = new Int32Array(4096);
+
+/** Both end vertices of each snap's edge (a null snap repeats vertex 0, harmless) in a buffer reused across calls. */
+export function edgeEnds(snaps: readonly (RoadSnap | null)[], edgeSource: Int32Array, edgeTarget: Int32Array): Int32Array {
+  if (endsBuffer.length < snaps.length * 2) endsBuffer = new Int32Array(snaps.length * 4);
+  for (let i = 0; i < snaps.length; i++) {
+    const snap = snaps[i];
+    endsBuffer[2 * i] = snap ? edgeSource[snap.edgeIndex]! : 0;
+    endsBuffer[2 * i + 1] = snap ? edgeTarget[snap.edgeIndex]! : 0;
+  }
+  return endsBuffer;
 }
 
 /** A search's answer per vertex: whether its time is final, the time and the metres along the same path. */
