@@ -67,6 +67,10 @@ describe('fleet simulator', () => {
     expect(enRoute.rows[0]!.n).toBeGreaterThanOrEqual(5);
     expect(enRoute.rows[0]!.off_route_m).toBeLessThan(10);
 
+    // The demo's consultation: a P1 patient's vital signs and a note to the receiving hospital, sent on the way.
+    const consultation = await dispatcher.call('getConsultation', { params: { id: assignmentId } });
+    expect(consultation.entries.map((e) => [e.side, e.kind])).toEqual([['crew', 'vitals'], ['crew', 'text']]);
+
     const closed = await dispatcher.call('getIncident', { params: { id: incident.id } });
     expect(closed.status).toBe('closed');
     const vehicle = await dispatcher.call('getVehicle', { params: { id: vehicleId } });
