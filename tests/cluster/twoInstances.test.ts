@@ -124,6 +124,24 @@ describe('two dispatch-server processes behind HAProxy, one PostgreSQL, one Redi
     expect(polling.welcomes()).toBe(1);
   });
 
+  it('terminates TLS at the balancer: a console socket over wss:// hears a call taken on A', async () => {
+    const token = await loginAs(balancer.url, 'dispatcher', password('dispatcher'));
+    const secure = connect(balancer.tlsUrl, {
+      auth: { token, protocolVersion: PROTOCOL_VERSION },
+      transports: ['websocket'],
+      forceNew: true,
+      ca: balancer.ca,
+    });
+    sockets.push(secure);
+    let welcomed = false;
+    secure.on('session.welcomed', () => (welcomed = true));
+    await eventually(async () => welcomed);
+    const created: string[] = [];
+    secure.on('incident.created', (p: { id: string }) => created.push(p.id));
+    const incident = await apiClient(a.url, token).call('createIncident', { body: INCIDENT });
+    await eventually(async () => created.includes(incident.id), 30_000);
+  });
+
   it('brings a dispatch made on A to the crew connected to B', async () => {
     const token = await loginAs(a.url, 'dispatcher', password('dispatcher'));
     const dispatcher = apiClient(a.url, token);

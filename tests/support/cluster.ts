@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,13 +54,20 @@ export async function serverProcess(name: string, env: Record<string, string>): 
   return proc;
 }
 
-/** HAProxy from deploy/haproxy/haproxy.cfg.template in front of the processes (no TLS), in the foreground. */
+/**
+ * HAProxy from deploy/haproxy/haproxy.cfg.template in front of the processes, in the foreground: plain HTTP at
+ * `url`, and HTTPS at `tlsUrl` with a self-signed certificate made by openssl (`ca` to trust it).
+ */
 export async function startBalancer(servers: ServerProcess[]) {
   const dir = mkdtempSync(join(tmpdir(), 'dispatch120-haproxy-'));
-  const port = await freePort();
+  const [port, tlsPort] = [await freePort(), await freePort()];
+  const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
+    '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'tls.key'), '-out', join(dir, 'tls.crt')]);
+  if (made.status !== 0) throw new Error(`openssl: ${made.stderr.toString()}`);
+  writeFileSync(join(dir, 'tls.pem'), readFileSync(join(dir, 'tls.crt'), 'utf8') + readFileSync(join(dir, 'tls.key'), 'utf8'), { mode: 0o600 });
   const config = readFileSync(join(ROOT, 'deploy/haproxy/haproxy.cfg.template'), 'utf8')
     .replaceAll('@BIND@', `127.0.0.1:${port}`)
-    .replaceAll('@TLS@', '')
+    .replaceAll('@TLS@', `bind 127.0.0.1:${tlsPort} ssl crt ${join(dir, 'tls.pem')} alpn http/1.1`)
     .replaceAll('@RUN@', dir)
     .replaceAll('@SERVERS@', servers.map((s) => `server ${s.name} 127.0.0.1:${s.port} cookie ${s.name}`).join('\n    '));
   writeFileSync(join(dir, 'haproxy.cfg'), config);
@@ -69,6 +76,9 @@ export async function startBalancer(servers: ServerProcess[]) {
   await eventually(async () => (await fetch(`${url}/api/health`)).ok);
   return {
     url,
+    tlsUrl: `https://127.0.0.1:${tlsPort}`,
+    /** The self-signed certificate, for a client's `ca`. */
+    ca: readFileSync(join(dir, 'tls.crt'), 'utf8'),
     async close() {
       const exited = new Promise((done) => child.once('exit', done));
       child.kill('SIGTERM');
