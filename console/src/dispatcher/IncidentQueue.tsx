@@ -32,8 +32,8 @@ export function IncidentQueue({
               <Prio priority={i.priority} />
               <div className="queue-main">
                 <div>
-                  <b>#{i.number}</b> {i.transfer && <TransferBadge transfer={i.transfer} />} {label('category', i.category)}{' '}
-                  <span className="muted">{i.placeName ?? i.address ?? ''}</span>
+                  <b>#{i.number}</b>
+                  {i.transfer && <> <TransferBadge transfer={i.transfer} /></>} {label('category', i.category)} <span className="muted">{i.placeName ?? i.address ?? ''}</span>
                 </div>
                 <div className="muted small">
                   <span className={`istatus istatus-${i.status}`}>{label('incidentStatus', i.status)}</span>
