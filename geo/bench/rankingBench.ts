@@ -164,11 +164,13 @@ async function compareWithHierarchy(graph: RoadGraph, vehicles: RankSource[], in
   emit({ metric: 'recommendation_search', method: 'plain: Dijkstra on the reversed graph, stopped when every vehicle edge end is settled', ...common, ...percentiles(plainMs), cpu: percentiles(plainCpuUs.map((us) => us / 1000)) });
   emit({
     metric: 'recommendation_search',
-    method: 'ch-phast: contraction hierarchy, upward search from the incident + PHAST downward sweep over every vertex',
+    method: 'ch-rphast: contraction hierarchy, upward search from the incident + PHAST downward sweep restricted to the upward closure of the vehicles\' edge ends (RPHAST)',
     ...common,
     ...percentiles(chMs),
     cpu: percentiles(chCpuUs.map((us) => us / 1000)),
     meanUpwardSettled: Math.round(upward / INCIDENTS),
+    sweptVertices: hierarchy.selectedVertices('toTarget'),
+    graphVertices: graph.vertexCount,
   });
   emit({
     metric: 'ch_agreement',
@@ -280,7 +282,7 @@ function bucketAlternative(graph: RoadGraph, ch: ContractionHierarchy, vehicles:
   });
   emit({
     metric: 'recommendation_search',
-    method: 'ch-phast query alone, same footing as the buckets (sweep + two lookups per vehicle, no result objects)',
+    method: 'ch-phast query alone, unrestricted sweep over every vertex, same footing as the buckets (two lookups per vehicle, no result objects)',
     vehicles: VEHICLES,
     incidents: INCIDENTS,
     ...percentiles(phastSamples),
