@@ -27,6 +27,20 @@ export const CategoryRequirementDto = z.object({
 export type CategoryRequirementDto = z.infer<typeof CategoryRequirementDto>;
 
 /** One import's report, as geo's importRoads records it. */
+/** Why part of a road file was left out of the network. */
+export const RoadSkipReason = z.enum([
+  'not_a_line', // a GeoJSON Point, Polygon or other geometry (kind: its type)
+  'not_drivable', // a line whose road class cars do not use (kind: the class, e.g. footway)
+  'closed_to_vehicles', // access, vehicle, motor_vehicle or motorcar no/agricultural/forestry, not open to emergency vehicles (kind: the tag)
+  'area', // a pedestrian square or other area drawn as a closed line with area=yes
+  'no_nodes', // a way none of whose nodes the extract holds
+]);
+export type RoadSkipReason = z.infer<typeof RoadSkipReason>;
+
+/** How many parts of a file were left out for one reason and kind. */
+export const RoadSkipDto = z.object({ reason: RoadSkipReason, kind: z.string(), count: z.number() });
+export type RoadSkipDto = z.infer<typeof RoadSkipDto>;
+
 export const RoadImportReportDto = z.object({
   ways: z.number(),
   edges: z.number(),
@@ -36,6 +50,8 @@ export const RoadImportReportDto = z.object({
   onewayEdges: z.number(),
   waysRead: z.number().optional(),
   skippedWays: z.number().optional(),
+  /** What was left out, by reason and kind (absent from reports written before it was kept). */
+  skipped: z.array(RoadSkipDto).optional(),
   durationMs: z.number(),
   stageMs: z.record(z.string(), z.number()).optional(),
 });

@@ -129,7 +129,10 @@ describe.skipIf(!hasChromium)(chromiumSuite('administrator data screens in real 
     const { page, errors } = await adminPage('zh-CN', 'roads');
     await page.locator('[data-testid=road-regions] tr[data-region]').first().waitFor();
     const line = (coordinates: number[][]) => ({ type: 'Feature', properties: { highway: 'residential', name: '测试路' }, geometry: { type: 'LineString', coordinates } });
-    const geojson = JSON.stringify({ type: 'FeatureCollection', features: [line([[111.9, 37.0], [111.91, 37.0]]), line([[111.91, 37.0], [111.91, 37.01]])] });
+    // As overpass turbo exports it: a footway and a point among the roads, left out and said so.
+    const footway = { type: 'Feature', properties: { highway: 'footway' }, geometry: { type: 'LineString', coordinates: [[111.9, 37.0], [111.9, 37.01]] } };
+    const point = { type: 'Feature', properties: { highway: 'traffic_signals' }, geometry: { type: 'Point', coordinates: [111.91, 37.0] } };
+    const geojson = JSON.stringify({ type: 'FeatureCollection', features: [line([[111.9, 37.0], [111.91, 37.0]]), line([[111.91, 37.0], [111.91, 37.01]]), footway, point] });
     await page.locator('[data-testid=road-file]').setInputFiles({ name: 'browser-test.geojson', mimeType: 'application/geo+json', buffer: Buffer.from(geojson) });
     expect(await page.locator('[data-testid=road-region]').inputValue()).toBe('browser-test');
     await page.locator('[data-testid=road-upload]').click();
@@ -137,9 +140,13 @@ describe.skipIf(!hasChromium)(chromiumSuite('administrator data screens in real 
     expect(await page.locator('[data-testid=road-jobs] tr[data-state=completed]').innerText()).toContain('已完成');
     await page.locator('[data-testid=road-regions] tr[data-region=browser-test]').waitFor();
     expect(await page.locator('[data-testid=road-regions] tr[data-region=browser-test]').innerText()).toContain('设为在用');
+    const skipped = await page.locator('[data-testid=road-regions] tr[data-region=browser-test] [data-testid=road-skipped]').innerText();
+    expect(skipped).toContain('1 非机动车道 (footway)');
+    expect(skipped).toContain('1 非线要素 (Point)');
     await shot(page, 'roads-zh');
     await page.getByRole('button', { name: 'EN', exact: true }).click();
     await expect.poll(() => page.locator('[data-testid=road-regions]').innerText()).toContain('Make live');
+    expect(await page.locator('[data-testid=road-regions] tr[data-region=browser-test]').innerText()).toContain('1 not for cars (footway)');
     await shot(page, 'roads-en');
     expect(errors).toEqual([]);
     await page.context().close();

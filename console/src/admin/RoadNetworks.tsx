@@ -123,7 +123,14 @@ export function RoadNetworks() {
                 </td>
                 <td>{r.network.sourceName}</td>
                 <td className="mono">{count(r.network.ways)}</td>
-                <td className="mono">{count(r.network.report?.skippedWays)}</td>
+                <td className="mono" data-testid="road-skipped">
+                  {count(r.network.report?.skipped ? r.network.report.skipped.reduce((sum, s) => sum + s.count, 0) : r.network.report?.skippedWays)}
+                  {r.network.report?.skipped?.slice(0, 6).map((s) => (
+                    <div key={`${s.reason}:${s.kind}`} className="muted small nowrap">
+                      {s.count} {t(`skip_${s.reason}`)} ({s.kind})
+                    </div>
+                  ))}
+                </td>
                 <td className="mono">{count(r.network.edges)}</td>
                 <td className="mono">{count(r.network.report?.onewayEdges)}</td>
                 <td className="mono">{count(r.network.vertices)}</td>

@@ -171,7 +171,7 @@ function present(job: Job<RoadImportJob, ImportReport>): RoadImportJobDto {
       ? {
           ways: report.ways!, edges: report.edges!, vertices: report.vertices!, lengthKm: report.lengthKm!,
           largestComponentShare: report.largestComponentShare!, onewayEdges: report.onewayEdges!, waysRead: report.waysRead,
-          skippedWays: report.skippedWays, durationMs: report.durationMs!, stageMs: stageMs as Record<string, number> | undefined,
+          skippedWays: report.skippedWays, skipped: report.skipped, durationMs: report.durationMs!, stageMs: stageMs as Record<string, number> | undefined,
         }
       : null,
     error: state === 'failed' ? job.failedReason : null,

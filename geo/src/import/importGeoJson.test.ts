@@ -63,6 +63,60 @@ describe('importing a GeoJSON road layer', () => {
     expect(await edge('Path')).toHaveLength(0);
   });
 
+  it('imports the drivable lines of a mixed export, and reports what it left out and why', async () => {
+    const feature = (geometry: object | null, properties: object) => ({ type: 'Feature', properties, geometry });
+    const line = (coordinates: number[][]) => ({ type: 'LineString', coordinates });
+    const square = [[111.93, 37.0], [111.931, 37.0], [111.931, 37.001], [111.93, 37.001], [111.93, 37.0]];
+    const mixed = {
+      type: 'FeatureCollection',
+      // What overpass turbo and ogr2ogr write besides: a crs member, ids, nested tags.
+      crs: { type: 'name', properties: { name: 'urn:ogc:def:crs:OGC:1.3:CRS84' } },
+      features: [
+        feature(line([[111.93, 37.0], [111.94, 37.0]]), { '@id': 'way/1', highway: 'primary', name: 'Open' }),
+        feature(line([[111.94, 37.0], [111.95, 37.0]]), { highway: 'service', access: 'no', emergency: 'yes', name: 'Emergency access' }),
+        feature(line([[111.94, 37.0], [111.94, 37.01]]), { highway: 'residential', access: 'private', name: 'Compound' }),
+        feature(line([[111.93, 37.0], [111.93, 36.99]]), { highway: 'service', access: 'no' }),
+        feature(line([[111.93, 37.0], [111.92, 36.99]]), { highway: 'track', access: 'yes', motor_vehicle: 'no' }),
+        feature(line([[111.95, 37.0], [111.96, 37.0]]), { highway: 'unclassified', other_tags: '"motorcar"=>"agricultural","surface"=>"gravel"' }),
+        feature(line([[111.95, 37.0], [111.95, 37.01]]), { highway: 'tertiary', other_tags: '"oneway"=>"yes","access"=>"destination"' }),
+        feature(line([[111.93, 37.0], [111.925, 37.0]]), { highway: 'footway' }),
+        feature(line([[111.93, 37.0], [111.925, 37.005]]), { highway: 'cycleway' }),
+        feature(line(square), { highway: 'service', area: 'yes', name: 'Car park outline' }),
+        feature({ type: 'Polygon', coordinates: [square] }, { highway: 'pedestrian', area: 'yes' }),
+        feature({ type: 'Point', coordinates: [111.93, 37.0] }, { highway: 'traffic_signals' }),
+        feature({ type: 'Point', coordinates: [111.94, 37.0] }, { amenity: 'hospital' }),
+        feature(null, { name: 'no geometry' }),
+      ],
+    };
+    const answer = await importRoads(database.db, { file: writeTempFile('mixed.geojson', JSON.stringify(mixed)), region: 'mixed' });
+    expect(answer).toMatchObject({ waysRead: 10, ways: 4, onewayEdges: 1 });
+    expect(answer.skipped).toEqual([
+      { reason: 'not_a_line', kind: 'Point', count: 2 },
+      { reason: 'area', kind: 'service', count: 1 },
+      { reason: 'closed_to_vehicles', kind: 'access=no', count: 1 },
+      { reason: 'closed_to_vehicles', kind: 'motor_vehicle=no', count: 1 },
+      { reason: 'closed_to_vehicles', kind: 'motorcar=agricultural', count: 1 },
+      { reason: 'not_a_line', kind: 'none', count: 1 },
+      { reason: 'not_a_line', kind: 'Polygon', count: 1 },
+      { reason: 'not_drivable', kind: 'cycleway', count: 1 },
+      { reason: 'not_drivable', kind: 'footway', count: 1 },
+    ]);
+    expect(answer.skippedWays).toBe(6);
+  });
+
+  it('refuses a layer with no drivable line, saying what it left out', async () => {
+    const paths = {
+      type: 'FeatureCollection',
+      features: [
+        { type: 'Feature', properties: { highway: 'footway' }, geometry: { type: 'LineString', coordinates: [[111.9, 37.0], [111.91, 37.0]] } },
+        { type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [111.9, 37.0] } },
+      ],
+    };
+    await expect(importRoads(database.db, { file: writeTempFile('paths.geojson', JSON.stringify(paths)), region: 'paths' })).rejects.toThrow(
+      /no drivable roads found: 1 ways read.*left out: 1 not_a_line \(Point\), 1 not_drivable \(footway\)/,
+    );
+  });
+
   it('does not join a line that crosses another without a shared vertex', async () => {
     expect(await vertexAt(111.915, 37.0)).toBeUndefined();
     const [bridge] = await edge('Bridge');

@@ -1,3 +1,4 @@
+import type { RoadSkipDto } from '@dispatch/protocol';
 import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { type Db, type DbClient, inTransaction, sqlFile } from '@dispatch/db';
@@ -57,6 +58,8 @@ export interface ImportReport {
   /** Ways read from the file, and those of them left out (not a drivable class, not a line, or all nodes missing). */
   waysRead: number;
   skippedWays: number;
+  /** What was left out, by reason and kind: GeoJSON points and polygons, footways, roads closed to vehicles. */
+  skipped: RoadSkipDto[];
   durationMs: number;
   /** Milliseconds per stage, in the order they ran. */
   stageMs: Partial<Record<ImportStage, number>>;
@@ -307,6 +310,7 @@ export async function importRoads(db: Db, options: ImportOptions): Promise<Impor
       places: summary.places,
       waysRead: source.ways.length,
       skippedWays: source.ways.length - topology.ways,
+      skipped: source.skipped.list(),
       durationMs: Math.round(performance.now() - started),
       stageMs,
     };

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { SaxesParser } from 'saxes';
-import { checkCoordinate, RoadImportError, type RoadSource, type RoadWay } from './roadSource';
+import { checkCoordinate, RoadImportError, type RoadSource, type RoadWay, SkipTally } from './roadSource';
 
 export type OsmFormat = 'osm_pbf' | 'osm_xml';
 
@@ -104,5 +104,5 @@ export async function readOsm(file: string, format: OsmFormat, drivableClasses: 
     throw new RoadImportError(`cannot read ${label} from osmium: ${(error as Error).message}`);
   }
   if (!state.sawRoot) throw new RoadImportError(`cannot read ${file} as ${label}: osmium produced no OSM document`);
-  return { nodes, ways };
+  return { nodes, ways, skipped: new SkipTally() };
 }

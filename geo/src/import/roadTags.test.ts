@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDirection, parseMaxspeed, wayAttributes } from './roadTags';
+import { closedToVehicles, parseDirection, parseMaxspeed, wayAttributes } from './roadTags';
 
 describe('parseMaxspeed', () => {
   it('reads plain km/h and units', () => {
@@ -45,5 +45,16 @@ describe('wayAttributes', () => {
     expect([a.tunnel, a.bridge]).toEqual([true, true]);
     const b = wayAttributes({ highway: 'primary', tunnel: 'no', bridge: 'no' });
     expect([b.tunnel, b.bridge]).toEqual([false, false]);
+  });
+
+  it('closes a road to an ambulance by its most specific access tag, unless emergency vehicles may use it', () => {
+    expect(closedToVehicles({ highway: 'service', access: 'no' })).toBe('access=no');
+    expect(closedToVehicles({ highway: 'service', access: 'no', motor_vehicle: 'yes' })).toBeNull();
+    expect(closedToVehicles({ highway: 'track', access: 'yes', motor_vehicle: 'no' })).toBe('motor_vehicle=no');
+    expect(closedToVehicles({ highway: 'service', vehicle: 'no', motorcar: 'destination' })).toBeNull();
+    expect(closedToVehicles({ highway: 'service', access: 'no', emergency: 'yes' })).toBeNull();
+    // A gated compound opens its gate for the ambulance of a patient inside.
+    expect(closedToVehicles({ highway: 'residential', access: 'private' })).toBeNull();
+    expect(closedToVehicles({ highway: 'track', motorcar: 'forestry' })).toBe('motorcar=forestry');
   });
 });

@@ -59,6 +59,28 @@ export function wayAttributes(tags: Record<string, string>): WayAttributes {
   };
 }
 
+/** OSM's access keys for a car, from the most general to the most specific: the most specific one given decides. */
+const ACCESS_KEYS = ['access', 'vehicle', 'motor_vehicle', 'motorcar'] as const;
+/**
+ * Values that close a road to an ambulance. private and destination stay open: a gated residential compound's
+ * gate is opened for the ambulance of a patient inside, and that patient is the destination.
+ */
+const CLOSED = new Set(['no', 'agricultural', 'forestry', 'use_sidepath']);
+
+/**
+ * The tag that closes a way to an ambulance ("motor_vehicle=no"), or null when it may drive it: the most specific
+ * access key given decides, and emergency=yes (or designated) opens any road.
+ */
+export function closedToVehicles(tags: Record<string, string>): string | null {
+  if (tags.emergency === 'yes' || tags.emergency === 'designated') return null;
+  for (const key of [...ACCESS_KEYS].reverse()) {
+    const value = tags[key]?.trim().toLowerCase();
+    if (value === undefined || value === '') continue;
+    return CLOSED.has(value) ? `${key}=${value}` : null;
+  }
+  return null;
+}
+
 /** Ways that carry a drivable class but are not lines to drive along. */
 export function isRoadLine(tags: Record<string, string>): boolean {
   return tags.area !== 'yes';

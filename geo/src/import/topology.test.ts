@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RoadSource, RoadWay } from './roadSource';
+import { type RoadSource, type RoadWay, SkipTally } from './roadSource';
 import { buildTopology } from './topology';
 
 const DRIVABLE = new Set(['primary', 'residential']);
@@ -8,7 +8,7 @@ const DRIVABLE = new Set(['primary', 'residential']);
 function source(ways: RoadWay[], nodeCount = 20): RoadSource {
   const nodes = new Map<number, readonly [number, number]>();
   for (let id = 1; id <= nodeCount; id++) nodes.set(id, [111.9 + id * 0.001, 37 + (id % 3) * 0.001]);
-  return { nodes, ways };
+  return { nodes, ways, skipped: new SkipTally() };
 }
 const way = (osmId: number, nodes: number[], tags: Record<string, string> = { highway: 'residential' }): RoadWay => ({
   osmId,

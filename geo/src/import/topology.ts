@@ -1,4 +1,4 @@
-import { isRoadLine, wayAttributes, type WayAttributes } from './roadTags';
+import { closedToVehicles, isRoadLine, wayAttributes, type WayAttributes } from './roadTags';
 import { RoadImportError, type RoadSource } from './roadSource';
 
 export interface TopologyEdge {
@@ -25,9 +25,14 @@ export interface Topology {
  */
 export function buildTopology(source: RoadSource, drivableClasses: ReadonlySet<string>): Topology {
   const pieces: { nodes: number[]; wayIndex: number }[] = [];
+  const skipped = source.skipped;
   source.ways.forEach((way, wayIndex) => {
     const highway = way.tags.highway;
-    if (highway === undefined || !drivableClasses.has(highway) || !isRoadLine(way.tags)) return;
+    if (highway === undefined || !drivableClasses.has(highway)) return skipped.add('not_drivable', highway ?? 'none');
+    if (!isRoadLine(way.tags)) return skipped.add('area', highway);
+    const closed = closedToVehicles(way.tags);
+    if (closed) return skipped.add('closed_to_vehicles', closed);
+    const before = pieces.length;
     let run: number[] = [];
     const flush = () => {
       if (run.length >= 2) pieces.push({ nodes: run, wayIndex });
@@ -42,6 +47,7 @@ export function buildTopology(source: RoadSource, drivableClasses: ReadonlySet<s
       if (run[run.length - 1] !== node) run.push(node);
     }
     flush();
+    if (pieces.length === before) skipped.add('no_nodes', highway);
   });
 
   const uses = new Map<number, number>();
@@ -87,8 +93,9 @@ export function buildTopology(source: RoadSource, drivableClasses: ReadonlySet<s
   }
 
   if (edges.length === 0) {
+    const left = skipped.list().map((s) => `${s.count} ${s.reason} (${s.kind})`).join(', ');
     throw new RoadImportError(
-      `no drivable roads found: ${source.ways.length} ways read, none a line of a class in road_class_speeds (${[...drivableClasses].sort().join(', ')})`,
+      `no drivable roads found: ${source.ways.length} ways read, none a line of a class in road_class_speeds (${[...drivableClasses].sort().join(', ')}) open to vehicles${left ? `; left out: ${left}` : ''}`,
     );
   }
   return { edges, ways: usedWays.size, vertices: [...vertices] };
