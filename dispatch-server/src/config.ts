@@ -91,8 +91,11 @@ export const ConfigSchema = z.object({
     .regex(/^\s*(web|realtime|workers|ingest)\s*(,\s*(web|realtime|workers|ingest)\s*)*$/, 'a comma-separated list of web, realtime, workers, ingest')
     .transform((s) => new Set(s.split(',').map((r) => r.trim() as ProcessRole)))
     .default(() => new Set<ProcessRole>(['web', 'realtime', 'workers', 'ingest'])),
-  /** Events the socket.io Redis stream keeps for processes and sockets catching up after a disconnection (about 10 s a second). */
-  SOCKET_STREAM_MAX_LEN: z.coerce.number().int().min(1000).default(20_000),
+  /**
+   * Broadcasts the socket.io Redis stream keeps for processes and sockets catching up after a disconnection: each
+   * process adds ~10 a second (position batches every 100 ms, up to ~40 KB each for a 2,000 positions/s fleet).
+   */
+  SOCKET_STREAM_MAX_LEN: z.coerce.number().int().min(1000).default(5_000),
   /** Seed the synthetic demo county (road network, stations, fleet, hospitals, logins) at start. */
   DEMO: booleanFlag.default(false),
   /** Where the demo keeps each demo login's generated password (readable by its owner only). */
