@@ -5,25 +5,28 @@ import { useLive, useLiveContext } from '../realtime/useLive';
 
 /**
  * The incident's consultations, one per vehicle sent: what the crew and the receiving hospital's doctor said,
- * measured and photographed, for the dispatcher to follow (and to add to). A task with nothing in it is left out
- * once it has ended.
+ * measured and photographed, for the dispatcher to follow (and to add to). A task that has ended with nothing in
+ * its consultation shows none.
  */
 export function IncidentConsultations({ incident }: { incident: IncidentDto }) {
-  const { t } = useConsultationWords();
-  if (incident.assignments.length === 0) return null;
   return (
-    <Panel className="incident-consultations" testId="incident-consultations" title={`${t('title')} · #${incident.number}`}>
+    <>
       {incident.assignments.map((a) => (
-        <TaskConsultation key={a.id} assignment={a} />
+        <TaskConsultation key={a.id} assignment={a} incidentNumber={incident.number} />
       ))}
-    </Panel>
+    </>
   );
 }
 
-function TaskConsultation({ assignment }: { assignment: AssignmentDto }) {
+function TaskConsultation({ assignment, incidentNumber }: { assignment: AssignmentDto; incidentNumber: number }) {
+  const { t } = useConsultationWords();
   const { api, connection } = useLiveContext();
   const { syncedAt } = useLive();
   const { consultation, add } = useConsultation(api, { assignmentId: assignment.id }, connection.subscribeConsultations, `${syncedAt}:${assignment.destinationHospitalId}`);
   if (!consultation || (!consultation.open && consultation.entries.length === 0)) return null;
-  return <ConsultationThread consultation={consultation} viewer="dispatch" api={api} onAdded={add} untitled />;
+  return (
+    <Panel className="incident-consultations" testId="incident-consultations" title={`${t('title')} · #${incidentNumber}`}>
+      <ConsultationThread consultation={consultation} viewer="dispatch" api={api} onAdded={add} untitled />
+    </Panel>
+  );
 }
