@@ -206,6 +206,15 @@ describe('inter-facility transfers and two-way referrals', () => {
     expect((await as(PEOPLES).api.call('getTransfer', { params: { id: requested.id } })).status).toBe('requested');
   });
 
+  it('counts no transfer among the calls of the 120 quality indicators (nobody rang)', async () => {
+    const { api: supervisor } = await server.as('supervisor');
+    const query = { from: new Date(Date.now() - 3600_000).toISOString(), to: new Date(Date.now() + 3600_000).toISOString() };
+    const before = (await supervisor.call('qualityReport', { query })).calls;
+    const requested = await request({ category: 'other', needs: [] });
+    expect((await as(PEOPLES).api.call('acceptTransfer', { params: { id: requested.id } })).phase).toBe('queued');
+    expect((await supervisor.call('qualityReport', { query })).calls).toBe(before);
+  });
+
   it('lets a dispatcher enter a referral back down (下转) that a county hospital phoned in', async () => {
     const entered = await dispatcher.call('requestTransfer', {
       body: { fromHospitalId: idOf(PEOPLES), toHospitalId: idOf(township), direction: 'down', category: 'stroke', patientSummary: '脑梗恢复期, 转回乡镇康复', needs: [] },
