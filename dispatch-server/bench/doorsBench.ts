@@ -1,0 +1,302 @@
+/**
+ * Position ingest through the real doors (issue #14): a real server process (dispatch-server/src/main.ts, demo
+ * county), fed from separate client processes through the OsmAnd endpoint on the API port (`http`), the OsmAnd
+ * port OSMAND_PORT (`port`) and the crews' sockets (`socket`), with C consoles connected. Needs DATABASE_URL and
+ * REDIS_URL (scripts/services.sh env); works in a throw-away database of its own. Prints JSON lines:
+ *   machine        cpu model, cores, load average at the start
+ *   history        rows put in the position history before measuring (--history), and how long that took
+ *   ingest_<door>  offered and acknowledged positions per second, fan-out to the consoles (report sent → console
+ *                  heard it) p50/p95/p99, and the server's resident memory at the start, end and peak
+ *
+ *   npx tsx dispatch-server/bench/doorsBench.ts [--doors http,port,socket] [--rate 5000] [--seconds 20]
+ *     [--vehicles 500] [--consoles 20] [--history 0]
+ * A soak: --seconds 600; the live path with a big history: --history 10000000.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { io as connect, type Socket } from 'socket.io-client';
+import { createApiClient, PROTOCOL_VERSION, type VehiclePositionDto } from '@dispatch/protocol';
+import { createTestDatabase } from '@dispatch/db/testDatabase';
+import { readDemoPasswords } from '../src/demo/demoPasswords';
+
+const { values: args } = parseArgs({
+  options: {
+    doors: { type: 'string', default: 'http,port,socket' },
+    rate: { type: 'string', default: '5000' },
+    seconds: { type: 'string', default: '20' },
+    vehicles: { type: 'string', default: '500' },
+    consoles: { type: 'string', default: '20' },
+    history: { type: 'string', default: '0' },
+    // A sender process (started by the bench itself): its door, target and share of the devices.
+    sender: { type: 'string' },
+    target: { type: 'string' },
+    devices: { type: 'string' },
+  },
+});
+const [RATE, SECONDS, VEHICLES, CONSOLES, HISTORY] = [args.rate, args.seconds, args.vehicles, args.consoles, args.history].map(Number) as [number, number, number, number, number];
+const DOORS = ['http', 'port', 'socket'] as const;
+type Door = (typeof DOORS)[number];
+/** Separate client processes per door: one Node process sending 5,000 requests a second is itself the limit. */
+const SENDERS = 2;
+/** Requests in flight per sender process (a Traccar Client sends one at a time; a fleet of them, many). */
+const IN_FLIGHT = 64;
+/** Positions per crew socket report: a tablet sends what queued since the last report. */
+const SOCKET_BATCH = 10;
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const print = (line: Record<string, unknown>) => console.log(JSON.stringify(line));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function percentiles(samples: number[]) {
+  const sorted = Float64Array.from(samples).sort();
+  const at = (q: number) => Math.round((sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN) * 10) / 10;
+  return { n: sorted.length, p50Ms: at(0.5), p95Ms: at(0.95), p99Ms: at(0.99), maxMs: at(1) };
+}
+
+/** A fix of device i drifting around the demo county's centre, stamped now. */
+function fixOf(i: number, k: number) {
+  return { lat: 37.02 + (i % 40) * 0.001 + k * 1e-6, lon: 111.9 + Math.floor(i / 40) * 0.001, time: Date.now() };
+}
+
+// ---- a sender process: paces its share of the offered rate through one door and says what was acknowledged
+
+async function runSender(door: Door, target: string, devices: string[]): Promise<void> {
+  const perSecond = RATE / SENDERS;
+  const until = Date.now() + SECONDS * 1000;
+  let sent = 0;
+  let acked = 0;
+  let failed = 0;
+  let k = 0;
+  if (door === 'socket') {
+    // devices are "username:password" of crew logins; each socket reports batches at its share of the rate.
+    const sockets = await Promise.all(
+      devices.map(async (login) => {
+        const [username, password] = login.split(':');
+        const answer = await fetch(`${target}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+        const { token } = (await answer.json()) as { token: string };
+        const socket = connect(target, { auth: { token, protocolVersion: PROTOCOL_VERSION }, transports: ['websocket'], forceNew: true });
+        await new Promise<void>((resolve, reject) => {
+          socket.once('session.welcomed', () => resolve());
+          socket.once('connect_error', reject);
+        });
+        return socket;
+      }),
+    );
+    const batchesPerSecond = perSecond / SOCKET_BATCH;
+    const started = Date.now();
+    let batches = 0;
+    const inFlight = new Set<Promise<void>>();
+    while (Date.now() < until) {
+      const due = Math.floor(((Date.now() - started) / 1000) * batchesPerSecond);
+      while (batches < due && inFlight.size < IN_FLIGHT) {
+        const i = batches++ % sockets.length;
+        const batch = Array.from({ length: SOCKET_BATCH }, (_, j) => {
+          const f = fixOf(i, k++);
+          return { lat: f.lat, lon: f.lon, deviceTime: new Date(f.time - (SOCKET_BATCH - 1 - j)).toISOString() };
+        });
+        sent += SOCKET_BATCH;
+        const p: Promise<void> = sockets[i]!.timeout(30_000)
+          .emitWithAck('positions.reported', batch)
+          .then((ack: { ok: boolean; stored?: number }) => {
+            if (ack.ok) acked += SOCKET_BATCH;
+            else failed += SOCKET_BATCH;
+          }, () => void (failed += SOCKET_BATCH))
+          .finally(() => inFlight.delete(p));
+        inFlight.add(p);
+      }
+      await sleep(5);
+    }
+    await Promise.all(inFlight);
+    for (const s of sockets) s.close();
+  } else {
+    const started = Date.now();
+    const inFlight = new Set<Promise<void>>();
+    while (Date.now() < until) {
+      const due = Math.floor(((Date.now() - started) / 1000) * perSecond);
+      while (sent < due && inFlight.size < IN_FLIGHT) {
+        const i = sent % devices.length;
+        const f = fixOf(i, k++);
+        sent++;
+        // As Traccar Client sends it: one fix per request, parameters in the query, speed in knots.
+        const url = `${target}/?id=${devices[i]}&lat=${f.lat}&lon=${f.lon}&timestamp=${f.time}&speed=10&bearing=90&accuracy=5`;
+        const p: Promise<void> = fetch(url, { method: 'POST' })
+          .then((r) => {
+            if (r.ok) acked++;
+            else failed++;
+            return r.arrayBuffer();
+          })
+          .then(() => undefined, () => void failed++)
+          .finally(() => inFlight.delete(p));
+        inFlight.add(p);
+      }
+      await sleep(2);
+    }
+    await Promise.all(inFlight);
+  }
+  print({ sent, acked, failed });
+}
+
+// ---- the bench: one server, the consoles, the senders per door
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+
+function rssMb(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Math.round(Number(match[1]) / 1024) : NaN;
+}
+
+function startChild(argv: string[], env: NodeJS.ProcessEnv, output: 'inherit' | 'pipe'): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', ...argv], { cwd: ROOT, env, stdio: ['ignore', output === 'pipe' ? 'pipe' : 'ignore', 'inherit'] });
+}
+
+async function runBench(): Promise<void> {
+  const database = await createTestDatabase();
+  const dir = `/var/tmp/dispatch120-doorsbench-${randomBytes(4).toString('hex')}`;
+  const passwordsFile = `${dir}/demo-logins.json`;
+  const [port, osmandPort] = [await freePort(), await freePort()];
+  const server = startChild(['dispatch-server/src/main.ts'], {
+    ...process.env,
+    DATABASE_URL: database.url,
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    PORT: String(port),
+    OSMAND_PORT: String(osmandPort),
+    DEMO: '1',
+    DEMO_PASSWORDS_FILE: passwordsFile,
+    LOG_LEVEL: 'warn',
+    QUEUE_PREFIX: `doorsbench-${randomBytes(4).toString('hex')}`,
+  }, 'inherit');
+  const children: ChildProcess[] = [server];
+  const consoles: Socket[] = [];
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    for (;;) {
+      if (server.exitCode !== null) throw new Error(`the server exited with ${server.exitCode}`);
+      if (await fetch(`${base}/api/health`).then((r) => r.ok, () => false)) break;
+      await sleep(250);
+    }
+    const passwords = readDemoPasswords(passwordsFile);
+    const login = async (username: string, password = passwords[username]!) => {
+      const answer = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+      return ((await answer.json()) as { token: string }).token;
+    };
+    const adminToken = await login('admin');
+    const admin = createApiClient({ baseUrl: base, token: () => adminToken });
+
+    // The fleet: V vehicles with a GPS device each, and a crew login for the first ones (the socket door).
+    const station = (await admin.call('listStations'))[0]!;
+    const devices: string[] = [];
+    const crews: string[] = [];
+    const crewPassword = 'doors-bench-password';
+    for (let i = 0; i < VEHICLES; i += 8) {
+      await Promise.all(
+        Array.from({ length: Math.min(8, VEHICLES - i) }, async (_, j) => {
+          const n = i + j;
+          const vehicle = await admin.call('createVehicle', { body: { callSign: `B-${n}`, kind: 'multipurpose', capabilities: ['bls'], homeStationId: station.id } });
+          await admin.call('bindVehicleDevice', { params: { id: vehicle.id }, body: { deviceId: `bench-${n}` } });
+          devices[n] = `bench-${n}`;
+          if (n < 100) {
+            await admin.call('createUser', { body: { username: `bench-crew-${n}`, displayName: `B-${n}`, password: crewPassword, role: 'crew', vehicleId: vehicle.id } });
+            crews[n] = `bench-crew-${n}:${crewPassword}`;
+          }
+        }),
+      );
+    }
+
+    if (HISTORY > 0) {
+      const started = performance.now();
+      await database.db.query("SELECT ensure_position_partitions((now() - interval '2 months')::date, 4)");
+      await database.db.query(
+        `INSERT INTO vehicle_positions (vehicle_id, location, speed_mps, device_time, source)
+         SELECT v.id, ST_SetSRID(ST_MakePoint(111.9 + random() * 0.05, 37.0 + random() * 0.05), 4326), 10,
+                now() - (g * interval '1 second') * 60 * 24 * 30 / $1::int, 'bench-history'
+           FROM generate_series(1, $1::int) g
+           JOIN LATERAL (SELECT id FROM vehicles ORDER BY id OFFSET (g % (SELECT count(*) FROM vehicles)) LIMIT 1) v ON true`,
+        [HISTORY],
+      );
+      await database.db.query('ANALYZE vehicle_positions');
+      print({ bench: 'history', rows: HISTORY, fillS: Math.round((performance.now() - started) / 100) / 10 });
+    }
+
+    // The consoles: every one hears every position; the fan-out is timed from the fix's device time.
+    const dispatcherToken = await login('dispatcher');
+    let fanout: number[] = [];
+    for (let c = 0; c < CONSOLES; c++) {
+      const socket = connect(base, { auth: { token: dispatcherToken, protocolVersion: PROTOCOL_VERSION }, transports: ['websocket'], forceNew: true });
+      await new Promise<void>((resolve, reject) => {
+        socket.once('session.welcomed', () => resolve());
+        socket.once('connect_error', reject);
+      });
+      // Every console is timed, not only the first: the last one served is the one that waits.
+      socket.on('vehicle.positionsUpdated', (positions: VehiclePositionDto[]) => {
+        const now = Date.now();
+        for (const p of positions) fanout.push(now - Date.parse(p.deviceTime));
+      });
+      consoles.push(socket);
+    }
+
+    const doors = args.doors.split(',') as Door[];
+    for (const door of doors) {
+      if (!DOORS.includes(door)) throw new Error(`--doors: ${door} is not one of ${DOORS.join(', ')}`);
+      fanout = [];
+      const memory: number[] = [rssMb(server.pid!)];
+      const sampler = setInterval(() => memory.push(rssMb(server.pid!)), 1000);
+      const target = door === 'http' ? `${base}/osmand` : door === 'port' ? `http://127.0.0.1:${osmandPort}` : base;
+      const pool = door === 'socket' ? crews : devices;
+      const senders = Array.from({ length: SENDERS }, (_, s) => {
+        const share = pool.filter((_, i) => i % SENDERS === s);
+        const child = startChild(
+          [fileURLToPath(import.meta.url), '--sender', door, '--target', target, '--devices', share.join(','), '--rate', String(RATE), '--seconds', String(SECONDS)],
+          process.env,
+          'pipe',
+        );
+        children.push(child);
+        return new Promise<{ sent: number; acked: number; failed: number }>((resolve, reject) => {
+          let out = '';
+          child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+          child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`a ${door} sender exited with ${code}`))));
+        });
+      });
+      const results = await Promise.all(senders);
+      await sleep(1500);
+      clearInterval(sampler);
+      const total = results.reduce((a, r) => ({ sent: a.sent + r.sent, acked: a.acked + r.acked, failed: a.failed + r.failed }), { sent: 0, acked: 0, failed: 0 });
+      print({
+        metric: `ingest_${door}`,
+        door,
+        seconds: SECONDS,
+        offeredPerSecond: RATE,
+        positionsPerSecond: Math.round(total.acked / SECONDS),
+        failed: total.failed,
+        consoles: CONSOLES,
+        vehicles: door === 'socket' ? crews.length : devices.length,
+        historyRows: HISTORY,
+        fanout: percentiles(fanout),
+        serverRssMb: { start: memory[0], end: memory[memory.length - 1], max: Math.max(...memory) },
+      });
+    }
+  } finally {
+    for (const s of consoles) s.close();
+    for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+    await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((done) => c.once('exit', done)) : null)));
+    await database.drop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (args.sender) {
+  await runSender(args.sender as Door, args.target!, args.devices!.split(','));
+} else {
+  print({ bench: 'machine', cpu: cpus()[0]?.model, cores: cpus().length, node: process.version, loadavg1m: loadavg()[0] });
+  await runBench();
+}
