@@ -89,6 +89,10 @@ export function rankToTarget(graph: RoadGraph, target: LonLat, sources: readonly
   let labels: VertexLabels;
   let settledVertices: number;
   let boundHit = false;
+  // The hierarchy's answers read directly (by rank) in the loop below: it runs once per source.
+  let chTime: Float64Array | null = null;
+  let chDistance: Float64Array | null = null;
+  let chRank: Int32Array | null = null;
   if (ch) {
     // Exact times from every vertex (PHAST): no bound to hit, so "unreachable" is always a proven no_path.
     if (anySource) {
@@ -99,6 +103,9 @@ export function rankToTarget(graph: RoadGraph, target: LonLat, sources: readonly
     }
     labels = { reached: (v) => anySource && ch.timeAt(v) < Infinity, time: (v) => ch.timeAt(v), distance: (v) => ch.distanceAt(v) };
     settledVertices = anySource ? ch.upwardSettled : 0;
+    chTime = ch.time;
+    chDistance = ch.distance;
+    chRank = ch.rank;
   } else {
     const ws = workspaceFor(graph);
     ws.begin();
@@ -132,19 +139,35 @@ export function rankToTarget(graph: RoadGraph, target: LonLat, sources: readonly
     let best = Infinity;
     let bestDistance = 0;
     const v = edgeTarget[e]!;
-    if (labels.reached(v)) {
-      const t = secondsToTarget(graph, e, g) + labels.time(v);
-      if (t < best) {
-        best = t;
-        bestDistance = (1 - g) * length[e]! + labels.distance(v);
-      }
-    }
     const u = edgeSource[e]!;
-    if (labels.reached(u)) {
-      const t = secondsToSource(graph, e, g) + labels.time(u);
-      if (t < best) {
-        best = t;
-        bestDistance = g * length[e]! + labels.distance(u);
+    if (chTime && chRank && chDistance) {
+      // Unreached vertices hold Infinity, so no test is needed.
+      const rv = chRank[v]!;
+      const tv = secondsToTarget(graph, e, g) + chTime[rv]!;
+      if (tv < best) {
+        best = tv;
+        bestDistance = (1 - g) * length[e]! + chDistance[rv]!;
+      }
+      const ru = chRank[u]!;
+      const tu = secondsToSource(graph, e, g) + chTime[ru]!;
+      if (tu < best) {
+        best = tu;
+        bestDistance = g * length[e]! + chDistance[ru]!;
+      }
+    } else {
+      if (labels.reached(v)) {
+        const t = secondsToTarget(graph, e, g) + labels.time(v);
+        if (t < best) {
+          best = t;
+          bestDistance = (1 - g) * length[e]! + labels.distance(v);
+        }
+      }
+      if (labels.reached(u)) {
+        const t = secondsToSource(graph, e, g) + labels.time(u);
+        if (t < best) {
+          best = t;
+          bestDistance = g * length[e]! + labels.distance(u);
+        }
       }
     }
     if (e === te) {
