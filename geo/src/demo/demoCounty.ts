@@ -24,14 +24,16 @@ export interface Place {
   kind: 'town' | 'village' | 'district';
   lon: number;
   lat: number;
+  /** SYNTHETIC number of people (see demoPopulation), written as the OSM `population` tag. */
+  population: number;
 }
 
-export interface DemoStation extends Omit<Place, 'kind'> {
+export interface DemoStation extends Omit<Place, 'kind' | 'population'> {
   code: string;
   kind: 'centre' | 'substation';
 }
 
-export interface DemoHospital extends Omit<Place, 'kind'> {
+export interface DemoHospital extends Omit<Place, 'kind' | 'population'> {
   code: string;
   kind: HospitalKind;
   capabilities: HospitalCapability[];
@@ -55,7 +57,20 @@ const BOX = {
   maxY: (37.185 - CENTRE.lat) * M_PER_DEG_LAT - 400,
 };
 const SEED = 0x1200_5ec7;
+/** Populations draw from their own generator: the roads and places stay those of the seed above. */
+const POPULATION_SEED = 0x9e0_91e5;
 const VILLAGES = 163;
+
+/**
+ * A SYNTHETIC population for a demo place, plausible for a Shanxi county of ~400,000 people (Jiexiu): a village
+ * 300–3,000 (log-uniform: many small villages, a few large ones), a town seat 6,000–15,000, a city subdistrict
+ * 25,000–45,000. Not the county's real figures.
+ */
+export function demoPopulation(kind: Place['kind'], random: () => number): number {
+  if (kind === 'district') return Math.round((25_000 + random() * 20_000) / 100) * 100;
+  if (kind === 'town') return Math.round((6_000 + random() * 9_000) / 10) * 10;
+  return Math.round(300 * 10 ** random());
+}
 
 type Tags = Record<string, string>;
 interface Point {
@@ -233,7 +248,7 @@ function placeNodes(places: Place[], stations: DemoStation[], hospitals: DemoHos
     lon: p.lon, lat: p.lat, tags: { ...tags, name: p.name, 'name:en': p.nameEn, source: 'synthetic' },
   });
   return [
-    ...places.map((p) => named(p, { place: placeTag[p.kind] })),
+    ...places.map((p) => named(p, { place: placeTag[p.kind], population: String(p.population) })),
     ...stations.map((s) => named(s, { emergency: 'ambulance_station' })),
     ...hospitals.map((h) => named(h, { amenity: 'hospital' })),
   ];
@@ -271,8 +286,8 @@ function toOsmXml(net: NetworkBuilder, places: PlaceNode[]): string {
 export function generateDemoCounty(): DemoCounty {
   const random = seededRandom(SEED);
   const net = new NetworkBuilder();
-  const places: Place[] = [];
-  const placeAt = (name: Name, kind: Place['kind'], p: Point) => places.push({ name: name.zh, nameEn: name.en, kind, ...toLonLat(p) });
+  const placed: Omit<Place, 'population'>[] = [];
+  const placeAt = (name: Name, kind: Place['kind'], p: Point) => placed.push({ name: name.zh, nameEn: name.en, kind, ...toLonLat(p) });
 
   // City: 11 north–south roads and 9 east–west streets 500 m apart (5 × 4 km), slightly irregular.
   const COLS = 11;
@@ -497,6 +512,8 @@ export function generateDemoCounty(): DemoCounty {
     ),
   ];
 
+  const people = seededRandom(POPULATION_SEED);
+  const places: Place[] = placed.map((p) => ({ ...p, population: demoPopulation(p.kind, people) }));
   return { osmXml: toOsmXml(net, placeNodes(places, stations, hospitals)), places, stations, hospitals };
 }
 

@@ -12,6 +12,7 @@ const sql = sqlFile(new URL('./gazetteer.sql', import.meta.url), {
   insertPlaces: {
     params: byNetwork.extend({
       osmIds: texts, names: texts, nameEns: optionalTexts, kinds: texts, geometries: texts, pinyins: texts, initials: texts, synthetic: z.boolean(),
+      populations: z.array(z.number().int().nonnegative().nullable()),
     }),
   },
   insertStreets: { params: byNetwork.extend({ names: texts, nameEns: optionalTexts, pinyins: texts, initials: texts, synthetic: z.boolean() }) },
@@ -54,6 +55,7 @@ export async function buildGazetteer(
       geometries: batch.map((p) => p.geometry),
       pinyins: keys.map((k) => k.pinyin),
       initials: keys.map((k) => k.initials),
+      populations: batch.map((p) => p.population),
     });
   }
   // A street's English name is the one most of its ways carry (some ways name a stretch: "… Road at … Road").

@@ -2,12 +2,14 @@
 
 -- name: insertPlaces
 -- One batch of named OSM objects. An area or a line is kept as a point on it (ST_PointOnSurface: inside even
--- a concave hospital grounds); an invalid polygon is repaired first rather than dropped.
-INSERT INTO places (network_id, osm_id, name, name_en, kind, location, synthetic, pinyin, initials)
+-- a concave hospital grounds); an invalid polygon is repaired first rather than dropped. Population: the count
+-- the OSM tag gives (null without one).
+INSERT INTO places (network_id, osm_id, name, name_en, kind, location, synthetic, pinyin, initials, population)
 SELECT :networkId, p.osm_id, p.name, p.name_en, p.kind,
-       ST_PointOnSurface(ST_MakeValid(ST_SetSRID(ST_GeomFromGeoJSON(p.geometry), 4326))), :synthetic, p.pinyin, p.initials
-  FROM unnest(:osmIds::text[], :names::text[], :nameEns::text[], :kinds::text[], :geometries::text[], :pinyins::text[], :initials::text[])
-       AS p(osm_id, name, name_en, kind, geometry, pinyin, initials)
+       ST_PointOnSurface(ST_MakeValid(ST_SetSRID(ST_GeomFromGeoJSON(p.geometry), 4326))), :synthetic, p.pinyin, p.initials, p.population
+  FROM unnest(:osmIds::text[], :names::text[], :nameEns::text[], :kinds::text[], :geometries::text[], :pinyins::text[], :initials::text[],
+              :populations::int[])
+       AS p(osm_id, name, name_en, kind, geometry, pinyin, initials, population)
 
 -- name: insertStreets
 -- One place per street: a network's named edges grouped by name, and a name's edges split where they lie far

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@dispatch/db/testDatabase';
-import { DEMO_REGION, importDemoCounty } from '../demo/demoCounty';
+import { DEMO_REGION, generateDemoCounty, importDemoCounty } from '../demo/demoCounty';
 import { importRoads, type ImportReport } from '../import/importRoads';
 import { roadDataFile, roadDataSuite } from '../routing/roadData';
 import { normalisePinyin, pinyinKeys } from './pinyinKeys';
@@ -57,6 +57,25 @@ describe('the gazetteer an import builds', () => {
       expect(town).toEqual({ name_en: 'Zhanglan Town', pinyin: 'zhanglanzhen', initials: 'zlz' });
     });
 
+    it('gives every village, town and district its (synthetic) population from the population tag; other places none', async () => {
+      const byKind = await rows(
+        `SELECT kind, count(population)::int AS known, count(*)::int AS n, min(population) AS min, max(population) AS max
+           FROM gazetteer GROUP BY kind ORDER BY kind`);
+      const of = (kind: string) => byKind.find((k) => k.kind === kind);
+      expect(of('village')).toMatchObject({ known: 163, n: 163 });
+      expect(of('village').min).toBeGreaterThanOrEqual(300);
+      expect(of('village').max).toBeLessThanOrEqual(3000);
+      expect(of('town')).toMatchObject({ known: 8, n: 8 });
+      expect(of('town').min).toBeGreaterThan(of('village').max);
+      expect(of('district').min).toBeGreaterThan(of('town').max);
+      for (const kind of ['hospital', 'station', 'street']) expect(of(kind).known, kind).toBe(0);
+      // The same as the generator's, village by village.
+      const county = generateDemoCounty();
+      const stored = new Map((await rows(`SELECT name, lon, lat, population FROM (SELECT name, ST_X(location) AS lon, ST_Y(location) AS lat, population
+        FROM gazetteer WHERE kind = 'village') v`)).map((r) => [`${r.name}@${r.lon},${r.lat}`, r.population]));
+      for (const v of county.places.filter((p) => p.kind === 'village')) expect(stored.get(`${v.name}@${v.lon},${v.lat}`)).toBe(v.population);
+    });
+
     it('merges a street\'s edges into one line with its extent (新华街: the city street and its spokes to the ring road)', async () => {
       const [street] = await rows(
         `SELECT count(*) OVER () AS places, ST_GeometryType(extent) AS type, ST_Length(extent::geography) AS length_m, pinyin, initials,
@@ -99,6 +118,17 @@ describe('the gazetteer an import builds', () => {
       expect(await named('Lycée Albert-1er')).toEqual([{ kind: 'school', osm_id: 'w104863462', synthetic: false }]);
       expect(await named('Monte-Carlo')).toEqual([{ kind: 'district', osm_id: 'n25258130', synthetic: false }]);
       expect((await named('Boulevard Princesse Charlotte')).map((p) => p.kind)).toContain('street');
+    });
+
+    it('reads the population OSM gives its towns, villages and suburbs, and none where it gives none', async () => {
+      const population = async (name: string) => (await rows(`SELECT kind, population FROM gazetteer WHERE name = $1 AND kind <> 'street'`, [name]));
+      expect(await population('La Turbie')).toEqual([{ kind: 'village', population: 3180 }]);
+      expect(await population('Beausoleil')).toEqual([{ kind: 'town', population: 13515 }]);
+      expect(await population('Monte-Carlo')).toEqual([{ kind: 'district', population: 15507 }]);
+      expect(await population('Fontvieille')).toEqual([{ kind: 'district', population: null }]);
+      const [{ known }] = await rows(`SELECT count(*)::int AS known FROM places p JOIN road_regions r ON r.network_id = p.network_id
+        WHERE r.name = 'monaco' AND population IS NOT NULL`);
+      expect(known).toBeGreaterThanOrEqual(6);
     });
   });
 

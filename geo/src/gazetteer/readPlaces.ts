@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 import type { PlaceKind } from '@dispatch/protocol';
 import { RoadImportError } from '../import/roadSource';
 import { OSM_PLACE_FILTERS, placeKind } from './placeTags';
+import { parsePopulation } from './population';
 
 /** A named OSM object the gazetteer keeps, with its geometry as osmium exported it (GeoJSON text). */
 export interface OsmPlace {
@@ -14,6 +15,8 @@ export interface OsmPlace {
   nameEn: string | null;
   kind: PlaceKind;
   geometry: string;
+  /** People living there, from the `population` tag (see population.ts); null when it gives no count. */
+  population: number | null;
 }
 
 function run(args: string[], onLine?: (line: string) => void): Promise<void> {
@@ -65,6 +68,7 @@ export async function readPlaces(file: string, format: 'osm_pbf' | 'osm_xml'): P
         nameEn: typeof nameEn === 'string' && nameEn.trim() ? nameEn.trim() : null,
         kind,
         geometry: JSON.stringify(feature.geometry),
+        population: parsePopulation(tags.population),
       });
     });
     return [...places.values()];
