@@ -1,0 +1,172 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CreateIncidentRequest } from '@dispatch/protocol';
+import { dispatchFirst } from '../support/api';
+import { startDemoServer, type DemoServer } from '../support/demoServer';
+import { startPrivateServices, type PrivateServices } from '../support/privateServices';
+import { freePort } from '../support/wait';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const PG_BIN = '/usr/lib/postgresql/15/bin';
+
+type Rows = Map<string, unknown>;
+
+/** Every row of the tables a centre must never lose, by id, as PostgreSQL's own JSON of the whole row. */
+async function snapshot(url: string): Promise<Record<'incidents' | 'assignments' | 'audit_log', Rows>> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const table = async (name: string) =>
+      new Map((await client.query<{ id: string; row: unknown }>(`SELECT id::text AS id, to_jsonb(t) AS row FROM ${name} t ORDER BY id`)).rows.map((r) => [r.id, r.row]));
+    return { incidents: await table('incidents'), assignments: await table('assignments'), audit_log: await table('audit_log') };
+  } finally {
+    await client.end();
+  }
+}
+
+async function query<T extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+/** A route over the demo county's roads with pgRouting (the cost of the way from one vertex to the farthest it reaches). */
+async function routeCost(url: string, from: string, to: string): Promise<number | null> {
+  const rows = await query<{ cost: number }>(
+    url,
+    `SELECT d.agg_cost AS cost FROM road_regions r,
+            pgr_dijkstraCost(format('SELECT id, source, target, cost, reverse_cost FROM road_edges WHERE network_id = %s', r.network_id), $1::bigint, $2::bigint, directed => true) AS d
+      ORDER BY r.name LIMIT 1`,
+    [from, to],
+  );
+  return rows[0]?.cost ?? null;
+}
+
+/**
+ * The backup scripts against a real cluster of the test's own, with WAL archiving on: calls taken, dispatched and
+ * acknowledged by the crews through the real server before and after a base backup; restored with the one command
+ * into fresh clusters (to the end of the archive, and to a moment between the two batches).
+ */
+describe('backups: a base backup plus the WAL archive restored into a fresh cluster', () => {
+  let cluster: PrivateServices;
+  let server: DemoServer;
+  const backupDir = `/var/tmp/dispatch120-backups-${randomBytes(4).toString('hex')}`;
+  const restored: string[] = [];
+  let clusterUrl = '';
+
+  const script = (name: 'backup' | 'restore', args: string[], databaseUrl = clusterUrl) =>
+    execFileSync('bash', [`scripts/${name}.sh`, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: databaseUrl, BACKUP_DIR: backupDir },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+
+  /** restore.sh into a fresh data folder under /var/tmp on a free port; the DATABASE_URL it printed, to the test's database. */
+  async function restore(...extra: string[]): Promise<string> {
+    const dataDir = `/var/tmp/dispatch120-restored-${randomBytes(4).toString('hex')}`;
+    restored.push(dataDir);
+    const printed = script('restore', ['latest', '--port', String(await freePort()), '--data-dir', dataDir, ...extra], server.database.url);
+    const url = /^DATABASE_URL=(.+)$/m.exec(printed)?.[1];
+    expect(url, printed).toBeDefined();
+    return url!;
+  }
+
+  /** Takes a call, dispatches the first recommended vehicle and has its crew acknowledge the offer. */
+  async function acknowledgedCall(n: number) {
+    const { api: dispatcher } = await server.as('dispatcher');
+    const body: CreateIncidentRequest = { location: { lon: 111.905 + n / 200, lat: 37.02 + n / 300 }, category: 'trauma', priority: 2, address: `备份测试 ${n} 号` };
+    const { incident, pick, offer } = await dispatchFirst(dispatcher, body);
+    const crew = await server.as(server.logins.crews.find((c) => c.callSign === pick.callSign)!.username);
+    const ack = await crew.api.call('reportStatus', {
+      params: { id: offer.assignment.id },
+      body: { eventId: randomUUID(), status: 'acknowledged', deviceTime: new Date().toISOString() },
+    });
+    expect(ack.assignment.status).toBe('acknowledged');
+    return { incidentId: incident.id, assignmentId: offer.assignment.id };
+  }
+
+  beforeAll(async () => {
+    cluster = await startPrivateServices('backup');
+    clusterUrl = process.env.DATABASE_URL!;
+    mkdirSync(backupDir, { recursive: true });
+    script('backup', ['enable-archiving']);
+    // archive_mode takes effect at a restart.
+    cluster.run('stop');
+    cluster.run('start');
+    server = await startDemoServer({ REDIS_URL: process.env.REDIS_URL! });
+  }, 180_000);
+
+  afterAll(async () => {
+    for (const dataDir of restored) {
+      try {
+        execFileSync('runuser', ['-u', 'postgres', '--', `${PG_BIN}/pg_ctl`, '-D', `${dataDir}/pg`, '-m', 'immediate', '-w', 'stop'], { stdio: 'ignore' });
+      } catch {
+        // never started, or already stopped
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+    await server?.close();
+    cluster?.close();
+    rmSync(backupDir, { recursive: true, force: true });
+  });
+
+  it('finds every acknowledged incident, assignment and audit row, the same migrations and working PostGIS and pgRouting', async () => {
+    const before = [await acknowledgedCall(0), await acknowledgedCall(1)];
+    const base = script('backup', ['base']).trim();
+    expect(base).toMatch(/\/base\/\d{8}T\d{6}Z$/);
+
+    // Written after the base backup: only the WAL archive has them.
+    const afterBase = [await acknowledgedCall(2)];
+    const [{ cut }] = (await query<{ cut: string }>(server.database.url, "SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00' AS cut")) as [{ cut: string }];
+    const afterCut = [await acknowledgedCall(3)];
+    const source = await snapshot(server.database.url);
+    script('backup', ['switch-wal']);
+
+    const url = await restore();
+    expect(url).not.toBe(server.database.url);
+    const copy = await snapshot(url);
+    for (const table of ['incidents', 'assignments', 'audit_log'] as const) {
+      expect(source[table].size).toBeGreaterThan(0);
+      for (const [id, row] of source[table]) expect(copy[table].get(id), `${table} ${id}`).toEqual(row);
+    }
+    for (const call of [...before, ...afterBase, ...afterCut]) {
+      expect((copy.incidents.get(call.incidentId) as { status: string }).status).toBeDefined();
+      expect((copy.assignments.get(call.assignmentId) as { status: string }).status).toBe('acknowledged');
+    }
+    const acknowledgements = [...copy.audit_log.values()].filter((r) => (r as { entity_id: string }).entity_id === afterCut[0]!.assignmentId);
+    expect(acknowledgements.length).toBeGreaterThan(0);
+
+    // The same migrations, to the checksum.
+    const migrations = 'SELECT version, name, checksum FROM schema_migrations ORDER BY version';
+    expect(await query(url, migrations)).toEqual(await query(server.database.url, migrations));
+
+    // PostGIS: the incidents' points; pgRouting: a route across the county costs what it did.
+    const points = 'SELECT id, ST_AsText(location) AS at, ST_Distance(location::geography, ST_MakePoint(111.91, 37.03)::geography) AS metres FROM incidents ORDER BY id';
+    expect(await query(url, points)).toEqual(await query(server.database.url, points));
+    const [ends] = await query<{ from: string; to: string }>(
+      server.database.url,
+      `SELECT min(source)::text AS from, (SELECT d.node FROM road_regions r,
+               pgr_drivingDistance(format('SELECT id, source, target, cost, reverse_cost FROM road_edges WHERE network_id = %s', r.network_id),
+                                   (SELECT min(source) FROM road_edges), 1e9, directed => true) AS d ORDER BY d.agg_cost DESC LIMIT 1)::text AS to
+         FROM road_edges`,
+    );
+    const cost = await routeCost(url, ends!.from, ends!.to);
+    expect(cost).toBeGreaterThan(0);
+    expect(cost).toBe(await routeCost(server.database.url, ends!.from, ends!.to));
+
+    // Point in time: to the moment between the third and the fourth call.
+    const atCut = await snapshot(await restore('--target-time', cut));
+    for (const call of [...before, ...afterBase]) expect(atCut.assignments.get(call.assignmentId)).toEqual(source.assignments.get(call.assignmentId));
+    expect(atCut.incidents.has(afterCut[0]!.incidentId)).toBe(false);
+    expect(atCut.assignments.has(afterCut[0]!.assignmentId)).toBe(false);
+  }, 240_000);
+});
