@@ -94,7 +94,7 @@ done
 log "$(grep -E 'recovery stopping|last completed transaction|archive recovery complete' "$LOG" | tail -3 | sed 's/^.*LOG: *//' | paste -sd';' -)"
 log "restored: PostgreSQL on 127.0.0.1:$PORT, data $PG_DATA (stop: pg_ctl -D $PG_DATA stop, as postgres)"
 
-if [ -n "${DATABASE_URL:-}" ]; then
+if [[ "${DATABASE_URL:-}" =~ ^postgres(ql)?://[^/]*@[^/]+/ ]]; then
   echo "DATABASE_URL=$(printf '%s' "$DATABASE_URL" | sed -E "s#@[^/@]+/#@127.0.0.1:$PORT/#")"
 else
   echo "DATABASE_URL=postgres://<user>:<password>@127.0.0.1:$PORT/<database>"
