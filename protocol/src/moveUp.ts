@@ -11,6 +11,8 @@ export const UncoveredVillageDto = z.object({
   byAmbulance: z.boolean(),
   /** No hospital or township health centre (with an emergency department) is within the target time. */
   byFacility: z.boolean(),
+  /** People living there (the gazetteer's population); null when unknown (then weighed by the fallback). */
+  population: z.number().int().nonnegative().nullable(),
 });
 export type UncoveredVillageDto = z.infer<typeof UncoveredVillageDto>;
 
@@ -29,6 +31,17 @@ export const LiveCoverageDto = z.object({
   ambulanceShare: z.number(),
   /** Share of villages within the target time of a health facility. */
   facilityShare: z.number(),
+  /**
+   * The same two shares of the villages' population (0..1): each village weighs its population, one without
+   * the median of the known ones (`populationFallback`), every village 1 when none is known (then they equal
+   * the village shares).
+   */
+  ambulancePopulationShare: z.number(),
+  facilityPopulationShare: z.number(),
+  /** Villages whose population the gazetteer knows (of `villages`). */
+  populationKnown: z.number().int().nonnegative(),
+  /** The weight of a village without a population: the median of the known ones, or 1 when none is known. */
+  populationFallback: z.number().nonnegative(),
   uncovered: z.array(UncoveredVillageDto),
 });
 export type LiveCoverageDto = z.infer<typeof LiveCoverageDto>;
@@ -43,7 +56,13 @@ export const MoveUpSuggestionDto = z.object({
   /** Share of villages a free ambulance reaches within the target time, before and after the move. */
   shareBefore: z.number(),
   shareAfter: z.number(),
-  /** DMEXCLP's expected covered demand (villages), before and after: what the move is chosen by. */
+  /** Share of the villages' population a free ambulance reaches, before and after (weights as in LiveCoverageDto). */
+  populationShareBefore: z.number(),
+  populationShareAfter: z.number(),
+  /**
+   * DMEXCLP's expected covered demand (people: villages weighed by population, see LiveCoverageDto), before and
+   * after: what the move is chosen by.
+   */
   expectedBefore: z.number(),
   expectedAfter: z.number(),
 });

@@ -24,7 +24,8 @@ SELECT v.id, v.call_sign AS "callSign", v.state,
 SELECT id, name, ST_X(location) AS lon, ST_Y(location) AS lat FROM stations ORDER BY code;
 
 -- name: villages
-SELECT id, name, ST_X(location) AS lon, ST_Y(location) AS lat FROM gazetteer WHERE kind = 'village' ORDER BY name, id;
+-- The demand points, with their population (null: unknown) as demand weight.
+SELECT id, name, ST_X(location) AS lon, ST_Y(location) AS lat, population FROM gazetteer WHERE kind = 'village' ORDER BY name, id;
 
 -- name: facilities
 -- Health facilities of the circle of care: hospitals and township health centres with an emergency department.

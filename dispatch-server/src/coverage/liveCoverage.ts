@@ -1,4 +1,5 @@
 import { driveTimesFrom, timeAt } from '@dispatch/geo/coverage/driveTimes';
+import { demandWeights, weightedShare } from '@dispatch/geo/coverage/demandWeights';
 import { coverCounts, reachFrom, snapAll, suggestMoveUps, type MoveUpVehicle, type Reach } from '@dispatch/geo/coverage/moveUp';
 import type { GraphRegistry } from '@dispatch/geo/routing/graphRegistry';
 import type { LonLat } from '@dispatch/geo/routing/geometry';
@@ -20,7 +21,7 @@ const sql = sqlFile(new URL('./liveCoverage.sql', import.meta.url), {
     }),
   },
   stations: { row: Point.extend({ name: z.string() }) },
-  villages: { row: Point.extend({ name: z.string() }) },
+  villages: { row: Point.extend({ name: z.string(), population: z.number().nullable() }) },
   facilities: { row: Point },
 });
 type FleetRow = Awaited<ReturnType<typeof sql.fleet.rows>>[number];
@@ -154,9 +155,16 @@ export class LiveCoverage {
       sql.facilities.rows(db),
     ]);
     const free = fleet.filter((v) => v.state === 'available');
-    const base = { computedAt: new Date().toISOString(), minutes: this.seconds / 60, villages: villages.length, freeVehicles: free.length };
+    const demand = demandWeights(villages.map((v) => v.population));
+    const base = {
+      computedAt: new Date().toISOString(), minutes: this.seconds / 60, villages: villages.length, freeVehicles: free.length,
+      populationKnown: demand.known, populationFallback: demand.fallback,
+    };
     if (!graph) {
-      return { ...base, region: null, ambulanceShare: 0, facilityShare: 0, uncovered: villages.map((v) => ({ ...v, byAmbulance: true, byFacility: true })) };
+      return {
+        ...base, region: null, ambulanceShare: 0, facilityShare: 0, ambulancePopulationShare: 0, facilityPopulationShare: 0,
+        uncovered: villages.map((v) => ({ ...v, byAmbulance: true, byFacility: true })),
+      };
     }
     const snaps = this.villageSnaps(graph, villages);
     const facilityKey = facilities.map((f) => `${f.id}@${f.lon},${f.lat}`).join(';');
@@ -173,14 +181,16 @@ export class LiveCoverage {
       region: graph.region,
       ambulanceShare: share(byAmbulance),
       facilityShare: share(byFacility),
+      ambulancePopulationShare: weightedShare(demand.weights, byAmbulance),
+      facilityPopulationShare: weightedShare(demand.weights, byFacility),
       uncovered: villages.flatMap((v, i) => (byAmbulance[i] && byFacility[i] ? [] : [{ ...v, byAmbulance: !byAmbulance[i], byFacility: !byFacility[i] }])),
     };
   }
 
   /**
    * DMEXCLP move-ups now: every free vehicle where it is (one on its way to a post counted there and not moved
-   * again), the stations as posts, villages as demand (equal weights: the gazetteer carries no population), q the
-   * busy share of the fleet. Up to three moves, each on the configuration the previous one leaves.
+   * again), the stations as posts, villages as demand weighed by their population (one without: the median of the
+   * known ones; all 1 when none is known, see demandWeights), q the busy share of the fleet. Up to three moves, each on the configuration the previous one leaves.
    */
   async suggestions(): Promise<MoveUpSuggestionsDto> {
     const { db } = this.ctx;
@@ -209,21 +219,25 @@ export class LiveCoverage {
       const r = reachFrom(graph, from, villageSnaps, this.seconds, posts.snaps, maxMove);
       return { id: v.id, reach: r.reach, secondsToPost: r.secondsTo, movable: !heading && r.onRoad };
     });
-    const demand = villages.map(() => 1);
+    const demand = demandWeights(villages.map((v) => v.population)).weights;
     const moves = suggestMoveUps(demand, vehicles, stations.map((s, i) => ({ id: s.id, reach: posts.reach[i]! })), { q, maxMoves: 3, maxMoveSeconds: maxMove });
     const reaches = vehicles.map((v) => v.reach);
-    const covered = () => [...coverCounts(villages.length, reaches)].filter((k) => k > 0).length / villages.length;
+    const covered = () => [...coverCounts(villages.length, reaches)].map((k) => k > 0);
+    const share = (c: boolean[]) => c.filter(Boolean).length / villages.length;
     for (const m of moves) {
-      const shareBefore = covered();
+      const before = covered();
       reaches[m.vehicleIndex] = posts.reach[m.postIndex]!;
+      const after = covered();
       answer.suggestions.push({
         vehicleId: m.vehicleId,
         callSign: free[m.vehicleIndex]!.callSign,
         stationId: m.postId,
         stationName: stations[m.postIndex]!.name,
         driveSeconds: m.driveSeconds,
-        shareBefore,
-        shareAfter: covered(),
+        shareBefore: share(before),
+        shareAfter: share(after),
+        populationShareBefore: weightedShare(demand, before),
+        populationShareAfter: weightedShare(demand, after),
         expectedBefore: m.before,
         expectedAfter: m.after,
       });
@@ -239,5 +253,8 @@ function placeOf(v: FleetRow): LonLat {
 
 /** What the consoles would see change (not the time it was computed). */
 function signature(c: LiveCoverageDto): string {
-  return JSON.stringify([c.region, c.villages, c.freeVehicles, c.ambulanceShare, c.facilityShare, c.uncovered.map((u) => [u.id, u.byAmbulance, u.byFacility])]);
+  return JSON.stringify([
+    c.region, c.villages, c.freeVehicles, c.ambulanceShare, c.facilityShare, c.ambulancePopulationShare, c.facilityPopulationShare, c.populationKnown,
+    c.uncovered.map((u) => [u.id, u.byAmbulance, u.byFacility, u.population]),
+  ]);
 }
