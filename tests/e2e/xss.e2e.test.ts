@@ -205,12 +205,16 @@ describe.skipIf(!hasChromium)(chromiumSuite('every text a user can set is shown 
     await page.waitForFunction(() => !/加载中/.test(document.querySelector('[data-layer=catchments]')?.textContent ?? '加载中'));
     const stationNames = [...planted.stations.values()].map((s) => s.name);
     const station = (await page.locator('.station-icon').first().boundingBox())!;
-    const beside = { x: station.x + station.width / 2 + 30, y: station.y + station.height / 2 + 30 };
     const catchment = page.locator('.leaflet-tooltip:not(.station-label):not(.hospital-label):not(.vehicle-label)');
     // The polygons may be painted just after the layer says it has loaded; a pointer already resting there then
-    // gets no mouseover, so it enters again until the tooltip shows.
+    // gets no mouseover, so it enters again until the tooltip shows. Beside the station on each side in turn: a
+    // label (the station's own, a vehicle's) may lie over one of them.
+    const sides = [[30, 30], [-30, -30], [30, -30], [-30, 30]] as const;
+    let tries = 0;
     await expect
       .poll(async () => {
+        const [dx, dy] = sides[tries++ % sides.length]!;
+        const beside = { x: station.x + station.width / 2 + dx, y: station.y + station.height / 2 + dy };
         await page.mouse.move(beside.x - 5, beside.y - 5);
         await page.mouse.move(beside.x, beside.y);
         return catchment.count();

@@ -10,6 +10,8 @@ export interface RoadCollection {
   features: { type: 'Feature'; properties: { highway: string; name: string | null }; geometry: GeoJSON.LineString }[];
 }
 
+/** The pane of the region's own roads, between the tiles and the overlays. */
+const ROADS_PANE = 'ownRoads';
 /** Without a single tile within this time the tile server counts as unreachable (blocked requests may hang, not fail). */
 const FIRST_TILE_TIMEOUT_MS = 4000;
 /** Errors before the first tile that count as unreachable. */
@@ -98,8 +100,14 @@ export function BaseMapLayer({ map, projection, tileUrl, attribution, tiles, roa
 
   useEffect(() => {
     if (!drawRoads) return;
+    // A pane of their own under the overlays that lets the pointer through: a canvas catches every pointer event
+    // over it, and the map's areas and markers drawn above must get theirs.
+    const pane = map.getPane(ROADS_PANE) ?? map.createPane(ROADS_PANE);
+    pane.style.zIndex = '350';
+    pane.style.pointerEvents = 'none';
     const layer = L.geoJSON(undefined, {
-      renderer: L.canvas({ padding: 0.3 }),
+      pane: ROADS_PANE,
+      renderer: L.canvas({ padding: 0.3, pane: ROADS_PANE }),
       interactive: false,
       style: (f) => styleFor((f?.properties as { highway: string }).highway, prominentRef.current),
     } as L.GeoJSONOptions).addTo(map);

@@ -24,15 +24,16 @@ export function HospitalMarkers({
   const projection = useMapProjection();
   useEffect(() => {
     if (!visible) return;
-    const renderer = L.canvas({ padding: 0.3 });
     const layers: L.Layer[] = [];
     for (const h of hospitals.values()) {
       const name = localName(h);
       const colour = colourOf(LOAD_COLOURS, h.loadStatus);
       const tip = `${name} · ${label('load', h.loadStatus)}`;
+      // Village clinics as dots on the map's one canvas (preferCanvas), shared with the areas and villages: of two
+      // overlapping canvases the upper one takes every pointer event.
       if (h.kind === 'village_clinic') {
         layers.push(
-          L.circleMarker(projection.toLatLng(h.location), { renderer, radius: 3, weight: 1, color: '#1f2937', fillColor: colour, fillOpacity: 0.9 }).bindTooltip(textNode(tip)),
+          L.circleMarker(projection.toLatLng(h.location), { radius: 3, weight: 1, color: '#1f2937', fillColor: colour, fillOpacity: 0.9 }).bindTooltip(textNode(tip)),
         );
         continue;
       }
