@@ -7,6 +7,7 @@
  *   npx tsx tests/e2e/consoleMapBench.ts            (VEHICLES=1000 by default)
  */
 import { cpus } from 'node:os';
+import type { CDPSession, Page } from 'playwright-core';
 import { startDemoServer } from '../support/demoServer';
 import { closedLoopbackPort, hasChromium, launchChromium, logIn } from './browser';
 import { consoleDist, ensureConsoleBuilt } from './consoleBuild';
@@ -14,7 +15,7 @@ import { consoleDist, ensureConsoleBuilt } from './consoleBuild';
 const VEHICLES = Number(process.env.VEHICLES ?? 1000);
 const SECONDS = 6;
 
-/** Counts animation frames for SECONDS in the page: frames per second, 95th percentile and worst frame gap. */
+/** Counts animation frames for SECONDS in the page: frames per second, frame gap percentiles and the worst gap. */
 const FRAME_PROBE = `new Promise((done) => {
   const gaps = [];
   let last = performance.now();
@@ -24,10 +25,40 @@ const FRAME_PROBE = `new Promise((done) => {
     last = now;
     if (now < end) return requestAnimationFrame(frame);
     gaps.sort((a, b) => a - b);
-    done({ fps: gaps.length / SECONDS, p95FrameMs: gaps[Math.floor(gaps.length * 0.95)], maxFrameMs: gaps[gaps.length - 1] });
+    const at = (q) => gaps[Math.min(gaps.length - 1, Math.floor(gaps.length * q))];
+    done({ fps: gaps.length / SECONDS, p50FrameMs: at(0.5), p95FrameMs: at(0.95), p99FrameMs: at(0.99), maxFrameMs: gaps[gaps.length - 1] });
   };
   requestAnimationFrame(frame);
 })`;
+
+/** Main-thread milliseconds per second of the page's renderer between two readings of Chrome's Performance metrics. */
+const BUSY_METRICS = { TaskDuration: 'busyMsPerS', ScriptDuration: 'scriptMsPerS', LayoutDuration: 'layoutMsPerS', RecalcStyleDuration: 'styleMsPerS' } as const;
+async function metrics(cdp: CDPSession): Promise<Record<string, number>> {
+  const { metrics: list } = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
+  return Object.fromEntries(list.filter((m) => m.name in BUSY_METRICS).map((m) => [m.name, m.value]));
+}
+
+/** The functions with the most self time in a CPU profile, in ms per second. */
+function topFunctions(profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples: number[]; timeDeltas: number[] }, seconds: number) {
+  const self = new Map<number, number>();
+  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  const byName = new Map<string, number>();
+  for (const node of profile.nodes) {
+    const { functionName, url, lineNumber } = node.callFrame;
+    const key = `${functionName || '(anonymous)'} ${url.split('/').pop()}:${lineNumber + 1}`;
+    byName.set(key, (byName.get(key) ?? 0) + (self.get(node.id) ?? 0));
+  }
+  return [...byName].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([name, us]) => `${(us / 1000 / seconds).toFixed(1).padStart(7)} ms/s  ${name}`);
+}
+
+interface TraceEvent { name: string; ph: string; dur?: number; tid: number; pid: number; args?: { name?: string } }
+/** The renderer main thread's trace events with the most total time (nested events counted in each), in ms per second. */
+function topEvents({ traceEvents }: { traceEvents: TraceEvent[] }, seconds: number) {
+  const main = traceEvents.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`);
+  const byName = new Map<string, number>();
+  for (const e of traceEvents) if (e.ph === 'X' && e.dur && main.includes(`${e.pid}:${e.tid}`)) byName.set(e.name, (byName.get(e.name) ?? 0) + e.dur);
+  return [...byName].sort((a, b) => b[1] - a[1]).slice(0, 20).map(([name, us]) => `${(us / 1000 / seconds).toFixed(1).padStart(7)} ms/s  ${name}`);
+}
 
 async function main() {
   if (!hasChromium) throw new Error('/usr/bin/chromium is absent');
@@ -36,12 +67,26 @@ async function main() {
   const browser = await launchChromium();
   try {
     const db = server.database.db;
-    const page = await (await browser.newContext({ viewport: { width: 1600, height: 950 } })).newPage();
-    page.on('crash', () => console.error('page crashed'));
-    page.on('pageerror', (e) => console.error('pageerror', e.message));
-    await logIn(page, server.baseUrl, 'dispatcher', server.logins.passwords.dispatcher!);
-    await page.locator('[data-testid=fleet-board] tbody tr').first().waitFor();
+    const open = async (login: 'dispatcher' | 'supervisor') => {
+      const page = await (await browser.newContext({ viewport: { width: 1600, height: 950 } })).newPage();
+      page.on('crash', () => console.error(`${login} page crashed`));
+      page.on('pageerror', (e) => console.error('pageerror', e.message));
+      await logIn(page, server.baseUrl, login, server.logins.passwords[login]!);
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send('Performance.enable');
+      return { page, cdp };
+    };
+    const desk = await open('dispatcher');
+    await desk.page.locator('[data-testid=fleet-board] tbody tr').first().waitFor();
+    // The supervisor's live board, open and live beside the desk (as on a centre's wall).
+    const board = await open('supervisor');
+    await board.page.goto(`${server.baseUrl}/#/board`);
+    await board.page.locator('[data-testid=board-fleet] tbody tr').first().waitFor();
 
+    const screens = [
+      { screen: 'desk', ...desk },
+      { screen: 'supervisor board', ...board },
+    ];
     const measure = async (label: string, vehicles: number) => {
       const { rows } = await db.query<{ id: string }>('SELECT id FROM vehicles ORDER BY call_sign');
       // Vehicles circle the county centre, each on its own orbit, one fix per second each.
@@ -59,11 +104,30 @@ async function main() {
           }),
         );
       }, 1000);
-      await page.waitForTimeout(2500);
-      // As source text: tsx would wrap a function literal with helpers the page does not have.
-      const result = (await page.evaluate(FRAME_PROBE.replaceAll('SECONDS', String(SECONDS)))) as Record<string, number>;
+      await desk.page.waitForTimeout(2500);
+      // One screen at a time (the other stays live): two probes at once would share the two cores' frames.
+      for (const { screen, page, cdp } of screens) {
+        const profiling = process.env.PROFILE === '1' && screen === 'desk' && vehicles > 24;
+        if (profiling) {
+          await cdp.send('Profiler.enable');
+          await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+          await cdp.send('Profiler.start');
+        }
+        const tracing = process.env.TRACE === '1' && screen === 'desk';
+        if (tracing) await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
+        const before = await metrics(cdp);
+        // As source text: tsx would wrap a function literal with helpers the page does not have.
+        const result = (await page.evaluate(FRAME_PROBE.replaceAll('SECONDS', String(SECONDS)))) as Record<string, number>;
+        const after = await metrics(cdp);
+        const busy = Object.fromEntries(Object.entries(BUSY_METRICS).map(([metric, name]) => [name, ((after[metric]! - before[metric]!) * 1000) / SECONDS]));
+        if (tracing) console.error(`${label}:\n${topEvents(JSON.parse((await browser.stopTracing()).toString()) as { traceEvents: TraceEvent[] }, SECONDS).join('\n')}`);
+        if (profiling) {
+          const { profile } = (await cdp.send('Profiler.stop')) as { profile: Parameters<typeof topFunctions>[0] };
+          console.error(topFunctions(profile, SECONDS).join('\n'));
+        }
+        console.log(JSON.stringify({ bench: 'console-map', case: label, screen, vehicles, ...roundAll(result), ...roundAll(busy), cpus: cpus().length, cpu: cpus()[0]?.model }));
+      }
       clearInterval(report);
-      console.log(JSON.stringify({ bench: 'console-map', case: label, vehicles, ...roundAll(result), cpus: cpus().length, cpu: cpus()[0]?.model }));
     };
 
     await measure('demo fleet (baseline)', 24);
@@ -74,14 +138,28 @@ async function main() {
          FROM generate_series(1, $2) g`,
       [home, VEHICLES - 24],
     );
-    // The console learns of the new vehicles the way it would after a restart: a fresh snapshot.
-    await page.reload();
-    await page.waitForFunction((n) => document.querySelectorAll('[data-testid=fleet-board] tbody tr[data-vehicle]').length === n, VEHICLES, { timeout: 30_000 });
+    // The consoles learn of the new vehicles the way they would after a restart: a fresh snapshot.
+    await Promise.all([desk.page.reload(), board.page.reload()]);
+    await waitForFleet(desk.page, '[data-testid=fleet-board]');
+    await board.page.waitForFunction((n) => document.querySelector('[data-testid=board-fleet] tr.sum td:last-child')?.textContent === String(n), VEHICLES, { timeout: 30_000 });
     await measure('big fleet', VEHICLES);
   } finally {
     await browser.close();
     await server.close();
   }
+}
+
+/** The fleet board lists every vehicle (it says how many it holds: a long list draws only the rows in view). */
+async function waitForFleet(page: Page, selector: string) {
+  await page.waitForFunction(
+    ([s, n]) => {
+      const board = document.querySelector(s as string);
+      const count = board?.querySelector('[data-vehicle-count]')?.getAttribute('data-vehicle-count') ?? String(board?.querySelectorAll('tbody tr[data-vehicle]').length ?? 0);
+      return count === String(n);
+    },
+    [selector, VEHICLES] as const,
+    { timeout: 30_000 },
+  );
 }
 
 const roundAll = (o: Record<string, number>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Math.round(v * 10) / 10]));

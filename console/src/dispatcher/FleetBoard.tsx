@@ -1,17 +1,26 @@
 import type { IncidentDto, StationDto, VehicleDto } from '@dispatch/protocol';
-import { Fragment } from 'react';
+import { memo, useMemo, useState, type UIEvent } from 'react';
 import { useNow, vehicleColour } from '@dispatch/ui';
 import { ageSeconds, formatDuration, isStale } from '../common/format';
 import { Panel, TableHead } from '../common/Panel';
 import { useI18n } from '../i18n/i18n';
+import { useLiveContext } from '../realtime/useLive';
 
 const STATE_ORDER: Record<string, number> = { busy: 0, returning: 1, available: 2, out_of_service: 3 };
+/** Above this many lines (vehicles and station headings) only the lines in view are drawn, each this tall (styles.css). */
+const WINDOW_ABOVE = 200;
+const LINE_PX = 22;
+/** Lines drawn beyond the view on each side, so a scroll shows drawn lines before React catches up. */
+const OVERSCAN = 8;
+
+type Line = { kind: 'station'; station: StationDto; free: number; total: number } | { kind: 'vehicle'; vehicle: VehicleDto };
 
 /**
  * Every vehicle by home station, each station with how many of its vehicles are free: status, time in status,
- * incident, and how old its last position is (stale flagged).
+ * incident, and how old its last position is (stale flagged). Positions do not re-render it (they are read from the
+ * connection as the clock ticks), and a big fleet draws only the lines in view.
  */
-export function FleetBoard({
+export const FleetBoard = memo(function FleetBoard({
   vehicles,
   stations,
   incidents,
@@ -27,61 +36,93 @@ export function FleetBoard({
   onSelectIncident: (id: string) => void;
 }) {
   const { t, name } = useI18n();
-  const rows = [...vehicles.values()].sort((a, b) => (STATE_ORDER[a.state] ?? 9) - (STATE_ORDER[b.state] ?? 9) || a.callSign.localeCompare(b.callSign));
-  const groups = stations
-    .map((station) => ({ station, members: rows.filter((v) => v.homeStationId === station.id) }))
-    .filter((g) => g.members.length > 0);
-  const known = new Set(stations.map((s) => s.id));
-  const unknownStation = rows.filter((v) => !known.has(v.homeStationId));
-  // A vehicle whose station this console has not loaded yet still shows, under no name.
-  if (unknownStation.length) groups.push({ station: { id: '', code: '', name: '—' } as StationDto, members: unknownStation });
+  const { connection } = useLiveContext();
+  // One clock for every line (ages and times in status tick together).
+  const now = useNow();
+  const [view, setView] = useState({ top: 0, height: 400 });
+  const { lines, free, total } = useMemo(() => linesOf(vehicles, stations), [vehicles, stations]);
+  const windowed = lines.length > WINDOW_ABOVE;
+  const first = windowed ? Math.max(0, Math.floor(view.top / LINE_PX) - OVERSCAN) : 0;
+  const last = windowed ? Math.min(lines.length, Math.ceil((view.top + view.height) / LINE_PX) + OVERSCAN) : lines.length;
+  const onScroll = windowed
+    ? (e: UIEvent<HTMLDivElement>) => setView({ top: e.currentTarget.scrollTop, height: e.currentTarget.clientHeight })
+    : undefined;
   return (
-    <Panel className="fleet" testId="fleet-board" title={<>{t('fleet')} <span className="count">{rows.filter((v) => v.state === 'available').length}/{rows.length}</span></>}>
-      <div className="scroll">
-        <table className="dense">
+    <Panel className="fleet" testId="fleet-board" title={<>{t('fleet')} <span className="count">{free}/{total}</span></>}>
+      <div className="scroll" onScroll={onScroll}>
+        <table className={`dense ${windowed ? 'windowed' : ''}`} data-vehicle-count={total}>
           <TableHead columns={['vehicle', 'status', 'timeInStatus', 'incident', 'positionAge']} />
           <tbody>
-            {groups.map(({ station, members }) => (
-              <Fragment key={station.id}>
-                <tr className="station-row" data-station={station.code}>
+            {first > 0 && <tr className="spacer" style={{ height: first * LINE_PX }} />}
+            {lines.slice(first, last).map((line) =>
+              line.kind === 'station' ? (
+                <tr key={`s:${line.station.id}`} className="station-row" data-station={line.station.code}>
                   <th colSpan={5}>
-                    {name(station)}{' '}
+                    {name(line.station)}{' '}
                     <span className="count" title={t('freeOfTotal')}>
-                      {members.filter((v) => v.state === 'available').length}/{members.length}
+                      {line.free}/{line.total}
                     </span>
                   </th>
                 </tr>
-                {members.map((v) => (
-                  <VehicleRow
-                    key={v.id}
-                    vehicle={v}
-                    incident={v.incidentId ? incidents.get(v.incidentId) : undefined}
-                    highlighted={highlight.has(v.id)}
-                    staleAfterS={staleAfterS}
-                    onSelectIncident={onSelectIncident}
-                  />
-                ))}
-              </Fragment>
-            ))}
+              ) : (
+                <VehicleRow
+                  key={line.vehicle.id}
+                  vehicle={line.vehicle}
+                  incident={line.vehicle.incidentId ? incidents.get(line.vehicle.incidentId) : undefined}
+                  highlighted={highlight.has(line.vehicle.id)}
+                  fixTime={connection.positionOf(line.vehicle.id)?.deviceTime}
+                  now={now}
+                  staleAfterS={staleAfterS}
+                  onSelectIncident={onSelectIncident}
+                />
+              ),
+            )}
+            {last < lines.length && <tr className="spacer" style={{ height: (lines.length - last) * LINE_PX }} />}
           </tbody>
         </table>
       </div>
     </Panel>
   );
+});
+
+/** The board's lines: each station's heading (free/total) then its vehicles, busy first; vehicles of a station not loaded yet last, under no name. */
+function linesOf(vehicles: ReadonlyMap<string, VehicleDto>, stations: readonly StationDto[]) {
+  const rows = [...vehicles.values()].sort((a, b) => (STATE_ORDER[a.state] ?? 9) - (STATE_ORDER[b.state] ?? 9) || a.callSign.localeCompare(b.callSign));
+  const byStation = new Map<string, VehicleDto[]>();
+  for (const v of rows) {
+    const members = byStation.get(v.homeStationId);
+    if (members) members.push(v);
+    else byStation.set(v.homeStationId, [v]);
+  }
+  const groups = stations.flatMap((station) => {
+    const members = byStation.get(station.id);
+    byStation.delete(station.id);
+    return members ? [{ station, members }] : [];
+  });
+  const unknownStation = [...byStation.values()].flat();
+  if (unknownStation.length) groups.push({ station: { id: '', code: '', name: '—' } as StationDto, members: unknownStation });
+  const isFree = (v: VehicleDto) => v.state === 'available';
+  const lines: Line[] = groups.flatMap(({ station, members }) => [
+    { kind: 'station' as const, station, free: members.filter(isFree).length, total: members.length },
+    ...members.map((vehicle) => ({ kind: 'vehicle' as const, vehicle })),
+  ]);
+  return { lines, free: rows.filter(isFree).length, total: rows.length };
 }
 
 /** One vehicle: status, time in status, its incident (a link that selects it), position age. */
-function VehicleRow({ vehicle: v, incident, highlighted, staleAfterS, onSelectIncident }: {
+const VehicleRow = memo(function VehicleRow({ vehicle: v, incident, highlighted, fixTime, now, staleAfterS, onSelectIncident }: {
   vehicle: VehicleDto;
   incident: IncidentDto | undefined;
   highlighted: boolean;
+  /** The device time of its newest fix, if it has one. */
+  fixTime: string | undefined;
+  now: number;
   staleAfterS: number;
   onSelectIncident: (id: string) => void;
 }) {
   const { t, label } = useI18n();
-  const now = useNow();
-  const age = v.position ? ageSeconds(v.position.deviceTime, now) : null;
-  const stale = isStale(v.position?.deviceTime, now, staleAfterS);
+  const age = fixTime ? ageSeconds(fixTime, now) : null;
+  const stale = isStale(fixTime, now, staleAfterS);
   return (
     <tr className={highlighted ? 'hl' : ''} data-vehicle={v.callSign}>
       <td>
@@ -105,4 +146,4 @@ function VehicleRow({ vehicle: v, incident, highlighted, staleAfterS, onSelectIn
       </td>
     </tr>
   );
-}
+});

@@ -98,7 +98,7 @@ export function MapView(props: MapViewProps) {
     };
   }, [onPickRef, projectionRef]);
 
-  const { api } = useLiveContext();
+  const { api, connection } = useLiveContext();
   const loadRoads = useCallback((bbox: string, zoom: number) => api.call('roads', { query: { bbox, zoom } }), [api]);
 
   const regionKey = region?.bbox?.join(',');
@@ -117,7 +117,7 @@ export function MapView(props: MapViewProps) {
   useEffect(() => {
     if (!map || selectedLat === undefined || selectedLon === undefined) return;
     const at = projection.toLatLng({ lon: selectedLon, lat: selectedLat });
-    const vehicles = frameKey ? frameKey.split(',').flatMap((id) => vehiclesRef.current.get(id)?.position ?? []) : [];
+    const vehicles = frameKey ? frameKey.split(',').flatMap((id) => connection.positionOf(id) ?? []) : [];
     if (vehicles.length === 0) {
       if (!map.getBounds().pad(-0.1).contains(at)) map.panTo(at);
       return;
@@ -125,7 +125,7 @@ export function MapView(props: MapViewProps) {
     const bounds = L.latLngBounds([at, ...vehicles.map((p) => projection.toLatLng(p))]);
     // Clear of the layer panel in the top right corner.
     map.fitBounds(bounds, { paddingTopLeft: [48, 48], paddingBottomRight: [240, 48], maxZoom: 15 });
-  }, [map, selectedLat, selectedLon, frameKey, projection, vehiclesRef]);
+  }, [map, selectedLat, selectedLon, frameKey, projection, connection]);
 
   useEffect(() => {
     if (!map || !picked) return;

@@ -74,8 +74,6 @@ type PositionListener = (batch: readonly VehiclePositionDto[]) => void;
 
 const byId = <T extends { id: string }>(items: T[]) => new Map(items.map((i) => [i.id, i]));
 
-/** How often coalesced positions are folded into the vehicle list (the map gets them at once). */
-const VEHICLE_FOLD_MS = 1000;
 /** Changes within this are one read of the alert list; and it is read this often anyway (a push lost in a reconnect). */
 const ALERTS_DEBOUNCE_MS = 150;
 const ALERTS_REFRESH_MS = 20_000;
@@ -83,8 +81,9 @@ const ALERTS_REFRESH_MS = 20_000;
 /**
  * The one owner of the console's socket. It keeps the live state: a full snapshot over REST on every
  * (re)connect — so a server restart resynchronises without a reload — then events applied on top.
- * Position bursts are coalesced by vehicle id: the map gets the latest fix per vehicle once per frame,
- * the vehicle list once a second.
+ * Position bursts are coalesced by vehicle id: the map gets the latest fix per vehicle once per frame. They never
+ * change the live state (a thousand vehicles moving every second would re-render every screen each second): what
+ * shows a fix reads it with positionOf or listens with subscribePositions.
  */
 export class Connection {
   private state: LiveState = {
@@ -121,7 +120,6 @@ export class Connection {
   private readonly pendingPositions = new Map<string, VehiclePositionDto>();
   private readonly latestPositions = new Map<string, VehiclePositionDto>();
   private positionFrame: number | null = null;
-  private foldTimer: ReturnType<typeof setTimeout> | null = null;
   private notifyScheduled = false;
   private socket: Socketish | null = null;
   private snapshotSeq = 0;
@@ -235,7 +233,6 @@ export class Connection {
     this.socket?.disconnect();
     this.socket = null;
     if (this.positionFrame !== null) cancelAnimationFrame(this.positionFrame);
-    if (this.foldTimer) clearTimeout(this.foldTimer);
   }
 
   getState = (): LiveState => this.state;
@@ -280,6 +277,11 @@ export class Connection {
 
   latestPosition(vehicleId: string): VehiclePositionDto | undefined {
     return this.latestPositions.get(vehicleId);
+  }
+
+  /** Where a vehicle is as far as this console knows: the stream's newest fix, else the snapshot's or the last update's. */
+  positionOf(vehicleId: string): { lon: number; lat: number; deviceTime: string } | undefined {
+    return this.latestPositions.get(vehicleId) ?? this.state.vehicles.get(vehicleId)?.position ?? undefined;
   }
 
   /** Keeps a route the server answered (dispatch, or a fetched task) for the map. */
@@ -406,20 +408,6 @@ export class Connection {
         for (const listener of this.positionListeners) listener(flushed);
       });
     }
-    if (!this.foldTimer) this.foldTimer = setTimeout(() => this.foldPositions(), VEHICLE_FOLD_MS);
-  }
-
-  private foldPositions(): void {
-    this.foldTimer = null;
-    const vehicles = new Map(this.state.vehicles);
-    let changed = false;
-    for (const [id, v] of vehicles) {
-      const fix = this.latestPositions.get(id);
-      if (!fix || (v.position && v.position.deviceTime === fix.deviceTime)) continue;
-      vehicles.set(id, { ...v, position: toVehiclePosition(fix) });
-      changed = true;
-    }
-    if (changed) this.set({ vehicles });
   }
 
   /** The vehicle with the stream's fix when that is newer than the one it carries. */

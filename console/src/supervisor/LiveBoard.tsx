@@ -1,4 +1,5 @@
 import { ALERT_URGENCY, type HospitalDto, type IncidentDto, type QualityIndicatorsDto, type Rate, type StationDto, type VehicleDto } from '@dispatch/protocol';
+import { memo } from 'react';
 import { colourOf, LOAD_COLOURS, useLoaded, useNow } from '@dispatch/ui';
 import { formatDuration } from '../common/format';
 import { Panel, Prio } from '../common/Panel';
@@ -169,7 +170,8 @@ function IndicatorTable({ report }: { report: QualityIndicatorsDto }) {
   );
 }
 
-function FleetByStation({ vehicles, stations }: { vehicles: ReadonlyMap<string, VehicleDto>; stations: readonly StationDto[] }) {
+// The board re-renders with its clock each second: the fleet and hospital panels only when their lists change.
+const FleetByStation = memo(function FleetByStation({ vehicles, stations }: { vehicles: ReadonlyMap<string, VehicleDto>; stations: readonly StationDto[] }) {
   const { t, name } = useWords();
   const all = [...vehicles.values()];
   const count = (members: VehicleDto[]) => ({
@@ -213,9 +215,9 @@ function FleetByStation({ vehicles, stations }: { vehicles: ReadonlyMap<string, 
       </table>
     </Panel>
   );
-}
+});
 
-function HospitalsByLoad({ hospitals }: { hospitals: ReadonlyMap<string, HospitalDto> }) {
+const HospitalsByLoad = memo(function HospitalsByLoad({ hospitals }: { hospitals: ReadonlyMap<string, HospitalDto> }) {
   const { t, label, name } = useWords();
   // Village clinics publish no load worth a board line: hospitals and health centres only, the fullest first.
   const list = [...hospitals.values()]
@@ -234,12 +236,12 @@ function HospitalsByLoad({ hospitals }: { hospitals: ReadonlyMap<string, Hospita
       </ul>
     </Panel>
   );
-}
+});
 
 /**
  * The 30-minute circle right now: the share of villages a free ambulance reaches within 30 minutes by road from
- * where the free ambulances are (the server pushes it a moment after the fleet changes), and beside it the share a
- * health facility reaches.
+ * where the free ambulances are (the server pushes it a moment after the fleet changes) and the share of their
+ * population, and below the shares a health facility reaches; when some villages have no population, how they count.
  */
 function Coverage() {
   const { t } = useWords();
@@ -249,13 +251,30 @@ function Coverage() {
     <Panel className="board-coverage" testId="board-coverage" title={t('boardCoverage')}>
       {coverage ? (
         <div className="pad">
-          <div className="coverage-figure mono" data-testid="coverage-share">{percent(coverage.ambulanceShare)}</div>
-          <div>{t('boardCoverageVillages')}</div>
+          <div className="coverage-figures">
+            <div>
+              <div className="coverage-figure mono" data-testid="coverage-share">{percent(coverage.ambulanceShare)}</div>
+              <div>{t('boardCoverageVillages')}</div>
+            </div>
+            <div>
+              <div className="coverage-figure mono" data-testid="coverage-population-share">{percent(coverage.ambulancePopulationShare)}</div>
+              <div>{t('boardCoveragePopulation')}</div>
+            </div>
+          </div>
           <div className="muted small">
             {t('boardCoverageOutside', { n: coverage.uncovered.filter((u) => u.byAmbulance).length })} · {t('boardCoverageFree', { n: coverage.freeVehicles })}
           </div>
           <div className="coverage-bar"><span style={{ width: `${coverage.ambulanceShare * 100}%` }} /></div>
-          <div className="muted small" data-testid="coverage-facility-share">{t('boardCoverageFacility', { p: percent(coverage.facilityShare) })}</div>
+          <div className="muted small" data-testid="coverage-facility-share">
+            {t('boardCoverageFacility', { p: percent(coverage.facilityShare) })} · {t('boardCoverageFacilityPopulation', { p: percent(coverage.facilityPopulationShare) })}
+          </div>
+          {coverage.populationKnown < coverage.villages && (
+            <div className="muted small" data-testid="coverage-population-known">
+              {coverage.populationKnown === 0
+                ? t('boardCoverageNoPopulation')
+                : t('boardCoveragePopulationKnown', { known: coverage.populationKnown, n: coverage.villages, m: Math.round(coverage.populationFallback) })}
+            </div>
+          )}
         </div>
       ) : (
         <div className="pad muted">{t('loading')}</div>

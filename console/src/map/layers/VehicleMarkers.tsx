@@ -17,6 +17,8 @@ interface Tracked {
   lastFixAt: number;
   /** Whether the call sign shows without hovering. */
   labelled: boolean | null;
+  /** What its style and label were made of (a restyle with the same is skipped). */
+  styleKey: string;
 }
 
 /** Above this many vehicles call signs show on hover only: a thousand labels are unreadable anyway. */
@@ -24,6 +26,16 @@ const MAX_PERMANENT_LABELS = 60;
 /** Glide between fixes for about the time between them, within these bounds. */
 const MIN_GLIDE_MS = 400;
 const MAX_GLIDE_MS = 5000;
+/** A move shorter than this on screen is a jump: gliding a fraction of a pixel would redraw for nothing. */
+const MIN_GLIDE_PX = 2;
+/**
+ * Above this many vehicles the glide steps this often rather than every frame: each step redraws the whole
+ * vehicles' canvas (a thousand circles), and a glide of a few pixels a second looks the same at 10 steps a second.
+ */
+const BIG_FLEET = 200;
+const BIG_FLEET_STEP_MS = 100;
+/** How often fixes are checked for turning stale when nothing else restyles them. */
+const STALE_CHECK_MS = 5000;
 
 function styleOf(vehicle: VehicleDto | undefined, stale: boolean, selected: boolean): L.CircleMarkerOptions {
   const colour = vehicle ? vehicleColour(vehicle.state, vehicle.taskStatus) : '#94a3b8';
@@ -65,19 +77,21 @@ export function VehicleMarkers({
   const restyleRef = useRef<(id: string, t: Tracked) => void>(() => undefined);
   const onPickRef = useLatest(onPick);
 
-  // Colours and labels follow the vehicle list (state changes, folded positions for staleness). Free vehicles
-  // parked at a station would bury each other's labels: only vehicles on a task (or picked) carry one.
+  // Colours and labels follow the vehicle list (state changes) and the age of the newest fix; only the vehicles whose
+  // look changed are restyled. Free vehicles parked at a station would bury each other's labels: only vehicles on a
+  // task (or picked) carry one.
   useEffect(() => {
     const restyle = (id: string, t: Tracked) => {
       const vehicle = vehicles.get(id);
-      const fix = connection.latestPosition(id);
-      const deviceTime = fix?.deviceTime ?? vehicle?.position?.deviceTime;
-      const stale = isStale(deviceTime, Date.now(), staleAfterS);
+      const stale = isStale(connection.positionOf(id)?.deviceTime, Date.now(), staleAfterS);
       const picked = highlight.has(id);
-      t.marker.setStyle(styleOf(vehicle, stale, picked));
       const status = vehicle ? (vehicle.taskStatus ? label('taskStatus', vehicle.taskStatus) : label('vehicleState', vehicle.state)) : '';
       const text = vehicle ? `${vehicle.callSign} · ${status}` : id.slice(0, 8);
       const labelled = tracked.current.size <= MAX_PERMANENT_LABELS && (picked || (vehicle !== undefined && vehicle.state !== 'available'));
+      const styleKey = `${vehicle?.state}|${vehicle?.taskStatus}|${stale}|${picked}|${labelled}|${text}`;
+      if (styleKey === t.styleKey) return;
+      t.styleKey = styleKey;
+      t.marker.setStyle(styleOf(vehicle, stale, picked));
       if (labelled !== t.labelled) {
         t.marker.unbindTooltip();
         t.marker.bindTooltip(textNode(text), { permanent: labelled, direction: 'right', offset: [9, 0], className: labelled ? 'vehicle-label on-task' : 'vehicle-label' });
@@ -88,22 +102,35 @@ export function VehicleMarkers({
       if (picked) t.marker.bringToFront();
     };
     restyleRef.current = restyle;
-    for (const [id, t] of tracked.current) restyle(id, t);
+    const restyleAll = () => {
+      for (const [id, t] of tracked.current) restyle(id, t);
+    };
+    restyleAll();
+    // A vehicle that stops reporting turns stale with no change to the vehicle list.
+    const staleCheck = setInterval(restyleAll, STALE_CHECK_MS);
+    return () => clearInterval(staleCheck);
   }, [vehicles, highlight, connection, label, staleAfterS]);
 
   useEffect(() => {
-    const renderer = L.canvas({ padding: 0.5, pane: 'vehicles' });
+    // Little padding: the whole canvas is cleared, drawn and handed to the compositor on every step.
+    const renderer = L.canvas({ padding: 0.1, pane: 'vehicles' });
     const group = L.layerGroup();
     groupRef.current = group;
     const markers = tracked.current;
     let frame: number | null = null;
+    let lastStep = 0;
 
     const step = () => {
       frame = null;
       const now = performance.now();
+      if (markers.size > BIG_FLEET && now - lastStep < BIG_FLEET_STEP_MS) {
+        frame = requestAnimationFrame(step);
+        return;
+      }
+      lastStep = now;
       let moving = false;
       for (const t of markers.values()) {
-        const k = (now - t.start) / t.duration;
+        const k = t.duration > 0 ? (now - t.start) / t.duration : 1;
         if (k >= 1) {
           if (!t.marker.getLatLng().equals(t.to)) t.marker.setLatLng(t.to);
           continue;
@@ -116,6 +143,7 @@ export function VehicleMarkers({
 
     const onPositions = (batch: readonly VehiclePositionDto[]) => {
       const now = performance.now();
+      const inView = map.getBounds();
       for (const p of batch) {
         const to = projection.toLatLng(p);
         const known = markers.get(p.vehicleId);
@@ -124,7 +152,7 @@ export function VehicleMarkers({
           const vehicleId = p.vehicleId;
           marker.on('click', () => onPickRef.current(vehicleId));
           marker.addTo(group);
-          const fresh: Tracked = { marker, from: to, to, start: now, duration: 1, lastFixAt: now, labelled: null };
+          const fresh: Tracked = { marker, from: to, to, start: now, duration: 1, lastFixAt: now, labelled: null, styleKey: '' };
           markers.set(p.vehicleId, fresh);
           restyleRef.current(p.vehicleId, fresh);
           continue;
@@ -133,7 +161,9 @@ export function VehicleMarkers({
         known.from = known.marker.getLatLng();
         known.to = to;
         known.start = now;
-        known.duration = glide;
+        // A move too short to see, or out of view, is a jump (the step sets it once).
+        const short = map.latLngToLayerPoint(known.from).distanceTo(map.latLngToLayerPoint(to)) < MIN_GLIDE_PX;
+        known.duration = short || !inView.contains(to) ? 0 : glide;
         known.lastFixAt = now;
       }
       if (frame === null) frame = requestAnimationFrame(step);
@@ -146,7 +176,7 @@ export function VehicleMarkers({
       markers.clear();
       groupRef.current = null;
     };
-  }, [connection, projection, onPickRef]);
+  }, [connection, projection, onPickRef, map]);
 
   useEffect(() => {
     const group = groupRef.current;
