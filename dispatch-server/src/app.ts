@@ -24,6 +24,7 @@ import { roadHandlers } from './roads/roads.routes';
 import { roadAdminHandlers } from './roads/roadAdmin.routes';
 import { createRoadImports } from './roads/roadImports';
 import { bulkHandlers } from './bulk/bulk.routes';
+import { forgetCategoryRequirements } from './operatorData/operatorData';
 import { operatorDataHandlers } from './operatorData/operatorData.routes';
 import { GraphRegistry } from '@dispatch/geo/routing/graphRegistry';
 import { alertHandlers } from './alerts/alerts.routes';
@@ -188,7 +189,7 @@ export function createApp({ config, db, redis, log }: AppDeps): App {
     ...routingHandlers(graphs, config.ROAD_REGION),
     ...roadHandlers(db, config.ROAD_REGION),
     ...roadAdminHandlers(db, events, roadImports, config.ROAD_REGION),
-    ...operatorDataHandlers(db, events),
+    ...operatorDataHandlers(db, events, () => peers?.tell('categoryRequirements.forget')),
     ...bulkHandlers({ db, events, staleAfterSeconds: config.POSITION_STALE_AFTER_S }),
     ...registerHandlers(db),
   };
@@ -222,6 +223,7 @@ export function createApp({ config, db, redis, log }: AppDeps): App {
   peers = linkPeers(io, {
     'sessions.forget': (userId) => tokens.forgetHere(userId),
     'device.forget': (deviceId) => positions.devices.forgetHere(deviceId),
+    'categoryRequirements.forget': forgetCategoryRequirements,
   });
   publisher = gatewayPublisher(io);
   registerCrewHandlers(io, ctx, positions.ingestor);

@@ -54,4 +54,12 @@ describe('two server processes on one database and Redis keep their caches in st
     expect(await note).toBe(deviceId);
     expect(await b.app.positions.devices.vehicleFor(deviceId)).toBe(vehicle.id);
   });
+
+  it('tells B when a category\'s required capabilities change on A, so B\'s next call reads the table again', async () => {
+    const admin = await createLoggedInUser(a, { username: 'peer-admin', role: 'admin' });
+    // In one test process both servers share the module's cache; what is checked is that B is told.
+    const note = told('categoryRequirements.forget');
+    await admin.api.call('updateCategoryRequirement', { body: { category: 'fever', vehicleCapabilities: ['negative_pressure'], hospitalCapabilities: ['fever_clinic'] } });
+    await note;
+  });
 });

@@ -65,7 +65,7 @@ export async function listCategoryRequirements(db: Queryable): Promise<CategoryR
   return sql.listRequirements.rows(db);
 }
 
-/** How long another server process may keep using the table after a change (this process forgets at once). */
+/** How long a server process that missed the change's note may keep using the table (the others forget at once). */
 const CACHE_MS = 10_000;
 let cache: { at: number; table: Promise<Map<string, CategoryRequirementDto>> } | null = null;
 
@@ -85,11 +85,22 @@ export async function categoryRequirement(db: Queryable, category: IncidentCateg
   return row ? { vehicle: row.vehicleCapabilities, hospital: row.hospitalCapabilities } : CATEGORY_REQUIREMENTS[category];
 }
 
+/** Drops this process's copy of the table: the next call reads it again. */
+export function forgetCategoryRequirements(): void {
+  cache = null;
+}
+
 /**
  * Changes one category's required capabilities (calls taken from now on; a call already taken keeps its own).
  * Audited with the old and new lists.
  */
-export async function updateCategoryRequirement(db: Db, events: Publisher, actor: Actor, input: z.input<typeof CategoryRequirementDto>): Promise<CategoryRequirementDto[]> {
+export async function updateCategoryRequirement(
+  db: Db,
+  events: Publisher,
+  tellPeers: () => void,
+  actor: Actor,
+  input: z.input<typeof CategoryRequirementDto>,
+): Promise<CategoryRequirementDto[]> {
   const r = CategoryRequirementDto.parse(input);
   await inTransaction(db, async (client) => {
     const before = (await sql.listRequirements.rows(client)).find((x) => x.category === r.category) ?? null;
@@ -99,7 +110,8 @@ export async function updateCategoryRequirement(db: Db, events: Publisher, actor
       to: { vehicle: r.vehicleCapabilities, hospital: r.hospitalCapabilities },
     });
   });
-  cache = null;
+  forgetCategoryRequirements();
+  tellPeers();
   events.publish(rooms.dispatchers, 'settings.changed', { what: 'categoryRequirements', region: null });
   return listCategoryRequirements(db);
 }

@@ -3,12 +3,15 @@ import type { Gateway } from './gateway';
 /**
  * Notes one server process sends the others, over the socket.io adapter, so that what they cache follows a change
  * made here at once instead of after its cache time: a logout, a disabled login or a reset password ends the
- * login's sessions on every process; a device bound to another vehicle reports for that vehicle everywhere.
- * A note lost while a process's Redis connection is down costs only the cache time (10 s sessions, 30 s devices).
+ * login's sessions on every process; a device bound to another vehicle reports for that vehicle everywhere; a
+ * category's new required capabilities apply to the next call on every process.
+ * A note lost while a process's Redis connection is down costs only the cache time (10 s sessions and categories,
+ * 30 s devices).
  */
 export interface PeerNotes {
   'sessions.forget': (userId: string) => void;
   'device.forget': (deviceId: string) => void;
+  'categoryRequirements.forget': () => void;
 }
 
 export interface Peers {
