@@ -102,7 +102,7 @@ export function createApp({ config, db, redis, log }: AppDeps): App {
   // The gateway exists only once the HTTP server does; commands publish through it from then on.
   let publisher: Publisher | null = null;
   // A vehicle's change may change the 30-minute circle: it is recomputed a moment later (coverage/liveCoverage.ts).
-  let liveCoverage: LiveCoverage | undefined;
+  let liveCoverage: LiveCoverage | undefined = undefined;
   const events: Publisher = {
     publish: (...args) => {
       publisher?.publish(...args);
