@@ -24,7 +24,7 @@ describe('move-up and live coverage weighed by village population', () => {
     yitang = stations.find((s) => s.code === 'JX-YT')!;
     zhanglan = stations.find((s) => s.code === 'JX-ZL')!;
     // One village the gazetteer has no population for: it weighs the median of the others.
-    [{ id: unknownVillage }] = await query<{ id: string }>(`SELECT id FROM gazetteer WHERE kind = 'village' ORDER BY name LIMIT 1`);
+    unknownVillage = (await query<{ id: string }>(`SELECT id FROM gazetteer WHERE kind = 'village' ORDER BY name LIMIT 1`))[0]!.id;
     await query(`UPDATE places SET population = NULL WHERE id = $1`, [unknownVillage]);
     // Both substations empty: their villages fall outside the circle.
     const away = vehicles.filter((v) => v.homeStationId === yitang.id || v.homeStationId === zhanglan.id);
