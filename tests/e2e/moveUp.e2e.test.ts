@@ -7,9 +7,9 @@ import { chromiumSuite, collectErrors, hasChromium, logIn, newPage } from './bro
 import { browserSuite } from './suite';
 
 const SHOTS = '/tmp/shots/moveup';
-const shot = async (page: Page, name: string) => {
-  mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: `${SHOTS}/${name}.png` });
+const shot = async (page: Page, name: string, dir = SHOTS) => {
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: `${dir}/${name}.png` });
 };
 
 /**
@@ -25,6 +25,9 @@ describe.skipIf(!hasChromium)(chromiumSuite('move-up and the live 30-minute circ
   beforeAll(async () => {
     dispatcher = (await suite.server.as('dispatcher')).api;
     zhanglan = (await dispatcher.call('listStations')).find((s) => s.code === 'JX-ZL')!;
+    // One village without a population: the board says how such villages count.
+    await suite.server.database.db.query(
+      `UPDATE places SET population = NULL WHERE id = (SELECT id FROM gazetteer WHERE kind = 'village' ORDER BY name LIMIT 1)`);
     const away = (await dispatcher.call('listVehicles')).filter((v) => v.homeStationId === zhanglan.id);
     for (const [i, v] of away.entries()) {
       const incident = await dispatcher.call('createIncident', {
@@ -97,10 +100,22 @@ describe.skipIf(!hasChromium)(chromiumSuite('move-up and the live 30-minute circ
     await expect.poll(() => share.innerText()).toBe(`${(live.ambulanceShare * 100).toFixed(1)}%`);
     expect(await page.locator('[data-testid=board-coverage]').innerText()).toContain('空闲救护车');
     expect(await page.locator('[data-testid=coverage-facility-share]').innerText()).toContain(`${(live.facilityShare * 100).toFixed(1)}%`);
+    // The share of the villages' population beside the share of villages, and how a village without one counts.
+    expect(await page.locator('[data-testid=coverage-population-share]').innerText()).toBe(`${(live.ambulancePopulationShare * 100).toFixed(1)}%`);
+    expect(await page.locator('[data-testid=coverage-facility-share]').innerText()).toContain(`按人口 ${(live.facilityPopulationShare * 100).toFixed(1)}%`);
+    expect(live.populationKnown).toBe(162);
+    expect(await page.locator('[data-testid=coverage-population-known]').innerText()).toBe(
+      `162/163 个村庄有人口数据，其余按中位数 ${Math.round(live.populationFallback)} 人计`);
+    expect(await page.locator('[data-testid=board-coverage]').innerText()).toContain('人口覆盖率');
+    expect(await page.locator('[data-testid=board-coverage]').innerText()).not.toMatch(/[A-Za-z]{3,}/);
     await shot(page, 'board-zh');
+    await shot(page, 'board-zh', '/tmp/shots/population');
     await page.getByRole('button', { name: 'EN', exact: true }).click();
     await expect.poll(() => page.locator('[data-testid=board-coverage]').innerText()).toContain('free ambulances');
+    expect(await page.locator('[data-testid=board-coverage]').innerText()).toContain('Population covered');
+    expect(await page.locator('[data-testid=coverage-population-known]').innerText()).toContain('Population known for 162 of 163 villages');
     await shot(page, 'board-en');
+    await shot(page, 'board-en', '/tmp/shots/population');
     expect(errors).toEqual([]);
     await page.context().close();
   });

@@ -46,7 +46,7 @@ export const supervisorMessages = defineMessages(
     boardHospitals: 'Hospitals by load', boardCoverage: '30-minute circle', boardCoverageVillages: 'Villages covered (free ambulances, live)', boardCoverageOutside: '{n} villages outside',
     boardCoverageFacility: 'Within 30 min of a health facility: {p}', boardCoverageFree: '{n} free ambulances',
     boardCoveragePopulation: 'Population covered (by village population)', boardCoverageFacilityPopulation: 'by population {p}',
-    boardCoveragePopulationKnown: 'Population known for {known} of {n} villages; the others count as the median, {m}', boardCoverageNoPopulation: 'No village populations known: every village counts equally',
+    boardCoveragePopulationKnown: 'Population known for {known} of {n} villages; the others count as the median, {m} people', boardCoverageNoPopulation: 'No village populations known: every village counts equally',
     boardToday: "Today's indicators", boardIndicator: 'Indicator', boardValue: 'Now', boardTarget: 'Target', boardCount: 'Counted',
     boardAnswer10s: 'Answered within 10 s', boardTurnout3min: 'Turnout within 3 min', boardNfpa: 'Answer → dispatch ≤ 60 s (NFPA 1225)', boardP90: '90th percentile response',
     boardMet: 'met', boardNotMet: 'not met', boardNoData: 'no data yet',
