@@ -18,6 +18,8 @@ BACKUP_KEEP="${BACKUP_KEEP:-7}"
 # A segment is archived when full or after this many seconds: the most a centre can lose when the disk is lost.
 ARCHIVE_TIMEOUT="${ARCHIVE_TIMEOUT:-60}"
 
+case "$BACKUP_DIR" in *\'*|*%*) printf '[backup] error: BACKUP_DIR must not contain a quote or %%: %s\n' "$BACKUP_DIR" >&2; exit 2 ;; esac
+
 log() { printf '[backup] %s\n' "$*" >&2; }
 die() { printf '[backup] error: %s\n' "$*" >&2; exit 1; }
 need_url() { [ -n "${DATABASE_URL:-}" ] || die "DATABASE_URL is not set (eval \"\$(bash scripts/services.sh env)\" for the private cluster)"; }

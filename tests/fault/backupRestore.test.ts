@@ -1,7 +1,9 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreateIncidentRequest } from '@dispatch/protocol';
@@ -12,6 +14,7 @@ import { freePort } from '../support/wait';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const PG_BIN = '/usr/lib/postgresql/15/bin';
+const execFileAsync = promisify(execFile);
 
 type Rows = Map<string, unknown>;
 
@@ -62,19 +65,21 @@ describe('backups: a base backup plus the WAL archive restored into a fresh clus
   const restored: string[] = [];
   let clusterUrl = '';
 
-  const script = (name: 'backup' | 'restore', args: string[], databaseUrl = clusterUrl) =>
-    execFileSync('bash', [`scripts/${name}.sh`, ...args], {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: databaseUrl, BACKUP_DIR: backupDir },
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+  /** Runs a script without blocking this process's event loop: the server under test lives in it. */
+  const script = async (name: 'backup' | 'restore', args: string[], databaseUrl = clusterUrl, env: Record<string, string> = {}) =>
+    (
+      await execFileAsync('bash', [`scripts/${name}.sh`, ...args], {
+        cwd: ROOT,
+        env: { ...process.env, DATABASE_URL: databaseUrl, BACKUP_DIR: backupDir, ...env },
+        encoding: 'utf8',
+      })
+    ).stdout;
 
   /** restore.sh into a fresh data folder under /var/tmp on a free port; the DATABASE_URL it printed, to the test's database. */
   async function restore(...extra: string[]): Promise<string> {
     const dataDir = `/var/tmp/dispatch120-restored-${randomBytes(4).toString('hex')}`;
     restored.push(dataDir);
-    const printed = script('restore', ['latest', '--port', String(await freePort()), '--data-dir', dataDir, ...extra], server.database.url);
+    const printed = await script('restore', ['latest', '--port', String(await freePort()), '--data-dir', dataDir, ...extra], server.database.url);
     const url = /^DATABASE_URL=(.+)$/m.exec(printed)?.[1];
     expect(url, printed).toBeDefined();
     return url!;
@@ -98,7 +103,7 @@ describe('backups: a base backup plus the WAL archive restored into a fresh clus
     cluster = await startPrivateServices('backup');
     clusterUrl = process.env.DATABASE_URL!;
     mkdirSync(backupDir, { recursive: true });
-    script('backup', ['enable-archiving']);
+    await script('backup', ['enable-archiving']);
     // archive_mode takes effect at a restart.
     cluster.run('stop');
     cluster.run('start');
@@ -121,7 +126,7 @@ describe('backups: a base backup plus the WAL archive restored into a fresh clus
 
   it('finds every acknowledged incident, assignment and audit row, the same migrations and working PostGIS and pgRouting', async () => {
     const before = [await acknowledgedCall(0), await acknowledgedCall(1)];
-    const base = script('backup', ['base']).trim();
+    const base = (await script('backup', ['base'])).trim();
     expect(base).toMatch(/\/base\/\d{8}T\d{6}Z$/);
 
     // Written after the base backup: only the WAL archive has them.
@@ -129,7 +134,7 @@ describe('backups: a base backup plus the WAL archive restored into a fresh clus
     const [{ cut }] = (await query<{ cut: string }>(server.database.url, "SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00' AS cut")) as [{ cut: string }];
     const afterCut = [await acknowledgedCall(3)];
     const source = await snapshot(server.database.url);
-    script('backup', ['switch-wal']);
+    await script('backup', ['switch-wal']);
 
     const url = await restore();
     expect(url).not.toBe(server.database.url);
@@ -169,4 +174,32 @@ describe('backups: a base backup plus the WAL archive restored into a fresh clus
     expect(atCut.incidents.has(afterCut[0]!.incidentId)).toBe(false);
     expect(atCut.assignments.has(afterCut[0]!.assignmentId)).toBe(false);
   }, 240_000);
+
+  it('keeps the last BACKUP_KEEP base backups, prunes the archive before the oldest kept one, and refuses a damaged backup', async () => {
+    await script('backup', ['base']);
+    // Backups are named by the second they were taken in.
+    await new Promise((r) => setTimeout(r, 1_100));
+    const kept = (await script('backup', ['base'], clusterUrl, { BACKUP_KEEP: '1' })).trim();
+    expect(readdirSync(`${backupDir}/base`)).toEqual([basename(kept)]);
+    const start = /^START WAL LOCATION: .*\(file ([0-9A-F]{24})\)/m.exec(readFileSync(`${kept}/backup_label`, 'utf8'))![1]!;
+    const segments = readdirSync(`${backupDir}/wal`).filter((f) => /^[0-9A-F]{24}$/.test(f));
+    expect(segments.length).toBeGreaterThan(0);
+    for (const segment of segments) expect(segment >= start, `${segment} kept before ${start}`).toBe(true);
+
+    const call = await acknowledgedCall(4);
+    await script('backup', ['switch-wal']);
+    const copy = await snapshot(await restore());
+    expect((copy.assignments.get(call.assignmentId) as { status: string }).status).toBe('acknowledged');
+
+    const damaged = `${backupDir}/damaged`;
+    await execFileAsync('cp', ['-a', kept, damaged]);
+    appendFileSync(`${damaged}/PG_VERSION`, 'x');
+    const port = String(await freePort());
+    const refused = await script('restore', [damaged, '--port', port, '--data-dir', `${backupDir}/never`]).then(
+      () => '',
+      (error: { stderr?: string }) => String(error.stderr),
+    );
+    expect(refused).toMatch(/failed verification/);
+    expect(existsSync(`${backupDir}/never`)).toBe(false);
+  }, 120_000);
 });
