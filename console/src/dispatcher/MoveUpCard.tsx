@@ -69,7 +69,10 @@ export function MoveUpCard() {
               <b>{t('moveUpLine', { vehicle: first.callSign, station: stationName(first.stationId, first.stationName) })}</b>
             </div>
             <div className="muted small">
-              {t('moveUpDrive', { m: Math.max(1, Math.round(first.driveSeconds / 60)) })} · {t('moveUpGain', { before: percent(first.shareBefore), after: percent(first.shareAfter) })}
+              {t('moveUpDrive', { m: Math.max(1, Math.round(first.driveSeconds / 60)) })} · {t('moveUpGain', {
+                before: percent(first.shareBefore), after: percent(first.shareAfter),
+                pBefore: percent(first.populationShareBefore), pAfter: percent(first.populationShareAfter),
+              })}
             </div>
             <div className="muted small">{t('moveUpMethod', { q: answer!.q.toFixed(2) })}</div>
             <button type="button" className="primary" data-testid="move-up-send" disabled={sending} onClick={() => void send()}>
