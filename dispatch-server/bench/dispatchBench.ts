@@ -208,7 +208,7 @@ async function main() {
     await fetch(`${base}/api/assignments/${got.assignment.id}/cancel`, { method: 'POST', headers, body: JSON.stringify({ reason: 'bench' }) });
   }
   emit({ metric: 'call_created_to_recommendation_on_console', target: 'p95 <= 300 ms', ...percentiles(intake) });
-  emit({ metric: 'recommendation_server_compute', ...percentiles(serverCompute) });
+  emit({ metric: 'recommendation_whole', note: 'server side: request in → ranked vehicles with reasons, station and hospital out', ...percentiles(serverCompute) });
   emit({ metric: 'calls_placed_on_main_network', calls: vertices.length, fallbacks, note: 'calls whose nearest road is cut off from the strongly connected main network' });
   emit({ metric: 'dispatch_to_crew_has_route', target: 'p95 <= 300 ms', ...percentiles(offer) });
 

@@ -9,7 +9,7 @@
  *                  heard it) p50/p95/p99, and the server's resident memory at the start, end and peak
  *
  *   npx tsx dispatch-server/bench/doorsBench.ts [--doors http,port,socket] [--rate 5000] [--seconds 20]
- *     [--vehicles 500] [--consoles 20] [--history 0]
+ *     [--vehicles 500] [--consoles 20] [--history 0] [--inflight 500]
  * A soak: --seconds 600; the live path with a big history: --history 10000000.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -32,6 +32,7 @@ const { values: args } = parseArgs({
     vehicles: { type: 'string', default: '500' },
     consoles: { type: 'string', default: '20' },
     history: { type: 'string', default: '0' },
+    inflight: { type: 'string', default: '500' },
     // A sender process (started by the bench itself): its door, target and share of the devices.
     sender: { type: 'string' },
     target: { type: 'string' },
@@ -43,8 +44,12 @@ const DOORS = ['http', 'port', 'socket'] as const;
 type Door = (typeof DOORS)[number];
 /** Separate client processes per door: one Node process sending 5,000 requests a second is itself the limit. */
 const SENDERS = 2;
-/** Requests in flight per sender process (a Traccar Client sends one at a time; a fleet of them, many). */
-const IN_FLIGHT = 64;
+/**
+ * Requests in flight per sender process. A Traccar Client sends one at a time and waits for the answer, which comes
+ * once the position is stored (the batched writer's flush): a fleet of N devices has up to N in flight, and a
+ * sender with fewer would measure its own concurrency instead of the server.
+ */
+const IN_FLIGHT = Number(args.inflight);
 /** Positions per crew socket report: a tablet sends what queued since the last report. */
 const SOCKET_BATCH = 10;
 
@@ -256,7 +261,7 @@ async function runBench(): Promise<void> {
       const senders = Array.from({ length: SENDERS }, (_, s) => {
         const share = pool.filter((_, i) => i % SENDERS === s);
         const child = startChild(
-          [fileURLToPath(import.meta.url), '--sender', door, '--target', target, '--devices', share.join(','), '--rate', String(RATE), '--seconds', String(SECONDS)],
+          [fileURLToPath(import.meta.url), '--sender', door, '--target', target, '--devices', share.join(','), '--rate', String(RATE), '--seconds', String(SECONDS), '--inflight', String(IN_FLIGHT)],
           process.env,
           'pipe',
         );
