@@ -182,7 +182,7 @@ describe('backups: a base backup plus the WAL archive restored into a fresh clus
     const kept = (await script('backup', ['base'], clusterUrl, { BACKUP_KEEP: '1' })).trim();
     expect(readdirSync(`${backupDir}/base`)).toEqual([basename(kept)]);
     const start = /^START WAL LOCATION: .*\(file ([0-9A-F]{24})\)/m.exec(readFileSync(`${kept}/backup_label`, 'utf8'))![1]!;
-    const segments = readdirSync(`${backupDir}/wal`).filter((f) => /^[0-9A-F]{24}$/.test(f));
+    const segments = readdirSync(`${backupDir}/wal`).filter((f) => /^[0-9A-F]{24}\.gz$/.test(f)).map((f) => f.slice(0, 24));
     expect(segments.length).toBeGreaterThan(0);
     for (const segment of segments) expect(segment >= start, `${segment} kept before ${start}`).toBe(true);
 
