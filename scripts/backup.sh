@@ -37,7 +37,7 @@ cmd_enable_archiving() {
   local wal="$BACKUP_DIR/wal"
   # Never overwrite an archived segment (a second cluster pointed at the same folder must fail, not clobber);
   # write under a temporary name, flush it to disk, then rename, so a crash never leaves half a segment.
-  # Compressed: archive_timeout closes mostly empty 16 MB segments on a quiet night (a few KB each once gzipped).
+  # Gzipped: archive_timeout closes mostly empty 16 MB segments on a quiet night (one full of inserts: 2.6 MB).
   local command="test ! -f '$wal/%f.gz' && gzip -c '%p' > '$wal/%f.gz.part' && sync '$wal/%f.gz.part' && mv '$wal/%f.gz.part' '$wal/%f.gz'"
   sql "ALTER SYSTEM SET wal_level = 'replica'"
   sql "ALTER SYSTEM SET archive_mode = 'on'"
