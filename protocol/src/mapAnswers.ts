@@ -73,7 +73,12 @@ export const CoverageSummaryDto = z.object({
   sites: z.number(),
   villages: z.number(),
   thresholds: z.array(
-    z.object({ minutes: z.number(), roadShare: z.number(), villageShare: z.number(), villagesOutside: z.array(z.string()) }),
+    z.object({
+      minutes: z.number(), roadShare: z.number(), villageShare: z.number(),
+      /** Share of the villages' population within the time (weights as in LiveCoverageDto: median fallback, 1 when none known). */
+      populationShare: z.number(),
+      villagesOutside: z.array(z.string()),
+    }),
   ),
 });
 export type CoverageSummaryDto = z.infer<typeof CoverageSummaryDto>;

@@ -45,6 +45,13 @@ describe('drive-time catchments, isochrones and the 30-minute circle over REST',
     expect(thirty.villageShare).toBeGreaterThan(0.5);
     expect(thirty.villagesOutside.length).toBe(Math.round(163 * (1 - thirty.villageShare)));
     expect(thirty.roadShare).toBeGreaterThan(0);
+    // Weighed by the villages' population (the demo gazetteer's): those outside hold the rest of it.
+    expect(ten.populationShare).toBeLessThanOrEqual(thirty.populationShare);
+    const people = (await server.database.db.query<{ name: string; population: number }>(
+      `SELECT name, population FROM gazetteer WHERE kind = 'village'`)).rows;
+    const total = people.reduce((a, v) => a + v.population, 0);
+    const outside = people.filter((v) => thirty.villagesOutside.includes(v.name)).reduce((a, v) => a + v.population, 0);
+    expect(thirty.populationShare).toBeCloseTo(1 - outside / total, 9);
   });
 
   it('answers a call located far from any road with 422 and a clear message', async () => {

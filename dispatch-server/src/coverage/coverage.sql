@@ -7,4 +7,4 @@ SELECT id, code, name, ST_X(location) AS lon, ST_Y(location) AS lat
   FROM hospitals WHERE 'emergency' = ANY(capabilities) ORDER BY code;
 
 -- name: villages
-SELECT id, name, ST_X(location) AS lon, ST_Y(location) AS lat FROM gazetteer WHERE kind = 'village' ORDER BY name;
+SELECT id, name, ST_X(location) AS lon, ST_Y(location) AS lat, population FROM gazetteer WHERE kind = 'village' ORDER BY name;

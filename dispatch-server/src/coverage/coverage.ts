@@ -1,5 +1,6 @@
 import { catchmentPolygons } from '@dispatch/geo/coverage/catchments';
 import { demandCoverage, roadCoverage } from '@dispatch/geo/coverage/coverage';
+import { demandWeights, weightedShare } from '@dispatch/geo/coverage/demandWeights';
 import { driveTimesFrom, type Facility } from '@dispatch/geo/coverage/driveTimes';
 import { isochrones } from '@dispatch/geo/coverage/isochrones';
 import type { GraphRegistry } from '@dispatch/geo/routing/graphRegistry';
@@ -15,7 +16,7 @@ type Site = z.infer<typeof Site>;
 const sql = sqlFile(new URL('./coverage.sql', import.meta.url), {
   stations: { row: Site },
   hospitals: { row: Site },
-  villages: { row: Place },
+  villages: { row: Place.extend({ population: z.number().nullable() }) },
 });
 
 const facilities = (list: Site[]): Facility[] => list.map((s) => ({ id: s.id, lonLat: [s.lon, s.lat] }));
@@ -77,8 +78,8 @@ export async function isochroneLayer(db: Db, graphs: GraphRegistry, query: Cover
 }
 
 /**
- * The 30-minute medical circle (30分钟就医圈) as figures: share of road length and of villages within each
- * time of the nearest station or hospital, and the villages left outside.
+ * The 30-minute medical circle (30分钟就医圈) as figures: share of road length, of villages and of their population
+ * within each time of the nearest station or hospital, and the villages left outside.
  */
 export async function coverageSummary(db: Db, graphs: GraphRegistry, query: CoverageQuery): Promise<CoverageSummaryDto> {
   const graph = await graphOf(graphs, query.region);
@@ -87,6 +88,7 @@ export async function coverageSummary(db: Db, graphs: GraphRegistry, query: Cove
   const maxMinutes = Math.max(...query.minutes);
   const times = driveTimesFrom(graph, facilities(list), { maxSeconds: maxMinutes * 60 });
   const names = new Map(villages.map((v) => [v.id, v.name]));
+  const weight = new Map(demandWeights(villages.map((v) => v.population)).weights.map((w, i) => [villages[i]!.id, w]));
   return {
     region: graph.region,
     from: query.from,
@@ -98,6 +100,10 @@ export async function coverageSummary(db: Db, graphs: GraphRegistry, query: Cove
         minutes,
         roadShare: roadCoverage(times, minutes).share,
         villageShare: demand.share,
+        populationShare: weightedShare(
+          demand.points.map((p) => weight.get(p.id) ?? 0),
+          demand.points.map((p) => p.seconds !== null && p.seconds <= minutes * 60),
+        ),
         villagesOutside: demand.points.filter((p) => p.seconds === null || p.seconds > minutes * 60).map((p) => names.get(p.id) ?? p.id),
       };
     }),
