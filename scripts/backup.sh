@@ -29,7 +29,7 @@ prepare_dirs() {
   mkdir -p "$BACKUP_DIR/base" "$BACKUP_DIR/wal"
   chmod 700 "$BACKUP_DIR"
   # The archive command runs as the server's user.
-  if [ "$(id -u)" = 0 ] && id postgres >/dev/null 2>&1; then chown postgres:postgres "$BACKUP_DIR" "$BACKUP_DIR/wal"; fi
+  if [ "$(id -u)" = 0 ] && id postgres >/dev/null 2>&1; then chown postgres:postgres "$BACKUP_DIR" "$BACKUP_DIR/wal" "$BACKUP_DIR/base"; fi
 }
 
 cmd_enable_archiving() {
@@ -79,6 +79,8 @@ cmd_base() {
   # Every file against the manifest's checksums, and the WAL the backup needs parsed.
   PATH="$PG_BIN:$PATH" "$PG_BIN/pg_verifybackup" -q "$dest.partial" || { rm -rf "$dest.partial"; die "the backup failed verification; removed"; }
   mv "$dest.partial" "$dest"
+  # Taken by root (by hand): the timer's runs, as postgres, must still be able to prune it.
+  if [ "$(id -u)" = 0 ] && id postgres >/dev/null 2>&1; then chown -R postgres:postgres "$dest"; fi
   sync "$dest"
   log "base backup $dest verified ($(du -sh "$dest" | cut -f1))"
   prune
