@@ -4,9 +4,11 @@
  * writes, coalesced fan-out), the console in headless Chromium. Prints JSON lines: frames per second and the
  * worst frame gap with the 24-vehicle demo fleet (baseline) and with the big fleet, on the same machine.
  *
- *   npx tsx tests/e2e/consoleMapBench.ts            (VEHICLES=1000 by default)
+ *   npx tsx tests/e2e/consoleMapBench.ts            (VEHICLES=1000 by default; SHOTS=<dir> saves the desk in zh-CN and English)
  */
+import { mkdirSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { join } from 'node:path';
 import type { CDPSession, Page } from 'playwright-core';
 import { startDemoServer } from '../support/demoServer';
 import { closedLoopbackPort, hasChromium, launchChromium, logIn } from './browser';
@@ -143,9 +145,23 @@ async function main() {
     await waitForFleet(desk.page, '[data-testid=fleet-board]');
     await board.page.waitForFunction((n) => document.querySelector('[data-testid=board-fleet] tr.sum td:last-child')?.textContent === String(n), VEHICLES, { timeout: 30_000 });
     await measure('big fleet', VEHICLES);
+    if (process.env.SHOTS) await screenshots(desk.page, process.env.SHOTS);
   } finally {
     await browser.close();
     await server.close();
+  }
+}
+
+/** The desk with the big fleet in Chinese and in English, the fleet board scrolled half way (its windowed lines). */
+async function screenshots(page: Page, dir: string) {
+  mkdirSync(dir, { recursive: true });
+  for (const lang of ['zh-CN', 'en'] as const) {
+    await page.evaluate((l) => localStorage.setItem('dispatch120.lang', l), lang);
+    await page.reload();
+    await waitForFleet(page, '[data-testid=fleet-board]');
+    await page.locator('[data-testid=fleet-board] .scroll').evaluate((e) => e.scrollTo(0, e.scrollHeight / 2));
+    await page.waitForTimeout(1500);
+    await page.screenshot({ path: join(dir, `desk-${VEHICLES}-${lang}.png`) });
   }
 }
 

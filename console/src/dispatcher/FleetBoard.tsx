@@ -44,6 +44,10 @@ export const FleetBoard = memo(function FleetBoard({
   const windowed = lines.length > WINDOW_ABOVE;
   const first = windowed ? Math.max(0, Math.floor(view.top / LINE_PX) - OVERSCAN) : 0;
   const last = windowed ? Math.min(lines.length, Math.ceil((view.top + view.height) / LINE_PX) + OVERSCAN) : lines.length;
+  // The heading of the station the view is in, drawn in the line just above the window so that it sticks.
+  let heading = first - 1;
+  while (heading >= 0 && lines[heading]!.kind !== 'station') heading--;
+  const from = heading >= 0 ? first - 1 : first;
   const onScroll = windowed
     ? (e: UIEvent<HTMLDivElement>) => setView({ top: e.currentTarget.scrollTop, height: e.currentTarget.clientHeight })
     : undefined;
@@ -53,8 +57,8 @@ export const FleetBoard = memo(function FleetBoard({
         <table className={`dense ${windowed ? 'windowed' : ''}`} data-vehicle-count={total}>
           <TableHead columns={['vehicle', 'status', 'timeInStatus', 'incident', 'positionAge']} />
           <tbody>
-            {first > 0 && <tr className="spacer" style={{ height: first * LINE_PX }} />}
-            {lines.slice(first, last).map((line) =>
+            {from > 0 && <tr className="spacer" style={{ height: from * LINE_PX }} />}
+            {[...(heading >= 0 ? [lines[heading]!] : []), ...lines.slice(first, last)].map((line) =>
               line.kind === 'station' ? (
                 <tr key={`s:${line.station.id}`} className="station-row" data-station={line.station.code}>
                   <th colSpan={5}>
