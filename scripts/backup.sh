@@ -5,7 +5,7 @@
 #   bash scripts/backup.sh base              a base backup into $BACKUP_DIR/base/<UTC time>, verified; the last
 #                                            $BACKUP_KEEP kept, and the archived WAL older than the oldest one removed
 #   bash scripts/backup.sh switch-wal        close the current WAL segment and wait until it is archived
-#   bash scripts/backup.sh list              the base backups and the archive's newest segment
+#   bash scripts/backup.sh list              the base backups, the archive's newest segment, the archiver's counts
 #
 # DATABASE_URL names a role with the REPLICATION attribute (a superuser for enable-archiving); BACKUP_DIR (default
 # /var/backups/dispatch120) must be writable by the `postgres` user, which runs the archive command. Restore with
@@ -105,6 +105,10 @@ prune() {
 cmd_list() {
   find "$BACKUP_DIR/base" -mindepth 1 -maxdepth 1 -type d -name '20*Z' 2>/dev/null | sort
   echo "newest archived segment: $(find "$BACKUP_DIR/wal" -maxdepth 1 -name '[0-9A-F]*.gz' 2>/dev/null | sort | tail -1)"
+  # What monitoring should watch: a growing failed count means the archive is falling behind.
+  if [ -n "${DATABASE_URL:-}" ]; then
+    echo "archiver: $(sql "SELECT format('%s archived, last %s at %s; %s failed, last %s at %s', archived_count, last_archived_wal, last_archived_time, failed_count, coalesce(last_failed_wal, 'none'), coalesce(last_failed_time::text, '-')) FROM pg_stat_archiver")"
+  fi
 }
 
 case "${1:-base}" in
