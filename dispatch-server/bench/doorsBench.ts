@@ -9,7 +9,7 @@
  *                  heard it) p50/p95/p99, and the server's resident memory at the start, end and peak
  *
  *   npx tsx dispatch-server/bench/doorsBench.ts [--doors http,port,socket] [--rate 5000] [--seconds 20]
- *     [--vehicles 500] [--consoles 20] [--history 0] [--inflight 500]
+ *     [--vehicles 500] [--consoles 20] [--history 0] [--inflight 500] [--profile DIR]
  * A soak: --seconds 600; the live path with a big history: --history 10000000.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -33,6 +33,8 @@ const { values: args } = parseArgs({
     consoles: { type: 'string', default: '20' },
     history: { type: 'string', default: '0' },
     inflight: { type: 'string', default: '500' },
+    // A folder for the server process's CPU profile (node --cpu-prof), to see where a request's time goes.
+    profile: { type: 'string' },
     // A sender process (started by the bench itself): its door, target and share of the devices.
     sender: { type: 'string' },
     target: { type: 'string' },
@@ -170,7 +172,8 @@ async function runBench(): Promise<void> {
   const dir = `/var/tmp/dispatch120-doorsbench-${randomBytes(4).toString('hex')}`;
   const passwordsFile = `${dir}/demo-logins.json`;
   const [port, osmandPort] = [await freePort(), await freePort()];
-  const server = startChild(['dispatch-server/src/main.ts'], {
+  const profile = args.profile ? ['--cpu-prof', '--cpu-prof-dir', args.profile] : [];
+  const server = startChild([...profile, 'dispatch-server/src/main.ts'], {
     ...process.env,
     DATABASE_URL: database.url,
     JWT_SECRET: randomBytes(32).toString('hex'),

@@ -60,11 +60,23 @@ export function parseOsmandTimestamp(value: string): Date | null {
   return new Date(local - offsetMin * 60_000);
 }
 
-function timestampField(receivedAt: Date) {
+/**
+ * When the request being parsed was received, for the timestamp's bounds. The schemas are built once (zod compiles a
+ * schema on first use: building them per request cost a tenth of the position path's CPU); a parse is synchronous,
+ * so `parseAt` setting this right before it is the whole of its lifetime.
+ */
+let receivedNow = new Date(0);
+function parseAt<S extends z.ZodType>(schema: S, value: unknown, receivedAt: Date): z.output<S> {
+  receivedNow = receivedAt;
+  return schema.parse(value);
+}
+
+function timestampField() {
   return z
     .union([z.string(), z.number()])
     .optional()
     .transform((value, ctx) => {
+      const receivedAt = receivedNow;
       // Without a timestamp the fix is taken as measured now, as Traccar does.
       if (value === undefined || value === '') return receivedAt;
       const date = parseOsmandTimestamp(String(value));
@@ -105,44 +117,42 @@ const booleanParam = param(
     .transform((v) => (v === undefined ? null : v === 'true' || v === '1')),
 );
 
-function queryShape(receivedAt: Date) {
-  return z
-    .object({
-      id: param(text(128).optional()),
-      deviceid: param(text(128).optional()),
-      lat: param(numberParam.pipe(Lat.optional())),
-      lon: param(numberParam.pipe(Lon.optional())),
-      location: param(text(100).optional()),
-      timestamp: param(timestampField(receivedAt)),
-      speed: optionalNumber,
-      bearing: optionalNumber,
-      heading: optionalNumber,
-      altitude: optionalNumber,
-      accuracy: optionalNumber,
-      hdop: optionalNumber,
-      batt: optionalNumber,
-      charge: booleanParam,
-      valid: booleanParam,
-    })
-    .superRefine((q, ctx) => {
-      if (!q.id && !q.deviceid) ctx.addIssue({ code: 'custom', path: ['id'], message: 'the device id (id or deviceid) is required' });
-      if (q.location !== undefined) {
-        const parts = q.location.split(',').map((p) => p.trim());
-        const lat = Lat.safeParse(Number(parts[0]));
-        const lon = Lon.safeParse(Number(parts[1]));
-        if (parts.length !== 2 || parts.some((p) => p === '') || !lat.success || !lon.success) {
-          ctx.addIssue({ code: 'custom', path: ['location'], message: `expected "lat,lon" in range, got "${q.location}"` });
-        }
-      } else {
-        if (q.lat === undefined) ctx.addIssue({ code: 'custom', path: ['lat'], message: 'latitude is required (lat, or location=lat,lon)' });
-        if (q.lon === undefined) ctx.addIssue({ code: 'custom', path: ['lon'], message: 'longitude is required (lon, or location=lat,lon)' });
+const QUERY_SHAPE = z
+  .object({
+    id: param(text(128).optional()),
+    deviceid: param(text(128).optional()),
+    lat: param(numberParam.pipe(Lat.optional())),
+    lon: param(numberParam.pipe(Lon.optional())),
+    location: param(text(100).optional()),
+    timestamp: param(timestampField()),
+    speed: optionalNumber,
+    bearing: optionalNumber,
+    heading: optionalNumber,
+    altitude: optionalNumber,
+    accuracy: optionalNumber,
+    hdop: optionalNumber,
+    batt: optionalNumber,
+    charge: booleanParam,
+    valid: booleanParam,
+  })
+  .superRefine((q, ctx) => {
+    if (!q.id && !q.deviceid) ctx.addIssue({ code: 'custom', path: ['id'], message: 'the device id (id or deviceid) is required' });
+    if (q.location !== undefined) {
+      const parts = q.location.split(',').map((p) => p.trim());
+      const lat = Lat.safeParse(Number(parts[0]));
+      const lon = Lon.safeParse(Number(parts[1]));
+      if (parts.length !== 2 || parts.some((p) => p === '') || !lat.success || !lon.success) {
+        ctx.addIssue({ code: 'custom', path: ['location'], message: `expected "lat,lon" in range, got "${q.location}"` });
       }
-    });
-}
+    } else {
+      if (q.lat === undefined) ctx.addIssue({ code: 'custom', path: ['lat'], message: 'latitude is required (lat, or location=lat,lon)' });
+      if (q.lon === undefined) ctx.addIssue({ code: 'custom', path: ['lon'], message: 'longitude is required (lon, or location=lat,lon)' });
+    }
+  });
 
 /** Parses the query-string/form shape; throws a ZodError naming the bad parameter. */
 export function parseOsmandParams(params: Record<string, unknown>, receivedAt: Date): OsmandPosition {
-  const q = queryShape(receivedAt).parse(params);
+  const q = parseAt(QUERY_SHAPE, params, receivedAt);
   const [lat, lon] = q.location !== undefined ? q.location.split(',').map(Number) : [q.lat, q.lon];
   return {
     deviceId: (q.id ?? q.deviceid)!,
@@ -162,9 +172,9 @@ export function parseOsmandParams(params: Record<string, unknown>, receivedAt: D
 
 const nullableNumber = z.number().nullish().transform((n) => n ?? null);
 
-function jsonShape(receivedAt: Date, batched: boolean) {
+function jsonShape(batched: boolean) {
   const location = z.object({
-    timestamp: timestampField(receivedAt),
+    timestamp: timestampField(),
     coords: z.object({
       latitude: Lat,
       longitude: Lon,
@@ -183,11 +193,12 @@ function jsonShape(receivedAt: Date, batched: boolean) {
     location: batched ? z.array(location).min(1).max(1000) : location.transform((l) => [l]),
   });
 }
+const JSON_SHAPES = { one: jsonShape(false), batch: jsonShape(true) };
 
 /** Parses the JSON body shape (one location or a batch); throws a ZodError naming the bad field. */
 export function parseOsmandJson(body: unknown, receivedAt: Date): OsmandPosition[] {
   const batched = typeof body === 'object' && body !== null && Array.isArray((body as { location?: unknown }).location);
-  const parsed = jsonShape(receivedAt, batched).parse(body);
+  const parsed = parseAt(batched ? JSON_SHAPES.batch : JSON_SHAPES.one, body, receivedAt);
   return parsed.location.map((l) => ({
     deviceId: parsed.device_id,
     lat: l.coords.latitude,
