@@ -4,7 +4,8 @@
  * writes, coalesced fan-out), the console in headless Chromium. Prints JSON lines: frames per second and the
  * worst frame gap with the 24-vehicle demo fleet (baseline) and with the big fleet, on the same machine.
  *
- *   npx tsx tests/e2e/consoleMapBench.ts            (VEHICLES=1000 by default; SHOTS=<dir> saves the desk in zh-CN and English)
+ *   npx tsx tests/e2e/consoleMapBench.ts            (VEHICLES=1000 by default; SHOTS=<dir> saves the desk in zh-CN and English;
+ *                                                    BENCH_CONSOLE_DIST=<dir> serves another console build, e.g. an earlier commit's)
  */
 import { mkdirSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -64,8 +65,10 @@ function topEvents({ traceEvents }: { traceEvents: TraceEvent[] }, seconds: numb
 
 async function main() {
   if (!hasChromium) throw new Error('/usr/bin/chromium is absent');
-  ensureConsoleBuilt();
-  const server = await startDemoServer({ CONSOLE_DIST: consoleDist, TILE_URL: `http://127.0.0.1:${await closedLoopbackPort()}/{z}/{x}/{y}.png` });
+  // Another build (an earlier commit's, for a baseline in the same conditions) when asked for.
+  const dist = process.env.BENCH_CONSOLE_DIST ?? consoleDist;
+  if (!process.env.BENCH_CONSOLE_DIST) ensureConsoleBuilt();
+  const server = await startDemoServer({ CONSOLE_DIST: dist, TILE_URL: `http://127.0.0.1:${await closedLoopbackPort()}/{z}/{x}/{y}.png` });
   const browser = await launchChromium();
   try {
     const db = server.database.db;
