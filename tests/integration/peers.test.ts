@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '@dispatch/server/app';
 import { createLogger } from '@dispatch/server/logger';
-import type { PeerNotes } from '@dispatch/server/realtime/peers';
+import type { PeerNotes } from '@dispatch/server/realtime/gateway';
 import { apiClient } from '../support/api';
 import { startDemoServer, type DemoServer } from '../support/demoServer';
 import { createLoggedInUser } from '../support/server';

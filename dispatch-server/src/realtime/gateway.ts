@@ -11,12 +11,26 @@ import {
 } from '@dispatch/protocol';
 import { PasswordChangeRequiredError, SessionInvalidError, type TokenService } from '../auth/tokens';
 import { roomsFor } from '../policies/policies';
-import type { PeerNotes } from './peers';
 import type { StreamsAdapter } from './streamsAdapter';
 
 export interface SocketData {
   principal: Principal;
 }
+
+/**
+ * Notes one server process sends the others (the gateway's server-side events; realtime/peers.ts sends and handles them), over the socket.io adapter, so that what they cache follows a change
+ * made here at once instead of after its cache time: a logout, a disabled login or a reset password ends the
+ * login's sessions on every process; a device bound to another vehicle reports for that vehicle everywhere; a
+ * category's new required capabilities apply to the next call on every process.
+ * A note lost while a process's Redis connection is down costs only the cache time (10 s sessions and categories,
+ * 30 s devices).
+ */
+export interface PeerNotes {
+  'sessions.forget': (userId: string) => void;
+  'device.forget': (deviceId: string) => void;
+  'categoryRequirements.forget': () => void;
+}
+
 export type Gateway = Server<ClientToServerEvents, ServerToClientEvents, PeerNotes, SocketData>;
 
 const isSessionOver = (error: unknown) => error instanceof SessionInvalidError || error instanceof PasswordChangeRequiredError;
