@@ -18,8 +18,9 @@ export interface SocketData {
 }
 
 /**
- * Notes one server process sends the others (the gateway's server-side events; realtime/peers.ts sends and handles them), over the socket.io adapter, so that what they cache follows a change
- * made here at once instead of after its cache time: a logout, a disabled login or a reset password ends the
+ * Notes one server process sends the others over the socket.io adapter (the gateway's server-side events;
+ * realtime/peers.ts sends and handles them), so that what they cache follows a change made here at once instead of
+ * after its cache time: a logout, a disabled login or a reset password ends the
  * login's sessions on every process; a device bound to another vehicle reports for that vehicle everywhere; a
  * category's new required capabilities apply to the next call on every process.
  * A note lost while a process's Redis connection is down costs only the cache time (10 s sessions and categories,
