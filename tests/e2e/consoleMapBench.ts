@@ -66,7 +66,7 @@ function topEvents({ traceEvents }: { traceEvents: TraceEvent[] }, seconds: numb
 async function main() {
   if (!hasChromium) throw new Error('/usr/bin/chromium is absent');
   // Another build (an earlier commit's, for a baseline in the same conditions) when asked for.
-  const dist = process.env.BENCH_CONSOLE_DIST ?? consoleDist;
+  const dist = process.env.BENCH_CONSOLE_DIST || consoleDist;
   if (!process.env.BENCH_CONSOLE_DIST) ensureConsoleBuilt();
   const server = await startDemoServer({ CONSOLE_DIST: dist, TILE_URL: `http://127.0.0.1:${await closedLoopbackPort()}/{z}/{x}/{y}.png` });
   const browser = await launchChromium();
