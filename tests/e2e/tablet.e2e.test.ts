@@ -71,8 +71,8 @@ describe.skipIf(!hasChromium)(chromiumSuite('crew tablet in Chromium'), () => {
       await expect.poll(() => page.locator('[data-testid=assignment]').innerText()).toContain(village.name);
       await page.locator('[data-testid=ack-countdown]').waitFor();
       await page.locator('[data-testid=directions] .next-maneuver').waitFor();
-      // The own-roads layer (the shared base map draws it on a canvas) replaces the unreachable tiles.
-      await page.locator('[data-testid=task-map].no-tiles .leaflet-overlay-pane canvas').waitFor({ timeout: 10_000 });
+      // The own-roads layer (the shared base map draws it on a canvas in a pane of its own) replaces the unreachable tiles.
+      await page.locator('[data-testid=task-map].no-tiles .leaflet-ownRoads-pane canvas').waitFor({ timeout: 10_000 });
       // The map shows the whole leg: the scene marker is inside the map's box.
       await expect
         .poll(async () => {
