@@ -95,7 +95,9 @@ describe.skipIf(!hasChromium)(chromiumSuite('administrator data screens in real 
     expect(csvDownload.suggestedFilename()).toBe('stations.csv');
     const csvRows = parse(await readFile((await csvDownload.path())!), { bom: true }) as string[][];
     expect(csvRows[0]).toEqual(['编码', '名称', '英文名称', '类型', '地址', '经度', '纬度']);
-    const expected = stations.map((s) => [s.code, s.name, s.nameEn ?? '', s.kind, s.address ?? '', String(s.location.lon), String(s.location.lat)]);
+    // The kind as the county writes it (分站), in the screen's language.
+    const kindWord = { centre: '急救中心', substation: '分站' } as const;
+    const expected = stations.map((s) => [s.code, s.name, s.nameEn ?? '', kindWord[s.kind], s.address ?? '', String(s.location.lon), String(s.location.lat)]);
     expect(csvRows.slice(1)).toEqual(expected);
 
     const [xlsxDownload] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid=bulk-export-xlsx]').click()]);
