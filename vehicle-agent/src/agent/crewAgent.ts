@@ -255,8 +255,8 @@ export class CrewAgent extends Emitter<CrewAgentEvents> {
       this.emit('withdrawn', payload);
     });
     socket.on('message.posted', (message) => this.takeMessages([message], true));
-    socket.on('consultation.posted', (entry) => this.emit('consultationPosted', entry));
     socket.on('reposition.updated', (reposition) => this.emit('repositionUpdated', reposition));
+    socket.on('consultation.posted', (entry) => this.emit('consultationPosted', entry));
   }
 
   /** The server refused the handshake: an expired token is renewed; a protocol mismatch is left for a human. */
@@ -277,12 +277,23 @@ export class CrewAgent extends Emitter<CrewAgentEvents> {
   private async onConnected(socket: Socket): Promise<void> {
     for (const stuck of this.current.stuck) if (!stuck.announced) void this.announce(stuck, 'stuck');
     await this.drain();
-    if (this.stopped || !socket.connected) return;
+    await this.syncWhileConnected(socket);
+  }
+
+  /**
+   * Catches up with the server once connected, and again every few seconds until it answers: a socket can connect
+   * while the database is down (the server checks a token it saw recently from memory), and the task must still
+   * arrive once the database is back. A 503 is said as the handshake says it ("unavailable: …").
+   */
+  private async syncWhileConnected(socket: Socket): Promise<void> {
+    if (this.stopped || this.socket !== socket || !socket.connected) return;
     try {
       await this.resync();
       this.emit('synced');
     } catch (error) {
-      this.update({ lastError: (error as Error).message });
+      const message = (error as Error).message;
+      this.update({ lastError: (error as { status?: number }).status === 503 ? `unavailable: ${message}` : message });
+      setTimeout(() => void this.syncWhileConnected(socket), this.options.reconnectDelayMaxMs ?? 5_000);
     }
   }
 
