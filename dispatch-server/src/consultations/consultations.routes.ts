@@ -1,8 +1,8 @@
 import type { Request } from 'express';
 import { principalOf } from '../auth/requireAuth';
 import type { DispatchContext } from '../dispatchContext';
-import { HttpError } from '../http/errors';
 import { Reply, type Handlers } from '../http/mountRoutes';
+import { readUploadedFile } from '../http/uploadedFile';
 import {
   addConsultationAttachment,
   getConsultation,
@@ -14,26 +14,11 @@ import {
 
 const DOWNLOAD_EXTENSIONS = { 'image/jpeg': 'jpg', 'image/png': 'png', 'application/pdf': 'pdf' } as const;
 
-/**
- * The request's declared type, and its body as it came (the file's bytes) when the command asks, refused past
- * `maxBytes` (413) before reading when the length is declared, else as soon as it is passed. A JSON or form body
- * (read by the JSON parser already) is refused for its type (415) before that.
- */
+/** The request's declared type, and its body (the file's bytes) when the command asks for it. */
 function fileOf(req: Request, maxBytes: number): UploadedFile {
-  const tooLarge = () => new HttpError(413, `body: the file is larger than ${maxBytes / 1024 / 1024} MB`);
   return {
     declaredType: String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase(),
-    async read() {
-      if (Number(req.headers['content-length'] ?? 0) > maxBytes) throw tooLarge();
-      const chunks: Buffer[] = [];
-      let size = 0;
-      for await (const chunk of req as AsyncIterable<Buffer>) {
-        size += chunk.length;
-        if (size > maxBytes) throw tooLarge();
-        chunks.push(chunk);
-      }
-      return Buffer.concat(chunks);
-    },
+    read: () => readUploadedFile(req, maxBytes, 'JPEG, PNG or PDF'),
   };
 }
 
