@@ -52,7 +52,9 @@ function run(bench: (typeof BENCHES)[number]): Promise<{ lines: Line[]; code: nu
     for (const text of parts) {
       let line: Line;
       try {
-        line = { ...(JSON.parse(text) as Record<string, unknown>), bench: bench.name };
+        // A benchmark's own `bench` field (its part: "calls", "positions") is kept as `part`.
+        const { bench: part, ...fields } = JSON.parse(text) as Record<string, unknown>;
+        line = { bench: bench.name, ...(part !== undefined && part !== bench.name ? { part } : {}), ...fields };
       } catch {
         continue; // a benchmark's own progress text
       }

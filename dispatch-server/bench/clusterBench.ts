@@ -13,14 +13,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { io as connect, type Socket } from 'socket.io-client';
 import { PROTOCOL_VERSION } from '@dispatch/protocol';
 import { createTestDatabase } from '@dispatch/db/testDatabase';
 import { readDemoPasswords } from '../src/demo/demoPasswords';
+import { freePort, percentiles, print, ROOT, sleep } from './benchKit';
 
 const { values: args } = parseArgs({
   options: {
@@ -32,23 +31,8 @@ const { values: args } = parseArgs({
 });
 const COUNTS = args.processes.split(',').map(Number);
 const [SECONDS, DISPATCHERS, BATCH] = [args.seconds, args.dispatchers, args.batch].map(Number) as [number, number, number];
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const print = (line: Record<string, unknown>) => console.log(JSON.stringify(line));
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function percentiles(samples: number[]) {
-  const sorted = Float64Array.from(samples).sort();
-  const at = (q: number) => Math.round((sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN) * 10) / 10;
-  return { n: sorted.length, p50: at(0.5), p95: at(0.95), p99: at(0.99) };
-}
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 
 const database = await createTestDatabase();
 const passwordsFile = `/var/tmp/dispatch120-clusterbench-${randomBytes(4).toString('hex')}/demo-logins.json`;

@@ -15,7 +15,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -23,6 +22,7 @@ import { io as connect, type Socket } from 'socket.io-client';
 import { createApiClient, PROTOCOL_VERSION, type VehiclePositionDto } from '@dispatch/protocol';
 import { createTestDatabase } from '@dispatch/db/testDatabase';
 import { readDemoPasswords } from '../src/demo/demoPasswords';
+import { freePort, percentiles, print, ROOT, sleep } from './benchKit';
 
 const { values: args } = parseArgs({
   options: {
@@ -55,15 +55,7 @@ const IN_FLIGHT = Number(args.inflight);
 /** Positions per crew socket report: a tablet sends what queued since the last report. */
 const SOCKET_BATCH = 10;
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const print = (line: Record<string, unknown>) => console.log(JSON.stringify(line));
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function percentiles(samples: number[]) {
-  const sorted = Float64Array.from(samples).sort();
-  const at = (q: number) => Math.round((sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN) * 10) / 10;
-  return { n: sorted.length, p50Ms: at(0.5), p95Ms: at(0.95), p99Ms: at(0.99), maxMs: at(1) };
-}
 
 /** A fix of device i drifting around the demo county's centre, stamped now. */
 function fixOf(i: number, k: number) {
@@ -150,13 +142,6 @@ async function runSender(door: Door, target: string, devices: string[]): Promise
 
 // ---- the bench: one server, the consoles, the senders per door
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 
 function rssMb(pid: number): number {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
