@@ -5,8 +5,8 @@
  * freed vehicle goes to the post with the largest marginal coverage, and after every dispatch one idle vehicle may
  * be moved up. Same calls for both policies (common random numbers), several fixed seeds averaged.
  *
- * Networks: the synthetic demo county (geo/src/demo: its villages, towns and districts as demand with synthetic
- * populations, its stations and township health centres as posts, its county hospitals as destinations), and the
+ * Networks: the synthetic demo county (geo/src/demo: its villages, towns and districts as demand weighted by their
+ * synthetic populations, as the gazetteer stores them and the server weighs them, its stations and township health centres as posts, its county hospitals as destinations), and the
  * RNV network (Mannheim/Heidelberg, ../shared/roaddata, skipped when absent) with synthetic demand points,
  * posts and hospitals placed on its real roads. Prints JSON lines naming the machine. RNV map data ©
  * OpenStreetMap contributors, ODbL.
@@ -32,24 +32,20 @@ const emit = (record: Record<string, unknown>) => console.log(JSON.stringify({ b
 const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
-/** Synthetic people per place: a village 300–3,000 (log-uniform), a town 12,000, a city district 25,000. */
-function population(kind: string, random: () => number): number {
-  if (kind === 'district') return 25_000;
-  if (kind === 'town') return 12_000;
-  return Math.round(300 * 10 ** random());
-}
+/** Synthetic people of a village placed on a network without places (RNV): 300–3,000, log-uniform. */
+const villagePopulation = (random: () => number) => Math.round(300 * 10 ** random());
 
 /** The demo county, as `npm start` seeds it: 8 staffed ambulances (4 at the centre, 2 at each substation). */
 function demoNetwork(graph: RoadGraph): { network: SimNetwork; setup: Record<string, unknown> } {
   const county = generateDemoCounty();
-  const random = seededRandom(430);
   const stations = county.stations;
   const standby = county.hospitals.filter((h) => h.kind === 'township');
   const destinations = county.hospitals.filter((h) => h.kind !== 'township' && h.capabilities.includes('emergency'));
   const centre = stations.findIndex((s) => s.kind === 'centre');
   const substations = stations.flatMap((s, i) => (s.kind === 'substation' ? [i] : []));
   const homes = [centre, centre, centre, centre, ...substations.flatMap((i) => [i, i])];
-  const demand = county.places.map((p) => ({ lonLat: [p.lon, p.lat] as LonLat, weight: population(p.kind, random) }));
+  // Demand by the places' populations, the same the server weighs its live move-up by (the gazetteer's `population`).
+  const demand = county.places.map((p) => ({ lonLat: [p.lon, p.lat] as LonLat, weight: p.population }));
   const network = simNetworkFrom(graph, {
     demand,
     posts: [...stations, ...standby].map((s) => [s.lon, s.lat] as LonLat),
@@ -80,7 +76,7 @@ function rnvNetwork(graph: RoadGraph): { network: SimNetwork; setup: Record<stri
   const posts: LonLat[] = [];
   for (let i = 0; i < 4; i++) for (let j = 0; j < 3; j++) posts.push(lonLat(nearestVertex([minX + ((i + 0.5) / 4) * (maxX - minX), minY + ((j + 0.5) / 3) * (maxY - minY)])));
   const hospitals = Array.from({ length: 5 }, () => lonLat(vertices[Math.floor(random() * vertices.length)]!));
-  const demand = Array.from({ length: 300 }, () => ({ lonLat: lonLat(vertices[Math.floor(random() * vertices.length)]!), weight: population('village', random) }));
+  const demand = Array.from({ length: 300 }, () => ({ lonLat: lonLat(vertices[Math.floor(random() * vertices.length)]!), weight: villagePopulation(random) }));
   const homes = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 4, 7];
   return {
     network: simNetworkFrom(graph, { demand, posts, hospitals, homes }),
