@@ -12,7 +12,7 @@
  * OpenStreetMap contributors, ODbL.
  */
 import { cpus, hostname } from 'node:os';
-import pg from 'pg';
+import { ensureBenchDatabase } from './benchDatabase';
 import { createPool, migrate } from '@dispatch/db';
 import { generateDemoCounty, importDemoCounty, DEMO_REGION } from '../src/demo/demoCounty';
 import { seededRandom } from '../src/demo/prng';
@@ -112,20 +112,6 @@ function compare(name: string, network: SimNetwork, setup: Record<string, unknow
   }
 }
 
-async function ensureBenchDatabase(url: string): Promise<string> {
-  const target = new URL(url);
-  const name = `${target.pathname.slice(1) || 'dispatch'}_bench`;
-  target.pathname = `/${name}`;
-  const admin = new pg.Client({ connectionString: Object.assign(new URL(url), { pathname: '/postgres' }).toString() });
-  await admin.connect();
-  try {
-    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (!exists.rowCount) await admin.query(`CREATE DATABASE "${name}"`);
-  } finally {
-    await admin.end();
-  }
-  return target.toString();
-}
 
 async function main() {
   const url = process.env.DATABASE_URL;

@@ -5,7 +5,8 @@
  * naming the machine. Map data © OpenStreetMap contributors, ODbL.
  */
 import { cpus, hostname } from 'node:os';
-import pg from 'pg';
+import type pg from 'pg';
+import { ensureBenchDatabase } from './benchDatabase';
 import { createPool, migrate } from '@dispatch/db';
 import { activeNetworkId, importRoads } from '../src/import/importRoads';
 import type { LonLat } from '../src/routing/geometry';
@@ -289,20 +290,6 @@ function bucketAlternative(graph: RoadGraph, ch: ContractionHierarchy, vehicles:
   });
 }
 
-async function ensureBenchDatabase(url: string): Promise<string> {
-  const target = new URL(url);
-  const name = `${target.pathname.slice(1) || 'dispatch'}_bench`;
-  target.pathname = `/${name}`;
-  const admin = new pg.Client({ connectionString: Object.assign(new URL(url), { pathname: '/postgres' }).toString() });
-  await admin.connect();
-  try {
-    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (!exists.rowCount) await admin.query(`CREATE DATABASE "${name}"`);
-  } finally {
-    await admin.end();
-  }
-  return target.toString();
-}
 
 async function run(db: pg.Pool) {
   const heapBefore = process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
