@@ -1,3 +1,4 @@
+import { VertexHeap } from './vertexHeap';
 import type { Csr, RoadGraph } from './roadGraph';
 
 /*
@@ -39,8 +40,7 @@ export class ContractionHierarchy {
   /** Seconds (and metres along the same path) of the last query, by rank. */
   readonly time: Float64Array;
   readonly distance: Float64Array;
-  private readonly heapKey: Float64Array;
-  private readonly heapVertex: Int32Array;
+  private readonly heap: VertexHeap;
   private readonly mark: Uint32Array;
   private generation = 0;
   /** Vertices the last query's upward search settled, and their ranks. */
@@ -68,8 +68,7 @@ export class ContractionHierarchy {
     this.backwardUp = backwardUp;
     this.time = new Float64Array(n);
     this.distance = new Float64Array(n);
-    this.heapKey = new Float64Array(Math.max(forwardUp.head.length, backwardUp.head.length) + 64);
-    this.heapVertex = new Int32Array(this.heapKey.length);
+    this.heap = new VertexHeap(Math.max(forwardUp.head.length, backwardUp.head.length) + 64);
     this.mark = new Uint32Array(n);
     this.settledRanks = new Int32Array(n);
     this.selected = [new Uint8Array(n), new Uint8Array(n)];
@@ -172,51 +171,15 @@ export class ContractionHierarchy {
     }
     const gen = this.generation;
     const mark = this.mark;
-    let size = 0;
-    const keys = this.heapKey;
-    const verts = this.heapVertex;
-    const push = (key: number, vertex: number) => {
-      let i = size++;
-      while (i > 0) {
-        const parent = (i - 1) >> 1;
-        const pk = keys[parent]!;
-        if (pk <= key) break;
-        keys[i] = pk;
-        verts[i] = verts[parent]!;
-        i = parent;
-      }
-      keys[i] = key;
-      verts[i] = vertex;
-    };
-    const pop = () => {
-      const top = verts[0]!;
-      const last = --size;
-      if (last > 0) {
-        const key = keys[last]!;
-        const vertex = verts[last]!;
-        let i = 0;
-        const half = last >> 1;
-        while (i < half) {
-          let child = 2 * i + 1;
-          let ck = keys[child]!;
-          if (child + 1 < last && keys[child + 1]! < ck) ck = keys[++child]!;
-          if (ck >= key) break;
-          keys[i] = ck;
-          verts[i] = verts[child]!;
-          i = child;
-        }
-        keys[i] = key;
-        verts[i] = vertex;
-      }
-      return top;
-    };
+    const heap = this.heap;
+    heap.clear();
     const seed = (v: number, t: number, d: number) => {
       if (!(t < Infinity)) return;
       const r = this.rank[v]!;
       if (t < time[r]!) {
         time[r] = t;
         distance[r] = d;
-        push(t, r);
+        heap.push(t, r);
       }
     };
     seed(seedA, timeA, distanceA);
@@ -225,9 +188,9 @@ export class ContractionHierarchy {
     // Upward search, to exhaustion (it is small: only higher ranks are ever reached).
     const { offsets: so, head: sh, weight: sw, length: sl } = search;
     let settled = 0;
-    while (size > 0) {
-      const key = keys[0]!;
-      const r = pop();
+    while (heap.size > 0) {
+      const key = heap.topKey;
+      const r = heap.pop();
       if (mark[r] === gen || key > time[r]!) continue;
       mark[r] = gen;
       this.settledRanks[settled++] = r;
@@ -239,7 +202,7 @@ export class ContractionHierarchy {
         if (t < time[h]!) {
           time[h] = t;
           distance[h] = dr + sl[i]!;
-          push(t, h);
+          heap.push(t, h);
         }
       }
     }
@@ -269,7 +232,7 @@ export class ContractionHierarchy {
   /** Bytes of the hierarchy's arrays (what preprocessing adds to a region in memory). */
   byteSize(): number {
     let bytes = this.rank.byteLength + this.order.byteLength + this.time.byteLength + this.distance.byteLength;
-    bytes += this.heapKey.byteLength + this.heapVertex.byteLength + this.mark.byteLength + this.settledRanks.byteLength;
+    bytes += this.heap.byteLength + this.mark.byteLength + this.settledRanks.byteLength;
     bytes += this.selected[0].byteLength + this.selected[1].byteLength + this.stack.byteLength;
     for (const arcs of [this.forwardUp, this.backwardUp]) for (const a of Object.values(arcs)) bytes += (a as ArrayBufferView).byteLength;
     return bytes;
@@ -353,8 +316,7 @@ class HierarchyBuilder {
   private readonly wMark: Uint32Array;
   private readonly wDone: Uint32Array;
   private wGen = 0;
-  private wKey: Float64Array;
-  private wVertex: Int32Array;
+  private readonly wHeap = new VertexHeap(1024);
   // Shortcuts found by the last computeShortcuts(v).
   private readonly scFrom: number[] = [];
   private readonly scTo: number[] = [];
@@ -384,8 +346,6 @@ class HierarchyBuilder {
     this.wTime = new Float64Array(n);
     this.wMark = new Uint32Array(n);
     this.wDone = new Uint32Array(n);
-    this.wKey = new Float64Array(1024);
-    this.wVertex = new Int32Array(1024);
   }
 
   /** Keeps the cheaper of parallel arcs; self-loops never shorten a path. */
@@ -490,60 +450,15 @@ class HierarchyBuilder {
     const time = this.wTime;
     const mark = this.wMark;
     const done = this.wDone;
-    let size = 0;
-    const push = (key: number, vertex: number) => {
-      if (size === this.wKey.length) {
-        const k = new Float64Array(size * 2);
-        k.set(this.wKey);
-        const x = new Int32Array(size * 2);
-        x.set(this.wVertex);
-        this.wKey = k;
-        this.wVertex = x;
-      }
-      const keys = this.wKey;
-      const verts = this.wVertex;
-      let i = size++;
-      while (i > 0) {
-        const parent = (i - 1) >> 1;
-        if (keys[parent]! <= key) break;
-        keys[i] = keys[parent]!;
-        verts[i] = verts[parent]!;
-        i = parent;
-      }
-      keys[i] = key;
-      verts[i] = vertex;
-    };
-    const pop = () => {
-      const keys = this.wKey;
-      const verts = this.wVertex;
-      const top = verts[0]!;
-      const last = --size;
-      if (last > 0) {
-        const key = keys[last]!;
-        const vertex = verts[last]!;
-        let i = 0;
-        const half = last >> 1;
-        while (i < half) {
-          let child = 2 * i + 1;
-          let ck = keys[child]!;
-          if (child + 1 < last && keys[child + 1]! < ck) ck = keys[++child]!;
-          if (ck >= key) break;
-          keys[i] = ck;
-          verts[i] = verts[child]!;
-          i = child;
-        }
-        keys[i] = key;
-        verts[i] = vertex;
-      }
-      return top;
-    };
+    const heap = this.wHeap;
+    heap.clear();
     mark[u] = gen;
     time[u] = 0;
-    push(0, u);
+    heap.push(0, u);
     let settled = 0;
-    while (size > 0) {
-      const key = this.wKey[0]!;
-      const x = pop();
+    while (heap.size > 0) {
+      const key = heap.topKey;
+      const x = heap.pop();
       if (done[x] === gen) continue;
       if (key > bound) break;
       done[x] = gen;
@@ -557,7 +472,7 @@ class HierarchyBuilder {
         if (mark[y] === gen && time[y]! <= t) continue;
         mark[y] = gen;
         time[y] = t;
-        push(t, y);
+        heap.push(t, y);
       }
     }
   }

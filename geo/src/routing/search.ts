@@ -1,3 +1,4 @@
+import { VertexHeap } from './vertexHeap';
 import type { Csr, RoadGraph } from './roadGraph';
 
 /**
@@ -17,9 +18,7 @@ export class SearchWorkspace {
   readonly reached: Uint32Array;
   readonly settled: Uint32Array;
   private readonly wanted: Uint32Array;
-  private heapKey: Float64Array;
-  private heapVertex: Int32Array;
-  private heapSize = 0;
+  private readonly heap: VertexHeap;
   generation = 0;
   /** Set by the last run: some vertex was left unexplored because it lay beyond maxSeconds. */
   boundHit = false;
@@ -38,8 +37,7 @@ export class SearchWorkspace {
     this.wanted = new Uint32Array(n);
     // Lazy deletion pushes at most once per arc relaxation plus the seeds.
     const capacity = graph.forward.head.length + 64;
-    this.heapKey = new Float64Array(capacity);
-    this.heapVertex = new Int32Array(capacity);
+    this.heap = new VertexHeap(capacity);
   }
 
   /** Starts a new search: all labels become invalid at once. */
@@ -51,7 +49,7 @@ export class SearchWorkspace {
       this.wanted.fill(0);
       this.generation = 1;
     }
-    this.heapSize = 0;
+    this.heap.clear();
     this.wantedLeft = 0;
     this.boundHit = false;
     this.settledCount = 0;
@@ -73,7 +71,7 @@ export class SearchWorkspace {
     this.distance[v] = distance;
     this.via[v] = -1;
     this.origin[v] = origin;
-    this.push(time, v);
+    this.heap.push(time, v);
   }
 
   /** The search may stop once every wanted vertex is settled. */
@@ -99,9 +97,10 @@ export class SearchWorkspace {
     const gen = this.generation;
     const stopOnWanted = this.wantedLeft > 0;
     let settledCount = 0;
-    while (this.heapSize > 0) {
-      const key = this.heapKey[0]!;
-      const u = this.pop();
+    const heap = this.heap;
+    while (heap.size > 0) {
+      const key = heap.topKey;
+      const u = heap.pop();
       if (settled[u] === gen) continue;
       if (key > maxSeconds) {
         this.boundHit = true;
@@ -130,66 +129,11 @@ export class SearchWorkspace {
         distance[v] = lu + length[i]!;
         via[v] = arc[i]!;
         origin[v] = ou;
-        this.push(t, v);
+        heap.push(t, v);
       }
     }
     this.settledCount = settledCount;
     return false;
-  }
-
-  private push(key: number, vertex: number): void {
-    if (this.heapSize === this.heapKey.length) this.grow();
-    let i = this.heapSize++;
-    const keys = this.heapKey;
-    const vertices = this.heapVertex;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      const pk = keys[parent]!;
-      if (pk <= key) break;
-      keys[i] = pk;
-      vertices[i] = vertices[parent]!;
-      i = parent;
-    }
-    keys[i] = key;
-    vertices[i] = vertex;
-  }
-
-  private pop(): number {
-    const keys = this.heapKey;
-    const vertices = this.heapVertex;
-    const top = vertices[0]!;
-    const size = --this.heapSize;
-    if (size > 0) {
-      const key = keys[size]!;
-      const vertex = vertices[size]!;
-      let i = 0;
-      const half = size >> 1;
-      while (i < half) {
-        let child = 2 * i + 1;
-        let ck = keys[child]!;
-        const right = child + 1;
-        if (right < size && keys[right]! < ck) {
-          child = right;
-          ck = keys[right]!;
-        }
-        if (ck >= key) break;
-        keys[i] = ck;
-        vertices[i] = vertices[child]!;
-        i = child;
-      }
-      keys[i] = key;
-      vertices[i] = vertex;
-    }
-    return top;
-  }
-
-  private grow(): void {
-    const keys = new Float64Array(this.heapKey.length * 2);
-    keys.set(this.heapKey);
-    const vertices = new Int32Array(this.heapVertex.length * 2);
-    vertices.set(this.heapVertex);
-    this.heapKey = keys;
-    this.heapVertex = vertices;
   }
 }
 
