@@ -44,6 +44,31 @@ export function useLoaded<T>(key: string, load: () => Promise<T>, retryMs?: numb
   return value;
 }
 
+/**
+ * The answer to `query`, asked `delayMs` after it last changed (the typing paused); null while none has come for the
+ * query as it is now, so an older answer (the typing went on) is never shown. A failed ask leaves it null.
+ */
+export function useAnswerAfterPause<Q, A>(query: Q | null, ask: (query: Q) => Promise<A>, delayMs: number): A | null {
+  const key = query === null ? '' : JSON.stringify(query);
+  const [answered, setAnswered] = useState<{ key: string; answer: A } | null>(null);
+  const latestAsk = useLatest(ask);
+  useEffect(() => {
+    if (!key) return;
+    let cancelled = false;
+    const timer = setTimeout(() => {
+      latestAsk.current(JSON.parse(key) as Q).then(
+        (answer) => !cancelled && setAnswered({ key, answer }),
+        () => undefined,
+      );
+    }, delayMs);
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
+  }, [key, delayMs, latestAsk]);
+  return answered && answered.key === key ? answered.answer : null;
+}
+
 /** A JSON value kept in `storage` under `key`: read (null when absent or unreadable) and written (null removes it). */
 export function stored<T>(storage: Storage, key: string) {
   return {

@@ -1,6 +1,5 @@
-import { useEffect, useState } from 'react';
 import { RECORD_FLAG_COLOURS, type IncidentDto, type RecordFlag, type RegisterMatchDto, type RegisterMatchRequest } from '@dispatch/protocol';
-import { useLoaded } from '@dispatch/ui';
+import { useAnswerAfterPause, useLoaded } from '@dispatch/ui';
 import { useLiveContext } from '../realtime/useLive';
 import { flagLabel, useRegisterWords } from './registerWords';
 import './register.css';
@@ -63,7 +62,6 @@ export function RegisterMatches({ matches, testId }: { matches: readonly Registe
 /** While a call is taken: the register's residents the typed number or address matches (asked after a pause in typing). */
 export function IntakeRegister({ draft }: { draft: { callerPhone: string; address: string; phoneCallId?: string | null } }) {
   const { api } = useLiveContext();
-  const [answered, setAnswered] = useState<{ key: string; matches: RegisterMatchDto[] } | null>(null);
   const phone = draft.callerPhone.trim();
   const address = draft.address.trim();
   const query: RegisterMatchRequest | null =
@@ -74,22 +72,8 @@ export function IntakeRegister({ draft }: { draft: { callerPhone: string; addres
           ...(draft.phoneCallId ? { phoneCallId: draft.phoneCallId } : {}),
         }
       : null;
-  const key = query ? JSON.stringify(query) : '';
-  useEffect(() => {
-    if (!key) return;
-    let cancelled = false;
-    const timer = setTimeout(() => {
-      api
-        .call('matchRegister', { body: JSON.parse(key) as RegisterMatchRequest })
-        .then((a) => !cancelled && setAnswered({ key, matches: a.matches }))
-        .catch(() => undefined);
-    }, QUERY_DELAY_MS);
-    return () => {
-      cancelled = true;
-      clearTimeout(timer);
-    };
-  }, [api, key]);
-  const matches = answered && answered.key === key ? answered.matches : [];
+  const answer = useAnswerAfterPause(query, (body) => api.call('matchRegister', { body }), QUERY_DELAY_MS);
+  const matches = answer?.matches ?? [];
   return <RegisterMatches matches={matches} testId="intake-register" />;
 }
 

@@ -1,5 +1,6 @@
-import { useEffect, useState } from 'react';
-import type { IncidentDto, PhoneCallDto, RelatedAnswer, RelatedQuery } from '@dispatch/protocol';
+import { useState } from 'react';
+import type { IncidentDto, PhoneCallDto, RelatedQuery } from '@dispatch/protocol';
+import { useAnswerAfterPause } from '@dispatch/ui';
 import { useI18n } from '../../i18n/i18n';
 import { useLiveContext } from '../../realtime/useLive';
 import type { Draft } from '../draft';
@@ -18,7 +19,6 @@ const NEARBY = { m: 300, min: 30 };
 export function CallContext({ draft, call, onLinked }: { draft: Draft; call: PhoneCallDto | null; onLinked: (incident: IncidentDto) => void }) {
   const { t, label, clock, lang, error: describe } = useI18n();
   const { api, connection } = useLiveContext();
-  const [answered, setAnswered] = useState<{ key: string; answer: RelatedAnswer } | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
 
@@ -35,23 +35,8 @@ export function CallContext({ draft, call, onLinked }: { draft: Draft; call: Pho
           ...(draft.placeName ? { placeName: draft.placeName } : {}),
         }
       : null;
-  const key = query ? JSON.stringify(query) : '';
   // The answer of what is typed now; an older one (the typing went on) is not shown.
-  const answer = answered && answered.key === key ? answered.answer : null;
-  useEffect(() => {
-    if (!key) return;
-    let cancelled = false;
-    const timer = setTimeout(() => {
-      api
-        .call('relatedIncidents', { body: JSON.parse(key) as RelatedQuery })
-        .then((a) => !cancelled && setAnswered({ key, answer: a }))
-        .catch(() => undefined);
-    }, QUERY_DELAY_MS);
-    return () => {
-      cancelled = true;
-      clearTimeout(timer);
-    };
-  }, [api, key]);
+  const answer = useAnswerAfterPause(query, (body) => api.call('relatedIncidents', { body }), QUERY_DELAY_MS);
 
   const link = async (incident: IncidentDto) => {
     setBusy(incident.id);
