@@ -54,8 +54,8 @@ function codesOf(table: LabelTable, cell: string): string {
   const codes = cell.split(PARTS).map((p) => p.trim()).filter(Boolean).flatMap((part) => {
     const code = codeOfLabel(table, part);
     if (code !== undefined) return [code];
-    const words = part.split(/\s+/);
-    return words.every((w) => codeOfLabel(table, w) !== undefined) ? words.map((w) => codeOfLabel(table, w)!) : [part];
+    const codes = part.split(/\s+/).map((w) => codeOfLabel(table, w));
+    return codes.every((c) => c !== undefined) ? (codes as string[]) : [part];
   });
   return codes.join(';');
 }
