@@ -70,6 +70,8 @@ import { vehicleHandlers } from './vehicles/vehicles.routes';
 export interface AppDeps {
   config: Config;
   db: Db;
+  /** Reads that may be a moment stale (the reports): a streaming replica's pool from createReadPool; default `db`. */
+  readDb?: Db;
   redis: Redis;
   log: Logger;
 }
@@ -91,7 +93,7 @@ export interface App {
 }
 
 /** Builds the HTTP API, the console's static files and the socket.io gateway on one server. */
-export function createApp({ config, db, redis, log }: AppDeps): App {
+export function createApp({ config, db, readDb = db, redis, log }: AppDeps): App {
   // What this process runs (README, Deployment): the HTTP port always answers /api/health.
   const roles = config.PROCESS_ROLES;
   // The other server processes, once the gateway exists: what this one forgets of sessions and devices, they do too.
@@ -183,7 +185,7 @@ export function createApp({ config, db, redis, log }: AppDeps): App {
     ...messageHandlers(ctx),
     ...consultationHandlers(ctx, config.CONSULTATION_ATTACHMENT_MAX_MB * 1024 * 1024),
     ...transferHandlers(ctx),
-    ...reportHandlers(db),
+    ...reportHandlers(readDb),
     ...coverageHandlers(db, graphs),
     ...repositionHandlers(ctx, live),
     ...routingHandlers(graphs, config.ROAD_REGION),

@@ -12,6 +12,11 @@ const booleanFlag = z
 export const ConfigSchema = z.object({
   /** PostgreSQL with PostGIS and pgRouting; scripts/services.sh prints the private cluster's URL. */
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
+  /**
+   * A streaming replica (scripts/replica.sh) for reads that may be a moment stale: the reports only. Unset: the
+   * primary. A replica that cannot be reached hands its reports to the primary (README, Deployment).
+   */
+  DATABASE_READ_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   /** Redis for BullMQ timers (and the socket.io adapter when scaled out). */
   REDIS_URL: z.url({ protocol: /^rediss?$/ }),
   /** Address the HTTP/socket.io server binds; 0.0.0.0 to reach it from tablets on the LAN. */

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { createApp } from './app';
 import { ConfigError, isLoopbackHost, loadConfig } from './config';
-import { createPool, migrate } from '@dispatch/db';
+import { createPool, createReadPool, migrate } from '@dispatch/db';
 import { createLogger } from './logger';
 import { seedDemo, type DemoLogins } from './demo/seedDemo';
 import { seedDemoTransfers } from './transfers/transfers';
@@ -19,6 +19,10 @@ try {
 
 const log = createLogger(config.LOG_LEVEL);
 const db = createPool(config.DATABASE_URL, 20);
+// Reports only; everything else (LISTEN, migrations, the outbox, timers, every write) stays on the primary.
+const readDb = createReadPool(db, config.DATABASE_READ_URL, {
+  onFallback: (err) => log.warn({ err: err.message }, 'the read replica is unreachable: reports read from the primary'),
+});
 // BullMQ needs maxRetriesPerRequest null; reconnects forever so a Redis restart is survived.
 const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null, lazyConnect: false });
 redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
@@ -34,7 +38,7 @@ if (config.DEMO) {
   log.info({ ms: Math.round(performance.now() - started) }, 'demo county seeded (synthetic data)');
 }
 
-const app = createApp({ config, db, redis, log });
+const app = createApp({ config, db, readDb, redis, log });
 await new Promise<void>((listening) => app.http.listen(config.PORT, config.HOST, listening));
 const address = app.http.address();
 const port = typeof address === 'object' && address ? address.port : config.PORT;
@@ -72,6 +76,7 @@ async function shutdown(signal: string) {
   }, 10_000);
   forced.unref();
   await app.close();
+  if (readDb !== db) await readDb.end();
   await db.end();
   redis.disconnect();
   log.info('stopped');
