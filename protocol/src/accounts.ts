@@ -9,6 +9,8 @@ export const Principal = z.object({
   role: Role,
   vehicleId: z.uuid().nullable(),
   hospitalId: z.uuid().nullable(),
+  /** A dispatcher's or supervisor's centre (issue 15); null or absent: every centre (a province supervisor). */
+  centreId: z.uuid().nullable().optional(),
 });
 export type Principal = z.infer<typeof Principal>;
 

@@ -24,6 +24,10 @@ export const ErrorCode = z.enum([
   'task_ended',
   /** A rostered crew login outside its shifts: it has no vehicle to sign on to. */
   'no_current_shift',
+  /** A dispatcher or supervisor of one centre reached for another centre's incident, vehicle or hospital (issue 15). */
+  'other_centre',
+  /** Another centre's vehicle was sent without asking for cross-centre help (AssignRequest.crossCentreHelp). */
+  'cross_centre_unconfirmed',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

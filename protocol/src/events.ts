@@ -98,9 +98,22 @@ export const SessionWelcome = z.object({
 });
 export type SessionWelcome = z.infer<typeof SessionWelcome>;
 
-/** Room names: one per console role, vehicle and hospital. */
+/**
+ * Room names: one per console role, centre, vehicle and hospital. A centre's incidents, tasks, fleet and hospitals
+ * go to `centre(id)` rooms: its own staff's and the province room (issue 15); what every centre shares (road
+ * networks, settings, stations, resource changes) goes to `dispatchers`, which all staff join.
+ */
 export const rooms = {
   dispatchers: 'dispatchers',
+  /** The staff of one centre. */
+  centre: (centreId: string) => `centre:${centreId}`,
+  /** The province-wide logins (no centre), who see every centre. */
+  province: 'province',
+  /** Where news of these centres' incidents, tasks, fleet and hospitals goes: their staff and the province room. */
+  centreStaff: (...centreIds: (string | null | undefined)[]) => [
+    ...new Set(centreIds.filter((id): id is string => !!id).map((id) => `centre:${id}`)),
+    'province',
+  ],
   vehicle: (vehicleId: string) => `vehicle:${vehicleId}`,
   hospital: (hospitalId: string) => `hospital:${hospitalId}`,
   /** Dispatchers and supervisors: patients' consultations (clinical text and photos), which administrators do not read. */

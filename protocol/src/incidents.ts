@@ -70,6 +70,8 @@ export type CreateIncidentRequest = z.input<typeof CreateIncidentRequest>;
 export const IncidentDto = z.object({
   id: z.uuid(),
   number: z.number(),
+  /** The centre that took the call (issue 15). */
+  centreId: z.uuid(),
   status: IncidentStatus,
   category: IncidentCategory,
   priority: z.number(),
@@ -127,6 +129,10 @@ export const CandidateDto = z.object({
 });
 export type CandidateDto = z.infer<typeof CandidateDto>;
 
+/** A free vehicle of another centre near the incident (issue 15): help the dispatcher may request, never a candidate. */
+export const CrossCentreCandidateDto = CandidateDto.extend({ centreId: z.uuid(), centreName: z.string(), centreNameEn: z.string().nullable() });
+export type CrossCentreCandidateDto = z.infer<typeof CrossCentreCandidateDto>;
+
 export const ExcludedVehicleDto = z.object({ vehicleId: z.string(), callSign: z.string(), reason: ExclusionReason, detail: z.string() });
 export type ExcludedVehicleDto = z.infer<typeof ExcludedVehicleDto>;
 
@@ -157,13 +163,24 @@ export const RecommendationDto = z.object({
   nextBest: z.object({ vehicleId: z.string(), callSign: z.string(), taskStatus: z.string().nullable(), detail: z.string() }).nullable(),
   proposedHospital: HospitalOptionDto.nullable(),
   hospitalOptions: z.array(HospitalOptionDto),
+  /**
+   * The nearest free suitable vehicles of other centres (issue 15), nearest first: never candidates; sending one is
+   * cross-centre help (AssignRequest.crossCentreHelp). Absent where the database has one centre.
+   */
+  crossCentre: z.array(CrossCentreCandidateDto).optional(),
   computeMs: z.number(),
 });
 export type RecommendationDto = z.infer<typeof RecommendationDto>;
 
 /** Sending a patient to a full (red) or closed hospital is refused until it is confirmed, and the confirmation is audited. */
 const confirmDestinationLoad = z.boolean().optional();
-export const AssignRequest = z.object({ vehicleId: z.uuid(), destinationHospitalId: z.uuid().optional(), confirmDestinationLoad });
+export const AssignRequest = z.object({
+  vehicleId: z.uuid(),
+  destinationHospitalId: z.uuid().optional(),
+  confirmDestinationLoad,
+  /** Sending another centre's vehicle (issue 15) is refused (409) without this: the reason is audited and shown to both centres. */
+  crossCentreHelp: z.object({ reason: text(500).trim().min(1) }).optional(),
+});
 export type AssignRequest = z.infer<typeof AssignRequest>;
 
 export const StatusReport = z.object({
@@ -211,6 +228,11 @@ export const AssignmentDto = z.object({
   timestamps: z.record(z.string(), z.string().nullable()),
   endedAt: z.string().nullable(),
   endReason: z.string().nullable(),
+  /** The incident's centre (issue 15). */
+  centreId: z.uuid(),
+  /** Cross-centre help: the vehicle's own centre and the dispatcher's reason; null for a vehicle of the incident's centre. */
+  helpFromCentreId: z.uuid().nullable(),
+  helpReason: z.string().nullable(),
 });
 export type AssignmentDto = z.infer<typeof AssignmentDto>;
 

@@ -12,6 +12,7 @@ export * from './mapQueries';
 export * from './mapAnswers';
 export * from './reports';
 export * from './incidents';
+export * from './centres';
 export * from './lifecycle';
 export * from './mapDisplay';
 export * from './validation';

@@ -153,6 +153,7 @@ const errorCode: Labels<ErrorCode> = {
     vehicle_out_of_service: '该车辆已停用', incident_finished: '该警情已结束', incident_already_covered: '该警情已有车辆',
     destination_load_unconfirmed: '目的医院满负荷或停诊：需确认后才能送往', task_ended: '该任务已结束',
     no_current_shift: '您当前没有排班：请在班次开始时（最多提前 30 分钟）登录上车',
+    other_centre: '不属于本中心：只能处理本中心的警情、车辆和医院', cross_centre_unconfirmed: '该车辆属于其他中心：需填写理由申请跨中心支援',
   },
   en: {
     server_unreachable: 'The server cannot be reached: check the network and retry', invalid_input: 'Invalid input',
@@ -164,6 +165,8 @@ const errorCode: Labels<ErrorCode> = {
     incident_already_covered: 'A vehicle is already on the incident',
     destination_load_unconfirmed: 'The destination hospital is full or closed: confirm to send the patient there', task_ended: 'The task has ended',
     no_current_shift: 'You have no shift now: sign on when your shift begins (up to 30 minutes early)',
+    other_centre: "Not your centre: you handle only your own centre's incidents, vehicles and hospitals",
+    cross_centre_unconfirmed: "The vehicle is another centre's: request cross-centre help with a reason",
   },
 };
 

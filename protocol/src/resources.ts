@@ -23,11 +23,13 @@ const Site = z.object({
 });
 
 export const StationInput = Site.extend({
+  /** Its dispatch centre (issue 15); the default centre when absent. Its vehicles belong to it too. */
+  centreId: z.uuid().optional(),
   kind: StationKind,
   address: text(300).nullish(),
   location: PointInput,
 });
-export const StationDto = StationInput.extend({ id: z.uuid() });
+export const StationDto = StationInput.extend({ id: z.uuid(), centreId: z.uuid() });
 export type StationDto = z.infer<typeof StationDto>;
 
 export const VehicleInput = z.object({
@@ -41,6 +43,8 @@ export const VehicleInput = z.object({
 });
 export const VehicleDto = VehicleInput.extend({
   id: z.uuid(),
+  /** Its home station's centre (issue 15). */
+  centreId: z.uuid(),
   deviceId: z.string().nullable(),
   state: VehicleState,
   stateChangedAt: z.string(),
@@ -54,6 +58,8 @@ export const VehicleDto = VehicleInput.extend({
 export type VehicleDto = z.infer<typeof VehicleDto>;
 
 export const HospitalInput = Site.extend({
+  /** Its dispatch centre (issue 15); the default centre when absent. */
+  centreId: z.uuid().optional(),
   kind: HospitalKind,
   capabilities: z.array(HospitalCapability).max(20),
   address: text(300).nullish(),
@@ -62,6 +68,7 @@ export const HospitalInput = Site.extend({
 });
 export const HospitalDto = HospitalInput.extend({
   id: z.uuid(),
+  centreId: z.uuid(),
   loadStatus: HospitalLoad,
   loadStatusSetAt: z.string(),
   loadStatusSetBy: z.string().nullable(),

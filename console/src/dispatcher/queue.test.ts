@@ -8,6 +8,7 @@ function incident(over: Partial<IncidentDto>): IncidentDto {
   const base: IncidentDto = {
     id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
     number: n,
+    centreId: 'c0000000-0000-4000-8000-000000000001',
     status: 'open',
     category: 'other',
     priority: 3,

@@ -32,7 +32,9 @@ SELECT a.id, a.incident_id AS "incidentId", a.vehicle_id AS "vehicleId", v.call_
                       ARRAY[a.dispatched_at, a.acknowledged_at, a.en_route_at, a.on_scene_at, a.at_patient_at, a.transporting_at,
                             a.at_hospital_at, a.handover_at, a.back_in_service_at, a.back_at_base_at, a.cancelled_at]) AS s (step, at)
        ) AS timestamps,
-       a.ended_at AS "endedAt", a.end_reason AS "endReason"
+       a.ended_at AS "endedAt", a.end_reason AS "endReason",
+       (SELECT i.centre_id FROM incidents i WHERE i.id = a.incident_id) AS "centreId",
+       a.help_from_centre_id AS "helpFromCentreId", a.help_reason AS "helpReason"
   FROM assignments a JOIN vehicles v ON v.id = a.vehicle_id
  WHERE a.id = ANY(:ids::uuid[]) OR a.incident_id = ANY(:incidentIds::uuid[])
  ORDER BY a.created_at;

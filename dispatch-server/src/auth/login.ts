@@ -12,7 +12,7 @@ import type { TokenService, VerifiedSession } from './tokens';
 /** A login with what a password check needs. */
 const LoginRow = z.object({
   id: z.string(), username: z.string(), display_name: z.string(), password_hash: z.string(), role: Role,
-  vehicle_id: z.string().nullable(), crew_member_id: z.string().nullable(), hospital_id: z.string().nullable(),
+  vehicle_id: z.string().nullable(), crew_member_id: z.string().nullable(), hospital_id: z.string().nullable(), centre_id: z.string().nullable(),
   disabled: z.boolean(), must_change_password: z.boolean(), demo_password: z.boolean(),
 });
 type LoginRow = z.infer<typeof LoginRow>;
@@ -38,6 +38,7 @@ const principalOf = (user: LoginRow): Principal => ({
   role: user.role,
   vehicleId: user.vehicle_id,
   hospitalId: user.hospital_id,
+  centreId: user.centre_id,
 });
 
 /**

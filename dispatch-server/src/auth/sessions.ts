@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { SessionStore } from './tokens';
 
 const SessionRow = z.object({
-  user_id: z.string(), role: Role, vehicle_id: z.string().nullable(), hospital_id: z.string().nullable(),
+  user_id: z.string(), role: Role, vehicle_id: z.string().nullable(), hospital_id: z.string().nullable(), centre_id: z.string().nullable(),
   disabled: z.boolean(), revoked: z.boolean(), password_change_only: z.boolean(),
 });
 
@@ -34,6 +34,7 @@ export function sessionStore(db: Db): SessionStore {
             role: r.role,
             vehicleId: r.vehicle_id,
             hospitalId: r.hospital_id,
+            centreId: r.centre_id,
             disabled: r.disabled,
             revoked: r.revoked,
             passwordChangeOnly: r.password_change_only,

@@ -29,6 +29,7 @@ export interface SessionStore {
     role: string;
     vehicleId: string | null;
     hospitalId: string | null;
+    centreId: string | null;
     disabled: boolean;
     revoked: boolean;
     passwordChangeOnly: boolean;
@@ -99,7 +100,8 @@ export function createTokenService(secret: string, ttlHours: number, store?: Ses
         now.userId === principal.userId &&
         now.role === principal.role &&
         now.vehicleId === principal.vehicleId &&
-        now.hospitalId === principal.hospitalId;
+        now.hospitalId === principal.hospitalId &&
+        now.centreId === (principal.centreId ?? null);
       if (!unchanged) throw new SessionInvalidError('the session was ended or the login disabled or changed; log in again');
       passwordChangeOnly ||= now.passwordChangeOnly;
     }

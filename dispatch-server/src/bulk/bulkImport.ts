@@ -194,8 +194,8 @@ async function runImport(deps: BulkDeps, actor: Actor, kind: BulkKind, format: B
 function announce(events: Publisher, changes: Changed[]): void {
   for (const change of changes) {
     if (change.kind === 'station') events.publish(rooms.dispatchers, 'station.updated', change.dto);
-    if (change.kind === 'hospital') events.publish(rooms.dispatchers, 'hospital.updated', change.dto);
-    if (change.kind === 'vehicle') events.publish([rooms.dispatchers, rooms.vehicle(change.dto.id)], 'vehicle.updated', change.dto);
+    if (change.kind === 'hospital') events.publish(rooms.centreStaff(change.dto.centreId), 'hospital.updated', change.dto);
+    if (change.kind === 'vehicle') events.publish([...rooms.centreStaff(change.dto.centreId), rooms.vehicle(change.dto.id)], 'vehicle.updated', change.dto);
   }
   const last = changes.at(-1);
   if (last) announceChange(events, last.kind, last.dto.id);

@@ -2,7 +2,7 @@
 -- Hospitals as hospitals.sql's list writes them, sorted by :sort ("-" first: descending), then by code; :pattern
 -- searches code, names and address.
 WITH matched AS (
-  SELECT h.id, h.code, h.name, h.name_en AS "nameEn", h.kind, h.capabilities, h.address, h.phone,
+  SELECT h.id, h.code, h.name, h.name_en AS "nameEn", h.centre_id AS "centreId", h.kind, h.capabilities, h.address, h.phone,
          json_build_object('lon', ST_X(h.location), 'lat', ST_Y(h.location)) AS location,
          h.load_status AS "loadStatus", to_char(h.load_status_set_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "loadStatusSetAt",
          u.username AS "loadStatusSetBy",

@@ -11,7 +11,7 @@ const Id = z.object({ id: z.string() });
 const fields = HospitalInput.omit({ location: true }).extend(PointInput.shape);
 const load = Id.extend({ loadStatus: HospitalLoad, setBy: z.string().nullable() });
 const sql = sqlFile(new URL('./hospitals.sql', import.meta.url), {
-  list: { params: z.object({ id: z.string().nullable() }), row: dtoRow(HospitalDto) },
+  list: { params: z.object({ id: z.string().nullable(), centreId: z.string().nullable() }), row: dtoRow(HospitalDto) },
   insert: { params: fields, row: Id },
   update: { params: fields.extend(Id.shape), row: Id },
   setLoad: { params: load, row: Id },
@@ -19,12 +19,13 @@ const sql = sqlFile(new URL('./hospitals.sql', import.meta.url), {
 });
 const conflicts = { hospitals_code_key: 'code: a hospital with this code exists' };
 
-export async function listHospitals(db: Queryable): Promise<HospitalDto[]> {
-  return sql.list.rows(db, { id: null });
+/** @param centreId one centre's hospitals (a dispatcher's), or null for every centre's */
+export async function listHospitals(db: Queryable, centreId: string | null = null): Promise<HospitalDto[]> {
+  return sql.list.rows(db, { id: null, centreId });
 }
 
 export async function getHospital(db: Queryable, id: string): Promise<HospitalDto> {
-  const hospital = isUuid(id) ? await sql.list.one(db, { id }) : undefined;
+  const hospital = isUuid(id) ? await sql.list.one(db, { id, centreId: null }) : undefined;
   if (!hospital) throw notFound(`hospital ${id}`);
   return hospital;
 }
@@ -65,6 +66,7 @@ export async function setHospitalLoad(
   const principal = actor.principal;
   authorize(principal, 'hospital.setLoad', { hospitalId: id });
   if (!isUuid(id)) throw notFound(`hospital ${id}`);
+  authorize(principal, 'hospital.setLoad', { hospitalId: id, centreId: (await getHospital(db, id)).centreId });
   const setBy = principal?.userId ?? null;
   await inTransaction(db, async (client) => {
     if (!(await sql.setLoad.one(client, { id, loadStatus, setBy }))) throw notFound(`hospital ${id}`);
@@ -72,6 +74,6 @@ export async function setHospitalLoad(
     await appendAudit(client, actor, 'hospital.loadChanged', { type: 'hospital', id }, { loadStatus, note });
   });
   const hospital = await getHospital(db, id);
-  events.publish([rooms.dispatchers, rooms.hospital(id)], 'hospital.loadChanged', hospital);
+  events.publish([...rooms.centreStaff(hospital.centreId), rooms.hospital(id)], 'hospital.loadChanged', hospital);
   return hospital;
 }

@@ -5,7 +5,8 @@ import type { DispatchContext } from '../dispatchContext';
 import { Reply, type Handlers } from '../http/mountRoutes';
 import { recommendForIncident } from '../recommendations/recommendForIncident';
 import { announceCall, relatedIncidents } from '../telephony/phoneCalls';
-import { createIncident, getIncident, incidentTimeline, listActiveIncidents } from './incidents';
+import { readCentre } from '../policies/policies';
+import { createIncident, incidentFor, incidentTimeline, listActiveIncidents } from './incidents';
 
 type IncidentRoutes =
   | 'listIncidents' | 'createIncident' | 'getIncident' | 'getTimeline' | 'getRecommendations' | 'assignVehicle' | 'cancelIncident' | 'closeIncident';
@@ -27,11 +28,21 @@ export const incidentHandlers = (ctx: DispatchContext): Handlers<IncidentRoutes>
     );
     return incident;
   },
-  listIncidents: () => listActiveIncidents(ctx.db),
-  getIncident: ({ params }) => getIncident(ctx.db, params.id),
-  getTimeline: ({ params }) => incidentTimeline(ctx.db, params.id),
-  getRecommendations: async ({ params }) => recommendForIncident(ctx, (await getIncident(ctx.db, params.id)).id),
-  assignVehicle: ({ params, body }, { actor }) => assignVehicle(ctx, actor, params.id, body),
-  cancelIncident: ({ params, body }, { actor }) => cancelIncident(ctx, actor, params.id, body),
-  closeIncident: ({ params }, { actor }) => closeIncident(ctx, actor, params.id),
+  // A dispatcher of one centre reads and acts on its centre's incidents only (issue 15): policies' centre scope.
+  listIncidents: (_request, { actor }) => listActiveIncidents(ctx.db, 60, readCentre(actor.principal, 'incident.read')),
+  getIncident: ({ params }, { actor }) => incidentFor(ctx.db, actor.principal, 'incident.read', params.id),
+  getTimeline: async ({ params }, { actor }) => incidentTimeline(ctx.db, (await incidentFor(ctx.db, actor.principal, 'incident.read', params.id)).id),
+  getRecommendations: async ({ params }, { actor }) => recommendForIncident(ctx, (await incidentFor(ctx.db, actor.principal, 'incident.read', params.id)).id),
+  assignVehicle: async ({ params, body }, { actor }) => {
+    await incidentFor(ctx.db, actor.principal, 'incident.dispatch', params.id);
+    return assignVehicle(ctx, actor, params.id, body);
+  },
+  cancelIncident: async ({ params, body }, { actor }) => {
+    await incidentFor(ctx.db, actor.principal, 'incident.dispatch', params.id);
+    return cancelIncident(ctx, actor, params.id, body);
+  },
+  closeIncident: async ({ params }, { actor }) => {
+    await incidentFor(ctx.db, actor.principal, 'incident.dispatch', params.id);
+    return closeIncident(ctx, actor, params.id);
+  },
 });

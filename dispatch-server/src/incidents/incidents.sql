@@ -1,11 +1,15 @@
 -- name: insert
 -- ON CONFLICT on the login's idempotency key returns nothing: the caller then reads the incident the first request made.
+-- The centre is the dispatcher's; a call taken by a login of every centre goes to the nearest station's centre.
 INSERT INTO incidents (idempotency_key, category, priority, location, address, caller_phone, patient_summary,
                        priority_groups, required_vehicle_capabilities, required_hospital_capabilities,
-                       call_received_at, created_by, place_id, call_answered_at, idempotency_body_sha256)
+                       call_received_at, created_by, place_id, call_answered_at, idempotency_body_sha256, centre_id)
 VALUES (:idempotencyKey, :category, :priority, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326), :address, :callerPhone,
         :patientSummary, :priorityGroups, :requiredVehicleCapabilities, :requiredHospitalCapabilities,
-        :callReceivedAt, :userId, :placeId, :callAnsweredAt, :bodyHash)
+        :callReceivedAt, :userId, :placeId, :callAnsweredAt, :bodyHash,
+        coalesce(:centreId::uuid,
+                 (SELECT s.centre_id FROM stations s ORDER BY s.location <-> ST_SetSRID(ST_MakePoint(:lon, :lat), 4326) LIMIT 1),
+                 'c0000000-0000-4000-8000-000000000001'))
 ON CONFLICT (created_by, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
 RETURNING id;
 
@@ -14,7 +18,7 @@ RETURNING id;
 SELECT id, idempotency_body_sha256 FROM incidents WHERE idempotency_key = :idempotencyKey AND created_by IS NOT DISTINCT FROM :userId;
 
 -- name: get
-SELECT i.id, i.number, i.status, i.category, i.priority, json_build_object('lon', ST_X(i.location), 'lat', ST_Y(i.location)) AS location,
+SELECT i.id, i.number, i.centre_id AS "centreId", i.status, i.category, i.priority, json_build_object('lon', ST_X(i.location), 'lat', ST_Y(i.location)) AS location,
        i.address, p.name AS "placeName", i.caller_phone AS "callerPhone", i.patient_summary AS "patientSummary",
        i.priority_groups AS "priorityGroups", i.required_vehicle_capabilities AS "requiredVehicleCapabilities",
        i.required_hospital_capabilities AS "requiredHospitalCapabilities", i.responsible_station_id AS "responsibleStationId",
@@ -32,7 +36,9 @@ SELECT i.id, i.number, i.status, i.category, i.priority, json_build_object('lon'
 -- name: listActive
 -- The dispatcher's queue: unfinished incidents, most urgent first, then longest waiting.
 SELECT i.id FROM incidents i
- WHERE i.status IN ('open', 'queued', 'assigned') OR i.closed_at > now() - make_interval(mins => :recentMinutes)
+ WHERE (i.status IN ('open', 'queued', 'assigned') OR i.closed_at > now() - make_interval(mins => :recentMinutes))
+   AND (:centreId::uuid IS NULL OR i.centre_id = :centreId
+        OR EXISTS (SELECT 1 FROM assignments a WHERE a.incident_id = i.id AND a.help_from_centre_id = :centreId))
  ORDER BY i.status IN ('closed', 'cancelled'), i.priority, i.call_received_at;
 
 -- name: lockIncident

@@ -12,6 +12,7 @@ import {
   VehicleCapability,
   IncidentDto,
   StatusEventDto,
+  type Principal,
 } from '@dispatch/protocol';
 import { NoRoadNetworkError } from '@dispatch/geo/routing/roadGraph';
 import { z } from 'zod';
@@ -21,6 +22,7 @@ import { assignmentSql } from '../assignments/assignmentSql';
 import { HttpError, notFound } from '../http/errors';
 import { categoryRequirement } from '../operatorData/operatorData';
 import { matchPlace } from '../places/places';
+import { type Action, authorize, centreScope } from '../policies/policies';
 import { linkRegisterMatches } from '../register/registerReads';
 import { linkCall, lockCallForLink } from '../telephony/callLinks';
 import type { Publisher } from '../realtime/publisher';
@@ -43,7 +45,7 @@ export const incidentSql = sqlFile(new URL('./incidents.sql', import.meta.url), 
       category: IncidentCategory, priority: z.number(), lon: z.number(), lat: z.number(), address: nullableText,
       callerPhone: nullableText, patientSummary: nullableText, priorityGroups: z.array(PriorityGroup),
       requiredVehicleCapabilities: z.array(VehicleCapability), requiredHospitalCapabilities: z.array(HospitalCapability),
-      callReceivedAt: z.string(), callAnsweredAt: z.string(),
+      callReceivedAt: z.string(), callAnsweredAt: z.string(), centreId: nullableText,
     }),
     row: id,
   },
@@ -53,7 +55,7 @@ export const incidentSql = sqlFile(new URL('./incidents.sql', import.meta.url), 
   },
   // The assignments come from assignmentSql.present.
   get: { params: ids, row: dtoRow(IncidentDto.omit({ assignments: true })) },
-  listActive: { params: z.object({ recentMinutes: z.number() }), row: id },
+  listActive: { params: z.object({ recentMinutes: z.number(), centreId: nullableText }), row: id },
   lockIncident: { params: id, row: z.object({ id: z.string(), status: IncidentStatus }) },
   queueIfOpen: { params: id },
   setStatus: { params: id.extend({ status: IncidentStatus, cancelledReason: nullableText.default(null) }) },
@@ -88,9 +90,12 @@ export async function getIncident(db: Queryable, id: string): Promise<IncidentDt
   return incident;
 }
 
-/** The dispatcher's queue: open incidents by priority then waiting time, then those closed in the last hour. */
-export async function listActiveIncidents(db: Db, recentMinutes = 60): Promise<IncidentDto[]> {
-  return getIncidents(db, (await incidentSql.listActive.rows(db, { recentMinutes })).map((r) => r.id));
+/**
+ * The dispatcher's queue: open incidents by priority then waiting time, then those closed in the last hour.
+ * @param centreId one centre's (a dispatcher's), or null for every centre's
+ */
+export async function listActiveIncidents(db: Db, recentMinutes = 60, centreId: string | null = null): Promise<IncidentDto[]> {
+  return getIncidents(db, (await incidentSql.listActive.rows(db, { recentMinutes, centreId })).map((r) => r.id));
 }
 
 export async function incidentTimeline(db: Db, id: string): Promise<StatusEventDto[]> {
@@ -187,6 +192,7 @@ export async function createIncident(
       placeId,
       callAnsweredAt,
       bodyHash: idempotencyKey ? bodyHash : null,
+      centreId: actor.principal ? centreScope(actor.principal) : null,
     });
     // A concurrent request with the same key won the insert: answer with its incident.
     if (!inserted) return { id: replayOf(await incidentSql.byIdempotencyKey.one(client, { idempotencyKey: idempotencyKey ?? null, userId }))!, created: false };
@@ -206,7 +212,7 @@ export async function createIncident(
     return { id, created: true };
   });
   const incident = await getIncident(deps.db, result.id);
-  if (result.created) deps.events.publish(rooms.dispatchers, 'incident.created', incident);
+  if (result.created) deps.events.publish(rooms.centreStaff(incident.centreId), 'incident.created', incident);
   return { incident, created: result.created };
 }
 
@@ -231,10 +237,24 @@ async function checkServiceArea(travel: TravelService | undefined, location: { l
   }
 }
 
+/** The centres whose vehicles help on an incident (issue 15): they follow it too. */
+const helpingCentres = (incident: IncidentDto) => incident.assignments.map((a) => a.helpFromCentreId);
+
+/**
+ * The incident, once the principal may do `action` to it: its own centre's staff and the province's; a centre whose
+ * vehicle helps on it may read it too (never dispatch, cancel or close it).
+ */
+export async function incidentFor(db: Queryable, principal: Principal | null, action: Action, id: string): Promise<IncidentDto> {
+  const incident = await getIncident(db, id);
+  const centres = action === 'incident.dispatch' ? [incident.centreId] : [incident.centreId, ...helpingCentres(incident).filter((c) => c !== null)];
+  authorize(principal, action, { centreId: centres });
+  return incident;
+}
+
 /** Announces the current state of an incident to the dispatchers (and a transfer's to its two hospitals). */
 export async function publishIncident(deps: { db: Db; events: Publisher }, incidentId: string): Promise<IncidentDto> {
   const incident = await getIncident(deps.db, incidentId);
-  deps.events.publish(rooms.dispatchers, 'incident.updated', incident);
+  deps.events.publish(rooms.centreStaff(incident.centreId, ...helpingCentres(incident)), 'incident.updated', incident);
   // A transfer's two hospitals follow its dispatch on their boards.
   if (incident.transfer) await announceTransfer(deps, incident.transfer.id);
   return incident;

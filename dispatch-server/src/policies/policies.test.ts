@@ -10,6 +10,8 @@ const V1 = '00000000-0000-4000-8000-000000000001';
 const V2 = '00000000-0000-4000-8000-000000000002';
 const H1 = '00000000-0000-4000-8000-0000000000a1';
 const H2 = '00000000-0000-4000-8000-0000000000a2';
+const C1 = 'c0000000-0000-4000-8000-000000000001';
+const C2 = 'c0000000-0000-4000-8000-000000000002';
 const who = (role: Principal['role'], bound: Partial<Principal> = {}): Principal => ({
   userId: '00000000-0000-4000-8000-0000000000ff',
   username: role,
@@ -63,11 +65,27 @@ describe('authorisation policy', () => {
 
   it('puts dispatch roles in the dispatchers room, a crew in its vehicle’s, a hospital in its own', () => {
     // Consultations (clinical text and photos) reach dispatchers and supervisors, not administrators.
-    expect(roomsFor(who('supervisor'))).toEqual(['dispatchers', 'consultations']);
-    expect(roomsFor(who('admin'))).toEqual(['dispatchers']);
+    // A login of one centre joins its centre's room, one of every centre the province room (issue 15).
+    expect(roomsFor(who('supervisor'))).toEqual(['dispatchers', 'province', 'consultations']);
+    expect(roomsFor(who('dispatcher', { centreId: C1 }))).toEqual(['dispatchers', `centre:${C1}`, 'consultations']);
+    expect(roomsFor(who('admin', { centreId: C1 }))).toEqual(['dispatchers', 'province']);
     expect(roomsFor(crew)).toEqual([`vehicle:${V1}`]);
     expect(roomsFor(hospital)).toEqual([`hospital:${H1}`]);
     expect(roomsFor(who('crew'))).toEqual([]);
+  });
+
+  it('scopes a dispatcher or supervisor of a centre to that centre; a province supervisor and an administrator reach every centre', () => {
+    const dispatcherA = who('dispatcher', { centreId: C1 });
+    expect(can(dispatcherA, 'incident.read', { centreId: C1 })).toBe(true);
+    expect(can(dispatcherA, 'incident.read', { centreId: C2 })).toBe(false);
+    // A task of cross-centre help belongs to both centres.
+    expect(can(dispatcherA, 'assignment.read', { centreId: [C2, C1] })).toBe(true);
+    expect(refusal(() => authorize(dispatcherA, 'incident.dispatch', { centreId: C2 }))).toMatch(/not your centre/);
+    expect(readScope(dispatcherA, 'incident.read')).toEqual({ centreId: C1 });
+    expect(can(who('supervisor'), 'incident.read', { centreId: C2 })).toBe(true);
+    expect(can(who('admin', { centreId: C1 }), 'vehicle.list', { centreId: C2 })).toBe(true);
+    // A crew's and a hospital's reach is their vehicle and hospital, whatever the centre.
+    expect(can(crew, 'assignment.read', { vehicleId: V1, centreId: C2 })).toBe(true);
   });
 
   it('describes the allowed roles for the OpenAPI document', () => {

@@ -106,10 +106,30 @@ const rules = {
 
 export type Action = keyof typeof rules;
 
-/** What a bounded role is checked against: the vehicle or hospital the resource belongs to. */
+/**
+ * What a bounded role is checked against: the vehicle or hospital the resource belongs to, and its centre (or
+ * centres: a task of cross-centre help belongs to the incident's centre and to the vehicle's).
+ */
 export interface Resource {
   vehicleId?: string | null;
   hospitalId?: string | null;
+  centreId?: string | readonly string[] | null;
+}
+
+/**
+ * The centre a login works in (issue 15), null when it reaches every centre: a dispatcher's or supervisor's with a
+ * centre. A province supervisor has none; administrators keep every centre's resources; crews and hospitals are
+ * bound to their vehicle or hospital already.
+ */
+export function centreScope(principal: Pick<Principal, 'role' | 'centreId'>): string | null {
+  return principal.role === 'dispatcher' || principal.role === 'supervisor' ? (principal.centreId ?? null) : null;
+}
+
+/** Whether the resource is of the principal's centre (always, for a login of every centre or a resource of none). */
+export function inCentre(principal: Pick<Principal, 'role' | 'centreId'>, resource: Resource): boolean {
+  const scope = centreScope(principal);
+  if (scope === null || resource.centreId === undefined || resource.centreId === null) return true;
+  return typeof resource.centreId === 'string' ? resource.centreId === scope : resource.centreId.includes(scope);
 }
 
 /** The action each client→server socket event performs; a new event fails to compile until it has one. */
@@ -132,7 +152,7 @@ export function mayAttempt(principal: Principal, action: Action): boolean {
 export function can(principal: Principal, action: Action, resource: Resource): boolean {
   switch (reachOf(principal, action)) {
     case 'any':
-      return true;
+      return inCentre(principal, resource);
     case 'ownVehicle':
       return principal.vehicleId !== null && resource.vehicleId === principal.vehicleId;
     case 'ownHospital':
@@ -164,6 +184,7 @@ export function authorize(principal: Principal | null, action: Action, resource:
   permit(principal, action);
   if (can(principal, action, resource)) return;
   const reach = reachOf(principal, action);
+  if (reach === 'any') throw new HttpError(403, `not your centre: a ${principal.role} may ${rules[action].what} only for its own centre`, undefined, 'other_centre');
   throw new HttpError(403, reach === 'ownHospital' ? `not your hospital: a hospital may ${rules[action].what} only for itself` : `not your vehicle: a crew may ${rules[action].what} only for its own vehicle`);
 }
 
@@ -180,7 +201,15 @@ export function readScope(principal: Principal, action: Action): Resource {
     if (!principal.hospitalId) throw new HttpError(403, `a hospital login bound to no hospital may not ${rules[action].what}`);
     return { hospitalId: principal.hospitalId };
   }
-  return {};
+  const centreId = centreScope(principal);
+  return centreId ? { centreId } : {};
+}
+
+/** For lists of incidents, vehicles and hospitals: the one centre the principal may read, null for every centre. */
+export function readCentre(principal: Principal | null, action: Action): string | null {
+  if (!principal) return null;
+  permit(principal, action);
+  return reachOf(principal, action) === 'any' ? centreScope(principal) : null;
 }
 
 /**
@@ -188,7 +217,14 @@ export function readScope(principal: Principal, action: Action): Resource {
  * reach those who may read incidents; a crew gets only its vehicle's tasks, a hospital only its own notices.
  */
 export function roomsFor(principal: Principal): string[] {
-  if (mayAttempt(principal, 'incident.read')) return [rooms.dispatchers, ...(reachOf(principal, 'consultation.read') === 'any' ? [rooms.consultations] : [])];
+  if (mayAttempt(principal, 'incident.read')) {
+    const centreId = centreScope(principal);
+    return [
+      rooms.dispatchers,
+      centreId ? rooms.centre(centreId) : rooms.province,
+      ...(reachOf(principal, 'consultation.read') === 'any' ? [rooms.consultations] : []),
+    ];
+  }
   const joined: string[] = [];
   if (principal.vehicleId && can(principal, 'assignment.read', { vehicleId: principal.vehicleId })) joined.push(rooms.vehicle(principal.vehicleId));
   if (principal.hospitalId && can(principal, 'notice.read', { hospitalId: principal.hospitalId })) joined.push(rooms.hospital(principal.hospitalId));

@@ -35,7 +35,8 @@ export async function queueTransfer(ctx: DispatchContext, transferId: string): P
       // The sending hospital is the address the crew drives to, and its phone the number to call back.
       address: sender.name, callerPhone: sender.phone, patientSummary: transfer.patient_summary, priorityGroups: [],
       requiredVehicleCapabilities: [...required], requiredHospitalCapabilities: [],
-      callReceivedAt: now, callAnsweredAt: now,
+      // The sending hospital's place decides the centre (its nearest station's).
+      callReceivedAt: now, callAnsweredAt: now, centreId: null,
     }))!;
     await incidentSql.setPlan.run(client, { id, hospitalId: transfer.to_hospital_id });
     await transferSql.setIncident.run(client, { id: transferId, incidentId: id });
@@ -48,7 +49,7 @@ export async function queueTransfer(ctx: DispatchContext, transferId: string): P
   });
   if (!incidentId) return null;
   const incident = await getIncident(ctx.db, incidentId);
-  ctx.events.publish(rooms.dispatchers, 'incident.created', incident);
+  ctx.events.publish(rooms.centreStaff(incident.centreId), 'incident.created', incident);
   void alertNewCall(ctx, incident);
   await announceTransfer(ctx, transferId);
   recommendForIncident(ctx, incidentId).catch((error) =>

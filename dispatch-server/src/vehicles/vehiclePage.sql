@@ -2,7 +2,7 @@
 -- The fleet as vehicles.sql's list writes it, sorted by :sort ("-" first: descending; homeStation by the station's
 -- code), then by call sign; :pattern searches call sign and device id, :homeStationId keeps one station's vehicles.
 WITH matched AS (
-  SELECT v.id, v.call_sign AS "callSign", v.kind, v.capabilities, v.home_station_id AS "homeStationId", v.in_service AS "inService",
+  SELECT v.id, v.call_sign AS "callSign", s.centre_id AS "centreId", v.kind, v.capabilities, v.home_station_id AS "homeStationId", v.in_service AS "inService",
          v.out_of_service_reason AS "outOfServiceReason", v.device_id AS "deviceId", v.state,
          to_char(v.state_changed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "stateChangedAt",
          a.status AS "taskStatus", a.incident_id AS "incidentId",

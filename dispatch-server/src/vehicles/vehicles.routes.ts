@@ -1,6 +1,6 @@
 import type { DispatchContext } from '../dispatchContext';
 import type { Handlers } from '../http/mountRoutes';
-import { authorize } from '../policies/policies';
+import { authorize, readCentre } from '../policies/policies';
 import { announceChange } from '../resources/announce';
 import { publishVehicle } from './publishVehicle';
 import { vehiclePage } from './vehiclePage';
@@ -21,11 +21,13 @@ export const vehicleHandlers = (
     return answer;
   };
   return {
-    listVehicles: () => listVehicles(db, policy.staleAfterSeconds),
+    listVehicles: (_request, { actor }) => listVehicles(db, policy.staleAfterSeconds, readCentre(actor.principal, 'vehicle.list')),
     vehiclePage: ({ query }) => vehiclePage(db, query, policy.staleAfterSeconds),
-    getVehicle: ({ params }, { actor }) => {
+    getVehicle: async ({ params }, { actor }) => {
       authorize(actor.principal, 'vehicle.read', { vehicleId: params.id });
-      return getVehicle(db, params.id, policy.staleAfterSeconds);
+      const vehicle = await getVehicle(db, params.id, policy.staleAfterSeconds);
+      authorize(actor.principal, 'vehicle.read', { vehicleId: params.id, centreId: vehicle.centreId });
+      return vehicle;
     },
     createVehicle: async ({ body }, { actor }) => {
       const vehicle = await createVehicle(db, actor, body, policy.staleAfterSeconds);

@@ -1,7 +1,7 @@
 -- name: list
 -- The position's deviceTime is written as toISOString() writes the top-level times (json would write it otherwise);
 -- its age is rounded as Math.round rounds, and it is stale past :staleAfterSeconds.
-SELECT v.id, v.call_sign AS "callSign", v.kind, v.capabilities, v.home_station_id AS "homeStationId", v.in_service AS "inService",
+SELECT v.id, v.call_sign AS "callSign", s.centre_id AS "centreId", v.kind, v.capabilities, v.home_station_id AS "homeStationId", v.in_service AS "inService",
        v.out_of_service_reason AS "outOfServiceReason",
        v.device_id AS "deviceId", v.state, v.state_changed_at AS "stateChangedAt", a.status AS "taskStatus",
        a.incident_id AS "incidentId",
@@ -10,10 +10,11 @@ SELECT v.id, v.call_sign AS "callSign", v.kind, v.capabilities, v.home_station_i
          'deviceTime', to_char(p.device_time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
          'ageSeconds', greatest(0, floor(age.s + 0.5)), 'stale', age.s > :staleAfterSeconds) END AS position
   FROM vehicles v
+  JOIN stations s ON s.id = v.home_station_id
   LEFT JOIN assignments a ON a.vehicle_id = v.id AND a.ended_at IS NULL
   LEFT JOIN vehicle_positions_latest p ON p.vehicle_id = v.id
   CROSS JOIN LATERAL (SELECT extract(epoch FROM now() - p.device_time) AS s) age
- WHERE (:id::uuid IS NULL OR v.id = :id)
+ WHERE (:id::uuid IS NULL OR v.id = :id) AND (:centreId::uuid IS NULL OR s.centre_id = :centreId)
  ORDER BY v.call_sign;
 
 -- name: insert

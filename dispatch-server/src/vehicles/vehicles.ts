@@ -6,7 +6,7 @@ import { HttpError, notFound, translatePgError } from '../http/errors';
 
 const Id = z.object({ id: z.string() });
 const sql = sqlFile(new URL('./vehicles.sql', import.meta.url), {
-  list: { params: z.object({ id: z.string().nullable(), staleAfterSeconds: z.number() }), row: dtoRow(VehicleDto) },
+  list: { params: z.object({ id: z.string().nullable(), centreId: z.string().nullable(), staleAfterSeconds: z.number() }), row: dtoRow(VehicleDto) },
   insert: { params: VehicleInput, row: Id },
   lock: { params: Id },
   update: { params: VehicleInput.extend(Id.shape), row: Id },
@@ -17,12 +17,13 @@ const conflicts = {
   vehicles_home_station_id_fkey: 'homeStationId: no such station',
 };
 
-export async function listVehicles(db: Queryable, staleAfterSeconds: number): Promise<VehicleDto[]> {
-  return sql.list.rows(db, { id: null, staleAfterSeconds });
+/** @param centreId one centre's fleet (a dispatcher's), or null for every centre's */
+export async function listVehicles(db: Queryable, staleAfterSeconds: number, centreId: string | null = null): Promise<VehicleDto[]> {
+  return sql.list.rows(db, { id: null, centreId, staleAfterSeconds });
 }
 
 export async function getVehicle(db: Queryable, id: string, staleAfterSeconds: number): Promise<VehicleDto> {
-  const vehicle = isUuid(id) ? await sql.list.one(db, { id, staleAfterSeconds }) : undefined;
+  const vehicle = isUuid(id) ? await sql.list.one(db, { id, centreId: null, staleAfterSeconds }) : undefined;
   if (!vehicle) throw notFound(`vehicle ${id}`);
   return vehicle;
 }
