@@ -18,6 +18,26 @@ interface UpwardArcs {
   length: Float64Array;
 }
 
+/**
+ * The RPHAST sub-hierarchy of one direction: the selected vertices numbered in sweep order (descending rank), each
+ * with its upward arcs renumbered the same way, so that a restricted sweep reads contiguous arrays a fraction of
+ * the whole graph's size instead of skipping through all of it. Rebuilt (O(selected arcs)) when the selection grows.
+ */
+interface RestrictedSweep {
+  /** Vertices in the sweep (time[0 .. count-1]); rank of each, and the sweep index of each selected rank. */
+  count: number;
+  ranks: Int32Array;
+  indexOf: Int32Array;
+  offsets: Int32Array;
+  head: Int32Array;
+  weight: Float64Array;
+  length: Float64Array;
+  time: Float64Array;
+  distance: Float64Array;
+  /** The selection changed since the arrays were built. */
+  stale: boolean;
+}
+
 export interface HierarchyStats {
   vertices: number;
   originalArcs: number;
@@ -41,7 +61,9 @@ export class ContractionHierarchy {
   readonly time: Float64Array;
   readonly distance: Float64Array;
   private readonly heap: VertexHeap;
+  /** Settled by the current upward search (generation stamps), and reached by it (time[] holds a value of this search). */
   private readonly mark: Uint32Array;
+  private readonly reached: Uint32Array;
   private generation = 0;
   /** Vertices the last query's upward search settled, and their ranks. */
   upwardSettled = 0;
@@ -52,6 +74,10 @@ export class ContractionHierarchy {
   /** Selection size right after the last fresh start (what the vertices of that moment needed). */
   private readonly freshCount: [number, number] = [0, 0];
   private readonly stack: Int32Array;
+  /** Built on the first restricted query of each direction. */
+  private readonly restricted: [RestrictedSweep | null, RestrictedSweep | null] = [null, null];
+  /** Which sub-hierarchy holds the last query's answers (0 toTarget, 1 fromSource), -1: the whole-graph arrays. */
+  private answeredBy = -1;
 
   constructor(
     readonly graph: RoadGraph,
@@ -70,18 +96,55 @@ export class ContractionHierarchy {
     this.distance = new Float64Array(n);
     this.heap = new VertexHeap(Math.max(forwardUp.head.length, backwardUp.head.length) + 64);
     this.mark = new Uint32Array(n);
+    this.reached = new Uint32Array(n);
     this.settledRanks = new Int32Array(n);
     this.selected = [new Uint8Array(n), new Uint8Array(n)];
     this.stack = new Int32Array(n);
   }
 
-  /** Seconds from vertex v to the last query's target (toTarget) or from its source (fromSource); Infinity if none. */
+  /**
+   * Seconds from vertex v to the last query's target (toTarget) or from its source (fromSource); Infinity if none
+   * (and, after a restricted query, for a vertex outside the selection).
+   */
   timeAt(v: number): number {
-    return this.time[this.rank[v]!]!;
+    const r = this.rank[v]!;
+    const d = this.answeredBy;
+    if (d < 0) return this.time[r]!;
+    return this.selected[d]![r] ? this.restricted[d]!.time[this.restricted[d]!.indexOf[r]!]! : Infinity;
   }
 
   distanceAt(v: number): number {
-    return this.distance[this.rank[v]!]!;
+    const r = this.rank[v]!;
+    const d = this.answeredBy;
+    if (d < 0) return this.distance[r]!;
+    return this.selected[d]![r] ? this.restricted[d]!.distance[this.restricted[d]!.indexOf[r]!]! : Infinity;
+  }
+
+  /** timeAt and distanceAt of vertices[0 .. count-1] into time[] and distance[] (one call for a whole fleet). */
+  readAt(vertices: Int32Array, count: number, time: Float64Array, distance: Float64Array): void {
+    const rank = this.rank;
+    const d = this.answeredBy;
+    if (d < 0) {
+      for (let k = 0; k < count; k++) {
+        const r = rank[vertices[k]!]!;
+        time[k] = this.time[r]!;
+        distance[k] = this.distance[r]!;
+      }
+      return;
+    }
+    const selected = this.selected[d]!;
+    const { indexOf, time: swept, distance: sweptDistance } = this.restricted[d]!;
+    for (let k = 0; k < count; k++) {
+      const r = rank[vertices[k]!]!;
+      if (selected[r]) {
+        const j = indexOf[r]!;
+        time[k] = swept[j]!;
+        distance[k] = sweptDistance[j]!;
+      } else {
+        time[k] = Infinity;
+        distance[k] = Infinity;
+      }
+    }
   }
 
   /**
@@ -89,12 +152,14 @@ export class ContractionHierarchy {
    * with the time from each to the target point; Infinity for an end that cannot reach it).
    */
   toTarget(seedA: number, timeA: number, distanceA: number, seedB: number, timeB: number, distanceB: number, onlySelected = false): void {
-    this.query(this.backwardUp, this.forwardUp, seedA, timeA, distanceA, seedB, timeB, distanceB, onlySelected ? this.selected[0] : null);
+    if (onlySelected) this.restrictedQuery(0, seedA, timeA, distanceA, seedB, timeB, distanceB);
+    else this.query(this.backwardUp, this.forwardUp, seedA, timeA, distanceA, seedB, timeB, distanceB);
   }
 
   /** The mirror: time and distance from a source (its two seeds) to every vertex. */
   fromSource(seedA: number, timeA: number, distanceA: number, seedB: number, timeB: number, distanceB: number, onlySelected = false): void {
-    this.query(this.forwardUp, this.backwardUp, seedA, timeA, distanceA, seedB, timeB, distanceB, onlySelected ? this.selected[1] : null);
+    if (onlySelected) this.restrictedQuery(1, seedA, timeA, distanceA, seedB, timeB, distanceB);
+    else this.query(this.forwardUp, this.backwardUp, seedA, timeA, distanceA, seedB, timeB, distanceB);
   }
 
   /**
@@ -111,6 +176,7 @@ export class ContractionHierarchy {
       selected.fill(0);
       this.selectedCount[d] = 0;
       this.freshCount[d] = -1;
+      if (this.restricted[d]) this.restricted[d].stale = true;
     }
     const arcs = d === 0 ? this.forwardUp : this.backwardUp;
     const { offsets, head } = arcs;
@@ -136,6 +202,7 @@ export class ContractionHierarchy {
     }
     this.selectedCount[d] += added;
     if (this.freshCount[d] < 0) this.freshCount[d] = this.selectedCount[d];
+    if (added > 0 && this.restricted[d]) this.restricted[d].stale = true;
   }
 
   /** Vertices the next restricted sweep in each direction visits (for benchmarks). */
@@ -148,9 +215,10 @@ export class ContractionHierarchy {
    * settledRanks[0 .. upwardSettled-1], Infinity for ranks not reached. For bucket-based many-to-many queries.
    */
   upwardOnly(direction: 'fromSource' | 'toTarget', seedA: number, timeA: number, seedB: number, timeB: number): void {
-    this.query(direction === 'fromSource' ? this.forwardUp : this.backwardUp, null, seedA, timeA, 0, seedB, timeB, 0, null);
+    this.query(direction === 'fromSource' ? this.forwardUp : this.backwardUp, null, seedA, timeA, 0, seedB, timeB, 0);
   }
 
+  /** The whole-graph query: upward search, then (with `sweep`) PHAST over every vertex. */
   private query(
     search: UpwardArcs,
     sweep: UpwardArcs | null,
@@ -160,59 +228,17 @@ export class ContractionHierarchy {
     seedB: number,
     timeB: number,
     distanceB: number,
-    onlySelected: Uint8Array | null,
   ): void {
     const time = this.time;
     const distance = this.distance;
+    this.answeredBy = -1;
     time.fill(Infinity);
-    if (++this.generation === 0xffffffff) {
-      this.mark.fill(0);
-      this.generation = 1;
-    }
-    const gen = this.generation;
-    const mark = this.mark;
-    const heap = this.heap;
-    heap.clear();
-    const seed = (v: number, t: number, d: number) => {
-      if (!(t < Infinity)) return;
-      const r = this.rank[v]!;
-      if (t < time[r]!) {
-        time[r] = t;
-        distance[r] = d;
-        heap.push(t, r);
-      }
-    };
-    seed(seedA, timeA, distanceA);
-    seed(seedB, timeB, distanceB);
-
-    // Upward search, to exhaustion (it is small: only higher ranks are ever reached).
-    const { offsets: so, head: sh, weight: sw, length: sl } = search;
-    let settled = 0;
-    while (heap.size > 0) {
-      const key = heap.topKey;
-      const r = heap.pop();
-      if (mark[r] === gen || key > time[r]!) continue;
-      mark[r] = gen;
-      this.settledRanks[settled++] = r;
-      const tr = time[r]!;
-      const dr = distance[r]!;
-      for (let i = so[r]!, end = so[r + 1]!; i < end; i++) {
-        const h = sh[i]!;
-        const t = tr + sw[i]!;
-        if (t < time[h]!) {
-          time[h] = t;
-          distance[h] = dr + sl[i]!;
-          heap.push(t, h);
-        }
-      }
-    }
-    this.upwardSettled = settled;
+    this.upward(search, seedA, timeA, distanceA, seedB, timeB, distanceB);
     if (!sweep) return;
 
     // Downward sweep: every vertex, highest rank first, takes the best of its upward neighbours (already final).
     const { offsets, head, weight, length } = sweep;
     for (let r = time.length - 1; r >= 0; r--) {
-      if (onlySelected !== null && onlySelected[r] === 0) continue;
       let best = time[r]!;
       let bestArc = -1;
       for (let i = offsets[r]!, end = offsets[r + 1]!; i < end; i++) {
@@ -229,11 +255,166 @@ export class ContractionHierarchy {
     }
   }
 
+  /**
+   * Restricted PHAST: the upward search, its answers copied into the direction's sub-hierarchy, then the sweep over
+   * the sub-hierarchy alone. The whole-graph time[] is not cleared first: the upward search marks what it reaches
+   * by generation, and only settled vertices are copied.
+   */
+  private restrictedQuery(d: 0 | 1, seedA: number, timeA: number, distanceA: number, seedB: number, timeB: number, distanceB: number): void {
+    const sub = this.restricted[d] ?? (this.restricted[d] = this.emptySweep());
+    if (sub.stale) this.rebuildSweep(d, sub);
+    this.answeredBy = d;
+    this.upward(d === 0 ? this.backwardUp : this.forwardUp, seedA, timeA, distanceA, seedB, timeB, distanceB);
+    const { count, indexOf, offsets, head, weight, length, time, distance } = sub;
+    time.fill(Infinity, 0, count);
+    const selected = this.selected[d];
+    const settledRanks = this.settledRanks;
+    for (let k = 0; k < this.upwardSettled; k++) {
+      const r = settledRanks[k]!;
+      if (selected[r] === 0) continue;
+      const j = indexOf[r]!;
+      time[j] = this.time[r]!;
+      distance[j] = this.distance[r]!;
+    }
+    // Sweep order is descending rank: every arc leads to a vertex already final.
+    for (let j = 0; j < count; j++) {
+      let best = time[j]!;
+      let bestArc = -1;
+      for (let i = offsets[j]!, end = offsets[j + 1]!; i < end; i++) {
+        const t = weight[i]! + time[head[i]!]!;
+        if (t < best) {
+          best = t;
+          bestArc = i;
+        }
+      }
+      if (bestArc >= 0) {
+        time[j] = best;
+        distance[j] = length[bestArc]! + distance[head[bestArc]!]!;
+      }
+    }
+  }
+
+  /**
+   * Search from the seeds over upward arcs only, to exhaustion (it is small: only higher ranks are ever reached).
+   * Sets time/distance (by rank) of the vertices it reaches and lists the settled ones in settledRanks.
+   */
+  private upward(search: UpwardArcs, seedA: number, timeA: number, distanceA: number, seedB: number, timeB: number, distanceB: number): void {
+    const time = this.time;
+    const distance = this.distance;
+    if (++this.generation === 0xffffffff) {
+      this.mark.fill(0);
+      this.reached.fill(0);
+      this.generation = 1;
+    }
+    const gen = this.generation;
+    const mark = this.mark;
+    const reached = this.reached;
+    const heap = this.heap;
+    heap.clear();
+    const seed = (v: number, t: number, d: number) => {
+      if (!(t < Infinity)) return;
+      const r = this.rank[v]!;
+      if (reached[r] !== gen || t < time[r]!) {
+        reached[r] = gen;
+        time[r] = t;
+        distance[r] = d;
+        heap.push(t, r);
+      }
+    };
+    seed(seedA, timeA, distanceA);
+    seed(seedB, timeB, distanceB);
+
+    const { offsets: so, head: sh, weight: sw, length: sl } = search;
+    let settled = 0;
+    while (heap.size > 0) {
+      const key = heap.topKey;
+      const r = heap.pop();
+      if (mark[r] === gen || key > time[r]!) continue;
+      mark[r] = gen;
+      this.settledRanks[settled++] = r;
+      const tr = time[r]!;
+      const dr = distance[r]!;
+      for (let i = so[r]!, end = so[r + 1]!; i < end; i++) {
+        const h = sh[i]!;
+        const t = tr + sw[i]!;
+        if (reached[h] !== gen || t < time[h]!) {
+          reached[h] = gen;
+          time[h] = t;
+          distance[h] = dr + sl[i]!;
+          heap.push(t, h);
+        }
+      }
+    }
+    this.upwardSettled = settled;
+  }
+
+  private emptySweep(): RestrictedSweep {
+    return {
+      count: 0,
+      ranks: new Int32Array(0),
+      indexOf: new Int32Array(this.rank.length),
+      offsets: new Int32Array(1),
+      head: new Int32Array(0),
+      weight: new Float64Array(0),
+      length: new Float64Array(0),
+      time: new Float64Array(0),
+      distance: new Float64Array(0),
+      stale: true,
+    };
+  }
+
+  /** Renumbers the direction's selection in sweep order and copies its arcs (grown, never shrunk: reused across rebuilds). */
+  private rebuildSweep(d: 0 | 1, sub: RestrictedSweep): void {
+    const selected = this.selected[d];
+    const arcs = d === 0 ? this.forwardUp : this.backwardUp;
+    const count = this.selectedCount[d];
+    if (sub.ranks.length < count) {
+      const capacity = Math.min(this.rank.length, Math.max(count, sub.ranks.length * 2));
+      sub.ranks = new Int32Array(capacity);
+      sub.offsets = new Int32Array(capacity + 1);
+      sub.time = new Float64Array(capacity);
+      sub.distance = new Float64Array(capacity);
+    }
+    const { ranks, indexOf } = sub;
+    let k = 0;
+    let arcCount = 0;
+    for (let r = selected.length - 1; r >= 0; r--) {
+      if (selected[r] === 0) continue;
+      indexOf[r] = k;
+      ranks[k++] = r;
+      arcCount += arcs.offsets[r + 1]! - arcs.offsets[r]!;
+    }
+    if (sub.head.length < arcCount) {
+      const capacity = Math.max(arcCount, sub.head.length * 2);
+      sub.head = new Int32Array(capacity);
+      sub.weight = new Float64Array(capacity);
+      sub.length = new Float64Array(capacity);
+    }
+    const { offsets, head, weight, length } = sub;
+    let p = 0;
+    for (let j = 0; j < k; j++) {
+      const r = ranks[j]!;
+      for (let i = arcs.offsets[r]!, end = arcs.offsets[r + 1]!; i < end; i++) {
+        // A selection is closed upwards: every head is selected, so indexOf holds its sweep index.
+        head[p] = indexOf[arcs.head[i]!]!;
+        weight[p] = arcs.weight[i]!;
+        length[p] = arcs.length[i]!;
+        p++;
+      }
+      offsets[j + 1] = p;
+    }
+    sub.count = k;
+    sub.stale = false;
+  }
+
   /** Bytes of the hierarchy's arrays (what preprocessing adds to a region in memory). */
   byteSize(): number {
     let bytes = this.rank.byteLength + this.order.byteLength + this.time.byteLength + this.distance.byteLength;
-    bytes += this.heap.byteLength + this.mark.byteLength + this.settledRanks.byteLength;
+    bytes += this.heap.byteLength + this.mark.byteLength + this.reached.byteLength + this.settledRanks.byteLength;
     bytes += this.selected[0].byteLength + this.selected[1].byteLength + this.stack.byteLength;
+    for (const sub of this.restricted) {
+      if (sub) for (const a of [sub.ranks, sub.indexOf, sub.offsets, sub.head, sub.weight, sub.length, sub.time, sub.distance]) bytes += a.byteLength;
+    }
     for (const arcs of [this.forwardUp, this.backwardUp]) for (const a of Object.values(arcs)) bytes += (a as ArrayBufferView).byteLength;
     return bytes;
   }

@@ -1,7 +1,8 @@
 import { secondsAlong, secondsFromSource, secondsFromTarget, secondsToSource, secondsToTarget } from './edgeParts';
 import type { LonLat } from './geometry';
 import { hierarchyOf } from './contractionHierarchy';
-import { edgeEnds, unreachableReason, type VertexLabels, type RankOptions, type RankResult, type RankSource, type ReachableCandidate, type UnreachableCandidate } from './rankToTarget';
+import { rankingBuffers } from './etaOrder';
+import { edgeEnds, rankedResults, unreachableReason, type RankOptions, type RankResult, type RankSource, type UnreachableCandidate } from './rankToTarget';
 import type { RoadGraph } from './roadGraph';
 import { workspaceFor } from './search';
 import { DEFAULT_MAX_SNAP_M, snapToRoad, trySnapToRoad, type RoadSnap } from './snap';
@@ -39,15 +40,18 @@ export function rankFromSource(
   const toSource = secondsToSource(graph, se, g);
   const anyTarget = snaps.some((snap) => snap !== null);
   const ch = options.method === 'plain' ? null : hierarchyOf(graph);
-  let labels: VertexLabels;
+  const count = targets.length;
+  const ends = edgeEnds(snaps, edgeSource, edgeTarget);
+  // Time and metres from the source to each target's edge ends (2i: its edge's source vertex, 2i+1: its target).
+  const { order, seconds, metres, endTime, endDistance } = rankingBuffers(count);
   let settledVertices: number;
   let boundHit = false;
   if (ch) {
     if (anyTarget) {
-      ch.select('fromSource', edgeEnds(snaps, edgeSource, edgeTarget), snaps.length * 2);
+      ch.select('fromSource', ends, count * 2);
       ch.fromSource(edgeTarget[se]!, toTarget, (1 - g) * length[se]!, edgeSource[se]!, toSource, g * length[se]!, true);
-    }
-    labels = { reached: (v) => anyTarget && ch.timeAt(v) < Infinity, time: (v) => ch.timeAt(v), distance: (v) => ch.distanceAt(v) };
+      ch.readAt(ends, count * 2, endTime, endDistance);
+    } else endTime.fill(Infinity, 0, count * 2);
     settledVertices = anyTarget ? ch.upwardSettled : 0;
   } else {
     const ws = workspaceFor(graph);
@@ -61,47 +65,50 @@ export function rankFromSource(
     }
     // Nothing to find (no target on the road): no search at all.
     if (anyTarget) ws.run(graph.forward, maxSeconds);
-    labels = { reached: (v) => ws.isSettled(v), time: (v) => ws.time[v]!, distance: (v) => ws.distance[v]! };
+    for (let k = 0; k < count * 2; k++) {
+      const v = ends[k]!;
+      const settled = anyTarget && ws.isSettled(v);
+      endTime[k] = settled ? ws.time[v]! : Infinity;
+      endDistance[k] = settled ? ws.distance[v]! : 0;
+    }
     settledVertices = ws.settledCount;
     boundHit = ws.boundHit;
   }
 
-  const reachable: ReachableCandidate[] = [];
+  let reachableCount = 0;
   const unreachable: UnreachableCandidate[] = [];
   const sourceComponent = graph.vertexComponent[edgeSource[se]!]!;
-  targets.forEach((target, i) => {
+  for (let i = 0; i < count; i++) {
     const snap = snaps[i]!;
     if (!snap) {
-      unreachable.push({ id: target.id, unreachable: 'too_far_from_road', snapDistanceM: null });
-      return;
+      unreachable.push({ id: targets[i]!.id, unreachable: 'too_far_from_road', snapDistanceM: null });
+      continue;
     }
     const e = snap.edgeIndex;
     const f = snap.fraction;
-    let best = Infinity;
-    let bestDistance = 0;
-    const u = edgeSource[e]!;
-    if (labels.reached(u)) {
-      const t = labels.time(u) + secondsFromSource(graph, e, f);
-      if (t < best) [best, bestDistance] = [t, labels.distance(u) + f * length[e]!];
-    }
-    const v = edgeTarget[e]!;
-    if (labels.reached(v)) {
-      const t = labels.time(v) + secondsFromTarget(graph, e, f);
-      if (t < best) [best, bestDistance] = [t, labels.distance(v) + (1 - f) * length[e]!];
+    // Unreached ends hold Infinity, so no test is needed.
+    let best = endTime[2 * i]! + secondsFromSource(graph, e, f);
+    let bestDistance = best < Infinity ? endDistance[2 * i]! + f * length[e]! : 0;
+    const viaTarget = endTime[2 * i + 1]! + secondsFromTarget(graph, e, f);
+    if (viaTarget < best) {
+      best = viaTarget;
+      bestDistance = endDistance[2 * i + 1]! + (1 - f) * length[e]!;
     }
     if (e === se) {
       const t = secondsAlong(graph, e, g, f);
-      if (t < best) [best, bestDistance] = [t, Math.abs(f - g) * length[e]!];
+      if (t < best) {
+        best = t;
+        bestDistance = Math.abs(f - g) * length[e]!;
+      }
     }
     if (best < Infinity && best <= maxSeconds) {
-      const candidate: ReachableCandidate = { id: target.id, etaSeconds: best, distanceM: bestDistance, snapDistanceM: snap.snapDistanceM };
-      if (snap.fallbackExtraM !== undefined) candidate.fallbackExtraM = snap.fallbackExtraM;
-      reachable.push(candidate);
+      seconds[i] = best;
+      metres[i] = bestDistance;
+      order[reachableCount++] = i;
     } else {
-      const reason = unreachableReason(best, graph.vertexComponent[u] !== sourceComponent, boundHit);
-      unreachable.push({ id: target.id, unreachable: reason, snapDistanceM: snap.snapDistanceM });
+      const reason = unreachableReason(best, graph.vertexComponent[edgeSource[e]!] !== sourceComponent, boundHit);
+      unreachable.push({ id: targets[i]!.id, unreachable: reason, snapDistanceM: snap.snapDistanceM });
     }
-  });
-  reachable.sort((a, b) => a.etaSeconds - b.etaSeconds || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return { source: sourceSnap, results: [...reachable, ...unreachable], settledVertices };
+  }
+  return { source: sourceSnap, results: rankedResults(targets, snaps, reachableCount, unreachable), settledVertices };
 }

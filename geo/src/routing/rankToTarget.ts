@@ -2,6 +2,7 @@ import { secondsAlong, secondsFromSource, secondsFromTarget, secondsToSource, se
 import { hierarchyOf } from './contractionHierarchy';
 import type { LonLat } from './geometry';
 import type { RoadGraph } from './roadGraph';
+import { rankingBuffers, sortByKey } from './etaOrder';
 import { workspaceFor } from './search';
 import { DEFAULT_MAX_SNAP_M, snapToRoad, trySnapToRoad, type RoadSnap } from './snap';
 
@@ -86,26 +87,21 @@ export function rankToTarget(graph: RoadGraph, target: LonLat, sources: readonly
   const fromTarget = secondsFromTarget(graph, te, f);
   const anySource = snaps.some((snap) => snap !== null);
   const ch = options.method === 'plain' ? null : hierarchyOf(graph);
-  let labels: VertexLabels;
+  const count = sources.length;
+  const ends = edgeEnds(snaps, edgeSource, edgeTarget);
+  // Time and metres from each source's edge ends (2i: its edge's source vertex, 2i+1: its target) to the target.
+  const { order, seconds, metres, endTime, endDistance } = rankingBuffers(count);
   let settledVertices: number;
   let boundHit = false;
-  // The hierarchy's answers read directly (by rank) in the loop below: it runs once per source.
-  let chTime: Float64Array | null = null;
-  let chDistance: Float64Array | null = null;
-  let chRank: Int32Array | null = null;
   if (ch) {
     // Exact times from every vertex (PHAST): no bound to hit, so "unreachable" is always a proven no_path.
     if (anySource) {
       // Only the sources' edge ends are read: the sweep visits just what they depend on (RPHAST).
-      const ends = edgeEnds(snaps, edgeSource, edgeTarget);
-      ch.select('toTarget', ends, snaps.length * 2);
+      ch.select('toTarget', ends, count * 2);
       ch.toTarget(edgeSource[te]!, fromSource, f * length[te]!, edgeTarget[te]!, fromTarget, (1 - f) * length[te]!, true);
-    }
-    labels = { reached: (v) => anySource && ch.timeAt(v) < Infinity, time: (v) => ch.timeAt(v), distance: (v) => ch.distanceAt(v) };
+      ch.readAt(ends, count * 2, endTime, endDistance);
+    } else endTime.fill(Infinity, 0, count * 2);
     settledVertices = anySource ? ch.upwardSettled : 0;
-    chTime = ch.time;
-    chDistance = ch.distance;
-    chRank = ch.rank;
   } else {
     const ws = workspaceFor(graph);
     ws.begin();
@@ -119,56 +115,34 @@ export function rankToTarget(graph: RoadGraph, target: LonLat, sources: readonly
     }
     // Nothing to find (no source on the road): no search at all.
     if (anySource) ws.run(graph.reverse, maxSeconds);
-    labels = { reached: (v) => ws.isSettled(v), time: (v) => ws.time[v]!, distance: (v) => ws.distance[v]! };
+    for (let k = 0; k < count * 2; k++) {
+      const v = ends[k]!;
+      const settled = anySource && ws.isSettled(v);
+      endTime[k] = settled ? ws.time[v]! : Infinity;
+      endDistance[k] = settled ? ws.distance[v]! : 0;
+    }
     settledVertices = ws.settledCount;
     boundHit = ws.boundHit;
   }
 
-  const reachable: ReachableCandidate[] = [];
+  let reachableCount = 0;
   const unreachable: UnreachableCandidate[] = [];
   const targetComponent = graph.vertexComponent[edgeSource[te]!]!;
-  for (let i = 0; i < sources.length; i++) {
-    const id = sources[i]!.id;
+  for (let i = 0; i < count; i++) {
     const snap = snaps[i]!;
     if (!snap) {
-      unreachable.push({ id, unreachable: 'too_far_from_road', snapDistanceM: null });
+      unreachable.push({ id: sources[i]!.id, unreachable: 'too_far_from_road', snapDistanceM: null });
       continue;
     }
     const e = snap.edgeIndex;
     const g = snap.fraction;
-    let best = Infinity;
-    let bestDistance = 0;
-    const v = edgeTarget[e]!;
-    const u = edgeSource[e]!;
-    if (chTime && chRank && chDistance) {
-      // Unreached vertices hold Infinity, so no test is needed.
-      const rv = chRank[v]!;
-      const tv = secondsToTarget(graph, e, g) + chTime[rv]!;
-      if (tv < best) {
-        best = tv;
-        bestDistance = (1 - g) * length[e]! + chDistance[rv]!;
-      }
-      const ru = chRank[u]!;
-      const tu = secondsToSource(graph, e, g) + chTime[ru]!;
-      if (tu < best) {
-        best = tu;
-        bestDistance = g * length[e]! + chDistance[ru]!;
-      }
-    } else {
-      if (labels.reached(v)) {
-        const t = secondsToTarget(graph, e, g) + labels.time(v);
-        if (t < best) {
-          best = t;
-          bestDistance = (1 - g) * length[e]! + labels.distance(v);
-        }
-      }
-      if (labels.reached(u)) {
-        const t = secondsToSource(graph, e, g) + labels.time(u);
-        if (t < best) {
-          best = t;
-          bestDistance = g * length[e]! + labels.distance(u);
-        }
-      }
+    // Unreached ends hold Infinity, so no test is needed.
+    let best = secondsToTarget(graph, e, g) + endTime[2 * i + 1]!;
+    let bestDistance = best < Infinity ? (1 - g) * length[e]! + endDistance[2 * i + 1]! : 0;
+    const viaSource = secondsToSource(graph, e, g) + endTime[2 * i]!;
+    if (viaSource < best) {
+      best = viaSource;
+      bestDistance = g * length[e]! + endDistance[2 * i]!;
     }
     if (e === te) {
       const t = secondsAlong(graph, e, g, f);
@@ -178,16 +152,34 @@ export function rankToTarget(graph: RoadGraph, target: LonLat, sources: readonly
       }
     }
     if (best < Infinity && best <= maxSeconds) {
-      const candidate: ReachableCandidate = { id, etaSeconds: best, distanceM: bestDistance, snapDistanceM: snap.snapDistanceM };
-      if (snap.fallbackExtraM !== undefined) candidate.fallbackExtraM = snap.fallbackExtraM;
-      reachable.push(candidate);
+      seconds[i] = best;
+      metres[i] = bestDistance;
+      order[reachableCount++] = i;
     } else {
-      const otherComponent = graph.vertexComponent[u] !== targetComponent;
-      unreachable.push({ id, unreachable: unreachableReason(best, otherComponent, boundHit), snapDistanceM: snap.snapDistanceM });
+      const otherComponent = graph.vertexComponent[edgeSource[e]!] !== targetComponent;
+      unreachable.push({ id: sources[i]!.id, unreachable: unreachableReason(best, otherComponent, boundHit), snapDistanceM: snap.snapDistanceM });
     }
   }
-  reachable.sort((a, b) => a.etaSeconds - b.etaSeconds || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return { target: targetSnap, results: [...reachable, ...unreachable], settledVertices };
+  return { target: targetSnap, results: rankedResults(sources, snaps, reachableCount, unreachable), settledVertices };
+}
+
+/**
+ * The reachable sources (their indices in rankingBuffers().order[0 .. reachableCount-1], their seconds and metres
+ * there) by ETA, ties by id, as result objects, then the unreachable ones in the order given.
+ */
+export function rankedResults(sources: readonly RankSource[], snaps: readonly (RoadSnap | null)[], reachableCount: number, unreachable: readonly UnreachableCandidate[]): RankResult[] {
+  const { order, seconds, metres } = rankingBuffers(reachableCount);
+  sortByKey(order, reachableCount, seconds, sources);
+  const results: RankResult[] = new Array<RankResult>(reachableCount + unreachable.length);
+  for (let k = 0; k < reachableCount; k++) {
+    const i = order[k]!;
+    const snap = snaps[i]!;
+    const candidate: ReachableCandidate = { id: sources[i]!.id, etaSeconds: seconds[i]!, distanceM: metres[i]!, snapDistanceM: snap.snapDistanceM };
+    if (snap.fallbackExtraM !== undefined) candidate.fallbackExtraM = snap.fallbackExtraM;
+    results[k] = candidate;
+  }
+  for (let k = 0; k < unreachable.length; k++) results[reachableCount + k] = unreachable[k]!;
+  return results;
 }
 
 let endsBuffer = new Int32Array(4096);
@@ -201,13 +193,6 @@ export function edgeEnds(snaps: readonly (RoadSnap | null)[], edgeSource: Int32A
     endsBuffer[2 * i + 1] = snap ? edgeTarget[snap.edgeIndex]! : 0;
   }
   return endsBuffer;
-}
-
-/** A search's answer per vertex: whether its time is final, the time and the metres along the same path. */
-export interface VertexLabels {
-  reached(v: number): boolean;
-  time(v: number): number;
-  distance(v: number): number;
 }
 
 /**
