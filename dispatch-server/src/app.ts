@@ -64,6 +64,7 @@ import { transferHandlers } from './transfers/transfers.routes';
 import { reconcileTimers } from './timers/reconcileTimers';
 import { createTimers } from './timers/timers';
 import { graphTravelService } from './travel/graphTravelService';
+import { FleetState } from './fleet/fleetState';
 import { userHandlers } from './users/users.routes';
 import { vehicleHandlers } from './vehicles/vehicles.routes';
 
@@ -115,10 +116,13 @@ export function createApp({ config, db, readDb = db, redis, log }: AppDeps): App
     db, redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX, dir: config.ROAD_UPLOAD_DIR, maxBytes: config.ROAD_UPLOAD_MAX_MB * 1024 * 1024,
     work: config.ROAD_IMPORT_WORKER && roles.has('workers'), events, log,
   });
+  const fleet = new FleetState(db, log, { reconcileMs: config.FLEET_RECONCILE_S * 1000 });
+  fleet.start();
   const ctx: DispatchContext = {
     db,
     events,
     travel: graphTravelService(graphs, config.ROAD_REGION),
+    fleet,
     log,
     policy: {
       ackTimeoutS: config.ACK_TIMEOUT_S,
@@ -263,6 +267,7 @@ export function createApp({ config, db, readDb = db, redis, log }: AppDeps): App
       await ctx.outbox.close();
       await ctx.timers.close();
       await roadImports.close();
+      await fleet.close();
       await graphs.close();
       // Last: what the outbox delivered while closing was still published to the other processes.
       streams.close();

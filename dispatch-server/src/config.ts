@@ -74,6 +74,8 @@ export const ConfigSchema = z.object({
   NOTICE_ETA_REFRESH_S: z.coerce.number().positive().default(10),
   /** How often timers are re-derived from the database, repairing any Redis lost (outage, restart without its file). */
   TIMER_RECONCILE_S: z.coerce.number().positive().default(30),
+  /** Seconds between two whole re-reads of the in-memory fleet state, which catch a direct database edit no command announced. */
+  FLEET_RECONCILE_S: z.coerce.number().positive().default(60),
   /** Road region to route on; empty means the most recently imported one. */
   ROAD_REGION: z.string().regex(/^[a-z0-9_-]{1,64}$/).optional(),
   /** Where road files uploaded from the console are written while they are imported (shared by the server processes). */

@@ -1,4 +1,5 @@
 import type { Db } from '@dispatch/db';
+import type { FleetState } from './fleet/fleetState';
 import type { Logger } from './logger';
 import type { Outbox } from './outbox/outbox';
 import type { Publisher } from './realtime/publisher';
@@ -27,6 +28,8 @@ export interface DispatchContext {
   db: Db;
   events: Publisher;
   travel: TravelService;
+  /** The live fleet in memory (vehicles, tasks, positions, stations, hospitals), in step with the database. */
+  fleet: FleetState;
   timers: Timers;
   /** Delivers the side effects a command wrote to the outbox in its transaction. */
   outbox: Outbox;

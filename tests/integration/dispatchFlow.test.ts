@@ -249,6 +249,8 @@ describe('a call from intake to handover, through HTTP and real sockets', () => 
       "UPDATE vehicle_positions_latest SET location = ST_SetSRID(ST_MakePoint(112.15, 37.17), 4326), device_time = now() - interval '1 hour' WHERE vehicle_id = $1",
       [vehicle.id],
     );
+    // A direct edit announces nothing: the fleet state's reconciliation reads it (periodically; here at once).
+    await server.app.ctx.fleet.reconcile();
     const incident = await dispatcher.call('createIncident', { body: { location: { lon: 111.913, lat: 37.027 }, category: 'trauma', priority: 2 } });
     const rec = await dispatcher.call('getRecommendations', { params: { id: incident.id } });
     const candidate = rec.candidates.find((c) => c.vehicleId === vehicle.id)!;
@@ -263,6 +265,7 @@ describe('a call from intake to handover, through HTTP and real sockets', () => 
       'UPDATE vehicle_positions_latest SET location = ST_SetSRID(ST_MakePoint(112.3, 37.4), 4326), device_time = now() WHERE vehicle_id = $1',
       [vehicle.id],
     );
+    await server.app.ctx.fleet.reconcile();
     const incident = await dispatcher.call('createIncident', { body: { location: { lon: 111.913, lat: 37.027 }, category: 'trauma', priority: 2 } });
     const rec = await dispatcher.call('getRecommendations', { params: { id: incident.id } });
     expect(rec.excluded.find((e: any) => e.vehicleId === vehicle.id)).toMatchObject({ reason: 'unreachable', detail: 'position is too far from any road' });

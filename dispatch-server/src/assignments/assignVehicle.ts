@@ -3,6 +3,7 @@ import { type AssignRequest, type AssignmentDto, type AssignmentOfferDto, type P
 import { appendAudit, type Actor } from '../audit/audit';
 import { type DbClient, inTransaction, isUuid } from '@dispatch/db';
 import type { DispatchContext } from '../dispatchContext';
+import { noteFleetChange } from '../fleet/fleetChanges';
 import { HttpError, notFound } from '../http/errors';
 import { getIncident, incidentSql } from '../incidents/incidents';
 import { enqueueEffect } from '../outbox/outbox';
@@ -54,6 +55,7 @@ export async function assignVehicle(
     }
     const inserted = await insertAssignment(client, incidentId, request.vehicleId, actor, request.destinationHospitalId);
     await assignmentSql.setVehicleState.run(client, { vehicleId: request.vehicleId, state: 'busy' });
+    await noteFleetChange(client, { vehicles: [request.vehicleId] });
     await incidentSql.setStatus.run(client, { id: incidentId, status: 'assigned' });
     if (request.destinationHospitalId) await incidentSql.setPlan.run(client, { id: incidentId, hospitalId: request.destinationHospitalId });
     await incidentSql.appendEvent.run(client, {

@@ -14,7 +14,7 @@ import { assignVehicle } from './assignVehicle';
 export async function reofferIncident(ctx: DispatchContext, incidentId: string): Promise<void> {
   const incident = await getIncident(ctx.db, incidentId);
   if (incident.status !== 'open') return;
-  const recommendation = await computeRecommendation(ctx.db, ctx.travel, incident, ctx.policy);
+  const recommendation = await computeRecommendation(ctx.db, ctx.travel, ctx.fleet, incident, ctx.policy);
   // Every crew that already let this call time out is passed over, not only the last one.
   const timedOutBefore = new Set(incident.assignments.filter((a) => a.status === 'timed_out').map((a) => a.vehicleId));
   const next = recommendation.candidates.find((c) => !timedOutBefore.has(c.vehicleId));

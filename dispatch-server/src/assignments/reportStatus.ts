@@ -2,6 +2,7 @@ import { rooms, StatusReport, type AssignmentDto, type TaskStatus } from '@dispa
 import { appendAudit, type Actor } from '../audit/audit';
 import { type DbClient, inTransaction, isUuid } from '@dispatch/db';
 import type { DispatchContext } from '../dispatchContext';
+import { noteFleetChange } from '../fleet/fleetChanges';
 import { HttpError, notFound } from '../http/errors';
 import { type EventSource, incidentSql, publishIncident } from '../incidents/incidents';
 import { RELEASES_VEHICLE, decideTransition, vehicleStateFor, type AssignmentState } from '../lifecycle/taskLifecycle';
@@ -30,6 +31,7 @@ export async function applyStep(
   // A vehicle already on a newer task keeps that task's state.
   const latest = await assignmentSql.latestOfVehicle.one(client, { vehicleId: row.vehicle_id });
   if (latest?.id === row.id) await assignmentSql.setVehicleState.run(client, { vehicleId: row.vehicle_id, state: vehicleStateFor(status) });
+  await noteFleetChange(client, { vehicles: [row.vehicle_id] });
   if (!releases) return [];
   if (!(await assignmentSql.liveOfIncident.one(client, { incidentId: row.incident_id }))) {
     const finished = status === 'back_in_service' || status === 'back_at_base';

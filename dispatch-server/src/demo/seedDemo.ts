@@ -2,6 +2,7 @@ import { DEMO_REGION, generateDemoCounty, importDemoCounty } from '@dispatch/geo
 import { hasGazetteer } from '@dispatch/geo/gazetteer/buildGazetteer';
 import { activeNetworkId } from '@dispatch/geo/import/importRoads';
 import { hashPassword, verifyPassword } from '../auth/passwords';
+import { noteFleetChange } from '../fleet/fleetChanges';
 import { inTransaction, sqlFile, type Db, type DbClient } from '@dispatch/db';
 import { z } from 'zod';
 import { demoFleet } from './demoFleet';
@@ -90,8 +91,11 @@ export async function seedDemo(db: Db, options: { passwordFile?: string } = {}):
         })),
     ];
     const hospitalLogins: DemoLogins['hospitals'] = [];
+    const seededHospitals: string[] = [];
+    const seededVehicles: string[] = [];
     for (const h of hospitals) {
       const { id } = (await sql.upsertHospital.one(client, h))!;
+      seededHospitals.push(id);
       if (h.kind !== 'village_clinic') {
         const username = hospitalUsername(h.code);
         await upsertLogin(client, username, `${h.name} 急诊`, 'hospital', null, id);
@@ -103,11 +107,16 @@ export async function seedDemo(db: Db, options: { passwordFile?: string } = {}):
     for (const [i, v] of fleet.entries()) {
       const stationId = stationIds.get(v.stationCode)!;
       const vehicleId = (await sql.upsertVehicle.one(client, { ...v, stationId }))!.id;
+      seededVehicles.push(vehicleId);
       await sql.parkAtStation.run(client, { vehicleId, stationId });
       const username = crewUsername(i);
       await upsertLogin(client, username, `${v.callSign} 车组`, 'crew', vehicleId, null);
       crews.push({ username, callSign: v.callSign });
     }
+    // Servers already running (a test's, npm start's) read the seeded fleet into their fleet state on commit.
+    await noteFleetChange(client, {
+      stations: [...stationIds.values()], hospitals: seededHospitals, vehicles: seededVehicles, positions: seededVehicles,
+    });
     await seedDemoRegister(client, county.places.filter((p) => p.kind === 'village'));
     for (const [username, role, name] of [
       ['dispatcher', 'dispatcher', '调度员'],

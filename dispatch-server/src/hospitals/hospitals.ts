@@ -2,6 +2,7 @@ import { HospitalDto, HospitalInput, HospitalLoad, HospitalLoadInput, PointInput
 import { z } from 'zod';
 import { appendAudit, type Actor } from '../audit/audit';
 import { type Db, dtoRow, inTransaction, isUuid, sqlFile, type Queryable } from '@dispatch/db';
+import { noteFleetChange } from '../fleet/fleetChanges';
 import { notFound, translatePgError } from '../http/errors';
 import { authorize } from '../policies/policies';
 import type { Publisher } from '../realtime/publisher';
@@ -34,6 +35,7 @@ export async function createHospital(db: Queryable, actor: Actor, input: z.input
   const h = HospitalInput.parse(input);
   const id = await inTransaction(db, async (client) => {
     const row = await sql.insert.one(client, { ...h, ...h.location }).catch((e) => translatePgError(e, conflicts));
+    await noteFleetChange(client, { hospitals: [row!.id] });
     await appendAudit(client, actor, 'hospital.created', { type: 'hospital', id: row!.id }, { code: h.code });
     return row!.id;
   });
@@ -46,6 +48,7 @@ export async function updateHospital(db: Queryable, actor: Actor, id: string, in
   await inTransaction(db, async (client) => {
     const row = await sql.update.one(client, { id, ...h, ...h.location }).catch((e) => translatePgError(e, conflicts));
     if (!row) throw notFound(`hospital ${id}`);
+    await noteFleetChange(client, { hospitals: [id] });
     await appendAudit(client, actor, 'hospital.updated', { type: 'hospital', id }, { code: h.code });
   });
   return getHospital(db, id);
@@ -70,6 +73,7 @@ export async function setHospitalLoad(
   const setBy = principal?.userId ?? null;
   await inTransaction(db, async (client) => {
     if (!(await sql.setLoad.one(client, { id, loadStatus, setBy }))) throw notFound(`hospital ${id}`);
+    await noteFleetChange(client, { hospitals: [id] });
     await sql.appendLoadHistory.run(client, { id, loadStatus, setBy, note: note ?? null });
     await appendAudit(client, actor, 'hospital.loadChanged', { type: 'hospital', id }, { loadStatus, note });
   });

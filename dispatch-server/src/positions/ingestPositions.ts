@@ -1,6 +1,7 @@
 import { fixProblem, VehiclePositionDto } from '@dispatch/protocol';
 import { z } from 'zod';
 import { type Db, dtoRow, isUuid, sqlFile } from '@dispatch/db';
+import { noteFleetChange } from '../fleet/fleetChanges';
 import { HttpError, translatePgError } from '../http/errors';
 
 const texts = z.array(z.string());
@@ -206,7 +207,11 @@ export class PositionIngestor {
       cols.receivedAts[i] = receivedAt.toISOString();
       cols.sources[i] = p.source;
     }
-    return sql.ingest.rows(this.db, cols);
+    const moved = await sql.ingest.rows(this.db, cols);
+    // Every process's fleet state reads these fixes again; before the batch is acknowledged, so a ranking asked
+    // after the acknowledgement has them. A crash right between the two is caught by the fleet's reconciliation.
+    await noteFleetChange(this.db, { positions: moved.map((p) => p.vehicleId) }).catch((error: unknown) => this.options.onError?.(error));
+    return moved;
   }
 
   private announce(latest: VehiclePositionDto[]): void {

@@ -1,7 +1,4 @@
 import {
-  HospitalLoad,
-  VehicleKind,
-  VehicleState,
   type CandidateDto,
   type ExcludedVehicleDto,
   type HospitalOptionDto,
@@ -10,23 +7,14 @@ import {
 } from '@dispatch/protocol';
 import { type Db, sqlFile } from '@dispatch/db';
 import { z } from 'zod';
+import { type FleetHospital, type FleetState, hospitalsWith, rankingVehicles, type RankingVehicle } from '../fleet/fleetState';
+import { crossCentreHelp } from '../centres/centres';
 import { isReachable, type LonLat, type TravelService } from '../travel/travelService';
 
 /** A vehicle with its live task (if any), its latest fix and its home station. */
-const VehicleRow = z.object({
-  id: z.string(), call_sign: z.string(), kind: VehicleKind, capabilities: z.array(z.string()), in_service: z.boolean(), state: VehicleState,
-  task_status: z.string().nullable(), task_incident_number: z.number().nullable(),
-  lon: z.number().nullable(), lat: z.number().nullable(), age_seconds: z.number().nullable(), station_lon: z.number(), station_lat: z.number(),
-});
-type VehicleRow = z.infer<typeof VehicleRow>;
-const HospitalRow = z.object({
-  id: z.string(), name: z.string(), capabilities: z.array(z.string()), load_status: HospitalLoad, lon: z.number(), lat: z.number(),
-});
-type HospitalRow = z.infer<typeof HospitalRow>;
+type VehicleRow = RankingVehicle;
+type HospitalRow = FleetHospital;
 const sql = sqlFile(new URL('./recommendations.sql', import.meta.url), {
-  vehicles: { row: VehicleRow },
-  stations: { row: z.object({ id: z.string(), code: z.string(), name: z.string(), lon: z.number(), lat: z.number() }) },
-  hospitals: { params: z.object({ capabilities: z.array(z.string()) }), row: HospitalRow },
   timedOutVehicles: { params: z.object({ incidentId: z.string() }), row: z.object({ vehicle_id: z.string() }) },
 });
 
@@ -40,6 +28,9 @@ export interface RecommendationPolicy {
   /** A scarce vehicle goes before ordinary ones for a call that does not need it only when it gains more than this. */
   scarceMarginSeconds: number;
 }
+
+/** The order of String.prototype.localeCompare, without building a collator at each of a thousand comparisons. */
+const byCallSign = new Intl.Collator().compare;
 
 /** Task steps after which a busy vehicle will soon be free: the next-best proposal prefers them. */
 const FINISHING = ['handover', 'at_hospital', 'transporting'];
@@ -57,16 +48,17 @@ const UNREACHABLE_DETAIL = {
 export async function computeRecommendation(
   db: Db,
   travel: TravelService,
+  fleet: FleetState,
   incident: IncidentDto,
   policy: RecommendationPolicy,
 ): Promise<RecommendationDto> {
   const started = performance.now();
-  const [vehicles, stations, suitable, timedOut] = await Promise.all([
-    sql.vehicles.rows(db),
-    sql.stations.rows(db),
-    sql.hospitals.rows(db, { capabilities: incident.requiredHospitalCapabilities }),
-    sql.timedOutVehicles.rows(db, { incidentId: incident.id }),
-  ]);
+  // The fleet from memory, with every change committed before now applied (fleet/fleetState.ts).
+  const [tables, timedOut] = await Promise.all([fleet.current(), sql.timedOutVehicles.rows(db, { incidentId: incident.id })]);
+  const vehicles = rankingVehicles(tables, Date.now());
+  // The incident's centre's stations and hospitals (issue 15); a transfer's receiving hospital may be another centre's.
+  const stations = [...tables.stations.values()].filter((s) => s.centre_id === incident.centreId);
+  const suitable = hospitalsWith(tables, incident.requiredHospitalCapabilities).filter((h) => h.centre_id === incident.centreId || h.id === incident.transfer?.to.id);
   // A transfer goes to the hospital that accepted it: the only option, proposed even when it is full.
   const hospitals = incident.transfer ? suitable.filter((h) => h.id === incident.transfer!.to.id) : suitable;
   const timedOutIds = new Set(timedOut.map((r) => r.vehicle_id));
@@ -150,6 +142,13 @@ export async function computeRecommendation(
       fallbackExtraM: result.fallbackExtraM ?? null,
     });
   }
+  // Another centre's vehicle (issue 15) is never a candidate, an exclusion or the next best: the nearest free ones are help.
+  const centreOf = new Map(vehicles.map((v) => [v.id, v.centre_id]));
+  const own = (vehicleId: string) => centreOf.get(vehicleId) === incident.centreId;
+  const crossCentre = await crossCentreHelp(db, candidates.filter((c) => !own(c.vehicleId)), (id) => centreOf.get(id)!);
+  candidates.splice(0, candidates.length, ...candidates.filter((c) => own(c.vehicleId)));
+  excluded.splice(0, excluded.length, ...excluded.filter((e) => own(e.vehicleId)));
+  busyRanked.splice(0, busyRanked.length, ...busyRanked.filter((b) => own(b.row.id)));
   // A crew that already let this call time out is proposed last, not hidden: the dispatcher decides.
   const ranked = [false, true].flatMap((timedOutBefore) => {
     const part = candidates.filter((c) => timedOutIds.has(c.vehicleId) === timedOutBefore).sort((a, b) => a.etaSeconds - b.etaSeconds);
@@ -183,11 +182,12 @@ export async function computeRecommendation(
     incidentFallbackExtraM: toScene.targetFallbackExtraM ?? null,
     responsibleStation,
     candidates: ranked,
-    excluded: excluded.sort((a, b) => a.callSign.localeCompare(b.callSign)),
+    excluded: excluded.sort((a, b) => byCallSign(a.callSign, b.callSign)),
     queued,
     nextBest,
     proposedHospital: hospitalOptions.find((h) => h.skippedBecause === null) ?? null,
     hospitalOptions,
+    ...(crossCentre.length ? { crossCentre } : {}),
     computeMs: Math.round((performance.now() - started) * 10) / 10,
   };
 }

@@ -10,7 +10,7 @@ import { computeRecommendation } from './computeRecommendation';
  */
 export async function recommendForIncident(ctx: DispatchContext, incidentId: string): Promise<RecommendationDto> {
   const incident = await getIncident(ctx.db, incidentId);
-  const recommendation = await computeRecommendation(ctx.db, ctx.travel, incident, ctx.policy);
+  const recommendation = await computeRecommendation(ctx.db, ctx.travel, ctx.fleet, incident, ctx.policy);
   await incidentSql.setPlan.run(ctx.db, {
     id: incidentId,
     stationId: recommendation.responsibleStation?.stationId ?? null,

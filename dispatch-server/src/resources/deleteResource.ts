@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { appendAudit, type Actor } from '../audit/audit';
 import { type Db, inTransaction, isUuid, sqlFile } from '@dispatch/db';
+import { noteFleetChange } from '../fleet/fleetChanges';
 import { HttpError, notFound } from '../http/errors';
 
 const byId = { params: z.object({ id: z.string() }) };
@@ -37,6 +38,7 @@ export async function deleteResource(db: Db, actor: Actor, table: keyof typeof D
       throw error;
     });
     if (!deleted) throw notFound(`${entity} ${id}`);
+    if (table === 'stations' || table === 'vehicles' || table === 'hospitals') await noteFleetChange(client, { [table]: [id] });
     await appendAudit(client, actor, `${entity}.deleted`, { type: entity, id });
   });
 }

@@ -2,6 +2,7 @@ import { PointInput, StationDto, StationInput } from '@dispatch/protocol';
 import { z } from 'zod';
 import { appendAudit, type Actor } from '../audit/audit';
 import { dtoRow, inTransaction, isUuid, sqlFile, type Queryable } from '@dispatch/db';
+import { noteFleetChange } from '../fleet/fleetChanges';
 import { notFound, translatePgError } from '../http/errors';
 
 /** A station's input with its point as :lon and :lat. */
@@ -32,6 +33,7 @@ export async function createStation(db: Queryable, actor: Actor, input: z.input<
   const s = StationInput.parse(input);
   return inTransaction(db, async (client) => {
     const station = (await sql.insert.one(client, { ...s, ...s.location }).catch((e) => translatePgError(e, conflicts)))!;
+    await noteFleetChange(client, { stations: [station.id] });
     await appendAudit(client, actor, 'station.created', { type: 'station', id: station.id }, { code: s.code });
     return station;
   });
@@ -44,6 +46,7 @@ export async function updateStation(db: Queryable, actor: Actor, id: string, inp
   return inTransaction(db, async (client) => {
     const station = await sql.update.one(client, { id, ...s, ...s.location }).catch((e) => translatePgError(e, conflicts));
     if (!station) throw notFound(`station ${id}`);
+    await noteFleetChange(client, { stations: [id] });
     await appendAudit(client, actor, 'station.updated', { type: 'station', id }, { code: s.code });
     return station;
   });

@@ -22,7 +22,7 @@ export function graphTravelService(registry: GraphRegistry, region?: string): Tr
     return g;
   };
   // Vehicles mostly stand still or report every few seconds while rankings come at every call: a vehicle's
-  // snap is kept until its position (or the graph) changes. Snapping 1,000 vehicles is ~17 ms of a ranking.
+  // (a station's, a hospital's) snap is kept until its position (or the graph) changes. Snapping 1,000 vehicles is ~17 ms of a ranking.
   const snaps = new Map<string, { graph: RoadGraph; lon: number; lat: number; snap: RoadSnap | null }>();
   const snapOf = (g: RoadGraph, id: string, [lon, lat]: LonLat) => {
     const hit = snaps.get(id);
@@ -46,7 +46,8 @@ export function graphTravelService(registry: GraphRegistry, region?: string): Tr
     async fromSource(source, targets, maxSeconds) {
       const g = await graph();
       const sourceSnap = mainSnap(g, source, 'source');
-      const snapped = targets.map((t) => ({ ...t, snap: toMainNetwork(g, t.lonLat, trySnapToRoad(g, t.lonLat)) }));
+      // Hospitals do not move either: their snaps are kept like the vehicles' (~3 ms a ranking for 175 of them).
+      const snapped = targets.map((t) => ({ ...t, snap: snapOf(g, t.id, t.lonLat) }));
       const ranking = rankFromSource(g, source, snapped, { maxSeconds, sourceSnap });
       return { sourceSnapDistanceM: sourceSnap.snapDistanceM, sourceFallbackExtraM: sourceSnap.fallbackExtraM, results: ranking.results as TravelResult[] };
     },

@@ -2,6 +2,7 @@ import { VehicleDto, VehicleInput } from '@dispatch/protocol';
 import { z } from 'zod';
 import { appendAudit, type Actor } from '../audit/audit';
 import { dtoRow, inTransaction, isUuid, sqlFile, type Queryable } from '@dispatch/db';
+import { noteFleetChange } from '../fleet/fleetChanges';
 import { HttpError, notFound, translatePgError } from '../http/errors';
 
 const Id = z.object({ id: z.string() });
@@ -33,6 +34,7 @@ export async function createVehicle(db: Queryable, actor: Actor, input: z.input<
   const v = VehicleInput.parse(input);
   const id = await inTransaction(db, async (client) => {
     const row = await sql.insert.one(client, v).catch((e) => translatePgError(e, conflicts));
+    await noteFleetChange(client, { vehicles: [row!.id] });
     await appendAudit(client, actor, 'vehicle.created', { type: 'vehicle', id: row!.id }, { callSign: v.callSign });
     return row!.id;
   });
@@ -53,6 +55,7 @@ export async function updateVehicle(db: Queryable, actor: Actor, id: string, inp
     }
     const row = await sql.update.one(client, { id, ...v }).catch((e) => translatePgError(e, conflicts));
     if (!row) throw notFound(`vehicle ${id}`);
+    await noteFleetChange(client, { vehicles: [id] });
     await appendAudit(client, actor, 'vehicle.updated', { type: 'vehicle', id }, { callSign: v.callSign, inService: v.inService });
   });
   return getVehicle(db, id, staleAfterSeconds);

@@ -1,0 +1,284 @@
+import { randomBytes } from 'node:crypto';
+import { HospitalLoad, VehicleKind, VehicleState } from '@dispatch/protocol';
+import { type Db, sqlFile } from '@dispatch/db';
+import pg from 'pg';
+import { z } from 'zod';
+import { FLEET_CHANNEL, type FleetKind, KIND_CODES, noteSync, SYNC_CODE } from './fleetChanges';
+
+const ids = z.object({ ids: z.array(z.string()).nullable() });
+const FleetVehicle = z.object({
+  id: z.string(), call_sign: z.string(), kind: VehicleKind, capabilities: z.array(z.string()), in_service: z.boolean(), state: VehicleState,
+  home_station_id: z.string(), task_status: z.string().nullable(), task_incident_number: z.number().nullable(),
+});
+const FleetPosition = z.object({ vehicle_id: z.string(), lon: z.number(), lat: z.number(), device_ms: z.number() });
+// Each station and hospital is of a dispatch centre (issue 15); a vehicle is of its home station's.
+const FleetStation = z.object({ id: z.string(), code: z.string(), name: z.string(), centre_id: z.string(), lon: z.number(), lat: z.number() });
+const FleetHospital = z.object({
+  id: z.string(), name: z.string(), capabilities: z.array(z.string()), load_status: HospitalLoad, centre_id: z.string(), lon: z.number(), lat: z.number(),
+});
+export type FleetVehicle = z.infer<typeof FleetVehicle>;
+export type FleetPosition = z.infer<typeof FleetPosition>;
+export type FleetStation = z.infer<typeof FleetStation>;
+export type FleetHospital = z.infer<typeof FleetHospital>;
+
+const sql = sqlFile(new URL('./fleet.sql', import.meta.url), {
+  vehicles: { params: ids, row: FleetVehicle },
+  positions: { params: ids, row: FleetPosition },
+  stations: { params: ids, row: FleetStation },
+  hospitals: { params: ids, row: FleetHospital },
+  listen: {},
+});
+
+/** A vehicle as the ranking reads it: its row, its task, its latest fix with its age, and its home station's place. */
+export interface RankingVehicle extends Omit<FleetVehicle, 'home_station_id'> {
+  lon: number | null;
+  lat: number | null;
+  age_seconds: number | null;
+  station_lon: number;
+  station_lat: number;
+  /** Its home station's centre. */
+  centre_id: string;
+}
+
+/** What the fleet state holds, by id. The maps are replaced or updated in place between two reads, never during one. */
+export interface FleetTables {
+  vehicles: ReadonlyMap<string, FleetVehicle>;
+  positions: ReadonlyMap<string, FleetPosition>;
+  stations: ReadonlyMap<string, FleetStation>;
+  hospitals: ReadonlyMap<string, FleetHospital>;
+}
+
+/** Reads every row of the fleet tables as the fleet state holds them (at start, at reconciliation, and for tests). */
+export async function readFleet(db: Db): Promise<{ [K in keyof FleetTables]: FleetTables[K] extends ReadonlyMap<string, infer R> ? Map<string, R> : never }> {
+  const [vehicles, positions, stations, hospitals] = await Promise.all([
+    sql.vehicles.rows(db, { ids: null }),
+    sql.positions.rows(db, { ids: null }),
+    sql.stations.rows(db, { ids: null }),
+    sql.hospitals.rows(db, { ids: null }),
+  ]);
+  return {
+    vehicles: new Map(vehicles.map((r) => [r.id, r])),
+    positions: new Map(positions.map((r) => [r.vehicle_id, r])),
+    stations: new Map(stations.map((r) => [r.id, r])),
+    hospitals: new Map(hospitals.map((r) => [r.id, r])),
+  };
+}
+
+/** The fleet as the ranking reads it at `nowMs`: vehicles whose home station is unknown are left out, as a join would. */
+export function rankingVehicles(tables: FleetTables, nowMs: number): RankingVehicle[] {
+  const rows: RankingVehicle[] = [];
+  for (const { home_station_id, ...vehicle } of tables.vehicles.values()) {
+    const station = tables.stations.get(home_station_id);
+    if (!station) continue;
+    const fix = tables.positions.get(vehicle.id);
+    rows.push({
+      ...vehicle,
+      lon: fix?.lon ?? null,
+      lat: fix?.lat ?? null,
+      age_seconds: fix ? (nowMs - fix.device_ms) / 1000 : null,
+      station_lon: station.lon,
+      station_lat: station.lat,
+      centre_id: station.centre_id,
+    });
+  }
+  return rows;
+}
+
+/** Hospitals offering every one of `capabilities`. */
+export const hospitalsWith = (tables: FleetTables, capabilities: readonly string[]): FleetHospital[] =>
+  [...tables.hospitals.values()].filter((h) => capabilities.every((c) => h.capabilities.includes(c)));
+
+export interface FleetStateOptions {
+  /** Every this many ms the whole state is read again: catches a direct database edit no command announced. */
+  reconcileMs: number;
+  /** A sync whose token has not come back within this many ms reads everything again instead of waiting on. */
+  syncGiveUpMs?: number;
+}
+
+type Waiter = { resolve: () => void; timer: NodeJS.Timeout };
+
+/**
+ * The live fleet in memory (vehicles with their task, latest fixes, stations, hospitals), so that a ranking reads
+ * no table. It is loaded whole when it starts listening, and kept in step by the notes that every command writing
+ * those tables sends in its own transaction (fleetChanges.ts): PostgreSQL delivers them to every listening process
+ * on commit, in commit order, and each process reads the named rows again. Before a read, `current()` sends a sync
+ * token on the same channel and waits for it to come back, so every change committed before the read began (by
+ * any process) is in. Notes missed while the listening connection was down are covered by reading everything
+ * again when it is back, and a direct database edit by the periodic reconciliation.
+ */
+export class FleetState {
+  private tables = { vehicles: new Map<string, FleetVehicle>(), positions: new Map<string, FleetPosition>(), stations: new Map<string, FleetStation>(), hospitals: new Map<string, FleetHospital>() };
+  private readonly dirty = { all: true, vehicles: new Set<string>(), positions: new Set<string>(), stations: new Set<string>(), hospitals: new Set<string>() };
+  /** Reads of the database, one after another, so a later read never lands before an earlier one. */
+  private chain: Promise<void> = Promise.resolve();
+  private flushPending = false;
+  private listener: Promise<pg.Client> | null = null;
+  private readonly waiting = new Map<string, Waiter>();
+  private readonly instance = randomBytes(6).toString('hex');
+  private tokens = 0;
+  private reconciliation: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly log: { warn: (obj: object, msg: string) => void },
+    private readonly options: FleetStateOptions,
+  ) {}
+
+  /** Starts listening and loading in the background, and the periodic reconciliation. */
+  start(): void {
+    this.listen().catch(() => undefined);
+    this.reconciliation ??= setInterval(() => {
+      this.dirty.all = true;
+      this.kick();
+    }, this.options.reconcileMs);
+    this.reconciliation.unref();
+  }
+
+  /** The fleet with every change committed before this call (by any process) applied. */
+  async current(): Promise<FleetTables> {
+    await this.listen();
+    const token = `${this.instance}.${++this.tokens}`;
+    const back = new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.waiting.delete(token);
+        this.log.warn({ token }, 'fleet sync token did not come back: reading the whole fleet again');
+        this.dirty.all = true;
+        resolve();
+      }, this.options.syncGiveUpMs ?? 5000);
+      timer.unref();
+      this.waiting.set(token, { resolve, timer });
+    });
+    await noteSync(this.db, token).catch((error: unknown) => {
+      this.release(token);
+      throw error;
+    });
+    await back;
+    await this.schedule();
+    return this.tables;
+  }
+
+  /** Reads everything again now (the periodic reconciliation; a test after a direct database edit). */
+  async reconcile(): Promise<void> {
+    this.dirty.all = true;
+    await this.schedule();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.reconciliation);
+    for (const token of [...this.waiting.keys()]) this.release(token);
+    const listener = this.listener;
+    this.listener = null;
+    if (listener) await listener.then((client) => client.end()).catch(() => undefined);
+    await this.chain;
+  }
+
+  private release(token: string): void {
+    const waiter = this.waiting.get(token);
+    if (!waiter) return;
+    this.waiting.delete(token);
+    clearTimeout(waiter.timer);
+    waiter.resolve();
+  }
+
+  private onNote(payload: string): void {
+    const colon = payload.indexOf(':');
+    const code = payload.slice(0, colon);
+    const rest = payload.slice(colon + 1);
+    if (code === SYNC_CODE) {
+      this.release(rest);
+      return;
+    }
+    const kind = (Object.keys(KIND_CODES) as FleetKind[]).find((k) => KIND_CODES[k] === code);
+    if (!kind) return;
+    for (const id of rest.split(',')) this.dirty[kind].add(id);
+    this.kick();
+  }
+
+  /** Reads what is dirty soon, once for however many notes arrive meanwhile. */
+  private kick(): void {
+    if (this.flushPending || this.closed) return;
+    this.flushPending = true;
+    this.schedule().catch((error: unknown) => this.log.warn({ err: (error as Error).message }, 'fleet state read failed; it is retried'));
+  }
+
+  private schedule(): Promise<void> {
+    const run = this.chain.then(() => this.flush());
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async flush(): Promise<void> {
+    this.flushPending = false;
+    const { dirty } = this;
+    const all = dirty.all;
+    const taken = { vehicles: [...dirty.vehicles], positions: [...dirty.positions], stations: [...dirty.stations], hospitals: [...dirty.hospitals] };
+    dirty.all = false;
+    for (const kind of Object.keys(taken) as FleetKind[]) dirty[kind].clear();
+    try {
+      if (all) {
+        this.tables = await readFleet(this.db);
+        return;
+      }
+      const { tables } = this;
+      await Promise.all([
+        reread(tables.vehicles, taken.vehicles, () => sql.vehicles.rows(this.db, { ids: taken.vehicles }), (r) => r.id),
+        reread(tables.positions, taken.positions, () => sql.positions.rows(this.db, { ids: taken.positions }), (r) => r.vehicle_id),
+        reread(tables.stations, taken.stations, () => sql.stations.rows(this.db, { ids: taken.stations }), (r) => r.id),
+        reread(tables.hospitals, taken.hospitals, () => sql.hospitals.rows(this.db, { ids: taken.hospitals }), (r) => r.id),
+      ]);
+    } catch (error) {
+      // Nothing is lost: what was taken is read again next time.
+      dirty.all ||= all;
+      for (const kind of Object.keys(taken) as FleetKind[]) for (const id of taken[kind]) dirty[kind].add(id);
+      throw error;
+    }
+  }
+
+  /**
+   * The listening connection (a client of its own, never one of the pool's). Whenever it is (re)opened, the whole
+   * fleet is read again: notes may have been missed while nobody listened.
+   */
+  private listen(): Promise<pg.Client> {
+    if (this.closed) return Promise.reject(new Error('the fleet state is closed'));
+    if (this.listener) return this.listener;
+    const client = new pg.Client({ ...this.db.options, application_name: 'dispatch120-fleet-listener', connectionTimeoutMillis: 5000 });
+    const lost = () => {
+      if (this.listener !== started) return;
+      this.listener = null;
+      client.end().catch(() => undefined);
+      // Syncs in flight read everything again rather than wait for a token that may never come.
+      this.dirty.all = true;
+      for (const token of [...this.waiting.keys()]) this.release(token);
+    };
+    client.on('error', lost);
+    client.on('end', lost);
+    client.on('notification', (message) => {
+      if (message.channel === FLEET_CHANNEL && message.payload) this.onNote(message.payload);
+    });
+    const started = (async () => {
+      await client.connect();
+      // The listener must never keep a process alive that is otherwise shutting down.
+      (client as unknown as { connection?: { stream?: { unref?: () => void } } }).connection?.stream?.unref?.();
+      await client.query(sql.listen.text);
+      this.dirty.all = true;
+      await this.schedule();
+      return client;
+    })();
+    this.listener = started;
+    started.catch(() => {
+      if (this.listener === started) this.listener = null;
+      client.end().catch(() => undefined);
+    });
+    return started;
+  }
+}
+
+/** Reads the rows of these ids again into `table`; an id that no longer has a row is gone (deleted). */
+async function reread<R>(table: Map<string, R>, wanted: string[], read: () => Promise<R[]>, idOf: (row: R) => string): Promise<void> {
+  if (!wanted.length) return;
+  const rows = await read();
+  for (const id of wanted) table.delete(id);
+  for (const row of rows) table.set(idOf(row), row);
+}
