@@ -6,15 +6,17 @@
  *   machine        cpu model, cores, load average at the start
  *   history        rows put in the position history before measuring (--history), and how long that took
  *   ingest_<door>  offered and acknowledged positions per second, fan-out to the consoles (report sent → console
- *                  heard it) p50/p95/p99, and the server's resident memory at the start, end and peak
+ *                  heard it) p50/p95/p99, the server's resident memory at the start, end and peak, and the share of
+ *                  a core the server, the senders and the consoles used (on a shared machine, what limited it)
  *
  *   npx tsx dispatch-server/bench/doorsBench.ts [--doors http,port,socket] [--rate 5000] [--seconds 20]
- *     [--vehicles 500] [--consoles 20] [--history 0] [--inflight 500] [--profile DIR]
+ *     [--vehicles 500] [--consoles 20] [--history 0] [--inflight 500] [--profile DIR] [--server-root DIR]
  * A soak: --seconds 600; the live path with a big history: --history 10000000.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
+import { connect as netConnect } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -35,6 +37,8 @@ const { values: args } = parseArgs({
     inflight: { type: 'string', default: '500' },
     // A folder for the server process's CPU profile (node --cpu-prof), to see where a request's time goes.
     profile: { type: 'string' },
+    // Another checkout whose server to measure (an earlier commit's, for a baseline in the same conditions).
+    'server-root': { type: 'string' },
     // A sender process (started by the bench itself): its door, target and share of the devices.
     sender: { type: 'string' },
     target: { type: 'string' },
@@ -113,31 +117,76 @@ async function runSender(door: Door, target: string, devices: string[]): Promise
     await Promise.all(inFlight);
     for (const s of sockets) s.close();
   } else {
+    // As Traccar Client sends it: one fix per request, parameters in the query, speed in knots, over a kept-alive
+    // connection, the next request once the answer is in. A connection per device (up to --inflight per sender),
+    // written as raw HTTP/1.1: a full HTTP client costs as much CPU as the server's side and would be the limit.
+    const url = new URL(target);
+    const path = url.pathname.replace(/\/$/, '');
+    const connections = await Promise.all(
+      Array.from({ length: Math.min(IN_FLIGHT, devices.length) }, (_, c) => openDeviceConnection(url, devices.filter((_d, i) => i % Math.min(IN_FLIGHT, devices.length) === c))),
+    );
+    const index = new Map(devices.map((d, i) => [d, i]));
+    const idle = [...connections];
     const started = Date.now();
-    const inFlight = new Set<Promise<void>>();
+    const send = (connection: DeviceConnection) => {
+      const deviceId = connection.nextDevice();
+      const f = fixOf(index.get(deviceId)!, k++);
+      sent++;
+      connection
+        .request(`POST ${path}/?id=${deviceId}&lat=${f.lat}&lon=${f.lon}&timestamp=${f.time}&speed=10&bearing=90&accuracy=5 HTTP/1.1\r\nHost: ${url.host}\r\nContent-Length: 0\r\n\r\n`)
+        .then((status) => (status === 200 ? acked++ : failed++), () => void failed++)
+        .finally(() => idle.push(connection));
+    };
     while (Date.now() < until) {
       const due = Math.floor(((Date.now() - started) / 1000) * perSecond);
-      while (sent < due && inFlight.size < IN_FLIGHT) {
-        const i = sent % devices.length;
-        const f = fixOf(i, k++);
-        sent++;
-        // As Traccar Client sends it: one fix per request, parameters in the query, speed in knots.
-        const url = `${target}/?id=${devices[i]}&lat=${f.lat}&lon=${f.lon}&timestamp=${f.time}&speed=10&bearing=90&accuracy=5`;
-        const p: Promise<void> = fetch(url, { method: 'POST' })
-          .then((r) => {
-            if (r.ok) acked++;
-            else failed++;
-            return r.arrayBuffer();
-          })
-          .then(() => undefined, () => void failed++)
-          .finally(() => inFlight.delete(p));
-        inFlight.add(p);
-      }
+      while (sent < due && idle.length > 0) send(idle.shift()!);
       await sleep(2);
     }
-    await Promise.all(inFlight);
+    while (idle.length < connections.length) await sleep(5);
+    for (const c of connections) c.close();
   }
   print({ sent, acked, failed });
+}
+
+interface DeviceConnection {
+  nextDevice(): string;
+  /** Writes one request, resolves with the answer's status once its body is in. */
+  request(head: string): Promise<number>;
+  close(): void;
+}
+
+/** A kept-alive connection of a few devices to the OsmAnd door: one request at a time, answers read by Content-Length. */
+async function openDeviceConnection(url: URL, devices: string[]): Promise<DeviceConnection> {
+  const socket = netConnect(Number(url.port), url.hostname);
+  socket.setNoDelay(true);
+  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  let buffered: Buffer = Buffer.alloc(0);
+  let waiting: { resolve: (status: number) => void; reject: (e: Error) => void } | null = null;
+  socket.on('data', (chunk: Buffer) => {
+    buffered = buffered.length ? Buffer.concat([buffered, chunk]) : chunk;
+    const end = buffered.indexOf('\r\n\r\n');
+    if (end < 0 || !waiting) return;
+    const head = buffered.subarray(0, end).toString('latin1');
+    const length = Number(/\r\ncontent-length:\s*(\d+)/i.exec(head)?.[1] ?? NaN);
+    if (Number.isNaN(length)) return waiting.reject(new Error('an answer without Content-Length'));
+    if (buffered.length < end + 4 + length) return;
+    buffered = buffered.subarray(end + 4 + length);
+    const w = waiting;
+    waiting = null;
+    w.resolve(Number(head.slice(9, 12)));
+  });
+  socket.on('error', (e) => waiting?.reject(e));
+  socket.on('close', () => waiting?.reject(new Error('connection closed')));
+  let next = 0;
+  return {
+    nextDevice: () => devices[next++ % devices.length]!,
+    request: (head) =>
+      new Promise<number>((resolve, reject) => {
+        waiting = { resolve, reject };
+        socket.write(head);
+      }),
+    close: () => socket.destroy(),
+  };
 }
 
 // ---- the bench: one server, the consoles, the senders per door
@@ -148,8 +197,14 @@ function rssMb(pid: number): number {
   return match ? Math.round(Number(match[1]) / 1024) : NaN;
 }
 
-function startChild(argv: string[], env: NodeJS.ProcessEnv, output: 'inherit' | 'pipe'): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', ...argv], { cwd: ROOT, env, stdio: ['ignore', output === 'pipe' ? 'pipe' : 'ignore', 'inherit'] });
+/** CPU seconds (user + system) a process has used so far. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+function startChild(argv: string[], env: NodeJS.ProcessEnv, output: 'inherit' | 'pipe', cwd = ROOT): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', ...argv], { cwd, env, stdio: ['ignore', output === 'pipe' ? 'pipe' : 'ignore', 'inherit'] });
 }
 
 async function runBench(): Promise<void> {
@@ -168,7 +223,7 @@ async function runBench(): Promise<void> {
     DEMO_PASSWORDS_FILE: passwordsFile,
     LOG_LEVEL: 'warn',
     QUEUE_PREFIX: `doorsbench-${randomBytes(4).toString('hex')}`,
-  }, 'inherit');
+  }, 'inherit', args['server-root'] ?? ROOT);
   const children: ChildProcess[] = [server];
   const consoles: Socket[] = [];
   const base = `http://127.0.0.1:${port}`;
@@ -243,6 +298,7 @@ async function runBench(): Promise<void> {
       if (!DOORS.includes(door)) throw new Error(`--doors: ${door} is not one of ${DOORS.join(', ')}`);
       fanout = [];
       const memory: number[] = [rssMb(server.pid!)];
+      const cpuAtStart = { server: cpuSeconds(server.pid!), bench: process.cpuUsage(), at: performance.now() };
       const sampler = setInterval(() => memory.push(rssMb(server.pid!)), 1000);
       const target = door === 'http' ? `${base}/osmand` : door === 'port' ? `http://127.0.0.1:${osmandPort}` : base;
       const pool = door === 'socket' ? crews : devices;
@@ -260,7 +316,15 @@ async function runBench(): Promise<void> {
           child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`a ${door} sender exited with ${code}`))));
         });
       });
+      const senderCpu = new Map<number, number>();
+      const senderSampler = setInterval(() => {
+        for (const c of children.slice(-SENDERS)) if (c.exitCode === null) senderCpu.set(c.pid!, cpuSeconds(c.pid!));
+      }, 500);
       const results = await Promise.all(senders);
+      clearInterval(senderSampler);
+      const wall = (performance.now() - cpuAtStart.at) / 1000;
+      const benchCpu = process.cpuUsage(cpuAtStart.bench);
+      const serverCpu = cpuSeconds(server.pid!) - cpuAtStart.server;
       await sleep(1500);
       clearInterval(sampler);
       const total = results.reduce((a, r) => ({ sent: a.sent + r.sent, acked: a.acked + r.acked, failed: a.failed + r.failed }), { sent: 0, acked: 0, failed: 0 });
@@ -276,6 +340,13 @@ async function runBench(): Promise<void> {
         historyRows: HISTORY,
         fanout: percentiles(fanout),
         serverRssMb: { start: memory[0], end: memory[memory.length - 1], max: Math.max(...memory) },
+        // Share of one core each side used while sending: what limits the figure on a shared machine.
+        cpuPct: {
+          server: Math.round((100 * serverCpu) / wall),
+          senders: Math.round((100 * [...senderCpu.values()].reduce((a, b) => a + b, 0)) / wall),
+          consoles: Math.round((benchCpu.user + benchCpu.system) / 1e4 / wall),
+        },
+        loadavg1m: loadavg()[0],
       });
     }
   } finally {

@@ -161,7 +161,7 @@ export function createApp({ config, db, readDb = db, redis, log }: AppDeps): App
   api.use(express.json({ limit: '256kb' }));
   api.use(malformedIdsNotFound());
   // Every route of the protocol's table, each handled by its domain: leaving one out fails the type check. The
-  // OsmAnd device endpoints, outside /api with their own body formats, are served by positions.osmandRouter.
+  // OsmAnd device endpoints, outside /api with their own body formats, are served ahead of express (positions.osmandAhead).
   const handlers: Handlers<Exclude<RouteName, 'osmandGet' | 'osmandPost'>> = {
     openApi: async () => openApi,
     clientConfig: async () => ({
@@ -209,8 +209,6 @@ export function createApp({ config, db, readDb = db, redis, log }: AppDeps): App
   app.use(helmet({ contentSecurityPolicy: false, crossOriginEmbedderPolicy: false }));
   app.use(contentSecurityPolicy(config.TILE_URL));
   if (roles.has('web')) {
-    // OsmAnd/Traccar clients post to the server's root paths, not under /api.
-    app.use('/osmand', positions.osmandRouter);
     app.use('/api', api);
     app.use('/tablet', serveSpa(config.TABLET_DIST, 'The crew tablet app is not built: run npm run build:tablet'));
     app.use(serveSpa(config.CONSOLE_DIST, 'The console is not built: run npm run build:console'));
@@ -220,7 +218,8 @@ export function createApp({ config, db, readDb = db, redis, log }: AppDeps): App
   }
   app.use(errorHandler(log));
 
-  const http = createServer(app);
+  // OsmAnd/Traccar clients post to /osmand, outside /api, answered before express's middleware (positions/osmandDoor.ts).
+  const http = createServer(roles.has('web') ? positions.osmandAhead(app) : app);
   // Every process publishes through the Redis stream (a worker's re-offer reaches the consoles of the web processes);
   // only a realtime one serves sockets.
   const streams = createStreamsAdapter(config.REDIS_URL, config.QUEUE_PREFIX, config.SOCKET_STREAM_MAX_LEN);

@@ -1,67 +1,16 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express, { Router } from 'express';
-import { rooms, type OsmandAnswer } from '@dispatch/protocol';
+import { rooms } from '@dispatch/protocol';
 import type { Config } from '../config';
 import type { Db } from '@dispatch/db';
-import { errorHandler, HttpError, unknownRoute } from '../http/errors';
 import type { Handlers } from '../http/mountRoutes';
 import type { Logger } from '../logger';
 import type { Gateway } from '../realtime/gateway';
 import { bindVehicleDevice } from './bindDevice';
 import { DeviceDirectory } from './deviceDirectory';
 import { maintainPositionPartitions, PositionIngestor } from './ingestPositions';
-import { parseOsmandRequest } from './osmand';
+import { OSMAND_API_PATHS, OSMAND_PORT_PATHS, osmandAhead, osmandDoor, type OsmandDeps, type RequestListener } from './osmandDoor';
 import { PositionFanout } from './positionFanout';
-
-export interface OsmandDeps {
-  ingestor: PositionIngestor;
-  devices: DeviceDirectory;
-  log: Pick<Logger, 'debug' | 'error'>;
-}
-
-/**
- * The OsmAnd/Traccar Client endpoint at the router's root: GET or POST, parameters in the query string, an
- * urlencoded body or a JSON body. 200 only once every position of the request is stored; an unknown
- * device id is 404 and nothing of the request is stored. Unauthenticated, as the protocol is: the device
- * id bound by an admin is the credential, as in Traccar.
- */
-export function osmandRoutes(deps: OsmandDeps): Router {
-  const router = Router();
-  router.use(express.urlencoded({ extended: false, limit: '64kb' }));
-  router.use(express.json({ limit: '1mb' }));
-  const handle: express.RequestHandler = async (req, res) => {
-    const receivedAt = new Date();
-    const positions = parseOsmandRequest({ query: req.query, body: req.body }, receivedAt);
-    const vehicleIds = await Promise.all(positions.map((p) => deps.devices.vehicleFor(p.deviceId)));
-    const unknown = positions.find((_p, i) => vehicleIds[i] === null);
-    if (unknown) {
-      deps.log.debug({ deviceId: unknown.deviceId, ip: req.ip }, 'position from an unknown device refused');
-      throw new HttpError(404, `unknown device id ${unknown.deviceId}: an admin binds it to a vehicle (PUT /api/vehicles/{id}/device)`);
-    }
-    // An invalid fix is acknowledged, not stored: a client would otherwise resend it forever.
-    const valid = positions.flatMap((p, i) =>
-      p.valid
-        ? [{
-            vehicleId: vehicleIds[i]!,
-            lon: p.lon,
-            lat: p.lat,
-            speedMps: p.speedMps,
-            headingDeg: p.headingDeg,
-            accuracyM: p.accuracyM,
-            deviceTime: p.deviceTime,
-            receivedAt,
-            source: 'osmand',
-          }]
-        : [],
-    );
-    if (valid.length > 0) await deps.ingestor.addMany(valid);
-    res.status(200).json({ stored: valid.length, ignoredInvalid: positions.length - valid.length } satisfies OsmandAnswer);
-  };
-  router.get('/', handle);
-  router.post('/', handle);
-  return router;
-}
 
 /** Binds or (null) unbinds a vehicle's device id, forgetting the cached lookups of both ids. */
 export const vehicleDeviceHandlers = (db: Db, devices: DeviceDirectory): Handlers<'bindVehicleDevice'> => ({
@@ -84,15 +33,7 @@ export interface OsmandServer {
  * given `http://host:5055`) and at `/osmand`. Resolves once listening; rejects if the port cannot be opened.
  */
 export async function startOsmandServer(port: number, deps: OsmandDeps & { host?: string }): Promise<OsmandServer> {
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
-  const routes = osmandRoutes(deps);
-  app.use('/osmand', routes);
-  app.use('/', routes);
-  app.use(unknownRoute);
-  app.use(errorHandler(deps.log));
-  const http = createServer(app);
+  const http = createServer(osmandDoor(deps, OSMAND_PORT_PATHS));
   await new Promise<void>((listening, failed) => {
     http.once('error', failed);
     http.listen(port, deps.host ?? '127.0.0.1', () => {
@@ -111,8 +52,11 @@ export interface Positions {
   ingestor: PositionIngestor;
   devices: DeviceDirectory;
   fanout: PositionFanout;
-  /** Mount at `/osmand` of the main app, outside `/api`: Traccar clients post to the server's root paths. */
-  osmandRouter: Router;
+  /**
+   * The API port's request listener: `/osmand` (outside `/api`: Traccar clients post to the server's root paths)
+   * answered by the bare OsmAnd door, everything else by `next` (the express application).
+   */
+  osmandAhead(next: RequestListener): RequestListener;
   /** The admin device binding, for the route table. */
   deviceHandlers: Handlers<'bindVehicleDevice'>;
   /**
@@ -148,7 +92,7 @@ export function createPositions({ config, db, log, tellPeers }: { config: Config
     ingestor,
     devices,
     fanout,
-    osmandRouter: osmandRoutes(deps),
+    osmandAhead: (next) => osmandAhead(osmandDoor(deps, OSMAND_API_PATHS), next),
     deviceHandlers: vehicleDeviceHandlers(db, devices),
     start(io, ingest = true) {
       fanoutTarget = io;
