@@ -56,11 +56,12 @@ export async function serverProcess(name: string, env: Record<string, string>): 
 
 /**
  * HAProxy from deploy/haproxy/haproxy.cfg.template in front of the processes, in the foreground: plain HTTP at
- * `url`, and HTTPS at `tlsUrl` with a self-signed certificate made by openssl (`ca` to trust it).
+ * `url`, and HTTPS at `tlsUrl` with a self-signed certificate made by openssl (`ca` to trust it); GPS units' TCP at
+ * `osmandPort`, balanced to the OsmAnd ports given in `osmand` (the processes' OSMAND_PORT, by process name).
  */
-export async function startBalancer(servers: ServerProcess[]) {
+export async function startBalancer(servers: ServerProcess[], { osmand = {} }: { osmand?: Record<string, number> } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'dispatch120-haproxy-'));
-  const [port, tlsPort] = [await freePort(), await freePort()];
+  const [port, tlsPort, osmandPort] = [await freePort(), await freePort(), await freePort()];
   const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
     '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'tls.key'), '-out', join(dir, 'tls.crt')]);
   if (made.status !== 0) throw new Error(`openssl: ${made.stderr.toString()}`);
@@ -69,7 +70,9 @@ export async function startBalancer(servers: ServerProcess[]) {
     .replaceAll('@BIND@', `127.0.0.1:${port}`)
     .replaceAll('@TLS@', `bind 127.0.0.1:${tlsPort} ssl crt ${join(dir, 'tls.pem')} alpn http/1.1`)
     .replaceAll('@RUN@', dir)
-    .replaceAll('@SERVERS@', servers.map((s) => `server ${s.name} 127.0.0.1:${s.port} cookie ${s.name}`).join('\n    '));
+    .replaceAll('@SERVERS@', servers.map((s) => `server ${s.name} 127.0.0.1:${s.port} cookie ${s.name}`).join('\n    '))
+    .replaceAll('@OSMAND_BIND@', `127.0.0.1:${osmandPort}`)
+    .replaceAll('@OSMAND_SERVERS@', Object.entries(osmand).map(([name, p]) => `server ${name} 127.0.0.1:${p}`).join('\n    '));
   writeFileSync(join(dir, 'haproxy.cfg'), config);
   const child = spawn('haproxy', ['-db', '-f', join(dir, 'haproxy.cfg')], { stdio: ['ignore', 'ignore', 'inherit'] });
   const url = `http://127.0.0.1:${port}`;
@@ -77,6 +80,7 @@ export async function startBalancer(servers: ServerProcess[]) {
   return {
     url,
     tlsUrl: `https://127.0.0.1:${tlsPort}`,
+    osmandPort,
     /** The self-signed certificate, for a client's `ca`. */
     ca: readFileSync(join(dir, 'tls.crt'), 'utf8'),
     async close() {
