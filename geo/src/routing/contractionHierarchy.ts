@@ -483,11 +483,13 @@ class HierarchyBuilder {
   private initialised = 0;
   private shortcuts = 0;
   private readonly originalArcs: number;
-  // Upward arcs recorded as each vertex is contracted (its live neighbours are all ranked above it).
-  private readonly upFrom: number[] = [];
-  private readonly upTo: number[] = [];
-  private readonly upW: number[] = [];
-  private readonly upL: number[] = [];
+  // Upward arcs, recorded as each vertex is contracted: its live neighbours all rank above it, and vertices are
+  // contracted in rank order, so the arcs arrive grouped by rank, in their final order. Forward: v→w kept at
+  // rank(v); backward: u→v kept at rank(v). Heads are vertices until finish() turns them into ranks. Typed
+  // arrays rather than four number[] packed at the end: at a million vertices that packing held the event loop
+  // for over a second and doubled the arcs' memory.
+  private readonly upForward: GrowingArcs;
+  private readonly upBackward: GrowingArcs;
   // Priority queue of vertices (lazy: stale entries are skipped by comparing with priority[]).
   private pqKey: Float64Array;
   private pqVertex: Int32Array;
@@ -527,6 +529,8 @@ class HierarchyBuilder {
     this.wTime = new Float64Array(n);
     this.wMark = new Uint32Array(n);
     this.wDone = new Uint32Array(n);
+    this.upForward = growingArcs(n, this.originalArcs);
+    this.upBackward = growingArcs(n, this.originalArcs);
   }
 
   /** Keeps the cheaper of parallel arcs; self-loops never shorten a path. */
@@ -660,13 +664,14 @@ class HierarchyBuilder {
 
   private contract(v: number): void {
     this.computeShortcuts(v);
-    this.rank[v] = this.next++;
+    const r = this.next++;
+    this.rank[v] = r;
     this.contracted[v] = 1;
     const ins = this.inFrom[v]!;
     const outs = this.outTo[v]!;
     // v's remaining arcs all lead to vertices ranked above it: they are its upward arcs.
-    for (let i = 0; i < outs.length; i++) this.recordUp(v, outs[i]!, this.outW[v]![i]!, this.outL[v]![i]!);
-    for (let i = 0; i < ins.length; i++) this.recordUp(ins[i]!, v, this.inW[v]![i]!, this.inL[v]![i]!);
+    appendArcs(this.upForward, r, outs, this.outW[v]!, this.outL[v]!);
+    appendArcs(this.upBackward, r, ins, this.inW[v]!, this.inL[v]!);
     for (let i = 0; i < this.scFrom.length; i++) {
       if (this.addArc(this.scFrom[i]!, this.scTo[i]!, this.scW[i]!, this.scL[i]!)) this.shortcuts++;
     }
@@ -682,25 +687,14 @@ class HierarchyBuilder {
     this.inFrom[v] = this.inW[v] = this.inL[v] = [];
   }
 
-  private recordUp(from: number, to: number, weight: number, length: number): void {
-    this.upFrom.push(from);
-    this.upTo.push(to);
-    this.upW.push(weight);
-    this.upL.push(length);
-  }
-
   finish(timing: Pick<HierarchyStats, 'preprocessMs' | 'busyMs' | 'slices'>): ContractionHierarchy {
-    const n = this.n;
-    const rank = this.rank;
-    const m = this.upFrom.length;
-    // Forward-up: arc from→to where to is ranked higher, kept at rank(from). Backward-up: from is higher, kept at rank(to).
-    const forwardUp = packArcs(n, m, (i) => (rank[this.upTo[i]!]! > rank[this.upFrom[i]!]! ? rank[this.upFrom[i]!]! : -1), (i) => rank[this.upTo[i]!]!, this.upW, this.upL);
-    const backwardUp = packArcs(n, m, (i) => (rank[this.upFrom[i]!]! > rank[this.upTo[i]!]! ? rank[this.upTo[i]!]! : -1), (i) => rank[this.upFrom[i]!]!, this.upW, this.upL);
-    return new ContractionHierarchy(this.graph, rank, forwardUp, backwardUp, {
-      vertices: n,
+    const forwardUp = packedArcs(this.upForward, this.rank);
+    const backwardUp = packedArcs(this.upBackward, this.rank);
+    return new ContractionHierarchy(this.graph, this.rank, forwardUp, backwardUp, {
+      vertices: this.n,
       originalArcs: this.originalArcs,
       shortcuts: this.shortcuts,
-      upwardArcs: m,
+      upwardArcs: this.upForward.size + this.upBackward.size,
       ...timing,
     });
   }
@@ -767,27 +761,44 @@ function removeNeighbour(to: number[], weight: number[], length: number[], v: nu
 }
 
 /** CSR over ranks from a list of arcs: at(i) is the rank arc i is stored at (-1: not in this direction). */
-function packArcs(n: number, m: number, at: (i: number) => number, headOf: (i: number) => number, weight: number[], length: number[]): UpwardArcs {
-  const offsets = new Int32Array(n + 1);
-  for (let i = 0; i < m; i++) {
-    const r = at(i);
-    if (r >= 0) offsets[r + 1]!++;
+/** Upward arcs as they are recorded: rank r's are offsets[r] .. offsets[r+1]-1 once r is contracted. */
+interface GrowingArcs extends UpwardArcs {
+  size: number;
+}
+
+function growingArcs(n: number, capacity: number): GrowingArcs {
+  return { offsets: new Int32Array(n + 1), head: new Int32Array(capacity), weight: new Float64Array(capacity), length: new Float64Array(capacity), size: 0 };
+}
+
+/** Appends rank r's arcs (heads as vertices) and closes its range; capacity doubles when needed. */
+function appendArcs(arcs: GrowingArcs, r: number, heads: readonly number[], weights: readonly number[], lengths: readonly number[]): void {
+  const needed = arcs.size + heads.length;
+  if (needed > arcs.head.length) {
+    const capacity = Math.max(needed, arcs.head.length * 2);
+    const head = new Int32Array(capacity);
+    head.set(arcs.head.subarray(0, arcs.size));
+    const weight = new Float64Array(capacity);
+    weight.set(arcs.weight.subarray(0, arcs.size));
+    const length = new Float64Array(capacity);
+    length.set(arcs.length.subarray(0, arcs.size));
+    arcs.head = head;
+    arcs.weight = weight;
+    arcs.length = length;
   }
-  for (let r = 0; r < n; r++) offsets[r + 1]! += offsets[r]!;
-  const count = offsets[n]!;
-  const head = new Int32Array(count);
-  const w = new Float64Array(count);
-  const l = new Float64Array(count);
-  const fill = offsets.slice(0, n);
-  for (let i = 0; i < m; i++) {
-    const r = at(i);
-    if (r < 0) continue;
-    const k = fill[r]!++;
-    head[k] = headOf(i);
-    w[k] = weight[i]!;
-    l[k] = length[i]!;
+  for (let i = 0; i < heads.length; i++) {
+    arcs.head[arcs.size] = heads[i]!;
+    arcs.weight[arcs.size] = weights[i]!;
+    arcs.length[arcs.size] = lengths[i]!;
+    arcs.size++;
   }
-  return { offsets, head, weight: w, length: l };
+  arcs.offsets[r + 1] = arcs.size;
+}
+
+/** The recorded arcs trimmed to size, their heads turned from vertices into ranks. */
+function packedArcs(arcs: GrowingArcs, rank: Int32Array): UpwardArcs {
+  const head = arcs.head.slice(0, arcs.size);
+  for (let i = 0; i < head.length; i++) head[i] = rank[head[i]!]!;
+  return { offsets: arcs.offsets, head, weight: arcs.weight.slice(0, arcs.size), length: arcs.length.slice(0, arcs.size) };
 }
 
 const ready = new WeakMap<RoadGraph, ContractionHierarchy>();
