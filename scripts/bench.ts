@@ -14,8 +14,11 @@ import { parseArgs } from 'node:util';
 const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } });
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-/** Each benchmark: its file, and its arguments in full and in quick form. */
-const BENCHES: { name: string; file: string; full: string[]; quick: string[] }[] = [
+/**
+ * Each benchmark: its file, and its arguments in full and in quick form (a string instead: skipped in quick mode,
+ * for that reason); node's own flags, if any.
+ */
+const BENCHES: { name: string; file: string; full: string[]; quick: string[] | string; node?: string[] }[] = [
   { name: 'geo', file: 'geo/bench/rankingBench.ts', full: [], quick: ['--quick'] },
   { name: 'dispatch', file: 'dispatch-server/bench/dispatchBench.ts', full: [], quick: ['--calls', '20', '--vehicles', '300', '--naive-calls', '2'] },
   { name: 'dispatch-rnv', file: 'dispatch-server/bench/dispatchBench.ts', full: ['--network', 'rnv'], quick: ['--network', 'rnv', '--calls', '20', '--naive-calls', '2'] },
@@ -23,6 +26,14 @@ const BENCHES: { name: string; file: string; full: string[]; quick: string[] }[]
   { name: 'doors', file: 'dispatch-server/bench/doorsBench.ts', full: [], quick: ['--seconds', '5', '--vehicles', '100', '--consoles', '5', '--rate', '2000'] },
   { name: 'cluster', file: 'dispatch-server/bench/clusterBench.ts', full: ['--processes', '1,2,3'], quick: ['--processes', '1,2', '--seconds', '4'] },
   { name: 'moveup', file: 'geo/bench/moveUpBench.ts', full: [], quick: ['--quick'] },
+  // Memory figures after a collection: --expose-gc.
+  { name: 'province', file: 'geo/bench/provinceBench.ts', full: [], quick: ['--quick'], node: ['--expose-gc'] },
+  {
+    name: 'dispatch-province',
+    file: 'dispatch-server/bench/dispatchBench.ts',
+    full: ['--network', 'province', '--vehicles', '10000', '--calls', '100', '--naive-calls', '1'],
+    quick: 'the province (1.14M edges) is generated in a fresh database and preprocessed: minutes, not a quick check',
+  },
 ];
 
 /** The metrics the summary names (issue #14), with the fields that say most about each. */
@@ -30,6 +41,9 @@ const HEADLINES: Record<string, string[]> = {
   recommendation_search: ['method', 'p50Ms', 'p95Ms', 'p99Ms'],
   recommendation_whole: ['p50Ms', 'p95Ms', 'p99Ms'],
   recommendation_province: ['p50Ms', 'p95Ms', 'p99Ms'],
+  province_graph_load: ['edges', 'vertices', 'loadMs', 'typedArrayMB', 'rssGrowthMB', 'load'],
+  province_ch_preprocess: ['preprocessMs', 'busyMs', 'hierarchyMB', 'rssGrowthMB', 'load'],
+  province_search: ['method', 'vehicles', 'p50Ms', 'p95Ms', 'p99Ms', 'load'],
   ingest_http: ['positionsPerSecond', 'fanout'],
   ingest_port: ['positionsPerSecond', 'fanout'],
   ingest_socket: ['positionsPerSecond', 'fanout'],
@@ -40,7 +54,7 @@ type Line = Record<string, unknown> & { bench: string };
 
 function run(bench: (typeof BENCHES)[number]): Promise<{ lines: Line[]; code: number | null }> {
   const lines: Line[] = [];
-  const child = spawn(process.execPath, ['--import', 'tsx', bench.file, ...(args.quick ? bench.quick : bench.full)], {
+  const child = spawn(process.execPath, [...(bench.node ?? []), '--import', 'tsx', bench.file, ...(args.quick && Array.isArray(bench.quick) ? bench.quick : bench.full)], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -79,6 +93,11 @@ const summary: string[] = [
 ];
 const failed: string[] = [];
 for (const bench of chosen) {
+  if (args.quick && typeof bench.quick === 'string') {
+    console.log(JSON.stringify({ bench: bench.name, skipped: `--quick: ${bench.quick}` }));
+    summary.push(`| ${bench.name} | skipped | --quick: ${cell(bench.quick)} |`);
+    continue;
+  }
   const { lines, code } = await run(bench);
   if (code !== 0) failed.push(`${bench.name} (exit ${code})`);
   for (const line of lines) {

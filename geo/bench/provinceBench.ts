@@ -1,7 +1,7 @@
 /**
  * Province-scale benchmark (npm run bench:province [-- --quick] [-- --tiles 5x4] [-- --vehicles N]): the RNV
- * network tiled 5 × 4 with connecting roads (geo/src/import/provinceNetwork.ts: 1,142,332 edges, 2.0M directed
- * arcs, 883,760 vertices), generated in the benchmark database from ../shared/roaddata/rnv.osm.pbf, never stored.
+ * network tiled 5 × 4 with connecting roads (geo/src/import/provinceNetwork.ts: ~1.14M edges, ~2.0M directed
+ * arcs, ~0.88M vertices), generated in the benchmark database from ../shared/roaddata/rnv.osm.pbf, never stored.
  * Measures what a server pays for such a region: graph load (time, RSS and heap growth), contraction hierarchy
  * preprocessing (the server's sliced background build: time, memory), and the search step for 10,000 vehicles,
  * plain against the hierarchy on the same incidents, every ETA checked equal. The whole recommendation through
@@ -53,6 +53,7 @@ function memory() {
   return { rss: m.rss, heap: m.heapUsed + m.arrayBuffers, peakRss: process.resourceUsage().maxRSS * 1024 };
 }
 const growth = (before: ReturnType<typeof memory>, after: ReturnType<typeof memory>) => ({
+  rssMB: MB(after.rss),
   rssGrowthMB: MB(after.rss - before.rss),
   heapGrowthMB: MB(after.heap - before.heap),
   peakRssMB: MB(after.peakRss),
