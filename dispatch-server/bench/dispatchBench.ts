@@ -23,6 +23,7 @@ import { generatePassword, hashPassword } from '../src/auth/passwords';
 import { createLogger } from '../src/logger';
 import { createTimers } from '../src/timers/timers';
 import { importRoads } from '@dispatch/geo/import/importRoads';
+import { buildProvinceNetwork } from '@dispatch/geo/import/provinceNetwork';
 import { roadDataFile } from '@dispatch/geo/routing/roadData';
 
 const arg = (name: string, fallback: number) => {
@@ -36,10 +37,13 @@ const NAIVE_CALLS = arg('naive-calls', 10);
  * `--network rnv|monaco|shanghai`: the same run on a real extract of ../shared/roaddata (RNV 57k edges, Monaco,
  * central Shanghai) instead of the demo county. `--seed N` makes the random places (stations, hospitals, fleet,
  * calls) the same from run to run; calls may land anywhere on the network, cut-off pieces included.
+ * `--network province`: RNV tiled 5 × 4 with connecting roads (1.14M edges, geo/src/import/provinceNetwork.ts),
+ * generated in the fresh database; run it with `--vehicles 10000`. Its server-side figure is recommendation_province.
  */
 const NETWORK_FILES = { rnv: 'rnv.osm.pbf', monaco: 'monaco.osm.pbf', shanghai: 'shanghai_center.osm.pbf' } as const;
 const NETWORK = process.argv.includes('--network') ? process.argv[process.argv.indexOf('--network') + 1]! : null;
-if (NETWORK !== null && !(NETWORK in NETWORK_FILES)) throw new Error(`--network must be one of ${Object.keys(NETWORK_FILES).join(', ')}`);
+const PROVINCE = NETWORK === 'province';
+if (NETWORK !== null && !PROVINCE && !(NETWORK in NETWORK_FILES)) throw new Error(`--network must be one of ${Object.keys(NETWORK_FILES).join(', ')}, province`);
 const SEED = arg('seed', 1);
 
 const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, hostname: hostname() };
@@ -91,11 +95,14 @@ async function main() {
   await draw.query('SELECT setseed($1)', [((SEED % 2_000_000) / 1_000_000) - 1]);
   let region = 'jiexiu-demo';
   if (NETWORK) {
-    const name = NETWORK_FILES[NETWORK as keyof typeof NETWORK_FILES];
+    const name = NETWORK_FILES[PROVINCE ? 'rnv' : (NETWORK as keyof typeof NETWORK_FILES)];
     const file = roadDataFile(name);
     if (!file) throw new Error(`../shared/roaddata/${name} is absent`);
     region = `bench-${NETWORK}`;
-    await importRoads(db, { file, region });
+    if (PROVINCE) {
+      await importRoads(db, { file, region: 'bench-rnv' });
+      emit({ setup: await buildProvinceNetwork(db, { baseRegion: 'bench-rnv', region, columns: 5, rows: 4 }) });
+    } else await importRoads(db, { file, region });
     // The demo county's stations, hospitals and fleet move onto random places of the real network.
     for (const table of ['stations', 'hospitals']) {
       await draw.query(
@@ -126,9 +133,15 @@ async function main() {
      INSERT INTO vehicle_positions_latest (vehicle_id, location, device_time, source)
      SELECT v.id, r.geom, now(), 'bench'
        FROM new_vehicles v
-       -- Correlated on v.id, so each vehicle draws its own random vertex.
-       CROSS JOIN LATERAL (SELECT geom FROM road_vertices WHERE network_id = $3 AND v.id IS NOT NULL ORDER BY random() LIMIT 1) r`,
-    [Math.max(0, VEHICLES - 24), passwordHash, network],
+       -- Correlated on v.id, so each vehicle draws its own random vertex; a province's ~900k vertices are
+       -- sampled once instead (10,000 draws over the whole table would take minutes).
+       CROSS JOIN LATERAL (SELECT geom FROM road_vertices WHERE network_id = $3 AND v.id IS NOT NULL AND NOT $4 ORDER BY random() LIMIT 1) r
+      UNION ALL
+     SELECT v.id, s.geom, now(), 'bench'
+       FROM (SELECT id, row_number() OVER (ORDER BY id) AS k FROM new_vehicles) v
+       JOIN (SELECT geom, row_number() OVER () AS k
+               FROM (SELECT geom FROM road_vertices WHERE network_id = $3 AND $4 ORDER BY random() LIMIT $1) s) s ON s.k = v.k`,
+    [Math.max(0, VEHICLES - 24), passwordHash, network, PROVINCE],
   );
 
   const config = loadConfig({
@@ -208,7 +221,7 @@ async function main() {
     await fetch(`${base}/api/assignments/${got.assignment.id}/cancel`, { method: 'POST', headers, body: JSON.stringify({ reason: 'bench' }) });
   }
   emit({ metric: 'call_created_to_recommendation_on_console', target: 'p95 <= 300 ms', ...percentiles(intake) });
-  emit({ metric: 'recommendation_whole', note: 'server side: request in → ranked vehicles with reasons, station and hospital out', ...percentiles(serverCompute) });
+  emit({ metric: PROVINCE ? 'recommendation_province' : 'recommendation_whole', note: 'server side: request in → ranked vehicles with reasons, station and hospital out', ...percentiles(serverCompute) });
   emit({ metric: 'calls_placed_on_main_network', calls: vertices.length, fallbacks, note: 'calls whose nearest road is cut off from the strongly connected main network' });
   emit({ metric: 'dispatch_to_crew_has_route', target: 'p95 <= 300 ms', ...percentiles(offer) });
 
