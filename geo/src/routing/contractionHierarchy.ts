@@ -78,6 +78,9 @@ export class ContractionHierarchy {
   private readonly restricted: [RestrictedSweep | null, RestrictedSweep | null] = [null, null];
   /** Which sub-hierarchy holds the last query's answers (0 toTarget, 1 fromSource), -1: the whole-graph arrays. */
   private answeredBy = -1;
+  /** The ranks of each road edge's source and target vertex: a fleet's edge ends in rank space in one read each. */
+  readonly edgeSourceRank: Int32Array;
+  readonly edgeTargetRank: Int32Array;
 
   constructor(
     readonly graph: RoadGraph,
@@ -90,6 +93,12 @@ export class ContractionHierarchy {
     this.rank = rank;
     this.order = new Int32Array(n);
     for (let v = 0; v < n; v++) this.order[rank[v]!] = v;
+    this.edgeSourceRank = new Int32Array(graph.edgeCount);
+    this.edgeTargetRank = new Int32Array(graph.edgeCount);
+    for (let e = 0; e < graph.edgeCount; e++) {
+      this.edgeSourceRank[e] = rank[graph.edgeSource[e]!]!;
+      this.edgeTargetRank[e] = rank[graph.edgeTarget[e]!]!;
+    }
     this.forwardUp = forwardUp;
     this.backwardUp = backwardUp;
     this.time = new Float64Array(n);
@@ -120,13 +129,12 @@ export class ContractionHierarchy {
     return this.selected[d]![r] ? this.restricted[d]!.distance[this.restricted[d]!.indexOf[r]!]! : Infinity;
   }
 
-  /** timeAt and distanceAt of vertices[0 .. count-1] into time[] and distance[] (one call for a whole fleet). */
-  readAt(vertices: Int32Array, count: number, time: Float64Array, distance: Float64Array): void {
-    const rank = this.rank;
+  /** timeAt and distanceAt of the vertices of ranks[0 .. count-1] into time[] and distance[] (one call for a whole fleet). */
+  readAtRanks(ranks: Int32Array, count: number, time: Float64Array, distance: Float64Array): void {
     const d = this.answeredBy;
     if (d < 0) {
       for (let k = 0; k < count; k++) {
-        const r = rank[vertices[k]!]!;
+        const r = ranks[k]!;
         time[k] = this.time[r]!;
         distance[k] = this.distance[r]!;
       }
@@ -135,7 +143,7 @@ export class ContractionHierarchy {
     const selected = this.selected[d]!;
     const { indexOf, time: swept, distance: sweptDistance } = this.restricted[d]!;
     for (let k = 0; k < count; k++) {
-      const r = rank[vertices[k]!]!;
+      const r = ranks[k]!;
       if (selected[r]) {
         const j = indexOf[r]!;
         time[k] = swept[j]!;
@@ -165,11 +173,11 @@ export class ContractionHierarchy {
   /**
    * Restricted PHAST (Delling et al. 2011, RPHAST): a sweep `onlySelected` visits only the selected vertices,
    * exact for them because a selection is closed upwards (every vertex an answer depends on is in it). Selects
-   * vertices[0 .. count-1] for the direction's next sweeps; a selection is kept across queries (vehicles stay near
-   * where they were), grown by each new vertex's upward closure, and started afresh when it has grown to more than
-   * twice what the current vertices need.
+   * the vertices of ranks[0 .. count-1] (edgeSourceRank/edgeTargetRank give a fleet's) for the direction's next
+   * sweeps; a selection is kept across queries (vehicles stay near where they were), grown by each new vertex's
+   * upward closure, and started afresh when it has grown to more than twice what the current vertices need.
    */
-  select(direction: 'toTarget' | 'fromSource', vertices: Int32Array, count: number): void {
+  selectRanks(direction: 'toTarget' | 'fromSource', ranks: Int32Array, count: number): void {
     const d = direction === 'toTarget' ? 0 : 1;
     const selected = this.selected[d];
     if (this.selectedCount[d] > 2 * this.freshCount[d] + 1024) {
@@ -183,7 +191,7 @@ export class ContractionHierarchy {
     const stack = this.stack;
     let added = 0;
     for (let k = 0; k < count; k++) {
-      const r0 = this.rank[vertices[k]!]!;
+      const r0 = ranks[k]!;
       if (selected[r0]) continue;
       selected[r0] = 1;
       added++;
@@ -415,6 +423,7 @@ export class ContractionHierarchy {
     for (const sub of this.restricted) {
       if (sub) for (const a of [sub.ranks, sub.indexOf, sub.offsets, sub.head, sub.weight, sub.length, sub.time, sub.distance]) bytes += a.byteLength;
     }
+    bytes += this.edgeSourceRank.byteLength + this.edgeTargetRank.byteLength;
     for (const arcs of [this.forwardUp, this.backwardUp]) for (const a of Object.values(arcs)) bytes += (a as ArrayBufferView).byteLength;
     return bytes;
   }

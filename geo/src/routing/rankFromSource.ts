@@ -41,20 +41,21 @@ export function rankFromSource(
   const anyTarget = snaps.some((snap) => snap !== null);
   const ch = options.method === 'plain' ? null : hierarchyOf(graph);
   const count = targets.length;
-  const ends = edgeEnds(snaps, edgeSource, edgeTarget);
   // Time and metres from the source to each target's edge ends (2i: its edge's source vertex, 2i+1: its target).
   const { order, seconds, metres, endTime, endDistance } = rankingBuffers(count);
   let settledVertices: number;
   let boundHit = false;
   if (ch) {
     if (anyTarget) {
-      ch.select('fromSource', ends, count * 2);
+      const endRanks = edgeEnds(snaps, ch.edgeSourceRank, ch.edgeTargetRank);
+      ch.selectRanks('fromSource', endRanks, count * 2);
       ch.fromSource(edgeTarget[se]!, toTarget, (1 - g) * length[se]!, edgeSource[se]!, toSource, g * length[se]!, true);
-      ch.readAt(ends, count * 2, endTime, endDistance);
+      ch.readAtRanks(endRanks, count * 2, endTime, endDistance);
     } else endTime.fill(Infinity, 0, count * 2);
     settledVertices = anyTarget ? ch.upwardSettled : 0;
   } else {
     const ws = workspaceFor(graph);
+    const ends = edgeEnds(snaps, edgeSource, edgeTarget);
     ws.begin();
     if (toTarget < Infinity) ws.seed(edgeTarget[se]!, toTarget, (1 - g) * length[se]!, 0);
     if (toSource < Infinity) ws.seed(edgeSource[se]!, toSource, g * length[se]!, 0);

@@ -88,7 +88,6 @@ export function rankToTarget(graph: RoadGraph, target: LonLat, sources: readonly
   const anySource = snaps.some((snap) => snap !== null);
   const ch = options.method === 'plain' ? null : hierarchyOf(graph);
   const count = sources.length;
-  const ends = edgeEnds(snaps, edgeSource, edgeTarget);
   // Time and metres from each source's edge ends (2i: its edge's source vertex, 2i+1: its target) to the target.
   const { order, seconds, metres, endTime, endDistance } = rankingBuffers(count);
   let settledVertices: number;
@@ -97,13 +96,15 @@ export function rankToTarget(graph: RoadGraph, target: LonLat, sources: readonly
     // Exact times from every vertex (PHAST): no bound to hit, so "unreachable" is always a proven no_path.
     if (anySource) {
       // Only the sources' edge ends are read: the sweep visits just what they depend on (RPHAST).
-      ch.select('toTarget', ends, count * 2);
+      const endRanks = edgeEnds(snaps, ch.edgeSourceRank, ch.edgeTargetRank);
+      ch.selectRanks('toTarget', endRanks, count * 2);
       ch.toTarget(edgeSource[te]!, fromSource, f * length[te]!, edgeTarget[te]!, fromTarget, (1 - f) * length[te]!, true);
-      ch.readAt(ends, count * 2, endTime, endDistance);
+      ch.readAtRanks(endRanks, count * 2, endTime, endDistance);
     } else endTime.fill(Infinity, 0, count * 2);
     settledVertices = anySource ? ch.upwardSettled : 0;
   } else {
     const ws = workspaceFor(graph);
+    const ends = edgeEnds(snaps, edgeSource, edgeTarget);
     ws.begin();
     if (fromSource < Infinity) ws.seed(edgeSource[te]!, fromSource, f * length[te]!, 0);
     if (fromTarget < Infinity) ws.seed(edgeTarget[te]!, fromTarget, (1 - f) * length[te]!, 0);
@@ -184,7 +185,10 @@ export function rankedResults(sources: readonly RankSource[], snaps: readonly (R
 
 let endsBuffer = new Int32Array(4096);
 
-/** Both end vertices of each snap's edge (a null snap repeats vertex 0, harmless) in a buffer reused across calls. */
+/**
+ * Both ends of each snap's edge as edgeSource/edgeTarget give them (vertices, or the hierarchy's ranks of them;
+ * a null snap repeats 0, harmless) in a buffer reused across calls.
+ */
 export function edgeEnds(snaps: readonly (RoadSnap | null)[], edgeSource: Int32Array, edgeTarget: Int32Array): Int32Array {
   if (endsBuffer.length < snaps.length * 2) endsBuffer = new Int32Array(snaps.length * 4);
   for (let i = 0; i < snaps.length; i++) {
