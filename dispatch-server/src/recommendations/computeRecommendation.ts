@@ -68,17 +68,18 @@ export async function computeRecommendation(
   const excluded: ExcludedVehicleDto[] = [];
   const sources: { id: string; lonLat: LonLat }[] = [];
   const pending = new Map<string, { row: VehicleRow; stale: boolean; positionSource: 'gps' | 'station'; busy: boolean }>();
+  // Made once, not once per vehicle (a named closure in the loop costs a defineProperty each under tsx's keepNames).
+  const exclude = (row: VehicleRow, reason: ExcludedVehicleDto['reason'], detail: string) =>
+    excluded.push({ vehicleId: row.id, callSign: row.call_sign, reason, detail });
   for (const row of vehicles) {
     const { id } = row;
-    const exclude = (reason: ExcludedVehicleDto['reason'], detail: string) =>
-      excluded.push({ vehicleId: id, callSign: row.call_sign, reason, detail });
     if (!row.in_service) {
-      exclude('out_of_service', 'out of service');
+      exclude(row, 'out_of_service', 'out of service');
       continue;
     }
     const missing = required.filter((c) => !row.capabilities.includes(c));
     if (missing.length) {
-      exclude('missing_capability', `lacks ${missing.join(', ')}`);
+      exclude(row, 'missing_capability', `lacks ${missing.join(', ')}`);
       continue;
     }
     const busy = row.task_status != null && row.task_status !== 'back_in_service';
