@@ -1,0 +1,16 @@
+-- name: list
+SELECT id, code, name, name_en AS "nameEn" FROM centres ORDER BY code;
+
+-- name: ofVehicle
+-- A vehicle belongs to its home station's centre.
+SELECT s.centre_id, v.call_sign FROM vehicles v JOIN stations s ON s.id = v.home_station_id WHERE v.id = :vehicleId;
+
+-- name: ofIncident
+-- The incident's centre and those of the vehicles helping on it.
+SELECT i.centre_id, coalesce(array_agg(DISTINCT a.help_from_centre_id) FILTER (WHERE a.help_from_centre_id IS NOT NULL), '{}') AS helping
+  FROM incidents i LEFT JOIN assignments a ON a.incident_id = i.id
+ WHERE i.id = :incidentId
+ GROUP BY i.centre_id;
+
+-- name: ofHospitals
+SELECT DISTINCT centre_id FROM hospitals WHERE id = ANY(:hospitalIds::uuid[]);

@@ -1,0 +1,67 @@
+import { CentreDto, rooms, type CandidateDto, type CrossCentreCandidateDto } from '@dispatch/protocol';
+import { type Queryable, sqlFile } from '@dispatch/db';
+import { z } from 'zod';
+
+/**
+ * Several dispatch centres (counties) in one database (issue 15): which centre a vehicle belongs to, the centres'
+ * names, and the other centres' free vehicles a recommendation lists as help. Who may see which centre is the
+ * policy's (policies/policies.ts centreScope); which rooms hear of it, the protocol's (rooms.centreStaff).
+ */
+const sql = sqlFile(new URL('./centres.sql', import.meta.url), {
+  list: { row: CentreDto },
+  ofVehicle: { params: z.object({ vehicleId: z.string() }), row: z.object({ centre_id: z.string(), call_sign: z.string() }) },
+  ofIncident: { params: z.object({ incidentId: z.string() }), row: z.object({ centre_id: z.string(), helping: z.array(z.string()) }) },
+  ofHospitals: { params: z.object({ hospitalIds: z.array(z.string()) }), row: z.object({ centre_id: z.string() }) },
+});
+
+export async function listCentres(db: Queryable): Promise<CentreDto[]> {
+  return sql.list.rows(db);
+}
+
+/** The vehicle's centre (its home station's), undefined for no such vehicle. */
+export async function centreOfVehicle(db: Queryable, vehicleId: string): Promise<string | undefined> {
+  return (await sql.ofVehicle.one(db, { vehicleId }))?.centre_id;
+}
+
+/**
+ * The consoles that hear of an incident's tasks, notices and messages: its centre's staff, those of the centres whose
+ * vehicles help on it, and the province room.
+ */
+export async function staffRoomsOfIncident(db: Queryable, incidentId: string): Promise<string[]> {
+  const row = await sql.ofIncident.one(db, { incidentId });
+  return rooms.centreStaff(row?.centre_id, ...(row?.helping ?? []));
+}
+
+/** The consoles that hear of a vehicle: its centre's staff and the province room. */
+export async function staffRoomsOfVehicle(db: Queryable, vehicleId: string): Promise<string[]> {
+  return rooms.centreStaff(await centreOfVehicle(db, vehicleId));
+}
+
+/** The consoles that hear of these hospitals' business (a transfer between them): their centres' staff and the province room. */
+export async function staffRoomsOfHospitals(db: Queryable, hospitalIds: string[]): Promise<string[]> {
+  return rooms.centreStaff(...(await sql.ofHospitals.rows(db, { hospitalIds })).map((r) => r.centre_id));
+}
+
+/** How many of the other centres' free vehicles a recommendation lists: the nearest few are enough to ask for help. */
+export const CROSS_CENTRE_LIMIT = 3;
+
+/**
+ * The other centres' candidates as help, nearest first, at most CROSS_CENTRE_LIMIT, each with its centre's names.
+ * @param others candidates of centres other than the incident's (ranked like the own ones)
+ * @param centreOf the centre of each of their vehicles
+ */
+export async function crossCentreHelp(
+  db: Queryable,
+  others: CandidateDto[],
+  centreOf: (vehicleId: string) => string,
+): Promise<CrossCentreCandidateDto[]> {
+  if (others.length === 0) return [];
+  const centres = new Map((await listCentres(db)).map((c) => [c.id, c]));
+  return [...others]
+    .sort((a, b) => a.etaSeconds - b.etaSeconds)
+    .slice(0, CROSS_CENTRE_LIMIT)
+    .map((c) => {
+      const centre = centres.get(centreOf(c.vehicleId))!;
+      return { ...c, centreId: centre.id, centreName: centre.name, centreNameEn: centre.nameEn };
+    });
+}
