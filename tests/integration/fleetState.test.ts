@@ -113,6 +113,20 @@ describe('the fleet state stays what the database says', () => {
     }
   });
 
+  it('is in step again after its listening connection was cut, whatever was noted meanwhile', async () => {
+    await fleet().current();
+    const cut = await server.database.db.query(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'dispatch120-fleet-listener' AND datname = current_database()",
+    );
+    expect(cut.rowCount).toBe(1);
+    const hospital = (await dispatcher.call('listHospitals')).find((h) => h.kind !== 'village_clinic')!;
+    await dispatcher.call('setHospitalLoad', { params: { id: hospital.id }, body: { loadStatus: 'closed' } });
+    await expectInStep();
+    expect((await fleet().current()).hospitals.get(hospital.id)!.load_status).toBe('closed');
+    await dispatcher.call('setHospitalLoad', { params: { id: hospital.id }, body: { loadStatus: 'blue' } });
+    await expectInStep();
+  });
+
   it('reads a direct database edit, which no command announced, at its reconciliation', async () => {
     const vehicle = (await dispatcher.call('listVehicles')).find((v) => v.callSign === '介休120-06')!;
     await server.database.db.query("UPDATE vehicles SET call_sign = 'FLEET-DIRECT' WHERE id = $1", [vehicle.id]);
