@@ -10,6 +10,12 @@
 # DATABASE_URL names a role with the REPLICATION attribute (a superuser for enable-archiving); BACKUP_DIR (default
 # /var/backups/dispatch120) must be writable by the `postgres` user, which runs the archive command. Restore with
 # scripts/restore.sh. Why WAL archiving and not a nightly pg_dump: see the README ("Backups").
+# BACKUP_COPY_TO (optional) copies every archived segment and every base backup off the machine, in the same layout
+# (base/, wal/): a folder on another machine's disk mounted here (cp), or user@host:/path (rsync over ssh, with the
+# `postgres` user's key). The archive command carries it: run enable-archiving again after changing it (no restart).
+# A segment whose copy fails is still archived here (the primary must not stop because the other machine is away);
+# the next base backup copies what is missing and fails loudly if it cannot. Restore from the copy with
+# BACKUP_DIR=<the copy> scripts/restore.sh latest.
 set -euo pipefail
 
 PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
@@ -18,18 +24,45 @@ BACKUP_KEEP="${BACKUP_KEEP:-7}"
 # A segment is archived when full or after this many seconds: the most a centre can lose when the disk is lost.
 ARCHIVE_TIMEOUT="${ARCHIVE_TIMEOUT:-60}"
 
+BACKUP_COPY_TO="${BACKUP_COPY_TO:-}"
+
 case "$BACKUP_DIR" in *\'*|*%*) printf '[backup] error: BACKUP_DIR must not contain a quote or %%: %s\n' "$BACKUP_DIR" >&2; exit 2 ;; esac
+case "$BACKUP_COPY_TO" in *\'*|*%*|*\$*|*\\*|*\"*|*\ *) printf '[backup] error: BACKUP_COPY_TO must not contain a quote, %%, $, \\ or a space: %s\n' "$BACKUP_COPY_TO" >&2; exit 2 ;; esac
 
 log() { printf '[backup] %s\n' "$*" >&2; }
 die() { printf '[backup] error: %s\n' "$*" >&2; exit 1; }
 need_url() { [ -n "${DATABASE_URL:-}" ] || die "DATABASE_URL is not set (eval \"\$(bash scripts/services.sh env)\" for the private cluster)"; }
 sql() { "$PG_BIN/psql" -d "$DATABASE_URL" -v ON_ERROR_STOP=1 -tAqc "$1"; }
 
+# user@host:/path (rsync over ssh) rather than a folder of this machine (a mounted disk of another one).
+remote_copy() { [[ "$BACKUP_COPY_TO" =~ ^[^/:]+:. ]]; }
+# Never a password prompt in the archive command: a missing key fails the copy, and PostgreSQL retries it.
+RSYNC=(rsync -t -e 'ssh -o BatchMode=yes -o ConnectTimeout=10')
+
 prepare_dirs() {
   mkdir -p "$BACKUP_DIR/base" "$BACKUP_DIR/wal"
   chmod 700 "$BACKUP_DIR"
   # The archive command runs as the server's user.
   if [ "$(id -u)" = 0 ] && id postgres >/dev/null 2>&1; then chown postgres:postgres "$BACKUP_DIR" "$BACKUP_DIR/wal" "$BACKUP_DIR/base"; fi
+  [ -n "$BACKUP_COPY_TO" ] || return 0
+  if remote_copy; then
+    command -v rsync >/dev/null || die "BACKUP_COPY_TO=$BACKUP_COPY_TO needs rsync (apt-get install rsync, here and there)"
+    return 0
+  fi
+  [[ "$BACKUP_COPY_TO" = /* ]] || die "BACKUP_COPY_TO: an absolute folder (a mounted disk) or user@host:/path"
+  mkdir -p "$BACKUP_COPY_TO/base" "$BACKUP_COPY_TO/wal"
+  chmod 700 "$BACKUP_COPY_TO"
+  if [ "$(id -u)" = 0 ] && id postgres >/dev/null 2>&1; then chown postgres:postgres "$BACKUP_COPY_TO" "$BACKUP_COPY_TO/wal" "$BACKUP_COPY_TO/base"; fi
+}
+
+# The archive command's second half: the segment just archived here, copied to BACKUP_COPY_TO (flushed, then renamed
+# into place, so the copy never holds half a segment either). Its failure does not fail the archiving.
+copy_command() {
+  if remote_copy; then
+    echo " && { ${RSYNC[*]:0:2} -e '${RSYNC[3]}' \"\$W\" '$BACKUP_COPY_TO/wal/' || true; }"
+  else
+    echo "; C='$BACKUP_COPY_TO/wal/%f.gz'; test -f \"\$C\" || { cp \"\$W\" \"\$C.part\" && sync \"\$C.part\" && mv \"\$C.part\" \"\$C\"; } || true"
+  fi
 }
 
 cmd_enable_archiving() {
@@ -38,7 +71,17 @@ cmd_enable_archiving() {
   # Never overwrite an archived segment (a second cluster pointed at the same folder must fail, not clobber);
   # write under a temporary name, flush it to disk, then rename, so a crash never leaves half a segment.
   # Gzipped: archive_timeout closes mostly empty 16 MB segments on a quiet night (one full of inserts: 2.6 MB).
-  local command="test ! -f '$wal/%f.gz' && gzip -c '%p' > '$wal/%f.gz.part' && sync '$wal/%f.gz.part' && mv '$wal/%f.gz.part' '$wal/%f.gz'"
+  # A segment archived here before a crash is tried again by PostgreSQL: found here with the same content, that is
+  # success; with other content (another cluster's), the command fails as before.
+  # Each path once, in a shell variable: PostgreSQL cuts the command, once %f and %p are filled in, at 1,023 bytes.
+  local command="W='$wal/%f.gz'; { test ! -f \"\$W\" && gzip -c '%p' > \"\$W.part\" && sync \"\$W.part\" && mv \"\$W.part\" \"\$W\" || gunzip -c \"\$W\" | cmp -s - '%p'; }"
+  if [ -n "$BACKUP_COPY_TO" ]; then
+    # The copy runs only once this archive has the segment; its own failure does not fail the command.
+    if remote_copy; then command+="$(copy_command)"; else command="{ $command; } || exit 1$(copy_command)"; fi
+  fi
+  local filled="${command//%f/000000010000000000000001.00000028.backup}"
+  filled="${filled//%p/pg_wal/000000010000000000000001.00000028.backup}"
+  [ "${#filled}" -le 1023 ] || die "the archive command would be ${#filled} bytes, PostgreSQL takes 1,023: shorter BACKUP_DIR or BACKUP_COPY_TO"
   sql "ALTER SYSTEM SET wal_level = 'replica'"
   sql "ALTER SYSTEM SET archive_mode = 'on'"
   sql "ALTER SYSTEM SET archive_command = \$\$${command}\$\$"
@@ -47,8 +90,39 @@ cmd_enable_archiving() {
   if [ "$(sql "SHOW archive_mode")" != on ]; then
     log "archiving configured into $wal; restart PostgreSQL for archive_mode to take effect"
   else
-    log "archiving into $wal (archive_timeout ${ARCHIVE_TIMEOUT}s)"
+    log "archiving into $wal${BACKUP_COPY_TO:+, copied to $BACKUP_COPY_TO/wal} (archive_timeout ${ARCHIVE_TIMEOUT}s)"
   fi
+}
+
+# Puts the base backup $1 (a folder of $BACKUP_DIR/base) into the copy too, and prunes the copy as this archive was.
+copy_base() {
+  [ -n "$BACKUP_COPY_TO" ] || return 0
+  local name; name=$(basename "$1")
+  if remote_copy; then
+    # Mirrors: the segments a failed copy missed are sent, the pruned ones removed there too.
+    "${RSYNC[@]}" -a --delete --mkpath "$BACKUP_DIR/base/" "$BACKUP_COPY_TO/base/" || die "copying $name to $BACKUP_COPY_TO failed"
+    "${RSYNC[@]}" -a --delete --exclude '*.part' "$BACKUP_DIR/wal/" "$BACKUP_COPY_TO/wal/" || die "copying the WAL archive to $BACKUP_COPY_TO failed"
+  else
+    local there="$BACKUP_COPY_TO/base/$name" segment target
+    rm -rf "$there.partial"
+    cp -a "$1" "$there.partial" && sync "$there.partial" && mv "$there.partial" "$there" || die "copying $name to $BACKUP_COPY_TO failed"
+    # The segments whose copy failed when they were archived.
+    for segment in "$BACKUP_DIR"/wal/*.gz; do
+      [ -f "$segment" ] || continue
+      target="$BACKUP_COPY_TO/wal/$(basename "$segment")"
+      [ -f "$target" ] && continue
+      cp -p "$segment" "$target.part" && sync "$target.part" && mv "$target.part" "$target" || die "copying $segment to $BACKUP_COPY_TO failed"
+      log "copied $(basename "$segment"), missed when it was archived"
+    done
+    # The copy keeps what this folder keeps: the same base backups, the archive from the oldest one's start.
+    local copied
+    for copied in "$BACKUP_COPY_TO"/base/20*Z; do [ -d "$BACKUP_DIR/base/$(basename "$copied")" ] || rm -rf "$copied"; done
+    local oldest start
+    oldest=$(find "$BACKUP_DIR/base" -mindepth 1 -maxdepth 1 -type d -name '20*Z' | sort | head -1)
+    start=$(sed -n 's/^START WAL LOCATION: .*(file \([0-9A-F]\{24\}\)).*$/\1/p' "$oldest/backup_label")
+    [ -n "$start" ] && "$PG_BIN/pg_archivecleanup" -x .gz "$BACKUP_COPY_TO/wal" "$start"
+  fi
+  log "copied $name to $BACKUP_COPY_TO/base"
 }
 
 archived_upto() { sql "SELECT coalesce(last_archived_wal, '') FROM pg_stat_archiver"; }
@@ -60,10 +134,12 @@ cmd_switch_wal() {
   # pg_switch_wal returns the end of the segment it closed; an idle segment is not switched, so write one record first.
   segment=$(sql "SELECT pg_walfile_name(pg_switch_wal()) FROM (SELECT txid_current()) AS t")
   for _ in $(seq 1 600); do
-    [ -f "$BACKUP_DIR/wal/$segment.gz" ] && { log "archived up to $segment"; echo "$segment"; return 0; }
+    # A folder copy is checked too (an rsync copy is checked by the next base backup).
+    [ -f "$BACKUP_DIR/wal/$segment.gz" ] && { [ -z "$BACKUP_COPY_TO" ] || remote_copy || [ -f "$BACKUP_COPY_TO/wal/$segment.gz" ]; } \
+      && { log "archived up to $segment${BACKUP_COPY_TO:+ and copied}"; echo "$segment"; return 0; }
     sleep 0.1
   done
-  die "segment $segment not archived after 60 s (failed attempts: $(sql "SELECT failed_count || ' ' || coalesce(last_failed_wal, '') FROM pg_stat_archiver"))"
+  die "segment $segment not archived${BACKUP_COPY_TO:+ (or not copied to $BACKUP_COPY_TO)} after 60 s (failed attempts: $(sql "SELECT failed_count || ' ' || coalesce(last_failed_wal, '') FROM pg_stat_archiver"))"
 }
 
 cmd_base() {
@@ -84,6 +160,7 @@ cmd_base() {
   sync "$dest"
   log "base backup $dest verified ($(du -sh "$dest" | cut -f1))"
   prune
+  copy_base "$dest"
   echo "$dest"
 }
 
@@ -105,6 +182,9 @@ prune() {
 cmd_list() {
   find "$BACKUP_DIR/base" -mindepth 1 -maxdepth 1 -type d -name '20*Z' 2>/dev/null | sort
   echo "newest archived segment: $(find "$BACKUP_DIR/wal" -maxdepth 1 -name '[0-9A-F]*.gz' 2>/dev/null | sort | tail -1)"
+  if [ -n "$BACKUP_COPY_TO" ] && ! remote_copy; then
+    echo "copy: $(find "$BACKUP_COPY_TO/base" -mindepth 1 -maxdepth 1 -type d -name '20*Z' 2>/dev/null | sort | tail -1 | xargs -r basename) newest base backup, $(find "$BACKUP_COPY_TO/wal" -maxdepth 1 -name '[0-9A-F]*.gz' 2>/dev/null | sort | tail -1 | xargs -r basename) newest segment"
+  fi
   # What monitoring should watch: a growing failed count means the archive is falling behind.
   if [ -n "${DATABASE_URL:-}" ]; then
     echo "archiver: $(sql "SELECT format('%s archived, last %s at %s; %s failed, last %s at %s', archived_count, last_archived_wal, last_archived_time, failed_count, coalesce(last_failed_wal, 'none'), coalesce(last_failed_time::text, '-')) FROM pg_stat_archiver")"

@@ -1,0 +1,141 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDemoServer, type DemoServer } from '../support/demoServer';
+import { startPrivateServices, type PrivateServices } from '../support/privateServices';
+import { eventually, freePort } from '../support/wait';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const PG_BIN = '/usr/lib/postgresql/15/bin';
+const execFileAsync = promisify(execFile);
+
+async function query<T extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * BACKUP_COPY_TO with a folder target (the other machine's disk, mounted here): every archived segment and base
+ * backup copied there as they are made; restore.sh restores from the copy alone; a copy that fails does not stop
+ * the archiving, and the next base backup sends what it missed.
+ */
+describe('backups copied off the machine (BACKUP_COPY_TO, a mounted folder)', () => {
+  let cluster: PrivateServices;
+  let server: DemoServer;
+  const tag = randomBytes(4).toString('hex');
+  const backupDir = `/var/tmp/dispatch120-backups-${tag}`;
+  const copyDir = `/var/tmp/dispatch120-other-machine-${tag}`;
+  const restored: string[] = [];
+  let clusterUrl = '';
+
+  const script = async (name: 'backup' | 'restore', args: string[], env: Record<string, string> = {}) =>
+    (
+      await execFileAsync('bash', [`scripts/${name}.sh`, ...args], {
+        cwd: ROOT,
+        env: { ...process.env, DATABASE_URL: clusterUrl, BACKUP_DIR: backupDir, BACKUP_COPY_TO: copyDir, ...env },
+        encoding: 'utf8',
+      })
+    ).stdout;
+
+  /** restore.sh with BACKUP_DIR naming the copy: the incidents the restored cluster has. */
+  async function restoreFromCopy(backup = 'latest'): Promise<Set<string>> {
+    const dataDir = `/var/tmp/dispatch120-restored-${randomBytes(4).toString('hex')}`;
+    restored.push(dataDir);
+    const printed = await script('restore', [backup, '--port', String(await freePort()), '--data-dir', dataDir], {
+      DATABASE_URL: server.database.url,
+      BACKUP_DIR: copyDir,
+      BACKUP_COPY_TO: '',
+    });
+    const url = /^DATABASE_URL=(.+)$/m.exec(printed)![1]!;
+    return new Set((await query<{ id: string }>(url, 'SELECT id::text AS id FROM incidents')).map((r) => r.id));
+  }
+
+  async function call(n: number): Promise<string> {
+    const { api } = await server.as('dispatcher');
+    return (await api.call('createIncident', { body: { location: { lon: 111.905 + n / 200, lat: 37.02 }, category: 'trauma', priority: 2, address: `异地备份 ${n} 号` } })).id;
+  }
+
+  const archiver = async () =>
+    (await query<{ archived: number; failed: number }>(clusterUrl, 'SELECT archived_count::int AS archived, failed_count::int AS failed FROM pg_stat_archiver'))[0]!;
+
+  beforeAll(async () => {
+    cluster = await startPrivateServices('backup-copy');
+    clusterUrl = process.env.DATABASE_URL!;
+    mkdirSync(backupDir, { recursive: true });
+    await script('backup', ['enable-archiving']);
+    cluster.run('stop');
+    cluster.run('start');
+    server = await startDemoServer({ REDIS_URL: process.env.REDIS_URL! });
+  }, 180_000);
+
+  afterAll(async () => {
+    for (const dataDir of restored) {
+      try {
+        execFileSync('runuser', ['-u', 'postgres', '--', `${PG_BIN}/pg_ctl`, '-D', `${dataDir}/pg`, '-m', 'immediate', '-w', 'stop'], { stdio: 'ignore' });
+      } catch {
+        // never started, or already stopped
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+    await server?.close();
+    cluster?.close();
+    rmSync(backupDir, { recursive: true, force: true });
+    rmSync(`${backupDir}.away`, { recursive: true, force: true });
+    rmSync(copyDir, { recursive: true, force: true });
+  });
+
+  it('copies each base backup and archived segment, and restores from the copy alone', async () => {
+    const before = await call(1);
+    const base = (await script('backup', ['base'])).trim();
+    expect(readdirSync(`${copyDir}/base`)).toEqual([basename(base)]);
+    const after = await call(2);
+    const segment = (await script('backup', ['switch-wal'])).trim();
+    expect(existsSync(`${copyDir}/wal/${segment}.gz`)).toBe(true);
+
+    // This machine's backups are gone: only the other machine's copy is left.
+    renameSync(backupDir, `${backupDir}.away`);
+    try {
+      const incidents = await restoreFromCopy();
+      expect(incidents.has(before)).toBe(true);
+      expect(incidents.has(after)).toBe(true);
+    } finally {
+      renameSync(`${backupDir}.away`, backupDir);
+    }
+  }, 120_000);
+
+  it('keeps archiving when the copy fails, and the next base backup sends the segments it missed', async () => {
+    const first = readdirSync(`${copyDir}/base`).sort()[0]!;
+    const failedBefore = (await archiver()).failed;
+    // The other machine's disk refuses writes (the archive command runs as postgres).
+    chmodSync(`${copyDir}/wal`, 0o500);
+    let missed = '';
+    try {
+      const lost = await call(3);
+      // switch-wal without the copy's check: it would wait for a copy that cannot happen.
+      missed = (await script('backup', ['switch-wal'], { BACKUP_COPY_TO: '' })).trim();
+      expect(existsSync(`${backupDir}/wal/${missed}.gz`)).toBe(true);
+      expect(existsSync(`${copyDir}/wal/${missed}.gz`)).toBe(false);
+      expect((await archiver()).failed).toBe(failedBefore);
+
+      chmodSync(`${copyDir}/wal`, 0o700);
+      // Backups are named by the second they were taken in.
+      await eventually(async () => !readdirSync(`${backupDir}/base`).includes(new Date().toISOString().replace(/[-:]|\.\d+/g, '')));
+      await script('backup', ['base']);
+      expect(existsSync(`${copyDir}/wal/${missed}.gz`)).toBe(true);
+      // From the first base backup, the copy's archive replays through the segment the copy had missed.
+      expect((await restoreFromCopy(`${copyDir}/base/${first}`)).has(lost)).toBe(true);
+    } finally {
+      chmodSync(`${copyDir}/wal`, 0o700);
+    }
+  }, 120_000);
+});
