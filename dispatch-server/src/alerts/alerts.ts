@@ -1,6 +1,7 @@
-import { AlertDto, AlertStateRequest, rooms } from '@dispatch/protocol';
+import { AlertDto, AlertStateRequest } from '@dispatch/protocol';
 import { dtoRow, sqlFile, type Queryable } from '@dispatch/db';
 import { z } from 'zod';
+import { staffRoomsOfIncident } from '../centres/centres';
 import { appendAudit, type Actor } from '../audit/audit';
 import type { DispatchContext } from '../dispatchContext';
 
@@ -65,7 +66,7 @@ export async function armUnassignedAlert(ctx: DispatchContext, incident: { id: s
  */
 export async function pushAlert(ctx: DispatchContext, incidentId: string, kind: AlertDto['kind']): Promise<void> {
   const alert = (await listAlerts(ctx, null, incidentId)).find((a) => a.kind === kind);
-  if (alert) ctx.events.publish(rooms.dispatchers, 'alert.raised', alert);
+  if (alert) ctx.events.publish(await staffRoomsOfIncident(ctx.db, incidentId), 'alert.raised', alert);
 }
 
 /**

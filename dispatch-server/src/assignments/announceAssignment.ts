@@ -17,7 +17,7 @@ export async function announceDispatch(ctx: DispatchContext, assignmentId: strin
     await ctx.timers.schedule('ackTimeout', { assignmentId }, assignmentId, Date.parse(offer.ackDeadline) - Date.now());
     ctx.events.publish(rooms.vehicle(assignment.vehicleId), 'assignment.offered', offer);
   }
-  ctx.events.publish(rooms.dispatchers, 'assignment.updated', assignment);
+  ctx.events.publish(rooms.centreStaff(assignment.centreId, assignment.helpFromCentreId), 'assignment.updated', assignment);
   await Promise.all([publishIncident(ctx, assignment.incidentId), publishVehicle(ctx, assignment.vehicleId)]);
 }
 
@@ -26,6 +26,6 @@ export async function announceWithdrawal(ctx: DispatchContext, assignmentId: str
   await ctx.timers.cancel('ackTimeout', assignmentId);
   const assignment = await presentAssignment(ctx.db, assignmentId);
   ctx.events.publish(rooms.vehicle(assignment.vehicleId), 'assignment.withdrawn', { assignmentId, incidentId: assignment.incidentId, reason });
-  ctx.events.publish(rooms.dispatchers, 'assignment.updated', assignment);
+  ctx.events.publish(rooms.centreStaff(assignment.centreId, assignment.helpFromCentreId), 'assignment.updated', assignment);
   await publishVehicle(ctx, assignment.vehicleId);
 }

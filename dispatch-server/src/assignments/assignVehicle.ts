@@ -48,12 +48,18 @@ export async function assignVehicle(
     const vehicle = await assignmentSql.lockVehicle.one(client, { vehicleId: request.vehicleId });
     if (!vehicle) throw new HttpError(404, `vehicleId: no vehicle ${request.vehicleId}`);
     if (!vehicle.in_service) throw new HttpError(409, `vehicle ${vehicle.call_sign} is out of service`, undefined, 'vehicle_out_of_service');
+    // Another centre's vehicle (issue 15) goes only as help asked for on purpose with a reason: audited, and both
+    // centres follow the task. Without it, the dispatcher is told which field to send.
+    const help = vehicle.centre_id === incident.centre_id ? null : { fromCentreId: vehicle.centre_id, reason: request.crossCentreHelp?.reason };
+    if (help && !help.reason) {
+      throw new HttpError(409, `crossCentreHelp: vehicle ${vehicle.call_sign} is another centre's; ask for cross-centre help with a reason`, undefined, 'cross_centre_unconfirmed');
+    }
     const live = await assignmentSql.liveOfVehicle.one(client, { vehicleId: request.vehicleId });
     if (live) throw new HttpError(409, `vehicle ${vehicle.call_sign} is already on incident #${live.number}`, undefined, 'vehicle_busy');
     if (request.destinationHospitalId && !transfer) {
       await checkDestinationLoad(client, actor, request.destinationHospitalId, request.confirmDestinationLoad, { type: 'incident', id: incidentId });
     }
-    const inserted = await insertAssignment(client, incidentId, request.vehicleId, actor, request.destinationHospitalId);
+    const inserted = await insertAssignment(client, incidentId, request.vehicleId, actor, request.destinationHospitalId, help);
     await assignmentSql.setVehicleState.run(client, { vehicleId: request.vehicleId, state: 'busy' });
     await noteFleetChange(client, { vehicles: [request.vehicleId] });
     await incidentSql.setStatus.run(client, { id: incidentId, status: 'assigned' });
@@ -67,6 +73,16 @@ export async function assignVehicle(
       vehicleId: request.vehicleId,
       callSign: vehicle.call_sign,
     });
+    if (help) {
+      await appendAudit(client, actor, 'assignment.crossCentreHelp', { type: 'incident', id: incidentId }, {
+        assignmentId: inserted.id,
+        vehicleId: request.vehicleId,
+        callSign: vehicle.call_sign,
+        incidentCentreId: incident.centre_id,
+        fromCentreId: help.fromCentreId,
+        reason: help.reason,
+      });
+    }
     await enqueueEffect(client, incidentId, 'assignment.dispatched', { assignmentId: inserted.id });
     return inserted.id;
   });
@@ -77,9 +93,19 @@ export async function assignVehicle(
 }
 
 /** Every refusal below ends the transaction, so the failed insert needs no savepoint to roll back to. */
-async function insertAssignment(client: DbClient, incidentId: string, vehicleId: string, actor: Actor, hospitalId?: string) {
+async function insertAssignment(
+  client: DbClient,
+  incidentId: string,
+  vehicleId: string,
+  actor: Actor,
+  hospitalId: string | undefined,
+  help: { fromCentreId: string; reason?: string } | null,
+) {
   try {
-    return (await assignmentSql.insert.one(client, { incidentId, vehicleId, userId: actor.principal?.userId ?? null, hospitalId: hospitalId ?? null }))!;
+    return (await assignmentSql.insert.one(client, {
+      incidentId, vehicleId, userId: actor.principal?.userId ?? null, hospitalId: hospitalId ?? null,
+      helpFromCentreId: help?.fromCentreId ?? null, helpReason: help?.reason ?? null,
+    }))!;
   } catch (error) {
     const { code, constraint } = error as { code?: string; constraint?: string };
     if (code === '23505' && constraint === 'assignments_one_active_per_vehicle') {

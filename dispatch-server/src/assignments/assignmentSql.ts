@@ -22,9 +22,12 @@ const id = z.object({ id: z.string() });
 const vehicleId = z.object({ vehicleId: z.string() });
 /** Statements on tasks, shared by the assignment commands, the notices and the timers. */
 export const assignmentSql = sqlFile(new URL('./assignments.sql', import.meta.url), {
-  lockVehicle: { params: vehicleId, row: z.object({ id: z.string(), call_sign: z.string(), in_service: z.boolean() }) },
+  lockVehicle: { params: vehicleId, row: z.object({ id: z.string(), call_sign: z.string(), in_service: z.boolean(), centre_id: z.string() }) },
   insert: {
-    params: z.object({ incidentId: z.string(), vehicleId: z.string(), userId: z.string().nullable(), hospitalId: z.string().nullable() }),
+    params: z.object({
+      incidentId: z.string(), vehicleId: z.string(), userId: z.string().nullable(), hospitalId: z.string().nullable(),
+      helpFromCentreId: z.string().nullable(), helpReason: z.string().nullable(),
+    }),
     row: z.object({ id: z.string(), dispatched_at: z.date() }),
   },
   liveOfVehicle: { params: vehicleId, row: z.object({ incident_id: z.string(), number: z.number() }) },

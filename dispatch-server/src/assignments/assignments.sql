@@ -1,9 +1,11 @@
 -- name: lockVehicle
-SELECT id, call_sign, in_service FROM vehicles WHERE id = :vehicleId FOR UPDATE;
+-- With its centre (its home station's, issue 15).
+SELECT v.id, v.call_sign, v.in_service, s.centre_id
+  FROM vehicles v JOIN stations s ON s.id = v.home_station_id WHERE v.id = :vehicleId FOR UPDATE OF v;
 
 -- name: insert
-INSERT INTO assignments (incident_id, vehicle_id, status, assigned_by, destination_hospital_id)
-VALUES (:incidentId, :vehicleId, 'dispatched', :userId, :hospitalId)
+INSERT INTO assignments (incident_id, vehicle_id, status, assigned_by, destination_hospital_id, help_from_centre_id, help_reason)
+VALUES (:incidentId, :vehicleId, 'dispatched', :userId, :hospitalId, :helpFromCentreId, :helpReason)
 RETURNING id, dispatched_at;
 
 -- name: liveOfVehicle

@@ -37,6 +37,6 @@ export async function reofferIncident(ctx: DispatchContext, incidentId: string):
   } else {
     await incidentSql.queueIfOpen.run(ctx.db, { id: incident.id });
   }
-  ctx.events.publish(rooms.dispatchers, 'recommendation.computed', recommendation);
+  ctx.events.publish(rooms.centreStaff(incident.centreId), 'recommendation.computed', recommendation);
   await publishIncident(ctx, incident.id);
 }

@@ -97,7 +97,7 @@ export async function reportStatus(
   if (assignment.status !== 'dispatched') await ctx.timers.cancel('ackTimeout', assignmentId);
   await afterNoticesClosed(ctx, outcome.closedNotices);
   if (assignment.status === report.status) await onTaskStep(ctx, actor, assignment);
-  ctx.events.publish([rooms.dispatchers, rooms.vehicle(assignment.vehicleId)], 'assignment.updated', assignment);
+  ctx.events.publish([...rooms.centreStaff(assignment.centreId, assignment.helpFromCentreId), rooms.vehicle(assignment.vehicleId)], 'assignment.updated', assignment);
   await Promise.all([publishIncident(ctx, assignment.incidentId), publishVehicle(ctx, assignment.vehicleId)]);
   return { applied: outcome.applied, duplicate: outcome.duplicate, assignment };
 }

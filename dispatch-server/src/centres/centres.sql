@@ -14,3 +14,6 @@ SELECT i.centre_id, coalesce(array_agg(DISTINCT a.help_from_centre_id) FILTER (W
 
 -- name: ofHospitals
 SELECT DISTINCT centre_id FROM hospitals WHERE id = ANY(:hospitalIds::uuid[]);
+
+-- name: vehicleCentres
+SELECT v.id, s.centre_id FROM vehicles v JOIN stations s ON s.id = v.home_station_id;

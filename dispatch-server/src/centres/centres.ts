@@ -1,5 +1,5 @@
 import { CentreDto, rooms, type CandidateDto, type CrossCentreCandidateDto } from '@dispatch/protocol';
-import { type Queryable, sqlFile } from '@dispatch/db';
+import { type Db, type Queryable, sqlFile } from '@dispatch/db';
 import { z } from 'zod';
 
 /**
@@ -12,6 +12,7 @@ const sql = sqlFile(new URL('./centres.sql', import.meta.url), {
   ofVehicle: { params: z.object({ vehicleId: z.string() }), row: z.object({ centre_id: z.string(), call_sign: z.string() }) },
   ofIncident: { params: z.object({ incidentId: z.string() }), row: z.object({ centre_id: z.string(), helping: z.array(z.string()) }) },
   ofHospitals: { params: z.object({ hospitalIds: z.array(z.string()) }), row: z.object({ centre_id: z.string() }) },
+  vehicleCentres: { row: z.object({ id: z.string(), centre_id: z.string() }) },
 });
 
 export async function listCentres(db: Queryable): Promise<CentreDto[]> {
@@ -64,4 +65,46 @@ export async function crossCentreHelp(
       const centre = centres.get(centreOf(c.vehicleId))!;
       return { ...c, centreId: centre.id, centreName: centre.name, centreNameEn: centre.nameEn };
     });
+}
+
+/**
+ * Each vehicle's centre, in memory, for the position fan-out (a few batches a second, no read each): read at the first
+ * use, again every `refreshMs` and whenever a vehicle it does not know reports.
+ */
+export class VehicleCentres {
+  private centres = new Map<string, string>();
+  private readAt = 0;
+  private reading: Promise<void> | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly refreshMs = 30_000,
+  ) {}
+
+  /** The positions grouped by their vehicles' centres; a vehicle of no known centre (deleted meanwhile) is left out. */
+  async byCentre<T extends { vehicleId: string }>(items: T[]): Promise<Map<string, T[]>> {
+    if (Date.now() - this.readAt > this.refreshMs || items.some((p) => !this.centres.has(p.vehicleId))) await this.read();
+    const groups = new Map<string, T[]>();
+    for (const item of items) {
+      const centre = this.centres.get(item.vehicleId);
+      if (!centre) continue;
+      const group = groups.get(centre);
+      if (group) group.push(item);
+      else groups.set(centre, [item]);
+    }
+    return groups;
+  }
+
+  private read(): Promise<void> {
+    this.reading ??= sql.vehicleCentres
+      .rows(this.db)
+      .then((rows) => {
+        this.centres = new Map(rows.map((r) => [r.id, r.centre_id]));
+        this.readAt = Date.now();
+      })
+      .finally(() => {
+        this.reading = null;
+      });
+    return this.reading;
+  }
 }

@@ -44,7 +44,7 @@ SELECT i.id FROM incidents i
 -- name: lockIncident
 -- NO KEY UPDATE: status events inserted concurrently take a KEY SHARE lock on the incident (their foreign key);
 -- FOR UPDATE would deadlock with them.
-SELECT id, status FROM incidents WHERE id = :id FOR NO KEY UPDATE;
+SELECT id, status, centre_id FROM incidents WHERE id = :id FOR NO KEY UPDATE;
 
 -- name: queueIfOpen
 UPDATE incidents SET status = 'queued' WHERE id = :id AND status = 'open';

@@ -56,7 +56,7 @@ export const incidentSql = sqlFile(new URL('./incidents.sql', import.meta.url), 
   // The assignments come from assignmentSql.present.
   get: { params: ids, row: dtoRow(IncidentDto.omit({ assignments: true })) },
   listActive: { params: z.object({ recentMinutes: z.number(), centreId: nullableText }), row: id },
-  lockIncident: { params: id, row: z.object({ id: z.string(), status: IncidentStatus }) },
+  lockIncident: { params: id, row: z.object({ id: z.string(), status: IncidentStatus, centre_id: z.string() }) },
   queueIfOpen: { params: id },
   setStatus: { params: id.extend({ status: IncidentStatus, cancelledReason: nullableText.default(null) }) },
   setPlan: { params: id.extend({ stationId: nullableText.default(null), hospitalId: nullableText.default(null) }) },

@@ -1,6 +1,7 @@
 import { MessageDto, rooms, SendMessageRequest, timeProblem, MAX_FIX_AGE_MS, type Principal } from '@dispatch/protocol';
 import { dtoRow, isUuid, sqlFile } from '@dispatch/db';
 import { z } from 'zod';
+import { staffRoomsOfIncident } from '../centres/centres';
 import type { DispatchContext } from '../dispatchContext';
 import { HttpError, notFound } from '../http/errors';
 import { authorize } from '../policies/policies';
@@ -73,7 +74,7 @@ export async function sendMessage(
   const message = await stored();
   if (!message) throw new Error('a message was not found right after its insert');
   if (!inserted) return { message: sameTask(message, task.id), created: false };
-  ctx.events.publish([rooms.dispatchers, rooms.vehicle(task.vehicle_id)], 'message.posted', message);
+  ctx.events.publish([...(await staffRoomsOfIncident(ctx.db, task.incident_id)), rooms.vehicle(task.vehicle_id)], 'message.posted', message);
   return { message, created: true };
 }
 

@@ -6,6 +6,7 @@ import { type DbClient, dtoRow, inTransaction, isUuid, sqlFile } from '@dispatch
 import { z } from 'zod';
 import type { DispatchContext } from '../dispatchContext';
 import { HttpError, notFound } from '../http/errors';
+import { staffRoomsOfIncident } from '../centres/centres';
 import { incidentSql } from '../incidents/incidents';
 import { authorize, readScope } from '../policies/policies';
 import { enqueueEffect } from '../outbox/outbox';
@@ -47,8 +48,8 @@ async function presentNotices(ctx: DispatchContext, ids: string[]): Promise<Hosp
   return sql.present.rows(ctx.db, { ids });
 }
 
-function publishNotice(ctx: DispatchContext, notice: HospitalNoticeDto, event: 'notice.sent' | 'notice.updated') {
-  ctx.events.publish([rooms.hospital(notice.hospitalId), rooms.dispatchers], event, notice);
+async function publishNotice(ctx: DispatchContext, notice: HospitalNoticeDto, event: 'notice.sent' | 'notice.updated') {
+  ctx.events.publish([rooms.hospital(notice.hospitalId), ...(await staffRoomsOfIncident(ctx.db, notice.incidentId))], event, notice);
 }
 
 /** Seconds from where the vehicle is now to the hospital, or null when unknown. */
@@ -133,10 +134,10 @@ export async function announceNoticeChange(ctx: DispatchContext, { noticeId, eve
     await ctx.timers.cancel('noticeEscalation', noticeId);
   }
   if (event === 'notice.escalated') {
-    ctx.events.publish(rooms.dispatchers, 'notice.escalated', notice);
+    ctx.events.publish(await staffRoomsOfIncident(ctx.db, notice.incidentId), 'notice.escalated', notice);
     ctx.events.publish(rooms.hospital(notice.hospitalId), 'notice.updated', notice);
   } else {
-    publishNotice(ctx, notice, event);
+    await publishNotice(ctx, notice, event);
   }
 }
 
@@ -228,7 +229,7 @@ export async function refreshNoticeEtas(ctx: DispatchContext): Promise<number> {
       if (previous && Math.abs(previous.getTime() - eta.getTime()) < ETA_PUSH_THRESHOLD_S * 1000) continue;
       await sql.setEta.run(ctx.db, { id: row.id, etaAt: eta });
       const [notice] = await presentNotices(ctx, [row.id]);
-      if (notice) publishNotice(ctx, notice, 'notice.updated');
+      if (notice) await publishNotice(ctx, notice, 'notice.updated');
       pushed++;
     }
   }
@@ -260,7 +261,7 @@ export async function changeDestination(
   });
   if (hadNotice) await sendNotice(ctx, actor, assignmentId, hospitalId);
   const assignment = await presentAssignment(ctx.db, assignmentId);
-  ctx.events.publish([rooms.dispatchers, rooms.vehicle(assignment.vehicleId)], 'assignment.updated', assignment);
+  ctx.events.publish([...rooms.centreStaff(assignment.centreId, assignment.helpFromCentreId), rooms.vehicle(assignment.vehicleId)], 'assignment.updated', assignment);
   return assignment;
 }
 

@@ -1,4 +1,5 @@
 import { createServer, type Server as HttpServer } from 'node:http';
+import { VehicleCentres } from '../centres/centres';
 import type { AddressInfo } from 'node:net';
 import { rooms } from '@dispatch/protocol';
 import type { Config } from '../config';
@@ -74,8 +75,19 @@ export interface Positions {
 /** @param tellPeers passes a device binding's change on to the other server processes (realtime/peers.ts) */
 export function createPositions({ config, db, log, tellPeers }: { config: Config; db: Db; log: Logger; tellPeers?: (deviceId: string) => void }): Positions {
   let fanoutTarget: Gateway | undefined;
+  // Each centre's consoles get their own fleet's positions (issue 15), the province room every centre's.
+  const centres = new VehicleCentres(db);
   const fanout = new PositionFanout(
-    (positions) => fanoutTarget?.to(rooms.dispatchers).emit('vehicle.positionsUpdated', positions),
+    (positions) => {
+      if (!fanoutTarget) return;
+      const io = fanoutTarget;
+      centres
+        .byCentre(positions)
+        .then((groups) => {
+          for (const [centreId, group] of groups) io.to(rooms.centreStaff(centreId)).emit('vehicle.positionsUpdated', group);
+        })
+        .catch((err: unknown) => log.error({ err }, 'position fan-out failed'));
+    },
     100,
     (err) => log.error({ err }, 'position fan-out failed'),
   );

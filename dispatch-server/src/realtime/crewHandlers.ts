@@ -1,5 +1,6 @@
-import { AgentPositionBatch, rooms, StuckEventReport, type PositionsReportResult, type StatusReportResult, type StuckEventResult } from '@dispatch/protocol';
+import { AgentPositionBatch, StuckEventReport, type PositionsReportResult, type StatusReportResult, type StuckEventResult } from '@dispatch/protocol';
 import { appendAudit } from '../audit/audit';
+import { staffRoomsOfVehicle } from '../centres/centres';
 import type { PositionIngestor } from '../positions/ingestPositions';
 import { reportStatus } from '../assignments/reportStatus';
 import type { DispatchContext } from '../dispatchContext';
@@ -79,7 +80,7 @@ export function registerCrewHandlers(io: Gateway, ctx: DispatchContext, ingestor
         authorize(principal, socketActions['outbox.stuck'], { vehicleId });
         const report = StuckEventReport.parse(input);
         await appendAudit(ctx.db, { principal, remoteAddr: socket.handshake.address }, `crew.event_${report.state}`, { type: 'vehicle', id: vehicleId }, report);
-        ctx.events.publish(rooms.dispatchers, 'crew.eventStuck', { ...report, vehicleId, reportedAt: new Date().toISOString() });
+        ctx.events.publish(await staffRoomsOfVehicle(ctx.db, vehicleId), 'crew.eventStuck', { ...report, vehicleId, reportedAt: new Date().toISOString() });
         result = { ok: true };
       } catch (error) {
         result = failure(error, ctx);

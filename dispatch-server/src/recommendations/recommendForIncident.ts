@@ -19,7 +19,7 @@ export async function recommendForIncident(ctx: DispatchContext, incidentId: str
   const waiting = incident.status === 'open' || incident.status === 'queued';
   const nextStatus = recommendation.queued ? 'queued' : 'open';
   if (waiting && incident.status !== nextStatus) await incidentSql.setStatus.run(ctx.db, { id: incidentId, status: nextStatus });
-  ctx.events.publish(rooms.dispatchers, 'recommendation.computed', recommendation);
+  ctx.events.publish(rooms.centreStaff(incident.centreId), 'recommendation.computed', recommendation);
   await publishIncident(ctx, incidentId);
   return recommendation;
 }

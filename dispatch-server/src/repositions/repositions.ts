@@ -1,6 +1,7 @@
 import { inTransaction, sqlFile, type Queryable } from '@dispatch/db';
 import { RepositionDto, RouteDto, rooms, type RepositionStatusRequest } from '@dispatch/protocol';
 import { z } from 'zod';
+import { staffRoomsOfVehicle } from '../centres/centres';
 import { appendAudit, type Actor } from '../audit/audit';
 import type { DispatchContext } from '../dispatchContext';
 import { HttpError } from '../http/errors';
@@ -44,7 +45,7 @@ export async function getReposition(db: Queryable, repositionId: string): Promis
 /** Tells the vehicle's crew and the dispatchers where a reposition stands. */
 export async function publishReposition(ctx: DispatchContext, repositionId: string): Promise<RepositionDto> {
   const reposition = await getReposition(ctx.db, repositionId);
-  ctx.events.publish([rooms.dispatchers, rooms.vehicle(reposition.vehicleId)], 'reposition.updated', reposition);
+  ctx.events.publish([...(await staffRoomsOfVehicle(ctx.db, reposition.vehicleId)), rooms.vehicle(reposition.vehicleId)], 'reposition.updated', reposition);
   return reposition;
 }
 

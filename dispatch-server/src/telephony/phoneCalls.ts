@@ -12,6 +12,7 @@ import {
   type StatusEventDto,
 } from '@dispatch/protocol';
 import { appendAudit, type Actor } from '../audit/audit';
+import { staffRoomsOfIncident } from '../centres/centres';
 import { HttpError, notFound } from '../http/errors';
 import { getIncident, getIncidents, incidentSql, publishIncident } from '../incidents/incidents';
 import type { Publisher } from '../realtime/publisher';
@@ -136,7 +137,7 @@ export async function linkFollowUp(
   const entry = (await incidentSql.timeline.rows(deps.db, { id: incidentId })).find((e) => e.id === result.eventId)!;
   if (result.created) {
     const [incident] = await getIncidents(deps.db, [incidentId]);
-    if (incident) deps.events.publish(rooms.dispatchers, 'incident.updated', incident);
+    if (incident) deps.events.publish(await staffRoomsOfIncident(deps.db, incidentId), 'incident.updated', incident);
     if (request.phoneCallId) await announceCall(deps, request.phoneCallId);
   }
   return { entry, created: result.created };

@@ -1,6 +1,7 @@
 import { IncidentCategory, rooms, TransferDto, TransferStatus, type Principal } from '@dispatch/protocol';
 import { type Db, dtoRow, isUuid, type Queryable, sqlFile } from '@dispatch/db';
 import { z } from 'zod';
+import { staffRoomsOfHospitals } from '../centres/centres';
 import { notFound } from '../http/errors';
 import { authorize, readScope } from '../policies/policies';
 import type { Publisher } from '../realtime/publisher';
@@ -78,6 +79,6 @@ export async function announceTransfer(deps: { db: Db; events: Publisher }, tran
   const transfer = await presentTransfer(deps.db, transferId);
   deps.events.publish(rooms.hospital(transfer.from.id), 'transfer.updated', transfer);
   deps.events.publish(rooms.hospital(transfer.to.id), 'transfer.updated', transfer);
-  deps.events.publish(rooms.dispatchers, 'transfer.updated', transfer);
+  deps.events.publish(await staffRoomsOfHospitals(deps.db, [transfer.from.id, transfer.to.id]), 'transfer.updated', transfer);
   return transfer;
 }
