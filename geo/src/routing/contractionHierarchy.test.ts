@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { attachHierarchy, buildHierarchy, buildHierarchySync, hierarchyOf } from './contractionHierarchy';
 import { isReachable, rankToTarget, type RankResult } from './rankToTarget';
 import { rankFromSource } from './rankFromSource';
-import { allPairs, at, graphOf, randomGrid, type EdgeSpec } from './testGraphs';
+import { allPairs, at, graphOf, randomGrid, seededRandom, type EdgeSpec } from './testGraphs';
 
 /** Float sums in another order: the same seconds to far below a microsecond. */
 const SAME_SECONDS = 1e-9;
@@ -89,6 +89,25 @@ describe('contraction hierarchy with a PHAST sweep', () => {
       }),
       { numRuns: 60, seed: 77 },
     );
+  });
+
+  it('ranks a fleet that moves between rankings exactly as the plain search does (the sweep grows with the fleet)', () => {
+    const specs = randomGrid(14, 11);
+    const graph = graphOf(specs);
+    attachHierarchy(buildHierarchySync(graph));
+    const random = seededRandom(5);
+    const somewhere = () => {
+      const s = specs[Math.floor(random() * specs.length)]!;
+      const f = random();
+      return at(s.from[0] + (s.to[0] - s.from[0]) * f, s.from[1] + (s.to[1] - s.from[1]) * f);
+    };
+    const fleet = Array.from({ length: 25 }, (_, i) => ({ id: `v${i}`, lonLat: somewhere() }));
+    for (let round = 0; round < 40; round++) {
+      for (let k = 0; k < 3; k++) fleet[Math.floor(random() * fleet.length)]!.lonLat = somewhere();
+      const place = somewhere();
+      expectSameRanking(rankToTarget(graph, place, fleet, { method: 'plain' }).results, rankToTarget(graph, place, fleet).results);
+      expectSameRanking(rankFromSource(graph, place, fleet, { method: 'plain' }).results, rankFromSource(graph, place, fleet).results);
+    }
   });
 
   it('keeps the time limit and the reasons of the plain search for sources it cannot reach', () => {

@@ -74,6 +74,8 @@ export class ContractionHierarchy {
   /** Selection size right after the last fresh start (what the vertices of that moment needed). */
   private readonly freshCount: [number, number] = [0, 0];
   private readonly stack: Int32Array;
+  /** The ranks the last selectRanks added. */
+  private readonly addedRanks: Int32Array;
   /** Built on the first restricted query of each direction. */
   private readonly restricted: [RestrictedSweep | null, RestrictedSweep | null] = [null, null];
   /** Which sub-hierarchy holds the last query's answers (0 toTarget, 1 fromSource), -1: the whole-graph arrays. */
@@ -109,6 +111,7 @@ export class ContractionHierarchy {
     this.settledRanks = new Int32Array(n);
     this.selected = [new Uint8Array(n), new Uint8Array(n)];
     this.stack = new Int32Array(n);
+    this.addedRanks = new Int32Array(n);
   }
 
   /**
@@ -194,7 +197,7 @@ export class ContractionHierarchy {
       const r0 = ranks[k]!;
       if (selected[r0]) continue;
       selected[r0] = 1;
-      added++;
+      this.addedRanks[added++] = r0;
       let top = 0;
       stack[top++] = r0;
       while (top > 0) {
@@ -203,14 +206,17 @@ export class ContractionHierarchy {
           const h = head[i]!;
           if (selected[h]) continue;
           selected[h] = 1;
-          added++;
+          this.addedRanks[added++] = h;
           stack[top++] = h;
         }
       }
     }
     this.selectedCount[d] += added;
     if (this.freshCount[d] < 0) this.freshCount[d] = this.selectedCount[d];
-    if (added > 0 && this.restricted[d]) this.restricted[d].stale = true;
+    // A sub-hierarchy already built takes the new vertices as a block at its end (a full rebuild would cost as
+    // much as a sweep at every ranking while vehicles move); one started afresh is rebuilt at the next query.
+    const sub = this.restricted[d];
+    if (added > 0 && sub && !sub.stale) this.appendToSweep(d, sub, added);
   }
 
   /** Vertices the next restricted sweep in each direction visits (for benchmarks). */
@@ -371,6 +377,48 @@ export class ContractionHierarchy {
     };
   }
 
+  /**
+   * Appends the vertices selectRanks just added (addedRanks[0 .. added-1]) to the sub-hierarchy, highest rank first.
+   * The sweep stays in a valid order: a vertex selected before has all its heads selected before (a selection is
+   * closed upwards), and a new vertex's heads are either those or new ones of higher rank, earlier in the block.
+   * Every vertex still takes the same minimum over the same arcs, so the answers are the ones a rebuild would give.
+   */
+  private appendToSweep(d: 0 | 1, sub: RestrictedSweep, added: number): void {
+    const block = this.addedRanks.subarray(0, added).sort().reverse();
+    const arcs = d === 0 ? this.forwardUp : this.backwardUp;
+    let arcCount = 0;
+    for (let k = 0; k < added; k++) arcCount += arcs.offsets[block[k]! + 1]! - arcs.offsets[block[k]!]!;
+    let j = sub.count;
+    let p = sub.offsets[j]!;
+    if (sub.ranks.length < j + added) {
+      const capacity = Math.min(this.rank.length, Math.max(j + added, sub.ranks.length * 2));
+      sub.ranks = grown(sub.ranks, capacity, j);
+      sub.offsets = grown(sub.offsets, capacity + 1, j + 1);
+      sub.time = new Float64Array(capacity);
+      sub.distance = new Float64Array(capacity);
+    }
+    if (sub.head.length < p + arcCount) {
+      const capacity = Math.max(p + arcCount, sub.head.length * 2);
+      sub.head = grown(sub.head, capacity, p);
+      sub.weight = grown(sub.weight, capacity, p);
+      sub.length = grown(sub.length, capacity, p);
+    }
+    const { ranks, indexOf, offsets, head, weight, length } = sub;
+    for (let k = 0; k < added; k++) {
+      const r = block[k]!;
+      indexOf[r] = j;
+      ranks[j] = r;
+      for (let i = arcs.offsets[r]!, end = arcs.offsets[r + 1]!; i < end; i++) {
+        head[p] = indexOf[arcs.head[i]!]!;
+        weight[p] = arcs.weight[i]!;
+        length[p] = arcs.length[i]!;
+        p++;
+      }
+      offsets[++j] = p;
+    }
+    sub.count = j;
+  }
+
   /** Renumbers the direction's selection in sweep order and copies its arcs (grown, never shrunk: reused across rebuilds). */
   private rebuildSweep(d: 0 | 1, sub: RestrictedSweep): void {
     const selected = this.selected[d];
@@ -419,7 +467,7 @@ export class ContractionHierarchy {
   byteSize(): number {
     let bytes = this.rank.byteLength + this.order.byteLength + this.time.byteLength + this.distance.byteLength;
     bytes += this.heap.byteLength + this.mark.byteLength + this.reached.byteLength + this.settledRanks.byteLength;
-    bytes += this.selected[0].byteLength + this.selected[1].byteLength + this.stack.byteLength;
+    bytes += this.selected[0].byteLength + this.selected[1].byteLength + this.stack.byteLength + this.addedRanks.byteLength;
     for (const sub of this.restricted) {
       if (sub) for (const a of [sub.ranks, sub.indexOf, sub.offsets, sub.head, sub.weight, sub.length, sub.time, sub.distance]) bytes += a.byteLength;
     }
@@ -427,6 +475,13 @@ export class ContractionHierarchy {
     for (const arcs of [this.forwardUp, this.backwardUp]) for (const a of Object.values(arcs)) bytes += (a as ArrayBufferView).byteLength;
     return bytes;
   }
+}
+
+/** A larger copy of a typed array keeping its first `keep` entries. */
+function grown<T extends Int32Array | Float64Array>(array: T, capacity: number, keep: number): T {
+  const copy = new (array.constructor as new (length: number) => T)(capacity);
+  copy.set(array.subarray(0, keep));
+  return copy;
 }
 
 export interface BuildOptions {
