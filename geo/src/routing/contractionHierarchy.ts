@@ -650,6 +650,7 @@ class HierarchyBuilder {
         this.pqPush(updated, v);
         continue;
       }
+      // computePriority(v) has just left v's shortcuts in sc*, and nothing has changed since.
       this.contract(v);
       // Late contractions (the dense top of the hierarchy) can each take a millisecond: check after every one.
       if (performance.now() > deadline) return false;
@@ -726,8 +727,8 @@ class HierarchyBuilder {
     }
   }
 
+  /** Contracts v with the shortcuts in sc*: computeShortcuts(v) must be the last witness work done. */
   private contract(v: number): void {
-    this.computeShortcuts(v);
     const r = this.next++;
     this.rank[v] = r;
     this.contracted[v] = 1;
