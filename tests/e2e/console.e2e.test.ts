@@ -286,6 +286,25 @@ describe.skipIf(!hasChromium)(chromiumSuite('the console in real Chromium agains
     }, assignment.callSign);
     await screenshot(page, 'console-05-crew-driving');
 
+    // A click on the vehicle itself opens its incident (the vehicles' canvas finds the vehicle under the pointer),
+    // and the map beneath does not take it as a call's location.
+    for (let i = 0; i < 3 && (await page.locator('[data-testid=timeline]').count()) > 0; i++) await page.keyboard.press('Escape');
+    await page.locator('[data-testid=timeline]').waitFor({ state: 'detached' });
+    const located = await page.locator('[data-testid=picked-location]').textContent();
+    const vehicleAt = (await mapProjector(page))(along(route, 0.8));
+    const mapBox = (await page.locator('[data-testid=map]').boundingBox())!;
+    // Its glide over: the label beside the last fix (to its right, centred on it).
+    await page.waitForFunction(
+      ({ cs, x, y }) => {
+        const r = [...document.querySelectorAll('.vehicle-label.on-task')].find((e) => e.textContent?.includes(cs))?.getBoundingClientRect();
+        return !!r && r.left > x && r.left < x + 30 && Math.abs(r.top + r.height / 2 - y) < 4;
+      },
+      { cs: assignment.callSign, x: mapBox.x + vehicleAt.x, y: mapBox.y + vehicleAt.y },
+    );
+    await page.locator('[data-testid=map]').click({ position: vehicleAt });
+    await page.waitForFunction((n) => !!document.querySelector('[data-testid=timeline] .panel-title')?.textContent?.includes(`#${n}`), incident.number);
+    expect(await page.locator('[data-testid=picked-location]').textContent()).toBe(located);
+
     const at = (await dispatcherApi.call('getIncident', { params: { id: incident.id } })).location;
     expect(await drive([[at.lon, at.lat]])).toMatchObject({ ok: true });
     expect(await report('on_scene', at)).toMatchObject({ ok: true });

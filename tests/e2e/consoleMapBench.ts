@@ -7,8 +7,8 @@
  *   npx tsx tests/e2e/consoleMapBench.ts            (VEHICLES=1000 by default; SHOTS=<dir> saves the desk in zh-CN and English;
  *                                                    BENCH_CONSOLE_DIST=<dir> serves another console build, e.g. an earlier commit's)
  */
-import { mkdirSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { CDPSession, Page } from 'playwright-core';
 import { startDemoServer } from '../support/demoServer';
@@ -34,8 +34,15 @@ const FRAME_PROBE = `new Promise((done) => {
   requestAnimationFrame(frame);
 })`;
 
-/** Main-thread milliseconds per second of the page's renderer between two readings of Chrome's Performance metrics. */
-const BUSY_METRICS = { TaskDuration: 'busyMsPerS', ScriptDuration: 'scriptMsPerS', LayoutDuration: 'layoutMsPerS', RecalcStyleDuration: 'styleMsPerS' } as const;
+/**
+ * Milliseconds per second of the page's renderer between two readings of Chrome's Performance metrics: its main
+ * thread's tasks, script, layout and style (wall time, stretched when the machine is busy), and the CPU time of the
+ * main thread and of the whole renderer process (what the page itself costs, whatever else runs on the machine).
+ */
+const BUSY_METRICS = {
+  TaskDuration: 'busyMsPerS', ScriptDuration: 'scriptMsPerS', LayoutDuration: 'layoutMsPerS', RecalcStyleDuration: 'styleMsPerS',
+  ThreadTime: 'mainCpuMsPerS', ProcessTime: 'rendererCpuMsPerS',
+} as const;
 async function metrics(cdp: CDPSession): Promise<Record<string, number>> {
   const { metrics: list } = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
   return Object.fromEntries(list.filter((m) => m.name in BUSY_METRICS).map((m) => [m.name, m.value]));
@@ -52,6 +59,17 @@ function topFunctions(profile: { nodes: { id: number; callFrame: { functionName:
     byName.set(key, (byName.get(key) ?? 0) + (self.get(node.id) ?? 0));
   }
   return [...byName].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([name, us]) => `${(us / 1000 / seconds).toFixed(1).padStart(7)} ms/s  ${name}`);
+}
+
+/** What TRACE=1 records: the main thread's tasks, frames, the compositor and raster threads, V8 (GC). */
+const TRACE_CATEGORIES = [
+  'devtools.timeline', 'disabled-by-default-devtools.timeline', 'disabled-by-default-devtools.timeline.frame', 'toplevel', 'cc', 'viz', 'v8', 'blink.user_timing',
+];
+
+/** Keeps a whole trace (TRACE_DIR=<dir>) for DevTools' Performance panel or a closer look at the long frames. */
+function writeTrace(dir: string, name: string, trace: string) {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `console-map-${name.replace(/\W+/g, '-')}.json`), trace);
 }
 
 interface TraceEvent { name: string; ph: string; dur?: number; tid: number; pid: number; args?: { name?: string } }
@@ -119,18 +137,22 @@ async function main() {
           await cdp.send('Profiler.start');
         }
         const tracing = process.env.TRACE === '1' && screen === 'desk';
-        if (tracing) await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
+        if (tracing) await browser.startTracing(page, { categories: TRACE_CATEGORIES });
         const before = await metrics(cdp);
         // As source text: tsx would wrap a function literal with helpers the page does not have.
         const result = (await page.evaluate(FRAME_PROBE.replaceAll('SECONDS', String(SECONDS)))) as Record<string, number>;
         const after = await metrics(cdp);
         const busy = Object.fromEntries(Object.entries(BUSY_METRICS).map(([metric, name]) => [name, ((after[metric]! - before[metric]!) * 1000) / SECONDS]));
-        if (tracing) console.error(`${label}:\n${topEvents(JSON.parse((await browser.stopTracing()).toString()) as { traceEvents: TraceEvent[] }, SECONDS).join('\n')}`);
+        if (tracing) {
+          const trace = (await browser.stopTracing()).toString();
+          if (process.env.TRACE_DIR) writeTrace(process.env.TRACE_DIR, `${vehicles}-${screen}`, trace);
+          console.error(`${label}:\n${topEvents(JSON.parse(trace) as { traceEvents: TraceEvent[] }, SECONDS).join('\n')}`);
+        }
         if (profiling) {
           const { profile } = (await cdp.send('Profiler.stop')) as { profile: Parameters<typeof topFunctions>[0] };
           console.error(topFunctions(profile, SECONDS).join('\n'));
         }
-        console.log(JSON.stringify({ bench: 'console-map', case: label, screen, vehicles, ...roundAll(result), ...roundAll(busy), cpus: cpus().length, cpu: cpus()[0]?.model }));
+        console.log(JSON.stringify({ bench: 'console-map', case: label, screen, vehicles, ...roundAll(result), ...roundAll(busy), load: Math.round(loadavg()[0]! * 10) / 10, cpus: cpus().length, cpu: cpus()[0]?.model }));
       }
       clearInterval(report);
     };
