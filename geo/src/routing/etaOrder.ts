@@ -27,22 +27,20 @@ export function rankingBuffers(count: number): { order: Int32Array; seconds: Flo
 
 /** Sorts indices[0 .. count-1] by key[index], ties by ids[index].id (then by position: stable). */
 export function sortByKey(indices: Int32Array, count: number, key: Float64Array, ids: readonly { id: string }[]): void {
-  const before = (a: number, b: number): boolean => {
-    const ka = key[a]!;
-    const kb = key[b]!;
-    if (ka !== kb) return ka < kb;
-    return ids[a]!.id < ids[b]!.id;
-  };
-  // Insertion sort of short runs, then bottom-up merges between indices and the scratch buffer.
-  const RUN = 16;
+  // Insertion sort of short runs, then bottom-up merges between indices and the scratch buffer; each element's key
+  // is read once per step (a comparator function over both reads twice as much).
+  const RUN = 8;
   for (let start = 0; start < count; start += RUN) {
     const end = Math.min(start + RUN, count);
     for (let i = start + 1; i < end; i++) {
       const x = indices[i]!;
+      const kx = key[x]!;
       let j = i - 1;
-      while (j >= start && before(x, indices[j]!)) {
-        indices[j + 1] = indices[j]!;
-        j--;
+      for (; j >= start; j--) {
+        const y = indices[j]!;
+        const ky = key[y]!;
+        if (kx < ky || (kx === ky && ids[x]!.id < ids[y]!.id)) indices[j + 1] = y;
+        else break;
       }
       indices[j + 1] = x;
     }
@@ -57,11 +55,32 @@ export function sortByKey(indices: Int32Array, count: number, key: Float64Array,
       let i = lo;
       let j = mid;
       let k = lo;
-      while (i < mid && j < hi) to[k++] = before(from[j]!, from[i]!) ? from[j++]! : from[i++]!;
+      if (j < hi) {
+        let a = from[i]!;
+        let b = from[j]!;
+        let ka = key[a]!;
+        let kb = key[b]!;
+        for (;;) {
+          // The right run's element goes first only when strictly before: equal ones keep their order.
+          if (kb < ka || (kb === ka && ids[b]!.id < ids[a]!.id)) {
+            to[k++] = b;
+            if (++j >= hi) break;
+            b = from[j]!;
+            kb = key[b]!;
+          } else {
+            to[k++] = a;
+            if (++i >= mid) break;
+            a = from[i]!;
+            ka = key[a]!;
+          }
+        }
+      }
       while (i < mid) to[k++] = from[i++]!;
       while (j < hi) to[k++] = from[j++]!;
     }
-    [from, to] = [to, from];
+    const swap = from;
+    from = to;
+    to = swap;
   }
   if (from !== indices) indices.set(from.subarray(0, count));
 }
