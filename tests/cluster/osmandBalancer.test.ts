@@ -8,7 +8,7 @@ import { createTestDatabase, requireEnv, type TestDatabase } from '@dispatch/db/
 import { apiClient } from '../support/api';
 import { serverProcess, startBalancer, type ServerProcess } from '../support/cluster';
 import { loginAs } from '../support/server';
-import { freePort } from '../support/wait';
+import { eventually, freePort } from '../support/wait';
 
 /** One OsmAnd report as a GPS unit sends it: an HTTP request line over a plain TCP connection; the whole answer. */
 function osmandLine(port: number, query: string): Promise<string> {
@@ -65,7 +65,12 @@ describe('HAProxy in front of the processes\' OsmAnd ports (mode tcp)', () => {
 
   it('stores a position a GPS unit sends through the balancer, also once one of the processes has died', async () => {
     const now = Math.floor(Date.now() / 1000);
-    // Round robin: consecutive connections go to a, then b.
+    // Health-checked: both OsmAnd ports answer the balancer's checks.
+    await eventually(async () => {
+      const states = await balancer.states();
+      return states['osmand_servers/a'] === 'UP' && states['osmand_servers/b'] === 'UP';
+    });
+    // Two reports, each on a connection of its own (round robin hands them to one process each).
     for (const [i, epoch] of [now - 30, now - 20].entries()) {
       const answer = await osmandLine(balancer.osmandPort, `id=${deviceId}&timestamp=${epoch}&lat=37.0${i}&lon=111.91&speed=0`);
       expect(answer).toMatch(/^HTTP\/1\.1 200 /);
@@ -75,6 +80,7 @@ describe('HAProxy in front of the processes\' OsmAnd ports (mode tcp)', () => {
 
     // A refused connection is retried on the other process at once; the health check then takes a out.
     await a.kill();
+    await eventually(async () => (await balancer.states())['osmand_servers/a'] === 'DOWN');
     for (const epoch of [now - 10, now]) {
       const answer = await osmandLine(balancer.osmandPort, `id=${deviceId}&timestamp=${epoch}&lat=37.05&lon=111.92`);
       expect(answer).toMatch(/^HTTP\/1\.1 200 /);

@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { eventually, freePort } from './wait';
@@ -83,6 +84,20 @@ export async function startBalancer(servers: ServerProcess[], { osmand = {} }: {
     osmandPort,
     /** The self-signed certificate, for a client's `ca`. */
     ca: readFileSync(join(dir, 'tls.crt'), 'utf8'),
+    /** What HAProxy's health checks make of each server now, by `backend/server` (UP, DOWN, …), from its admin socket. */
+    states: () =>
+      new Promise<Record<string, string>>((resolve, reject) => {
+        const socket = connect(join(dir, 'haproxy.sock'), () => socket.end('show stat\n'));
+        let csv = '';
+        socket.setEncoding('utf8');
+        socket.on('data', (chunk: string) => (csv += chunk));
+        socket.on('error', reject);
+        socket.on('end', () => {
+          const [heading, ...rows] = csv.trim().split('\n');
+          const status = heading!.replace(/^# /, '').split(',').indexOf('status');
+          resolve(Object.fromEntries(rows.map((r) => r.split(',')).filter((f) => !['FRONTEND', 'BACKEND'].includes(f[1]!)).map((f) => [`${f[0]}/${f[1]}`, f[status]!])));
+        });
+      }),
     async close() {
       const exited = new Promise((done) => child.once('exit', done));
       child.kill('SIGTERM');
