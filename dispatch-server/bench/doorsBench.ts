@@ -10,12 +10,12 @@
  *                  a core the server, the senders and the consoles used (on a shared machine, what limited it)
  *
  *   npx tsx dispatch-server/bench/doorsBench.ts [--doors http,port,socket] [--rate 5000] [--seconds 20]
- *     [--vehicles 500] [--consoles 20] [--history 0] [--inflight 500] [--profile DIR] [--server-root DIR]
+ *     [--vehicles 500] [--consoles 20] [--history 0] [--inflight 500] [--pipeline 1] [--profile DIR] [--server-root DIR]
  * A soak: --seconds 600; the live path with a big history: --history 10000000.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { connect as netConnect } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +35,7 @@ const { values: args } = parseArgs({
     consoles: { type: 'string', default: '20' },
     history: { type: 'string', default: '0' },
     inflight: { type: 'string', default: '500' },
+    pipeline: { type: 'string', default: '1' },
     // A folder for the server process's CPU profile (node --cpu-prof), to see where a request's time goes.
     profile: { type: 'string' },
     // Another checkout whose server to measure (an earlier commit's, for a baseline in the same conditions).
@@ -56,6 +57,11 @@ const SENDERS = 2;
  * sender with fewer would measure its own concurrency instead of the server.
  */
 const IN_FLIGHT = Number(args.inflight);
+/**
+ * Requests a connection may have in flight (HTTP/1.1 pipelining): 1 is a phone; more is a Traccar server or a
+ * gateway forwarding many devices' fixes over one connection.
+ */
+const PIPELINE = Number(args.pipeline);
 /** Positions per crew socket report: a tablet sends what queued since the last report. */
 const SOCKET_BATCH = 10;
 
@@ -126,7 +132,9 @@ async function runSender(door: Door, target: string, devices: string[]): Promise
       Array.from({ length: Math.min(IN_FLIGHT, devices.length) }, (_, c) => openDeviceConnection(url, devices.filter((_d, i) => i % Math.min(IN_FLIGHT, devices.length) === c))),
     );
     const index = new Map(devices.map((d, i) => [d, i]));
-    const idle = [...connections];
+    // One slot per request a connection may have in flight.
+    const idle = connections.flatMap((c) => Array<DeviceConnection>(PIPELINE).fill(c));
+    const slots = idle.length;
     const started = Date.now();
     const send = (connection: DeviceConnection) => {
       const deviceId = connection.nextDevice();
@@ -142,7 +150,7 @@ async function runSender(door: Door, target: string, devices: string[]): Promise
       while (sent < due && idle.length > 0) send(idle.shift()!);
       await sleep(2);
     }
-    while (idle.length < connections.length) await sleep(5);
+    while (idle.length < slots) await sleep(5);
     for (const c of connections) c.close();
   }
   print({ sent, acked, failed });
@@ -155,34 +163,36 @@ interface DeviceConnection {
   close(): void;
 }
 
-/** A kept-alive connection of a few devices to the OsmAnd door: one request at a time, answers read by Content-Length. */
+/** A kept-alive connection of a few devices to the OsmAnd door, answers read by Content-Length. */
 async function openDeviceConnection(url: URL, devices: string[]): Promise<DeviceConnection> {
   const socket = netConnect(Number(url.port), url.hostname);
   socket.setNoDelay(true);
   await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
   let buffered: Buffer = Buffer.alloc(0);
-  let waiting: { resolve: (status: number) => void; reject: (e: Error) => void } | null = null;
+  // Answers come in the order of the requests (pipelined or not).
+  const waiting: { resolve: (status: number) => void; reject: (e: Error) => void }[] = [];
   socket.on('data', (chunk: Buffer) => {
     buffered = buffered.length ? Buffer.concat([buffered, chunk]) : chunk;
-    const end = buffered.indexOf('\r\n\r\n');
-    if (end < 0 || !waiting) return;
-    const head = buffered.subarray(0, end).toString('latin1');
-    const length = Number(/\r\ncontent-length:\s*(\d+)/i.exec(head)?.[1] ?? NaN);
-    if (Number.isNaN(length)) return waiting.reject(new Error('an answer without Content-Length'));
-    if (buffered.length < end + 4 + length) return;
-    buffered = buffered.subarray(end + 4 + length);
-    const w = waiting;
-    waiting = null;
-    w.resolve(Number(head.slice(9, 12)));
+    for (;;) {
+      const end = buffered.indexOf('\r\n\r\n');
+      if (end < 0 || waiting.length === 0) return;
+      const head = buffered.subarray(0, end).toString('latin1');
+      const length = Number(/\r\ncontent-length:\s*(\d+)/i.exec(head)?.[1] ?? NaN);
+      if (Number.isNaN(length)) return waiting.shift()!.reject(new Error('an answer without Content-Length'));
+      if (buffered.length < end + 4 + length) return;
+      buffered = buffered.subarray(end + 4 + length);
+      waiting.shift()!.resolve(Number(head.slice(9, 12)));
+    }
   });
-  socket.on('error', (e) => waiting?.reject(e));
-  socket.on('close', () => waiting?.reject(new Error('connection closed')));
+  const failAll = (e: Error) => waiting.splice(0).forEach((w) => w.reject(e));
+  socket.on('error', failAll);
+  socket.on('close', () => failAll(new Error('connection closed')));
   let next = 0;
   return {
     nextDevice: () => devices[next++ % devices.length]!,
     request: (head) =>
       new Promise<number>((resolve, reject) => {
-        waiting = { resolve, reject };
+        waiting.push({ resolve, reject });
         socket.write(head);
       }),
     close: () => socket.destroy(),
@@ -195,6 +205,29 @@ async function openDeviceConnection(url: URL, devices: string[]): Promise<Device
 function rssMb(pid: number): number {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return match ? Math.round(Number(match[1]) / 1024) : NaN;
+}
+
+/**
+ * A soak's memory: the server's own samples (memoryProbe.ts) every 30 s from the door's start, and the trend of RSS
+ * and heap used over the second half (least squares, MB per minute): flat is a slope near zero, a leak a steady rise.
+ */
+function memorySeries(door: Door, file: string, since: number) {
+  const samples = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { at: number; rssMb: number; heapUsedMb: number }).filter((s) => s.at >= since);
+  const slope = (key: 'rssMb' | 'heapUsedMb') => {
+    const half = samples.slice(Math.floor(samples.length / 2));
+    const xs = half.map((s) => (s.at - since) / 60_000);
+    const ys = half.map((s) => s[key]);
+    const [mx, my] = [xs.reduce((a, b) => a + b, 0) / xs.length, ys.reduce((a, b) => a + b, 0) / ys.length];
+    const num = xs.reduce((a, x, i) => a + (x - mx) * (ys[i]! - my), 0);
+    const den = xs.reduce((a, x) => a + (x - mx) ** 2, 0);
+    return Math.round((num / den) * 100) / 100;
+  };
+  return {
+    metric: `memory_${door}`,
+    everySeconds: 30,
+    series: samples.filter((_, i) => i % 30 === 0).map((s) => ({ atS: Math.round((s.at - since) / 1000), rssMb: s.rssMb, heapUsedMb: s.heapUsedMb })),
+    secondHalfMbPerMin: { rss: slope('rssMb'), heapUsed: slope('heapUsedMb') },
+  };
 }
 
 /** CPU seconds (user + system) a process has used so far. */
@@ -213,7 +246,11 @@ async function runBench(): Promise<void> {
   const passwordsFile = `${dir}/demo-logins.json`;
   const [port, osmandPort] = [await freePort(), await freePort()];
   const profile = args.profile ? ['--cpu-prof', '--cpu-prof-dir', args.profile] : [];
-  const server = startChild([...profile, 'dispatch-server/src/main.ts'], {
+  const memoryFile = `${dir}/server-memory.jsonl`;
+  mkdirSync(dir, { recursive: true });
+  const probe = ['--import', fileURLToPath(new URL('./memoryProbe.ts', import.meta.url))];
+  const server = startChild([...profile, ...probe, 'dispatch-server/src/main.ts'], {
+    BENCH_MEMORY_FILE: memoryFile,
     ...process.env,
     DATABASE_URL: database.url,
     JWT_SECRET: randomBytes(32).toString('hex'),
@@ -241,22 +278,24 @@ async function runBench(): Promise<void> {
     const adminToken = await login('admin');
     const admin = createApiClient({ baseUrl: base, token: () => adminToken });
 
-    // The fleet: V vehicles with a GPS device each, and a crew login for the first ones (the socket door).
+    // The fleet: V vehicles with a GPS device each (one statement: a province's thousands through the API would take
+    // minutes), and a crew login for the first ones (the socket door). The server's caches ask the database.
     const station = (await admin.call('listStations'))[0]!;
-    const devices: string[] = [];
+    const { rows: fleet } = await database.db.query<{ id: string; n: number }>(
+      `INSERT INTO vehicles (call_sign, kind, capabilities, home_station_id, device_id)
+       SELECT 'B-' || n, 'multipurpose', ARRAY['bls'], $1, 'bench-' || n FROM generate_series(0, $2::int - 1) n
+       RETURNING id, substr(device_id, 7)::int AS n`,
+      [station.id, VEHICLES],
+    );
+    const devices = Array.from({ length: VEHICLES }, (_, n) => `bench-${n}`);
     const crews: string[] = [];
     const crewPassword = 'doors-bench-password';
-    for (let i = 0; i < VEHICLES; i += 8) {
+    const firstHundred = fleet.filter((v) => v.n < 100);
+    for (let i = 0; i < firstHundred.length; i += 8) {
       await Promise.all(
-        Array.from({ length: Math.min(8, VEHICLES - i) }, async (_, j) => {
-          const n = i + j;
-          const vehicle = await admin.call('createVehicle', { body: { callSign: `B-${n}`, kind: 'multipurpose', capabilities: ['bls'], homeStationId: station.id } });
-          await admin.call('bindVehicleDevice', { params: { id: vehicle.id }, body: { deviceId: `bench-${n}` } });
-          devices[n] = `bench-${n}`;
-          if (n < 100) {
-            await admin.call('createUser', { body: { username: `bench-crew-${n}`, displayName: `B-${n}`, password: crewPassword, role: 'crew', vehicleId: vehicle.id } });
-            crews[n] = `bench-crew-${n}:${crewPassword}`;
-          }
+        firstHundred.slice(i, i + 8).map(async ({ id, n }) => {
+          await admin.call('createUser', { body: { username: `bench-crew-${n}`, displayName: `B-${n}`, password: crewPassword, role: 'crew', vehicleId: id } });
+          crews[n] = `bench-crew-${n}:${crewPassword}`;
         }),
       );
     }
@@ -264,12 +303,12 @@ async function runBench(): Promise<void> {
     if (HISTORY > 0) {
       const started = performance.now();
       await database.db.query("SELECT ensure_position_partitions((now() - interval '2 months')::date, 4)");
+      // One statement: the fleet's ids in an array, row g to vehicle g mod V, spread over the last 30 days.
       await database.db.query(
         `INSERT INTO vehicle_positions (vehicle_id, location, speed_mps, device_time, source)
-         SELECT v.id, ST_SetSRID(ST_MakePoint(111.9 + random() * 0.05, 37.0 + random() * 0.05), 4326), 10,
-                now() - (g * interval '1 second') * 60 * 24 * 30 / $1::int, 'bench-history'
-           FROM generate_series(1, $1::int) g
-           JOIN LATERAL (SELECT id FROM vehicles ORDER BY id OFFSET (g % (SELECT count(*) FROM vehicles)) LIMIT 1) v ON true`,
+         SELECT f.ids[1 + g % f.n], ST_SetSRID(ST_MakePoint(111.9 + random() * 0.05, 37.0 + random() * 0.05), 4326), 10,
+                now() - interval '1 minute' - (g * interval '1 second') * 60 * 24 * 30 / $1::int, 'bench-history'
+           FROM (SELECT array_agg(id) AS ids, count(*)::int AS n FROM vehicles) f, generate_series(1, $1::int) g`,
         [HISTORY],
       );
       await database.db.query('ANALYZE vehicle_positions');
@@ -293,10 +332,27 @@ async function runBench(): Promise<void> {
       consoles.push(socket);
     }
 
+    // The live path beside the ingest: a call's recommendation, and the route a vehicle drove (its track, read from
+    // the position history) for a task dispatched a day ago, each asked once a second while the door is busy.
+    const dispatcher = createApiClient({ baseUrl: base, token: () => dispatcherToken });
+    const incident = await dispatcher.call('createIncident', { body: { location: { lon: 111.92, lat: 37.03 }, category: 'chest_pain', priority: 2 } });
+    await dispatcher.call('assignVehicle', { params: { id: incident.id }, body: { vehicleId: fleet.find((v) => v.n === 0)!.id } });
+    await database.db.query("UPDATE assignments SET dispatched_at = now() - interval '1 day' WHERE incident_id = $1", [incident.id]);
+    const askLive = async (recommendation: number[], track: number[], trackPoints: number[]) => {
+      let t = performance.now();
+      await dispatcher.call('getRecommendations', { params: { id: incident.id } });
+      recommendation.push(performance.now() - t);
+      t = performance.now();
+      const drove = await dispatcher.call('getIncidentTrack', { params: { id: incident.id } });
+      track.push(performance.now() - t);
+      trackPoints.push(drove.tracks[0]?.points ?? NaN);
+    };
+
     const doors = args.doors.split(',') as Door[];
     for (const door of doors) {
       if (!DOORS.includes(door)) throw new Error(`--doors: ${door} is not one of ${DOORS.join(', ')}`);
       fanout = [];
+      const doorStarted = Date.now();
       const memory: number[] = [rssMb(server.pid!)];
       const cpuAtStart = { server: cpuSeconds(server.pid!), bench: process.cpuUsage(), at: performance.now() };
       const sampler = setInterval(() => memory.push(rssMb(server.pid!)), 1000);
@@ -305,7 +361,7 @@ async function runBench(): Promise<void> {
       const senders = Array.from({ length: SENDERS }, (_, s) => {
         const share = pool.filter((_, i) => i % SENDERS === s);
         const child = startChild(
-          [fileURLToPath(import.meta.url), '--sender', door, '--target', target, '--devices', share.join(','), '--rate', String(RATE), '--seconds', String(SECONDS), '--inflight', String(IN_FLIGHT)],
+          [fileURLToPath(import.meta.url), '--sender', door, '--target', target, '--devices', share.join(','), '--rate', String(RATE), '--seconds', String(SECONDS), '--inflight', String(IN_FLIGHT), '--pipeline', String(PIPELINE)],
           process.env,
           'pipe',
         );
@@ -320,7 +376,18 @@ async function runBench(): Promise<void> {
       const senderSampler = setInterval(() => {
         for (const c of children.slice(-SENDERS)) if (c.exitCode === null) senderCpu.set(c.pid!, cpuSeconds(c.pid!));
       }, 500);
+      const live = { recommendation: [] as number[], track: [] as number[], trackPoints: [] as number[] };
+      let asking = true;
+      const asker = (async () => {
+        await sleep(2000);
+        while (asking) {
+          await askLive(live.recommendation, live.track, live.trackPoints);
+          await sleep(1000);
+        }
+      })();
       const results = await Promise.all(senders);
+      asking = false;
+      await asker;
       clearInterval(senderSampler);
       const wall = (performance.now() - cpuAtStart.at) / 1000;
       const benchCpu = process.cpuUsage(cpuAtStart.bench);
@@ -339,6 +406,9 @@ async function runBench(): Promise<void> {
         vehicles: door === 'socket' ? crews.length : devices.length,
         historyRows: HISTORY,
         fanout: percentiles(fanout),
+        // Asked while the door was busy: the live path's reads beside the writes.
+        recommendationMs: percentiles(live.recommendation),
+        trackMs: { ...percentiles(live.track), points: live.trackPoints[live.trackPoints.length - 1] },
         serverRssMb: { start: memory[0], end: memory[memory.length - 1], max: Math.max(...memory) },
         // Share of one core each side used while sending: what limits the figure on a shared machine.
         cpuPct: {
@@ -348,6 +418,7 @@ async function runBench(): Promise<void> {
         },
         loadavg1m: loadavg()[0],
       });
+      if (SECONDS >= 120) print(memorySeries(door, memoryFile, doorStarted));
     }
   } finally {
     for (const s of consoles) s.close();
