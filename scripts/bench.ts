@@ -26,6 +26,8 @@ const BENCHES: { name: string; file: string; full: string[]; quick: string[] | s
   { name: 'doors', file: 'dispatch-server/bench/doorsBench.ts', full: [], quick: ['--seconds', '5', '--vehicles', '100', '--consoles', '5', '--rate', '2000'] },
   { name: 'cluster', file: 'dispatch-server/bench/clusterBench.ts', full: ['--processes', '1,2,3'], quick: ['--processes', '1,2', '--seconds', '4'] },
   { name: 'moveup', file: 'geo/bench/moveUpBench.ts', full: [], quick: ['--quick'] },
+  // The dispatcher's desk and the supervisor's board in headless Chromium with 1,000 vehicles moving each second.
+  { name: 'console-map', file: 'tests/e2e/consoleMapBench.ts', full: ['--repeat', '3'], quick: ['--quick'] },
   // Memory figures after a collection: --expose-gc.
   { name: 'province', file: 'geo/bench/provinceBench.ts', full: [], quick: ['--quick'], node: ['--expose-gc'] },
   {
@@ -48,6 +50,7 @@ const HEADLINES: Record<string, string[]> = {
   ingest_port: ['positionsPerSecond', 'fanout'],
   ingest_socket: ['positionsPerSecond', 'fanout'],
   moveup: ['network', 'policy', 'medianS', 'p90S', 'within30Share'],
+  console_map: ['case', 'screen', 'vehicles', 'fps', 'p95FrameMs', 'worstFrameMs', 'mainCpuMsPerS', 'load'],
 };
 
 type Line = Record<string, unknown> & { bench: string };
