@@ -171,7 +171,7 @@ export function createApp({ config, db, readDb = db, redis, log }: AppDeps): App
       tileCoordinates: config.TILE_COORDINATES,
       positionStaleAfterS: config.POSITION_STALE_AFTER_S,
     }),
-    ...healthHandlers(db, redis),
+    ...healthHandlers(db, redis, readDb === db ? undefined : readDb),
     ...authHandlers({ db, tokens, throttle: createLoginThrottle(redis, config.QUEUE_PREFIX), loopbackOnly: isLoopbackHost(config.HOST) }),
     ...userHandlers(ctx, tokens),
     ...stationHandlers(ctx),

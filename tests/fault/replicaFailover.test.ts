@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiClient, CreateIncidentRequest } from '@dispatch/protocol';
+import type { ApiClient, CreateIncidentRequest, HealthReport } from '@dispatch/protocol';
 import { readDemoPasswords } from '@dispatch/server/demo/demoPasswords';
 import { apiClient, dispatchFirst, refusal } from '../support/api';
 import { serverProcess, type ServerProcess } from '../support/cluster';
@@ -133,9 +133,16 @@ describe('a streaming replica for the reports, and failover to it', () => {
   });
 
   it('serves the reports from the primary while the replica is stopped, and from the replica again once it is back', async () => {
+    const health = async () => {
+      const answer = await fetch(`${server.url}/api/health`);
+      return { status: answer.status, replica: ((await answer.json()) as HealthReport).components.replica };
+    };
+    expect(await health()).toMatchObject({ status: 200, replica: { ok: true, detail: expect.stringMatching(/^replaying/) } });
     await replica('stop');
     const third = await call(3);
     expect(await reported()).toContain(third);
+    // The health check says so, and stays 200: the primary stands in (HAProxy keeps the process).
+    expect(await health()).toMatchObject({ status: 200, replica: { ok: false, detail: expect.stringMatching(/reports read the primary/) } });
     await replica('start');
     await replayed();
     // Back on the replica once the pool tries it again (its connections carry their own application_name).

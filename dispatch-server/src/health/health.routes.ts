@@ -4,9 +4,10 @@ import { Reply, type Handlers } from '../http/mountRoutes';
 import { checkHealth } from './checkHealth';
 
 // Public on purpose: load balancers and `npm start` poll it. It reveals versions only.
-export const healthHandlers = (db: Db, redis: Redis): Handlers<'health'> => ({
+/** @param readDb the reports' replica pool, when DATABASE_READ_URL is set (reported, never a 503) */
+export const healthHandlers = (db: Db, redis: Redis, readDb?: Db): Handlers<'health'> => ({
   health: async () => {
-    const report = await checkHealth(db, redis);
+    const report = await checkHealth(db, redis, readDb);
     return report.ok ? report : new Reply(503, report);
   },
 });

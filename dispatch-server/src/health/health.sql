@@ -8,3 +8,8 @@ SELECT postgis_lib_version() AS v;
 
 -- name: pgrouting
 SELECT pgr_version() AS v;
+
+-- name: replica
+-- On the reports' pool: a server that is not in recovery is the primary standing in (or a promoted replica).
+SELECT pg_is_in_recovery() AS standby,
+       extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float8 AS "replayedAgoS";
