@@ -55,6 +55,7 @@ import { resourceDeleteHandlers } from './resources/resources.routes';
 import { registerCrewHandlers } from './realtime/crewHandlers';
 import { gatewayPublisher, type Publisher } from './realtime/publisher';
 import { stationHandlers } from './stations/stations.routes';
+import { centreHandlers } from './centres/centres.routes';
 import { telephonyHandlers } from './telephony/telephony.routes';
 import { ackTimeout } from './timers/ackTimeout.job';
 import { noticeEscalation } from './timers/noticeEscalation.job';
@@ -175,6 +176,7 @@ export function createApp({ config, db, readDb = db, redis, log }: AppDeps): App
     ...authHandlers({ db, tokens, throttle: createLoginThrottle(redis, config.QUEUE_PREFIX), loopbackOnly: isLoopbackHost(config.HOST) }),
     ...userHandlers(ctx, tokens),
     ...stationHandlers(ctx),
+    ...centreHandlers(db),
     ...telephonyHandlers(ctx),
     ...vehicleHandlers(ctx, positions.deviceHandlers),
     ...hospitalHandlers(ctx),

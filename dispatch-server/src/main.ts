@@ -33,7 +33,8 @@ if (migrated.applied.length) log.info({ applied: migrated.applied }, 'migrations
 let demoLogins: DemoLogins | null = null;
 if (config.DEMO) {
   const started = performance.now();
-  demoLogins = await seedDemo(db, { passwordFile: config.DEMO_PASSWORDS_FILE });
+  // With a neighbouring county's centre and a province supervisor (issue 15's multi-centre).
+  demoLogins = await seedDemo(db, { passwordFile: config.DEMO_PASSWORDS_FILE, neighbour: true });
   await seedDemoTransfers(db);
   log.info({ ms: Math.round(performance.now() - started) }, 'demo county seeded (synthetic data)');
 }
@@ -56,6 +57,12 @@ function printDemoBanner(consoleUrl: string, logins: DemoLogins, passwordFile: s
     `  API document:   ${consoleUrl}api/openapi.json`,
     `  Logins (each with its own password, kept in ${passwordFile}):`,
     ...[logins.dispatcher, logins.supervisor, logins.admin].map((u) => `    ${u.padEnd(20)} ${logins.passwords[u]}`),
+    ...(logins.neighbour
+      ? [
+          `    ${logins.neighbour.dispatcher.padEnd(20)} ${logins.passwords[logins.neighbour.dispatcher]}  the neighbouring centre's dispatcher (平遥)`,
+          `    ${logins.neighbour.province.padEnd(20)} ${logins.passwords[logins.neighbour.province]}  province supervisor: every centre`,
+        ]
+      : []),
     ...logins.hospitals.map((h) => `    ${h.username.padEnd(20)} ${logins.passwords[h.username]}  ${h.name}`),
     `    Crews: ${logins.crews.length} logins, one per vehicle (e.g. ${logins.crews[0]?.username} ${logins.passwords[logins.crews[0]?.username ?? '']}, ${logins.crews[0]?.callSign}); all in the file`,
     ...(loopbackOnly ? [] : [`  HOST=${host} listens beyond loopback: demo passwords are refused (npm run admin:create makes a real admin).`]),

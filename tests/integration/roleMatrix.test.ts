@@ -41,6 +41,7 @@ const mayCall: Record<string, Caller[]> = {
   'GET /api/route': signedIn,
   'GET /api/places': signedIn,
   'GET /api/places/nearest': signedIn,
+  'GET /api/centres': signedIn,
   'GET /api/stations': signedIn,
   'GET /api/stations/{id}': signedIn,
   'POST /api/stations': admin,

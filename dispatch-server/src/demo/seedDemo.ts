@@ -6,6 +6,7 @@ import { noteFleetChange } from '../fleet/fleetChanges';
 import { inTransaction, sqlFile, type Db, type DbClient } from '@dispatch/db';
 import { z } from 'zod';
 import { demoFleet } from './demoFleet';
+import { NEIGHBOUR_USERNAMES, seedNeighbourCentre } from './demoNeighbour';
 import { demoPasswords, type DemoPasswords } from './demoPasswords';
 import { seedDemoRegister } from '../register/demoRegister';
 
@@ -38,6 +39,8 @@ export interface DemoLogins {
   hospitals: { username: string; name: string }[];
   /** Each demo login's own generated password, by login name. */
   passwords: DemoPasswords;
+  /** With `neighbour`: the second centre's dispatcher and the province supervisor (issue 15). */
+  neighbour?: { centreId: string; dispatcher: string; province: string };
 }
 
 /**
@@ -47,7 +50,8 @@ export interface DemoLogins {
  * Idempotent: a second start keeps what is there (and any changes made to it, a password changed by its
  * owner included) and adds what is missing.
  */
-export async function seedDemo(db: Db, options: { passwordFile?: string } = {}): Promise<DemoLogins> {
+/** @param options.neighbour also a neighbouring county's centre and a province supervisor (demoNeighbour.ts) */
+export async function seedDemo(db: Db, options: { passwordFile?: string; neighbour?: boolean } = {}): Promise<DemoLogins> {
   // The import builds the county's gazetteer (towns, villages, streets, hospitals, stations); a network imported
   // before there was a gazetteer is imported again to get one.
   const imported = (await activeNetworkId(db, DEMO_REGION)) !== null;
@@ -65,6 +69,7 @@ export async function seedDemo(db: Db, options: { passwordFile?: string } = {}):
     'telephony',
     ...county.hospitals.filter((h) => h.kind !== 'village_clinic').map((h) => hospitalUsername(h.code)),
     ...fleet.map((_, i) => crewUsername(i)),
+    ...(options.neighbour ? NEIGHBOUR_USERNAMES : []),
   ];
   const passwords = demoPasswords(usernames, options.passwordFile ?? null);
   const hashes = new Map(await Promise.all(usernames.map(async (u) => [u, await hashPassword(passwords[u]!)] as const)));
@@ -126,7 +131,13 @@ export async function seedDemo(db: Db, options: { passwordFile?: string } = {}):
     ] as const) {
       await upsertLogin(client, username, name, role, null, null);
     }
-    return { dispatcher: 'dispatcher', supervisor: 'supervisor', admin: 'admin', telephony: 'telephony', crews, hospitals: hospitalLogins, passwords };
+    const neighbour = options.neighbour ? await seedNeighbourCentre(client, county, upsertLogin) : null;
+    return {
+      dispatcher: 'dispatcher', supervisor: 'supervisor', admin: 'admin', telephony: 'telephony', passwords,
+      crews: [...crews, ...(neighbour?.crews ?? [])],
+      hospitals: [...hospitalLogins, ...(neighbour?.hospitals ?? [])],
+      ...(neighbour ? { neighbour: { centreId: neighbour.centreId, dispatcher: neighbour.dispatcher, province: neighbour.province } } : {}),
+    };
   });
 }
 

@@ -24,6 +24,7 @@ import {
   VehiclePage,
 } from '../admin';
 import { HealthReport } from '../health';
+import { CentreDto } from '../centres';
 import {
   AssignmentDto,
   AssignmentOfferDto,
@@ -141,6 +142,7 @@ export const routes = {
   resetUserPassword: post('/api/users/{id}/password-reset', 'user.manage', 'A one-time password the user must change at the next login', { response: PasswordReset }),
 
   // Stations, vehicles, hospitals, crews
+  listCentres: get('/api/centres', 'station.read', 'The dispatch centres (counties) of this database', { response: z.array(CentreDto) }),
   listStations: get('/api/stations', 'station.read', 'Emergency centre and substations', { response: z.array(StationDto) }),
   createStation: post('/api/stations', 'station.manage', 'Add a station (admin)', { body: StationInput, response: StationDto, status: 201 }),
   getStation: get('/api/stations/{id}', 'station.read', 'One station', { response: StationDto }),

@@ -1,0 +1,162 @@
+import type { ApiClient } from '@dispatch/protocol';
+import { DEFAULT_CENTRE_ID } from '@dispatch/protocol';
+import { seedDemo, type DemoLogins } from '@dispatch/server/demo/seedDemo';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { apiClient, openSocket, refusal } from '../support/api';
+import { serverSuite } from '../support/demoSuite';
+import { loginAs, startTestServer } from '../support/server';
+
+/**
+ * Several dispatch centres in one database (issue 15): the demo county (Jiexiu) and its neighbour (Pingyao), each
+ * dispatcher scoped to its own centre, cross-centre help as an explicit, audited action, a province supervisor of both.
+ */
+describe('dispatch centres: each dispatcher in its own, help across on purpose, the province sees all', () => {
+  const server = serverSuite(() => startTestServer());
+  let logins: DemoLogins;
+  const tokens: Record<string, string> = {};
+  const api: Record<string, ApiClient> = {};
+  let pingyao: string;
+
+  beforeAll(async () => {
+    logins = await seedDemo(server.database.db, { neighbour: true });
+    pingyao = logins.neighbour!.centreId;
+    for (const user of ['dispatcher', 'supervisor', 'dispatcher-py', 'province', 'admin']) {
+      tokens[user] = await loginAs(server.baseUrl, user, logins.passwords[user]!);
+      api[user] = apiClient(server.baseUrl, tokens[user]);
+    }
+  });
+
+  const place = async (name: string) => (await api.dispatcher!.call('searchPlaces', { query: { q: name } })).find((p) => p.name.startsWith(name))!;
+  const callAt = async (who: string, name: string, category: 'chest_pain' | 'trauma' = 'trauma') => {
+    const p = await place(name);
+    return api[who]!.call('createIncident', { body: { location: { lon: p.lon, lat: p.lat }, category, priority: 2 } });
+  };
+
+  it('names both centres, and a login knows its own (none for the province supervisor)', async () => {
+    const centres = await api.dispatcher!.call('listCentres', {});
+    expect(centres.map((c) => c.code).sort()).toEqual(['JX', 'PY']);
+    expect((await api.dispatcher!.call('me', {})).centreId).toBe(DEFAULT_CENTRE_ID);
+    expect((await api['dispatcher-py']!.call('me', {})).centreId).toBe(pingyao);
+    expect((await api.province!.call('me', {})).centreId).toBeNull();
+  });
+
+  it("keeps a dispatcher to its centre's incidents, vehicles and hospitals (403 other_centre), and the province supervisor sees both", async () => {
+    const theirs = await callAt('dispatcher-py', '下任堡');
+    expect(theirs.centreId).toBe(pingyao);
+    const ours = await callAt('dispatcher', '义棠');
+    expect(ours.centreId).toBe(DEFAULT_CENTRE_ID);
+
+    const jx = api.dispatcher!;
+    expect((await jx.call('listIncidents', {})).map((i) => i.id)).not.toContain(theirs.id);
+    for (const attempt of [
+      () => jx.call('getIncident', { params: { id: theirs.id } }),
+      () => jx.call('getTimeline', { params: { id: theirs.id } }),
+      () => jx.call('getRecommendations', { params: { id: theirs.id } }),
+      () => jx.call('cancelIncident', { params: { id: theirs.id }, body: { reason: 'not ours' } }),
+      () => jx.call('closeIncident', { params: { id: theirs.id } }),
+    ]) {
+      const refused = await refusal(attempt());
+      expect(refused.status).toBe(403);
+      expect(refused.code).toBe('other_centre');
+    }
+    const jxVehicles = await jx.call('listVehicles', {});
+    const pyVehicles = await api['dispatcher-py']!.call('listVehicles', {});
+    expect(jxVehicles.some((v) => v.callSign.startsWith('平遥'))).toBe(false);
+    expect(pyVehicles.map((v) => v.callSign).sort()).toEqual(['平遥120-01', '平遥120-02', '平遥120-03', '平遥120-04']);
+    expect((await refusal(jx.call('getVehicle', { params: { id: pyVehicles[0]!.id } }))).code).toBe('other_centre');
+    const pyHospital = (await api['dispatcher-py']!.call('listHospitals', {})).find((h) => h.code === 'PY-ZXYY')!;
+    expect((await jx.call('listHospitals', {})).some((h) => h.code === 'PY-ZXYY')).toBe(false);
+    expect((await refusal(jx.call('getHospital', { params: { id: pyHospital.id } }))).code).toBe('other_centre');
+    expect((await refusal(jx.call('setHospitalLoad', { params: { id: pyHospital.id }, body: { loadStatus: 'red' } }))).code).toBe('other_centre');
+    // The Jiexiu supervisor is of Jiexiu too; the province supervisor and the administrator reach every centre.
+    expect((await api.supervisor!.call('listIncidents', {})).map((i) => i.id)).not.toContain(theirs.id);
+    const provinceIncidents = (await api.province!.call('listIncidents', {})).map((i) => i.id);
+    expect(provinceIncidents).toEqual(expect.arrayContaining([theirs.id, ours.id]));
+    expect((await api.province!.call('listVehicles', {})).length).toBe(jxVehicles.length + 4);
+    expect((await api.province!.call('getIncident', { params: { id: theirs.id } })).id).toBe(theirs.id);
+  });
+
+  it("ranks only the incident's centre's vehicles and lists the other centres' nearest free ones as help", async () => {
+    const incident = await callAt('dispatcher', '中王庄', 'chest_pain');
+    const rec = await api.dispatcher!.call('getRecommendations', { params: { id: incident.id } });
+    expect(rec.candidates.length).toBeGreaterThan(0);
+    expect(rec.candidates.every((c) => !c.callSign.startsWith('平遥'))).toBe(true);
+    expect(rec.excluded.every((e) => !e.callSign.startsWith('平遥'))).toBe(true);
+    expect(rec.responsibleStation?.code).toMatch(/^JX-/);
+    expect(rec.hospitalOptions.every((h) => h.name !== '平遥县中心医院东院')).toBe(true);
+    const help = rec.crossCentre ?? [];
+    expect(help.length).toBeGreaterThan(0);
+    expect(help.every((c) => c.centreId === pingyao && c.centreName === '平遥县120急救指挥中心' && c.callSign.startsWith('平遥'))).toBe(true);
+    expect(help.map((c) => c.etaSeconds)).toEqual([...help.map((c) => c.etaSeconds)].sort((a, b) => a - b));
+    // Near the border, the neighbour's vehicle is nearer than any of the county's own.
+    expect(help[0]!.etaSeconds).toBeLessThan(rec.candidates[0]!.etaSeconds);
+  });
+
+  it('refuses another centre’s vehicle without crossCentreHelp (409 naming the field), sends it with a reason, audits it and tells both centres', async () => {
+    const jxSocket = await openSocket(server.baseUrl, tokens.dispatcher!);
+    const pySocket = await openSocket(server.baseUrl, tokens['dispatcher-py']!);
+    const provinceSocket = await openSocket(server.baseUrl, tokens.province!);
+    try {
+      const incident = await callAt('dispatcher', '中王庄', 'chest_pain');
+      const rec = await api.dispatcher!.call('getRecommendations', { params: { id: incident.id } });
+      const helper = rec.crossCentre![0]!;
+
+      const refused = await refusal(api.dispatcher!.call('assignVehicle', { params: { id: incident.id }, body: { vehicleId: helper.vehicleId } }));
+      expect(refused.status).toBe(409);
+      expect(refused.code).toBe('cross_centre_unconfirmed');
+      expect(refused.message).toMatch(/^crossCentreHelp: /);
+      const tasks = async () => (await server.database.db.query('SELECT count(*)::int AS n FROM assignments WHERE incident_id = $1', [incident.id])).rows[0].n;
+      expect(await tasks()).toBe(0);
+      // A reason that is only blanks is no reason.
+      const blank = await refusal(api.dispatcher!.call('assignVehicle', { params: { id: incident.id }, body: { vehicleId: helper.vehicleId, crossCentreHelp: { reason: '  ' } } }));
+      expect(blank.status).toBe(400);
+
+      const reason = '本县车辆均距现场 20 分钟以上';
+      const offer = await api.dispatcher!.call('assignVehicle', { params: { id: incident.id }, body: { vehicleId: helper.vehicleId, crossCentreHelp: { reason } } });
+      expect(offer.assignment).toMatchObject({ centreId: DEFAULT_CENTRE_ID, helpFromCentreId: pingyao, helpReason: reason });
+
+      const audit = await api.supervisor!.call('audit', { query: { entityType: 'incident', entityId: incident.id } });
+      expect(audit.find((e) => e.action === 'assignment.crossCentreHelp')?.details).toMatchObject({
+        vehicleId: helper.vehicleId, callSign: helper.callSign, fromCentreId: pingyao, incidentCentreId: DEFAULT_CENTRE_ID, reason,
+      });
+
+      // Both centres follow the task, and the province too.
+      const forTask = (a: { id: string }) => a.id === offer.assignment.id;
+      for (const socket of [jxSocket, pySocket, provinceSocket]) await socket.waitFor('assignment.updated', forTask);
+      const seenByPingyao = await pySocket.waitFor('incident.updated', (i) => i.id === incident.id);
+      expect(seenByPingyao.assignments[0].helpFromCentreId).toBe(pingyao);
+      // Pingyao reads the incident its vehicle helps on, lists it, and may not cancel it.
+      expect((await api['dispatcher-py']!.call('getIncident', { params: { id: incident.id } })).id).toBe(incident.id);
+      expect((await api['dispatcher-py']!.call('listIncidents', {})).map((i) => i.id)).toContain(incident.id);
+      expect((await refusal(api['dispatcher-py']!.call('cancelIncident', { params: { id: incident.id }, body: { reason: 'x' } }))).code).toBe('other_centre');
+      // Pingyao never heard of the call itself before the help.
+      expect(pySocket.received.some((r) => r.event === 'incident.created' && r.payload.id === incident.id)).toBe(false);
+    } finally {
+      jxSocket.close();
+      pySocket.close();
+      provinceSocket.close();
+    }
+  });
+
+  it("keeps each centre's calls in its own room: neither centre hears the other's, the province room hears both", async () => {
+    const jxSocket = await openSocket(server.baseUrl, tokens.dispatcher!);
+    const pySocket = await openSocket(server.baseUrl, tokens['dispatcher-py']!);
+    const provinceSocket = await openSocket(server.baseUrl, tokens.province!);
+    try {
+      const ours = await callAt('dispatcher', '义棠');
+      const theirs = await callAt('dispatcher-py', '下任堡');
+      // Events reach a socket in the order they were sent: once the later one is in, the earlier one would be too.
+      await pySocket.waitFor('incident.created', (i) => i.id === theirs.id);
+      expect(pySocket.received.some((r) => r.payload?.id === ours.id || r.payload?.incidentId === ours.id)).toBe(false);
+      const ours2 = await callAt('dispatcher', '义棠');
+      await jxSocket.waitFor('incident.created', (i) => i.id === ours2.id);
+      expect(jxSocket.received.some((r) => r.payload?.id === theirs.id || r.payload?.incidentId === theirs.id)).toBe(false);
+      await provinceSocket.waitFor('incident.created', (i) => i.id === ours.id);
+      await provinceSocket.waitFor('incident.created', (i) => i.id === theirs.id);
+    } finally {
+      jxSocket.close();
+      pySocket.close();
+      provinceSocket.close();
+    }
+  });
+});
