@@ -4,7 +4,7 @@
  * in-memory graph + lookups) beside pgRouting baselines measured in the same run. Prints JSON lines, each
  * naming the machine. Map data © OpenStreetMap contributors, ODbL.
  */
-import { cpus, hostname } from 'node:os';
+import { cpus, hostname, loadavg } from 'node:os';
 import type pg from 'pg';
 import { ensureBenchDatabase } from './benchDatabase';
 import { createPool, migrate } from '@dispatch/db';
@@ -27,7 +27,8 @@ const quick = process.argv.includes('--quick');
 const NAIVE_VEHICLES = quick ? 50 : VEHICLES;
 
 const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, hostname: hostname() };
-const emit = (record: Record<string, unknown>) => console.log(JSON.stringify({ bench: 'geo-ranking', ...record, machine }));
+// The load average beside every figure: the machine is shared, and a figure means little without it.
+const emit = (record: Record<string, unknown>) => console.log(JSON.stringify({ bench: 'geo-ranking', ...record, load: loadavg().map((x) => Math.round(x * 100) / 100), machine }));
 
 function percentiles(samples: number[]) {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -184,7 +185,63 @@ async function compareWithHierarchy(graph: RoadGraph, vehicles: RankSource[], in
     distanceNote: 'equal-time paths may differ in length: the metres follow whichever of them each search kept',
   });
   if (mismatches.length) process.exitCode = 1;
+  movingFleet(graph, hierarchy, vehicles, incidents);
   bucketAlternative(graph, hierarchy, vehicles, incidents);
+}
+
+const MOVED_PER_RANKING = 50;
+
+/**
+ * What a server sees: vehicles report new positions between calls, so each ranking's fleet differs from the last
+ * (here 50 of the 1,000 moved to a random place before each one, their snaps redone as the server's cache does);
+ * the hierarchy's sweep takes in the new vehicles' upward closures as it goes. Plain and hierarchy interleaved on
+ * the same fleet, every ETA checked equal again.
+ */
+function movingFleet(graph: RoadGraph, hierarchy: ContractionHierarchy, vehicles: RankSource[], incidents: LonLat[]) {
+  const random = seededRandom(120_2026);
+  const fleet = [...vehicles];
+  const moved = randomPositions(graph, MOVED_PER_RANKING * incidents.length, random);
+  const plainCpuUs: number[] = [];
+  const chCpuUs: number[] = [];
+  const chMs: number[] = [];
+  let checked = 0;
+  let mismatches = 0;
+  incidents.forEach((incident, round) => {
+    for (let k = 0; k < MOVED_PER_RANKING; k++) {
+      const i = Math.floor(random() * fleet.length);
+      const lonLat = moved[round * MOVED_PER_RANKING + k]!;
+      fleet[i] = { id: fleet[i]!.id, lonLat, snap: trySnapToRoad(graph, lonLat) };
+    }
+    let cpu = process.cpuUsage();
+    const plain = rankToTarget(graph, incident, fleet, { method: 'plain' });
+    plainCpuUs.push(cpuUs(cpu));
+    cpu = process.cpuUsage();
+    const start = performance.now();
+    const fast = rankToTarget(graph, incident, fleet);
+    chMs.push(performance.now() - start);
+    chCpuUs.push(cpuUs(cpu));
+    const byId = new Map<string, RankResult>(fast.results.map((r) => [r.id, r]));
+    for (const p of plain.results) {
+      const h = byId.get(p.id)!;
+      if (isReachable(p) && isReachable(h)) {
+        checked++;
+        if (!sameEta(p.etaSeconds, h.etaSeconds)) mismatches++;
+      } else if (isReachable(p) !== isReachable(h)) mismatches++;
+    }
+  });
+  emit({
+    metric: 'recommendation_search_moving',
+    method: `ch-rphast with ${MOVED_PER_RANKING} of the ${VEHICLES} vehicles moved before each ranking (the sweep's selection grows by their upward closures, started afresh past twice what is needed)`,
+    vehicles: VEHICLES,
+    incidents: INCIDENTS,
+    ...percentiles(chMs),
+    cpu: percentiles(chCpuUs.map((us) => us / 1000)),
+    plainCpu: percentiles(plainCpuUs.map((us) => us / 1000)),
+    sweptVertices: hierarchy.selectedVertices('toTarget'),
+    etasChecked: checked,
+    mismatches,
+  });
+  if (mismatches) process.exitCode = 1;
 }
 
 function cpuUs(since: NodeJS.CpuUsage): number {
