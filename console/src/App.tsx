@@ -1,3 +1,4 @@
+import { CentreBadge } from './centres/CentreBadge';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useLoaded } from '@dispatch/ui';
 import { loadSession, logoutOnServer, saveSession, sessionApi, type Session } from './api/session';
@@ -67,7 +68,9 @@ function SignedIn({ session, onLogout, onSessionEnded, onChangePassword }: { ses
   return (
     <LiveContext.Provider value={live}>
       <div className={`app role-${role}`}>
-        <Header title={title} synthetic={region?.synthetic ?? false} user={session.user.displayName || session.user.username} onLogout={onLogout} onChangePassword={onChangePassword} />
+        <Header title={title} synthetic={region?.synthetic ?? false} user={session.user.displayName || session.user.username} onLogout={onLogout} onChangePassword={onChangePassword}>
+          <CentreBadge />
+        </Header>
         <Banners />
         <Navigation available={available} current={section} />
         {role === 'crew' ? (

@@ -4,6 +4,7 @@ import { colourOf, LOAD_COLOURS, vehicleColour } from '@dispatch/ui';
 import { etaMinutes, km } from '../common/format';
 import { GroupBadges, Panel, Prio } from '../common/Panel';
 import { useI18n } from '../i18n/i18n';
+import { CrossCentreHelp } from '../centres/CrossCentreHelp';
 
 export interface RecommendationPanelProps {
   incident: IncidentDto | null;
@@ -233,6 +234,7 @@ export function RecommendationPanel(props: RecommendationPanelProps) {
           )}
           {error && <div className="error" role="alert">{error}</div>}
 
+          <CrossCentreHelp incident={incident} recommendation={rec} />
           {rec.excluded.length > 0 && (
             <details className="excluded" data-testid="excluded">
               <summary>{t('excluded', { count: rec.excluded.length })}</summary>

@@ -1,5 +1,6 @@
 import { ALERT_URGENCY, type HospitalDto, type IncidentDto, type QualityIndicatorsDto, type Rate, type StationDto, type VehicleDto } from '@dispatch/protocol';
-import { memo } from 'react';
+import { memo, useState } from 'react';
+import { CentreFilter } from '../centres/CentreFilter';
 import { colourOf, LOAD_COLOURS, useLoaded, useNow } from '@dispatch/ui';
 import { formatDuration } from '../common/format';
 import { Panel, Prio } from '../common/Panel';
@@ -20,16 +21,21 @@ const LOAD_ORDER: Record<string, number> = { closed: 0, red: 1, yellow: 2, blue:
 export function LiveBoard() {
   const live = useLive();
   const now = useNow(1000);
+  // A province supervisor may look at one centre at a time (issue 15); a centre's own sees only its own anyway.
+  const [centre, setCentre] = useState<string | null>(null);
+  const inCentre = (item: { centreId: string }) => centre === null || item.centreId === centre;
+  const only = <T extends { centreId: string }>(items: ReadonlyMap<string, T>) => (centre === null ? items : new Map([...items].filter(([, v]) => inCentre(v))));
   const waiting = [...live.incidents.values()]
-    .filter((i) => i.status === 'open' || i.status === 'queued')
+    .filter((i) => (i.status === 'open' || i.status === 'queued') && inCentre(i))
     .sort((a, b) => a.priority - b.priority || Date.parse(a.callReceivedAt) - Date.parse(b.callReceivedAt));
   return (
     <div className="supervisor board" data-testid="live-board">
+      <CentreFilter centre={centre} onCentre={setCentre} />
       <WaitingCalls waiting={waiting} now={now} />
       <Alerts now={now} />
       <Indicators />
-      <FleetByStation vehicles={live.vehicles} stations={live.stations} />
-      <HospitalsByLoad hospitals={live.hospitals} />
+      <FleetByStation vehicles={only(live.vehicles)} stations={centre === null ? live.stations : live.stations.filter(inCentre)} />
+      <HospitalsByLoad hospitals={only(live.hospitals)} />
       <Coverage />
     </div>
   );

@@ -85,7 +85,7 @@ export const AUDIT_ACTIONS: Record<string, [string, string]> = {
   'incident.followUpCall': ['重复来电/催车', 'Follow-up call'],
   'assignment.created': ['派车', 'Vehicle dispatched'], 'assignment.cancelled': ['撤回车辆', 'Vehicle withdrawn'], 'assignment.statusReported': ['上报任务环节', 'Task step reported'],
   'assignment.ackTimedOut': ['接收命令超时', 'Acknowledgement timed out'], 'assignment.destinationChanged': ['更改送往医院', 'Destination changed'],
-  'assignment.destinationLoadConfirmed': ['确认满负荷医院', 'Full hospital confirmed'], 'assignment.vitalsRecorded': ['记录生命体征', 'Vital signs recorded'],
+  'assignment.destinationLoadConfirmed': ['确认满负荷医院', 'Full hospital confirmed'], 'assignment.crossCentreHelp': ['跨中心支援派车', 'Cross-centre help sent'], 'assignment.vitalsRecorded': ['记录生命体征', 'Vital signs recorded'],
   'notice.sent': ['发送来院预告', 'Hospital notice sent'], 'notice.acknowledged': ['医院确认预告', 'Notice acknowledged'], 'notice.escalated': ['预告未确认升级', 'Notice escalated'],
   'notice.arrived': ['到达医院', 'Arrived at hospital'], 'hospital.loadChanged': ['更改医院负荷', 'Hospital load changed'], 'hospital.created': ['新增医院', 'Hospital added'],
   'hospital.updated': ['修改医院', 'Hospital changed'], 'station.created': ['新增站点', 'Station added'], 'station.updated': ['修改站点', 'Station changed'],
