@@ -52,13 +52,17 @@ describe('a streaming replica for the reports, and failover to it', () => {
   const replica = async (...args: string[]) =>
     (await execFileAsync('bash', ['scripts/replica.sh', ...args], { cwd: ROOT, env: { ...process.env, ...replicaEnv }, encoding: 'utf8' })).stdout;
 
+  // One deployment before and after the failover: the same BullMQ queues (the timers live in Redis).
+  const queuePrefix = `replica-${randomBytes(4).toString('hex')}`;
   const serverEnv = () => ({
     REDIS_URL: process.env.REDIS_URL!,
     JWT_SECRET: 'replica-test-secret-'.padEnd(40, 'x'),
     OSMAND_PORT: '0',
     DEMO_PASSWORDS_FILE: passwordsFile,
     LOG_LEVEL: 'warn',
-    QUEUE_PREFIX: `replica-${randomBytes(4).toString('hex')}`,
+    QUEUE_PREFIX: queuePrefix,
+    // A crew acknowledgement deadline that falls inside the failover.
+    ACK_TIMEOUT_S: '15',
   });
 
   const login = async (url: string, username: string) => apiClient(url, await loginAs(url, username, readDemoPasswords(passwordsFile)[username]!));
@@ -162,6 +166,9 @@ describe('a streaming replica for the reports, and failover to it', () => {
     const crew = await login(server.url, crewName);
     await crew.call('reportStatus', { params: { id: offer.assignment.id }, body: { eventId: randomUUID(), status: 'acknowledged', deviceTime: new Date().toISOString() } });
     for (let n = 4; n < 8; n++) await call(n);
+    // An offer nobody acknowledges: its deadline is due while the primary is gone.
+    const unanswered = await dispatchFirst(dispatcher, { location: { lon: 111.93, lat: 37.04 }, category: 'trauma', priority: 2, address: `${MARK} 无应答` });
+    acknowledged.push(unanswered.incident.id);
 
     // The primary's machine is gone: no shutdown, no last WAL sent.
     const crashedAt = Date.now();
@@ -186,8 +193,13 @@ describe('a streaming replica for the reports, and failover to it', () => {
     const dispatcherAfter = await login(after.url, 'dispatcher');
     const next = await dispatcherAfter.call('createIncident', { body: { location: { lon: 111.91, lat: 37.02 }, category: 'trauma', priority: 2, address: `${MARK} 之后` } });
     expect(next.status).toBeDefined();
+    const takenAt = Date.now();
     // For the report (not asserted: the machine is shared); the steps a person takes are not in these figures.
     console.info(JSON.stringify({ measure: 'replica promotion (replica.sh promote)', ms: promotedMs }));
-    console.info(JSON.stringify({ measure: 'primary crash to the next call taken on the promoted replica, scripted', ms: Date.now() - crashedAt }));
+    console.info(JSON.stringify({ measure: 'primary crash to the next call taken on the promoted replica, scripted', ms: takenAt - crashedAt }));
+
+    // The timer armed before the crash fires once, against the promoted cluster.
+    await eventually(async () => (await query<{ status: string }>(promoted, 'SELECT status FROM assignments WHERE id = $1', [unanswered.offer.assignment.id]))[0]?.status === 'timed_out', 60_000);
+    expect(await query(promoted, "SELECT count(*)::int AS n FROM status_events WHERE assignment_id = $1 AND status = 'timed_out'", [unanswered.offer.assignment.id])).toEqual([{ n: 1 }]);
   }, 120_000);
 });
