@@ -18,8 +18,9 @@ const MAX_GLIDE_MS = 5000;
 /** A move shorter than this on screen is a jump: gliding a fraction of a pixel would redraw for nothing. */
 const MIN_GLIDE_PX = 2;
 /**
- * Above this many vehicles the glide steps this often rather than every frame: each step redraws the whole canvas,
- * and a glide of a few pixels a second looks the same at 10 steps a second.
+ * A glide steps when its fastest vehicle has moved a whole pixel (vehicles are drawn at whole pixels: a step in
+ * between would draw the same picture), and above this many vehicles at most this often: each step redraws and
+ * hands over the whole canvas, and a thousand glides of a few pixels a second look the same at 10 steps a second.
  */
 const BIG_FLEET = 200;
 const BIG_FLEET_STEP_MS = 100;
@@ -78,6 +79,10 @@ export class VehicleCanvas extends L.Renderer {
   private ratio = 1;
   private frame: number | null = null;
   private lastStep = 0;
+  /** The fastest glide's speed on screen, in device pixels per ms; 0 when none glides. */
+  private fastest = 0;
+  /** Something changed that the next frame must draw (a look, a jump, a new vehicle), whatever the glides. */
+  private dirty = false;
   private hovered: string | null = null;
   private readonly hoverLabel = L.tooltip({ ...LABEL, className: 'vehicle-label' });
 
@@ -95,7 +100,7 @@ export class VehicleCanvas extends L.Renderer {
       dot.x = dot.tx;
       dot.y = dot.ty;
       this.dots.set(id, dot);
-      this.requestStep();
+      this.requestStep(true);
       return;
     }
     const glide = Math.min(MAX_GLIDE_MS, Math.max(MIN_GLIDE_MS, now - known.lastFixAt));
@@ -108,7 +113,8 @@ export class VehicleCanvas extends L.Renderer {
     // A move too short to see, or out of view, is a jump (the next step places it).
     const short = Math.hypot(known.tx - known.fx, known.ty - known.fy) < MIN_GLIDE_PX;
     known.duration = short || (inView && !inView.contains(to)) ? 0 : glide;
-    this.requestStep();
+    if (known.duration > 0) this.fastest = Math.max(this.fastest, this.speed(known));
+    this.requestStep(known.duration === 0);
   }
 
   /** A vehicle's look; drawn again only when it changed. */
@@ -131,7 +137,7 @@ export class VehicleCanvas extends L.Renderer {
     }
     dot.label?.setContent(textNode(look.text));
     if (this.hovered === id) this.hoverLabel.setContent(textNode(look.text));
-    this.requestStep();
+    this.requestStep(true);
   }
 
   /** The ids of the vehicles placed so far. */
@@ -242,23 +248,32 @@ export class VehicleCanvas extends L.Renderer {
     return this._map && this.zoom !== null ? this._map.unproject([dot.x, dot.y], this.zoom) : dot.to;
   }
 
-  private requestStep(): void {
+  /** A glide's speed on screen, in device pixels per ms. */
+  private speed(dot: Dot): number {
+    return (Math.hypot(dot.tx - dot.fx, dot.ty - dot.fy) * this.ratio) / dot.duration;
+  }
+
+  private requestStep(dirty = false): void {
+    this.dirty ||= dirty;
     if (this.frame === null && this._map) this.frame = requestAnimationFrame(this.step);
   }
 
-  /** One glide step for every vehicle, then one drawing of them all. */
+  /** One glide step for every vehicle, then one drawing of them all; glides too slow to show a pixel yet wait. */
   private readonly step = (now: number): void => {
     this.frame = null;
     if (!this._map) return;
-    if (this.dots.size > BIG_FLEET && now - this.lastStep < BIG_FLEET_STEP_MS) {
+    const interval = Math.max(this.dots.size > BIG_FLEET ? BIG_FLEET_STEP_MS : 0, this.fastest > 0 ? 1 / this.fastest : 0);
+    if (!this.dirty && now - this.lastStep < interval) {
       this.frame = requestAnimationFrame(this.step);
       return;
     }
     this.lastStep = now;
-    let moving = false;
-    for (const dot of this.dots.values()) if (this.place(dot, performance.now())) moving = true;
+    this.dirty = false;
+    let fastest = 0;
+    for (const dot of this.dots.values()) if (this.place(dot, performance.now())) fastest = Math.max(fastest, this.speed(dot));
+    this.fastest = fastest;
     this.draw();
-    if (moving) this.frame = requestAnimationFrame(this.step);
+    if (fastest > 0) this.frame = requestAnimationFrame(this.step);
   };
 
   private draw(): void {
