@@ -38,8 +38,3 @@ export async function noteFleetChange(db: Queryable, change: FleetChange): Promi
   }
   if (payloads.length) await sql.notify.run(db, { payloads });
 }
-
-/** Sends a sync token on the channel (outside any transaction: it must commit now). */
-export async function noteSync(db: Queryable, token: string): Promise<void> {
-  await sql.notify.run(db, { payloads: [`${SYNC_CODE}:${token}`] });
-}

@@ -3,7 +3,7 @@ import { HospitalLoad, VehicleKind, VehicleState } from '@dispatch/protocol';
 import { type Db, sqlFile } from '@dispatch/db';
 import pg from 'pg';
 import { z } from 'zod';
-import { FLEET_CHANNEL, type FleetKind, KIND_CODES, noteSync, SYNC_CODE } from './fleetChanges';
+import { FLEET_CHANNEL, type FleetKind, KIND_CODES, SYNC_CODE } from './fleetChanges';
 
 const ids = z.object({ ids: z.array(z.string()).nullable() });
 const FleetVehicle = z.object({
@@ -27,6 +27,7 @@ const sql = sqlFile(new URL('./fleet.sql', import.meta.url), {
   stations: { params: ids, row: FleetStation },
   hospitals: { params: ids, row: FleetHospital },
   listen: {},
+  notify: { params: z.object({ payloads: z.array(z.string()) }) },
 });
 
 /** A vehicle as the ranking reads it: its row, its task, its latest fix with its age, and its home station's place. */
@@ -122,6 +123,8 @@ export class FleetState {
   private chain: Promise<void> = Promise.resolve();
   private flushPending = false;
   private listener: Promise<pg.Client> | null = null;
+  /** Drops the current listening connection (as if it had ended): the next read opens another and reads everything. */
+  private lost: (() => void) | null = null;
   private readonly waiting = new Map<string, Waiter>();
   private readonly instance = randomBytes(6).toString('hex');
   private tokens = 0;
@@ -146,7 +149,20 @@ export class FleetState {
 
   /** The fleet with every change committed before this call (by any process) applied. */
   async current(): Promise<FleetTables> {
-    await this.listen();
+    await this.sync().catch((error: unknown) => {
+      if (this.closed) throw error;
+      // The listening connection may have died unnoticed (a database restart): once more on a new one, which
+      // reads everything again.
+      return this.sync();
+    });
+    await this.schedule();
+    return this.tables;
+  }
+
+  /** Sends a token on the channel and waits until it comes back: every note committed before it has arrived. */
+  private async sync(): Promise<void> {
+    const listening = this.listen();
+    const listener = await listening;
     const token = `${this.instance}.${++this.tokens}`;
     const back = new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
@@ -158,13 +174,14 @@ export class FleetState {
       timer.unref();
       this.waiting.set(token, { resolve, timer });
     });
-    await noteSync(this.db, token).catch((error: unknown) => {
+    // Sent on the listening connection itself: its own notification comes back in the same answer, one round trip
+    // without a pool client, and still after every note committed before it.
+    await listener.query(sql.notify.text, [[`${SYNC_CODE}:${token}`]]).catch((error: unknown) => {
       this.release(token);
+      if (this.listener === listening) this.lost?.();
       throw error;
     });
     await back;
-    await this.schedule();
-    return this.tables;
   }
 
   /** Reads everything again now (the periodic reconciliation; a test after a direct database edit). */
@@ -255,6 +272,7 @@ export class FleetState {
     const client = new pg.Client({ ...this.db.options, application_name: 'dispatch120-fleet-listener', connectionTimeoutMillis: 5000 });
     const lost = () => {
       if (this.listener !== started) return;
+      this.lost = null;
       this.listener = null;
       client.end().catch(() => undefined);
       // Syncs in flight read everything again rather than wait for a token that may never come.
@@ -276,6 +294,7 @@ export class FleetState {
       return client;
     })();
     this.listener = started;
+    this.lost = lost;
     started.catch(() => {
       if (this.listener === started) this.listener = null;
       client.end().catch(() => undefined);
