@@ -165,36 +165,46 @@ interface DeviceConnection {
 
 /** A kept-alive connection of a few devices to the OsmAnd door, answers read by Content-Length. */
 async function openDeviceConnection(url: URL, devices: string[]): Promise<DeviceConnection> {
-  const socket = netConnect(Number(url.port), url.hostname);
-  socket.setNoDelay(true);
-  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
   let buffered: Buffer = Buffer.alloc(0);
   // Answers come in the order of the requests (pipelined or not).
   const waiting: { resolve: (status: number) => void; reject: (e: Error) => void }[] = [];
-  socket.on('data', (chunk: Buffer) => {
-    buffered = buffered.length ? Buffer.concat([buffered, chunk]) : chunk;
-    for (;;) {
-      const end = buffered.indexOf('\r\n\r\n');
-      if (end < 0 || waiting.length === 0) return;
-      const head = buffered.subarray(0, end).toString('latin1');
-      const length = Number(/\r\ncontent-length:\s*(\d+)/i.exec(head)?.[1] ?? NaN);
-      if (Number.isNaN(length)) return waiting.shift()!.reject(new Error('an answer without Content-Length'));
-      if (buffered.length < end + 4 + length) return;
-      buffered = buffered.subarray(end + 4 + length);
-      waiting.shift()!.resolve(Number(head.slice(9, 12)));
-    }
-  });
   const failAll = (e: Error) => waiting.splice(0).forEach((w) => w.reject(e));
-  socket.on('error', failAll);
-  socket.on('close', () => failAll(new Error('connection closed')));
+  const open = async () => {
+    const s = netConnect(Number(url.port), url.hostname);
+    s.setNoDelay(true);
+    await new Promise<void>((resolve, reject) => s.once('connect', resolve).once('error', reject));
+    buffered = Buffer.alloc(0);
+    s.on('data', (chunk: Buffer) => {
+      buffered = buffered.length ? Buffer.concat([buffered, chunk]) : chunk;
+      for (;;) {
+        const end = buffered.indexOf('\r\n\r\n');
+        if (end < 0 || waiting.length === 0) return;
+        const head = buffered.subarray(0, end).toString('latin1');
+        const length = Number(/\r\ncontent-length:\s*(\d+)/i.exec(head)?.[1] ?? NaN);
+        if (Number.isNaN(length)) return waiting.shift()!.reject(new Error('an answer without Content-Length'));
+        if (buffered.length < end + 4 + length) return;
+        buffered = buffered.subarray(end + 4 + length);
+        waiting.shift()!.resolve(Number(head.slice(9, 12)));
+      }
+    });
+    s.on('error', failAll);
+    s.on('close', () => failAll(new Error('connection closed')));
+    return s;
+  };
+  let socket = await open();
   let next = 0;
   return {
     nextDevice: () => devices[next++ % devices.length]!,
-    request: (head) =>
-      new Promise<number>((resolve, reject) => {
-        waiting.push({ resolve, reject });
+    // A connection the server closed (idle past its keep-alive timeout) is opened again for the next request.
+    request: async (head) => {
+      if (socket.destroyed) socket = await open();
+      return new Promise<number>((resolve, reject) => {
+        // No answer: the connection is given up (its later answers would be taken for the next requests').
+        const timer = setTimeout(() => socket.destroy(new Error('no answer in 30 s')), 30_000);
+        waiting.push({ resolve: (status) => (clearTimeout(timer), resolve(status)), reject: (e) => (clearTimeout(timer), reject(e)) });
         socket.write(head);
-      }),
+      });
+    },
     close: () => socket.destroy(),
   };
 }

@@ -92,6 +92,18 @@ describe('PositionIngestor on the real PostgreSQL', () => {
     await ingestor.close();
   });
 
+  it('writes two batches at once, a fix replayed into both stored once and the latest only moving forward', async () => {
+    const ingestor = new PositionIngestor(database.db, { flushIntervalMs: 1, maxBatch: 40, writers: 2 });
+    // The same 120 fixes twice, in opposite orders, as an outbox replaying while the live ones arrive.
+    const fixes = Array.from({ length: 120 }, (_, i) => fix(vehicles[i % 3]!, 200 - i));
+    await Promise.all([...fixes, ...fixes.toReversed()].map((f) => ingestor.add(f)));
+    expect(await historyCount()).toBe(120);
+    expect(ingestor.stats.batches).toBeGreaterThanOrEqual(3);
+    const latest = await database.db.query<{ device_time: Date }>('SELECT device_time FROM vehicle_positions_latest ORDER BY vehicle_id');
+    expect(latest.rows.map((r) => r.device_time.getTime()).sort()).toEqual([at(83), at(82), at(81)].map((d) => d.getTime()).sort());
+    await ingestor.close();
+  });
+
   it('refuses impossible input up front with a message naming the field', async () => {
     const ingestor = new PositionIngestor(database.db);
     await expect(ingestor.add({ ...fix(vehicles[0]!, 1), lat: 200 })).rejects.toMatchObject({ status: 400, message: 'lat: 200 is not a latitude' });

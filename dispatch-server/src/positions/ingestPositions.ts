@@ -41,6 +41,12 @@ export interface PositionIngestorOptions {
   maxBatch?: number;
   /** Beyond this many positions waiting, `add` refuses with 503 instead of buffering without bound. */
   maxPending?: number;
+  /**
+   * Batches written at once. Two: a position arriving while one batch is being written waits the interval, not that
+   * write and then its own (through the network doors, where each device waits for its answer, that wait bounded
+   * the rate: bench:doors).
+   */
+  writers?: number;
   /** Called after each write with the latest positions that moved forward (at most one per vehicle). */
   onStored?: (latest: VehiclePositionDto[]) => void;
   /** Called after each successful write with its size and duration (metrics, benchmarks). */
@@ -69,7 +75,7 @@ export interface IngestStats {
 /**
  * Batches positions into one statement per flush: a multi-row insert into the partitioned history and one
  * upsert into the latest-position table. `add` resolves only after the batch has committed, so a caller
- * answering 200 after it has really stored the position. One write is in flight at a time; what arrives
+ * answering 200 after it has really stored the position. At most `writers` writes are in flight; what arrives
  * meanwhile forms the next batch, so batches grow with load instead of queueing statements.
  */
 export class PositionIngestor {
@@ -77,10 +83,11 @@ export class PositionIngestor {
   private readonly flushIntervalMs: number;
   private readonly maxBatch: number;
   private readonly maxPending: number;
+  private readonly writers: number;
   private pending: Pending[] = [];
   private pendingSince = 0;
   private timer: NodeJS.Timeout | undefined;
-  private inFlight: Promise<void> | null = null;
+  private readonly inFlight = new Set<Promise<void>>();
   private closed = false;
 
   constructor(
@@ -90,6 +97,7 @@ export class PositionIngestor {
     this.flushIntervalMs = options.flushIntervalMs ?? 50;
     this.maxBatch = options.maxBatch ?? 2000;
     this.maxPending = options.maxPending ?? 100_000;
+    this.writers = options.writers ?? 2;
   }
 
   /** Resolves once the position is committed; rejects with an HttpError for bad input or overload. */
@@ -120,8 +128,9 @@ export class PositionIngestor {
 
   /** Writes everything waiting now and resolves when it is committed (or has failed). */
   async flush(): Promise<void> {
-    while (this.inFlight || this.pending.length > 0) {
-      await (this.inFlight ?? this.startWrite());
+    while (this.inFlight.size > 0 || this.pending.length > 0) {
+      if (this.pending.length > 0 && this.inFlight.size < this.writers) void this.startWrite();
+      else await Promise.race(this.inFlight);
     }
   }
 
@@ -133,7 +142,7 @@ export class PositionIngestor {
   }
 
   private schedule(): void {
-    if (this.inFlight || this.pending.length === 0) return;
+    if (this.inFlight.size >= this.writers || this.pending.length === 0) return;
     if (this.pending.length >= this.maxBatch || this.closed) {
       void this.startWrite();
       return;
@@ -146,15 +155,16 @@ export class PositionIngestor {
   private startWrite(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.inFlight) return this.inFlight;
+    if (this.inFlight.size >= this.writers) return Promise.race(this.inFlight);
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return Promise.resolve();
-    this.inFlight = this.write(batch).finally(() => {
-      this.inFlight = null;
+    const writing: Promise<void> = this.write(batch).finally(() => {
+      this.inFlight.delete(writing);
       this.schedule();
     });
-    return this.inFlight;
+    this.inFlight.add(writing);
+    return writing;
   }
 
   private async write(batch: Pending[]): Promise<void> {
@@ -181,7 +191,12 @@ export class PositionIngestor {
     }
   }
 
-  private async insert(batch: Pending[]): Promise<VehiclePositionDto[]> {
+  private async insert(unordered: Pending[]): Promise<VehiclePositionDto[]> {
+    // Batches written at the same time take their rows' locks (history's unique key, latest's row) in one order,
+    // so a fix replayed into both cannot deadlock them.
+    const batch = unordered.toSorted(
+      (a, b) => compare(a.position.vehicleId, b.position.vehicleId) || a.position.deviceTime.getTime() - b.position.deviceTime.getTime(),
+    );
     const n = batch.length;
     const cols = {
       vehicleIds: new Array<string>(n),
@@ -232,6 +247,8 @@ function invalidReason(p: PositionInput, now: number): string | null {
   if (!p.source) return 'source: required';
   return null;
 }
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function round<T extends number | null>(value: T, digits: number): T {
   if (value === null) return value;
