@@ -9,9 +9,10 @@ export function CentreBadge() {
   const { t } = useCentreWords();
   const { centres, own, province } = useCentres();
   if (centres.length < 2) return null;
-  return (
-    <span className="centre-badge" data-testid="centre-badge">
-      {own ? centreName(own, lang) : province ? t('province') : null}
+  const name = own ? centreName(own, lang) : province ? t('province') : null;
+  return name === null ? null : (
+    <span className="centre-badge" data-testid="centre-badge" title={name}>
+      {name}
     </span>
   );
 }

@@ -21,7 +21,10 @@ export function CrossCentreHelp({ incident, recommendation }: { incident: Incide
   const [sending, setSending] = useState(false);
   const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null);
   const help = recommendation.crossCentre ?? [];
-  if (help.length === 0 || incident.status === 'closed' || incident.status === 'cancelled') return null;
+  // As the ranking folds once a vehicle is on the way, so does the help (the list would be of before the dispatch).
+  const covered = incident.assignments.some((a) => !a.endedAt);
+  if (covered && outcome?.ok) return <div className="help-sent" role="status" data-testid="help-outcome">{outcome.text}</div>;
+  if (help.length === 0 || covered || incident.status === 'closed' || incident.status === 'cancelled') return null;
   const chosen = help.find((c) => c.vehicleId === asking);
 
   const send = async () => {

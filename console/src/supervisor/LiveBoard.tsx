@@ -29,15 +29,17 @@ export function LiveBoard() {
     .filter((i) => (i.status === 'open' || i.status === 'queued') && inCentre(i))
     .sort((a, b) => a.priority - b.priority || Date.parse(a.callReceivedAt) - Date.parse(b.callReceivedAt));
   return (
-    <div className="supervisor board" data-testid="live-board">
+    <>
       <CentreFilter centre={centre} onCentre={setCentre} />
-      <WaitingCalls waiting={waiting} now={now} />
-      <Alerts now={now} />
-      <Indicators />
-      <FleetByStation vehicles={only(live.vehicles)} stations={centre === null ? live.stations : live.stations.filter(inCentre)} />
-      <HospitalsByLoad hospitals={only(live.hospitals)} />
-      <Coverage />
-    </div>
+      <div className="supervisor board" data-testid="live-board">
+        <WaitingCalls waiting={waiting} now={now} />
+        <Alerts now={now} />
+        <Indicators />
+        <FleetByStation vehicles={only(live.vehicles)} stations={centre === null ? live.stations : live.stations.filter(inCentre)} />
+        <HospitalsByLoad hospitals={only(live.hospitals)} />
+        <Coverage />
+      </div>
+    </>
   );
 }
 
