@@ -68,6 +68,9 @@ describe('dispatch centres: each dispatcher in its own, help across on purpose, 
     expect((await jx.call('listHospitals', {})).some((h) => h.code === 'PY-ZXYY')).toBe(false);
     expect((await refusal(jx.call('getHospital', { params: { id: pyHospital.id } }))).code).toBe('other_centre');
     expect((await refusal(jx.call('setHospitalLoad', { params: { id: pyHospital.id }, body: { loadStatus: 'red' } }))).code).toBe('other_centre');
+    // The alerts of a call are its centre's too.
+    expect((await jx.call('listAlerts', {})).map((a) => a.incidentId)).not.toContain(theirs.id);
+    expect((await api['dispatcher-py']!.call('listAlerts', {})).map((a) => a.incidentId)).toContain(theirs.id);
     // The Jiexiu supervisor is of Jiexiu too; the province supervisor and the administrator reach every centre.
     expect((await api.supervisor!.call('listIncidents', {})).map((i) => i.id)).not.toContain(theirs.id);
     const provinceIncidents = (await api.province!.call('listIncidents', {})).map((i) => i.id);

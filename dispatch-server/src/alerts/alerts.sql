@@ -42,7 +42,10 @@ SELECT al.id, al.kind, al.incident_id AS "incidentId", al.number::int AS "incide
        al.raised_at AS "raisedAt", al.subject, coalesce(s.state, 'active') AS state
   FROM alerts al
   LEFT JOIN alert_states s ON s.alert_id = al.id AND s.user_id = :userId::uuid
- WHERE :incidentId::uuid IS NULL OR al.incident_id = :incidentId::uuid
+ WHERE (:incidentId::uuid IS NULL OR al.incident_id = :incidentId::uuid)
+   -- A dispatcher of one centre (issue 15): its centre's incidents and those its vehicles help on.
+   AND (:centreId::uuid IS NULL OR EXISTS (SELECT 1 FROM incidents i WHERE i.id = al.incident_id AND i.centre_id = :centreId)
+        OR EXISTS (SELECT 1 FROM assignments a WHERE a.incident_id = al.incident_id AND a.help_from_centre_id = :centreId))
  ORDER BY al.raised_at, al.id;
 
 -- name: setState

@@ -7,7 +7,7 @@ import type { DispatchContext } from '../dispatchContext';
 
 const sql = sqlFile(new URL('./alerts.sql', import.meta.url), {
   live: {
-    params: z.object({ userId: z.string().nullable(), incidentId: z.string().nullable(), unassignedS: z.array(z.number().int()) }),
+    params: z.object({ userId: z.string().nullable(), incidentId: z.string().nullable(), centreId: z.string().nullable(), unassignedS: z.array(z.number().int()) }),
     row: dtoRow(AlertDto),
   },
   setState: { params: z.object({ userId: z.string(), alertId: z.string(), state: z.enum(['acknowledged', 'muted']) }) },
@@ -21,8 +21,9 @@ const sql = sqlFile(new URL('./alerts.sql', import.meta.url), {
  * workstation sees the same list; only the per-login decision is stored (alert_states).
  * @param userId the caller; null reads every alert as `active` (timers)
  */
-export async function listAlerts(ctx: Pick<DispatchContext, 'db' | 'policy'>, userId: string | null, incidentId: string | null = null): Promise<AlertDto[]> {
-  return sql.live.rows(ctx.db, { userId, incidentId, unassignedS: ctx.policy.unassignedAlertS });
+/** @param centreId one centre's alerts (a dispatcher's, issue 15), or null for every centre's */
+export async function listAlerts(ctx: Pick<DispatchContext, 'db' | 'policy'>, userId: string | null, incidentId: string | null = null, centreId: string | null = null): Promise<AlertDto[]> {
+  return sql.live.rows(ctx.db, { userId, incidentId, centreId, unassignedS: ctx.policy.unassignedAlertS });
 }
 
 /** The caller acknowledges, mutes or re-activates one alert for itself; audited like every dispatch action. */
