@@ -71,6 +71,11 @@ describe('dispatch centres: each dispatcher in its own, help across on purpose, 
     // The alerts of a call are its centre's too.
     expect((await jx.call('listAlerts', {})).map((a) => a.incidentId)).not.toContain(theirs.id);
     expect((await api['dispatcher-py']!.call('listAlerts', {})).map((a) => a.incidentId)).toContain(theirs.id);
+    // Pingyao's task on its call is Pingyao's: Jiexiu may neither read nor withdraw it.
+    const pyRec = await api['dispatcher-py']!.call('getRecommendations', { params: { id: theirs.id } });
+    const pyTask = await api['dispatcher-py']!.call('assignVehicle', { params: { id: theirs.id }, body: { vehicleId: pyRec.candidates[0]!.vehicleId } });
+    expect((await refusal(jx.call('getAssignment', { params: { id: pyTask.assignment.id } }))).code).toBe('other_centre');
+    expect((await refusal(jx.call('cancelAssignment', { params: { id: pyTask.assignment.id }, body: { reason: 'not ours' } }))).code).toBe('other_centre');
     // The Jiexiu supervisor is of Jiexiu too; the province supervisor and the administrator reach every centre.
     expect((await api.supervisor!.call('listIncidents', {})).map((i) => i.id)).not.toContain(theirs.id);
     const provinceIncidents = (await api.province!.call('listIncidents', {})).map((i) => i.id);

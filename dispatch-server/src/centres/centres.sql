@@ -17,3 +17,6 @@ SELECT DISTINCT centre_id FROM hospitals WHERE id = ANY(:hospitalIds::uuid[]);
 
 -- name: vehicleCentres
 SELECT v.id, s.centre_id FROM vehicles v JOIN stations s ON s.id = v.home_station_id;
+
+-- name: ofAssignment
+SELECT i.centre_id, a.help_from_centre_id FROM assignments a JOIN incidents i ON i.id = a.incident_id WHERE a.id = :assignmentId;

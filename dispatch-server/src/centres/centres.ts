@@ -1,5 +1,6 @@
-import { CentreDto, rooms, type CandidateDto, type CrossCentreCandidateDto } from '@dispatch/protocol';
-import { type Db, type Queryable, sqlFile } from '@dispatch/db';
+import { CentreDto, rooms, type CandidateDto, type CrossCentreCandidateDto, type Principal } from '@dispatch/protocol';
+import { type Db, isUuid, type Queryable, sqlFile } from '@dispatch/db';
+import { type Action, authorize, centreScope } from '../policies/policies';
 import { z } from 'zod';
 
 /**
@@ -13,7 +14,19 @@ const sql = sqlFile(new URL('./centres.sql', import.meta.url), {
   ofIncident: { params: z.object({ incidentId: z.string() }), row: z.object({ centre_id: z.string(), helping: z.array(z.string()) }) },
   ofHospitals: { params: z.object({ hospitalIds: z.array(z.string()) }), row: z.object({ centre_id: z.string() }) },
   vehicleCentres: { row: z.object({ id: z.string(), centre_id: z.string() }) },
+  ofAssignment: { params: z.object({ assignmentId: z.string() }), row: z.object({ centre_id: z.string(), help_from_centre_id: z.string().nullable() }) },
 });
+
+/**
+ * For a dispatcher or supervisor of one centre: refuses (403 other_centre) a task neither of its centre's incidents nor
+ * of its vehicles' help. Other logins pass (a crew's and a hospital's reach is checked by the command); an unknown task
+ * too (the command answers 404).
+ */
+export async function authorizeTaskCentre(db: Queryable, principal: Principal | null, action: Action, assignmentId: string): Promise<void> {
+  if (!principal || centreScope(principal) === null || !isUuid(assignmentId)) return;
+  const row = await sql.ofAssignment.one(db, { assignmentId });
+  if (row) authorize(principal, action, { centreId: [row.centre_id, ...(row.help_from_centre_id ? [row.help_from_centre_id] : [])] });
+}
 
 export async function listCentres(db: Queryable): Promise<CentreDto[]> {
   return sql.list.rows(db);
