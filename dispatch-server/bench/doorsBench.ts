@@ -317,7 +317,7 @@ async function runBench(): Promise<void> {
       await database.db.query(
         `INSERT INTO vehicle_positions (vehicle_id, location, speed_mps, device_time, source)
          SELECT f.ids[1 + g % f.n], ST_SetSRID(ST_MakePoint(111.9 + random() * 0.05, 37.0 + random() * 0.05), 4326), 10,
-                now() - interval '1 minute' - (g * interval '1 second') * 86400 * 30 / $1::int, 'bench-history'
+                now() - interval '1 minute' - (g::float8 * 86400 * 30 / $1::int) * interval '1 second', 'bench-history'
            FROM (SELECT array_agg(id) AS ids, count(*)::int AS n FROM vehicles) f, generate_series(1, $1::int) g`,
         [HISTORY],
       );
