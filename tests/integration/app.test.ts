@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { io as connect, type Socket } from 'socket.io-client';
-import { PROTOCOL_VERSION, type HealthReport, type SessionWelcome } from '@dispatch/protocol';
+import { DEFAULT_CENTRE_ID, PROTOCOL_VERSION, type HealthReport, type SessionWelcome } from '@dispatch/protocol';
 import { serverSuite } from '../support/demoSuite';
 import { createUser, loginAs, startTestServer } from '../support/server';
 
@@ -73,7 +73,8 @@ describe('dispatch server over real HTTP and socket.io', () => {
       socket.on('session.welcomed', resolve);
       socket.on('connect_error', reject);
     });
-    expect(welcome).toMatchObject({ role: 'dispatcher', rooms: ['dispatchers', 'consultations'], protocolVersion: PROTOCOL_VERSION });
+    // A dispatcher works in a centre (the default one here) and hears of its incidents in that centre's room (issue 15).
+    expect(welcome).toMatchObject({ role: 'dispatcher', rooms: ['dispatchers', `centre:${DEFAULT_CENTRE_ID}`, 'consultations'], protocolVersion: PROTOCOL_VERSION });
     socket.close();
   });
 
