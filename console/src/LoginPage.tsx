@@ -4,7 +4,7 @@ import { Field, retryAfterS, useSubmit } from '@dispatch/ui';
 import { login, type Session } from './api/session';
 import { LanguageSwitch, useI18n } from './i18n/i18n';
 
-const COMPONENTS: (keyof HealthReport['components'])[] = ['postgres', 'postgis', 'pgrouting', 'redis'];
+const COMPONENTS: Exclude<keyof HealthReport['components'], 'replica'>[] = ['postgres', 'postgis', 'pgrouting', 'redis'];
 
 /** The frame of the login and password screens: brand, title and language, the fields, the error, the submit button. */
 export function LoginBox(props: { testId: string; title: string; onSubmit(e: FormEvent): void; error: string | null; busy: boolean; submit: string; children: ReactNode; after?: ReactNode }) {
