@@ -171,6 +171,8 @@ describe('two dispatch-server processes behind HAProxy, one PostgreSQL, one Redi
     const fired = await database.db.query("SELECT count(*)::int AS n FROM status_events WHERE assignment_id = $1 AND status = 'timed_out'", [offer.assignment.id]);
     expect(fired.rows[0].n).toBe(1);
     await a.start({ DEMO: '0' });
+    // The balancer checks its processes (inter 1s, rise 2): until it has seen A up again it sends A's cookie to B.
+    await eventually(async () => (await balancer.states())['dispatch_servers/a'] === 'UP', 30_000);
   }, 150_000);
 
   it('loses no acknowledged call when A is killed under load, and A’s consoles reconnect through the balancer to B', async () => {
