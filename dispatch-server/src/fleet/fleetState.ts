@@ -128,6 +128,8 @@ export class FleetState {
   private readonly waiting = new Map<string, Waiter>();
   private readonly instance = randomBytes(6).toString('hex');
   private tokens = 0;
+  /** The last sync token sent on the listening connection (the next waits for its answer). */
+  private sending: Promise<unknown> = Promise.resolve();
   private reconciliation: NodeJS.Timeout | undefined;
   private closed = false;
 
@@ -176,7 +178,13 @@ export class FleetState {
     });
     // Sent on the listening connection itself: its own notification comes back in the same answer, one round trip
     // without a pool client, and still after every note committed before it.
-    await listener.query(sql.notify.text, [[`${SYNC_CODE}:${token}`]]).catch((error: unknown) => {
+    // One after another: pg queues a query sent while another runs, but warns that it will stop doing so.
+    const sent = this.sending.then(() => listener.query(sql.notify.text, [[`${SYNC_CODE}:${token}`]]));
+    this.sending = sent.then(
+      () => undefined,
+      () => undefined,
+    );
+    await sent.catch((error: unknown) => {
       this.release(token);
       if (this.listener === listening) this.lost?.();
       throw error;
