@@ -156,7 +156,10 @@ export const RecommendationDto = z.object({
   /** As a candidate's fallbackExtraM, for the incident's own position: the ETAs lead to the main network this much farther. */
   incidentFallbackExtraM: z.number().nullable().optional(),
   responsibleStation: z.object({ stationId: z.string(), code: z.string(), name: z.string(), etaSeconds: z.number() }).nullable(),
+  /** The best free suitable vehicles, at most 20 (the panel shows five and folds the rest). */
   candidates: z.array(CandidateDto),
+  /** Free suitable vehicles ranked after those in `candidates`: counted, not sent (a province has thousands). */
+  moreCandidates: z.number().int().nonnegative().optional(),
   excluded: z.array(ExcludedVehicleDto),
   /** No suitable free vehicle: the incident is queued with the responsible station; nextBest is the busy vehicle to free first. */
   queued: z.boolean(),

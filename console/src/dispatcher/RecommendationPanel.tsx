@@ -150,7 +150,7 @@ export function RecommendationPanel(props: RecommendationPanelProps) {
           {live.length > 0 && rec.candidates.length > 0 && (
             <label className="reinforce">
               <input type="checkbox" checked={props.reinforce} onChange={(e) => props.onReinforce(e.target.checked)} />{' '}
-              {t('reinforce', { count: rec.candidates.length })}
+              {t('reinforce', { count: rec.candidates.length + (rec.moreCandidates ?? 0) })}
             </label>
           )}
           {(live.length === 0 || props.reinforce) && (
@@ -205,6 +205,11 @@ export function RecommendationPanel(props: RecommendationPanelProps) {
             <button type="button" className="ghost more-candidates" onClick={() => setShowAll(!unfolded)} data-testid="more-candidates">
               {unfolded ? t('fewerCandidates') : t('moreCandidates', { count: folded })}
             </button>
+          )}
+          {unfolded && (rec.moreCandidates ?? 0) > 0 && (
+            <div className="muted pad" data-testid="unlisted-candidates">
+              {t('unlistedCandidates', { count: rec.moreCandidates ?? 0 })}
+            </div>
           )}
 
           {rec.candidates.length > 0 && !props.confirmingLoad && (

@@ -1,6 +1,7 @@
 import type { CandidateDto } from '@dispatch/protocol';
 import { describe, expect, it } from 'vitest';
-import { holdBackScarceVehicles, preferGeneralVehiclesOnTies, rankHospitals } from './computeRecommendation';
+import fc from 'fast-check';
+import { holdBackScarceVehicles, preferGeneralVehiclesOnTies, rankBest, rankHospitals } from './computeRecommendation';
 
 const candidate = (callSign: string, etaSeconds: number, capabilities: string[], returning = false): CandidateDto => ({
   vehicleId: callSign,
@@ -89,5 +90,26 @@ describe('rankHospitals', () => {
     const options = rankHospitals(rows, results, 600);
     expect(options.find((o) => o.skippedBecause === null)?.hospitalId).toBe('near-red');
     expect(options.find((o) => o.hospitalId === 'closed')?.skippedBecause).toBe('closed');
+  });
+});
+
+describe('rankBest', () => {
+  const capabilitySets = [['als'], ['bls'], ['als', 'neonatal'], ['mobile_ct'], ['als', 'mobile_ct', 'neonatal'], []];
+  const fleet = fc.array(
+    fc.record({ eta: fc.integer({ min: 0, max: 400 }), caps: fc.constantFrom(...capabilitySets), returning: fc.boolean() }),
+    { maxLength: 80 },
+  );
+
+  it('gives the first candidates of the whole ranking, ordering only the head of the list', () => {
+    fc.assert(
+      fc.property(fleet, fc.constantFrom([], ['als'], ['neonatal']), fc.integer({ min: 1, max: 25 }), fc.integer({ min: 0, max: 120 }), (rows, required, limit, margin) => {
+        const sorted = () => rows.map((r, i) => candidate(`V${i}`, r.eta, r.caps, r.returning)).sort((a, b) => a.etaSeconds - b.etaSeconds);
+        const whole = sorted();
+        preferGeneralVehiclesOnTies(whole, required);
+        const expected = holdBackScarceVehicles(whole, required, margin).slice(0, limit);
+        expect(rankBest(sorted(), required, margin, limit)).toEqual(expected);
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -151,11 +151,12 @@ export async function computeRecommendation(
   excluded.splice(0, excluded.length, ...excluded.filter((e) => own(e.vehicleId)));
   busyRanked.splice(0, busyRanked.length, ...busyRanked.filter((b) => own(b.row.id)));
   // A crew that already let this call time out is proposed last, not hidden: the dispatcher decides.
-  const ranked = [false, true].flatMap((timedOutBefore) => {
-    const part = candidates.filter((c) => timedOutIds.has(c.vehicleId) === timedOutBefore).sort((a, b) => a.etaSeconds - b.etaSeconds);
-    preferGeneralVehiclesOnTies(part, required);
-    return holdBackScarceVehicles(part, required, policy.scarceMarginSeconds);
-  });
+  const ranked = [false, true]
+    .flatMap((timedOutBefore) => {
+      const part = candidates.filter((c) => timedOutIds.has(c.vehicleId) === timedOutBefore).sort((a, b) => a.etaSeconds - b.etaSeconds);
+      return rankBest(part, required, policy.scarceMarginSeconds, CANDIDATES_SENT);
+    })
+    .slice(0, CANDIDATES_SENT);
 
   const queued = candidates.length === 0;
   let nextBest: RecommendationDto['nextBest'] = null;
@@ -183,6 +184,7 @@ export async function computeRecommendation(
     incidentFallbackExtraM: toScene.targetFallbackExtraM ?? null,
     responsibleStation,
     candidates: ranked,
+    moreCandidates: candidates.length - ranked.length,
     excluded: excluded.sort((a, b) => byCallSign(a.callSign, b.callSign)),
     queued,
     nextBest,
@@ -224,6 +226,34 @@ export function rankHospitals(
     if (nearestRed && (!nearestOpen || nearestRed.etaSeconds < nearestOpen.etaSeconds)) nearestRed.skippedBecause = null;
   }
   return options;
+}
+
+/**
+ * The candidates a recommendation carries. The panel shows five and folds the rest; a province has thousands of free
+ * vehicles, and ordering, encoding and fanning out all of them was most of a ranking's time at 10,000 (bench:dispatch
+ * --network province): the rest are counted (moreCandidates).
+ */
+export const CANDIDATES_SENT = 20;
+
+/**
+ * The first `limit` candidates of an ETA-sorted list after the tie and scarce-vehicle rules, ordering only its head:
+ * the runs of near-equal ETAs (as preferGeneralVehiclesOnTies forms them, from the start) up to the one holding the
+ * `limit`-th ordinary vehicle. Nothing beyond can come first: a scarce vehicle there is no nearer than the best ordinary
+ * one, so it is held back, and the ordinary ones keep their order.
+ */
+export function rankBest(sorted: CandidateDto[], required: readonly string[], marginSeconds: number, limit: number): CandidateDto[] {
+  let end = 0;
+  let ordinary = 0;
+  while (end < sorted.length && ordinary < limit) {
+    const runStart = end;
+    while (end < sorted.length && sorted[end]!.etaSeconds - sorted[runStart]!.etaSeconds <= SAME_ETA_S) {
+      if (!sorted[end]!.capabilities.some((cap) => SCARCE_CAPABILITIES.includes(cap) && !required.includes(cap))) ordinary++;
+      end++;
+    }
+  }
+  const head = sorted.slice(0, end);
+  preferGeneralVehiclesOnTies(head, required);
+  return holdBackScarceVehicles(head, required, marginSeconds).slice(0, limit);
 }
 
 /** Vehicles this many seconds apart are "as near" as each other (e.g. parked at one station). */
