@@ -12,11 +12,12 @@ import { cpus, hostname, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createPool, migrate } from '@dispatch/db';
 import { ensureBenchDatabase } from './benchDatabase';
+import { RankingComparison } from './rankingComparison';
 import { activeNetworkId, importRoads } from '../src/import/importRoads';
 import { buildProvinceNetwork } from '../src/import/provinceNetwork';
 import { attachHierarchy, buildHierarchy } from '../src/routing/contractionHierarchy';
 import type { LonLat } from '../src/routing/geometry';
-import { isReachable, rankToTarget, type RankResult, type RankSource } from '../src/routing/rankToTarget';
+import { rankToTarget, type RankSource } from '../src/routing/rankToTarget';
 import { roadDataFile } from '../src/routing/roadData';
 import { loadRoadGraph, type RoadGraph } from '../src/routing/roadGraph';
 import { sliceEdge } from '../src/routing/route';
@@ -72,13 +73,6 @@ function randomPositions(graph: RoadGraph, count: number, random: () => number):
   return out;
 }
 
-function cpuMs(since: NodeJS.CpuUsage): number {
-  const used = process.cpuUsage(since);
-  return (used.user + used.system) / 1000;
-}
-
-/** ETAs equal but for the order of float additions along the path. */
-const sameEta = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, a);
 
 async function main() {
   const file = roadDataFile('rnv.osm.pbf');
@@ -159,48 +153,22 @@ async function run(db: Parameters<typeof loadRoadGraph>[0]) {
     rankToTarget(graph, incident, vehicles, { method: 'plain' });
     rankToTarget(graph, incident, vehicles);
   }
-  const plainMs: number[] = [];
-  const chMs: number[] = [];
-  // CPU time beside wall time: on a shared machine the wall time also holds the waits for a core.
-  const plainCpuMs: number[] = [];
-  const chCpuMs: number[] = [];
-  let upwardSettled = 0;
-  let checked = 0;
-  let mismatches = 0;
-  for (const incident of incidents) {
-    let cpu = process.cpuUsage();
-    let start = performance.now();
-    const plain = rankToTarget(graph, incident, vehicles, { method: 'plain' });
-    plainMs.push(performance.now() - start);
-    plainCpuMs.push(cpuMs(cpu));
-    cpu = process.cpuUsage();
-    start = performance.now();
-    const fast = rankToTarget(graph, incident, vehicles);
-    chMs.push(performance.now() - start);
-    chCpuMs.push(cpuMs(cpu));
-    upwardSettled += fast.settledVertices;
-    const byId = new Map<string, RankResult>(fast.results.map((r) => [r.id, r]));
-    for (const p of plain.results) {
-      const h = byId.get(p.id)!;
-      if (isReachable(p) && isReachable(h)) {
-        checked++;
-        if (!sameEta(p.etaSeconds, h.etaSeconds)) mismatches++;
-      } else if (isReachable(p) !== isReachable(h)) mismatches++;
-    }
-  }
+  const compared = new RankingComparison();
+  for (const incident of incidents) compared.rank(graph, incident, vehicles);
+  const mismatches = compared.mismatches.length;
   const common = { region: REGION, edges: graph.edgeCount, vehicles: VEHICLES, incidents: INCIDENTS };
-  emit({ metric: 'province_search', method: 'plain: Dijkstra on the reversed graph, stopped when every vehicle edge end is settled (baseline)', ...common, ...percentiles(plainMs), cpu: percentiles(plainCpuMs) });
+  emit({ metric: 'province_search', method: 'plain: Dijkstra on the reversed graph, stopped when every vehicle edge end is settled (baseline)', ...common, ...percentiles(compared.plainMs), cpu: percentiles(compared.plainCpuMs) });
   emit({
     metric: 'province_search',
     method: 'ch-rphast: contraction hierarchy, upward search + sweep restricted to the vehicles\' upward closure',
     ...common,
-    ...percentiles(chMs),
-    cpu: percentiles(chCpuMs),
-    meanUpwardSettled: Math.round(upwardSettled / INCIDENTS),
+    ...percentiles(compared.chMs),
+    cpu: percentiles(compared.chCpuMs),
+    meanUpwardSettled: Math.round(compared.upwardSettled / INCIDENTS),
     sweptVertices: hierarchy.selectedVertices('toTarget'),
     graphVertices: graph.vertexCount,
   });
-  emit({ metric: 'province_ch_agreement', etasChecked: checked, mismatches, tolerance: '1e-9 relative (float summation order)' });
+  emit({ metric: 'province_ch_agreement', etasChecked: compared.checked, mismatches, tolerance: '1e-9 relative (float summation order)' });
   if (mismatches) process.exitCode = 1;
 }
 

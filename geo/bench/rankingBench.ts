@@ -7,13 +7,14 @@
 import { cpus, hostname, loadavg } from 'node:os';
 import type pg from 'pg';
 import { ensureBenchDatabase } from './benchDatabase';
+import { RankingComparison, sameEta } from './rankingComparison';
 import { createPool, migrate } from '@dispatch/db';
 import { activeNetworkId, importRoads } from '../src/import/importRoads';
 import type { LonLat } from '../src/routing/geometry';
 import { pgrDijkstraCostToTarget, pgrDrivingDistanceToTarget } from '../src/routing/pgrReference';
 import { attachHierarchy, buildHierarchy, type ContractionHierarchy } from '../src/routing/contractionHierarchy';
 import { secondsAlong, secondsFromSource, secondsFromTarget, secondsToSource, secondsToTarget } from '../src/routing/edgeParts';
-import { isReachable, rankToTarget, type RankResult, type RankSource } from '../src/routing/rankToTarget';
+import { isReachable, rankToTarget, type RankSource } from '../src/routing/rankToTarget';
 import { roadDataFile } from '../src/routing/roadData';
 import { loadRoadGraph, type RoadGraph } from '../src/routing/roadGraph';
 import { sliceEdge } from '../src/routing/route';
@@ -84,9 +85,6 @@ async function main() {
 
 const MB = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
 
-/** ETAs are equal when they differ only by the order of float additions along the path: 1e-9 relative. */
-const SAME_SECONDS = 1e-9;
-const sameEta = (a: number, b: number) => Math.abs(a - b) <= SAME_SECONDS * Math.max(1, a);
 
 /**
  * The search step (rankToTarget, vehicle snaps cached) with the plain search and with the contraction
@@ -130,58 +128,29 @@ async function compareWithHierarchy(graph: RoadGraph, vehicles: RankSource[], in
     rankToTarget(graph, incident, vehicles, { method: 'plain' });
     rankToTarget(graph, incident, vehicles);
   }
-  const plainMs: number[] = [];
-  const chMs: number[] = [];
-  const plainCpuUs: number[] = [];
-  const chCpuUs: number[] = [];
-  let checked = 0;
-  let maxDiff = 0;
-  let distanceDiffs = 0;
-  const mismatches: string[] = [];
-  let upward = 0;
-  for (const incident of incidents) {
-    let cpu = process.cpuUsage();
-    let start = performance.now();
-    const plain = rankToTarget(graph, incident, vehicles, { method: 'plain' });
-    plainMs.push(performance.now() - start);
-    plainCpuUs.push(cpuUs(cpu));
-    cpu = process.cpuUsage();
-    start = performance.now();
-    const fast = rankToTarget(graph, incident, vehicles);
-    chMs.push(performance.now() - start);
-    chCpuUs.push(cpuUs(cpu));
-    upward += fast.settledVertices;
-    const byId = new Map<string, RankResult>(fast.results.map((r) => [r.id, r]));
-    for (const p of plain.results) {
-      const h = byId.get(p.id)!;
-      if (isReachable(p) && isReachable(h)) {
-        checked++;
-        maxDiff = Math.max(maxDiff, Math.abs(p.etaSeconds - h.etaSeconds));
-        if (!sameEta(p.etaSeconds, h.etaSeconds)) mismatches.push(`${p.id}: ${p.etaSeconds} vs ${h.etaSeconds}`);
-        if (Math.abs(p.distanceM - h.distanceM) > 0.01) distanceDiffs++;
-      } else if (isReachable(p) !== isReachable(h)) mismatches.push(`${p.id}: reachable ${isReachable(p)} vs ${isReachable(h)}`);
-    }
-  }
+  const compared = new RankingComparison();
+  for (const incident of incidents) compared.rank(graph, incident, vehicles);
+  const { plainMs, chMs, mismatches } = compared;
   const common = { vehicles: VEHICLES, incidents: INCIDENTS, target: 'p95 <= 1 ms' };
-  emit({ metric: 'recommendation_search', method: 'plain: Dijkstra on the reversed graph, stopped when every vehicle edge end is settled', ...common, ...percentiles(plainMs), cpu: percentiles(plainCpuUs.map((us) => us / 1000)) });
+  emit({ metric: 'recommendation_search', method: 'plain: Dijkstra on the reversed graph, stopped when every vehicle edge end is settled', ...common, ...percentiles(plainMs), cpu: percentiles(compared.plainCpuMs) });
   emit({
     metric: 'recommendation_search',
     method: 'ch-rphast: contraction hierarchy, upward search from the incident + PHAST downward sweep restricted to the upward closure of the vehicles\' edge ends (RPHAST)',
     ...common,
     ...percentiles(chMs),
-    cpu: percentiles(chCpuUs.map((us) => us / 1000)),
-    meanUpwardSettled: Math.round(upward / INCIDENTS),
+    cpu: percentiles(compared.chCpuMs),
+    meanUpwardSettled: Math.round(compared.upwardSettled / INCIDENTS),
     sweptVertices: hierarchy.selectedVertices('toTarget'),
     graphVertices: graph.vertexCount,
   });
   emit({
     metric: 'ch_agreement',
-    etasChecked: checked,
-    maxAbsDiffSeconds: maxDiff,
-    tolerance: `${SAME_SECONDS} relative (float summation order)`,
+    etasChecked: compared.checked,
+    maxAbsDiffSeconds: compared.maxDiffSeconds,
+    tolerance: '1e-9 relative (float summation order)',
     mismatches: mismatches.length,
     firstMismatches: mismatches.slice(0, 5),
-    distanceDiffsOverOneCm: distanceDiffs,
+    distanceDiffsOverOneCm: compared.distanceDiffsOverOneCm,
     distanceNote: 'equal-time paths may differ in length: the metres follow whichever of them each search kept',
   });
   if (mismatches.length) process.exitCode = 1;
@@ -201,52 +170,28 @@ function movingFleet(graph: RoadGraph, hierarchy: ContractionHierarchy, vehicles
   const random = seededRandom(120_2026);
   const fleet = [...vehicles];
   const moved = randomPositions(graph, MOVED_PER_RANKING * incidents.length, random);
-  const plainCpuUs: number[] = [];
-  const chCpuUs: number[] = [];
-  const chMs: number[] = [];
-  let checked = 0;
-  let mismatches = 0;
+  const compared = new RankingComparison();
   incidents.forEach((incident, round) => {
     for (let k = 0; k < MOVED_PER_RANKING; k++) {
       const i = Math.floor(random() * fleet.length);
       const lonLat = moved[round * MOVED_PER_RANKING + k]!;
       fleet[i] = { id: fleet[i]!.id, lonLat, snap: trySnapToRoad(graph, lonLat) };
     }
-    let cpu = process.cpuUsage();
-    const plain = rankToTarget(graph, incident, fleet, { method: 'plain' });
-    plainCpuUs.push(cpuUs(cpu));
-    cpu = process.cpuUsage();
-    const start = performance.now();
-    const fast = rankToTarget(graph, incident, fleet);
-    chMs.push(performance.now() - start);
-    chCpuUs.push(cpuUs(cpu));
-    const byId = new Map<string, RankResult>(fast.results.map((r) => [r.id, r]));
-    for (const p of plain.results) {
-      const h = byId.get(p.id)!;
-      if (isReachable(p) && isReachable(h)) {
-        checked++;
-        if (!sameEta(p.etaSeconds, h.etaSeconds)) mismatches++;
-      } else if (isReachable(p) !== isReachable(h)) mismatches++;
-    }
+    compared.rank(graph, incident, fleet);
   });
   emit({
     metric: 'recommendation_search_moving',
     method: `ch-rphast with ${MOVED_PER_RANKING} of the ${VEHICLES} vehicles moved before each ranking (the sweep's selection grows by their upward closures, started afresh past twice what is needed)`,
     vehicles: VEHICLES,
     incidents: INCIDENTS,
-    ...percentiles(chMs),
-    cpu: percentiles(chCpuUs.map((us) => us / 1000)),
-    plainCpu: percentiles(plainCpuUs.map((us) => us / 1000)),
+    ...percentiles(compared.chMs),
+    cpu: percentiles(compared.chCpuMs),
+    plainCpu: percentiles(compared.plainCpuMs),
     sweptVertices: hierarchy.selectedVertices('toTarget'),
-    etasChecked: checked,
-    mismatches,
+    etasChecked: compared.checked,
+    mismatches: compared.mismatches.length,
   });
-  if (mismatches) process.exitCode = 1;
-}
-
-function cpuUs(since: NodeJS.CpuUsage): number {
-  const used = process.cpuUsage(since);
-  return used.user + used.system;
+  if (compared.mismatches.length) process.exitCode = 1;
 }
 
 /**
