@@ -4,25 +4,15 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } fro
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoServer, type DemoServer } from '../support/demoServer';
 import { startPrivateServices, type PrivateServices } from '../support/privateServices';
 import { eventually, freePort } from '../support/wait';
+import { queryAt } from '../support/faults';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const PG_BIN = '/usr/lib/postgresql/15/bin';
 const execFileAsync = promisify(execFile);
-
-async function query<T extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql, params)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 /**
  * BACKUP_COPY_TO with a folder target (the other machine's disk, mounted here): every archived segment and base
@@ -57,7 +47,7 @@ describe('backups copied off the machine (BACKUP_COPY_TO, a mounted folder)', ()
       BACKUP_COPY_TO: '',
     });
     const url = /^DATABASE_URL=(.+)$/m.exec(printed)![1]!;
-    return new Set((await query<{ id: string }>(url, 'SELECT id::text AS id FROM incidents')).map((r) => r.id));
+    return new Set((await queryAt<{ id: string }>(url, 'SELECT id::text AS id FROM incidents')).map((r) => r.id));
   }
 
   async function call(n: number): Promise<string> {
@@ -66,7 +56,7 @@ describe('backups copied off the machine (BACKUP_COPY_TO, a mounted folder)', ()
   }
 
   const archiver = async () =>
-    (await query<{ archived: number; failed: number }>(clusterUrl, 'SELECT archived_count::int AS archived, failed_count::int AS failed FROM pg_stat_archiver'))[0]!;
+    (await queryAt<{ archived: number; failed: number }>(clusterUrl, 'SELECT archived_count::int AS archived, failed_count::int AS failed FROM pg_stat_archiver'))[0]!;
 
   beforeAll(async () => {
     cluster = await startPrivateServices('backup-copy');

@@ -11,6 +11,7 @@ import { dispatchFirst } from '../support/api';
 import { startDemoServer, type DemoServer } from '../support/demoServer';
 import { startPrivateServices, type PrivateServices } from '../support/privateServices';
 import { freePort } from '../support/wait';
+import { queryAt } from '../support/faults';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const PG_BIN = '/usr/lib/postgresql/15/bin';
@@ -31,19 +32,9 @@ async function snapshot(url: string): Promise<Record<'incidents' | 'assignments'
   }
 }
 
-async function query<T extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql, params)).rows;
-  } finally {
-    await client.end();
-  }
-}
-
 /** A route over the demo county's roads with pgRouting (the cost of the way from one vertex to the farthest it reaches). */
 async function routeCost(url: string, from: string, to: string): Promise<number | null> {
-  const rows = await query<{ cost: number }>(
+  const rows = await queryAt<{ cost: number }>(
     url,
     `SELECT d.agg_cost AS cost FROM road_regions r,
             pgr_dijkstraCost(format('SELECT id, source, target, cost, reverse_cost FROM road_edges WHERE network_id = %s', r.network_id), $1::bigint, $2::bigint, directed => true) AS d
@@ -131,7 +122,7 @@ describe('backups: a base backup plus the WAL archive restored into a fresh clus
 
     // Written after the base backup: only the WAL archive has them.
     const afterBase = [await acknowledgedCall(2)];
-    const [{ cut }] = (await query<{ cut: string }>(server.database.url, "SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00' AS cut")) as [{ cut: string }];
+    const [{ cut }] = (await queryAt<{ cut: string }>(server.database.url, "SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00' AS cut")) as [{ cut: string }];
     const afterCut = [await acknowledgedCall(3)];
     const source = await snapshot(server.database.url);
     await script('backup', ['switch-wal']);
@@ -152,12 +143,12 @@ describe('backups: a base backup plus the WAL archive restored into a fresh clus
 
     // The same migrations, to the checksum.
     const migrations = 'SELECT version, name, checksum FROM schema_migrations ORDER BY version';
-    expect(await query(url, migrations)).toEqual(await query(server.database.url, migrations));
+    expect(await queryAt(url, migrations)).toEqual(await queryAt(server.database.url, migrations));
 
     // PostGIS: the incidents' points; pgRouting: a route across the county costs what it did.
     const points = 'SELECT id, ST_AsText(location) AS at, ST_Distance(location::geography, ST_MakePoint(111.91, 37.03)::geography) AS metres FROM incidents ORDER BY id';
-    expect(await query(url, points)).toEqual(await query(server.database.url, points));
-    const [ends] = await query<{ from: string; to: string }>(
+    expect(await queryAt(url, points)).toEqual(await queryAt(server.database.url, points));
+    const [ends] = await queryAt<{ from: string; to: string }>(
       server.database.url,
       `SELECT min(source)::text AS from, (SELECT d.node FROM road_regions r,
                pgr_drivingDistance(format('SELECT id, source, target, cost, reverse_cost FROM road_edges WHERE network_id = %s', r.network_id),

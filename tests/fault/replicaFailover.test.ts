@@ -4,7 +4,6 @@ import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiClient, CreateIncidentRequest, HealthReport } from '@dispatch/protocol';
 import { readDemoPasswords } from '@dispatch/server/demo/demoPasswords';
@@ -13,21 +12,12 @@ import { serverProcess, type ServerProcess } from '../support/cluster';
 import { startPrivateServices, type PrivateServices } from '../support/privateServices';
 import { loginAs } from '../support/server';
 import { eventually, freePort } from '../support/wait';
+import { queryAt } from '../support/faults';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const PG_BIN = '/usr/lib/postgresql/15/bin';
 const execFileAsync = promisify(execFile);
 const MARK = `副本测试-${randomBytes(3).toString('hex')}`;
-
-async function query<T extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql, params)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 /**
  * A streaming replica made by scripts/replica.sh of a primary of the test's own, behind a real server process whose
@@ -84,8 +74,8 @@ describe('a streaming replica for the reports, and failover to it', () => {
 
   /** Waits until the replica has replayed everything the primary has written so far. */
   async function replayed() {
-    const [{ lsn }] = (await query<{ lsn: string }>(primaryUrl, 'SELECT pg_current_wal_lsn()::text AS lsn')) as [{ lsn: string }];
-    await eventually(async () => (await query<{ done: boolean }>(replicaUrl, 'SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS done', [lsn]))[0]!.done, 30_000);
+    const [{ lsn }] = (await queryAt<{ lsn: string }>(primaryUrl, 'SELECT pg_current_wal_lsn()::text AS lsn')) as [{ lsn: string }];
+    await eventually(async () => (await queryAt<{ done: boolean }>(replicaUrl, 'SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS done', [lsn]))[0]!.done, 30_000);
   }
 
   beforeAll(async () => {
@@ -118,21 +108,21 @@ describe('a streaming replica for the reports, and failover to it', () => {
     expect(await reported()).toEqual([first]);
 
     // Replay held back: the primary has the second call, the replica (and so the report) not yet.
-    await query(replicaUrl, 'SELECT pg_wal_replay_pause()');
-    await eventually(async () => (await query<{ state: string }>(replicaUrl, 'SELECT pg_get_wal_replay_pause_state() AS state'))[0]!.state === 'paused');
+    await queryAt(replicaUrl, 'SELECT pg_wal_replay_pause()');
+    await eventually(async () => (await queryAt<{ state: string }>(replicaUrl, 'SELECT pg_get_wal_replay_pause_state() AS state'))[0]!.state === 'paused');
     const second = await call(2);
     expect(await reported()).toEqual([first]);
     // Everything but the reports reads the primary.
     expect((await supervisor.call('getIncident', { params: { id: second } })).id).toBe(second);
 
-    await query(replicaUrl, 'SELECT pg_wal_replay_resume()');
+    await queryAt(replicaUrl, 'SELECT pg_wal_replay_resume()');
     await replayed();
     expect(await reported()).toEqual([first, second].sort());
   }, 60_000);
 
   it('refuses writes on the replica: the primary is the only writer', async () => {
-    expect(await query(replicaUrl, 'SELECT pg_is_in_recovery() AS standby')).toEqual([{ standby: true }]);
-    const refused = await query(replicaUrl, "UPDATE incidents SET address = 'x' WHERE id = $1", [acknowledged[0]]).catch((e: { code?: string }) => e.code);
+    expect(await queryAt(replicaUrl, 'SELECT pg_is_in_recovery() AS standby')).toEqual([{ standby: true }]);
+    const refused = await queryAt(replicaUrl, "UPDATE incidents SET address = 'x' WHERE id = $1", [acknowledged[0]]).catch((e: { code?: string }) => e.code);
     expect(refused).toBe('25006');
   });
 
@@ -152,7 +142,7 @@ describe('a streaming replica for the reports, and failover to it', () => {
     // Back on the replica once the pool tries it again (its connections carry their own application_name).
     await eventually(async () => {
       await reported();
-      return (await query<{ n: number }>(replicaUrl, "SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'dispatch120-reads'"))[0]!.n > 0;
+      return (await queryAt<{ n: number }>(replicaUrl, "SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'dispatch120-reads'"))[0]!.n > 0;
     }, 30_000);
     expect(await reported()).toEqual([...acknowledged].sort());
   }, 60_000);
@@ -162,7 +152,7 @@ describe('a streaming replica for the reports, and failover to it', () => {
     await replica('sync', 'on');
     const { incident, pick, offer } = await dispatchFirst(dispatcher, { location: { lon: 111.92, lat: 37.03 }, category: 'trauma', priority: 1, address: `${MARK} 派车` });
     acknowledged.push(incident.id);
-    const crewName = (await query<{ username: string }>(primaryUrl, "SELECT username FROM users WHERE vehicle_id = $1 AND role = 'crew' ORDER BY username LIMIT 1", [pick.vehicleId]))[0]!.username;
+    const crewName = (await queryAt<{ username: string }>(primaryUrl, "SELECT username FROM users WHERE vehicle_id = $1 AND role = 'crew' ORDER BY username LIMIT 1", [pick.vehicleId]))[0]!.username;
     const crew = await login(server.url, crewName);
     await crew.call('reportStatus', { params: { id: offer.assignment.id }, body: { eventId: randomUUID(), status: 'acknowledged', deviceTime: new Date().toISOString() } });
     for (let n = 4; n < 8; n++) await call(n);
@@ -199,7 +189,7 @@ describe('a streaming replica for the reports, and failover to it', () => {
     console.info(JSON.stringify({ measure: 'primary crash to the next call taken on the promoted replica, scripted', ms: takenAt - crashedAt }));
 
     // The timer armed before the crash fires once, against the promoted cluster.
-    await eventually(async () => (await query<{ status: string }>(promoted, 'SELECT status FROM assignments WHERE id = $1', [unanswered.offer.assignment.id]))[0]?.status === 'timed_out', 60_000);
-    expect(await query(promoted, "SELECT count(*)::int AS n FROM status_events WHERE assignment_id = $1 AND status = 'timed_out'", [unanswered.offer.assignment.id])).toEqual([{ n: 1 }]);
+    await eventually(async () => (await queryAt<{ status: string }>(promoted, 'SELECT status FROM assignments WHERE id = $1', [unanswered.offer.assignment.id]))[0]?.status === 'timed_out', 60_000);
+    expect(await queryAt(promoted, "SELECT count(*)::int AS n FROM status_events WHERE assignment_id = $1 AND status = 'timed_out'", [unanswered.offer.assignment.id])).toEqual([{ n: 1 }]);
   }, 120_000);
 });

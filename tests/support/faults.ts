@@ -1,4 +1,16 @@
+import pg from 'pg';
 import type { TestDatabase } from '@dispatch/db/testDatabase';
+
+/** One query on a connection of its own to `url` (a cluster a test made: a restored one, a replica, a promoted primary). */
+export async function queryAt<T extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
 
 /**
  * A real fault, as a server bug would be: a trigger in the test's own database refuses, with an exception, every
