@@ -116,6 +116,14 @@ export const rooms = {
   ],
   vehicle: (vehicleId: string) => `vehicle:${vehicleId}`,
   hospital: (hospitalId: string) => `hospital:${hospitalId}`,
-  /** Dispatchers and supervisors: patients' consultations (clinical text and photos), which administrators do not read. */
-  consultations: 'consultations',
+  /**
+   * Patients' consultations (clinical text and photos) go to the dispatchers and supervisors of the incident's centre
+   * (and of a helping one) and the province's, never to administrators: the room a reader joins...
+   */
+  consultationReaders: (centreId: string | null) => `consultations:${centreId ?? 'province'}`,
+  /** ...and the rooms an entry of these centres' incidents goes to. */
+  consultations: (...centreIds: (string | null | undefined)[]) => [
+    ...new Set(centreIds.filter((id): id is string => !!id).map((id) => `consultations:${id}`)),
+    'consultations:province',
+  ],
 } as const;

@@ -74,7 +74,7 @@ describe('dispatch server over real HTTP and socket.io', () => {
       socket.on('connect_error', reject);
     });
     // A dispatcher works in a centre (the default one here) and hears of its incidents in that centre's room (issue 15).
-    expect(welcome).toMatchObject({ role: 'dispatcher', rooms: ['dispatchers', `centre:${DEFAULT_CENTRE_ID}`, 'consultations'], protocolVersion: PROTOCOL_VERSION });
+    expect(welcome).toMatchObject({ role: 'dispatcher', rooms: ['dispatchers', `centre:${DEFAULT_CENTRE_ID}`, `consultations:${DEFAULT_CENTRE_ID}`], protocolVersion: PROTOCOL_VERSION });
     socket.close();
   });
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { ApiClient } from '@dispatch/protocol';
 import { DEFAULT_CENTRE_ID } from '@dispatch/protocol';
 import { seedDemo, type DemoLogins } from '@dispatch/server/demo/seedDemo';
@@ -161,6 +162,33 @@ describe('dispatch centres: each dispatcher in its own, help across on purpose, 
       expect(jxSocket.received.some((r) => r.payload?.id === theirs.id || r.payload?.incidentId === theirs.id)).toBe(false);
       await provinceSocket.waitFor('incident.created', (i) => i.id === ours.id);
       await provinceSocket.waitFor('incident.created', (i) => i.id === theirs.id);
+    } finally {
+      jxSocket.close();
+      pySocket.close();
+      provinceSocket.close();
+    }
+  });
+
+  it("keeps a patient's consultation to the staff of its centre (and the province): another centre neither reads it nor hears it", async () => {
+    const jxSocket = await openSocket(server.baseUrl, tokens.dispatcher!);
+    const pySocket = await openSocket(server.baseUrl, tokens['dispatcher-py']!);
+    const provinceSocket = await openSocket(server.baseUrl, tokens.province!);
+    try {
+      // A task of Pingyao's still going (the tests above sent its ambulances).
+      const live = await server.database.db.query<{ id: string }>(
+        'SELECT a.id FROM assignments a JOIN incidents i ON i.id = a.incident_id WHERE i.centre_id = $1 AND a.ended_at IS NULL AND a.help_from_centre_id IS NULL LIMIT 1',
+        [pingyao],
+      );
+      const task = { assignment: { id: live.rows[0]!.id } };
+      const entry = await api['dispatcher-py']!.call('sendConsultationText', { params: { id: task.assignment.id }, body: { entryId: randomUUID(), text: '胸痛 30 分钟' } });
+      await pySocket.waitFor('consultation.posted', (e) => e.id === entry.id);
+      await provinceSocket.waitFor('consultation.posted', (e) => e.id === entry.id);
+      expect((await api.province!.call('getConsultation', { params: { id: task.assignment.id } })).entries.map((e) => e.id)).toContain(entry.id);
+      expect((await refusal(api.dispatcher!.call('getConsultation', { params: { id: task.assignment.id } }))).code).toBe('other_centre');
+      // Jiexiu's own call after it: once Jiexiu hears that, it would have heard Pingyao's entry too.
+      const ours = await callAt('dispatcher', '义棠');
+      await jxSocket.waitFor('incident.created', (i) => i.id === ours.id);
+      expect(jxSocket.received.some((r) => r.event === 'consultation.posted')).toBe(false);
     } finally {
       jxSocket.close();
       pySocket.close();

@@ -2,7 +2,8 @@
 -- The task a consultation belongs to, with its receiving hospital now: the task's destination (or the incident's
 -- planned one, as the notice takes it).
 SELECT a.id, a.incident_id, a.vehicle_id, a.status, a.ended_at, i.number, v.call_sign,
-       coalesce(a.destination_hospital_id, i.destination_hospital_id) AS hospital_id, h.name AS hospital_name
+       coalesce(a.destination_hospital_id, i.destination_hospital_id) AS hospital_id, h.name AS hospital_name,
+       i.centre_id, a.help_from_centre_id
   FROM assignments a
   JOIN incidents i ON i.id = a.incident_id
   JOIN vehicles v ON v.id = a.vehicle_id

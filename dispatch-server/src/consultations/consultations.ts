@@ -24,6 +24,7 @@ const id = z.object({ id: z.string() });
 const TaskRow = z.object({
   id: z.string(), incident_id: z.string(), vehicle_id: z.string(), status: z.string(), ended_at: z.date().nullable(), number: z.number(),
   call_sign: z.string(), hospital_id: z.string().nullable(), hospital_name: z.string().nullable(),
+  centre_id: z.string(), help_from_centre_id: z.string().nullable(),
 });
 type TaskRow = z.infer<typeof TaskRow>;
 
@@ -63,11 +64,19 @@ async function taskOf(db: DispatchContext['db'] | DbClient, assignmentId: string
   return task;
 }
 
-/** Whose a consultation is: the task's vehicle and its receiving hospital now (a new destination takes the thread over). */
-const partiesOf = (task: TaskRow) => ({ vehicleId: task.vehicle_id, hospitalId: task.hospital_id });
+/**
+ * Whose a consultation is: the task's vehicle and its receiving hospital now (a new destination takes the thread
+ * over), and the centres of the incident and of a helping vehicle (issue 15: another centre's staff do not read it).
+ */
+const centresOf = (task: TaskRow) => (task.help_from_centre_id ? [task.centre_id, task.help_from_centre_id] : [task.centre_id]);
+const partiesOf = (task: TaskRow) => ({ vehicleId: task.vehicle_id, hospitalId: task.hospital_id, centreId: centresOf(task) });
 
-/** The rooms an entry is pushed to: the crew's vehicle, the receiving hospital, the centre's consultation readers. */
-const roomsOf = (task: TaskRow) => [rooms.consultations, rooms.vehicle(task.vehicle_id), ...(task.hospital_id ? [rooms.hospital(task.hospital_id)] : [])];
+/** The rooms an entry is pushed to: the crew's vehicle, the receiving hospital, the consultation readers of its centres. */
+const roomsOf = (task: TaskRow) => [
+  ...rooms.consultations(...centresOf(task)),
+  rooms.vehicle(task.vehicle_id),
+  ...(task.hospital_id ? [rooms.hospital(task.hospital_id)] : []),
+];
 
 /** By the login's binding (who may write was the policy's to say): a vehicle's is the crew, a hospital's the hospital, others the centre. */
 const sideOf = (principal: Principal | null): ConsultationSide => (principal?.vehicleId ? 'crew' : principal?.hospitalId ? 'hospital' : 'dispatch');

@@ -66,8 +66,8 @@ describe('authorisation policy', () => {
   it('puts dispatch roles in the dispatchers room, a crew in its vehicle’s, a hospital in its own', () => {
     // Consultations (clinical text and photos) reach dispatchers and supervisors, not administrators.
     // A login of one centre joins its centre's room, one of every centre the province room (issue 15).
-    expect(roomsFor(who('supervisor'))).toEqual(['dispatchers', 'province', 'consultations']);
-    expect(roomsFor(who('dispatcher', { centreId: C1 }))).toEqual(['dispatchers', `centre:${C1}`, 'consultations']);
+    expect(roomsFor(who('supervisor'))).toEqual(['dispatchers', 'province', 'consultations:province']);
+    expect(roomsFor(who('dispatcher', { centreId: C1 }))).toEqual(['dispatchers', `centre:${C1}`, `consultations:${C1}`]);
     expect(roomsFor(who('admin', { centreId: C1 }))).toEqual(['dispatchers', 'province']);
     expect(roomsFor(crew)).toEqual([`vehicle:${V1}`]);
     expect(roomsFor(hospital)).toEqual([`hospital:${H1}`]);

@@ -222,7 +222,7 @@ export function roomsFor(principal: Principal): string[] {
     return [
       rooms.dispatchers,
       centreId ? rooms.centre(centreId) : rooms.province,
-      ...(reachOf(principal, 'consultation.read') === 'any' ? [rooms.consultations] : []),
+      ...(reachOf(principal, 'consultation.read') === 'any' ? [rooms.consultationReaders(centreId)] : []),
     ];
   }
   const joined: string[] = [];
