@@ -169,6 +169,24 @@ describe('dispatch centres: each dispatcher in its own, help across on purpose, 
     }
   });
 
+  it("keeps the records of a centre's calls to it: the supervisor's search, the route driven, eTimes and EIDO", async () => {
+    const theirs = await callAt('dispatcher-py', '下任堡');
+    const ours = await callAt('dispatcher', '义棠');
+    const window = { from: new Date(Date.now() - 3_600_000).toISOString(), to: new Date(Date.now() + 60_000).toISOString(), pageSize: 100 };
+    const found = async (who: string) => (await api[who]!.call('searchIncidents', { query: window })).items.map((i) => i.id);
+    expect(await found('supervisor')).toContain(ours.id);
+    expect(await found('supervisor')).not.toContain(theirs.id);
+    expect(await found('province')).toEqual(expect.arrayContaining([ours.id, theirs.id]));
+    for (const attempt of [
+      () => api.supervisor!.call('getIncidentTrack', { params: { id: theirs.id } }),
+      () => api.supervisor!.call('getEtimes', { params: { id: theirs.id } }),
+      () => api.supervisor!.call('getEido', { params: { id: theirs.id } }),
+    ]) {
+      expect((await refusal(attempt())).code).toBe('other_centre');
+    }
+    expect((await api.province!.call('getIncidentTrack', { params: { id: theirs.id } })).incidentId).toBe(theirs.id);
+  });
+
   it("keeps a patient's consultation to the staff of its centre (and the province): another centre neither reads it nor hears it", async () => {
     const jxSocket = await openSocket(server.baseUrl, tokens.dispatcher!);
     const pySocket = await openSocket(server.baseUrl, tokens['dispatcher-py']!);

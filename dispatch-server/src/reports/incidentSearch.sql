@@ -13,6 +13,8 @@ WITH found AS (
      AND (:place::text IS NULL OR i.address ILIKE :place OR p.name ILIKE :place OR p.name_en ILIKE :place)
      AND (:vehicleId::uuid IS NULL OR EXISTS (SELECT 1 FROM assignments a WHERE a.incident_id = i.id AND a.vehicle_id = :vehicleId))
      AND (:phoneDigits::text IS NULL OR regexp_replace(coalesce(i.caller_phone, ''), '[^0-9]', '', 'g') LIKE '%' || :phoneDigits || '%')
+     AND (:centreId::uuid IS NULL OR i.centre_id = :centreId
+          OR EXISTS (SELECT 1 FROM assignments a WHERE a.incident_id = i.id AND a.help_from_centre_id = :centreId))
 ), page AS (
   SELECT * FROM found ORDER BY call_received_at DESC, number DESC LIMIT :limit OFFSET :offset
 )

@@ -7,7 +7,7 @@ const maybe = z.string().nullable();
 const sql = sqlFile(new URL('./incidentSearch.sql', import.meta.url), {
   search: {
     params: z.object({
-      from: z.string(), to: z.string(), category: maybe, place: maybe, vehicleId: maybe, phoneDigits: maybe, limit: z.number(), offset: z.number(),
+      from: z.string(), to: z.string(), category: maybe, place: maybe, vehicleId: maybe, phoneDigits: maybe, centreId: maybe, limit: z.number(), offset: z.number(),
     }),
     row: z.object({ total: z.number(), items: z.array(IncidentSummaryDto) }),
   },
@@ -34,7 +34,8 @@ const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}
  * Incidents whose call was received in [from, to), newest first, by place text (address or place name), category,
  * vehicle sent and caller number (any part of its digits), a page at a time with the count of all that match.
  */
-export async function searchIncidents(db: Db, q: z.output<typeof IncidentSearchQuery>): Promise<IncidentPageDto> {
+/** `centreId`: a centre's staff find its incidents and those its vehicles helped on; null for the province. */
+export async function searchIncidents(db: Db, q: z.output<typeof IncidentSearchQuery>, centreId: string | null): Promise<IncidentPageDto> {
   const phoneDigits = q.callerPhone?.replace(/[^0-9]/g, '') || null;
   const row = (await sql.search.one(db, {
     from: q.from,
@@ -43,6 +44,7 @@ export async function searchIncidents(db: Db, q: z.output<typeof IncidentSearchQ
     place: q.place ? likePattern(q.place) : null,
     vehicleId: q.vehicleId ?? null,
     phoneDigits,
+    centreId,
     limit: q.pageSize,
     offset: (q.page - 1) * q.pageSize,
   }))!;

@@ -1,6 +1,7 @@
 import type { Db } from '@dispatch/db';
 import type { Handlers } from '../http/mountRoutes';
-import { getIncident } from '../incidents/incidents';
+import { incidentFor } from '../incidents/incidents';
+import { readCentre } from '../policies/policies';
 import { presentEido, presentETimes } from './incidentExports';
 import { incidentTrack, searchIncidents } from './incidentSearch';
 import { qualityIndicators } from './qualityIndicators';
@@ -10,16 +11,17 @@ export const reportHandlers = (
   db: Db,
 ): Handlers<'qualityReport' | 'getEtimes' | 'getEido' | 'responseTimes' | 'exportResponseTimes' | 'searchIncidents' | 'getIncidentTrack'> => ({
   qualityReport: ({ query }) => qualityIndicators(db, query),
-  getEtimes: async ({ params }) => presentETimes(await getIncident(db, params.id)),
-  getEido: async ({ params }, { req }) => {
+  // An incident's records are read as the incident is (its centre, a helping one's, the province): policies.ts.
+  getEtimes: async ({ params }, { actor }) => presentETimes(await incidentFor(db, actor.principal, 'incident.read', params.id)),
+  getEido: async ({ params }, { req, actor }) => {
     const centre = { name: '120 急救指挥中心', uri: `${req.protocol}://${req.get('host')}` };
-    return presentEido(await getIncident(db, params.id), centre);
+    return presentEido(await incidentFor(db, actor.principal, 'incident.read', params.id), centre);
   },
   responseTimes: ({ query }) => responseTimeBreakdown(db, query),
   exportResponseTimes: async ({ query }, { res }) => {
     const file = await exportResponseTimes(db, query);
     res.status(200).type(file.contentType).attachment(file.filename).send(file.body);
   },
-  searchIncidents: ({ query }) => searchIncidents(db, query),
-  getIncidentTrack: ({ params }) => incidentTrack(db, params.id),
+  searchIncidents: ({ query }, { actor }) => searchIncidents(db, query, readCentre(actor.principal, 'incident.search')),
+  getIncidentTrack: async ({ params }, { actor }) => incidentTrack(db, (await incidentFor(db, actor.principal, 'incident.read', params.id)).id),
 });
