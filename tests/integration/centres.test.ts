@@ -185,6 +185,14 @@ describe('dispatch centres: each dispatcher in its own, help across on purpose, 
       expect((await refusal(attempt())).code).toBe('other_centre');
     }
     expect((await api.province!.call('getIncidentTrack', { params: { id: theirs.id } })).incidentId).toBe(theirs.id);
+
+    // The quality report counts its reader's centre's calls; the province's counts every centre's.
+    const counted = { from: window.from, to: window.to };
+    const calls = async (centreId: string | null) =>
+      (await server.database.db.query<{ n: number }>('SELECT count(*)::int AS n FROM incidents WHERE call_received_at >= $1 AND call_received_at < $2 AND ($3::uuid IS NULL OR centre_id = $3) AND NOT EXISTS (SELECT 1 FROM transfers t WHERE t.incident_id = incidents.id)', [counted.from, counted.to, centreId])).rows[0]!.n;
+    expect((await api.supervisor!.call('qualityReport', { query: counted })).calls).toBe(await calls(DEFAULT_CENTRE_ID));
+    expect((await api.province!.call('qualityReport', { query: counted })).calls).toBe(await calls(null));
+    expect(await calls(null)).toBeGreaterThan(await calls(DEFAULT_CENTRE_ID));
   });
 
   it("keeps a patient's consultation to the staff of its centre (and the province): another centre neither reads it nor hears it", async () => {

@@ -6,7 +6,7 @@ const count = z.number();
 const seconds = z.number().nullable();
 const sql = sqlFile(new URL('./reports.sql', import.meta.url), {
   quality: {
-    params: z.object({ from: z.string(), to: z.string() }),
+    params: z.object({ from: z.string(), to: z.string(), centreId: z.string().nullable() }),
     row: z.object({
       calls: count, phone_answers: count, answered_within_10s: count, dispatched: count, dispatched_within_60s: count, turned_out: count,
       turned_out_within_3min: count, arrived: count,
@@ -25,9 +25,10 @@ const rate = (numerator: number, denominator: number, target: number): Rate => {
  * and 3-minute turnout (Chinese 120 indicators, each ≥ 95%), answer to dispatch within 60 s (NFPA 1225,
  * ≥ 90%), and the response-time percentiles (call received → first vehicle on scene).
  */
-export async function qualityIndicators(db: Db, { from, to }: QualityQuery): Promise<QualityIndicatorsDto> {
+/** `centreId`: one centre's calls (its supervisor's report), null for the province's. */
+export async function qualityIndicators(db: Db, { from, to }: QualityQuery, centreId: string | null): Promise<QualityIndicatorsDto> {
   // An aggregate without GROUP BY always answers one row.
-  const r = (await sql.quality.one(db, { from, to }))!;
+  const r = (await sql.quality.one(db, { from, to, centreId }))!;
   return {
     from,
     to,

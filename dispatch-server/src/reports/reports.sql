@@ -16,6 +16,7 @@ WITH first_assignment AS (
          f.dispatched_at, f.en_route_at, f.on_scene_at
     FROM incidents i LEFT JOIN first_assignment f ON f.incident_id = i.id
    WHERE i.call_received_at >= :from AND i.call_received_at < :to
+     AND (:centreId::uuid IS NULL OR i.centre_id = :centreId)
      -- A transfer between hospitals is no call: nobody rang, its "answer" is the moment it was due.
      AND NOT EXISTS (SELECT 1 FROM transfers t WHERE t.incident_id = i.id)
 )

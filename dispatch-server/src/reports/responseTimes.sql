@@ -17,6 +17,7 @@ WITH calls AS (
                   WHERE pc.incident_id = i.id AND pc.incident_link = 'created' AND pc.answered_at IS NOT NULL) AS phone_answer
     FROM incidents i
    WHERE i.call_received_at >= :from AND i.call_received_at < :to
+     AND (:centreId::uuid IS NULL OR i.centre_id = :centreId)
 ), responses AS (
   SELECT c.*, a.id AS assignment_id, a.vehicle_id, v.call_sign, v.home_station_id, s.name AS station_name, s.name_en AS station_name_en,
          a.dispatched_at, a.en_route_at, a.on_scene_at, a.transporting_at, a.at_hospital_at, a.handover_at,

@@ -7,7 +7,7 @@ import { HttpError } from '../http/errors';
 
 const sql = sqlFile(new URL('./responseTimes.sql', import.meta.url), {
   breakdown: {
-    params: z.object({ from: z.string(), to: z.string(), by: z.string(), timeZone: z.string() }),
+    params: z.object({ from: z.string(), to: z.string(), by: z.string(), timeZone: z.string(), centreId: z.string().nullable() }),
     row: BreakdownRowDto.extend({ intervals: z.record(z.string(), z.object({ n: z.number(), p50: z.number().nullable(), p90: z.number().nullable() })) }),
   },
 });
@@ -17,8 +17,9 @@ const sql = sqlFile(new URL('./responseTimes.sql', import.meta.url), {
  * interval (ring → answer … at hospital → handover) how many responses had both ends, the median and the 90th
  * percentile (percentile_cont in the database), and how many answer times came from the phone system.
  */
-export async function responseTimeBreakdown(db: Db, query: z.output<typeof BreakdownQuery>): Promise<BreakdownDto> {
-  const rows = await sql.breakdown.rows(db, { from: query.from, to: query.to, by: query.by, timeZone: query.timeZone }).catch((error: unknown) => {
+/** `centreId`: one centre's calls (its supervisor's report), null for the province's. */
+export async function responseTimeBreakdown(db: Db, query: z.output<typeof BreakdownQuery>, centreId: string | null): Promise<BreakdownDto> {
+  const rows = await sql.breakdown.rows(db, { from: query.from, to: query.to, by: query.by, timeZone: query.timeZone, centreId }).catch((error: unknown) => {
     // A name the browser knows and this database's zone files do not (invalid_parameter_value): the caller's input.
     if ((error as { code?: string }).code === '22023') throw new HttpError(400, `timeZone: ${query.timeZone} is not a time zone this server knows`);
     throw error;
@@ -72,8 +73,8 @@ export interface ExportFile {
 }
 
 /** The breakdown as a CSV (UTF-8 with a byte-order mark, so Excel reads the Chinese) or an Excel workbook. */
-export async function exportResponseTimes(db: Db, query: z.output<typeof BreakdownExportQuery>): Promise<ExportFile> {
-  const report = await responseTimeBreakdown(db, query);
+export async function exportResponseTimes(db: Db, query: z.output<typeof BreakdownExportQuery>, centreId: string | null): Promise<ExportFile> {
+  const report = await responseTimeBreakdown(db, query, centreId);
   const table = asTable(report, query.lang);
   const filename = `response-times-${query.by}-${query.from.slice(0, 10)}-${query.to.slice(0, 10)}.${query.format}`;
   if (query.format === 'csv') {
