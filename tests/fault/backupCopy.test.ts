@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -8,10 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoServer, type DemoServer } from '../support/demoServer';
 import { startPrivateServices, type PrivateServices } from '../support/privateServices';
 import { eventually, freePort } from '../support/wait';
-import { queryAt } from '../support/faults';
+import { discardRestoredClusters, queryAt } from '../support/faults';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const PG_BIN = '/usr/lib/postgresql/15/bin';
 const execFileAsync = promisify(execFile);
 
 /**
@@ -69,14 +68,7 @@ describe('backups copied off the machine (BACKUP_COPY_TO, a mounted folder)', ()
   }, 180_000);
 
   afterAll(async () => {
-    for (const dataDir of restored) {
-      try {
-        execFileSync('runuser', ['-u', 'postgres', '--', `${PG_BIN}/pg_ctl`, '-D', `${dataDir}/pg`, '-m', 'immediate', '-w', 'stop'], { stdio: 'ignore' });
-      } catch {
-        // never started, or already stopped
-      }
-      rmSync(dataDir, { recursive: true, force: true });
-    }
+    discardRestoredClusters(restored);
     await server?.close();
     cluster?.close();
     rmSync(backupDir, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -11,10 +11,9 @@ import { dispatchFirst } from '../support/api';
 import { startDemoServer, type DemoServer } from '../support/demoServer';
 import { startPrivateServices, type PrivateServices } from '../support/privateServices';
 import { freePort } from '../support/wait';
-import { queryAt } from '../support/faults';
+import { discardRestoredClusters, queryAt } from '../support/faults';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const PG_BIN = '/usr/lib/postgresql/15/bin';
 const execFileAsync = promisify(execFile);
 
 type Rows = Map<string, unknown>;
@@ -102,14 +101,7 @@ describe('backups: a base backup plus the WAL archive restored into a fresh clus
   }, 180_000);
 
   afterAll(async () => {
-    for (const dataDir of restored) {
-      try {
-        execFileSync('runuser', ['-u', 'postgres', '--', `${PG_BIN}/pg_ctl`, '-D', `${dataDir}/pg`, '-m', 'immediate', '-w', 'stop'], { stdio: 'ignore' });
-      } catch {
-        // never started, or already stopped
-      }
-      rmSync(dataDir, { recursive: true, force: true });
-    }
+    discardRestoredClusters(restored);
     await server?.close();
     cluster?.close();
     rmSync(backupDir, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -12,10 +12,9 @@ import { serverProcess, type ServerProcess } from '../support/cluster';
 import { startPrivateServices, type PrivateServices } from '../support/privateServices';
 import { loginAs } from '../support/server';
 import { eventually, freePort } from '../support/wait';
-import { queryAt } from '../support/faults';
+import { crashCluster, queryAt } from '../support/faults';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const PG_BIN = '/usr/lib/postgresql/15/bin';
 const execFileAsync = promisify(execFile);
 const MARK = `副本测试-${randomBytes(3).toString('hex')}`;
 
@@ -162,7 +161,7 @@ describe('a streaming replica for the reports, and failover to it', () => {
 
     // The primary's machine is gone: no shutdown, no last WAL sent.
     const crashedAt = Date.now();
-    execFileSync('runuser', ['-u', 'postgres', '--', `${PG_BIN}/pg_ctl`, '-D', primaryData, '-m', 'immediate', '-w', 'stop'], { stdio: 'ignore' });
+    crashCluster(primaryData);
     // What the server does meanwhile: a write is refused with 503 (nothing stored, retry), never a 500.
     expect((await refusal(dispatcher.call('createIncident', { body: { location: { lon: 111.91, lat: 37.02 }, category: 'trauma', priority: 2 } }))).status).toBe(503);
     await server.kill();
