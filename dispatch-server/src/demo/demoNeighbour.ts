@@ -3,17 +3,13 @@ import { type DbClient, sqlFile } from '@dispatch/db';
 import type { Role } from '@dispatch/protocol';
 import { z } from 'zod';
 import { noteFleetChange } from '../fleet/fleetChanges';
+import { siteSql } from './demoSites';
 
 const text = z.string();
 const Id = z.object({ id: z.string() });
-const site = { code: text, name: text, nameEn: text, kind: text, lon: z.number(), lat: z.number(), centreId: text };
 const sql = sqlFile(new URL('./demoNeighbour.sql', import.meta.url), {
   nameDefaultCentre: {},
   upsertCentre: { params: z.object({ code: text, name: text, nameEn: text }), row: Id },
-  upsertStation: { params: z.object(site), row: Id },
-  upsertHospital: { params: z.object({ ...site, capabilities: z.array(text) }), row: Id },
-  upsertVehicle: { params: z.object({ callSign: text, kind: text, capabilities: z.array(text), stationId: text }), row: Id },
-  parkAtStation: { params: z.object({ vehicleId: text, stationId: text }) },
   setLoginCentre: { params: z.object({ username: text, centreId: text.nullable() }) },
 });
 
@@ -42,12 +38,12 @@ export async function seedNeighbourCentre(client: DbClient, county: DemoCounty, 
     { code: 'PY-XJB', name: `平遥${third!.name}急救站`, nameEn: `Pingyao ${third!.nameEn ?? third!.name} Station`, kind: 'substation', lon: third!.lon, lat: third!.lat, centreId },
   ];
   const stationIds: string[] = [];
-  for (const s of stations) stationIds.push((await sql.upsertStation.one(client, s))!.id);
+  for (const s of stations) stationIds.push((await siteSql.upsertStation.one(client, s))!.id);
   const hospital = {
     code: 'PY-ZXYY', name: '平遥县中心医院东院', nameEn: 'Pingyao Central Hospital East', kind: 'general',
     capabilities: ['emergency', 'pci', 'stroke_centre', 'trauma', 'fever_clinic'], lon: second!.lon, lat: second!.lat, centreId,
   };
-  const hospitalId = (await sql.upsertHospital.one(client, hospital))!.id;
+  const hospitalId = (await siteSql.upsertHospital.one(client, hospital))!.id;
   await upsertLogin(client, 'hospital-py-zxyy', `${hospital.name} 急诊`, 'hospital', null, hospitalId);
 
   const crews: { username: string; callSign: string }[] = [];
@@ -55,11 +51,11 @@ export async function seedNeighbourCentre(client: DbClient, county: DemoCounty, 
   for (let n = 1; n <= 4; n++) {
     const callSign = `平遥120-${String(n).padStart(2, '0')}`;
     const stationId = stationIds[(n - 1) % 2]!;
-    const vehicleId = (await sql.upsertVehicle.one(client, {
+    const vehicleId = (await siteSql.upsertVehicle.one(client, {
       callSign, kind: 'negative_pressure_ambulance', capabilities: ['negative_pressure', n % 2 ? 'als' : 'bls'], stationId,
     }))!.id;
     vehicleIds.push(vehicleId);
-    await sql.parkAtStation.run(client, { vehicleId, stationId });
+    await siteSql.parkAtStation.run(client, { vehicleId, stationId });
     const username = `crew-py-${String(n).padStart(2, '0')}`;
     await upsertLogin(client, username, `${callSign} 车组`, 'crew', vehicleId, null);
     crews.push({ username, callSign });

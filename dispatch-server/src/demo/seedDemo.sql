@@ -9,12 +9,13 @@ ON CONFLICT (username) DO UPDATE SET password_hash = EXCLUDED.password_hash, dem
  WHERE users.demo_password OR :legacy;
 
 -- name: upsertStation
-INSERT INTO stations (code, name, name_en, kind, location) VALUES (:code, :name, :nameEn, :kind, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326))
+INSERT INTO stations (code, name, name_en, kind, location, centre_id)
+VALUES (:code, :name, :nameEn, :kind, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326), :centreId)
 ON CONFLICT (code) DO UPDATE SET code = EXCLUDED.code RETURNING id;
 
 -- name: upsertHospital
-INSERT INTO hospitals (code, name, name_en, kind, capabilities, location)
-VALUES (:code, :name, :nameEn, :kind, :capabilities, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326))
+INSERT INTO hospitals (code, name, name_en, kind, capabilities, location, centre_id)
+VALUES (:code, :name, :nameEn, :kind, :capabilities, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326), :centreId)
 ON CONFLICT (code) DO UPDATE SET code = EXCLUDED.code RETURNING id;
 
 -- name: upsertVehicle

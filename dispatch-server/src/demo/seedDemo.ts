@@ -5,24 +5,20 @@ import { hashPassword, verifyPassword } from '../auth/passwords';
 import { noteFleetChange } from '../fleet/fleetChanges';
 import { inTransaction, sqlFile, type Db, type DbClient } from '@dispatch/db';
 import { z } from 'zod';
+import { DEFAULT_CENTRE_ID } from '@dispatch/protocol';
 import { demoFleet } from './demoFleet';
+import { siteSql } from './demoSites';
 import { NEIGHBOUR_USERNAMES, seedNeighbourCentre } from './demoNeighbour';
 import { demoPasswords, type DemoPasswords } from './demoPasswords';
 import { seedDemoRegister } from '../register/demoRegister';
 
-const Id = z.object({ id: z.string() });
 const text = z.string();
-const point = { code: text, name: text, nameEn: text, kind: text, lon: z.number(), lat: z.number() };
 const sql = sqlFile(new URL('./seedDemo.sql', import.meta.url), {
   upsertLogin: {
     params: z.object({
       username: text, displayName: text, passwordHash: text, role: text, vehicleId: text.nullable(), hospitalId: text.nullable(), legacy: z.boolean(),
     }),
   },
-  upsertStation: { params: z.object(point), row: Id },
-  upsertHospital: { params: z.object({ ...point, capabilities: z.array(text) }), row: Id },
-  upsertVehicle: { params: z.object({ callSign: text, kind: text, capabilities: z.array(text), stationId: text }), row: Id },
-  parkAtStation: { params: z.object({ vehicleId: text, stationId: text }) },
   loginsWithOwnPassword: { params: z.object({ usernames: z.array(text) }), row: z.object({ username: text, password_hash: text }) },
 });
 
@@ -79,7 +75,7 @@ export async function seedDemo(db: Db, options: { passwordFile?: string; neighbo
   return inTransaction(db, async (client) => {
     const stationIds = new Map<string, string>();
     for (const s of county.stations) {
-      stationIds.set(s.code, (await sql.upsertStation.one(client, s))!.id);
+      stationIds.set(s.code, (await siteSql.upsertStation.one(client, { ...s, centreId: DEFAULT_CENTRE_ID }))!.id);
     }
     const hospitals = [
       ...county.hospitals,
@@ -99,7 +95,7 @@ export async function seedDemo(db: Db, options: { passwordFile?: string; neighbo
     const seededHospitals: string[] = [];
     const seededVehicles: string[] = [];
     for (const h of hospitals) {
-      const { id } = (await sql.upsertHospital.one(client, h))!;
+      const { id } = (await siteSql.upsertHospital.one(client, { ...h, centreId: DEFAULT_CENTRE_ID }))!;
       seededHospitals.push(id);
       if (h.kind !== 'village_clinic') {
         const username = hospitalUsername(h.code);
@@ -111,9 +107,9 @@ export async function seedDemo(db: Db, options: { passwordFile?: string; neighbo
     const crews: DemoLogins['crews'] = [];
     for (const [i, v] of fleet.entries()) {
       const stationId = stationIds.get(v.stationCode)!;
-      const vehicleId = (await sql.upsertVehicle.one(client, { ...v, stationId }))!.id;
+      const vehicleId = (await siteSql.upsertVehicle.one(client, { ...v, stationId }))!.id;
       seededVehicles.push(vehicleId);
-      await sql.parkAtStation.run(client, { vehicleId, stationId });
+      await siteSql.parkAtStation.run(client, { vehicleId, stationId });
       const username = crewUsername(i);
       await upsertLogin(client, username, `${v.callSign} 车组`, 'crew', vehicleId, null);
       crews.push({ username, callSign: v.callSign });
