@@ -29,7 +29,8 @@ REDIS_PID="$DATA_DIR/redis.pid"
 SECRETS="$DATA_DIR/secrets"
 
 APT_PACKAGES=(postgresql-15 postgresql-15-postgis-3 postgresql-15-pgrouting redis-server osmium-tool haproxy openssl)
-BROWSER_PACKAGES=(chromium fonts-noto-cjk)
+# What only the tests need: the browser, CJK fonts, and an ssh server and rsync for the backup copy over ssh.
+TEST_PACKAGES=(chromium fonts-noto-cjk rsync openssh-server)
 
 log() { printf '[services] %s\n' "$*" >&2; }
 die() { printf '[services] error: %s\n' "$*" >&2; exit 1; }
@@ -66,7 +67,7 @@ install_packages() {
 
 cmd_install() {
   install_packages "${APT_PACKAGES[@]}"
-  if [ "${1:-}" = "--with-browser" ]; then install_packages "${BROWSER_PACKAGES[@]}"; fi
+  if [ "${1:-}" = "--for-tests" ]; then install_packages "${TEST_PACKAGES[@]}"; fi
 }
 
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -188,5 +189,5 @@ case "${1:-}" in
   status) cmd_status ;;
   running) pg_running && redis_running ;;
   env) prepare_data_dir; cmd_env ;;
-  *) echo "usage: bash scripts/services.sh install [--with-browser] | start | stop | status | running | env" >&2; exit 2 ;;
+  *) echo "usage: bash scripts/services.sh install [--for-tests] | start | stop | status | running | env" >&2; exit 2 ;;
 esac

@@ -4,7 +4,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-bash scripts/services.sh install --with-browser
+bash scripts/services.sh install --for-tests
 ensure_node_modules
 ensure_services
 trap stop_services_we_started EXIT
