@@ -1,7 +1,8 @@
 -- name: vehicles
--- Each vehicle (all of them when :ids is null) with its live task, as the ranking reads it.
+-- Each vehicle (all of them when :ids is null) with its live task, as the ranking reads it, and the centre of that
+-- task's incident (another centre's when the vehicle helps there: the position fan-out tells that centre too).
 SELECT v.id, v.call_sign, v.kind, v.capabilities, v.in_service, v.state, v.home_station_id,
-       a.status AS task_status, i.number AS task_incident_number
+       a.status AS task_status, i.number AS task_incident_number, i.centre_id AS task_centre_id
   FROM vehicles v
   LEFT JOIN assignments a ON a.vehicle_id = v.id AND a.ended_at IS NULL
   LEFT JOIN incidents i ON i.id = a.incident_id

@@ -9,6 +9,7 @@ const ids = z.object({ ids: z.array(z.string()).nullable() });
 const FleetVehicle = z.object({
   id: z.string(), call_sign: z.string(), kind: VehicleKind, capabilities: z.array(z.string()), in_service: z.boolean(), state: VehicleState,
   home_station_id: z.string(), task_status: z.string().nullable(), task_incident_number: z.number().nullable(),
+  task_centre_id: z.string().nullable(),
 });
 const FleetPosition = z.object({ vehicle_id: z.string(), lon: z.number(), lat: z.number(), device_ms: z.number() });
 // Each station and hospital is of a dispatch centre (issue 15); a vehicle is of its home station's.
@@ -31,7 +32,7 @@ const sql = sqlFile(new URL('./fleet.sql', import.meta.url), {
 });
 
 /** A vehicle as the ranking reads it: its row, its task, its latest fix with its age, and its home station's place. */
-export interface RankingVehicle extends Omit<FleetVehicle, 'home_station_id'> {
+export interface RankingVehicle extends Omit<FleetVehicle, 'home_station_id' | 'task_centre_id'> {
   lon: number | null;
   lat: number | null;
   age_seconds: number | null;
@@ -132,6 +133,8 @@ export class FleetState {
   private sending: Promise<unknown> = Promise.resolve();
   private reconciliation: NodeJS.Timeout | undefined;
   private closed = false;
+  /** Whether the whole fleet has been read once. */
+  private loaded = false;
 
   constructor(
     private readonly db: Db,
@@ -159,6 +162,15 @@ export class FleetState {
     });
     await this.schedule();
     return this.tables;
+  }
+
+  /**
+   * The fleet as this process holds it now, without a sync: a change committed a moment ago (its note in flight) may
+   * not be in yet. For readers that follow the fleet many times a second and can bear that (the position fan-out);
+   * only the first call waits, for the first load.
+   */
+  held(): FleetTables | Promise<FleetTables> {
+    return this.loaded ? this.tables : this.current();
   }
 
   /** Sends a token on the channel and waits until it comes back: every note committed before it has arrived. */
@@ -253,6 +265,7 @@ export class FleetState {
     try {
       if (all) {
         this.tables = await readFleet(this.db);
+        this.loaded = true;
         return;
       }
       const { tables } = this;
