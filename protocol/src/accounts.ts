@@ -40,6 +40,9 @@ export const ChangePasswordRequest = z.object({
   newPassword: NewPassword,
 });
 
+/** The roles that work in one centre, or in every centre when they have none (issue 15). */
+export const CENTRE_ROLES: ReadonlySet<Role> = new Set<Role>(['dispatcher', 'supervisor']);
+
 export const UserInput = z
   .object({
     username: z.string().regex(/^[a-z0-9_.-]{2,64}$/, 'lower-case letters, digits, _ . -; 2 to 64'),
@@ -50,13 +53,19 @@ export const UserInput = z
     /** A crew login of one crew member: its vehicle is the one its shift gives (see migration 016's rostered_vehicle). */
     crewMemberId: z.uuid().nullish(),
     hospitalId: z.uuid().nullish(),
+    /**
+     * A dispatcher's or supervisor's centre (issue 15); null or absent: every centre (a province login). Crews,
+     * hospitals and administrators work in none (refused when given).
+     */
+    centreId: z.uuid().nullish(),
   })
   .refine((u) => (u.role === 'crew') === Boolean(u.vehicleId || u.crewMemberId), {
     message: 'a crew login needs vehicleId or crewMemberId, and only a crew login',
     path: ['vehicleId'],
   })
   .refine((u) => !(u.vehicleId && u.crewMemberId), { message: 'a crew login is bound to a vehicle or to a crew member, not both', path: ['crewMemberId'] })
-  .refine((u) => (u.role === 'hospital') === Boolean(u.hospitalId), { message: 'a hospital login needs hospitalId, and only a hospital login', path: ['hospitalId'] });
+  .refine((u) => (u.role === 'hospital') === Boolean(u.hospitalId), { message: 'a hospital login needs hospitalId, and only a hospital login', path: ['hospitalId'] })
+  .refine((u) => !u.centreId || CENTRE_ROLES.has(u.role), { message: 'only a dispatcher or supervisor login works in one centre', path: ['centreId'] });
 
 export const UserDto = z.object({
   id: z.uuid(),
@@ -66,6 +75,8 @@ export const UserDto = z.object({
   vehicleId: z.uuid().nullable(),
   crewMemberId: z.uuid().nullable(),
   hospitalId: z.uuid().nullable(),
+  /** A dispatcher's or supervisor's centre; null: every centre (and always for the other roles). */
+  centreId: z.uuid().nullable(),
   disabled: z.boolean(),
 });
 export type UserDto = z.infer<typeof UserDto>;

@@ -9,14 +9,14 @@ SELECT h.id, h.code, h.name, h.name_en AS "nameEn", h.centre_id AS "centreId", h
 -- name: insert
 INSERT INTO hospitals (code, name, name_en, centre_id, kind, capabilities, address, phone, location)
 VALUES (:code, :name, :nameEn, coalesce(:centreId::uuid, 'c0000000-0000-4000-8000-000000000001'), :kind, :capabilities, :address, :phone, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326))
-RETURNING id;
+RETURNING id, centre_id AS "centreId";
 
 -- name: update
 UPDATE hospitals
    SET code = :code, name = :name, name_en = :nameEn, centre_id = coalesce(:centreId::uuid, centre_id), kind = :kind, capabilities = :capabilities, address = :address,
        phone = :phone, location = ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)
  WHERE id = :id
-RETURNING id;
+RETURNING id, centre_id AS "centreId";
 
 -- name: setLoad
 UPDATE hospitals SET load_status = :loadStatus, load_status_set_by = :setBy, load_status_set_at = now()

@@ -13,12 +13,12 @@ const fields = HospitalInput.omit({ location: true }).extend(PointInput.shape);
 const load = Id.extend({ loadStatus: HospitalLoad, setBy: z.string().nullable() });
 const sql = sqlFile(new URL('./hospitals.sql', import.meta.url), {
   list: { params: z.object({ id: z.string().nullable(), centreId: z.string().nullable() }), row: dtoRow(HospitalDto) },
-  insert: { params: fields, row: Id },
-  update: { params: fields.extend(Id.shape), row: Id },
+  insert: { params: fields, row: Id.extend({ centreId: z.string() }) },
+  update: { params: fields.extend(Id.shape), row: Id.extend({ centreId: z.string() }) },
   setLoad: { params: load, row: Id },
   appendLoadHistory: { params: load.extend({ note: z.string().nullable() }) },
 });
-const conflicts = { hospitals_code_key: 'code: a hospital with this code exists' };
+const conflicts = { hospitals_code_key: 'code: a hospital with this code exists', hospitals_centre_id_fkey: 'centreId: no such centre' };
 
 /** @param centreId one centre's hospitals (a dispatcher's), or null for every centre's */
 export async function listHospitals(db: Queryable, centreId: string | null = null): Promise<HospitalDto[]> {
@@ -36,7 +36,7 @@ export async function createHospital(db: Queryable, actor: Actor, input: z.input
   const id = await inTransaction(db, async (client) => {
     const row = await sql.insert.one(client, { ...h, ...h.location }).catch((e) => translatePgError(e, conflicts));
     await noteFleetChange(client, { hospitals: [row!.id] });
-    await appendAudit(client, actor, 'hospital.created', { type: 'hospital', id: row!.id }, { code: h.code });
+    await appendAudit(client, actor, 'hospital.created', { type: 'hospital', id: row!.id }, { code: h.code, centreId: row!.centreId });
     return row!.id;
   });
   return getHospital(db, id);
@@ -49,7 +49,7 @@ export async function updateHospital(db: Queryable, actor: Actor, id: string, in
     const row = await sql.update.one(client, { id, ...h, ...h.location }).catch((e) => translatePgError(e, conflicts));
     if (!row) throw notFound(`hospital ${id}`);
     await noteFleetChange(client, { hospitals: [id] });
-    await appendAudit(client, actor, 'hospital.updated', { type: 'hospital', id }, { code: h.code });
+    await appendAudit(client, actor, 'hospital.updated', { type: 'hospital', id }, { code: h.code, centreId: row.centreId });
   });
   return getHospital(db, id);
 }

@@ -13,7 +13,7 @@ const sql = sqlFile(new URL('./stations.sql', import.meta.url), {
   insert: { params: fields, row },
   update: { params: fields.extend({ id: z.string() }), row },
 });
-const conflicts = { stations_code_key: 'code: a station with this code exists' };
+const conflicts = { stations_code_key: 'code: a station with this code exists', stations_centre_id_fkey: 'centreId: no such centre' };
 
 export async function listStations(db: Queryable): Promise<StationDto[]> {
   return sql.list.rows(db, { id: null });
@@ -34,7 +34,7 @@ export async function createStation(db: Queryable, actor: Actor, input: z.input<
   return inTransaction(db, async (client) => {
     const station = (await sql.insert.one(client, { ...s, ...s.location }).catch((e) => translatePgError(e, conflicts)))!;
     await noteFleetChange(client, { stations: [station.id] });
-    await appendAudit(client, actor, 'station.created', { type: 'station', id: station.id }, { code: s.code });
+    await appendAudit(client, actor, 'station.created', { type: 'station', id: station.id }, { code: s.code, centreId: station.centreId });
     return station;
   });
 }
@@ -47,7 +47,7 @@ export async function updateStation(db: Queryable, actor: Actor, id: string, inp
     const station = await sql.update.one(client, { id, ...s, ...s.location }).catch((e) => translatePgError(e, conflicts));
     if (!station) throw notFound(`station ${id}`);
     await noteFleetChange(client, { stations: [id] });
-    await appendAudit(client, actor, 'station.updated', { type: 'station', id }, { code: s.code });
+    await appendAudit(client, actor, 'station.updated', { type: 'station', id }, { code: s.code, centreId: station.centreId });
     return station;
   });
 }

@@ -3,7 +3,7 @@
 -- :role keeps one role's logins.
 WITH matched AS (
   SELECT id, username, display_name AS "displayName", role, vehicle_id AS "vehicleId", crew_member_id AS "crewMemberId",
-         hospital_id AS "hospitalId", disabled,
+         hospital_id AS "hospitalId", CASE WHEN role IN ('dispatcher', 'supervisor') THEN centre_id END AS "centreId", disabled,
          row_number() OVER (ORDER BY
            CASE :sort WHEN 'username' THEN username WHEN 'displayName' THEN display_name WHEN 'role' THEN role END ASC NULLS LAST,
            CASE :sort WHEN '-username' THEN username WHEN '-displayName' THEN display_name WHEN '-role' THEN role END DESC NULLS LAST,

@@ -16,6 +16,7 @@ const sql = sqlFile(new URL('./users.sql', import.meta.url), {
     params: z.object({
       username: z.string(), displayName: z.string(), passwordHash: z.string(), role: Role,
       vehicleId: z.string().nullable(), crewMemberId: z.string().nullable(), hospitalId: z.string().nullable(),
+      centreId: z.string().nullable(),
     }),
     row: UserRow,
   },
@@ -30,7 +31,8 @@ export async function listUsers(db: Queryable): Promise<UserDto[]> {
 
 /**
  * Creates a login; the password is stored only as an argon2id hash.
- * @param input username, displayName, password, role, and the vehicle or hospital it is bound to
+ * @param input username, displayName, password, role, the vehicle or hospital it is bound to, and a dispatcher's or
+ *   supervisor's centre (none: every centre)
  */
 export async function createUser(db: Queryable, actor: Actor, input: z.input<typeof UserInput>): Promise<UserDto> {
   const u = UserInput.parse(input);
@@ -38,7 +40,7 @@ export async function createUser(db: Queryable, actor: Actor, input: z.input<typ
   return inTransaction(db, async (client) => {
     const row = await sql.insert
       .one(client, { username: u.username, displayName: u.displayName, passwordHash, role: u.role, vehicleId: u.vehicleId ?? null, crewMemberId: u.crewMemberId ?? null,
-        hospitalId: u.hospitalId ?? null })
+        hospitalId: u.hospitalId ?? null, centreId: u.centreId ?? null })
       .catch((e) =>
         translatePgError(e, {
           users_username_key: 'username: taken',
@@ -46,9 +48,10 @@ export async function createUser(db: Queryable, actor: Actor, input: z.input<typ
           users_crew_member_id_fkey: 'crewMemberId: no such crew member',
           users_crew_member_id_key: 'crewMemberId: the crew member has a login already',
           users_hospital_id_fkey: 'hospitalId: no such hospital',
+          users_centre_id_fkey: 'centreId: no such centre',
         }),
       );
-    await appendAudit(client, actor, 'user.created', { type: 'user', id: row!.id }, { username: u.username, role: u.role });
+    await appendAudit(client, actor, 'user.created', { type: 'user', id: row!.id }, { username: u.username, role: u.role, centreId: u.centreId ?? null });
     return row!;
   });
 }
