@@ -1,15 +1,17 @@
 import { useState } from 'react';
-import { HospitalCapability, HospitalKind, HospitalLoad, type HospitalDto } from '@dispatch/protocol';
+import { DEFAULT_CENTRE_ID, HospitalCapability, HospitalKind, HospitalLoad, type HospitalDto } from '@dispatch/protocol';
 import { colourOf, LOAD_COLOURS } from '@dispatch/ui';
 import { useLiveContext } from '../realtime/useLive';
+import { CentreField, useCentreChoice } from './CentreField';
 import { AdminList, CodeChecks, confirmDelete, Field, FormPanel, numberOf, PAGE_SIZE, useForm, useListState, usePage } from './kit';
 import { useAdminI18n } from './words';
 
-const FIELDS = ['code', 'name', 'nameEn', 'kind', 'capabilities', 'address', 'phone', 'lon', 'lat'] as const;
+const FIELDS = ['code', 'name', 'nameEn', 'centreId', 'kind', 'capabilities', 'address', 'phone', 'lon', 'lat'] as const;
 interface Draft {
   code: string;
   name: string;
   nameEn: string;
+  centreId: string;
   kind: HospitalKind;
   capabilities: HospitalCapability[];
   address: string;
@@ -17,9 +19,9 @@ interface Draft {
   lon: string;
   lat: string;
 }
-const blank: Draft = { code: '', name: '', nameEn: '', kind: 'general', capabilities: ['emergency'], address: '', phone: '', lon: '', lat: '' };
+const blank: Draft = { code: '', name: '', nameEn: '', centreId: DEFAULT_CENTRE_ID, kind: 'general', capabilities: ['emergency'], address: '', phone: '', lon: '', lat: '' };
 const draftOf = (h: HospitalDto): Draft => ({
-  code: h.code, name: h.name, nameEn: h.nameEn ?? '', kind: h.kind, capabilities: h.capabilities, address: h.address ?? '', phone: h.phone ?? '',
+  code: h.code, name: h.name, nameEn: h.nameEn ?? '', centreId: h.centreId, kind: h.kind, capabilities: h.capabilities, address: h.address ?? '', phone: h.phone ?? '',
   lon: String(h.location.lon), lat: String(h.location.lat),
 });
 
@@ -28,6 +30,7 @@ export function HospitalsScreen() {
   const { api } = useLiveContext();
   const i18n = useAdminI18n();
   const { t, name, label, error } = i18n;
+  const { centres, several, centreName } = useCentreChoice();
   const list = useListState<'code' | 'name' | 'kind' | 'loadStatus'>('code');
   const { page } = usePage('hospitalPage', ['hospital'], { page: list.page, pageSize: PAGE_SIZE, sort: list.sort, q: list.q || undefined });
   const [editing, setEditing] = useState<HospitalDto | null>(null);
@@ -48,7 +51,8 @@ export function HospitalsScreen() {
   });
   const save = async () => {
     const body = {
-      code: draft.code.trim(), name: draft.name, nameEn: draft.nameEn.trim() || null, kind: draft.kind, capabilities: draft.capabilities,
+      code: draft.code.trim(), name: draft.name, nameEn: draft.nameEn.trim() || null, centreId: draft.centreId || undefined, kind: draft.kind,
+      capabilities: draft.capabilities,
       address: draft.address.trim() || null, phone: draft.phone.trim() || null, location: { lon: numberOf(draft.lon), lat: numberOf(draft.lat) },
     };
     await submit(draft, async () => {
@@ -75,8 +79,8 @@ export function HospitalsScreen() {
         list={list}
         page={page}
         columns={[
-          { label: 'colCode', sortKey: 'code' }, { label: 'colName', sortKey: 'name' }, { label: 'colKind', sortKey: 'kind' },
-          { label: 'colCapabilities' }, { label: 'colPhone' }, { label: 'colLoad', sortKey: 'loadStatus' },
+          { label: 'colCode', sortKey: 'code' }, { label: 'colName', sortKey: 'name' }, ...(several ? [{ label: 'colCentre' as const }] : []),
+          { label: 'colKind', sortKey: 'kind' }, { label: 'colCapabilities' }, { label: 'colPhone' }, { label: 'colLoad', sortKey: 'loadStatus' },
         ]}
         row={(h) => (
           <tr key={h.id} className={editing?.id === h.id ? 'on' : ''} onClick={() => open(h)} data-testid={`row-${h.code}`}>
@@ -85,6 +89,7 @@ export function HospitalsScreen() {
               {name(h)}
               {h.address ? <div className="muted small">{h.address}</div> : null}
             </td>
+            {several ? <td className="nowrap" data-testid="centre">{centreName(h.centreId)}</td> : null}
             <td className="nowrap">{label('hospitalKind', h.kind)}</td>
             <td>
               {h.capabilities.map((c) => (
@@ -136,6 +141,9 @@ export function HospitalsScreen() {
           <Field name="nameEn" label={t('colNameEn')} problem={problems.fields.nameEn}>
             <input {...text('nameEn')} />
           </Field>
+          {several ? (
+            <CentreField centres={centres} value={draft.centreId} onChange={(centreId) => setDraft((d) => ({ ...d, centreId }))} problem={problems.fields.centreId} />
+          ) : null}
           <Field name="kind" label={t('colKind')} problem={problems.fields.kind}>
             <select name="kind" value={draft.kind} onChange={(e) => setDraft({ ...draft, kind: e.target.value as HospitalKind })}>
               {HospitalKind.options.map((k) => (

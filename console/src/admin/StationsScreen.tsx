@@ -1,14 +1,16 @@
 import { useState } from 'react';
-import { StationKind, type StationDto } from '@dispatch/protocol';
+import { DEFAULT_CENTRE_ID, StationKind, type StationDto } from '@dispatch/protocol';
 import { useLiveContext } from '../realtime/useLive';
+import { CentreField, useCentreChoice } from './CentreField';
 import { AdminList, confirmDelete, Field, FormPanel, numberOf, PAGE_SIZE, useForm, useListState, usePage } from './kit';
 import { useAdminI18n } from './words';
 
-const FIELDS = ['code', 'name', 'nameEn', 'kind', 'address', 'lon', 'lat'] as const;
+const FIELDS = ['code', 'name', 'nameEn', 'centreId', 'kind', 'address', 'lon', 'lat'] as const;
 type Draft = Record<(typeof FIELDS)[number], string>;
-const blank: Draft = { code: '', name: '', nameEn: '', kind: 'substation', address: '', lon: '', lat: '' };
+const blank: Draft = { code: '', name: '', nameEn: '', centreId: DEFAULT_CENTRE_ID, kind: 'substation', address: '', lon: '', lat: '' };
 const draftOf = (s: StationDto): Draft => ({
-  code: s.code, name: s.name, nameEn: s.nameEn ?? '', kind: s.kind, address: s.address ?? '', lon: String(s.location.lon), lat: String(s.location.lat),
+  code: s.code, name: s.name, nameEn: s.nameEn ?? '', centreId: s.centreId, kind: s.kind, address: s.address ?? '', lon: String(s.location.lon),
+  lat: String(s.location.lat),
 });
 
 /** Stations: the emergency centre and its substations, where vehicles are based and from which catchments are drawn. */
@@ -16,6 +18,7 @@ export function StationsScreen() {
   const { api } = useLiveContext();
   const i18n = useAdminI18n();
   const { t, name, label } = i18n;
+  const { centres, several, centreName } = useCentreChoice();
   const list = useListState<'code' | 'name' | 'kind'>('code');
   const { page } = usePage('stationPage', ['station'], { page: list.page, pageSize: PAGE_SIZE, sort: list.sort, q: list.q || undefined });
   const [editing, setEditing] = useState<StationDto | null>(null);
@@ -30,7 +33,7 @@ export function StationsScreen() {
   const set = (field: keyof Draft) => (e: { target: { value: string } }) => setDraft((d) => ({ ...d, [field]: e.target.value }));
   const save = async () => {
     const body = {
-      code: draft.code.trim(), name: draft.name, nameEn: draft.nameEn.trim() || null, kind: draft.kind as StationDto['kind'],
+      code: draft.code.trim(), name: draft.name, nameEn: draft.nameEn.trim() || null, centreId: draft.centreId || undefined, kind: draft.kind as StationDto['kind'],
       address: draft.address.trim() || null, location: { lon: numberOf(draft.lon), lat: numberOf(draft.lat) },
     };
     await submit(draft, async () => {
@@ -47,11 +50,15 @@ export function StationsScreen() {
         hint="hintStations"
         list={list}
         page={page}
-        columns={[{ label: 'colCode', sortKey: 'code' }, { label: 'colName', sortKey: 'name' }, { label: 'colKind', sortKey: 'kind' }, { label: 'colAddress' }, { label: 'colLocation' }]}
+        columns={[
+          { label: 'colCode', sortKey: 'code' }, { label: 'colName', sortKey: 'name' }, ...(several ? [{ label: 'colCentre' as const }] : []),
+          { label: 'colKind', sortKey: 'kind' }, { label: 'colAddress' }, { label: 'colLocation' },
+        ]}
         row={(s) => (
           <tr key={s.id} className={editing?.id === s.id ? 'on' : ''} onClick={() => open(s)} data-testid={`row-${s.code}`}>
             <td className="mono nowrap">{s.code}</td>
             <td>{name(s)}</td>
+            {several ? <td className="nowrap" data-testid="centre">{centreName(s.centreId)}</td> : null}
             <td className="nowrap">{label('stationKind', s.kind)}</td>
             <td>{s.address ?? ''}</td>
             <td className="mono small nowrap">{s.location.lon.toFixed(5)}, {s.location.lat.toFixed(5)}</td>
@@ -77,6 +84,9 @@ export function StationsScreen() {
           <Field name="nameEn" label={t('colNameEn')} problem={problems.fields.nameEn}>
             <input name="nameEn" value={draft.nameEn} onChange={set('nameEn')} />
           </Field>
+          {several ? (
+            <CentreField centres={centres} value={draft.centreId} onChange={(centreId) => setDraft((d) => ({ ...d, centreId }))} problem={problems.fields.centreId} />
+          ) : null}
           <Field name="kind" label={t('colKind')} problem={problems.fields.kind}>
             <select name="kind" value={draft.kind} onChange={set('kind')}>
               {StationKind.options.map((k) => (

@@ -1,18 +1,21 @@
 import { useState } from 'react';
-import { Role, type UserDto } from '@dispatch/protocol';
+import { CENTRE_ROLES, DEFAULT_CENTRE_ID, Role, type UserDto } from '@dispatch/protocol';
 import { useLiveContext } from '../realtime/useLive';
+import { CentreField, useCentreChoice } from './CentreField';
 import { AdminList, Field, FormPanel, PAGE_SIZE, useChoices, useForm, useListState, usePage } from './kit';
 import { useAdminI18n } from './words';
 
-const FIELDS = ['username', 'displayName', 'password', 'role', 'vehicleId', 'crewMemberId', 'hospitalId'] as const;
+const FIELDS = ['username', 'displayName', 'password', 'role', 'centreId', 'vehicleId', 'crewMemberId', 'hospitalId'] as const;
 /** The roles a person logs in with here (the phone system's login is made by its installer). */
 const ROLES = Role.options.filter((r) => r !== 'telephony');
-const blank = { username: '', displayName: '', password: '', role: 'dispatcher' as Role, crewBinding: 'vehicle' as 'vehicle' | 'member', vehicleId: '', crewMemberId: '', hospitalId: '' };
+/** A new dispatcher or supervisor works in the default centre unless another (or the province: '') is chosen. */
+const blank = { username: '', displayName: '', password: '', role: 'dispatcher' as Role, crewBinding: 'vehicle' as 'vehicle' | 'member', vehicleId: '', crewMemberId: '', hospitalId: '', centreId: DEFAULT_CENTRE_ID };
 
 /** Logins: create one with its role and binding, disable it (its sessions end at once), or give it a one-time password. */
 export function UsersScreen() {
   const { api, session } = useLiveContext();
   const { t, name, label, error } = useAdminI18n();
+  const { centres, several, centreName } = useCentreChoice();
   const list = useListState<'username' | 'displayName' | 'role'>('username');
   const [roleFilter, setRoleFilter] = useState<Role | ''>('');
   const { page } = usePage('userPage', ['user'], { page: list.page, pageSize: PAGE_SIZE, sort: list.sort, q: list.q || undefined, role: roleFilter || undefined });
@@ -40,6 +43,7 @@ export function UsersScreen() {
       vehicleId: crew && draft.crewBinding === 'vehicle' ? draft.vehicleId || null : null,
       crewMemberId: crew && draft.crewBinding === 'member' ? draft.crewMemberId || null : null,
       hospitalId: draft.role === 'hospital' ? draft.hospitalId || null : null,
+      centreId: CENTRE_ROLES.has(draft.role) ? draft.centreId || null : null,
     };
     await submit(draft, async () => {
       const user = await api.call('createUser', { body });
@@ -98,13 +102,14 @@ export function UsersScreen() {
         notice={rowError ? <div className="error" role="alert">{rowError}</div> : null}
         columns={[
           { label: 'colUsername', sortKey: 'username' }, { label: 'colDisplayName', sortKey: 'displayName' }, { label: 'colRole', sortKey: 'role' },
-          { label: 'colBinding' }, { label: 'colDisabled' }, { label: 'actions' },
+          ...(several ? [{ label: 'colCentre' as const }] : []), { label: 'colBinding' }, { label: 'colDisabled' }, { label: 'actions' },
         ]}
         row={(u) => (
           <tr key={u.id} data-testid={`row-${u.username}`}>
             <td className="mono nowrap">{u.username}</td>
             <td>{u.displayName}</td>
             <td className="nowrap">{label('role', u.role)}</td>
+            {several ? <td className="nowrap" data-testid="centre">{CENTRE_ROLES.has(u.role) ? centreName(u.centreId) : ''}</td> : null}
             <td>{bindingOf(u)}</td>
             <td className="nowrap">{u.disabled ? <span className="state-off">{t('disabledState')}</span> : <span className="state-on">{t('active')}</span>}</td>
             <td>
@@ -160,6 +165,12 @@ export function UsersScreen() {
               ))}
             </select>
           </Field>
+          {several && CENTRE_ROLES.has(draft.role) ? (
+            <>
+              <CentreField centres={centres} province value={draft.centreId} onChange={(centreId) => setDraft((d) => ({ ...d, centreId }))} problem={problems.fields.centreId} />
+              <div className="muted small">{t('centreHint')}</div>
+            </>
+          ) : null}
           {draft.role === 'crew' ? (
             <>
               <Field name="crewBinding" label={t('crewBinding')}>

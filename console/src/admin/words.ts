@@ -12,7 +12,8 @@ export const adminMessages = defineMessages(
     // stations
     stationsTitle: '站点（急救中心与分站）', newStation: '新增站点', editStation: '编辑站点 {name}',
     colCode: '编号', colName: '名称', colNameEn: '英文名称', colKind: '类型', colAddress: '地址', colLocation: '位置（经度, 纬度）',
-    lon: '经度', lat: '纬度',
+    lon: '经度', lat: '纬度', colCentre: '所属中心', provinceWide: '全省（所有中心）',
+    centreHint: '调度员、调度长属于一个中心，只处理本中心的警情；不选中心即为全省账号',
     // vehicles
     vehiclesTitle: '车辆', newVehicle: '新增车辆', editVehicle: '编辑车辆 {name}', colCallSign: '呼号', colCapabilities: '车载能力',
     colHomeStation: '所属站点', colState: '状态', colDevice: 'GPS 设备', colReason: '停用原因', inService: '在用（可派车）',
@@ -49,7 +50,8 @@ export const adminMessages = defineMessages(
     confirmDelete: 'Delete “{name}”?', deleteInUse: 'Still referred to, so it cannot be deleted: vehicles, task history, shifts or logins point to it (a vehicle can be taken out of service)', allStations: 'All stations', allRoles: 'All roles', yes: 'Yes', no: 'No',
     stationsTitle: 'Stations (centre and substations)', newStation: 'New station', editStation: 'Edit station {name}',
     colCode: 'Code', colName: 'Name', colNameEn: 'English name', colKind: 'Kind', colAddress: 'Address', colLocation: 'Location (lon, lat)',
-    lon: 'Longitude', lat: 'Latitude',
+    lon: 'Longitude', lat: 'Latitude', colCentre: 'Centre', provinceWide: 'Province (every centre)',
+    centreHint: "A dispatcher or supervisor works in one centre and handles only its incidents; none makes a province-wide login",
     vehiclesTitle: 'Vehicles', newVehicle: 'New vehicle', editVehicle: 'Edit vehicle {name}', colCallSign: 'Call sign', colCapabilities: 'Capabilities',
     colHomeStation: 'Home station', colState: 'State', colDevice: 'GPS device', colReason: 'Out-of-service reason', inService: 'In service (can be dispatched)',
     outOfServiceReason: 'Out-of-service reason (repair, inspection…)', deviceTitle: 'GPS device binding', deviceId: 'Device id (as OsmAnd / Traccar sends it)',
