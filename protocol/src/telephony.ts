@@ -42,7 +42,10 @@ export const PhoneCallEvent = z.object({
   event: PhoneCallEventKind,
   /** The PBX's own id of the call (Asterisk's uniqueid, a SIP Call-ID...), the same on every event of the call. */
   callId: z.string().regex(/^[\x21-\x7e]{1,128}$/, '1 to 128 printable characters without spaces'),
-  /** The line (trunk, queue or extension) the call came in on. */
+  /**
+   * The line (trunk, queue or dialled number) the call came in on: it says whose centre the call is (migration 026's
+   * phone_lines); a line no centre names rings the default centre's.
+   */
   lineId: text(64).trim().min(1),
   /** The caller's number; absent when withheld. */
   callerNumber: PhoneNumber.optional(),
@@ -72,6 +75,8 @@ export const PhoneCallDto = z.object({
   id: z.uuid(),
   pbxCallId: z.string(),
   lineId: z.string(),
+  /** The centre whose line rang (issue 15): its staff and the province hear of the call and read it. */
+  centreId: z.uuid(),
   state: PhoneCallState,
   callerPhone: z.string().nullable(),
   ringingAt: z.string().nullable(),

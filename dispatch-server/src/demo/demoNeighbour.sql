@@ -13,3 +13,7 @@ ON CONFLICT (code) DO UPDATE SET code = EXCLUDED.code RETURNING id;
 -- name: setLoginCentre
 -- NULL: every centre (the province supervisor).
 UPDATE users SET centre_id = :centreId WHERE username = :username;
+
+-- name: upsertPhoneLine
+-- The line the PBX names for the county's 120 trunk rings its centre (migration 026); one configured already stays.
+INSERT INTO phone_lines (line_id, centre_id) VALUES (:lineId, :centreId) ON CONFLICT (line_id) DO NOTHING;

@@ -11,10 +11,17 @@ const sql = sqlFile(new URL('./demoNeighbour.sql', import.meta.url), {
   nameDefaultCentre: {},
   upsertCentre: { params: z.object({ code: text, name: text, nameEn: text }), row: Id },
   setLoginCentre: { params: z.object({ username: text, centreId: text.nullable() }) },
+  upsertPhoneLine: { params: z.object({ lineId: text, centreId: text }) },
 });
 
 /** The neighbouring county's logins: its dispatcher, the province supervisor (every centre), its crews and hospital. */
 export const NEIGHBOUR_USERNAMES = ['dispatcher-py', 'province', 'crew-py-01', 'crew-py-02', 'crew-py-03', 'crew-py-04', 'hospital-py-zxyy'];
+
+/**
+ * The line Pingyao's 120 calls come in on (`npm run phone -- --line PY-120-1`); the demo county's own lines (120-1...)
+ * are configured to no centre and ring the default one, the demo county's.
+ */
+export const NEIGHBOUR_PHONE_LINE = 'PY-120-1';
 
 type UpsertLogin = (client: DbClient, username: string, displayName: string, role: Role, vehicleId: string | null, hospitalId: string | null) => Promise<unknown>;
 
@@ -64,6 +71,7 @@ export async function seedNeighbourCentre(client: DbClient, county: DemoCounty, 
   await sql.setLoginCentre.run(client, { username: 'dispatcher-py', centreId });
   await upsertLogin(client, 'province', '省级值班主任', 'supervisor', null, null);
   await sql.setLoginCentre.run(client, { username: 'province', centreId: null });
+  await sql.upsertPhoneLine.run(client, { lineId: NEIGHBOUR_PHONE_LINE, centreId });
   await noteFleetChange(client, { stations: stationIds, hospitals: [hospitalId], vehicles: vehicleIds, positions: vehicleIds });
   return { centreId, dispatcher: 'dispatcher-py', province: 'province', crews, hospitals: [{ username: 'hospital-py-zxyy', name: hospital.name }] };
 }

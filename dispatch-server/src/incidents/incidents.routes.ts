@@ -15,7 +15,7 @@ export const incidentHandlers = (ctx: DispatchContext): Handlers<IncidentRoutes>
   createIncident: async ({ body }, { req, actor }) => {
     const { incident: taken, created } = await createIncident(ctx, actor, body, req.get('Idempotency-Key'));
     // The answer names the open incidents this call may duplicate (same number, close in place and time, same address).
-    const { related } = await relatedIncidents(ctx.db, { callerPhone: taken.callerPhone ?? undefined, location: taken.location, address: taken.address ?? undefined, placeName: taken.placeName ?? undefined }, taken.id);
+    const { related } = await relatedIncidents(ctx.db, actor.principal, { callerPhone: taken.callerPhone ?? undefined, location: taken.location, address: taken.address ?? undefined, placeName: taken.placeName ?? undefined }, taken.id);
     const incident = { ...taken, related };
     if (!created) return new Reply(200, incident);
     if (body.phoneCallId) await announceCall(ctx, body.phoneCallId);

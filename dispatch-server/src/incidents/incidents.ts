@@ -169,7 +169,7 @@ export async function createIncident(
   const result = await inTransaction(deps.db, async (client) => {
     // A call through the phone system: its ring and answer times are the record, not the form's; its number is the
     // call-back number unless the dispatcher typed another.
-    const phoneCall = call.phoneCallId ? await lockCallForLink(client, call.phoneCallId, null) : null;
+    const phoneCall = call.phoneCallId ? await lockCallForLink(client, actor.principal, call.phoneCallId, null) : null;
     const receivedNow = new Date().toISOString();
     const callReceivedAt = phoneCall ? (phoneCall.ringingAt ?? phoneCall.answeredAt ?? receivedNow) : (call.callReceivedAt ?? receivedNow);
     // Without an answer time from the telephony, the call was answered when it reached the server (never before it rang).
@@ -192,7 +192,8 @@ export async function createIncident(
       placeId,
       callAnsweredAt,
       bodyHash: idempotencyKey ? bodyHash : null,
-      centreId: actor.principal ? centreScope(actor.principal) : null,
+      // A login of every centre taking a call from the phone system takes it for the centre whose line rang.
+      centreId: (actor.principal ? centreScope(actor.principal) : null) ?? phoneCall?.centreId ?? null,
     });
     // A concurrent request with the same key won the insert: answer with its incident.
     if (!inserted) return { id: replayOf(await incidentSql.byIdempotencyKey.one(client, { idempotencyKey: idempotencyKey ?? null, userId }))!, created: false };

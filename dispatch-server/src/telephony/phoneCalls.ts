@@ -7,6 +7,7 @@ import {
   type FollowUpRequest,
   type IncidentStatus,
   type PhoneCallDto,
+  type Principal,
   type RelatedAnswer,
   type RelatedQuery,
   type StatusEventDto,
@@ -14,7 +15,8 @@ import {
 import { appendAudit, type Actor } from '../audit/audit';
 import { staffRoomsOfIncident } from '../centres/centres';
 import { HttpError, notFound } from '../http/errors';
-import { getIncident, getIncidents, incidentSql, publishIncident } from '../incidents/incidents';
+import { getIncidents, incidentFor, incidentSql, publishIncident } from '../incidents/incidents';
+import { authorize, readCentre } from '../policies/policies';
 import type { Publisher } from '../realtime/publisher';
 import { linkCall, lockCallForLink } from './callLinks';
 import { telephonySql } from './telephonySql';
@@ -77,22 +79,28 @@ export async function recordPhoneCallEvent(deps: { db: Db; events: Publisher }, 
   if (lateAnswer) await publishIncident(deps, lateAnswer.id);
   if (JSON.stringify(before) !== JSON.stringify(after)) {
     const ringing = after.state === 'ringing' && before?.state !== 'ringing';
-    deps.events.publish(rooms.dispatchers, ringing ? 'phoneCall.ringing' : 'phoneCall.updated', after);
+    // Its centre's staff and the province: another county's dispatcher never hears its caller's number.
+    deps.events.publish(rooms.centreStaff(after.centreId), ringing ? 'phoneCall.ringing' : 'phoneCall.updated', after);
   }
   return after;
 }
 
-/** Tells the dispatchers a call's state (linked to an incident: the consoles take it off their list of calls). */
+/** Tells the call's centre's staff and the province its state (linked to an incident: the consoles take it off their list of calls). */
 export async function announceCall(deps: { db: Db; events: Publisher }, id: string): Promise<void> {
-  deps.events.publish(rooms.dispatchers, 'phoneCall.updated', await presentOne(deps.db, id));
+  const call = await presentOne(deps.db, id);
+  deps.events.publish(rooms.centreStaff(call.centreId), 'phoneCall.updated', call);
 }
 
-/** Calls that rang within `minutes` and became no incident yet: the console's pop-ups after a reload. */
-export const listRecentCalls = (db: Db, minutes: number): Promise<PhoneCallDto[]> => telephonySql.present.rows(db, { ids: null, incidentId: null, minutes });
+/**
+ * Calls that rang within `minutes` and became no incident yet: the console's pop-ups after a reload.
+ * @param centreId one centre's (a dispatcher's: policies' readCentre), or null for every centre's
+ */
+export const listRecentCalls = (db: Db, minutes: number, centreId: string | null): Promise<PhoneCallDto[]> =>
+  telephonySql.present.rows(db, { ids: null, incidentId: null, minutes, centreId });
 
-/** The calls of an incident: the one it was taken from and its follow-ups. */
-export async function incidentCalls(db: Db, incidentId: string): Promise<PhoneCallDto[]> {
-  await getIncident(db, incidentId);
+/** The calls of an incident: the one it was taken from and its follow-ups, for those who may read the incident (its centre's, a helping centre's, the province). */
+export async function incidentCalls(db: Db, principal: Principal | null, incidentId: string): Promise<PhoneCallDto[]> {
+  await incidentFor(db, principal, 'phoneCall.read', incidentId);
   return telephonySql.present.rows(db, { ids: null, incidentId, minutes: null });
 }
 
@@ -110,10 +118,12 @@ export async function linkFollowUp(
   const result = await inTransaction(deps.db, async (client) => {
     const incident = isUuid(incidentId) ? await incidentSql.lockIncident.one(client, { id: incidentId }) : undefined;
     if (!incident) throw notFound(`incident ${incidentId}`);
+    // Only the incident's own centre records calls on it (a centre whose vehicle helps reads it, and no more).
+    authorize(actor.principal, 'incident.create', { centreId: incident.centre_id });
     if (!(['open', 'queued', 'assigned'] satisfies IncidentStatus[] as string[]).includes(incident.status)) {
       throw new HttpError(409, `incident is ${incident.status}: take the call as a new incident`, undefined, 'incident_finished');
     }
-    const call = request.phoneCallId ? await lockCallForLink(client, request.phoneCallId, incidentId) : null;
+    const call = request.phoneCallId ? await lockCallForLink(client, actor.principal, request.phoneCallId, { id: incidentId, centreId: incident.centre_id }) : null;
     if (call?.linkedHere) {
       const made = await telephonySql.followUpEvent.one(client, { incidentId, phoneCallId: call.id });
       return { eventId: made!.id, created: false };
@@ -147,15 +157,21 @@ export async function linkFollowUp(
  * What is known of a call being taken, against the open incidents: those it may duplicate, with the reasons (same
  * number; within NEARBY_M of it, circle radius included, and NEARBY_MINUTES; same address or place), and the number's
  * earlier incidents. The phone system's call adds its number and location when the form has none yet.
+ * Both are of the reader's centre (policies' readCentre); for a login of every centre taking a call, of the call's
+ * centre, the only one whose incidents the call may be linked to. Another centre's call is refused (403 other_centre).
+ * @param principal the reader; null: the system, every centre
  * @param excludeId the incident just taken from this call, not related to itself
  */
-export async function relatedIncidents(db: Db, query: RelatedQuery, excludeId: string | null = null): Promise<RelatedAnswer> {
+export async function relatedIncidents(db: Db, principal: Principal | null, query: RelatedQuery, excludeId: string | null = null): Promise<RelatedAnswer> {
+  let centreId = readCentre(principal, 'incident.read');
   let callerPhone = query.callerPhone ?? null;
   let location: { lon: number; lat: number; radiusM: number } | null = query.location ? { ...query.location, radiusM: 0 } : null;
   if (query.phoneCallId) {
     const call = await presentOne(db, query.phoneCallId).catch(() => {
       throw new HttpError(404, `phoneCallId: no phone call ${query.phoneCallId}`);
     });
+    authorize(principal, 'phoneCall.read', { centreId: call.centreId });
+    centreId ??= call.centreId;
     callerPhone ??= call.callerPhone;
     location ??= call.location;
   }
@@ -169,12 +185,13 @@ export async function relatedIncidents(db: Db, query: RelatedQuery, excludeId: s
     excludeId,
     nearbyM: NEARBY_M,
     nearbyMinutes: NEARBY_MINUTES,
+    centreId,
   });
   const incidents = new Map((await getIncidents(db, rows.map((r) => r.id))).map((i) => [i.id, i]));
   const related = rows.flatMap((r) => {
     const incident = incidents.get(r.id);
     return incident ? [{ incident, reasons: r.reasons, distanceM: r.distanceM === null ? null : Math.round(r.distanceM) }] : [];
   });
-  const history = callerPhone ? await telephonySql.history.rows(db, { callerPhone, excludeId }) : [];
+  const history = callerPhone ? await telephonySql.history.rows(db, { callerPhone, excludeId, centreId }) : [];
   return { related, history };
 }

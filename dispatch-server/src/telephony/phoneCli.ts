@@ -17,7 +17,8 @@ const HELP = `npm run phone -- [options]     plays calls of the centre's phone s
   --answer-after-s S     ringing before the answer (default 4); --no-answer: the caller hangs up
   --talk-s S             talking before the call ends (default 20)
   --calls N              calls to play (default 1), --every-s S apart (default 30)
-  --line L               the line the calls come in on (default 120-1)`;
+  --line L               the line the calls come in on (default 120-1, the demo county's); PY-120-1 is the
+                         neighbouring county's (Pingyao's, e.g. with --near 下任堡): only its centre and the province hear it`;
 
 const { values } = parseArgs({
   options: {

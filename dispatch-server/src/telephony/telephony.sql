@@ -4,15 +4,17 @@ SELECT id FROM phone_calls WHERE pbx_call_id = :pbxCallId FOR UPDATE;
 
 -- name: record
 -- Every time is the first one reported (a replay or a late event never moves or clears one); the caller's location is
--- replaced only by a newer fix (a handset sends AML again as its fix improves).
+-- replaced only by a newer fix (a handset sends AML again as its fix improves). The centre is the line's, fixed by the
+-- first event: a line no centre names rings the default centre (migration 026 says why).
 INSERT INTO phone_calls AS c (pbx_call_id, line_id, caller_phone, ringing_at, answered_at, ended_at, location, location_radius_m,
-                              location_source, location_at, location_confidence, recording_ref)
+                              location_source, location_at, location_confidence, recording_ref, centre_id)
 VALUES (:pbxCallId, :lineId, :callerPhone,
         CASE WHEN :event = 'ringing' THEN :at::timestamptz END,
         CASE WHEN :event = 'answered' THEN :at::timestamptz END,
         CASE WHEN :event = 'ended' THEN :at::timestamptz END,
         CASE WHEN :lon::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(:lon, :lat), 4326) END,
-        :radiusM, :source, :locationAt::timestamptz, :confidence, :recordingRef)
+        :radiusM, :source, :locationAt::timestamptz, :confidence, :recordingRef,
+        coalesce((SELECT l.centre_id FROM phone_lines l WHERE l.line_id = :lineId), 'c0000000-0000-4000-8000-000000000001'))
 ON CONFLICT (pbx_call_id) DO UPDATE SET
   caller_phone = coalesce(c.caller_phone, EXCLUDED.caller_phone),
   ringing_at = coalesce(c.ringing_at, EXCLUDED.ringing_at),
@@ -28,8 +30,9 @@ ON CONFLICT (pbx_call_id) DO UPDATE SET
 RETURNING id;
 
 -- name: present
--- Calls by id, or of one incident, or those that rang within :minutes and became no incident yet.
-SELECT c.id, c.pbx_call_id AS "pbxCallId", c.line_id AS "lineId",
+-- Calls by id, or of one incident, or those that rang within :minutes and became no incident yet; of one centre, or
+-- of every centre (:centreId NULL).
+SELECT c.id, c.pbx_call_id AS "pbxCallId", c.line_id AS "lineId", c.centre_id AS "centreId",
        CASE WHEN c.ended_at IS NOT NULL THEN 'ended' WHEN c.answered_at IS NOT NULL THEN 'answered' ELSE 'ringing' END AS state,
        c.caller_phone AS "callerPhone", c.ringing_at AS "ringingAt", c.answered_at AS "answeredAt", c.ended_at AS "endedAt",
        CASE WHEN c.location IS NULL THEN NULL ELSE json_build_object(
@@ -40,10 +43,11 @@ SELECT c.id, c.pbx_call_id AS "pbxCallId", c.line_id AS "lineId",
  WHERE (:ids::uuid[] IS NULL OR c.id = ANY(:ids::uuid[]))
    AND (:incidentId::uuid IS NULL OR c.incident_id = :incidentId::uuid)
    AND (:minutes::int IS NULL OR (c.incident_id IS NULL AND coalesce(c.ringing_at, c.answered_at, c.created_at) > now() - make_interval(mins => :minutes::int)))
+   AND (:centreId::uuid IS NULL OR c.centre_id = :centreId::uuid)
  ORDER BY coalesce(c.ringing_at, c.answered_at, c.created_at);
 
 -- name: lockForLink
-SELECT c.id, c.caller_phone, c.ringing_at, c.answered_at, c.incident_id, c.incident_link, i.number AS incident_number
+SELECT c.id, c.centre_id, c.caller_phone, c.ringing_at, c.answered_at, c.incident_id, c.incident_link, i.number AS incident_number
   FROM phone_calls c LEFT JOIN incidents i ON i.id = c.incident_id
  WHERE c.id = :id
    FOR UPDATE OF c;
@@ -58,7 +62,7 @@ SELECT id FROM status_events WHERE incident_id = :incidentId AND phone_call_id =
 
 -- name: related
 -- Open incidents that may be the emergency being called in again: the same number, close in place and time, the same
--- address (or the same gazetteer place when either side has no address).
+-- address (or the same gazetteer place when either side has no address); of one centre, or of every centre (:centreId NULL).
 WITH q AS (
   SELECT phone_key(:callerPhone) AS phone,
          CASE WHEN :lon::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)::geography END AS at,
@@ -78,6 +82,7 @@ WITH q AS (
          i.call_received_at
     FROM incidents i CROSS JOIN q LEFT JOIN places p ON p.id = i.place_id
    WHERE i.status IN ('open', 'queued', 'assigned') AND (:excludeId::uuid IS NULL OR i.id <> :excludeId::uuid)
+     AND (:centreId::uuid IS NULL OR i.centre_id = :centreId::uuid)
 )
 SELECT id, reasons, distance_m AS "distanceM" FROM scored
  WHERE cardinality(reasons) > 0
@@ -85,12 +90,14 @@ SELECT id, reasons, distance_m AS "distanceM" FROM scored
  LIMIT 10;
 
 -- name: history
--- The number's incidents, newest first, with how each ended: its last vehicle's last step, or its own status.
+-- The number's incidents, newest first, with how each ended: its last vehicle's last step, or its own status; of one
+-- centre, or of every centre (:centreId NULL).
 SELECT i.id AS "incidentId", i.number, i.call_received_at AS "callReceivedAt", i.address, p.name AS "placeName", i.category, i.status,
        (SELECT a.status FROM assignments a WHERE a.incident_id = i.id ORDER BY a.created_at DESC LIMIT 1) AS outcome,
        i.cancelled_reason AS "cancelledReason"
   FROM incidents i LEFT JOIN places p ON p.id = i.place_id
  WHERE phone_key(i.caller_phone) = phone_key(:callerPhone) AND (:excludeId::uuid IS NULL OR i.id <> :excludeId::uuid)
+   AND (:centreId::uuid IS NULL OR i.centre_id = :centreId::uuid)
  ORDER BY i.call_received_at DESC
  LIMIT 10;
 

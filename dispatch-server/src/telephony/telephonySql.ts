@@ -15,13 +15,13 @@ export const telephonySql = sqlFile(new URL('./telephony.sql', import.meta.url),
     row: z.object({ id: z.string() }),
   },
   present: {
-    params: z.object({ ids: z.array(z.string()).nullable(), incidentId: nullableText, minutes: nullableNumber }),
+    params: z.object({ ids: z.array(z.string()).nullable(), incidentId: nullableText, minutes: nullableNumber, centreId: nullableText.default(null) }),
     row: dtoRow(PhoneCallDto),
   },
   lockForLink: {
     params: z.object({ id: z.string() }),
     row: z.object({
-      id: z.string(), caller_phone: nullableText, ringing_at: z.date().nullable(), answered_at: z.date().nullable(),
+      id: z.string(), centre_id: z.string(), caller_phone: nullableText, ringing_at: z.date().nullable(), answered_at: z.date().nullable(),
       incident_id: nullableText, incident_link: nullableText, incident_number: z.coerce.number().nullable(),
     }),
   },
@@ -30,10 +30,10 @@ export const telephonySql = sqlFile(new URL('./telephony.sql', import.meta.url),
   related: {
     params: z.object({
       callerPhone: nullableText, lon: nullableNumber, lat: nullableNumber, radiusM: nullableNumber, address: nullableText,
-      placeName: nullableText, excludeId: nullableText, nearbyM: z.number(), nearbyMinutes: z.number(),
+      placeName: nullableText, excludeId: nullableText, nearbyM: z.number(), nearbyMinutes: z.number(), centreId: nullableText,
     }),
     row: z.object({ id: z.string(), reasons: z.array(RelatedReason), distanceM: nullableNumber }),
   },
   lateAnswer: { params: z.object({ id: z.string() }), row: z.object({ id: z.string() }) },
-  history: { params: z.object({ callerPhone: z.string(), excludeId: nullableText }), row: dtoRow(CallerHistoryEntryDto) },
+  history: { params: z.object({ callerPhone: z.string(), excludeId: nullableText, centreId: nullableText }), row: dtoRow(CallerHistoryEntryDto) },
 });
