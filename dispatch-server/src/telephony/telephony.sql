@@ -5,7 +5,9 @@ SELECT id FROM phone_calls WHERE pbx_call_id = :pbxCallId FOR UPDATE;
 -- name: record
 -- Every time is the first one reported (a replay or a late event never moves or clears one); the caller's location is
 -- replaced only by a newer fix (a handset sends AML again as its fix improves). The centre is the line's, fixed by the
--- first event: a line no centre names rings the default centre (migration 026 says why).
+-- first event. A line no centre names rings the default centre rather than being refused: a refused PBX event is a
+-- 120 call no one sees, while a call at the wrong centre is still heard (and by the province room), and a
+-- single-centre deployment never has to configure a line.
 INSERT INTO phone_calls AS c (pbx_call_id, line_id, caller_phone, ringing_at, answered_at, ended_at, location, location_radius_m,
                               location_source, location_at, location_confidence, recording_ref, centre_id)
 VALUES (:pbxCallId, :lineId, :callerPhone,
