@@ -80,6 +80,13 @@ async function runSender(door: Door, target: string, devices: string[]): Promise
   let sent = 0;
   let acked = 0;
   let failed = 0;
+  // Failures by kind ("503 position ingest is overloaded; retry", "no answer in 30 s", ...): a lost position is a
+  // defect, a refusal under overload must be an answer the device retries.
+  const failures: Record<string, number> = {};
+  const fail = (kind: string, n = 1) => {
+    failed += n;
+    failures[kind] = (failures[kind] ?? 0) + n;
+  };
   let k = 0;
   if (door === 'socket') {
     // devices are "username:password" of crew logins; each socket reports batches at its share of the rate.
@@ -111,10 +118,10 @@ async function runSender(door: Door, target: string, devices: string[]): Promise
         sent += SOCKET_BATCH;
         const p: Promise<void> = sockets[i]!.timeout(30_000)
           .emitWithAck('positions.reported', batch)
-          .then((ack: { ok: boolean; stored?: number }) => {
+          .then((ack: { ok: boolean; stored?: number; status?: number; error?: string }) => {
             if (ack.ok) acked += SOCKET_BATCH;
-            else failed += SOCKET_BATCH;
-          }, () => void (failed += SOCKET_BATCH))
+            else fail(`${ack.status} ${ack.error}`, SOCKET_BATCH);
+          }, (e: Error) => fail(e.message, SOCKET_BATCH))
           .finally(() => inFlight.delete(p));
         inFlight.add(p);
       }
@@ -142,7 +149,7 @@ async function runSender(door: Door, target: string, devices: string[]): Promise
       sent++;
       connection
         .request(`POST ${path}/?id=${deviceId}&lat=${f.lat}&lon=${f.lon}&timestamp=${f.time}&speed=10&bearing=90&accuracy=5 HTTP/1.1\r\nHost: ${url.host}\r\nContent-Length: 0\r\n\r\n`)
-        .then((status) => (status === 200 ? acked++ : failed++), () => void failed++)
+        .then(({ status, body }) => (status === 200 ? acked++ : fail(`${status} ${kindOf(body)}`)), (e: Error) => fail(e.message))
         .finally(() => idle.push(connection));
     };
     while (Date.now() < until) {
@@ -153,13 +160,24 @@ async function runSender(door: Door, target: string, devices: string[]): Promise
     while (idle.length < slots) await sleep(5);
     for (const c of connections) c.close();
   }
-  print({ sent, acked, failed });
+  print({ sent, acked, failed, failures });
+}
+
+/** An error answer's kind: its message with numbers and ids taken out, so alike failures count together. */
+function kindOf(body: string): string {
+  let error = body;
+  try {
+    error = String((JSON.parse(body) as { error?: unknown }).error);
+  } catch {
+    // not JSON: the raw body
+  }
+  return error.replace(/[0-9a-f]{8}-[0-9a-f-]{27}|\d+/gi, '#').slice(0, 120);
 }
 
 interface DeviceConnection {
   nextDevice(): string;
-  /** Writes one request, resolves with the answer's status once its body is in. */
-  request(head: string): Promise<number>;
+  /** Writes one request, resolves with the answer's status and body once its body is in. */
+  request(head: string): Promise<{ status: number; body: string }>;
   close(): void;
 }
 
@@ -167,7 +185,7 @@ interface DeviceConnection {
 async function openDeviceConnection(url: URL, devices: string[]): Promise<DeviceConnection> {
   let buffered: Buffer = Buffer.alloc(0);
   // Answers come in the order of the requests (pipelined or not).
-  const waiting: { resolve: (status: number) => void; reject: (e: Error) => void }[] = [];
+  const waiting: { resolve: (answer: { status: number; body: string }) => void; reject: (e: Error) => void }[] = [];
   const failAll = (e: Error) => waiting.splice(0).forEach((w) => w.reject(e));
   const open = async () => {
     const s = netConnect(Number(url.port), url.hostname);
@@ -183,8 +201,10 @@ async function openDeviceConnection(url: URL, devices: string[]): Promise<Device
         const length = Number(/\r\ncontent-length:\s*(\d+)/i.exec(head)?.[1] ?? NaN);
         if (Number.isNaN(length)) return waiting.shift()!.reject(new Error('an answer without Content-Length'));
         if (buffered.length < end + 4 + length) return;
+        const status = Number(head.slice(9, 12));
+        const body = status === 200 ? '' : buffered.subarray(end + 4, end + 4 + length).toString();
         buffered = buffered.subarray(end + 4 + length);
-        waiting.shift()!.resolve(Number(head.slice(9, 12)));
+        waiting.shift()!.resolve({ status, body });
       }
     });
     s.on('error', failAll);
@@ -198,10 +218,10 @@ async function openDeviceConnection(url: URL, devices: string[]): Promise<Device
     // A connection the server closed (idle past its keep-alive timeout) is opened again for the next request.
     request: async (head) => {
       if (socket.destroyed) socket = await open();
-      return new Promise<number>((resolve, reject) => {
+      return new Promise<{ status: number; body: string }>((resolve, reject) => {
         // No answer: the connection is given up (its later answers would be taken for the next requests').
         const timer = setTimeout(() => socket.destroy(new Error('no answer in 30 s')), 30_000);
-        waiting.push({ resolve: (status) => (clearTimeout(timer), resolve(status)), reject: (e) => (clearTimeout(timer), reject(e)) });
+        waiting.push({ resolve: (answer) => (clearTimeout(timer), resolve(answer)), reject: (e) => (clearTimeout(timer), reject(e)) });
         socket.write(head);
       });
     },
@@ -379,7 +399,7 @@ async function runBench(): Promise<void> {
           'pipe',
         );
         children.push(child);
-        return new Promise<{ sent: number; acked: number; failed: number }>((resolve, reject) => {
+        return new Promise<{ sent: number; acked: number; failed: number; failures: Record<string, number> }>((resolve, reject) => {
           let out = '';
           child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
           child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`a ${door} sender exited with ${code}`))));
@@ -408,6 +428,8 @@ async function runBench(): Promise<void> {
       await sleep(1500);
       clearInterval(sampler);
       const total = results.reduce((a, r) => ({ sent: a.sent + r.sent, acked: a.acked + r.acked, failed: a.failed + r.failed }), { sent: 0, acked: 0, failed: 0 });
+      const failures: Record<string, number> = {};
+      for (const r of results) for (const [kind, n] of Object.entries(r.failures)) failures[kind] = (failures[kind] ?? 0) + n;
       print({
         metric: `ingest_${door}`,
         door,
@@ -415,6 +437,7 @@ async function runBench(): Promise<void> {
         offeredPerSecond: RATE,
         positionsPerSecond: Math.round(total.acked / SECONDS),
         failed: total.failed,
+        failures,
         consoles: CONSOLES,
         vehicles: door === 'socket' ? crews.length : devices.length,
         historyRows: HISTORY,
