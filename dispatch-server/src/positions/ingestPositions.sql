@@ -1,7 +1,10 @@
 -- name: ingest
 -- One batch in one statement (so one transaction): every row into the partitioned history, and the newest row of
 -- each vehicle into the latest table, which only moves forward in device time: a replayed older fix lands in
--- history but never overwrites a newer latest. Returns the latest rows that actually moved, for the consoles.
+-- history but never overwrites a newer latest. Returns the latest rows that actually moved, for the consoles, and
+-- notes them to every process's fleet state (fleet/fleetChanges.ts: `<code>:<id>,<id>` on :channel, 200 ids a note
+-- to stay under PostgreSQL's 8,000-byte payload) in the same statement: one commit (one WAL flush) and one round trip
+-- per batch, and the note delivered when the rows commit, never without them.
 -- Rows are sorted by vehicle id, so concurrent batches lock latest rows in the same order and cannot deadlock.
 WITH input AS (
   SELECT *
@@ -15,7 +18,7 @@ WITH input AS (
   FROM input
   -- A replayed fix (same vehicle, same device time) is already in history.
   ON CONFLICT (vehicle_id, device_time) DO NOTHING
-)
+), moved AS (
 INSERT INTO vehicle_positions_latest AS latest
   (vehicle_id, location, speed_mps, heading_deg, accuracy_m, device_time, received_at, source)
 SELECT DISTINCT ON (vehicle_id)
@@ -33,7 +36,15 @@ ON CONFLICT (vehicle_id) DO UPDATE
       source = EXCLUDED.source
   WHERE latest.device_time < EXCLUDED.device_time
 RETURNING vehicle_id AS "vehicleId", ST_X(location) AS lon, ST_Y(location) AS lat, speed_mps AS "speedMps",
-          heading_deg AS "headingDeg", accuracy_m AS "accuracyM", device_time AS "deviceTime", received_at AS "receivedAt", source;
+          heading_deg AS "headingDeg", accuracy_m AS "accuracyM", device_time AS "deviceTime", received_at AS "receivedAt", source
+), noted AS (
+  -- One row whatever the count (an aggregate without GROUP BY), so the join below keeps every moved row.
+  SELECT count(pg_notify(:channel::text, :code::text || ':' || ids)) AS notes
+  FROM (SELECT string_agg("vehicleId"::text, ',') AS ids
+          FROM (SELECT "vehicleId", (row_number() OVER () - 1) / 200 AS piece FROM moved) numbered
+         GROUP BY piece) pieces
+)
+SELECT moved.* FROM moved, noted;
 
 -- name: ensurePartitions
 -- The previous, current and next month: the next one exists before the first fix of the month arrives, so

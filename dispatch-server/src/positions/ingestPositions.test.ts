@@ -1,6 +1,8 @@
+import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { VehiclePositionDto } from '@dispatch/protocol';
 import { createTestDatabase, type TestDatabase } from '@dispatch/db/testDatabase';
+import { FLEET_CHANNEL, KIND_CODES } from '../fleet/fleetChanges';
 import { HttpError } from '../http/errors';
 import { ensurePositionPartitions, PositionIngestor, type PositionInput } from './ingestPositions';
 import { PositionFanout } from './positionFanout';
@@ -90,6 +92,38 @@ describe('PositionIngestor on the real PostgreSQL', () => {
     expect(reason).toMatchObject({ status: 400, message: 'vehicleId: no such vehicle' });
     expect(await historyCount()).toBe(2);
     await ingestor.close();
+  });
+
+  it('notes the vehicles whose latest moved to every fleet state with the batch itself, 200 ids a note', async () => {
+    const listener = new pg.Client({ connectionString: database.url });
+    await listener.connect();
+    const notes: string[] = [];
+    listener.on('notification', (n) => n.channel === FLEET_CHANNEL && notes.push(n.payload ?? ''));
+    await listener.query(`LISTEN ${FLEET_CHANNEL}`);
+    const { rows } = await database.db.query<{ id: string }>(
+      `INSERT INTO vehicles (call_sign, kind, home_station_id)
+       SELECT 'N' || i, 'multipurpose', (SELECT home_station_id FROM vehicles LIMIT 1) FROM generate_series(1, 250) i RETURNING id`,
+    );
+    const many = rows.map((r) => r.id);
+    const ingestor = new PositionIngestor(database.db, { flushIntervalMs: 10 });
+    try {
+      // 250 vehicles in one batch: two notes, every id once; when the batch is acknowledged its notes have been sent.
+      await ingestor.addMany(many.map((id) => fix(id, 10)));
+      expect(ingestor.stats.batches).toBe(1);
+      // A replayed older fix moves no latest: no note. A fix of a vehicle that does not exist: no note either.
+      await Promise.allSettled([ingestor.add(fix(many[0]!, 20)), ingestor.add(fix('00000000-0000-4000-8000-000000000000', 3))]);
+      await ingestor.add(fix(vehicles[0]!, 5));
+      // The listener hears them in commit order: the last batch's note last.
+      await expect.poll(() => notes.at(-1)).toBe(`${KIND_CODES.positions}:${vehicles[0]}`);
+      expect(notes).toHaveLength(3);
+      const ids = notes.slice(0, 2).map((n) => n.slice(2).split(','));
+      expect(ids.map((i) => i.length).sort()).toEqual([200, 50]);
+      expect(notes.slice(0, 2).every((n) => n.startsWith(`${KIND_CODES.positions}:`))).toBe(true);
+      expect(ids.flat().sort()).toEqual([...many].sort());
+    } finally {
+      await ingestor.close();
+      await listener.end();
+    }
   });
 
   it('writes two batches at once, a fix replayed into both stored once and the latest only moving forward', async () => {
