@@ -101,7 +101,9 @@ export function createApp({ config, db, readDb = db, redis, log }: AppDeps): App
   // The other server processes, once the gateway exists: what this one forgets of sessions and devices, they do too.
   let peers: Peers | null = null;
   const tokens = createTokenService(config.JWT_SECRET, config.TOKEN_TTL_HOURS, sessionStore(db), (userId) => peers?.tell('sessions.forget', userId));
-  const positions = createPositions({ config, db, log, tellPeers: (deviceId) => peers?.tell('device.forget', deviceId) });
+  const fleet = new FleetState(db, log, { reconcileMs: config.FLEET_RECONCILE_S * 1000 });
+  fleet.start();
+  const positions = createPositions({ config, db, fleet, log, tellPeers: (deviceId) => peers?.tell('device.forget', deviceId) });
   const graphs = new GraphRegistry(db);
   // The gateway exists only once the HTTP server does; commands publish through it from then on.
   let publisher: Publisher | null = null;
@@ -117,8 +119,6 @@ export function createApp({ config, db, readDb = db, redis, log }: AppDeps): App
     db, redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX, dir: config.ROAD_UPLOAD_DIR, maxBytes: config.ROAD_UPLOAD_MAX_MB * 1024 * 1024,
     work: config.ROAD_IMPORT_WORKER && roles.has('workers'), events, log,
   });
-  const fleet = new FleetState(db, log, { reconcileMs: config.FLEET_RECONCILE_S * 1000 });
-  fleet.start();
   const ctx: DispatchContext = {
     db,
     events,

@@ -18,7 +18,7 @@ export async function announceDispatch(ctx: DispatchContext, assignmentId: strin
     ctx.events.publish(rooms.vehicle(assignment.vehicleId), 'assignment.offered', offer);
   }
   ctx.events.publish(rooms.centreStaff(assignment.centreId, assignment.helpFromCentreId), 'assignment.updated', assignment);
-  await Promise.all([publishIncident(ctx, assignment.incidentId), publishVehicle(ctx, assignment.vehicleId)]);
+  await Promise.all([publishIncident(ctx, assignment.incidentId), publishVehicle(ctx, assignment.vehicleId, assignment.centreId)]);
 }
 
 /** Outbox effect of a task cancelled or timed out: its timer stops, its crew is told, the consoles see the vehicle. */
@@ -27,5 +27,5 @@ export async function announceWithdrawal(ctx: DispatchContext, assignmentId: str
   const assignment = await presentAssignment(ctx.db, assignmentId);
   ctx.events.publish(rooms.vehicle(assignment.vehicleId), 'assignment.withdrawn', { assignmentId, incidentId: assignment.incidentId, reason });
   ctx.events.publish(rooms.centreStaff(assignment.centreId, assignment.helpFromCentreId), 'assignment.updated', assignment);
-  await publishVehicle(ctx, assignment.vehicleId);
+  await publishVehicle(ctx, assignment.vehicleId, assignment.centreId);
 }

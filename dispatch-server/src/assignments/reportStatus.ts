@@ -98,6 +98,6 @@ export async function reportStatus(
   await afterNoticesClosed(ctx, outcome.closedNotices);
   if (assignment.status === report.status) await onTaskStep(ctx, actor, assignment);
   ctx.events.publish([...rooms.centreStaff(assignment.centreId, assignment.helpFromCentreId), rooms.vehicle(assignment.vehicleId)], 'assignment.updated', assignment);
-  await Promise.all([publishIncident(ctx, assignment.incidentId), publishVehicle(ctx, assignment.vehicleId)]);
+  await Promise.all([publishIncident(ctx, assignment.incidentId), publishVehicle(ctx, assignment.vehicleId, assignment.centreId)]);
   return { applied: outcome.applied, duplicate: outcome.duplicate, assignment };
 }

@@ -1,7 +1,8 @@
 import { CentreDto, rooms, type CandidateDto, type CrossCentreCandidateDto, type Principal } from '@dispatch/protocol';
-import { type Db, isUuid, type Queryable, sqlFile } from '@dispatch/db';
+import { isUuid, type Queryable, sqlFile } from '@dispatch/db';
 import { type Action, authorize, centreScope } from '../policies/policies';
 import { z } from 'zod';
+import type { FleetState, FleetTables } from '../fleet/fleetState';
 
 /**
  * Several dispatch centres (counties) in one database (issue 15): which centre a vehicle belongs to, the centres'
@@ -10,10 +11,9 @@ import { z } from 'zod';
  */
 const sql = sqlFile(new URL('./centres.sql', import.meta.url), {
   list: { row: CentreDto },
-  ofVehicle: { params: z.object({ vehicleId: z.string() }), row: z.object({ centre_id: z.string(), call_sign: z.string() }) },
+  ofVehicle: { params: z.object({ vehicleId: z.string() }), row: z.object({ centre_id: z.string(), call_sign: z.string(), task_centre_id: z.string().nullable() }) },
   ofIncident: { params: z.object({ incidentId: z.string() }), row: z.object({ centre_id: z.string(), helping: z.array(z.string()) }) },
   ofHospitals: { params: z.object({ hospitalIds: z.array(z.string()) }), row: z.object({ centre_id: z.string() }) },
-  vehicleCentres: { row: z.object({ id: z.string(), centre_id: z.string() }) },
   ofAssignment: { params: z.object({ assignmentId: z.string() }), row: z.object({ centre_id: z.string(), help_from_centre_id: z.string().nullable() }) },
 });
 
@@ -46,9 +46,13 @@ export async function staffRoomsOfIncident(db: Queryable, incidentId: string): P
   return rooms.centreStaff(row?.centre_id, ...(row?.helping ?? []));
 }
 
-/** The consoles that hear of a vehicle: its centre's staff and the province room. */
-export async function staffRoomsOfVehicle(db: Queryable, vehicleId: string): Promise<string[]> {
-  return rooms.centreStaff(await centreOfVehicle(db, vehicleId));
+/**
+ * The consoles that hear of a vehicle: its centre's staff, those of the centre its live task's incident is of (another
+ * centre's while it helps there), the `also` centres' (a task that just ended) and the province room.
+ */
+export async function staffRoomsOfVehicle(db: Queryable, vehicleId: string, ...also: (string | null | undefined)[]): Promise<string[]> {
+  const row = await sql.ofVehicle.one(db, { vehicleId });
+  return rooms.centreStaff(row?.centre_id, row?.task_centre_id, ...also);
 }
 
 /** The consoles that hear of these hospitals' business (a transfer between them): their centres' staff and the province room. */
@@ -70,54 +74,73 @@ export async function crossCentreHelp(
   centreOf: (vehicleId: string) => string,
 ): Promise<CrossCentreCandidateDto[]> {
   if (others.length === 0) return [];
-  const centres = new Map((await listCentres(db)).map((c) => [c.id, c]));
-  return [...others]
-    .sort((a, b) => a.etaSeconds - b.etaSeconds)
-    .slice(0, CROSS_CENTRE_LIMIT)
-    .map((c) => {
-      const centre = centres.get(centreOf(c.vehicleId))!;
-      return { ...c, centreId: centre.id, centreName: centre.name, centreNameEn: centre.nameEn };
-    });
+  const nearest = [...others].sort((a, b) => a.etaSeconds - b.etaSeconds).slice(0, CROSS_CENTRE_LIMIT);
+  const centres = await heldCentres(db, nearest.map((c) => centreOf(c.vehicleId)));
+  return nearest.flatMap((c) => {
+    const centre = centres.get(centreOf(c.vehicleId));
+    return centre ? [{ ...c, centreId: centre.id, centreName: centre.name, centreNameEn: centre.nameEn }] : [];
+  });
 }
 
 /**
- * Each vehicle's centre, in memory, for the position fan-out (a few batches a second, no read each): read at the first
- * use, again every `refreshMs` and whenever a vehicle it does not know reports.
+ * How long a process keeps the centres' names for the help lists before reading them again. Centres change only by a
+ * migration or the demo seed (no route writes them): a new centre is read at its first sight (a miss), and a renamed
+ * one shows its new name within this. A note on fleet_changed would be exact, but every writer would have to send it
+ * and each process's fleet state to pass it on, for names nobody edits live.
+ */
+export const CENTRES_HELD_MS = 60_000;
+const centresHeld = new WeakMap<Queryable, { at: number; byId: Promise<Map<string, CentreDto>> }>();
+
+/** The centres by id as this process holds them, read again past CENTRES_HELD_MS or when one of `needed` is not held. */
+async function heldCentres(db: Queryable, needed: string[]): Promise<Map<string, CentreDto>> {
+  const held = centresHeld.get(db);
+  if (held && Date.now() - held.at < CENTRES_HELD_MS) {
+    const byId = await held.byId.catch(() => null);
+    if (byId && needed.every((id) => byId.has(id))) return byId;
+    // Another read began meanwhile: that one is newer.
+    if (centresHeld.get(db) !== held) return heldCentres(db, needed);
+  }
+  const reading = { at: Date.now(), byId: listCentres(db).then((list) => new Map(list.map((c) => [c.id, c]))) };
+  centresHeld.set(db, reading);
+  reading.byId.catch(() => centresHeld.get(db) === reading && centresHeld.delete(db));
+  return reading.byId;
+}
+
+/**
+ * The rooms that hear of each vehicle's positions, from the fleet state in memory (fleet/fleetState.ts: a few batches a
+ * second, no read each): its centre's staff (its home station's centre), those of the centre its live task's incident is
+ * of (another centre's while the vehicle helps there, as long as the task is open) and the province room.
  */
 export class VehicleCentres {
-  private centres = new Map<string, string>();
-  private readAt = 0;
-  private reading: Promise<void> | null = null;
+  constructor(private readonly fleet: Pick<FleetState, 'held' | 'current' | 'reconcile'>) {}
 
-  constructor(
-    private readonly db: Db,
-    private readonly refreshMs = 30_000,
-  ) {}
-
-  /** The positions grouped by their vehicles' centres; a vehicle of no known centre (deleted meanwhile) is left out. */
-  async byCentre<T extends { vehicleId: string }>(items: T[]): Promise<Map<string, T[]>> {
-    if (Date.now() - this.readAt > this.refreshMs || items.some((p) => !this.centres.has(p.vehicleId))) await this.read();
-    const groups = new Map<string, T[]>();
+  /**
+   * The items grouped by the rooms that hear of them, one group per set of rooms (the province room gets each item
+   * once). The fleet as held now; when it does not know one of the vehicles, synced (one added a moment ago) and if
+   * need be read whole again (one added by a direct database edit, which sends no note). A vehicle still unknown then
+   * (deleted meanwhile) is left out.
+   */
+  async byRooms<T extends { vehicleId: string }>(items: T[]): Promise<{ rooms: string[]; items: T[] }[]> {
+    const unknown = (tables: FleetTables) => items.some((p) => centreOf(tables, p.vehicleId) === undefined);
+    let fleet = await this.fleet.held();
+    if (unknown(fleet)) fleet = await this.fleet.current();
+    if (unknown(fleet)) fleet = await this.fleet.reconcile().then(() => this.fleet.held());
+    const groups = new Map<string, { rooms: string[]; items: T[] }>();
     for (const item of items) {
-      const centre = this.centres.get(item.vehicleId);
-      if (!centre) continue;
-      const group = groups.get(centre);
-      if (group) group.push(item);
-      else groups.set(centre, [item]);
+      const centre = centreOf(fleet, item.vehicleId);
+      if (centre === undefined) continue;
+      const helped = fleet.vehicles.get(item.vehicleId)!.task_centre_id;
+      const key = helped && helped !== centre ? `${centre} ${helped}` : centre;
+      const group = groups.get(key);
+      if (group) group.items.push(item);
+      else groups.set(key, { rooms: rooms.centreStaff(centre, helped), items: [item] });
     }
-    return groups;
+    return [...groups.values()];
   }
+}
 
-  private read(): Promise<void> {
-    this.reading ??= sql.vehicleCentres
-      .rows(this.db)
-      .then((rows) => {
-        this.centres = new Map(rows.map((r) => [r.id, r.centre_id]));
-        this.readAt = Date.now();
-      })
-      .finally(() => {
-        this.reading = null;
-      });
-    return this.reading;
-  }
+/** A vehicle's centre (its home station's) in the fleet state; undefined for a vehicle or station it does not hold. */
+function centreOf(fleet: FleetTables, vehicleId: string): string | undefined {
+  const vehicle = fleet.vehicles.get(vehicleId);
+  return vehicle && fleet.stations.get(vehicle.home_station_id)?.centre_id;
 }

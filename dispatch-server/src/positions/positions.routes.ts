@@ -1,9 +1,9 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import { VehicleCentres } from '../centres/centres';
 import type { AddressInfo } from 'node:net';
-import { rooms } from '@dispatch/protocol';
 import type { Config } from '../config';
 import type { Db } from '@dispatch/db';
+import type { FleetState } from '../fleet/fleetState';
 import type { Handlers } from '../http/mountRoutes';
 import type { Logger } from '../logger';
 import type { Gateway } from '../realtime/gateway';
@@ -72,19 +72,25 @@ export interface Positions {
 }
 
 /** Position ingestion for one server process: batched writes, per-vehicle fan-out, both OsmAnd endpoints. */
-/** @param tellPeers passes a device binding's change on to the other server processes (realtime/peers.ts) */
-export function createPositions({ config, db, log, tellPeers }: { config: Config; db: Db; log: Logger; tellPeers?: (deviceId: string) => void }): Positions {
+/**
+ * @param fleet the live fleet in memory: which centres hear of each vehicle
+ * @param tellPeers passes a device binding's change on to the other server processes (realtime/peers.ts)
+ */
+export function createPositions({ config, db, fleet, log, tellPeers }: { config: Config; db: Db; fleet: FleetState; log: Logger; tellPeers?: (deviceId: string) => void }): Positions {
   let fanoutTarget: Gateway | undefined;
-  // Each centre's consoles get their own fleet's positions (issue 15), the province room every centre's.
-  const centres = new VehicleCentres(db);
+  // Each centre's consoles get their own fleet's positions and those of the vehicles helping on their calls (issue 15),
+  // the province room every centre's.
+  const centres = new VehicleCentres(fleet);
+  // Batches go out in the order they were coalesced, even when one waits for the fleet state.
+  let emitting: Promise<void> = Promise.resolve();
   const fanout = new PositionFanout(
     (positions) => {
       if (!fanoutTarget) return;
       const io = fanoutTarget;
-      centres
-        .byCentre(positions)
+      emitting = emitting
+        .then(() => centres.byRooms(positions))
         .then((groups) => {
-          for (const [centreId, group] of groups) io.to(rooms.centreStaff(centreId)).emit('vehicle.positionsUpdated', group);
+          for (const group of groups) io.to(group.rooms).emit('vehicle.positionsUpdated', group.items);
         })
         .catch((err: unknown) => log.error({ err }, 'position fan-out failed'));
     },

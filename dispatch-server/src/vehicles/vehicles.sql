@@ -12,9 +12,12 @@ SELECT v.id, v.call_sign AS "callSign", s.centre_id AS "centreId", v.kind, v.cap
   FROM vehicles v
   JOIN stations s ON s.id = v.home_station_id
   LEFT JOIN assignments a ON a.vehicle_id = v.id AND a.ended_at IS NULL
+  LEFT JOIN incidents i ON i.id = a.incident_id
   LEFT JOIN vehicle_positions_latest p ON p.vehicle_id = v.id
   CROSS JOIN LATERAL (SELECT extract(epoch FROM now() - p.device_time) AS s) age
- WHERE (:id::uuid IS NULL OR v.id = :id) AND (:centreId::uuid IS NULL OR s.centre_id = :centreId)
+ WHERE (:id::uuid IS NULL OR v.id = :id)
+   -- A centre's fleet: its own vehicles and, while their task is open, those of other centres helping on its calls.
+   AND (:centreId::uuid IS NULL OR s.centre_id = :centreId OR i.centre_id = :centreId)
  ORDER BY v.call_sign;
 
 -- name: insert

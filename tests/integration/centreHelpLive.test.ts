@@ -1,0 +1,100 @@
+import type { ApiClient, VehiclePositionDto } from '@dispatch/protocol';
+import { seedDemo, type DemoLogins } from '@dispatch/server/demo/seedDemo';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { apiClient, openSocket } from '../support/api';
+import { serverSuite } from '../support/demoSuite';
+import { loginAs, startTestServer } from '../support/server';
+
+type Console = Awaited<ReturnType<typeof openSocket>>;
+
+/**
+ * Cross-centre help seen live (issue 15): while another centre's vehicle works a task on this centre's call, this
+ * centre's consoles get its positions and its updates, besides its own centre's and the province's; once the task ends
+ * they stop. Positions come in through the OsmAnd door; the fan-out reads the fleet state in memory.
+ */
+describe('a helping vehicle is live on the helped centre’s consoles for as long as its task is open', () => {
+  const server = serverSuite(() => startTestServer());
+  let logins: DemoLogins;
+  const tokens: Record<string, string> = {};
+  const api: Record<string, ApiClient> = {};
+
+  beforeAll(async () => {
+    logins = await seedDemo(server.database.db, { neighbour: true });
+    for (const user of ['dispatcher', 'dispatcher-py', 'province', 'admin']) {
+      tokens[user] = await loginAs(server.baseUrl, user, logins.passwords[user]!);
+      api[user] = apiClient(server.baseUrl, tokens[user]);
+    }
+  });
+
+  /** Epoch seconds of the last fix sent: past the demo's seeded fixes (the fan-out sends a vehicle's newer fixes only). */
+  let clock = 0;
+  /** One OsmAnd fix of `device` near the border; answers the fix's device time (each a second after the last). */
+  const report = async (device: string): Promise<string> => {
+    clock += 1;
+    const res = await fetch(`${server.baseUrl}/osmand?id=${device}&lat=37.12&lon=112.05&timestamp=${clock}`);
+    expect(res.status).toBe(200);
+    return new Date(clock * 1000).toISOString();
+  };
+  const fixOf = (vehicleId: string, deviceTime: string) => (batch: VehiclePositionDto[]) =>
+    batch.some((p) => p.vehicleId === vehicleId && Date.parse(p.deviceTime) === Date.parse(deviceTime));
+  const heard = (socket: Console, vehicleId: string, deviceTime: string) =>
+    socket.received.filter((r) => r.event === 'vehicle.positionsUpdated' && fixOf(vehicleId, deviceTime)(r.payload)).length;
+  /** Every change committed so far is in the server's fleet state (the fan-out reads it as held, without a sync). */
+  const settled = () => server.app.ctx.fleet.current();
+
+  it('sends its positions and updates to the helped centre during the task only; its own centre and the province get all', async () => {
+    clock = Math.ceil(Date.now() / 1000);
+    const place = (await api.dispatcher!.call('searchPlaces', { query: { q: '中王庄' } })).find((p) => p.name.startsWith('中王庄'))!;
+    const incident = await api.dispatcher!.call('createIncident', { body: { location: { lon: place.lon, lat: place.lat }, category: 'chest_pain', priority: 2 } });
+    const helper = (await api.dispatcher!.call('getRecommendations', { params: { id: incident.id } })).crossCentre![0]!;
+    const own = (await api.dispatcher!.call('listVehicles', {})).find((v) => v.callSign === '介休120-20')!;
+    await api.admin!.call('bindVehicleDevice', { params: { id: helper.vehicleId }, body: { deviceId: 'py-helper' } });
+    await api.admin!.call('bindVehicleDevice', { params: { id: own.id }, body: { deviceId: 'jx-own' } });
+    const jx = await openSocket(server.baseUrl, tokens.dispatcher!);
+    const py = await openSocket(server.baseUrl, tokens['dispatcher-py']!);
+    const province = await openSocket(server.baseUrl, tokens.province!);
+    /** Jiexiu's own vehicle reports after `fix`: once Jiexiu has that, it would have had `fix` too (one socket's events keep their order). */
+    const expectJiexiuNeverHeard = async (fix: string) => {
+      const later = await report('jx-own');
+      await jx.waitFor('vehicle.positionsUpdated', fixOf(own.id, later));
+      expect(heard(jx, helper.vehicleId, fix)).toBe(0);
+    };
+    try {
+      // Before the help: Pingyao's vehicle is Pingyao's and the province's only.
+      const before = await report('py-helper');
+      await py.waitFor('vehicle.positionsUpdated', fixOf(helper.vehicleId, before));
+      await province.waitFor('vehicle.positionsUpdated', fixOf(helper.vehicleId, before));
+      await expectJiexiuNeverHeard(before);
+      expect((await api.dispatcher!.call('listVehicles', {})).map((v) => v.id)).not.toContain(helper.vehicleId);
+
+      const offer = await api.dispatcher!.call('assignVehicle', {
+        params: { id: incident.id }, body: { vehicleId: helper.vehicleId, crossCentreHelp: { reason: '本县车辆均距现场 20 分钟以上' } },
+      });
+      // Jiexiu's board gets the vehicle with its task, and lists it on a reload too.
+      const update = await jx.waitFor('vehicle.updated', (v) => v.id === helper.vehicleId && v.incidentId === incident.id);
+      expect(update).toMatchObject({ centreId: logins.neighbour!.centreId, taskStatus: 'dispatched' });
+      expect((await api.dispatcher!.call('listVehicles', {})).find((v) => v.id === helper.vehicleId)).toMatchObject({ incidentId: incident.id });
+
+      await settled();
+      const during = await report('py-helper');
+      for (const socket of [jx, py, province]) await socket.waitFor('vehicle.positionsUpdated', fixOf(helper.vehicleId, during));
+      // The province room hears the fix once, not once per centre.
+      expect(heard(province, helper.vehicleId, during)).toBe(1);
+
+      // The task ends: Jiexiu hears that last update (the vehicle free, no task), then nothing more of it.
+      await api.dispatcher!.call('cancelAssignment', { params: { id: offer.assignment.id }, body: { reason: '本县车辆已空出' } });
+      await jx.waitFor('vehicle.updated', (v) => v.id === helper.vehicleId && v.incidentId === null);
+      expect((await api.dispatcher!.call('listVehicles', {})).map((v) => v.id)).not.toContain(helper.vehicleId);
+      await settled();
+      const after = await report('py-helper');
+      await py.waitFor('vehicle.positionsUpdated', fixOf(helper.vehicleId, after));
+      await province.waitFor('vehicle.positionsUpdated', fixOf(helper.vehicleId, after));
+      await expectJiexiuNeverHeard(after);
+      expect((await api['dispatcher-py']!.call('listVehicles', {})).map((v) => v.id)).toContain(helper.vehicleId);
+    } finally {
+      jx.close();
+      py.close();
+      province.close();
+    }
+  });
+});
