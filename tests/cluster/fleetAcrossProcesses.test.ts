@@ -13,7 +13,8 @@ import { loginAs } from '../support/server';
  * Two real server processes on one PostgreSQL and Redis: each ranks from its own in-memory fleet state
  * (dispatch-server/src/fleet). What is changed through A (a vehicle out of service, an assignment, a hospital's
  * load, a crew's position reported to A's socket) is in the very next recommendation B computes, and again after
- * B is killed and started anew.
+ * B is killed and started anew. And A's position fan-out follows its fleet state: a vehicle helping another centre
+ * (issue 15) is heard by that centre's console on B while its task is open, and not after.
  */
 describe('the fleet state of one process follows the changes made through another', () => {
   let database: TestDatabase;
@@ -90,5 +91,49 @@ describe('the fleet state of one process follows the changes made through anothe
     await b.start({ DEMO: '0' });
     const dispatcherOnNewB = apiClient(b.url, await loginAs(b.url, 'dispatcher', password('dispatcher')));
     expectChanges(await dispatcherOnNewB.call('getRecommendations', { params: { id: incident.id } }));
+  }, 120_000);
+
+  it("sends a helping vehicle's fixes reported to A to the helped centre's console on B while its task is open (issue 15)", async () => {
+    const dispatcherOnA = apiClient(a.url, await loginAs(a.url, 'dispatcher', password('dispatcher')));
+    const adminOnA = apiClient(a.url, await loginAs(a.url, 'admin', password('admin')));
+    const place = (await dispatcherOnA.call('searchPlaces', { query: { q: '中王庄' } })).find((p) => p.name.startsWith('中王庄'))!;
+    const incident = await dispatcherOnA.call('createIncident', { body: { location: { lon: place.lon, lat: place.lat }, category: 'chest_pain', priority: 2 } });
+    const helper = (await dispatcherOnA.call('getRecommendations', { params: { id: incident.id } })).crossCentre![0]!;
+    const own = (await dispatcherOnA.call('listVehicles')).find((v) => v.callSign === '介休120-19')!;
+    await adminOnA.call('bindVehicleDevice', { params: { id: helper.vehicleId }, body: { deviceId: 'py-helper-cluster' } });
+    await adminOnA.call('bindVehicleDevice', { params: { id: own.id }, body: { deviceId: 'jx-own-cluster' } });
+    const jiexiuOnB = await openSocket(b.url, await loginAs(b.url, 'dispatcher', password('dispatcher')));
+    const pingyaoOnB = await openSocket(b.url, await loginAs(b.url, 'dispatcher-py', password('dispatcher-py')));
+    let clock = Math.ceil(Date.now() / 1000);
+    const reportToA = async (device: string) => {
+      clock += 1;
+      expect((await fetch(`${a.url}/osmand?id=${device}&lat=37.12&lon=112.05&timestamp=${clock}`)).status).toBe(200);
+      return clock * 1000;
+    };
+    const fixOf = (vehicleId: string, ms: number) => (batch: { vehicleId: string; deviceTime: string }[]) =>
+      batch.some((p) => p.vehicleId === vehicleId && Date.parse(p.deviceTime) === ms);
+    // A ranks with every change committed before (a sync of its fleet state): its fan-out holds them too.
+    const settleA = () => dispatcherOnA.call('getRecommendations', { params: { id: incident.id } });
+    try {
+      const offer = await dispatcherOnA.call('assignVehicle', {
+        params: { id: incident.id }, body: { vehicleId: helper.vehicleId, crossCentreHelp: { reason: '本县车辆均距现场 20 分钟以上' } },
+      });
+      await settleA();
+      const during = await reportToA('py-helper-cluster');
+      await jiexiuOnB.waitFor('vehicle.positionsUpdated', fixOf(helper.vehicleId, during));
+
+      await dispatcherOnA.call('cancelAssignment', { params: { id: offer.assignment.id }, body: { reason: '本县车辆已空出' } });
+      await jiexiuOnB.waitFor('vehicle.updated', (v) => v.id === helper.vehicleId && v.incidentId === null);
+      await settleA();
+      const after = await reportToA('py-helper-cluster');
+      await pingyaoOnB.waitFor('vehicle.positionsUpdated', fixOf(helper.vehicleId, after));
+      // A's later fan-out of Jiexiu's own vehicle reaches B after the earlier one would have.
+      const later = await reportToA('jx-own-cluster');
+      await jiexiuOnB.waitFor('vehicle.positionsUpdated', fixOf(own.id, later));
+      expect(jiexiuOnB.received.some((r) => r.event === 'vehicle.positionsUpdated' && fixOf(helper.vehicleId, after)(r.payload))).toBe(false);
+    } finally {
+      jiexiuOnB.close();
+      pingyaoOnB.close();
+    }
   }, 120_000);
 });
