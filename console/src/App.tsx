@@ -45,7 +45,7 @@ function SignedIn({ session, onLogout, onSessionEnded, onChangePassword }: { ses
     // Every REST answer tells the connection whether the database could be reached (the banner).
     let connection: Connection | null = null;
     const api = sessionApi(session.token, onSessionEnded, (reachable) => connection?.setDatabaseReachable(reachable));
-    connection = new Connection(api, session.token, session.user.role, onSessionEnded);
+    connection = new Connection(api, session.token, session.user.role, onSessionEnded, session.user.centreId ?? null);
     return { api, session, connection };
   }, [session, onSessionEnded]);
   const config = useLoaded(session.token, () => live.api.call('clientConfig'), 2000);

@@ -129,6 +129,8 @@ export class Connection {
     private readonly token: string,
     private readonly role: Role,
     private readonly onUnauthorized: () => void,
+    /** The login's centre (issue 15); null for a login of every centre. */
+    private readonly centreId: string | null = null,
   ) {}
 
   start(): void {
@@ -197,8 +199,13 @@ export class Connection {
       this.apply('incidents', { ...incident, assignments: [...others, a] });
     });
     socket.on('recommendation.computed', (r) => this.rememberRecommendation(r));
-    // A vehicle update may carry an older position than the stream already delivered.
-    socket.on('vehicle.updated', (v) => this.apply('vehicles', this.withNewestFix(v)));
+    // A vehicle update may carry an older position than the stream already delivered. Another centre's vehicle is this
+    // console's while it helps on one of its calls (issue 15): the update that ends that task takes it off, as a resync would.
+    socket.on('vehicle.updated', (v) => {
+      const helpEnded = this.centreId !== null && v.centreId !== this.centreId && !(v.incidentId && this.state.incidents.has(v.incidentId));
+      if (helpEnded) this.forget({ kind: 'vehicle', id: v.id, deleted: true });
+      else this.apply('vehicles', this.withNewestFix(v));
+    });
     socket.on('hospital.loadChanged', (h) => this.apply('hospitals', h));
     // An administrator's changes: the desk's map and fleet board follow them, the admin lists fetch their page again.
     socket.on('hospital.updated', (h) => this.apply('hospitals', h));
