@@ -88,7 +88,7 @@ describe("phone calls of several centres: each county's line rings its own centr
     ['a line that is a number', { lineId: 1201 }, /^lineId: /],
   ])('refuses an event with %s (400 naming lineId) and stores nothing', async (_what, change, message) => {
     const before = await count('phone_calls');
-    const event = { event: 'ringing', callId: pbxId(), lineId: NEIGHBOUR_PHONE_LINE, callerNumber: '13912346004', at: ago(1), ...change } as PhoneCallEvent;
+    const event = Object.assign({ event: 'ringing', callId: pbxId(), lineId: NEIGHBOUR_PHONE_LINE, callerNumber: '13912346004', at: ago(1) }, change) as PhoneCallEvent;
     await expectRefusal(report(event), 400, message);
     expect(await count('phone_calls')).toBe(before);
   });

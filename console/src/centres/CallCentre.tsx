@@ -1,0 +1,25 @@
+import './centres.css';
+import { useI18n } from '../i18n/i18n';
+import { centreName, useCentres } from './useCentres';
+
+/**
+ * For a login of every centre (the province supervisor, an administrator) when there are several: the name of the
+ * centre whose line a call rang on, in the screen's language. Null for a centre's own staff: all they see is their own.
+ */
+export function useCallCentre(): (centreId: string) => string | null {
+  const { lang } = useI18n();
+  const { centres, province } = useCentres();
+  return (centreId) => {
+    const centre = province && centres.length > 1 ? centres.find((c) => c.id === centreId) : undefined;
+    return centre ? centreName(centre, lang) : null;
+  };
+}
+
+/** The centre's name beside a call (cut short on a narrow row; the whole name is its tooltip). */
+export function CallCentreTag({ name }: { name: string }) {
+  return (
+    <span className="call-centre" data-testid="call-centre" title={name}>
+      {name}
+    </span>
+  );
+}

@@ -1,0 +1,72 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ApiClient, PhoneCallDto } from '@dispatch/protocol';
+import { NEIGHBOUR_PHONE_LINE } from '@dispatch/server/demo/demoNeighbour';
+import { seedDemo, type DemoLogins } from '@dispatch/server/demo/seedDemo';
+import { newPbxCallId } from '@dispatch/server/telephony/phonePlayer';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { apiClient } from '../support/api';
+import { loginAs, startTestServer, type TestServer } from '../support/server';
+import { chromiumSuite, collectErrors, hasChromium, logIn, newPage } from './browser';
+import { browserSuite } from './suite';
+
+const SHOTS = process.env.SHOTS_DIR ?? '/tmp/shots/centre-phone';
+const shot = async (page: Page, name: string) => {
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
+};
+
+/** The demo county with its neighbouring centre (its phone line PY-120-1) and the province supervisor (issue 15). */
+async function startCentresServer(env: Record<string, string>): Promise<TestServer & { logins: DemoLogins }> {
+  const server = await startTestServer(env);
+  return { ...server, logins: await seedDemo(server.database.db, { neighbour: true }) };
+}
+
+describe.skipIf(!hasChromium)(chromiumSuite("phone calls of several centres: each county's console pops up its own line's calls, the province's names each call's centre, in real Chromium"), () => {
+  const suite = browserSuite(startCentresServer);
+  let phone: ApiClient;
+
+  beforeAll(async () => {
+    phone = apiClient(suite.server.baseUrl, await loginAs(suite.server.baseUrl, 'telephony', suite.server.logins.passwords.telephony!));
+  });
+
+  /** The phone system reports a call ringing on a line (the PBX edge, played by the test). */
+  const ring = (lineId: string, callerNumber: string): Promise<PhoneCallDto> =>
+    phone.call('reportPhoneCall', { body: { event: 'ringing', callId: newPbxCallId(), lineId, callerNumber, at: new Date().toISOString() } });
+
+  it("shows the province every centre's ringing calls with the centre whose line rang (zh-CN and English)", async () => {
+    const theirs = await ring(NEIGHBOUR_PHONE_LINE, '13912347001');
+    const ours = await ring('120-1', '13912347002');
+    for (const locale of ['zh-CN', 'en'] as const) {
+      const page = await newPage(suite.browser, { width: 1366, height: 900, locale, timeoutMs: 20_000 });
+      const errors = collectErrors(page, suite.tileOrigin);
+      await logIn(page, `${suite.server.baseUrl}/#/dispatch`, 'province', suite.server.logins.passwords.province!);
+      const calls = page.locator('[data-testid=incoming-calls]');
+      const row = (call: PhoneCallDto) => calls.locator(`[data-call="${call.pbxCallId}"]`);
+      await row(theirs).waitFor();
+      await row(ours).waitFor();
+      expect(await row(theirs).locator('[data-testid=call-centre]').innerText()).toBe(locale === 'en' ? 'Pingyao 120 Dispatch Centre' : '平遥县120急救指挥中心');
+      expect(await row(ours).locator('[data-testid=call-centre]').innerText()).toBe(locale === 'en' ? 'Jiexiu 120 Dispatch Centre' : '介休市120急救指挥中心');
+      await shot(page, `${locale}-1-province-calls`);
+      expect(errors).toEqual([]);
+      await page.close();
+    }
+  });
+
+  it("pops up only the demo county's own calls on its dispatcher's console, without a centre tag", async () => {
+    const page = await newPage(suite.browser, { width: 1366, height: 900, timeoutMs: 20_000 });
+    const errors = collectErrors(page, suite.tileOrigin);
+    await logIn(page, suite.server.baseUrl, 'dispatcher', suite.server.logins.passwords.dispatcher!);
+    const calls = page.locator('[data-testid=incoming-calls]');
+    // Both ring while the console is open: Pingyao's first, so once the county's own is shown, Pingyao's would be too.
+    const theirs = await ring(NEIGHBOUR_PHONE_LINE, '13912347003');
+    const ours = await ring('120-1', '13912347004');
+    await calls.locator(`[data-call="${ours.pbxCallId}"]`).waitFor();
+    expect(await calls.locator(`[data-call="${theirs.pbxCallId}"]`).count()).toBe(0);
+    expect(await calls.locator('[data-testid=call-centre]').count()).toBe(0);
+    await shot(page, 'zh-CN-2-county-calls');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
