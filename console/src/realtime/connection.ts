@@ -203,8 +203,13 @@ export class Connection {
     // console's while it helps on one of its calls (issue 15): the update that ends that task takes it off, as a resync would.
     socket.on('vehicle.updated', (v) => {
       const helpEnded = this.centreId !== null && v.centreId !== this.centreId && !(v.incidentId && this.state.incidents.has(v.incidentId));
-      if (helpEnded) this.forget({ kind: 'vehicle', id: v.id, deleted: true });
-      else this.apply('vehicles', this.withNewestFix(v));
+      if (helpEnded) {
+        this.forget({ kind: 'vehicle', id: v.id, deleted: true });
+        return;
+      }
+      // One new to this console (a helper) is drawn where it was last seen, not only from its next fix on.
+      if (!this.state.vehicles.has(v.id)) this.queuePositions(snapshotFixes([v]));
+      this.apply('vehicles', this.withNewestFix(v));
     });
     socket.on('hospital.loadChanged', (h) => this.apply('hospitals', h));
     // An administrator's changes: the desk's map and fleet board follow them, the admin lists fetch their page again.
@@ -385,13 +390,7 @@ export class Connection {
       if (dispatcherRole) void this.refreshCoverage(seq);
       this.refreshAlerts();
       // Vehicles placed where the snapshot says, unless the stream already has a newer fix.
-      this.queuePositions(
-        vehicles.flatMap((v) =>
-          v.position
-            ? [{ vehicleId: v.id, lon: v.position.lon, lat: v.position.lat, speedMps: null, headingDeg: null, accuracyM: null, deviceTime: v.position.deviceTime, receivedAt: v.position.deviceTime, source: 'snapshot' }]
-            : [],
-        ),
-      );
+      this.queuePositions(snapshotFixes(vehicles));
     } catch (error) {
       this.set({ lastError: (error as Error).message });
       // The socket is up but REST failed (server still starting): try again shortly.
@@ -443,6 +442,15 @@ export class Connection {
       for (const listener of this.listeners) listener();
     });
   }
+}
+
+/** The vehicles' last known positions as fixes of the stream. */
+function snapshotFixes(vehicles: readonly VehicleDto[]): VehiclePositionDto[] {
+  return vehicles.flatMap((v) =>
+    v.position
+      ? [{ vehicleId: v.id, lon: v.position.lon, lat: v.position.lat, speedMps: null, headingDeg: null, accuracyM: null, deviceTime: v.position.deviceTime, receivedAt: v.position.deviceTime, source: 'snapshot' as const }]
+      : [],
+  );
 }
 
 function toVehiclePosition(fix: VehiclePositionDto): NonNullable<VehicleDto['position']> {
