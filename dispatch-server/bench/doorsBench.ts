@@ -16,7 +16,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { connect as netConnect } from 'node:net';
+import { connect as netConnect, type Socket as NetSocket } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -135,9 +135,17 @@ async function runSender(door: Door, target: string, devices: string[]): Promise
     // written as raw HTTP/1.1: a full HTTP client costs as much CPU as the server's side and would be the limit.
     const url = new URL(target);
     const path = url.pathname.replace(/\/$/, '');
-    const connections = await Promise.all(
-      Array.from({ length: Math.min(IN_FLIGHT, devices.length) }, (_, c) => openDeviceConnection(url, devices.filter((_d, i) => i % Math.min(IN_FLIGHT, devices.length) === c))),
-    );
+    // Opened 200 at a time: thousands of connects at once overflow the server's listen backlog (511), and a dropped
+    // SYN waits a second or more for its retransmission.
+    const count = Math.min(IN_FLIGHT, devices.length);
+    const connections: DeviceConnection[] = [];
+    for (let c = 0; c < count; c += 200) {
+      connections.push(
+        ...(await Promise.all(
+          Array.from({ length: Math.min(200, count - c) }, (_, j) => openDeviceConnection(url, devices.filter((_d, i) => i % count === c + j))),
+        )),
+      );
+    }
     const index = new Map(devices.map((d, i) => [d, i]));
     // One slot per request a connection may have in flight.
     const idle = connections.flatMap((c) => Array<DeviceConnection>(PIPELINE).fill(c));
@@ -207,25 +215,30 @@ async function openDeviceConnection(url: URL, devices: string[]): Promise<Device
         waiting.shift()!.resolve({ status, body });
       }
     });
-    s.on('error', failAll);
-    s.on('close', () => failAll(new Error('connection closed')));
+    // Only the connection in use fails the waiting requests: a replaced one's 'close' comes a loop turn after its
+    // destroy, when the next request may already wait on the new connection (it was counted failed, and its answer
+    // then taken for the request after it).
+    s.on('error', (e) => s === socket && failAll(e));
+    s.on('close', () => s === socket && failAll(new Error('connection closed')));
     return s;
   };
-  let socket = await open();
+  let socket: NetSocket | undefined;
+  socket = await open();
   let next = 0;
   return {
     nextDevice: () => devices[next++ % devices.length]!,
     // A connection the server closed (idle past its keep-alive timeout) is opened again for the next request.
     request: async (head) => {
-      if (socket.destroyed) socket = await open();
+      if (socket!.destroyed) socket = await open();
+      const on = socket!;
       return new Promise<{ status: number; body: string }>((resolve, reject) => {
         // No answer: the connection is given up (its later answers would be taken for the next requests').
-        const timer = setTimeout(() => socket.destroy(new Error('no answer in 30 s')), 30_000);
+        const timer = setTimeout(() => on.destroy(new Error('no answer in 30 s')), 30_000);
         waiting.push({ resolve: (answer) => (clearTimeout(timer), resolve(answer)), reject: (e) => (clearTimeout(timer), reject(e)) });
-        socket.write(head);
+        on.write(head);
       });
     },
-    close: () => socket.destroy(),
+    close: () => socket!.destroy(),
   };
 }
 
@@ -242,8 +255,9 @@ function rssMb(pid: number): number {
  * and heap used over the second half (least squares, MB per minute): flat is a slope near zero, a leak a steady rise.
  */
 function memorySeries(door: Door, file: string, since: number) {
-  const samples = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { at: number; rssMb: number; heapUsedMb: number }).filter((s) => s.at >= since);
-  const slope = (key: 'rssMb' | 'heapUsedMb') => {
+  type Sample = { at: number; rssMb: number; heapUsedMb: number; heapTotalMb: number; externalMb: number; arrayBuffersMb: number };
+  const samples = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Sample).filter((s) => s.at >= since);
+  const slope = (key: 'rssMb' | 'heapUsedMb' | 'heapTotalMb') => {
     const half = samples.slice(Math.floor(samples.length / 2));
     const xs = half.map((s) => (s.at - since) / 60_000);
     const ys = half.map((s) => s[key]);
@@ -255,8 +269,17 @@ function memorySeries(door: Door, file: string, since: number) {
   return {
     metric: `memory_${door}`,
     everySeconds: 30,
-    series: samples.filter((_, i) => i % 30 === 0).map((s) => ({ atS: Math.round((s.at - since) / 1000), rssMb: s.rssMb, heapUsedMb: s.heapUsedMb })),
-    secondHalfMbPerMin: { rss: slope('rssMb'), heapUsed: slope('heapUsedMb') },
+    // RSS split: the V8 heap reserved (heapTotal) and used, memory outside it held by JS objects (external: Buffers,
+    // of which arrayBuffers), the rest native (code, the allocator's free pages, libuv, zlib, TLS).
+    series: samples.filter((_, i) => i % 30 === 0).map((s) => ({
+      atS: Math.round((s.at - since) / 1000),
+      rssMb: s.rssMb,
+      heapTotalMb: s.heapTotalMb,
+      heapUsedMb: s.heapUsedMb,
+      externalMb: s.externalMb,
+      arrayBuffersMb: s.arrayBuffersMb,
+    })),
+    secondHalfMbPerMin: { rss: slope('rssMb'), heapTotal: slope('heapTotalMb'), heapUsed: slope('heapUsedMb') },
   };
 }
 
