@@ -173,6 +173,20 @@ describe('PositionIngestor on the real PostgreSQL', () => {
     await accepted;
   });
 
+  it('refuses with 503 while its oldest waiting position has waited past maxWaitMs, and admits again once taken', async () => {
+    const ingestor = new PositionIngestor(database.db, { flushIntervalMs: 60_000, maxWaitMs: 50 });
+    const waiting = ingestor.add(fix(vehicles[0]!, 3));
+    await new Promise((waited) => setTimeout(waited, 100));
+    await expect(ingestor.add(fix(vehicles[1]!, 3))).rejects.toMatchObject({ status: 503, message: 'position ingest is overloaded; retry' });
+    await ingestor.flush();
+    await waiting;
+    // The backlog written, a new position is taken again.
+    const next = ingestor.add(fix(vehicles[1]!, 2));
+    await ingestor.close();
+    await next;
+    expect(await historyCount()).toBe(2);
+  });
+
   it('creates monthly history partitions ahead, idempotently, and routes fixes into them', async () => {
     await ensurePositionPartitions(database.db, new Date('2031-05-15T12:00:00Z'));
     await ensurePositionPartitions(database.db, new Date('2031-05-20T12:00:00Z'));

@@ -93,6 +93,29 @@ describe('the OsmAnd door', () => {
     expect((await fetch(`${base}/api/elsewhere`)).status).toBe(204);
   });
 
+  it('refuses with 503 and Retry-After once the ingest backlog has waited too long, and stores what it took', async () => {
+    // A database too slow to keep up: nothing is written until close, and a position waiting 50 ms is a backlog.
+    const slow = new PositionIngestor(database.db, { flushIntervalMs: 60_000, maxWaitMs: 50 });
+    const door = osmandDoor({ ingestor: slow, devices: new DeviceDirectory(database.db), log }, OSMAND_PORT_PATHS);
+    const overloaded = createServer(door);
+    await new Promise<void>((listening) => overloaded.listen(0, '127.0.0.1', listening));
+    const url = `http://127.0.0.1:${(overloaded.address() as AddressInfo).port}/`;
+    try {
+      const first = fetch(`${url}?id=door-1&lat=37&lon=112&timestamp=${epoch()}`);
+      await expect.poll(() => slow['pending'].length).toBe(1);
+      await new Promise((waited) => setTimeout(waited, 100));
+      const refused = await fetch(`${url}?id=door-1&lat=37.1&lon=112&timestamp=${epoch() - 1}`);
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('retry-after')).toBe('2');
+      expect(await errorOf(refused)).toBe('position ingest is overloaded; retry');
+      await slow.close();
+      expect((await first).status).toBe(200);
+      expect(await stored()).toBe(1);
+    } finally {
+      await new Promise((closed) => overloaded.close(closed));
+    }
+  });
+
   it('answers pipelined requests on one kept-alive connection, in order', async () => {
     const t = epoch();
     const request = (lat: number, i: number) => `GET /?id=door-1&lat=${lat}&lon=112&timestamp=${t - i} HTTP/1.1\r\nHost: x\r\n\r\n`;

@@ -159,6 +159,9 @@ function inflated(raw: Buffer, encoding: string, limit: number): Promise<Buffer>
   );
 }
 
+/** A 503's advice: the backlog of an overloaded ingest is bounded to a few seconds (ingestPositions maxWaitMs). */
+const RETRY_AFTER_S = 2;
+
 function send(res: ServerResponse, status: number, answer: object): void {
   const json = JSON.stringify(answer);
   res.writeHead(status, {
@@ -166,6 +169,7 @@ function send(res: ServerResponse, status: number, answer: object): void {
     'content-length': Buffer.byteLength(json),
     'x-content-type-options': 'nosniff',
     'cache-control': 'no-store',
+    ...(status === 503 ? { 'retry-after': String(RETRY_AFTER_S) } : {}),
   });
   res.end(json);
 }
