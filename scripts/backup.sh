@@ -12,7 +12,9 @@
 # scripts/restore.sh. Why WAL archiving and not a nightly pg_dump: see the README ("Backups").
 # BACKUP_COPY_TO (optional) copies every archived segment and every base backup off the machine, in the same layout
 # (base/, wal/): a folder on another machine's disk mounted here (cp), or user@host:/path (rsync over ssh, with the
-# `postgres` user's key). The archive command carries it: run enable-archiving again after changing it (no restart).
+# `postgres` user's key; or BACKUP_SSH_CONFIG, an ssh_config file readable by `postgres` naming the other machine's
+# host, port, user, key and known_hosts, so the copy does not depend on a home folder). The archive command carries
+# both: run enable-archiving again after changing them (no restart).
 # A segment whose copy fails is still archived here (the primary must not stop because the other machine is away);
 # the next base backup copies what is missing and fails loudly if it cannot. Restore from the copy with
 # BACKUP_DIR=<the copy> scripts/restore.sh latest.
@@ -25,9 +27,12 @@ BACKUP_KEEP="${BACKUP_KEEP:-7}"
 ARCHIVE_TIMEOUT="${ARCHIVE_TIMEOUT:-60}"
 
 BACKUP_COPY_TO="${BACKUP_COPY_TO:-}"
+BACKUP_SSH_CONFIG="${BACKUP_SSH_CONFIG:-}"
 
 case "$BACKUP_DIR" in *\'*|*%*) printf '[backup] error: BACKUP_DIR must not contain a quote or %%: %s\n' "$BACKUP_DIR" >&2; exit 2 ;; esac
-case "$BACKUP_COPY_TO" in *\'*|*%*|*\$*|*\\*|*\"*|*\ *) printf '[backup] error: BACKUP_COPY_TO must not contain a quote, %%, $, \\ or a space: %s\n' "$BACKUP_COPY_TO" >&2; exit 2 ;; esac
+for setting in BACKUP_COPY_TO BACKUP_SSH_CONFIG; do
+  case "${!setting}" in *\'*|*%*|*\$*|*\\*|*\"*|*\ *) printf '[backup] error: %s must not contain a quote, %%, $, \\ or a space: %s\n' "$setting" "${!setting}" >&2; exit 2 ;; esac
+done
 
 log() { printf '[backup] %s\n' "$*" >&2; }
 die() { printf '[backup] error: %s\n' "$*" >&2; exit 1; }
@@ -37,7 +42,10 @@ sql() { "$PG_BIN/psql" -d "$DATABASE_URL" -v ON_ERROR_STOP=1 -tAqc "$1"; }
 # user@host:/path (rsync over ssh) rather than a folder of this machine (a mounted disk of another one).
 remote_copy() { [[ "$BACKUP_COPY_TO" =~ ^[^/:]+:. ]]; }
 # Never a password prompt in the archive command: a missing key fails the copy, and PostgreSQL retries it.
-RSYNC=(rsync -t -e 'ssh -o BatchMode=yes -o ConnectTimeout=10')
+RSYNC_SSH="ssh${BACKUP_SSH_CONFIG:+ -F $BACKUP_SSH_CONFIG} -o BatchMode=yes -o ConnectTimeout=10"
+# --mkpath: the other machine's folders are made by the first copy, whichever it is; --fsync: what is copied is on its
+# disk before the copy counts (rsync 3.2.4 or later on both machines).
+RSYNC=(rsync -t --mkpath --fsync -e "$RSYNC_SSH")
 
 prepare_dirs() {
   mkdir -p "$BACKUP_DIR/base" "$BACKUP_DIR/wal"
@@ -59,7 +67,7 @@ prepare_dirs() {
 # into place, so the copy never holds half a segment either). Its failure does not fail the archiving.
 copy_command() {
   if remote_copy; then
-    echo " && { ${RSYNC[*]:0:2} -e '${RSYNC[3]}' \"\$W\" '$BACKUP_COPY_TO/wal/' || true; }"
+    echo " && { ${RSYNC[*]:0:4} -e '$RSYNC_SSH' \"\$W\" '$BACKUP_COPY_TO/wal/' || true; }"
   else
     echo "; C='$BACKUP_COPY_TO/wal/%f.gz'; test -f \"\$C\" || { cp \"\$W\" \"\$C.part\" && sync \"\$C.part\" && mv \"\$C.part\" \"\$C\"; } || true"
   fi
@@ -100,7 +108,7 @@ copy_base() {
   local name; name=$(basename "$1")
   if remote_copy; then
     # Mirrors: the segments a failed copy missed are sent, the pruned ones removed there too.
-    "${RSYNC[@]}" -a --delete --mkpath "$BACKUP_DIR/base/" "$BACKUP_COPY_TO/base/" || die "copying $name to $BACKUP_COPY_TO failed"
+    "${RSYNC[@]}" -a --delete "$BACKUP_DIR/base/" "$BACKUP_COPY_TO/base/" || die "copying $name to $BACKUP_COPY_TO failed"
     "${RSYNC[@]}" -a --delete --exclude '*.part' "$BACKUP_DIR/wal/" "$BACKUP_COPY_TO/wal/" || die "copying the WAL archive to $BACKUP_COPY_TO failed"
   else
     local there="$BACKUP_COPY_TO/base/$name" segment target
@@ -134,8 +142,10 @@ cmd_switch_wal() {
   # pg_switch_wal returns the end of the segment it closed; an idle segment is not switched, so write one record first.
   segment=$(sql "SELECT pg_walfile_name(pg_switch_wal()) FROM (SELECT txid_current()) AS t")
   for _ in $(seq 1 600); do
-    # A folder copy is checked too (an rsync copy is checked by the next base backup).
-    [ -f "$BACKUP_DIR/wal/$segment.gz" ] && { [ -z "$BACKUP_COPY_TO" ] || remote_copy || [ -f "$BACKUP_COPY_TO/wal/$segment.gz" ]; } \
+    # The archive command has finished (its copy over ssh too: sent, or failed and left to the next base backup); a
+    # folder copy is checked as well. WAL file names of one timeline order as text.
+    [ -f "$BACKUP_DIR/wal/$segment.gz" ] && [[ ! "$(archived_upto)" < "$segment" ]] \
+      && { [ -z "$BACKUP_COPY_TO" ] || remote_copy || [ -f "$BACKUP_COPY_TO/wal/$segment.gz" ]; } \
       && { log "archived up to $segment${BACKUP_COPY_TO:+ and copied}"; echo "$segment"; return 0; }
     sleep 0.1
   done

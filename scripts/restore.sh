@@ -39,6 +39,13 @@ fi
 [ -f "$BACKUP/backup_label" ] && [ -f "$BACKUP/backup_manifest" ] || die "$BACKUP is not a base backup of scripts/backup.sh"
 WAL="$BACKUP_DIR/wal"
 [ -d "$WAL" ] || log "warning: no WAL archive at $WAL: restoring to the end of the base backup only"
+# The server replays the archive as `postgres`. A copy made over ssh belongs to the other machine's user: a segment
+# postgres cannot read would end the replay early, as if the archive ended there.
+if [ -d "$WAL" ] && [ -n "$(as_pg find "$WAL" -maxdepth 1 -name '*.gz' ! -readable -print -quit 2>/dev/null || echo unreadable)" ]; then
+  is_root || die "the postgres user cannot read every segment of $WAL: give it to postgres (chown -R postgres $WAL) and run this again"
+  log "giving $WAL to postgres (the archive was copied by another user)"
+  chown -R postgres:postgres "$WAL"
+fi
 if [ -n "$TARGET_TIME" ]; then
   # PostgreSQL would read a time without a zone in the server's zone; say which moment is meant.
   date -d "$TARGET_TIME" >/dev/null 2>&1 || die "--target-time: not a time: $TARGET_TIME"
@@ -71,8 +78,9 @@ chmod 700 "$PG_DATA"
   echo "listen_addresses = '127.0.0.1'"
   echo "unix_socket_directories = '$RUN'"
   echo "archive_mode = 'off'"
-  # A segment missing from the archive ends the replay there (the test fails).
-  echo "restore_command = 'test -f ''$WAL/%f.gz'' && gunzip -c ''$WAL/%f.gz'' > ''%p'''"
+  # A segment missing from the archive ends the replay there (the test fails); one there but unreadable stops the
+  # restore (an exit status above 125 aborts recovery) rather than ending it early without a word.
+  echo "restore_command = 'test -f ''$WAL/%f.gz'' || exit 1; gunzip -c ''$WAL/%f.gz'' > ''%p'' || exit 126'"
   if [ -n "$TARGET_TIME" ]; then
     echo "recovery_target_time = '$TARGET_TIME'"
     echo "recovery_target_inclusive = 'on'"
