@@ -97,4 +97,25 @@ describe('a helping vehicle is live on the helped centre’s consoles for as lon
       province.close();
     }
   });
+
+  it("names a centre added after the centres' names were held (read again on a centre not held)", async () => {
+    const place = (await api.dispatcher!.call('searchPlaces', { query: { q: '中王庄' } })).find((p) => p.name.startsWith('中王庄'))!;
+    const incident = await api.dispatcher!.call('createIncident', { body: { location: { lon: place.lon, lat: place.lat }, category: 'chest_pain', priority: 2 } });
+    const held = await api.dispatcher!.call('getRecommendations', { params: { id: incident.id } });
+    expect(held.crossCentre!.length).toBeGreaterThan(0);
+    // A third centre, its station at the scene and one ambulance, added by SQL as migrations and seeds add centres.
+    const { db } = server.database;
+    const like = (await api['dispatcher-py']!.call('listVehicles', {}))[0]!;
+    const centre = (await db.query<{ id: string }>("INSERT INTO centres (code, name, name_en) VALUES ('QX', '祁县120急救指挥中心', 'Qixian 120 Dispatch Centre') RETURNING id")).rows[0]!.id;
+    const station = (await db.query<{ id: string }>(
+      "INSERT INTO stations (code, name, kind, location, centre_id) VALUES ('QX-0', '祁县测试分站', 'substation', ST_SetSRID(ST_MakePoint($1, $2), 4326), $3) RETURNING id",
+      [place.lon, place.lat, centre],
+    )).rows[0]!.id;
+    await db.query('INSERT INTO vehicles (call_sign, kind, capabilities, home_station_id) VALUES ($1, $2, $3, $4)', ['祁县120-01', like.kind, like.capabilities, station]);
+    // A direct edit sends no fleet note: the periodic reconciliation would find it; here at once.
+    await server.app.ctx.fleet.reconcile();
+    const help = (await api.dispatcher!.call('getRecommendations', { params: { id: incident.id } })).crossCentre!;
+    expect(help.find((c) => c.callSign === '祁县120-01')).toMatchObject({ centreId: centre, centreName: '祁县120急救指挥中心', centreNameEn: 'Qixian 120 Dispatch Centre' });
+    expect(help.filter((c) => c.callSign.startsWith('平遥')).every((c) => c.centreName === '平遥县120急救指挥中心')).toBe(true);
+  });
 });
