@@ -1,14 +1,24 @@
 import type { RouteDto } from '@dispatch/protocol';
 import type { GraphRegistry } from '@dispatch/geo/routing/graphRegistry';
 import { rankFromSource } from '@dispatch/geo/routing/rankFromSource';
-import { rankToTarget } from '@dispatch/geo/routing/rankToTarget';
+import { etasToTarget, rankToTarget, REACHABLE, UNREACHABLE_REASONS } from '@dispatch/geo/routing/rankToTarget';
 import type { RoadGraph } from '@dispatch/geo/routing/roadGraph';
 import { route } from '@dispatch/geo/routing/route';
 import { nearestOnRoad, snapToRoad, toMainNetwork, trySnapToRoad, type RoadSnap } from '@dispatch/geo/routing/snap';
-import type { LonLat, TravelResult, TravelService } from './travelService';
+import { FLEET_REACHABLE, FLEET_UNREACHABLE, type LonLat, type TravelResult, type TravelService } from './travelService';
+
+// The fleet columns carry the geo search's reason codes as they are.
+if (REACHABLE !== FLEET_REACHABLE || UNREACHABLE_REASONS.join() !== FLEET_UNREACHABLE.join()) throw new Error('fleet reason codes differ from the search\'s');
 
 /** Snaps a point (TooFarFromRoadError beyond the limit), falling back to the main network when its road is cut off. */
 const mainSnap = (g: RoadGraph, point: LonLat, what: string): RoadSnap => toMainNetwork(g, point, snapToRoad(g, point, undefined, what))!;
+
+/** A larger copy of a typed array (its values kept). */
+function grownTo(array: Float64Array<ArrayBuffer>, count: number): Float64Array<ArrayBuffer> {
+  const copy = new Float64Array(Math.max(count, array.length * 2));
+  copy.set(array);
+  return copy;
+}
 
 /**
  * Travel times over the in-memory road graph of the configured region (or the most recently imported one),
@@ -24,7 +34,8 @@ export function graphTravelService(registry: GraphRegistry, region?: string): Tr
   // Vehicles mostly stand still or report every few seconds while rankings come at every call: a vehicle's
   // (a station's, a hospital's) snap is kept until its position (or the graph) changes. Snapping 1,000 vehicles is ~17 ms of a ranking.
   const snaps = new Map<string, { graph: RoadGraph; lon: number; lat: number; snap: RoadSnap | null }>();
-  const snapOf = (g: RoadGraph, id: string, [lon, lat]: LonLat) => {
+  const snapOf = (g: RoadGraph, id: string, [lon, lat]: LonLat) => snapAt(g, id, lon, lat);
+  const snapAt = (g: RoadGraph, id: string, lon: number, lat: number) => {
     const hit = snaps.get(id);
     if (hit && hit.graph === g && hit.lon === lon && hit.lat === lat) return hit.snap;
     // A vehicle on a piece cut off from the main network is ranked from the nearest point of the main network.
@@ -34,6 +45,7 @@ export function graphTravelService(registry: GraphRegistry, region?: string): Tr
     snaps.set(id, { graph: g, lon, lat, snap });
     return snap;
   };
+  let slots = { graph: null as RoadGraph | null, ids: [] as string[], lon: new Float64Array(0), lat: new Float64Array(0), snaps: [] as (RoadSnap | null)[] };
   return {
     regionName: () => lastRegion,
     async toTarget(target, sources, maxSeconds) {
@@ -42,6 +54,37 @@ export function graphTravelService(registry: GraphRegistry, region?: string): Tr
       const targetSnap = mainSnap(g, target, 'target');
       const ranking = rankToTarget(g, target, snapped, { maxSeconds, targetSnap });
       return { targetSnapDistanceM: targetSnap.snapDistanceM, targetFallbackExtraM: targetSnap.fallbackExtraM, results: ranking.results as TravelResult[] };
+    },
+    async etasToTarget(target, sources, maxSeconds, out) {
+      const g = await graph();
+      const { count, ids, lon, lat } = sources;
+      // The snaps of the last fleet by position in it, kept across calls: a fleet given in the same order (the usual
+      // case) finds each vehicle's snap there with no lookup and no object; the id map serves the others.
+      if (slots.lon.length < count) slots = { ...slots, lon: grownTo(slots.lon, count), lat: grownTo(slots.lat, count) };
+      if (slots.graph !== g) {
+        slots.graph = g;
+        slots.ids.length = 0;
+      }
+      const { ids: slotIds, lon: slotLon, lat: slotLat, snaps: slotSnaps } = slots;
+      for (let i = 0; i < count; i++) {
+        const id = ids[i]!;
+        const x = lon[i]!;
+        const y = lat[i]!;
+        let snap: RoadSnap | null;
+        if (slotIds[i] === id && slotLon[i] === x && slotLat[i] === y) snap = slotSnaps[i]!;
+        else {
+          snap = snapAt(g, id, x, y);
+          slotIds[i] = id;
+          slotLon[i] = x;
+          slotLat[i] = y;
+          slotSnaps[i] = snap;
+        }
+        out.fallbackExtraM[i] = snap?.fallbackExtraM ?? NaN;
+      }
+      const fleetSnaps = slotSnaps;
+      const targetSnap = mainSnap(g, target, 'target');
+      etasToTarget(g, targetSnap, fleetSnaps, count, out, { maxSeconds });
+      return { targetSnapDistanceM: targetSnap.snapDistanceM, targetFallbackExtraM: targetSnap.fallbackExtraM };
     },
     async fromSource(source, targets, maxSeconds) {
       const g = await graph();

@@ -22,6 +22,17 @@ export interface TravelService {
     sources: { id: string; lonLat: LonLat }[],
     maxSeconds: number,
   ): Promise<{ targetSnapDistanceM: number; targetFallbackExtraM?: number; results: TravelResult[] }>;
+  /**
+   * toTarget for a whole fleet without an object per vehicle: source i's seconds, metres, reason (FLEET_REACHABLE or
+   * 1 + its index in FLEET_UNREACHABLE) and fallback metres (NaN: none) written at index i of `out` (the caller's
+   * buffers, at least sources.count long). The same search and arithmetic as toTarget: the same ETAs.
+   */
+  etasToTarget(
+    target: LonLat,
+    sources: FleetSources,
+    maxSeconds: number,
+    out: FleetEtas,
+  ): Promise<{ targetSnapDistanceM: number; targetFallbackExtraM?: number }>;
   /** One-to-many: from the source to every target (forward search). */
   fromSource(
     source: LonLat,
@@ -33,5 +44,24 @@ export interface TravelService {
   /** Metres to the nearest drivable road within `withinM`, null when none is that near; NoRoadNetworkError without a network. */
   distanceToRoadM(point: LonLat, withinM: number): Promise<number | null>;
 }
+
+/** A fleet as columns: source i is ids[i] at (lon[i], lat[i]); ids are the keys its snaps are cached by. */
+export interface FleetSources {
+  count: number;
+  ids: readonly string[];
+  lon: Float64Array;
+  lat: Float64Array;
+}
+
+export interface FleetEtas {
+  seconds: Float64Array;
+  metres: Float64Array;
+  reason: Uint8Array;
+  fallbackExtraM: Float64Array;
+}
+
+export const FLEET_REACHABLE = 0;
+/** The reasons a fleet's source is not reachable, by code - 1 (the geo search's order). */
+export const FLEET_UNREACHABLE = ['too_far_from_road', 'no_path', 'beyond_time_limit'] as const;
 
 export const isReachable = (r: TravelResult): r is Extract<TravelResult, { etaSeconds: number }> => 'etaSeconds' in r;

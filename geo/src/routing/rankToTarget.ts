@@ -76,27 +76,67 @@ export function rankToTarget(graph: RoadGraph, target: LonLat, sources: readonly
   const maxSnapM = options.maxSnapM ?? DEFAULT_MAX_SNAP_M;
   if (!(maxSeconds >= 0)) throw new RangeError(`maxSeconds must be a number >= 0, got ${maxSeconds}`);
   const targetSnap = options.targetSnap ?? snapToRoad(graph, target, maxSnapM, 'target');
-  const { edgeLength: length, edgeSource, edgeTarget } = graph;
-
   const snaps = sources.map((s) => (s.snap !== undefined ? s.snap : trySnapToRoad(graph, s.lonLat, maxSnapM)));
+  const count = sources.length;
+  const { order, seconds, metres } = rankingBuffers(count);
+  if (reasonBuffer.length < count) reasonBuffer = new Uint8Array(Math.max(count, reasonBuffer.length * 2));
+  const { settledVertices } = etasToTarget(graph, targetSnap, snaps, count, { seconds, metres, reason: reasonBuffer }, { maxSeconds, method: options.method });
+  let reachableCount = 0;
+  const unreachable: UnreachableCandidate[] = [];
+  for (let i = 0; i < count; i++) {
+    const reason = reasonBuffer[i]!;
+    if (reason === REACHABLE) order[reachableCount++] = i;
+    else unreachable.push({ id: sources[i]!.id, unreachable: UNREACHABLE_REASONS[reason - 1]!, snapDistanceM: snaps[i]?.snapDistanceM ?? null });
+  }
+  return { target: targetSnap, results: rankedResults(sources, snaps, reachableCount, unreachable), settledVertices };
+}
 
+/** etasToTarget's reason codes: 0 reachable, then UNREACHABLE_REASONS[code - 1]. */
+export const REACHABLE = 0;
+export const UNREACHABLE_REASONS: readonly UnreachableReason[] = ['too_far_from_road', 'no_path', 'beyond_time_limit'];
+let reasonBuffer = new Uint8Array(1024);
+
+/** Per-source answers of etasToTarget, by source index, in the caller's own buffers (at least `count` long). */
+export interface EtaColumns {
+  seconds: Float64Array;
+  metres: Float64Array;
+  /** REACHABLE, or 1 + the index of the reason in UNREACHABLE_REASONS (seconds and metres are then not set). */
+  reason: Uint8Array;
+}
+
+/**
+ * rankToTarget's search without its result objects: each source's seconds and metres to the target (or why not)
+ * written by index into `out`, in no order, so that a caller ranking ten thousand vehicles builds objects only for
+ * the few it shows. `snaps[i]` is source i's snap on this graph (null: too far from any road). Same arithmetic as
+ * rankToTarget, which is built on it: the same ETAs to the bit.
+ */
+export function etasToTarget(
+  graph: RoadGraph,
+  targetSnap: RoadSnap,
+  snaps: readonly (RoadSnap | null)[],
+  count: number,
+  out: EtaColumns,
+  options: { maxSeconds?: number; method?: 'auto' | 'plain' } = {},
+): { settledVertices: number } {
+  const maxSeconds = options.maxSeconds ?? Infinity;
+  const { edgeLength: length, edgeSource, edgeTarget } = graph;
   const te = targetSnap.edgeIndex;
   const f = targetSnap.fraction;
   // Reversed search: a vertex's time is how long it takes to drive from it to the target point.
   const fromSource = secondsFromSource(graph, te, f);
   const fromTarget = secondsFromTarget(graph, te, f);
-  const anySource = snaps.some((snap) => snap !== null);
+  let anySource = false;
+  for (let i = 0; i < count; i++) if (snaps[i] !== null) anySource = true;
   const ch = options.method === 'plain' ? null : hierarchyOf(graph);
-  const count = sources.length;
   // Time and metres from each source's edge ends (2i: its edge's source vertex, 2i+1: its target) to the target.
-  const { order, seconds, metres, endTime, endDistance } = rankingBuffers(count);
+  const { endTime, endDistance } = rankingBuffers(count);
   let settledVertices: number;
   let boundHit = false;
   if (ch) {
     // Exact times from every vertex (PHAST): no bound to hit, so "unreachable" is always a proven no_path.
     if (anySource) {
       // Only the sources' edge ends are read: the sweep visits just what they depend on (RPHAST).
-      const endRanks = edgeEnds(snaps, ch.edgeSourceRank, ch.edgeTargetRank);
+      const endRanks = edgeEnds(snaps, ch.edgeSourceRank, ch.edgeTargetRank, count);
       ch.selectRanks('toTarget', endRanks, count * 2);
       ch.toTarget(edgeSource[te]!, fromSource, f * length[te]!, edgeTarget[te]!, fromTarget, (1 - f) * length[te]!, true);
       ch.readAtRanks(endRanks, count * 2, endTime, endDistance);
@@ -104,11 +144,12 @@ export function rankToTarget(graph: RoadGraph, target: LonLat, sources: readonly
     settledVertices = anySource ? ch.upwardSettled : 0;
   } else {
     const ws = workspaceFor(graph);
-    const ends = edgeEnds(snaps, edgeSource, edgeTarget);
+    const ends = edgeEnds(snaps, edgeSource, edgeTarget, count);
     ws.begin();
     if (fromSource < Infinity) ws.seed(edgeSource[te]!, fromSource, f * length[te]!, 0);
     if (fromTarget < Infinity) ws.seed(edgeTarget[te]!, fromTarget, (1 - f) * length[te]!, 0);
-    for (const snap of snaps) {
+    for (let i = 0; i < count; i++) {
+      const snap = snaps[i];
       if (!snap) continue;
       const e = snap.edgeIndex;
       if (secondsToTarget(graph, e, snap.fraction) < Infinity) ws.want(edgeTarget[e]!);
@@ -126,13 +167,12 @@ export function rankToTarget(graph: RoadGraph, target: LonLat, sources: readonly
     boundHit = ws.boundHit;
   }
 
-  let reachableCount = 0;
-  const unreachable: UnreachableCandidate[] = [];
+  const { seconds, metres, reason } = out;
   const targetComponent = graph.vertexComponent[edgeSource[te]!]!;
   for (let i = 0; i < count; i++) {
     const snap = snaps[i]!;
     if (!snap) {
-      unreachable.push({ id: sources[i]!.id, unreachable: 'too_far_from_road', snapDistanceM: null });
+      reason[i] = 1;
       continue;
     }
     const e = snap.edgeIndex;
@@ -155,13 +195,13 @@ export function rankToTarget(graph: RoadGraph, target: LonLat, sources: readonly
     if (best < Infinity && best <= maxSeconds) {
       seconds[i] = best;
       metres[i] = bestDistance;
-      order[reachableCount++] = i;
+      reason[i] = REACHABLE;
     } else {
       const otherComponent = graph.vertexComponent[edgeSource[e]!] !== targetComponent;
-      unreachable.push({ id: sources[i]!.id, unreachable: unreachableReason(best, otherComponent, boundHit), snapDistanceM: snap.snapDistanceM });
+      reason[i] = 1 + UNREACHABLE_REASONS.indexOf(unreachableReason(best, otherComponent, boundHit));
     }
   }
-  return { target: targetSnap, results: rankedResults(sources, snaps, reachableCount, unreachable), settledVertices };
+  return { settledVertices };
 }
 
 /**
@@ -189,9 +229,9 @@ let endsBuffer = new Int32Array(4096);
  * Both ends of each snap's edge as edgeSource/edgeTarget give them (vertices, or the hierarchy's ranks of them;
  * a null snap repeats 0, harmless) in a buffer reused across calls.
  */
-export function edgeEnds(snaps: readonly (RoadSnap | null)[], edgeSource: Int32Array, edgeTarget: Int32Array): Int32Array {
-  if (endsBuffer.length < snaps.length * 2) endsBuffer = new Int32Array(snaps.length * 4);
-  for (let i = 0; i < snaps.length; i++) {
+export function edgeEnds(snaps: readonly (RoadSnap | null)[], edgeSource: Int32Array, edgeTarget: Int32Array, count = snaps.length): Int32Array {
+  if (endsBuffer.length < count * 2) endsBuffer = new Int32Array(count * 4);
+  for (let i = 0; i < count; i++) {
     const snap = snaps[i];
     endsBuffer[2 * i] = snap ? edgeSource[snap.edgeIndex]! : 0;
     endsBuffer[2 * i + 1] = snap ? edgeTarget[snap.edgeIndex]! : 0;

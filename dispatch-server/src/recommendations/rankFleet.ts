@@ -1,0 +1,488 @@
+import type { CandidateDto, ExcludedVehicleDto, RecommendationDto } from '@dispatch/protocol';
+import type { FleetStation, RankingVehicle } from '../fleet/fleetState';
+import { CROSS_CENTRE_LIMIT } from '../centres/centres';
+import { FLEET_REACHABLE, FLEET_UNREACHABLE, type FleetEtas, type LonLat, type TravelService } from '../travel/travelService';
+
+/*
+ * The per-vehicle part of a recommendation for a fleet of any size: one pass over the vehicles into typed columns,
+ * one search for all of them (TravelService.etasToTarget), one pass over the answers that keeps, for each vehicle,
+ * only numbers — and candidate objects only for the few a recommendation carries (the head of CANDIDATES_SENT, the
+ * nearest other centres' help, the next best). At 10,000 vehicles an object (or a spread, a closure, a Map entry)
+ * per vehicle per step was most of a ranking's time (bench:dispatch --network province).
+ */
+
+export interface FleetSearchInput {
+  vehicles: readonly RankingVehicle[];
+  /** The incident's centre's stations (the responsible substation is the nearest by road). */
+  stations: readonly FleetStation[];
+  centreId: string;
+  required: readonly string[];
+  staleAfterSeconds: number;
+  maxSeconds: number;
+}
+
+/** A fleet searched for one incident (searchFleet): every vehicle's ETA in columns, ranked by rankSearchedFleet. */
+export interface SearchedFleet {
+  readonly input: FleetSearchInput;
+  readonly workspace: Workspace;
+  /** Sources 0 .. vehicleSources-1 are vehicles, then the stations. */
+  readonly vehicleSources: number;
+  readonly count: number;
+  readonly incidentSnapDistanceM: number;
+  readonly incidentFallbackExtraM: number | null;
+  /** Ranked already: its columns may serve another search. */
+  ranked: boolean;
+}
+
+export interface FleetRanking {
+  incidentSnapDistanceM: number;
+  incidentFallbackExtraM: number | null;
+  responsibleStation: RecommendationDto['responsibleStation'];
+  /** The centre's best CANDIDATES_SENT free vehicles, ranked; moreCandidates counts the rest. */
+  candidates: CandidateDto[];
+  moreCandidates: number;
+  /** The centre's vehicles left out, with the reason, by call sign. */
+  excluded: ExcludedVehicleDto[];
+  queued: boolean;
+  nextBest: RecommendationDto['nextBest'];
+  /** The other centres' nearest free vehicles (at most CROSS_CENTRE_LIMIT), nearest first, with their centres. */
+  otherCentres: { candidate: CandidateDto; centreId: string }[];
+}
+
+/** Task steps after which a busy vehicle will soon be free: the next-best proposal prefers them. */
+const FINISHING = ['handover', 'at_hospital', 'transporting'];
+
+const UNREACHABLE_DETAIL = {
+  too_far_from_road: 'position is too far from any road',
+  no_path: 'no road path to the incident',
+  beyond_time_limit: 'farther than the search limit',
+} as const;
+
+// Per-source flags.
+const OWN = 1;
+const BUSY = 2;
+const STALE = 4;
+
+/** Columns of one ranking, kept for the next (several rankings may be in flight: each takes its own from the pool). */
+class Workspace {
+  capacity = 0;
+  lon = new Float64Array(0);
+  lat = new Float64Array(0);
+  flags = new Uint8Array(0);
+  /** By vehicle: SEARCHED, OUT_OF_SERVICE, or MISSING + the mask of the required capabilities it lacks. */
+  status = new Int32Array(0);
+  vehicleOf = new Int32Array(0);
+  free0 = new Int32Array(0);
+  free1 = new Int32Array(0);
+  etas: FleetEtas = { seconds: new Float64Array(0), metres: new Float64Array(0), reason: new Uint8Array(0), fallbackExtraM: new Float64Array(0) };
+  readonly ids: string[] = [];
+
+  reserve(count: number): this {
+    if (count <= this.capacity) return this;
+    const capacity = (this.capacity = Math.max(count, this.capacity * 2, 1024));
+    this.lon = new Float64Array(capacity);
+    this.lat = new Float64Array(capacity);
+    this.flags = new Uint8Array(capacity);
+    this.status = new Int32Array(capacity);
+    this.vehicleOf = new Int32Array(capacity);
+    this.free0 = new Int32Array(capacity);
+    this.free1 = new Int32Array(capacity);
+    this.etas = { seconds: new Float64Array(capacity), metres: new Float64Array(capacity), reason: new Uint8Array(capacity), fallbackExtraM: new Float64Array(capacity) };
+    return this;
+  }
+}
+const workspaces: Workspace[] = [];
+
+/**
+ * One search from every vehicle of the fleet that may matter (in service, capable; another centre's only when free,
+ * as help) and the centre's stations to the scene, the answers kept in columns. Vehicles left out are not looked at
+ * again until rankSearchedFleet, which writes their exclusions.
+ */
+export async function searchFleet(travel: TravelService, scene: LonLat, input: FleetSearchInput): Promise<SearchedFleet> {
+  const { vehicles, stations, centreId, required } = input;
+  // A search dropped unranked (its fleet changed meanwhile) leaves its workspace to the collector.
+  const ws = (workspaces.pop() ?? new Workspace()).reserve(vehicles.length + stations.length);
+  const { lon, lat, flags, status, vehicleOf, etas, ids } = ws;
+  let count = 0;
+  for (let i = 0; i < vehicles.length; i++) {
+    const row = vehicles[i]!;
+    const own = row.centre_id === centreId;
+    if (!row.in_service) {
+      status[i] = OUT_OF_SERVICE;
+      continue;
+    }
+    const missing = missingMask(row.capabilities, required);
+    status[i] = missing ? MISSING + missing : SEARCHED;
+    if (missing) continue;
+    const busy = row.task_status != null && row.task_status !== 'back_in_service';
+    // Another centre's busy vehicle is never a candidate, an exclusion, the next best or help: not searched.
+    if (!own && busy) continue;
+    const fresh = row.lon !== null && row.lat !== null && (row.age_seconds ?? Infinity) <= input.staleAfterSeconds;
+    lon[count] = fresh ? row.lon! : row.station_lon;
+    lat[count] = fresh ? row.lat! : row.station_lat;
+    ids[count] = row.id;
+    vehicleOf[count] = i;
+    flags[count] = (own ? OWN : 0) | (busy ? BUSY : 0) | (fresh ? 0 : STALE);
+    count++;
+  }
+  const vehicleSources = count;
+  for (const s of stations) {
+    lon[count] = s.lon;
+    lat[count] = s.lat;
+    ids[count] = `station:${s.id}`;
+    count++;
+  }
+  ids.length = count;
+
+  try {
+    const target = await travel.etasToTarget(scene, { count, ids, lon, lat }, input.maxSeconds, etas);
+    return {
+      input,
+      workspace: ws,
+      vehicleSources,
+      count,
+      incidentSnapDistanceM: target.targetSnapDistanceM,
+      incidentFallbackExtraM: target.targetFallbackExtraM ?? null,
+      ranked: false,
+    };
+  } catch (error) {
+    workspaces.push(ws);
+    throw error;
+  }
+}
+
+/**
+ * The recommendation's vehicle part from a searched fleet: its centre's best candidates (objects for the head only),
+ * the count of the rest, the exclusions with reasons, the next best when nobody is free, the responsible station and
+ * the other centres' nearest free vehicles. Ranks a search once (its columns then go back to the pool).
+ * @param timedOutIds vehicles whose crew already let this call time out: proposed after every other
+ */
+export function rankSearchedFleet(searched: SearchedFleet, timedOutIds: ReadonlySet<string>, scarceMarginSeconds: number): FleetRanking {
+  if (searched.ranked) throw new Error('a searched fleet is ranked once');
+  searched.ranked = true;
+  try {
+    return rankWith(searched, timedOutIds, scarceMarginSeconds);
+  } finally {
+    workspaces.push(searched.workspace);
+  }
+}
+
+function rankWith(searched: SearchedFleet, timedOutIds: ReadonlySet<string>, scarceMarginSeconds: number): FleetRanking {
+  const { vehicles, stations, centreId, required } = searched.input;
+  const { vehicleSources, count } = searched;
+  const { flags, status, vehicleOf, free0, free1, etas, ids } = searched.workspace;
+  const { seconds, reason } = etas;
+  const excluded: ExcludedVehicleDto[] = [];
+  // The centre's vehicles the search left out, in the fleet's order; one detail text per set of missing capabilities.
+  const lacks = new Map<number, string>();
+  for (let i = 0; i < vehicles.length; i++) {
+    const code = status[i]!;
+    if (code === SEARCHED) continue;
+    const row = vehicles[i]!;
+    if (row.centre_id !== centreId) continue;
+    if (code === OUT_OF_SERVICE) {
+      excluded.push({ vehicleId: row.id, callSign: row.call_sign, reason: 'out_of_service', detail: 'out of service' });
+      continue;
+    }
+    let detail = required.length < 30 ? lacks.get(code) : undefined;
+    if (detail === undefined) lacks.set(code, (detail = `lacks ${required.filter((c) => !row.capabilities.includes(c)).join(', ')}`));
+    excluded.push({ vehicleId: row.id, callSign: row.call_sign, reason: 'missing_capability', detail });
+  }
+
+  let responsibleStation: RecommendationDto['responsibleStation'] = null;
+  let bestStation = -1;
+  for (let k = vehicleSources; k < count; k++) {
+    if (reason[k] !== FLEET_REACHABLE) continue;
+    if (bestStation < 0 || before(k, bestStation)) bestStation = k;
+  }
+  if (bestStation >= 0) {
+    const station = stations[bestStation - vehicleSources]!;
+    responsibleStation = { stationId: station.id, code: station.code, name: station.name, etaSeconds: seconds[bestStation]! };
+  }
+
+  let free0Count = 0;
+  let free1Count = 0;
+  let bestBusy = -1;
+  const help: number[] = [];
+  for (let k = 0; k < vehicleSources; k++) {
+    const f = flags[k]!;
+    const reachable = reason[k] === FLEET_REACHABLE;
+    if (!(f & OWN)) {
+      // Another centre's free vehicle: the nearest few are listed as help.
+      if (reachable) keepNearest(help, k, CROSS_CENTRE_LIMIT);
+      continue;
+    }
+    const row = vehicles[vehicleOf[k]!]!;
+    if (f & BUSY) {
+      // A busy vehicle is ranked too: the best of them is the proposal when nobody is free.
+      if (!reachable) continue;
+      excluded.push({ vehicleId: row.id, callSign: row.call_sign, reason: 'busy', detail: `${row.task_status} on incident #${row.task_incident_number}` });
+      if (bestBusy < 0 || busyBefore(k, bestBusy)) bestBusy = k;
+      continue;
+    }
+    if (!reachable) {
+      excluded.push({ vehicleId: row.id, callSign: row.call_sign, reason: 'unreachable', detail: UNREACHABLE_DETAIL[FLEET_UNREACHABLE[reason[k]! - 1]!] });
+      continue;
+    }
+    if (timedOutIds.size > 0 && timedOutIds.has(ids[k]!)) free1[free1Count++] = k;
+    else free0[free0Count++] = k;
+  }
+
+  // A crew that already let this call time out is proposed last, not hidden: the dispatcher decides.
+  let ranked = rankBest(head(free0, free0Count, required), required, scarceMarginSeconds, CANDIDATES_SENT);
+  if (ranked.length < CANDIDATES_SENT && free1Count > 0) {
+    ranked = ranked.concat(rankBest(head(free1, free1Count, required), required, scarceMarginSeconds, CANDIDATES_SENT)).slice(0, CANDIDATES_SENT);
+  }
+  const queued = free0Count + free1Count === 0;
+  let nextBest: RecommendationDto['nextBest'] = null;
+  if (queued && bestBusy >= 0) {
+    const row = vehicles[vehicleOf[bestBusy]!]!;
+    nextBest = {
+      vehicleId: row.id,
+      callSign: row.call_sign,
+      taskStatus: row.task_status,
+      detail: `${row.task_status} on incident #${row.task_incident_number}; ${Math.round(seconds[bestBusy]! / 60)} min from here`,
+    };
+  }
+  return {
+    incidentSnapDistanceM: searched.incidentSnapDistanceM,
+    incidentFallbackExtraM: searched.incidentFallbackExtraM,
+    responsibleStation,
+    candidates: ranked,
+    moreCandidates: free0Count + free1Count - ranked.length,
+    excluded: byCallSign(excluded, vehicles),
+    queued,
+    nextBest,
+    otherCentres: help.map((k) => ({ candidate: candidateOf(vehicles, k), centreId: vehicles[vehicleOf[k]!]!.centre_id })),
+  };
+
+  /** The ranking's order: by ETA, ties by id (as toTarget orders its results). */
+  function before(a: number, b: number): boolean {
+    const sa = seconds[a]!;
+    const sb = seconds[b]!;
+    return sa < sb || (sa === sb && ids[a]! < ids[b]!);
+  }
+
+  /** The next-best order: vehicles finishing their task first, then by ETA, ties by id. */
+  function busyBefore(a: number, b: number): boolean {
+    const fa = FINISHING.includes(vehicles[vehicleOf[a]!]!.task_status ?? '') ? 0 : 1;
+    const fb = FINISHING.includes(vehicles[vehicleOf[b]!]!.task_status ?? '') ? 0 : 1;
+    return fa < fb || (fa === fb && before(a, b));
+  }
+
+  /** Keeps in `list` the `limit` first sources by `before`, in order. */
+  function keepNearest(list: number[], k: number, limit: number): void {
+    if (list.length === limit && !before(k, list[limit - 1]!)) return;
+    let at = list.length === limit ? limit - 1 : list.length;
+    while (at > 0 && before(k, list[at - 1]!)) {
+      list[at] = list[at - 1]!;
+      at--;
+    }
+    list[at] = k;
+  }
+
+  /**
+   * The candidates rankBest can reach of the sources in list[0 .. size-1], as objects in ETA order: the `want`
+   * nearest are picked with a bounded heap (no sort of the whole list), and more are picked while the head
+   * rankBest forms (runs of near-equal ETAs up to the CANDIDATES_SENT-th ordinary vehicle) may run past them.
+   */
+  function head(list: Int32Array, size: number, required: readonly string[]): CandidateDto[] {
+    for (let want = 64; ; want *= 4) {
+      const picked = nearest(list, size, want);
+      const end = headEnd(picked, required);
+      if (end < picked.length || picked.length === size) return picked.slice(0, end).map((k) => candidateOf(vehicles, k));
+    }
+  }
+
+  /** The `want` first sources of list[0 .. size-1] by `before`, in order (a max-heap of the best so far). */
+  function nearest(list: Int32Array, size: number, want: number): number[] {
+    const heap: number[] = [];
+    for (let i = 0; i < size; i++) {
+      const k = list[i]!;
+      if (heap.length < want) {
+        let at = heap.length;
+        heap.push(k);
+        while (at > 0) {
+          const parent = (at - 1) >> 1;
+          if (!before(heap[parent]!, k)) break;
+          heap[at] = heap[parent]!;
+          at = parent;
+        }
+        heap[at] = k;
+      } else if (before(k, heap[0]!)) {
+        let at = 0;
+        for (;;) {
+          let child = 2 * at + 1;
+          if (child >= want) break;
+          if (child + 1 < want && before(heap[child]!, heap[child + 1]!)) child++;
+          if (!before(k, heap[child]!)) break;
+          heap[at] = heap[child]!;
+          at = child;
+        }
+        heap[at] = k;
+      }
+    }
+    return heap.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
+  }
+
+  /** Where rankBest's head ends in `sorted` (the same loop over numbers). */
+  function headEnd(sorted: number[], required: readonly string[]): number {
+    let end = 0;
+    let ordinary = 0;
+    while (end < sorted.length && ordinary < CANDIDATES_SENT) {
+      const runStart = seconds[sorted[end]!]!;
+      while (end < sorted.length && seconds[sorted[end]!]! - runStart <= SAME_ETA_S) {
+        if (!spareScarce(vehicles[vehicleOf[sorted[end]!]!]!.capabilities, required)) ordinary++;
+        end++;
+      }
+    }
+    return end;
+  }
+
+  function candidateOf(rows: readonly RankingVehicle[], k: number): CandidateDto {
+    const row = rows[vehicleOf[k]!]!;
+    const stale = (flags[k]! & STALE) !== 0;
+    const fallback = etas.fallbackExtraM[k]!;
+    return {
+      vehicleId: row.id,
+      callSign: row.call_sign,
+      kind: row.kind,
+      capabilities: row.capabilities,
+      state: row.state,
+      etaSeconds: seconds[k]!,
+      distanceM: etas.metres[k]!,
+      positionSource: stale ? 'station' : 'gps',
+      stale,
+      positionAgeSeconds: row.age_seconds === null ? null : Math.round(row.age_seconds),
+      returning: row.state === 'returning',
+      reserve: null,
+      fallbackExtraM: Number.isNaN(fallback) ? null : fallback,
+    };
+  }
+}
+
+const SEARCHED = 0;
+const OUT_OF_SERVICE = 1;
+const MISSING = 2;
+
+/** Bit j set: the vehicle lacks required[j] (a call requires a handful at most; from the 30th on they share a bit). */
+function missingMask(capabilities: readonly string[], required: readonly string[]): number {
+  let mask = 0;
+  for (let j = 0; j < required.length; j++) if (!capabilities.includes(required[j]!)) mask |= 1 << Math.min(j, 29);
+  return mask;
+}
+
+function spareScarce(capabilities: readonly string[], required: readonly string[]): boolean {
+  for (let i = 0; i < capabilities.length; i++) if (SCARCE_CAPABILITIES.includes(capabilities[i]!) && !required.includes(capabilities[i]!)) return true;
+  return false;
+}
+
+/** The order of String.prototype.localeCompare, without building a collator at each of a thousand comparisons. */
+const collate = new Intl.Collator().compare;
+/** Each call sign's place in the collator's order (equal places for call signs it finds equal), rebuilt when one is new. */
+let callSignRank = new Map<string, number>();
+
+/**
+ * The exclusions in the collator's order of their call signs (stable), without a collator call per comparison: the
+ * fleet's call signs are put in order once (again when one is new) and the list is sorted by those places.
+ */
+function byCallSign(list: ExcludedVehicleDto[], vehicles: readonly RankingVehicle[]): ExcludedVehicleDto[] {
+  if (list.length < 2) return list;
+  let known = true;
+  for (const e of list) if (!callSignRank.has(e.callSign)) known = false;
+  if (!known) {
+    const signs = vehicles.map((v) => v.call_sign);
+    for (const e of list) signs.push(e.callSign);
+    signs.sort(collate);
+    const ranks = new Map<string, number>();
+    let place = 0;
+    for (let i = 0; i < signs.length; i++) {
+      if (i > 0 && collate(signs[i - 1]!, signs[i]!) !== 0) place++;
+      ranks.set(signs[i]!, place);
+    }
+    callSignRank = ranks;
+  }
+  // Place and position in one number: a numeric sort of a typed array, stable by construction.
+  const keys = new Float64Array(list.length);
+  for (let i = 0; i < list.length; i++) keys[i] = callSignRank.get(list[i]!.callSign)! * 2 ** 24 + i;
+  keys.sort();
+  const sorted = new Array<ExcludedVehicleDto>(list.length);
+  for (let i = 0; i < keys.length; i++) sorted[i] = list[keys[i]! % 2 ** 24]!;
+  return sorted;
+}
+
+/**
+ * The candidates a recommendation carries. The panel shows five and folds the rest; a province has thousands of free
+ * vehicles, and ordering, encoding and fanning out all of them was most of a ranking's time at 10,000 (bench:dispatch
+ * --network province): the rest are counted (moreCandidates).
+ */
+export const CANDIDATES_SENT = 20;
+
+/**
+ * The first `limit` candidates of an ETA-sorted list after the tie and scarce-vehicle rules, ordering only its head:
+ * the runs of near-equal ETAs (as preferGeneralVehiclesOnTies forms them, from the start) up to the one holding the
+ * `limit`-th ordinary vehicle. Nothing beyond can come first: a scarce vehicle there is no nearer than the best ordinary
+ * one, so it is held back, and the ordinary ones keep their order.
+ */
+export function rankBest(sorted: CandidateDto[], required: readonly string[], marginSeconds: number, limit: number): CandidateDto[] {
+  let end = 0;
+  let ordinary = 0;
+  while (end < sorted.length && ordinary < limit) {
+    const runStart = end;
+    while (end < sorted.length && sorted[end]!.etaSeconds - sorted[runStart]!.etaSeconds <= SAME_ETA_S) {
+      if (!sorted[end]!.capabilities.some((cap) => SCARCE_CAPABILITIES.includes(cap) && !required.includes(cap))) ordinary++;
+      end++;
+    }
+  }
+  const head = sorted.slice(0, end);
+  preferGeneralVehiclesOnTies(head, required);
+  return holdBackScarceVehicles(head, required, marginSeconds).slice(0, limit);
+}
+
+/** Vehicles this many seconds apart are "as near" as each other (e.g. parked at one station). */
+const SAME_ETA_S = 5;
+
+/**
+ * Among candidates as near as each other, a free vehicle goes before one returning, and the one with the
+ * fewest capabilities beyond the call's needs goes first, so the neonatal ambulance or the mobile CT stays
+ * free for the call only it can serve. Groups are runs within SAME_ETA_S of their first member, so the order
+ * stays well defined (a tolerance inside the comparator would not be transitive).
+ */
+export function preferGeneralVehiclesOnTies(candidates: CandidateDto[], required: readonly string[]): void {
+  const spare = (c: CandidateDto) => c.capabilities.filter((cap) => !required.includes(cap)).length;
+  for (let start = 0; start < candidates.length; ) {
+    let end = start + 1;
+    while (end < candidates.length && candidates[end]!.etaSeconds - candidates[start]!.etaSeconds <= SAME_ETA_S) end++;
+    const group = candidates
+      .slice(start, end)
+      .sort((a, b) => Number(a.returning) - Number(b.returning) || spare(a) - spare(b) || a.etaSeconds - b.etaSeconds);
+    candidates.splice(start, group.length, ...group);
+    start = end;
+  }
+}
+
+/** Capabilities a county has on one or two vehicles only: a call that does not need them should not take them. */
+export const SCARCE_CAPABILITIES: readonly string[] = ['mobile_ct', 'neonatal'];
+
+/**
+ * Keeps the mobile CT and the neonatal ambulance free for the calls only they can serve: for a call that needs
+ * none of their scarce capabilities, such a vehicle is ranked after every ordinary one unless it arrives more than
+ * `marginSeconds` earlier than the best of them. Either way the candidate says so (reserve), for the dispatcher to see why.
+ */
+export function holdBackScarceVehicles(ranked: CandidateDto[], required: readonly string[], marginSeconds: number): CandidateDto[] {
+  const spareScarce = (c: CandidateDto) => c.capabilities.filter((cap) => SCARCE_CAPABILITIES.includes(cap) && !required.includes(cap));
+  const ordinary = ranked.filter((c) => spareScarce(c).length === 0);
+  const bestOrdinary = ordinary[0];
+  if (!bestOrdinary || ordinary.length === ranked.length) return ranked;
+  const ahead: CandidateDto[] = [];
+  const held: CandidateDto[] = [];
+  for (const c of ranked) {
+    const scarce = spareScarce(c);
+    if (!scarce.length) continue;
+    const gainSeconds = Math.round(bestOrdinary.etaSeconds - c.etaSeconds);
+    const heldBack = gainSeconds <= marginSeconds;
+    (heldBack ? held : ahead).push({ ...c, reserve: { capabilities: scarce, heldBack, gainSeconds, marginSeconds } });
+  }
+  // A scarce vehicle that gains more than the margin arrives before the best ordinary one, so it leads.
+  return [...ahead, ...ordinary, ...held];
+}
