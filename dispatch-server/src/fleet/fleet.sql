@@ -30,3 +30,9 @@ SELECT pg_notify('fleet_changed', payload) FROM unnest(:payloads::text[]) AS pay
 
 -- name: listen
 LISTEN fleet_changed;
+
+-- name: syncWithTimedOut
+-- A sync token and, in the same statement (one round trip; its snapshot is after every commit before it), the vehicles
+-- that let this incident time out once: a recommendation offers them last.
+SELECT pg_notify('fleet_changed', :token) AS sent,
+       ARRAY(SELECT DISTINCT vehicle_id::text FROM assignments WHERE incident_id = :incidentId::uuid AND status = 'timed_out') AS timed_out;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { HospitalLoad, VehicleKind, VehicleState } from '@dispatch/protocol';
-import { type Db, sqlFile } from '@dispatch/db';
+import { type Db, type Queryable, sqlFile } from '@dispatch/db';
 import pg from 'pg';
 import { z } from 'zod';
 import { FLEET_CHANNEL, type FleetKind, KIND_CODES, SYNC_CODE } from './fleetChanges';
@@ -29,6 +29,7 @@ const sql = sqlFile(new URL('./fleet.sql', import.meta.url), {
   hospitals: { params: ids, row: FleetHospital },
   listen: {},
   notify: { params: z.object({ payloads: z.array(z.string()) }) },
+  syncWithTimedOut: { params: z.object({ token: z.string(), incidentId: z.string() }), row: z.object({ timed_out: z.array(z.string()) }) },
 });
 
 /** A vehicle as the ranking reads it: its row, its task, its latest fix with its age, and its home station's place. */
@@ -135,6 +136,8 @@ export class FleetState {
   private closed = false;
   /** Whether the whole fleet has been read once. */
   private loaded = false;
+  /** Bumped whenever the held tables change: something computed from them is still current while it is the same. */
+  private version = 0;
 
   constructor(
     private readonly db: Db,
@@ -154,14 +157,37 @@ export class FleetState {
 
   /** The fleet with every change committed before this call (by any process) applied. */
   async current(): Promise<FleetTables> {
-    await this.sync().catch((error: unknown) => {
+    await this.synced();
+    await this.schedule();
+    return this.tables;
+  }
+
+  /**
+   * current() for a recommendation of `incidentId`, with its version, and the vehicles that let that incident time
+   * out once read in the same statement as the sync token (one round trip to PostgreSQL for both; null when the
+   * sync did not answer, e.g. it gave up: the caller reads them itself).
+   */
+  async forIncident(incidentId: string): Promise<{ tables: FleetTables; version: number; timedOut: string[] | null }> {
+    const timedOut = await this.synced(incidentId);
+    await this.schedule();
+    return { tables: this.tables, version: this.version, timedOut };
+  }
+
+  /**
+   * The fleet as held now with its version, without a sync (null before the first load): a reading started on it
+   * while a sync travels is kept when forIncident() then answers the same version (nothing changed meanwhile).
+   */
+  heldVersion(): { tables: FleetTables; version: number } | null {
+    return this.loaded ? { tables: this.tables, version: this.version } : null;
+  }
+
+  private synced(incidentId?: string): Promise<string[] | null> {
+    return this.sync(incidentId).catch((error: unknown) => {
       if (this.closed) throw error;
       // The listening connection may have died unnoticed (a database restart): once more on a new one, which
       // reads everything again.
-      return this.sync();
+      return this.sync(incidentId);
     });
-    await this.schedule();
-    return this.tables;
   }
 
   /**
@@ -173,8 +199,11 @@ export class FleetState {
     return this.loaded ? this.tables : this.current();
   }
 
-  /** Sends a token on the channel and waits until it comes back: every note committed before it has arrived. */
-  private async sync(): Promise<void> {
+  /**
+   * Sends a token on the channel and waits until it comes back: every note committed before it has arrived. With an
+   * incident, the same statement reads the vehicles that let it time out (what it answers; null without one).
+   */
+  private async sync(incidentId?: string): Promise<string[] | null> {
     const listening = this.listen();
     const listener = await listening;
     const token = `${this.instance}.${++this.tokens}`;
@@ -191,17 +220,23 @@ export class FleetState {
     // Sent on the listening connection itself: its own notification comes back in the same answer, one round trip
     // without a pool client, and still after every note committed before it.
     // One after another: pg queues a query sent while another runs, but warns that it will stop doing so.
-    const sent = this.sending.then(() => listener.query(sql.notify.text, [[`${SYNC_CODE}:${token}`]]));
+    const payload = `${SYNC_CODE}:${token}`;
+    const sent = this.sending.then(() =>
+      incidentId === undefined
+        ? listener.query(sql.notify.text, [[payload]]).then(() => null)
+        : sql.syncWithTimedOut.one(listener as unknown as Queryable, { token: payload, incidentId }).then((row) => row?.timed_out ?? null),
+    );
     this.sending = sent.then(
       () => undefined,
       () => undefined,
     );
-    await sent.catch((error: unknown) => {
+    const timedOut = await sent.catch((error: unknown) => {
       this.release(token);
       if (this.listener === listening) this.lost?.();
       throw error;
     });
     await back;
+    return timedOut;
   }
 
   /** Reads everything again now (the periodic reconciliation; a test after a direct database edit). */
@@ -265,15 +300,18 @@ export class FleetState {
     try {
       if (all) {
         this.tables = await readFleet(this.db);
+        this.version++;
         this.loaded = true;
         return;
       }
       const { tables } = this;
+      // Bumped as each kind is written in (not once at the end): a reading started between two kinds is not kept.
+      const bump = () => this.version++;
       await Promise.all([
-        reread(tables.vehicles, taken.vehicles, () => sql.vehicles.rows(this.db, { ids: taken.vehicles }), (r) => r.id),
-        reread(tables.positions, taken.positions, () => sql.positions.rows(this.db, { ids: taken.positions }), (r) => r.vehicle_id),
-        reread(tables.stations, taken.stations, () => sql.stations.rows(this.db, { ids: taken.stations }), (r) => r.id),
-        reread(tables.hospitals, taken.hospitals, () => sql.hospitals.rows(this.db, { ids: taken.hospitals }), (r) => r.id),
+        reread(tables.vehicles, taken.vehicles, () => sql.vehicles.rows(this.db, { ids: taken.vehicles }), (r) => r.id, bump),
+        reread(tables.positions, taken.positions, () => sql.positions.rows(this.db, { ids: taken.positions }), (r) => r.vehicle_id, bump),
+        reread(tables.stations, taken.stations, () => sql.stations.rows(this.db, { ids: taken.stations }), (r) => r.id, bump),
+        reread(tables.hospitals, taken.hospitals, () => sql.hospitals.rows(this.db, { ids: taken.hospitals }), (r) => r.id, bump),
       ]);
     } catch (error) {
       // Nothing is lost: what was taken is read again next time.
@@ -325,9 +363,10 @@ export class FleetState {
 }
 
 /** Reads the rows of these ids again into `table`; an id that no longer has a row is gone (deleted). */
-async function reread<R>(table: Map<string, R>, wanted: string[], read: () => Promise<R[]>, idOf: (row: R) => string): Promise<void> {
+async function reread<R>(table: Map<string, R>, wanted: string[], read: () => Promise<R[]>, idOf: (row: R) => string, changed: () => void): Promise<void> {
   if (!wanted.length) return;
   const rows = await read();
+  changed();
   for (const id of wanted) table.delete(id);
   for (const row of rows) table.set(idOf(row), row);
 }

@@ -7,7 +7,7 @@ import {
 } from '@dispatch/protocol';
 import { type Db, sqlFile } from '@dispatch/db';
 import { z } from 'zod';
-import { type FleetHospital, type FleetState, hospitalsWith, rankingVehicles, type RankingVehicle } from '../fleet/fleetState';
+import { type FleetHospital, type FleetState, type FleetStation, type FleetTables, hospitalsWith, rankingVehicles, type RankingVehicle } from '../fleet/fleetState';
 import { crossCentreHelp } from '../centres/centres';
 import { isReachable, type LonLat, type TravelService } from '../travel/travelService';
 
@@ -53,50 +53,20 @@ export async function computeRecommendation(
   policy: RecommendationPolicy,
 ): Promise<RecommendationDto> {
   const started = performance.now();
-  // The fleet from memory, with every change committed before now applied (fleet/fleetState.ts).
-  const [tables, timedOut] = await Promise.all([fleet.current(), sql.timedOutVehicles.rows(db, { incidentId: incident.id })]);
-  const vehicles = rankingVehicles(tables, Date.now());
-  // The incident's centre's stations and hospitals (issue 15); a transfer's receiving hospital may be another centre's.
-  const stations = [...tables.stations.values()].filter((s) => s.centre_id === incident.centreId);
-  const suitable = hospitalsWith(tables, incident.requiredHospitalCapabilities).filter((h) => h.centre_id === incident.centreId || h.id === incident.transfer?.to.id);
-  // A transfer goes to the hospital that accepted it: the only option, proposed even when it is full.
-  const hospitals = incident.transfer ? suitable.filter((h) => h.id === incident.transfer!.to.id) : suitable;
-  const timedOutIds = new Set(timedOut.map((r) => r.vehicle_id));
+  // The fleet from memory, with every change committed before now applied (fleet/fleetState.ts): a sync token goes to
+  // PostgreSQL and back (with it, in the same statement, the vehicles that let this call time out). Meanwhile the
+  // searches run on the fleet as held, and are kept when the sync brings no change (the same version): the round
+  // trip and the searches overlap instead of adding up. When something did change, they run again on the new state.
+  const synced = fleet.forIncident(incident.id);
+  const held = fleet.heldVersion();
+  // Not left unhandled while the speculative search runs: awaited (and its error thrown) below.
+  synced.catch(() => undefined);
+  let search = held ? await searchFleet(travel, held.tables, held.version, incident, policy) : null;
+  const { tables, version, timedOut } = await synced;
+  if (search?.version !== version) search = await searchFleet(travel, tables, version, incident, policy);
+  const { vehicles, stations, hospitals, pending, excluded, toScene, fromScene } = search;
+  const timedOutIds = new Set(timedOut ?? (await sql.timedOutVehicles.rows(db, { incidentId: incident.id })).map((r) => r.vehicle_id));
   const required = incident.requiredVehicleCapabilities;
-  const scene: LonLat = [incident.location.lon, incident.location.lat];
-
-  const excluded: ExcludedVehicleDto[] = [];
-  const sources: { id: string; lonLat: LonLat }[] = [];
-  const pending = new Map<string, { row: VehicleRow; stale: boolean; positionSource: 'gps' | 'station'; busy: boolean }>();
-  // Made once, not once per vehicle (a named closure in the loop costs a defineProperty each under tsx's keepNames).
-  const exclude = (row: VehicleRow, reason: ExcludedVehicleDto['reason'], detail: string) =>
-    excluded.push({ vehicleId: row.id, callSign: row.call_sign, reason, detail });
-  for (const row of vehicles) {
-    const { id } = row;
-    if (!row.in_service) {
-      exclude(row, 'out_of_service', 'out of service');
-      continue;
-    }
-    const missing = required.filter((c) => !row.capabilities.includes(c));
-    if (missing.length) {
-      exclude(row, 'missing_capability', `lacks ${missing.join(', ')}`);
-      continue;
-    }
-    const busy = row.task_status != null && row.task_status !== 'back_in_service';
-    const fresh: LonLat | null =
-      row.lon !== null && row.lat !== null && (row.age_seconds ?? Infinity) <= policy.staleAfterSeconds ? [row.lon, row.lat] : null;
-    const stale = fresh === null;
-    const lonLat: LonLat = fresh ?? [row.station_lon, row.station_lat];
-    // Busy vehicles are ranked too: the best of them is the proposal when nobody is free.
-    sources.push({ id, lonLat });
-    pending.set(id, { row, stale, positionSource: stale ? 'station' : 'gps', busy });
-  }
-  for (const s of stations) sources.push({ id: `station:${s.id}`, lonLat: [s.lon, s.lat] });
-
-  const [toScene, fromScene] = await Promise.all([
-    travel.toTarget(scene, sources, policy.maxSeconds),
-    travel.fromSource(scene, hospitals.map((h) => ({ id: h.id, lonLat: [h.lon, h.lat] as LonLat })), policy.maxSeconds),
-  ]);
 
   const candidates: CandidateDto[] = [];
   const busyRanked: { row: VehicleRow; eta: number }[] = [];
@@ -193,6 +163,68 @@ export async function computeRecommendation(
     ...(crossCentre.length ? { crossCentre } : {}),
     computeMs: Math.round((performance.now() - started) * 10) / 10,
   };
+}
+
+/** What the searches of one recommendation found on one version of the fleet. */
+interface FleetSearch {
+  version: number;
+  vehicles: VehicleRow[];
+  stations: FleetStation[];
+  hospitals: HospitalRow[];
+  pending: Map<string, { row: VehicleRow; stale: boolean; positionSource: 'gps' | 'station'; busy: boolean }>;
+  excluded: ExcludedVehicleDto[];
+  toScene: Awaited<ReturnType<TravelService['toTarget']>>;
+  fromScene: Awaited<ReturnType<TravelService['fromSource']>>;
+}
+
+/**
+ * The incident's candidate vehicles, stations and hospitals on these tables (read here, before any await, so the
+ * version given is the one they were read at), and both searches from the scene: one reversed-graph search covers
+ * every vehicle and every station (responsible substation), one forward search the hospitals.
+ */
+async function searchFleet(travel: TravelService, tables: FleetTables, version: number, incident: IncidentDto, policy: RecommendationPolicy): Promise<FleetSearch> {
+  const vehicles = rankingVehicles(tables, Date.now());
+  // The incident's centre's stations and hospitals (issue 15); a transfer's receiving hospital may be another centre's.
+  const stations = [...tables.stations.values()].filter((s) => s.centre_id === incident.centreId);
+  const suitable = hospitalsWith(tables, incident.requiredHospitalCapabilities).filter((h) => h.centre_id === incident.centreId || h.id === incident.transfer?.to.id);
+  // A transfer goes to the hospital that accepted it: the only option, proposed even when it is full.
+  const hospitals = incident.transfer ? suitable.filter((h) => h.id === incident.transfer!.to.id) : suitable;
+  const required = incident.requiredVehicleCapabilities;
+  const scene: LonLat = [incident.location.lon, incident.location.lat];
+
+  const excluded: ExcludedVehicleDto[] = [];
+  const sources: { id: string; lonLat: LonLat }[] = [];
+  const pending: FleetSearch['pending'] = new Map();
+  // Made once, not once per vehicle (a named closure in the loop costs a defineProperty each under tsx's keepNames).
+  const exclude = (row: VehicleRow, reason: ExcludedVehicleDto['reason'], detail: string) =>
+    excluded.push({ vehicleId: row.id, callSign: row.call_sign, reason, detail });
+  for (const row of vehicles) {
+    const { id } = row;
+    if (!row.in_service) {
+      exclude(row, 'out_of_service', 'out of service');
+      continue;
+    }
+    const missing = required.filter((c) => !row.capabilities.includes(c));
+    if (missing.length) {
+      exclude(row, 'missing_capability', `lacks ${missing.join(', ')}`);
+      continue;
+    }
+    const busy = row.task_status != null && row.task_status !== 'back_in_service';
+    const fresh: LonLat | null =
+      row.lon !== null && row.lat !== null && (row.age_seconds ?? Infinity) <= policy.staleAfterSeconds ? [row.lon, row.lat] : null;
+    const stale = fresh === null;
+    const lonLat: LonLat = fresh ?? [row.station_lon, row.station_lat];
+    // Busy vehicles are ranked too: the best of them is the proposal when nobody is free.
+    sources.push({ id, lonLat });
+    pending.set(id, { row, stale, positionSource: stale ? 'station' : 'gps', busy });
+  }
+  for (const s of stations) sources.push({ id: `station:${s.id}`, lonLat: [s.lon, s.lat] });
+
+  const [toScene, fromScene] = await Promise.all([
+    travel.toTarget(scene, sources, policy.maxSeconds),
+    travel.fromSource(scene, hospitals.map((h) => ({ id: h.id, lonLat: [h.lon, h.lat] as LonLat })), policy.maxSeconds),
+  ]);
+  return { version, vehicles, stations, hospitals, pending, excluded, toScene, fromScene };
 }
 
 /**
