@@ -25,6 +25,13 @@ UPDATE hospital_notices SET status = :status,
 -- name: lock
 SELECT incident_id, hospital_id, status FROM hospital_notices WHERE id = :id FOR UPDATE;
 
+-- name: centres
+-- The centres a notice's incident is of (the policy's resource): its own and those whose vehicles help on it.
+SELECT array_remove(array_agg(DISTINCT a.help_from_centre_id) || i.centre_id, NULL) AS centres
+  FROM hospital_notices n JOIN incidents i ON i.id = n.incident_id LEFT JOIN assignments a ON a.incident_id = i.id
+ WHERE n.id = :id
+ GROUP BY i.centre_id;
+
 -- name: present
 -- Minimised for the hospital: no caller phone, no address; the summary and the priority flags only.
 SELECT n.id, n.incident_id AS "incidentId", i.number AS "incidentNumber", n.hospital_id AS "hospitalId", n.status, i.category,
@@ -38,8 +45,12 @@ SELECT n.id, n.incident_id AS "incidentId", i.number AS "incidentNumber", n.hosp
  ORDER BY n.sent_at DESC;
 
 -- name: listIds
-SELECT n.id FROM hospital_notices n
+-- A hospital's own; a centre's staff those of its centre's incidents and of those its vehicles help on (the notices
+-- its consoles are told of, staffRoomsOfIncident); every one for the province.
+SELECT n.id FROM hospital_notices n JOIN incidents i ON i.id = n.incident_id
  WHERE (:hospitalId::uuid IS NULL OR n.hospital_id = :hospitalId)
+   AND (:centreId::uuid IS NULL OR i.centre_id = :centreId
+        OR EXISTS (SELECT 1 FROM assignments a WHERE a.incident_id = n.incident_id AND a.help_from_centre_id = :centreId))
    AND (n.status IN ('sent', 'acknowledged', 'escalated') OR n.sent_at > now() - interval '12 hours')
  ORDER BY n.sent_at DESC
  LIMIT 200;

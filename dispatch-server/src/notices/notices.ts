@@ -29,8 +29,9 @@ const sql = sqlFile(new URL('./notices.sql', import.meta.url), {
   incidentsOf: { params: ids, row: z.object({ incident_id: z.string() }) },
   setStatus: { params: id.extend({ status: NoticeStatus, userId: z.string().nullable() }) },
   lock: { params: id, row: z.object({ incident_id: z.string(), hospital_id: z.string(), status: NoticeStatus }) },
+  centres: { params: id, row: z.object({ centres: z.array(z.string()) }) },
   present: { params: ids, row: dtoRow(HospitalNoticeDto) },
-  listIds: { params: z.object({ hospitalId: z.string().nullable() }), row: id },
+  listIds: { params: z.object({ hospitalId: z.string().nullable(), centreId: z.string().nullable() }), row: id },
   liveWithPositions: {
     row: z.object({
       id: z.string(), hospital_id: z.string(), eta_at: z.date().nullable(), h_lon: z.number(), h_lat: z.number(), lon: z.number(), lat: z.number(),
@@ -192,16 +193,20 @@ export async function escalateNotice(ctx: DispatchContext, noticeId: string): Pr
   if (incidentId) await ctx.outbox.flush(incidentId);
 }
 
-/** Hospitals see their own notices only; dispatch roles see all. */
+/**
+ * Hospitals see their own notices only; a centre's dispatchers and supervisors those of its incidents (and of those its
+ * vehicles help on); the province all.
+ */
 export async function listNotices(ctx: DispatchContext, principal: Principal): Promise<HospitalNoticeDto[]> {
-  const { hospitalId } = readScope(principal, 'notice.read');
-  return presentNotices(ctx, (await sql.listIds.rows(ctx.db, { hospitalId: hospitalId ?? null })).map((r) => r.id));
+  const { hospitalId, centreId } = readScope(principal, 'notice.read');
+  const centre = typeof centreId === 'string' ? centreId : null;
+  return presentNotices(ctx, (await sql.listIds.rows(ctx.db, { hospitalId: hospitalId ?? null, centreId: centre })).map((r) => r.id));
 }
 
 export async function getNoticeFor(ctx: DispatchContext, principal: Principal, noticeId: string): Promise<HospitalNoticeDto> {
   const [notice] = isUuid(noticeId) ? await presentNotices(ctx, [noticeId]) : [];
   if (!notice) throw notFound(`notice ${noticeId}`);
-  authorize(principal, 'notice.read', { hospitalId: notice.hospitalId });
+  authorize(principal, 'notice.read', { hospitalId: notice.hospitalId, centreId: (await sql.centres.one(ctx.db, { id: notice.id }))?.centres ?? null });
   return notice;
 }
 

@@ -38,13 +38,14 @@ SELECT r.id, r.name, to_char(r.birth_date, 'YYYY-MM-DD') AS birth_date, r.groups
  ORDER BY r.name, r.id;
 
 -- name: incidentExists
-SELECT id FROM incidents WHERE id = :id;
+-- With the centres the incident is of (the policy's resource, issue 15): its own and those whose vehicles help on it.
+SELECT i.id, array_remove(ARRAY[i.centre_id] || ARRAY(SELECT DISTINCT h.help_from_centre_id FROM assignments h WHERE h.incident_id = i.id), NULL) AS centres FROM incidents i WHERE i.id = :id;
 
 -- name: assignmentIncident
-SELECT incident_id, vehicle_id FROM assignments WHERE id = :id;
+SELECT a.incident_id, a.vehicle_id, array_remove(ARRAY[i.centre_id] || ARRAY(SELECT DISTINCT h.help_from_centre_id FROM assignments h WHERE h.incident_id = i.id), NULL) AS centres FROM assignments a JOIN incidents i ON i.id = a.incident_id WHERE a.id = :id;
 
 -- name: noticeIncident
-SELECT incident_id, hospital_id FROM hospital_notices WHERE id = :id;
+SELECT n.incident_id, n.hospital_id, array_remove(ARRAY[i.centre_id] || ARRAY(SELECT DISTINCT h.help_from_centre_id FROM assignments h WHERE h.incident_id = i.id), NULL) AS centres FROM hospital_notices n JOIN incidents i ON i.id = n.incident_id WHERE n.id = :id;
 
 -- name: page
 -- Sorted by :sort ("-" first: descending), then by record id; :pattern searches name, record id and address, :digits the phone.
@@ -71,7 +72,10 @@ SELECT f.id, f.status, f.incident_id, i.number, i.closed_at, i.category, f.creat
   FROM register_follow_ups f
   JOIN incidents i ON i.id = f.incident_id
   JOIN register_residents r ON r.id = f.resident_id
- WHERE :status::text IS NULL OR f.status = :status
+ WHERE (:status::text IS NULL OR f.status = :status)
+   -- A centre's supervisor: its centre's incidents' follow-ups (and those its vehicles helped on); the province: all.
+   AND (:centreId::uuid IS NULL OR i.centre_id = :centreId
+        OR EXISTS (SELECT 1 FROM assignments a WHERE a.incident_id = i.id AND a.help_from_centre_id = :centreId))
  ORDER BY f.created_at, f.id
  LIMIT :limit;
 
@@ -81,4 +85,4 @@ UPDATE register_follow_ups SET status = 'sent', sent_at = now(), sent_by = :user
 RETURNING id;
 
 -- name: known
-SELECT id FROM register_follow_ups WHERE id = ANY (:ids::uuid[]);
+SELECT f.id, array_remove(ARRAY[i.centre_id] || ARRAY(SELECT DISTINCT h.help_from_centre_id FROM assignments h WHERE h.incident_id = i.id), NULL) AS centres FROM register_follow_ups f JOIN incidents i ON i.id = f.incident_id WHERE f.id = ANY (:ids::uuid[]);

@@ -13,7 +13,7 @@ import {
 import type { z } from 'zod';
 import { appendAudit, type Actor } from '../audit/audit';
 import { notFound } from '../http/errors';
-import { type Action, auditActionOf, authorize, type Resource } from '../policies/policies';
+import { type Action, auditActionOf, authorize, readCentre, type Resource } from '../policies/policies';
 import { pageAnswer, pageParams } from '../resources/paging';
 import { careFlags, presentFollowUp, presentMatch, presentResident } from './presentRegister';
 import { registerSql as sql } from './registerSql';
@@ -59,8 +59,9 @@ async function linkedOf(db: Queryable, actor: Actor, action: Action, resource: R
 
 /** The residents linked to an incident, for the dispatchers. */
 export async function incidentRegister(db: Db, actor: Actor, incidentId: string): Promise<IncidentRegisterDto> {
-  if (!isUuid(incidentId) || !(await sql.incidentExists.one(db, { id: incidentId }))) throw notFound(`incident ${incidentId}`);
-  const rows = await linkedOf(db, actor, 'register.readIncident', {}, incidentId, { type: 'incident', id: incidentId });
+  const incident = isUuid(incidentId) ? await sql.incidentExists.one(db, { id: incidentId }) : undefined;
+  if (!incident) throw notFound(`incident ${incidentId}`);
+  const rows = await linkedOf(db, actor, 'register.readIncident', { centreId: incident.centres }, incidentId, { type: 'incident', id: incidentId });
   return { incidentId, matches: rows.map((r) => presentMatch(r)) };
 }
 
@@ -68,7 +69,7 @@ export async function incidentRegister(db: Db, actor: Actor, incidentId: string)
 export async function assignmentRegister(db: Db, actor: Actor, assignmentId: string): Promise<IncidentRegisterDto> {
   const task = isUuid(assignmentId) ? await sql.assignmentIncident.one(db, { id: assignmentId }) : undefined;
   if (!task) throw notFound(`assignment ${assignmentId}`);
-  const rows = await linkedOf(db, actor, 'register.readTask', { vehicleId: task.vehicle_id }, task.incident_id, { type: 'incident', id: task.incident_id });
+  const rows = await linkedOf(db, actor, 'register.readTask', { vehicleId: task.vehicle_id, centreId: task.centres }, task.incident_id, { type: 'incident', id: task.incident_id });
   return { incidentId: task.incident_id, matches: rows.map((r) => presentMatch(r)) };
 }
 
@@ -76,7 +77,7 @@ export async function assignmentRegister(db: Db, actor: Actor, assignmentId: str
 export async function noticeCareFlags(db: Db, actor: Actor, noticeId: string): Promise<CareFlagsDto> {
   const notice = isUuid(noticeId) ? await sql.noticeIncident.one(db, { id: noticeId }) : undefined;
   if (!notice) throw notFound(`notice ${noticeId}`);
-  const rows = await linkedOf(db, actor, 'register.readCare', { hospitalId: notice.hospital_id }, notice.incident_id, { type: 'incident', id: notice.incident_id });
+  const rows = await linkedOf(db, actor, 'register.readCare', { hospitalId: notice.hospital_id, centreId: notice.centres }, notice.incident_id, { type: 'incident', id: notice.incident_id });
   return { noticeId, flags: careFlags(rows.map((r) => r.flags)) };
 }
 
@@ -90,10 +91,14 @@ export async function residentPage(db: Db, actor: Actor, query: z.output<typeof 
   return answer;
 }
 
-/** Follow-up notices, oldest first (the teams' system polls ?status=pending). */
+/**
+ * Follow-up notices, oldest first (the teams' system polls ?status=pending): a centre's supervisor those of its centre's
+ * incidents (and of those its vehicles helped on), the province's and the administrator all.
+ */
 export async function listFollowUps(db: Db, actor: Actor, query: z.input<typeof FollowUpQuery>): Promise<RegisterFollowUpDto[]> {
   const q = FollowUpQuery.parse(query);
-  const rows = await sql.followUps.rows(db, { status: q.status ?? null, limit: q.limit });
+  const centreId = actor.principal ? readCentre(actor.principal, 'register.followUps') : null;
+  const rows = await sql.followUps.rows(db, { status: q.status ?? null, limit: q.limit, centreId });
   await audited(db, actor, 'register.followUps', {}, { type: 'register', id: 'followUps' }, rows.map((r) => r.resident_id));
   return rows.map(presentFollowUp);
 }
@@ -101,10 +106,12 @@ export async function listFollowUps(db: Db, actor: Actor, query: z.input<typeof 
 /** Marks follow-up notices delivered; an unknown id is a 404 naming it, one already sent stays as it was. */
 export async function markFollowUpsSent(db: Db, actor: Actor, request: z.input<typeof MarkFollowUpsSentRequest>): Promise<{ sent: string[] }> {
   const { ids } = MarkFollowUpsSentRequest.parse(request);
-  const known = new Set((await sql.known.rows(db, { ids })).map((r) => r.id));
+  const known = new Map((await sql.known.rows(db, { ids })).map((r) => [r.id, r.centres]));
   const missing = ids.findIndex((id) => !known.has(id));
   if (missing >= 0) throw notFound(`ids.${missing}: follow-up ${ids[missing]}`);
   authorize(actor.principal, 'register.followUps', {});
+  // Each one of the reader's centre (403 other_centre naming none of another centre's residents).
+  for (const centres of known.values()) authorize(actor.principal, 'register.followUps', { centreId: centres });
   const sent = await sql.markSent.rows(db, { ids, userId: actor.principal?.userId ?? null });
   await appendAudit(db, actor, 'register.followUpsSent', { type: 'register', id: 'followUps' }, { ids: sent.map((r) => r.id) });
   return { sent: sent.map((r) => r.id) };

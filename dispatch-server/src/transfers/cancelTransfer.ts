@@ -22,7 +22,7 @@ export async function cancelTransfer(ctx: DispatchContext, actor: Actor & { prin
     // the check below sees the vehicle) or waits for this cancellation.
     if (first.incident_id) await incidentSql.lockIncident.one(client, { id: first.incident_id });
     const transfer = first.incident_id ? (await transferSql.lock.one(client, { id: transferId }))! : first;
-    authorize(actor.principal, 'transfer.cancel', { hospitalId: transfer.from_hospital_id });
+    authorize(actor.principal, 'transfer.cancel', { hospitalId: transfer.from_hospital_id, centreId: transfer.centres });
     if (transfer.status === 'declined' || transfer.status === 'cancelled') throw new HttpError(409, `transfer #${transfer.number} is already ${transfer.status}`);
     if (transfer.dispatched || transfer.incident_status === 'assigned') {
       throw new HttpError(409, `a vehicle is on transfer #${transfer.number}: ask the dispatch centre to cancel it`);

@@ -4,7 +4,7 @@ import { appendAudit, type Actor } from '../audit/audit';
 import { HttpError } from '../http/errors';
 import { authorize } from '../policies/policies';
 import type { DispatchContext } from '../dispatchContext';
-import { announceTransfer, transferSql } from './transfers';
+import { announceTransfer, transferResource, transferSql } from './transfers';
 
 /** How far ahead a transfer may be scheduled. */
 export const MAX_SCHEDULE_AHEAD_MS = 30 * 24 * 3600_000;
@@ -19,7 +19,8 @@ const SCHEDULE_PAST_TOLERANCE_MS = 5 * 60_000;
  */
 export async function requestTransfer(ctx: DispatchContext, actor: Actor & { principal: Principal }, input: RequestTransferRequest): Promise<TransferDto> {
   const request = RequestTransferRequest.parse(input);
-  authorize(actor.principal, 'transfer.request', { hospitalId: request.fromHospitalId });
+  // A centre's staff enter requests from or to a hospital of their centre only.
+  authorize(actor.principal, 'transfer.request', await transferResource(ctx.db, request.fromHospitalId, [request.fromHospitalId, request.toHospitalId]));
   if (request.scheduledAt) {
     const at = Date.parse(request.scheduledAt);
     if (at < Date.now() - SCHEDULE_PAST_TOLERANCE_MS) throw new HttpError(400, 'scheduledAt: is in the past; leave it out for a transfer now');

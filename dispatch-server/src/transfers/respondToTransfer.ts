@@ -23,7 +23,7 @@ export async function respondToTransfer(
   const accepted = await inTransaction(ctx.db, async (client) => {
     const transfer = await transferSql.lock.one(client, { id: transferId });
     if (!transfer) throw notFound(`transfer ${transferId}`);
-    authorize(actor.principal, 'transfer.respond', { hospitalId: transfer.to_hospital_id });
+    authorize(actor.principal, 'transfer.respond', { hospitalId: transfer.to_hospital_id, centreId: transfer.centres });
     if (transfer.status !== 'requested') throw new HttpError(409, `transfer #${transfer.number} is already ${transfer.status}`);
     const status = answer.accept ? 'accepted' : 'declined';
     await transferSql.respond.run(client, { id: transferId, status, reason: answer.accept ? null : answer.reason, userId: actor.principal.userId });

@@ -10,8 +10,11 @@ RETURNING id;
 SELECT id, kind FROM hospitals WHERE id = ANY(:ids::uuid[]);
 
 -- name: lock
+-- With the two hospitals' centres: a transfer is of both (policy resource).
 SELECT t.id, t.number, t.from_hospital_id, t.to_hospital_id, t.status, t.scheduled_at, t.incident_id, t.category, t.priority,
        t.patient_summary, t.needs, i.status AS incident_status,
+       ARRAY[(SELECT h.centre_id FROM hospitals h WHERE h.id = t.from_hospital_id),
+             (SELECT h.centre_id FROM hospitals h WHERE h.id = t.to_hospital_id)] AS centres,
        EXISTS (SELECT 1 FROM assignments a WHERE a.incident_id = t.incident_id AND a.ended_at IS NULL) AS dispatched
   FROM transfers t LEFT JOIN incidents i ON i.id = t.incident_id
  WHERE t.id = :id
@@ -25,6 +28,10 @@ UPDATE transfers SET status = 'cancelled', reason = :reason, cancelled_by = :use
 
 -- name: setIncident
 UPDATE transfers SET incident_id = :incidentId WHERE id = :id;
+
+-- name: centres
+-- The centres of a transfer's hospitals (the policy's resource: a transfer is of both).
+SELECT DISTINCT centre_id FROM hospitals WHERE id = ANY(:ids::uuid[]);
 
 -- name: sender
 -- Where the vehicle picks the patient up, and the number the crew can call.
@@ -77,9 +84,12 @@ SELECT t.id, t.number, t.direction, t.needs, t.green_channel AS "greenChannel",
  ORDER BY coalesce(t.scheduled_at, t.requested_at);
 
 -- name: listIds
--- A hospital's own (sent or received), or every one for the dispatchers: the open ones and those finished lately.
+-- A hospital's own (sent or received); a centre's staff those sending from or to a hospital of the centre; every one
+-- for the province: the open ones and those finished lately.
 SELECT t.id FROM transfers t LEFT JOIN incidents i ON i.id = t.incident_id
  WHERE (:hospitalId::uuid IS NULL OR t.from_hospital_id = :hospitalId OR t.to_hospital_id = :hospitalId)
+   AND (:centreId::uuid IS NULL
+        OR EXISTS (SELECT 1 FROM hospitals h WHERE h.id IN (t.from_hospital_id, t.to_hospital_id) AND h.centre_id = :centreId))
    AND (t.status = 'requested'
         OR (t.status = 'accepted' AND (i.id IS NULL OR i.status IN ('open', 'queued', 'assigned') OR i.closed_at > now() - interval '12 hours'))
         OR greatest(t.responded_at, t.cancelled_at) > now() - interval '12 hours')

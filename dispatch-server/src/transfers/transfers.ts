@@ -3,7 +3,7 @@ import { type Db, dtoRow, isUuid, type Queryable, sqlFile } from '@dispatch/db';
 import { z } from 'zod';
 import { staffRoomsOfHospitals } from '../centres/centres';
 import { notFound } from '../http/errors';
-import { authorize, readScope } from '../policies/policies';
+import { authorize, readScope, type Resource } from '../policies/policies';
 import type { Publisher } from '../realtime/publisher';
 
 const id = z.object({ id: z.string() });
@@ -17,12 +17,13 @@ export const transferSql = sqlFile(new URL('./transfers.sql', import.meta.url), 
     row: id,
   },
   hospitals: { params: z.object({ ids: z.array(z.string()) }), row: z.object({ id: z.string(), kind: z.string() }) },
+  centres: { params: z.object({ ids: z.array(z.string()) }), row: z.object({ centre_id: z.string() }) },
   lock: {
     params: id,
     row: z.object({
       id: z.string(), number: z.coerce.number(), from_hospital_id: z.string(), to_hospital_id: z.string(), status: TransferStatus,
       scheduled_at: z.date().nullable(), incident_id: nullableText, category: IncidentCategory, priority: z.number(), patient_summary: z.string(),
-      needs: z.array(z.string()), incident_status: nullableText, dispatched: z.boolean(),
+      needs: z.array(z.string()), incident_status: nullableText, dispatched: z.boolean(), centres: z.array(z.string()),
     }),
   },
   respond: { params: id.extend({ status: z.enum(['accepted', 'declined']), reason: nullableText, userId: nullableText }) },
@@ -32,7 +33,7 @@ export const transferSql = sqlFile(new URL('./transfers.sql', import.meta.url), 
   fixedDestination: { params: z.object({ incidentId: z.string() }), row: z.object({ to_hospital_id: z.string(), name: z.string() }) },
   pendingDue: { row: z.object({ id: z.string(), scheduled_at: z.date().nullable() }) },
   present: { params: z.object({ ids: z.array(z.string()) }), row: dtoRow(TransferDto) },
-  listIds: { params: z.object({ hospitalId: nullableText }), row: id },
+  listIds: { params: z.object({ hospitalId: nullableText, centreId: nullableText }), row: id },
   demoSeed: { row: id },
 });
 
@@ -52,18 +53,33 @@ export async function presentTransfer(db: Queryable, transferId: string): Promis
   return transfer;
 }
 
-/** A hospital reads the transfers it sends or receives; the dispatchers read all of them. */
+/**
+ * A hospital reads the transfers it sends or receives; a centre's dispatchers and supervisors those from or to a
+ * hospital of their centre; the province all of them.
+ */
 export async function listTransfers(db: Db, principal: Principal): Promise<TransferDto[]> {
   const scope = readScope(principal, 'transfer.read');
-  const ids = (await transferSql.listIds.rows(db, { hospitalId: scope.hospitalId ?? null })).map((r) => r.id);
+  const centreId = typeof scope.centreId === 'string' ? scope.centreId : null;
+  const ids = (await transferSql.listIds.rows(db, { hospitalId: scope.hospitalId ?? null, centreId })).map((r) => r.id);
   return presentTransfers(db, ids);
 }
 
-/** One transfer, for the dispatchers or one of its two hospitals. */
+/** One transfer, for the staff of either hospital's centre (and the province) or one of its two hospitals. */
 export async function getTransfer(db: Db, principal: Principal, transferId: string): Promise<TransferDto> {
   const transfer = await presentTransfer(db, transferId);
-  authorize(principal, 'transfer.read', { hospitalId: sideOf(principal, transfer) });
+  authorize(principal, 'transfer.read', await transferResource(db, sideOf(principal, transfer), [transfer.from.id, transfer.to.id]));
   return transfer;
+}
+
+/**
+ * What a transfer is checked against: for a hospital login `hospitalId` (the side it acts as), for a centre's staff the
+ * centres of both hospitals (a transfer across the border is both centres' business). Unknown hospitals leave the
+ * centre open: the command answers 404 for them.
+ */
+export async function transferResource(db: Queryable, hospitalId: string, both: [string, string]): Promise<Resource> {
+  const ids = both.filter(isUuid);
+  const centres = ids.length > 0 ? (await transferSql.centres.rows(db, { ids })).map((r) => r.centre_id) : [];
+  return { hospitalId, centreId: centres.length > 0 ? centres : null };
 }
 
 /** The hospital of the transfer the principal is checked against: its own side when it is one of the two. */
