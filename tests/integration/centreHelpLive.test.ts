@@ -1,7 +1,7 @@
 import type { ApiClient, VehiclePositionDto } from '@dispatch/protocol';
 import { seedDemo, type DemoLogins } from '@dispatch/server/demo/seedDemo';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { apiClient, openSocket } from '../support/api';
+import { apiClient, openSocket, refusal } from '../support/api';
 import { serverSuite } from '../support/demoSuite';
 import { loginAs, startTestServer } from '../support/server';
 
@@ -74,6 +74,7 @@ describe('a helping vehicle is live on the helped centre’s consoles for as lon
       const update = await jx.waitFor('vehicle.updated', (v) => v.id === helper.vehicleId && v.incidentId === incident.id);
       expect(update).toMatchObject({ centreId: logins.neighbour!.centreId, taskStatus: 'dispatched' });
       expect((await api.dispatcher!.call('listVehicles', {})).find((v) => v.id === helper.vehicleId)).toMatchObject({ incidentId: incident.id });
+      expect((await api.dispatcher!.call('getVehicle', { params: { id: helper.vehicleId } })).incidentId).toBe(incident.id);
 
       await settled();
       const during = await report('py-helper');
@@ -85,6 +86,7 @@ describe('a helping vehicle is live on the helped centre’s consoles for as lon
       await api.dispatcher!.call('cancelAssignment', { params: { id: offer.assignment.id }, body: { reason: '本县车辆已空出' } });
       await jx.waitFor('vehicle.updated', (v) => v.id === helper.vehicleId && v.incidentId === null);
       expect((await api.dispatcher!.call('listVehicles', {})).map((v) => v.id)).not.toContain(helper.vehicleId);
+      expect((await refusal(api.dispatcher!.call('getVehicle', { params: { id: helper.vehicleId } }))).code).toBe('other_centre');
       await settled();
       const after = await report('py-helper');
       await py.waitFor('vehicle.positionsUpdated', fixOf(helper.vehicleId, after));

@@ -46,6 +46,12 @@ export async function staffRoomsOfIncident(db: Queryable, incidentId: string): P
   return rooms.centreStaff(row?.centre_id, ...(row?.helping ?? []));
 }
 
+/** The centres a vehicle is of, as a policy resource's `centreId`: its own and, while it helps there, its task's incident's. */
+export async function centresOfVehicle(db: Queryable, vehicleId: string): Promise<string[]> {
+  const row = await sql.ofVehicle.one(db, { vehicleId });
+  return row ? [row.centre_id, ...(row.task_centre_id ? [row.task_centre_id] : [])] : [];
+}
+
 /**
  * The consoles that hear of a vehicle: its centre's staff, those of the centre its live task's incident is of (another
  * centre's while it helps there), the `also` centres' (a task that just ended) and the province room.
