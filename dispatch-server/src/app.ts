@@ -12,6 +12,7 @@ import { createTokenService, type TokenService } from './auth/tokens';
 import { isLoopbackHost, type Config } from './config';
 import type { Db } from '@dispatch/db';
 import { healthHandlers } from './health/health.routes';
+import { keepDevicesConnected } from './positions/osmandDoor';
 import { createPositions, type Positions } from './positions/positions.routes';
 import { contentSecurityPolicy } from './http/contentSecurityPolicy';
 import { errorHandler, unknownRoute } from './http/errors';
@@ -221,7 +222,7 @@ export function createApp({ config, db, readDb = db, redis, log }: AppDeps): App
   app.use(errorHandler(log));
 
   // OsmAnd/Traccar clients post to /osmand, outside /api, answered before express's middleware (positions/osmandDoor.ts).
-  const http = createServer(roles.has('web') ? positions.osmandAhead(app) : app);
+  const http = keepDevicesConnected(createServer(roles.has('web') ? positions.osmandAhead(app) : app));
   // Every process publishes through the Redis stream (a worker's re-offer reaches the consoles of the web processes);
   // only a realtime one serves sockets.
   const streams = createStreamsAdapter(config.REDIS_URL, config.QUEUE_PREFIX, config.SOCKET_STREAM_MAX_LEN);

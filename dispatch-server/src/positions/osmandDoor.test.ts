@@ -7,6 +7,7 @@ import { createTestDatabase, type TestDatabase } from '@dispatch/db/testDatabase
 import { DeviceDirectory } from './deviceDirectory';
 import { PositionIngestor } from './ingestPositions';
 import { OSMAND_PORT_PATHS, osmandAhead, osmandDoor } from './osmandDoor';
+import { startOsmandServer } from './positions.routes';
 
 /** The bare OsmAnd door on a real HTTP server and the real PostgreSQL: what express's parsers did, it does. */
 describe('the OsmAnd door', () => {
@@ -113,6 +114,20 @@ describe('the OsmAnd door', () => {
       expect(await stored()).toBe(1);
     } finally {
       await new Promise((closed) => overloaded.close(closed));
+    }
+  });
+
+  it('keeps a device connection open between reports a minute apart on the OsmAnd port', async () => {
+    const port = await startOsmandServer(0, { ingestor, devices: new DeviceDirectory(database.db), log });
+    try {
+      // Node's default closes after 5 s idle: a fleet reporting every 10 s reconnected for every fix.
+      expect(port.http.keepAliveTimeout).toBeGreaterThan(60_000);
+      expect(port.http.headersTimeout).toBeGreaterThan(port.http.keepAliveTimeout);
+      const answer = await fetch(`http://127.0.0.1:${port.port}/?id=door-1&lat=37&lon=112&timestamp=${epoch()}`);
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('keep-alive')).toBe('timeout=65');
+    } finally {
+      await port.close();
     }
   });
 

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { parse as parseQueryString } from 'node:querystring';
 import { gunzip, inflate } from 'node:zlib';
 import { codeForStatus, type OsmandAnswer } from '@dispatch/protocol';
@@ -48,6 +48,18 @@ export function osmandDoor(deps: OsmandDeps, paths: ReadonlySet<string>): Reques
       },
     );
   };
+}
+
+/**
+ * A device reports every few seconds to a minute over one kept-alive connection. Node closes a connection idle for
+ * 5 s: a fleet reporting less often reconnected for every fix, and a report sent as the server closed its connection
+ * failed (ECONNRESET; bench:doors with 10,000 devices). 65 s outlasts a minute's interval and a balancer's 60 s idle
+ * timeout (so the balancer, not the server, closes first); headers must still come within a second after it.
+ */
+export function keepDevicesConnected<S extends Server>(server: S): S {
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  return server;
 }
 
 /** The OsmAnd paths of the API port; every other request goes to `next` (the express application). */

@@ -10,7 +10,7 @@ import type { Gateway } from '../realtime/gateway';
 import { bindVehicleDevice } from './bindDevice';
 import { DeviceDirectory } from './deviceDirectory';
 import { maintainPositionPartitions, PositionIngestor } from './ingestPositions';
-import { OSMAND_API_PATHS, OSMAND_PORT_PATHS, osmandAhead, osmandDoor, type OsmandDeps, type RequestListener } from './osmandDoor';
+import { keepDevicesConnected, OSMAND_API_PATHS, OSMAND_PORT_PATHS, osmandAhead, osmandDoor, type OsmandDeps, type RequestListener } from './osmandDoor';
 import { PositionFanout } from './positionFanout';
 
 /** Binds or (null) unbinds a vehicle's device id, forgetting the cached lookups of both ids. */
@@ -34,7 +34,7 @@ export interface OsmandServer {
  * given `http://host:5055`) and at `/osmand`. Resolves once listening; rejects if the port cannot be opened.
  */
 export async function startOsmandServer(port: number, deps: OsmandDeps & { host?: string }): Promise<OsmandServer> {
-  const http = createServer(osmandDoor(deps, OSMAND_PORT_PATHS));
+  const http = keepDevicesConnected(createServer(osmandDoor(deps, OSMAND_PORT_PATHS)));
   await new Promise<void>((listening, failed) => {
     http.once('error', failed);
     http.listen(port, deps.host ?? '127.0.0.1', () => {
