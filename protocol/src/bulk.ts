@@ -13,6 +13,13 @@ export type BulkFormat = z.infer<typeof BulkFormat>;
  * writes those of its language). A `coded` column holds codes of a label table, written as their labels in the
  * file's language and read back in either language or as codes. An exported file re-imports unchanged.
  */
+/**
+ * The `centre` column (issue 15), optional: a centre's code (or id). Empty, or no such column: a new station, hospital,
+ * dispatcher or supervisor is the default centre's and a stored station or hospital keeps its own. A dispatcher or
+ * supervisor of every centre is written 全省 or province. Exports write it only where the database has several centres.
+ */
+export const PROVINCE_CELLS: readonly string[] = ['全省', 'province'];
+
 export const BULK_COLUMNS: Record<BulkKind, readonly { key: string; zh: string; en: string; coded?: LabelTable }[]> = {
   stations: [
     { key: 'code', zh: '编码', en: 'code' },
@@ -22,6 +29,7 @@ export const BULK_COLUMNS: Record<BulkKind, readonly { key: string; zh: string; 
     { key: 'address', zh: '地址', en: 'address' },
     { key: 'lon', zh: '经度', en: 'lon' },
     { key: 'lat', zh: '纬度', en: 'lat' },
+    { key: 'centre', zh: '中心编码', en: 'centre' },
   ],
   vehicles: [
     { key: 'callSign', zh: '呼号', en: 'call_sign' },
@@ -40,6 +48,7 @@ export const BULK_COLUMNS: Record<BulkKind, readonly { key: string; zh: string; 
     { key: 'phone', zh: '电话', en: 'phone' },
     { key: 'lon', zh: '经度', en: 'lon' },
     { key: 'lat', zh: '纬度', en: 'lat' },
+    { key: 'centre', zh: '中心编码', en: 'centre' },
   ],
   users: [
     { key: 'username', zh: '用户名', en: 'username' },
@@ -47,6 +56,7 @@ export const BULK_COLUMNS: Record<BulkKind, readonly { key: string; zh: string; 
     { key: 'role', zh: '角色', en: 'role', coded: 'role' },
     { key: 'vehicle', zh: '车辆呼号', en: 'vehicle' },
     { key: 'hospital', zh: '医院编码', en: 'hospital' },
+    { key: 'centre', zh: '中心编码', en: 'centre' },
   ],
   crewMembers: [
     { key: 'name', zh: '姓名', en: 'name' },
@@ -72,6 +82,7 @@ export const BulkErrorCode = z.enum([
   'unknownStation',
   'unknownVehicle',
   'unknownHospital',
+  'unknownCentre', // neither a centre's code nor its id (nor 全省 / province for a login of every centre)
   'unknownMember',
   'ambiguousMember', // two crew members of that name: give the phone too (姓名/电话)
   'duplicateInFile',

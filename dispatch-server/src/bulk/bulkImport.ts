@@ -34,7 +34,7 @@ export interface BulkDeps {
 /** A county's whole roster fits; more is a mistake (a wrong sheet) better refused than half-checked. */
 export const MAX_ROWS = 5000;
 /** Columns a file may leave out: each is optional on every row. */
-const OPTIONAL = new Set(['nameEn', 'address', 'phone', 'inService', 'vehicle', 'hospital', 'station', 'members']);
+const OPTIONAL = new Set(['nameEn', 'address', 'phone', 'inService', 'vehicle', 'hospital', 'station', 'members', 'centre']);
 
 /** The preview a rollback carries out of the transaction. */
 class RolledBack extends Error {
@@ -74,7 +74,7 @@ function columnFor(kind: BulkKind, header: string): string | undefined {
 /** The column a command's refusal names ("homeStationId: no such station" → homeStation). */
 function columnOfMessage(kind: BulkKind, message: string): string | null {
   const field = /^(\w+)[.:]/.exec(message)?.[1] ?? '';
-  const key = { homeStationId: 'homeStation', vehicleId: 'vehicle', hospitalId: 'hospital', stationId: 'station', memberIds: 'members' }[field] ?? field;
+  const key = { homeStationId: 'homeStation', vehicleId: 'vehicle', hospitalId: 'hospital', stationId: 'station', memberIds: 'members', centreId: 'centre' }[field] ?? field;
   return BULK_COLUMNS[kind].some((c) => c.key === key) ? key : null;
 }
 
@@ -224,7 +224,9 @@ export async function commitBulkImport(deps: BulkDeps, actor: Actor, kind: BulkK
 export async function exportBulk(deps: BulkDeps, kind: BulkKind, format: BulkFormat, lang: Lang): Promise<{ data: Buffer; fileName: string; mediaType: string }> {
   const lookups = await loadLookups(deps.db, deps.staleAfterSeconds);
   const records = await KINDS[kind].exportRecords(deps.db, lookups, deps.staleAfterSeconds);
-  const columns = BULK_COLUMNS[kind];
+  // A single-centre deployment never names its centre (issue 15).
+  const severalCentres = lookups.centreCodes.size > 1;
+  const columns = BULK_COLUMNS[kind].filter((c) => c.key !== 'centre' || severalCentres);
   const cellOf = (record: Record<string, string>, c: (typeof columns)[number]) => (c.coded ? labelsOf(c.coded, record[c.key] ?? '', lang) : (record[c.key] ?? ''));
   const headers = columns.map((c) => (lang === 'zh-CN' ? c.zh : c.en));
   const data = await writeTable(kind, headers, records.map((r) => columns.map((c) => cellOf(r, c))), format);

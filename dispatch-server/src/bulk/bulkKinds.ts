@@ -1,6 +1,9 @@
 import type { DbClient, Queryable } from '@dispatch/db';
 import {
   BULK_COLUMNS,
+  CENTRE_ROLES,
+  DEFAULT_CENTRE_ID,
+  PROVINCE_CELLS,
   type BulkErrorCode,
   type BulkKind,
   type BulkRowError,
@@ -16,6 +19,7 @@ import {
 } from '@dispatch/protocol';
 import type { z } from 'zod';
 import type { Actor } from '../audit/audit';
+import { listCentres } from '../centres/centres';
 import { createCrewMember, createShift, listCrewMembers, listShifts } from '../crews/crews';
 import { createHospital, listHospitals, updateHospital } from '../hospitals/hospitals';
 import { createStation, listStations, updateStation } from '../stations/stations';
@@ -35,6 +39,9 @@ export interface Lookups {
   hospitalCodes: Map<string, string>;
   membersByName: Map<string, { id: string; phone?: string | null }[]>;
   memberNames: Map<string, string>;
+  /** Centres by code and by id (issue 15). */
+  centres: Map<string, { id: string }>;
+  centreCodes: Map<string, string>;
 }
 
 /** What a stored row became, to push to the consoles once committed; a login's one-time password, to show once. */
@@ -68,6 +75,7 @@ export async function loadLookups(db: Queryable, staleAfterSeconds: number): Pro
   const vehicles = await listVehicles(db, staleAfterSeconds);
   const hospitals = await listHospitals(db);
   const members = await listCrewMembers(db);
+  const centres = await listCentres(db);
   const membersByName = new Map<string, { id: string; phone?: string | null }[]>();
   for (const m of members) membersByName.set(m.name, [...(membersByName.get(m.name) ?? []), m]);
   return {
@@ -79,6 +87,8 @@ export async function loadLookups(db: Queryable, staleAfterSeconds: number): Pro
     hospitalCodes: new Map(hospitals.map((h) => [h.id, h.code])),
     membersByName,
     memberNames: new Map(members.map((m) => [m.id, m.name])),
+    centres: new Map(centres.flatMap((c) => [[c.code, c], [c.id, c]] as const)),
+    centreCodes: new Map(centres.map((c) => [c.id, c.code])),
   };
 }
 
@@ -111,6 +121,7 @@ function instant(cell: string | undefined): string | undefined {
 /** The file's column an input field comes from. */
 const COLUMN_OF: Record<string, string> = {
   location: 'lon', homeStationId: 'homeStation', vehicleId: 'vehicle', hospitalId: 'hospital', stationId: 'station', memberIds: 'members',
+  centreId: 'centre',
 };
 
 function codeOf(issue: z.core.$ZodIssue): BulkErrorCode {
@@ -155,6 +166,22 @@ function resolve(map: Map<string, { id: string }>, cell: string | undefined, col
   return found?.id;
 }
 
+/**
+ * A station's or hospital's centre cell: the centre's id, or undefined for an empty cell or no such column (a new row
+ * is then the default centre's, a stored one keeps its own).
+ */
+const centreOf = (lookups: Lookups, cell: string | undefined, errors: Omit<BulkRowError, 'row'>[]) => resolve(lookups.centres, cell, 'centre', 'unknownCentre', errors);
+
+/** A login's centre cell: a dispatcher or supervisor is the default centre's unless it names another, or 全省 / province. */
+function loginCentreOf(lookups: Lookups, role: string | undefined, cell: string | undefined, errors: Omit<BulkRowError, 'row'>[]): string | null | undefined {
+  const province = !!cell && PROVINCE_CELLS.includes(cell.toLowerCase());
+  if (!CENTRE_ROLES.has(role as never)) {
+    if (province) errors.push({ column: 'centre', code: 'invalid', message: 'centreId: only a dispatcher or supervisor login works in one centre, or in every centre' });
+    return province ? null : (resolve(lookups.centres, cell, 'centre', 'unknownCentre', errors) ?? null);
+  }
+  return province ? null : (resolve(lookups.centres, cell, 'centre', 'unknownCentre', errors) ?? (cell ? undefined : DEFAULT_CENTRE_ID));
+}
+
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 const sorted = (values: readonly string[]) => [...values].sort();
 const byKey = <T>(rows: T[], key: (row: T) => string) => rows.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
@@ -170,14 +197,20 @@ const stations: KindSpec<StationIn, StationOut> = {
     return new Map((await listStations(db)).map((s) => [s.code, s]));
   },
   key: (r) => r.code ?? '',
-  parse: (r) =>
-    check(StationInput, { code: r.code, name: r.name, nameEn: optional(r.nameEn), kind: r.kind, address: optional(r.address), location: { lon: number(r.lon), lat: number(r.lat) } }, COLUMNS.stations),
-  same: (s, i) => same([s.name, s.nameEn ?? null, s.kind, s.address ?? null, s.location.lon, s.location.lat], [i.name, i.nameEn ?? null, i.kind, i.address ?? null, i.location.lon, i.location.lat]),
+  parse(r, lookups) {
+    const errors: Omit<BulkRowError, 'row'>[] = [];
+    const centreId = centreOf(lookups, r.centre, errors);
+    const input = { code: r.code, name: r.name, nameEn: optional(r.nameEn), centreId, kind: r.kind, address: optional(r.address), location: { lon: number(r.lon), lat: number(r.lat) } };
+    return check(StationInput, input, COLUMNS.stations, errors);
+  },
+  same: (s, i) =>
+    same([s.name, s.nameEn ?? null, i.centreId ?? s.centreId, s.kind, s.address ?? null, s.location.lon, s.location.lat], [i.name, i.nameEn ?? null, s.centreId, i.kind, i.address ?? null, i.location.lon, i.location.lat]),
   create: async (client, actor, input) => ({ kind: 'station', dto: await createStation(client, actor, input) }),
   update: async (client, actor, stored, input) => ({ kind: 'station', dto: await updateStation(client, actor, stored.id, input) }),
-  async exportRecords(db) {
+  async exportRecords(db, lookups) {
     return byKey(await listStations(db), (s) => s.code).map((s) => ({
       code: s.code, name: s.name, nameEn: s.nameEn ?? '', kind: s.kind, address: s.address ?? '', lon: String(s.location.lon), lat: String(s.location.lat),
+      centre: lookups.centreCodes.get(s.centreId) ?? '',
     }));
   },
 };
@@ -212,26 +245,30 @@ const hospitals: KindSpec<HospitalIn, HospitalOut> = {
     return new Map((await listHospitals(db)).map((h) => [h.code, h]));
   },
   key: (r) => r.code ?? '',
-  parse: (r) =>
-    check(
+  parse(r, lookups) {
+    const errors: Omit<BulkRowError, 'row'>[] = [];
+    const centreId = centreOf(lookups, r.centre, errors);
+    return check(
       HospitalInput,
       {
-        code: r.code, name: r.name, nameEn: optional(r.nameEn), kind: r.kind, capabilities: list(r.capabilities), address: optional(r.address),
+        code: r.code, name: r.name, nameEn: optional(r.nameEn), centreId, kind: r.kind, capabilities: list(r.capabilities), address: optional(r.address),
         phone: optional(r.phone), location: { lon: number(r.lon), lat: number(r.lat) },
       },
       COLUMNS.hospitals,
-    ),
+      errors,
+    );
+  },
   same: (h, i) =>
     same(
-      [h.name, h.nameEn ?? null, h.kind, sorted(h.capabilities), h.address ?? null, h.phone ?? null, h.location.lon, h.location.lat],
-      [i.name, i.nameEn ?? null, i.kind, sorted(i.capabilities), i.address ?? null, i.phone ?? null, i.location.lon, i.location.lat],
+      [h.name, h.nameEn ?? null, i.centreId ?? h.centreId, h.kind, sorted(h.capabilities), h.address ?? null, h.phone ?? null, h.location.lon, h.location.lat],
+      [i.name, i.nameEn ?? null, h.centreId, i.kind, sorted(i.capabilities), i.address ?? null, i.phone ?? null, i.location.lon, i.location.lat],
     ),
   create: async (client, actor, input) => ({ kind: 'hospital', dto: await createHospital(client, actor, input) }),
   update: async (client, actor, stored, input) => ({ kind: 'hospital', dto: await updateHospital(client, actor, stored.id, input) }),
-  async exportRecords(db) {
+  async exportRecords(db, lookups) {
     return byKey(await listHospitals(db), (h) => h.code).map((h) => ({
       code: h.code, name: h.name, nameEn: h.nameEn ?? '', kind: h.kind, capabilities: h.capabilities.join(';'), address: h.address ?? '',
-      phone: h.phone ?? '', lon: String(h.location.lon), lat: String(h.location.lat),
+      phone: h.phone ?? '', lon: String(h.location.lon), lat: String(h.location.lat), centre: lookups.centreCodes.get(h.centreId) ?? '',
     }));
   },
 };
@@ -249,12 +286,14 @@ const users: KindSpec<UserIn, UserOut> = {
     const errors: Omit<BulkRowError, 'row'>[] = [];
     const vehicleId = resolve(lookups.vehicles, r.vehicle, 'vehicle', 'unknownVehicle', errors) ?? null;
     const hospitalId = resolve(lookups.hospitals, r.hospital, 'hospital', 'unknownHospital', errors) ?? null;
-    const parsed = check(UserInput, { username: r.username, displayName: r.displayName, role: r.role, vehicleId, hospitalId, password: PASSWORD_STAND_IN }, COLUMNS.users, errors);
+    const centreId = loginCentreOf(lookups, r.role, r.centre, errors);
+    const login = { username: r.username, displayName: r.displayName, role: r.role, vehicleId, hospitalId, centreId, password: PASSWORD_STAND_IN };
+    const parsed = check(UserInput, login, COLUMNS.users, errors);
     if (!parsed.input) return parsed;
     const { password: _password, ...input } = parsed.input;
     return { input, errors: [] };
   },
-  same: (u, i) => same([u.displayName, u.role, u.vehicleId, u.hospitalId], [i.displayName, i.role, i.vehicleId ?? null, i.hospitalId ?? null]),
+  same: (u, i) => same([u.displayName, u.role, u.vehicleId, u.hospitalId, u.centreId], [i.displayName, i.role, i.vehicleId ?? null, i.hospitalId ?? null, i.centreId ?? null]),
   async create(client, actor, input) {
     const { user, temporaryPassword } = await createUserWithTemporaryPassword(client, actor, input);
     return { kind: 'user', dto: user, temporaryPassword: { username: user.username, temporaryPassword } };
@@ -263,6 +302,7 @@ const users: KindSpec<UserIn, UserOut> = {
     return byKey(await listUsers(db), (u) => u.username).map((u) => ({
       username: u.username, displayName: u.displayName, role: u.role,
       vehicle: u.vehicleId ? (lookups.vehicleCallSigns.get(u.vehicleId) ?? '') : '', hospital: u.hospitalId ? (lookups.hospitalCodes.get(u.hospitalId) ?? '') : '',
+      centre: !CENTRE_ROLES.has(u.role) ? '' : u.centreId ? (lookups.centreCodes.get(u.centreId) ?? '') : PROVINCE_CELLS[0]!,
     }));
   },
 };
