@@ -157,8 +157,16 @@ async function runSender(door: Door, target: string, devices: string[]): Promise
       sent++;
       connection
         .request(`POST ${path}/?id=${deviceId}&lat=${f.lat}&lon=${f.lon}&timestamp=${f.time}&speed=10&bearing=90&accuracy=5 HTTP/1.1\r\nHost: ${url.host}\r\nContent-Length: 0\r\n\r\n`)
-        .then(({ status, body }) => (status === 200 ? acked++ : fail(`${status} ${kindOf(body)}`)), (e: Error) => fail(e.message))
-        .finally(() => idle.push(connection));
+        .then(
+          ({ status, body, retryAfterS }) => {
+            if (status === 200) acked++;
+            else fail(`${status} ${kindOf(body)}`);
+            return retryAfterS;
+          },
+          (e: Error) => void fail(e.message),
+        )
+        // A device told to retry later (503 Retry-After) keeps its fix and reports again after that, as OsmAnd does.
+        .then((retryAfterS) => (retryAfterS ? setTimeout(() => idle.push(connection), retryAfterS * 1000) : idle.push(connection)));
     };
     while (Date.now() < until) {
       const due = Math.floor(((Date.now() - started) / 1000) * perSecond);
@@ -182,10 +190,16 @@ function kindOf(body: string): string {
   return error.replace(/[0-9a-f]{8}-[0-9a-f-]{27}|\d+/gi, '#').slice(0, 120);
 }
 
+interface Answer {
+  status: number;
+  body: string;
+  retryAfterS?: number;
+}
+
 interface DeviceConnection {
   nextDevice(): string;
   /** Writes one request, resolves with the answer's status and body once its body is in. */
-  request(head: string): Promise<{ status: number; body: string }>;
+  request(head: string): Promise<Answer>;
   close(): void;
 }
 
@@ -193,7 +207,7 @@ interface DeviceConnection {
 async function openDeviceConnection(url: URL, devices: string[]): Promise<DeviceConnection> {
   let buffered: Buffer = Buffer.alloc(0);
   // Answers come in the order of the requests (pipelined or not).
-  const waiting: { resolve: (answer: { status: number; body: string }) => void; reject: (e: Error) => void }[] = [];
+  const waiting: { resolve: (answer: Answer) => void; reject: (e: Error) => void }[] = [];
   const failAll = (e: Error) => waiting.splice(0).forEach((w) => w.reject(e));
   const open = async () => {
     const s = netConnect(Number(url.port), url.hostname);
@@ -211,8 +225,9 @@ async function openDeviceConnection(url: URL, devices: string[]): Promise<Device
         if (buffered.length < end + 4 + length) return;
         const status = Number(head.slice(9, 12));
         const body = status === 200 ? '' : buffered.subarray(end + 4, end + 4 + length).toString();
+        const retryAfterS = status === 200 ? undefined : Number(/\r\nretry-after:\s*(\d+)/i.exec(head)?.[1] ?? 0) || undefined;
         buffered = buffered.subarray(end + 4 + length);
-        waiting.shift()!.resolve({ status, body });
+        waiting.shift()!.resolve({ status, body, retryAfterS });
       }
     });
     // Only the connection in use fails the waiting requests: a replaced one's 'close' comes a loop turn after its
@@ -231,7 +246,7 @@ async function openDeviceConnection(url: URL, devices: string[]): Promise<Device
     request: async (head) => {
       if (socket!.destroyed) socket = await open();
       const on = socket!;
-      return new Promise<{ status: number; body: string }>((resolve, reject) => {
+      return new Promise<Answer>((resolve, reject) => {
         // No answer: the connection is given up (its later answers would be taken for the next requests').
         const timer = setTimeout(() => on.destroy(new Error('no answer in 30 s')), 30_000);
         waiting.push({ resolve: (answer) => (clearTimeout(timer), resolve(answer)), reject: (e) => (clearTimeout(timer), reject(e)) });
