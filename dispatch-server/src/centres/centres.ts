@@ -126,27 +126,45 @@ export class VehicleCentres {
    * need be read whole again (one added by a direct database edit, which sends no note). A vehicle still unknown then
    * (deleted meanwhile) is left out.
    */
-  async byRooms<T extends { vehicleId: string }>(items: T[]): Promise<{ rooms: string[]; items: T[] }[]> {
-    const unknown = (tables: FleetTables) => items.some((p) => centreOf(tables, p.vehicleId) === undefined);
-    let fleet = await this.fleet.held();
-    if (unknown(fleet)) fleet = await this.fleet.current();
-    if (unknown(fleet)) fleet = await this.fleet.reconcile().then(() => this.fleet.held());
-    const groups = new Map<string, { rooms: string[]; items: T[] }>();
-    for (const item of items) {
-      const centre = centreOf(fleet, item.vehicleId);
-      if (centre === undefined) continue;
-      const helped = fleet.vehicles.get(item.vehicleId)!.task_centre_id;
-      const key = helped && helped !== centre ? `${centre} ${helped}` : centre;
-      const group = groups.get(key);
-      if (group) group.items.push(item);
-      else groups.set(key, { rooms: rooms.centreStaff(centre, helped), items: [item] });
-    }
-    return [...groups.values()];
+  async byRooms<T extends { vehicleId: string }>(items: T[]): Promise<RoomGroup<T>[]> {
+    return (
+      groupByRooms(await this.fleet.held(), items, false) ??
+      groupByRooms(await this.fleet.current(), items, false) ??
+      (await this.fleet.reconcile().then(async () => groupByRooms(await this.fleet.held(), items, true)!))
+    );
   }
 }
 
-/** A vehicle's centre (its home station's) in the fleet state; undefined for a vehicle or station it does not hold. */
-function centreOf(fleet: FleetTables, vehicleId: string): string | undefined {
-  const vehicle = fleet.vehicles.get(vehicleId);
-  return vehicle && fleet.stations.get(vehicle.home_station_id)?.centre_id;
+/** Items heard in the same rooms. */
+export interface RoomGroup<T> {
+  rooms: string[];
+  items: T[];
+}
+
+/**
+ * One pass: the items by their vehicle's centre and the centre its live task helps (null for its own). Null when a
+ * vehicle is not in `fleet`, unless `leaveOut` (then it is left out).
+ */
+function groupByRooms<T extends { vehicleId: string }>(fleet: FleetTables, items: T[], leaveOut: boolean): RoomGroup<T>[] | null {
+  const groups: RoomGroup<T>[] = [];
+  const byCentre = new Map<string, Map<string | null, RoomGroup<T>>>();
+  for (const item of items) {
+    const vehicle = fleet.vehicles.get(item.vehicleId);
+    const centre = vehicle && fleet.stations.get(vehicle.home_station_id)?.centre_id;
+    if (centre === undefined) {
+      if (leaveOut) continue;
+      return null;
+    }
+    const helped = vehicle!.task_centre_id === centre ? null : vehicle!.task_centre_id;
+    let ofCentre = byCentre.get(centre);
+    if (!ofCentre) byCentre.set(centre, (ofCentre = new Map()));
+    let group = ofCentre.get(helped);
+    if (!group) {
+      group = { rooms: rooms.centreStaff(centre, helped), items: [] };
+      ofCentre.set(helped, group);
+      groups.push(group);
+    }
+    group.items.push(item);
+  }
+  return groups;
 }
