@@ -22,6 +22,11 @@ export type UncoveredVillageDto = z.infer<typeof UncoveredVillageDto>;
  * seconds after the fleet changes.
  */
 export const LiveCoverageDto = z.object({
+  /**
+   * The centre the figure is of (its villages, its free ambulances and health facilities: issue 15), null for the
+   * whole province (every village, ambulance and facility), which the province's logins get.
+   */
+  centreId: z.uuid().nullable(),
   region: z.string().nullable(),
   computedAt: z.string(),
   minutes: z.number(),
@@ -71,6 +76,8 @@ export type MoveUpSuggestionDto = z.infer<typeof MoveUpSuggestionDto>;
 /** `GET /api/move-up/suggestions`: the best moves now (none when no move gains enough), with the method's inputs. */
 export const MoveUpSuggestionsDto = z.object({
   method: z.literal('DMEXCLP'),
+  /** The centre whose free vehicles, stations and villages the moves are planned on; null: the whole province's. */
+  centreId: z.uuid().nullable(),
   /** Busy fraction q: the share of in-service vehicles busy now, within 0.05–0.9. */
   q: z.number(),
   minutes: z.number(),

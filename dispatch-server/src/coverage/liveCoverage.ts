@@ -16,16 +16,21 @@ const sql = sqlFile(new URL('./liveCoverage.sql', import.meta.url), {
   fleet: {
     params: z.object({ staleAfterSeconds: z.number() }),
     row: z.object({
-      id: z.string(), callSign: z.string(), state: z.string(), lon: z.number().nullable(), lat: z.number().nullable(),
+      id: z.string(), callSign: z.string(), state: z.string(), centreId: z.string(), lon: z.number().nullable(), lat: z.number().nullable(),
       postLon: z.number(), postLat: z.number(), postId: z.string(), repositionStationId: z.string().nullable(),
     }),
   },
-  stations: { row: Point.extend({ name: z.string() }) },
-  villages: { row: Point.extend({ name: z.string(), population: z.number().nullable() }) },
-  facilities: { row: Point },
+  stations: { row: Point.extend({ name: z.string(), centreId: z.string() }) },
+  villages: { row: Point.extend({ name: z.string(), population: z.number().nullable(), centreId: z.string().nullable() }) },
+  facilities: { row: Point.extend({ centreId: z.string() }) },
+  centres: { row: z.object({ id: z.string() }) },
 });
 type FleetRow = Awaited<ReturnType<typeof sql.fleet.rows>>[number];
 type Village = Awaited<ReturnType<typeof sql.villages.rows>>[number];
+
+/** The key of the whole province's figure beside the centres' (a centre's key is its id). */
+const PROVINCE = 'province';
+const keyOf = (centreId: string | null) => centreId ?? PROVINCE;
 
 export interface LiveCoverageOptions {
   /** The circle's time, minutes (30分钟就医圈). */
@@ -46,23 +51,28 @@ export function busyFraction(fleet: readonly { state: string }[]): number {
 }
 
 /**
- * The 30-minute circle right now and the move-ups that would restore it: one multi-source search over the
- * in-memory road graph from every free vehicle's live position (a stale one at its post), villages labelled by
- * it; the health facilities' part is cached per graph. Computed a few seconds after the free fleet changes
- * (`touch`, debounced), on a slow refresh for positions, and on request when a change is pending; pushed to the
- * dispatchers and supervisors as `coverage.updated` when it changed.
+ * The 30-minute circle right now and the move-ups that would restore it, per dispatch centre (issue 15): a centre's
+ * figure counts the villages of its area (a village is of its nearest station's centre, as a call there taken by a
+ * province login is: liveCoverage.sql), reached by its own free ambulances and its own health facilities, as its
+ * recommendations rank only its own vehicles and hospitals. The province's figure is the whole province: every village,
+ * reached by any centre's ambulance or facility, so a village near a border counts as covered there by the neighbour's.
+ * One multi-source search over the in-memory road graph per centre from its free vehicles' live positions (a stale one
+ * at its post) serves both (the province's is their union); the facilities' part is cached per graph. Computed a few
+ * seconds after the free fleet changes (`touch`, debounced), on a slow refresh for positions, and on request when a
+ * change is pending; pushed as `coverage.updated` when it changed: a centre's to its staff's room, the province's to the
+ * province room (one figure for the province's console, not one per centre that would overwrite each other).
  */
 export class LiveCoverage {
-  private last: LiveCoverageDto | null = null;
+  private last = new Map<string, LiveCoverageDto>();
   private dirty = true;
   private timer: NodeJS.Timeout | undefined;
   private readonly interval: NodeJS.Timeout | undefined;
-  private running: Promise<LiveCoverageDto> | null = null;
+  private running: Promise<Map<string, LiveCoverageDto>> | null = null;
   private rerun = false;
   private closed = false;
   private readonly seconds: number;
-  private readonly snaps = new WeakMap<RoadGraph, { key: string; villages: (RoadSnap | null)[]; facilities?: { key: string; covered: boolean[] } }>();
-  private readonly stationReach = new WeakMap<RoadGraph, { key: string; reach: Reach[]; snaps: (RoadSnap | null)[] }>();
+  private readonly snaps = new WeakMap<RoadGraph, { key: string; villages: (RoadSnap | null)[]; facilities?: { key: string; covered: Map<string, boolean[]> } }>();
+  private readonly stationReach = new WeakMap<RoadGraph, Map<string, { key: string; reach: Reach[]; snaps: (RoadSnap | null)[] }>>();
 
   constructor(
     private readonly ctx: DispatchContext,
@@ -89,10 +99,16 @@ export class LiveCoverage {
     this.timer.unref();
   }
 
-  /** The figure now: the last one, or a new one when a change is pending. */
-  async current(): Promise<LiveCoverageDto> {
-    if (this.dirty || !this.last) return this.refresh();
-    return this.last;
+  /**
+   * The figure now of one centre (null: the whole province): the last one, the one being computed (it began after the
+   * last change it was told of, so the last one may be older than a change the caller just made), or a new one when a
+   * change is pending or the centre is new since.
+   */
+  async current(centreId: string | null): Promise<LiveCoverageDto> {
+    const key = keyOf(centreId);
+    const figures = this.dirty || !this.last.has(key) ? await this.refresh() : this.running ? await this.running : this.last;
+    // A centre with no figure has no village, ambulance or facility (none in the centres table either).
+    return figures.get(key) ?? { ...emptyFigure(this.seconds / 60), centreId };
   }
 
   close(): void {
@@ -101,8 +117,8 @@ export class LiveCoverage {
     clearInterval(this.interval);
   }
 
-  /** Computes (one at a time; a request during a computation waits for the next one) and pushes when changed. */
-  refresh(): Promise<LiveCoverageDto> {
+  /** Computes (one at a time; a request during a computation waits for the next one) and pushes those that changed. */
+  refresh(): Promise<Map<string, LiveCoverageDto>> {
     if (this.running) {
       this.rerun = true;
       return this.running.then(() => this.refresh());
@@ -110,9 +126,12 @@ export class LiveCoverage {
     this.dirty = false;
     this.running = this.compute()
       .then((next) => {
-        const changed = !this.last || signature(this.last) !== signature(next);
+        for (const [key, figure] of next) {
+          const before = this.last.get(key);
+          if (this.closed || (before && signature(before) === signature(figure))) continue;
+          this.ctx.events.publish(key === PROVINCE ? rooms.province : rooms.centre(key), 'coverage.updated', figure);
+        }
         this.last = next;
-        if (changed && !this.closed) this.ctx.events.publish(rooms.dispatchers, 'coverage.updated', next);
         return next;
       })
       .finally(() => {
@@ -144,73 +163,99 @@ export class LiveCoverage {
     return hit;
   }
 
-  private async compute(): Promise<LiveCoverageDto> {
+  /** Every centre's figure and the province's, by keyOf. */
+  private async compute(): Promise<Map<string, LiveCoverageDto>> {
     const { db } = this.ctx;
     const ended = await sweepRepositions(db);
     await Promise.all(ended.map((id) => publishReposition(this.ctx, id)));
-    const [graph, villages, fleet, facilities] = await Promise.all([
+    const [graph, villages, fleet, facilities, centres] = await Promise.all([
       this.graph(),
       sql.villages.rows(db),
       sql.fleet.rows(db, { staleAfterSeconds: this.ctx.policy.staleAfterSeconds }),
       sql.facilities.rows(db),
+      sql.centres.rows(db),
     ]);
     const free = fleet.filter((v) => v.state === 'available');
-    const demand = demandWeights(villages.map((v) => v.population));
-    const base = {
-      computedAt: new Date().toISOString(), minutes: this.seconds / 60, villages: villages.length, freeVehicles: free.length,
-      populationKnown: demand.known, populationFallback: demand.fallback,
-    };
-    if (!graph) {
+    const centreIds = centres.map((c) => c.id);
+    const none = villages.map(() => false);
+    // Per centre, over every village: reached by the centre's free ambulances, by its facilities.
+    const byAmbulance = new Map<string, boolean[]>();
+    let byFacility = new Map<string, boolean[]>();
+    if (graph) {
+      const snaps = this.villageSnaps(graph, villages);
+      const facilityKey = facilities.map((f) => `${f.id}@${f.lon},${f.lat}@${f.centreId}`).join(';');
+      if (snaps.facilities?.key !== facilityKey) {
+        snaps.facilities = { key: facilityKey, covered: new Map(centreIds.map((c) => [c, this.reached(graph, snaps.villages, facilities.filter((f) => f.centreId === c).map((f) => ({ id: f.id, lonLat: [f.lon, f.lat] as LonLat })))])) };
+      }
+      byFacility = snaps.facilities.covered;
+      for (const c of centreIds) byAmbulance.set(c, this.reached(graph, snaps.villages, free.filter((v) => v.centreId === c).map((v) => ({ id: v.id, lonLat: placeOf(v) }))));
+    }
+    const anyOf = (per: Map<string, boolean[]>) => villages.map((_, i) => [...per.values()].some((covered) => covered[i]));
+    const figures = new Map<string, LiveCoverageDto>();
+    const figure = (centreId: string | null, indices: number[], amb: boolean[], fac: boolean[], freeVehicles: number): LiveCoverageDto => {
+      const own = indices.map((i) => villages[i]!);
+      const demand = demandWeights(own.map((v) => v.population));
+      const a = indices.map((i) => amb[i]!);
+      const f = indices.map((i) => fac[i]!);
+      const share = (covered: boolean[]) => (covered.length ? covered.filter(Boolean).length / covered.length : 0);
       return {
-        ...base, region: null, ambulanceShare: 0, facilityShare: 0, ambulancePopulationShare: 0, facilityPopulationShare: 0,
-        uncovered: villages.map((v) => ({ ...v, byAmbulance: true, byFacility: true })),
+        centreId, computedAt: new Date().toISOString(), minutes: this.seconds / 60, villages: own.length, freeVehicles,
+        populationKnown: demand.known, populationFallback: demand.fallback, region: graph?.region ?? null,
+        ambulanceShare: share(a), facilityShare: share(f),
+        ambulancePopulationShare: weightedShare(demand.weights, a), facilityPopulationShare: weightedShare(demand.weights, f),
+        uncovered: own.flatMap((v, k) => (a[k] && f[k] ? [] : [{ id: v.id, name: v.name, lon: v.lon, lat: v.lat, population: v.population, byAmbulance: !a[k], byFacility: !f[k] }])),
       };
-    }
-    const snaps = this.villageSnaps(graph, villages);
-    const facilityKey = facilities.map((f) => `${f.id}@${f.lon},${f.lat}`).join(';');
-    if (snaps.facilities?.key !== facilityKey) {
-      const times = driveTimesFrom(graph, facilities.map((f) => ({ id: f.id, lonLat: [f.lon, f.lat] as LonLat })), { maxSeconds: this.seconds });
-      snaps.facilities = { key: facilityKey, covered: snaps.villages.map((s) => s !== null && timeAt(times, s.edgeIndex, s.fraction).seconds <= this.seconds) };
-    }
-    const byFacility = snaps.facilities.covered;
-    const ambulances = driveTimesFrom(graph, free.map((v) => ({ id: v.id, lonLat: placeOf(v) })), { maxSeconds: this.seconds });
-    const byAmbulance = snaps.villages.map((s) => s !== null && timeAt(ambulances, s.edgeIndex, s.fraction).seconds <= this.seconds);
-    const share = (covered: boolean[]) => (covered.length ? covered.filter(Boolean).length / covered.length : 0);
-    return {
-      ...base,
-      region: graph.region,
-      ambulanceShare: share(byAmbulance),
-      facilityShare: share(byFacility),
-      ambulancePopulationShare: weightedShare(demand.weights, byAmbulance),
-      facilityPopulationShare: weightedShare(demand.weights, byFacility),
-      uncovered: villages.flatMap((v, i) => (byAmbulance[i] && byFacility[i] ? [] : [{ ...v, byAmbulance: !byAmbulance[i], byFacility: !byFacility[i] }])),
     };
+    for (const c of centreIds) {
+      const indices = villages.flatMap((v, i) => (v.centreId === c ? [i] : []));
+      figures.set(c, figure(c, indices, byAmbulance.get(c) ?? none, byFacility.get(c) ?? none, free.filter((v) => v.centreId === c).length));
+    }
+    figures.set(PROVINCE, figure(null, villages.map((_, i) => i), anyOf(byAmbulance), anyOf(byFacility), free.length));
+    return figures;
+  }
+
+  /** Which villages (by their snaps) are within the circle's time of one of `sources` by road. */
+  private reached(graph: RoadGraph, snaps: readonly (RoadSnap | null)[], sources: { id: string; lonLat: LonLat }[]): boolean[] {
+    if (sources.length === 0) return snaps.map(() => false);
+    const times = driveTimesFrom(graph, sources, { maxSeconds: this.seconds });
+    return snaps.map((s) => s !== null && timeAt(times, s.edgeIndex, s.fraction).seconds <= this.seconds);
   }
 
   /**
-   * DMEXCLP move-ups now: every free vehicle where it is (one on its way to a post counted there and not moved
-   * again), the stations as posts, villages as demand weighed by their population (one without: the median of the
-   * known ones; all 1 when none is known, see demandWeights), q the busy share of the fleet. Up to three moves, each on the configuration the previous one leaves.
+   * DMEXCLP move-ups now for one centre (null: the whole province): every free vehicle of it where it is (one on its
+   * way to a post counted there and not moved again), its stations as posts, its villages as demand weighed by their
+   * population (one without: the median of the known ones; all 1 when none is known, see demandWeights), q the busy
+   * share of its fleet. A centre's vehicles are moved within its own area only (a move to a neighbour's station is
+   * cross-centre help, asked for per call); the province's plan may move a vehicle across a border. Up to three moves,
+   * each on the configuration the previous one leaves.
    */
-  async suggestions(): Promise<MoveUpSuggestionsDto> {
+  async suggestions(centreId: string | null): Promise<MoveUpSuggestionsDto> {
     const { db } = this.ctx;
-    const [graph, villages, fleet, stations] = await Promise.all([
+    const [graph, allVillages, allFleet, allStations] = await Promise.all([
       this.graph(),
       sql.villages.rows(db),
       sql.fleet.rows(db, { staleAfterSeconds: this.ctx.policy.staleAfterSeconds }),
       sql.stations.rows(db),
     ]);
+    const ours = (row: { centreId: string | null }) => centreId === null || row.centreId === centreId;
+    const fleet = allFleet.filter(ours);
+    const stations = allStations.filter(ours);
     const q = busyFraction(fleet);
-    const answer: MoveUpSuggestionsDto = { method: 'DMEXCLP', q, minutes: this.seconds / 60, suggestions: [] };
-    if (!graph || villages.length === 0 || stations.length === 0) return answer;
-    const villageSnaps = this.villageSnaps(graph, villages).villages;
+    const answer: MoveUpSuggestionsDto = { method: 'DMEXCLP', centreId, q, minutes: this.seconds / 60, suggestions: [] };
+    const indices = allVillages.flatMap((v, i) => (ours(v) ? [i] : []));
+    if (!graph || indices.length === 0 || stations.length === 0) return answer;
+    const villages = indices.map((i) => allVillages[i]!);
+    const allSnaps = this.villageSnaps(graph, allVillages).villages;
+    const villageSnaps = indices.map((i) => allSnaps[i]!);
     const maxMove = this.options.maxMoveSeconds ?? 45 * 60;
-    const stationKey = stations.map((s) => `${s.id}@${s.lon},${s.lat}`).join(';') + `|${villages.length}`;
-    let posts = this.stationReach.get(graph);
+    const stationKey = stations.map((s) => `${s.id}@${s.lon},${s.lat}`).join(';') + `|${villages.map((v) => v.id).join(',')}`;
+    let byCentre = this.stationReach.get(graph);
+    if (!byCentre) this.stationReach.set(graph, (byCentre = new Map()));
+    let posts = byCentre.get(keyOf(centreId));
     if (!posts || posts.key !== stationKey) {
       const stationSnaps = snapAll(graph, stations.map((s) => [s.lon, s.lat] as LonLat));
       posts = { key: stationKey, snaps: stationSnaps, reach: stations.map((s) => reachFrom(graph, [s.lon, s.lat], villageSnaps, this.seconds).reach) };
-      this.stationReach.set(graph, posts);
+      byCentre.set(keyOf(centreId), posts);
     }
     const free = fleet.filter((v) => v.state === 'available');
     const vehicles: MoveUpVehicle[] = free.map((v) => {
@@ -244,6 +289,14 @@ export class LiveCoverage {
     }
     return answer;
   }
+}
+
+/** A figure of nothing: no village, no free ambulance. */
+function emptyFigure(minutes: number): Omit<LiveCoverageDto, 'centreId'> {
+  return {
+    region: null, computedAt: new Date().toISOString(), minutes, villages: 0, freeVehicles: 0, ambulanceShare: 0, facilityShare: 0,
+    ambulancePopulationShare: 0, facilityPopulationShare: 0, populationKnown: 0, populationFallback: 1, uncovered: [],
+  };
 }
 
 /** Where a vehicle counts: its fresh position, or its post. */

@@ -2,7 +2,11 @@
 SELECT v.id, v.in_service AS "inService", v.state FROM vehicles v WHERE v.id = :id FOR UPDATE;
 
 -- name: station
-SELECT id, name, ST_X(location) AS lon, ST_Y(location) AS lat FROM stations WHERE id = :id;
+SELECT id, name, ST_X(location) AS lon, ST_Y(location) AS lat, centre_id FROM stations WHERE id = :id;
+
+-- name: vehicleCentre
+-- A vehicle is of its home station's centre, wherever it stands by.
+SELECT s.centre_id FROM vehicles v JOIN stations s ON s.id = v.home_station_id WHERE v.id = :id;
 
 -- name: cancelOpen
 UPDATE repositions SET state = 'cancelled', ended_at = now(), updated_at = now()

@@ -1,11 +1,11 @@
-import { inTransaction, sqlFile, type Queryable } from '@dispatch/db';
+import { inTransaction, isUuid, sqlFile, type Queryable } from '@dispatch/db';
 import { RepositionDto, RouteDto, rooms, type RepositionStatusRequest } from '@dispatch/protocol';
 import { z } from 'zod';
 import { staffRoomsOfVehicle } from '../centres/centres';
 import { appendAudit, type Actor } from '../audit/audit';
 import type { DispatchContext } from '../dispatchContext';
 import { HttpError } from '../http/errors';
-import { authorize } from '../policies/policies';
+import { authorize, type Resource } from '../policies/policies';
 import { getVehicle } from '../vehicles/vehicles';
 
 /**
@@ -18,7 +18,8 @@ import { getVehicle } from '../vehicles/vehicles';
 const id = z.object({ id: z.string() });
 const sql = sqlFile(new URL('./repositions.sql', import.meta.url), {
   vehicleForUpdate: { params: id, row: z.object({ id: z.string(), inService: z.boolean(), state: z.string() }) },
-  station: { params: id, row: z.object({ id: z.string(), name: z.string(), lon: z.number(), lat: z.number() }) },
+  station: { params: id, row: z.object({ id: z.string(), name: z.string(), lon: z.number(), lat: z.number(), centre_id: z.string() }) },
+  vehicleCentre: { params: id, row: z.object({ centre_id: z.string() }) },
   cancelOpen: { params: z.object({ vehicleId: z.string() }), row: id },
   insert: {
     params: z.object({
@@ -35,6 +36,15 @@ const sql = sqlFile(new URL('./repositions.sql', import.meta.url), {
 
 /** Within this of the station a fresh position counts as arrived. */
 const ARRIVED_M = 150;
+
+/**
+ * What a reposition is checked against: the vehicle (a crew's own) and its centre, so a centre's staff move and read
+ * only their own centre's vehicles (403 other_centre); an unknown vehicle leaves the centre open for the 404.
+ */
+async function vehicleResource(db: Queryable, vehicleId: string): Promise<Resource> {
+  const row = isUuid(vehicleId) ? await sql.vehicleCentre.one(db, { id: vehicleId }) : undefined;
+  return { vehicleId, centreId: row?.centre_id ?? null };
+}
 
 export async function getReposition(db: Queryable, repositionId: string): Promise<RepositionDto> {
   const row = await sql.get.one(db, { id: repositionId });
@@ -62,8 +72,11 @@ export async function sendReposition(
   expected: { before: number; after: number } | null = null,
 ): Promise<RepositionDto> {
   const vehicle = await getVehicle(ctx.db, vehicleId, ctx.policy.staleAfterSeconds);
+  authorize(actor.principal, 'reposition.send', { vehicleId, centreId: vehicle.centreId });
   const station = await sql.station.one(ctx.db, { id: stationId });
   if (!station) throw new HttpError(404, `stationId: no station ${stationId}`);
+  // A centre's vehicle stands by in its own area: a neighbour's station is cross-centre help, asked for per call.
+  authorize(actor.principal, 'reposition.send', { centreId: station.centre_id });
   // The route is computed before the transaction (it needs no lock): from the vehicle's fresh position, else from
   // its home station; a vehicle far from any road goes without one.
   const home = vehicle.position && !vehicle.position.stale ? null : await sql.station.one(ctx.db, { id: vehicle.homeStationId });
@@ -88,7 +101,7 @@ export async function sendReposition(
 
 /** The vehicle's open reposition, or null; a crew reads only its own vehicle's. */
 export async function openReposition(ctx: DispatchContext, actor: Actor, vehicleId: string): Promise<RepositionDto | null> {
-  authorize(actor.principal, 'reposition.read', { vehicleId });
+  authorize(actor.principal, 'reposition.read', await vehicleResource(ctx.db, vehicleId));
   await getVehicle(ctx.db, vehicleId, ctx.policy.staleAfterSeconds);
   const open = await sql.openOf.one(ctx.db, { vehicleId });
   return open ? getReposition(ctx.db, open.id) : null;
@@ -98,7 +111,7 @@ const next: Record<string, string[]> = { offered: ['accepted', 'arrived', 'cance
 
 /** The crew accepts or arrives, or a dispatcher (or the crew) cancels; 404 when none is open, 409 for a step back. */
 export async function reportReposition(ctx: DispatchContext, actor: Actor, vehicleId: string, body: RepositionStatusRequest): Promise<RepositionDto> {
-  authorize(actor.principal, 'reposition.report', { vehicleId });
+  authorize(actor.principal, 'reposition.report', await vehicleResource(ctx.db, vehicleId));
   const changed = await inTransaction(ctx.db, async (client) => {
     const open = await sql.openOf.one(client, { vehicleId });
     if (!open) throw new HttpError(404, 'id: the vehicle has no open reposition');
