@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import type { ApiClient, PhoneCallEvent } from '@dispatch/protocol';
 import { DEFAULT_CENTRE_ID } from '@dispatch/protocol';
 import { NEIGHBOUR_PHONE_LINE } from '@dispatch/server/demo/demoNeighbour';
@@ -150,6 +152,24 @@ describe("phone calls of several centres: each county's line rings its own centr
     expect((await api['dispatcher-py']!.call('getIncidentCalls', { params: { id: pyIncident.id } })).map((c) => c.id)).toEqual([pyCall.id]);
     expect((await api.province!.call('getIncidentCalls', { params: { id: pyIncident.id } })).map((c) => c.id)).toEqual([pyCall.id]);
   });
+
+  it('lets npm run phone ring Pingyao\'s line for the demo (--line PY-120-1)', async () => {
+    const pySocket = await openSocket(server.baseUrl, tokens['dispatcher-py']!);
+    try {
+      // As `npm run phone -- --line PY-120-1 --near 下任堡` would against npm start's server.
+      const { stdout } = await promisify(execFile)('npx', [
+        'tsx', 'dispatch-server/src/telephony/phoneCli.ts', '--url', server.baseUrl, '--password', logins.passwords.telephony!,
+        '--line', NEIGHBOUR_PHONE_LINE, '--near', '下任堡', '--answer-after-s', '0', '--talk-s', '0',
+      ]);
+      const steps = stdout.trim().split('\n').map((line) => JSON.parse(line) as { call: string; line: string; state: string });
+      expect(steps.map((s) => [s.line, s.state])).toEqual([[NEIGHBOUR_PHONE_LINE, 'ringing'], [NEIGHBOUR_PHONE_LINE, 'answered'], [NEIGHBOUR_PHONE_LINE, 'ended']]);
+      const rang = await pySocket.waitFor('phoneCall.ringing', (c) => c.pbxCallId === steps[0]!.call);
+      expect(rang).toMatchObject({ centreId: pingyao, location: { source: 'aml_gnss' } });
+    } finally {
+      pySocket.close();
+    }
+    // A process of its own (tsx compiles the CLI as it starts): slow on a loaded machine.
+  }, 90_000);
 
   it("takes a call the province answers for the centre whose line rang, and tells that centre's staff it is taken", async () => {
     const pySocket = await openSocket(server.baseUrl, tokens['dispatcher-py']!);
