@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ApiClient } from '@dispatch/protocol';
+import { type ApiClient, DEFAULT_CENTRE_ID } from '@dispatch/protocol';
 import { seedDemo, type DemoLogins } from '@dispatch/server/demo/seedDemo';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,11 @@ const SHOTS = process.env.CENTRES_SHOTS_DIR ?? '/tmp/shots/centres';
 const shot = async (page: Page, name: string) => {
   mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: join(SHOTS, `${name}.png`) });
+};
+const ADMIN_SHOTS = process.env.ADMIN_SHOTS_DIR ?? '/tmp/shots/admin';
+const adminShot = async (page: Page, name: string, clip?: { x: number; y: number; width: number; height: number }) => {
+  mkdirSync(ADMIN_SHOTS, { recursive: true });
+  await page.screenshot({ path: join(ADMIN_SHOTS, `${name}.png`), ...(clip ? { clip } : {}) });
 };
 
 /** The demo county with its neighbouring centre and the province supervisor (issue 15). */
@@ -107,4 +112,131 @@ describe.skipIf(!hasChromium)(chromiumSuite('several dispatch centres: help from
       await page.close();
     }
   });
+  it("creates a Pingyao station through the administrator's form, listed with its centre (zh-CN and English)", async () => {
+    const admin = apiClient(suite.server.baseUrl, await loginAs(suite.server.baseUrl, 'admin', suite.server.logins.passwords.admin!));
+    const pingyao = (await admin.call('listCentres', {})).find((c) => c.code === 'PY')!;
+    for (const locale of ['zh-CN', 'en'] as const) {
+      const code = locale === 'en' ? 'PY-E2E-EN' : 'PY-E2E-ZH';
+      const page = await newPage(suite.browser, { width: 1366, height: 768, locale, timeoutMs: 20_000 });
+      const errors = collectErrors(page, suite.tileOrigin);
+      await logIn(page, `${suite.server.baseUrl}/#/stations`, 'admin', suite.server.logins.passwords.admin!);
+      const form = page.locator('[data-testid=station-form]');
+      const centre = form.locator('select[name=centreId]');
+      await centre.waitFor({ timeout: 40_000 });
+      // A new station is the default centre's unless another is chosen.
+      expect(await centre.inputValue()).toBe(DEFAULT_CENTRE_ID);
+      expect(await form.locator('[data-field=centreId] .field-label').innerText()).toBe(locale === 'en' ? 'Centre' : '所属中心');
+      await form.locator('input[name=code]').fill(code);
+      await form.locator('input[name=name]').fill(locale === 'en' ? '平遥测试分站（英）' : '平遥测试分站');
+      await centre.selectOption(pingyao.id);
+      await form.locator('input[name=address]').fill('平遥县测试路 2 号');
+      await form.locator('input[name=lon]').fill('112.17');
+      await form.locator('input[name=lat]').fill('37.19');
+      await form.locator('[data-testid=form-save]').click();
+      await form.locator('[data-testid=form-note]').waitFor();
+      await page.fill('[data-testid=admin-stations] input[type=search]', code);
+      const row = page.locator(`[data-testid=row-${code}]`);
+      await row.waitFor();
+      expect(await row.locator('[data-testid=centre]').innerText()).toBe(locale === 'en' ? 'Pingyao 120 Dispatch Centre' : '平遥县120急救指挥中心');
+      if (locale === 'zh-CN') expect((await page.locator('[data-testid=admin-stations]').innerText()).replace(/PY|JX|E2E|ZH/g, '')).not.toMatch(/[a-z]{4,}/);
+      await adminShot(page, `${locale}-1-station-in-pingyao`);
+      const stored = (await admin.call('listStations', {})).find((s) => s.code === code)!;
+      expect(stored.centreId).toBe(pingyao.id);
+      // The province sees it in Pingyao's fleet places; the audit names its centre.
+      const audit = await admin.call('audit', { query: { entityType: 'station', entityId: stored.id } });
+      expect(audit.find((e) => e.action === 'station.created')?.details).toMatchObject({ code, centreId: pingyao.id });
+
+      // The logins' list and form: a dispatcher's centre, or the province.
+      await page.click('[data-testid=nav-users]');
+      const userForm = page.locator('[data-testid=user-form]');
+      await userForm.locator('select[name=centreId]').waitFor();
+      const search = page.locator('[data-testid=admin-users] [data-testid=list-search]');
+      await search.fill('dispatcher-py');
+      expect(await page.locator('[data-testid=row-dispatcher-py] [data-testid=centre]').innerText()).toBe(locale === 'en' ? 'Pingyao 120 Dispatch Centre' : '平遥县120急救指挥中心');
+      await search.fill('province');
+      expect(await page.locator('[data-testid=row-province] [data-testid=centre]').innerText()).toBe(locale === 'en' ? 'Province (every centre)' : '全省（所有中心）');
+      await search.fill('');
+      await page.locator('[data-testid=row-dispatcher]').waitFor();
+      await userForm.locator('select[name=role]').selectOption('crew');
+      expect(await userForm.locator('select[name=centreId]').count()).toBe(0);
+      await userForm.locator('select[name=role]').selectOption('supervisor');
+      await adminShot(page, `${locale}-2-users`);
+      await page.click('[data-testid=nav-hospitals]');
+      await page.locator('[data-testid=hospital-form] select[name=centreId]').waitFor();
+      await page.locator('[data-testid=admin-hospitals] [data-testid=centre]').first().waitFor();
+      await adminShot(page, `${locale}-3-hospitals`);
+      expect(errors).toEqual([]);
+      await page.close();
+    }
+  }, 240_000);
+
+  it('fits the header in one line at 1366×768 and 1920×1080 for the dispatcher, supervisor, administrator and province, in both languages', async () => {
+    const fits: unknown[] = [];
+    for (const [width, height] of [[1366, 768], [1920, 1080]] as const) {
+      for (const locale of ['zh-CN', 'en'] as const) {
+        for (const user of ['dispatcher', 'supervisor', 'admin', 'province']) {
+          const page = await newPage(suite.browser, { width, height, locale, timeoutMs: 20_000 });
+          const errors = collectErrors(page, suite.tileOrigin);
+          await logIn(page, suite.server.baseUrl, user, suite.server.logins.passwords[user]!);
+          await page.locator('[data-testid=connection-state].conn-connected').waitFor({ timeout: 40_000 });
+          if (user === 'dispatcher') await page.locator('[data-testid=fleet-board]').waitFor();
+          const header = page.locator('header.top-bar');
+          const fit = await header.evaluate((bar) => {
+            const box = bar.getBoundingClientRect();
+            // Every visible piece of the header inside it, on one line, none cut off (an ellipsis is a cut-off text); only
+            // the alert chip, an incident's summary of any length, ends in an ellipsis by design (the list has it whole).
+            const pieces = [...bar.querySelectorAll<HTMLElement>('h1, .synthetic-badge, .centre-badge, .top-right > *, .alert-bar > *')].filter((e) => e.offsetWidth > 0);
+            return {
+              overflow: bar.scrollWidth - bar.clientWidth,
+              outside: pieces.filter((e) => {
+                const r = e.getBoundingClientRect();
+                return r.left < box.left - 0.5 || r.right > box.right + 0.5 || r.top < box.top - 0.5 || r.bottom > box.bottom + 0.5;
+              }).map((e) => e.className || e.tagName),
+              clipped: pieces
+                .filter((e) => !e.classList.contains('alert-chip') && e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflow !== 'visible')
+                .map((e) => `${e.className || e.tagName}: ${e.textContent}`),
+              overlapping: pieces.flatMap((e, i) =>
+                pieces.slice(i + 1).filter((f) => {
+                  const [r, q] = [e.getBoundingClientRect(), f.getBoundingClientRect()];
+                  return !e.contains(f) && !f.contains(e) && Math.min(r.right, q.right) - Math.max(r.left, q.left) > 0.5 && Math.min(r.bottom, q.bottom) - Math.max(r.top, q.top) > 0.5;
+                }).map((f) => `${e.className || e.tagName} × ${f.className || f.tagName}`),
+              ),
+              height: box.height,
+            };
+          });
+          await adminShot(page, `header-${width}-${locale}-${user}`, { x: 0, y: 0, width, height: 90 });
+          fits.push({ user, locale, width, ...fit, errors });
+          await page.close();
+        }
+      }
+    }
+    expect(fits).toEqual(fits.map((f) => ({ ...(f as object), overflow: 0, outside: [], clipped: [], overlapping: [], height: 44, errors: [] })));
+  }, 600_000);
+  it('says how many farther free vehicles the recommendation leaves unlisted (more than 20 free), in both languages', async () => {
+    const admin = apiClient(suite.server.baseUrl, await loginAs(suite.server.baseUrl, 'admin', suite.server.logins.passwords.admin!));
+    const station = (await admin.call('listStations', {})).find((s) => s.code === 'JX-YT')!;
+    for (let i = 1; i <= 10; i++) {
+      await admin.call('createVehicle', { body: { callSign: `介休120-E${i}`, kind: 'multipurpose', capabilities: ['als', 'bls'], homeStationId: station.id } });
+    }
+    const incident = await borderCall();
+    const rec = await api.dispatcher!.call('getRecommendations', { params: { id: incident.id } });
+    expect(rec.candidates.length).toBe(20);
+    expect(rec.moreCandidates ?? 0).toBeGreaterThan(0);
+    for (const locale of ['zh-CN', 'en'] as const) {
+      const page = await newPage(suite.browser, { width: 1366, height: 768, locale, timeoutMs: 20_000 });
+      const errors = collectErrors(page, suite.tileOrigin);
+      await logIn(page, suite.server.baseUrl, 'dispatcher', suite.server.logins.passwords.dispatcher!);
+      await page.locator('[data-testid=fleet-board]').waitFor({ timeout: 40_000 });
+      await page.click(`[data-incident="${incident.number}"]`);
+      await page.locator('[data-testid=more-candidates]').click();
+      const unlisted = page.locator('[data-testid=unlisted-candidates]');
+      await unlisted.scrollIntoViewIfNeeded();
+      expect(await unlisted.innerText()).toBe(
+        locale === 'en' ? `${rec.moreCandidates} more free vehicles, farther away, not listed` : `另有 ${rec.moreCandidates} 辆更远的可用车辆未列出`,
+      );
+      await adminShot(page, `${locale}-4-unlisted-candidates`);
+      expect(errors).toEqual([]);
+      await page.close();
+    }
+  }, 240_000);
 });

@@ -3,34 +3,41 @@ import { LanguageSwitch, useI18n } from '../i18n/i18n';
 import { useNow } from '@dispatch/ui';
 import { useLive } from '../realtime/useLive';
 
-/** The top bar: title, synthetic-data warning, clock, connection, language and the user. */
+/**
+ * The top bar: title, synthetic-data warning, clock, connection, language and the user. On one line at 1366 px in
+ * either language (styles.css, "header"): below 1800 px the demo badge and the password button take short words and
+ * the connection its dot; on the dispatch desk the product's name gives way to the alerts (the 120 mark stays, the
+ * name is its tooltip).
+ */
 export function Header({ title, synthetic, user, onLogout, onChangePassword, children }: { title: string; synthetic: boolean; user: string; onLogout: () => void; onChangePassword: () => void; children?: ReactNode }) {
   const { t, clock } = useI18n();
   const { status } = useLive();
   const now = useNow();
   return (
     <header className="top-bar">
-      <div className="brand">
+      <div className="brand" title={title}>
         <span className="brand-mark">120</span>
         <h1>{title}</h1>
       </div>
       {synthetic && (
-        <span className="synthetic-badge" data-testid="synthetic-badge">
-          {t('syntheticData')}
+        <span className="synthetic-badge" data-testid="synthetic-badge" title={t('syntheticData')}>
+          <span className="wide-only">{t('syntheticData')}</span>
+          <span className="narrow-only">{t('syntheticShort')}</span>
         </span>
       )}
       {children}
       {/* The dispatcher's alerts are drawn here (console/src/alerts/AlertBar.tsx). */}
       <div className="header-alerts" id="header-alerts" />
       <div className="top-right">
-        <span className={`conn conn-${status}`} data-testid="connection-state">
-          ● {status === 'connected' ? t('online') : t('offline')}
+        <span className={`conn conn-${status}`} data-testid="connection-state" title={status === 'connected' ? t('online') : t('offline')}>
+          ● <span className="conn-word">{status === 'connected' ? t('online') : t('offline')}</span>
         </span>
         <span className="clock">{clock(now)}</span>
         <LanguageSwitch />
         <span className="user">{user}</span>
-        <button type="button" className="ghost" onClick={onChangePassword} data-testid="change-password">
-          {t('changeOwnPassword')}
+        <button type="button" className="ghost" onClick={onChangePassword} data-testid="change-password" title={t('changeOwnPassword')}>
+          <span className="wide-only">{t('changeOwnPassword')}</span>
+          <span className="narrow-only">{t('changeOwnPasswordShort')}</span>
         </button>
         <button type="button" className="ghost" onClick={onLogout}>
           {t('logout')}
