@@ -1,5 +1,5 @@
 import type L from 'leaflet';
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import type { VehiclePositionDto } from '@dispatch/protocol';
 import { useLatest, useMapProjection, vehicleColour } from '@dispatch/ui';
 import { isStale } from '../../common/format';
@@ -65,6 +65,14 @@ export function VehicleMarkers({
     const staleCheck = setInterval(restyleAll, STALE_CHECK_MS);
     return () => clearInterval(staleCheck);
   }, [vehicles, highlight, connection, label, staleAfterS, canvas, lookOf]);
+
+  // A vehicle that leaves the list (deleted, or another centre's whose help on our call ended) leaves the map. One never
+  // listed yet (its first fix before its update) stays: the list may still bring it.
+  const listed = useRef(vehicles);
+  useEffect(() => {
+    for (const id of listed.current.keys()) if (!vehicles.has(id)) canvas.drop(id);
+    listed.current = vehicles;
+  }, [vehicles, canvas]);
 
   useEffect(() => {
     const onPositions = (batch: readonly VehiclePositionDto[]) => {

@@ -140,6 +140,17 @@ export class VehicleCanvas extends L.Renderer {
     this.requestStep(true);
   }
 
+  /** Takes a vehicle off the map (deleted, or another centre's whose help ended). */
+  drop(id: string): void {
+    const dot = this.dots.get(id);
+    if (!dot) return;
+    dot.label?.remove();
+    if (this.hovered === id) this.hover(null);
+    this.dots.delete(id);
+    this.onTop.delete(id);
+    this.requestStep(true);
+  }
+
   /** The ids of the vehicles placed so far. */
   ids(): IterableIterator<string> {
     return this.dots.keys();
