@@ -1,5 +1,6 @@
--- name: vehicleOfDevice
-SELECT id FROM vehicles WHERE device_id = :deviceId;
+-- name: vehiclesOfDevices
+-- The vehicles bound to the device ids asked at once (an id bound to none has no row).
+SELECT id, device_id AS "deviceId" FROM vehicles WHERE device_id = ANY (:deviceIds::text[]);
 
 -- name: lockVehicle
 -- Locked: concurrent bindings of one vehicle queue here, so each reports the device id it really replaced.
