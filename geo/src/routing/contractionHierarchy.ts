@@ -47,6 +47,8 @@ export interface HierarchyStats {
   /** Time spent in slices of work (the rest was the event loop doing other things between them). */
   busyMs: number;
   slices: number;
+  /** The longest slice: how long the build held the event loop at most (a garbage collection pause aside). */
+  longestSliceMs: number;
 }
 
 export class ContractionHierarchy {
@@ -90,17 +92,15 @@ export class ContractionHierarchy {
     forwardUp: UpwardArcs,
     backwardUp: UpwardArcs,
     readonly stats: HierarchyStats,
+    /** order and the edge ends' ranks when the caller computed them already (the sliced build). */
+    ranked?: { order: Int32Array; edgeSourceRank: Int32Array; edgeTargetRank: Int32Array },
   ) {
     const n = graph.vertexCount;
     this.rank = rank;
-    this.order = new Int32Array(n);
-    for (let v = 0; v < n; v++) this.order[rank[v]!] = v;
-    this.edgeSourceRank = new Int32Array(graph.edgeCount);
-    this.edgeTargetRank = new Int32Array(graph.edgeCount);
-    for (let e = 0; e < graph.edgeCount; e++) {
-      this.edgeSourceRank[e] = rank[graph.edgeSource[e]!]!;
-      this.edgeTargetRank[e] = rank[graph.edgeTarget[e]!]!;
-    }
+    const fromRank = ranked ?? rankSpace(graph, rank, Infinity, null)!;
+    this.order = fromRank.order;
+    this.edgeSourceRank = fromRank.edgeSourceRank;
+    this.edgeTargetRank = fromRank.edgeTargetRank;
     this.forwardUp = forwardUp;
     this.backwardUp = backwardUp;
     this.time = new Float64Array(n);
@@ -503,16 +503,25 @@ export async function buildHierarchy(graph: RoadGraph, options: BuildOptions = {
   const builder = new HierarchyBuilder(graph, options.witnessSettleLimit ?? 60);
   let busyMs = 0;
   let slices = 0;
-  for (let done = false; !done; ) {
-    // Every slice, the first included, starts on a later turn: whoever loaded the graph gets it first.
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    options.signal?.throwIfAborted();
-    const sliceStart = performance.now();
-    done = builder.work(sliceStart + sliceMs);
-    busyMs += performance.now() - sliceStart;
-    slices++;
-  }
-  return builder.finish({ preprocessMs: performance.now() - started, busyMs, slices });
+  let longestSliceMs = 0;
+  const slice = async (step: (deadline: number) => boolean) => {
+    for (let done = false; !done; ) {
+      // Every slice, the first included, starts on a later turn: whoever loaded the graph gets it first.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      options.signal?.throwIfAborted();
+      const sliceStart = performance.now();
+      done = step(sliceStart + sliceMs);
+      const ms = performance.now() - sliceStart;
+      busyMs += ms;
+      if (ms > longestSliceMs) longestSliceMs = ms;
+      slices++;
+    }
+  };
+  await slice((deadline) => builder.work(deadline));
+  // Putting the hierarchy's arrays together is sliced too: at a million vertices it held the event loop for seconds.
+  const finishing = builder.finishing();
+  await slice((deadline) => finishing.step(deadline));
+  return finishing.hierarchy({ preprocessMs: performance.now() - started, busyMs, slices, longestSliceMs });
 }
 
 /** The same build in one synchronous call (tests, tools). */
@@ -520,8 +529,10 @@ export function buildHierarchySync(graph: RoadGraph, witnessSettleLimit = 60): C
   const started = performance.now();
   const builder = new HierarchyBuilder(graph, witnessSettleLimit);
   builder.work(Infinity);
+  const finishing = builder.finishing();
+  finishing.step(Infinity);
   const ms = performance.now() - started;
-  return builder.finish({ preprocessMs: ms, busyMs: ms, slices: 1 });
+  return finishing.hierarchy({ preprocessMs: ms, busyMs: ms, slices: 1, longestSliceMs: ms });
 }
 
 /**
@@ -648,6 +659,8 @@ class HierarchyBuilder {
       if (this.pqSize > 0 && updated > this.pqKey[0]!) {
         this.priority[v] = updated;
         this.pqPush(updated, v);
+        // A run of lazy updates near the top (each a few witness searches) must not hold the loop either.
+        if ((++count & 7) === 0 && performance.now() > deadline) return false;
         continue;
       }
       // computePriority(v) has just left v's shortcuts in sc*, and nothing has changed since.
@@ -752,16 +765,34 @@ class HierarchyBuilder {
     this.inFrom[v] = this.inW[v] = this.inL[v] = [];
   }
 
-  finish(timing: Pick<HierarchyStats, 'preprocessMs' | 'busyMs' | 'slices'>): ContractionHierarchy {
-    const forwardUp = packedArcs(this.upForward, this.rank);
-    const backwardUp = packedArcs(this.upBackward, this.rank);
-    return new ContractionHierarchy(this.graph, this.rank, forwardUp, backwardUp, {
-      vertices: this.n,
-      originalArcs: this.originalArcs,
-      shortcuts: this.shortcuts,
-      upwardArcs: this.upForward.size + this.upBackward.size,
-      ...timing,
-    });
+  /**
+   * The hierarchy's arrays put together in steps (each returns once past its deadline; true when all is done): the
+   * upward arcs trimmed and their heads turned into ranks, then the vertices' order and the edge ends' ranks.
+   */
+  finishing(): { step: (deadline: number) => boolean; hierarchy: (timing: Pick<HierarchyStats, 'preprocessMs' | 'busyMs' | 'slices' | 'longestSliceMs'>) => ContractionHierarchy } {
+    const { rank, graph } = this;
+    const forward = packing(this.upForward, rank);
+    const backward = packing(this.upBackward, rank);
+    let filling: RankSpace | null = null;
+    let space: RankSpace | null = null;
+    return {
+      step: (deadline) => {
+        if (!forward.step(deadline) || !backward.step(deadline)) return false;
+        filling ??= { order: new Int32Array(graph.vertexCount), edgeSourceRank: new Int32Array(graph.edgeCount), edgeTargetRank: new Int32Array(graph.edgeCount), done: 0 };
+        space = rankSpace(graph, rank, deadline, filling);
+        return space !== null;
+      },
+      hierarchy: (timing) => {
+        if (!space) throw new Error('the hierarchy is not finished');
+        return new ContractionHierarchy(graph, rank, forward.arcs(), backward.arcs(), {
+          vertices: this.n,
+          originalArcs: this.originalArcs,
+          shortcuts: this.shortcuts,
+          upwardArcs: this.upForward.size + this.upBackward.size,
+          ...timing,
+        }, space);
+      },
+    };
   }
 
   private pqPush(key: number, vertex: number): void {
@@ -859,11 +890,73 @@ function appendArcs(arcs: GrowingArcs, r: number, heads: readonly number[], weig
   arcs.offsets[r + 1] = arcs.size;
 }
 
-/** The recorded arcs trimmed to size, their heads turned from vertices into ranks. */
-function packedArcs(arcs: GrowingArcs, rank: Int32Array): UpwardArcs {
-  const head = arcs.head.slice(0, arcs.size);
-  for (let i = 0; i < head.length; i++) head[i] = rank[head[i]!]!;
-  return { offsets: arcs.offsets, head, weight: arcs.weight.slice(0, arcs.size), length: arcs.length.slice(0, arcs.size) };
+/** The recorded arcs trimmed to size, their heads turned from vertices into ranks, a stretch per step. */
+function packing(arcs: GrowingArcs, rank: Int32Array): { step: (deadline: number) => boolean; arcs: () => UpwardArcs } {
+  let head: Int32Array | null = null;
+  let weight: Float64Array | null = null;
+  let length: Float64Array | null = null;
+  let done = 0;
+  return {
+    step(deadline) {
+      // One copy per step at most (each a plain memory copy of the arcs).
+      if (!head) {
+        head = arcs.head.slice(0, arcs.size);
+        if (performance.now() > deadline) return false;
+      }
+      if (!weight) {
+        weight = arcs.weight.slice(0, arcs.size);
+        if (performance.now() > deadline) return false;
+      }
+      if (!length) {
+        length = arcs.length.slice(0, arcs.size);
+        if (performance.now() > deadline) return false;
+      }
+      while (done < head.length) {
+        const end = Math.min(head.length, done + 65_536);
+        for (let i = done; i < end; i++) head[i] = rank[head[i]!]!;
+        done = end;
+        if (done < head.length && performance.now() > deadline) return false;
+      }
+      return true;
+    },
+    arcs() {
+      if (!head || !weight || !length || done < head.length) throw new Error('the arcs are not packed');
+      return { offsets: arcs.offsets, head, weight, length };
+    },
+  };
+}
+
+interface RankSpace {
+  order: Int32Array;
+  edgeSourceRank: Int32Array;
+  edgeTargetRank: Int32Array;
+  /** Vertices then edges filled so far (a sliced fill). */
+  done: number;
+}
+
+/**
+ * The vertices' order by rank and each edge's ends' ranks, filled into `into` (new arrays when null) up to the
+ * deadline: the filled arrays once complete, null while not.
+ */
+function rankSpace(graph: RoadGraph, rank: Int32Array, deadline: number, into: RankSpace | null): RankSpace | null {
+  const n = graph.vertexCount;
+  const m = graph.edgeCount;
+  const space = into ?? { order: new Int32Array(n), edgeSourceRank: new Int32Array(m), edgeTargetRank: new Int32Array(m), done: 0 };
+  const { order, edgeSourceRank, edgeTargetRank } = space;
+  while (space.done < n + m) {
+    const end = Math.min(n + m, space.done + 65_536);
+    for (let i = space.done; i < end; i++) {
+      if (i < n) order[rank[i]!] = i;
+      else {
+        const e = i - n;
+        edgeSourceRank[e] = rank[graph.edgeSource[e]!]!;
+        edgeTargetRank[e] = rank[graph.edgeTarget[e]!]!;
+      }
+    }
+    space.done = end;
+    if (space.done < n + m && performance.now() > deadline) return null;
+  }
+  return space;
 }
 
 const ready = new WeakMap<RoadGraph, ContractionHierarchy>();
