@@ -83,6 +83,9 @@ export type UserDto = z.infer<typeof UserDto>;
 
 export const SetDisabledRequest = z.object({ disabled: z.boolean() });
 
+/** A dispatcher's or supervisor's centre (issue 15); null: every centre (a province login). */
+export const SetUserCentreRequest = z.object({ centreId: z.uuid().nullable() });
+
 /** An admin's password reset: the one-time password is shown once, to the admin. */
 export const PasswordReset = z.object({ user: UserDto, temporaryPassword: z.string() });
 export type PasswordReset = z.infer<typeof PasswordReset>;

@@ -152,11 +152,14 @@ describe.skipIf(!hasChromium)(chromiumSuite('several dispatch centres: help from
       await userForm.locator('select[name=centreId]').waitFor();
       const search = page.locator('[data-testid=admin-users] [data-testid=list-search]');
       await search.fill('dispatcher-py');
-      expect(await page.locator('[data-testid=row-dispatcher-py] [data-testid=centre]').innerText()).toBe(locale === 'en' ? 'Pingyao 120 Dispatch Centre' : '平遥县120急救指挥中心');
+      // Each dispatcher's and supervisor's centre is a choice on its row (moving it ends its sessions).
+      expect(await page.locator('[data-testid=row-dispatcher-py] [data-testid=row-centre]').inputValue()).toBe(pingyao.id);
       await search.fill('province');
-      expect(await page.locator('[data-testid=row-province] [data-testid=centre]').innerText()).toBe(locale === 'en' ? 'Province (every centre)' : '全省（所有中心）');
+      const province = page.locator('[data-testid=row-province] [data-testid=row-centre]');
+      expect(await province.inputValue()).toBe('');
+      expect(await province.locator('option:checked').innerText()).toBe(locale === 'en' ? 'Province (every centre)' : '全省（所有中心）');
       await search.fill('');
-      await page.locator('[data-testid=row-dispatcher]').waitFor();
+      await page.locator('[data-testid=row-admin]').waitFor();
       await userForm.locator('select[name=role]').selectOption('crew');
       expect(await userForm.locator('select[name=centreId]').count()).toBe(0);
       await userForm.locator('select[name=role]').selectOption('supervisor');
@@ -205,7 +208,8 @@ describe.skipIf(!hasChromium)(chromiumSuite('several dispatch centres: help from
             };
           });
           await adminShot(page, `header-${width}-${locale}-${user}`, { x: 0, y: 0, width, height: 90 });
-          fits.push({ user, locale, width, ...fit, errors });
+          // The browser's own favicon request is no part of the header (a busy test machine has answered it 503).
+          fits.push({ user, locale, width, ...fit, errors: errors.filter((e) => !e.includes('/favicon.ico')) });
           await page.close();
         }
       }

@@ -64,6 +64,7 @@ const mayCall: Record<string, Caller[]> = {
   'POST /api/users': admin,
   'PUT /api/users/{id}/disabled': admin,
   'POST /api/users/{id}/password-reset': admin,
+  'PUT /api/users/{id}/centre': admin,
   'GET /api/crew-members': staff,
   'POST /api/crew-members': managers,
   'DELETE /api/crew-members/{id}': managers,

@@ -99,4 +99,29 @@ describe("a login's centre, set by the administrator", () => {
     // The administrators seeded before there were centres are shown with none too.
     expect((await admin.call('listUsers', {})).filter((u) => u.role === 'admin').every((u) => u.centreId === null)).toBe(true);
   });
+  it("moves a dispatcher to another centre (its sessions end, the next login works there), audited; refuses it for a crew login or an unknown centre", async () => {
+    const username = unique('mover');
+    const created = await admin.call('createUser', { body: { username, displayName: '调动调度员', password, role: 'dispatcher', centreId: DEFAULT_CENTRE_ID } });
+    const before = await login(username);
+    expect((await before.call('me', {})).centreId).toBe(DEFAULT_CENTRE_ID);
+
+    const moved = await admin.call('setUserCentre', { params: { id: created.id }, body: { centreId: pingyao } });
+    expect(moved.centreId).toBe(pingyao);
+    expect((await refusal(before.call('me', {}))).status).toBe(401);
+    expect((await (await login(username)).call('me', {})).centreId).toBe(pingyao);
+    const audit = await admin.call('audit', { query: { entityType: 'user', entityId: created.id } });
+    expect(audit.find((e) => e.action === 'user.centreChanged')?.details).toMatchObject({ username, from: DEFAULT_CENTRE_ID, to: pingyao });
+
+    expect((await admin.call('setUserCentre', { params: { id: created.id }, body: { centreId: null } })).centreId).toBeNull();
+    expect((await (await login(username)).call('me', {})).centreId).toBeNull();
+
+    const unknown = await refusal(admin.call('setUserCentre', { params: { id: created.id }, body: { centreId: randomUUID() } }));
+    expect([unknown.status, unknown.message]).toEqual([400, 'centreId: no such centre']);
+    const vehicle = (await admin.call('listVehicles', {}))[0]!;
+    const crew = await admin.call('createUser', { body: { username: unique('crew'), displayName: '车组', password, role: 'crew', vehicleId: vehicle.id } });
+    const refused = await refusal(admin.call('setUserCentre', { params: { id: crew.id }, body: { centreId: pingyao } }));
+    expect(refused.status).toBe(400);
+    expect(refused.message).toMatch(/^centreId: /);
+    expect((await refusal(admin.call('setUserCentre', { params: { id: randomUUID() }, body: { centreId: pingyao } }))).status).toBe(404);
+  });
 });

@@ -63,6 +63,10 @@ export function UsersScreen() {
     if (disabled && !window.confirm(t('confirmDisable', { name: u.displayName }))) return;
     void act(() => api.call('setUserDisabled', { params: { id: u.id }, body: { disabled } }));
   };
+  const moveTo = (u: UserDto, centreId: string | null) => {
+    if (!window.confirm(t('confirmCentre', { name: u.displayName, centre: centreName(centreId) }))) return;
+    void act(() => api.call('setUserCentre', { params: { id: u.id }, body: { centreId } }));
+  };
   const reset = (u: UserDto) =>
     void act(async () => {
       const answer = await api.call('resetUserPassword', { params: { id: u.id } });
@@ -109,7 +113,20 @@ export function UsersScreen() {
             <td className="mono nowrap">{u.username}</td>
             <td>{u.displayName}</td>
             <td className="nowrap">{label('role', u.role)}</td>
-            {several ? <td className="nowrap" data-testid="centre">{CENTRE_ROLES.has(u.role) ? centreName(u.centreId) : ''}</td> : null}
+            {several ? (
+              <td className="nowrap" data-testid="centre">
+                {CENTRE_ROLES.has(u.role) ? (
+                  <select aria-label={t('colCentre')} title={centreName(u.centreId)} value={u.centreId ?? ''} onChange={(e) => moveTo(u, e.target.value || null)} data-testid="row-centre">
+                    <option value="">{t('provinceWide')}</option>
+                    {centres.map((c) => (
+                      <option key={c.id} value={c.id}>
+                        {name(c)}
+                      </option>
+                    ))}
+                  </select>
+                ) : null}
+              </td>
+            ) : null}
             <td>{bindingOf(u)}</td>
             <td className="nowrap">{u.disabled ? <span className="state-off">{t('disabledState')}</span> : <span className="state-on">{t('active')}</span>}</td>
             <td>

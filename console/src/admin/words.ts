@@ -14,6 +14,7 @@ export const adminMessages = defineMessages(
     colCode: '编号', colName: '名称', colNameEn: '英文名称', colKind: '类型', colAddress: '地址', colLocation: '位置（经度, 纬度）',
     lon: '经度', lat: '纬度', colCentre: '所属中心', provinceWide: '全省（所有中心）',
     centreHint: '调度员、调度长属于一个中心，只处理本中心的警情；不选中心即为全省账号',
+    confirmCentre: '将“{name}”调到{centre}？其所有登录会立即退出，重新登录后生效。',
     // vehicles
     vehiclesTitle: '车辆', newVehicle: '新增车辆', editVehicle: '编辑车辆 {name}', colCallSign: '呼号', colCapabilities: '车载能力',
     colHomeStation: '所属站点', colState: '状态', colDevice: 'GPS 设备', colReason: '停用原因', inService: '在用（可派车）',
@@ -52,6 +53,7 @@ export const adminMessages = defineMessages(
     colCode: 'Code', colName: 'Name', colNameEn: 'English name', colKind: 'Kind', colAddress: 'Address', colLocation: 'Location (lon, lat)',
     lon: 'Longitude', lat: 'Latitude', colCentre: 'Centre', provinceWide: 'Province (every centre)',
     centreHint: "A dispatcher or supervisor works in one centre and handles only its incidents; none makes a province-wide login",
+    confirmCentre: 'Move “{name}” to {centre}? Every session of it ends at once; the next login works there.',
     vehiclesTitle: 'Vehicles', newVehicle: 'New vehicle', editVehicle: 'Edit vehicle {name}', colCallSign: 'Call sign', colCapabilities: 'Capabilities',
     colHomeStation: 'Home station', colState: 'State', colDevice: 'GPS device', colReason: 'Out-of-service reason', inService: 'In service (can be dispatched)',
     outOfServiceReason: 'Out-of-service reason (repair, inspection…)', deviceTitle: 'GPS device binding', deviceId: 'Device id (as OsmAnd / Traccar sends it)',

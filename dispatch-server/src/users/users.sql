@@ -18,5 +18,10 @@ RETURNING id, username, display_name AS "displayName", role, vehicle_id AS "vehi
 SELECT id, username, display_name AS "displayName", role, vehicle_id AS "vehicleId", crew_member_id AS "crewMemberId", hospital_id AS "hospitalId",
        CASE WHEN role IN ('dispatcher', 'supervisor') THEN centre_id END AS "centreId", disabled FROM users WHERE id = :id;
 
+-- name: setCentre
+UPDATE users SET centre_id = :centreId::uuid WHERE id = :id
+RETURNING id, username, display_name AS "displayName", role, vehicle_id AS "vehicleId", crew_member_id AS "crewMemberId", hospital_id AS "hospitalId",
+       CASE WHEN role IN ('dispatcher', 'supervisor') THEN centre_id END AS "centreId", disabled;
+
 -- name: requirePasswordChange
 UPDATE users SET must_change_password = true WHERE id = :id;

@@ -1,11 +1,11 @@
-import { Role, UserDto, UserInput } from '@dispatch/protocol';
+import { CENTRE_ROLES, Role, UserDto, UserInput } from '@dispatch/protocol';
 import { z } from 'zod';
 import { appendAudit, systemActor, type Actor } from '../audit/audit';
 import { setTemporaryPassword } from '../auth/login';
 import { generatePassword, hashPassword } from '../auth/passwords';
 import { revokeSessionsOf } from '../auth/sessions';
 import { HttpError, notFound, translatePgError } from '../http/errors';
-import { type Db, dtoRow, inTransaction, sqlFile, type Queryable } from '@dispatch/db';
+import { type Db, dtoRow, inTransaction, isUuid, sqlFile, type Queryable } from '@dispatch/db';
 
 const UserRow = dtoRow(UserDto);
 
@@ -22,6 +22,7 @@ const sql = sqlFile(new URL('./users.sql', import.meta.url), {
   },
   setDisabled: { params: Id.extend({ disabled: z.boolean() }), row: UserRow },
   findOne: { params: Id, row: UserRow },
+  setCentre: { params: Id.extend({ centreId: z.string().nullable() }), row: UserRow },
   requirePasswordChange: { params: Id },
 });
 
@@ -70,6 +71,24 @@ export async function setUserDisabled(db: Db, actor: Actor, id: string, disabled
     if (disabled) await revokeSessionsOf(client, id);
     await appendAudit(client, actor, disabled ? 'user.disabled' : 'user.enabled', { type: 'user', id });
     return row;
+  });
+}
+
+/**
+ * Moves a dispatcher or supervisor to another centre, or to every centre (null). Its sessions end: its next login
+ * works in the new centre (its socket joins that centre's rooms).
+ * @param id the login
+ * @param centreId the centre, or null for a province login
+ */
+export async function setUserCentre(db: Db, actor: Actor, id: string, centreId: string | null): Promise<UserDto> {
+  return inTransaction(db, async (client) => {
+    const before = isUuid(id) ? await sql.findOne.one(client, { id }) : undefined;
+    if (!before) throw notFound('user');
+    if (!CENTRE_ROLES.has(before.role)) throw new HttpError(400, 'centreId: only a dispatcher or supervisor login works in one centre');
+    const row = await sql.setCentre.one(client, { id, centreId }).catch((e) => translatePgError(e, { users_centre_id_fkey: 'centreId: no such centre' }));
+    await revokeSessionsOf(client, id);
+    await appendAudit(client, actor, 'user.centreChanged', { type: 'user', id }, { username: before.username, from: before.centreId, to: centreId });
+    return row!;
   });
 }
 

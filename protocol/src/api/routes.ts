@@ -8,6 +8,7 @@ import {
   Me,
   PasswordReset,
   SetDisabledRequest,
+  SetUserCentreRequest,
   UserDto,
   UserInput,
 } from '../accounts';
@@ -140,6 +141,7 @@ export const routes = {
   createUser: post('/api/users', 'user.create', 'Create a login (admin)', { body: UserInput, response: UserDto, status: 201 }),
   setUserDisabled: put('/api/users/{id}/disabled', 'user.manage', 'Disable or enable a login; its sessions end at once', { body: SetDisabledRequest, response: UserDto }),
   resetUserPassword: post('/api/users/{id}/password-reset', 'user.manage', 'A one-time password the user must change at the next login', { response: PasswordReset }),
+  setUserCentre: put('/api/users/{id}/centre', 'user.manage', "A dispatcher's or supervisor's centre (null: every centre); its sessions end", { body: SetUserCentreRequest, response: UserDto }),
 
   // Stations, vehicles, hospitals, crews
   listCentres: get('/api/centres', 'station.read', 'The dispatch centres (counties) of this database', { response: z.array(CentreDto) }),
