@@ -20,6 +20,7 @@ import { connect as netConnect, type Socket as NetSocket } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { Redis } from 'ioredis';
 import { io as connect, type Socket } from 'socket.io-client';
 import { createApiClient, PROTOCOL_VERSION, type VehiclePositionDto } from '@dispatch/protocol';
 import { createTestDatabase } from '@dispatch/db/testDatabase';
@@ -315,6 +316,7 @@ async function runBench(): Promise<void> {
   const [port, osmandPort] = [await freePort(), await freePort()];
   const profile = args.profile ? ['--cpu-prof', '--cpu-prof-dir', args.profile] : [];
   const memoryFile = `${dir}/server-memory.jsonl`;
+  const queuePrefix = `doorsbench-${randomBytes(4).toString('hex')}`;
   mkdirSync(dir, { recursive: true });
   const probe = ['--import', fileURLToPath(new URL('./memoryProbe.ts', import.meta.url))];
   const server = startChild([...profile, ...probe, 'dispatch-server/src/main.ts'], {
@@ -327,7 +329,7 @@ async function runBench(): Promise<void> {
     DEMO: '1',
     DEMO_PASSWORDS_FILE: passwordsFile,
     LOG_LEVEL: 'warn',
-    QUEUE_PREFIX: `doorsbench-${randomBytes(4).toString('hex')}`,
+    QUEUE_PREFIX: queuePrefix,
   }, 'inherit', args['server-root'] ?? ROOT);
   const children: ChildProcess[] = [server];
   const consoles: Socket[] = [];
@@ -499,6 +501,10 @@ async function runBench(): Promise<void> {
     for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
     await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((done) => c.once('exit', done)) : null)));
     await database.drop();
+    // The run's keys in the shared Redis (the socket stream alone is megabytes of position batches).
+    const redis = new Redis(process.env.REDIS_URL!);
+    for await (const keys of redis.scanStream({ match: `${queuePrefix}:*`, count: 500 }) as AsyncIterable<string[]>) if (keys.length) await redis.del(...keys);
+    redis.disconnect();
     rmSync(dir, { recursive: true, force: true });
   }
 }
