@@ -163,6 +163,8 @@ describe.skipIf(!hasChromium)(chromiumSuite('several dispatch centres: help from
       await userForm.locator('select[name=role]').selectOption('crew');
       expect(await userForm.locator('select[name=centreId]').count()).toBe(0);
       await userForm.locator('select[name=role]').selectOption('supervisor');
+      await page.selectOption('[data-testid=role-filter]', 'dispatcher');
+      await page.locator('[data-testid=row-dispatcher-py] [data-testid=row-centre]').waitFor();
       await adminShot(page, `${locale}-2-users`);
       await page.click('[data-testid=nav-hospitals]');
       await page.locator('[data-testid=hospital-form] select[name=centreId]').waitFor();
