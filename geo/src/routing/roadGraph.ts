@@ -1,4 +1,4 @@
-import { type Queryable, sqlFile } from '@dispatch/db';
+import { type Db, sqlFile } from '@dispatch/db';
 import Flatbush from 'flatbush';
 import { z } from 'zod';
 import { segmentLengthM } from './geometry';
@@ -19,6 +19,147 @@ export interface RoadEdgeInput {
   tunnel?: boolean;
   /** Flat [lon, lat, lon, lat, ...] from source to target, at least two positions. */
   coordinates: ArrayLike<number>;
+}
+
+/**
+ * The edges as columns (what the loader streams rows into, never holding a row object per edge): edge e's
+ * positions are pointOffset[e] .. pointOffset[e+1]-1 of pointLon/pointLat; osmWayId NaN for none; name -1 for none.
+ */
+export interface RoadEdgeColumns {
+  count: number;
+  id: Float64Array;
+  source: Float64Array;
+  target: Float64Array;
+  cost: Float64Array;
+  reverseCost: Float64Array;
+  lengthM: Float64Array;
+  name: Int32Array;
+  names: string[];
+  highway: Int32Array;
+  highways: string[];
+  osmWayId: Float64Array;
+  tunnel: Uint8Array;
+  pointOffset: Int32Array;
+  pointLon: Float64Array;
+  pointLat: Float64Array;
+}
+
+/** Edges given as objects (tests, small tools) as columns. */
+export function edgeColumns(edges: readonly RoadEdgeInput[]): RoadEdgeColumns {
+  const columns = new EdgeColumnsBuilder();
+  for (const edge of edges) columns.add(edge.id, edge.source, edge.target, edge.cost, edge.reverseCost, edge.lengthM, edge.name, edge.highway, edge.osmWayId ?? null, edge.tunnel ?? false, edge.coordinates);
+  return columns.finish();
+}
+
+/** Columns grown (doubled) as edges are added, trimmed to size at the end. */
+class EdgeColumnsBuilder {
+  private count = 0;
+  private points = 0;
+  private edges = 1024;
+  private pointCapacity = 4096;
+  private id = new Float64Array(this.edges);
+  private source = new Float64Array(this.edges);
+  private target = new Float64Array(this.edges);
+  private cost = new Float64Array(this.edges);
+  private reverseCost = new Float64Array(this.edges);
+  private lengthM = new Float64Array(this.edges);
+  private name = new Int32Array(this.edges);
+  private highway = new Int32Array(this.edges);
+  private osmWayId = new Float64Array(this.edges);
+  private tunnel = new Uint8Array(this.edges);
+  private pointOffset = new Int32Array(this.edges + 1);
+  private pointLon = new Float64Array(this.pointCapacity);
+  private pointLat = new Float64Array(this.pointCapacity);
+  private readonly nameIndex = new Map<string, number>();
+  private readonly names: string[] = [];
+  private readonly highwayIndex = new Map<string, number>();
+  private readonly highways: string[] = [];
+
+  /** coordinates: flat [lon, lat, ...], or a 2D WKB LineString (read in place). */
+  add(id: number, source: number, target: number, cost: number, reverseCost: number, lengthM: number, name: string | null, highway: string, osmWayId: number | null, tunnel: boolean, coordinates: ArrayLike<number> | Buffer): void {
+    const e = this.count;
+    if (e === this.edges) this.growEdges();
+    this.id[e] = id;
+    this.source[e] = source;
+    this.target[e] = target;
+    this.cost[e] = cost;
+    this.reverseCost[e] = reverseCost;
+    this.lengthM[e] = lengthM;
+    this.name[e] = name === null ? -1 : intern(this.nameIndex, this.names, name);
+    this.highway[e] = intern(this.highwayIndex, this.highways, highway);
+    this.osmWayId[e] = osmWayId ?? NaN;
+    this.tunnel[e] = tunnel ? 1 : 0;
+    this.pointOffset[e] = this.points;
+    if (Buffer.isBuffer(coordinates)) {
+      const view = new DataView(coordinates.buffer, coordinates.byteOffset, coordinates.byteLength);
+      const little = view.getUint8(0) === 1;
+      const type = view.getUint32(1, little);
+      if (type !== 2) throw new Error(`road edge ${id}: geometry is WKB type ${type}, expected a 2D LineString`);
+      const n = view.getUint32(5, little);
+      if (n < 2) throw new Error(`road edge ${id} has fewer than two positions`);
+      this.reservePoints(n);
+      for (let i = 0; i < n; i++) {
+        this.pointLon[this.points] = view.getFloat64(9 + i * 16, little);
+        this.pointLat[this.points++] = view.getFloat64(17 + i * 16, little);
+      }
+    } else {
+      if (coordinates.length < 4) throw new Error(`road edge ${id} has fewer than two positions`);
+      const n = coordinates.length >> 1;
+      this.reservePoints(n);
+      for (let i = 0; i < n; i++) {
+        this.pointLon[this.points] = coordinates[2 * i]!;
+        this.pointLat[this.points++] = coordinates[2 * i + 1]!;
+      }
+    }
+    this.count++;
+  }
+
+  finish(): RoadEdgeColumns {
+    const m = this.count;
+    this.pointOffset[m] = this.points;
+    // Trimmed copies only where the capacity is well past the size (a copy is what the doubling saved).
+    const trim = <T extends Float64Array | Int32Array | Uint8Array>(a: T, size: number): T => (a.length === size ? a : (a.slice(0, size) as T));
+    return {
+      count: m,
+      id: trim(this.id, m), source: trim(this.source, m), target: trim(this.target, m), cost: trim(this.cost, m), reverseCost: trim(this.reverseCost, m),
+      lengthM: trim(this.lengthM, m), name: trim(this.name, m), names: this.names, highway: trim(this.highway, m), highways: this.highways,
+      osmWayId: trim(this.osmWayId, m), tunnel: trim(this.tunnel, m), pointOffset: trim(this.pointOffset, m + 1),
+      pointLon: trim(this.pointLon, this.points), pointLat: trim(this.pointLat, this.points),
+    };
+  }
+
+  private growEdges(): void {
+    const capacity = this.edges * 2;
+    const grow = <T extends Float64Array | Int32Array | Uint8Array>(a: T, size: number): T => {
+      const copy = new (a.constructor as new (n: number) => T)(size);
+      copy.set(a);
+      return copy;
+    };
+    this.id = grow(this.id, capacity);
+    this.source = grow(this.source, capacity);
+    this.target = grow(this.target, capacity);
+    this.cost = grow(this.cost, capacity);
+    this.reverseCost = grow(this.reverseCost, capacity);
+    this.lengthM = grow(this.lengthM, capacity);
+    this.name = grow(this.name, capacity);
+    this.highway = grow(this.highway, capacity);
+    this.osmWayId = grow(this.osmWayId, capacity);
+    this.tunnel = grow(this.tunnel, capacity);
+    this.pointOffset = grow(this.pointOffset, capacity + 1);
+    this.edges = capacity;
+  }
+
+  private reservePoints(n: number): void {
+    if (this.points + n <= this.pointCapacity) return;
+    const capacity = Math.max(this.points + n, this.pointCapacity * 2);
+    const lon = new Float64Array(capacity);
+    lon.set(this.pointLon.subarray(0, this.points));
+    const lat = new Float64Array(capacity);
+    lat.set(this.pointLat.subarray(0, this.points));
+    this.pointLon = lon;
+    this.pointLat = lat;
+    this.pointCapacity = capacity;
+  }
 }
 
 /**
@@ -89,69 +230,52 @@ export class RoadGraph {
   constructor(
     readonly region: string,
     readonly networkId: number,
-    edges: readonly RoadEdgeInput[],
+    given: readonly RoadEdgeInput[] | RoadEdgeColumns,
   ) {
-    if (edges.length === 0) throw new Error(`road network ${networkId} of region ${region} has no edges`);
-    const m = edges.length;
+    const edges = Array.isArray(given) ? edgeColumns(given as readonly RoadEdgeInput[]) : (given as RoadEdgeColumns);
+    if (edges.count === 0) throw new Error(`road network ${networkId} of region ${region} has no edges`);
+    const m = edges.count;
     this.edgeCount = m;
     const vertexIndex = new Map<number, number>();
     const dbIds: number[] = [];
 
-    this.edgeDbId = new Float64Array(m);
+    // The columns become the graph's own arrays (no copy).
+    this.edgeDbId = edges.id;
     this.edgeSource = new Int32Array(m);
     this.edgeTarget = new Int32Array(m);
-    this.edgeCost = new Float64Array(m);
-    this.edgeReverseCost = new Float64Array(m);
-    this.edgeLength = new Float64Array(m);
-    this.edgeName = new Int32Array(m);
-    this.edgeHighway = new Int32Array(m);
+    this.edgeCost = edges.cost;
+    this.edgeReverseCost = edges.reverseCost;
+    this.edgeLength = edges.lengthM;
+    this.edgeName = edges.name;
+    this.names = edges.names;
+    this.edgeHighway = edges.highway;
+    this.highways = edges.highways;
     this.edgeFlags = new Uint8Array(m);
-    this.pointOffset = new Int32Array(m + 1);
-    const nameIndex = new Map<string, number>();
-    this.names = [];
-    const highwayIndex = new Map<string, number>();
-    this.highways = [];
+    this.pointOffset = edges.pointOffset;
+    this.pointLon = edges.pointLon;
+    this.pointLat = edges.pointLat;
+    this.pointDistM = new Float64Array(edges.pointLon.length);
 
-    let points = 0;
-    for (const edge of edges) points += edge.coordinates.length >> 1;
-    this.pointLon = new Float64Array(points);
-    this.pointLat = new Float64Array(points);
-    this.pointDistM = new Float64Array(points);
-
-    let p = 0;
     let minX = Infinity;
     let minY = Infinity;
     let maxX = -Infinity;
     let maxY = -Infinity;
-    edges.forEach((edge, e) => {
-      if (edge.coordinates.length < 4) throw new Error(`road edge ${edge.id} has fewer than two positions`);
-      this.edgeDbId[e] = edge.id;
-      this.edgeSource[e] = intern(vertexIndex, dbIds, edge.source);
-      this.edgeTarget[e] = intern(vertexIndex, dbIds, edge.target);
-      this.edgeCost[e] = edge.cost;
-      this.edgeReverseCost[e] = edge.reverseCost;
-      this.edgeLength[e] = edge.lengthM;
-      this.edgeName[e] = edge.name === null ? -1 : intern(nameIndex, this.names, edge.name);
-      this.edgeHighway[e] = intern(highwayIndex, this.highways, edge.highway);
-      if (edge.tunnel) this.edgeFlags[e]! |= EDGE_TUNNEL;
-      this.pointOffset[e] = p;
-      const c = edge.coordinates;
+    for (let e = 0; e < m; e++) {
+      this.edgeSource[e] = intern(vertexIndex, dbIds, edges.source[e]!);
+      this.edgeTarget[e] = intern(vertexIndex, dbIds, edges.target[e]!);
+      if (edges.tunnel[e]) this.edgeFlags[e]! |= EDGE_TUNNEL;
       let along = 0;
-      for (let i = 0; i < c.length; i += 2) {
-        const lon = c[i]!;
-        const lat = c[i + 1]!;
-        if (i > 0) along += segmentLengthM(c[i - 2]!, c[i - 1]!, lon, lat);
-        this.pointLon[p] = lon;
-        this.pointLat[p] = lat;
+      for (let p = this.pointOffset[e]!; p < this.pointOffset[e + 1]!; p++) {
+        const lon = this.pointLon[p]!;
+        const lat = this.pointLat[p]!;
+        if (p > this.pointOffset[e]!) along += segmentLengthM(this.pointLon[p - 1]!, this.pointLat[p - 1]!, lon, lat);
         this.pointDistM[p] = along;
-        p++;
         if (lon < minX) minX = lon;
         if (lon > maxX) maxX = lon;
         if (lat < minY) minY = lat;
         if (lat > maxY) maxY = lat;
       }
-    });
-    this.pointOffset[m] = p;
+    }
     this.bbox = [minX, minY, maxX, maxY];
 
     const n = dbIds.length;
@@ -180,7 +304,7 @@ export class RoadGraph {
       this.vertexDegree[this.edgeSource[e]!]!++;
       this.vertexDegree[this.edgeTarget[e]!]!++;
     }
-    markRoundabouts(edges, this);
+    markRoundabouts(edges.osmWayId, this);
 
     // Only edges drivable at least one way can take a snapped point; segments of length zero add nothing.
     let segmentCount = 0;
@@ -373,14 +497,15 @@ function largestStrongComponent(csr: Csr): Uint8Array {
  * road_edges keeps no junction tag, so a roundabout is recognised by its shape: the oneway edges of one OSM
  * way that close into a ring of at most 1.5 km (roundabouts are mapped as one closed oneway way).
  */
-function markRoundabouts(edges: readonly RoadEdgeInput[], graph: RoadGraph): void {
+function markRoundabouts(osmWayId: Float64Array, graph: RoadGraph): void {
   const byWay = new Map<number, number[]>();
-  edges.forEach((edge, e) => {
-    if (edge.osmWayId === null || edge.osmWayId === undefined) return;
-    let list = byWay.get(edge.osmWayId);
-    if (!list) byWay.set(edge.osmWayId, (list = []));
+  for (let e = 0; e < osmWayId.length; e++) {
+    const way = osmWayId[e]!;
+    if (Number.isNaN(way)) continue;
+    let list = byWay.get(way);
+    if (!list) byWay.set(way, (list = []));
     list.push(e);
-  });
+  }
   for (const list of byWay.values()) {
     if (list.length < 2) continue;
     const outgoing = new Map<number, number>();
@@ -404,51 +529,53 @@ function markRoundabouts(edges: readonly RoadEdgeInput[], graph: RoadGraph): voi
 }
 
 const n = z.number();
+// Checked per edge: about 8 ms for 57k edges once warm (~80 ms the first time), a few percent of the load.
+const LoadRow = z.object({
+  network_id: n, id: n, source: n, target: n, cost: n, reverse_cost: n, length_m: n,
+  name: z.string().nullable(), highway: z.string(), osm_way_id: n.nullable(), tunnel: z.boolean(), wkb: z.instanceof(Buffer),
+});
 const sql = sqlFile(new URL('./roadGraph.sql', import.meta.url), {
-  load: {
-    params: z.object({ region: z.string() }),
-    // Checked per edge: about 8 ms for 57k edges once warm (~80 ms the first time), a few percent of the load.
-    row: z.object({
-      network_id: n, id: n, source: n, target: n, cost: n, reverse_cost: n, length_m: n,
-      name: z.string().nullable(), highway: z.string(), osm_way_id: n.nullable(), tunnel: z.boolean(), wkb: z.instanceof(Buffer),
-    }),
-  },
+  load: { params: z.object({ region: z.string() }), row: LoadRow },
 });
 
 export class NoRoadNetworkError extends Error {
   override name = 'NoRoadNetworkError';
 }
 
-/** Loads a region's active network into memory; NoRoadNetworkError when there is no such region. */
-export async function loadRoadGraph(db: Queryable, region: string): Promise<RoadGraph> {
-  const rows = await sql.load.rows(db, { region });
-  if (!rows[0]) throw new NoRoadNetworkError(`no road network for region "${region}": import one first (npm run geo:import)`);
-  const edges = rows.map(
-    (row): RoadEdgeInput => ({
-      id: row.id,
-      source: row.source,
-      target: row.target,
-      cost: row.cost,
-      reverseCost: row.reverse_cost,
-      lengthM: row.length_m,
-      name: row.name,
-      highway: row.highway,
-      osmWayId: row.osm_way_id,
-      tunnel: row.tunnel,
-      coordinates: lineStringFromWkb(row.wkb, row.id),
-    }),
-  );
-  return new RoadGraph(region, rows[0].network_id, edges);
-}
+/** Rows fetched per round trip while loading: a few MB of row objects alive at a time, whatever the network's size. */
+const LOAD_CHUNK_ROWS = 20_000;
 
-/** Plain 2D WKB LineString → flat coordinates; binary is several times cheaper to move and parse than text. */
-function lineStringFromWkb(wkb: Buffer, edgeId: number): Float64Array {
-  const view = new DataView(wkb.buffer, wkb.byteOffset, wkb.byteLength);
-  const little = view.getUint8(0) === 1;
-  const type = view.getUint32(1, little);
-  if (type !== 2) throw new Error(`road edge ${edgeId}: geometry is WKB type ${type}, expected a 2D LineString`);
-  const count = view.getUint32(5, little);
-  const out = new Float64Array(count * 2);
-  for (let i = 0; i < count * 2; i++) out[i] = view.getFloat64(9 + i * 8, little);
-  return out;
+/**
+ * Loads a region's active network into memory; NoRoadNetworkError when there is no such region. The rows are streamed
+ * through a cursor (one statement, so one snapshot) in chunks, each written into growing typed columns and dropped:
+ * a province's 1.1M edges never exist as 1.1M row objects at once (that held ~1.3 GB of RSS beyond the arrays).
+ */
+export async function loadRoadGraph(db: Db, region: string): Promise<RoadGraph> {
+  const client = await db.connect();
+  let failed = false;
+  try {
+    await client.query('BEGIN READ ONLY');
+    await client.query(`DECLARE road_graph_load NO SCROLL CURSOR FOR ${sql.load.text}`, [region]);
+    const columns = new EdgeColumnsBuilder();
+    let networkId: number | null = null;
+    for (;;) {
+      const { rows } = await client.query(`FETCH FORWARD ${LOAD_CHUNK_ROWS} FROM road_graph_load`);
+      for (const raw of rows) {
+        const row = LoadRow.parse(raw);
+        networkId ??= row.network_id;
+        columns.add(row.id, row.source, row.target, row.cost, row.reverse_cost, row.length_m, row.name, row.highway, row.osm_way_id, row.tunnel, row.wkb);
+      }
+      if (rows.length < LOAD_CHUNK_ROWS) break;
+    }
+    await client.query('COMMIT');
+    if (networkId === null) throw new NoRoadNetworkError(`no road network for region "${region}": import one first (npm run geo:import)`);
+    return new RoadGraph(region, networkId, columns.finish());
+  } catch (error) {
+    failed = true;
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    // A connection whose rollback may not have gone through is not given back to the pool.
+    client.release(failed ? true : undefined);
+  }
 }
