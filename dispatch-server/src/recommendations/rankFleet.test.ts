@@ -1,0 +1,143 @@
+import type { CandidateDto, ExcludedVehicleDto, RecommendationDto } from '@dispatch/protocol';
+import type { GraphRegistry } from '@dispatch/geo/routing/graphRegistry';
+import { at, graphOf, randomGrid, seededRandom } from '@dispatch/geo/routing/testGraphs';
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import type { FleetStation, RankingVehicle } from '../fleet/fleetState';
+import { graphTravelService } from '../travel/graphTravelService';
+import { isReachable, type LonLat, type TravelService } from '../travel/travelService';
+import { CANDIDATES_SENT, rankBest, rankSearchedFleet, searchFleet } from './rankFleet';
+
+const CAPABILITIES = ['als', 'bls', 'neonatal', 'mobile_ct', 'negative_pressure'];
+const TASKS = [null, null, null, 'back_in_service', 'dispatched', 'on_scene', 'transporting', 'handover'];
+const MARGIN = 120;
+
+/**
+ * The ranking as computeRecommendation did it before rankFleet, written out plainly: an object per vehicle, the whole
+ * list filtered, sorted and cut. The fleet ranking in columns must give exactly this.
+ */
+async function reference(travel: TravelService, scene: LonLat, vehicles: RankingVehicle[], stations: FleetStation[], centreId: string, required: string[], timedOut: Set<string>, stale: number) {
+  const excluded: ExcludedVehicleDto[] = [];
+  const sources: { id: string; lonLat: LonLat }[] = [];
+  const pending = new Map<string, { row: RankingVehicle; stale: boolean; busy: boolean }>();
+  for (const row of vehicles) {
+    if (!row.in_service) {
+      excluded.push({ vehicleId: row.id, callSign: row.call_sign, reason: 'out_of_service', detail: 'out of service' });
+      continue;
+    }
+    const missing = required.filter((c) => !row.capabilities.includes(c));
+    if (missing.length) {
+      excluded.push({ vehicleId: row.id, callSign: row.call_sign, reason: 'missing_capability', detail: `lacks ${missing.join(', ')}` });
+      continue;
+    }
+    const busy = row.task_status != null && row.task_status !== 'back_in_service';
+    const fresh = row.lon !== null && row.lat !== null && (row.age_seconds ?? Infinity) <= stale;
+    sources.push({ id: row.id, lonLat: fresh ? [row.lon!, row.lat!] : [row.station_lon, row.station_lat] });
+    pending.set(row.id, { row, stale: !fresh, busy });
+  }
+  for (const s of stations) sources.push({ id: `station:${s.id}`, lonLat: [s.lon, s.lat] });
+  const toScene = await travel.toTarget(scene, sources, 7200);
+  const candidates: CandidateDto[] = [];
+  const busyRanked: { row: RankingVehicle; eta: number }[] = [];
+  let responsibleStation: RecommendationDto['responsibleStation'] = null;
+  const detail = { too_far_from_road: 'position is too far from any road', no_path: 'no road path to the incident', beyond_time_limit: 'farther than the search limit' };
+  for (const result of toScene.results) {
+    const station = stations.find((s) => `station:${s.id}` === result.id);
+    if (station) {
+      if (isReachable(result) && (!responsibleStation || result.etaSeconds < responsibleStation.etaSeconds)) {
+        responsibleStation = { stationId: station.id, code: station.code, name: station.name, etaSeconds: result.etaSeconds };
+      }
+      continue;
+    }
+    const { row, stale: isStale, busy } = pending.get(result.id)!;
+    if (!isReachable(result)) {
+      if (!busy) excluded.push({ vehicleId: row.id, callSign: row.call_sign, reason: 'unreachable', detail: detail[result.unreachable] });
+      continue;
+    }
+    if (busy) {
+      busyRanked.push({ row, eta: result.etaSeconds });
+      excluded.push({ vehicleId: row.id, callSign: row.call_sign, reason: 'busy', detail: `${row.task_status} on incident #${row.task_incident_number}` });
+      continue;
+    }
+    candidates.push({
+      vehicleId: row.id, callSign: row.call_sign, kind: row.kind, capabilities: row.capabilities, state: row.state, etaSeconds: result.etaSeconds,
+      distanceM: result.distanceM, positionSource: isStale ? 'station' : 'gps', stale: isStale,
+      positionAgeSeconds: row.age_seconds === null ? null : Math.round(row.age_seconds), returning: row.state === 'returning', reserve: null,
+      fallbackExtraM: result.fallbackExtraM ?? null,
+    });
+  }
+  const own = (id: string) => vehicles.find((v) => v.id === id)!.centre_id === centreId;
+  const others = candidates.filter((c) => !own(c.vehicleId)).sort((a, b) => a.etaSeconds - b.etaSeconds).slice(0, 3);
+  const mine = candidates.filter((c) => own(c.vehicleId));
+  const ranked = [false, true]
+    .flatMap((t) => rankBest(mine.filter((c) => timedOut.has(c.vehicleId) === t).sort((a, b) => a.etaSeconds - b.etaSeconds), required, MARGIN, CANDIDATES_SENT))
+    .slice(0, CANDIDATES_SENT);
+  const busyOwn = busyRanked.filter((b) => own(b.row.id));
+  const finishing = (s: string | null) => Number(!['handover', 'at_hospital', 'transporting'].includes(s ?? ''));
+  busyOwn.sort((a, b) => finishing(a.row.task_status) - finishing(b.row.task_status) || a.eta - b.eta);
+  const best = mine.length === 0 ? busyOwn[0] : undefined;
+  const collate = new Intl.Collator().compare;
+  return {
+    responsibleStation,
+    candidates: ranked,
+    moreCandidates: mine.length - ranked.length,
+    excluded: excluded.filter((e) => own(e.vehicleId)).sort((a, b) => collate(a.callSign, b.callSign)),
+    queued: mine.length === 0,
+    nextBest: best
+      ? { vehicleId: best.row.id, callSign: best.row.call_sign, taskStatus: best.row.task_status, detail: `${best.row.task_status} on incident #${best.row.task_incident_number}; ${Math.round(best.eta / 60)} min from here` }
+      : null,
+    otherCentres: others.map((c) => c.vehicleId),
+  };
+}
+
+describe('rankFleet', () => {
+  it('ranks a fleet in columns exactly as the whole list of objects ranked it (property, random grids and fleets)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 1_000_000 }), fc.integer({ min: 0, max: 90 }), async (seed, size) => {
+        const graph = graphOf(randomGrid(8, seed));
+        const travel = graphTravelService({ get: async () => graph } as unknown as GraphRegistry);
+        const random = seededRandom(seed + 7);
+        const pick = <T,>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
+        // Grid points (many vehicles on one point: equal ETAs), some off the network (unreachable).
+        const place = (): LonLat => (random() < 0.05 ? at(60, 60) : at(Math.floor(random() * 8), Math.floor(random() * 8)));
+        const stations: FleetStation[] = [0, 1, 2].map((i) => {
+          const [lon, lat] = place();
+          return { id: `s${i}-${Math.floor(random() * 100)}`, code: `S${i}`, name: `Station ${i}`, centre_id: 'A', lon, lat };
+        });
+        const vehicles: RankingVehicle[] = Array.from({ length: size }, (_, i) => {
+          const [lon, lat] = place();
+          const fix = random() < 0.9;
+          return {
+            id: `${Math.floor(random() * 1e6).toString(36)}-${i}`,
+            call_sign: `${pick(['a', 'B', 'c', 'Ä', '救护'])}${Math.floor(random() * 1e6)}-${i}`,
+            kind: 'negative_pressure_ambulance',
+            capabilities: CAPABILITIES.filter(() => random() < 0.45),
+            in_service: random() < 0.9,
+            state: random() < 0.2 ? 'returning' : 'available',
+            task_status: pick(TASKS),
+            task_incident_number: 100 + i,
+            lon: fix ? lon : null,
+            lat: fix ? lat : null,
+            age_seconds: fix ? random() * 600 : null,
+            station_lon: stations[i % 3]!.lon,
+            station_lat: stations[i % 3]!.lat,
+            centre_id: random() < 0.8 ? 'A' : 'B',
+          } as RankingVehicle;
+        });
+        const required = CAPABILITIES.filter(() => random() < 0.25);
+        const timedOut = new Set(vehicles.filter(() => random() < 0.1).map((v) => v.id));
+        const scene = at(3.5, 3);
+        const expected = await reference(travel, scene, vehicles, stations, 'A', required, timedOut, 300);
+        const searched = await searchFleet(travel, scene, { vehicles, stations, centreId: 'A', required, staleAfterSeconds: 300, maxSeconds: 7200 });
+        const got = rankSearchedFleet(searched, timedOut, MARGIN);
+        expect({ ...got, otherCentres: got.otherCentres.map((o) => o.candidate.vehicleId), incidentSnapDistanceM: undefined, incidentFallbackExtraM: undefined }).toEqual({
+          ...expected,
+          incidentSnapDistanceM: undefined,
+          incidentFallbackExtraM: undefined,
+        });
+        expect(got.otherCentres.every((o) => o.centreId === 'B')).toBe(true);
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
