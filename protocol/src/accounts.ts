@@ -54,8 +54,9 @@ export const UserInput = z
     crewMemberId: z.uuid().nullish(),
     hospitalId: z.uuid().nullish(),
     /**
-     * A dispatcher's or supervisor's centre (issue 15); null or absent: every centre (a province login). Crews,
-     * hospitals and administrators work in none (refused when given).
+     * A dispatcher's or supervisor's centre (issue 15); absent: the default centre; null: every centre (a province
+     * login, only when asked for: a forgotten field must not widen a login's reach). Crews, hospitals and
+     * administrators work in none (refused when given).
      */
     centreId: z.uuid().nullish(),
   })

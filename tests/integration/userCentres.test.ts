@@ -58,13 +58,15 @@ describe("a login's centre, set by the administrator", () => {
     expect((await newcomer.call('listVehicles', {})).every((v) => v.centreId === pingyao)).toBe(true);
   });
 
-  it('makes a province-wide supervisor without a centre, and a default-centre one with it', async () => {
-    const province = await admin.call('createUser', { body: { username: unique('prov'), displayName: '省级调度长', password, role: 'supervisor' } });
+  it('makes a province-wide supervisor only when asked (centreId null), a default-centre one without a centre', async () => {
+    const province = await admin.call('createUser', { body: { username: unique('prov'), displayName: '省级调度长', password, role: 'supervisor', centreId: null } });
     expect(province.centreId).toBeNull();
     expect((await (await login(province.username)).call('me', {})).centreId).toBeNull();
 
-    const explicitNone = await admin.call('createUser', { body: { username: unique('prov'), displayName: '省级调度长二', password, role: 'supervisor', centreId: null } });
-    expect(explicitNone.centreId).toBeNull();
+    // A forgotten field must not widen a login's reach to the whole province.
+    const forgotten = await admin.call('createUser', { body: { username: unique('sup'), displayName: '调度长', password, role: 'supervisor' } });
+    expect(forgotten.centreId).toBe(DEFAULT_CENTRE_ID);
+    expect((await (await login(forgotten.username)).call('me', {})).centreId).toBe(DEFAULT_CENTRE_ID);
 
     const jx = await admin.call('createUser', { body: { username: unique('jx-sup'), displayName: '介休调度长', password, role: 'supervisor', centreId: DEFAULT_CENTRE_ID } });
     expect(jx.centreId).toBe(DEFAULT_CENTRE_ID);

@@ -1,4 +1,4 @@
-import { CENTRE_ROLES, Role, UserDto, UserInput } from '@dispatch/protocol';
+import { CENTRE_ROLES, DEFAULT_CENTRE_ID, Role, UserDto, UserInput } from '@dispatch/protocol';
 import { z } from 'zod';
 import { appendAudit, systemActor, type Actor } from '../audit/audit';
 import { setTemporaryPassword } from '../auth/login';
@@ -30,10 +30,16 @@ export async function listUsers(db: Queryable): Promise<UserDto[]> {
   return sql.list.rows(db);
 }
 
+/** A new dispatcher's or supervisor's centre: the one named, every centre (null) only when asked, else the default. */
+function centreOfNewLogin(u: z.output<typeof UserInput>): string | null {
+  if (!CENTRE_ROLES.has(u.role)) return null;
+  return u.centreId === undefined ? DEFAULT_CENTRE_ID : u.centreId;
+}
+
 /**
  * Creates a login; the password is stored only as an argon2id hash.
  * @param input username, displayName, password, role, the vehicle or hospital it is bound to, and a dispatcher's or
- *   supervisor's centre (none: every centre)
+ *   supervisor's centre (absent: the default centre; null: every centre)
  */
 export async function createUser(db: Queryable, actor: Actor, input: z.input<typeof UserInput>): Promise<UserDto> {
   const u = UserInput.parse(input);
@@ -41,7 +47,7 @@ export async function createUser(db: Queryable, actor: Actor, input: z.input<typ
   return inTransaction(db, async (client) => {
     const row = await sql.insert
       .one(client, { username: u.username, displayName: u.displayName, passwordHash, role: u.role, vehicleId: u.vehicleId ?? null, crewMemberId: u.crewMemberId ?? null,
-        hospitalId: u.hospitalId ?? null, centreId: u.centreId ?? null })
+        hospitalId: u.hospitalId ?? null, centreId: centreOfNewLogin(u) })
       .catch((e) =>
         translatePgError(e, {
           users_username_key: 'username: taken',
@@ -52,7 +58,7 @@ export async function createUser(db: Queryable, actor: Actor, input: z.input<typ
           users_centre_id_fkey: 'centreId: no such centre',
         }),
       );
-    await appendAudit(client, actor, 'user.created', { type: 'user', id: row!.id }, { username: u.username, role: u.role, centreId: u.centreId ?? null });
+    await appendAudit(client, actor, 'user.created', { type: 'user', id: row!.id }, { username: u.username, role: u.role, centreId: row!.centreId });
     return row!;
   });
 }
