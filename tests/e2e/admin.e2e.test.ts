@@ -1,19 +1,14 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { apiClient } from '../support/api';
 import { startDemoServer } from '../support/demoServer';
 import { createUser, loginAs } from '../support/server';
-import { chromiumSuite, collectErrors, hasChromium, logIn, newPage } from './browser';
+import { chromiumSuite, collectErrors, hasChromium, logIn, newPage, shotsIn } from './browser';
 import { browserSuite } from './suite';
 
 /** Screenshots of these screens go outside the repository, for a person to look at. */
 const SHOTS = '/tmp/shots/f4';
-const shot = async (page: Page, name: string) => {
-  mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
-};
+const shot = shotsIn(SHOTS);
 
 const hour = 3600_000;
 

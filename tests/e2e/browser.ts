@@ -60,6 +60,16 @@ export async function closedLoopbackPort(): Promise<number> {
   return port;
 }
 
+/**
+ * A screenshot taker into `dir` (outside the repository, for a person to open and look at), optionally of a region.
+ */
+export function shotsIn(dir: string): (page: Page, name: string, clip?: { x: number; y: number; width: number; height: number }) => Promise<void> {
+  return async (page, name, clip) => {
+    mkdirSync(dir, { recursive: true });
+    await page.screenshot({ path: join(dir, `${name}.png`), ...(clip ? { clip } : {}) });
+  };
+}
+
 /** Saves a screenshot under tests/artifacts/ (git-ignored) and returns its path. */
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(artifactsDir, { recursive: true });

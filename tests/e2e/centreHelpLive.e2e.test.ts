@@ -1,24 +1,12 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { ApiClient } from '@dispatch/protocol';
-import { seedDemo, type DemoLogins } from '@dispatch/server/demo/seedDemo';
-import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { apiClient } from '../support/api';
-import { loginAs, startTestServer, type TestServer } from '../support/server';
-import { chromiumSuite, collectErrors, hasChromium, logIn, newPage } from './browser';
-import { browserSuite } from './suite';
+import { loginAs } from '../support/server';
+import { chromiumSuite, collectErrors, hasChromium, logIn, newPage, shotsIn } from './browser';
+import { browserSuite, startCentresServer } from './suite';
 
 const SHOTS = process.env.CENTRE_HELP_SHOTS_DIR ?? '/tmp/shots/centre-help';
-const shot = async (page: Page, name: string) => {
-  mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
-};
-
-async function startCentresServer(env: Record<string, string>): Promise<TestServer & { logins: DemoLogins }> {
-  const server = await startTestServer(env);
-  return { ...server, logins: await seedDemo(server.database.db, { neighbour: true }) };
-}
+const shot = shotsIn(SHOTS);
 
 /** Issue 15: the neighbour's ambulance helping on a Jiexiu call is on the Jiexiu dispatcher's fleet board and map while its task is open. */
 describe.skipIf(!hasChromium)(chromiumSuite('a helping vehicle on the helped centre’s desk, in real Chromium'), () => {

@@ -1,27 +1,14 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { ApiClient, PhoneCallDto } from '@dispatch/protocol';
 import { NEIGHBOUR_PHONE_LINE } from '@dispatch/server/demo/demoNeighbour';
-import { seedDemo, type DemoLogins } from '@dispatch/server/demo/seedDemo';
 import { newPbxCallId } from '@dispatch/server/telephony/phonePlayer';
-import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { apiClient } from '../support/api';
-import { loginAs, startTestServer, type TestServer } from '../support/server';
-import { chromiumSuite, collectErrors, hasChromium, logIn, newPage } from './browser';
-import { browserSuite } from './suite';
+import { loginAs } from '../support/server';
+import { chromiumSuite, collectErrors, hasChromium, logIn, newPage, shotsIn } from './browser';
+import { browserSuite, startCentresServer } from './suite';
 
 const SHOTS = process.env.SHOTS_DIR ?? '/tmp/shots/centre-phone';
-const shot = async (page: Page, name: string) => {
-  mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
-};
-
-/** The demo county with its neighbouring centre (its phone line PY-120-1) and the province supervisor (issue 15). */
-async function startCentresServer(env: Record<string, string>): Promise<TestServer & { logins: DemoLogins }> {
-  const server = await startTestServer(env);
-  return { ...server, logins: await seedDemo(server.database.db, { neighbour: true }) };
-}
+const shot = shotsIn(SHOTS);
 
 describe.skipIf(!hasChromium)(chromiumSuite("phone calls of several centres: each county's console pops up its own line's calls, the province's names each call's centre, in real Chromium"), () => {
   const suite = browserSuite(startCentresServer);

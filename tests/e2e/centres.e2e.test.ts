@@ -1,30 +1,14 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { type ApiClient, DEFAULT_CENTRE_ID } from '@dispatch/protocol';
-import { seedDemo, type DemoLogins } from '@dispatch/server/demo/seedDemo';
-import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { apiClient } from '../support/api';
-import { loginAs, startTestServer, type TestServer } from '../support/server';
-import { chromiumSuite, collectErrors, hasChromium, logIn, newPage } from './browser';
-import { browserSuite } from './suite';
+import { loginAs } from '../support/server';
+import { chromiumSuite, collectErrors, hasChromium, logIn, newPage, shotsIn } from './browser';
+import { browserSuite, startCentresServer } from './suite';
 
 const SHOTS = process.env.CENTRES_SHOTS_DIR ?? '/tmp/shots/centres';
-const shot = async (page: Page, name: string) => {
-  mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
-};
+const shot = shotsIn(SHOTS);
 const ADMIN_SHOTS = process.env.ADMIN_SHOTS_DIR ?? '/tmp/shots/admin';
-const adminShot = async (page: Page, name: string, clip?: { x: number; y: number; width: number; height: number }) => {
-  mkdirSync(ADMIN_SHOTS, { recursive: true });
-  await page.screenshot({ path: join(ADMIN_SHOTS, `${name}.png`), ...(clip ? { clip } : {}) });
-};
-
-/** The demo county with its neighbouring centre and the province supervisor (issue 15). */
-async function startCentresServer(env: Record<string, string>): Promise<TestServer & { logins: DemoLogins }> {
-  const server = await startTestServer(env);
-  return { ...server, logins: await seedDemo(server.database.db, { neighbour: true }) };
-}
+const adminShot = shotsIn(ADMIN_SHOTS);
 
 describe.skipIf(!hasChromium)(chromiumSuite('several dispatch centres: help from a neighbouring centre, the province board, in real Chromium'), () => {
   const suite = browserSuite(startCentresServer);

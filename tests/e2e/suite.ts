@@ -1,6 +1,8 @@
 import { rm } from 'node:fs/promises';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
+import { seedDemo, type DemoLogins } from '@dispatch/server/demo/seedDemo';
+import { startTestServer, type TestServer } from '../support/server';
 import { closedLoopbackPort, launchChromium } from './browser';
 import { buildTablet, consoleDist, ensureConsoleBuilt } from './consoleBuild';
 
@@ -42,4 +44,10 @@ export function browserSuite<S extends { close(): Promise<void> }>(
     if (suite.tabletDist) await rm(suite.tabletDist, { recursive: true, force: true });
   });
   return suite;
+}
+
+/** The demo county with its neighbouring centre (Pingyao, its phone line) and the province supervisor (issue 15). */
+export async function startCentresServer(env: Record<string, string>): Promise<TestServer & { logins: DemoLogins }> {
+  const server = await startTestServer(env);
+  return { ...server, logins: await seedDemo(server.database.db, { neighbour: true }) };
 }
