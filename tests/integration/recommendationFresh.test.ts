@@ -59,12 +59,11 @@ describe('a recommendation asked for right after a change is what a fresh read o
   };
   /** `change` committed, then the recommendation asked for at once: the held state it starts on is the one before. */
   const rightAfter = async (incident: IncidentDto, change: () => Promise<void>) => {
-    await other.current();
-    const before = other.heldVersion()!.version;
+    const before = (await other.forIncident(incident.id)).version;
     await change();
     const recommendation = await recommend(other, incident);
     // The change's note was applied by the time the recommendation answered (its sync waited for it).
-    expect(other.heldVersion()!.version).toBeGreaterThan(before);
+    expect((await other.forIncident(incident.id)).version).toBeGreaterThan(before);
     return recommendation;
   };
   const newIncident = async () => {

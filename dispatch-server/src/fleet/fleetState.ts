@@ -124,6 +124,8 @@ export class FleetState {
   /** Reads of the database, one after another, so a later read never lands before an earlier one. */
   private chain: Promise<void> = Promise.resolve();
   private flushPending = false;
+  /** Reads of noted rows under way (flushes that took something). */
+  private reading = 0;
   private listener: Promise<pg.Client> | null = null;
   /** Drops the current listening connection (as if it had ended): the next read opens another and reads everything. */
   private lost: (() => void) | null = null;
@@ -174,11 +176,14 @@ export class FleetState {
   }
 
   /**
-   * The fleet as held now with its version, without a sync (null before the first load): a reading started on it
-   * while a sync travels is kept when forIncident() then answers the same version (nothing changed meanwhile).
+   * The fleet as held now with its version, without a sync: a reading started on it while a sync travels is kept
+   * when forIncident() then answers the same version (nothing changed meanwhile). Null before the first load, and
+   * while a note is being read in (the version is about to change: such a reading would be thrown away).
    */
   heldVersion(): { tables: FleetTables; version: number } | null {
-    return this.loaded ? { tables: this.tables, version: this.version } : null;
+    const { dirty } = this;
+    const changing = this.reading > 0 || dirty.all || dirty.vehicles.size + dirty.positions.size + dirty.stations.size + dirty.hospitals.size > 0;
+    return this.loaded && !changing ? { tables: this.tables, version: this.version } : null;
   }
 
   private synced(incidentId?: string): Promise<string[] | null> {
@@ -297,6 +302,8 @@ export class FleetState {
     const taken = { vehicles: [...dirty.vehicles], positions: [...dirty.positions], stations: [...dirty.stations], hospitals: [...dirty.hospitals] };
     dirty.all = false;
     for (const kind of Object.keys(taken) as FleetKind[]) dirty[kind].clear();
+    const counted = all || taken.vehicles.length + taken.positions.length + taken.stations.length + taken.hospitals.length > 0;
+    if (counted) this.reading++;
     try {
       if (all) {
         this.tables = await readFleet(this.db);
@@ -318,6 +325,8 @@ export class FleetState {
       dirty.all ||= all;
       for (const kind of Object.keys(taken) as FleetKind[]) for (const id of taken[kind]) dirty[kind].add(id);
       throw error;
+    } finally {
+      if (counted) this.reading--;
     }
   }
 
