@@ -1,9 +1,7 @@
-import type { ApiClient, VehiclePositionDto } from '@dispatch/protocol';
-import { seedDemo, type DemoLogins } from '@dispatch/server/demo/seedDemo';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { apiClient, openSocket, refusal } from '../support/api';
-import { serverSuite } from '../support/demoSuite';
-import { loginAs, startTestServer } from '../support/server';
+import type { VehiclePositionDto } from '@dispatch/protocol';
+import { describe, expect, it } from 'vitest';
+import { openSocket, refusal } from '../support/api';
+import { centresSuite } from '../support/demoSuite';
 
 type Console = Awaited<ReturnType<typeof openSocket>>;
 
@@ -13,18 +11,8 @@ type Console = Awaited<ReturnType<typeof openSocket>>;
  * they stop. Positions come in through the OsmAnd door; the fan-out reads the fleet state in memory.
  */
 describe('a helping vehicle is live on the helped centre’s consoles for as long as its task is open', () => {
-  const server = serverSuite(() => startTestServer());
-  let logins: DemoLogins;
-  const tokens: Record<string, string> = {};
-  const api: Record<string, ApiClient> = {};
-
-  beforeAll(async () => {
-    logins = await seedDemo(server.database.db, { neighbour: true });
-    for (const user of ['dispatcher', 'dispatcher-py', 'province', 'admin']) {
-      tokens[user] = await loginAs(server.baseUrl, user, logins.passwords[user]!);
-      api[user] = apiClient(server.baseUrl, tokens[user]);
-    }
-  });
+  const suite = centresSuite('dispatcher', 'dispatcher-py', 'province', 'admin');
+  const { server, tokens, api } = suite;
 
   /** Epoch seconds of the last fix sent: past the demo's seeded fixes (the fan-out sends a vehicle's newer fixes only). */
   let clock = 0;
@@ -72,7 +60,7 @@ describe('a helping vehicle is live on the helped centre’s consoles for as lon
       });
       // Jiexiu's board gets the vehicle with its task, and lists it on a reload too.
       const update = await jx.waitFor('vehicle.updated', (v) => v.id === helper.vehicleId && v.incidentId === incident.id);
-      expect(update).toMatchObject({ centreId: logins.neighbour!.centreId, taskStatus: 'dispatched' });
+      expect(update).toMatchObject({ centreId: suite.logins.neighbour!.centreId, taskStatus: 'dispatched' });
       expect((await api.dispatcher!.call('listVehicles', {})).find((v) => v.id === helper.vehicleId)).toMatchObject({ incidentId: incident.id });
       expect((await api.dispatcher!.call('getVehicle', { params: { id: helper.vehicleId } })).incidentId).toBe(incident.id);
 

@@ -1,11 +1,9 @@
-import type { ApiClient, HospitalDto, LiveCoverageDto, RequestTransferRequest, StationDto, VehicleDto } from '@dispatch/protocol';
+import type { HospitalDto, LiveCoverageDto, RequestTransferRequest, StationDto, VehicleDto } from '@dispatch/protocol';
 import { DEFAULT_CENTRE_ID } from '@dispatch/protocol';
 import { siteSql } from '@dispatch/server/demo/demoSites';
-import { seedDemo, type DemoLogins } from '@dispatch/server/demo/seedDemo';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { apiClient, openSocket, refusal } from '../support/api';
-import { serverSuite } from '../support/demoSuite';
-import { loginAs, startTestServer } from '../support/server';
+import { openSocket, refusal } from '../support/api';
+import { centresSuite } from '../support/demoSuite';
 
 /**
  * What was still province-wide once the centres came (issue 15): transfers, incoming-patient notices, the live
@@ -13,27 +11,18 @@ import { loginAs, startTestServer } from '../support/server';
  * supervisor sees and acts on its own centre's only (403 other_centre), the province supervisor on every centre's.
  */
 describe("each centre's transfers, notices, coverage, move-ups and register reads; the province's all", () => {
-  const server = serverSuite(() => startTestServer());
-  let logins: DemoLogins;
-  const tokens: Record<string, string> = {};
-  const api: Record<string, ApiClient> = {};
-  let pingyao: string;
+  const suite = centresSuite('dispatcher', 'supervisor', 'dispatcher-py', 'province', 'hospital-py-zxyy');
+  const { server, tokens, api } = suite;
   let hospitals: HospitalDto[];
   const hospital = (code: string) => hospitals.find((h) => h.code === code)!;
   let pyTownship: string;
 
   beforeAll(async () => {
-    logins = await seedDemo(server.database.db, { neighbour: true });
-    pingyao = logins.neighbour!.centreId;
-    for (const user of ['dispatcher', 'supervisor', 'dispatcher-py', 'province', 'hospital-py-zxyy']) {
-      tokens[user] = await loginAs(server.baseUrl, user, logins.passwords[user]!);
-      api[user] = apiClient(server.baseUrl, tokens[user]);
-    }
     // Pingyao's demo has one hospital: a township health centre of its own, so a transfer can stay inside Pingyao.
     const east = (await api['dispatcher-py']!.call('listHospitals', {})).find((h) => h.code === 'PY-ZXYY')!;
     pyTownship = (await siteSql.upsertHospital.one(server.database.db, {
       code: 'PY-WSY-T', name: '平遥测试乡镇卫生院', nameEn: 'Pingyao Test Township Health Centre', kind: 'township', capabilities: ['emergency'],
-      lon: east.location.lon + 0.01, lat: east.location.lat - 0.01, centreId: pingyao,
+      lon: east.location.lon + 0.01, lat: east.location.lat - 0.01, centreId: suite.pingyao,
     }))!.id;
     hospitals = await api.province!.call('listHospitals', {});
   });
@@ -126,7 +115,7 @@ describe("each centre's transfers, notices, coverage, move-ups and register read
 
   it("computes the 30-minute circle per centre (its villages, free ambulances and facilities), pushes each to its own room, the province's to the province", async () => {
     const [jx, py, province] = await Promise.all(['dispatcher', 'dispatcher-py', 'province'].map((who) => api[who]!.call('liveCoverage', {})));
-    expect([jx!.centreId, py!.centreId, province!.centreId]).toEqual([DEFAULT_CENTRE_ID, pingyao, null]);
+    expect([jx!.centreId, py!.centreId, province!.centreId]).toEqual([DEFAULT_CENTRE_ID, suite.pingyao, null]);
     expect((await api.supervisor!.call('liveCoverage', {})).centreId).toBe(DEFAULT_CENTRE_ID);
     // Every village is in one centre's area (its nearest station's), and every free ambulance of one centre.
     expect(jx!.villages + py!.villages).toBe(province!.villages);
@@ -148,11 +137,11 @@ describe("each centre's transfers, notices, coverage, move-ups and register read
       await api['dispatcher-py']!.call('assignVehicle', { params: { id: incident.id }, body: { vehicleId: leaving.id } });
       const [jxSocket, pySocket, provinceSocket] = sockets;
       const pushedPy = await pySocket!.waitFor('coverage.updated', (c: LiveCoverageDto) => c.freeVehicles === py!.freeVehicles - 1, 20_000);
-      expect(pushedPy.centreId).toBe(pingyao);
+      expect(pushedPy.centreId).toBe(suite.pingyao);
       const pushedProvince = await provinceSocket!.waitFor('coverage.updated', (c: LiveCoverageDto) => c.freeVehicles === province!.freeVehicles - 1, 20_000);
       expect(pushedProvince.centreId).toBeNull();
       const centresHeard = (socket: (typeof sockets)[number]) => new Set(socket.received.filter((r) => r.event === 'coverage.updated').map((r) => r.payload.centreId));
-      expect([...centresHeard(pySocket!)]).toEqual([pingyao]);
+      expect([...centresHeard(pySocket!)]).toEqual([suite.pingyao]);
       expect([...centresHeard(provinceSocket!)]).toEqual([null]);
       expect([...centresHeard(jxSocket!)].every((c) => c === DEFAULT_CENTRE_ID)).toBe(true);
     } finally {
@@ -163,8 +152,8 @@ describe("each centre's transfers, notices, coverage, move-ups and register read
   it("plans move-ups on a centre's own vehicles and stations, and refuses a reposition of another centre's vehicle or to its station", async () => {
     const pyVehicles = await api['dispatcher-py']!.call('listVehicles', {});
     const jxVehicles = await api.dispatcher!.call('listVehicles', {});
-    const pyStations = (await api.province!.call('listStations', {})).filter((s: StationDto) => s.centreId === pingyao);
-    for (const [who, centreId, vehicles] of [['dispatcher', DEFAULT_CENTRE_ID, jxVehicles], ['dispatcher-py', pingyao, pyVehicles]] as const) {
+    const pyStations = (await api.province!.call('listStations', {})).filter((s: StationDto) => s.centreId === suite.pingyao);
+    for (const [who, centreId, vehicles] of [['dispatcher', DEFAULT_CENTRE_ID, jxVehicles], ['dispatcher-py', suite.pingyao, pyVehicles]] as const) {
       const plan = await api[who]!.call('moveUpSuggestions', {});
       expect(plan.centreId).toBe(centreId);
       const own = new Set(vehicles.map((v) => v.id));

@@ -1,14 +1,12 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { ApiClient, PhoneCallEvent } from '@dispatch/protocol';
+import type { PhoneCallEvent } from '@dispatch/protocol';
 import { DEFAULT_CENTRE_ID } from '@dispatch/protocol';
 import { NEIGHBOUR_PHONE_LINE } from '@dispatch/server/demo/demoNeighbour';
-import { seedDemo, type DemoLogins } from '@dispatch/server/demo/seedDemo';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { apiClient, openSocket, refusal } from '../support/api';
-import { serverSuite } from '../support/demoSuite';
+import { describe, expect, it } from 'vitest';
+import { openSocket, refusal } from '../support/api';
+import { centresSuite } from '../support/demoSuite';
 import { expectRefusal } from '../support/expectations';
-import { loginAs, startTestServer } from '../support/server';
 
 let sequence = 0;
 /** A PBX call id of its own for each call, as Asterisk's uniqueid (epoch.sequence). */
@@ -20,20 +18,8 @@ const ago = (s: number) => new Date(Date.now() - s * 1000).toISOString();
  * a call belongs to the centre whose line rang, and only that centre's staff and the province hear of it and read it.
  */
 describe("phone calls of several centres: each county's line rings its own centre, the province hears all", () => {
-  const server = serverSuite(() => startTestServer());
-  let logins: DemoLogins;
-  const tokens: Record<string, string> = {};
-  const api: Record<string, ApiClient> = {};
-  let pingyao: string;
-
-  beforeAll(async () => {
-    logins = await seedDemo(server.database.db, { neighbour: true });
-    pingyao = logins.neighbour!.centreId;
-    for (const user of ['dispatcher', 'supervisor', 'dispatcher-py', 'province', 'telephony']) {
-      tokens[user] = await loginAs(server.baseUrl, user, logins.passwords[user]!);
-      api[user] = apiClient(server.baseUrl, tokens[user]);
-    }
-  });
+  const suite = centresSuite('dispatcher', 'supervisor', 'dispatcher-py', 'province', 'telephony');
+  const { server, tokens, api } = suite;
 
   const report = (event: PhoneCallEvent) => api.telephony!.call('reportPhoneCall', { body: event });
   const ring = (lineId: string, callerNumber: string) => report({ event: 'ringing', callId: pbxId(), lineId, callerNumber, at: ago(5) });
@@ -50,12 +36,12 @@ describe("phone calls of several centres: each county's line rings its own centr
     const provinceSocket = await openSocket(server.baseUrl, tokens.province!);
     try {
       const theirs = await ring(NEIGHBOUR_PHONE_LINE, '13912346001');
-      expect(theirs).toMatchObject({ centreId: pingyao, lineId: NEIGHBOUR_PHONE_LINE, state: 'ringing' });
+      expect(theirs).toMatchObject({ centreId: suite.pingyao, lineId: NEIGHBOUR_PHONE_LINE, state: 'ringing' });
       await pySocket.waitFor('phoneCall.ringing', (c) => c.id === theirs.id);
       await provinceSocket.waitFor('phoneCall.ringing', (c) => c.id === theirs.id);
       // The first event fixes the centre: a later event naming another line moves nothing.
       const answered = await report({ event: 'answered', callId: theirs.pbxCallId, lineId: '120-1', at: ago(2) });
-      expect(answered).toMatchObject({ centreId: pingyao, lineId: NEIGHBOUR_PHONE_LINE, state: 'answered' });
+      expect(answered).toMatchObject({ centreId: suite.pingyao, lineId: NEIGHBOUR_PHONE_LINE, state: 'answered' });
       await pySocket.waitFor('phoneCall.updated', (c) => c.id === theirs.id && c.state === 'answered');
 
       const ours = await ring('120-1', '13912346002');
@@ -158,13 +144,13 @@ describe("phone calls of several centres: each county's line rings its own centr
     try {
       // As `npm run phone -- --line PY-120-1 --near 下任堡` would against npm start's server.
       const { stdout } = await promisify(execFile)('npx', [
-        'tsx', 'dispatch-server/src/telephony/phoneCli.ts', '--url', server.baseUrl, '--password', logins.passwords.telephony!,
+        'tsx', 'dispatch-server/src/telephony/phoneCli.ts', '--url', server.baseUrl, '--password', suite.logins.passwords.telephony!,
         '--line', NEIGHBOUR_PHONE_LINE, '--near', '下任堡', '--answer-after-s', '0', '--talk-s', '0',
       ]);
       const steps = stdout.trim().split('\n').map((line) => JSON.parse(line) as { call: string; line: string; state: string });
       expect(steps.map((s) => [s.line, s.state])).toEqual([[NEIGHBOUR_PHONE_LINE, 'ringing'], [NEIGHBOUR_PHONE_LINE, 'answered'], [NEIGHBOUR_PHONE_LINE, 'ended']]);
       const rang = await pySocket.waitFor('phoneCall.ringing', (c) => c.pbxCallId === steps[0]!.call);
-      expect(rang).toMatchObject({ centreId: pingyao, location: { source: 'aml_gnss' } });
+      expect(rang).toMatchObject({ centreId: suite.pingyao, location: { source: 'aml_gnss' } });
     } finally {
       pySocket.close();
     }
@@ -177,7 +163,7 @@ describe("phone calls of several centres: each county's line rings its own centr
       const call = await ring(NEIGHBOUR_PHONE_LINE, '13912346020');
       // A place in the demo county's part: the call's line, not the nearest station, says whose call it is.
       const incident = await callAt('province', '义棠', { phoneCallId: call.id });
-      expect(incident.centreId).toBe(pingyao);
+      expect(incident.centreId).toBe(suite.pingyao);
       await pySocket.waitFor('phoneCall.updated', (c) => c.id === call.id && c.incidentId === incident.id);
       await pySocket.waitFor('incident.created', (i) => i.id === incident.id);
       expect((await api['dispatcher-py']!.call('getIncidentCalls', { params: { id: incident.id } }))[0]).toMatchObject({ id: call.id, incidentLink: 'created' });

@@ -1,31 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import type { ApiClient } from '@dispatch/protocol';
 import { DEFAULT_CENTRE_ID } from '@dispatch/protocol';
-import { seedDemo, type DemoLogins } from '@dispatch/server/demo/seedDemo';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { apiClient, openSocket, refusal } from '../support/api';
-import { serverSuite } from '../support/demoSuite';
-import { loginAs, startTestServer } from '../support/server';
+import { describe, expect, it } from 'vitest';
+import { openSocket, refusal } from '../support/api';
+import { centresSuite } from '../support/demoSuite';
 
 /**
  * Several dispatch centres in one database (issue 15): the demo county (Jiexiu) and its neighbour (Pingyao), each
  * dispatcher scoped to its own centre, cross-centre help as an explicit, audited action, a province supervisor of both.
  */
 describe('dispatch centres: each dispatcher in its own, help across on purpose, the province sees all', () => {
-  const server = serverSuite(() => startTestServer());
-  let logins: DemoLogins;
-  const tokens: Record<string, string> = {};
-  const api: Record<string, ApiClient> = {};
-  let pingyao: string;
-
-  beforeAll(async () => {
-    logins = await seedDemo(server.database.db, { neighbour: true });
-    pingyao = logins.neighbour!.centreId;
-    for (const user of ['dispatcher', 'supervisor', 'dispatcher-py', 'province', 'admin']) {
-      tokens[user] = await loginAs(server.baseUrl, user, logins.passwords[user]!);
-      api[user] = apiClient(server.baseUrl, tokens[user]);
-    }
-  });
+  const suite = centresSuite('dispatcher', 'supervisor', 'dispatcher-py', 'province', 'admin');
+  const { server, tokens, api } = suite;
 
   const place = async (name: string) => (await api.dispatcher!.call('searchPlaces', { query: { q: name } })).find((p) => p.name.startsWith(name))!;
   const callAt = async (who: string, name: string, category: 'chest_pain' | 'trauma' = 'trauma') => {
@@ -37,13 +22,13 @@ describe('dispatch centres: each dispatcher in its own, help across on purpose, 
     const centres = await api.dispatcher!.call('listCentres', {});
     expect(centres.map((c) => c.code).sort()).toEqual(['JX', 'PY']);
     expect((await api.dispatcher!.call('me', {})).centreId).toBe(DEFAULT_CENTRE_ID);
-    expect((await api['dispatcher-py']!.call('me', {})).centreId).toBe(pingyao);
+    expect((await api['dispatcher-py']!.call('me', {})).centreId).toBe(suite.pingyao);
     expect((await api.province!.call('me', {})).centreId).toBeNull();
   });
 
   it("keeps a dispatcher to its centre's incidents, vehicles and hospitals (403 other_centre), and the province supervisor sees both", async () => {
     const theirs = await callAt('dispatcher-py', '下任堡');
-    expect(theirs.centreId).toBe(pingyao);
+    expect(theirs.centreId).toBe(suite.pingyao);
     const ours = await callAt('dispatcher', '义棠');
     expect(ours.centreId).toBe(DEFAULT_CENTRE_ID);
 
@@ -95,7 +80,7 @@ describe('dispatch centres: each dispatcher in its own, help across on purpose, 
     expect(rec.hospitalOptions.every((h) => h.name !== '平遥县中心医院东院')).toBe(true);
     const help = rec.crossCentre ?? [];
     expect(help.length).toBeGreaterThan(0);
-    expect(help.every((c) => c.centreId === pingyao && c.centreName === '平遥县120急救指挥中心' && c.callSign.startsWith('平遥'))).toBe(true);
+    expect(help.every((c) => c.centreId === suite.pingyao && c.centreName === '平遥县120急救指挥中心' && c.callSign.startsWith('平遥'))).toBe(true);
     expect(help.map((c) => c.etaSeconds)).toEqual([...help.map((c) => c.etaSeconds)].sort((a, b) => a - b));
     // Near the border, the neighbour's vehicle is nearer than any of the county's own.
     expect(help[0]!.etaSeconds).toBeLessThan(rec.candidates[0]!.etaSeconds);
@@ -122,18 +107,18 @@ describe('dispatch centres: each dispatcher in its own, help across on purpose, 
 
       const reason = '本县车辆均距现场 20 分钟以上';
       const offer = await api.dispatcher!.call('assignVehicle', { params: { id: incident.id }, body: { vehicleId: helper.vehicleId, crossCentreHelp: { reason } } });
-      expect(offer.assignment).toMatchObject({ centreId: DEFAULT_CENTRE_ID, helpFromCentreId: pingyao, helpReason: reason });
+      expect(offer.assignment).toMatchObject({ centreId: DEFAULT_CENTRE_ID, helpFromCentreId: suite.pingyao, helpReason: reason });
 
       const audit = await api.supervisor!.call('audit', { query: { entityType: 'incident', entityId: incident.id } });
       expect(audit.find((e) => e.action === 'assignment.crossCentreHelp')?.details).toMatchObject({
-        vehicleId: helper.vehicleId, callSign: helper.callSign, fromCentreId: pingyao, incidentCentreId: DEFAULT_CENTRE_ID, reason,
+        vehicleId: helper.vehicleId, callSign: helper.callSign, fromCentreId: suite.pingyao, incidentCentreId: DEFAULT_CENTRE_ID, reason,
       });
 
       // Both centres follow the task, and the province too.
       const forTask = (a: { id: string }) => a.id === offer.assignment.id;
       for (const socket of [jxSocket, pySocket, provinceSocket]) await socket.waitFor('assignment.updated', forTask);
       const seenByPingyao = await pySocket.waitFor('incident.updated', (i) => i.id === incident.id);
-      expect(seenByPingyao.assignments[0].helpFromCentreId).toBe(pingyao);
+      expect(seenByPingyao.assignments[0].helpFromCentreId).toBe(suite.pingyao);
       // Pingyao reads the incident its vehicle helps on, lists it, and may not cancel it.
       expect((await api['dispatcher-py']!.call('getIncident', { params: { id: incident.id } })).id).toBe(incident.id);
       expect((await api['dispatcher-py']!.call('listIncidents', {})).map((i) => i.id)).toContain(incident.id);
@@ -203,7 +188,7 @@ describe('dispatch centres: each dispatcher in its own, help across on purpose, 
       // A task of Pingyao's still going (the tests above sent its ambulances).
       const live = await server.database.db.query<{ id: string }>(
         'SELECT a.id FROM assignments a JOIN incidents i ON i.id = a.incident_id WHERE i.centre_id = $1 AND a.ended_at IS NULL AND a.help_from_centre_id IS NULL LIMIT 1',
-        [pingyao],
+        [suite.pingyao],
       );
       const task = { assignment: { id: live.rows[0]!.id } };
       const entry = await api['dispatcher-py']!.call('sendConsultationText', { params: { id: task.assignment.id }, body: { entryId: randomUUID(), text: '胸痛 30 分钟' } });

@@ -1,6 +1,9 @@
 import type { ApiClient } from '@dispatch/protocol';
+import { seedDemo, type DemoLogins } from '@dispatch/server/demo/seedDemo';
 import { afterAll, beforeAll } from 'vitest';
+import { apiClient } from './api';
 import { startDemoServer, type DemoServer } from './demoServer';
+import { loginAs, startTestServer } from './server';
 
 /**
  * For a describe block: a demo server started before its tests and closed after them, and a REST client for each
@@ -23,6 +26,25 @@ export function demoSuite<const Users extends string[]>(
     }
   });
   return { server, clients: users.map((_, i) => madeLater(() => clients[i])) as { [K in keyof Users]: ApiClient }, tokens };
+}
+
+/**
+ * For a describe block of several centres (issue 15): a test server seeded with the demo county, its neighbouring
+ * centre (Pingyao) and the province supervisor, with each of `users`' token and REST client by username; `logins` and
+ * `pingyao` (the neighbour's centre id) are set once beforeAll has run.
+ */
+export function centresSuite(...users: string[]) {
+  const server = serverSuite(() => startTestServer());
+  const centres = { server, tokens: {} as Record<string, string>, api: {} as Record<string, ApiClient>, logins: {} as DemoLogins, pingyao: '' };
+  beforeAll(async () => {
+    centres.logins = await seedDemo(server.database.db, { neighbour: true });
+    centres.pingyao = centres.logins.neighbour!.centreId;
+    for (const user of users) {
+      centres.tokens[user] = await loginAs(server.baseUrl, user, centres.logins.passwords[user]!);
+      centres.api[user] = apiClient(server.baseUrl, centres.tokens[user]);
+    }
+  });
+  return centres;
 }
 
 /** For a describe block: the server `start` gives, started before its tests and closed after them (a stand-in as above). */
