@@ -222,7 +222,7 @@ describe.skipIf(!hasChromium)(chromiumSuite('several dispatch centres: help from
       const unlisted = page.locator('[data-testid=unlisted-candidates]');
       await unlisted.scrollIntoViewIfNeeded();
       expect(await unlisted.innerText()).toBe(
-        locale === 'en' ? `${rec.moreCandidates} more free vehicles, farther away, not listed` : `另有 ${rec.moreCandidates} 辆更远的可用车辆未列出`,
+        locale === 'en' ? `Free vehicles farther away, not listed: ${rec.moreCandidates}` : `另有 ${rec.moreCandidates} 辆更远的可用车辆未列出`,
       );
       await adminShot(page, `${locale}-4-unlisted-candidates`);
       expect(errors).toEqual([]);

@@ -277,7 +277,7 @@ export const messages = defineMessages(
     queued: 'No suitable free vehicle: queued with {station}',
     nextBest: 'Free first: {callSign} ({detail})',
     noCandidates: 'No vehicle can be dispatched',
-    moreCandidates: '{count} more', fewerCandidates: 'Fewer', unlistedCandidates: '{count} more free vehicles, farther away, not listed',
+    moreCandidates: '{count} more', fewerCandidates: 'Fewer', unlistedCandidates: 'Free vehicles farther away, not listed: {count}',
     reserveHeld: 'Special vehicle kept free: only {gain} min faster (needs over {margin} min to lead)', reserveHeldSlower: 'Special vehicle kept free: no faster than the others', reserveAhead: 'Special vehicle: {gain} min faster than the others',
     confirmLoad: '{hospital}: {load}', confirmLoadAsk: 'Send the patient there anyway? The confirmation is kept in the audit log.', confirmLoadDispatch: 'Confirm and dispatch', cancelConfirm: 'Back',
     assignedVehicles: 'Assigned vehicles',
