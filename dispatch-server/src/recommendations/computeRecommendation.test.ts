@@ -1,7 +1,8 @@
 import type { CandidateDto } from '@dispatch/protocol';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { holdBackScarceVehicles, preferGeneralVehiclesOnTies, rankBest, rankHospitals } from './computeRecommendation';
+import { rankHospitals } from './computeRecommendation';
+import { holdBackScarceVehicles, preferGeneralVehiclesOnTies, rankBest } from './rankFleet';
 
 const candidate = (callSign: string, etaSeconds: number, capabilities: string[], returning = false): CandidateDto => ({
   vehicleId: callSign,

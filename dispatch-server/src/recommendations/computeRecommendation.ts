@@ -136,6 +136,3 @@ export function rankHospitals(
   }
   return options;
 }
-
-// The candidates' order (head of 20, ties, scarce vehicles) lives with the fleet ranking; exported here as before.
-export { CANDIDATES_SENT, holdBackScarceVehicles, preferGeneralVehiclesOnTies, rankBest, SCARCE_CAPABILITIES } from './rankFleet';
