@@ -1,5 +1,6 @@
 import { VertexHeap } from './vertexHeap';
 import type { Csr, RoadGraph } from './roadGraph';
+import { grown } from './typedArrays';
 
 /*
  * Contraction hierarchies (Geisberger, Sanders, Schultes, Delling 2008) with a PHAST sweep (Delling, Goldberg,
@@ -477,13 +478,6 @@ export class ContractionHierarchy {
   }
 }
 
-/** A larger copy of a typed array keeping its first `keep` entries. */
-function grown<T extends Int32Array | Float64Array>(array: T, capacity: number, keep: number): T {
-  const copy = new (array.constructor as new (length: number) => T)(capacity);
-  copy.set(array.subarray(0, keep));
-  return copy;
-}
-
 export interface BuildOptions {
   /** Longest stretch of work before giving the event loop a turn, ms. */
   sliceMs?: number;
@@ -871,15 +865,9 @@ function appendArcs(arcs: GrowingArcs, r: number, heads: readonly number[], weig
   const needed = arcs.size + heads.length;
   if (needed > arcs.head.length) {
     const capacity = Math.max(needed, arcs.head.length * 2);
-    const head = new Int32Array(capacity);
-    head.set(arcs.head.subarray(0, arcs.size));
-    const weight = new Float64Array(capacity);
-    weight.set(arcs.weight.subarray(0, arcs.size));
-    const length = new Float64Array(capacity);
-    length.set(arcs.length.subarray(0, arcs.size));
-    arcs.head = head;
-    arcs.weight = weight;
-    arcs.length = length;
+    arcs.head = grown(arcs.head, capacity, arcs.size);
+    arcs.weight = grown(arcs.weight, capacity, arcs.size);
+    arcs.length = grown(arcs.length, capacity, arcs.size);
   }
   for (let i = 0; i < heads.length; i++) {
     arcs.head[arcs.size] = heads[i]!;

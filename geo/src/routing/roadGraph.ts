@@ -2,6 +2,7 @@ import { type Db, sqlFile } from '@dispatch/db';
 import Flatbush from 'flatbush';
 import { z } from 'zod';
 import { segmentLengthM } from './geometry';
+import { grown } from './typedArrays';
 
 /** One road edge as stored in road_edges: pgRouting's convention, a negative cost = not drivable that way. */
 export interface RoadEdgeInput {
@@ -130,34 +131,25 @@ class EdgeColumnsBuilder {
 
   private growEdges(): void {
     const capacity = this.edges * 2;
-    const grow = <T extends Float64Array | Int32Array | Uint8Array>(a: T, size: number): T => {
-      const copy = new (a.constructor as new (n: number) => T)(size);
-      copy.set(a);
-      return copy;
-    };
-    this.id = grow(this.id, capacity);
-    this.source = grow(this.source, capacity);
-    this.target = grow(this.target, capacity);
-    this.cost = grow(this.cost, capacity);
-    this.reverseCost = grow(this.reverseCost, capacity);
-    this.lengthM = grow(this.lengthM, capacity);
-    this.name = grow(this.name, capacity);
-    this.highway = grow(this.highway, capacity);
-    this.osmWayId = grow(this.osmWayId, capacity);
-    this.tunnel = grow(this.tunnel, capacity);
-    this.pointOffset = grow(this.pointOffset, capacity + 1);
+    this.id = grown(this.id, capacity);
+    this.source = grown(this.source, capacity);
+    this.target = grown(this.target, capacity);
+    this.cost = grown(this.cost, capacity);
+    this.reverseCost = grown(this.reverseCost, capacity);
+    this.lengthM = grown(this.lengthM, capacity);
+    this.name = grown(this.name, capacity);
+    this.highway = grown(this.highway, capacity);
+    this.osmWayId = grown(this.osmWayId, capacity);
+    this.tunnel = grown(this.tunnel, capacity);
+    this.pointOffset = grown(this.pointOffset, capacity + 1);
     this.edges = capacity;
   }
 
   private reservePoints(n: number): void {
     if (this.points + n <= this.pointCapacity) return;
     const capacity = Math.max(this.points + n, this.pointCapacity * 2);
-    const lon = new Float64Array(capacity);
-    lon.set(this.pointLon.subarray(0, this.points));
-    const lat = new Float64Array(capacity);
-    lat.set(this.pointLat.subarray(0, this.points));
-    this.pointLon = lon;
-    this.pointLat = lat;
+    this.pointLon = grown(this.pointLon, capacity, this.points);
+    this.pointLat = grown(this.pointLat, capacity, this.points);
     this.pointCapacity = capacity;
   }
 }
