@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { type FleetHospital, type FleetState, type FleetTables, hospitalsWith, rankingVehicles } from '../fleet/fleetState';
 import { crossCentreHelp } from '../centres/centres';
 import { isReachable, type LonLat, type TravelService } from '../travel/travelService';
-import { rankSearchedFleet, searchFleet as searchFleetEtas, type SearchedFleet } from './rankFleet';
+import { rankSearchedFleet, searchFleet, type SearchedFleet } from './rankFleet';
 
 type HospitalRow = FleetHospital;
 const sql = sqlFile(new URL('./recommendations.sql', import.meta.url), {
@@ -42,9 +42,9 @@ export async function computeRecommendation(
   const held = fleet.heldVersion();
   // Not left unhandled while the speculative search runs: awaited (and its error thrown) below.
   synced.catch(() => undefined);
-  let search = held ? await searchFleet(travel, held.tables, held.version, incident, policy) : null;
+  let search = held ? await searchScene(travel, held.tables, held.version, incident, policy) : null;
   const { tables, version, timedOut } = await synced;
-  if (search?.version !== version) search = await searchFleet(travel, tables, version, incident, policy);
+  if (search?.version !== version) search = await searchScene(travel, tables, version, incident, policy);
   const { hospitals, fleetSearch, fromScene } = search;
   const timedOutIds = new Set(timedOut ?? (await sql.timedOutVehicles.rows(db, { incidentId: incident.id })).map((r) => r.vehicle_id));
   // The vehicle part in columns, objects only for what the recommendation carries (rankFleet.ts).
@@ -86,7 +86,7 @@ interface FleetSearch {
  * version given is the one they were read at), and both searches from the scene: one reversed-graph search covers
  * every vehicle and every station (responsible substation), one forward search the hospitals.
  */
-async function searchFleet(travel: TravelService, tables: FleetTables, version: number, incident: IncidentDto, policy: RecommendationPolicy): Promise<FleetSearch> {
+async function searchScene(travel: TravelService, tables: FleetTables, version: number, incident: IncidentDto, policy: RecommendationPolicy): Promise<FleetSearch> {
   const vehicles = rankingVehicles(tables, Date.now());
   // The incident's centre's stations and hospitals (issue 15); a transfer's receiving hospital may be another centre's.
   const stations = [...tables.stations.values()].filter((s) => s.centre_id === incident.centreId);
@@ -95,7 +95,7 @@ async function searchFleet(travel: TravelService, tables: FleetTables, version: 
   const hospitals = incident.transfer ? suitable.filter((h) => h.id === incident.transfer!.to.id) : suitable;
   const scene: LonLat = [incident.location.lon, incident.location.lat];
   const [fleetSearch, fromScene] = await Promise.all([
-    searchFleetEtas(travel, scene, {
+    searchFleet(travel, scene, {
       vehicles, stations, centreId: incident.centreId, required: incident.requiredVehicleCapabilities,
       staleAfterSeconds: policy.staleAfterSeconds, maxSeconds: policy.maxSeconds,
     }),
