@@ -12,7 +12,7 @@ import { createTokenService, type TokenService } from './auth/tokens';
 import { isLoopbackHost, type Config } from './config';
 import type { Db } from '@dispatch/db';
 import { healthHandlers } from './health/health.routes';
-import { keepDevicesConnected } from './positions/osmandDoor';
+import { closeKeptAlive, keepDevicesConnected } from './positions/osmandDoor';
 import { createPositions, type Positions } from './positions/positions.routes';
 import { contentSecurityPolicy } from './http/contentSecurityPolicy';
 import { errorHandler, unknownRoute } from './http/errors';
@@ -262,7 +262,7 @@ export function createApp({ config, db, readDb = db, redis, log }: AppDeps): App
       clearInterval(reconciliation);
       live.close();
       await closeGateway(io);
-      if (http.listening) await new Promise<void>((done) => http.close(() => done()));
+      await closeKeptAlive(http);
       // After the HTTP server: requests still in flight wait for their positions to be written.
       await positions.close();
       // Before the timers: a delivery in progress may still schedule one.

@@ -427,7 +427,7 @@ describe.skipIf(!hasChromium)(chromiumSuite('the console in real Chromium agains
     await hospitalPage.click('[data-load=red]');
     await page.locator('.hospital-icon.load-red').first().waitFor({ timeout: 10_000 });
     await screenshot(page, 'console-08-resynchronised');
-  });
+  }, 90_000);
 });
 
 /** Metres between two [lon, lat] points (haversine). */

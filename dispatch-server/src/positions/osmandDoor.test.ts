@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { Agent, createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@dispatch/db/testDatabase';
 import { DeviceDirectory } from './deviceDirectory';
 import { PositionIngestor } from './ingestPositions';
-import { OSMAND_PORT_PATHS, osmandAhead, osmandDoor } from './osmandDoor';
+import { closeKeptAlive, keepDevicesConnected, OSMAND_PORT_PATHS, osmandAhead, osmandDoor } from './osmandDoor';
 import { startOsmandServer } from './positions.routes';
 
 /** The bare OsmAnd door on a real HTTP server and the real PostgreSQL: what express's parsers did, it does. */
@@ -128,6 +128,33 @@ describe('the OsmAnd door', () => {
       expect(answer.headers.get('keep-alive')).toBe('timeout=65');
     } finally {
       await port.close();
+    }
+  });
+
+  it('closes within moments when a request was in flight at close, not after the 65 s keep-alive', async () => {
+    let received!: () => void;
+    const inFlight = new Promise<void>((done) => (received = done));
+    const slow = keepDevicesConnected(
+      createServer((_req, res) => {
+        received();
+        setTimeout(() => res.end('ok'), 300);
+      }),
+    );
+    await new Promise<void>((listening) => slow.listen(0, '127.0.0.1', listening));
+    const agent = new Agent({ keepAlive: true });
+    try {
+      const answered = new Promise<number>((done) =>
+        request({ host: '127.0.0.1', port: (slow.address() as AddressInfo).port, agent }, (res) => {
+          res.resume();
+          res.on('end', () => done(res.statusCode ?? 0));
+        }).end(),
+      );
+      await inFlight;
+      // Without the sweep the close waits for the 65 s keep-alive: the test's timeout fails it first.
+      await Promise.all([closeKeptAlive(slow), answered.then((status) => expect(status).toBe(200))]);
+      expect(slow.listening).toBe(false);
+    } finally {
+      agent.destroy();
     }
   });
 

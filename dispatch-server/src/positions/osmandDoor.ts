@@ -62,6 +62,23 @@ export function keepDevicesConnected<S extends Server>(server: S): S {
   return server;
 }
 
+/**
+ * Stops a server kept alive by keepDevicesConnected and resolves once its last connection has ended. `close()` ends
+ * the idle connections only at the moment it is called: one whose request was in flight then stayed open until its
+ * 65 s keep-alive expired after the answer, and a restart waited over a minute (console.e2e's restart under CI load).
+ * So every connection that goes idle while closing is ended too.
+ */
+export function closeKeptAlive(server: Server): Promise<void> {
+  if (!server.listening) return Promise.resolve();
+  return new Promise<void>((done) => {
+    const sweep = setInterval(() => server.closeIdleConnections(), 50);
+    server.close(() => {
+      clearInterval(sweep);
+      done();
+    });
+  });
+}
+
 /** The OsmAnd paths of the API port; every other request goes to `next` (the express application). */
 export const OSMAND_API_PATHS: ReadonlySet<string> = new Set(['/osmand', '/osmand/']);
 /** The OsmAnd port: at `/` (what the apps post to when given `http://host:5055`) and at `/osmand`. */

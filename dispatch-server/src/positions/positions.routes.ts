@@ -10,7 +10,7 @@ import type { Gateway } from '../realtime/gateway';
 import { bindVehicleDevice } from './bindDevice';
 import { DeviceDirectory } from './deviceDirectory';
 import { maintainPositionPartitions, PositionIngestor } from './ingestPositions';
-import { keepDevicesConnected, OSMAND_API_PATHS, OSMAND_PORT_PATHS, osmandAhead, osmandDoor, type OsmandDeps, type RequestListener } from './osmandDoor';
+import { closeKeptAlive, keepDevicesConnected, OSMAND_API_PATHS, OSMAND_PORT_PATHS, osmandAhead, osmandDoor, type OsmandDeps, type RequestListener } from './osmandDoor';
 import { PositionFanout } from './positionFanout';
 
 /** Binds or (null) unbinds a vehicle's device id, forgetting the cached lookups of both ids. */
@@ -45,7 +45,7 @@ export async function startOsmandServer(port: number, deps: OsmandDeps & { host?
   return {
     http,
     port: (http.address() as AddressInfo).port,
-    close: () => new Promise<void>((done) => http.close(() => done())),
+    close: () => closeKeptAlive(http),
   };
 }
 
