@@ -18,6 +18,7 @@ import { appendAudit, type Actor } from '../audit/audit';
 import { answerFor, HttpError } from '../http/errors';
 import type { Publisher } from '../realtime/publisher';
 import { announceChange } from '../resources/announce';
+import { publishVehicle } from '../vehicles/publishVehicle';
 import { readTable, UnreadableFileError, writeTable } from './bulkFiles';
 import { type BulkRecord, type Changed, KINDS, loadLookups } from './bulkKinds';
 
@@ -178,7 +179,7 @@ async function runImport(deps: BulkDeps, actor: Actor, kind: BulkKind, format: B
   };
   try {
     const result = await inTransaction(deps.db, work);
-    announce(deps.events, changes);
+    await announce(deps, changes);
     return result;
   } catch (error) {
     if (error instanceof RolledBack) return error.result;
@@ -189,13 +190,16 @@ async function runImport(deps: BulkDeps, actor: Actor, kind: BulkKind, format: B
 /**
  * Pushes a committed import to the open consoles as the one-by-one screens do: each station, vehicle and hospital
  * as it now is (maps redraw), and one `resource.changed` per import for open lists to fetch their page again (not one
- * per row: a roster of hundreds would make every list fetch hundreds of times).
+ * per row: a roster of hundreds would make every list fetch hundreds of times). A vehicle goes out as its update
+ * command sends it (publishVehicle): to its centre's staff and, while it helps on another centre's call, that centre's
+ * too, whose board would otherwise hear of the change only at the vehicle's next update.
  */
-function announce(events: Publisher, changes: Changed[]): void {
+async function announce(deps: BulkDeps, changes: Changed[]): Promise<void> {
+  const { db, events, staleAfterSeconds } = deps;
   for (const change of changes) {
     if (change.kind === 'station') events.publish(rooms.dispatchers, 'station.updated', change.dto);
     if (change.kind === 'hospital') events.publish(rooms.centreStaff(change.dto.centreId), 'hospital.updated', change.dto);
-    if (change.kind === 'vehicle') events.publish([...rooms.centreStaff(change.dto.centreId), rooms.vehicle(change.dto.id)], 'vehicle.updated', change.dto);
+    if (change.kind === 'vehicle') await publishVehicle({ db, events, policy: { staleAfterSeconds } }, change.dto.id);
   }
   const last = changes.at(-1);
   if (last) announceChange(events, last.kind, last.dto.id);
