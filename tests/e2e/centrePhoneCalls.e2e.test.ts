@@ -41,6 +41,31 @@ describe.skipIf(!hasChromium)(chromiumSuite("phone calls of several centres: eac
     }
   });
 
+  it("names the centre whose line rang on the province's call being taken, as in the list (zh-CN and English)", async () => {
+    for (const locale of ['zh-CN', 'en'] as const) {
+      const theirs = await ring(NEIGHBOUR_PHONE_LINE, locale === 'en' ? '13912347006' : '13912347005');
+      const page = await newPage(suite.browser, { width: 1366, height: 900, locale, timeoutMs: 20_000 });
+      const errors = collectErrors(page, suite.tileOrigin);
+      await logIn(page, `${suite.server.baseUrl}/#/dispatch`, 'province', suite.server.logins.passwords.province!);
+      const row = page.locator(`[data-testid=incoming-calls] [data-call="${theirs.pbxCallId}"]`);
+      await row.locator('[data-testid=take-call]').click();
+      const card = page.locator('[data-testid=taking-call]');
+      await card.waitFor();
+      const tag = card.locator('[data-testid=call-centre]');
+      const name = locale === 'en' ? 'Pingyao 120 Dispatch Centre' : '平遥县120急救指挥中心';
+      expect(await tag.innerText()).toBe(name);
+      expect(await tag.getAttribute('title')).toBe(locale === 'en' ? `Rang on the line of ${name}` : `来电线路所属中心：${name}`);
+      // The same tag as the list's: one look for the centre of a call wherever it is shown.
+      expect(await tag.getAttribute('class')).toBe(await row.locator('[data-testid=call-centre]').getAttribute('class'));
+      // Shown whole, on the card's line beside the line's number.
+      expect(await tag.evaluate((e) => e.scrollWidth <= e.clientWidth)).toBe(true);
+      expect(await card.innerText()).toContain(locale === 'en' ? `Line ${NEIGHBOUR_PHONE_LINE}` : `线路 ${NEIGHBOUR_PHONE_LINE}`);
+      await shot(page, `${locale}-3-province-taking-call`);
+      expect(errors).toEqual([]);
+      await page.close();
+    }
+  });
+
   it("pops up only the demo county's own calls on its dispatcher's console, without a centre tag", async () => {
     const page = await newPage(suite.browser, { width: 1366, height: 900, timeoutMs: 20_000 });
     const errors = collectErrors(page, suite.tileOrigin);
@@ -52,6 +77,10 @@ describe.skipIf(!hasChromium)(chromiumSuite("phone calls of several centres: eac
     await calls.locator(`[data-call="${ours.pbxCallId}"]`).waitFor();
     expect(await calls.locator(`[data-call="${theirs.pbxCallId}"]`).count()).toBe(0);
     expect(await calls.locator('[data-testid=call-centre]').count()).toBe(0);
+    // Nor on the call being taken: a county's staff see only their own.
+    await calls.locator(`[data-call="${ours.pbxCallId}"] [data-testid=take-call]`).click();
+    await page.locator('[data-testid=taking-call]').waitFor();
+    expect(await page.locator('[data-testid=taking-call] [data-testid=call-centre]').count()).toBe(0);
     await shot(page, 'zh-CN-2-county-calls');
     expect(errors).toEqual([]);
     await page.close();

@@ -1,6 +1,7 @@
 import './centres.css';
 import { useI18n } from '../i18n/i18n';
 import { centreName, useCentres } from './useCentres';
+import { useCentreWords } from './words';
 
 /**
  * For a login of every centre (the province supervisor, an administrator) when there are several: the name of the
@@ -15,10 +16,14 @@ export function useCallCentre(): (centreId: string) => string | null {
   };
 }
 
-/** The centre's name beside a call (cut short on a narrow row; the whole name is its tooltip). */
+/**
+ * The centre's name beside a call, in the incoming calls and on the call being taken (cut short on a narrow row; the
+ * tooltip says it whole, as the centre whose line rang).
+ */
 export function CallCentreTag({ name }: { name: string }) {
+  const { t } = useCentreWords();
   return (
-    <span className="call-centre" data-testid="call-centre" title={name}>
+    <span className="call-centre" data-testid="call-centre" title={t('callCentre', { centre: name })}>
       {name}
     </span>
   );

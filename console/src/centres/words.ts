@@ -8,6 +8,7 @@ export const centreMessages = defineMessages(
     helpEta: '{eta} · {km}', requestHelp: '请求支援', helpReason: '支援理由', helpReasonPlaceholder: '例如：本中心车辆均在执行任务',
     confirmHelp: '确认请求 {callSign} 支援', cancel: '取消', helpSent: '已请求 {centre} 的 {callSign} 支援',
     helpBadge: '跨中心支援：{centre}',
+    callCentre: '来电线路所属中心：{centre}',
   },
   {
     province: 'Province (every centre)', centreFilter: 'Centre', allCentres: 'All centres',
@@ -15,6 +16,7 @@ export const centreMessages = defineMessages(
     helpEta: '{eta} · {km}', requestHelp: 'Request help', helpReason: 'Reason for help', helpReasonPlaceholder: "e.g. every vehicle of this centre is busy",
     confirmHelp: 'Confirm help from {callSign}', cancel: 'Cancel', helpSent: 'Help requested: {callSign} of {centre}',
     helpBadge: 'Cross-centre help: {centre}',
+    callCentre: 'Rang on the line of {centre}',
   },
 );
 

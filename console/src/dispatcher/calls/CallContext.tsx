@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { IncidentDto, PhoneCallDto, RelatedQuery } from '@dispatch/protocol';
 import { useAnswerAfterPause } from '@dispatch/ui';
+import { CallCentreTag, useCallCentre } from '../../centres/CallCentre';
 import { useI18n } from '../../i18n/i18n';
 import { useLiveContext } from '../../realtime/useLive';
 import type { Draft } from '../draft';
@@ -14,13 +15,16 @@ const NEARBY = { m: 300, min: 30 };
  * Beside the intake, while a call is taken: the phone system's call (number, line, the caller's location), the open
  * incidents it may be the same emergency as, with the reasons (same number, nearby, same address) and the action that
  * records the call on one of them as a follow-up (催车 / 重复来电) instead of a new incident, and the number's
- * earlier incidents. Asked for again as the number, the place or the address is typed.
+ * earlier incidents. Asked for again as the number, the place or the address is typed. A login of every centre sees
+ * the centre whose line rang beside the line, as in the incoming calls: the incident will be that centre's.
  */
 export function CallContext({ draft, call, onLinked }: { draft: Draft; call: PhoneCallDto | null; onLinked: (incident: IncidentDto) => void }) {
   const { t, label, clock, lang, error: describe } = useI18n();
   const { api, connection } = useLiveContext();
   const [busy, setBusy] = useState<string | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
+  const centreOf = useCallCentre();
+  const callCentre = call && centreOf(call.centreId);
 
   const phone = draft.callerPhone.trim();
   const address = draft.address.trim();
@@ -68,7 +72,13 @@ export function CallContext({ draft, call, onLinked }: { draft: Draft; call: Pho
       {call && (
         <div className="call-head" data-testid="taking-call">
           <b>{t('takingCall')}</b> <span className="number">{call.callerPhone ?? t('withheldNumber')}</span>{' '}
-          <span className="muted">{t('callLine', { line: call.lineId })}</span> <span className={`state ${call.state}`}>{t(`callState_${call.state}`)}</span>
+          <span className="muted">{t('callLine', { line: call.lineId })}</span>{' '}
+          {callCentre && (
+            <>
+              <CallCentreTag name={callCentre} />{' '}
+            </>
+          )}
+          <span className={`state ${call.state}`}>{t(`callState_${call.state}`)}</span>
           {call.ringingAt && (
             <span className="muted small">
               {' '}
