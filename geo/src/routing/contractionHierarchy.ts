@@ -81,6 +81,8 @@ export class ContractionHierarchy {
   private readonly addedRanks: Int32Array;
   /** Built on the first restricted query of each direction. */
   private readonly restricted: [RestrictedSweep | null, RestrictedSweep | null] = [null, null];
+  /** How often each direction's sub-hierarchy was renumbered from scratch: sweep indices read before are void. */
+  private readonly rebuilds: [number, number] = [0, 0];
   /** Which sub-hierarchy holds the last query's answers (0 toTarget, 1 fromSource), -1: the whole-graph arrays. */
   private answeredBy = -1;
   /** The ranks of each road edge's source and target vertex: a fleet's edge ends in rank space in one read each. */
@@ -218,6 +220,25 @@ export class ContractionHierarchy {
     // much as a sweep at every ranking while vehicles move); one started afresh is rebuilt at the next query.
     const sub = this.restricted[d];
     if (added > 0 && sub && !sub.stale) this.appendToSweep(d, sub, added);
+  }
+
+  /** The next selectRanks in this direction starts the selection afresh (it has grown past twice what was needed). */
+  selectionRestarts(direction: 'toTarget' | 'fromSource'): boolean {
+    const d = direction === 'toTarget' ? 0 : 1;
+    return this.selectedCount[d] > 2 * this.freshCount[d] + 1024;
+  }
+
+  /**
+   * The direction's sub-hierarchy as the last restricted query left it: a selected rank r's answers are at
+   * time[indexOf[r]] and distance[indexOf[r]]. Such an index stays valid while `rebuilds` is unchanged (appending
+   * the vertices a growing selection adds keeps every index), so a caller ranking the same fleet again can keep
+   * its vehicles' indices and skip the lookups by rank. Null before the direction's first restricted query.
+   */
+  sweepAnswers(direction: 'toTarget' | 'fromSource'): { rebuilds: number; indexOf: Int32Array; time: Float64Array; distance: Float64Array } | null {
+    const d = direction === 'toTarget' ? 0 : 1;
+    const sub = this.restricted[d];
+    if (!sub || sub.stale) return null;
+    return { rebuilds: this.rebuilds[d], indexOf: sub.indexOf, time: sub.time, distance: sub.distance };
   }
 
   /** Vertices the next restricted sweep in each direction visits (for benchmarks). */
@@ -462,6 +483,7 @@ export class ContractionHierarchy {
     }
     sub.count = k;
     sub.stale = false;
+    this.rebuilds[d]++;
   }
 
   /** Bytes of the hierarchy's arrays (what preprocessing adds to a region in memory). */

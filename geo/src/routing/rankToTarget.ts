@@ -1,5 +1,6 @@
-import { secondsAlong, secondsFromSource, secondsFromTarget, secondsToSource, secondsToTarget } from './edgeParts';
-import { hierarchyOf } from './contractionHierarchy';
+import { secondsAlong, secondsFromSource, secondsFromTarget } from './edgeParts';
+import { hierarchyOf, type ContractionHierarchy } from './contractionHierarchy';
+import { fleetEndsOf, type FleetEnds } from './fleetEnds';
 import type { LonLat } from './geometry';
 import type { RoadGraph } from './roadGraph';
 import { rankingBuffers, sortByKey } from './etaOrder';
@@ -125,8 +126,11 @@ export function etasToTarget(
   // Reversed search: a vertex's time is how long it takes to drive from it to the target point.
   const fromSource = secondsFromSource(graph, te, f);
   const fromTarget = secondsFromTarget(graph, te, f);
+  const fleet = fleetEndsOf(graph);
+  fleet.update(snaps, count);
+  const { edge, changed, changedCount } = fleet;
   let anySource = false;
-  for (let i = 0; i < count; i++) if (snaps[i] !== null) anySource = true;
+  for (let i = 0; i < count; i++) if (edge[i]! >= 0) anySource = true;
   const ch = options.method === 'plain' ? null : hierarchyOf(graph);
   // Time and metres from each source's edge ends (2i: its edge's source vertex, 2i+1: its target) to the target.
   const { endTime, endDistance } = rankingBuffers(count);
@@ -135,25 +139,47 @@ export function etasToTarget(
   if (ch) {
     // Exact times from every vertex (PHAST): no bound to hit, so "unreachable" is always a proven no_path.
     if (anySource) {
-      // Only the sources' edge ends are read: the sweep visits just what they depend on (RPHAST).
-      const endRanks = edgeEnds(snaps, ch.edgeSourceRank, ch.edgeTargetRank, count);
-      ch.selectRanks('toTarget', endRanks, count * 2);
+      // Only the sources' edge ends are read: the sweep visits just what they depend on (RPHAST). The fleet's
+      // places in the sweep are kept from the last call while the sub-hierarchy is only appended to: then only
+      // the sources that moved are selected and looked up.
+      const kept = ch.sweepAnswers('toTarget');
+      const all = fleet.hierarchy !== ch || !kept || kept.rebuilds !== fleet.rebuilds || ch.selectionRestarts('toTarget');
+      if (all) ch.selectRanks('toTarget', edgeEnds(snaps, ch.edgeSourceRank, ch.edgeTargetRank, count), count * 2);
+      else if (changedCount > 0) ch.selectRanks('toTarget', changedEnds(fleet, ch), changedCount * 2);
       ch.toTarget(edgeSource[te]!, fromSource, f * length[te]!, edgeTarget[te]!, fromTarget, (1 - f) * length[te]!, true);
-      ch.readAtRanks(endRanks, count * 2, endTime, endDistance);
+      const { rebuilds, indexOf, time, distance } = ch.sweepAnswers('toTarget')!;
+      // Only a selection started afresh renumbers the sweep (checked above); a changed count is looked at anyway.
+      const every = all || rebuilds !== fleet.rebuilds;
+      const { sweepIndex } = fleet;
+      const { edgeSourceRank, edgeTargetRank } = ch;
+      for (let k = 0, n = every ? count : changedCount; k < n; k++) {
+        const i = every ? k : changed[k]!;
+        const e = edge[i]!;
+        sweepIndex[2 * i] = e >= 0 ? indexOf[edgeSourceRank[e]!]! : -1;
+        sweepIndex[2 * i + 1] = e >= 0 ? indexOf[edgeTargetRank[e]!]! : -1;
+      }
+      fleet.hierarchy = ch;
+      fleet.rebuilds = rebuilds;
+      for (let k = 0; k < count * 2; k++) {
+        const j = sweepIndex[k]!;
+        endTime[k] = j >= 0 ? time[j]! : Infinity;
+        endDistance[k] = j >= 0 ? distance[j]! : Infinity;
+      }
     } else endTime.fill(Infinity, 0, count * 2);
     settledVertices = anySource ? ch.upwardSettled : 0;
   } else {
+    // The sweep indices are not brought up to date here: the next hierarchy ranking looks every source up again.
+    if (changedCount > 0) fleet.hierarchy = null;
     const ws = workspaceFor(graph);
     const ends = edgeEnds(snaps, edgeSource, edgeTarget, count);
     ws.begin();
     if (fromSource < Infinity) ws.seed(edgeSource[te]!, fromSource, f * length[te]!, 0);
     if (fromTarget < Infinity) ws.seed(edgeTarget[te]!, fromTarget, (1 - f) * length[te]!, 0);
     for (let i = 0; i < count; i++) {
-      const snap = snaps[i];
-      if (!snap) continue;
-      const e = snap.edgeIndex;
-      if (secondsToTarget(graph, e, snap.fraction) < Infinity) ws.want(edgeTarget[e]!);
-      if (secondsToSource(graph, e, snap.fraction) < Infinity) ws.want(edgeSource[e]!);
+      const e = edge[i]!;
+      if (e < 0) continue;
+      if (fleet.secondsToTarget[i]! < Infinity) ws.want(edgeTarget[e]!);
+      if (fleet.secondsToSource[i]! < Infinity) ws.want(edgeSource[e]!);
     }
     // Nothing to find (no source on the road): no search at all.
     if (anySource) ws.run(graph.reverse, maxSeconds);
@@ -168,24 +194,24 @@ export function etasToTarget(
   }
 
   const { seconds, metres, reason } = out;
+  const { secondsToTarget: toTargetS, metresToTarget: toTargetM, secondsToSource: toSourceS, metresToSource: toSourceM } = fleet;
   const targetComponent = graph.vertexComponent[edgeSource[te]!]!;
   for (let i = 0; i < count; i++) {
-    const snap = snaps[i]!;
-    if (!snap) {
+    const e = edge[i]!;
+    if (e < 0) {
       reason[i] = 1;
       continue;
     }
-    const e = snap.edgeIndex;
-    const g = snap.fraction;
     // Unreached ends hold Infinity, so no test is needed.
-    let best = secondsToTarget(graph, e, g) + endTime[2 * i + 1]!;
-    let bestDistance = best < Infinity ? (1 - g) * length[e]! + endDistance[2 * i + 1]! : 0;
-    const viaSource = secondsToSource(graph, e, g) + endTime[2 * i]!;
+    let best = toTargetS[i]! + endTime[2 * i + 1]!;
+    let bestDistance = best < Infinity ? toTargetM[i]! + endDistance[2 * i + 1]! : 0;
+    const viaSource = toSourceS[i]! + endTime[2 * i]!;
     if (viaSource < best) {
       best = viaSource;
-      bestDistance = g * length[e]! + endDistance[2 * i]!;
+      bestDistance = toSourceM[i]! + endDistance[2 * i]!;
     }
     if (e === te) {
+      const g = fleet.snapAt(i)!.fraction;
       const t = secondsAlong(graph, e, g, f);
       if (t < best) {
         best = t;
@@ -224,6 +250,19 @@ export function rankedResults(sources: readonly RankSource[], snaps: readonly (R
 }
 
 let endsBuffer = new Int32Array(4096);
+
+/** The ranks of the edge ends of the sources fleet.update() found changed, in the same buffer as edgeEnds'. */
+function changedEnds(fleet: FleetEnds, ch: ContractionHierarchy): Int32Array {
+  const { changed, changedCount, edge } = fleet;
+  if (endsBuffer.length < changedCount * 2) endsBuffer = new Int32Array(changedCount * 4);
+  for (let k = 0; k < changedCount; k++) {
+    const e = edge[changed[k]!]!;
+    // A source with no snap repeats rank 0, harmless (as in edgeEnds).
+    endsBuffer[2 * k] = e >= 0 ? ch.edgeSourceRank[e]! : 0;
+    endsBuffer[2 * k + 1] = e >= 0 ? ch.edgeTargetRank[e]! : 0;
+  }
+  return endsBuffer;
+}
 
 /**
  * Both ends of each snap's edge as edgeSource/edgeTarget give them (vertices, or the hierarchy's ranks of them;
