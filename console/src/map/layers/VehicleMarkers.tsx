@@ -39,6 +39,8 @@ export function VehicleMarkers({
   const projection = useMapProjection();
   // One canvas for the map's life; the vehicles pane keeps it above station and hospital icons.
   const canvas = useMemo(() => new VehicleCanvas({ padding: 0.1, pane: 'vehicles' }), []);
+  // Its drawing worker ends with the markers (a remount starts a new one).
+  useEffect(() => () => canvas.dispose(), [canvas]);
 
   // A vehicle's look follows the vehicle list (state changes), the age of its newest fix and the selection; only
   // the vehicles whose look changed are drawn again. Free vehicles parked at a station would bury each other's

@@ -1,5 +1,7 @@
 import L from 'leaflet';
 import { textNode } from '../text';
+import type { ToVehicleWorker } from './vehicleCanvas.worker';
+import { paintSprite, spriteShape, stampAll, type Sprite, type SpriteLook } from './vehicleSprites';
 
 /** How one vehicle shows: its fill (state and task step), a stale fix faded and dashed, a picked one bigger and on top. */
 export interface VehicleLook {
@@ -50,19 +52,75 @@ interface Dot {
 /** The map's drag handler as Leaflet has it (its typings know only a Handler). */
 type MapDrag = L.Handler & { moving(): boolean; moved(): boolean };
 
-interface Sprite {
-  image: HTMLCanvasElement;
-  /** From its top left corner to the vehicle's point, in device pixels. */
-  half: number;
-  /** How far from the point a pointer touches it, in CSS pixels. */
+/** A look's sprite as the page knows it: its index in the painter's sprites, and how far from the point it touches. */
+interface SpriteRef {
+  index: number;
+  /** In CSS pixels. */
   reach: number;
+}
+
+/** Where the stamps are drawn: a worker holding the canvas, or the canvas on the page where it cannot be handed over. */
+interface Painter {
+  resize(width: number, height: number): void;
+  /** Appends a sprite (its index is the number added before it). */
+  addSprite(look: SpriteLook, ratio: number): void;
+  /** x, y (device pixels on the canvas) and sprite index per vehicle, the topmost last; the array is handed over. */
+  draw(stamps: Int32Array): void;
+  close(): void;
+}
+
+/**
+ * The canvas drawn by a worker (vehicleCanvas.worker.ts), its pictures handed to the compositor from there: the
+ * page's main thread only sends the stamps. Null where a canvas cannot be handed over; `failed` is called if the
+ * worker cannot run (the canvas is then lost to the page and must be replaced).
+ */
+function workerPainter(canvas: HTMLCanvasElement, failed: () => void): Painter | null {
+  if (typeof canvas.transferControlToOffscreen !== 'function' || typeof Worker === 'undefined') return null;
+  let worker: Worker;
+  try {
+    worker = new Worker(new URL('./vehicleCanvas.worker.ts', import.meta.url), { type: 'module' });
+  } catch {
+    return null;
+  }
+  worker.addEventListener('error', failed);
+  const post = (message: ToVehicleWorker, transfer: Transferable[] = []) => worker.postMessage(message, transfer);
+  const offscreen = canvas.transferControlToOffscreen();
+  post({ kind: 'canvas', canvas: offscreen }, [offscreen]);
+  return {
+    resize: (width, height) => post({ kind: 'size', width, height }),
+    addSprite: ({ fill, stale, picked }, ratio) => post({ kind: 'sprite', look: { fill, stale, picked }, ratio }),
+    draw: (stamps) => post({ kind: 'stamps', stamps }, [stamps.buffer]),
+    close: () => worker.terminate(),
+  };
+}
+
+/** The canvas drawn on the page's main thread. */
+function pagePainter(canvas: HTMLCanvasElement): Painter {
+  const ctx = canvas.getContext('2d');
+  const sprites: Sprite[] = [];
+  return {
+    resize: (width, height) => {
+      canvas.width = width;
+      canvas.height = height;
+    },
+    addSprite: (look, ratio) => {
+      const image = document.createElement('canvas');
+      image.width = image.height = spriteShape(look, ratio).side;
+      paintSprite(image.getContext('2d')!, look, ratio);
+      sprites.push({ image, half: spriteShape(look, ratio).half });
+    },
+    draw: (stamps) => ctx && stampAll(ctx, canvas.width, canvas.height, sprites, stamps),
+    close: () => {},
+  };
 }
 
 /**
  * Every vehicle on one canvas, drawn in one pass: each look is a small sprite drawn once, and a step stamps the
  * sprites (a thousand anti-aliased circles with strokes rasterised on every step took the main thread 10–20 ms in
- * Chromium's commit). Vehicles glide from fix to fix; the canvas finds the vehicle under the pointer itself (hover
- * label, click). A Leaflet renderer subclass: Leaflet sizes, places and zoom-animates the canvas as for its own.
+ * Chromium's commit). The stamping and the canvas's hand-over to the compositor run in a worker where the browser can
+ * hand a canvas over (both took the page's main thread 4–30 ms per step with a thousand vehicles); the page keeps the
+ * glides, finds the vehicle under the pointer itself from the same positions (hover label, click) and shows the labels.
+ * Vehicles glide from fix to fix. A Leaflet renderer subclass: Leaflet sizes, places and zoom-animates the canvas as for its own.
  */
 export class VehicleCanvas extends L.Renderer {
   // Leaflet's renderer keeps these (not in its typings).
@@ -72,12 +130,19 @@ export class VehicleCanvas extends L.Renderer {
   private readonly dots = new Map<string, Dot>();
   /** Drawn last (on top): the picked vehicles. */
   private readonly onTop = new Set<string>();
-  private readonly sprites = new Map<string, Sprite>();
-  private ctx: CanvasRenderingContext2D | null = null;
+  private readonly sprites = new Map<string, SpriteRef>();
+  /** Every sprite handed to the painter, in order (a painter that replaces a failed one gets them again). */
+  private readonly spriteLooks: [SpriteLook, number][] = [];
+  private painter: Painter | null = null;
+  /** The canvas's size in device pixels, as last given to the painter. */
+  private width = 0;
+  private height = 0;
   private zoom: number | null = null;
   private origin = L.point(0, 0);
   private ratio = 1;
   private frame: number | null = null;
+  /** Waiting for the next glide step (longer than a frame away): no animation frame is asked for meanwhile. */
+  private timer: ReturnType<typeof setTimeout> | null = null;
   private lastStep = 0;
   /** The fastest glide's speed on screen, in device pixels per ms; 0 when none glides. */
   private fastest = 0;
@@ -191,22 +256,52 @@ export class VehicleCanvas extends L.Renderer {
     return this;
   }
 
+  /** Ends the drawing worker; a later addTo starts a new canvas and worker. */
+  dispose(): void {
+    this.remove();
+    this.painter?.close();
+    this.painter = null;
+    this.sprites.clear();
+    this.spriteLooks.length = 0;
+    this.width = this.height = 0;
+    (this as { _container?: HTMLCanvasElement })._container = undefined;
+  }
+
   // Leaflet's renderer calls these three.
   _initContainer(): void {
+    this._container = this.newCanvas();
+    this.painter = workerPainter(this._container, this.workerFailed) ?? pagePainter(this._container);
+  }
+
+  _destroyContainer(): void {
+    this.stopSteps();
+    this._container?.remove();
+  }
+
+  private newCanvas(): HTMLCanvasElement {
     const canvas = document.createElement('canvas');
     canvas.addEventListener('mousemove', this.onMove);
     canvas.addEventListener('mouseout', this.onOut);
     canvas.addEventListener('click', this.onPress);
     canvas.addEventListener('dblclick', this.onPress);
-    this._container = canvas;
-    this.ctx = canvas.getContext('2d');
+    return canvas;
   }
 
-  _destroyContainer(): void {
-    if (this.frame !== null) cancelAnimationFrame(this.frame);
-    this.frame = null;
-    this._container.remove();
-  }
+  /** A worker that cannot run leaves its canvas blank for good: a new canvas in its place is drawn on the page. */
+  private readonly workerFailed = (): void => {
+    const old = this._container;
+    if (!old) return;
+    this.painter?.close();
+    const canvas = this.newCanvas();
+    canvas.className = old.className;
+    canvas.style.cssText = old.style.cssText;
+    old.replaceWith(canvas);
+    this._container = canvas;
+    this.painter = pagePainter(canvas);
+    this.painter.resize(this.width, this.height);
+    for (const [look, ratio] of this.spriteLooks) this.painter.addSprite(look, ratio);
+    this.draw();
+  };
 
   /** The map moved or zoomed (or was added): the canvas is placed over the view again and drawn. */
   _update(): void {
@@ -216,8 +311,13 @@ export class VehicleCanvas extends L.Renderer {
     const size = this._bounds.getSize();
     this.ratio = window.devicePixelRatio || 1;
     L.DomUtil.setPosition(this._container, this._bounds.min!);
-    this._container.width = Math.round(size.x * this.ratio);
-    this._container.height = Math.round(size.y * this.ratio);
+    const width = Math.round(size.x * this.ratio);
+    const height = Math.round(size.y * this.ratio);
+    if (width !== this.width || height !== this.height) {
+      this.width = width;
+      this.height = height;
+      this.painter?.resize(width, height);
+    }
     this._container.style.width = `${size.x}px`;
     this._container.style.height = `${size.y}px`;
     const zoom = map.getZoom();
@@ -266,7 +366,24 @@ export class VehicleCanvas extends L.Renderer {
 
   private requestStep(dirty = false): void {
     this.dirty ||= dirty;
-    if (this.frame === null && this._map) this.frame = requestAnimationFrame(this.step);
+    if (this.dirty && this.timer !== null) this.stopSteps();
+    if (this.frame === null && this.timer === null && this._map) this.frame = requestAnimationFrame(this.step);
+  }
+
+  /** The next step in `ms`: a frame away or less, at the next frame; further, a timer first (no frame asked for meanwhile). */
+  private stepIn(ms: number): void {
+    if (ms <= 20) this.frame = requestAnimationFrame(this.step);
+    else
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        this.frame = requestAnimationFrame(this.step);
+      }, ms - 10);
+  }
+
+  private stopSteps(): void {
+    if (this.frame !== null) cancelAnimationFrame(this.frame);
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.frame = this.timer = null;
   }
 
   /** One glide step for every vehicle, then one drawing of them all; glides too slow to show a pixel yet wait. */
@@ -275,7 +392,7 @@ export class VehicleCanvas extends L.Renderer {
     if (!this._map) return;
     const interval = Math.max(this.dots.size > BIG_FLEET ? BIG_FLEET_STEP_MS : 0, this.fastest > 0 ? 1 / this.fastest : 0);
     if (!this.dirty && now - this.lastStep < interval) {
-      this.frame = requestAnimationFrame(this.step);
+      this.stepIn(interval - (now - this.lastStep));
       return;
     }
     this.lastStep = now;
@@ -284,61 +401,44 @@ export class VehicleCanvas extends L.Renderer {
     for (const dot of this.dots.values()) if (this.place(dot, performance.now())) fastest = Math.max(fastest, this.speed(dot));
     this.fastest = fastest;
     this.draw();
-    if (fastest > 0) this.frame = requestAnimationFrame(this.step);
+    if (fastest > 0) this.stepIn(Math.max(this.dots.size > BIG_FLEET ? BIG_FLEET_STEP_MS : 0, 1 / fastest));
   };
 
   private draw(): void {
-    const ctx = this.ctx;
-    if (!ctx || !this._map || this.zoom === null) return;
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.clearRect(0, 0, this._container.width, this._container.height);
+    const painter = this.painter;
+    if (!painter || !this._map || this.zoom === null) return;
     // World pixels to the canvas's device pixels.
     const left = this.origin.x + this._bounds.min!.x;
     const top = this.origin.y + this._bounds.min!.y;
     const r = this.ratio;
+    const stamps = new Int32Array(this.dots.size * 3);
+    let n = 0;
     const stamp = (dot: Dot) => {
-      const sprite = this.spriteOf(dot.look);
       // Whole device pixels: a sprite stamped there is copied, not resampled.
-      ctx.drawImage(sprite.image, Math.round((dot.x - left) * r) - sprite.half, Math.round((dot.y - top) * r) - sprite.half);
+      stamps[n++] = Math.round((dot.x - left) * r);
+      stamps[n++] = Math.round((dot.y - top) * r);
+      stamps[n++] = this.spriteOf(dot.look).index;
     };
     for (const [id, dot] of this.dots) if (!this.onTop.has(id)) stamp(dot);
     for (const id of this.onTop) stamp(this.dots.get(id)!);
+    painter.draw(stamps);
     for (const [id, dot] of this.dots) {
       if (dot.label) dot.label.setLatLng(this.latLngOf(dot));
       if (id === this.hovered) this.hoverLabel.setLatLng(this.latLngOf(dot));
     }
   }
 
-  /** One sprite per look, drawn as Leaflet draws a circle marker (fill, then a round-capped stroke). */
-  private spriteOf(look: VehicleLook | null): Sprite {
-    const fill = look?.fill ?? '#94a3b8';
-    const stale = look?.stale ?? false;
-    const picked = look?.picked ?? false;
-    const key = `${fill}|${stale}|${picked}|${this.ratio}`;
+  /** One sprite per look (vehicleSprites.ts), handed to the painter the first time it is needed. */
+  private spriteOf(look: VehicleLook | null): SpriteRef {
+    const sprite: SpriteLook = { fill: look?.fill ?? '#94a3b8', stale: look?.stale ?? false, picked: look?.picked ?? false };
+    const key = `${sprite.fill}|${sprite.stale}|${sprite.picked}|${this.ratio}`;
     const known = this.sprites.get(key);
     if (known) return known;
-    const radius = picked ? 10 : 7;
-    const weight = picked ? 3 : 2;
-    const extent = Math.ceil(radius + weight / 2 + 1);
-    const image = document.createElement('canvas');
-    image.width = image.height = Math.ceil(2 * extent * this.ratio);
-    const ctx = image.getContext('2d')!;
-    ctx.scale(this.ratio, this.ratio);
-    ctx.beginPath();
-    ctx.arc(extent, extent, radius, 0, Math.PI * 2);
-    ctx.globalAlpha = stale ? 0.55 : 0.95;
-    ctx.fillStyle = fill;
-    ctx.fill();
-    ctx.globalAlpha = 1;
-    ctx.lineWidth = weight;
-    ctx.lineCap = 'round';
-    ctx.lineJoin = 'round';
-    ctx.strokeStyle = stale ? '#9ca3af' : picked ? '#ffffff' : '#0b1220';
-    if (stale) ctx.setLineDash([3, 3]);
-    ctx.stroke();
-    const sprite = { image, half: Math.round(extent * this.ratio), reach: radius + weight / 2 + 1 };
-    this.sprites.set(key, sprite);
-    return sprite;
+    const ref = { index: this.spriteLooks.length, reach: spriteShape(sprite, this.ratio).reach };
+    this.spriteLooks.push([sprite, this.ratio]);
+    this.painter?.addSprite(sprite, this.ratio);
+    this.sprites.set(key, ref);
+    return ref;
   }
 
   private hover(id: string | null): void {
