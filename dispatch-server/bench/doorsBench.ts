@@ -18,6 +18,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { connect as netConnect, type Socket as NetSocket } from 'node:net';
 import { cpus, loadavg } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
@@ -299,6 +300,38 @@ function memorySeries(door: Door, file: string, since: number) {
   };
 }
 
+/**
+ * Where a fix waited in the server (memoryProbe.ts's per-second histograms between `from` and `to`): percentiles of
+ * the time from its receipt to each stage, and the event loop's delay (the median and worst of the per-second p99s).
+ */
+function stageSummary(file: string, from: number, to: number) {
+  type Line = { at: number; loopP99Ms?: number; loopMaxMs?: number; stages?: Record<string, Record<string, number>> };
+  const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Line).filter((l) => l.at >= from && l.at <= to + 1000);
+  const merged: Record<string, Map<number, number>> = {};
+  for (const line of lines) {
+    for (const [stage, histogram] of Object.entries(line.stages ?? {})) {
+      const into = (merged[stage] ??= new Map());
+      for (const [ms, n] of Object.entries(histogram)) into.set(Number(ms), (into.get(Number(ms)) ?? 0) + n);
+    }
+  }
+  const server: Record<string, { n: number; p50Ms: number; p99Ms: number }> = {};
+  for (const [stage, histogram] of Object.entries(merged)) {
+    const buckets = [...histogram].sort((a, b) => a[0] - b[0]);
+    const n = buckets.reduce((a, [, c]) => a + c, 0);
+    const at = (q: number) => {
+      let seen = 0;
+      for (const [ms, c] of buckets) if ((seen += c) > q * n) return ms;
+      return buckets[buckets.length - 1]![0];
+    };
+    server[stage] = { n, p50Ms: at(0.5), p99Ms: at(0.99) };
+  }
+  const loops = lines.map((l) => l.loopP99Ms ?? NaN).filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+  return {
+    server,
+    serverLoopMs: { p99Median: loops[Math.floor(loops.length / 2)], p99Worst: loops[loops.length - 1], max: Math.max(...lines.map((l) => l.loopMaxMs ?? 0)) },
+  };
+}
+
 /** CPU seconds (user + system) a process has used so far. */
 function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
@@ -391,6 +424,9 @@ async function runBench(): Promise<void> {
     // The consoles: every one hears every position; the fan-out is timed from the fix's device time.
     const dispatcherToken = await login('dispatcher');
     let fanout: number[] = [];
+    // The fan-out in two: sent → the server's door had it (receivedAt), and from there to the console.
+    let toServer: number[] = [];
+    let toConsole: number[] = [];
     for (let c = 0; c < CONSOLES; c++) {
       const socket = connect(base, { auth: { token: dispatcherToken, protocolVersion: PROTOCOL_VERSION }, transports: ['websocket'], forceNew: true });
       await new Promise<void>((resolve, reject) => {
@@ -400,7 +436,12 @@ async function runBench(): Promise<void> {
       // Every console is timed, not only the first: the last one served is the one that waits.
       socket.on('vehicle.positionsUpdated', (positions: VehiclePositionDto[]) => {
         const now = Date.now();
-        for (const p of positions) fanout.push(now - Date.parse(p.deviceTime));
+        for (const p of positions) {
+          const [measured, received] = [Date.parse(p.deviceTime), Date.parse(p.receivedAt)];
+          fanout.push(now - measured);
+          toServer.push(received - measured);
+          toConsole.push(now - received);
+        }
       });
       consoles.push(socket);
     }
@@ -425,6 +466,11 @@ async function runBench(): Promise<void> {
     for (const door of doors) {
       if (!DOORS.includes(door)) throw new Error(`--doors: ${door} is not one of ${DOORS.join(', ')}`);
       fanout = [];
+      toServer = [];
+      toConsole = [];
+      // The consoles' own process: a late console handler is the bench's delay, not the server's.
+      const consolesLoop = monitorEventLoopDelay({ resolution: 5 });
+      consolesLoop.enable();
       const doorStarted = Date.now();
       const memory: number[] = [rssMb(server.pid!)];
       const cpuAtStart = { server: cpuSeconds(server.pid!), bench: process.cpuUsage(), at: performance.now() };
@@ -482,6 +528,13 @@ async function runBench(): Promise<void> {
         vehicles: door === 'socket' ? crews.length : devices.length,
         historyRows: HISTORY,
         fanout: percentiles(fanout),
+        fanoutParts: {
+          toServer: percentiles(toServer),
+          toConsole: percentiles(toConsole),
+          // Server side (memoryProbe.ts): from the door's receipt to each stage.
+          ...stageSummary(memoryFile, doorStarted, Date.now()),
+          consolesLoopMs: { p99: Math.round(consolesLoop.percentile(99) / 1e5) / 10, max: Math.round(consolesLoop.max / 1e5) / 10 },
+        },
         // Asked while the door was busy: the live path's reads beside the writes.
         recommendationMs: percentiles(live.recommendation),
         trackMs: { ...percentiles(live.track), points: live.trackPoints[live.trackPoints.length - 1] },
@@ -494,6 +547,7 @@ async function runBench(): Promise<void> {
         },
         loadavg1m: loadavg()[0],
       });
+      consolesLoop.disable();
       if (SECONDS >= 120) print(memorySeries(door, memoryFile, doorStarted));
     }
   } finally {
