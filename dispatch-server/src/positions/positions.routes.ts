@@ -3,6 +3,7 @@ import { VehicleCentres } from '../centres/centres';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../config';
 import type { Db } from '@dispatch/db';
+import type { VehiclePositionDto } from '@dispatch/protocol';
 import type { FleetState } from '../fleet/fleetState';
 import type { Handlers } from '../http/mountRoutes';
 import type { Logger } from '../logger';
@@ -12,6 +13,22 @@ import { DeviceDirectory } from './deviceDirectory';
 import { maintainPositionPartitions, PositionIngestor } from './ingestPositions';
 import { closeKeptAlive, keepDevicesConnected, OSMAND_API_PATHS, OSMAND_PORT_PATHS, osmandAhead, osmandDoor, type OsmandDeps, type RequestListener } from './osmandDoor';
 import { PositionFanout } from './positionFanout';
+
+/**
+ * Positions to the consoles in `rooms`: this process's consoles at once, the other processes' through the adapter.
+ * A broadcast through the Redis-stream adapter reaches even this process's own sockets only once its append to the
+ * stream has come back, and a batch of a few hundred positions is a large append: under load, that round trip was a
+ * third of a fix's way to the consoles (bench:doors, memoryProbe's stages). So the local sockets are written directly
+ * and left out of the adapter's broadcast (by their ids, which no other process has). Positions then carry no
+ * recovery offset for these consoles: a reconnecting console gets the fleet's positions from the REST list anyway.
+ */
+export function emitHereFirst(io: Gateway, rooms: string[], positions: VehiclePositionDto[]): void {
+  io.local.to(rooms).emit('vehicle.positionsUpdated', positions);
+  const here: string[] = [];
+  const local = io.of('/').adapter.rooms;
+  for (const room of rooms) for (const id of local.get(room) ?? []) here.push(id);
+  io.to(rooms).except(here).emit('vehicle.positionsUpdated', positions);
+}
 
 /** Binds or (null) unbinds a vehicle's device id, forgetting the cached lookups of both ids. */
 export const vehicleDeviceHandlers = (db: Db, devices: DeviceDirectory): Handlers<'bindVehicleDevice'> => ({
@@ -90,7 +107,7 @@ export function createPositions({ config, db, fleet, log, tellPeers }: { config:
       emitting = emitting
         .then(() => centres.byRooms(positions))
         .then((groups) => {
-          for (const group of groups) io.to(group.rooms).emit('vehicle.positionsUpdated', group.items);
+          for (const group of groups) emitHereFirst(io, group.rooms, group.items);
         })
         .catch((err: unknown) => log.error({ err }, 'position fan-out failed'));
     },
