@@ -81,6 +81,11 @@ export class ContractionHierarchy {
   private readonly addedRanks: Int32Array;
   /** Built on the first restricted query of each direction. */
   private readonly restricted: [RestrictedSweep | null, RestrictedSweep | null] = [null, null];
+  /**
+   * A selection is started afresh once it holds more than factor × (what the vertices needed at its last fresh
+   * start) + slack vertices: a larger factor rebuilds less often, a smaller one sweeps fewer vertices no longer needed.
+   */
+  selectionGrowth = { factor: 2, slack: 1024 };
   /** How often each direction's sub-hierarchy was renumbered from scratch: sweep indices read before are void. */
   private readonly rebuilds: [number, number] = [0, 0];
   /** Which sub-hierarchy holds the last query's answers (0 toTarget, 1 fromSource), -1: the whole-graph arrays. */
@@ -181,12 +186,12 @@ export class ContractionHierarchy {
    * exact for them because a selection is closed upwards (every vertex an answer depends on is in it). Selects
    * the vertices of ranks[0 .. count-1] (edgeSourceRank/edgeTargetRank give a fleet's) for the direction's next
    * sweeps; a selection is kept across queries (vehicles stay near where they were), grown by each new vertex's
-   * upward closure, and started afresh when it has grown to more than twice what the current vertices need.
+   * upward closure, and started afresh when it has grown too far past what the current vertices need (selectionGrowth).
    */
   selectRanks(direction: 'toTarget' | 'fromSource', ranks: Int32Array, count: number): void {
     const d = direction === 'toTarget' ? 0 : 1;
     const selected = this.selected[d];
-    if (this.selectedCount[d] > 2 * this.freshCount[d] + 1024) {
+    if (this.selectionRestarts(direction)) {
       selected.fill(0);
       this.selectedCount[d] = 0;
       this.freshCount[d] = -1;
@@ -225,7 +230,7 @@ export class ContractionHierarchy {
   /** The next selectRanks in this direction starts the selection afresh (it has grown past twice what was needed). */
   selectionRestarts(direction: 'toTarget' | 'fromSource'): boolean {
     const d = direction === 'toTarget' ? 0 : 1;
-    return this.selectedCount[d] > 2 * this.freshCount[d] + 1024;
+    return this.selectedCount[d] > this.selectionGrowth.factor * this.freshCount[d] + this.selectionGrowth.slack;
   }
 
   /**
