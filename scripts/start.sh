@@ -77,9 +77,10 @@ start_simulator_when_up() {
     kill -0 "$SERVER_PID" 2>/dev/null || return 0
     sleep 1
   done
-  echo "[start] starting the simulated fleet (24 vehicles) and random calls (${DEMO_CALLS_PER_HOUR:-6} an hour; DEMO_CALLS_PER_HOUR=0 for none; a share DEMO_PHONE_SHARE=${DEMO_PHONE_SHARE:-0.5} rings the phone system)" >&2
+  echo "[start] starting the simulated fleet (24 vehicles) and random calls (${DEMO_CALLS_PER_HOUR:-6} an hour; DEMO_CALLS_PER_HOUR=0 for none; a share DEMO_PHONE_SHARE=${DEMO_PHONE_SHARE:-0.5} rings the phone system, on 120-1 or Pingyao's PY-120-1)" >&2
+  # Pingyao's line (demoNeighbour.ts) rings for half of the rung calls, from its villages: its dispatcher has calls too.
   node --import tsx vehicle-agent/src/simulator/simulateCli.ts --url "$BASE_URL" --vehicles 24 --calls-per-hour "${DEMO_CALLS_PER_HOUR:-6}" \
-    --phone-share "${DEMO_PHONE_SHARE:-0.5}" \
+    --phone-share "${DEMO_PHONE_SHARE:-0.5}" --phone-line PY=PY-120-1 \
     --passwords "${DEMO_PASSWORDS_FILE:-.data/demo-logins.json}" --quiet &
   SIM_PID=$!
 }

@@ -1,4 +1,16 @@
-import { createApiClient, DEMO_REGISTER_PHONES, formatAml, type ApiClient, type CreateIncidentRequest, type IncidentCategory, type PlaceDto, type PriorityGroup } from '@dispatch/protocol';
+import {
+  createApiClient,
+  DEFAULT_CENTRE_ID,
+  DEMO_REGISTER_PHONES,
+  formatAml,
+  type ApiClient,
+  type CreateIncidentRequest,
+  type IncidentCategory,
+  type PlaceDto,
+  type PriorityGroup,
+  type StationDto,
+} from '@dispatch/protocol';
+import { distanceM } from './geometry';
 
 /** Calls as a county centre sees them: mostly chest pain, strokes, falls and fevers; few newborn transfers. */
 const CALL_MIX: { category: IncidentCategory; weight: number; priority: [number, number]; summaries: string[]; groups: PriorityGroup[] }[] = [
@@ -55,6 +67,54 @@ export async function loadVillages(api: ApiClient): Promise<PlaceDto[]> {
   return [...found.values()];
 }
 
+/** The default centre's 120 line: a line no centre is configured for rings the default centre (migration 026). */
+export const DEFAULT_LINE = '120-1';
+
+/** A phone line the generator rings, with the villages its callers are at. */
+export interface RungLine {
+  lineId: string;
+  villages: PlaceDto[];
+}
+
+/**
+ * The villages of a centre's area, as the carrier routes a county's 120 by where the caller is: those whose nearest
+ * station (of every centre's) is one of the centre's. A centre whose stations are nearest to no village gets the
+ * village nearest each of its stations; one without stations, none.
+ */
+export function villagesOfCentre(villages: readonly PlaceDto[], stations: readonly StationDto[], centreId: string): PlaceDto[] {
+  const at = (p: { lon: number; lat: number }): [number, number] => [p.lon, p.lat];
+  const nearest = <T extends { lon: number; lat: number }>(from: { lon: number; lat: number }, among: readonly T[]) =>
+    among.reduce((best, p) => (distanceM(at(from), at(p)) < distanceM(at(from), at(best)) ? p : best));
+  const own = stations.filter((s) => s.centreId === centreId);
+  if (own.length === 0 || villages.length === 0) return [];
+  const points = stations.map((s) => ({ ...s.location, centreId: s.centreId }));
+  const area = villages.filter((v) => nearest(v, points).centreId === centreId);
+  return area.length > 0 ? area : [...new Set(own.map((s) => nearest(s.location, villages)))];
+}
+
+/**
+ * The lines the rung calls come in on: the default centre's (120-1) and each of `otherLines` (centre code → the line
+ * the PBX names for that centre's 120), each with its centre's villages.
+ */
+export async function rungLines(api: ApiClient, villages: PlaceDto[], otherLines: Record<string, string>): Promise<RungLine[]> {
+  // The default centre's line alone rings from anywhere, as it did before there were centres.
+  if (Object.keys(otherLines).length === 0) return [{ lineId: DEFAULT_LINE, villages }];
+  const [centres, stations] = await Promise.all([api.call('listCentres'), api.call('listStations')]);
+  const lines = [
+    { lineId: DEFAULT_LINE, centreId: DEFAULT_CENTRE_ID, centre: 'the default centre' },
+    ...Object.entries(otherLines).map(([code, lineId]) => {
+      const centre = centres.find((c) => c.code === code);
+      if (!centre) throw new Error(`phone line ${lineId}: no centre with the code ${code} (there are ${centres.map((c) => c.code).join(', ')})`);
+      return { lineId, centreId: centre.id, centre: `centre ${code}` };
+    }),
+  ];
+  return lines.map(({ lineId, centreId, centre }) => {
+    const area = villagesOfCentre(villages, stations, centreId);
+    if (area.length === 0) throw new Error(`phone line ${lineId}: ${centre} has no stations to place its callers near`);
+    return { lineId, villages: area };
+  });
+}
+
 /**
  * Creates random calls at random villages as a dispatcher would take them, at `callsPerHour` (Poisson arrivals,
  * in simulated time). It only creates them: dispatching stays with the human at the console.
@@ -72,7 +132,13 @@ export async function startCallGenerator(options: {
    */
   phoneShare?: number;
   phonePassword?: string;
-  log?: (line: { type: 'call'; number: number; category: string; place: string | null } | { type: 'ringing'; place: string | null } | { type: 'problem'; detail: string }) => void;
+  /**
+   * Other centres' 120 lines the rung calls also come in on: centre code → the line's id as the PBX names it (the
+   * demo's Pingyao: { PY: 'PY-120-1' }). Each line, 120-1 included, rings for an even share of the rung calls, from
+   * a village of its centre's area (villagesOfCentre), so that each centre's dispatcher has calls to take.
+   */
+  otherLines?: Record<string, string>;
+  log?: (line: { type: 'call'; number: number; category: string; place: string | null } | { type: 'ringing'; line: string; place: string | null } | { type: 'problem'; detail: string }) => void;
 }): Promise<() => void> {
   const baseUrl = options.url.replace(/\/$/, '');
   const { token } = await createApiClient({ baseUrl }).call('login', { body: { username: options.username, password: options.password } });
@@ -89,13 +155,14 @@ export async function startCallGenerator(options: {
   const phoneLogin = async () => (await createApiClient({ baseUrl }).call('login', { body: { username: 'telephony', password: options.phonePassword! } })).token;
   let phoneToken = options.phoneShare && options.phonePassword ? await phoneLogin() : '';
   const phone = phoneToken ? createApiClient({ baseUrl, token: () => phoneToken }) : null;
+  const lines = phone ? await rungLines(api, villages, options.otherLines ?? {}) : [];
   // Not holding the process open: a stopped generator leaves only these, which are harmless to drop.
   const later = (s: number, run: () => Promise<unknown>) => setTimeout(() => void run().catch(() => undefined), (s * 1000) / options.speedup).unref();
-  /** Rings the phone system: answered after a few seconds, ended after a minute (the pop-up stays until taken). */
-  const ring = async (call: CreateIncidentRequest) => {
+  /** Rings the phone system on `lineId`: answered after a few seconds, ended after a minute (the pop-up stays until taken). */
+  const ring = async (call: CreateIncidentRequest, lineId: string) => {
     const callId = `${Math.floor(Date.now() / 1000)}.${Math.floor(Math.random() * 1e6)}`;
     const event = (kind: 'ringing' | 'answered' | 'ended', extra: object = {}) =>
-      phone!.call('reportPhoneCall', { body: { event: kind, callId, lineId: '120-1', callerNumber: call.callerPhone, at: new Date().toISOString(), ...extra } });
+      phone!.call('reportPhoneCall', { body: { event: kind, callId, lineId, callerNumber: call.callerPhone, at: new Date().toISOString(), ...extra } });
     const location = call.location && { format: 'aml' as const, message: formatAml({ ...call.location, radiusM: 20, at: new Date() }) };
     await event('ringing', location ? { location } : {}).catch(async () => {
       // The session ended (a restart with a new secret, a revocation): log in once more.
@@ -108,13 +175,16 @@ export async function startCallGenerator(options: {
   const create = async () => {
     if (stopped) return;
     try {
-      const call = randomCall(villages);
       if (phone && Math.random() < options.phoneShare!) {
-        await ring(call);
-        options.log?.({ type: 'ringing', place: call.placeName ?? null });
+        const line = pick(lines, Math.random);
+        const call = randomCall(line.villages);
+        await ring(call, line.lineId);
+        options.log?.({ type: 'ringing', line: line.lineId, place: call.placeName ?? null });
         if (!stopped) schedule();
         return;
       }
+      // Entered by the dispatcher: anywhere in the county (near the border, the neighbour's vehicles are its help).
+      const call = randomCall(villages);
       const incident = await api.call('createIncident', { body: call });
       options.log?.({ type: 'call', number: incident.number, category: incident.category, place: incident.placeName });
     } catch (error) {

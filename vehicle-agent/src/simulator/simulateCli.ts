@@ -15,6 +15,9 @@ const HELP = `npm run simulate -- [options]
   --speedup F                simulated seconds per real second (default 1)
   --calls-per-hour N         create random calls at random villages as "dispatcher" (default 0; never dispatches them)
   --phone-share F            ring that share of them (0 to 1) on the phone system as "telephony" instead (default 0)
+  --phone-line CODE=LINE     another centre's 120 line those calls also ring on, from villages of its area (nearest its
+                             stations); each line, 120-1 included, takes an even share; repeatable. npm start gives
+                             PY=PY-120-1, the neighbouring county's (Pingyao's) line
   --quiet                    print only the start line and problems`;
 
 function numberOption(values: Record<string, unknown>, name: string, fallback: number, integer = false): number {
@@ -42,6 +45,7 @@ const { values } = parseArgs({
     speedup: { type: 'string' },
     'calls-per-hour': { type: 'string' },
     'phone-share': { type: 'string' },
+    'phone-line': { type: 'string', multiple: true },
     quiet: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
@@ -55,6 +59,17 @@ const speedup = numberOption(values, 'speedup', 1);
 if (speedup === 0) {
   console.error('--speedup: must be greater than 0');
   process.exit(2);
+}
+
+/** --phone-line CODE=LINE, as centre code → line id. */
+const otherLines: Record<string, string> = {};
+for (const raw of values['phone-line'] ?? []) {
+  const match = /^([A-Za-z0-9_-]{1,32})=(\S.{0,63})$/.exec(raw.trim());
+  if (!match) {
+    console.error(`--phone-line: expected CODE=LINE (a centre's code and its line, e.g. PY=PY-120-1), got "${raw}"`);
+    process.exit(2);
+  }
+  otherLines[match[1]!] = match[2]!.trim();
 }
 
 const quiet = values.quiet;
@@ -77,6 +92,7 @@ try {
     speedup,
     callsPerHour: numberOption(values, 'calls-per-hour', 0),
     phoneShare: Math.min(1, numberOption(values, 'phone-share', 0)),
+    otherLines,
     log: print,
   });
   let stopping = false;

@@ -17,10 +17,12 @@ export interface SimulatorOptions extends Partial<CrewTiming> {
   dispatcherUsername?: string;
   /** The share of those calls (0 to 1) that ring the phone system (its `telephony` login) for the dispatcher to take. */
   phoneShare?: number;
+  /** Other centres' lines those rung calls also come in on (centre code → line id), from their areas' villages. */
+  otherLines?: Record<string, string>;
   /** How many crews log in at once (each login hashes a password on the server). */
   loginConcurrency?: number;
   log?: (
-    event: CrewLogEvent | { type: 'call'; number: number; category: string; place: string | null } | { type: 'ringing'; place: string | null } | { type: 'started'; crews: number },
+    event: CrewLogEvent | { type: 'call'; number: number; category: string; place: string | null } | { type: 'ringing'; line: string; place: string | null } | { type: 'started'; crews: number },
   ) => void;
 }
 
@@ -91,6 +93,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       speedup: timing.speedup,
       phoneShare: options.phoneShare ?? 0,
       phonePassword: passwordOf(options.password, 'telephony'),
+      otherLines: options.otherLines ?? {},
       log: (line) => log(line.type === 'problem' ? { type: 'problem', callSign: '-', detail: line.detail } : line),
     });
   }
