@@ -86,6 +86,7 @@ function workerPainter(canvas: HTMLCanvasElement, failed: () => void): Painter |
   const post = (message: ToVehicleWorker, transfer: Transferable[] = []) => worker.postMessage(message, transfer);
   const offscreen = canvas.transferControlToOffscreen();
   post({ kind: 'canvas', canvas: offscreen }, [offscreen]);
+  canvas.dataset.drawnBy = 'worker';
   return {
     resize: (width, height) => post({ kind: 'size', width, height }),
     addSprite: ({ fill, stale, picked }, ratio) => post({ kind: 'sprite', look: { fill, stale, picked }, ratio }),
@@ -98,6 +99,7 @@ function workerPainter(canvas: HTMLCanvasElement, failed: () => void): Painter |
 function pagePainter(canvas: HTMLCanvasElement): Painter {
   const ctx = canvas.getContext('2d');
   const sprites: Sprite[] = [];
+  canvas.dataset.drawnBy = 'page';
   return {
     resize: (width, height) => {
       canvas.width = width;
