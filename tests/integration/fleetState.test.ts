@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { BULK_MEDIA_TYPES } from '@dispatch/protocol';
-import { FleetState, readFleet, type FleetTables } from '@dispatch/server/fleet/fleetState';
+import { FleetState, rankingVehicles, readFleet, type FleetTables, type RankingVehicle } from '@dispatch/server/fleet/fleetState';
 import { createLogger } from '@dispatch/server/logger';
 import { describe, expect, it } from 'vitest';
 import { openSocket } from '../support/api';
@@ -11,6 +11,7 @@ const plain = (t: FleetTables) => {
   const sorted = <R>(m: ReadonlyMap<string, R>) => [...m.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, r]) => r);
   return { vehicles: sorted(t.vehicles), positions: sorted(t.positions), stations: sorted(t.stations), hospitals: sorted(t.hospitals) };
 };
+const byId = (rows: readonly RankingVehicle[]) => [...rows].sort((a, b) => a.id.localeCompare(b.id));
 
 /**
  * The in-memory fleet state (dispatch-server/src/fleet) against what PostgreSQL says, after each of a sequence of
@@ -23,6 +24,9 @@ describe('the fleet state stays what the database says', () => {
   const fleet = () => server.app.ctx.fleet;
   const expectInStep = async (state: FleetState = fleet()) => {
     expect(plain(await state.current())).toEqual(plain(await readFleet(server.database.db)));
+    // The ranking rows it keeps ready, updated only where notes said, equal rows built afresh from the database.
+    const { rows } = await state.forIncident(randomUUID());
+    expect(byId(rows)).toEqual(byId(rankingVehicles(await readFleet(server.database.db))));
   };
 
   it('holds the seeded county as loaded, and follows an assignment, status reports and a cancel', async () => {
@@ -80,6 +84,19 @@ describe('the fleet state stays what the database says', () => {
     await admin.call('deleteStation', { params: { id: station.id } });
     await expectInStep();
     expect((await fleet().current()).stations.has(station.id)).toBe(false);
+  });
+
+  it('moves the ranking rows of a station\'s vehicles with the station (a station note, no vehicle note)', async () => {
+    const vehicle = (await dispatcher.call('listVehicles')).find((v) => v.callSign === '介休120-03')!;
+    const station = (await admin.call('listStations')).find((s) => s.id === vehicle.homeStationId)!;
+    const { id, centreId, ...input } = station;
+    const moved = { lon: station.location.lon + 0.01, lat: station.location.lat - 0.01 };
+    await admin.call('updateStation', { params: { id }, body: { ...input, centreId, location: moved } });
+    await expectInStep();
+    const row = (await fleet().forIncident(randomUUID())).rows.find((r) => r.id === vehicle.id)!;
+    expect([row.station_lon, row.station_lat]).toEqual([expect.closeTo(moved.lon, 9), expect.closeTo(moved.lat, 9)]);
+    await admin.call('updateStation', { params: { id }, body: { ...input, centreId } });
+    await expectInStep();
   });
 
   it('follows a bulk import of vehicles committed in one transaction', async () => {

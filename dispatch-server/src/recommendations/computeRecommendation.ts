@@ -1,7 +1,7 @@
 import { type HospitalOptionDto, type IncidentDto, type RecommendationDto } from '@dispatch/protocol';
 import { type Db, sqlFile } from '@dispatch/db';
 import { z } from 'zod';
-import { type FleetHospital, type FleetState, type FleetTables, hospitalsWith, rankingVehicles } from '../fleet/fleetState';
+import { type FleetHospital, type FleetState, type HeldFleet, hospitalsWith } from '../fleet/fleetState';
 import { crossCentreHelp } from '../centres/centres';
 import { isReachable, type LonLat, type TravelService } from '../travel/travelService';
 import { rankSearchedFleet, searchFleet, type SearchedFleet } from './rankFleet';
@@ -42,9 +42,9 @@ export async function computeRecommendation(
   const held = fleet.heldVersion();
   // Not left unhandled while the speculative search runs: awaited (and its error thrown) below.
   synced.catch(() => undefined);
-  let search = held ? await searchScene(travel, held.tables, held.version, incident, policy) : null;
-  const { tables, version, timedOut } = await synced;
-  if (search?.version !== version) search = await searchScene(travel, tables, version, incident, policy);
+  let search = held ? await searchScene(travel, held, incident, policy) : null;
+  const { timedOut, ...fleetNow } = await synced;
+  if (search?.version !== fleetNow.version) search = await searchScene(travel, fleetNow, incident, policy);
   const { hospitals, fleetSearch, fromScene } = search;
   const timedOutIds = new Set(timedOut ?? (await sql.timedOutVehicles.rows(db, { incidentId: incident.id })).map((r) => r.vehicle_id));
   // The vehicle part in columns, objects only for what the recommendation carries (rankFleet.ts).
@@ -82,12 +82,11 @@ interface FleetSearch {
 }
 
 /**
- * The incident's candidate vehicles, stations and hospitals on these tables (read here, before any await, so the
- * version given is the one they were read at), and both searches from the scene: one reversed-graph search covers
- * every vehicle and every station (responsible substation), one forward search the hospitals.
+ * The incident's candidate vehicles, stations and hospitals on this fleet (its tables read here, before any await, so
+ * the version given is the one they were read at; its ranking rows never change), and both searches from the scene: one
+ * reversed-graph search covers every vehicle and every station (responsible substation), one forward search the hospitals.
  */
-async function searchScene(travel: TravelService, tables: FleetTables, version: number, incident: IncidentDto, policy: RecommendationPolicy): Promise<FleetSearch> {
-  const vehicles = rankingVehicles(tables, Date.now());
+async function searchScene(travel: TravelService, { tables, rows: vehicles, version }: HeldFleet, incident: IncidentDto, policy: RecommendationPolicy): Promise<FleetSearch> {
   // The incident's centre's stations and hospitals (issue 15); a transfer's receiving hospital may be another centre's.
   const stations = [...tables.stations.values()].filter((s) => s.centre_id === incident.centreId);
   const suitable = hospitalsWith(tables, incident.requiredHospitalCapabilities).filter((h) => h.centre_id === incident.centreId || h.id === incident.transfer?.to.id);
@@ -97,7 +96,7 @@ async function searchScene(travel: TravelService, tables: FleetTables, version: 
   const [fleetSearch, fromScene] = await Promise.all([
     searchFleet(travel, scene, {
       vehicles, stations, centreId: incident.centreId, required: incident.requiredVehicleCapabilities,
-      staleAfterSeconds: policy.staleAfterSeconds, maxSeconds: policy.maxSeconds,
+      nowMs: Date.now(), staleAfterSeconds: policy.staleAfterSeconds, maxSeconds: policy.maxSeconds,
     }),
     travel.fromSource(scene, hospitals.map((h) => ({ id: h.id, lonLat: [h.lon, h.lat] as LonLat })), policy.maxSeconds),
   ]);

@@ -12,11 +12,15 @@ const CAPABILITIES = ['als', 'bls', 'neonatal', 'mobile_ct', 'negative_pressure'
 const TASKS = [null, null, null, 'back_in_service', 'dispatched', 'on_scene', 'transporting', 'handover'];
 const MARGIN = 120;
 
+/** The clock of the rankings here: fixes are up to 10 minutes older. */
+const NOW = Date.parse('2026-03-01T08:00:00Z');
+
 /**
  * The ranking as computeRecommendation did it before rankFleet, written out plainly: an object per vehicle, the whole
  * list filtered, sorted and cut. The fleet ranking in columns must give exactly this.
  */
 async function reference(travel: TravelService, scene: LonLat, vehicles: RankingVehicle[], stations: FleetStation[], centreId: string, required: string[], timedOut: Set<string>, stale: number) {
+  const ageOf = (row: RankingVehicle) => (row.device_ms === null ? null : (NOW - row.device_ms) / 1000);
   const excluded: ExcludedVehicleDto[] = [];
   const sources: { id: string; lonLat: LonLat }[] = [];
   const pending = new Map<string, { row: RankingVehicle; stale: boolean; busy: boolean }>();
@@ -31,7 +35,7 @@ async function reference(travel: TravelService, scene: LonLat, vehicles: Ranking
       continue;
     }
     const busy = row.task_status != null && row.task_status !== 'back_in_service';
-    const fresh = row.lon !== null && row.lat !== null && (row.age_seconds ?? Infinity) <= stale;
+    const fresh = row.lon !== null && row.lat !== null && (ageOf(row) ?? Infinity) <= stale;
     sources.push({ id: row.id, lonLat: fresh ? [row.lon!, row.lat!] : [row.station_lon, row.station_lat] });
     pending.set(row.id, { row, stale: !fresh, busy });
   }
@@ -62,7 +66,7 @@ async function reference(travel: TravelService, scene: LonLat, vehicles: Ranking
     candidates.push({
       vehicleId: row.id, callSign: row.call_sign, kind: row.kind, capabilities: row.capabilities, state: row.state, etaSeconds: result.etaSeconds,
       distanceM: result.distanceM, positionSource: isStale ? 'station' : 'gps', stale: isStale,
-      positionAgeSeconds: row.age_seconds === null ? null : Math.round(row.age_seconds), returning: row.state === 'returning', reserve: null,
+      positionAgeSeconds: row.device_ms === null ? null : Math.round(ageOf(row)!), returning: row.state === 'returning', reserve: null,
       fallbackExtraM: result.fallbackExtraM ?? null,
     });
   }
@@ -118,7 +122,7 @@ describe('rankFleet', () => {
             task_incident_number: 100 + i,
             lon: fix ? lon : null,
             lat: fix ? lat : null,
-            age_seconds: fix ? random() * 600 : null,
+            device_ms: fix ? NOW - random() * 600_000 : null,
             station_lon: stations[i % 3]!.lon,
             station_lat: stations[i % 3]!.lat,
             centre_id: random() < 0.8 ? 'A' : 'B',
@@ -128,7 +132,7 @@ describe('rankFleet', () => {
         const timedOut = new Set(vehicles.filter(() => random() < 0.1).map((v) => v.id));
         const scene = at(3.5, 3);
         const expected = await reference(travel, scene, vehicles, stations, 'A', required, timedOut, 300);
-        const searched = await searchFleet(travel, scene, { vehicles, stations, centreId: 'A', required, staleAfterSeconds: 300, maxSeconds: 7200 });
+        const searched = await searchFleet(travel, scene, { vehicles, stations, centreId: 'A', required, nowMs: NOW, staleAfterSeconds: 300, maxSeconds: 7200 });
         const got = rankSearchedFleet(searched, timedOut, MARGIN);
         expect({ ...got, otherCentres: got.otherCentres.map((o) => o.candidate.vehicleId), incidentSnapDistanceM: undefined, incidentFallbackExtraM: undefined }).toEqual({
           ...expected,

@@ -17,6 +17,8 @@ export interface FleetSearchInput {
   stations: readonly FleetStation[];
   centreId: string;
   required: readonly string[];
+  /** Now, epoch ms: a fix older than staleAfterSeconds by its device time is stale. */
+  nowMs: number;
   staleAfterSeconds: number;
   maxSeconds: number;
 }
@@ -117,7 +119,7 @@ export async function searchFleet(travel: TravelService, scene: LonLat, input: F
     const busy = row.task_status != null && row.task_status !== 'back_in_service';
     // Another centre's busy vehicle is never a candidate, an exclusion, the next best or help: not searched.
     if (!own && busy) continue;
-    const fresh = row.lon !== null && row.lat !== null && (row.age_seconds ?? Infinity) <= input.staleAfterSeconds;
+    const fresh = row.lon !== null && row.lat !== null && ageSeconds(row, input.nowMs) <= input.staleAfterSeconds;
     lon[count] = fresh ? row.lon! : row.station_lon;
     lat[count] = fresh ? row.lat! : row.station_lat;
     ids[count] = row.id;
@@ -353,13 +355,16 @@ function rankWith(searched: SearchedFleet, timedOutIds: ReadonlySet<string>, sca
       distanceM: etas.metres[k]!,
       positionSource: stale ? 'station' : 'gps',
       stale,
-      positionAgeSeconds: row.age_seconds === null ? null : Math.round(row.age_seconds),
+      positionAgeSeconds: row.device_ms === null ? null : Math.round(ageSeconds(row, searched.input.nowMs)),
       returning: row.state === 'returning',
       reserve: null,
       fallbackExtraM: Number.isNaN(fallback) ? null : fallback,
     };
   }
 }
+
+/** The age of a vehicle's fix at `nowMs` (Infinity without one). */
+const ageSeconds = (row: RankingVehicle, nowMs: number) => (row.device_ms === null ? Infinity : (nowMs - row.device_ms) / 1000);
 
 const SEARCHED = 0;
 const OUT_OF_SERVICE = 1;
