@@ -23,7 +23,7 @@ export const incidentHandlers = (ctx: DispatchContext): Handlers<IncidentRoutes>
     // itself, and the reconciliation re-arms the timer).
     void alertNewCall(ctx, incident);
     // Computed right away and pushed, so the console has the ranking without asking.
-    recommendForIncident(ctx, incident.id).catch((error) =>
+    recommendForIncident(ctx, incident.id, taken).catch((error) =>
       ctx.log.warn({ err: (error as Error).message, incidentId: incident.id }, 'recommendation after intake failed'),
     );
     return incident;
@@ -32,7 +32,10 @@ export const incidentHandlers = (ctx: DispatchContext): Handlers<IncidentRoutes>
   listIncidents: (_request, { actor }) => listActiveIncidents(ctx.db, 60, readCentre(actor.principal, 'incident.read')),
   getIncident: ({ params }, { actor }) => incidentFor(ctx.db, actor.principal, 'incident.read', params.id),
   getTimeline: async ({ params }, { actor }) => incidentTimeline(ctx.db, (await incidentFor(ctx.db, actor.principal, 'incident.read', params.id)).id),
-  getRecommendations: async ({ params }, { actor }) => recommendForIncident(ctx, (await incidentFor(ctx.db, actor.principal, 'incident.read', params.id)).id),
+  getRecommendations: async ({ params }, { actor }) => {
+    const incident = await incidentFor(ctx.db, actor.principal, 'incident.read', params.id);
+    return recommendForIncident(ctx, incident.id, incident);
+  },
   assignVehicle: async ({ params, body }, { actor }) => {
     await incidentFor(ctx.db, actor.principal, 'incident.dispatch', params.id);
     return assignVehicle(ctx, actor, params.id, body);

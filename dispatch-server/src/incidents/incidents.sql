@@ -61,6 +61,15 @@ UPDATE incidents SET responsible_station_id = coalesce(:stationId, responsible_s
        destination_hospital_id = coalesce(:hospitalId, destination_hospital_id)
  WHERE id = :id;
 
+-- name: setRecommended
+-- What a recommendation records, in one statement: the responsible station, the proposed hospital unless one is chosen
+-- already, and queued / open while the incident waits for a vehicle (decided here, on the row as it is now: a cancel
+-- or a dispatch that landed during the ranking is never undone).
+UPDATE incidents SET responsible_station_id = coalesce(:stationId, responsible_station_id),
+       destination_hospital_id = coalesce(destination_hospital_id, :hospitalId),
+       status = CASE WHEN status IN ('open', 'queued') THEN :waitingStatus ELSE status END
+ WHERE id = :id;
+
 -- name: timeline
 SELECT e.id, e.incident_id AS "incidentId", e.assignment_id AS "assignmentId", e.vehicle_id AS "vehicleId", e.status,
        e.device_time AS "deviceTime", e.received_at AS "receivedAt", e.source, u.username AS actor, e.note,

@@ -60,6 +60,7 @@ export const incidentSql = sqlFile(new URL('./incidents.sql', import.meta.url), 
   queueIfOpen: { params: id },
   setStatus: { params: id.extend({ status: IncidentStatus, cancelledReason: nullableText.default(null) }) },
   setPlan: { params: id.extend({ stationId: nullableText.default(null), hospitalId: nullableText.default(null) }) },
+  setRecommended: { params: id.extend({ stationId: nullableText, hospitalId: nullableText, waitingStatus: z.enum(['open', 'queued']) }) },
   timeline: { params: id, row: dtoRow(StatusEventDto) },
   appendEvent: {
     params: z.object({
