@@ -194,11 +194,35 @@ export class ContractionHierarchy {
     if (this.selectionRestarts(direction)) {
       selected.fill(0);
       this.selectedCount[d] = 0;
-      this.freshCount[d] = -1;
       if (this.restricted[d]) this.restricted[d].stale = true;
     }
+    // What the vertices of a fresh start need: the measure of how far the selection has grown since.
+    const fresh = this.selectedCount[d] === 0;
     const arcs = d === 0 ? this.forwardUp : this.backwardUp;
     const { offsets, head } = arcs;
+    const sub = this.restricted[d];
+    // A whole fleet selected from nothing (the first time, or started afresh: the sub-hierarchy is rebuilt anyway,
+    // nothing to append): one pass up the ranks, each selected vertex selecting its heads, which rank higher and
+    // come later. The search below visits the same vertices in no order, one cache miss after another in arrays
+    // of millions: 25 ms against ~3 for the pass on a province (883k vertices) with 10,000 vehicles.
+    if (fresh && (!sub || sub.stale) && count * 64 > selected.length) {
+      let lowest = selected.length;
+      for (let k = 0; k < count; k++) {
+        const r = ranks[k]!;
+        selected[r] = 1;
+        if (r < lowest) lowest = r;
+      }
+      let total = 0;
+      for (let r = lowest; r < selected.length; r++) {
+        if (selected[r] === 0) continue;
+        total++;
+        for (let i = offsets[r]!, end = offsets[r + 1]!; i < end; i++) selected[head[i]!] = 1;
+      }
+      this.selectedCount[d] = total;
+      this.freshCount[d] = total;
+      if (sub) sub.stale = true;
+      return;
+    }
     const stack = this.stack;
     let added = 0;
     for (let k = 0; k < count; k++) {
@@ -220,10 +244,9 @@ export class ContractionHierarchy {
       }
     }
     this.selectedCount[d] += added;
-    if (this.freshCount[d] < 0) this.freshCount[d] = this.selectedCount[d];
+    if (fresh) this.freshCount[d] = this.selectedCount[d];
     // A sub-hierarchy already built takes the new vertices as a block at its end (a full rebuild would cost as
     // much as a sweep at every ranking while vehicles move); one started afresh is rebuilt at the next query.
-    const sub = this.restricted[d];
     if (added > 0 && sub && !sub.stale) this.appendToSweep(d, sub, added);
   }
 
