@@ -2,13 +2,14 @@
  * How smooth the console's map stays with a big-city fleet: the real server over a fresh demo database with
  * the fleet grown to VEHICLES, every vehicle reporting once per second through the real ingest path (batched
  * writes, coalesced fan-out), the console in headless Chromium. Prints JSON lines (metric `console_map`): frames per
- * second, frame gap percentiles and the worst gap, main-thread and renderer CPU, with the 24-vehicle demo fleet
+ * second, frame gap percentiles and the worst gap, the main thread's long tasks, main-thread and renderer CPU, with the 24-vehicle demo fleet
  * (baseline) and with the big fleet, on the same machine, the load average beside each.
  *
  *   npx tsx tests/e2e/consoleMapBench.ts [--quick] [--seconds 6] [--repeat 1]
  *     VEHICLES=1000 by default; --quick probes 3 s; --repeat N probes each screen N times (the spread on a shared machine);
  *     SHOTS=<dir> saves the desk in zh-CN and English; BENCH_CONSOLE_DIST=<dir> serves another console build (e.g. an
- *     earlier commit's, for a baseline in the same conditions); TRACE=1 [TRACE_DIR=<dir>] and PROFILE=1 say where the time goes.
+ *     earlier commit's, for a baseline in the same conditions); TRACE=1 [TRACE_DIR=<dir>] and PROFILE=1 say where the time goes
+ *     (TRACE: the desk's main-thread CPU by trace event, and in the tasks over 17 ms).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -24,18 +25,28 @@ const VEHICLES = Number(process.env.VEHICLES ?? 1000);
 const SECONDS = Number(args.seconds ?? (args.quick ? 3 : 6));
 const REPEAT = Number(args.repeat);
 
-/** Counts animation frames for SECONDS in the page: frames per second, frame gap percentiles and the worst gap. */
+/**
+ * Counts animation frames for SECONDS in the page: frames per second, frame gap percentiles and the worst gap, and
+ * the main thread's long tasks (over 50 ms, wall time) meanwhile.
+ */
 const FRAME_PROBE = `new Promise((done) => {
   const gaps = [];
+  const long = [];
+  const observer = new PerformanceObserver((list) => long.push(...list.getEntries().map((e) => e.duration)));
+  observer.observe({ type: 'longtask' });
   let last = performance.now();
   const end = last + SECONDS * 1000;
   const frame = (now) => {
     gaps.push(now - last);
     last = now;
     if (now < end) return requestAnimationFrame(frame);
+    observer.disconnect();
     gaps.sort((a, b) => a - b);
     const at = (q) => gaps[Math.min(gaps.length - 1, Math.floor(gaps.length * q))];
-    done({ fps: gaps.length / SECONDS, p50FrameMs: at(0.5), p95FrameMs: at(0.95), p99FrameMs: at(0.99), worstFrameMs: gaps[gaps.length - 1] });
+    done({
+      fps: gaps.length / SECONDS, p50FrameMs: at(0.5), p95FrameMs: at(0.95), p99FrameMs: at(0.99), worstFrameMs: gaps[gaps.length - 1],
+      longTasks: long.length, longTaskMsPerS: long.reduce((s, d) => s + d, 0) / SECONDS,
+    });
   };
   requestAnimationFrame(frame);
 })`;
@@ -78,13 +89,49 @@ function writeTrace(dir: string, name: string, trace: string) {
   writeFileSync(join(dir, `console-map-${name.replace(/\W+/g, '-')}.json`), trace);
 }
 
-interface TraceEvent { name: string; ph: string; dur?: number; tid: number; pid: number; args?: { name?: string } }
-/** The renderer main thread's trace events with the most total time (nested events counted in each), in ms per second. */
+interface TraceEvent {
+  name: string; ph: string; ts: number; dur?: number; tdur?: number; tid: number; pid: number;
+  args?: { name?: string; data?: { functionName?: string } };
+}
+/**
+ * Where the probed page's main thread (the renderer main thread with the most events: both pages are traced) spent its
+ * CPU: each event's own thread time (its nested events' taken out; thread time, unlike wall time, does not stretch
+ * when the machine is busy), by name (a script call by its function), in ms per second; the whole, and the tasks over
+ * 17 ms (frames missed) with what they spent.
+ */
 function topEvents({ traceEvents }: { traceEvents: TraceEvent[] }, seconds: number) {
-  const main = traceEvents.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`);
-  const byName = new Map<string, number>();
-  for (const e of traceEvents) if (e.ph === 'X' && e.dur && main.includes(`${e.pid}:${e.tid}`)) byName.set(e.name, (byName.get(e.name) ?? 0) + e.dur);
-  return [...byName].sort((a, b) => b[1] - a[1]).slice(0, 20).map(([name, us]) => `${(us / 1000 / seconds).toFixed(1).padStart(7)} ms/s  ${name}`);
+  const count = new Map<string, number>();
+  const names = new Set(traceEvents.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  for (const e of traceEvents) if (e.ph === 'X' && names.has(`${e.pid}:${e.tid}`)) count.set(`${e.pid}:${e.tid}`, (count.get(`${e.pid}:${e.tid}`) ?? 0) + 1);
+  const main = [...count].sort((a, b) => b[1] - a[1])[0]?.[0];
+  const events = traceEvents.filter((e) => e.ph === 'X' && e.dur !== undefined && `${e.pid}:${e.tid}` === main).sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
+  const own = new Map<TraceEvent, number>();
+  const task = new Map<TraceEvent, TraceEvent>();
+  const stack: TraceEvent[] = [];
+  for (const e of events) {
+    while (stack.length && stack.at(-1)!.ts + stack.at(-1)!.dur! <= e.ts) stack.pop();
+    own.set(e, e.tdur ?? 0);
+    const parent = stack.at(-1);
+    if (parent) own.set(parent, own.get(parent)! - (e.tdur ?? 0));
+    task.set(e, parent ? task.get(parent)! : e);
+    stack.push(e);
+  }
+  const table = (list: TraceEvent[], per: number) => {
+    const byName = new Map<string, number>();
+    for (const e of list) {
+      const name = e.args?.data?.functionName ? `${e.name} ${e.args.data.functionName}` : e.name;
+      byName.set(name, (byName.get(name) ?? 0) + own.get(e)!);
+    }
+    return [...byName].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([name, us]) => `${(us / 1000 / per).toFixed(1).padStart(7)}  ${name}`);
+  };
+  const tasks = events.filter((e) => task.get(e) === e);
+  const long = tasks.filter((t) => t.dur! > 17_000);
+  return [
+    `main thread CPU ${(tasks.reduce((s, t) => s + (t.tdur ?? 0), 0) / 1000 / seconds).toFixed(1)} ms/s (own thread time, ms/s):`,
+    ...table(events, seconds),
+    `${long.length} tasks over 17 ms (wall ${long.map((t) => Math.round(t.dur! / 1000)).join(', ')}), their thread time in all (ms):`,
+    ...table(events.filter((e) => long.includes(task.get(e)!)), 1),
+  ];
 }
 
 async function main() {
