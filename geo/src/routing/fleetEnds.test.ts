@@ -8,12 +8,12 @@ const columns = (count: number): EtaColumns => ({ seconds: new Float64Array(coun
 
 describe('a fleet kept across rankings of the hierarchy', () => {
   it('gives the plain search\'s ETAs while vehicles stand, move, leave the road and the fleet changes size, across restarts of the selection', () => {
-    const specs = randomGrid(48, 21);
+    const specs = randomGrid(64, 21);
     const graph = graphOf(specs);
     const ch = buildHierarchySync(graph);
     attachHierarchy(ch);
     // Restarts (the sub-hierarchy renumbered) come far sooner than on a real network's thousand-vertex slack.
-    ch.selectionGrowth = { factor: 1.2, slack: 0 };
+    ch.selectionGrowth = { factor: 1.1, slack: 0 };
     const random = seededRandom(8);
     const somewhere = (): RoadSnap | null => {
       // One position in twenty far from any road (no snap).
@@ -22,7 +22,7 @@ describe('a fleet kept across rankings of the hierarchy', () => {
       const f = random();
       return trySnapToRoad(graph, at(s.from[0] + (s.to[0] - s.from[0]) * f, s.from[1] + (s.to[1] - s.from[1]) * f));
     };
-    const fleet = Array.from({ length: 12 }, somewhere);
+    const fleet = Array.from({ length: 40 }, somewhere);
     const fast = columns(64);
     const plain = columns(64);
     const firstRebuilds = () => ch.sweepAnswers('toTarget')?.rebuilds ?? 0;
