@@ -365,6 +365,10 @@ async function runBench(): Promise<void> {
     QUEUE_PREFIX: queuePrefix,
   }, 'inherit', args['server-root'] ?? ROOT);
   const children: ChildProcess[] = [server];
+  // Stopped from outside (Ctrl-C, a timeout): the children end, the run fails where it waits, and `finally` still
+  // drops the database and the run's Redis keys.
+  const stop = () => children.forEach((c) => c.exitCode === null && c.kill('SIGTERM'));
+  process.on('SIGINT', stop).on('SIGTERM', stop);
   const consoles: Socket[] = [];
   const base = `http://127.0.0.1:${port}`;
   try {
