@@ -1,7 +1,8 @@
 import type { RouteDto } from '@dispatch/protocol';
 import type { GraphRegistry } from '@dispatch/geo/routing/graphRegistry';
 import { rankFromSource } from '@dispatch/geo/routing/rankFromSource';
-import { etasToTarget, rankToTarget, REACHABLE, UNREACHABLE_REASONS } from '@dispatch/geo/routing/rankToTarget';
+import { hierarchyOf } from '@dispatch/geo/routing/contractionHierarchy';
+import { etasToTarget, rankToTarget, REACHABLE, refreshFleetSelection, UNREACHABLE_REASONS } from '@dispatch/geo/routing/rankToTarget';
 import type { RoadGraph } from '@dispatch/geo/routing/roadGraph';
 import { route } from '@dispatch/geo/routing/route';
 import { nearestOnRoad, snapToRoad, toMainNetwork, trySnapToRoad, type RoadSnap } from '@dispatch/geo/routing/snap';
@@ -45,6 +46,7 @@ export function graphTravelService(registry: GraphRegistry, region?: string): Tr
     snaps.set(id, { graph: g, lon, lat, snap });
     return snap;
   };
+  let refreshing = false;
   let slots = { graph: null as RoadGraph | null, ids: [] as string[], lon: new Float64Array(0), lat: new Float64Array(0), snaps: [] as (RoadSnap | null)[] };
   return {
     regionName: () => lastRegion,
@@ -84,6 +86,15 @@ export function graphTravelService(registry: GraphRegistry, region?: string): Tr
       const fleetSnaps = slotSnaps;
       const targetSnap = mainSnap(g, target, 'target');
       etasToTarget(g, targetSnap, fleetSnaps, count, out, { maxSeconds });
+      // Vehicles moving to new roads grow the search's selection until a ranking starts it afresh (~30 ms on a
+      // province): that is done after this answer, on a later turn of the event loop, instead of inside the next one.
+      if (!refreshing && hierarchyOf(g)?.selectionRestarts('toTarget')) {
+        refreshing = true;
+        setImmediate(() => {
+          refreshing = false;
+          if (slots.graph === g) refreshFleetSelection(g, slots.snaps, count);
+        });
+      }
       return { targetSnapDistanceM: targetSnap.snapDistanceM, targetFallbackExtraM: targetSnap.fallbackExtraM };
     },
     async fromSource(source, targets, maxSeconds) {

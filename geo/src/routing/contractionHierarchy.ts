@@ -269,6 +269,14 @@ export class ContractionHierarchy {
     return { rebuilds: this.rebuilds[d], indexOf: sub.indexOf, time: sub.time, distance: sub.distance };
   }
 
+  /** The direction's sub-hierarchy, renumbered first if its selection changed in a way appending could not follow. */
+  prepareSweep(direction: 'toTarget' | 'fromSource'): RestrictedSweep {
+    const d = direction === 'toTarget' ? 0 : 1;
+    const sub = this.restricted[d] ?? (this.restricted[d] = this.emptySweep());
+    if (sub.stale) this.rebuildSweep(d, sub);
+    return sub;
+  }
+
   /** Vertices the next restricted sweep in each direction visits (for benchmarks). */
   selectedVertices(direction: 'toTarget' | 'fromSource'): number {
     return this.selectedCount[direction === 'toTarget' ? 0 : 1];
@@ -325,8 +333,7 @@ export class ContractionHierarchy {
    * by generation, and only settled vertices are copied.
    */
   private restrictedQuery(d: 0 | 1, seedA: number, timeA: number, distanceA: number, seedB: number, timeB: number, distanceB: number): void {
-    const sub = this.restricted[d] ?? (this.restricted[d] = this.emptySweep());
-    if (sub.stale) this.rebuildSweep(d, sub);
+    const sub = this.prepareSweep(d === 0 ? 'toTarget' : 'fromSource');
     this.answeredBy = d;
     this.upward(d === 0 ? this.backwardUp : this.forwardUp, seedA, timeA, distanceA, seedB, timeB, distanceB);
     const { count, indexOf, offsets, head, weight, length, time, distance } = sub;

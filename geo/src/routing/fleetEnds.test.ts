@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { attachHierarchy, buildHierarchySync } from './contractionHierarchy';
-import { etasToTarget, type EtaColumns } from './rankToTarget';
+import { etasToTarget, refreshFleetSelection, type EtaColumns } from './rankToTarget';
 import { snapToRoad, trySnapToRoad, type RoadSnap } from './snap';
 import { at, graphOf, randomGrid, seededRandom } from './testGraphs';
 
@@ -55,5 +55,42 @@ describe('a fleet kept across rankings of the hierarchy', () => {
     }
     // The selection was started afresh (the sub-hierarchy renumbered) several times along the way.
     expect(restarts).toBeGreaterThan(2);
+  });
+
+  it('starts an overgrown selection afresh between rankings when asked, so that no ranking has to, with the same ETAs', () => {
+    const specs = randomGrid(64, 4);
+    const graph = graphOf(specs);
+    const ch = buildHierarchySync(graph);
+    attachHierarchy(ch);
+    ch.selectionGrowth = { factor: 1.1, slack: 0 };
+    const random = seededRandom(3);
+    const somewhere = (): RoadSnap | null => {
+      const s = specs[Math.floor(random() * specs.length)]!;
+      return trySnapToRoad(graph, at(s.from[0] + (s.to[0] - s.from[0]) * 0.3, s.from[1] + (s.to[1] - s.from[1]) * 0.3));
+    };
+    const fleet = Array.from({ length: 40 }, somewhere);
+    const fast = columns(40);
+    const plain = columns(40);
+    const rebuilds = () => ch.sweepAnswers('toTarget')?.rebuilds ?? 0;
+    let refreshed = 0;
+    for (let round = 0; round < 150; round++) {
+      for (let k = 0; k < 4; k++) fleet[Math.floor(random() * fleet.length)] = somewhere();
+      const s = specs[Math.floor(random() * specs.length)]!;
+      const target = snapToRoad(graph, at(...s.to));
+      if (refreshFleetSelection(graph, fleet, fleet.length)) {
+        refreshed++;
+        expect(ch.selectionRestarts('toTarget')).toBe(false);
+      }
+      const before = rebuilds();
+      etasToTarget(graph, target, fleet, fleet.length, fast);
+      // Never started afresh inside a ranking after the first (the moves of one round stay well within the growth allowed).
+      if (round > 0) expect(rebuilds(), `round ${round}`).toBe(before);
+      etasToTarget(graph, target, fleet, fleet.length, plain, { method: 'plain' });
+      for (let i = 0; i < fleet.length; i++) {
+        expect(fast.reason[i]).toBe(plain.reason[i]);
+        if (plain.reason[i] === 0) expect(Math.abs(fast.seconds[i]! - plain.seconds[i]!)).toBeLessThanOrEqual(1e-9 * Math.max(1, plain.seconds[i]!));
+      }
+    }
+    expect(refreshed).toBeGreaterThan(2);
   });
 });

@@ -92,6 +92,47 @@ export function rankToTarget(graph: RoadGraph, target: LonLat, sources: readonly
   return { target: targetSnap, results: rankedResults(sources, snaps, reachableCount, unreachable), settledVertices };
 }
 
+/**
+ * Selects the fleet's edge ends in the hierarchy's toTarget direction and brings its sweep places up to date. The
+ * places are kept from the last call while the sub-hierarchy is only appended to: then only the sources that
+ * moved (fleet.update() listed them) are selected and looked up; otherwise every one is.
+ */
+function selectFleet(ch: ContractionHierarchy, fleet: FleetEnds, snaps: readonly (RoadSnap | null)[], count: number): void {
+  const kept = ch.sweepAnswers('toTarget');
+  const all = fleet.hierarchy !== ch || !kept || kept.rebuilds !== fleet.rebuilds || ch.selectionRestarts('toTarget');
+  if (all) ch.selectRanks('toTarget', edgeEnds(snaps, ch.edgeSourceRank, ch.edgeTargetRank, count), count * 2);
+  else if (fleet.changedCount > 0) ch.selectRanks('toTarget', changedEnds(fleet, ch), fleet.changedCount * 2);
+  ch.prepareSweep('toTarget');
+  const { rebuilds, indexOf } = ch.sweepAnswers('toTarget')!;
+  // Only a selection started afresh renumbers the sweep (checked above); a changed count is looked at anyway.
+  const every = all || rebuilds !== fleet.rebuilds;
+  const { sweepIndex, edge, changed } = fleet;
+  const { edgeSourceRank, edgeTargetRank } = ch;
+  for (let k = 0, n = every ? count : fleet.changedCount; k < n; k++) {
+    const i = every ? k : changed[k]!;
+    const e = edge[i]!;
+    sweepIndex[2 * i] = e >= 0 ? indexOf[edgeSourceRank[e]!]! : -1;
+    sweepIndex[2 * i + 1] = e >= 0 ? indexOf[edgeTargetRank[e]!]! : -1;
+  }
+  fleet.hierarchy = ch;
+  fleet.rebuilds = rebuilds;
+}
+
+/**
+ * When the next hierarchy ranking of this fleet would start its selection afresh (moving vehicles have grown it
+ * too far), does so now: the re-selection and the sub-hierarchy's rebuild (~30 ms on a province with 10,000
+ * vehicles) then happen when a server has time, between requests, instead of inside a ranking. The snaps are
+ * those the next etasToTarget will be given. Returns whether it did.
+ */
+export function refreshFleetSelection(graph: RoadGraph, snaps: readonly (RoadSnap | null)[], count: number): boolean {
+  const ch = hierarchyOf(graph);
+  if (!ch || !ch.selectionRestarts('toTarget')) return false;
+  const fleet = fleetEndsOf(graph);
+  fleet.update(snaps, count);
+  selectFleet(ch, fleet, snaps, count);
+  return true;
+}
+
 /** etasToTarget's reason codes: 0 reachable, then UNREACHABLE_REASONS[code - 1]. */
 export const REACHABLE = 0;
 export const UNREACHABLE_REASONS: readonly UnreachableReason[] = ['too_far_from_road', 'no_path', 'beyond_time_limit'];
@@ -128,7 +169,7 @@ export function etasToTarget(
   const fromTarget = secondsFromTarget(graph, te, f);
   const fleet = fleetEndsOf(graph);
   fleet.update(snaps, count);
-  const { edge, changed, changedCount } = fleet;
+  const { edge, changedCount } = fleet;
   let anySource = false;
   for (let i = 0; i < count; i++) if (edge[i]! >= 0) anySource = true;
   const ch = options.method === 'plain' ? null : hierarchyOf(graph);
@@ -139,27 +180,11 @@ export function etasToTarget(
   if (ch) {
     // Exact times from every vertex (PHAST): no bound to hit, so "unreachable" is always a proven no_path.
     if (anySource) {
-      // Only the sources' edge ends are read: the sweep visits just what they depend on (RPHAST). The fleet's
-      // places in the sweep are kept from the last call while the sub-hierarchy is only appended to: then only
-      // the sources that moved are selected and looked up.
-      const kept = ch.sweepAnswers('toTarget');
-      const all = fleet.hierarchy !== ch || !kept || kept.rebuilds !== fleet.rebuilds || ch.selectionRestarts('toTarget');
-      if (all) ch.selectRanks('toTarget', edgeEnds(snaps, ch.edgeSourceRank, ch.edgeTargetRank, count), count * 2);
-      else if (changedCount > 0) ch.selectRanks('toTarget', changedEnds(fleet, ch), changedCount * 2);
+      // Only the sources' edge ends are read: the sweep visits just what they depend on (RPHAST).
+      selectFleet(ch, fleet, snaps, count);
       ch.toTarget(edgeSource[te]!, fromSource, f * length[te]!, edgeTarget[te]!, fromTarget, (1 - f) * length[te]!, true);
-      const { rebuilds, indexOf, time, distance } = ch.sweepAnswers('toTarget')!;
-      // Only a selection started afresh renumbers the sweep (checked above); a changed count is looked at anyway.
-      const every = all || rebuilds !== fleet.rebuilds;
+      const { time, distance } = ch.sweepAnswers('toTarget')!;
       const { sweepIndex } = fleet;
-      const { edgeSourceRank, edgeTargetRank } = ch;
-      for (let k = 0, n = every ? count : changedCount; k < n; k++) {
-        const i = every ? k : changed[k]!;
-        const e = edge[i]!;
-        sweepIndex[2 * i] = e >= 0 ? indexOf[edgeSourceRank[e]!]! : -1;
-        sweepIndex[2 * i + 1] = e >= 0 ? indexOf[edgeTargetRank[e]!]! : -1;
-      }
-      fleet.hierarchy = ch;
-      fleet.rebuilds = rebuilds;
       for (let k = 0; k < count * 2; k++) {
         const j = sweepIndex[k]!;
         endTime[k] = j >= 0 ? time[j]! : Infinity;
