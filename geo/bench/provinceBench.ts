@@ -4,24 +4,28 @@
  * arcs, ~0.88M vertices), generated in the benchmark database from ../shared/roaddata/rnv.osm.pbf, never stored.
  * Measures what a server pays for such a region: graph load (time, RSS and heap growth), contraction hierarchy
  * preprocessing (the server's sliced background build: time, memory), and the search step for 10,000 vehicles,
- * plain against the hierarchy on the same incidents, every ETA checked equal. The whole recommendation through
+ * plain against the hierarchy on the same incidents, every ETA checked equal, then the hierarchy's search phase by
+ * phase (province_search_phase: upward search, sweep, the rest, hospitals, a moving fleet, a selection started
+ * afresh) with the garbage collections meanwhile. The whole recommendation through
  * the real server is dispatchBench's `--network province` (metric recommendation_province). Prints JSON lines,
  * each with the machine and its load. Map data © OpenStreetMap contributors, ODbL.
  */
 import { cpus, hostname, loadavg } from 'node:os';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { createPool, migrate } from '@dispatch/db';
 import { ensureBenchDatabase } from './benchDatabase';
-import { RankingComparison } from './rankingComparison';
+import { cpuMsSince, RankingComparison } from './rankingComparison';
 import { activeNetworkId, importRoads } from '../src/import/importRoads';
 import { buildProvinceNetwork } from '../src/import/provinceNetwork';
-import { attachHierarchy, buildHierarchy } from '../src/routing/contractionHierarchy';
+import { attachHierarchy, buildHierarchy, type ContractionHierarchy } from '../src/routing/contractionHierarchy';
 import type { LonLat } from '../src/routing/geometry';
-import { rankToTarget, type RankSource } from '../src/routing/rankToTarget';
+import { rankFromSource } from '../src/routing/rankFromSource';
+import { etasToTarget, rankToTarget, type RankSource } from '../src/routing/rankToTarget';
 import { roadDataFile } from '../src/routing/roadData';
 import { loadRoadGraph, type RoadGraph } from '../src/routing/roadGraph';
 import { sliceEdge } from '../src/routing/route';
-import { trySnapToRoad } from '../src/routing/snap';
+import { snapToRoad, trySnapToRoad, type RoadSnap } from '../src/routing/snap';
 import { seededRandom } from '../src/routing/testGraphs';
 
 const { values: args } = parseArgs({
@@ -170,6 +174,69 @@ async function run(db: Parameters<typeof loadRoadGraph>[0]) {
   });
   emit({ metric: 'province_ch_agreement', etasChecked: compared.checked, mismatches, tolerance: '1e-9 relative (float summation order)' });
   if (mismatches) process.exitCode = 1;
+  searchPhases(graph, hierarchy, vehicles, incidents, random);
+}
+
+/**
+ * Where the hierarchy's search spends its time at this scale, phase by phase (the calls etasToTarget makes, timed
+ * one by one on the same incidents), then what vehicles moving between rankings and a selection started afresh
+ * cost. Wall and CPU milliseconds (the machine is shared), and the garbage collections seen meanwhile.
+ */
+function searchPhases(graph: RoadGraph, ch: ContractionHierarchy, vehicles: RankSource[], incidents: LonLat[], random: () => number) {
+  const count = vehicles.length;
+  const snaps = vehicles.map((v) => v.snap ?? null);
+  const out = { seconds: new Float64Array(count), metres: new Float64Array(count), reason: new Uint8Array(count) };
+  const hospitals = randomPositions(graph, 200, random).map((lonLat, i) => ({ id: `h${i}`, lonLat, snap: trySnapToRoad(graph, lonLat) }));
+  const wall: Record<string, number[]> = {};
+  const cpu: Record<string, number[]> = {};
+  const timed = (phase: string, fn: () => void) => {
+    const cpuStart = process.cpuUsage();
+    const start = performance.now();
+    fn();
+    (wall[phase] ??= []).push(performance.now() - start);
+    (cpu[phase] ??= []).push(cpuMsSince(cpuStart));
+  };
+  let gcMs = 0;
+  let gcs = 0;
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      gcMs += entry.duration;
+      gcs++;
+    }
+  });
+  gcObserver.observe({ entryTypes: ['gc'] });
+  for (const incident of incidents) {
+    let target: RoadSnap | null = null;
+    timed('target snap', () => (target = snapToRoad(graph, incident)));
+    const { edgeIndex: te } = target!;
+    timed('etasToTarget, fleet standing (all below)', () => etasToTarget(graph, target!, snaps, count, out));
+    // The same upward search alone, then with the sweep of the sub-hierarchy (seeds at 1 s: only the time matters).
+    timed('upward search from the target', () => ch.upwardOnly('toTarget', graph.edgeSource[te]!, 1, graph.edgeTarget[te]!, 1));
+    timed('upward search + restricted sweep', () => ch.toTarget(graph.edgeSource[te]!, 1, 0, graph.edgeTarget[te]!, 1, 0, true));
+    timed('hospitals: rankFromSource to 200', () => rankFromSource(graph, incident, hospitals));
+  }
+  const sweptStanding = ch.selectedVertices('toTarget');
+  // 200 vehicles to new places before each ranking: their snaps, then the ranking (the selection grows).
+  for (const incident of incidents) {
+    const target = snapToRoad(graph, incident);
+    timed('moving: 200 vehicles re-snapped', () => {
+      for (let k = 0; k < 200; k++) snaps[Math.floor(random() * count)] = trySnapToRoad(graph, randomPositions(graph, 1, random)[0]!);
+    });
+    timed('moving: etasToTarget, 200 moved', () => etasToTarget(graph, target, snaps, count, out));
+  }
+  const sweptMoving = ch.selectedVertices('toTarget');
+  // A selection started afresh (it happens once a moving fleet has doubled it): re-selection and sub-hierarchy rebuild.
+  const growth = ch.selectionGrowth;
+  ch.selectionGrowth = { factor: 0, slack: 0 };
+  for (const incident of incidents.slice(0, 20)) {
+    const target = snapToRoad(graph, incident);
+    timed('restart: etasToTarget, selection started afresh', () => etasToTarget(graph, target, snaps, count, out));
+  }
+  ch.selectionGrowth = growth;
+  gcObserver.disconnect();
+  const phases = Object.keys(wall).map((phase) => ({ phase, wall: percentiles(wall[phase]!), cpuP50Ms: percentiles(cpu[phase]!).p50Ms, cpuP95Ms: percentiles(cpu[phase]!).p95Ms }));
+  for (const p of phases) emit({ metric: 'province_search_phase', vehicles: count, ...p });
+  emit({ metric: 'province_search_phases_summary', vehicles: count, sweptStanding, sweptMoving, garbageCollections: gcs, gcMs: Math.round(gcMs * 10) / 10 });
 }
 
 await main();
