@@ -47,6 +47,8 @@ interface Dot {
   y: number;
   /** Its own label while labelled. */
   label: L.Tooltip | null;
+  /** Its look's sprite, once needed (forgotten when the look or the pixel ratio changes). */
+  sprite: SpriteRef | null;
 }
 
 /** The map's drag handler as Leaflet has it (its typings know only a Handler). */
@@ -162,7 +164,7 @@ export class VehicleCanvas extends L.Renderer {
   setFix(id: string, to: L.LatLng, inView: L.LatLngBounds | null, now = performance.now()): void {
     const known = this.dots.get(id);
     if (!known) {
-      const dot: Dot = { look: null, lookKey: '', from: to, to, fx: 0, fy: 0, tx: 0, ty: 0, start: now, duration: 0, lastFixAt: now, x: 0, y: 0, label: null };
+      const dot: Dot = { look: null, lookKey: '', from: to, to, fx: 0, fy: 0, tx: 0, ty: 0, start: now, duration: 0, lastFixAt: now, x: 0, y: 0, label: null, sprite: null };
       this.project(dot);
       dot.x = dot.tx;
       dot.y = dot.ty;
@@ -192,6 +194,7 @@ export class VehicleCanvas extends L.Renderer {
     if (key === dot.lookKey) return;
     dot.lookKey = key;
     dot.look = look;
+    dot.sprite = null;
     if (look.picked) this.onTop.add(id);
     else this.onTop.delete(id);
     if (look.labelled && !dot.label) {
@@ -233,7 +236,7 @@ export class VehicleCanvas extends L.Renderer {
     const at = this._map.containerPointToLayerPoint(point).add(this.origin);
     let hit: string | null = null;
     const touches = (dot: Dot) => {
-      const reach = this.spriteOf(dot.look).reach;
+      const reach = this.spriteOf(dot).reach;
       const dx = dot.x - at.x;
       const dy = dot.y - at.y;
       return dx * dx + dy * dy <= reach * reach;
@@ -263,6 +266,7 @@ export class VehicleCanvas extends L.Renderer {
     this.remove();
     this.painter?.close();
     this.painter = null;
+    this.forgetSprites();
     this.sprites.clear();
     this.spriteLooks.length = 0;
     this.width = this.height = 0;
@@ -311,7 +315,9 @@ export class VehicleCanvas extends L.Renderer {
     if ((map as L.Map & { _animatingZoom?: boolean })._animatingZoom && this._bounds) return;
     (L.Renderer.prototype as unknown as { _update(this: L.Renderer): void })._update.call(this);
     const size = this._bounds.getSize();
-    this.ratio = window.devicePixelRatio || 1;
+    const ratio = window.devicePixelRatio || 1;
+    if (ratio !== this.ratio) this.forgetSprites();
+    this.ratio = ratio;
     L.DomUtil.setPosition(this._container, this._bounds.min!);
     const width = Math.round(size.x * this.ratio);
     const height = Math.round(size.y * this.ratio);
@@ -419,7 +425,7 @@ export class VehicleCanvas extends L.Renderer {
       // Whole device pixels: a sprite stamped there is copied, not resampled.
       stamps[n++] = Math.round((dot.x - left) * r);
       stamps[n++] = Math.round((dot.y - top) * r);
-      stamps[n++] = this.spriteOf(dot.look).index;
+      stamps[n++] = this.spriteOf(dot).index;
     };
     for (const [id, dot] of this.dots) if (!this.onTop.has(id)) stamp(dot);
     for (const id of this.onTop) stamp(this.dots.get(id)!);
@@ -430,8 +436,16 @@ export class VehicleCanvas extends L.Renderer {
     }
   }
 
+  private spriteOf(dot: Dot): SpriteRef {
+    return (dot.sprite ??= this.spriteFor(dot.look));
+  }
+
+  private forgetSprites(): void {
+    for (const dot of this.dots.values()) dot.sprite = null;
+  }
+
   /** One sprite per look (vehicleSprites.ts), handed to the painter the first time it is needed. */
-  private spriteOf(look: VehicleLook | null): SpriteRef {
+  private spriteFor(look: VehicleLook | null): SpriteRef {
     const sprite: SpriteLook = { fill: look?.fill ?? '#94a3b8', stale: look?.stale ?? false, picked: look?.picked ?? false };
     const key = `${sprite.fill}|${sprite.stale}|${sprite.picked}|${this.ratio}`;
     const known = this.sprites.get(key);
