@@ -85,7 +85,7 @@ export class ContractionHierarchy {
    * A selection is started afresh once it holds more than factor × (what the vertices needed at its last fresh
    * start) + slack vertices: a larger factor rebuilds less often, a smaller one sweeps fewer vertices no longer needed.
    */
-  selectionGrowth = { factor: 2, slack: 1024 };
+  selectionGrowth = { factor: 1.25, slack: 1024 };
   /** How often each direction's sub-hierarchy was renumbered from scratch: sweep indices read before are void. */
   private readonly rebuilds: [number, number] = [0, 0];
   /** Which sub-hierarchy holds the last query's answers (0 toTarget, 1 fromSource), -1: the whole-graph arrays. */
