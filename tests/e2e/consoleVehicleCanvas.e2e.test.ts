@@ -63,10 +63,10 @@ describe.skipIf(!hasChromium)(chromiumSuite('the vehicles’ canvas in real Chro
    * A crew's vehicle parked on a county road clear of every icon, the dispatcher's map zoomed in on it; where it is
    * drawn, a point beside it, and its call sign.
    */
-  async function vehicleOnTheMap(lang: 'zh-CN' | 'en', crewIndex: number, beforeLoad?: string) {
+  async function vehicleOnTheMap(lang: 'zh-CN' | 'en', crewIndex: number, prepare?: (page: Page) => Promise<unknown>) {
     page = await newPage(suite.browser, { locale: lang });
     const errors = collectErrors(page, suite.tileOrigin);
-    if (beforeLoad) await page.addInitScript(beforeLoad);
+    await prepare?.(page);
     await logIn(page, suite.server.baseUrl, 'dispatcher', suite.server.logins.passwords.dispatcher!);
     await page.waitForFunction((sel) => document.querySelectorAll(sel).length === 24, fleetRows);
     const api = (await suite.server.as('dispatcher')).api;
@@ -121,11 +121,19 @@ describe.skipIf(!hasChromium)(chromiumSuite('the vehicles’ canvas in real Chro
   });
 
   it('draws on the page where a canvas cannot be handed to a worker, the same vehicle and label, in English', async () => {
-    const { page, errors, callSign, at } = await vehicleOnTheMap('en', 1, 'delete HTMLCanvasElement.prototype.transferControlToOffscreen');
+    const { page, errors, callSign, at } = await vehicleOnTheMap('en', 1, (p) => p.addInitScript('delete HTMLCanvasElement.prototype.transferControlToOffscreen'));
     expect(await page.locator('.leaflet-vehicles-pane canvas').getAttribute('data-drawn-by')).toBe('page');
     await checkDrawnAndHovered(page, at, callSign, 'Available');
     await screenshot(page, 'vehicle-canvas-page-en');
     expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('draws on the page when its worker cannot be loaded, in place of the canvas the worker would have drawn', async () => {
+    const { page, callSign, at } = await vehicleOnTheMap('zh-CN', 2, (p) => p.route('**/vehicleCanvas.worker-*.js', (route) => route.abort()));
+    await page.waitForFunction(() => document.querySelector('.leaflet-vehicles-pane canvas')?.getAttribute('data-drawn-by') === 'page');
+    expect(await page.locator('.leaflet-vehicles-pane canvas').count()).toBe(1);
+    await checkDrawnAndHovered(page, at, callSign, '待命');
     await page.context().close();
   });
 });
