@@ -3,6 +3,7 @@ import { FleetState } from '@dispatch/server/fleet/fleetState';
 import { createLogger } from '@dispatch/server/logger';
 import { getIncident } from '@dispatch/server/incidents/incidents';
 import { computeRecommendation } from '@dispatch/server/recommendations/computeRecommendation';
+import { recommendForIncident } from '@dispatch/server/recommendations/recommendForIncident';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoSuite } from '../support/demoSuite';
 
@@ -118,5 +119,22 @@ describe('a recommendation asked for right after a change is what a fresh read o
     const again = await recommend(other, await getIncident(server.database.db, incident.id));
     expect(again.candidates.at(-1)!.vehicleId).toBe(pick.vehicleId);
     expect(comparable(again)).toEqual(comparable(await fresh(await getIncident(server.database.db, incident.id))));
+  });
+
+  it('records its plan on the incident as the incident is then: a cancel or a chosen hospital that landed meanwhile stays', async () => {
+    // The route hands over the incident it has just read; both changes land after that read.
+    const cancelled = await newIncident();
+    await dispatcher.call('cancelIncident', { params: { id: cancelled.id }, body: { reason: 'test' } });
+    await recommendForIncident(server.app.ctx, cancelled.id, cancelled);
+    expect((await getIncident(server.database.db, cancelled.id)).status).toBe('cancelled');
+
+    const chosen = await newIncident();
+    const proposed = (await recommend(other, chosen)).proposedHospital!.hospitalId;
+    const elsewhere = (await dispatcher.call('listHospitals')).find((h) => h.id !== proposed)!;
+    await server.database.db.query('UPDATE incidents SET destination_hospital_id = $2 WHERE id = $1', [chosen.id, elsewhere.id]);
+    await recommendForIncident(server.app.ctx, chosen.id, chosen);
+    const after = await getIncident(server.database.db, chosen.id);
+    expect(after).toMatchObject({ status: 'open', destinationHospitalId: elsewhere.id });
+    expect(after.responsibleStationId).toBeTruthy();
   });
 });
