@@ -8,7 +8,7 @@ import { centresSuite } from '../support/demoSuite';
  * as the vehicle's own update command sends it (publishVehicle): its centre's staff, the helped centre's and the
  * province hear it; a vehicle that helps nobody stays its own centre's and the province's.
  */
-describe("a bulk-imported change of a helping vehicle reaches the helped centre's board", () => {
+describe("a vehicle's change reaches every centre's board it concerns", () => {
   const suite = centresSuite('dispatcher', 'dispatcher-py', 'province', 'admin');
   const { server, tokens, api } = suite;
 
@@ -69,6 +69,38 @@ describe("a bulk-imported change of a helping vehicle reaches the helped centre'
       jx.close();
       py.close();
       province.close();
+    }
+  });
+
+  it("tells the centre a vehicle leaves when it is moved to another centre's station, one by one or by a file", async () => {
+    const stations = await api.admin!.call('listStations');
+    const stationCodes = new Map(stations.map((s) => [s.id, s.code]));
+    const vehicle = (await api.dispatcher!.call('listVehicles', {})).find((v) => v.callSign === '介休120-21')!;
+    const jiexiu = vehicle.centreId;
+    const pingyaoStation = stations.find((s) => s.centreId === suite.pingyao)!;
+    const jx = await openSocket(server.baseUrl, tokens.dispatcher!);
+    const py = await openSocket(server.baseUrl, tokens['dispatcher-py']!);
+    try {
+      // Through its screen: Jiexiu's board hears it is Pingyao's now (and drops it), Pingyao's board gains it.
+      await api.admin!.call('updateVehicle', {
+        params: { id: vehicle.id },
+        body: { callSign: vehicle.callSign, kind: vehicle.kind, capabilities: vehicle.capabilities, homeStationId: pingyaoStation.id, inService: vehicle.inService },
+      });
+      expect(await jx.waitFor('vehicle.updated', (v) => v.id === vehicle.id)).toMatchObject({ centreId: suite.pingyao, incidentId: null });
+      await py.waitFor('vehicle.updated', (v) => v.id === vehicle.id && v.centreId === suite.pingyao);
+
+      // Back by a file: now Pingyao's board is told it left.
+      const res = await fetch(`${server.baseUrl}/api/bulk/commit?kind=vehicles&format=csv`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${tokens.admin}`, 'content-type': BULK_MEDIA_TYPES.csv },
+        body: vehiclesCsv([vehicle], stationCodes),
+      });
+      expect(res.status).toBe(200);
+      expect(await py.waitFor('vehicle.updated', (v) => v.id === vehicle.id && v.centreId === jiexiu)).toMatchObject({ incidentId: null });
+      await jx.waitFor('vehicle.updated', (v) => v.id === vehicle.id && v.centreId === jiexiu);
+    } finally {
+      jx.close();
+      py.close();
     }
   });
 });

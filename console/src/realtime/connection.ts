@@ -201,7 +201,8 @@ export class Connection {
     socket.on('recommendation.computed', (r) => this.rememberRecommendation(r));
     // A vehicle update may carry an older position than the stream already delivered. Another centre's vehicle is this
     // console's while it helps on one of its calls (issue 15; the server sends it here only then): the update that ends
-    // that task takes it off, as a resync would. (Not checked against the incidents held: a resync may not have them yet.)
+    // that task takes it off, as a resync would, and so does the one moving an idle vehicle to another centre's station.
+    // (Not checked against the incidents held: a resync may not have them yet.)
     socket.on('vehicle.updated', (v) => {
       const helpEnded = this.centreId !== null && v.centreId !== this.centreId && v.incidentId === null;
       if (helpEnded) {

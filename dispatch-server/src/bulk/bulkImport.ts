@@ -192,14 +192,15 @@ async function runImport(deps: BulkDeps, actor: Actor, kind: BulkKind, format: B
  * as it now is (maps redraw), and one `resource.changed` per import for open lists to fetch their page again (not one
  * per row: a roster of hundreds would make every list fetch hundreds of times). A vehicle goes out as its update
  * command sends it (publishVehicle): to its centre's staff and, while it helps on another centre's call, that centre's
- * too, whose board would otherwise hear of the change only at the vehicle's next update.
+ * too, whose board would otherwise hear of the change only at the vehicle's next update; one moved to another centre's
+ * station to the centre it leaves as well (that board drops it).
  */
 async function announce(deps: BulkDeps, changes: Changed[]): Promise<void> {
   const { db, events, staleAfterSeconds } = deps;
   for (const change of changes) {
     if (change.kind === 'station') events.publish(rooms.dispatchers, 'station.updated', change.dto);
     if (change.kind === 'hospital') events.publish(rooms.centreStaff(change.dto.centreId), 'hospital.updated', change.dto);
-    if (change.kind === 'vehicle') await publishVehicle({ db, events, policy: { staleAfterSeconds } }, change.dto.id);
+    if (change.kind === 'vehicle') await publishVehicle({ db, events, policy: { staleAfterSeconds } }, change.dto.id, change.previousCentreId);
   }
   const last = changes.at(-1);
   if (last) announceChange(events, last.kind, last.dto.id);

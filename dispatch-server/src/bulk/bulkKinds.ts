@@ -47,7 +47,8 @@ export interface Lookups {
 /** What a stored row became, to push to the consoles once committed; a login's one-time password, to show once. */
 export type Changed =
   | { kind: 'station'; dto: StationDto }
-  | { kind: 'vehicle'; dto: VehicleDto }
+  /** previousCentreId: the centre it was of before this change (its board is told when the vehicle leaves it). */
+  | { kind: 'vehicle'; dto: VehicleDto; previousCentreId?: string }
   | { kind: 'hospital'; dto: HospitalDto }
   | { kind: 'user' | 'crewMember' | 'shift'; dto: { id: string }; temporaryPassword?: { username: string; temporaryPassword: string } };
 
@@ -230,7 +231,7 @@ const vehicles: KindSpec<VehicleIn, VehicleOut> = {
   },
   same: (v, i) => same([v.kind, sorted(v.capabilities), v.homeStationId, v.inService], [i.kind, sorted(i.capabilities), i.homeStationId, i.inService]),
   create: async (client, actor, input, stale) => ({ kind: 'vehicle', dto: await createVehicle(client, actor, input, stale) }),
-  update: async (client, actor, stored, input, stale) => ({ kind: 'vehicle', dto: await updateVehicle(client, actor, stored.id, input, stale) }),
+  update: async (client, actor, stored, input, stale) => ({ kind: 'vehicle', dto: await updateVehicle(client, actor, stored.id, input, stale), previousCentreId: stored.centreId }),
   async exportRecords(db, lookups, stale) {
     return byKey(await listVehicles(db, stale), (v) => v.callSign).map((v) => ({
       callSign: v.callSign, kind: v.kind, capabilities: v.capabilities.join(';'), homeStation: lookups.stationCodes.get(v.homeStationId) ?? '', inService: String(v.inService),

@@ -16,8 +16,8 @@ export const vehicleHandlers = (
   devices: Handlers<'bindVehicleDevice'>,
 ): Handlers<'listVehicles' | 'vehiclePage' | 'getVehicle' | 'createVehicle' | 'updateVehicle' | 'bindVehicleDevice'> => {
   const { db, policy, events } = ctx;
-  const announce = async <T>(vehicleId: string, answer: T) => {
-    await publishVehicle(ctx, vehicleId);
+  const announce = async <T>(vehicleId: string, answer: T, previousCentreId?: string) => {
+    await publishVehicle(ctx, vehicleId, previousCentreId);
     announceChange(events, 'vehicle', vehicleId);
     return answer;
   };
@@ -35,7 +35,11 @@ export const vehicleHandlers = (
       const vehicle = await createVehicle(db, actor, body, policy.staleAfterSeconds);
       return announce(vehicle.id, vehicle);
     },
-    updateVehicle: async ({ params, body }, { actor }) => announce(params.id, await updateVehicle(db, actor, params.id, body, policy.staleAfterSeconds)),
+    updateVehicle: async ({ params, body }, { actor }) => {
+      // Moved to another centre's station, it leaves its centre's board: that centre is told too.
+      const [previousCentreId] = await centresOfVehicle(db, params.id);
+      return announce(params.id, await updateVehicle(db, actor, params.id, body, policy.staleAfterSeconds), previousCentreId);
+    },
     bindVehicleDevice: async (request, context) => {
       const binding = await devices.bindVehicleDevice(request, context);
       return announce(request.params.id, binding);
