@@ -263,8 +263,17 @@ async function openDeviceConnection(url: URL, devices: string[]): Promise<Device
 
 
 function rssMb(pid: number): number {
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  const match = /VmRSS:\s+(\d+) kB/.exec(procFile(pid, 'status'));
   return match ? Math.round(Number(match[1]) / 1024) : NaN;
+}
+
+/** A /proc file of a process, empty once the process is gone (a sampler must not end the run before its cleanup). */
+function procFile(pid: number, name: string): string {
+  try {
+    return readFileSync(`/proc/${pid}/${name}`, 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 /**
@@ -332,9 +341,12 @@ function stageSummary(file: string, from: number, to: number) {
   };
 }
 
+/** Not yet exited (one ended by a signal keeps a null exitCode). */
+const alive = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
+
 /** CPU seconds (user + system) a process has used so far. */
 function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const fields = procFile(pid, 'stat').split(') ')[1]?.split(' ') ?? [];
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
@@ -367,13 +379,13 @@ async function runBench(): Promise<void> {
   const children: ChildProcess[] = [server];
   // Stopped from outside (Ctrl-C, a timeout): the children end, the run fails where it waits, and `finally` still
   // drops the database and the run's Redis keys.
-  const stop = () => children.forEach((c) => c.exitCode === null && c.kill('SIGTERM'));
+  const stop = () => children.forEach((c) => alive(c) && c.kill('SIGTERM'));
   process.on('SIGINT', stop).on('SIGTERM', stop);
   const consoles: Socket[] = [];
   const base = `http://127.0.0.1:${port}`;
   try {
     for (;;) {
-      if (server.exitCode !== null) throw new Error(`the server exited with ${server.exitCode}`);
+      if (!alive(server)) throw new Error(`the server exited with ${server.exitCode ?? server.signalCode}`);
       if (await fetch(`${base}/api/health`).then((r) => r.ok, () => false)) break;
       await sleep(250);
     }
@@ -497,7 +509,10 @@ async function runBench(): Promise<void> {
       });
       const senderCpu = new Map<number, number>();
       const senderSampler = setInterval(() => {
-        for (const c of children.slice(-SENDERS)) if (c.exitCode === null) senderCpu.set(c.pid!, cpuSeconds(c.pid!));
+        for (const c of children.slice(-SENDERS)) {
+          const seconds = cpuSeconds(c.pid!);
+          if (!Number.isNaN(seconds)) senderCpu.set(c.pid!, seconds);
+        }
       }, 500);
       const live = { recommendation: [] as number[], track: [] as number[], trackPoints: [] as number[] };
       let asking = true;
@@ -507,7 +522,9 @@ async function runBench(): Promise<void> {
           await askLive(live.recommendation, live.track, live.trackPoints);
           await sleep(1000);
         }
-      })();
+        // Caught at once: a server gone while the senders still run must fail the run where it waits, after which
+        // its cleanup runs, not end the process here.
+      })().catch((error: unknown) => print({ door, liveError: String(error) }));
       const results = await Promise.all(senders);
       asking = false;
       await asker;
@@ -556,8 +573,8 @@ async function runBench(): Promise<void> {
     }
   } finally {
     for (const s of consoles) s.close();
-    for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
-    await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((done) => c.once('exit', done)) : null)));
+    for (const child of children) if (alive(child)) child.kill('SIGTERM');
+    await Promise.all(children.map((c) => (alive(c) ? new Promise((done) => c.once('exit', done)) : null)));
     await database.drop();
     // The run's keys in the shared Redis (the socket stream alone is megabytes of position batches).
     const redis = new Redis(process.env.REDIS_URL!);
