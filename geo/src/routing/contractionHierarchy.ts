@@ -1,3 +1,4 @@
+import { ArcLists } from './arcLists';
 import { VertexHeap } from './vertexHeap';
 import type { Csr, RoadGraph } from './roadGraph';
 import { grown } from './typedArrays';
@@ -641,24 +642,19 @@ export function buildHierarchySync(graph: RoadGraph, witnessSettleLimit = 60): C
 }
 
 /**
- * The contraction itself. The remaining graph is kept as per-vertex lists of live neighbours (contracted
- * vertices are removed from their neighbours' lists). Order: least (edge difference + contracted neighbours)
+ * The contraction itself. The remaining graph is kept as per-vertex lists of live neighbours in typed pools
+ * (ArcLists; contracted vertices are removed from their neighbours' lists). Order: least (edge difference + contracted neighbours)
  * first, with lazy updates — a popped vertex's priority is recomputed and it goes back if it is no longer the least.
  */
 class HierarchyBuilder {
   private readonly n: number;
-  private readonly outTo: number[][];
-  private readonly outW: number[][];
-  private readonly outL: number[][];
-  private readonly inFrom: number[][];
-  private readonly inW: number[][];
-  private readonly inL: number[][];
+  private readonly out: ArcLists;
+  private readonly in: ArcLists;
   private readonly contracted: Uint8Array;
   private readonly deleted: Int32Array;
   private readonly rank: Int32Array;
   private readonly priority: Float64Array;
   private next = 0;
-  private listed = 0;
   private arcsAdded = 0;
   private initialised = 0;
   private shortcuts = 0;
@@ -692,14 +688,10 @@ class HierarchyBuilder {
   ) {
     const n = graph.vertexCount;
     this.n = n;
-    // The lists are filled by work() (phase one), so that even that is done in slices.
-    this.outTo = [];
-    this.outW = [];
-    this.outL = [];
-    this.inFrom = [];
-    this.inW = [];
-    this.inL = [];
     this.originalArcs = graph.forward.head.length;
+    // The lists are filled by work() (phase one), so that even that is done in slices.
+    this.out = new ArcLists(n, 2 * this.originalArcs + 4 * n);
+    this.in = new ArcLists(n, 2 * this.originalArcs + 4 * n);
     this.contracted = new Uint8Array(n);
     this.deleted = new Int32Array(n);
     this.rank = new Int32Array(n);
@@ -716,34 +708,25 @@ class HierarchyBuilder {
   /** Keeps the cheaper of parallel arcs; self-loops never shorten a path. */
   private addArc(u: number, w: number, weight: number, length: number): boolean {
     if (u === w) return false;
-    const to = this.outTo[u]!;
-    for (let i = 0; i < to.length; i++) {
-      if (to[i] !== w) continue;
-      if (weight >= this.outW[u]![i]!) return false;
-      this.outW[u]![i] = weight;
-      this.outL[u]![i] = length;
-      const from = this.inFrom[w]!;
-      const j = from.indexOf(u);
-      this.inW[w]![j] = weight;
-      this.inL[w]![j] = length;
+    const { out, in: into } = this;
+    const i = out.find(u, w);
+    if (i >= 0) {
+      if (weight >= out.weight[i]!) return false;
+      out.weight[i] = weight;
+      out.length[i] = length;
+      const j = into.find(w, u);
+      into.weight[j] = weight;
+      into.length[j] = length;
       return true;
     }
-    to.push(w);
-    this.outW[u]!.push(weight);
-    this.outL[u]!.push(length);
-    this.inFrom[w]!.push(u);
-    this.inW[w]!.push(weight);
-    this.inL[w]!.push(length);
+    out.push(u, w, weight, length);
+    into.push(w, u, weight, length);
     return true;
   }
 
   /** Runs until done (true) or until the deadline (performance.now()) has passed (false). */
   work(deadline: number): boolean {
     let count = 1;
-    while (this.listed < this.n) {
-      for (const lists of [this.outTo, this.outW, this.outL, this.inFrom, this.inW, this.inL]) lists.push([]);
-      if ((++this.listed & 4095) === 0 && performance.now() > deadline) return false;
-    }
     const csr: Csr = this.graph.forward;
     while (this.arcsAdded < this.n) {
       const u = this.arcsAdded++;
@@ -778,30 +761,34 @@ class HierarchyBuilder {
 
   private computePriority(v: number): number {
     const added = this.computeShortcuts(v);
-    return added - this.inFrom[v]!.length - this.outTo[v]!.length + this.deleted[v]!;
+    return added - this.in.size[v]! - this.out.size[v]! + this.deleted[v]!;
   }
 
   /** Fills sc* with the shortcuts contracting v needs: u→v→w with no witness path u→w avoiding v as short. */
   private computeShortcuts(v: number): number {
     this.scFrom.length = this.scTo.length = this.scW.length = this.scL.length = 0;
-    const ins = this.inFrom[v]!;
-    const outs = this.outTo[v]!;
-    if (ins.length === 0 || outs.length === 0) return 0;
+    const { out, in: into } = this;
+    const inCount = into.size[v]!;
+    const outCount = out.size[v]!;
+    if (inCount === 0 || outCount === 0) return 0;
+    const outStart = out.start[v]!;
+    const inStart = into.start[v]!;
     let maxOut = 0;
-    for (const w of this.outW[v]!) if (w > maxOut) maxOut = w;
-    for (let i = 0; i < ins.length; i++) {
-      const u = ins[i]!;
-      const a = this.inW[v]![i]!;
+    for (let j = outStart; j < outStart + outCount; j++) if (out.weight[j]! > maxOut) maxOut = out.weight[j]!;
+    for (let i = inStart; i < inStart + inCount; i++) {
+      const u = into.head[i]!;
+      const a = into.weight[i]!;
       this.witnessSearch(u, v, a + maxOut);
-      for (let j = 0; j < outs.length; j++) {
-        const w = outs[j]!;
+      // The witness search only reads the lists: v's blocks stay where they are.
+      for (let j = outStart; j < outStart + outCount; j++) {
+        const w = out.head[j]!;
         if (w === u) continue;
-        const via = a + this.outW[v]![j]!;
+        const via = a + out.weight[j]!;
         if (this.wMark[w] === this.wGen && this.wTime[w]! <= via) continue;
         this.scFrom.push(u);
         this.scTo.push(w);
         this.scW.push(via);
-        this.scL.push(this.inL[v]![i]! + this.outL[v]![j]!);
+        this.scL.push(into.length[i]! + out.length[j]!);
       }
     }
     return this.scFrom.length;
@@ -819,6 +806,7 @@ class HierarchyBuilder {
     const mark = this.wMark;
     const done = this.wDone;
     const heap = this.wHeap;
+    const { start, size, head, weight } = this.out;
     heap.clear();
     mark[u] = gen;
     time[u] = 0;
@@ -831,12 +819,10 @@ class HierarchyBuilder {
       if (key > bound) break;
       done[x] = gen;
       if (++settled > this.witnessSettleLimit) break;
-      const to = this.outTo[x]!;
-      const ws = this.outW[x]!;
-      for (let i = 0; i < to.length; i++) {
-        const y = to[i]!;
+      for (let i = start[x]!, end = i + size[x]!; i < end; i++) {
+        const y = head[i]!;
         if (y === v) continue;
-        const t = key + ws[i]!;
+        const t = key + weight[i]!;
         if (mark[y] === gen && time[y]! <= t) continue;
         mark[y] = gen;
         time[y] = t;
@@ -850,24 +836,26 @@ class HierarchyBuilder {
     const r = this.next++;
     this.rank[v] = r;
     this.contracted[v] = 1;
-    const ins = this.inFrom[v]!;
-    const outs = this.outTo[v]!;
+    const { out, in: into } = this;
     // v's remaining arcs all lead to vertices ranked above it: they are its upward arcs.
-    appendArcs(this.upForward, r, outs, this.outW[v]!, this.outL[v]!);
-    appendArcs(this.upBackward, r, ins, this.inW[v]!, this.inL[v]!);
+    appendArcs(this.upForward, r, out, v);
+    appendArcs(this.upBackward, r, into, v);
+    // Adding shortcuts changes only other vertices' lists (never v's: they are u→w around it).
     for (let i = 0; i < this.scFrom.length; i++) {
       if (this.addArc(this.scFrom[i]!, this.scTo[i]!, this.scW[i]!, this.scL[i]!)) this.shortcuts++;
     }
-    for (const u of ins) {
-      removeNeighbour(this.outTo[u]!, this.outW[u]!, this.outL[u]!, v);
+    for (let i = into.start[v]!, end = i + into.size[v]!; i < end; i++) {
+      const u = into.head[i]!;
+      out.remove(u, v);
       this.deleted[u]!++;
     }
-    for (const w of outs) {
-      removeNeighbour(this.inFrom[w]!, this.inW[w]!, this.inL[w]!, v);
+    for (let i = out.start[v]!, end = i + out.size[v]!; i < end; i++) {
+      const w = out.head[i]!;
+      into.remove(w, v);
       this.deleted[w]!++;
     }
-    this.outTo[v] = this.outW[v] = this.outL[v] = [];
-    this.inFrom[v] = this.inW[v] = this.inL[v] = [];
+    out.clear(v);
+    into.clear(v);
   }
 
   /**
@@ -949,18 +937,6 @@ class HierarchyBuilder {
   }
 }
 
-function removeNeighbour(to: number[], weight: number[], length: number[], v: number): void {
-  const i = to.indexOf(v);
-  if (i < 0) return;
-  const last = to.length - 1;
-  to[i] = to[last]!;
-  weight[i] = weight[last]!;
-  length[i] = length[last]!;
-  to.pop();
-  weight.pop();
-  length.pop();
-}
-
 /** CSR over ranks from a list of arcs: at(i) is the rank arc i is stored at (-1: not in this direction). */
 /** Upward arcs as they are recorded: rank r's are offsets[r] .. offsets[r+1]-1 once r is contracted. */
 interface GrowingArcs extends UpwardArcs {
@@ -971,19 +947,21 @@ function growingArcs(n: number, capacity: number): GrowingArcs {
   return { offsets: new Int32Array(n + 1), head: new Int32Array(capacity), weight: new Float64Array(capacity), length: new Float64Array(capacity), size: 0 };
 }
 
-/** Appends rank r's arcs (heads as vertices) and closes its range; capacity doubles when needed. */
-function appendArcs(arcs: GrowingArcs, r: number, heads: readonly number[], weights: readonly number[], lengths: readonly number[]): void {
-  const needed = arcs.size + heads.length;
+/** Appends rank r's arcs (vertex v's list, heads as vertices) and closes its range; capacity doubles when needed. */
+function appendArcs(arcs: GrowingArcs, r: number, lists: ArcLists, v: number): void {
+  const from = lists.start[v]!;
+  const count = lists.size[v]!;
+  const needed = arcs.size + count;
   if (needed > arcs.head.length) {
     const capacity = Math.max(needed, arcs.head.length * 2);
     arcs.head = grown(arcs.head, capacity, arcs.size);
     arcs.weight = grown(arcs.weight, capacity, arcs.size);
     arcs.length = grown(arcs.length, capacity, arcs.size);
   }
-  for (let i = 0; i < heads.length; i++) {
-    arcs.head[arcs.size] = heads[i]!;
-    arcs.weight[arcs.size] = weights[i]!;
-    arcs.length[arcs.size] = lengths[i]!;
+  for (let i = from; i < from + count; i++) {
+    arcs.head[arcs.size] = lists.head[i]!;
+    arcs.weight[arcs.size] = lists.weight[i]!;
+    arcs.length[arcs.size] = lists.length[i]!;
     arcs.size++;
   }
   arcs.offsets[r + 1] = arcs.size;
