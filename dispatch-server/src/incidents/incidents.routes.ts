@@ -22,12 +22,9 @@ export const incidentHandlers = (ctx: DispatchContext): Handlers<IncidentRoutes>
     // Not awaited: Redis being away must not hold the answer (the consoles' alert list derives the alert from the call
     // itself, and the reconciliation re-arms the timer).
     void alertNewCall(ctx, incident);
-    // Computed right away and pushed, so the console has the ranking without asking: once this answer is written, so
-    // that writing it does not land inside the ranking (which starts at once, the incident being read already).
-    setImmediate(() =>
-      recommendForIncident(ctx, incident.id, taken).catch((error) =>
-        ctx.log.warn({ err: (error as Error).message, incidentId: incident.id }, 'recommendation after intake failed'),
-      ),
+    // Computed right away and pushed, so the console has the ranking without asking.
+    recommendForIncident(ctx, incident.id, taken).catch((error) =>
+      ctx.log.warn({ err: (error as Error).message, incidentId: incident.id }, 'recommendation after intake failed'),
     );
     return incident;
   },
