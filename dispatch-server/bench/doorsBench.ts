@@ -7,7 +7,11 @@
  *   history        rows put in the position history before measuring (--history), and how long that took
  *   ingest_<door>  offered and acknowledged positions per second, fan-out to the consoles (report sent → console
  *                  heard it) p50/p95/p99, the server's resident memory at the start, end and peak, and the share of
- *                  a core the server, the senders and the consoles used (on a shared machine, what limited it)
+ *                  a core the server, the senders and the consoles used (on a shared machine, what limited it);
+ *                  `fanoutParts`: the fan-out split at the server's receipt (toServer, toConsole), the server's stages
+ *                  after the receipt (memoryProbe.ts: write, committed, drained, emitted, sent) and the event-loop
+ *                  delay of the server and of the consoles' process
+ *   memory_<door>  (runs of 120 s or more) the server's memory every 30 s and its trend over the second half
  *
  *   npx tsx dispatch-server/bench/doorsBench.ts [--doors http,port,socket] [--rate 5000] [--seconds 20]
  *     [--vehicles 500] [--consoles 20] [--history 0] [--inflight 500] [--pipeline 1] [--profile DIR] [--server-root DIR]
