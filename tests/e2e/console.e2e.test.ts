@@ -7,7 +7,7 @@ import { createIncident } from '@dispatch/server/incidents/incidents';
 import { createLogger } from '@dispatch/server/logger';
 import { openSocket } from '../support/api';
 import { startDemoServer, type DemoServer } from '../support/demoServer';
-import { chromiumSuite, closedLoopbackPort, collectErrors, hasChromium, launchChromium, logIn, newPage, screenshot } from './browser';
+import { chromiumSuite, closedLoopbackPort, collectErrors, hasChromium, launchChromium, logIn, mapProjector, newPage, screenshot } from './browser';
 import { consoleDist, ensureConsoleBuilt } from './consoleBuild';
 import { browserSuite } from './suite';
 
@@ -17,29 +17,6 @@ const fleetRows = '[data-testid=fleet-board] tbody tr[data-vehicle]';
 
 /** The point `fraction` of the way along a polyline (by vertex count: close enough for a test drive). */
 const along = (coords: [number, number][], fraction: number) => coords[Math.min(coords.length - 1, Math.round((coords.length - 1) * fraction))]!;
-
-/** Where coordinates are on the map element, from the view it exposes (Web Mercator, 256-pixel tiles). */
-async function mapProjector(page: Page): Promise<(lonLat: [number, number]) => { x: number; y: number }> {
-  const map = page.locator('[data-testid=map]');
-  // The view settles first (the map may still be flying to a route).
-  let view = '';
-  for (let next = await map.getAttribute('data-view'); next !== view; next = await map.getAttribute('data-view')) {
-    view = next!;
-    await page.waitForTimeout(400);
-  }
-  const [zoom, cLat, cLon] = view.split('/').map(Number) as [number, number, number];
-  const box = (await map.boundingBox())!;
-  const scale = 256 * 2 ** zoom;
-  const project = (lo: number, la: number) => {
-    const s = Math.sin((la * Math.PI) / 180);
-    return { x: ((lo + 180) / 360) * scale, y: (0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI)) * scale };
-  };
-  const c = project(cLon, cLat);
-  return ([lon, lat]) => {
-    const p = project(lon, lat);
-    return { x: box.width / 2 + (p.x - c.x), y: box.height / 2 + (p.y - c.y) };
-  };
-}
 
 describe.skipIf(!hasChromium)(chromiumSuite('the console in real Chromium against the real server'), () => {
   let server: DemoServer;

@@ -2,32 +2,10 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openSocket } from '../support/api';
 import { startDemoServer } from '../support/demoServer';
-import { chromiumSuite, collectErrors, hasChromium, logIn, newPage, screenshot } from './browser';
+import { chromiumSuite, collectErrors, hasChromium, logIn, mapProjector, newPage, screenshot } from './browser';
 import { browserSuite } from './suite';
 
 const fleetRows = '[data-testid=fleet-board] tbody tr[data-vehicle]';
-
-/** Where coordinates are on the map element, from the view it exposes (Web Mercator, 256-pixel tiles). */
-async function mapProjector(page: Page): Promise<(lonLat: [number, number]) => { x: number; y: number }> {
-  const map = page.locator('[data-testid=map]');
-  let view = '';
-  for (let next = await map.getAttribute('data-view'); next !== view; next = await map.getAttribute('data-view')) {
-    view = next!;
-    await page.waitForTimeout(400);
-  }
-  const [zoom, cLat, cLon] = view.split('/').map(Number) as [number, number, number];
-  const box = (await map.boundingBox())!;
-  const scale = 256 * 2 ** zoom;
-  const project = (lo: number, la: number) => {
-    const s = Math.sin((la * Math.PI) / 180);
-    return { x: ((lo + 180) / 360) * scale, y: (0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI)) * scale };
-  };
-  const c = project(cLon, cLat);
-  return ([lon, lat]) => {
-    const p = project(lon, lat);
-    return { x: box.width / 2 + (p.x - c.x), y: box.height / 2 + (p.y - c.y) };
-  };
-}
 
 /** The vehicles' canvas's pixel (red, green, blue, alpha) at a point of the page, read from what the canvas shows. */
 function pixelAt(page: Page, x: number, y: number): Promise<number[]> {
