@@ -19,13 +19,14 @@ export const incidentHandlers = (ctx: DispatchContext): Handlers<IncidentRoutes>
     const incident = { ...taken, related };
     if (!created) return new Reply(200, incident);
     if (body.phoneCallId) await announceCall(ctx, body.phoneCallId);
-    // Not awaited: Redis being away must not hold the answer (the consoles' alert list derives the alert from the call
-    // itself, and the reconciliation re-arms the timer).
-    void alertNewCall(ctx, incident);
-    // Computed right away and pushed, so the console has the ranking without asking.
+    // Computed right away and pushed, so the console has the ranking without asking. Started before the alert, so its
+    // fleet sync token is not queued behind the alert's read and timer (bench:dispatch phase timers: sync p50 3.3 → 5.1 ms).
     recommendForIncident(ctx, incident.id, taken).catch((error) =>
       ctx.log.warn({ err: (error as Error).message, incidentId: incident.id }, 'recommendation after intake failed'),
     );
+    // Not awaited: Redis being away must not hold the answer (the consoles' alert list derives the alert from the call
+    // itself, and the reconciliation re-arms the timer).
+    void alertNewCall(ctx, incident);
     return incident;
   },
   // A dispatcher of one centre reads and acts on its centre's incidents only (issue 15): policies' centre scope.
