@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { BULK_MEDIA_TYPES } from '@dispatch/protocol';
-import { FleetState, rankingVehicles, readFleet, type FleetTables, type RankingVehicle } from '@dispatch/server/fleet/fleetState';
+import { FleetState, rankingVehicles, readFleet } from '@dispatch/server/fleet/fleetState';
+import type { FleetTables, RankingVehicle } from '@dispatch/server/fleet/fleetTables';
 import { createLogger } from '@dispatch/server/logger';
 import { describe, expect, it } from 'vitest';
 import { openSocket } from '../support/api';

@@ -2,7 +2,8 @@ import { CentreDto, rooms, type CandidateDto, type CrossCentreCandidateDto, type
 import { isUuid, type Queryable, sqlFile } from '@dispatch/db';
 import { type Action, authorize, centreScope } from '../policies/policies';
 import { z } from 'zod';
-import type { FleetState, FleetTables } from '../fleet/fleetState';
+import type { FleetState } from '../fleet/fleetState';
+import type { FleetTables } from '../fleet/fleetTables';
 
 /**
  * Several dispatch centres (counties) in one database (issue 15): which centre a vehicle belongs to, the centres'

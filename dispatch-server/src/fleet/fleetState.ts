@@ -1,28 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { HospitalLoad, VehicleKind, VehicleState } from '@dispatch/protocol';
 import { type Db, type Queryable, sqlFile } from '@dispatch/db';
 import pg from 'pg';
 import { z } from 'zod';
 import { FLEET_CHANNEL, type FleetKind, KIND_CODES, SYNC_CODE } from './fleetChanges';
+import { FleetHospital, FleetPosition, FleetStation, type FleetTables, FleetVehicle, type RankingVehicle } from './fleetTables';
 import { RankingRows, rankingRow } from './rankingRows';
 
 const ids = z.object({ ids: z.array(z.string()).nullable() });
-const FleetVehicle = z.object({
-  id: z.string(), call_sign: z.string(), kind: VehicleKind, capabilities: z.array(z.string()), in_service: z.boolean(), state: VehicleState,
-  home_station_id: z.string(), task_status: z.string().nullable(), task_incident_number: z.number().nullable(),
-  task_centre_id: z.string().nullable(),
-});
-const FleetPosition = z.object({ vehicle_id: z.string(), lon: z.number(), lat: z.number(), device_ms: z.number() });
-// Each station and hospital is of a dispatch centre (issue 15); a vehicle is of its home station's.
-const FleetStation = z.object({ id: z.string(), code: z.string(), name: z.string(), centre_id: z.string(), lon: z.number(), lat: z.number() });
-const FleetHospital = z.object({
-  id: z.string(), name: z.string(), capabilities: z.array(z.string()), load_status: HospitalLoad, centre_id: z.string(), lon: z.number(), lat: z.number(),
-});
-export type FleetVehicle = z.infer<typeof FleetVehicle>;
-export type FleetPosition = z.infer<typeof FleetPosition>;
-export type FleetStation = z.infer<typeof FleetStation>;
-export type FleetHospital = z.infer<typeof FleetHospital>;
-
 const sql = sqlFile(new URL('./fleet.sql', import.meta.url), {
   vehicles: { params: ids, row: FleetVehicle },
   positions: { params: ids, row: FleetPosition },
@@ -32,26 +16,6 @@ const sql = sqlFile(new URL('./fleet.sql', import.meta.url), {
   notify: { params: z.object({ payloads: z.array(z.string()) }) },
   syncWithTimedOut: { params: z.object({ token: z.string(), incidentId: z.string() }), row: z.object({ timed_out: z.array(z.string()) }) },
 });
-
-/** A vehicle as the ranking reads it: its row, its task, its latest fix, and its home station's place. */
-export interface RankingVehicle extends Omit<FleetVehicle, 'home_station_id' | 'task_centre_id'> {
-  lon: number | null;
-  lat: number | null;
-  /** The fix's device time in epoch milliseconds: its age is taken when a ranking reads it (rows are kept ready). */
-  device_ms: number | null;
-  station_lon: number;
-  station_lat: number;
-  /** Its home station's centre. */
-  centre_id: string;
-}
-
-/** What the fleet state holds, by id. The maps are replaced or updated in place between two reads, never during one. */
-export interface FleetTables {
-  vehicles: ReadonlyMap<string, FleetVehicle>;
-  positions: ReadonlyMap<string, FleetPosition>;
-  stations: ReadonlyMap<string, FleetStation>;
-  hospitals: ReadonlyMap<string, FleetHospital>;
-}
 
 /** Reads every row of the fleet tables as the fleet state holds them (at start, at reconciliation, and for tests). */
 export async function readFleet(db: Db): Promise<{ [K in keyof FleetTables]: FleetTables[K] extends ReadonlyMap<string, infer R> ? Map<string, R> : never }> {

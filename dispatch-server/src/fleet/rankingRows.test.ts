@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type FleetPosition, type FleetStation, type FleetVehicle, type RankingVehicle, rankingVehicles } from './fleetState';
+import { rankingVehicles } from './fleetState';
+import type { FleetPosition, FleetStation, FleetVehicle, RankingVehicle } from './fleetTables';
 import { RankingRows } from './rankingRows';
 
 const byId = (rows: readonly RankingVehicle[]) => [...rows].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

@@ -1,4 +1,4 @@
-import type { FleetTables, RankingVehicle } from './fleetState';
+import type { FleetTables, RankingVehicle } from './fleetTables';
 
 /** A vehicle's ranking row from the tables: null when its home station is unknown (left out, as a join would). */
 export function rankingRow(tables: FleetTables, vehicleId: string): RankingVehicle | null {

@@ -1,7 +1,8 @@
 import { type HospitalOptionDto, type IncidentDto, type RecommendationDto } from '@dispatch/protocol';
 import { type Db, sqlFile } from '@dispatch/db';
 import { z } from 'zod';
-import { type FleetHospital, type FleetState, type HeldFleet, hospitalsWith } from '../fleet/fleetState';
+import { type FleetState, type HeldFleet, hospitalsWith } from '../fleet/fleetState';
+import type { FleetHospital } from '../fleet/fleetTables';
 import { crossCentreHelp } from '../centres/centres';
 import { isReachable, type LonLat, type TravelService } from '../travel/travelService';
 import { rankSearchedFleet, searchFleet, type SearchedFleet } from './rankFleet';

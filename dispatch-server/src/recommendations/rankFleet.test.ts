@@ -3,7 +3,7 @@ import type { GraphRegistry } from '@dispatch/geo/routing/graphRegistry';
 import { at, graphOf, randomGrid, seededRandom } from '@dispatch/geo/routing/testGraphs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import type { FleetStation, RankingVehicle } from '../fleet/fleetState';
+import type { FleetStation, RankingVehicle } from '../fleet/fleetTables';
 import { graphTravelService } from '../travel/graphTravelService';
 import { isReachable, type LonLat, type TravelService } from '../travel/travelService';
 import { CANDIDATES_SENT, rankBest, rankSearchedFleet, searchFleet } from './rankFleet';

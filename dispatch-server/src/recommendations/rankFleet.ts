@@ -1,5 +1,5 @@
 import type { CandidateDto, ExcludedVehicleDto, RecommendationDto } from '@dispatch/protocol';
-import type { FleetStation, RankingVehicle } from '../fleet/fleetState';
+import type { FleetStation, RankingVehicle } from '../fleet/fleetTables';
 import { CROSS_CENTRE_LIMIT } from '../centres/centres';
 import { FLEET_REACHABLE, FLEET_UNREACHABLE, type FleetEtas, type LonLat, type TravelService } from '../travel/travelService';
 
