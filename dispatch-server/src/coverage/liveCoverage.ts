@@ -1,10 +1,10 @@
-import { driveTimesFrom, timeAt } from '@dispatch/geo/coverage/driveTimes';
 import { demandWeights, weightedShare } from '@dispatch/geo/coverage/demandWeights';
 import { coverCounts, reachFrom, snapAll, suggestMoveUps, type MoveUpVehicle, type Reach } from '@dispatch/geo/coverage/moveUp';
+import { reachedWithinSliced, runSliced, type SliceStats } from '@dispatch/geo/coverage/slicedReach';
 import type { GraphRegistry } from '@dispatch/geo/routing/graphRegistry';
 import type { LonLat } from '@dispatch/geo/routing/geometry';
 import { NoRoadNetworkError, type RoadGraph } from '@dispatch/geo/routing/roadGraph';
-import type { RoadSnap } from '@dispatch/geo/routing/snap';
+import { DEFAULT_MAX_SNAP_M, trySnapToRoad, type RoadSnap } from '@dispatch/geo/routing/snap';
 import { sqlFile } from '@dispatch/db';
 import { rooms, type LiveCoverageDto, type MoveUpSuggestionsDto } from '@dispatch/protocol';
 import { z } from 'zod';
@@ -27,6 +27,8 @@ const sql = sqlFile(new URL('./liveCoverage.sql', import.meta.url), {
 });
 type FleetRow = Awaited<ReturnType<typeof sql.fleet.rows>>[number];
 type Village = Awaited<ReturnType<typeof sql.villages.rows>>[number];
+/** The villages' snaps on one graph, and what the facilities of each centre reach of them. */
+type VillageSnaps = { key: string; villages: (RoadSnap | null)[]; facilities?: { key: string; covered: Map<string, boolean[]> } };
 
 /** The key of the whole province's figure beside the centres' (a centre's key is its id). */
 const PROVINCE = 'province';
@@ -41,6 +43,8 @@ export interface LiveCoverageOptions {
   refreshMs?: number;
   /** Move-ups longer than this are not suggested. */
   maxMoveSeconds?: number;
+  /** The computation returns to the event loop after this many ms of work (default 4). */
+  sliceMs?: number;
 }
 
 /** The busy fraction q of DMEXCLP from the fleet now, kept within 0.05–0.9 (a quiet or overwhelmed night alike). */
@@ -70,8 +74,10 @@ export class LiveCoverage {
   private running: Promise<Map<string, LiveCoverageDto>> | null = null;
   private rerun = false;
   private closed = false;
+  /** How the computations so far held the event loop (slices, their longest), for benchmarks and tests. */
+  readonly sliceStats: SliceStats = { slices: 0, busyMs: 0, longestSliceMs: 0 };
   private readonly seconds: number;
-  private readonly snaps = new WeakMap<RoadGraph, { key: string; villages: (RoadSnap | null)[]; facilities?: { key: string; covered: Map<string, boolean[]> } }>();
+  private readonly snaps = new WeakMap<RoadGraph, VillageSnaps>();
   private readonly stationReach = new WeakMap<RoadGraph, Map<string, { key: string; reach: Reach[]; snaps: (RoadSnap | null)[] }>>();
 
   constructor(
@@ -163,6 +169,29 @@ export class LiveCoverage {
     return hit;
   }
 
+  /** villageSnaps in slices (the live figure's path: a province's villages snapped at once held the loop). */
+  private async villageSnapsSliced(graph: RoadGraph, villages: Village[]) {
+    const key = villages.map((v) => `${v.id}@${v.lon},${v.lat}`).join(';');
+    const hit = this.snaps.get(graph);
+    if (hit && hit.key === key) return hit;
+    const snapped: (RoadSnap | null)[] = [];
+    await runSliced((deadline) => {
+      while (snapped.length < villages.length) {
+        const v = villages[snapped.length]!;
+        snapped.push(trySnapToRoad(graph, [v.lon, v.lat], DEFAULT_MAX_SNAP_M));
+        if ((snapped.length & 15) === 0 && performance.now() > deadline) break;
+      }
+      return snapped.length === villages.length;
+    }, this.sliceOptions());
+    const fresh: VillageSnaps = { key, villages: snapped };
+    this.snaps.set(graph, fresh);
+    return fresh;
+  }
+
+  private sliceOptions() {
+    return { sliceMs: this.options.sliceMs, stats: this.sliceStats };
+  }
+
   /** Every centre's figure and the province's, by keyOf. */
   private async compute(): Promise<Map<string, LiveCoverageDto>> {
     const { db } = this.ctx;
@@ -182,13 +211,17 @@ export class LiveCoverage {
     const byAmbulance = new Map<string, boolean[]>();
     let byFacility = new Map<string, boolean[]>();
     if (graph) {
-      const snaps = this.villageSnaps(graph, villages);
+      const snaps = await this.villageSnapsSliced(graph, villages);
       const facilityKey = facilities.map((f) => `${f.id}@${f.lon},${f.lat}@${f.centreId}`).join(';');
       if (snaps.facilities?.key !== facilityKey) {
-        snaps.facilities = { key: facilityKey, covered: new Map(centreIds.map((c) => [c, this.reached(graph, snaps.villages, facilities.filter((f) => f.centreId === c).map((f) => ({ id: f.id, lonLat: [f.lon, f.lat] as LonLat })))])) };
+        const covered = new Map<string, boolean[]>();
+        for (const c of centreIds) covered.set(c, await this.reached(graph, snaps.villages, facilities.filter((f) => f.centreId === c).map((f) => [f.lon, f.lat] as LonLat)));
+        snaps.facilities = { key: facilityKey, covered };
       }
       byFacility = snaps.facilities.covered;
-      for (const c of centreIds) byAmbulance.set(c, this.reached(graph, snaps.villages, free.filter((v) => v.centreId === c).map((v) => ({ id: v.id, lonLat: placeOf(v) }))));
+      for (const c of centreIds) byAmbulance.set(c, await this.reached(graph, snaps.villages, free.filter((v) => v.centreId === c).map(placeOf)));
+      // The rest (shares, uncovered lists) is one pass over the villages per centre, on a turn of its own.
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
     const anyOf = (per: Map<string, boolean[]>) => villages.map((_, i) => [...per.values()].some((covered) => covered[i]));
     const figures = new Map<string, LiveCoverageDto>();
@@ -214,11 +247,13 @@ export class LiveCoverage {
     return figures;
   }
 
-  /** Which villages (by their snaps) are within the circle's time of one of `sources` by road. */
-  private reached(graph: RoadGraph, snaps: readonly (RoadSnap | null)[], sources: { id: string; lonLat: LonLat }[]): boolean[] {
-    if (sources.length === 0) return snaps.map(() => false);
-    const times = driveTimesFrom(graph, sources, { maxSeconds: this.seconds });
-    return snaps.map((s) => s !== null && timeAt(times, s.edgeIndex, s.fraction).seconds <= this.seconds);
+  /**
+   * Which villages (by their snaps) are within the circle's time of one of `sources` by road: one multi-source search,
+   * in slices of a few ms (RNV with 1,000 vehicles held the event loop ~40–480 ms in one piece, and the worst
+   * recommendation latencies overlapped it).
+   */
+  private reached(graph: RoadGraph, snaps: readonly (RoadSnap | null)[], sources: LonLat[]): Promise<boolean[]> {
+    return reachedWithinSliced(graph, snaps, sources, this.seconds, this.sliceOptions());
   }
 
   /**

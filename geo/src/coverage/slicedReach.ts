@@ -1,0 +1,174 @@
+import { secondsAlong, secondsFromSource, secondsFromTarget, secondsToSource, secondsToTarget } from '../routing/edgeParts';
+import type { LonLat } from '../routing/geometry';
+import type { RoadGraph } from '../routing/roadGraph';
+import { DEFAULT_MAX_SNAP_M, trySnapToRoad, type RoadSnap } from '../routing/snap';
+import { VertexHeap } from '../routing/vertexHeap';
+
+/** How a sliced computation went: the event loop was held `longestSliceMs` at most, in `slices` turns. */
+export interface SliceStats {
+  slices: number;
+  busyMs: number;
+  longestSliceMs: number;
+}
+
+export interface SliceOptions {
+  /** A slice returns to the event loop once past this many ms (default 4). */
+  sliceMs?: number;
+  /** Filled in as it runs: how long it held the loop. */
+  stats?: SliceStats;
+}
+
+/**
+ * Runs `step(deadline)` until it returns true, each call on a later turn of the event loop (setImmediate), as the
+ * hierarchy's background build does (routing/contractionHierarchy.ts): live recommendations and position fan-out
+ * share the loop with the live coverage.
+ */
+export async function runSliced(step: (deadline: number) => boolean, options: SliceOptions = {}): Promise<void> {
+  const sliceMs = options.sliceMs ?? 4;
+  const stats = options.stats;
+  for (let done = false; !done; ) {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    const start = performance.now();
+    done = step(start + sliceMs);
+    const ms = performance.now() - start;
+    if (stats) {
+      stats.slices++;
+      stats.busyMs += ms;
+      stats.longestSliceMs = Math.max(stats.longestSliceMs, ms);
+    }
+  }
+}
+
+/** A search's own labels: a sliced search spans turns, so it cannot borrow the graph's shared workspace (search.ts). */
+class Labels {
+  readonly time: Float64Array;
+  readonly reached: Uint32Array;
+  readonly settled: Uint32Array;
+  readonly heap: VertexHeap;
+  generation = 0;
+  busy = false;
+
+  constructor(graph: RoadGraph) {
+    this.time = new Float64Array(graph.vertexCount);
+    this.reached = new Uint32Array(graph.vertexCount);
+    this.settled = new Uint32Array(graph.vertexCount);
+    this.heap = new VertexHeap(graph.forward.head.length + 64);
+  }
+
+  begin(): void {
+    if (++this.generation === 0xffffffff) {
+      this.reached.fill(0);
+      this.settled.fill(0);
+      this.generation = 1;
+    }
+    this.heap.clear();
+  }
+}
+
+const labelsByGraph = new WeakMap<RoadGraph, Labels>();
+
+function takeLabels(graph: RoadGraph): Labels {
+  let labels = labelsByGraph.get(graph);
+  if (!labels) labelsByGraph.set(graph, (labels = new Labels(graph)));
+  // Two computations at once on one graph (two servers in one test process): the second gets its own.
+  return labels.busy ? new Labels(graph) : labels;
+}
+
+/**
+ * Which of `targets` (snapped demand points, null: off the road, never reached) lie within `seconds` by road of
+ * one of `sources`: the same answer as one multi-source search (driveTimesFrom with maxSeconds = seconds) and
+ * timeAt(...).seconds <= seconds for each target, computed in slices: the sources' snapping, the search and the
+ * targets' times each stop at the deadline and go on at the next turn.
+ */
+export async function reachedWithinSliced(
+  graph: RoadGraph,
+  targets: readonly (RoadSnap | null)[],
+  sources: readonly LonLat[],
+  seconds: number,
+  options: SliceOptions & { maxSnapM?: number } = {},
+): Promise<boolean[]> {
+  if (sources.length === 0) return targets.map(() => false);
+  const maxSnapM = options.maxSnapM ?? DEFAULT_MAX_SNAP_M;
+  const labels = takeLabels(graph);
+  labels.busy = true;
+  try {
+    const snaps: (RoadSnap | null)[] = [];
+    await runSliced((deadline) => {
+      while (snaps.length < sources.length) {
+        snaps.push(trySnapToRoad(graph, sources[snaps.length]!, maxSnapM));
+        if ((snaps.length & 15) === 0 && performance.now() > deadline) break;
+      }
+      return snaps.length === sources.length;
+    }, options);
+    const { time, reached, settled, heap } = labels;
+    labels.begin();
+    const gen = labels.generation;
+    const seed = (v: number, t: number) => {
+      if (reached[v] === gen && time[v]! <= t) return;
+      reached[v] = gen;
+      time[v] = t;
+      heap.push(t, v);
+    };
+    // Seeded as driveTimesFrom seeds: each source from its place on its edge, in the directions the edge allows.
+    const onEdge = new Map<number, number[]>();
+    for (const snap of snaps) {
+      if (!snap) continue;
+      const e = snap.edgeIndex;
+      const toTarget = secondsToTarget(graph, e, snap.fraction);
+      const toSource = secondsToSource(graph, e, snap.fraction);
+      if (toTarget < Infinity) seed(graph.edgeTarget[e]!, toTarget);
+      if (toSource < Infinity) seed(graph.edgeSource[e]!, toSource);
+      const list = onEdge.get(e);
+      if (list) list.push(snap.fraction);
+      else onEdge.set(e, [snap.fraction]);
+    }
+    const { offsets, head, weight } = graph.forward;
+    await runSliced((deadline) => {
+      let count = 0;
+      while (heap.size > 0) {
+        if ((++count & 255) === 0 && performance.now() > deadline) return false;
+        const key = heap.topKey;
+        const u = heap.pop();
+        if (settled[u] === gen) continue;
+        if (key > seconds) {
+          heap.clear();
+          break;
+        }
+        settled[u] = gen;
+        const du = time[u]!;
+        for (let i = offsets[u]!, end = offsets[u + 1]!; i < end; i++) {
+          const v = head[i]!;
+          const t = du + weight[i]!;
+          if (reached[v] === gen) {
+            if (t >= time[v]!) continue;
+          } else if (t > seconds) continue;
+          reached[v] = gen;
+          time[v] = t;
+          heap.push(t, v);
+        }
+      }
+      return true;
+    }, options);
+    const at = (v: number) => (settled[v] === gen ? time[v]! : Infinity);
+    const out: boolean[] = [];
+    await runSliced((deadline) => {
+      while (out.length < targets.length) {
+        const snap = targets[out.length];
+        out.push(snap != null && secondsTo(graph, at, onEdge, snap) <= seconds);
+        if ((out.length & 255) === 0 && performance.now() > deadline) break;
+      }
+      return out.length === targets.length;
+    }, options);
+    return out;
+  } finally {
+    labels.busy = false;
+  }
+}
+
+/** timeAt's seconds: via either end of the target's edge, or straight along it from a source on the same edge. */
+function secondsTo(graph: RoadGraph, at: (v: number) => number, onEdge: Map<number, number[]>, target: RoadSnap): number {
+  const e = target.edgeIndex;
+  let best = Math.min(at(graph.edgeSource[e]!) + secondsFromSource(graph, e, target.fraction), at(graph.edgeTarget[e]!) + secondsFromTarget(graph, e, target.fraction));
+  for (const fraction of onEdge.get(e) ?? []) best = Math.min(best, secondsAlong(graph, e, fraction, target.fraction));
+  return best;
+}
