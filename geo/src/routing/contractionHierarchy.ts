@@ -648,8 +648,10 @@ export function buildHierarchySync(graph: RoadGraph, witnessSettleLimit = 60): C
  */
 class HierarchyBuilder {
   private readonly n: number;
-  private readonly out: ArcLists;
-  private readonly in: ArcLists;
+  // The remaining graph's lists and the upward arcs are allocated by work(), one per turn (see there).
+  private out!: ArcLists;
+  private in!: ArcLists;
+  private allocated = 0;
   private readonly contracted: Uint8Array;
   private readonly deleted: Int32Array;
   private readonly rank: Int32Array;
@@ -664,8 +666,8 @@ class HierarchyBuilder {
   // rank(v); backward: u→v kept at rank(v). Heads are vertices until finish() turns them into ranks. Typed
   // arrays rather than four number[] packed at the end: at a million vertices that packing held the event loop
   // for over a second and doubled the arcs' memory.
-  private readonly upForward: GrowingArcs;
-  private readonly upBackward: GrowingArcs;
+  private upForward!: GrowingArcs;
+  private upBackward!: GrowingArcs;
   // Priority queue of vertices (lazy: stale entries are skipped by comparing with priority[]).
   private pqKey: Float64Array;
   private pqVertex: Int32Array;
@@ -691,9 +693,6 @@ class HierarchyBuilder {
     const n = graph.vertexCount;
     this.n = n;
     this.originalArcs = graph.forward.head.length;
-    // The lists are filled by work() (phase one), so that even that is done in slices.
-    this.out = new ArcLists(n, 2 * this.originalArcs + 4 * n);
-    this.in = new ArcLists(n, 2 * this.originalArcs + 4 * n);
     this.contracted = new Uint8Array(n);
     this.deleted = new Int32Array(n);
     this.rank = new Int32Array(n);
@@ -703,10 +702,17 @@ class HierarchyBuilder {
     this.wTime = new Float64Array(n);
     this.wMark = new Uint32Array(n);
     this.wDone = new Uint32Array(n);
+  }
+
+  private allocate(step: number): void {
+    const { n, originalArcs } = this;
+    // The lists hold the original arcs, then shortcuts, in blocks of 4, 8, ...: 2.3 × the arcs at most on a province.
+    if (step === 0) this.out = new ArcLists(n, 2 * originalArcs + 4 * n);
+    else if (step === 1) this.in = new ArcLists(n, 2 * originalArcs + 4 * n);
     // Upward arcs come to about the original arcs in each direction (1.04 × on RNV): room for 1.5 × spares a copy
-    // of them all when they outgrow it (pages never written cost no memory).
-    this.upForward = growingArcs(n, Math.ceil(this.originalArcs * 1.5));
-    this.upBackward = growingArcs(n, Math.ceil(this.originalArcs * 1.5));
+    // of them all when they outgrow it.
+    else if (step === 2) this.upForward = growingArcs(n, Math.ceil(originalArcs * 1.5));
+    else this.upBackward = growingArcs(n, Math.ceil(originalArcs * 1.5));
   }
 
   /** Keeps the cheaper of parallel arcs; self-loops never shorten a path. */
@@ -731,6 +737,12 @@ class HierarchyBuilder {
   /** Runs until done (true) or until the deadline (performance.now()) has passed (false). */
   work(deadline: number): boolean {
     let count = 1;
+    // Hundreds of megabytes on a province (pages never written cost no memory, but each allocation can set off
+    // collections for "external memory pressure": ~90 ms in one turn when all were allocated at once).
+    while (this.allocated < 4) {
+      this.allocate(this.allocated++);
+      if (performance.now() > deadline) return false;
+    }
     const csr: Csr = this.graph.forward;
     while (this.arcsAdded < this.n) {
       const u = this.arcsAdded++;
