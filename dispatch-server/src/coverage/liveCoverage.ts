@@ -1,6 +1,6 @@
 import { demandWeights, weightedShare } from '@dispatch/geo/coverage/demandWeights';
-import { coverCounts, reachFrom, snapAll, suggestMoveUps, type MoveUpVehicle, type Reach } from '@dispatch/geo/coverage/moveUp';
-import { reachedWithinSliced, runSliced, type SliceStats } from '@dispatch/geo/coverage/slicedReach';
+import { coverCounts, snapAll, suggestMoveUps, type MoveUpVehicle, type Reach } from '@dispatch/geo/coverage/moveUp';
+import { reachFromSliced, reachedWithinSliced, runSliced, type SliceStats } from '@dispatch/geo/coverage/slicedReach';
 import type { GraphRegistry } from '@dispatch/geo/routing/graphRegistry';
 import type { LonLat } from '@dispatch/geo/routing/geometry';
 import { NoRoadNetworkError, type RoadGraph } from '@dispatch/geo/routing/roadGraph';
@@ -159,18 +159,8 @@ export class LiveCoverage {
     }
   }
 
-  private villageSnaps(graph: RoadGraph, villages: Village[]) {
-    const key = villages.map((v) => `${v.id}@${v.lon},${v.lat}`).join(';');
-    let hit = this.snaps.get(graph);
-    if (!hit || hit.key !== key) {
-      hit = { key, villages: snapAll(graph, villages.map((v) => [v.lon, v.lat] as LonLat)) };
-      this.snaps.set(graph, hit);
-    }
-    return hit;
-  }
-
-  /** villageSnaps in slices (the live figure's path: a province's villages snapped at once held the loop). */
-  private async villageSnapsSliced(graph: RoadGraph, villages: Village[]) {
+  /** The villages' snaps, cached per graph; snapped in slices (a province's villages at once held the loop). */
+  private async villageSnaps(graph: RoadGraph, villages: Village[]) {
     const key = villages.map((v) => `${v.id}@${v.lon},${v.lat}`).join(';');
     const hit = this.snaps.get(graph);
     if (hit && hit.key === key) return hit;
@@ -211,7 +201,7 @@ export class LiveCoverage {
     const byAmbulance = new Map<string, boolean[]>();
     let byFacility = new Map<string, boolean[]>();
     if (graph) {
-      const snaps = await this.villageSnapsSliced(graph, villages);
+      const snaps = await this.villageSnaps(graph, villages);
       const facilityKey = facilities.map((f) => `${f.id}@${f.lon},${f.lat}@${f.centreId}`).join(';');
       if (snaps.facilities?.key !== facilityKey) {
         const covered = new Map<string, boolean[]>();
@@ -280,7 +270,7 @@ export class LiveCoverage {
     const indices = allVillages.flatMap((v, i) => (ours(v) ? [i] : []));
     if (!graph || indices.length === 0 || stations.length === 0) return answer;
     const villages = indices.map((i) => allVillages[i]!);
-    const allSnaps = this.villageSnaps(graph, allVillages).villages;
+    const allSnaps = (await this.villageSnaps(graph, allVillages)).villages;
     const villageSnaps = indices.map((i) => allSnaps[i]!);
     const maxMove = this.options.maxMoveSeconds ?? 45 * 60;
     const stationKey = stations.map((s) => `${s.id}@${s.lon},${s.lat}`).join(';') + `|${villages.map((v) => v.id).join(',')}`;
@@ -289,16 +279,21 @@ export class LiveCoverage {
     let posts = byCentre.get(keyOf(centreId));
     if (!posts || posts.key !== stationKey) {
       const stationSnaps = snapAll(graph, stations.map((s) => [s.lon, s.lat] as LonLat));
-      posts = { key: stationKey, snaps: stationSnaps, reach: stations.map((s) => reachFrom(graph, [s.lon, s.lat], villageSnaps, this.seconds).reach) };
+      const reach: Reach[] = [];
+      for (const s of stations) reach.push((await reachFromSliced(graph, [s.lon, s.lat], villageSnaps, this.seconds, [], this.seconds, this.sliceOptions())).reach);
+      posts = { key: stationKey, snaps: stationSnaps, reach };
       byCentre.set(keyOf(centreId), posts);
     }
     const free = fleet.filter((v) => v.state === 'available');
-    const vehicles: MoveUpVehicle[] = free.map((v) => {
+    // One search per free vehicle (1,000 on RNV): each in slices, so that a console asking after every
+    // coverage.updated does not hold the event loop for all of them at once.
+    const vehicles: MoveUpVehicle[] = [];
+    for (const v of free) {
       const heading = v.repositionStationId !== null;
       const from = heading ? ([v.postLon, v.postLat] as LonLat) : placeOf(v);
-      const r = reachFrom(graph, from, villageSnaps, this.seconds, posts.snaps, maxMove);
-      return { id: v.id, reach: r.reach, secondsToPost: r.secondsTo, movable: !heading && r.onRoad };
-    });
+      const r = await reachFromSliced(graph, from, villageSnaps, this.seconds, posts.snaps, maxMove, this.sliceOptions());
+      vehicles.push({ id: v.id, reach: r.reach, secondsToPost: r.secondsTo, movable: !heading && r.onRoad });
+    }
     const demand = demandWeights(villages.map((v) => v.population)).weights;
     const moves = suggestMoveUps(demand, vehicles, stations.map((s, i) => ({ id: s.id, reach: posts.reach[i]! })), { q, maxMoves: 3, maxMoveSeconds: maxMove });
     const reaches = vehicles.map((v) => v.reach);

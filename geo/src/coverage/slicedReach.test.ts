@@ -5,8 +5,8 @@ import type { LonLat } from '../routing/geometry';
 import { loadRoadGraph, type RoadGraph } from '../routing/roadGraph';
 import { seededRandom } from '../routing/testGraphs';
 import { driveTimesFrom, timeAt } from './driveTimes';
-import { snapAll } from './moveUp';
-import { reachedWithinSliced, type SliceStats } from './slicedReach';
+import { reachFrom, snapAll } from './moveUp';
+import { reachFromSliced, reachedWithinSliced, type SliceStats } from './slicedReach';
 
 describe('the live circle computed in slices, on the demo county', () => {
   let database: TestDatabase;
@@ -65,6 +65,15 @@ describe('the live circle computed in slices, on the demo county', () => {
     // Every slice starts on a turn of its own, and the other immediate ran on each of those turns.
     expect(ticks).toBeGreaterThanOrEqual(stats.slices - 1);
     expect(sliced).toEqual(onePiece(snaps, fleet, 1800));
+  });
+
+  it('gives a move-up place the same reach and drive times to the posts as the one-piece search', async () => {
+    const snaps = snapAll(graph, villages);
+    const posts = snapAll(graph, randomFleet(12));
+    for (const from of randomFleet(20)) {
+      const sliced = await reachFromSliced(graph, from, snaps, 1800, posts, 2700, { sliceMs: 0 });
+      expect(sliced).toEqual(reachFrom(graph, from, snaps, 1800, posts, 2700));
+    }
   });
 
   it('two computations on one graph at once do not share labels', async () => {

@@ -74,20 +74,21 @@ function takeLabels(graph: RoadGraph): Labels {
   return labels.busy ? new Labels(graph) : labels;
 }
 
+/** Drive time to a snapped place from the nearest source of a finished search, as timeAt gives it (Infinity past the limit). */
+export type SecondsTo = (target: RoadSnap) => number;
+
 /**
- * Which of `targets` (snapped demand points, null: off the road, never reached) lie within `seconds` by road of
- * one of `sources`: the same answer as one multi-source search (driveTimesFrom with maxSeconds = seconds) and
- * timeAt(...).seconds <= seconds for each target, computed in slices: the sources' snapping, the search and the
- * targets' times each stop at the deadline and go on at the next turn.
+ * One multi-source search (as driveTimesFrom: each source from its place on its edge, in the directions the edge
+ * allows, up to maxSeconds) in slices: the sources' snapping and the search each stop at the deadline and go on at
+ * the next turn. `read` gets the drive times while the labels are still the search's (they are reused after).
  */
-export async function reachedWithinSliced(
+export async function searchSliced<T>(
   graph: RoadGraph,
-  targets: readonly (RoadSnap | null)[],
   sources: readonly LonLat[],
-  seconds: number,
-  options: SliceOptions & { maxSnapM?: number } = {},
-): Promise<boolean[]> {
-  if (sources.length === 0) return targets.map(() => false);
+  maxSeconds: number,
+  options: SliceOptions & { maxSnapM?: number },
+  read: (secondsTo: SecondsTo, snaps: readonly (RoadSnap | null)[]) => Promise<T>,
+): Promise<T> {
   const maxSnapM = options.maxSnapM ?? DEFAULT_MAX_SNAP_M;
   const labels = takeLabels(graph);
   labels.busy = true;
@@ -109,7 +110,6 @@ export async function reachedWithinSliced(
       time[v] = t;
       heap.push(t, v);
     };
-    // Seeded as driveTimesFrom seeds: each source from its place on its edge, in the directions the edge allows.
     const onEdge = new Map<number, number[]>();
     for (const snap of snaps) {
       if (!snap) continue;
@@ -126,11 +126,11 @@ export async function reachedWithinSliced(
     await runSliced((deadline) => {
       let count = 0;
       while (heap.size > 0) {
-        if ((++count & 255) === 0 && performance.now() > deadline) return false;
+        if ((++count & 63) === 0 && performance.now() > deadline) return false;
         const key = heap.topKey;
         const u = heap.pop();
         if (settled[u] === gen) continue;
-        if (key > seconds) {
+        if (key > maxSeconds) {
           heap.clear();
           break;
         }
@@ -141,7 +141,7 @@ export async function reachedWithinSliced(
           const t = du + weight[i]!;
           if (reached[v] === gen) {
             if (t >= time[v]!) continue;
-          } else if (t > seconds) continue;
+          } else if (t > maxSeconds) continue;
           reached[v] = gen;
           time[v] = t;
           heap.push(t, v);
@@ -150,19 +150,59 @@ export async function reachedWithinSliced(
       return true;
     }, options);
     const at = (v: number) => (settled[v] === gen ? time[v]! : Infinity);
-    const out: boolean[] = [];
-    await runSliced((deadline) => {
-      while (out.length < targets.length) {
-        const snap = targets[out.length];
-        out.push(snap != null && secondsTo(graph, at, onEdge, snap) <= seconds);
-        if ((out.length & 255) === 0 && performance.now() > deadline) break;
-      }
-      return out.length === targets.length;
-    }, options);
-    return out;
+    return await read((target) => {
+      const seconds = secondsTo(graph, at, onEdge, target);
+      return seconds <= maxSeconds ? seconds : Infinity;
+    }, snaps);
   } finally {
     labels.busy = false;
   }
+}
+
+/** `items.map(f)` in slices. */
+async function mapSliced<A, B>(items: readonly A[], f: (item: A, index: number) => B, options: SliceOptions): Promise<B[]> {
+  const out: B[] = [];
+  await runSliced((deadline) => {
+    while (out.length < items.length) {
+      out.push(f(items[out.length]!, out.length));
+      if ((out.length & 255) === 0 && performance.now() > deadline) break;
+    }
+    return out.length === items.length;
+  }, options);
+  return out;
+}
+
+/**
+ * Which of `targets` (snapped demand points, null: off the road, never reached) lie within `seconds` by road of
+ * one of `sources`: the same answer as one multi-source search (driveTimesFrom with maxSeconds = seconds) and
+ * timeAt(...).seconds <= seconds for each target, computed in slices.
+ */
+export async function reachedWithinSliced(
+  graph: RoadGraph,
+  targets: readonly (RoadSnap | null)[],
+  sources: readonly LonLat[],
+  seconds: number,
+  options: SliceOptions & { maxSnapM?: number } = {},
+): Promise<boolean[]> {
+  if (sources.length === 0) return targets.map(() => false);
+  return searchSliced(graph, sources, seconds, options, (secondsTo) => mapSliced(targets, (snap) => snap !== null && secondsTo(snap) <= seconds, options));
+}
+
+/** moveUp.reachFrom (which demand points one place reaches in time, its drive time to each target) in slices. */
+export function reachFromSliced(
+  graph: RoadGraph,
+  from: LonLat,
+  demandSnaps: readonly (RoadSnap | null)[],
+  seconds: number,
+  targets: readonly (RoadSnap | null)[] = [],
+  searchSeconds = seconds,
+  options: SliceOptions = {},
+): Promise<{ reach: number[]; secondsTo: number[]; onRoad: boolean }> {
+  return searchSliced(graph, [from], Math.max(seconds, searchSeconds), options, async (secondsTo, snaps) => {
+    const within = await mapSliced(demandSnaps, (snap) => snap !== null && secondsTo(snap) <= seconds, options);
+    const reach = within.flatMap((inside, i) => (inside ? [i] : []));
+    return { reach, secondsTo: targets.map((snap) => (snap ? secondsTo(snap) : Infinity)), onRoad: snaps[0] !== null };
+  });
 }
 
 /** timeAt's seconds: via either end of the target's edge, or straight along it from a source on the same edge. */
