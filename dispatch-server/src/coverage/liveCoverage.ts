@@ -27,6 +27,7 @@ const sql = sqlFile(new URL('./liveCoverage.sql', import.meta.url), {
 });
 type FleetRow = Awaited<ReturnType<typeof sql.fleet.rows>>[number];
 type Village = Awaited<ReturnType<typeof sql.villages.rows>>[number];
+type Station = Awaited<ReturnType<typeof sql.stations.rows>>[number];
 /** The villages' snaps on one graph, and what the facilities of each centre reach of them. */
 type VillageSnaps = { key: string; villages: (RoadSnap | null)[]; facilities?: { key: string; covered: Map<string, boolean[]> } };
 
@@ -78,6 +79,7 @@ export class LiveCoverage {
   readonly sliceStats: SliceStats = { slices: 0, busyMs: 0, longestSliceMs: 0 };
   private readonly seconds: number;
   private readonly snaps = new WeakMap<RoadGraph, VillageSnaps>();
+  private readonly plans = new Map<string, { graph: RoadGraph | null; inputs: string; answer: Promise<MoveUpSuggestionsDto> }>();
   private readonly stationReach = new WeakMap<RoadGraph, Map<string, { key: string; reach: Reach[]; snaps: (RoadSnap | null)[] }>>();
 
   constructor(
@@ -265,6 +267,22 @@ export class LiveCoverage {
     const ours = (row: { centreId: string | null }) => centreId === null || row.centreId === centreId;
     const fleet = allFleet.filter(ours);
     const stations = allStations.filter(ours);
+    // Every console asks after each coverage.updated, and each plan is one search per free vehicle: consoles asking
+    // on the same villages, fleet and stations share one plan (the same answer they would each have computed).
+    const inputs = JSON.stringify([allVillages, fleet, stations, this.seconds]);
+    const memo = this.plans.get(keyOf(centreId));
+    if (memo && memo.graph === graph && memo.inputs === inputs) return memo.answer;
+    const answer = this.plan(graph, centreId, allVillages, fleet, stations);
+    const entry = { graph, inputs, answer };
+    this.plans.set(keyOf(centreId), entry);
+    answer.catch(() => {
+      if (this.plans.get(keyOf(centreId)) === entry) this.plans.delete(keyOf(centreId));
+    });
+    return answer;
+  }
+
+  private async plan(graph: RoadGraph | null, centreId: string | null, allVillages: Village[], fleet: FleetRow[], stations: Station[]): Promise<MoveUpSuggestionsDto> {
+    const ours = (row: { centreId: string | null }) => centreId === null || row.centreId === centreId;
     const q = busyFraction(fleet);
     const answer: MoveUpSuggestionsDto = { method: 'DMEXCLP', centreId, q, minutes: this.seconds / 60, suggestions: [] };
     const indices = allVillages.flatMap((v, i) => (ours(v) ? [i] : []));
