@@ -1,5 +1,5 @@
 import { demandWeights, weightedShare } from '@dispatch/geo/coverage/demandWeights';
-import { coverCounts, snapAll, suggestMoveUps, type MoveUpVehicle, type Reach } from '@dispatch/geo/coverage/moveUp';
+import { coverCounts, snapAll, suggestMoveUpsSliced, type MoveUpVehicle, type Reach } from '@dispatch/geo/coverage/moveUp';
 import { reachFromSliced, reachedWithinSliced, runSliced, type SliceStats } from '@dispatch/geo/coverage/slicedReach';
 import type { GraphRegistry } from '@dispatch/geo/routing/graphRegistry';
 import type { LonLat } from '@dispatch/geo/routing/geometry';
@@ -313,13 +313,18 @@ export class LiveCoverage {
       vehicles.push({ id: v.id, reach: r.reach, secondsToPost: r.secondsTo, movable: !heading && r.onRoad });
     }
     const demand = demandWeights(villages.map((v) => v.population)).weights;
-    const moves = suggestMoveUps(demand, vehicles, stations.map((s, i) => ({ id: s.id, reach: posts.reach[i]! })), { q, maxMoves: 3, maxMoveSeconds: maxMove });
+    const postReach = posts.reach;
+    const moves = await suggestMoveUpsSliced(demand, vehicles, stations.map((s, i) => ({ id: s.id, reach: postReach[i]! })), { q, maxMoves: 3, maxMoveSeconds: maxMove }, (step) =>
+      runSliced(step, this.sliceOptions()),
+    );
     const reaches = vehicles.map((v) => v.reach);
     const covered = () => [...coverCounts(villages.length, reaches)].map((k) => k > 0);
     const share = (c: boolean[]) => c.filter(Boolean).length / villages.length;
     for (const m of moves) {
+      // Two counts over every vehicle's reach per move: a turn of their own each.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       const before = covered();
-      reaches[m.vehicleIndex] = posts.reach[m.postIndex]!;
+      reaches[m.vehicleIndex] = postReach[m.postIndex]!;
       const after = covered();
       answer.suggestions.push({
         vehicleId: m.vehicleId,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { at, graphOf, type EdgeSpec } from '../routing/testGraphs';
-import { bestPost, coverCounts, expectedCoverage, reachFrom, snapAll, suggestMoveUps } from './moveUp';
+import { at, graphOf, seededRandom, type EdgeSpec } from '../routing/testGraphs';
+import { bestPost, coverCounts, expectedCoverage, reachFrom, snapAll, suggestMoveUps, suggestMoveUpsSliced } from './moveUp';
+import { runSliced } from './slicedReach';
 
 /**
  * A road of seven villages x = 0..6, 10 s apart both ways; the target time is 15 s, so a vehicle at x reaches
@@ -64,5 +65,27 @@ describe('DMEXCLP move-up (hand-checked on a road of seven villages)', () => {
     // 0.75 of a total demand of 11 is 6.8%: a 10% threshold keeps the vehicle where it is.
     expect(suggestMoveUps(demand, vehicles, postReach, { q: 0.5, minGainShare: 0.1 })).toEqual([]);
     expect(() => suggestMoveUps(demand, vehicles, postReach, { q: 1 })).toThrow(RangeError);
+  });
+
+  it('plans the same moves in slices as in one piece, yielding between them (random fleets)', async () => {
+    const random = seededRandom(77);
+    let withMoves = 0;
+    const pick = (n: number, k: number) => Array.from({ length: n }, (_, i) => i).filter(() => random() < k / n);
+    for (let round = 0; round < 20; round++) {
+      const points = 30;
+      const weights = Array.from({ length: points }, () => Math.round(random() * 100));
+      const fleet = Array.from({ length: 5 + Math.floor(random() * 40) }, (_, v) => ({
+        id: `v${v}`, reach: pick(points, 6), secondsToPost: Array.from({ length: 6 }, () => random() * 3600), movable: random() > 0.2,
+      }));
+      const stations = Array.from({ length: 6 }, (_, p) => ({ id: `p${p}`, reach: pick(points, 8) }));
+      const options = { q: random() * 0.9, maxMoves: 3 };
+      let slices = 0;
+      const sliced = await suggestMoveUpsSliced(weights, fleet, stations, options, (step) => runSliced((deadline) => (slices++, step(deadline - 1e9))));
+      expect(sliced).toEqual(suggestMoveUps(weights, fleet, stations, options));
+      // A deadline always past: one vehicle weighed per slice.
+      expect(slices).toBeGreaterThan(fleet.filter((v) => v.movable).length);
+      if (sliced.length > 0) withMoves++;
+    }
+    expect(withMoves).toBeGreaterThan(10);
   });
 });

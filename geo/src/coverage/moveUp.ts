@@ -102,6 +102,41 @@ export interface MoveUp {
  * configuration after the previous move; a vehicle moves at most once. Ties: the shorter drive, then input order.
  */
 export function suggestMoveUps(demand: readonly number[], vehicles: readonly MoveUpVehicle[], posts: readonly MoveUpPost[], options: MoveUpOptions): MoveUp[] {
+  const steps = moveUpSteps(demand, vehicles, posts, options);
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
+/**
+ * suggestMoveUps in slices (the same moves): a thousand vehicles × posts × villages held the event loop in one piece.
+ * `slice` runs a step function until it returns true, yielding between calls (slicedReach.ts's runSliced).
+ */
+export async function suggestMoveUpsSliced(
+  demand: readonly number[],
+  vehicles: readonly MoveUpVehicle[],
+  posts: readonly MoveUpPost[],
+  options: MoveUpOptions,
+  slice: (step: (deadline: number) => boolean) => Promise<void>,
+): Promise<MoveUp[]> {
+  const steps = moveUpSteps(demand, vehicles, posts, options);
+  let moves: MoveUp[] = [];
+  await slice((deadline) => {
+    for (;;) {
+      const next = steps.next();
+      if (next.done) {
+        moves = next.value;
+        return true;
+      }
+      if (performance.now() > deadline) return false;
+    }
+  });
+  return moves;
+}
+
+/** suggestMoveUps's work, pausing (yield) after each vehicle weighed. */
+function* moveUpSteps(demand: readonly number[], vehicles: readonly MoveUpVehicle[], posts: readonly MoveUpPost[], options: MoveUpOptions): Generator<void, MoveUp[]> {
   checkQ(options.q);
   const q = options.q;
   const total = demand.reduce((a, b) => a + b, 0);
@@ -114,8 +149,9 @@ export function suggestMoveUps(demand: readonly number[], vehicles: readonly Mov
   for (let round = 0; round < (options.maxMoves ?? 1); round++) {
     const before = expectedCoverage(demand, counts, q);
     let best: { v: number; p: number; gain: number; seconds: number } | null = null;
-    vehicles.forEach((vehicle, v) => {
-      if (vehicle.movable === false || moved.has(v)) return;
+    for (let v = 0; v < vehicles.length; v++) {
+      const vehicle = vehicles[v]!;
+      if (vehicle.movable === false || moved.has(v)) continue;
       // The configuration without this vehicle, and what it covers there now.
       for (const i of reaches[v]!) counts[i]!--;
       const here = marginalGain(demand, counts, reaches[v]!, q);
@@ -126,7 +162,8 @@ export function suggestMoveUps(demand: readonly number[], vehicles: readonly Mov
         if (!best || gain > best.gain + 1e-9 || (Math.abs(gain - best.gain) <= 1e-9 && seconds < best.seconds)) best = { v, p, gain, seconds };
       });
       for (const i of reaches[v]!) counts[i]!++;
-    });
+      yield;
+    }
     const chosen = best as { v: number; p: number; gain: number; seconds: number } | null;
     if (!chosen || chosen.gain < minGain || chosen.gain <= 1e-9) break;
     for (const i of reaches[chosen.v]!) counts[i]!--;
