@@ -257,10 +257,15 @@ export async function importRoads(db: Db, options: ImportOptions): Promise<Impor
     const classes = (await sql.drivableClasses.rows(client)).map((r) => r.highway);
     step('reading');
     // Two osmium runs over the file: the roads, and the named places of the gazetteer (a GeoJSON road layer has none).
-    const [source, places] = await Promise.all([
+    // A file neither can read is refused with the roads' reason (it names the file and its format), whichever run
+    // fails first.
+    const [roadsRead, placesRead] = await Promise.allSettled([
       readSource(options.file, format, classes),
       format === 'geojson' ? ([] as OsmPlace[]) : readPlaces(options.file, format),
     ]);
+    if (roadsRead.status === 'rejected') throw roadsRead.reason;
+    if (placesRead.status === 'rejected') throw placesRead.reason;
+    const [source, places] = [roadsRead.value, placesRead.value];
     step('topology');
     const topology = buildTopology(source, new Set(classes));
 
