@@ -71,6 +71,8 @@ export interface LiveState {
 
 type Socketish = Socket<ServerToClientEvents, ClientToServerEvents>;
 type PositionListener = (batch: readonly VehiclePositionDto[]) => void;
+/** The live maps a snapshot replaces. */
+type SnapshotKey = 'incidents' | 'vehicles' | 'hospitals' | 'notices' | 'transfers';
 
 const byId = <T extends { id: string }>(items: T[]) => new Map(items.map((i) => [i.id, i]));
 
@@ -123,6 +125,11 @@ export class Connection {
   private notifyScheduled = false;
   private socket: Socketish | null = null;
   private snapshotSeq = 0;
+  /**
+   * What events changed while a snapshot was being read: laid over it when it arrives, since the snapshot may have
+   * been read before them (a call taken while a console connects would otherwise vanish from it until its next update).
+   */
+  private sinceSnapshot: { seq: number; applied: Map<SnapshotKey, Map<string, unknown>>; forgotten: Map<SnapshotKey, Set<string>> } | null = null;
 
   constructor(
     private readonly api: ApiClient,
@@ -277,6 +284,10 @@ export class Connection {
   private forget({ kind, id }: ResourceChange): void {
     if (kind === 'station') this.set({ stations: this.state.stations.filter((s) => s.id !== id) });
     const key = kind === 'vehicle' ? 'vehicles' : kind === 'hospital' ? 'hospitals' : null;
+    if (key && this.sinceSnapshot) {
+      this.sinceSnapshot.applied.get(key)?.delete(id);
+      this.sinceSnapshot.forgotten.set(key, (this.sinceSnapshot.forgotten.get(key) ?? new Set()).add(id));
+    }
     if (!key || !this.state[key].has(id)) return;
     const next = new Map(this.state[key] as ReadonlyMap<string, unknown>);
     next.delete(id);
@@ -366,6 +377,7 @@ export class Connection {
   /** Refetches everything this role may see. Events arriving meanwhile are kept: they are newer. */
   async resync(): Promise<void> {
     const seq = ++this.snapshotSeq;
+    this.sinceSnapshot = { seq, applied: new Map(), forgotten: new Map() };
     const dispatcherRole = this.role !== 'hospital';
     try {
       const [incidents, listed, hospitals, stations, notices, transfers] = await Promise.all([
@@ -379,13 +391,22 @@ export class Connection {
       ]);
       if (seq !== this.snapshotSeq) return;
       const vehicles = listed.map((v) => this.withNewestFix(v));
+      const since = this.sinceSnapshot!;
+      this.sinceSnapshot = null;
+      /** The snapshot's rows with what events brought while it was read laid over them. */
+      const merged = <T extends { id: string }>(key: SnapshotKey, rows: T[]): Map<string, T> => {
+        const map = byId(rows);
+        for (const id of since.forgotten.get(key) ?? []) map.delete(id);
+        for (const [id, item] of since.applied.get(key) ?? []) map.set(id, item as T);
+        return map;
+      };
       this.set({
-        incidents: byId(incidents),
-        vehicles: byId(vehicles),
-        hospitals: byId(hospitals),
+        incidents: merged('incidents', incidents),
+        vehicles: merged('vehicles', vehicles),
+        hospitals: merged('hospitals', hospitals),
         stations,
-        notices: byId(notices),
-        transfers: byId(transfers),
+        notices: merged('notices', notices),
+        transfers: merged('transfers', transfers),
         syncedAt: Date.now(),
       });
       if (dispatcherRole) void this.refreshPhoneCalls(seq);
@@ -429,9 +450,15 @@ export class Connection {
     key: K,
     item: LiveState[K] extends ReadonlyMap<string, infer T> ? T : never,
   ): void {
+    const id = (item as { id: string }).id;
     const next = new Map(this.state[key] as ReadonlyMap<string, typeof item>);
-    next.set((item as { id: string }).id, item);
+    next.set(id, item);
     this.set({ [key]: next } as Partial<LiveState>);
+    if (this.sinceSnapshot && key !== 'phoneCalls') {
+      const applied = this.sinceSnapshot.applied;
+      applied.set(key as SnapshotKey, (applied.get(key as SnapshotKey) ?? new Map()).set(id, item));
+      this.sinceSnapshot.forgotten.get(key as SnapshotKey)?.delete(id);
+    }
   }
 
   private set(patch: Partial<LiveState>): void {
