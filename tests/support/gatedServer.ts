@@ -6,6 +6,7 @@ import { createPool } from '@dispatch/db';
 import { seedDemo, type DemoLogins } from '@dispatch/server/demo/seedDemo';
 import { createLogger } from '@dispatch/server/logger';
 import { TcpGate } from './tcpGate';
+import { dropPrefixedKeys } from './redisKeys';
 import { createTestDatabase, requireEnv, type TestDatabase } from '@dispatch/db/testDatabase';
 
 export interface GatedServer {
@@ -49,6 +50,7 @@ export async function startGatedDemoServer(overrides: Record<string, string> = {
       await gate.restore();
       await app.close();
       await db.end();
+      await dropPrefixedKeys(config.REDIS_URL, config.QUEUE_PREFIX);
       redis.disconnect();
       await gate.cut();
       await database.drop();

@@ -7,6 +7,7 @@ import { loadConfig, type Config } from '@dispatch/server/config';
 import { createLogger, type Logger } from '@dispatch/server/logger';
 import { createTestDatabase, requireEnv, type TestDatabase } from '@dispatch/db/testDatabase';
 import { apiClient } from './api';
+import { dropPrefixedKeys } from './redisKeys';
 
 export interface TestServer {
   app: App;
@@ -47,6 +48,7 @@ export async function startTestServer(overrides: Record<string, string> = {}, lo
     baseUrl: `http://127.0.0.1:${port}`,
     async close() {
       await app.close();
+      await dropPrefixedKeys(config.REDIS_URL, config.QUEUE_PREFIX);
       redis.disconnect();
       await database.drop();
     },
