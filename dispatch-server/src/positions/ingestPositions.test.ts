@@ -202,6 +202,20 @@ describe('PositionIngestor on the real PostgreSQL', () => {
     const where = await database.db.query<{ partition: string }>('SELECT tableoid::regclass::text AS partition FROM vehicle_positions');
     expect(where.rows.map((r) => r.partition)).toEqual([expect.stringMatching(/^vehicle_positions_2031_0[56]$/)]);
   });
+
+  it('hands each commit batch to the consoles right after its commit, not after a coalescing interval', async () => {
+    const emitted: number[][] = [];
+    const fanout = new PositionFanout((positions) => emitted.push(positions.map((p) => p.lat)));
+    const ingestor = new PositionIngestor(database.db, { flushIntervalMs: 0, onStored: (latest) => fanout.push(latest) });
+    // By the time a caller has its acknowledgement, the consoles have the fix: no timer stands between them.
+    await ingestor.add(fix(vehicles[0]!, 10, 37.1));
+    expect(emitted).toEqual([[37.1]]);
+    // The next batch, committed a moment later, is not held back by the first one's emission either.
+    await ingestor.add(fix(vehicles[0]!, 9, 37.2));
+    expect(emitted).toEqual([[37.1], [37.2]]);
+    await ingestor.close();
+    fanout.close();
+  });
 });
 
 describe('PositionFanout', () => {

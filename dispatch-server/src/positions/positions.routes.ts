@@ -111,7 +111,8 @@ export function createPositions({ config, db, fleet, log, tellPeers }: { config:
         })
         .catch((err: unknown) => log.error({ err }, 'position fan-out failed'));
     },
-    100,
+    // Each commit batch at once: the consoles draw once per animation frame whatever arrives between.
+    0,
     (err) => log.error({ err }, 'position fan-out failed'),
   );
   const ingestor = new PositionIngestor(db, {
