@@ -160,7 +160,13 @@ export const RecommendationDto = z.object({
   candidates: z.array(CandidateDto),
   /** Free suitable vehicles ranked after those in `candidates`: counted, not sent (a province has thousands). */
   moreCandidates: z.number().int().nonnegative().optional(),
+  /**
+   * The centre's vehicles left out, with the reason, by call sign: every one while a reason has at most 10, else the
+   * 10 nearest of that reason (busy: by ETA; the others: in a straight line from the position the ranking would use).
+   */
   excluded: z.array(ExcludedVehicleDto),
+  /** Per reason, the vehicles left out but not listed in `excluded` (a province leaves thousands out): counted, not sent. */
+  moreExcluded: z.array(z.object({ reason: ExclusionReason, count: z.number().int().positive() })).optional(),
   /** No suitable free vehicle: the incident is queued with the responsible station; nextBest is the busy vehicle to free first. */
   queued: z.boolean(),
   nextBest: z.object({ vehicleId: z.string(), callSign: z.string(), taskStatus: z.string().nullable(), detail: z.string() }).nullable(),

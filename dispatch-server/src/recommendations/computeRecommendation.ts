@@ -65,6 +65,7 @@ export async function computeRecommendation(
     candidates: ranking.candidates,
     moreCandidates: ranking.moreCandidates,
     excluded: ranking.excluded,
+    moreExcluded: ranking.moreExcluded,
     queued: ranking.queued,
     nextBest: ranking.nextBest,
     proposedHospital: hospitalOptions.find((h) => h.skippedBecause === null) ?? null,

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import type { FleetStation, RankingVehicle } from '../fleet/fleetTables';
 import { graphTravelService } from '../travel/graphTravelService';
 import { isReachable, type LonLat, type TravelService } from '../travel/travelService';
-import { CANDIDATES_SENT, rankBest, rankSearchedFleet, searchFleet } from './rankFleet';
+import { CANDIDATES_SENT, EXCLUDED_LISTED, NearestFew, rankBest, rankSearchedFleet, searchFleet, straightLine } from './rankFleet';
 
 const CAPABILITIES = ['als', 'bls', 'neonatal', 'mobile_ct', 'negative_pressure'];
 const TASKS = [null, null, null, 'back_in_service', 'dispatched', 'on_scene', 'transporting', 'handover'];
@@ -21,17 +21,22 @@ const NOW = Date.parse('2026-03-01T08:00:00Z');
  */
 async function reference(travel: TravelService, scene: LonLat, vehicles: RankingVehicle[], stations: FleetStation[], centreId: string, required: string[], timedOut: Set<string>, stale: number) {
   const ageOf = (row: RankingVehicle) => (row.device_ms === null ? null : (NOW - row.device_ms) / 1000);
-  const excluded: ExcludedVehicleDto[] = [];
+  // Each exclusion with its key: busy by ETA, the others by straight-line distance from where they would be ranked from.
+  const excluded: (ExcludedVehicleDto & { key: number })[] = [];
+  const away = straightLine(scene);
+  const placeOf = (row: RankingVehicle): LonLat =>
+    row.lon !== null && row.lat !== null && (ageOf(row) ?? Infinity) <= stale ? [row.lon, row.lat] : [row.station_lon, row.station_lat];
+  const awayOf = (row: RankingVehicle) => away(...placeOf(row));
   const sources: { id: string; lonLat: LonLat }[] = [];
   const pending = new Map<string, { row: RankingVehicle; stale: boolean; busy: boolean }>();
   for (const row of vehicles) {
     if (!row.in_service) {
-      excluded.push({ vehicleId: row.id, callSign: row.call_sign, reason: 'out_of_service', detail: 'out of service' });
+      excluded.push({ vehicleId: row.id, callSign: row.call_sign, reason: 'out_of_service', detail: 'out of service', key: awayOf(row) });
       continue;
     }
     const missing = required.filter((c) => !row.capabilities.includes(c));
     if (missing.length) {
-      excluded.push({ vehicleId: row.id, callSign: row.call_sign, reason: 'missing_capability', detail: `lacks ${missing.join(', ')}` });
+      excluded.push({ vehicleId: row.id, callSign: row.call_sign, reason: 'missing_capability', detail: `lacks ${missing.join(', ')}`, key: awayOf(row) });
       continue;
     }
     const busy = row.task_status != null && row.task_status !== 'back_in_service';
@@ -55,12 +60,12 @@ async function reference(travel: TravelService, scene: LonLat, vehicles: Ranking
     }
     const { row, stale: isStale, busy } = pending.get(result.id)!;
     if (!isReachable(result)) {
-      if (!busy) excluded.push({ vehicleId: row.id, callSign: row.call_sign, reason: 'unreachable', detail: detail[result.unreachable] });
+      if (!busy) excluded.push({ vehicleId: row.id, callSign: row.call_sign, reason: 'unreachable', detail: detail[result.unreachable], key: awayOf(row) });
       continue;
     }
     if (busy) {
       busyRanked.push({ row, eta: result.etaSeconds });
-      excluded.push({ vehicleId: row.id, callSign: row.call_sign, reason: 'busy', detail: `${row.task_status} on incident #${row.task_incident_number}` });
+      excluded.push({ vehicleId: row.id, callSign: row.call_sign, reason: 'busy', detail: `${row.task_status} on incident #${row.task_incident_number}`, key: result.etaSeconds });
       continue;
     }
     candidates.push({
@@ -81,11 +86,20 @@ async function reference(travel: TravelService, scene: LonLat, vehicles: Ranking
   busyOwn.sort((a, b) => finishing(a.row.task_status) - finishing(b.row.task_status) || a.eta - b.eta);
   const best = mine.length === 0 ? busyOwn[0] : undefined;
   const collate = new Intl.Collator().compare;
+  // Per reason, all while EXCLUDED_LISTED at most, else the nearest EXCLUDED_LISTED (ties by id); the rest counted.
+  const listed: ExcludedVehicleDto[] = [];
+  const moreExcluded: { reason: string; count: number }[] = [];
+  for (const reason of ['out_of_service', 'busy', 'missing_capability', 'unreachable']) {
+    const all = excluded.filter((e) => e.reason === reason && own(e.vehicleId)).sort((a, b) => a.key - b.key || (a.vehicleId < b.vehicleId ? -1 : 1));
+    listed.push(...all.slice(0, EXCLUDED_LISTED).map(({ key: _key, ...e }) => e));
+    if (all.length > EXCLUDED_LISTED) moreExcluded.push({ reason, count: all.length - EXCLUDED_LISTED });
+  }
   return {
     responsibleStation,
     candidates: ranked,
     moreCandidates: mine.length - ranked.length,
-    excluded: excluded.filter((e) => own(e.vehicleId)).sort((a, b) => collate(a.callSign, b.callSign)),
+    excluded: listed.sort((a, b) => collate(a.callSign, b.callSign)),
+    moreExcluded,
     queued: mine.length === 0,
     nextBest: best
       ? { vehicleId: best.row.id, callSign: best.row.call_sign, taskStatus: best.row.task_status, detail: `${best.row.task_status} on incident #${best.row.task_incident_number}; ${Math.round(best.eta / 60)} min from here` }
@@ -142,6 +156,61 @@ describe('rankFleet', () => {
         expect(got.otherCentres.every((o) => o.centreId === 'B')).toBe(true);
       }),
       { numRuns: 150 },
+    );
+  });
+
+  it('lists every vehicle left out while a reason has EXCLUDED_LISTED at most, else the nearest and counts the rest', async () => {
+    const graph = graphOf(randomGrid(8, 42));
+    const travel = graphTravelService({ get: async () => graph } as unknown as GraphRegistry);
+    const scene = at(0, 0);
+    const stations: FleetStation[] = [{ id: 's0', code: 'S0', name: 'Station 0', centre_id: 'A', lon: at(7, 7)[0], lat: at(7, 7)[1] }];
+    // n vehicles without ALS, vehicle j at grid point (j mod 8, j div 8): the higher j, the farther from the scene (0, 0) along a row.
+    const fleet = (n: number, extra: Partial<RankingVehicle> = {}) =>
+      Array.from({ length: n }, (_, j) => {
+        const [lon, lat] = at(j % 8, Math.floor(j / 8));
+        return {
+          id: `v${String(j).padStart(2, '0')}`, call_sign: `BLS-${String(j).padStart(2, '0')}`, kind: 'multipurpose', capabilities: ['bls'],
+          in_service: true, state: 'available', task_status: null, task_incident_number: null, lon, lat, device_ms: NOW,
+          station_lon: stations[0]!.lon, station_lat: stations[0]!.lat, centre_id: 'A', ...extra,
+        } as RankingVehicle;
+      });
+    const rank = async (vehicles: RankingVehicle[]) =>
+      rankSearchedFleet(await searchFleet(travel, scene, { vehicles, stations, centreId: 'A', required: ['als'], nowMs: NOW, staleAfterSeconds: 300, maxSeconds: 7200 }), new Set(), MARGIN);
+
+    // A county: 10 without ALS, each listed, none counted.
+    const county = await rank(fleet(EXCLUDED_LISTED));
+    expect(county.excluded.map((e) => e.callSign)).toEqual(fleet(EXCLUDED_LISTED).map((v) => v.call_sign));
+    expect(county.moreExcluded).toEqual([]);
+
+    // One more than the limit on the first row, the rest farther: the 10 nearest listed (by call sign), the others counted.
+    const many = await rank(fleet(40));
+    const nearest = fleet(40).map((v) => ({ callSign: v.call_sign, d: Math.hypot(v.lon! - scene[0], v.lat! - scene[1]) })).sort((a, b) => a.d - b.d || (a.callSign < b.callSign ? -1 : 1));
+    expect(many.excluded.map((e) => e.callSign)).toEqual(nearest.slice(0, EXCLUDED_LISTED).map((v) => v.callSign).sort());
+    expect(many.excluded.every((e) => e.reason === 'missing_capability' && e.detail === 'lacks als')).toBe(true);
+    expect(many.moreExcluded).toEqual([{ reason: 'missing_capability', count: 40 - EXCLUDED_LISTED }]);
+
+    // Out of service with a stale fix: measured from the home station, so all equally far; the first 10 by id listed.
+    const parked = await rank(fleet(15, { in_service: false, device_ms: NOW - 3_600_000 }));
+    expect(parked.excluded.map((e) => e.vehicleId)).toEqual(fleet(10).map((v) => v.id));
+    expect(parked.moreExcluded).toEqual([{ reason: 'out_of_service', count: 5 }]);
+  });
+});
+
+describe('NearestFew', () => {
+  it('keeps the first `limit` items by key then id, in order, and counts every item offered (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 12 }), fc.array(fc.tuple(fc.integer({ min: 0, max: 20 }), fc.string({ maxLength: 3 })), { maxLength: 60 }), (limit, offers) => {
+        const few = new NearestFew(limit);
+        offers.forEach(([key, id], i) => few.offer(key, id, i));
+        const expected = offers
+          .map(([key, id], i) => ({ key, id, i }))
+          .sort((a, b) => a.key - b.key || (a.id < b.id ? -1 : a.id > b.id ? 1 : a.i - b.i))
+          .slice(0, limit)
+          .map((o) => o.i);
+        expect(few.items).toEqual(expected);
+        expect(few.offered).toBe(offers.length);
+      }),
+      { numRuns: 300 },
     );
   });
 });

@@ -1,4 +1,4 @@
-import type { CandidateDto, ExcludedVehicleDto, RecommendationDto } from '@dispatch/protocol';
+import type { CandidateDto, ExcludedVehicleDto, ExclusionReason, RecommendationDto } from '@dispatch/protocol';
 import type { FleetStation, RankingVehicle } from '../fleet/fleetTables';
 import { CROSS_CENTRE_LIMIT } from '../centres/centres';
 import { FLEET_REACHABLE, FLEET_UNREACHABLE, type FleetEtas, type LonLat, type TravelService } from '../travel/travelService';
@@ -7,8 +7,10 @@ import { FLEET_REACHABLE, FLEET_UNREACHABLE, type FleetEtas, type LonLat, type T
  * The per-vehicle part of a recommendation for a fleet of any size: one pass over the vehicles into typed columns,
  * one search for all of them (TravelService.etasToTarget), one pass over the answers that keeps, for each vehicle,
  * only numbers — and candidate objects only for the few a recommendation carries (the head of CANDIDATES_SENT, the
- * nearest other centres' help, the next best). At 10,000 vehicles an object (or a spread, a closure, a Map entry)
- * per vehicle per step was most of a ranking's time (bench:dispatch --network province).
+ * nearest other centres' help, the next best, the nearest few left out for each reason). At 10,000 vehicles an object
+ * (or a spread, a closure, a Map entry) per vehicle per step was most of a ranking's time (bench:dispatch --network
+ * province); so was listing every vehicle left out (a third of the bench fleet lacks ALS: ~3,300 objects built, sorted,
+ * serialised and sent per call), so those past EXCLUDED_LISTED of a reason are counted (moreExcluded).
  */
 
 export interface FleetSearchInput {
@@ -26,6 +28,7 @@ export interface FleetSearchInput {
 /** A fleet searched for one incident (searchFleet): every vehicle's ETA in columns, ranked by rankSearchedFleet. */
 export interface SearchedFleet {
   readonly input: FleetSearchInput;
+  readonly scene: LonLat;
   readonly workspace: Workspace;
   /** Sources 0 .. vehicleSources-1 are vehicles, then the stations. */
   readonly vehicleSources: number;
@@ -43,8 +46,10 @@ export interface FleetRanking {
   /** The centre's best CANDIDATES_SENT free vehicles, ranked; moreCandidates counts the rest. */
   candidates: CandidateDto[];
   moreCandidates: number;
-  /** The centre's vehicles left out, with the reason, by call sign. */
+  /** The centre's vehicles left out, with the reason, by call sign: at most EXCLUDED_LISTED of each reason, the nearest. */
   excluded: ExcludedVehicleDto[];
+  /** Per reason, how many more were left out than `excluded` lists (reasons with none unlisted are absent). */
+  moreExcluded: { reason: ExclusionReason; count: number }[];
   queued: boolean;
   nextBest: RecommendationDto['nextBest'];
   /** The other centres' nearest free vehicles (at most CROSS_CENTRE_LIMIT), nearest first, with their centres. */
@@ -140,6 +145,7 @@ export async function searchFleet(travel: TravelService, scene: LonLat, input: F
     const target = await travel.etasToTarget(scene, { count, ids, lon, lat }, input.maxSeconds, etas);
     return {
       input,
+      scene,
       workspace: ws,
       vehicleSources,
       count,
@@ -170,25 +176,25 @@ export function rankSearchedFleet(searched: SearchedFleet, timedOutIds: Readonly
 }
 
 function rankWith(searched: SearchedFleet, timedOutIds: ReadonlySet<string>, scarceMarginSeconds: number): FleetRanking {
-  const { vehicles, stations, centreId, required } = searched.input;
+  const { vehicles, stations, centreId, required, nowMs, staleAfterSeconds } = searched.input;
   const { vehicleSources, count } = searched;
-  const { flags, status, vehicleOf, free0, free1, etas, ids } = searched.workspace;
+  const { lon, lat, flags, status, vehicleOf, free0, free1, etas, ids } = searched.workspace;
   const { seconds, reason } = etas;
-  const excluded: ExcludedVehicleDto[] = [];
-  // The centre's vehicles the search left out, in the fleet's order; one detail text per set of missing capabilities.
-  const lacks = new Map<number, string>();
+  // The vehicles left out, per reason: only the nearest EXCLUDED_LISTED kept (as indices), the others counted.
+  const outOfService = new NearestFew(EXCLUDED_LISTED);
+  const lacking = new NearestFew(EXCLUDED_LISTED);
+  const busy = new NearestFew(EXCLUDED_LISTED);
+  const unreachable = new NearestFew(EXCLUDED_LISTED);
+  const away = straightLine(searched.scene);
+  // The centre's vehicles the search left out (by fleet index), nearest in a straight line from where they would be ranked from.
   for (let i = 0; i < vehicles.length; i++) {
     const code = status[i]!;
     if (code === SEARCHED) continue;
     const row = vehicles[i]!;
     if (row.centre_id !== centreId) continue;
-    if (code === OUT_OF_SERVICE) {
-      excluded.push({ vehicleId: row.id, callSign: row.call_sign, reason: 'out_of_service', detail: 'out of service' });
-      continue;
-    }
-    let detail = required.length < 30 ? lacks.get(code) : undefined;
-    if (detail === undefined) lacks.set(code, (detail = `lacks ${required.filter((c) => !row.capabilities.includes(c)).join(', ')}`));
-    excluded.push({ vehicleId: row.id, callSign: row.call_sign, reason: 'missing_capability', detail });
+    const fresh = row.lon !== null && row.lat !== null && ageSeconds(row, nowMs) <= staleAfterSeconds;
+    const key = fresh ? away(row.lon!, row.lat!) : away(row.station_lon, row.station_lat);
+    (code === OUT_OF_SERVICE ? outOfService : lacking).offer(key, row.id, i);
   }
 
   let responsibleStation: RecommendationDto['responsibleStation'] = null;
@@ -214,16 +220,15 @@ function rankWith(searched: SearchedFleet, timedOutIds: ReadonlySet<string>, sca
       if (reachable) keepNearest(help, k, CROSS_CENTRE_LIMIT);
       continue;
     }
-    const row = vehicles[vehicleOf[k]!]!;
     if (f & BUSY) {
       // A busy vehicle is ranked too: the best of them is the proposal when nobody is free.
       if (!reachable) continue;
-      excluded.push({ vehicleId: row.id, callSign: row.call_sign, reason: 'busy', detail: `${row.task_status} on incident #${row.task_incident_number}` });
+      busy.offer(seconds[k]!, ids[k]!, k);
       if (bestBusy < 0 || busyBefore(k, bestBusy)) bestBusy = k;
       continue;
     }
     if (!reachable) {
-      excluded.push({ vehicleId: row.id, callSign: row.call_sign, reason: 'unreachable', detail: UNREACHABLE_DETAIL[FLEET_UNREACHABLE[reason[k]! - 1]!] });
+      unreachable.offer(away(lon[k]!, lat[k]!), ids[k]!, k);
       continue;
     }
     if (timedOutIds.size > 0 && timedOutIds.has(ids[k]!)) free1[free1Count++] = k;
@@ -252,11 +257,35 @@ function rankWith(searched: SearchedFleet, timedOutIds: ReadonlySet<string>, sca
     responsibleStation,
     candidates: ranked,
     moreCandidates: free0Count + free1Count - ranked.length,
-    excluded: byCallSign(excluded, vehicles),
+    ...exclusions(),
     queued,
     nextBest,
     otherCentres: help.map((k) => ({ candidate: candidateOf(vehicles, k), centreId: vehicles[vehicleOf[k]!]!.centre_id })),
   };
+
+  /** The listed exclusions as objects, by call sign, and the count of the others per reason. */
+  function exclusions(): Pick<FleetRanking, 'excluded' | 'moreExcluded'> {
+    const excluded: ExcludedVehicleDto[] = [];
+    const exclude = (row: RankingVehicle, why: ExclusionReason, detail: string) => excluded.push({ vehicleId: row.id, callSign: row.call_sign, reason: why, detail });
+    for (const i of outOfService.items) exclude(vehicles[i]!, 'out_of_service', 'out of service');
+    for (const k of busy.items) {
+      const row = vehicles[vehicleOf[k]!]!;
+      exclude(row, 'busy', `${row.task_status} on incident #${row.task_incident_number}`);
+    }
+    for (const i of lacking.items) {
+      const row = vehicles[i]!;
+      exclude(row, 'missing_capability', `lacks ${required.filter((c) => !row.capabilities.includes(c)).join(', ')}`);
+    }
+    for (const k of unreachable.items) exclude(vehicles[vehicleOf[k]!]!, 'unreachable', UNREACHABLE_DETAIL[FLEET_UNREACHABLE[reason[k]! - 1]!]);
+    const moreExcluded: FleetRanking['moreExcluded'] = [];
+    const more = (why: ExclusionReason, few: NearestFew) => few.offered > few.items.length && moreExcluded.push({ reason: why, count: few.offered - few.items.length });
+    more('out_of_service', outOfService);
+    more('busy', busy);
+    more('missing_capability', lacking);
+    more('unreachable', unreachable);
+    // Stable: vehicles whose call signs the collator finds equal keep the order above.
+    return { excluded: excluded.sort((a, b) => collate(a.callSign, b.callSign)), moreExcluded };
+  }
 
   /** The ranking's order: by ETA, ties by id (as toTarget orders its results). */
   function before(a: number, b: number): boolean {
@@ -382,38 +411,55 @@ function spareScarce(capabilities: readonly string[], required: readonly string[
   return false;
 }
 
-/** The order of String.prototype.localeCompare, without building a collator at each of a thousand comparisons. */
+/** The order of String.prototype.localeCompare, without building a collator at each comparison. */
 const collate = new Intl.Collator().compare;
-/** Each call sign's place in the collator's order (equal places for call signs it finds equal), rebuilt when one is new. */
-let callSignRank = new Map<string, number>();
 
 /**
- * The exclusions in the collator's order of their call signs (stable), without a collator call per comparison: the
- * fleet's call signs are put in order once (again when one is new) and the list is sorted by those places.
+ * The vehicles left out that a recommendation lists, per reason: all while a reason has this many at most, else the
+ * nearest this many (busy ones by ETA, the others in a straight line), the rest counted (moreExcluded). A dispatcher
+ * learns why a vehicle is not proposed from this list only (the fleet board shows states, not capabilities nor roads),
+ * so a fleet of a county's size keeps it complete; at 10,000 vehicles every one listed was ~3,300 objects per call.
  */
-function byCallSign(list: ExcludedVehicleDto[], vehicles: readonly RankingVehicle[]): ExcludedVehicleDto[] {
-  if (list.length < 2) return list;
-  let known = true;
-  for (const e of list) if (!callSignRank.has(e.callSign)) known = false;
-  if (!known) {
-    const signs = vehicles.map((v) => v.call_sign);
-    for (const e of list) signs.push(e.callSign);
-    signs.sort(collate);
-    const ranks = new Map<string, number>();
-    let place = 0;
-    for (let i = 0; i < signs.length; i++) {
-      if (i > 0 && collate(signs[i - 1]!, signs[i]!) !== 0) place++;
-      ranks.set(signs[i]!, place);
+export const EXCLUDED_LISTED = 10;
+
+/** The `limit` first of the items offered by key, ties by id, in order (insertion into a short sorted list), and how many were offered. */
+export class NearestFew {
+  readonly items: number[] = [];
+  private readonly keys: number[] = [];
+  private readonly ids: string[] = [];
+  offered = 0;
+
+  constructor(private readonly limit: number) {}
+
+  offer(key: number, id: string, item: number): void {
+    this.offered++;
+    const { items, keys, ids, limit } = this;
+    const full = items.length === limit;
+    if (full && !(key < keys[limit - 1]! || (key === keys[limit - 1]! && id < ids[limit - 1]!))) return;
+    let at = full ? limit - 1 : items.length;
+    while (at > 0 && (key < keys[at - 1]! || (key === keys[at - 1]! && id < ids[at - 1]!))) {
+      items[at] = items[at - 1]!;
+      keys[at] = keys[at - 1]!;
+      ids[at] = ids[at - 1]!;
+      at--;
     }
-    callSignRank = ranks;
+    items[at] = item;
+    keys[at] = key;
+    ids[at] = id;
   }
-  // Place and position in one number: a numeric sort of a typed array, stable by construction.
-  const keys = new Float64Array(list.length);
-  for (let i = 0; i < list.length; i++) keys[i] = callSignRank.get(list[i]!.callSign)! * 2 ** 24 + i;
-  keys.sort();
-  const sorted = new Array<ExcludedVehicleDto>(list.length);
-  for (let i = 0; i < keys.length; i++) sorted[i] = list[keys[i]! % 2 ** 24]!;
-  return sorted;
+}
+
+/**
+ * A key in the order of the straight-line distance from `from` (the square of an equirectangular approximation:
+ * enough to tell the nearest of a province's vehicles, never shown).
+ */
+export function straightLine([fromLon, fromLat]: LonLat): (lon: number, lat: number) => number {
+  const shrink = Math.cos((fromLat * Math.PI) / 180);
+  return (lon, lat) => {
+    const x = (lon - fromLon) * shrink;
+    const y = lat - fromLat;
+    return x * x + y * y;
+  };
 }
 
 /**
