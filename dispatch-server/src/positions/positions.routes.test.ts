@@ -8,7 +8,7 @@ import { Redis } from 'ioredis';
 import type { VehiclePositionDto } from '@dispatch/protocol';
 import type { Gateway } from '../realtime/gateway';
 import { createStreamsAdapter, type StreamsAdapter } from '../realtime/streamsAdapter';
-import { emitHereFirst } from './positions.routes';
+import { emitHereFirst, watchPeers } from './positions.routes';
 
 const fix = (lat: number): VehiclePositionDto => ({
   vehicleId: '00000000-0000-4000-8000-000000000001',
@@ -80,6 +80,62 @@ describe('emitHereFirst on the real Redis stream adapter', () => {
     expect(b.heard).toEqual([37.0, 37.1, 37.2]);
   });
 });
+
+describe('emitHereFirst when this process is alone on the adapter', () => {
+  const prefix = `emit-alone-${randomBytes(4).toString('hex')}`;
+  const processes: Process[] = [];
+  const redis = new Redis(process.env.REDIS_URL!);
+  const streamLength = () => redis.xlen(`${prefix}:socket.io`);
+
+  afterAll(async () => {
+    for (const p of processes) {
+      p.console.close();
+      await new Promise<void>((closed) => p.io.close(() => closed()));
+      p.streams.close();
+    }
+    for await (const keys of redis.scanStream({ match: `${prefix}:*` }) as AsyncIterable<string[]>) if (keys.length) await redis.del(...keys);
+    redis.disconnect();
+  });
+
+  it("appends nothing to the stream while no other process listens, and the other's consoles hear it once one does", async () => {
+    const a = await openProcess(prefix);
+    processes.push(a);
+    // Asked by the test only (the interval is out of the way): each answer is the adapter's count at that moment.
+    const peers = watchPeers(a.io, 3_600_000);
+    // Its own subscription to the adapter's channel is being set up: until then it does not count itself.
+    while (!(await peers.refresh())) await new Promise((r) => setTimeout(r, 50));
+    const before = await streamLength();
+    emitHereFirst(a.io, ['staff'], [fix(38.1)], peers);
+    await heardAll(a, 1);
+    expect(a.heard).toEqual([38.1]);
+    expect(await streamLength()).toBe(before);
+
+    const b = await openProcess(prefix);
+    processes.push(b);
+    while (await peers.refresh()) await new Promise((r) => setTimeout(r, 50));
+    // B's stream reader starts on its own: A's positions are repeated until B's console has one.
+    const repeat = setInterval(() => emitHereFirst(a.io, ['staff'], [fix(38.2)], peers), 100);
+    await heardAll(b, 1);
+    clearInterval(repeat);
+    expect(b.heard[0]).toBe(38.2);
+    expect(await streamLength()).toBeGreaterThan(before);
+    peers.stop();
+  });
+});
+
+/** A server process's gateway on the Redis stream `prefix`, with a console in the `staff` room. */
+async function openProcess(prefix: string): Promise<Process> {
+  const streams = createStreamsAdapter(process.env.REDIS_URL!, prefix, 1000);
+  const http = createServer();
+  const io = new Server(http, { adapter: streams.adapter, connectionStateRecovery: {} }) as unknown as Gateway;
+  io.on('connection', (socket) => void socket.join('staff'));
+  await new Promise<void>((listening) => http.listen(0, '127.0.0.1', listening));
+  const console = connect(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, { transports: ['websocket'], forceNew: true });
+  const heard: number[] = [];
+  console.on('vehicle.positionsUpdated', (positions: VehiclePositionDto[]) => heard.push(...positions.map((p) => p.lat)));
+  await new Promise<void>((connected) => console.once('connect', connected));
+  return { http, io, streams, console, heard };
+}
 
 interface Process {
   http: HttpServer;

@@ -22,12 +22,50 @@ import { PositionFanout } from './positionFanout';
  * and left out of the adapter's broadcast (by their ids, which no other process has). Positions then carry no
  * recovery offset for these consoles: a reconnecting console gets the fleet's positions from the REST list anyway.
  */
-export function emitHereFirst(io: Gateway, rooms: string[], positions: VehiclePositionDto[]): void {
+export function emitHereFirst(io: Gateway, rooms: string[], positions: VehiclePositionDto[], peers?: PeerWatch): void {
   io.local.to(rooms).emit('vehicle.positionsUpdated', positions);
+  // No other process to hear it: the stream's append (a JSON copy of the batch into Redis, read back by this
+  // process's own stream reader) would serve nobody, not even a reconnecting console (see above).
+  if (peers?.alone) return;
   const here: string[] = [];
   const local = io.of('/').adapter.rooms;
   for (const room of rooms) for (const id of local.get(room) ?? []) here.push(id);
   io.to(rooms).except(here).emit('vehicle.positionsUpdated', positions);
+}
+
+/** Whether this server process is the only one on the socket.io adapter, as last asked. */
+export interface PeerWatch {
+  readonly alone: boolean;
+  /** Asks now; resolves with the answer. */
+  refresh(): Promise<boolean>;
+  stop(): void;
+}
+
+/**
+ * Asks the adapter every `everyMs` how many server processes share it (the Redis-stream adapter counts the
+ * subscribers of its channel, PUBSUB NUMSUB; the in-memory adapter is always alone). A second process subscribes when
+ * it starts, so this one sees it within `everyMs` and appends positions to the stream again from then on; in that
+ * window the newcomer's consoles miss this process's fixes, which the fleet list they read on connecting and each
+ * vehicle's next fix (seconds later) make good. A count of 0 (own subscription not up yet) or a failed question is
+ * "not alone": the broadcast goes through the adapter as before. Not asked at once: this process's own subscription is
+ * still being set up then, and with one other process a count of 1 would be misread as alone.
+ */
+export function watchPeers(io: Gateway, everyMs = 1000): PeerWatch {
+  let alone = false;
+  const refresh = () =>
+    io.of('/').adapter.serverCount().then(
+      (n) => (alone = n === 1),
+      () => (alone = false),
+    );
+  const timer = setInterval(() => void refresh(), everyMs);
+  timer.unref();
+  return {
+    get alone() {
+      return alone;
+    },
+    refresh,
+    stop: () => clearInterval(timer),
+  };
 }
 
 /** Binds or (null) unbinds a vehicle's device id, forgetting the cached lookups of both ids. */
@@ -95,6 +133,7 @@ export interface Positions {
  */
 export function createPositions({ config, db, fleet, log, tellPeers }: { config: Config; db: Db; fleet: FleetState; log: Logger; tellPeers?: (deviceId: string) => void }): Positions {
   let fanoutTarget: Gateway | undefined;
+  let peers: PeerWatch | undefined;
   // Each centre's consoles get their own fleet's positions and those of the vehicles helping on their calls (issue 15),
   // the province room every centre's.
   const centres = new VehicleCentres(fleet);
@@ -107,7 +146,7 @@ export function createPositions({ config, db, fleet, log, tellPeers }: { config:
       emitting = emitting
         .then(() => centres.byRooms(positions))
         .then((groups) => {
-          for (const group of groups) emitHereFirst(io, group.rooms, group.items);
+          for (const group of groups) emitHereFirst(io, group.rooms, group.items, peers);
         })
         .catch((err: unknown) => log.error({ err }, 'position fan-out failed'));
     },
@@ -132,6 +171,7 @@ export function createPositions({ config, db, fleet, log, tellPeers }: { config:
     deviceHandlers: vehicleDeviceHandlers(db, devices),
     start(io, ingest = true) {
       fanoutTarget = io;
+      peers = watchPeers(io);
       partitions = maintainPositionPartitions(db, (err) => log.error({ err }, 'creating position partitions failed'));
       if (!ingest) return;
       server = startOsmandServer(config.OSMAND_PORT, { ...deps, host: config.HOST }).then(
@@ -151,6 +191,7 @@ export function createPositions({ config, db, fleet, log, tellPeers }: { config:
       await (await server)?.close();
       await ingestor.close();
       fanout.close();
+      peers?.stop();
       await partitions?.stop();
     },
   };
