@@ -242,7 +242,7 @@ export function RecommendationPanel(props: RecommendationPanelProps) {
           <CrossCentreHelp incident={incident} recommendation={rec} />
           {rec.excluded.length > 0 && (
             <details className="excluded" data-testid="excluded">
-              <summary>{t('excluded', { count: rec.excluded.length })}</summary>
+              <summary>{t('excluded', { count: rec.excluded.length + (rec.moreExcluded ?? []).reduce((n, m) => n + m.count, 0) })}</summary>
               <ul>
                 {rec.excluded.map((x) => (
                   <li key={x.vehicleId}>
@@ -251,6 +251,12 @@ export function RecommendationPanel(props: RecommendationPanelProps) {
                   </li>
                 ))}
               </ul>
+              {/* A province leaves thousands out: the server lists the nearest few of each reason and counts the rest. */}
+              {(rec.moreExcluded ?? []).map((m) => (
+                <div key={m.reason} className="muted small unlisted-excluded" data-testid="unlisted-excluded" data-reason={m.reason}>
+                  {t('unlistedExcluded', { count: m.count, reason: label('exclusion', m.reason), listed: rec.excluded.filter((x) => x.reason === m.reason).length })}
+                </div>
+              ))}
             </details>
           )}
           <div className="muted small">
