@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { at, graphOf, seededRandom, type EdgeSpec } from '../routing/testGraphs';
-import { bestPost, coverCounts, expectedCoverage, reachFrom, snapAll, suggestMoveUps, suggestMoveUpsSliced } from './moveUp';
+import { bestPost, coverCounts, expectedCoverage, snapAll, suggestMoveUps, suggestMoveUpsSliced } from './moveUp';
+import { reachOracle } from './reachOracle';
 import { runSliced } from './slicedReach';
 
 /**
@@ -17,7 +18,7 @@ const posts = [
   { id: 'B', at: at(5, 0) },
 ];
 const postSnaps = snapAll(graph, posts.map((p) => p.at));
-const place = (x: number) => reachFrom(graph, at(x, 0), villages, T, postSnaps, 3600);
+const place = (x: number) => reachOracle(graph, at(x, 0), villages, T, postSnaps, 3600);
 
 describe('DMEXCLP move-up (hand-checked on a road of seven villages)', () => {
   it('finds which villages a place reaches within the target time by road, and its drive time to each post', () => {
@@ -65,6 +66,25 @@ describe('DMEXCLP move-up (hand-checked on a road of seven villages)', () => {
     // 0.75 of a total demand of 11 is 6.8%: a 10% threshold keeps the vehicle where it is.
     expect(suggestMoveUps(demand, vehicles, postReach, { q: 0.5, minGainShare: 0.1 })).toEqual([]);
     expect(() => suggestMoveUps(demand, vehicles, postReach, { q: 1 })).toThrow(RangeError);
+  });
+
+  it('reports a tie of gains decided on drive times closer than their stated error (onUnsure)', () => {
+    // V1 and V2 stand at the same place: moving either to B gains the same; V2's time is 0.5 s shorter, by its error 1 s.
+    const reach = place(1).reach;
+    const postReach = [{ id: 'A', reach: place(1).reach }, { id: 'B', reach: place(5).reach }];
+    const fleet = (error: number) => [
+      { id: 'V1', reach, secondsToPost: [0, 40], secondsError: error },
+      { id: 'V2', reach, secondsToPost: [0, 39.5], secondsError: error },
+    ];
+    const unsure: number[] = [];
+    const moves = suggestMoveUps(demand, fleet(1), postReach, { q: 0.5, onUnsure: (v) => unsure.push(v) });
+    expect(moves[0]).toMatchObject({ vehicleId: 'V2', postId: 'B', driveSeconds: 39.5 });
+    expect(new Set(unsure)).toEqual(new Set([0, 1]));
+    // Exact times (no error), or times further apart than their errors: nothing to report.
+    unsure.length = 0;
+    suggestMoveUps(demand, fleet(0), postReach, { q: 0.5, onUnsure: (v) => unsure.push(v) });
+    suggestMoveUps(demand, fleet(0.2), postReach, { q: 0.5, onUnsure: (v) => unsure.push(v) });
+    expect(unsure).toEqual([]);
   });
 
   it('plans the same moves in slices as in one piece, yielding between them (random fleets)', async () => {

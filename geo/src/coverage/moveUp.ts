@@ -1,4 +1,3 @@
-import { driveTimesFrom, timeAt } from './driveTimes';
 import type { LonLat } from '../routing/geometry';
 import type { RoadGraph } from '../routing/roadGraph';
 import { DEFAULT_MAX_SNAP_M, trySnapToRoad, type RoadSnap } from '../routing/snap';
@@ -66,6 +65,12 @@ export interface MoveUpVehicle {
   secondsToPost: readonly number[];
   /** False for a vehicle that must not be suggested to move (already repositioning, just dispatched...). */
   movable?: boolean;
+  /**
+   * The secondsToPost are within this many seconds of the road's exact times (default 0: they are exact). A tie
+   * between two moves' gains broken on drive times closer than their errors is reported (MoveUpOptions.onUnsure),
+   * so the caller can give the vehicle its exact times and plan again (moveUpTable.ts).
+   */
+  secondsError?: number;
 }
 
 export interface MoveUpPost {
@@ -82,6 +87,8 @@ export interface MoveUpOptions {
   maxMoveSeconds?: number;
   /** Moves suggested one after another, each on the configuration the previous ones left (default 1). */
   maxMoves?: number;
+  /** Told of each vehicle whose inexact drive times (secondsError) decided a tie: the plan may differ with exact ones. */
+  onUnsure?: (vehicleIndex: number) => void;
 }
 
 export interface MoveUp {
@@ -159,7 +166,15 @@ function* moveUpSteps(demand: readonly number[], vehicles: readonly MoveUpVehicl
         const seconds = vehicle.secondsToPost[p] ?? Infinity;
         if (!(seconds <= maxMoveSeconds)) return;
         const gain = marginalGain(demand, counts, post.reach, q) - here;
-        if (!best || gain > best.gain + 1e-9 || (Math.abs(gain - best.gain) <= 1e-9 && seconds < best.seconds)) best = { v, p, gain, seconds };
+        const tie = best !== null && Math.abs(gain - best.gain) <= 1e-9;
+        if (tie && options.onUnsure) {
+          const error = (vehicle.secondsError ?? 0) + (vehicles[best!.v]!.secondsError ?? 0);
+          if (error > 0 && Math.abs(seconds - best!.seconds) <= error) {
+            options.onUnsure(v);
+            options.onUnsure(best!.v);
+          }
+        }
+        if (!best || gain > best.gain + 1e-9 || (tie && seconds < best.seconds)) best = { v, p, gain, seconds };
       });
       for (const i of reaches[v]!) counts[i]!++;
       yield;
@@ -181,28 +196,6 @@ function* moveUpSteps(demand: readonly number[], vehicles: readonly MoveUpVehicl
     });
   }
   return moves;
-}
-
-/**
- * The road side of it: which demand points one place reaches within `seconds` (one bounded forward search
- * from the place), and its drive time to each of `targets`. Demand points already snapped (null: too far
- * from any road, never reached).
- */
-export function reachFrom(
-  graph: RoadGraph,
-  from: LonLat,
-  demandSnaps: readonly (RoadSnap | null)[],
-  seconds: number,
-  targets: readonly (RoadSnap | null)[] = [],
-  searchSeconds = seconds,
-): { reach: number[]; secondsTo: number[]; onRoad: boolean } {
-  const times = driveTimesFrom(graph, [{ id: 'from', lonLat: from }], { maxSeconds: Math.max(seconds, searchSeconds) });
-  const reach: number[] = [];
-  demandSnaps.forEach((snap, i) => {
-    if (snap && timeAt(times, snap.edgeIndex, snap.fraction).seconds <= seconds) reach.push(i);
-  });
-  const secondsTo = targets.map((snap) => (snap ? timeAt(times, snap.edgeIndex, snap.fraction).seconds : Infinity));
-  return { reach, secondsTo, onRoad: times.snaps[0] !== null };
 }
 
 /** Snaps demand points (villages) once for many reach searches. */

@@ -192,7 +192,7 @@ export async function reachedWithinSliced(
   return searchSliced(graph, sources, seconds, options, (secondsTo) => mapSliced(targets, (snap) => snap !== null && secondsTo(snap) <= seconds, options));
 }
 
-/** moveUp.reachFrom (which demand points one place reaches in time, its drive time to each target) in slices. */
+/** reachOracle.ts's answer (which demand points one place reaches in time, its drive time to each target) in slices. */
 export function reachFromSliced(
   graph: RoadGraph,
   from: LonLat,
