@@ -216,6 +216,16 @@ describe('PositionIngestor on the real PostgreSQL', () => {
     await ingestor.close();
     fanout.close();
   });
+
+  it("lets the fan-out's promise steps (the rooms' lookup) finish before the batch's acknowledgements go out", async () => {
+    const order: string[] = [];
+    // As positions.routes.ts emits: a chain of promise steps after the commit before the consoles' sockets are written.
+    const steps = (n: number): Promise<void> => (n === 0 ? Promise.resolve() : Promise.resolve().then(() => steps(n - 1)));
+    const ingestor = new PositionIngestor(database.db, { flushIntervalMs: 0, onStored: () => void steps(10).then(() => order.push('consoles')) });
+    await Promise.all([1, 2, 3].map((i) => ingestor.add(fix(vehicles[i - 1]!, 10)).then(() => order.push(`ack ${i}`))));
+    expect(order).toEqual(['consoles', 'ack 1', 'ack 2', 'ack 3']);
+    await ingestor.close();
+  });
 });
 
 describe('PositionFanout', () => {

@@ -182,9 +182,14 @@ export class PositionIngestor {
       const latest = await this.insert(batch);
       this.stats.stored += batch.length;
       this.stats.batches++;
-      for (const item of batch) item.resolve();
       this.options.onWritten?.(batch.length, performance.now() - started);
+      // The consoles first, the devices' acknowledgements on the next turn: a batch is hundreds of answers, each a
+      // write to its own connection (~0.1 ms on a busy machine), and resolved first they went out ahead of the fan-out's
+      // few promise steps (the rooms' lookup), which then waited behind them (bench:doors: ~30 ms at p50).
       this.announce(latest);
+      setImmediate(() => {
+        for (const item of batch) item.resolve();
+      });
     } catch (error) {
       this.stats.failedBatches++;
       const requests = [...new Set(batch.map((item) => item.request))];
