@@ -68,7 +68,8 @@ export interface MoveUpVehicle {
   /**
    * The secondsToPost are within this many seconds of the road's exact times (default 0: they are exact). A tie
    * between two moves' gains broken on drive times closer than their errors is reported (MoveUpOptions.onUnsure),
-   * so the caller can give the vehicle its exact times and plan again (moveUpTable.ts).
+   * so the caller can give the vehicle its exact times and plan again (moveUpTable.ts); vehicles given the same
+   * array (one place) have the same times to a post, exactly too.
    */
   secondsError?: number;
 }
@@ -153,25 +154,40 @@ function* moveUpSteps(demand: readonly number[], vehicles: readonly MoveUpVehicl
   const counts = coverCounts(demand.length, reaches);
   const moved = new Set<number>();
   const moves: MoveUp[] = [];
+  // marginalGain's terms d_i (1 − q) · q^k with both factors looked up (the same floats: q ** k is computed once per k).
+  const demandShare = demand.map((d) => d * (1 - q));
+  const power = Float64Array.from({ length: vehicles.length + 2 }, (_, k) => q ** k);
+  const gainOf = (reach: Reach) => {
+    let gain = 0;
+    for (const i of reach) gain += demandShare[i]! * power[counts[i]!]!;
+    return gain;
+  };
   for (let round = 0; round < (options.maxMoves ?? 1); round++) {
     const before = expectedCoverage(demand, counts, q);
     let best: { v: number; p: number; gain: number; seconds: number } | null = null;
+    // Ties decided on inexact drive times, and the largest gain of the round: when even that gains too little the
+    // round moves nothing whichever way the ties went, and they are not reported.
+    const unsure: number[] = [];
+    let largest = -Infinity;
     for (let v = 0; v < vehicles.length; v++) {
       const vehicle = vehicles[v]!;
       if (vehicle.movable === false || moved.has(v)) continue;
       // The configuration without this vehicle, and what it covers there now.
       for (const i of reaches[v]!) counts[i]!--;
-      const here = marginalGain(demand, counts, reaches[v]!, q);
+      const here = gainOf(reaches[v]!);
       posts.forEach((post, p) => {
         const seconds = vehicle.secondsToPost[p] ?? Infinity;
         if (!(seconds <= maxMoveSeconds)) return;
-        const gain = marginalGain(demand, counts, post.reach, q) - here;
+        const gain = gainOf(post.reach) - here;
+        largest = Math.max(largest, gain);
         const tie = best !== null && Math.abs(gain - best.gain) <= 1e-9;
         if (tie && options.onUnsure) {
-          const error = (vehicle.secondsError ?? 0) + (vehicles[best!.v]!.secondsError ?? 0);
-          if (error > 0 && Math.abs(seconds - best!.seconds) <= error) {
-            options.onUnsure(v);
-            options.onUnsure(best!.v);
+          const other = vehicles[best!.v]!;
+          const error = (vehicle.secondsError ?? 0) + (other.secondsError ?? 0);
+          // Two vehicles with one row of times (one place) to the same post: equal, exactly as well.
+          const sameTime = p === best!.p && vehicle.secondsToPost === other.secondsToPost;
+          if (error > 0 && !sameTime && Math.abs(seconds - best!.seconds) <= error) {
+            unsure.push(v, best!.v);
           }
         }
         if (!best || gain > best.gain + 1e-9 || (tie && seconds < best.seconds)) best = { v, p, gain, seconds };
@@ -179,6 +195,8 @@ function* moveUpSteps(demand: readonly number[], vehicles: readonly MoveUpVehicl
       for (const i of reaches[v]!) counts[i]!++;
       yield;
     }
+    if (largest < minGain || largest <= 1e-9) break;
+    for (const v of unsure) options.onUnsure?.(v);
     const chosen = best as { v: number; p: number; gain: number; seconds: number } | null;
     if (!chosen || chosen.gain < minGain || chosen.gain <= 1e-9) break;
     for (const i of reaches[chosen.v]!) counts[i]!--;

@@ -36,7 +36,9 @@ function planByOracle(c: Case) {
 }
 
 async function planByTable(c: Case, maxBytes?: number, minError?: number) {
-  const table = await MoveUpTable.build(c.graph, snapAll(c.graph, c.villages), snapAll(c.graph, c.stations), { seconds: c.seconds, maxMoveSeconds: c.maxMove, maxBytes, minError, sliceMs: 1 });
+  // With a wide error bound the table's times are also moved by up to 80% of it: the plan must not tell.
+  const jitter = minError ? minError * 0.8 : undefined;
+  const table = await MoveUpTable.build(c.graph, snapAll(c.graph, c.villages), snapAll(c.graph, c.stations), { seconds: c.seconds, maxMoveSeconds: c.maxMove, maxBytes, minError, jitter, sliceMs: 1 });
   const stations: PlanStation[] = c.stationSubset.map((i) => ({ id: `s${i}`, index: i, at: c.stations[i]! }));
   const plan = await planMoveUps(table, { villages: c.villageSubset, demand: c.demand, stations, vehicles: c.fleet, q: c.q, maxMoves: 3 }, { sliceMs: 1 });
   return { table, ...plan };
@@ -109,7 +111,7 @@ describe('the move-up table (drive times to the villages and stations once per g
     }
     // Not a comparison of empty plans, and the rows came from the table, not from a search per vehicle.
     expect(withMoves).toBeGreaterThan(10);
-    expect(fromTable).toBeGreaterThan(vehicles);
+    expect(fromTable).toBeGreaterThan(vehicles / 2);
     expect(searched).toBeLessThan(vehicles / 5);
   });
 
@@ -125,8 +127,7 @@ describe('the move-up table (drive times to the villages and stations once per g
     const graph = graphOf(specs);
     const random = seededRandom(77);
     let searched = 0;
-    let replans = 0;
-    for (let round = 0; round < 16; round++) {
+    for (let round = 0; round < 12; round++) {
       const c = randomCase(graph, size, random, 40, round % 2 ? 60 : 30);
       // On the lattice only: whole-grid places, so times are whole seconds.
       const snapToGrid = ([lon, lat]: LonLat): LonLat => [Math.round(lon * 2000) / 2000, Math.round(lat * 2000) / 2000];
@@ -134,12 +135,24 @@ describe('the move-up table (drive times to the villages and stations once per g
       c.stations = c.stations.map(snapToGrid);
       c.fleet = c.fleet.map((v) => ({ ...v, at: snapToGrid(v.at) }));
       c.demand = c.demand.map(() => 1);
-      // Every other round with a wide error bound (4 s): ties on drive times within it, so plans are redone.
-      const got = await expectSamePlan(c, `lattice round ${round}`, undefined, round % 4 < 2 ? 4 : undefined);
+      const got = await expectSamePlan(c, `lattice round ${round}`);
       searched += got.table.stats.exactSearches;
-      replans += got.table.stats.replans;
     }
     expect(searched).toBeGreaterThan(0);
+  });
+
+  it('plans again with exact times when a tie of gains was decided on times within the error (vehicles a few metres apart)', async () => {
+    const random = seededRandom(4711);
+    let replans = 0;
+    for (let round = 0; round < 20; round++) {
+      const graph = graphOf(randomGrid(10, 300 + round));
+      const c = randomCase(graph, 10, random, 120 + random() * 100, 300);
+      // Each vehicle with a twin about a metre along: the same gains, drive times a fraction of a second apart.
+      c.fleet = c.fleet.flatMap((v) => [v, { ...v, id: `${v.id}'`, at: [v.at[0] + 0.00001, v.at[1]] as LonLat }]);
+      // A wide error bound (0.5 s, as if the table were coarser, and its times moved within it): such ties are within it.
+      const got = await expectSamePlan(c, `twins round ${round}`, undefined, 0.5);
+      replans += got.table.stats.replans;
+    }
     expect(replans).toBeGreaterThan(0);
   });
 

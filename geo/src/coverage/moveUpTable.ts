@@ -40,6 +40,8 @@ export interface MoveUpTableOptions extends SliceOptions {
   exactRows?: number;
   /** Tests: widen the error bound to at least this (more places searched, more plans redone; same answers). */
   minError?: number;
+  /** Tests: move every time in the table by up to this many seconds either way (keep it below minError). */
+  jitter?: number;
 }
 
 /** One place's answer over the table's villages (reached or not) and stations (seconds, Infinity past the limit). */
@@ -130,7 +132,7 @@ export class MoveUpTable {
         running = true;
         if (!search.run(deadline)) return false;
         running = false;
-        search.write(times, columns, j);
+        search.write(times, columns, j, options.jitter ?? 0);
         if (performance.now() > deadline) {
           j++;
           return j === targets.length;
@@ -295,11 +297,12 @@ class BackwardSearch {
     return true;
   }
 
-  /** The settled vertices' times into column j of a vertex-major table. */
-  write(table: Float32Array, columns: number, j: number): void {
+  /** The settled vertices' times into column j of a vertex-major table (tests: each moved by up to ±jitter). */
+  write(table: Float32Array, columns: number, j: number, jitter: number): void {
     for (let k = 0; k < this.doneCount; k++) {
       const v = this.done[k]!;
-      table[v * columns + j] = this.time[v]!;
+      const noise = jitter ? jitter * (2 * (Math.sin(v * 12.9898 + j * 78.233) * 43758.5453 % 1) ** 2 - 1) : 0;
+      table[v * columns + j] = this.time[v]! + noise;
     }
   }
 }
@@ -345,22 +348,37 @@ export async function planMoveUps(
     id: v.id, reach: row.reach, secondsToPost: row.secondsTo, movable: v.movable && row.onRoad, secondsError: row.secondsError,
   });
   // A thousand rows of two table reads per village: in slices; a place too close to call is searched after.
+  // Vehicles at one place (a station's post, mostly) share one row: read once, and their times compare equal.
   const pending: number[] = [];
+  const rows = new Map<string, PlaceRow | null>();
+  const keys: string[] = [];
   let next = 0;
   await runSliced((deadline) => {
     for (; next < plan.vehicles.length; next++) {
       if ((next & 15) === 15 && performance.now() > deadline) return false;
       const v = plan.vehicles[next]!;
       const snap = trySnapToRoad(table.graph, v.at, DEFAULT_MAX_SNAP_M);
-      const row = snap ? table.fromTable(snap, plan.villages, stationIndices) : { reach: [], secondsTo: stationIndices.map(() => Infinity), onRoad: false, secondsError: 0 };
+      const key = snap ? `${snap.edgeIndex}:${snap.fraction}` : 'off';
+      keys[next] = key;
+      let row = rows.get(key);
+      if (row === undefined) {
+        row = snap ? table.fromTable(snap, plan.villages, stationIndices) : { reach: [], secondsTo: stationIndices.map(() => Infinity), onRoad: false, secondsError: 0 };
+        rows.set(key, row);
+      }
       if (row) vehicles[next] = vehicleOf(v, row);
       else pending.push(next);
     }
     return true;
   }, options);
+  // A vehicle's exact row is its place's: every vehicle there gets the same one (so they still compare equal).
+  const exactRows = new Map<string, PlaceRow>();
   const exact = async (k: number) => {
-    const v = plan.vehicles[k]!;
-    vehicles[k] = vehicleOf(v, await table.exactRow(v.at, undefined, plan.villages, stationIndices, options));
+    const key = keys[k]!;
+    let row = exactRows.get(key);
+    if (!row) exactRows.set(key, (row = await table.exactRow(plan.vehicles[k]!.at, undefined, plan.villages, stationIndices, options)));
+    plan.vehicles.forEach((v, j) => {
+      if (keys[j] === key) vehicles[j] = vehicleOf(v, row);
+    });
   };
   for (const k of pending) await exact(k);
   const maxMove = table.maxMoveSeconds;
@@ -372,11 +390,8 @@ export async function planMoveUps(
     const inexact = [...unsure].filter((v) => vehicles[v]!.secondsError);
     if (inexact.length === 0) {
       // Every decision was clear of the table's error: the same moves; the drive times shown are the searches' own.
-      for (const m of moves) {
-        if (!vehicles[m.vehicleIndex]!.secondsError) continue;
-        await exact(m.vehicleIndex);
-        m.driveSeconds = vehicles[m.vehicleIndex]!.secondsToPost[m.postIndex]!;
-      }
+      for (const m of moves) if (vehicles[m.vehicleIndex]!.secondsError) await exact(m.vehicleIndex);
+      for (const m of moves) m.driveSeconds = vehicles[m.vehicleIndex]!.secondsToPost[m.postIndex]!;
       return { vehicles, posts, moves };
     }
     table.stats.replans++;
