@@ -133,7 +133,20 @@ export type CandidateDto = z.infer<typeof CandidateDto>;
 export const CrossCentreCandidateDto = CandidateDto.extend({ centreId: z.uuid(), centreName: z.string(), centreNameEn: z.string().nullable() });
 export type CrossCentreCandidateDto = z.infer<typeof CrossCentreCandidateDto>;
 
-export const ExcludedVehicleDto = z.object({ vehicleId: z.string(), callSign: z.string(), reason: ExclusionReason, detail: z.string() });
+export const ExcludedVehicleDto = z.object({
+  vehicleId: z.string(),
+  callSign: z.string(),
+  reason: ExclusionReason,
+  /** In English, for the API and logs; the screens say it in their language from the fields below. */
+  detail: z.string(),
+  /** missing_capability: the call's required capabilities it lacks. */
+  lacks: z.array(VehicleCapability).optional(),
+  /** busy: its task's status and incident number. */
+  taskStatus: TaskStatus.nullable().optional(),
+  incidentNumber: z.number().int().nullable().optional(),
+  /** unreachable: why no ETA. */
+  unreachable: z.enum(['too_far_from_road', 'no_path', 'beyond_time_limit']).optional(),
+});
 export type ExcludedVehicleDto = z.infer<typeof ExcludedVehicleDto>;
 
 export const HospitalOptionDto = z.object({

@@ -48,6 +48,9 @@ describe.skipIf(!hasChromium)(chromiumSuite('the vehicles left out of a recommen
     // Every listed vehicle is shown with its reason; no other reason has a line unless the server counted some.
     const text = (await page.textContent('[data-testid=excluded]'))!;
     for (const x of rec.excluded) expect(text).toContain(x.callSign);
+    // Why, in the screen language: the server's detail is English ("lacks als").
+    expect(await page.textContent('[data-testid=excluded] li:has-text("转运-")')).toMatch(/能力不符\s*缺少监护型$/);
+    expect(text).not.toMatch(/lacks|on incident|out of service/);
     expect(await page.locator('[data-testid=unlisted-excluded]').count()).toBe(rec.moreExcluded!.length);
     await page.locator('[data-testid=excluded]').scrollIntoViewIfNeeded();
     await screenshot(page, 'excluded-01-capped-zh');
@@ -60,6 +63,7 @@ describe.skipIf(!hasChromium)(chromiumSuite('the vehicles left out of a recommen
     await page.waitForFunction(() => document.querySelector('[data-testid=excluded] summary')?.textContent?.startsWith('Not available'));
     expect(await page.textContent('[data-testid=excluded] summary')).toBe(`Not available (${total})`);
     expect(await line.textContent()).toBe(`${more!.count} more not listed (Missing capability; only the 10 nearest to the scene are listed)`);
+    expect(await page.textContent('[data-testid=excluded] li:has-text("转运-")')).toMatch(/Missing capability\s*lacks ALS$/);
     await screenshot(page, 'excluded-02-capped-en');
     if (shotsDir) await page.locator('[data-testid=recommendations]').screenshot({ path: `${shotsDir}/excluded-capped-en.png` });
     await page.click('.lang-switch button:has-text("中文")');

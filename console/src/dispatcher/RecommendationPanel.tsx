@@ -1,4 +1,4 @@
-import type { CandidateDto, HospitalNoticeDto, HospitalOptionDto, IncidentDto, RecommendationDto } from '@dispatch/protocol';
+import type { CandidateDto, ExcludedVehicleDto, HospitalNoticeDto, HospitalOptionDto, IncidentDto, RecommendationDto } from '@dispatch/protocol';
 import { useState } from 'react';
 import { colourOf, LOAD_COLOURS, vehicleColour } from '@dispatch/ui';
 import { etaMinutes, km } from '../common/format';
@@ -247,7 +247,9 @@ export function RecommendationPanel(props: RecommendationPanelProps) {
                 {rec.excluded.map((x) => (
                   <li key={x.vehicleId}>
                     <b>{x.callSign}</b> <span className={`badge reason-${x.reason}`}>{label('exclusion', x.reason)}</span>{' '}
-                    <span className="muted">{x.detail}</span>
+                    <span className="muted">
+                      <ExclusionDetail excluded={x} />
+                    </span>
                   </li>
                 ))}
               </ul>
@@ -281,6 +283,20 @@ export function RecommendationPanel(props: RecommendationPanelProps) {
       )}
     </Panel>
   );
+}
+
+const UNREACHABLE_WORDS = { too_far_from_road: 'excludedTooFar', no_path: 'excludedNoPath', beyond_time_limit: 'excludedBeyondLimit' } as const;
+
+/** Why a vehicle is left out, in the screen's language (the server's detail is English; shown only from a server without the fields). */
+function ExclusionDetail({ excluded: x }: { excluded: ExcludedVehicleDto }) {
+  const { t, label, lang } = useI18n();
+  if (x.reason === 'out_of_service') return null;
+  if (x.reason === 'missing_capability' && x.lacks) {
+    return <>{t('excludedLacks', { caps: x.lacks.map((c) => label('vehicleCapability', c)).join(lang === 'zh-CN' ? '、' : ', ') })}</>;
+  }
+  if (x.reason === 'busy' && x.taskStatus) return <>{t('excludedBusy', { status: label('taskStatus', x.taskStatus), number: x.incidentNumber ?? '—' })}</>;
+  if (x.reason === 'unreachable' && x.unreachable) return <>{t(UNREACHABLE_WORDS[x.unreachable])}</>;
+  return <>{x.detail}</>;
 }
 
 /** Why a mobile CT or neonatal ambulance sits where it does in the ranking of a call that does not need it. */

@@ -1,4 +1,4 @@
-import type { CandidateDto, ExcludedVehicleDto, RecommendationDto } from '@dispatch/protocol';
+import type { CandidateDto, ExcludedVehicleDto, RecommendationDto, TaskStatus } from '@dispatch/protocol';
 import type { GraphRegistry } from '@dispatch/geo/routing/graphRegistry';
 import { at, graphOf, randomGrid, seededRandom } from '@dispatch/geo/routing/testGraphs';
 import { describe, expect, it } from 'vitest';
@@ -36,7 +36,7 @@ async function reference(travel: TravelService, scene: LonLat, vehicles: Ranking
     }
     const missing = required.filter((c) => !row.capabilities.includes(c));
     if (missing.length) {
-      excluded.push({ vehicleId: row.id, callSign: row.call_sign, reason: 'missing_capability', detail: `lacks ${missing.join(', ')}`, key: awayOf(row) });
+      excluded.push({ vehicleId: row.id, callSign: row.call_sign, reason: 'missing_capability', detail: `lacks ${missing.join(', ')}`, lacks: missing, key: awayOf(row) } as ExcludedVehicleDto & { key: number });
       continue;
     }
     const busy = row.task_status != null && row.task_status !== 'back_in_service';
@@ -60,12 +60,12 @@ async function reference(travel: TravelService, scene: LonLat, vehicles: Ranking
     }
     const { row, stale: isStale, busy } = pending.get(result.id)!;
     if (!isReachable(result)) {
-      if (!busy) excluded.push({ vehicleId: row.id, callSign: row.call_sign, reason: 'unreachable', detail: detail[result.unreachable], key: awayOf(row) });
+      if (!busy) excluded.push({ vehicleId: row.id, callSign: row.call_sign, reason: 'unreachable', detail: detail[result.unreachable], unreachable: result.unreachable, key: awayOf(row) });
       continue;
     }
     if (busy) {
       busyRanked.push({ row, eta: result.etaSeconds });
-      excluded.push({ vehicleId: row.id, callSign: row.call_sign, reason: 'busy', detail: `${row.task_status} on incident #${row.task_incident_number}`, key: result.etaSeconds });
+      excluded.push({ vehicleId: row.id, callSign: row.call_sign, reason: 'busy', detail: `${row.task_status} on incident #${row.task_incident_number}`, taskStatus: row.task_status as TaskStatus, incidentNumber: row.task_incident_number, key: result.etaSeconds });
       continue;
     }
     candidates.push({
@@ -186,7 +186,7 @@ describe('rankFleet', () => {
     const many = await rank(fleet(40));
     const nearest = fleet(40).map((v) => ({ callSign: v.call_sign, d: Math.hypot(v.lon! - scene[0], v.lat! - scene[1]) })).sort((a, b) => a.d - b.d || (a.callSign < b.callSign ? -1 : 1));
     expect(many.excluded.map((e) => e.callSign)).toEqual(nearest.slice(0, EXCLUDED_LISTED).map((v) => v.callSign).sort());
-    expect(many.excluded.every((e) => e.reason === 'missing_capability' && e.detail === 'lacks als')).toBe(true);
+    expect(many.excluded.every((e) => e.reason === 'missing_capability' && e.detail === 'lacks als' && e.lacks?.join() === 'als')).toBe(true);
     expect(many.moreExcluded).toEqual([{ reason: 'missing_capability', count: 40 - EXCLUDED_LISTED }]);
 
     // Out of service with a stale fix: measured from the home station, so all equally far; the first 10 by id listed.

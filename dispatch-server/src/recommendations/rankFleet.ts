@@ -1,4 +1,4 @@
-import type { CandidateDto, ExcludedVehicleDto, ExclusionReason, RecommendationDto } from '@dispatch/protocol';
+import type { CandidateDto, ExcludedVehicleDto, ExclusionReason, RecommendationDto, TaskStatus, VehicleCapability } from '@dispatch/protocol';
 import type { FleetStation, RankingVehicle } from '../fleet/fleetTables';
 import { CROSS_CENTRE_LIMIT } from '../centres/centres';
 import { FLEET_REACHABLE, FLEET_UNREACHABLE, type FleetEtas, type LonLat, type TravelService } from '../travel/travelService';
@@ -266,17 +266,25 @@ function rankWith(searched: SearchedFleet, timedOutIds: ReadonlySet<string>, sca
   /** The listed exclusions as objects, by call sign, and the count of the others per reason. */
   function exclusions(): Pick<FleetRanking, 'excluded' | 'moreExcluded'> {
     const excluded: ExcludedVehicleDto[] = [];
-    const exclude = (row: RankingVehicle, why: ExclusionReason, detail: string) => excluded.push({ vehicleId: row.id, callSign: row.call_sign, reason: why, detail });
-    for (const i of outOfService.items) exclude(vehicles[i]!, 'out_of_service', 'out of service');
+    const exclude = (row: RankingVehicle, why: ExclusionReason, detail: string, more: Partial<ExcludedVehicleDto>) =>
+      excluded.push({ vehicleId: row.id, callSign: row.call_sign, reason: why, detail, ...more });
+    for (const i of outOfService.items) exclude(vehicles[i]!, 'out_of_service', 'out of service', {});
     for (const k of busy.items) {
       const row = vehicles[vehicleOf[k]!]!;
-      exclude(row, 'busy', `${row.task_status} on incident #${row.task_incident_number}`);
+      exclude(row, 'busy', `${row.task_status} on incident #${row.task_incident_number}`, {
+        taskStatus: row.task_status as TaskStatus | null,
+        incidentNumber: row.task_incident_number,
+      });
     }
     for (const i of lacking.items) {
       const row = vehicles[i]!;
-      exclude(row, 'missing_capability', `lacks ${required.filter((c) => !row.capabilities.includes(c)).join(', ')}`);
+      const lacks = required.filter((c) => !row.capabilities.includes(c)) as VehicleCapability[];
+      exclude(row, 'missing_capability', `lacks ${lacks.join(', ')}`, { lacks });
     }
-    for (const k of unreachable.items) exclude(vehicles[vehicleOf[k]!]!, 'unreachable', UNREACHABLE_DETAIL[FLEET_UNREACHABLE[reason[k]! - 1]!]);
+    for (const k of unreachable.items) {
+      const why = FLEET_UNREACHABLE[reason[k]! - 1]!;
+      exclude(vehicles[vehicleOf[k]!]!, 'unreachable', UNREACHABLE_DETAIL[why], { unreachable: why });
+    }
     const moreExcluded: FleetRanking['moreExcluded'] = [];
     const more = (why: ExclusionReason, few: NearestFew) => few.offered > few.items.length && moreExcluded.push({ reason: why, count: few.offered - few.items.length });
     more('out_of_service', outOfService);
