@@ -16,7 +16,7 @@ import { rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { io as connect, type Socket } from 'socket.io-client';
-import { PROTOCOL_VERSION } from '@dispatch/protocol';
+import { PROTOCOL_VERSION, type PackedPosition } from '@dispatch/protocol';
 import { createTestDatabase } from '@dispatch/db/testDatabase';
 import { readDemoPasswords } from '../src/demo/demoPasswords';
 import { freePort, percentiles, print, ROOT, sleep } from './benchKit';
@@ -119,9 +119,9 @@ async function measure(count: number) {
   // Positions: every demo crew reports batches over its socket, on process i % count, acknowledged.
   const crews = (await database.db.query<{ username: string }>("SELECT username FROM users WHERE role = 'crew' AND vehicle_id IS NOT NULL ORDER BY username")).rows;
   const fanout: number[] = [];
-  consoleSocket.on('vehicle.positionsUpdated', (positions: { deviceTime: string }[]) => {
+  consoleSocket.on('vehicle.positionsUpdated', (positions: PackedPosition[]) => {
     const now = Date.now();
-    for (const p of positions) fanout.push(now - Date.parse(p.deviceTime));
+    for (const p of positions) fanout.push(now - p[6]);
   });
   const crewSockets = await Promise.all(crews.map(async (c, i) => socketTo(urls[i % count]!, await login(urls[i % count]!, c.username))));
   let stored = 0;

@@ -27,7 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { io as connect, type Socket } from 'socket.io-client';
-import { createApiClient, PROTOCOL_VERSION, type VehiclePositionDto } from '@dispatch/protocol';
+import { createApiClient, PROTOCOL_VERSION, type PackedPosition } from '@dispatch/protocol';
 import { createTestDatabase } from '@dispatch/db/testDatabase';
 import { readDemoPasswords } from '../src/demo/demoPasswords';
 import { freePort, percentiles, print, ROOT, sleep } from './benchKit';
@@ -454,10 +454,10 @@ async function runBench(): Promise<void> {
         socket.once('connect_error', reject);
       });
       // Every console is timed, not only the first: the last one served is the one that waits.
-      socket.on('vehicle.positionsUpdated', (positions: VehiclePositionDto[]) => {
+      socket.on('vehicle.positionsUpdated', (positions: PackedPosition[]) => {
         const now = Date.now();
         for (const p of positions) {
-          const [measured, received] = [Date.parse(p.deviceTime), Date.parse(p.receivedAt)];
+          const [measured, received] = [p[6], p[7]];
           fanout.push(now - measured);
           toServer.push(received - measured);
           toConsole.push(now - received);

@@ -15,7 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { io as connect } from 'socket.io-client';
-import { PROTOCOL_VERSION, rooms, type VehiclePositionDto } from '@dispatch/protocol';
+import { packPosition, PROTOCOL_VERSION, rooms, type PackedPosition } from '@dispatch/protocol';
 import { createTestDatabase } from '@dispatch/db/testDatabase';
 import { createTokenService } from '../src/auth/tokens';
 import type { Db } from '@dispatch/db';
@@ -154,7 +154,7 @@ async function paced(db: Db, vehicleIds: string[], epochMs: number) {
   const http = createServer();
   const io = createGateway(http, tokens);
   await new Promise<void>((done) => http.listen(0, '127.0.0.1', done));
-  const fanout = new PositionFanout((positions) => io.to(rooms.dispatchers).emit('vehicle.positionsUpdated', positions), 100);
+  const fanout = new PositionFanout((positions) => io.to(rooms.dispatchers).emit('vehicle.positionsUpdated', positions.map(packPosition)), 100);
   const writes: number[] = [];
   const ingestor = new PositionIngestor(db, { onStored: (latest) => fanout.push(latest), onWritten: (_rows, ms) => writes.push(ms) });
 
@@ -171,10 +171,10 @@ async function paced(db: Db, vehicleIds: string[], epochMs: number) {
   const sentAt = new Map<string, number>();
   const fanoutLatency: number[] = [];
   let delivered = 0;
-  socket.on('vehicle.positionsUpdated', (positions: VehiclePositionDto[]) => {
+  socket.on('vehicle.positionsUpdated', (positions: PackedPosition[]) => {
     const now = performance.now();
-    for (const p of positions) {
-      const key = `${p.vehicleId}|${Date.parse(p.deviceTime)}`;
+    for (const [vehicleId, , , , , , deviceTimeMs] of positions) {
+      const key = `${vehicleId}|${deviceTimeMs}`;
       const t0 = sentAt.get(key);
       if (t0 !== undefined) fanoutLatency.push(now - t0);
       delivered++;

@@ -25,8 +25,9 @@ if (file) {
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
   const stages: Record<string, Record<number, number>> = {};
-  const note = (stage: string, receivedAt: Date | string, now = Date.now()) => {
-    const ms = Math.max(0, Math.round(now - (typeof receivedAt === 'string' ? Date.parse(receivedAt) : receivedAt.getTime())));
+  const note = (stage: string, receivedAt: Date | string | number, now = Date.now()) => {
+    const at = typeof receivedAt === 'string' ? Date.parse(receivedAt) : typeof receivedAt === 'number' ? receivedAt : receivedAt.getTime();
+    const ms = Math.max(0, Math.round(now - at));
     const histogram = (stages[stage] ??= {});
     histogram[ms] = (histogram[ms] ?? 0) + 1;
   };
@@ -50,7 +51,10 @@ if (file) {
   }, 1000).unref();
 }
 
-type Note = (stage: string, receivedAt: Date | string, now?: number) => void;
+type Note = (stage: string, receivedAt: Date | string | number, now?: number) => void;
+/** A position as broadcast: packed (an array, receivedAt in epoch ms at 7) or, by an older server, a DTO. */
+type Broadcast = { receivedAt: string } | unknown[];
+const receivedOf = (p: Broadcast) => (Array.isArray(p) ? (p[7] as number) : p.receivedAt);
 type Method = (this: unknown, ...args: unknown[]) => unknown;
 
 async function traceStages(note: Note): Promise<void> {
@@ -91,7 +95,7 @@ async function traceStages(note: Note): Promise<void> {
     function (this: unknown, event, ...args) {
       if (event === 'vehicle.positionsUpdated' && first('emitted', args[0] as object)) {
         const now = Date.now();
-        for (const p of args[0] as { receivedAt: string }[]) note('emitted', p.receivedAt, now);
+        for (const p of args[0] as Broadcast[]) note('emitted', receivedOf(p), now);
       }
       return emit.call(this, event, ...args);
     },
@@ -102,7 +106,7 @@ async function traceStages(note: Note): Promise<void> {
       const data = (packet as { data?: unknown[] }).data;
       if (data?.[0] === 'vehicle.positionsUpdated' && first('sent', data[1] as object)) {
         const now = Date.now();
-        for (const p of data[1] as { receivedAt: string }[]) note('sent', p.receivedAt, now);
+        for (const p of data[1] as Broadcast[]) note('sent', receivedOf(p), now);
       }
       return broadcast.call(this, packet, ...rest);
     },

@@ -10,7 +10,7 @@ import {
   type StatusReport,
 } from './incidents';
 import type { StuckEventNotice, StuckEventReport, StuckEventResult } from './outbox';
-import type { AgentPosition, PositionsReportResult, VehiclePositionDto } from './positions';
+import type { AgentPosition, PackedPosition, PositionsReportResult } from './positions';
 import type { AlertDto } from './alerts';
 import type { MessageDto, MessageSendResult, SendMessageRequest } from './messages';
 import type { ConsultationEntryDto } from './consultations';
@@ -30,8 +30,8 @@ export interface ServerToClientEvents {
   /** The token expired or the login was disabled or re-bound: the socket is closed after this. */
   'session.ended': (payload: { reason: string }) => void;
   'health.changed': (payload: HealthReport) => void;
-  /** Latest positions since the last flush, at most one per vehicle. */
-  'vehicle.positionsUpdated': (positions: VehiclePositionDto[]) => void;
+  /** Latest positions of a commit, at most one per vehicle, packed (unpackPositions gives the DTOs). */
+  'vehicle.positionsUpdated': (positions: PackedPosition[]) => void;
   'vehicle.updated': (vehicle: VehicleDto) => void;
   'hospital.loadChanged': (hospital: HospitalDto) => void;
   /** An administrator added or changed a hospital (its load has hospital.loadChanged). */

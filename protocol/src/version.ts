@@ -1,8 +1,9 @@
 /**
  * Bumped whenever an event, a DTO or a route changes incompatibly; clients send theirs in the socket handshake.
  * 2: status events carry assignment-scoped event ids, incidents the call-answer time, errors a `details` field.
+ * 3: vehicle.positionsUpdated carries packed positions (arrays, epoch milliseconds; positions.ts PackedPosition).
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** Which side must be updated when the two speak different versions (told to the user, as tldraw does). */
 export type VersionMismatch = 'clientTooOld' | 'serverTooOld';

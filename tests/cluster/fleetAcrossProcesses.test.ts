@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { RecommendationDto } from '@dispatch/protocol';
+import { unpackPositions, type PackedPosition, type RecommendationDto } from '@dispatch/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDemoPasswords } from '@dispatch/server/demo/demoPasswords';
 import { createTestDatabase, requireEnv, type TestDatabase } from '@dispatch/db/testDatabase';
@@ -110,8 +110,8 @@ describe('the fleet state of one process follows the changes made through anothe
       expect((await fetch(`${a.url}/osmand?id=${device}&lat=37.12&lon=112.05&timestamp=${clock}`)).status).toBe(200);
       return clock * 1000;
     };
-    const fixOf = (vehicleId: string, ms: number) => (batch: { vehicleId: string; deviceTime: string }[]) =>
-      batch.some((p) => p.vehicleId === vehicleId && Date.parse(p.deviceTime) === ms);
+    const fixOf = (vehicleId: string, ms: number) => (batch: PackedPosition[]) =>
+      unpackPositions(batch).some((p) => p.vehicleId === vehicleId && Date.parse(p.deviceTime) === ms);
     // A ranks with every change committed before (a sync of its fleet state): its fan-out holds them too.
     const settleA = () => dispatcherOnA.call('getRecommendations', { params: { id: incident.id } });
     try {

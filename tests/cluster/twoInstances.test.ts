@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { PROTOCOL_VERSION } from '@dispatch/protocol';
+import { PROTOCOL_VERSION, unpackPositions } from '@dispatch/protocol';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDemoPasswords } from '@dispatch/server/demo/demoPasswords';
@@ -106,7 +106,7 @@ describe('two dispatch-server processes behind HAProxy, one PostgreSQL, one Redi
     const ack = await crewOnA.socket.timeout(10_000).emitWithAck('positions.reported', [fix]);
     expect(ack).toMatchObject({ ok: true, stored: 1 });
     await eventually(
-      async () => consoleOnB.seen('vehicle.positionsUpdated', (list: any[]) => list.some((p) => p.vehicleId === vehicleId && Math.abs(p.lat - fix.lat) < 1e-6)),
+      async () => consoleOnB.seen('vehicle.positionsUpdated', (list: any[]) => unpackPositions(list).some((p) => p.vehicleId === vehicleId && Math.abs(p.lat - fix.lat) < 1e-6)),
       30_000,
     );
   });

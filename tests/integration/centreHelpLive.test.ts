@@ -1,4 +1,4 @@
-import type { VehiclePositionDto } from '@dispatch/protocol';
+import { unpackPositions, type PackedPosition } from '@dispatch/protocol';
 import { describe, expect, it } from 'vitest';
 import { openSocket, refusal } from '../support/api';
 import { centresSuite } from '../support/demoSuite';
@@ -23,8 +23,8 @@ describe('a helping vehicle is live on the helped centre’s consoles for as lon
     expect(res.status).toBe(200);
     return new Date(clock * 1000).toISOString();
   };
-  const fixOf = (vehicleId: string, deviceTime: string) => (batch: VehiclePositionDto[]) =>
-    batch.some((p) => p.vehicleId === vehicleId && Date.parse(p.deviceTime) === Date.parse(deviceTime));
+  const fixOf = (vehicleId: string, deviceTime: string) => (batch: PackedPosition[]) =>
+    unpackPositions(batch).some((p) => p.vehicleId === vehicleId && Date.parse(p.deviceTime) === Date.parse(deviceTime));
   const heard = (socket: Console, vehicleId: string, deviceTime: string) =>
     socket.received.filter((r) => r.event === 'vehicle.positionsUpdated' && fixOf(vehicleId, deviceTime)(r.payload)).length;
   /** Every change committed so far is in the server's fleet state (the fan-out reads it as held, without a sync). */

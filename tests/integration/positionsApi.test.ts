@@ -1,6 +1,6 @@
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { io as connect, type Socket } from 'socket.io-client';
-import { PROTOCOL_VERSION, type VehiclePositionDto } from '@dispatch/protocol';
+import { PROTOCOL_VERSION, unpackPositions, type VehiclePositionDto } from '@dispatch/protocol';
 import { apiClient } from '../support/api';
 import { serverSuite } from '../support/demoSuite';
 import { createLoggedInUser, startTestServer } from '../support/server';
@@ -320,8 +320,8 @@ describe('position ingestion over the OsmAnd/Traccar protocol', () => {
       const crew = await open(crewToken);
       const toDispatcher: VehiclePositionDto[][] = [];
       const toCrew: VehiclePositionDto[][] = [];
-      dispatcher.on('vehicle.positionsUpdated', (p) => toDispatcher.push(p));
-      crew.on('vehicle.positionsUpdated', (p) => toCrew.push(p));
+      dispatcher.on('vehicle.positionsUpdated', (p) => toDispatcher.push(unpackPositions(p)));
+      crew.on('vehicle.positionsUpdated', (p) => toCrew.push(unpackPositions(p)));
 
       // Ten fixes of one vehicle in one upload plus one of another, then five single reports in quick succession.
       const base = epoch(120);

@@ -24,6 +24,7 @@ import {
   type VehicleDto,
   type VehiclePositionDto,
   type VersionMismatch,
+  unpackPositions,
 } from '@dispatch/protocol';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'disconnected';
@@ -233,7 +234,7 @@ export class Connection {
     socket.on('notice.updated', (n) => this.apply('notices', n));
     socket.on('notice.escalated', (n) => this.apply('notices', n));
     socket.on('transfer.updated', (t) => this.apply('transfers', t));
-    socket.on('vehicle.positionsUpdated', (batch) => this.queuePositions(batch));
+    socket.on('vehicle.positionsUpdated', (batch) => this.queuePositions(unpackPositions(batch)));
     socket.on('consultation.posted', (entry) => {
       for (const listener of this.consultationListeners) listener(entry);
     });

@@ -5,22 +5,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Server } from 'socket.io';
 import { io as connect, type Socket } from 'socket.io-client';
 import { Redis } from 'ioredis';
-import type { VehiclePositionDto } from '@dispatch/protocol';
+import { packPosition, type PackedPosition } from '@dispatch/protocol';
 import type { Gateway } from '../realtime/gateway';
 import { createStreamsAdapter, type StreamsAdapter } from '../realtime/streamsAdapter';
 import { emitHereFirst, watchPeers } from './positions.routes';
 
-const fix = (lat: number): VehiclePositionDto => ({
-  vehicleId: '00000000-0000-4000-8000-000000000001',
-  lon: 111.92,
-  lat,
-  speedMps: null,
-  headingDeg: null,
-  accuracyM: null,
-  deviceTime: new Date().toISOString(),
-  receivedAt: new Date().toISOString(),
-  source: 'test',
-});
+const fix = (lat: number): PackedPosition =>
+  packPosition({
+    vehicleId: '00000000-0000-4000-8000-000000000001',
+    lon: 111.92,
+    lat,
+    speedMps: null,
+    headingDeg: null,
+    accuracyM: null,
+    deviceTime: new Date().toISOString(),
+    receivedAt: new Date().toISOString(),
+    source: 'test',
+  });
 
 /** Two server processes' gateways on one Redis stream, each with a console in the `staff` room. */
 describe('emitHereFirst on the real Redis stream adapter', () => {
@@ -36,7 +37,7 @@ describe('emitHereFirst on the real Redis stream adapter', () => {
       await new Promise<void>((listening) => http.listen(0, '127.0.0.1', listening));
       const console = connect(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, { transports: ['websocket'], forceNew: true });
       const heard: number[] = [];
-      console.on('vehicle.positionsUpdated', (positions: VehiclePositionDto[]) => heard.push(...positions.map((p) => p.lat)));
+      console.on('vehicle.positionsUpdated', (positions: PackedPosition[]) => heard.push(...positions.map((p) => p[2])));
       await new Promise<void>((connected) => console.once('connect', connected));
       processes.push({ http, io, streams, console, heard });
     }
@@ -132,7 +133,7 @@ async function openProcess(prefix: string): Promise<Process> {
   await new Promise<void>((listening) => http.listen(0, '127.0.0.1', listening));
   const console = connect(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, { transports: ['websocket'], forceNew: true });
   const heard: number[] = [];
-  console.on('vehicle.positionsUpdated', (positions: VehiclePositionDto[]) => heard.push(...positions.map((p) => p.lat)));
+  console.on('vehicle.positionsUpdated', (positions: PackedPosition[]) => heard.push(...positions.map((p) => p[2])));
   await new Promise<void>((connected) => console.once('connect', connected));
   return { http, io, streams, console, heard };
 }

@@ -3,7 +3,7 @@ import { VehicleCentres } from '../centres/centres';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../config';
 import type { Db } from '@dispatch/db';
-import type { VehiclePositionDto } from '@dispatch/protocol';
+import { packPosition, type PackedPosition } from '@dispatch/protocol';
 import type { FleetState } from '../fleet/fleetState';
 import type { Handlers } from '../http/mountRoutes';
 import type { Logger } from '../logger';
@@ -22,7 +22,7 @@ import { PositionFanout } from './positionFanout';
  * and left out of the adapter's broadcast (by their ids, which no other process has). Positions then carry no
  * recovery offset for these consoles: a reconnecting console gets the fleet's positions from the REST list anyway.
  */
-export function emitHereFirst(io: Gateway, rooms: string[], positions: VehiclePositionDto[], peers?: PeerWatch): void {
+export function emitHereFirst(io: Gateway, rooms: string[], positions: PackedPosition[], peers?: PeerWatch): void {
   io.local.to(rooms).emit('vehicle.positionsUpdated', positions);
   // No other process to hear it: the stream's append (a JSON copy of the batch into Redis, read back by this
   // process's own stream reader) would serve nobody, not even a reconnecting console (see above).
@@ -146,7 +146,7 @@ export function createPositions({ config, db, fleet, log, tellPeers }: { config:
       emitting = emitting
         .then(() => centres.byRooms(positions))
         .then((groups) => {
-          for (const group of groups) emitHereFirst(io, group.rooms, group.items, peers);
+          for (const group of groups) emitHereFirst(io, group.rooms, group.items.map(packPosition), peers);
         })
         .catch((err: unknown) => log.error({ err }, 'position fan-out failed'));
     },
