@@ -2,10 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@dispatch/db/testDatabase';
 import { DEMO_REGION, generateDemoCounty, importDemoCounty } from '../demo/demoCounty';
 import type { LonLat } from '../routing/geometry';
+import { GraphRegistry } from '../routing/graphRegistry';
 import { loadRoadGraph, type RoadGraph } from '../routing/roadGraph';
 import { at, graphOf, randomGrid, seededRandom, type EdgeSpec } from '../routing/testGraphs';
 import { snapAll, suggestMoveUps, suggestMoveUpsSliced, type MoveUpVehicle } from './moveUp';
-import { MoveUpTable, planMoveUps, type PlanStation, type PlanVehicle } from './moveUpTable';
+import { MoveUpTable, MoveUpTables, planMoveUps, type PlanStation, type PlanVehicle } from './moveUpTable';
 import { reachOracle } from './reachOracle';
 import { reachFromSliced, runSliced } from './slicedReach';
 
@@ -241,5 +242,37 @@ describe('the move-up table on the demo county', () => {
     }
     expect(withMoves).toBeGreaterThanOrEqual(3);
     expect(table.stats.tableRows).toBeGreaterThan(200);
+  }, 120_000);
+
+  it('keeps one table per graph the registry serves: built once, again for other places or a reloaded (re-costed) graph', async () => {
+    const registry = new GraphRegistry(database.db, { preprocess: false });
+    try {
+      const tables = new MoveUpTables();
+      let builds = 0;
+      const build = (g: RoadGraph) => () => {
+        builds++;
+        return MoveUpTable.build(g, snapAll(g, villages), snapAll(g, stations), { seconds: 1800, maxMoveSeconds: 2700 });
+      };
+      const first = await registry.get(DEMO_REGION);
+      const table = await tables.get(first, 'places', build(first));
+      expect(await tables.get(first, 'places', build(first))).toBe(table);
+      expect(builds).toBe(1);
+      // The demo county's places and stations as columns, a float32 per vertex each.
+      expect(table.bytes).toBe(first.vertexCount * (villages.length + stations.length) * 4);
+      // Other places on the same graph: a new table in its place.
+      const other = await tables.get(first, 'other places', build(first));
+      expect(other).not.toBe(table);
+      expect(builds).toBe(2);
+      // A re-import or re-costing announces the region: the registry loads a new graph, which gets its own table.
+      registry.invalidate(DEMO_REGION);
+      const reloaded = await registry.get(DEMO_REGION);
+      expect(reloaded).not.toBe(first);
+      const fresh = await tables.get(reloaded, 'other places', build(reloaded));
+      expect(fresh).not.toBe(other);
+      expect(fresh.graph).toBe(reloaded);
+      expect(builds).toBe(3);
+    } finally {
+      await registry.close();
+    }
   }, 120_000);
 });

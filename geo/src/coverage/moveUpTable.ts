@@ -307,6 +307,27 @@ class BackwardSearch {
   }
 }
 
+/**
+ * The tables in use: one per graph, for one set of places (a new key replaces it, so memory holds one table per graph
+ * served). Keyed by the graph object itself: the registry loads a new one when a region is imported again or re-costed
+ * (graphRegistry.ts), so its table is built anew and the old one goes with the old graph.
+ */
+export class MoveUpTables {
+  private readonly byGraph = new WeakMap<RoadGraph, { key: string; table: Promise<MoveUpTable> }>();
+
+  get(graph: RoadGraph, key: string, build: () => Promise<MoveUpTable>): Promise<MoveUpTable> {
+    const hit = this.byGraph.get(graph);
+    if (hit && hit.key === key) return hit.table;
+    const entry = { key, table: build() };
+    this.byGraph.set(graph, entry);
+    // A failed build must not stick: the next plan tries again.
+    entry.table.catch(() => {
+      if (this.byGraph.get(graph) === entry) this.byGraph.delete(graph);
+    });
+    return entry.table;
+  }
+}
+
 /** A station as a post of the plan: its index in the table's stations, and where it is. */
 export interface PlanStation {
   id: string;
