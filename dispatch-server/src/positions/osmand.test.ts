@@ -1,7 +1,8 @@
+import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
 import { describeZodError } from '../http/errors';
-import { KNOT_IN_MPS, parseOsmandJson, parseOsmandParams, parseOsmandRequest, parseOsmandTimestamp } from './osmand';
+import { KNOT_IN_MPS, parseOsmandJson, parseOsmandParams, parseOsmandRequest, parseOsmandTimestamp, readQueryBySchema, readQueryPlainly } from './osmand';
 
 const now = new Date('2023-11-14T22:20:00Z');
 
@@ -158,4 +159,36 @@ describe('OsmAnd JSON body', () => {
     expect(merged[0]).toMatchObject({ deviceId: 'q', lat: 3, lon: 2 });
     expect(errorOf(() => parseOsmandRequest({ query: {}, body: 'garbage' }, now))).toMatch(/^body: expected OsmAnd parameters/);
   });
+});
+
+describe('the plain reading of a well-formed report (no zod)', () => {
+  const fix = { id: 'bench-17', lat: '37.021', lon: '111.905', timestamp: String(now.getTime() - 5000), speed: '10', bearing: '90', accuracy: '5' };
+
+  it('reads a Traccar Client report as the schema does', () => {
+    expect(readQueryPlainly(fix, now)).toEqual(readQueryBySchema(fix, now));
+    expect(readQueryPlainly(fix, now)).not.toBeNull();
+  });
+
+  // Values each parameter may take: well-formed, blank, padded, out of range, malformed, repeated, not a string.
+  const numbers = ['0', '10', ' 10 ', '-1', '+.5', '1e3', '1e400', '5.', '.', 'abc', '0x10', '', '  ', '361', '-91', '181', '1,5'];
+  const values = fc.oneof(
+    fc.constantFrom(...numbers),
+    fc.constantFrom('true', 'FALSE', '1', '0', 'yes', 'True '),
+    fc.constantFrom(String(now.getTime() - 60_000), String(now.getTime() / 1000 - 60), '1700000000.5', '2023-11-14T22:19:00Z', '0', '99999999999999', ''),
+    fc.constantFrom('bench-1', 'x'.repeat(128), 'x'.repeat(129), 'a\u0001b', 'ü-7', ' id '),
+    fc.constantFrom(['1', '2'], 7, true),
+    fc.string({ maxLength: 6 }),
+  );
+  const keys = ['id', 'deviceid', 'lat', 'lon', 'location', 'timestamp', 'speed', 'bearing', 'heading', 'altitude', 'accuracy', 'hdop', 'batt', 'charge', 'valid', 'constructor', 'other'];
+
+  test.prop([fc.dictionary(fc.constantFrom(...keys), values), fc.boolean()], { numRuns: 3000 })(
+    'gives what the schema gives whenever it reads a report, and leaves every other to the schema',
+    (drawn, complete) => {
+      // Half the cases carry the required parameters, so the plain reading is taken often.
+      const params: Record<string, unknown> = complete ? { id: 'bench-3', lat: '37.5', lon: '112.1', ...drawn } : drawn;
+      const plainly = readQueryPlainly(params, now);
+      if (plainly === null) return;
+      expect(plainly).toEqual(readQueryBySchema(params, now));
+    },
+  );
 });
