@@ -8,7 +8,8 @@
  * Networks: the synthetic demo county (geo/src/demo: its villages, towns and districts as demand weighted by their
  * synthetic populations, as the gazetteer stores them and the server weighs them, its stations and township health centres as posts, its county hospitals as destinations), and the
  * RNV network (Mannheim/Heidelberg, ../shared/roaddata, skipped when absent) with synthetic demand points,
- * posts and hospitals placed on its real roads. Prints JSON lines naming the machine. RNV map data ©
+ * posts and hospitals placed on its real roads; then the CPU of one live move-up plan on RNV (moveUpPlanBench.ts). Prints
+ * JSON lines naming the machine. RNV map data ©
  * OpenStreetMap contributors, ODbL.
  */
 import { cpus, hostname } from 'node:os';
@@ -21,6 +22,7 @@ import type { LonLat } from '../src/routing/geometry';
 import { roadDataFile } from '../src/routing/roadData';
 import { loadRoadGraph, type RoadGraph } from '../src/routing/roadGraph';
 import { generateCalls, simNetworkFrom, simulate, type SimNetwork, type SimParams, type SimPolicy } from '../src/coverage/moveUpSimulation';
+import { benchMoveUpPlan } from './moveUpPlanBench';
 
 const quick = process.argv.includes('--quick');
 const SEEDS = quick ? [1, 2] : [1, 2, 3, 4, 5, 6, 7, 8];
@@ -135,8 +137,11 @@ async function main() {
       return;
     }
     if ((await activeNetworkId(db, RNV_REGION)) === null) await importRoads(db, { file, region: RNV_REGION });
-    const rnv = rnvNetwork(await loadRoadGraph(db, RNV_REGION));
+    const rnvGraph = await loadRoadGraph(db, RNV_REGION);
+    const rnv = rnvNetwork(rnvGraph);
     compare('rnv', rnv.network, rnv.setup, { callsPerDay: 150 });
+    // The live server's plan on the same network: CPU per plan by search and from the move-up table (moveUpPlanBench.ts).
+    await benchMoveUpPlan(rnvGraph, { quick });
   } finally {
     await db.end();
   }
