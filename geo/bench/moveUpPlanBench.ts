@@ -18,7 +18,7 @@ import type { LonLat } from '../src/routing/geometry';
 import { roadDataFile } from '../src/routing/roadData';
 import { loadRoadGraph, type RoadGraph } from '../src/routing/roadGraph';
 import { snapAll, suggestMoveUpsSliced, type MoveUp, type MoveUpVehicle } from '../src/coverage/moveUp';
-import { reachFromSliced, runSliced } from '../src/coverage/slicedReach';
+import { reachFromSliced, runSliced, type SliceStats } from '../src/coverage/slicedReach';
 
 const RNV_REGION = 'bench-rnv';
 const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, hostname: hostname() };
@@ -65,16 +65,16 @@ const SECONDS = 1800;
 const MAX_MOVE = 45 * 60;
 
 /** Before: the stations' reach searched once (kept per graph by the server), then one sliced search per vehicle and the greedy. */
-async function planBySearch(graph: RoadGraph, s: Setup, postReach: number[][]) {
+async function planBySearch(graph: RoadGraph, s: Setup, postReach: number[][], stats: SliceStats) {
   const villageSnaps = snapAll(graph, s.villages);
   const postSnaps = snapAll(graph, s.stations);
   const vehicles: MoveUpVehicle[] = [];
   for (const v of s.fleet) {
-    const r = await reachFromSliced(graph, v.at, villageSnaps, SECONDS, postSnaps, MAX_MOVE);
+    const r = await reachFromSliced(graph, v.at, villageSnaps, SECONDS, postSnaps, MAX_MOVE, { stats });
     vehicles.push({ id: v.id, reach: r.reach, secondsToPost: r.secondsTo, movable: v.movable && r.onRoad });
   }
   const posts = s.stations.map((_, i) => ({ id: `s${i}`, reach: postReach[i]! }));
-  const moves = await suggestMoveUpsSliced(s.demand, vehicles, posts, { q: 0.4, maxMoves: 3, maxMoveSeconds: MAX_MOVE }, (step) => runSliced(step));
+  const moves = await suggestMoveUpsSliced(s.demand, vehicles, posts, { q: 0.4, maxMoves: 3, maxMoveSeconds: MAX_MOVE }, (step) => runSliced(step, { stats }));
   return { vehicles, moves };
 }
 
@@ -104,34 +104,39 @@ async function benchScenario(graph: RoadGraph, vehicles: number, west: boolean, 
     return reach;
   });
   emit({ metric: 'moveup_plan_stations_once', method: 'search', ...setup, cpuMs: round(stationsOnce.cpuMs), wallMs: round(stationsOnce.wallMs) });
+  // How long each held the event loop at most (its slices are meant to be ~4 ms; a busy machine stretches them).
+  const newStats = (): SliceStats => ({ slices: 0, busyMs: 0, longestSliceMs: 0 });
+  const buildStats = newStats();
   const table = options.onlySearch ? null : await import('../src/coverage/moveUpTable');
   const built = table
-    ? await measured(() => table.MoveUpTable.build(graph, snapAll(graph, s.villages), snapAll(graph, s.stations), { seconds: SECONDS, maxMoveSeconds: MAX_MOVE }))
+    ? await measured(() => table.MoveUpTable.build(graph, snapAll(graph, s.villages), snapAll(graph, s.stations), { seconds: SECONDS, maxMoveSeconds: MAX_MOVE, stats: buildStats }))
     : null;
   if (built) {
     emit({
       metric: 'moveup_plan_table_build', method: 'table', ...setup, cpuMs: round(built.cpuMs), wallMs: round(built.wallMs), busyMs: round(built.value.build.busyMs),
-      searches: built.value.build.searches, tableBytes: built.value.bytes, tableMiB: round(built.value.bytes / 2 ** 20, 1), errorBoundS: built.value.error,
+      longestSliceMs: round(buildStats.longestSliceMs), searches: built.value.build.searches, tableBytes: built.value.bytes, tableMiB: round(built.value.bytes / 2 ** 20, 1), errorBoundS: built.value.error,
     });
   }
   for (let rep = 0; rep < reps; rep++) {
-    const before = await measured(() => planBySearch(graph, s, stationsOnce.value));
-    emit({ metric: 'moveup_plan', method: 'search', rep, ...setup, cpuMs: round(before.cpuMs), wallMs: round(before.wallMs), moves: before.value.moves.length });
+    const searchStats = newStats();
+    const before = await measured(() => planBySearch(graph, s, stationsOnce.value, searchStats));
+    emit({ metric: 'moveup_plan', method: 'search', rep, ...setup, cpuMs: round(before.cpuMs), wallMs: round(before.wallMs), longestSliceMs: round(searchStats.longestSliceMs), moves: before.value.moves.length });
     if (!table || !built) continue;
     const t = built.value;
     const stats = { ...t.stats };
+    const planStats = newStats();
     const after = await measured(() =>
       table.planMoveUps(t, {
         villages: s.villages.map((_, i) => i), demand: s.demand, stations: s.stations.map((at, i) => ({ id: `s${i}`, index: i, at })),
         vehicles: s.fleet, q: 0.4, maxMoves: 3,
-      }),
+      }, { stats: planStats }),
     );
     const same =
       sameMoves(after.value.moves, before.value.moves) &&
       after.value.vehicles.every((v, k) => JSON.stringify([v.reach, v.movable]) === JSON.stringify([before.value.vehicles[k]!.reach, before.value.vehicles[k]!.movable])) &&
       after.value.posts.every((p, i) => JSON.stringify(p.reach) === JSON.stringify(stationsOnce.value[i]));
     emit({
-      metric: 'moveup_plan', method: 'table', rep, ...setup, cpuMs: round(after.cpuMs), wallMs: round(after.wallMs), moves: after.value.moves.length,
+      metric: 'moveup_plan', method: 'table', rep, ...setup, cpuMs: round(after.cpuMs), wallMs: round(after.wallMs), longestSliceMs: round(planStats.longestSliceMs), moves: after.value.moves.length,
       sameAsSearch: same, tableRows: t.stats.tableRows - stats.tableRows, exactSearches: t.stats.exactSearches - stats.exactSearches, replans: t.stats.replans - stats.replans,
     });
     if (!same) process.exitCode = 1;

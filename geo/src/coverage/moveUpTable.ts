@@ -117,7 +117,18 @@ export class MoveUpTable {
     if (bytes > (options.maxBytes ?? DEFAULT_MOVE_UP_TABLE_BYTES) || columns === 0) {
       return new MoveUpTable(graph, villages, stations, options, null, { bytes: 0, ms: performance.now() - started, busyMs: 0, searches: 0 });
     }
-    const times = new Float32Array(graph.vertexCount * columns).fill(Infinity);
+    const times = new Float32Array(graph.vertexCount * columns);
+    // Infinity everywhere first (tens of MB: in slices too), then each search writes what it reaches.
+    let filled = 0;
+    await runSliced((deadline) => {
+      while (filled < times.length) {
+        const end = Math.min(times.length, filled + (1 << 20));
+        times.fill(Infinity, filled, end);
+        filled = end;
+        if (performance.now() > deadline) break;
+      }
+      return filled === times.length;
+    }, sliced);
     const search = new BackwardSearch(graph);
     const targets = [...villages, ...stations];
     const limit = Math.max(options.seconds, options.maxMoveSeconds);
