@@ -26,6 +26,10 @@ export interface RecommendationPolicy {
 /**
  * Ranks the fleet for one incident by road travel time: one reversed-graph search covers every vehicle
  * and every station (responsible substation), one forward search from the scene covers the hospitals.
+ * @param onHeld when given, called at once with the ranking on the fleet as this process holds it (before the sync
+ *   token is back: a change committed a moment ago may not be in it), so it can be shown without waiting for the
+ *   event loop to bring the sync's answer; the promise then gives the ranking with every change committed before
+ *   the call (the same object when the sync brought no change)
  */
 export async function computeRecommendation(
   db: Db,
@@ -33,6 +37,7 @@ export async function computeRecommendation(
   fleet: FleetState,
   incident: IncidentDto,
   policy: RecommendationPolicy,
+  onHeld?: (recommendation: RecommendationDto) => void,
 ): Promise<RecommendationDto> {
   const started = performance.now();
   // The fleet from memory, with every change committed before now applied (fleet/fleetState.ts): a sync token goes to
@@ -44,10 +49,46 @@ export async function computeRecommendation(
   // Not left unhandled while the speculative search runs: awaited (and its error thrown) below.
   synced.catch(() => undefined);
   let search = held ? await searchScene(travel, held, incident, policy) : null;
+  // The sync's answer waits for the event loop, which the intake's other work keeps busy for milliseconds after the
+  // searches (bench:dispatch phase timers): the held ranking is handed out first, with the crews that let the call
+  // time out as the incident given says (none for a new call).
+  let first: { version: number; timedOut: Set<string>; recommendation: RecommendationDto } | null = null;
+  if (search && onHeld) {
+    const timedOut = new Set(incident.assignments.filter((a) => a.status === 'timed_out').map((a) => a.vehicleId));
+    first = { version: search.version, timedOut, recommendation: await recommendationOf(db, travel, incident, policy, search, timedOut, started) };
+    // Ranked: its columns are back in the pool.
+    search = null;
+    onHeld(first.recommendation);
+  }
   const { timedOut, ...fleetNow } = await synced;
-  if (search?.version !== fleetNow.version) search = await searchScene(travel, fleetNow, incident, policy);
-  const { hospitals, fleetSearch, fromScene } = search;
   const timedOutIds = new Set(timedOut ?? (await sql.timedOutVehicles.rows(db, { incidentId: incident.id })).map((r) => r.vehicle_id));
+  if (first && first.version === fleetNow.version && sameSet(first.timedOut, timedOutIds)) return first.recommendation;
+  if (search?.version !== fleetNow.version) search = await searchScene(travel, fleetNow, incident, policy);
+  return recommendationOf(db, travel, incident, policy, search, timedOutIds, started);
+}
+
+const MOMENTARY = { computedAt: true, computeMs: true, positionAgeSeconds: true };
+/**
+ * Whether two recommendations for an incident say the same (when and how fast each was made, and the fixes' ages
+ * that follow from when, aside): a held one the synced one equals needs no second push.
+ */
+export function sameRecommendation(a: RecommendationDto, b: RecommendationDto): boolean {
+  const comparable = (r: RecommendationDto) => JSON.stringify(r, (key, value: unknown) => (key in MOMENTARY ? undefined : value));
+  return a === b || comparable(a) === comparable(b);
+}
+
+const sameSet = (a: ReadonlySet<string>, b: ReadonlySet<string>) => a.size === b.size && [...a].every((x) => b.has(x));
+
+/** The recommendation from one search of the fleet (ranking it: a search is ranked once). */
+async function recommendationOf(
+  db: Db,
+  travel: TravelService,
+  incident: IncidentDto,
+  policy: RecommendationPolicy,
+  { hospitals, fleetSearch, fromScene }: FleetSearch,
+  timedOutIds: ReadonlySet<string>,
+  started: number,
+): Promise<RecommendationDto> {
   // The vehicle part in columns, objects only for what the recommendation carries (rankFleet.ts).
   const ranking = rankSearchedFleet(fleetSearch, timedOutIds, policy.scarceMarginSeconds);
   // Another centre's vehicle (issue 15) is never a candidate, an exclusion or the next best: the nearest free ones are help.
