@@ -6,6 +6,8 @@
 -- to stay under PostgreSQL's 8,000-byte payload) in the same statement: one commit (one WAL flush) and one round trip
 -- per batch, and the note delivered when the rows commit, never without them.
 -- Rows are sorted by vehicle id, so concurrent batches lock latest rows in the same order and cannot deadlock.
+-- The moved rows come back as one row of arrays (times in epoch ms): a row per position, each checked against the
+-- DTO's schema, cost the server more than the rest of the batch's handling (bench:doors, ~5,000 rows a second).
 WITH input AS (
   SELECT *
   FROM unnest(:vehicleIds::uuid[], :lons::float8[], :lats::float8[], :speeds::real[], :headings::real[],
@@ -44,7 +46,16 @@ RETURNING vehicle_id AS "vehicleId", ST_X(location) AS lon, ST_Y(location) AS la
           FROM (SELECT "vehicleId", (row_number() OVER () - 1) / 200 AS piece FROM moved) numbered
          GROUP BY piece) pieces
 )
-SELECT moved.* FROM moved, noted;
+SELECT coalesce(array_agg("vehicleId"::text), '{}') AS "vehicleIds",
+       coalesce(array_agg(lon), '{}') AS lons,
+       coalesce(array_agg(lat), '{}') AS lats,
+       coalesce(array_agg("speedMps"), '{}') AS speeds,
+       coalesce(array_agg("headingDeg"), '{}') AS headings,
+       coalesce(array_agg("accuracyM"), '{}') AS accuracies,
+       coalesce(array_agg(round(extract(epoch FROM "deviceTime") * 1000)::float8), '{}') AS "deviceTimes",
+       coalesce(array_agg(round(extract(epoch FROM "receivedAt") * 1000)::float8), '{}') AS "receivedAts",
+       coalesce(array_agg(source), '{}') AS sources
+FROM moved, noted;
 
 -- name: ensurePartitions
 -- The previous, current and next month: the next one exists before the first fix of the month arrives, so

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { VehiclePositionDto } from '@dispatch/protocol';
+import { VehiclePositionDto } from '@dispatch/protocol';
+import { dtoRow } from '@dispatch/db';
 import { createTestDatabase, type TestDatabase } from '@dispatch/db/testDatabase';
 import { FLEET_CHANNEL, KIND_CODES } from '../fleet/fleetChanges';
 import { HttpError } from '../http/errors';
@@ -77,6 +78,25 @@ describe('PositionIngestor on the real PostgreSQL', () => {
     expect(sorted[0]).toMatchObject({ speedMps: 8.5, headingDeg: 45, accuracyM: 4, source: 'test' });
     expect(await historyCount()).toBe(4);
     await ingestor.close();
+  });
+
+  it('announces exactly what the latest table holds (real readings, times to the millisecond)', async () => {
+    const announced: VehiclePositionDto[] = [];
+    const ingestor = new PositionIngestor(database.db, { flushIntervalMs: 10, onStored: (p) => announced.push(...p) });
+    await ingestor.addMany([
+      { ...fix(vehicles[0]!, 7, 37.0312345), lon: 111.9012345, speedMps: 123456.789, headingDeg: 359.999, accuracyM: null, receivedAt: new Date(at(1).getTime() + 987) },
+      { ...fix(vehicles[1]!, 8, -0.0000001), lon: -179.9999999, speedMps: 0, headingDeg: null, accuracyM: 0.001 },
+    ]);
+    await ingestor.close();
+    const { rows } = await database.db.query(
+      `SELECT vehicle_id AS "vehicleId", ST_X(location) AS lon, ST_Y(location) AS lat, speed_mps AS "speedMps", heading_deg AS "headingDeg",
+              accuracy_m AS "accuracyM", device_time AS "deviceTime", received_at AS "receivedAt", source
+         FROM vehicle_positions_latest`,
+    );
+    const held = rows.map((r) => dtoRow(VehiclePositionDto).parse(r));
+    const byVehicle = (list: VehiclePositionDto[]) => [...list].sort((x, y) => (x.vehicleId < y.vehicleId ? -1 : 1));
+    expect(byVehicle(announced)).toEqual(byVehicle(held));
+    expect(announced).toHaveLength(2);
   });
 
   it('fails only the position of a vehicle that does not exist, not its batch neighbours', async () => {

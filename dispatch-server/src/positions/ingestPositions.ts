@@ -1,19 +1,24 @@
-import { fixProblem, VehiclePositionDto } from '@dispatch/protocol';
+import { fixProblem, type VehiclePositionDto } from '@dispatch/protocol';
 import { z } from 'zod';
-import { type Db, dtoRow, isUuid, sqlFile } from '@dispatch/db';
+import { type Db, isUuid, sqlFile } from '@dispatch/db';
 import { FLEET_CHANNEL, KIND_CODES } from '../fleet/fleetChanges';
 import { HttpError, translatePgError } from '../http/errors';
 
 const texts = z.array(z.string());
 const numbers = z.array(z.number());
 const optional = z.array(z.number().nullable());
+/** The moved latest rows as columns (times in epoch ms): movedPositions() makes them DTOs. */
+const MovedColumns = z.object({
+  vehicleIds: texts, lons: numbers, lats: numbers, speeds: optional, headings: optional, accuracies: optional,
+  deviceTimes: numbers, receivedAts: numbers, sources: texts,
+});
 const sql = sqlFile(new URL('./ingestPositions.sql', import.meta.url), {
   ingest: {
     params: z.object({
       vehicleIds: texts, lons: numbers, lats: numbers, speeds: optional, headings: optional, accuracies: optional,
       deviceTimes: texts, receivedAts: texts, sources: texts, channel: z.string(), code: z.string(),
     }),
-    row: dtoRow(VehiclePositionDto),
+    row: MovedColumns,
   },
   ensurePartitions: { params: z.object({ at: z.date() }) },
 });
@@ -241,7 +246,7 @@ export class PositionIngestor {
     // with an id, so a second commit and flush, and on a busy machine every round trip waits for a core: both were
     // in every device's answer (bench:doors). The note is delivered when the rows commit, before the batch is
     // acknowledged, so a ranking asked after the acknowledgement has them.
-    return sql.ingest.rows(this.db, { ...cols, channel: FLEET_CHANNEL, code: KIND_CODES.positions });
+    return movedPositions(await sql.ingest.one(this.db, { ...cols, channel: FLEET_CHANNEL, code: KIND_CODES.positions }));
   }
 
   private announce(latest: VehiclePositionDto[]): void {
@@ -252,6 +257,22 @@ export class PositionIngestor {
       this.options.onError?.(error);
     }
   }
+}
+
+/** The statement's columns of moved latest rows as the DTOs the consoles get. */
+function movedPositions(moved: z.infer<typeof MovedColumns> | undefined): VehiclePositionDto[] {
+  if (!moved) return [];
+  return moved.vehicleIds.map((vehicleId, i) => ({
+    vehicleId,
+    lon: moved.lons[i]!,
+    lat: moved.lats[i]!,
+    speedMps: moved.speeds[i] ?? null,
+    headingDeg: moved.headings[i] ?? null,
+    accuracyM: moved.accuracies[i] ?? null,
+    deviceTime: new Date(moved.deviceTimes[i]!).toISOString(),
+    receivedAt: new Date(moved.receivedAts[i]!).toISOString(),
+    source: moved.sources[i]!,
+  }));
 }
 
 /** Every ingest path ends here, so the one fix validation (protocol's fixProblem) holds for all of them. */
