@@ -168,7 +168,7 @@ export class MoveUpTable {
     return (snap && this.fromTable(snap, villages, stations)) ?? this.exactRow(from, snap, villages, stations, options);
   }
 
-  /** The exact row (today's forward search, cached by the place's snap): for a chosen move's drive time. */
+  /** The exact row (today's forward search, cached by the place's snap): for a place too close to call, and a chosen move's drive time. */
   async exactRow(from: LonLat, snap: RoadSnap | null | undefined, villages: readonly number[], stations: readonly number[], options: SliceOptions = {}): Promise<PlaceRow> {
     if (snap === undefined) snap = trySnapToRoad(this.graph, from, DEFAULT_MAX_SNAP_M);
     if (!snap) return { reach: [], secondsTo: stations.map(() => Infinity), onRoad: false, secondsError: 0 };
