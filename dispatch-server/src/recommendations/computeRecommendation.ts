@@ -28,8 +28,9 @@ export interface RecommendationPolicy {
  * and every station (responsible substation), one forward search from the scene covers the hospitals.
  * @param onHeld when given, called at once with the ranking on the fleet as this process holds it (before the sync
  *   token is back: a change committed a moment ago may not be in it), so it can be shown without waiting for the
- *   event loop to bring the sync's answer; the promise then gives the ranking with every change committed before
- *   the call (the same object when the sync brought no change)
+ *   event loop to bring the sync's answer; with null when there is none to make (the fleet not loaded yet, or a note
+ *   being read in). The promise then gives the ranking with every change committed before the call (the same object
+ *   when the sync brought no change)
  */
 export async function computeRecommendation(
   db: Db,
@@ -37,7 +38,7 @@ export async function computeRecommendation(
   fleet: FleetState,
   incident: IncidentDto,
   policy: RecommendationPolicy,
-  onHeld?: (recommendation: RecommendationDto) => void,
+  onHeld?: (recommendation: RecommendationDto | null) => void,
 ): Promise<RecommendationDto> {
   const started = performance.now();
   // The fleet from memory, with every change committed before now applied (fleet/fleetState.ts): a sync token goes to
@@ -59,7 +60,7 @@ export async function computeRecommendation(
     // Ranked: its columns are back in the pool.
     search = null;
     onHeld(first.recommendation);
-  }
+  } else onHeld?.(null);
   const { timedOut, ...fleetNow } = await synced;
   const timedOutIds = new Set(timedOut ?? (await sql.timedOutVehicles.rows(db, { incidentId: incident.id })).map((r) => r.vehicle_id));
   if (first && first.version === fleetNow.version && sameSet(first.timedOut, timedOutIds)) return first.recommendation;

@@ -13,14 +13,16 @@ import { computeRecommendation, sameRecommendation } from './computeRecommendati
  * incident (the consoles keep the latest per incident). What is recorded and answered is always the synced one.
  * @param read the incident as the caller has just read it (after its creation's commit, or its policy check): not read
  *   again, one round trip to PostgreSQL less before the ranking starts
+ * @param onFirst called once the held ranking is pushed, or once it is known there is none (it then waits for the sync):
+ *   a caller with other work for the same request can let the ranking run first
  */
-export async function recommendForIncident(ctx: DispatchContext, incidentId: string, read?: IncidentDto): Promise<RecommendationDto> {
+export async function recommendForIncident(ctx: DispatchContext, incidentId: string, read?: IncidentDto, onFirst?: () => void): Promise<RecommendationDto> {
   const incident = read?.id === incidentId ? read : await getIncident(ctx.db, incidentId);
   const push = (r: RecommendationDto) => ctx.events.publish(rooms.centreStaff(incident.centreId), 'recommendation.computed', r);
   let pushed: RecommendationDto | null = null;
   const recommendation = await computeRecommendation(ctx.db, ctx.travel, ctx.fleet, incident, ctx.policy, (held) => {
-    pushed = held;
-    push(held);
+    if (held) push((pushed = held));
+    onFirst?.();
   });
   if (pushed === null || !sameRecommendation(pushed, recommendation)) push(recommendation);
   // One statement, deciding on the row as it is then (the incident given may be a moment old).
