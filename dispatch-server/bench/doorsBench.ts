@@ -23,13 +23,14 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { connect as netConnect, type Socket as NetSocket } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { io as connect, type Socket } from 'socket.io-client';
 import { createApiClient, PROTOCOL_VERSION, type PackedPosition } from '@dispatch/protocol';
 import { createTestDatabase } from '@dispatch/db/testDatabase';
 import { readDemoPasswords } from '../src/demo/demoPasswords';
+import { noteFleetChange } from '../src/fleet/fleetChanges';
 import { freePort, percentiles, print, ROOT, sleep } from './benchKit';
 
 const { values: args } = parseArgs({
@@ -42,6 +43,8 @@ const { values: args } = parseArgs({
     history: { type: 'string', default: '0' },
     inflight: { type: 'string', default: '500' },
     pipeline: { type: 'string', default: '1' },
+    // The protocol version the senders' crew sockets speak (the measured server's, passed on by the bench).
+    protocol: { type: 'string' },
     // A folder for the server process's CPU profile (node --cpu-prof), to see where a request's time goes.
     profile: { type: 'string' },
     // Another checkout whose server to measure (an earlier commit's, for a baseline in the same conditions).
@@ -70,6 +73,12 @@ const IN_FLIGHT = Number(args.inflight);
 const PIPELINE = Number(args.pipeline);
 /** Positions per crew socket report: a tablet sends what queued since the last report. */
 const SOCKET_BATCH = 10;
+/** The measured server's protocol version: an older commit's (--server-root) may speak an older one. */
+const SERVER_PROTOCOL: number = args.protocol
+  ? Number(args.protocol)
+  : args['server-root']
+    ? ((await import(pathToFileURL(`${args['server-root']}/protocol/src/version.ts`).href)) as { PROTOCOL_VERSION: number }).PROTOCOL_VERSION
+    : PROTOCOL_VERSION;
 
 
 
@@ -101,7 +110,7 @@ async function runSender(door: Door, target: string, devices: string[]): Promise
         const [username, password] = login.split(':');
         const answer = await fetch(`${target}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
         const { token } = (await answer.json()) as { token: string };
-        const socket = connect(target, { auth: { token, protocolVersion: PROTOCOL_VERSION }, transports: ['websocket'], forceNew: true });
+        const socket = connect(target, { auth: { token, protocolVersion: SERVER_PROTOCOL }, transports: ['websocket'], forceNew: true });
         await new Promise<void>((resolve, reject) => {
           socket.once('session.welcomed', () => resolve());
           socket.once('connect_error', reject);
@@ -410,6 +419,10 @@ async function runBench(): Promise<void> {
        RETURNING id, substr(device_id, 7)::int AS n`,
       [station.id, VEHICLES],
     );
+    // Noted to the server's fleet state as the admin API's creation would: else the first batches' fan-out finds
+    // vehicles it does not hold, syncs, and reads the whole fleet again while every emission waits behind it (a
+    // one-off stall of hundreds of ms at the first door's start, in its p99).
+    await noteFleetChange(database.db, { vehicles: fleet.map((v) => v.id) });
     const devices = Array.from({ length: VEHICLES }, (_, n) => `bench-${n}`);
     const crews: string[] = [];
     const crewPassword = 'doors-bench-password';
@@ -448,16 +461,17 @@ async function runBench(): Promise<void> {
     let toServer: number[] = [];
     let toConsole: number[] = [];
     for (let c = 0; c < CONSOLES; c++) {
-      const socket = connect(base, { auth: { token: dispatcherToken, protocolVersion: PROTOCOL_VERSION }, transports: ['websocket'], forceNew: true });
+      const socket = connect(base, { auth: { token: dispatcherToken, protocolVersion: SERVER_PROTOCOL }, transports: ['websocket'], forceNew: true });
       await new Promise<void>((resolve, reject) => {
         socket.once('session.welcomed', () => resolve());
         socket.once('connect_error', reject);
       });
       // Every console is timed, not only the first: the last one served is the one that waits.
-      socket.on('vehicle.positionsUpdated', (positions: PackedPosition[]) => {
+      // Packed (an array per fix), or objects from a server before protocol 3 (--server-root of an older commit).
+      socket.on('vehicle.positionsUpdated', (positions: (PackedPosition | { deviceTime: string; receivedAt: string })[]) => {
         const now = Date.now();
         for (const p of positions) {
-          const [measured, received] = [p[6], p[7]];
+          const [measured, received] = Array.isArray(p) ? [p[6], p[7]] : [Date.parse(p.deviceTime), Date.parse(p.receivedAt)];
           fanout.push(now - measured);
           toServer.push(received - measured);
           toConsole.push(now - received);
@@ -500,7 +514,7 @@ async function runBench(): Promise<void> {
       const senders = Array.from({ length: SENDERS }, (_, s) => {
         const share = pool.filter((_, i) => i % SENDERS === s);
         const child = startChild(
-          [fileURLToPath(import.meta.url), '--sender', door, '--target', target, '--devices', share.join(','), '--rate', String(RATE), '--seconds', String(SECONDS), '--inflight', String(IN_FLIGHT), '--pipeline', String(PIPELINE)],
+          [fileURLToPath(import.meta.url), '--sender', door, '--target', target, '--devices', share.join(','), '--rate', String(RATE), '--seconds', String(SECONDS), '--inflight', String(IN_FLIGHT), '--pipeline', String(PIPELINE), '--protocol', String(SERVER_PROTOCOL)],
           process.env,
           'pipe',
         );
