@@ -73,6 +73,17 @@ describe('a recommendation pushed on the fleet as held, corrected when the sync 
     return { answered, pushed };
   };
 
+  /**
+   * Another process (psql) changes a vehicle's latest fix and commits it with its note, while this process's event loop
+   * is blocked: the note has come to the listening socket but is not read when this returns.
+   */
+  const committedElsewhere = (vehicleId: string, set: string) =>
+    execFileSync('psql', [server.database.url, '-v', 'ON_ERROR_STOP=1', '-q', '-c', `
+      BEGIN;
+      UPDATE vehicle_positions_latest SET ${set} WHERE vehicle_id = '${vehicleId}';
+      SELECT pg_notify('fleet_changed', 'p:${vehicleId}');
+      COMMIT;`]);
+
   it('pushes once when the sync brings nothing new: the one answered', async () => {
     const incident = await newIncident();
     await server.app.ctx.fleet.current();
@@ -88,16 +99,10 @@ describe('a recommendation pushed on the fleet as held, corrected when the sync 
     await fleet.current();
     const before = await fresh(incident);
     const nearest = before.candidates[0]!;
-    // Another process (psql) moves the nearest vehicle to the station farthest from the call and commits it with its
-    // note, while this process's event loop is blocked: the note has come to the listening socket but is not read.
+    // Another process moves the nearest vehicle to the station farthest from the call; its note is not read yet.
     const { lon, lat } = incident.location;
-    execFileSync('psql', [server.database.url, '-v', 'ON_ERROR_STOP=1', '-q', '-c', `
-      BEGIN;
-      UPDATE vehicle_positions_latest SET device_time = now(), location =
-        (SELECT location FROM stations ORDER BY location <-> ST_SetSRID(ST_MakePoint(${lon}, ${lat}), 4326) DESC LIMIT 1)
-       WHERE vehicle_id = '${nearest.vehicleId}';
-      SELECT pg_notify('fleet_changed', 'p:${nearest.vehicleId}');
-      COMMIT;`]);
+    committedElsewhere(nearest.vehicleId, `device_time = now(), location =
+      (SELECT location FROM stations ORDER BY location <-> ST_SetSRID(ST_MakePoint(${lon}, ${lat}), 4326) DESC LIMIT 1)`);
     // Asked for in the same turn, so its held fleet is the one before the move.
     const { answered, pushed } = await pushesOf(incident, () => recommendForIncident(server.app.ctx, incident.id, incident));
     expect(pushed).toHaveLength(2);
@@ -106,6 +111,19 @@ describe('a recommendation pushed on the fleet as held, corrected when the sync 
     expect(pushed[1]).toEqual(answered);
     expect(comparable(answered)).toEqual(comparable(await fresh(incident)));
     expect((await getIncident(server.database.db, incident.id)).responsibleStationId).toBe(answered.responsibleStation?.stationId ?? null);
+  });
+
+  it('corrects the held ranking for a fix of another time at the same place (its age)', async () => {
+    const incident = await newIncident();
+    await server.app.ctx.fleet.current();
+    const nearest = (await fresh(incident)).candidates[0]!;
+    committedElsewhere(nearest.vehicleId, "device_time = now() - interval '45 seconds'");
+    const { answered, pushed } = await pushesOf(incident, () => recommendForIncident(server.app.ctx, incident.id, incident));
+    expect(pushed).toHaveLength(2);
+    expect(pushed[1]!.candidates.find((c) => c.vehicleId === nearest.vehicleId)?.positionAgeSeconds).toBeGreaterThanOrEqual(45);
+    expect(pushed[0]!.candidates.find((c) => c.vehicleId === nearest.vehicleId)?.positionAgeSeconds).toBeLessThan(45);
+    expect(pushed[1]).toEqual(answered);
+    expect(comparable(answered)).toEqual(comparable(await fresh(incident)));
   });
 
   it('corrects the held ranking with the crews that let the call time out since the incident given was read', async () => {

@@ -68,10 +68,10 @@ export async function computeRecommendation(
   return recommendationOf(db, travel, incident, policy, search, timedOutIds, started);
 }
 
-const MOMENTARY = { computedAt: true, computeMs: true, positionAgeSeconds: true };
+const MOMENTARY = { computedAt: true, computeMs: true };
 /**
- * Whether two recommendations for an incident say the same (when and how fast each was made, and the fixes' ages
- * that follow from when, aside): a held one the synced one equals needs no second push.
+ * Whether two recommendations for an incident say the same (when and how fast each was made aside): a held one the
+ * synced one equals needs no second push. The fixes' ages count: a fix of another time at the same place is a change.
  */
 export function sameRecommendation(a: RecommendationDto, b: RecommendationDto): boolean {
   const comparable = (r: RecommendationDto) => JSON.stringify(r, (key, value: unknown) => (key in MOMENTARY ? undefined : value));
