@@ -182,7 +182,18 @@ export const RecommendationDto = z.object({
   moreExcluded: z.array(z.object({ reason: ExclusionReason, count: z.number().int().positive() })).optional(),
   /** No suitable free vehicle: the incident is queued with the responsible station; nextBest is the busy vehicle to free first. */
   queued: z.boolean(),
-  nextBest: z.object({ vehicleId: z.string(), callSign: z.string(), taskStatus: z.string().nullable(), detail: z.string() }).nullable(),
+  nextBest: z
+    .object({
+      vehicleId: z.string(),
+      callSign: z.string(),
+      taskStatus: z.string().nullable(),
+      /** In English, for the API and logs; the screens say it in their language from the fields below. */
+      detail: z.string(),
+      /** The incident its task serves, and its ETA to this scene (what `detail` says). */
+      incidentNumber: z.number().int().nullable().optional(),
+      etaSeconds: z.number().optional(),
+    })
+    .nullable(),
   proposedHospital: HospitalOptionDto.nullable(),
   hospitalOptions: z.array(HospitalOptionDto),
   /**

@@ -307,7 +307,9 @@ describe('a call from intake to handover, through HTTP and real sockets', () => 
     const queued = await dispatcher.call('getRecommendations', { params: { id: second.id } });
     expect(queued.queued).toBe(true);
     expect(queued.candidates).toEqual([]);
-    expect(queued.nextBest).toMatchObject({ callSign: '介休新生儿-01', taskStatus: 'dispatched' });
+    expect(queued.nextBest).toMatchObject({ callSign: '介休新生儿-01', taskStatus: 'dispatched', incidentNumber: incident.number });
+    // What the English detail says, as fields the consoles word in their language.
+    expect(queued.nextBest!.detail).toBe(`dispatched on incident #${incident.number}; ${Math.round(queued.nextBest!.etaSeconds! / 60)} min from here`);
     expect(queued.responsibleStation).not.toBeNull();
     expect((await dispatcher.call('getIncident', { params: { id: second.id } })).status).toBe('queued');
   });

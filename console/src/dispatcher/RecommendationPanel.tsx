@@ -142,7 +142,7 @@ export function RecommendationPanel(props: RecommendationPanelProps) {
           {rec.queued && (
             <div className="queued-note" data-testid="queued-note">
               {t('queued', { station: rec.responsibleStation?.name ?? '—' })}
-              {rec.nextBest && <div>{t('nextBest', { callSign: rec.nextBest.callSign, detail: rec.nextBest.detail })}</div>}
+              {rec.nextBest && <NextBest nextBest={rec.nextBest} />}
             </div>
           )}
 
@@ -297,6 +297,16 @@ function ExclusionDetail({ excluded: x }: { excluded: ExcludedVehicleDto }) {
   if (x.reason === 'busy' && x.taskStatus) return <>{t('excludedBusy', { status: label('taskStatus', x.taskStatus), number: x.incidentNumber ?? '—' })}</>;
   if (x.reason === 'unreachable' && x.unreachable) return <>{t(UNREACHABLE_WORDS[x.unreachable])}</>;
   return <>{x.detail}</>;
+}
+
+/** The busy vehicle to free first for a queued call, in the screen's language (the server's detail is English; shown only from a server without the fields). */
+function NextBest({ nextBest: n }: { nextBest: NonNullable<RecommendationDto['nextBest']> }) {
+  const { t, label } = useI18n();
+  const detail =
+    n.taskStatus && n.etaSeconds !== undefined
+      ? t('nextBestDetail', { status: label('taskStatus', n.taskStatus), number: n.incidentNumber ?? '—', minutes: etaMinutes(n.etaSeconds) })
+      : n.detail;
+  return <div data-testid="next-best">{t('nextBest', { callSign: n.callSign, detail })}</div>;
 }
 
 /** Why a mobile CT or neonatal ambulance sits where it does in the ranking of a call that does not need it. */

@@ -102,7 +102,14 @@ async function reference(travel: TravelService, scene: LonLat, vehicles: Ranking
     moreExcluded,
     queued: mine.length === 0,
     nextBest: best
-      ? { vehicleId: best.row.id, callSign: best.row.call_sign, taskStatus: best.row.task_status, detail: `${best.row.task_status} on incident #${best.row.task_incident_number}; ${Math.round(best.eta / 60)} min from here` }
+      ? {
+          vehicleId: best.row.id,
+          callSign: best.row.call_sign,
+          taskStatus: best.row.task_status,
+          detail: `${best.row.task_status} on incident #${best.row.task_incident_number}; ${Math.round(best.eta / 60)} min from here`,
+          incidentNumber: best.row.task_incident_number,
+          etaSeconds: best.eta,
+        }
       : null,
     otherCentres: others.map((c) => c.vehicleId),
   };

@@ -249,6 +249,8 @@ function rankWith(searched: SearchedFleet, timedOutIds: ReadonlySet<string>, sca
       callSign: row.call_sign,
       taskStatus: row.task_status,
       detail: `${row.task_status} on incident #${row.task_incident_number}; ${Math.round(seconds[bestBusy]! / 60)} min from here`,
+      incidentNumber: row.task_incident_number,
+      etaSeconds: seconds[bestBusy]!,
     };
   }
   return {
