@@ -43,7 +43,8 @@ function LoadDot({ load }: { load: string }) {
  */
 export function RecommendationPanel(props: RecommendationPanelProps) {
   const { incident, recommendation: rec, selectedIndex, onSelectIndex, hospitalId, onHospital, onDispatch, dispatching, error } = props;
-  const { t, label, clock } = useI18n();
+  const { t, label, clock, lang } = useI18n();
+  const colon = lang === 'en' ? ': ' : '：';
   const [showAll, setShowAll] = useState(false);
   if (!incident) {
     return (
@@ -112,14 +113,14 @@ export function RecommendationPanel(props: RecommendationPanelProps) {
         <>
           <div className="plan">
             <div>
-              <span className="muted">{t('responsibleStation')}：</span>
+              <span className="muted">{t('responsibleStation')}{colon}</span>
               <b data-testid="responsible-station">{rec.responsibleStation?.name ?? '—'}</b>
               {rec.responsibleStation && (
                 <span className="muted"> · {etaMinutes(rec.responsibleStation.etaSeconds)} {t('minShort')}</span>
               )}
             </div>
             <div className="hospital-choice">
-              <span className="muted">{t('proposedHospital')}：</span>
+              <span className="muted">{t('proposedHospital')}{colon}</span>
               {hospitalOption && <LoadDot load={hospitalOption.loadStatus} />}
               <select
                 value={hospitalOption?.hospitalId ?? ''}
