@@ -30,6 +30,8 @@ describe.skipIf(!hasChromium)(chromiumSuite('the vehicles left out of a recommen
       const callSign = `转运-${String(i + 1).padStart(2, '0')}`;
       await admin.call('createVehicle', { body: { callSign, kind: 'multipurpose', capabilities: ['bls'], homeStationId: stations[i % stations.length]!.id } });
     }
+    // The open board hears of each (below the fold of its scroll: look for the rows, not at the screenshot).
+    for (let i = 0; i < 14; i++) await page.locator(`[data-testid=fleet-board] tr[data-vehicle="转运-${String(i + 1).padStart(2, '0')}"]`).waitFor({ state: 'attached' });
     const incident = await admin.call('createIncident', { body: { placeName: '张兰', category: 'chest_pain', priority: 1 } });
     await page.click(`[data-incident="${incident.number}"]`);
     await page.locator('[data-testid=candidates] li').first().waitFor();
