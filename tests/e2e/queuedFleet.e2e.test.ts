@@ -67,6 +67,9 @@ describe.skipIf(!hasChromium)(chromiumSuite('the fleet board and the queued call
     expect(await line.textContent()).toBe(`建议优先释放：${callSign}（已派车，警情 #${first.number}，距现场 ${minutes} 分钟）`);
     // No English in the Chinese screen (the server's detail says "dispatched on incident #…; … min from here").
     expect(await page.textContent('[data-testid=queued-note]')).not.toMatch(/[A-Za-z]/);
+    // Nor in its timeline: where the call was taken is worded too (the API says 'console').
+    await page.locator('[data-testid=timeline] td:has-text("调度台")').waitFor();
+    expect(await page.textContent('[data-testid=timeline]')).not.toContain('console');
     await page.locator('[data-testid=queued-note]').scrollIntoViewIfNeeded();
     await screenshot(page, 'queued-01-next-best-zh');
     if (shotsDir) {
@@ -77,6 +80,7 @@ describe.skipIf(!hasChromium)(chromiumSuite('the fleet board and the queued call
     await page.click('.lang-switch button:has-text("EN")');
     await page.waitForFunction(() => document.querySelector('[data-testid=next-best]')?.textContent?.startsWith('Free first'));
     expect(await line.textContent()).toBe(`Free first: ${callSign} (Dispatched on incident #${first.number}; ${minutes} min from here)`);
+    await page.locator('[data-testid=timeline] td:has-text("console")').waitFor();
     // English punctuation in the English screen ("Responsible station: ", not the Chinese full-width colon).
     expect(await page.textContent('[data-testid=recommendations] .muted:has-text("Responsible station")')).toBe('Responsible station: ');
     await screenshot(page, 'queued-02-next-best-en');

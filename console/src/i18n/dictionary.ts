@@ -99,6 +99,7 @@ export const messages = defineMessages(
     actor: '操作人',
     received: '接收',
     lateBy: '晚到 {s} 秒',
+    sourceConsole: '调度台', sourceTablet: '车载平板', sourceAgent: '车载终端', sourceSimulator: '模拟器', sourceSystem: '系统',
     repeat: '重复上报', outOfOrder: '顺序颠倒',
     // fleet
     fleet: '车辆状态',
@@ -303,6 +304,7 @@ export const messages = defineMessages(
     actor: 'By',
     received: 'Received',
     lateBy: '{s} s late',
+    sourceConsole: 'console', sourceTablet: 'tablet', sourceAgent: 'vehicle agent', sourceSimulator: 'simulator', sourceSystem: 'system',
     repeat: 'repeated', outOfOrder: 'out of order',
     fleet: 'Fleet status',
     timeInStatus: 'In status',
