@@ -87,7 +87,7 @@ describe('a recommendation pushed on the fleet as held, corrected when the sync 
   it('pushes once when the sync brings nothing new: the one answered', async () => {
     const incident = await newIncident();
     await server.app.ctx.fleet.current();
-    const { answered, pushed } = await pushesOf(incident, () => recommendForIncident(server.app.ctx, incident.id, incident));
+    const { answered, pushed } = await pushesOf(incident, () => recommendForIncident(server.app.ctx, incident.id, incident, () => undefined));
     expect(pushed).toHaveLength(1);
     expect(pushed[0]).toEqual(answered);
   });
@@ -104,7 +104,7 @@ describe('a recommendation pushed on the fleet as held, corrected when the sync 
     committedElsewhere(nearest.vehicleId, `device_time = now(), location =
       (SELECT location FROM stations ORDER BY location <-> ST_SetSRID(ST_MakePoint(${lon}, ${lat}), 4326) DESC LIMIT 1)`);
     // Asked for in the same turn, so its held fleet is the one before the move.
-    const { answered, pushed } = await pushesOf(incident, () => recommendForIncident(server.app.ctx, incident.id, incident));
+    const { answered, pushed } = await pushesOf(incident, () => recommendForIncident(server.app.ctx, incident.id, incident, () => undefined));
     expect(pushed).toHaveLength(2);
     expect(comparable(pushed[0]!)).toEqual(comparable(before));
     expect(pushed[1]!.candidates[0]!.vehicleId).not.toBe(nearest.vehicleId);
@@ -118,7 +118,7 @@ describe('a recommendation pushed on the fleet as held, corrected when the sync 
     await server.app.ctx.fleet.current();
     const nearest = (await fresh(incident)).candidates[0]!;
     committedElsewhere(nearest.vehicleId, "device_time = now() - interval '45 seconds'");
-    const { answered, pushed } = await pushesOf(incident, () => recommendForIncident(server.app.ctx, incident.id, incident));
+    const { answered, pushed } = await pushesOf(incident, () => recommendForIncident(server.app.ctx, incident.id, incident, () => undefined));
     expect(pushed).toHaveLength(2);
     expect(pushed[1]!.candidates.find((c) => c.vehicleId === nearest.vehicleId)?.positionAgeSeconds).toBeGreaterThanOrEqual(45);
     expect(pushed[0]!.candidates.find((c) => c.vehicleId === nearest.vehicleId)?.positionAgeSeconds).toBeLessThan(45);
@@ -134,7 +134,7 @@ describe('a recommendation pushed on the fleet as held, corrected when the sync 
     // As the acknowledgement timer would have ended it; `incident` was read before.
     await server.database.db.query("UPDATE assignments SET status = 'timed_out' WHERE id = $1", [offer.assignment.id]);
     await server.app.ctx.fleet.current();
-    const { answered, pushed } = await pushesOf(incident, () => recommendForIncident(server.app.ctx, incident.id, incident));
+    const { answered, pushed } = await pushesOf(incident, () => recommendForIncident(server.app.ctx, incident.id, incident, () => undefined));
     expect(pushed).toHaveLength(2);
     expect(pushed[0]!.candidates[0]!.vehicleId).toBe(pick.vehicleId);
     expect(pushed[1]!.candidates.at(-1)!.vehicleId).toBe(pick.vehicleId);

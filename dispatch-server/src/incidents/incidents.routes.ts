@@ -8,6 +8,9 @@ import { announceCall, relatedIncidents } from '../telephony/phoneCalls';
 import { readCentre } from '../policies/policies';
 import { createIncident, incidentFor, incidentTimeline, listActiveIncidents } from './incidents';
 
+/** The longest a new call's answer waits for its ranking on the held fleet to be pushed first. */
+const HELD_RANKING_WAIT_MS = 50;
+
 type IncidentRoutes =
   | 'listIncidents' | 'createIncident' | 'getIncident' | 'getTimeline' | 'getRecommendations' | 'assignVehicle' | 'cancelIncident' | 'closeIncident';
 
@@ -21,12 +24,16 @@ export const incidentHandlers = (ctx: DispatchContext): Handlers<IncidentRoutes>
     if (body.phoneCallId) await announceCall(ctx, body.phoneCallId);
     // Computed right away and pushed, so the console has the ranking without asking. The answer and the alert wait for
     // the ranking on the held fleet to be pushed (~2 ms; not for the fleet sync): their work ran between its steps
-    // (bench:dispatch phase timers: its searches began 1.7 ms p50 after it did).
-    await new Promise<void>((first) =>
+    // (bench:dispatch phase timers: its searches began 1.7 ms p50 after it did). Never longer than a moment: a road
+    // graph being loaded again (after a re-import or a lost connection) can hold the ranking for seconds.
+    let waited: NodeJS.Timeout | undefined;
+    await new Promise<void>((first) => {
+      waited = setTimeout(first, HELD_RANKING_WAIT_MS);
       recommendForIncident(ctx, incident.id, taken, first)
         .catch((error) => ctx.log.warn({ err: (error as Error).message, incidentId: incident.id }, 'recommendation after intake failed'))
-        .finally(first),
-    );
+        .finally(first);
+    });
+    clearTimeout(waited);
     // Not awaited: Redis being away must not hold the answer (the consoles' alert list derives the alert from the call
     // itself, and the reconciliation re-arms the timer).
     void alertNewCall(ctx, incident);

@@ -13,16 +13,24 @@ import { computeRecommendation, sameRecommendation } from './computeRecommendati
  * incident (the consoles keep the latest per incident). What is recorded and answered is always the synced one.
  * @param read the incident as the caller has just read it (after its creation's commit, or its policy check): not read
  *   again, one round trip to PostgreSQL less before the ranking starts
- * @param onFirst called once the held ranking is pushed, or once it is known there is none (it then waits for the sync):
- *   a caller with other work for the same request can let the ranking run first
+ * @param onFirst given, the held ranking is pushed first, and this called once it is, or once it is known there is none
+ *   (it then waits for the sync): a caller with other work for the same request can let the ranking run first
  */
 export async function recommendForIncident(ctx: DispatchContext, incidentId: string, read?: IncidentDto, onFirst?: () => void): Promise<RecommendationDto> {
   const incident = read?.id === incidentId ? read : await getIncident(ctx.db, incidentId);
   const push = (r: RecommendationDto) => ctx.events.publish(rooms.centreStaff(incident.centreId), 'recommendation.computed', r);
   let pushed: RecommendationDto | null = null;
-  const recommendation = await computeRecommendation(ctx.db, ctx.travel, ctx.fleet, incident, ctx.policy, (held) => {
+  // Only a caller with other work waiting (the intake) has the held ranking pushed first: a console asking (GET) gets
+  // the synced one in its answer, and a push of the held one besides would double the pushes to every console.
+  const onHeld = onFirst && ((held: RecommendationDto | null) => {
     if (held) push((pushed = held));
-    onFirst?.();
+    onFirst();
+  });
+  const recommendation = await computeRecommendation(ctx.db, ctx.travel, ctx.fleet, incident, ctx.policy, onHeld).catch((error: unknown) => {
+    // The held ranking is on the consoles, which then do not ask again: once more for the synced one (the sync itself
+    // already tried a new connection), so a stale list is not left standing after a passing fault.
+    if (pushed === null) throw error;
+    return computeRecommendation(ctx.db, ctx.travel, ctx.fleet, incident, ctx.policy);
   });
   if (pushed === null || !sameRecommendation(pushed, recommendation)) push(recommendation);
   // One statement, deciding on the row as it is then (the incident given may be a moment old).
