@@ -22,6 +22,7 @@ import { seedDemo } from '../src/demo/seedDemo';
 import { generatePassword, hashPassword } from '../src/auth/passwords';
 import { createLogger } from '../src/logger';
 import { createTimers } from '../src/timers/timers';
+import type { PositionIngestor } from '../src/positions/ingestPositions';
 import { importRoads } from '@dispatch/geo/import/importRoads';
 import { buildProvinceNetwork } from '@dispatch/geo/import/provinceNetwork';
 import { roadDataFile } from '@dispatch/geo/routing/roadData';
@@ -47,6 +48,12 @@ const PROVINCE = NETWORK === 'province';
 const NAIVE_CALLS = arg('naive-calls', PROVINCE ? 0 : 10);
 if (NETWORK !== null && !PROVINCE && !(NETWORK in NETWORK_FILES)) throw new Error(`--network must be one of ${Object.keys(NETWORK_FILES).join(', ')}, province`);
 const SEED = arg('seed', 1);
+/**
+ * `--moving R`: during the calls, R positions a second of the bench's vehicles go through the server's real ingest
+ * (the PositionIngestor the OsmAnd door hands its fixes to, in process: each fix one `add` as from one device), each
+ * a jitter of a few metres around the vehicle's place: every ingest batch commits with a fleet note, as in a live centre.
+ */
+const MOVING = arg('moving', 0);
 
 const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, hostname: hostname() };
 const emit = (record: Record<string, unknown>) => console.log(JSON.stringify({ bench: 'dispatch', ...record, machine }));
@@ -218,6 +225,7 @@ async function main() {
         resolve(r);
       });
     });
+  const moving = MOVING > 0 ? await startMoving(app.positions.ingestor, db, MOVING) : null;
   const intake: number[] = [];
   const serverCompute: number[] = [];
   const offer: number[] = [];
@@ -244,6 +252,7 @@ async function main() {
     crewSocket.close();
     await fetch(`${base}/api/assignments/${got.assignment.id}/cancel`, { method: 'POST', headers, body: JSON.stringify({ reason: 'bench' }) });
   }
+  if (moving) emit({ metric: 'moving_fleet', ...(await moving.stop()) });
   emit({ metric: 'call_created_to_recommendation_on_console', target: 'p95 <= 300 ms', ...percentiles(intake) });
   emit({ metric: PROVINCE ? 'recommendation_province' : 'recommendation_whole', note: 'server side: request in → ranked vehicles with reasons, station and hospital out', ...percentiles(serverCompute) });
   const corrected = [...pushes.values()].filter((list) => list.length > 1).length;
@@ -302,6 +311,43 @@ async function main() {
   await app.close();
   redis.disconnect();
   await db.end();
+}
+
+/**
+ * Feeds `rate` fixes a second through the ingestor, round robin over every vehicle with a position, each within a few
+ * metres of where it was seeded; catches up when a timer fires late, so the rate holds on a busy machine. stop() says
+ * the rate achieved (fixes committed a second) and how many were refused (503: the ingestor's backlog was full).
+ */
+async function startMoving(ingestor: PositionIngestor, db: ReturnType<typeof createPool>, rate: number) {
+  const { rows: fleet } = await db.query<{ vehicle_id: string; lon: number; lat: number }>(
+    'SELECT vehicle_id, ST_X(location) AS lon, ST_Y(location) AS lat FROM vehicle_positions_latest ORDER BY vehicle_id',
+  );
+  const started = performance.now();
+  let sent = 0;
+  let stored = 0;
+  let refused = 0;
+  const inFlight = new Set<Promise<void>>();
+  // ~3 m in degrees of latitude (and about as much of longitude at these latitudes).
+  const jitter = () => (Math.random() - 0.5) * 6e-5;
+  const timer = setInterval(() => {
+    const due = Math.floor(((performance.now() - started) / 1000) * rate);
+    for (; sent < due; sent++) {
+      const v = fleet[sent % fleet.length]!;
+      const added = ingestor
+        .add({ vehicleId: v.vehicle_id, lon: v.lon + jitter(), lat: v.lat + jitter(), speedMps: 2, headingDeg: null, accuracyM: 5, deviceTime: new Date(), source: 'osmand' })
+        .then(() => void stored++, () => void refused++);
+      inFlight.add(added);
+      void added.finally(() => inFlight.delete(added));
+    }
+  }, 10);
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      const seconds = (performance.now() - started) / 1000;
+      await Promise.all(inFlight);
+      return { targetPerS: rate, achievedPerS: Math.round(stored / seconds), sent, stored, refused, seconds: Math.round(seconds * 10) / 10, vehicles: fleet.length };
+    },
+  };
 }
 
 main().catch((error) => {
