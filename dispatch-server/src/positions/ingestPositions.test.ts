@@ -282,6 +282,25 @@ describe('PositionFanout', () => {
     fanout.close();
   });
 
+  it('lets an emission that waits finish before the next, merging what comes meanwhile (never a queue of batches)', async () => {
+    const emitted: number[][] = [];
+    let finish = () => undefined as void;
+    const fanout = new PositionFanout((positions) => {
+      emitted.push(positions.map((p) => p.lat));
+      return new Promise<void>((resolve) => (finish = resolve));
+    });
+    fanout.push([position(a, 1, 37.1)]);
+    await new Promise((r) => setTimeout(r, 10));
+    for (let second = 2; second <= 50; second++) fanout.push([position(a, second, 37 + second / 100), position(b, second, 38 + second / 100)]);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(emitted).toEqual([[37.1]]);
+    finish();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(emitted).toEqual([[37.1], [37.5, 38.5]]);
+    finish();
+    fanout.close();
+  });
+
   it('keeps going when a receiver throws', async () => {
     const errors: unknown[] = [];
     let calls = 0;

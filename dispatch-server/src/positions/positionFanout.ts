@@ -8,6 +8,8 @@ import type { VehiclePositionDto } from '@dispatch/protocol';
  * own: they draw what arrived once per animation frame (console/src/realtime/connection.ts). Batches pushed in the
  * same turn are merged (newest device time per vehicle wins). `minGapMs` keeps a minimum spacing between emissions
  * where a receiver needs one: what is pushed sooner is held, merged, and handed out once the spacing has passed.
+ * An emission that answers a promise (the rooms' lookup may wait for the fleet state) is let finish before the next:
+ * what comes meanwhile is merged, so a stalled lookup holds one position per vehicle, never a queue of batches.
  */
 export class PositionFanout {
   private readonly latest = new Map<string, VehiclePositionDto>();
@@ -15,9 +17,11 @@ export class PositionFanout {
   private queued = false;
   private lastEmit = 0;
   private closed = false;
+  /** An emission is still under way (its promise not settled). */
+  private emitting = false;
 
   constructor(
-    private readonly emit: (positions: VehiclePositionDto[]) => void,
+    private readonly emit: (positions: VehiclePositionDto[]) => void | Promise<void>,
     private readonly minGapMs = 0,
     private readonly onError: (error: unknown) => void = () => undefined,
   ) {}
@@ -28,7 +32,7 @@ export class PositionFanout {
       const held = this.latest.get(p.vehicleId);
       if (!held || Date.parse(held.deviceTime) <= Date.parse(p.deviceTime)) this.latest.set(p.vehicleId, p);
     }
-    if (this.latest.size === 0 || this.timer || this.queued) return;
+    if (this.latest.size === 0 || this.timer || this.queued || this.emitting) return;
     const wait = this.lastEmit + this.minGapMs - Date.now();
     if (wait > 0) {
       this.timer = setTimeout(() => this.drain(), wait);
@@ -53,10 +57,19 @@ export class PositionFanout {
     const batch = [...this.latest.values()];
     this.latest.clear();
     this.lastEmit = Date.now();
+    let emitted: void | Promise<void>;
     try {
-      this.emit(batch);
+      emitted = this.emit(batch);
     } catch (error) {
       this.onError(error);
+      return;
     }
+    // A receiver typed `void` may still answer a value (an arrow's push count): only a promise is waited for.
+    if (!(emitted instanceof Promise)) return;
+    this.emitting = true;
+    emitted.catch(this.onError).finally(() => {
+      this.emitting = false;
+      if (this.latest.size > 0 && !this.closed) this.push([]);
+    });
   }
 }

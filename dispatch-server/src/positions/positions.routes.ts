@@ -137,18 +137,13 @@ export function createPositions({ config, db, fleet, log, tellPeers }: { config:
   // Each centre's consoles get their own fleet's positions and those of the vehicles helping on their calls (issue 15),
   // the province room every centre's.
   const centres = new VehicleCentres(fleet);
-  // Batches go out in the order they were coalesced, even when one waits for the fleet state.
-  let emitting: Promise<void> = Promise.resolve();
+  // One emission at a time (the fan-out holds what comes meanwhile), so batches go out in order even when one waits for
+  // the fleet state.
   const fanout = new PositionFanout(
-    (positions) => {
+    async (positions) => {
       if (!fanoutTarget) return;
       const io = fanoutTarget;
-      emitting = emitting
-        .then(() => centres.byRooms(positions))
-        .then((groups) => {
-          for (const group of groups) emitHereFirst(io, group.rooms, group.items.map(packPosition), peers);
-        })
-        .catch((err: unknown) => log.error({ err }, 'position fan-out failed'));
+      for (const group of await centres.byRooms(positions)) emitHereFirst(io, group.rooms, group.items.map(packPosition), peers);
     },
     // Each commit batch at once: the consoles draw once per animation frame whatever arrives between.
     0,
