@@ -113,6 +113,31 @@ describe('a recommendation pushed on the fleet as held, corrected when the sync 
     expect((await getIncident(server.database.db, incident.id)).responsibleStationId).toBe(answered.responsibleStation?.stationId ?? null);
   });
 
+  it('pushes the held ranking while a note is being read in (vehicles moving), then the corrected one', async () => {
+    const incident = await newIncident();
+    const { fleet } = server.app.ctx;
+    await fleet.current();
+    const before = await fresh(incident);
+    const nearest = before.candidates[0]!;
+    const { lon, lat } = incident.location;
+    committedElsewhere(nearest.vehicleId, `device_time = now(), location =
+      (SELECT location FROM stations ORDER BY location <-> ST_SetSRID(ST_MakePoint(${lon}, ${lat}), 4326) DESC LIMIT 1)`);
+    // The loop runs again: the note is taken from the socket, and its rows read from PostgreSQL (a later turn brings
+    // them). Checked after each turn's I/O, so the call below arrives while the note is noted or being read in.
+    for (let turns = 0; fleet.heldVersion() !== null; turns++) {
+      if (turns > 100_000) throw new Error('the note never came');
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    // A note being read in (a caller that would throw a speculative reading away gets none), the whole fleet not.
+    expect(fleet.heldVersion({ whileReading: true })).not.toBeNull();
+    const { answered, pushed } = await pushesOf(incident, () => recommendForIncident(server.app.ctx, incident.id, incident, () => undefined));
+    expect(pushed).toHaveLength(2);
+    expect(comparable(pushed[0]!)).toEqual(comparable(before));
+    expect(pushed[1]!.candidates[0]!.vehicleId).not.toBe(nearest.vehicleId);
+    expect(pushed[1]).toEqual(answered);
+    expect(comparable(answered)).toEqual(comparable(await fresh(incident)));
+  });
+
   it('corrects the held ranking for a fix of another time at the same place (its age)', async () => {
     const incident = await newIncident();
     await server.app.ctx.fleet.current();

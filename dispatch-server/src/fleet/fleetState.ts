@@ -86,6 +86,8 @@ export class FleetState {
   private flushPending = false;
   /** Reads of noted rows under way (flushes that took something). */
   private reading = 0;
+  /** The whole fleet is being read again (what is held may be far older than a note's read). */
+  private reloading = false;
   private listener: Promise<pg.Client> | null = null;
   /** Drops the current listening connection (as if it had ended): the next read opens another and reads everything. */
   private lost: (() => void) | null = null;
@@ -142,12 +144,18 @@ export class FleetState {
   /**
    * The fleet as held now with its version, without a sync: a reading started on it while a sync travels is kept
    * when forIncident() then answers the same version (nothing changed meanwhile). Null before the first load, and
-   * while a note is being read in (the version is about to change: such a reading would be thrown away).
+   * while a note is being read in (the version is about to change: such a reading would be thrown away) unless
+   * `whileReading`: a caller that shows the held reading before the sync's answer (a recommendation pushed at once)
+   * takes it then too. With vehicles moving, a note is being read in most of the time (every ingest batch commits
+   * with one); the held tables and rows are written in one synchronous step per kind, so they are a consistent state
+   * a few ms old. Never while the whole fleet is to be read again (a missed note, the reconciliation): that state may
+   * be far older.
    */
-  heldVersion(): HeldFleet | null {
+  heldVersion({ whileReading = false }: { whileReading?: boolean } = {}): HeldFleet | null {
     const { dirty } = this;
-    const changing = this.reading > 0 || dirty.all || dirty.vehicles.size + dirty.positions.size + dirty.stations.size + dirty.hospitals.size > 0;
-    return this.loaded && !changing ? { tables: this.tables, rows: this.rows.list(), version: this.version } : null;
+    if (!this.loaded || dirty.all || this.reloading) return null;
+    const changing = this.reading > 0 || dirty.vehicles.size + dirty.positions.size + dirty.stations.size + dirty.hospitals.size > 0;
+    return whileReading || !changing ? { tables: this.tables, rows: this.rows.list(), version: this.version } : null;
   }
 
   private synced(incidentId?: string): Promise<string[] | null> {
@@ -275,6 +283,7 @@ export class FleetState {
     if (counted) this.reading++;
     try {
       if (all) {
+        this.reloading = true;
         this.tables = await readFleet(this.db);
         this.rows.rebuild(this.tables);
         this.version++;
@@ -301,6 +310,7 @@ export class FleetState {
       throw error;
     } finally {
       if (counted) this.reading--;
+      if (all) this.reloading = false;
     }
   }
 

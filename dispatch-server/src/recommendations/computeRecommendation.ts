@@ -28,8 +28,8 @@ export interface RecommendationPolicy {
  * and every station (responsible substation), one forward search from the scene covers the hospitals.
  * @param onHeld when given, called at once with the ranking on the fleet as this process holds it (before the sync
  *   token is back: a change committed a moment ago may not be in it), so it can be shown without waiting for the
- *   event loop to bring the sync's answer; with null when there is none to make (the fleet not loaded yet, or a note
- *   being read in). The promise then gives the ranking with every change committed before the call (the same object
+ *   event loop to bring the sync's answer; with null when there is none to make (the fleet not loaded yet, or being
+ *   read again whole; a note being read in does not stop it: the held state is a few ms old). The promise then gives the ranking with every change committed before the call (the same object
  *   when the sync brought no change)
  */
 export async function computeRecommendation(
@@ -46,7 +46,10 @@ export async function computeRecommendation(
   // searches run on the fleet as held, and are kept when the sync brings no change (the same version): the round
   // trip and the searches overlap instead of adding up. When something did change, they run again on the new state.
   const synced = fleet.forIncident(incident.id);
-  const held = fleet.heldVersion();
+  // With a caller to push to, the held fleet even while a note is being read in (vehicles moving: most of the time), a
+  // consistent state a few ms old; the synced ranking below corrects it when the note altered it. Without one, a
+  // search on a version about to change would be thrown away.
+  const held = fleet.heldVersion({ whileReading: onHeld !== undefined });
   // Not left unhandled while the speculative search runs: awaited (and its error thrown) below.
   synced.catch(() => undefined);
   let search = held ? await searchScene(travel, held, incident, policy) : null;
