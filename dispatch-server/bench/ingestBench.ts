@@ -154,7 +154,7 @@ async function paced(db: Db, vehicleIds: string[], epochMs: number) {
   const http = createServer();
   const io = createGateway(http, tokens);
   await new Promise<void>((done) => http.listen(0, '127.0.0.1', done));
-  const fanout = new PositionFanout((positions) => io.to(rooms.dispatchers).emit('vehicle.positionsUpdated', positions.map(packPosition)), 100);
+  const fanout = new PositionFanout((positions) => void io.to(rooms.dispatchers).emit('vehicle.positionsUpdated', positions.map(packPosition)), 100);
   const writes: number[] = [];
   const ingestor = new PositionIngestor(db, { onStored: (latest) => fanout.push(latest), onWritten: (_rows, ms) => writes.push(ms) });
 

@@ -227,7 +227,7 @@ export function createApp({ config, db, readDb = db, redis, log }: AppDeps): App
   // only a realtime one serves sockets.
   const streams = createStreamsAdapter(config.REDIS_URL, config.QUEUE_PREFIX, config.SOCKET_STREAM_MAX_LEN);
   const io = createGateway(roles.has('realtime') ? http : null, tokens, config.SESSION_RECHECK_S * 1000, streams.adapter);
-  positions.start(io, roles.has('ingest'));
+  positions.start(io, roles.has('ingest'), streams.alone);
   peers = linkPeers(io, {
     'sessions.forget': (userId) => tokens.forgetHere(userId),
     'device.forget': (deviceId) => positions.devices.forgetHere(deviceId),

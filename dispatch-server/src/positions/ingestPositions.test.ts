@@ -225,7 +225,7 @@ describe('PositionIngestor on the real PostgreSQL', () => {
 
   it('hands each commit batch to the consoles right after its commit, not after a coalescing interval', async () => {
     const emitted: number[][] = [];
-    const fanout = new PositionFanout((positions) => emitted.push(positions.map((p) => p.lat)));
+    const fanout = new PositionFanout((positions) => void emitted.push(positions.map((p) => p.lat)));
     const ingestor = new PositionIngestor(database.db, { flushIntervalMs: 0, onStored: (latest) => fanout.push(latest) });
     // By the time a caller has its acknowledgement, the consoles have the fix: no timer stands between them.
     await ingestor.add(fix(vehicles[0]!, 10, 37.1));
@@ -265,7 +265,7 @@ describe('PositionFanout', () => {
 
   it('emits the newest position of each vehicle once per interval', async () => {
     const emitted: { at: number; positions: VehiclePositionDto[] }[] = [];
-    const fanout = new PositionFanout((positions) => emitted.push({ at: Date.now(), positions }), 300);
+    const fanout = new PositionFanout((positions) => void emitted.push({ at: Date.now(), positions }), 300);
     fanout.push([position(a, 1, 37.1), position(b, 1, 38.1)]);
     fanout.push([position(a, 3, 37.3)]);
     fanout.push([position(a, 2, 37.2)]);

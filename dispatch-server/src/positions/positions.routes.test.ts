@@ -29,18 +29,7 @@ describe('emitHereFirst on the real Redis stream adapter', () => {
   const processes: Process[] = [];
 
   beforeAll(async () => {
-    for (let i = 0; i < 2; i++) {
-      const streams = createStreamsAdapter(process.env.REDIS_URL!, prefix, 1000);
-      const http = createServer();
-      const io = new Server(http, { adapter: streams.adapter, connectionStateRecovery: {} }) as unknown as Gateway;
-      io.on('connection', (socket) => void socket.join('staff'));
-      await new Promise<void>((listening) => http.listen(0, '127.0.0.1', listening));
-      const console = connect(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, { transports: ['websocket'], forceNew: true });
-      const heard: number[] = [];
-      console.on('vehicle.positionsUpdated', (positions: PackedPosition[]) => heard.push(...positions.map((p) => p[2])));
-      await new Promise<void>((connected) => console.once('connect', connected));
-      processes.push({ http, io, streams, console, heard });
-    }
+    for (let i = 0; i < 2; i++) processes.push(await openProcess(prefix));
     // Each process's stream reader starts on its own: until it reads, a broadcast of the other is not heard.
     for (const [from, to] of [[0, 1], [1, 0]] as const) {
       const repeat = setInterval(() => processes[from]!.io.to('staff').emit('vehicle.positionsUpdated', [fix(0)]), 200);
@@ -102,9 +91,13 @@ describe('emitHereFirst when this process is alone on the adapter', () => {
     const a = await openProcess(prefix);
     processes.push(a);
     // Asked by the test only (the interval is out of the way): each answer is the adapter's count at that moment.
-    const peers = watchPeers(a.io, 3_600_000);
+    const peers = watchPeers(a.io, 3_600_000, () => a.streams.alone(a.io));
+    // A process whose own subscription is not up (being set up again after Redis came back) while another's is: the one
+    // subscriber counted is the other process, not this one.
+    const notSubscribed = { of: () => ({ adapter: { uid: 'a-process-not-subscribed' } }) };
     // Its own subscription to the adapter's channel is being set up: until then it does not count itself.
     while (!(await peers.refresh())) await new Promise((r) => setTimeout(r, 50));
+    expect(await a.streams.alone(notSubscribed)).toBe(false);
     const before = await streamLength();
     emitHereFirst(a.io, ['staff'], [fix(38.1)], peers);
     await heardAll(a, 1);

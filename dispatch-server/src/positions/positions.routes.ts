@@ -8,6 +8,7 @@ import type { FleetState } from '../fleet/fleetState';
 import type { Handlers } from '../http/mountRoutes';
 import type { Logger } from '../logger';
 import type { Gateway } from '../realtime/gateway';
+import type { StreamsAdapter } from '../realtime/streamsAdapter';
 import { bindVehicleDevice } from './bindDevice';
 import { DeviceDirectory } from './deviceDirectory';
 import { maintainPositionPartitions, PositionIngestor } from './ingestPositions';
@@ -42,19 +43,20 @@ export interface PeerWatch {
 }
 
 /**
- * Asks the adapter every `everyMs` how many server processes share it (the Redis-stream adapter counts the
- * subscribers of its channel, PUBSUB NUMSUB; the in-memory adapter is always alone). A second process subscribes when
+ * Asks every `everyMs` whether this process is alone on the adapter: `ask` (the Redis stream's, which also checks the
+ * one subscriber is this process: StreamsAdapter.alone), else the adapter's count of processes (the in-memory adapter
+ * is always alone). A second process subscribes when
  * it starts, so this one sees it within `everyMs` and appends positions to the stream again from then on; in that
  * window the newcomer's consoles miss this process's fixes, which the fleet list they read on connecting and each
  * vehicle's next fix (seconds later) make good. A count of 0 (own subscription not up yet) or a failed question is
  * "not alone": the broadcast goes through the adapter as before. Not asked at once: this process's own subscription is
  * still being set up then, and with one other process a count of 1 would be misread as alone.
  */
-export function watchPeers(io: Gateway, everyMs = 1000): PeerWatch {
+export function watchPeers(io: Gateway, everyMs = 1000, ask: () => Promise<boolean> = () => io.of('/').adapter.serverCount().then((n) => n === 1)): PeerWatch {
   let alone = false;
   const refresh = () =>
-    io.of('/').adapter.serverCount().then(
-      (n) => (alone = n === 1),
+    ask().then(
+      (answer) => (alone = answer),
       () => (alone = false),
     );
   const timer = setInterval(() => void refresh(), everyMs);
@@ -119,7 +121,7 @@ export interface Positions {
    * Sends stored positions to the dispatchers' consoles (every process: each writes what it receives), keeps the
    * partitions ahead, and opens OSMAND_PORT unless told this process has no `ingest` role.
    */
-  start(io: Gateway, ingest?: boolean): void;
+  start(io: Gateway, ingest?: boolean, alone?: StreamsAdapter['alone']): void;
   /** The separate OsmAnd port once open; null when it could not be opened (the API port's /osmand still works). */
   osmandServer(): Promise<OsmandServer | null>;
   /** Closes the OsmAnd port, writes what is waiting, stops the timers. Call before closing the database. */
@@ -164,9 +166,9 @@ export function createPositions({ config, db, fleet, log, tellPeers }: { config:
     fanout,
     osmandAhead: (next) => osmandAhead(osmandDoor(deps, OSMAND_API_PATHS), next),
     deviceHandlers: vehicleDeviceHandlers(db, devices),
-    start(io, ingest = true) {
+    start(io, ingest = true, alone) {
       fanoutTarget = io;
-      peers = watchPeers(io);
+      peers = watchPeers(io, 1000, alone && (() => alone(io)));
       partitions = maintainPositionPartitions(db, (err) => log.error({ err }, 'creating position partitions failed'));
       if (!ingest) return;
       server = startOsmandServer(config.OSMAND_PORT, { ...deps, host: config.HOST }).then(

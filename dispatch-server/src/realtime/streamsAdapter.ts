@@ -4,6 +4,12 @@ import { Redis } from 'ioredis';
 export interface StreamsAdapter {
   /** For socket.io's `adapter` option. */
   adapter: ReturnType<typeof createAdapter>;
+  /**
+   * Whether the process of `io` is the only one on the stream, asked of Redis now: the adapter's channel has one
+   * subscriber and it is this process's own (its private channel is subscribed too; while its subscription is being
+   * set up again, a count of one is another process). Fails at once while Redis is away.
+   */
+  alone(io: { of(nsp: '/'): { adapter: object } }): Promise<boolean>;
   /** Disconnects the adapter's Redis clients at once (the adapter's own close waits out a blocking read). */
   close(): void;
 }
@@ -41,8 +47,10 @@ export function createStreamsAdapter(redisUrl: string, prefix: string, maxLen: n
   }
   // The adapter duplicates the client it is given for its readers; those must wait out an outage, not spin.
   appender.duplicate = () => client(true);
+  const channel = `${prefix}:socket.io#/#`;
   const adapter = createAdapter(appender, {
     streamName: `${prefix}:socket.io`,
+    // The adapter's channels for the namespace '/' are `${channelPrefix}#/#` and, per process, `…#/#<uid>#`.
     channelPrefix: `${prefix}:socket.io`,
     sessionKeyPrefix: `${prefix}:socket.io:session:`,
     maxLen,
@@ -51,6 +59,12 @@ export function createStreamsAdapter(redisUrl: string, prefix: string, maxLen: n
   });
   return {
     adapter,
+    async alone(io) {
+      // The adapter's id is protected in its type, but it names the process's private channel.
+      const { uid } = io.of('/').adapter as { uid?: string };
+      const counts = (await appender.call('PUBSUB', 'NUMSUB', channel, `${channel}${uid}#`)) as [string, number, string, number];
+      return counts[1] === 1 && counts[3] === 1;
+    },
     close() {
       for (const redis of clients) redis.disconnect();
     },
