@@ -99,6 +99,12 @@ export type IncidentDto = z.infer<typeof IncidentDto>;
 
 export const ExclusionReason = z.enum(['out_of_service', 'busy', 'missing_capability', 'unreachable', 'no_position']);
 export type ExclusionReason = z.infer<typeof ExclusionReason>;
+/** Why a vehicle has no ETA to the scene (the road search's reasons, in its order). */
+export const UnreachableReason = z.enum(['too_far_from_road', 'no_path', 'beyond_time_limit']);
+export type UnreachableReason = z.infer<typeof UnreachableReason>;
+/** Where a step of an incident was recorded (its timeline entries' `source`). */
+export const EventSource = z.enum(['console', 'tablet', 'agent', 'simulator', 'system']);
+export type EventSource = z.infer<typeof EventSource>;
 
 export const CandidateDto = z.object({
   vehicleId: z.string(),
@@ -145,7 +151,7 @@ export const ExcludedVehicleDto = z.object({
   taskStatus: TaskStatus.nullable().optional(),
   incidentNumber: z.number().int().nullable().optional(),
   /** unreachable: why no ETA. */
-  unreachable: z.enum(['too_far_from_road', 'no_path', 'beyond_time_limit']).optional(),
+  unreachable: UnreachableReason.optional(),
 });
 export type ExcludedVehicleDto = z.infer<typeof ExcludedVehicleDto>;
 

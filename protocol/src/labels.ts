@@ -4,7 +4,7 @@ import type {
   HospitalCapability, HospitalKind, HospitalLoad, IncidentCategory, PriorityGroup, Role, StationKind, TaskStatus, VehicleCapability, VehicleKind, VehicleState,
 } from './domain';
 import type { ErrorCode } from './errors';
-import type { ExclusionReason, HospitalNoticeDto, IncidentStatus } from './incidents';
+import type { EventSource, ExclusionReason, HospitalNoticeDto, IncidentStatus, UnreachableReason } from './incidents';
 import type { QuickReply } from './messages';
 import type { CrewRole, PlaceKind } from './resources';
 
@@ -122,6 +122,16 @@ const exclusion: Labels<ExclusionReason> = {
   en: { out_of_service: 'Out of service', busy: 'Busy', missing_capability: 'Missing capability', unreachable: 'Unreachable', no_position: 'No position' },
 };
 
+const unreachableReason: Labels<UnreachableReason> = {
+  'zh-CN': { too_far_from_road: '距道路过远', no_path: '无道路通往现场', beyond_time_limit: '超出搜索时限' },
+  en: { too_far_from_road: 'too far from any road', no_path: 'no road path to the incident', beyond_time_limit: 'farther than the search limit' },
+};
+
+const eventSource: Labels<EventSource> = {
+  'zh-CN': { console: '调度台', tablet: '车载平板', agent: '车载终端', simulator: '模拟器', system: '系统' },
+  en: { console: 'console', tablet: 'tablet', agent: 'vehicle agent', simulator: 'simulator', system: 'system' },
+};
+
 const priority: Labels<1 | 2 | 3 | 4> = {
   'zh-CN': { 1: '1 危重', 2: '2 紧急', 3: '3 一般', 4: '4 非紧急' },
   en: { 1: '1 Critical', 2: '2 Urgent', 3: '3 Standard', 4: '4 Non-urgent' },
@@ -197,7 +207,7 @@ const quickReply: Labels<QuickReply> = {
 export const DOMAIN_LABELS = {
   taskStatus, vehicleState, category, incidentStatus, load, vehicleCapability, vehicleKind, stationKind, hospitalKind, role, crewRole, yesNo, hospitalCapability, priorityGroup,
   placeKind,
-  exclusion, priority, noticeStatus, maneuver, errorCode, alertKind, quickReply,
+  exclusion, unreachableReason, eventSource, priority, noticeStatus, maneuver, errorCode, alertKind, quickReply,
 };
 export type LabelTable = keyof typeof DOMAIN_LABELS;
 

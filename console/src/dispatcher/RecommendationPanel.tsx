@@ -286,7 +286,6 @@ export function RecommendationPanel(props: RecommendationPanelProps) {
   );
 }
 
-const UNREACHABLE_WORDS = { too_far_from_road: 'excludedTooFar', no_path: 'excludedNoPath', beyond_time_limit: 'excludedBeyondLimit' } as const;
 
 /** Why a vehicle is left out, in the screen's language (the server's detail is English; shown only from a server without the fields). */
 function ExclusionDetail({ excluded: x }: { excluded: ExcludedVehicleDto }) {
@@ -296,7 +295,7 @@ function ExclusionDetail({ excluded: x }: { excluded: ExcludedVehicleDto }) {
     return <>{t('excludedLacks', { caps: x.lacks.map((c) => label('vehicleCapability', c)).join(lang === 'zh-CN' ? '、' : ', ') })}</>;
   }
   if (x.reason === 'busy' && x.taskStatus) return <>{t('excludedBusy', { status: label('taskStatus', x.taskStatus), number: x.incidentNumber ?? '—' })}</>;
-  if (x.reason === 'unreachable' && x.unreachable) return <>{t(UNREACHABLE_WORDS[x.unreachable])}</>;
+  if (x.reason === 'unreachable' && x.unreachable) return <>{label('unreachableReason', x.unreachable)}</>;
   return <>{x.detail}</>;
 }
 

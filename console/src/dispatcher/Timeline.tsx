@@ -7,8 +7,6 @@ import { arrivalFlags } from './arrivalFlags';
 
 /** Receipts this much later than the device time are marked (a tablet that was offline replaying). */
 const LATE_S = 10;
-/** Where a step was recorded (timeline entries' `source`), in the screen's language. */
-const SOURCE_WORDS = { console: 'sourceConsole', tablet: 'sourceTablet', agent: 'sourceAgent', simulator: 'sourceSimulator', system: 'sourceSystem' } as const;
 
 /**
  * Every status event of the incident in device-time order, with who did it, from where, and when the
@@ -43,7 +41,7 @@ export function Timeline({ incident }: { incident: IncidentDto }) {
                 </td>
                 <td>{e.vehicleId ? (vehicles.get(e.vehicleId)?.callSign ?? '') : ''}</td>
                 <td>
-                  {e.actor ?? '—'} <span className="muted small">{Object.hasOwn(SOURCE_WORDS, e.source) ? t(SOURCE_WORDS[e.source as keyof typeof SOURCE_WORDS]) : e.source}</span>
+                  {e.actor ?? '—'} <span className="muted small">{label('eventSource', e.source)}</span>
                 </td>
                 <td className={`mono ${late > LATE_S ? 'late' : 'muted'}`}>
                   {clock(e.receivedAt)}

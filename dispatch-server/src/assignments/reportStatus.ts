@@ -1,10 +1,10 @@
-import { rooms, StatusReport, type AssignmentDto, type TaskStatus } from '@dispatch/protocol';
+import { rooms, StatusReport, type AssignmentDto, type EventSource, type TaskStatus } from '@dispatch/protocol';
 import { appendAudit, type Actor } from '../audit/audit';
 import { type DbClient, inTransaction, isUuid } from '@dispatch/db';
 import type { DispatchContext } from '../dispatchContext';
 import { noteFleetChange } from '../fleet/fleetChanges';
 import { HttpError, notFound } from '../http/errors';
-import { type EventSource, incidentSql, publishIncident } from '../incidents/incidents';
+import { incidentSql, publishIncident } from '../incidents/incidents';
 import { RELEASES_VEHICLE, decideTransition, vehicleStateFor, type AssignmentState } from '../lifecycle/taskLifecycle';
 import { afterNoticesClosed, closeLiveNotices, onTaskStep } from '../notices/notices';
 import { authorize, permit } from '../policies/policies';

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import {
   CreateIncidentRequest,
+  EventSource,
   HospitalCapability,
   IncidentCategory,
   IncidentStatus,
@@ -30,8 +31,6 @@ import type { TravelService } from '../travel/travelService';
 import { announceTransfer } from '../transfers/transfers';
 
 /** Who recorded a status event. */
-export const EventSource = z.enum(['console', 'tablet', 'agent', 'simulator', 'system']);
-export type EventSource = z.infer<typeof EventSource>;
 
 const id = z.object({ id: z.string() });
 const ids = z.object({ ids: z.array(z.string()) });

@@ -1,4 +1,4 @@
-import type { RouteDto } from '@dispatch/protocol';
+import { type RouteDto, UnreachableReason } from '@dispatch/protocol';
 
 export type LonLat = [number, number];
 
@@ -62,6 +62,6 @@ export interface FleetEtas {
 
 export const FLEET_REACHABLE = 0;
 /** The reasons a fleet's source is not reachable, by code - 1 (the geo search's order). */
-export const FLEET_UNREACHABLE = ['too_far_from_road', 'no_path', 'beyond_time_limit'] as const;
+export const FLEET_UNREACHABLE = UnreachableReason.options;
 
 export const isReachable = (r: TravelResult): r is Extract<TravelResult, { etaSeconds: number }> => 'etaSeconds' in r;
