@@ -71,13 +71,13 @@ export async function computeRecommendation(
   return recommendationOf(db, travel, incident, policy, search, timedOutIds, started);
 }
 
-const MOMENTARY = { computedAt: true, computeMs: true };
+const MOMENTARY = new Set(['computedAt', 'computeMs']);
 /**
  * Whether two recommendations for an incident say the same (when and how fast each was made aside): a held one the
  * synced one equals needs no second push. The fixes' ages count: a fix of another time at the same place is a change.
  */
 export function sameRecommendation(a: RecommendationDto, b: RecommendationDto): boolean {
-  const comparable = (r: RecommendationDto) => JSON.stringify(r, (key, value: unknown) => (key in MOMENTARY ? undefined : value));
+  const comparable = (r: RecommendationDto) => JSON.stringify(r, (key, value: unknown) => (MOMENTARY.has(key) ? undefined : value));
   return a === b || comparable(a) === comparable(b);
 }
 
