@@ -226,6 +226,18 @@ async function main() {
       });
     });
   const moving = MOVING > 0 ? await startMoving(app.positions.ingestor, db, MOVING) : null;
+  // How often a call found a held fleet to rank at once (as asked), and how often it would have with no note being read
+  // in (counted on the server's own fleet state, in process).
+  const fleetState = app.ctx.fleet;
+  const heldVersion = fleetState.heldVersion.bind(fleetState);
+  const heldAtCall = { asked: 0, held: 0, heldNoNoteReading: 0 };
+  fleetState.heldVersion = (...args: Parameters<typeof heldVersion>) => {
+    const held = heldVersion(...args);
+    heldAtCall.asked++;
+    if (held) heldAtCall.held++;
+    if (heldVersion()) heldAtCall.heldNoNoteReading++;
+    return held;
+  };
   const intake: number[] = [];
   const serverCompute: number[] = [];
   const offer: number[] = [];
@@ -256,6 +268,7 @@ async function main() {
   emit({ metric: 'call_created_to_recommendation_on_console', target: 'p95 <= 300 ms', ...percentiles(intake) });
   emit({ metric: PROVINCE ? 'recommendation_province' : 'recommendation_whole', note: 'server side: request in → ranked vehicles with reasons, station and hospital out', ...percentiles(serverCompute) });
   const corrected = [...pushes.values()].filter((list) => list.length > 1).length;
+  emit({ metric: 'held_fleet_at_call', ...heldAtCall, note: 'recommendations that found a held fleet to rank at once; heldNoNoteReading: those that would have with no note being read in' });
   emit({ metric: 'recommendation_corrections', calls: vertices.length, corrected, note: 'calls whose first recommendation (fleet as held) was followed by a corrected one (the fleet sync brought a change that altered it)' });
   emit({ metric: 'calls_placed_on_main_network', calls: vertices.length, fallbacks, note: 'calls whose nearest road is cut off from the strongly connected main network' });
   emit({ metric: 'dispatch_to_crew_has_route', target: 'p95 <= 300 ms', ...percentiles(offer) });
