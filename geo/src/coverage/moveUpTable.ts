@@ -2,9 +2,8 @@ import { secondsAlong, secondsFromSource, secondsFromTarget, secondsToSource, se
 import type { LonLat } from '../routing/geometry';
 import type { RoadGraph } from '../routing/roadGraph';
 import { DEFAULT_MAX_SNAP_M, trySnapToRoad, type RoadSnap } from '../routing/snap';
-import { VertexHeap } from '../routing/vertexHeap';
 import { suggestMoveUpsSliced, type MoveUp, type MoveUpPost, type MoveUpVehicle } from './moveUp';
-import { reachFromSliced, runSliced, type SliceOptions } from './slicedReach';
+import { reachFromSliced, runSliced, SearchLabels, type SliceOptions } from './slicedReach';
 
 /*
  * The move-up plan's road side without a search per vehicle. A plan needs, for every free vehicle and every station,
@@ -239,26 +238,18 @@ export class MoveUpTable {
 
 /** A bounded Dijkstra on the reversed arcs from one place on its edge, in slices, with labels of its own. */
 class BackwardSearch {
-  private readonly time: Float64Array;
-  private readonly reached: Uint32Array;
-  private readonly settled: Uint32Array;
-  private readonly heap: VertexHeap;
+  private readonly labels: SearchLabels;
   private readonly done: Int32Array;
   private doneCount = 0;
-  private generation = 0;
   private maxSeconds = 0;
 
   constructor(private readonly graph: RoadGraph) {
-    this.time = new Float64Array(graph.vertexCount);
-    this.reached = new Uint32Array(graph.vertexCount);
-    this.settled = new Uint32Array(graph.vertexCount);
+    this.labels = new SearchLabels(graph);
     this.done = new Int32Array(graph.vertexCount);
-    this.heap = new VertexHeap(graph.reverse.head.length + 64);
   }
 
   start(target: RoadSnap, maxSeconds: number): void {
-    this.generation++;
-    this.heap.clear();
+    this.labels.begin();
     this.doneCount = 0;
     this.maxSeconds = maxSeconds;
     const g = this.graph;
@@ -266,46 +257,13 @@ class BackwardSearch {
     // From a vertex to the place: along the edge from its source, or back along it from its target.
     const viaSource = secondsFromSource(g, e, target.fraction);
     const viaTarget = secondsFromTarget(g, e, target.fraction);
-    if (viaSource < Infinity) this.seed(g.edgeSource[e]!, viaSource);
-    if (viaTarget < Infinity) this.seed(g.edgeTarget[e]!, viaTarget);
-  }
-
-  private seed(v: number, t: number): void {
-    if (this.reached[v] === this.generation && this.time[v]! <= t) return;
-    this.reached[v] = this.generation;
-    this.time[v] = t;
-    this.heap.push(t, v);
+    if (viaSource < Infinity) this.labels.seed(g.edgeSource[e]!, viaSource);
+    if (viaTarget < Infinity) this.labels.seed(g.edgeTarget[e]!, viaTarget);
   }
 
   /** Settles until the limit (true) or the deadline (false: call again). */
   run(deadline: number): boolean {
-    const { offsets, head, weight } = this.graph.reverse;
-    const { time, reached, settled, heap, done } = this;
-    const gen = this.generation;
-    const maxSeconds = this.maxSeconds;
-    let count = 0;
-    while (heap.size > 0) {
-      if ((++count & 255) === 0 && performance.now() > deadline) return false;
-      const key = heap.topKey;
-      const u = heap.pop();
-      if (settled[u] === gen) continue;
-      if (key > maxSeconds) break;
-      settled[u] = gen;
-      done[this.doneCount++] = u;
-      const du = time[u]!;
-      for (let i = offsets[u]!, end = offsets[u + 1]!; i < end; i++) {
-        const v = head[i]!;
-        const t = du + weight[i]!;
-        if (reached[v] === gen) {
-          if (t >= time[v]!) continue;
-        } else if (t > maxSeconds) continue;
-        reached[v] = gen;
-        time[v] = t;
-        heap.push(t, v);
-      }
-    }
-    heap.clear();
-    return true;
+    return this.labels.settleUntil(this.graph.reverse, this.maxSeconds, deadline, (u) => (this.done[this.doneCount++] = u));
   }
 
   /** The settled vertices' times into column j of a vertex-major table (tests: each moved by up to ±jitter). */
@@ -313,7 +271,7 @@ class BackwardSearch {
     for (let k = 0; k < this.doneCount; k++) {
       const v = this.done[k]!;
       const noise = jitter ? jitter * (2 * (Math.sin(v * 12.9898 + j * 78.233) * 43758.5453 % 1) ** 2 - 1) : 0;
-      table[v * columns + j] = this.time[v]! + noise;
+      table[v * columns + j] = this.labels.time[v]! + noise;
     }
   }
 }

@@ -39,8 +39,14 @@ export async function runSliced(step: (deadline: number) => boolean, options: Sl
   }
 }
 
-/** A search's own labels: a sliced search spans turns, so it cannot borrow the graph's shared workspace (search.ts). */
-class Labels {
+/** One direction's arcs of a graph in CSR form (graph.forward, graph.reverse). */
+type Arcs = RoadGraph['forward'];
+
+/**
+ * A bounded search's own labels: a sliced search spans turns, so it cannot borrow the graph's shared workspace
+ * (search.ts). Shared by the live circle's forward searches (below) and the move-up table's backward ones.
+ */
+export class SearchLabels {
   readonly time: Float64Array;
   readonly reached: Uint32Array;
   readonly settled: Uint32Array;
@@ -63,15 +69,57 @@ class Labels {
     }
     this.heap.clear();
   }
+
+  /** A source at vertex v, t seconds away (kept only if sooner than what v has). */
+  seed(v: number, t: number): void {
+    const gen = this.generation;
+    if (this.reached[v] === gen && this.time[v]! <= t) return;
+    this.reached[v] = gen;
+    this.time[v] = t;
+    this.heap.push(t, v);
+  }
+
+  /**
+   * Dijkstra over `arcs` from the seeds, settling vertices in time order up to maxSeconds: true when done, false when
+   * the deadline came first (call again to go on). `onSettled` hears each vertex as it is settled.
+   */
+  settleUntil(arcs: Arcs, maxSeconds: number, deadline: number, onSettled?: (v: number) => void): boolean {
+    const { offsets, head, weight } = arcs;
+    const { time, reached, settled, heap } = this;
+    const gen = this.generation;
+    let count = 0;
+    while (heap.size > 0) {
+      if ((++count & 63) === 0 && performance.now() > deadline) return false;
+      const key = heap.topKey;
+      const u = heap.pop();
+      if (settled[u] === gen) continue;
+      if (key > maxSeconds) break;
+      settled[u] = gen;
+      onSettled?.(u);
+      const du = time[u]!;
+      for (let i = offsets[u]!, end = offsets[u + 1]!; i < end; i++) {
+        const v = head[i]!;
+        const t = du + weight[i]!;
+        if (reached[v] === gen) {
+          if (t >= time[v]!) continue;
+        } else if (t > maxSeconds) continue;
+        reached[v] = gen;
+        time[v] = t;
+        heap.push(t, v);
+      }
+    }
+    heap.clear();
+    return true;
+  }
 }
 
-const labelsByGraph = new WeakMap<RoadGraph, Labels>();
+const labelsByGraph = new WeakMap<RoadGraph, SearchLabels>();
 
-function takeLabels(graph: RoadGraph): Labels {
+function takeLabels(graph: RoadGraph): SearchLabels {
   let labels = labelsByGraph.get(graph);
-  if (!labels) labelsByGraph.set(graph, (labels = new Labels(graph)));
+  if (!labels) labelsByGraph.set(graph, (labels = new SearchLabels(graph)));
   // Two computations at once on one graph (two servers in one test process): the second gets its own.
-  return labels.busy ? new Labels(graph) : labels;
+  return labels.busy ? new SearchLabels(graph) : labels;
 }
 
 /** Drive time to a snapped place from the nearest source of a finished search, as timeAt gives it (Infinity past the limit). */
@@ -101,15 +149,7 @@ export async function searchSliced<T>(
       }
       return snaps.length === sources.length;
     }, options);
-    const { time, reached, settled, heap } = labels;
     labels.begin();
-    const gen = labels.generation;
-    const seed = (v: number, t: number) => {
-      if (reached[v] === gen && time[v]! <= t) return;
-      reached[v] = gen;
-      time[v] = t;
-      heap.push(t, v);
-    };
     const onEdge = new Map<number, number[]>();
     // The seeding is one step of its own (a few µs a source), so that the slices' figures count it.
     await runSliced(() => {
@@ -118,42 +158,17 @@ export async function searchSliced<T>(
         const e = snap.edgeIndex;
         const toTarget = secondsToTarget(graph, e, snap.fraction);
         const toSource = secondsToSource(graph, e, snap.fraction);
-        if (toTarget < Infinity) seed(graph.edgeTarget[e]!, toTarget);
-        if (toSource < Infinity) seed(graph.edgeSource[e]!, toSource);
+        if (toTarget < Infinity) labels.seed(graph.edgeTarget[e]!, toTarget);
+        if (toSource < Infinity) labels.seed(graph.edgeSource[e]!, toSource);
         const list = onEdge.get(e);
         if (list) list.push(snap.fraction);
         else onEdge.set(e, [snap.fraction]);
       }
       return true;
     }, options);
-    const { offsets, head, weight } = graph.forward;
-    await runSliced((deadline) => {
-      let count = 0;
-      while (heap.size > 0) {
-        if ((++count & 63) === 0 && performance.now() > deadline) return false;
-        const key = heap.topKey;
-        const u = heap.pop();
-        if (settled[u] === gen) continue;
-        if (key > maxSeconds) {
-          heap.clear();
-          break;
-        }
-        settled[u] = gen;
-        const du = time[u]!;
-        for (let i = offsets[u]!, end = offsets[u + 1]!; i < end; i++) {
-          const v = head[i]!;
-          const t = du + weight[i]!;
-          if (reached[v] === gen) {
-            if (t >= time[v]!) continue;
-          } else if (t > maxSeconds) continue;
-          reached[v] = gen;
-          time[v] = t;
-          heap.push(t, v);
-        }
-      }
-      return true;
-    }, options);
-    const at = (v: number) => (settled[v] === gen ? time[v]! : Infinity);
+    await runSliced((deadline) => labels.settleUntil(graph.forward, maxSeconds, deadline), options);
+    const { time, settled, generation } = labels;
+    const at = (v: number) => (settled[v] === generation ? time[v]! : Infinity);
     return await read((target) => {
       const seconds = secondsTo(graph, at, onEdge, target);
       return seconds <= maxSeconds ? seconds : Infinity;
