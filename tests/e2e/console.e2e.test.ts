@@ -354,9 +354,9 @@ describe.skipIf(!hasChromium)(chromiumSuite('the console in real Chromium agains
     );
     expect(rows.map((r) => r.status)).toEqual(steps);
     const crewLogin = server.logins.crews.find((c) => c.callSign === assignment.callSign)!.username;
-    // Who, and from where: the dispatcher at the console, the crew on its tablet.
+    // Who, and from where (in the screen's language): the dispatcher at the console, the crew on its tablet.
     expect(rows.map((r) => r.cells[3]!.replace(/\s+/g, ' ').trim())).toEqual([
-      'dispatcher console', 'dispatcher console', `${crewLogin} tablet`, `${crewLogin} tablet`, `${crewLogin} tablet`, `${crewLogin} tablet`,
+      'dispatcher 调度台', 'dispatcher 调度台', `${crewLogin} 车载平板`, `${crewLogin} 车载平板`, `${crewLogin} 车载平板`, `${crewLogin} 车载平板`,
     ]);
     expect(rows[1]!.cells[1]).toContain('已派车');
     expect(rows.every((r) => /^\d\d:\d\d:\d\d$/.test(r.cells[0]!))).toBe(true);
@@ -364,6 +364,7 @@ describe.skipIf(!hasChromium)(chromiumSuite('the console in real Chromium agains
     await page.click('.lang-switch button:has-text("EN")');
     expect(await page.textContent('[data-testid=timeline] .panel-title')).toContain('Timeline');
     expect(await page.textContent('[data-testid=timeline] tbody')).toContain('Transporting');
+    expect(await page.textContent('[data-testid=timeline] tbody')).toContain('dispatcher console');
     // The language survives a reload (and so does the session).
     await page.reload();
     await page.locator('[data-testid=fleet-board]').waitFor();
