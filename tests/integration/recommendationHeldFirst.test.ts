@@ -92,36 +92,40 @@ describe('a recommendation pushed on the fleet as held, corrected when the sync 
     expect(pushed[0]).toEqual(answered);
   });
 
-  it('pushes the held ranking first, then the corrected one, when another process moved a vehicle a moment before', async () => {
+  /**
+   * A new call, its recommendation on a fleet read just now (`before`), and its nearest vehicle moved by another process
+   * to the station farthest from the call (its note not read yet). Nothing is being read in when it starts.
+   */
+  const nearestMovedAway = async () => {
     const incident = await newIncident();
-    const { fleet } = server.app.ctx;
-    // Nothing being read in: the recommendation below starts on the held fleet.
-    await fleet.current();
+    await server.app.ctx.fleet.current();
     const before = await fresh(incident);
     const nearest = before.candidates[0]!;
-    // Another process moves the nearest vehicle to the station farthest from the call; its note is not read yet.
     const { lon, lat } = incident.location;
     committedElsewhere(nearest.vehicleId, `device_time = now(), location =
       (SELECT location FROM stations ORDER BY location <-> ST_SetSRID(ST_MakePoint(${lon}, ${lat}), 4326) DESC LIMIT 1)`);
+    return { incident, before, nearest };
+  };
+  /** The held push was the ranking before the move; the corrected one, answered, is what a fresh read gives. */
+  const expectHeldThenCorrected = async (r: { incident: IncidentDto; before: RecommendationDto; nearest: { vehicleId: string }; answered: RecommendationDto; pushed: RecommendationDto[] }) => {
+    expect(r.pushed).toHaveLength(2);
+    expect(comparable(r.pushed[0]!)).toEqual(comparable(r.before));
+    expect(r.pushed[1]!.candidates[0]!.vehicleId).not.toBe(r.nearest.vehicleId);
+    expect(r.pushed[1]).toEqual(r.answered);
+    expect(comparable(r.answered)).toEqual(comparable(await fresh(r.incident)));
+  };
+
+  it('pushes the held ranking first, then the corrected one, when another process moved a vehicle a moment before', async () => {
+    const { incident, before, nearest } = await nearestMovedAway();
     // Asked for in the same turn, so its held fleet is the one before the move.
     const { answered, pushed } = await pushesOf(incident, () => recommendForIncident(server.app.ctx, incident.id, incident, () => undefined));
-    expect(pushed).toHaveLength(2);
-    expect(comparable(pushed[0]!)).toEqual(comparable(before));
-    expect(pushed[1]!.candidates[0]!.vehicleId).not.toBe(nearest.vehicleId);
-    expect(pushed[1]).toEqual(answered);
-    expect(comparable(answered)).toEqual(comparable(await fresh(incident)));
+    await expectHeldThenCorrected({ incident, before, nearest, answered, pushed });
     expect((await getIncident(server.database.db, incident.id)).responsibleStationId).toBe(answered.responsibleStation?.stationId ?? null);
   });
 
   it('pushes the held ranking while a note is being read in (vehicles moving), then the corrected one', async () => {
-    const incident = await newIncident();
+    const { incident, before, nearest } = await nearestMovedAway();
     const { fleet } = server.app.ctx;
-    await fleet.current();
-    const before = await fresh(incident);
-    const nearest = before.candidates[0]!;
-    const { lon, lat } = incident.location;
-    committedElsewhere(nearest.vehicleId, `device_time = now(), location =
-      (SELECT location FROM stations ORDER BY location <-> ST_SetSRID(ST_MakePoint(${lon}, ${lat}), 4326) DESC LIMIT 1)`);
     // The loop runs again: the note is taken from the socket, and its rows read from PostgreSQL (a later turn brings
     // them). Checked after each turn's I/O, so the call below arrives while the note is noted or being read in.
     for (let turns = 0; fleet.heldVersion() !== null; turns++) {
@@ -131,11 +135,7 @@ describe('a recommendation pushed on the fleet as held, corrected when the sync 
     // A note being read in (a caller that would throw a speculative reading away gets none), the whole fleet not.
     expect(fleet.heldVersion({ whileReading: true })).not.toBeNull();
     const { answered, pushed } = await pushesOf(incident, () => recommendForIncident(server.app.ctx, incident.id, incident, () => undefined));
-    expect(pushed).toHaveLength(2);
-    expect(comparable(pushed[0]!)).toEqual(comparable(before));
-    expect(pushed[1]!.candidates[0]!.vehicleId).not.toBe(nearest.vehicleId);
-    expect(pushed[1]).toEqual(answered);
-    expect(comparable(answered)).toEqual(comparable(await fresh(incident)));
+    await expectHeldThenCorrected({ incident, before, nearest, answered, pushed });
   });
 
   it('corrects the held ranking for a fix of another time at the same place (its age)', async () => {
