@@ -2,7 +2,7 @@ import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
 import { describeZodError } from '../http/errors';
-import { KNOT_IN_MPS, parseOsmandJson, parseOsmandParams, parseOsmandRequest, parseOsmandTimestamp, readQueryBySchema, readQueryPlainly } from './osmand';
+import { KNOT_IN_MPS, parseOsmandJson, parseOsmandParams, parseOsmandRequest, parseOsmandTimestamp, readQueryBySchema, readPlainQuery } from './osmand';
 
 const now = new Date('2023-11-14T22:20:00Z');
 
@@ -165,8 +165,8 @@ describe('the plain reading of a well-formed report (no zod)', () => {
   const fix = { id: 'bench-17', lat: '37.021', lon: '111.905', timestamp: String(now.getTime() - 5000), speed: '10', bearing: '90', accuracy: '5' };
 
   it('reads a Traccar Client report as the schema does', () => {
-    expect(readQueryPlainly(fix, now)).toEqual(readQueryBySchema(fix, now));
-    expect(readQueryPlainly(fix, now)).not.toBeNull();
+    expect(readPlainQuery(fix, now)).toEqual(readQueryBySchema(fix, now));
+    expect(readPlainQuery(fix, now)).not.toBeNull();
   });
 
   // Values each parameter may take: well-formed, blank, padded, out of range, malformed, repeated, not a string.
@@ -186,7 +186,7 @@ describe('the plain reading of a well-formed report (no zod)', () => {
     (drawn, complete) => {
       // Half the cases carry the required parameters, so the plain reading is taken often.
       const params: Record<string, unknown> = complete ? { id: 'bench-3', lat: '37.5', lon: '112.1', ...drawn } : drawn;
-      const plainly = readQueryPlainly(params, now);
+      const plainly = readPlainQuery(params, now);
       if (plainly === null) return;
       expect(plainly).toEqual(readQueryBySchema(params, now));
     },

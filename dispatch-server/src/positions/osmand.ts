@@ -180,7 +180,7 @@ function plainNumber(params: Record<string, unknown>, key: string, min = -Infini
  * The same result as QUERY_SHAPE (a property test holds them equal); null for anything it would refuse or that is
  * unusual (a repeated parameter, `location`, an ISO timestamp...), which the schema then reads or refuses by name.
  */
-function readPlainQuery(params: Record<string, unknown>, receivedAt: Date): Query | null {
+export function readPlainQuery(params: Record<string, unknown>, receivedAt: Date): Query | null {
   const id = plain(params, 'id');
   const deviceid = plain(params, 'deviceid');
   if (id === UNUSUAL || deviceid === UNUSUAL || (id === undefined && deviceid === undefined)) return null;
@@ -233,7 +233,6 @@ function readPlainQuery(params: Record<string, unknown>, receivedAt: Date): Quer
 
 /** QUERY_SHAPE's own reading, for the property test that holds readPlainQuery to it. */
 export const readQueryBySchema = (params: Record<string, unknown>, receivedAt: Date): Query => parseAt(QUERY_SHAPE, params, receivedAt);
-export const readQueryPlainly = readPlainQuery;
 
 /** Parses the query-string/form shape; throws a ZodError naming the bad parameter. */
 export function parseOsmandParams(params: Record<string, unknown>, receivedAt: Date): OsmandPosition {

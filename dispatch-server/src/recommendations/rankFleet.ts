@@ -124,7 +124,7 @@ export async function searchFleet(travel: TravelService, scene: LonLat, input: F
     const busy = row.task_status != null && row.task_status !== 'back_in_service';
     // Another centre's busy vehicle is never a candidate, an exclusion, the next best or help: not searched.
     if (!own && busy) continue;
-    const fresh = row.lon !== null && row.lat !== null && ageSeconds(row, input.nowMs) <= input.staleAfterSeconds;
+    const fresh = hasFreshFix(row, input);
     lon[count] = fresh ? row.lon! : row.station_lon;
     lat[count] = fresh ? row.lat! : row.station_lat;
     ids[count] = row.id;
@@ -176,7 +176,7 @@ export function rankSearchedFleet(searched: SearchedFleet, timedOutIds: Readonly
 }
 
 function rankWith(searched: SearchedFleet, timedOutIds: ReadonlySet<string>, scarceMarginSeconds: number): FleetRanking {
-  const { vehicles, stations, centreId, required, nowMs, staleAfterSeconds } = searched.input;
+  const { vehicles, stations, centreId, required } = searched.input;
   const { vehicleSources, count } = searched;
   const { lon, lat, flags, status, vehicleOf, free0, free1, etas, ids } = searched.workspace;
   const { seconds, reason } = etas;
@@ -192,8 +192,7 @@ function rankWith(searched: SearchedFleet, timedOutIds: ReadonlySet<string>, sca
     if (code === SEARCHED) continue;
     const row = vehicles[i]!;
     if (row.centre_id !== centreId) continue;
-    const fresh = row.lon !== null && row.lat !== null && ageSeconds(row, nowMs) <= staleAfterSeconds;
-    const key = fresh ? away(row.lon!, row.lat!) : away(row.station_lon, row.station_lat);
+    const key = hasFreshFix(row, searched.input) ? away(row.lon!, row.lat!) : away(row.station_lon, row.station_lat);
     (code === OUT_OF_SERVICE ? outOfService : lacking).offer(key, row.id, i);
   }
 
@@ -404,6 +403,9 @@ function rankWith(searched: SearchedFleet, timedOutIds: ReadonlySet<string>, sca
 
 /** The age of a vehicle's fix at `nowMs` (Infinity without one). */
 const ageSeconds = (row: RankingVehicle, nowMs: number) => (row.device_ms === null ? Infinity : (nowMs - row.device_ms) / 1000);
+/** Whether a vehicle is ranked from its latest fix (else from its station: none, or older than the stale limit). */
+const hasFreshFix = (row: RankingVehicle, { nowMs, staleAfterSeconds }: FleetSearchInput) =>
+  row.lon !== null && row.lat !== null && ageSeconds(row, nowMs) <= staleAfterSeconds;
 
 const SEARCHED = 0;
 const OUT_OF_SERVICE = 1;
