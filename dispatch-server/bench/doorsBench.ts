@@ -31,7 +31,7 @@ import { createApiClient, PROTOCOL_VERSION, type PackedPosition } from '@dispatc
 import { createTestDatabase } from '@dispatch/db/testDatabase';
 import { readDemoPasswords } from '../src/demo/demoPasswords';
 import { noteFleetChange } from '../src/fleet/fleetChanges';
-import { freePort, percentiles, print, ROOT, sleep } from './benchKit';
+import { freePort, MsHistogram, percentiles, print, ROOT, sleep } from './benchKit';
 
 const { values: args } = parseArgs({
   options: {
@@ -456,10 +456,10 @@ async function runBench(): Promise<void> {
 
     // The consoles: every one hears every position; the fan-out is timed from the fix's device time.
     const dispatcherToken = await login('dispatcher');
-    let fanout: number[] = [];
+    let fanout = new MsHistogram();
     // The fan-out in two: sent → the server's door had it (receivedAt), and from there to the console.
-    let toServer: number[] = [];
-    let toConsole: number[] = [];
+    let toServer = new MsHistogram();
+    let toConsole = new MsHistogram();
     for (let c = 0; c < CONSOLES; c++) {
       const socket = connect(base, { auth: { token: dispatcherToken, protocolVersion: SERVER_PROTOCOL }, transports: ['websocket'], forceNew: true });
       await new Promise<void>((resolve, reject) => {
@@ -472,9 +472,9 @@ async function runBench(): Promise<void> {
         const now = Date.now();
         for (const p of positions) {
           const [measured, received] = Array.isArray(p) ? [p[6], p[7]] : [Date.parse(p.deviceTime), Date.parse(p.receivedAt)];
-          fanout.push(now - measured);
-          toServer.push(received - measured);
-          toConsole.push(now - received);
+          fanout.record(now - measured);
+          toServer.record(received - measured);
+          toConsole.record(now - received);
         }
       });
       consoles.push(socket);
@@ -499,9 +499,9 @@ async function runBench(): Promise<void> {
     const doors = args.doors.split(',') as Door[];
     for (const door of doors) {
       if (!DOORS.includes(door)) throw new Error(`--doors: ${door} is not one of ${DOORS.join(', ')}`);
-      fanout = [];
-      toServer = [];
-      toConsole = [];
+      fanout = new MsHistogram();
+      toServer = new MsHistogram();
+      toConsole = new MsHistogram();
       // The consoles' own process: a late console handler is the bench's delay, not the server's.
       const consolesLoop = monitorEventLoopDelay({ resolution: 5 });
       consolesLoop.enable();
@@ -566,10 +566,10 @@ async function runBench(): Promise<void> {
         consoles: CONSOLES,
         vehicles: door === 'socket' ? crews.length : devices.length,
         historyRows: HISTORY,
-        fanout: percentiles(fanout),
+        fanout: fanout.percentiles(),
         fanoutParts: {
-          toServer: percentiles(toServer),
-          toConsole: percentiles(toConsole),
+          toServer: toServer.percentiles(),
+          toConsole: toConsole.percentiles(),
           // Server side (memoryProbe.ts): from the door's receipt to each stage.
           ...stageSummary(memoryFile, doorStarted, Date.now()),
           consolesLoopMs: { p99: Math.round(consolesLoop.percentile(99) / 1e5) / 10, max: Math.round(consolesLoop.max / 1e5) / 10 },
