@@ -21,24 +21,41 @@ interface UpwardArcs {
 }
 
 /**
- * The RPHAST sub-hierarchy of one direction: the selected vertices numbered in sweep order (descending rank), each
- * with its upward arcs renumbered the same way, so that a restricted sweep reads contiguous arrays a fraction of
- * the whole graph's size instead of skipping through all of it. Rebuilt (O(selected arcs)) when the selection grows.
+ * One RPHAST selection of one direction: a set of vertices closed upwards (every vertex their answers depend on is
+ * in it) and its sub-hierarchy, the selected vertices numbered in sweep order (descending rank), each with its
+ * upward arcs renumbered the same way, so that a restricted sweep reads contiguous arrays a fraction of the whole
+ * graph's size instead of skipping through all of it. Appended to as the selection grows, compacted when it has
+ * grown too far (selectionGrowth). Several can be kept, one per group of sources ranked apart (a dispatch centre's
+ * fleet): each holds only arrays of its own size; which ranks are in it and at which sweep index is told by the
+ * hierarchy's vertex-indexed scratch of its direction, shared by all and loaded with the selection in use.
  */
-interface RestrictedSweep {
-  /** Vertices in the sweep (time[0 .. count-1]); rank of each, and the sweep index of each selected rank. */
-  count: number;
-  ranks: Int32Array;
-  indexOf: Int32Array;
-  offsets: Int32Array;
-  head: Int32Array;
-  weight: Float64Array;
-  length: Float64Array;
-  time: Float64Array;
-  distance: Float64Array;
-  /** The selection changed since the arrays were built. */
-  stale: boolean;
+export class SweepSelection {
+  /** Vertices in the sweep (time[0 .. count-1]); the rank of each. */
+  count = 0;
+  ranks = new Int32Array(0);
+  offsets = new Int32Array(1);
+  head = new Int32Array(0);
+  weight = new Float64Array(0);
+  length = new Float64Array(0);
+  time = new Float64Array(0);
+  distance = new Float64Array(0);
+  /** Size right after the last fresh start (what the vertices of that moment needed). */
+  freshCount = 0;
+  /** How often the sub-hierarchy was renumbered from scratch: sweep indices read before are void. */
+  rebuilds = 0;
+
+  constructor(readonly direction: 0 | 1) {}
+
+  /** Bytes of its own arrays (what one more kept selection costs). */
+  byteSize(): number {
+    let bytes = 0;
+    for (const a of [this.ranks, this.offsets, this.head, this.weight, this.length, this.time, this.distance]) bytes += a.byteLength;
+    return bytes;
+  }
 }
+
+/** A direction's default selection, or a selection of the caller's own (ContractionHierarchy.newSelection). */
+export type SelectionRef = 'toTarget' | 'fromSource' | SweepSelection;
 
 export interface HierarchyStats {
   vertices: number;
@@ -72,25 +89,26 @@ export class ContractionHierarchy {
   /** Vertices the last query's upward search settled, and their ranks. */
   upwardSettled = 0;
   readonly settledRanks: Int32Array;
-  /** RPHAST selections by rank: [0] for sweeps towards a target (closed under forwardUp), [1] from a source. */
-  private readonly selected: [Uint8Array, Uint8Array];
-  private readonly selectedCount: [number, number] = [0, 0];
-  /** Selection size right after the last fresh start (what the vertices of that moment needed). */
-  private readonly freshCount: [number, number] = [0, 0];
+  /**
+   * Per direction, vertex-indexed scratch of the selection loaded in it (`loaded`): whether a rank is selected, and
+   * its sweep index. Shared by every selection of the direction and loaded in O(both selections' sizes) when another
+   * is used (load()): a kept selection then costs only its own size (a province's ranks: 0.9 + 3.5 MB each).
+   */
+  private readonly inSelection: [Uint8Array, Uint8Array];
+  private readonly sweepIndexOf: [Int32Array, Int32Array];
+  private readonly loaded: [SweepSelection | null, SweepSelection | null] = [null, null];
+  /** Each direction's own selection, for callers that rank one set of sources at a time. */
+  private readonly defaults: [SweepSelection, SweepSelection] = [new SweepSelection(0), new SweepSelection(1)];
   private readonly stack: Int32Array;
   /** The ranks the last selectRanks added. */
   private readonly addedRanks: Int32Array;
-  /** Built on the first restricted query of each direction. */
-  private readonly restricted: [RestrictedSweep | null, RestrictedSweep | null] = [null, null];
   /**
    * A selection is started afresh once it holds more than factor × (what the vertices needed at its last fresh
    * start) + slack vertices: a larger factor rebuilds less often, a smaller one sweeps fewer vertices no longer needed.
    */
   selectionGrowth = { factor: 1.25, slack: 1024 };
-  /** How often each direction's sub-hierarchy was renumbered from scratch: sweep indices read before are void. */
-  private readonly rebuilds: [number, number] = [0, 0];
-  /** Which sub-hierarchy holds the last query's answers (0 toTarget, 1 fromSource), -1: the whole-graph arrays. */
-  private answeredBy = -1;
+  /** Which selection holds the last query's answers, null: the whole-graph arrays. */
+  private answeredBy: SweepSelection | null = null;
   /** The ranks of each road edge's source and target vertex: a fleet's edge ends in rank space in one read each. */
   readonly edgeSourceRank: Int32Array;
   readonly edgeTargetRank: Int32Array;
@@ -118,33 +136,36 @@ export class ContractionHierarchy {
     this.mark = new Uint32Array(n);
     this.reached = new Uint32Array(n);
     this.settledRanks = new Int32Array(n);
-    this.selected = [new Uint8Array(n), new Uint8Array(n)];
+    this.inSelection = [new Uint8Array(n), new Uint8Array(n)];
+    this.sweepIndexOf = [new Int32Array(n), new Int32Array(n)];
     this.stack = new Int32Array(n);
     this.addedRanks = new Int32Array(n);
   }
 
   /**
    * Seconds from vertex v to the last query's target (toTarget) or from its source (fromSource); Infinity if none
-   * (and, after a restricted query, for a vertex outside the selection).
+   * (and, after a restricted query, for a vertex outside its selection).
    */
   timeAt(v: number): number {
     const r = this.rank[v]!;
-    const d = this.answeredBy;
-    if (d < 0) return this.time[r]!;
-    return this.selected[d]![r] ? this.restricted[d]!.time[this.restricted[d]!.indexOf[r]!]! : Infinity;
+    const sel = this.answeredBy;
+    if (!sel) return this.time[r]!;
+    this.load(sel);
+    return this.inSelection[sel.direction][r] ? sel.time[this.sweepIndexOf[sel.direction][r]!]! : Infinity;
   }
 
   distanceAt(v: number): number {
     const r = this.rank[v]!;
-    const d = this.answeredBy;
-    if (d < 0) return this.distance[r]!;
-    return this.selected[d]![r] ? this.restricted[d]!.distance[this.restricted[d]!.indexOf[r]!]! : Infinity;
+    const sel = this.answeredBy;
+    if (!sel) return this.distance[r]!;
+    this.load(sel);
+    return this.inSelection[sel.direction][r] ? sel.distance[this.sweepIndexOf[sel.direction][r]!]! : Infinity;
   }
 
   /** timeAt and distanceAt of the vertices of ranks[0 .. count-1] into time[] and distance[] (one call for a whole fleet). */
   readAtRanks(ranks: Int32Array, count: number, time: Float64Array, distance: Float64Array): void {
-    const d = this.answeredBy;
-    if (d < 0) {
+    const sel = this.answeredBy;
+    if (!sel) {
       for (let k = 0; k < count; k++) {
         const r = ranks[k]!;
         time[k] = this.time[r]!;
@@ -152,8 +173,10 @@ export class ContractionHierarchy {
       }
       return;
     }
-    const selected = this.selected[d]!;
-    const { indexOf, time: swept, distance: sweptDistance } = this.restricted[d]!;
+    this.load(sel);
+    const selected = this.inSelection[sel.direction];
+    const indexOf = this.sweepIndexOf[sel.direction];
+    const { time: swept, distance: sweptDistance } = sel;
     for (let k = 0; k < count; k++) {
       const r = ranks[k]!;
       if (selected[r]) {
@@ -169,51 +192,52 @@ export class ContractionHierarchy {
 
   /**
    * Time and distance from EVERY vertex to a target given by up to two seeds (the ends of the target's edge
-   * with the time from each to the target point; Infinity for an end that cannot reach it).
+   * with the time from each to the target point; Infinity for an end that cannot reach it). `onlySelected`: only
+   * the vertices of the direction's selection (true) or of the given one (a toTarget selection), see selectRanks.
    */
-  toTarget(seedA: number, timeA: number, distanceA: number, seedB: number, timeB: number, distanceB: number, onlySelected = false): void {
-    if (onlySelected) this.restrictedQuery(0, seedA, timeA, distanceA, seedB, timeB, distanceB);
+  toTarget(seedA: number, timeA: number, distanceA: number, seedB: number, timeB: number, distanceB: number, onlySelected: boolean | SweepSelection = false): void {
+    if (onlySelected) this.restrictedQuery(this.selectionOf(onlySelected === true ? 'toTarget' : onlySelected), seedA, timeA, distanceA, seedB, timeB, distanceB);
     else this.query(this.backwardUp, this.forwardUp, seedA, timeA, distanceA, seedB, timeB, distanceB);
   }
 
   /** The mirror: time and distance from a source (its two seeds) to every vertex. */
-  fromSource(seedA: number, timeA: number, distanceA: number, seedB: number, timeB: number, distanceB: number, onlySelected = false): void {
-    if (onlySelected) this.restrictedQuery(1, seedA, timeA, distanceA, seedB, timeB, distanceB);
+  fromSource(seedA: number, timeA: number, distanceA: number, seedB: number, timeB: number, distanceB: number, onlySelected: boolean | SweepSelection = false): void {
+    if (onlySelected) this.restrictedQuery(this.selectionOf(onlySelected === true ? 'fromSource' : onlySelected), seedA, timeA, distanceA, seedB, timeB, distanceB);
     else this.query(this.forwardUp, this.backwardUp, seedA, timeA, distanceA, seedB, timeB, distanceB);
+  }
+
+  /** A selection of the caller's own, kept apart from the direction's default one (e.g. one per dispatch centre). */
+  newSelection(direction: 'toTarget' | 'fromSource'): SweepSelection {
+    return new SweepSelection(direction === 'toTarget' ? 0 : 1);
   }
 
   /**
    * Restricted PHAST (Delling et al. 2011, RPHAST): a sweep `onlySelected` visits only the selected vertices,
    * exact for them because a selection is closed upwards (every vertex an answer depends on is in it). Selects
-   * the vertices of ranks[0 .. count-1] (edgeSourceRank/edgeTargetRank give a fleet's) for the direction's next
+   * the vertices of ranks[0 .. count-1] (edgeSourceRank/edgeTargetRank give a fleet's) for the selection's next
    * sweeps; a selection is kept across queries (vehicles stay near where they were), grown by each new vertex's
    * upward closure, and started afresh when it has grown too far past what the current vertices need (selectionGrowth).
+   * Its sub-hierarchy is up to date when this returns.
    */
-  selectRanks(direction: 'toTarget' | 'fromSource', ranks: Int32Array, count: number, mayRestart = true): void {
-    const d = direction === 'toTarget' ? 0 : 1;
-    const selected = this.selected[d];
-    if (mayRestart && this.selectionRestarts(direction)) {
-      const built = this.restricted[d];
-      if (built && !built.stale) {
-        // What is new is appended first; then the sub-hierarchy keeps only what these vertices need.
-        this.selectRanks(direction, ranks, count, false);
-        this.compactSweep(d, built, ranks, count);
-        return;
-      }
-      selected.fill(0);
-      this.selectedCount[d] = 0;
-      if (this.restricted[d]) this.restricted[d].stale = true;
+  selectRanks(which: SelectionRef, ranks: Int32Array, count: number, mayRestart = true): void {
+    const sel = this.selectionOf(which);
+    const d = sel.direction;
+    this.load(sel);
+    const selected = this.inSelection[d];
+    if (mayRestart && this.selectionRestarts(sel)) {
+      // What is new is appended first; then the sub-hierarchy keeps only what these vertices need.
+      this.selectRanks(sel, ranks, count, false);
+      this.compactSweep(sel, ranks, count);
+      return;
     }
     // What the vertices of a fresh start need: the measure of how far the selection has grown since.
-    const fresh = this.selectedCount[d] === 0;
-    const arcs = d === 0 ? this.forwardUp : this.backwardUp;
-    const { offsets, head } = arcs;
-    const sub = this.restricted[d];
-    // A whole fleet selected from nothing (the first time, or started afresh: the sub-hierarchy is rebuilt anyway,
-    // nothing to append): one pass up the ranks, each selected vertex selecting its heads, which rank higher and
-    // come later. The search below visits the same vertices in no order, one cache miss after another in arrays
-    // of millions: 25 ms against ~3 for the pass on a province (883k vertices) with 10,000 vehicles.
-    if (fresh && (!sub || sub.stale) && count * 64 > selected.length) {
+    const fresh = sel.count === 0;
+    const { offsets, head } = d === 0 ? this.forwardUp : this.backwardUp;
+    // A whole fleet selected from nothing: one pass up the ranks, each selected vertex selecting its heads, which
+    // rank higher and come later, then the sub-hierarchy built in one go. The search below visits the same vertices
+    // in no order, one cache miss after another in arrays of millions: 25 ms against ~3 for the pass on a province
+    // (883k vertices) with 10,000 vehicles.
+    if (fresh && count * 64 > selected.length) {
       let lowest = selected.length;
       for (let k = 0; k < count; k++) {
         const r = ranks[k]!;
@@ -226,9 +250,8 @@ export class ContractionHierarchy {
         total++;
         for (let i = offsets[r]!, end = offsets[r + 1]!; i < end; i++) selected[head[i]!] = 1;
       }
-      this.selectedCount[d] = total;
-      this.freshCount[d] = total;
-      if (sub) sub.stale = true;
+      this.rebuildSweep(sel, total);
+      sel.freshCount = sel.count;
       return;
     }
     const stack = this.stack;
@@ -251,43 +274,59 @@ export class ContractionHierarchy {
         }
       }
     }
-    this.selectedCount[d] += added;
-    if (fresh) this.freshCount[d] = this.selectedCount[d];
-    // A sub-hierarchy already built takes the new vertices as a block at its end (a full rebuild would cost as
-    // much as a sweep at every ranking while vehicles move); one started afresh is rebuilt at the next query.
-    if (added > 0 && sub && !sub.stale) this.appendToSweep(d, sub, added);
+    // The new vertices go to the sub-hierarchy's end as a block (a full rebuild would cost as much as a sweep at
+    // every ranking while vehicles move).
+    if (added > 0) this.appendToSweep(sel, added);
+    if (fresh) sel.freshCount = sel.count;
   }
 
-  /** The next selectRanks in this direction starts the selection afresh (it has grown past twice what was needed). */
-  selectionRestarts(direction: 'toTarget' | 'fromSource'): boolean {
-    const d = direction === 'toTarget' ? 0 : 1;
-    return this.selectedCount[d] > this.selectionGrowth.factor * this.freshCount[d] + this.selectionGrowth.slack;
+  /** The next selectRanks of this selection starts it afresh (it has grown past selectionGrowth of what was needed). */
+  selectionRestarts(which: SelectionRef): boolean {
+    const sel = this.selectionOf(which);
+    return sel.count > this.selectionGrowth.factor * sel.freshCount + this.selectionGrowth.slack;
   }
 
   /**
-   * The direction's sub-hierarchy as the last restricted query left it: a selected rank r's answers are at
+   * The selection's sub-hierarchy as the last restricted query left it: a selected rank r's answers are at
    * time[indexOf[r]] and distance[indexOf[r]]. Such an index stays valid while `rebuilds` is unchanged (appending
    * the vertices a growing selection adds keeps every index), so a caller ranking the same fleet again can keep
-   * its vehicles' indices and skip the lookups by rank. Null before the direction's first restricted query.
+   * its vehicles' indices and skip the lookups by rank. indexOf is the direction's shared scratch: read it before
+   * another selection of the direction is used. Null before the selection's first selectRanks.
    */
-  sweepAnswers(direction: 'toTarget' | 'fromSource'): { rebuilds: number; indexOf: Int32Array; time: Float64Array; distance: Float64Array } | null {
-    const d = direction === 'toTarget' ? 0 : 1;
-    const sub = this.restricted[d];
-    if (!sub || sub.stale) return null;
-    return { rebuilds: this.rebuilds[d], indexOf: sub.indexOf, time: sub.time, distance: sub.distance };
+  sweepAnswers(which: SelectionRef): { rebuilds: number; indexOf: Int32Array; time: Float64Array; distance: Float64Array } | null {
+    const sel = this.selectionOf(which);
+    if (sel.count === 0 && sel.rebuilds === 0) return null;
+    this.load(sel);
+    return { rebuilds: sel.rebuilds, indexOf: this.sweepIndexOf[sel.direction], time: sel.time, distance: sel.distance };
   }
 
-  /** The direction's sub-hierarchy, renumbered first if its selection changed in a way appending could not follow. */
-  prepareSweep(direction: 'toTarget' | 'fromSource'): RestrictedSweep {
-    const d = direction === 'toTarget' ? 0 : 1;
-    const sub = this.restricted[d] ?? (this.restricted[d] = this.emptySweep());
-    if (sub.stale) this.rebuildSweep(d, sub);
-    return sub;
+  /** Vertices the next restricted sweep of the selection visits (for benchmarks). */
+  selectedVertices(which: SelectionRef): number {
+    return this.selectionOf(which).count;
   }
 
-  /** Vertices the next restricted sweep in each direction visits (for benchmarks). */
-  selectedVertices(direction: 'toTarget' | 'fromSource'): number {
-    return this.selectedCount[direction === 'toTarget' ? 0 : 1];
+  private selectionOf(which: SelectionRef): SweepSelection {
+    return which === 'toTarget' ? this.defaults[0] : which === 'fromSource' ? this.defaults[1] : which;
+  }
+
+  /**
+   * Makes the direction's scratch tell the selection's ranks and sweep indices: the previous selection's marks
+   * cleared, this one's set (O(both sizes); nothing when it is loaded already, the case of a single fleet).
+   */
+  private load(sel: SweepSelection): void {
+    const d = sel.direction;
+    const before = this.loaded[d];
+    if (before === sel) return;
+    const selected = this.inSelection[d];
+    const indexOf = this.sweepIndexOf[d];
+    if (before) for (let j = 0, { ranks, count } = before; j < count; j++) selected[ranks[j]!] = 0;
+    const { ranks, count } = sel;
+    for (let j = 0; j < count; j++) {
+      const r = ranks[j]!;
+      selected[r] = 1;
+      indexOf[r] = j;
+    }
+    this.loaded[d] = sel;
   }
 
   /**
@@ -311,7 +350,7 @@ export class ContractionHierarchy {
   ): void {
     const time = this.time;
     const distance = this.distance;
-    this.answeredBy = -1;
+    this.answeredBy = null;
     time.fill(Infinity);
     this.upward(search, seedA, timeA, distanceA, seedB, timeB, distanceB);
     if (!sweep) return;
@@ -336,17 +375,19 @@ export class ContractionHierarchy {
   }
 
   /**
-   * Restricted PHAST: the upward search, its answers copied into the direction's sub-hierarchy, then the sweep over
+   * Restricted PHAST: the upward search, its answers copied into the selection's sub-hierarchy, then the sweep over
    * the sub-hierarchy alone. The whole-graph time[] is not cleared first: the upward search marks what it reaches
    * by generation, and only settled vertices are copied.
    */
-  private restrictedQuery(d: 0 | 1, seedA: number, timeA: number, distanceA: number, seedB: number, timeB: number, distanceB: number): void {
-    const sub = this.prepareSweep(d === 0 ? 'toTarget' : 'fromSource');
-    this.answeredBy = d;
+  private restrictedQuery(sel: SweepSelection, seedA: number, timeA: number, distanceA: number, seedB: number, timeB: number, distanceB: number): void {
+    const d = sel.direction;
+    this.load(sel);
+    this.answeredBy = sel;
     this.upward(d === 0 ? this.backwardUp : this.forwardUp, seedA, timeA, distanceA, seedB, timeB, distanceB);
-    const { count, indexOf, offsets, head, weight, length, time, distance } = sub;
+    const { count, offsets, head, weight, length, time, distance } = sel;
     time.fill(Infinity, 0, count);
-    const selected = this.selected[d];
+    const selected = this.inSelection[d];
+    const indexOf = this.sweepIndexOf[d];
     const settledRanks = this.settledRanks;
     for (let k = 0; k < this.upwardSettled; k++) {
       const r = settledRanks[k]!;
@@ -427,48 +468,35 @@ export class ContractionHierarchy {
     this.upwardSettled = settled;
   }
 
-  private emptySweep(): RestrictedSweep {
-    return {
-      count: 0,
-      ranks: new Int32Array(0),
-      indexOf: new Int32Array(this.rank.length),
-      offsets: new Int32Array(1),
-      head: new Int32Array(0),
-      weight: new Float64Array(0),
-      length: new Float64Array(0),
-      time: new Float64Array(0),
-      distance: new Float64Array(0),
-      stale: true,
-    };
-  }
-
   /**
-   * Appends the vertices selectRanks just added (addedRanks[0 .. added-1]) to the sub-hierarchy, highest rank first.
-   * The sweep stays in a valid order: a vertex selected before has all its heads selected before (a selection is
-   * closed upwards), and a new vertex's heads are either those or new ones of higher rank, earlier in the block.
-   * Every vertex still takes the same minimum over the same arcs, so the answers are the ones a rebuild would give.
+   * Appends the vertices selectRanks just added (addedRanks[0 .. added-1]) to the loaded selection's sub-hierarchy,
+   * highest rank first. The sweep stays in a valid order: a vertex selected before has all its heads selected before
+   * (a selection is closed upwards), and a new vertex's heads are either those or new ones of higher rank, earlier in
+   * the block. Every vertex still takes the same minimum over the same arcs, so the answers are the ones a rebuild
+   * would give (appended to an empty one, the block IS the rebuild's order).
    */
-  private appendToSweep(d: 0 | 1, sub: RestrictedSweep, added: number): void {
+  private appendToSweep(sel: SweepSelection, added: number): void {
     const block = this.addedRanks.subarray(0, added).sort().reverse();
-    const arcs = d === 0 ? this.forwardUp : this.backwardUp;
+    const arcs = sel.direction === 0 ? this.forwardUp : this.backwardUp;
     let arcCount = 0;
     for (let k = 0; k < added; k++) arcCount += arcs.offsets[block[k]! + 1]! - arcs.offsets[block[k]!]!;
-    let j = sub.count;
-    let p = sub.offsets[j]!;
-    if (sub.ranks.length < j + added) {
-      const capacity = Math.min(this.rank.length, Math.max(j + added, sub.ranks.length * 2));
-      sub.ranks = grown(sub.ranks, capacity, j);
-      sub.offsets = grown(sub.offsets, capacity + 1, j + 1);
-      sub.time = new Float64Array(capacity);
-      sub.distance = new Float64Array(capacity);
+    let j = sel.count;
+    let p = sel.offsets[j]!;
+    if (sel.ranks.length < j + added) {
+      const capacity = Math.min(this.rank.length, Math.max(j + added, sel.ranks.length * 2));
+      sel.ranks = grown(sel.ranks, capacity, j);
+      sel.offsets = grown(sel.offsets, capacity + 1, j + 1);
+      sel.time = new Float64Array(capacity);
+      sel.distance = new Float64Array(capacity);
     }
-    if (sub.head.length < p + arcCount) {
-      const capacity = Math.max(p + arcCount, sub.head.length * 2);
-      sub.head = grown(sub.head, capacity, p);
-      sub.weight = grown(sub.weight, capacity, p);
-      sub.length = grown(sub.length, capacity, p);
+    if (sel.head.length < p + arcCount) {
+      const capacity = Math.max(p + arcCount, sel.head.length * 2);
+      sel.head = grown(sel.head, capacity, p);
+      sel.weight = grown(sel.weight, capacity, p);
+      sel.length = grown(sel.length, capacity, p);
     }
-    const { ranks, indexOf, offsets, head, weight, length } = sub;
+    const indexOf = this.sweepIndexOf[sel.direction];
+    const { ranks, offsets, head, weight, length } = sel;
     for (let k = 0; k < added; k++) {
       const r = block[k]!;
       indexOf[r] = j;
@@ -481,20 +509,21 @@ export class ContractionHierarchy {
       }
       offsets[++j] = p;
     }
-    sub.count = j;
+    sel.count = j;
   }
 
   /**
-   * Starts the direction's selection afresh from the vertices of ranks[0 .. count-1] (all selected already) without
+   * Starts the loaded selection afresh from the vertices of ranks[0 .. count-1] (all selected already) without
    * going back to the whole hierarchy: their upward closure is a part of the sub-hierarchy, marked by one pass down
    * its sweep order, and the sub-hierarchy is compacted in place to that part, in the same order (still valid: a
    * vertex's heads stay before it), each vertex with the same arcs in the same order, so the same answers to the
    * bit. Reads only the sub-hierarchy's own arrays in order: a few milliseconds where re-selecting and rebuilding
    * from the whole hierarchy took ~30 on a province.
    */
-  private compactSweep(d: 0 | 1, sub: RestrictedSweep, ranks: Int32Array, count: number): void {
-    const selected = this.selected[d];
-    const { count: n, ranks: subRanks, indexOf, offsets, head, weight, length } = sub;
+  private compactSweep(sel: SweepSelection, ranks: Int32Array, count: number): void {
+    const selected = this.inSelection[sel.direction];
+    const indexOf = this.sweepIndexOf[sel.direction];
+    const { count: n, ranks: subRanks, offsets, head, weight, length } = sel;
     // -1: dropped, 0: kept (then its new index, below).
     const next = this.addedRanks;
     next.fill(-1, 0, n);
@@ -525,25 +554,27 @@ export class ContractionHierarchy {
       }
       start = end;
     }
-    sub.count = kept;
-    this.selectedCount[d] = kept;
-    this.freshCount[d] = kept;
-    this.rebuilds[d]++;
+    sel.count = kept;
+    sel.freshCount = kept;
+    sel.rebuilds++;
   }
 
-  /** Renumbers the direction's selection in sweep order and copies its arcs (grown, never shrunk: reused across rebuilds). */
-  private rebuildSweep(d: 0 | 1, sub: RestrictedSweep): void {
-    const selected = this.selected[d];
-    const arcs = d === 0 ? this.forwardUp : this.backwardUp;
-    const count = this.selectedCount[d];
-    if (sub.ranks.length < count) {
-      const capacity = Math.min(this.rank.length, Math.max(count, sub.ranks.length * 2));
-      sub.ranks = new Int32Array(capacity);
-      sub.offsets = new Int32Array(capacity + 1);
-      sub.time = new Float64Array(capacity);
-      sub.distance = new Float64Array(capacity);
+  /**
+   * Numbers the `count` ranks the loaded selection's scratch marks in sweep order and copies their arcs (arrays
+   * grown, never shrunk: reused across rebuilds).
+   */
+  private rebuildSweep(sel: SweepSelection, count: number): void {
+    const selected = this.inSelection[sel.direction];
+    const indexOf = this.sweepIndexOf[sel.direction];
+    const arcs = sel.direction === 0 ? this.forwardUp : this.backwardUp;
+    if (sel.ranks.length < count) {
+      const capacity = Math.min(this.rank.length, Math.max(count, sel.ranks.length * 2));
+      sel.ranks = new Int32Array(capacity);
+      sel.offsets = new Int32Array(capacity + 1);
+      sel.time = new Float64Array(capacity);
+      sel.distance = new Float64Array(capacity);
     }
-    const { ranks, indexOf } = sub;
+    const { ranks } = sel;
     let k = 0;
     let arcCount = 0;
     for (let r = selected.length - 1; r >= 0; r--) {
@@ -552,13 +583,13 @@ export class ContractionHierarchy {
       ranks[k++] = r;
       arcCount += arcs.offsets[r + 1]! - arcs.offsets[r]!;
     }
-    if (sub.head.length < arcCount) {
-      const capacity = Math.max(arcCount, sub.head.length * 2);
-      sub.head = new Int32Array(capacity);
-      sub.weight = new Float64Array(capacity);
-      sub.length = new Float64Array(capacity);
+    if (sel.head.length < arcCount) {
+      const capacity = Math.max(arcCount, sel.head.length * 2);
+      sel.head = new Int32Array(capacity);
+      sel.weight = new Float64Array(capacity);
+      sel.length = new Float64Array(capacity);
     }
-    const { offsets, head, weight, length } = sub;
+    const { offsets, head, weight, length } = sel;
     let p = 0;
     for (let j = 0; j < k; j++) {
       const r = ranks[j]!;
@@ -571,19 +602,16 @@ export class ContractionHierarchy {
       }
       offsets[j + 1] = p;
     }
-    sub.count = k;
-    sub.stale = false;
-    this.rebuilds[d]++;
+    sel.count = k;
+    sel.rebuilds++;
   }
 
-  /** Bytes of the hierarchy's arrays (what preprocessing adds to a region in memory). */
+  /** Bytes of the hierarchy's arrays (what preprocessing adds to a region in memory), its two default selections included. */
   byteSize(): number {
     let bytes = this.rank.byteLength + this.order.byteLength + this.time.byteLength + this.distance.byteLength;
     bytes += this.heap.byteLength + this.mark.byteLength + this.reached.byteLength + this.settledRanks.byteLength;
-    bytes += this.selected[0].byteLength + this.selected[1].byteLength + this.stack.byteLength + this.addedRanks.byteLength;
-    for (const sub of this.restricted) {
-      if (sub) for (const a of [sub.ranks, sub.indexOf, sub.offsets, sub.head, sub.weight, sub.length, sub.time, sub.distance]) bytes += a.byteLength;
-    }
+    bytes += this.stack.byteLength + this.addedRanks.byteLength;
+    for (const d of [0, 1] as const) bytes += this.inSelection[d].byteLength + this.sweepIndexOf[d].byteLength + this.defaults[d].byteSize();
     bytes += this.edgeSourceRank.byteLength + this.edgeTargetRank.byteLength;
     for (const arcs of [this.forwardUp, this.backwardUp]) for (const a of Object.values(arcs)) bytes += (a as ArrayBufferView).byteLength;
     return bytes;

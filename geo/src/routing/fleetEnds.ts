@@ -1,5 +1,6 @@
 import type { ContractionHierarchy } from './contractionHierarchy';
 import { secondsToSource, secondsToTarget } from './edgeParts';
+import { planeOf } from './lowerBounds';
 import type { RoadGraph } from './roadGraph';
 import type { RoadSnap } from './snap';
 
@@ -27,26 +28,40 @@ export class FleetEnds {
   changedCount = 0;
   /** Index in `hierarchy`'s toTarget sub-sweep of each source's edge ends (2i: the edge's source vertex, 2i+1: its target), -1: none. */
   sweepIndex = new Int32Array(0);
+  /**
+   * The box each source's edge ends lie in, in the graph's plane (lowerBounds.ts): x = lon × cos(its latitude),
+   * y = lat. Empty (low > high) for a source with no snap.
+   */
+  lowX = new Float64Array(0);
+  highX = new Float64Array(0);
+  lowY = new Float64Array(0);
+  highY = new Float64Array(0);
   /** The hierarchy and its sub-sweep rebuild the sweep indices belong to (null: none kept). */
   hierarchy: ContractionHierarchy | null = null;
   rebuilds = -1;
 
   constructor(readonly graph: RoadGraph) {}
 
-  /** Takes this call's snaps: the columns of every source whose snap is not the one seen last at its index are recomputed and listed in `changed`. */
-  update(snaps: readonly (RoadSnap | null)[], count: number): void {
+  /**
+   * Takes this call's snaps (source i's is snaps[from + i]): the columns of every source whose snap is not the one
+   * seen last at its index are recomputed and listed in `changed`.
+   */
+  update(snaps: readonly (RoadSnap | null)[], count: number, from = 0): void {
     if (this.edge.length < count) this.grow(count);
     const graph = this.graph;
-    const { edgeLength } = graph;
+    const { edgeLength, edgeSource, edgeTarget, vertexLon, vertexLat } = graph;
+    const shrink = planeOf(graph).shrink;
     const kept = this.snaps;
     let changedCount = 0;
     for (let i = 0; i < count; i++) {
-      const snap = snaps[i] ?? null;
+      const snap = snaps[from + i] ?? null;
       if (i < kept.length && kept[i] === snap) continue;
       kept[i] = snap;
       this.changed[changedCount++] = i;
       if (!snap) {
         this.edge[i] = -1;
+        this.lowX[i] = this.lowY[i] = Infinity;
+        this.highX[i] = this.highY[i] = -Infinity;
         continue;
       }
       const e = snap.edgeIndex;
@@ -56,6 +71,12 @@ export class FleetEnds {
       this.metresToTarget[i] = (1 - g) * edgeLength[e]!;
       this.secondsToSource[i] = secondsToSource(graph, e, g);
       this.metresToSource[i] = g * edgeLength[e]!;
+      const a = edgeSource[e]!;
+      const b = edgeTarget[e]!;
+      this.lowX[i] = Math.min(vertexLon[a]!, vertexLon[b]!) * shrink;
+      this.highX[i] = Math.max(vertexLon[a]!, vertexLon[b]!) * shrink;
+      this.lowY[i] = Math.min(vertexLat[a]!, vertexLat[b]!);
+      this.highY[i] = Math.max(vertexLat[a]!, vertexLat[b]!);
     }
     this.changedCount = changedCount;
   }
@@ -77,6 +98,10 @@ export class FleetEnds {
     this.metresToTarget = copy(this.metresToTarget, capacity);
     this.secondsToSource = copy(this.secondsToSource, capacity);
     this.metresToSource = copy(this.metresToSource, capacity);
+    this.lowX = copy(this.lowX, capacity);
+    this.highX = copy(this.highX, capacity);
+    this.lowY = copy(this.lowY, capacity);
+    this.highY = copy(this.highY, capacity);
     this.changed = new Int32Array(capacity);
     this.sweepIndex = copy(this.sweepIndex, capacity * 2);
   }

@@ -1,5 +1,5 @@
 import { secondsAlong, secondsFromSource, secondsFromTarget } from './edgeParts';
-import { hierarchyOf, type ContractionHierarchy } from './contractionHierarchy';
+import { hierarchyOf, type ContractionHierarchy, type SelectionRef, type SweepSelection } from './contractionHierarchy';
 import { fleetEndsOf, type FleetEnds } from './fleetEnds';
 import type { LonLat } from './geometry';
 import type { RoadGraph } from './roadGraph';
@@ -93,17 +93,17 @@ export function rankToTarget(graph: RoadGraph, target: LonLat, sources: readonly
 }
 
 /**
- * Selects the fleet's edge ends in the hierarchy's toTarget direction and brings its sweep places up to date. The
- * places are kept from the last call while the sub-hierarchy is only appended to: then only the sources that
- * moved (fleet.update() listed them) are selected and looked up; otherwise every one is.
+ * Selects the fleet's edge ends in the hierarchy's toTarget selection `which` (the default one, or a group's) and
+ * brings its sweep places up to date. The places are kept from the last call while the sub-hierarchy is only
+ * appended to: then only the sources that moved (fleet.update() listed them) are selected and looked up; otherwise
+ * every one is. Source i's snap is snaps[from + i].
  */
-function selectFleet(ch: ContractionHierarchy, fleet: FleetEnds, snaps: readonly (RoadSnap | null)[], count: number): void {
-  const kept = ch.sweepAnswers('toTarget');
-  const all = fleet.hierarchy !== ch || !kept || kept.rebuilds !== fleet.rebuilds || ch.selectionRestarts('toTarget');
-  if (all) ch.selectRanks('toTarget', edgeEnds(snaps, ch.edgeSourceRank, ch.edgeTargetRank, count), count * 2);
-  else if (fleet.changedCount > 0) ch.selectRanks('toTarget', changedEnds(fleet, ch), fleet.changedCount * 2);
-  ch.prepareSweep('toTarget');
-  const { rebuilds, indexOf } = ch.sweepAnswers('toTarget')!;
+export function selectFleet(ch: ContractionHierarchy, fleet: FleetEnds, snaps: readonly (RoadSnap | null)[], count: number, which: SelectionRef = 'toTarget', from = 0): void {
+  const kept = ch.sweepAnswers(which);
+  const all = fleet.hierarchy !== ch || !kept || kept.rebuilds !== fleet.rebuilds || ch.selectionRestarts(which);
+  if (all) ch.selectRanks(which, edgeEnds(snaps, ch.edgeSourceRank, ch.edgeTargetRank, count, from), count * 2);
+  else if (fleet.changedCount > 0) ch.selectRanks(which, changedEnds(fleet, ch), fleet.changedCount * 2);
+  const { rebuilds, indexOf } = ch.sweepAnswers(which)!;
   // Only a selection started afresh renumbers the sweep (checked above); a changed count is looked at anyway.
   const every = all || rebuilds !== fleet.rebuilds;
   const { sweepIndex, edge, changed } = fleet;
@@ -159,7 +159,26 @@ export function etasToTarget(
   count: number,
   out: EtaColumns,
   options: { maxSeconds?: number; method?: 'auto' | 'plain' } = {},
-): { settledVertices: number } {
+): { settledVertices: number; sweptVertices: number } {
+  return etasOfFleet(graph, targetSnap, snaps, 0, count, out, options, fleetEndsOf(graph), 'toTarget');
+}
+
+/**
+ * etasToTarget for the sources snaps[from .. from+count-1], answers at the same indices of `out`, with the fleet
+ * columns and the hierarchy selection given (fleetGroups.ts keeps one of each per group of sources). `updated`:
+ * the caller has given these snaps to fleet.update() already in this call (its `changed` list is this call's).
+ */
+export function etasOfFleet(
+  graph: RoadGraph,
+  targetSnap: RoadSnap,
+  snaps: readonly (RoadSnap | null)[],
+  from: number,
+  count: number,
+  out: EtaColumns,
+  options: { maxSeconds?: number; method?: 'auto' | 'plain'; updated?: boolean },
+  fleet: FleetEnds,
+  which: 'toTarget' | SweepSelection,
+): { settledVertices: number; sweptVertices: number } {
   const maxSeconds = options.maxSeconds ?? Infinity;
   const { edgeLength: length, edgeSource, edgeTarget } = graph;
   const te = targetSnap.edgeIndex;
@@ -167,8 +186,7 @@ export function etasToTarget(
   // Reversed search: a vertex's time is how long it takes to drive from it to the target point.
   const fromSource = secondsFromSource(graph, te, f);
   const fromTarget = secondsFromTarget(graph, te, f);
-  const fleet = fleetEndsOf(graph);
-  fleet.update(snaps, count);
+  if (!options.updated) fleet.update(snaps, count, from);
   const { edge, changedCount } = fleet;
   let anySource = false;
   for (let i = 0; i < count; i++) if (edge[i]! >= 0) anySource = true;
@@ -176,14 +194,15 @@ export function etasToTarget(
   // Time and metres from each source's edge ends (2i: its edge's source vertex, 2i+1: its target) to the target.
   const { endTime, endDistance } = rankingBuffers(count);
   let settledVertices: number;
+  let sweptVertices = 0;
   let boundHit = false;
   if (ch) {
     // Exact times from every vertex (PHAST): no bound to hit, so "unreachable" is always a proven no_path.
     if (anySource) {
       // Only the sources' edge ends are read: the sweep visits just what they depend on (RPHAST).
-      selectFleet(ch, fleet, snaps, count);
-      ch.toTarget(edgeSource[te]!, fromSource, f * length[te]!, edgeTarget[te]!, fromTarget, (1 - f) * length[te]!, true);
-      const { time, distance } = ch.sweepAnswers('toTarget')!;
+      selectFleet(ch, fleet, snaps, count, which, from);
+      ch.toTarget(edgeSource[te]!, fromSource, f * length[te]!, edgeTarget[te]!, fromTarget, (1 - f) * length[te]!, which === 'toTarget' ? true : which);
+      const { time, distance } = ch.sweepAnswers(which)!;
       const { sweepIndex } = fleet;
       for (let k = 0; k < count * 2; k++) {
         const j = sweepIndex[k]!;
@@ -192,11 +211,12 @@ export function etasToTarget(
       }
     } else endTime.fill(Infinity, 0, count * 2);
     settledVertices = anySource ? ch.upwardSettled : 0;
+    sweptVertices = anySource ? ch.selectedVertices(which) : 0;
   } else {
     // The sweep indices are not brought up to date here: the next hierarchy ranking looks every source up again.
     if (changedCount > 0) fleet.hierarchy = null;
     const ws = workspaceFor(graph);
-    const ends = edgeEnds(snaps, edgeSource, edgeTarget, count);
+    const ends = edgeEnds(snaps, edgeSource, edgeTarget, count, from);
     ws.begin();
     if (fromSource < Infinity) ws.seed(edgeSource[te]!, fromSource, f * length[te]!, 0);
     if (fromTarget < Infinity) ws.seed(edgeTarget[te]!, fromTarget, (1 - f) * length[te]!, 0);
@@ -218,7 +238,10 @@ export function etasToTarget(
     boundHit = ws.boundHit;
   }
 
-  const { seconds, metres, reason } = out;
+  const { seconds: outSeconds, metres: outMetres, reason: outReason } = out;
+  const seconds = from === 0 ? outSeconds : outSeconds.subarray(from);
+  const metres = from === 0 ? outMetres : outMetres.subarray(from);
+  const reason = from === 0 ? outReason : outReason.subarray(from);
   const { secondsToTarget: toTargetS, metresToTarget: toTargetM, secondsToSource: toSourceS, metresToSource: toSourceM } = fleet;
   const targetComponent = graph.vertexComponent[edgeSource[te]!]!;
   for (let i = 0; i < count; i++) {
@@ -252,7 +275,7 @@ export function etasToTarget(
       reason[i] = 1 + UNREACHABLE_REASONS.indexOf(unreachableReason(best, otherComponent, boundHit));
     }
   }
-  return { settledVertices };
+  return { settledVertices, sweptVertices };
 }
 
 /**
@@ -290,13 +313,13 @@ function changedEnds(fleet: FleetEnds, ch: ContractionHierarchy): Int32Array {
 }
 
 /**
- * Both ends of each snap's edge as edgeSource/edgeTarget give them (vertices, or the hierarchy's ranks of them;
+ * Both ends of each snap's edge (snaps[from .. from+count-1]) as edgeSource/edgeTarget give them (vertices, or the hierarchy's ranks of them;
  * a null snap repeats 0, harmless) in a buffer reused across calls.
  */
-export function edgeEnds(snaps: readonly (RoadSnap | null)[], edgeSource: Int32Array, edgeTarget: Int32Array, count = snaps.length): Int32Array {
+export function edgeEnds(snaps: readonly (RoadSnap | null)[], edgeSource: Int32Array, edgeTarget: Int32Array, count = snaps.length, from = 0): Int32Array {
   if (endsBuffer.length < count * 2) endsBuffer = new Int32Array(count * 4);
   for (let i = 0; i < count; i++) {
-    const snap = snaps[i];
+    const snap = snaps[from + i];
     endsBuffer[2 * i] = snap ? edgeSource[snap.edgeIndex]! : 0;
     endsBuffer[2 * i + 1] = snap ? edgeTarget[snap.edgeIndex]! : 0;
   }
