@@ -1,5 +1,6 @@
 import type { CandidateDto, ExcludedVehicleDto, RecommendationDto, TaskStatus } from '@dispatch/protocol';
 import type { GraphRegistry } from '@dispatch/geo/routing/graphRegistry';
+import { attachHierarchy, buildHierarchySync } from '@dispatch/geo/routing/contractionHierarchy';
 import { at, graphOf, randomGrid, seededRandom } from '@dispatch/geo/routing/testGraphs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -200,6 +201,85 @@ describe('rankFleet', () => {
     const parked = await rank(fleet(15, { in_service: false, device_ms: NOW - 3_600_000 }));
     expect(parked.excluded.map((e) => e.vehicleId)).toEqual(fleet(10).map((v) => v.id));
     expect(parked.moreExcluded).toEqual([{ reason: 'out_of_service', count: 5 }]);
+  });
+});
+
+describe('rankFleet by centre', () => {
+  it('ranks a province centre by centre exactly as one search of the whole fleet: candidates, ETAs to the bit, counts, exclusions, help, station (property, moving vehicles)', async () => {
+    const SIZE = 24;
+    const graph = graphOf(randomGrid(SIZE, 77));
+    attachHierarchy(buildHierarchySync(graph));
+    const registry = { get: async () => graph } as unknown as GraphRegistry;
+    const byCentre = graphTravelService(registry);
+    // The same service searching the whole fleet in one go (no centres given): what the ranking was before.
+    const plainService = graphTravelService(registry);
+    const whole: TravelService = { ...plainService, etasToTarget: (target, sources, maxSeconds, out) => plainService.etasToTarget(target, { ...sources, groups: undefined }, maxSeconds, out) };
+    let helpFound = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 1_000_000 }), fc.integer({ min: 2, max: 6 }), async (seed, centreCount) => {
+        const random = seededRandom(seed);
+        const pick = <T,>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
+        const middles = Array.from({ length: centreCount }, () => [random() * (SIZE - 1), random() * (SIZE - 1)] as const);
+        const near = (c: number, spread: number): LonLat => {
+          const [x, y] = middles[c]!;
+          const clamp = (v: number) => Math.min(SIZE - 1, Math.max(0, v));
+          return at(clamp(x + (random() - 0.5) * 2 * spread), clamp(y + (random() - 0.5) * 2 * spread));
+        };
+        const centre = (c: number) => `centre-${c}`;
+        const stations: FleetStation[] = Array.from({ length: centreCount * 2 }, (_, i) => {
+          const [lon, lat] = near(i % centreCount, 3);
+          return { id: `s${i}`, code: `S${i}`, name: `Station ${i}`, centre_id: centre(i % centreCount), lon, lat };
+        });
+        const vehicles: RankingVehicle[] = Array.from({ length: 20 + Math.floor(random() * 60) }, (_, i) => {
+          const c = Math.floor(random() * centreCount);
+          const [lon, lat] = random() < 0.1 ? at(random() * SIZE, random() * SIZE) : near(c, 5);
+          const home = stations[c + centreCount * Math.floor(random() * 2)]!;
+          const fix = random() < 0.9;
+          return {
+            id: `${Math.floor(random() * 1e6).toString(36)}-${i}`,
+            call_sign: `${pick(['a', 'B', '救护'])}${Math.floor(random() * 1e6)}-${i}`,
+            kind: 'negative_pressure_ambulance',
+            capabilities: CAPABILITIES.filter(() => random() < 0.5),
+            in_service: random() < 0.9,
+            state: random() < 0.2 ? 'returning' : 'available',
+            task_status: pick(TASKS),
+            task_incident_number: 100 + i,
+            lon: fix ? lon : null,
+            lat: fix ? lat : null,
+            device_ms: fix ? NOW - random() * 600_000 : null,
+            station_lon: home.lon,
+            station_lat: home.lat,
+            centre_id: home.centre_id,
+          } as RankingVehicle;
+        });
+        for (let call = 0; call < 6; call++) {
+          // A few vehicles move; the call falls in a random centre (calls alternate centres, as in a province).
+          for (let k = 0; k < 3; k++) {
+            const v = pick(vehicles);
+            const [lon, lat] = near(Math.floor(random() * centreCount), 5);
+            Object.assign(v, { lon, lat, device_ms: NOW });
+          }
+          const own = Math.floor(random() * centreCount);
+          const scene = near(own, 4);
+          const input = {
+            vehicles,
+            stations: stations.filter((s) => s.centre_id === centre(own)),
+            centreId: centre(own),
+            required: CAPABILITIES.filter(() => random() < 0.2),
+            nowMs: NOW,
+            staleAfterSeconds: 300,
+            maxSeconds: random() < 0.2 ? 60 + random() * 300 : 7200,
+          };
+          const timedOut = new Set(vehicles.filter(() => random() < 0.1).map((v) => v.id));
+          const got = rankSearchedFleet(await searchFleet(byCentre, scene, input), timedOut, MARGIN);
+          const expected = rankSearchedFleet(await searchFleet(whole, scene, input), timedOut, MARGIN);
+          expect(got).toEqual(expected);
+          helpFound += got.otherCentres.length;
+        }
+      }),
+      { numRuns: 60, seed: 1203 },
+    );
+    expect(helpFound).toBeGreaterThan(0);
   });
 });
 

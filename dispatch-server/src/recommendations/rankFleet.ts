@@ -1,7 +1,7 @@
 import type { CandidateDto, ExcludedVehicleDto, ExclusionReason, RecommendationDto, TaskStatus, VehicleCapability } from '@dispatch/protocol';
 import type { FleetStation, RankingVehicle } from '../fleet/fleetTables';
 import { CROSS_CENTRE_LIMIT } from '../centres/centres';
-import { FLEET_REACHABLE, FLEET_UNREACHABLE, type FleetEtas, type LonLat, type TravelService } from '../travel/travelService';
+import { FLEET_REACHABLE, FLEET_UNREACHABLE, type FleetEtas, type LonLat, type SourceGroup, type TravelService } from '../travel/travelService';
 
 /*
  * The per-vehicle part of a recommendation for a fleet of any size: one pass over the vehicles into typed columns,
@@ -78,6 +78,9 @@ class Workspace {
   flags = new Uint8Array(0);
   /** By vehicle: SEARCHED, OUT_OF_SERVICE, or MISSING + the mask of the required capabilities it lacks. */
   status = new Int32Array(0);
+  /** By vehicle: the centre group it is searched in (see searchFleet), NOT_SEARCHED; and its flags. */
+  groupOf = new Int32Array(0);
+  vehicleFlags = new Uint8Array(0);
   vehicleOf = new Int32Array(0);
   free0 = new Int32Array(0);
   free1 = new Int32Array(0);
@@ -91,6 +94,8 @@ class Workspace {
     this.lat = new Float64Array(capacity);
     this.flags = new Uint8Array(capacity);
     this.status = new Int32Array(capacity);
+    this.groupOf = new Int32Array(capacity);
+    this.vehicleFlags = new Uint8Array(capacity);
     this.vehicleOf = new Int32Array(capacity);
     this.free0 = new Int32Array(capacity);
     this.free1 = new Int32Array(capacity);
@@ -103,16 +108,22 @@ const workspaces: Workspace[] = [];
 /**
  * One search from every vehicle of the fleet that may matter (in service, capable; another centre's only when free,
  * as help) and the centre's stations to the scene, the answers kept in columns. Vehicles left out are not looked at
- * again until rankSearchedFleet, which writes their exclusions.
+ * again until rankSearchedFleet, which writes their exclusions. The sources are given by centre: the travel search
+ * answers every one of the own centre's and, of the other centres', at least the CROSS_CENTRE_LIMIT nearest (the
+ * help listed), leaving out the centres it proves farther (geo fleetGroups.ts).
  */
 export async function searchFleet(travel: TravelService, scene: LonLat, input: FleetSearchInput): Promise<SearchedFleet> {
   const { vehicles, stations, centreId, required } = input;
   // A search dropped unranked (its fleet changed meanwhile) leaves its workspace to the collector.
   const ws = (workspaces.pop() ?? new Workspace()).reserve(vehicles.length + stations.length);
-  const { lon, lat, flags, status, vehicleOf, etas, ids } = ws;
-  let count = 0;
+  const { lon, lat, flags, status, vehicleOf, etas, ids, groupOf, vehicleFlags } = ws;
+  // Which vehicles are searched, and in which centre's group: OWN_GROUP, or the index of another centre among those met.
+  const otherCentres = new Map<string, number>();
+  const otherSizes: number[] = [];
+  let ownVehicles = 0;
   for (let i = 0; i < vehicles.length; i++) {
     const row = vehicles[i]!;
+    groupOf[i] = NOT_SEARCHED;
     const own = row.centre_id === centreId;
     if (!row.in_service) {
       status[i] = OUT_OF_SERVICE;
@@ -124,14 +135,45 @@ export async function searchFleet(travel: TravelService, scene: LonLat, input: F
     const busy = row.task_status != null && row.task_status !== 'back_in_service';
     // Another centre's busy vehicle is never a candidate, an exclusion, the next best or help: not searched.
     if (!own && busy) continue;
-    const fresh = hasFreshFix(row, input);
-    lon[count] = fresh ? row.lon! : row.station_lon;
-    lat[count] = fresh ? row.lat! : row.station_lat;
-    ids[count] = row.id;
-    vehicleOf[count] = i;
-    flags[count] = (own ? OWN : 0) | (busy ? BUSY : 0) | (fresh ? 0 : STALE);
-    count++;
+    vehicleFlags[i] = (own ? OWN : 0) | (busy ? BUSY : 0) | (hasFreshFix(row, input) ? 0 : STALE);
+    if (own) {
+      groupOf[i] = OWN_GROUP;
+      ownVehicles++;
+      continue;
+    }
+    let k = otherCentres.get(row.centre_id);
+    if (k === undefined) {
+      otherCentres.set(row.centre_id, (k = otherSizes.length));
+      otherSizes.push(0);
+    }
+    groupOf[i] = k;
+    otherSizes[k]!++;
   }
+  // The sources by centre, as the travel search keeps them (a selection per centre): the other centres' vehicles
+  // centre by centre, then the own centre's vehicles, then its stations (the own group: every answer needed).
+  const others: SourceGroup[] = [];
+  const cursor: number[] = [];
+  let count = 0;
+  for (const [key, k] of otherCentres) {
+    others.push({ key, start: count, end: count + otherSizes[k]! });
+    cursor.push(count);
+    count += otherSizes[k]!;
+  }
+  const ownStart = count;
+  let ownNext = ownStart;
+  for (let i = 0; i < vehicles.length; i++) {
+    const g = groupOf[i]!;
+    if (g === NOT_SEARCHED) continue;
+    const k = g === OWN_GROUP ? ownNext++ : cursor[g]!++;
+    const row = vehicles[i]!;
+    const f = vehicleFlags[i]!;
+    lon[k] = f & STALE ? row.station_lon : row.lon!;
+    lat[k] = f & STALE ? row.station_lat : row.lat!;
+    ids[k] = row.id;
+    vehicleOf[k] = i;
+    flags[k] = f;
+  }
+  count = ownStart + ownVehicles;
   const vehicleSources = count;
   for (const s of stations) {
     lon[count] = s.lon;
@@ -140,9 +182,10 @@ export async function searchFleet(travel: TravelService, scene: LonLat, input: F
     count++;
   }
   ids.length = count;
+  const groups = { own: { key: centreId, start: ownStart, end: count }, others, nearest: CROSS_CENTRE_LIMIT };
 
   try {
-    const target = await travel.etasToTarget(scene, { count, ids, lon, lat }, input.maxSeconds, etas);
+    const target = await travel.etasToTarget(scene, { count, ids, lon, lat, groups }, input.maxSeconds, etas);
     return {
       input,
       scene,
@@ -410,6 +453,9 @@ const hasFreshFix = (row: RankingVehicle, { nowMs, staleAfterSeconds }: FleetSea
 const SEARCHED = 0;
 const OUT_OF_SERVICE = 1;
 const MISSING = 2;
+/** searchFleet's groupOf for a vehicle of the incident's centre, and for one not searched. */
+const OWN_GROUP = -1;
+const NOT_SEARCHED = -2;
 
 /** Bit j set: the vehicle lacks required[j] (a call requires a handful at most; from the 30th on they share a bit). */
 function missingMask(capabilities: readonly string[], required: readonly string[]): number {

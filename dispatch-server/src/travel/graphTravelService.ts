@@ -3,6 +3,7 @@ import type { GraphRegistry } from '@dispatch/geo/routing/graphRegistry';
 import { rankFromSource } from '@dispatch/geo/routing/rankFromSource';
 import { hierarchyOf } from '@dispatch/geo/routing/contractionHierarchy';
 import { etasToTarget, rankToTarget, REACHABLE, refreshFleetSelection, UNREACHABLE_REASONS } from '@dispatch/geo/routing/rankToTarget';
+import { etasToTargetByGroup, groupSelectionRestarts, refreshGroupSelections } from '@dispatch/geo/routing/fleetGroups';
 import type { RoadGraph } from '@dispatch/geo/routing/roadGraph';
 import { route } from '@dispatch/geo/routing/route';
 import { nearestOnRoad, snapToRoad, toMainNetwork, trySnapToRoad, type RoadSnap } from '@dispatch/geo/routing/snap';
@@ -47,6 +48,8 @@ export function graphTravelService(registry: GraphRegistry, region?: string): Tr
     return snap;
   };
   let refreshing = false;
+  /** Fleet rankings so far: a deferred refresh is for the fleet of the last one only. */
+  let calls = 0;
   let slots = { graph: null as RoadGraph | null, ids: [] as string[], lon: new Float64Array(0), lat: new Float64Array(0), snaps: [] as (RoadSnap | null)[] };
   return {
     regionName: () => lastRegion,
@@ -85,17 +88,31 @@ export function graphTravelService(registry: GraphRegistry, region?: string): Tr
       }
       const fleetSnaps = slotSnaps;
       const targetSnap = mainSnap(g, target, 'target');
-      etasToTarget(g, targetSnap, fleetSnaps, count, out, { maxSeconds });
-      // Vehicles moving to new roads grow the search's selection until a ranking starts it afresh (~30 ms on a
-      // province): that is done after this answer, on a later turn of the event loop, instead of inside the next one.
-      if (!refreshing && hierarchyOf(g)?.selectionRestarts('toTarget')) {
+      const { groups } = sources;
+      const call = ++calls;
+      // By centre (a province): each centre's selection kept, the other centres searched only as far as the help needs.
+      const searched = groups
+        ? etasToTargetByGroup(g, targetSnap, fleetSnaps, groups, out, { maxSeconds })
+        : { ...etasToTarget(g, targetSnap, fleetSnaps, count, out, { maxSeconds }), othersSearched: 0 };
+      // Vehicles moving to new roads grow the search's selections until a ranking starts one afresh (~30 ms on a
+      // province for a whole fleet): that is done after this answer, on a later turn of the event loop, instead of
+      // inside the next one (when no other ranking has changed the fleet's slots meanwhile).
+      const restarts = groups ? groupSelectionRestarts(g, groups) : hierarchyOf(g)?.selectionRestarts('toTarget');
+      if (!refreshing && restarts) {
         refreshing = true;
         setImmediate(() => {
           refreshing = false;
-          if (slots.graph === g) refreshFleetSelection(g, slots.snaps, count);
+          if (slots.graph !== g) return;
+          if (!groups) refreshFleetSelection(g, slots.snaps, count);
+          else if (calls === call) refreshGroupSelections(g, slots.snaps, groups);
         });
       }
-      return { targetSnapDistanceM: targetSnap.snapDistanceM, targetFallbackExtraM: targetSnap.fallbackExtraM };
+      return {
+        targetSnapDistanceM: targetSnap.snapDistanceM,
+        targetFallbackExtraM: targetSnap.fallbackExtraM,
+        sweptVertices: searched.sweptVertices,
+        centresSearched: groups ? 1 + searched.othersSearched : undefined,
+      };
     },
     async fromSource(source, targets, maxSeconds) {
       const g = await graph();

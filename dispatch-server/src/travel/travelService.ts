@@ -32,7 +32,7 @@ export interface TravelService {
     sources: FleetSources,
     maxSeconds: number,
     out: FleetEtas,
-  ): Promise<{ targetSnapDistanceM: number; targetFallbackExtraM?: number }>;
+  ): Promise<{ targetSnapDistanceM: number; targetFallbackExtraM?: number; sweptVertices?: number; centresSearched?: number }>;
   /** One-to-many: from the source to every target (forward search). */
   fromSource(
     source: LonLat,
@@ -51,6 +51,19 @@ export interface FleetSources {
   ids: readonly string[];
   lon: Float64Array;
   lat: Float64Array;
+  /**
+   * The sources by dispatch centre (each centre's contiguous): every answer of the own centre's is given; of the
+   * others' only the `nearest` nearest are sure to be (the rest may be reported beyond_time_limit unsearched).
+   * Absent: every answer of every source.
+   */
+  groups?: { own: SourceGroup; others: readonly SourceGroup[]; nearest: number };
+}
+
+/** Sources start .. end-1 of a fleet, one centre's (`key`: the search keeps its state per centre under it). */
+export interface SourceGroup {
+  key: string;
+  start: number;
+  end: number;
 }
 
 export interface FleetEtas {

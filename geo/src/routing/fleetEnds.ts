@@ -79,6 +79,9 @@ export class FleetEnds {
       this.highY[i] = Math.max(vertexLat[a]!, vertexLat[b]!);
     }
     this.changedCount = changedCount;
+    // What is kept past this call's sources is forgotten: a caller may skip looking up (and selecting) every source
+    // of one call (fleetGroups.ts: a centre left unsearched); a later call with more sources must see those as changed.
+    if (kept.length > count) kept.length = count;
   }
 
   /** The snap source i's columns hold. */
