@@ -39,6 +39,10 @@ const VEHICLES = arg('vehicles', 1000);
  * calls) the same from run to run; calls may land anywhere on the network, cut-off pieces included.
  * `--network province`: RNV tiled 5 × 4 with connecting roads (1.14M edges, geo/src/import/provinceNetwork.ts),
  * generated in the fresh database; run it with `--vehicles 10000`. Its server-side figure is recommendation_province.
+ * A province as the brief has it has several centres: by default each tile is a county with its own centre (20), its
+ * stations, hospitals and vehicles (home station: the nearest of the tile's) that centre's, and each call the centre
+ * intake gives it (its nearest station's); the console is a province login. `--centres 1`: the whole province one
+ * centre (the shape measured before). The setup line says which ran (centres).
  */
 const NETWORK_FILES = { rnv: 'rnv.osm.pbf', monaco: 'monaco.osm.pbf', shanghai: 'shanghai_center.osm.pbf' } as const;
 const NETWORK = process.argv.includes('--network') ? process.argv[process.argv.indexOf('--network') + 1]! : null;
@@ -48,6 +52,8 @@ const PROVINCE = NETWORK === 'province';
 const NAIVE_CALLS = arg('naive-calls', PROVINCE ? 0 : 10);
 if (NETWORK !== null && !PROVINCE && !(NETWORK in NETWORK_FILES)) throw new Error(`--network must be one of ${Object.keys(NETWORK_FILES).join(', ')}, province`);
 const SEED = arg('seed', 1);
+const CENTRES = arg('centres', PROVINCE ? 20 : 1);
+if (CENTRES !== 1 && !(PROVINCE && CENTRES === 20)) throw new Error('--centres is 1, or 20 with --network province (a centre per tile)');
 /**
  * `--moving R`: during the calls, R positions a second of the bench's vehicles go through the server's real ingest
  * (the PositionIngestor the OsmAnd door hands its fixes to, in process: each fix one `add` as from one device), each
@@ -153,6 +159,8 @@ async function main() {
     [Math.max(0, VEHICLES - 24), passwordHash, network, PROVINCE],
   );
 
+  if (CENTRES > 1) await countyCentres(draw, network);
+
   const config = loadConfig({
     DATABASE_URL: databaseUrl,
     REDIS_URL: process.env.REDIS_URL,
@@ -196,7 +204,8 @@ async function main() {
   const { rows: crews } = await db.query('SELECT username, vehicle_id FROM users WHERE role = $1', ['crew']);
   const crewOf = new Map(crews.map((c) => [c.vehicle_id as string, c.username as string]));
   const edges = (await db.query('SELECT count(*)::int AS n FROM road_edges WHERE network_id = $1', [network])).rows[0].n;
-  emit({ setup: { region, seed: SEED, edges, vehicles: (await db.query('SELECT count(*)::int AS n FROM vehicles')).rows[0].n, calls: CALLS } });
+  const perCentre = (await db.query('SELECT count(*)::int AS n FROM vehicles v JOIN stations s ON s.id = v.home_station_id GROUP BY s.centre_id ORDER BY n')).rows.map((r) => r.n as number);
+  emit({ setup: { region, seed: SEED, edges, vehicles: (await db.query('SELECT count(*)::int AS n FROM vehicles')).rows[0].n, calls: CALLS, centres: CENTRES, vehiclesPerCentre: { min: perCentre[0], max: perCentre.at(-1) } } });
 
   // Warm the graph and the JIT so the first call does not measure loading, nor the plain search before the
   // background preprocessing has attached the contraction hierarchy.
@@ -238,6 +247,17 @@ async function main() {
     if (heldVersion()) heldAtCall.heldNoNoteReading++;
     return held;
   };
+  // Vertices the fleet search swept per call, and centres searched (the server's travel service says; older ones do not).
+  const swept: number[] = [];
+  const centresSearched: number[] = [];
+  const travel = app.ctx.travel;
+  const etasToTarget = travel.etasToTarget.bind(travel);
+  travel.etasToTarget = async (...args: Parameters<typeof etasToTarget>) => {
+    const answer = (await etasToTarget(...args)) as { sweptVertices?: number; centresSearched?: number };
+    if (answer.sweptVertices !== undefined) swept.push(answer.sweptVertices);
+    if (answer.centresSearched !== undefined) centresSearched.push(answer.centresSearched);
+    return answer as Awaited<ReturnType<typeof etasToTarget>>;
+  };
   const intake: number[] = [];
   const serverCompute: number[] = [];
   const offer: number[] = [];
@@ -266,7 +286,22 @@ async function main() {
   }
   if (moving) emit({ metric: 'moving_fleet', ...(await moving.stop()) });
   emit({ metric: 'call_created_to_recommendation_on_console', target: 'p95 <= 300 ms', ...percentiles(intake) });
-  emit({ metric: PROVINCE ? 'recommendation_province' : 'recommendation_whole', note: 'server side: request in → ranked vehicles with reasons, station and hospital out', ...percentiles(serverCompute) });
+  emit({ metric: PROVINCE ? 'recommendation_province' : 'recommendation_whole', centres: CENTRES, note: 'server side: request in → ranked vehicles with reasons, station and hospital out', ...percentiles(serverCompute) });
+  const graph = await app.graphs.get();
+  const mean = (list: number[]) => (list.length ? Math.round(list.reduce((a, b) => a + b, 0) / list.length) : null);
+  const groups = await import('@dispatch/geo/routing/fleetGroups').then((m) => m.groupSelections(graph), () => null);
+  const kept = groups ? [...groups.values()] : [];
+  const bytes = kept.map((g) => g.bytes).sort((a, b) => a - b);
+  emit({
+    metric: 'fleet_search_per_call',
+    centres: CENTRES,
+    sweptVertices: mean(swept) ?? hierarchy?.selectedVertices('toTarget') ?? null,
+    centresSearched: mean(centresSearched),
+    hierarchyMB: hierarchy ? Math.round((hierarchy.byteSize() / 2 ** 20) * 10) / 10 : null,
+    keptCentres: kept.length,
+    bytesPerCentre: bytes.length ? { min: bytes[0], median: bytes[bytes.length >> 1], max: bytes.at(-1), total: bytes.reduce((a, b) => a + b, 0) } : null,
+    note: 'sweptVertices: restricted-sweep vertices per fleet search (mean; a server without per-centre search: its whole-fleet selection)',
+  });
   const corrected = [...pushes.values()].filter((list) => list.length > 1).length;
   emit({ metric: 'held_fleet_at_call', ...heldAtCall, note: 'recommendations that found a held fleet to rank at once; heldNoNoteReading: those that would have with no note being read in' });
   emit({ metric: 'recommendation_corrections', calls: vertices.length, corrected, note: 'calls whose first recommendation (fleet as held) was followed by a corrected one (the fleet sync brought a change that altered it)' });
@@ -324,6 +359,36 @@ async function main() {
   await app.close();
   redis.disconnect();
   await db.end();
+}
+
+/**
+ * A county centre per tile of the province (tile t's vertex ids are the base's + t × 10^10, provinceNetwork.ts): the
+ * stations and hospitals (placed at random) become the centre's of the tile they stand in, every tile gets one station
+ * more (so each has one), and each bench vehicle's home station becomes the nearest one of its own tile's centre. The
+ * console's dispatcher is made a province login (no centre), so it hears every centre's recommendations.
+ */
+async function countyCentres(draw: pg.PoolClient, network: number) {
+  const tileOf = (point: string) => `(SELECT (v.id / 10000000000)::int FROM road_vertices v WHERE v.network_id = $1 ORDER BY v.geom <-> ${point} LIMIT 1)`;
+  await draw.query(`INSERT INTO centres (code, name, name_en) SELECT 'county-' || t, '第' || t || '县急救中心', 'County ' || t FROM generate_series(0, 19) t`);
+  await draw.query(
+    `INSERT INTO stations (code, name, name_en, kind, location)
+     SELECT 'COUNTY-' || t, '第' || t || '县分站', 'County ' || t || ' station', 'substation', r.geom
+       FROM generate_series(0, 19) t
+       CROSS JOIN LATERAL (SELECT geom FROM road_vertices WHERE network_id = $1 AND id >= t * 10000000000::bigint AND id < (t + 1) * 10000000000::bigint ORDER BY random() LIMIT 1) r`,
+    [network],
+  );
+  for (const table of ['stations', 'hospitals']) {
+    await draw.query(`UPDATE ${table} t SET centre_id = c.id FROM centres c WHERE c.code = 'county-' || ${tileOf('t.location')}`, [network]);
+  }
+  await draw.query(
+    `UPDATE vehicles ve SET home_station_id = (SELECT s.id FROM stations s WHERE s.centre_id = placed.centre_id ORDER BY s.location <-> placed.location LIMIT 1)
+       FROM (SELECT p.vehicle_id, p.location, c.id AS centre_id FROM vehicle_positions_latest p
+               JOIN vehicles v ON v.id = p.vehicle_id AND v.call_sign LIKE 'BENCH-%'
+               JOIN centres c ON c.code = 'county-' || ${tileOf('p.location')}) placed
+      WHERE ve.id = placed.vehicle_id`,
+    [network],
+  );
+  await draw.query(`UPDATE users SET centre_id = NULL WHERE username = 'dispatcher'`);
 }
 
 /**
