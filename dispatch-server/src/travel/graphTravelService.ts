@@ -7,7 +7,7 @@ import { etasToTargetByGroup, groupSelectionRestarts, refreshGroupSelections } f
 import type { RoadGraph } from '@dispatch/geo/routing/roadGraph';
 import { route } from '@dispatch/geo/routing/route';
 import { nearestOnRoad, snapToRoad, toMainNetwork, trySnapToRoad, type RoadSnap } from '@dispatch/geo/routing/snap';
-import { FLEET_REACHABLE, FLEET_UNREACHABLE, type LonLat, type TravelResult, type TravelService } from './travelService';
+import { FLEET_REACHABLE, FLEET_UNREACHABLE, type FleetEtas, type FleetSources, type LonLat, type TravelResult, type TravelService } from './travelService';
 
 // The fleet columns carry the geo search's reason codes as they are.
 if (REACHABLE !== FLEET_REACHABLE || UNREACHABLE_REASONS.join() !== FLEET_UNREACHABLE.join()) throw new Error('fleet reason codes differ from the search\'s');
@@ -50,7 +50,42 @@ export function graphTravelService(registry: GraphRegistry, region?: string): Tr
   let refreshing = false;
   /** Fleet rankings so far: a deferred refresh is for the fleet of the last one only. */
   let calls = 0;
-  let slots = { graph: null as RoadGraph | null, ids: [] as string[], lon: new Float64Array(0), lat: new Float64Array(0), snaps: [] as (RoadSnap | null)[] };
+  /** The snaps of a fleet's sources by position in it, kept across calls (see etasToTarget), one set per centre. */
+  type Slots = { ids: string[]; lon: Float64Array<ArrayBuffer>; lat: Float64Array<ArrayBuffer>; snaps: (RoadSnap | null)[] };
+  const slotsByCentre = new Map<string, Slots>();
+  let slotsGraph: RoadGraph | null = null;
+  /** The last fleet ranking's snaps by source index (the grouped search reads them so). */
+  const fleetSnaps: (RoadSnap | null)[] = [];
+  /**
+   * Source start .. end-1's snaps into fleetSnaps (and their fallback metres into out), from the slots kept under `key`:
+   * a fleet given in the same order as last time (the usual case, each centre's vehicles in the fleet's order) finds
+   * each vehicle's snap there with no lookup and no object; the id map serves the others.
+   */
+  const snapRange = (g: RoadGraph, key: string, sources: FleetSources, start: number, end: number, out: FleetEtas) => {
+    let slots = slotsByCentre.get(key);
+    if (!slots) slotsByCentre.set(key, (slots = { ids: [], lon: new Float64Array(0), lat: new Float64Array(0), snaps: [] }));
+    const count = end - start;
+    if (slots.lon.length < count) Object.assign(slots, { lon: grownTo(slots.lon, count), lat: grownTo(slots.lat, count) });
+    const { ids: slotIds, lon: slotLon, lat: slotLat, snaps: slotSnaps } = slots;
+    const { ids, lon, lat } = sources;
+    for (let i = start; i < end; i++) {
+      const k = i - start;
+      const id = ids[i]!;
+      const x = lon[i]!;
+      const y = lat[i]!;
+      let snap: RoadSnap | null;
+      if (slotIds[k] === id && slotLon[k] === x && slotLat[k] === y) snap = slotSnaps[k]!;
+      else {
+        snap = snapAt(g, id, x, y);
+        slotIds[k] = id;
+        slotLon[k] = x;
+        slotLat[k] = y;
+        slotSnaps[k] = snap;
+      }
+      fleetSnaps[i] = snap;
+      out.fallbackExtraM[i] = snap?.fallbackExtraM ?? NaN;
+    }
+  };
   return {
     regionName: () => lastRegion,
     async toTarget(target, sources, maxSeconds) {
@@ -62,33 +97,15 @@ export function graphTravelService(registry: GraphRegistry, region?: string): Tr
     },
     async etasToTarget(target, sources, maxSeconds, out) {
       const g = await graph();
-      const { count, ids, lon, lat } = sources;
-      // The snaps of the last fleet by position in it, kept across calls: a fleet given in the same order (the usual
-      // case) finds each vehicle's snap there with no lookup and no object; the id map serves the others.
-      if (slots.lon.length < count) slots = { ...slots, lon: grownTo(slots.lon, count), lat: grownTo(slots.lat, count) };
-      if (slots.graph !== g) {
-        slots.graph = g;
-        slots.ids.length = 0;
+      const { count, groups } = sources;
+      if (slotsGraph !== g) {
+        slotsGraph = g;
+        slotsByCentre.clear();
       }
-      const { ids: slotIds, lon: slotLon, lat: slotLat, snaps: slotSnaps } = slots;
-      for (let i = 0; i < count; i++) {
-        const id = ids[i]!;
-        const x = lon[i]!;
-        const y = lat[i]!;
-        let snap: RoadSnap | null;
-        if (slotIds[i] === id && slotLon[i] === x && slotLat[i] === y) snap = slotSnaps[i]!;
-        else {
-          snap = snapAt(g, id, x, y);
-          slotIds[i] = id;
-          slotLon[i] = x;
-          slotLat[i] = y;
-          slotSnaps[i] = snap;
-        }
-        out.fallbackExtraM[i] = snap?.fallbackExtraM ?? NaN;
-      }
-      const fleetSnaps = slotSnaps;
+      // Kept per centre: a province's calls alternate centres, and where each centre's sources stand in the fleet with them.
+      if (groups) for (const { key, start, end } of [groups.own, ...groups.others]) snapRange(g, key, sources, start, end, out);
+      else snapRange(g, '', sources, 0, count, out);
       const targetSnap = mainSnap(g, target, 'target');
-      const { groups } = sources;
       const call = ++calls;
       // By centre (a province): each centre's selection kept, the other centres searched only as far as the help needs.
       const searched = groups
@@ -102,9 +119,9 @@ export function graphTravelService(registry: GraphRegistry, region?: string): Tr
         refreshing = true;
         setImmediate(() => {
           refreshing = false;
-          if (slots.graph !== g) return;
-          if (!groups) refreshFleetSelection(g, slots.snaps, count);
-          else if (calls === call) refreshGroupSelections(g, slots.snaps, groups);
+          if (slotsGraph !== g || calls !== call) return;
+          if (!groups) refreshFleetSelection(g, fleetSnaps, count);
+          else refreshGroupSelections(g, fleetSnaps, groups);
         });
       }
       return {

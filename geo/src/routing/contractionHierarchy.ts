@@ -107,6 +107,8 @@ export class ContractionHierarchy {
    * start) + slack vertices: a larger factor rebuilds less often, a smaller one sweeps fewer vertices no longer needed.
    */
   selectionGrowth = { factor: 1.25, slack: 1024 };
+  /** The last upward search of a restricted query (its answers are still in time[] while `generation` is its). */
+  private readonly lastUpward = { search: null as UpwardArcs | null, generation: -1, seeds: new Float64Array(6) };
   /** Which selection holds the last query's answers, null: the whole-graph arrays. */
   private answeredBy: SweepSelection | null = null;
   /** The ranks of each road edge's source and target vertex: a fleet's edge ends in rank space in one read each. */
@@ -351,6 +353,8 @@ export class ContractionHierarchy {
     const time = this.time;
     const distance = this.distance;
     this.answeredBy = null;
+    // The whole-graph sweep writes over the upward search's answers: they cannot serve another restricted sweep.
+    this.lastUpward.search = null;
     time.fill(Infinity);
     this.upward(search, seedA, timeA, distanceA, seedB, timeB, distanceB);
     if (!sweep) return;
@@ -383,7 +387,16 @@ export class ContractionHierarchy {
     const d = sel.direction;
     this.load(sel);
     this.answeredBy = sel;
-    this.upward(d === 0 ? this.backwardUp : this.forwardUp, seedA, timeA, distanceA, seedB, timeB, distanceB);
+    // Several selections swept for one target (a province's centres) share its upward search: it is run once.
+    const search = d === 0 ? this.backwardUp : this.forwardUp;
+    const last = this.lastUpward;
+    const seeds = [seedA, timeA, distanceA, seedB, timeB, distanceB];
+    if (last.search !== search || last.generation !== this.generation || seeds.some((v, k) => !Object.is(v, last.seeds[k]))) {
+      this.upward(search, seedA, timeA, distanceA, seedB, timeB, distanceB);
+      last.search = search;
+      last.generation = this.generation;
+      last.seeds.set(seeds);
+    }
     const { count, offsets, head, weight, length, time, distance } = sel;
     time.fill(Infinity, 0, count);
     const selected = this.inSelection[d];
