@@ -161,6 +161,9 @@ export async function searchFleet(travel: TravelService, scene: LonLat, input: F
   }
   const ownStart = count;
   let ownNext = ownStart;
+  // Filled out of order below: grown in order first, so that the list stays a packed array (a write far past its end
+  // turns it into a dictionary, slow for every read after: graphTravelService and the ranking read each id).
+  for (let k = ids.length, total = ownStart + ownVehicles + stations.length; k < total; k++) ids.push('');
   for (let i = 0; i < vehicles.length; i++) {
     const g = groupOf[i]!;
     if (g === NOT_SEARCHED) continue;

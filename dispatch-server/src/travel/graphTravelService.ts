@@ -102,6 +102,8 @@ export function graphTravelService(registry: GraphRegistry, region?: string): Tr
         slotsGraph = g;
         slotsByCentre.clear();
       }
+      // Filled range by range, not in order: grown in order first (a write far past its end makes an array a slow dictionary).
+      while (fleetSnaps.length < count) fleetSnaps.push(null);
       // Kept per centre: a province's calls alternate centres, and where each centre's sources stand in the fleet with them.
       if (groups) for (const { key, start, end } of [groups.own, ...groups.others]) snapRange(g, key, sources, start, end, out);
       else snapRange(g, '', sources, 0, count, out);
