@@ -9,6 +9,8 @@
  * pgr_dijkstraCost over the whole network instead of the in-memory search. Prints JSON lines.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
 import { cpus, hostname } from 'node:os';
 import { Redis } from 'ioredis';
@@ -60,6 +62,8 @@ if (CENTRES !== 1 && !(PROVINCE && CENTRES === 20)) throw new Error('--centres i
  * a jitter of a few metres around the vehicle's place: every ingest batch commits with a fleet note, as in a live centre.
  */
 const MOVING = arg('moving', 0);
+/** `--profile FILE`: a CPU profile (.cpuprofile, for Chrome's DevTools) of this process during the calls only. */
+const PROFILE = process.argv.includes('--profile') ? process.argv[process.argv.indexOf('--profile') + 1]! : null;
 
 const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, hostname: hostname() };
 const emit = (record: Record<string, unknown>) => console.log(JSON.stringify({ bench: 'dispatch', ...record, machine }));
@@ -258,6 +262,7 @@ async function main() {
     if (answer.centresSearched !== undefined) centresSearched.push(answer.centresSearched);
     return answer as Awaited<ReturnType<typeof etasToTarget>>;
   };
+  const profiler = PROFILE ? await startProfile() : null;
   const intake: number[] = [];
   const serverCompute: number[] = [];
   const offer: number[] = [];
@@ -285,6 +290,7 @@ async function main() {
     await fetch(`${base}/api/assignments/${got.assignment.id}/cancel`, { method: 'POST', headers, body: JSON.stringify({ reason: 'bench' }) });
   }
   if (moving) emit({ metric: 'moving_fleet', ...(await moving.stop()) });
+  if (profiler && PROFILE) await writeFile(PROFILE, JSON.stringify(await profiler.stop()));
   emit({ metric: 'call_created_to_recommendation_on_console', target: 'p95 <= 300 ms', ...percentiles(intake) });
   emit({ metric: PROVINCE ? 'recommendation_province' : 'recommendation_whole', centres: CENTRES, note: 'server side: request in → ranked vehicles with reasons, station and hospital out', ...percentiles(serverCompute) });
   const graph = await app.graphs.get();
@@ -359,6 +365,22 @@ async function main() {
   await app.close();
   redis.disconnect();
   await db.end();
+}
+
+/** The inspector's sampling profiler on this process (the server and the bench's clients alike), until stop(). */
+async function startProfile() {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 200 });
+  await session.post('Profiler.start');
+  return {
+    async stop() {
+      const { profile } = await session.post('Profiler.stop');
+      session.disconnect();
+      return profile;
+    },
+  };
 }
 
 /**
