@@ -21,6 +21,7 @@ import { createApp } from '../src/app';
 import { loadConfig } from '../src/config';
 import { createPool, migrate } from '@dispatch/db';
 import { seedDemo } from '../src/demo/seedDemo';
+import { prepareRankings } from '../src/recommendations/computeRecommendation';
 import { generatePassword, hashPassword } from '../src/auth/passwords';
 import { createLogger } from '../src/logger';
 import { createTimers } from '../src/timers/timers';
@@ -64,6 +65,8 @@ if (CENTRES !== 1 && !(PROVINCE && CENTRES === 20)) throw new Error('--centres i
 const MOVING = arg('moving', 0);
 /** `--profile FILE`: a CPU profile (.cpuprofile, for Chrome's DevTools) of this process during the calls only. */
 const PROFILE = process.argv.includes('--profile') ? process.argv[process.argv.indexOf('--profile') + 1]! : null;
+/** `--trace`: each measured call's server-side time, centres and vertices searched, as a JSON line on stderr (which calls make the tail). */
+const TRACE = process.argv.includes('--trace');
 
 const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, hostname: hostname() };
 const emit = (record: Record<string, unknown>) => console.log(JSON.stringify({ bench: 'dispatch', ...record, machine }));
@@ -216,6 +219,10 @@ async function main() {
   await app.graphs.get();
   const hierarchy = await app.graphs.preprocessed();
   if (hierarchy) emit({ metric: 'ch_preprocess', ...hierarchy.stats, hierarchyMB: Math.round((hierarchy.byteSize() / 2 ** 20) * 10) / 10 });
+  // What the server does by itself once the hierarchy is built (ROAD_PRELOAD): awaited here, so that no call measures it.
+  const preparing = performance.now();
+  const prepared = await prepareRankings(app.ctx.travel, app.ctx.fleet, app.ctx.policy);
+  emit({ metric: 'rankings_prepared', centres: prepared, ms: Math.round(performance.now() - preparing) });
   let fallbacks = 0;
   // Every recommendation pushed, by incident: the first (on the fleet as held) and a correction when the fleet sync
   // brought a change that altered it (recommendations/recommendForIncident.ts).
@@ -275,6 +282,7 @@ async function main() {
     if (i >= 3) {
       intake.push(performance.now() - t0);
       serverCompute.push(recommendation.computeMs);
+      if (TRACE) console.error(JSON.stringify({ call: i, computeMs: recommendation.computeMs, centresSearched: centresSearched.at(-1), sweptVertices: swept.at(-1) }));
     }
     const vehicleId = recommendation.candidates[0]?.vehicleId;
     if ((recommendation as { incidentFallbackExtraM?: number | null }).incidentFallbackExtraM != null) fallbacks++;

@@ -67,6 +67,7 @@ import { reconcileTimers } from './timers/reconcileTimers';
 import { createTimers } from './timers/timers';
 import { graphTravelService } from './travel/graphTravelService';
 import { FleetState } from './fleet/fleetState';
+import { prepareRankings } from './recommendations/computeRecommendation';
 import { userHandlers } from './users/users.routes';
 import { vehicleHandlers } from './vehicles/vehicles.routes';
 
@@ -105,7 +106,18 @@ export function createApp({ config, db, readDb = db, redis, log }: AppDeps): App
   const fleet = new FleetState(db, log, { reconcileMs: config.FLEET_RECONCILE_S * 1000 });
   fleet.start();
   const positions = createPositions({ config, db, fleet, log, tellPeers: (deviceId) => peers?.tell('device.forget', deviceId) });
-  const graphs = new GraphRegistry(db);
+  // Only processes that rank (the web role takes the calls) load the roads ahead and prepare the rankings.
+  const preload = config.ROAD_PRELOAD && roles.has('web');
+  const graphs = new GraphRegistry(db, {
+    onPreprocessed: () => {
+      if (preload) prepareRankings(ctx.travel, fleet, ctx.policy).catch((err: Error) => log.warn({ err: err.message }, 'preparing the rankings failed'));
+    },
+  });
+  if (preload) {
+    const load = () => void graphs.get(config.ROAD_REGION).catch(() => undefined);
+    load();
+    graphs.onChange(load);
+  }
   // The gateway exists only once the HTTP server does; commands publish through it from then on.
   let publisher: Publisher | null = null;
   // A vehicle's change may change the 30-minute circle: it is recomputed a moment later (coverage/liveCoverage.ts).

@@ -78,6 +78,12 @@ export const ConfigSchema = z.object({
   FLEET_RECONCILE_S: z.coerce.number().positive().default(60),
   /** Road region to route on; empty means the most recently imported one. */
   ROAD_REGION: z.string().regex(/^[a-z0-9_-]{1,64}$/).optional(),
+  /**
+   * Load the road graph when the process starts (and again when the region is re-imported) and, once its hierarchy is
+   * built, prepare every centre's ranking (recommendations/computeRecommendation.ts prepareRankings): the first call after
+   * a start then does not pay for loading a province. 0 in tests that count what the first call does.
+   */
+  ROAD_PRELOAD: booleanFlag.default(true),
   /** Where road files uploaded from the console are written while they are imported (shared by the server processes). */
   ROAD_UPLOAD_DIR: z.string().default('.data/road-uploads'),
   /** The largest road file the console may upload, in MB (an OSM PBF of a province is a few hundred). */

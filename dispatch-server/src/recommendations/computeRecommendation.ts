@@ -120,6 +120,33 @@ async function recommendationOf(
   };
 }
 
+/** What of an incident the searches read. */
+type Scene = Pick<IncidentDto, 'centreId' | 'location' | 'requiredVehicleCapabilities' | 'requiredHospitalCapabilities' | 'transfer'>;
+
+/**
+ * Runs each centre's searches once, on a scene at its first station, and throws the answers away: what a centre's first
+ * call would otherwise pay is then done (on a province of 10,000 vehicles, every vehicle's snap and each centre's
+ * hierarchy selection: up to seconds for the first call after a start, ~10 ms more for each centre's first, bench:dispatch).
+ * One centre per turn of the event loop, so calls arriving meanwhile wait for one centre's searches at most.
+ * Returns the centres prepared (0 before the fleet is held).
+ */
+export async function prepareRankings(travel: TravelService, fleet: FleetState, policy: RecommendationPolicy): Promise<number> {
+  await fleet.current();
+  const centres = new Map<string, { lon: number; lat: number }>();
+  for (const s of fleet.heldVersion({ whileReading: true })?.tables.stations.values() ?? []) if (!centres.has(s.centre_id)) centres.set(s.centre_id, s);
+  let prepared = 0;
+  for (const [centreId, { lon, lat }] of centres) {
+    await new Promise((next) => setImmediate(next));
+    const held = fleet.heldVersion({ whileReading: true });
+    if (!held) break;
+    const scene = { centreId, location: { lon, lat }, requiredVehicleCapabilities: [], requiredHospitalCapabilities: [], transfer: null };
+    // Ranked like a call's (which also gives its columns back to the pool).
+    rankSearchedFleet((await searchScene(travel, held, scene, policy)).fleetSearch, new Set(), policy.scarceMarginSeconds);
+    prepared++;
+  }
+  return prepared;
+}
+
 /** What the searches of one recommendation found on one version of the fleet. */
 interface FleetSearch {
   version: number;
@@ -133,7 +160,7 @@ interface FleetSearch {
  * the version given is the one they were read at; its ranking rows never change), and both searches from the scene: one
  * reversed-graph search covers every vehicle and every station (responsible substation), one forward search the hospitals.
  */
-async function searchScene(travel: TravelService, { tables, rows: vehicles, version }: HeldFleet, incident: IncidentDto, policy: RecommendationPolicy): Promise<FleetSearch> {
+async function searchScene(travel: TravelService, { tables, rows: vehicles, version }: HeldFleet, incident: Scene, policy: RecommendationPolicy): Promise<FleetSearch> {
   // The incident's centre's stations and hospitals (issue 15); a transfer's receiving hospital may be another centre's.
   const stations = [...tables.stations.values()].filter((s) => s.centre_id === incident.centreId);
   const suitable = hospitalsWith(tables, incident.requiredHospitalCapabilities).filter((h) => h.centre_id === incident.centreId || h.id === incident.transfer?.to.id);
