@@ -289,6 +289,15 @@ export class ContractionHierarchy {
   }
 
   /**
+   * The selection's answers by sweep index as the last restricted query left them, and how many times it was renumbered
+   * (null before its first selectRanks). Read without loading the selection into the direction's scratch.
+   */
+  sweptTimes(which: SelectionRef): { rebuilds: number; time: Float64Array; distance: Float64Array } | null {
+    const sel = this.selectionOf(which);
+    return sel.count === 0 && sel.rebuilds === 0 ? null : sel;
+  }
+
+  /**
    * The selection's sub-hierarchy as the last restricted query left it: a selected rank r's answers are at
    * time[indexOf[r]] and distance[indexOf[r]]. Such an index stays valid while `rebuilds` is unchanged (appending
    * the vertices a growing selection adds keeps every index), so a caller ranking the same fleet again can keep
@@ -385,7 +394,6 @@ export class ContractionHierarchy {
    */
   private restrictedQuery(sel: SweepSelection, seedA: number, timeA: number, distanceA: number, seedB: number, timeB: number, distanceB: number): void {
     const d = sel.direction;
-    this.load(sel);
     this.answeredBy = sel;
     // Several selections swept for one target (a province's centres) share its upward search: it is run once.
     const search = d === 0 ? this.backwardUp : this.forwardUp;
@@ -397,21 +405,19 @@ export class ContractionHierarchy {
       last.generation = this.generation;
       last.seeds.set(seeds);
     }
-    const { count, offsets, head, weight, length, time, distance } = sel;
-    time.fill(Infinity, 0, count);
-    const selected = this.inSelection[d];
-    const indexOf = this.sweepIndexOf[d];
-    const settledRanks = this.settledRanks;
-    for (let k = 0; k < this.upwardSettled; k++) {
-      const r = settledRanks[k]!;
-      if (selected[r] === 0) continue;
-      const j = indexOf[r]!;
-      time[j] = this.time[r]!;
-      distance[j] = this.distance[r]!;
-    }
+    // Each selected vertex starts from the upward search's answer when it settled it (its mark is this search's), then
+    // takes the best of its arcs. Read by the selection's own ranks: no need to load it into the direction's scratch
+    // (O(both selections) when a province's calls switch centres).
+    const { count, ranks, offsets, head, weight, length, time, distance } = sel;
+    const mark = this.mark;
+    const gen = this.generation;
+    const upTime = this.time;
+    const upDistance = this.distance;
     // Sweep order is descending rank: every arc leads to a vertex already final.
     for (let j = 0; j < count; j++) {
-      let best = time[j]!;
+      const r = ranks[j]!;
+      const settled = mark[r] === gen;
+      let best = settled ? upTime[r]! : Infinity;
       let bestArc = -1;
       for (let i = offsets[j]!, end = offsets[j + 1]!; i < end; i++) {
         const t = weight[i]! + time[head[i]!]!;
@@ -420,10 +426,9 @@ export class ContractionHierarchy {
           bestArc = i;
         }
       }
-      if (bestArc >= 0) {
-        time[j] = best;
-        distance[j] = length[bestArc]! + distance[head[bestArc]!]!;
-      }
+      time[j] = best;
+      if (bestArc >= 0) distance[j] = length[bestArc]! + distance[head[bestArc]!]!;
+      else if (settled) distance[j] = upDistance[r]!;
     }
   }
 

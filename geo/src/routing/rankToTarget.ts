@@ -99,10 +99,13 @@ export function rankToTarget(graph: RoadGraph, target: LonLat, sources: readonly
  * every one is. Source i's snap is snaps[from + i].
  */
 export function selectFleet(ch: ContractionHierarchy, fleet: FleetEnds, snaps: readonly (RoadSnap | null)[], count: number, which: SelectionRef = 'toTarget', from = 0): void {
-  const kept = ch.sweepAnswers(which);
+  const kept = ch.sweptTimes(which);
   const all = fleet.hierarchy !== ch || !kept || kept.rebuilds !== fleet.rebuilds || ch.selectionRestarts(which);
   if (all) ch.selectRanks(which, edgeEnds(snaps, ch.edgeSourceRank, ch.edgeTargetRank, count, from), count * 2);
   else if (fleet.changedCount > 0) ch.selectRanks(which, changedEnds(fleet, ch), fleet.changedCount * 2);
+  fleet.hierarchy = ch;
+  // Nothing moved and nothing renumbered: every place kept holds, and the selection need not be loaded to look any up.
+  if (!all && fleet.changedCount === 0) return;
   const { rebuilds, indexOf } = ch.sweepAnswers(which)!;
   // Only a selection started afresh renumbers the sweep (checked above); a changed count is looked at anyway.
   const every = all || rebuilds !== fleet.rebuilds;
@@ -114,7 +117,6 @@ export function selectFleet(ch: ContractionHierarchy, fleet: FleetEnds, snaps: r
     sweepIndex[2 * i] = e >= 0 ? indexOf[edgeSourceRank[e]!]! : -1;
     sweepIndex[2 * i + 1] = e >= 0 ? indexOf[edgeTargetRank[e]!]! : -1;
   }
-  fleet.hierarchy = ch;
   fleet.rebuilds = rebuilds;
 }
 
@@ -202,7 +204,7 @@ export function etasOfFleet(
       // Only the sources' edge ends are read: the sweep visits just what they depend on (RPHAST).
       selectFleet(ch, fleet, snaps, count, which, from);
       ch.toTarget(edgeSource[te]!, fromSource, f * length[te]!, edgeTarget[te]!, fromTarget, (1 - f) * length[te]!, which === 'toTarget' ? true : which);
-      const { time, distance } = ch.sweepAnswers(which)!;
+      const { time, distance } = ch.sweptTimes(which)!;
       const { sweepIndex } = fleet;
       for (let k = 0; k < count * 2; k++) {
         const j = sweepIndex[k]!;
