@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { attachHierarchy, buildHierarchySync } from './contractionHierarchy';
 import { etasToTargetByGroup, groupSelectionRestarts, groupSelections, refreshGroupSelections, type SourceGroup } from './fleetGroups';
+import { attachLandmarks, buildLandmarks, LandmarkAggregates } from './landmarks';
 import { secondsAtLeast, planeOf } from './lowerBounds';
 import { etasToTarget, REACHABLE, type EtaColumns } from './rankToTarget';
 import { snapToRoad, trySnapToRoad, type RoadSnap } from './snap';
@@ -25,70 +26,81 @@ function placer(random: () => number) {
   };
 }
 
+/**
+ * Calls alternating centres while vehicles move, each ranked by group and as one whole fleet: the own centre's every
+ * answer and the others' nearest few must agree. Returns how many calls left a centre unsearched, and centres searched.
+ */
+function checkGroupedAnswers() {
+  let pruned = 0;
+  let calls = 0;
+  let searched = 0;
+  fc.assert(
+    fc.property(fc.integer({ min: 1, max: 1_000_000 }), fc.integer({ min: 2, max: 7 }), fc.integer({ min: 1, max: 4 }), (seed, centreCount, nearest) => {
+      const random = seededRandom(seed);
+      const place = placer(random);
+      // Each centre's vehicles around its own middle, some straying far (the boxes then overlap).
+      const middles = Array.from({ length: centreCount }, () => [random() * SIZE, random() * SIZE] as const);
+      const fleets = middles.map(([x, y]) => Array.from({ length: 3 + Math.floor(random() * 12) }, () => (random() < 0.1 ? place(random() * SIZE, random() * SIZE, 1) : place(x, y, 5))));
+      const stations = middles.map(([x, y]) => Array.from({ length: 1 + Math.floor(random() * 2) }, () => place(x, y, 3)));
+      for (let round = 0; round < 12; round++) {
+        // A few vehicles move (a few metres or to another road); the call falls in a random centre.
+        for (let k = 0; k < 3; k++) {
+          const c = Math.floor(random() * centreCount);
+          const fleet = fleets[c]!;
+          fleet[Math.floor(random() * fleet.length)] = place(middles[c]![0], middles[c]![1], 5);
+        }
+        const own = Math.floor(random() * centreCount);
+        // The server's layout: the other centres' vehicles by centre, then the own centre's vehicles and its stations.
+        const snaps: (RoadSnap | null)[] = [];
+        const others: SourceGroup[] = [];
+        // Not every vehicle is searched at every call (busy, lacking a capability the call needs): a random part of each fleet.
+        const listed = fleets.map((fleet) => fleet.filter(() => random() < 0.8));
+        for (let c = 0; c < centreCount; c++) {
+          if (c === own) continue;
+          others.push({ key: `centre-${c}`, start: snaps.length, end: snaps.length + listed[c]!.length });
+          snaps.push(...listed[c]!);
+        }
+        const ownGroup = { key: `centre-${own}`, start: snaps.length, end: 0 };
+        snaps.push(...listed[own]!, ...stations[own]!);
+        ownGroup.end = snaps.length;
+        const s = specs[Math.floor(random() * specs.length)]!;
+        const target = snapToRoad(graph, at(s.from[0] + (s.to[0] - s.from[0]) * random(), s.from[1] + (s.to[1] - s.from[1]) * random()));
+        const maxSeconds = random() < 0.2 ? 100 + random() * 400 : Infinity;
+
+        const whole = columns(snaps.length);
+        etasToTarget(graph, target, snaps, snaps.length, whole, { maxSeconds });
+        const grouped = columns(snaps.length);
+        const answer = etasToTargetByGroup(graph, target, snaps, { own: ownGroup, others, nearest }, grouped, { maxSeconds });
+        calls++;
+        if (answer.othersSearched < others.length) pruned++;
+        searched += answer.othersSearched;
+
+        for (let i = ownGroup.start; i < ownGroup.end; i++) {
+          expect(grouped.reason[i], `own source ${i}`).toBe(whole.reason[i]);
+          if (whole.reason[i] === REACHABLE) expect([grouped.seconds[i], grouped.metres[i]]).toEqual([whole.seconds[i], whole.metres[i]]);
+        }
+        // Every other centre's source searched: the whole search's answer; the nearest `nearest` of them: the same sources.
+        const nearestOf = (cols: EtaColumns) => {
+          const found: [number, number, number][] = [];
+          for (const g of others) for (let i = g.start; i < g.end; i++) if (cols.reason[i] === REACHABLE) found.push([cols.seconds[i]!, i, cols.metres[i]!]);
+          return found.sort((a, b) => a[0] - b[0] || a[1] - b[1]).slice(0, nearest);
+        };
+        for (const g of others) {
+          for (let i = g.start; i < g.end; i++) {
+            if (grouped.reason[i] === REACHABLE) expect([grouped.seconds[i], grouped.metres[i]]).toEqual([whole.seconds[i], whole.metres[i]]);
+          }
+        }
+        expect(nearestOf(grouped)).toEqual(nearestOf(whole));
+      }
+    }),
+    { numRuns: 60, seed: 20261203 },
+  );
+  return { pruned, calls, searched };
+}
+
 describe('a fleet ranked by dispatch centre (fleetGroups)', () => {
   it('gives the whole-fleet search\'s answers to the bit: every one of the own centre\'s, and the same nearest few of the others, as vehicles move and calls alternate centres', () => {
-    let pruned = 0;
-    let calls = 0;
-    fc.assert(
-      fc.property(fc.integer({ min: 1, max: 1_000_000 }), fc.integer({ min: 2, max: 7 }), fc.integer({ min: 1, max: 4 }), (seed, centreCount, nearest) => {
-        const random = seededRandom(seed);
-        const place = placer(random);
-        // Each centre's vehicles around its own middle, some straying far (the boxes then overlap).
-        const middles = Array.from({ length: centreCount }, () => [random() * SIZE, random() * SIZE] as const);
-        const fleets = middles.map(([x, y]) => Array.from({ length: 3 + Math.floor(random() * 12) }, () => (random() < 0.1 ? place(random() * SIZE, random() * SIZE, 1) : place(x, y, 5))));
-        const stations = middles.map(([x, y]) => Array.from({ length: 1 + Math.floor(random() * 2) }, () => place(x, y, 3)));
-        for (let round = 0; round < 12; round++) {
-          // A few vehicles move (a few metres or to another road); the call falls in a random centre.
-          for (let k = 0; k < 3; k++) {
-            const c = Math.floor(random() * centreCount);
-            const fleet = fleets[c]!;
-            fleet[Math.floor(random() * fleet.length)] = place(middles[c]![0], middles[c]![1], 5);
-          }
-          const own = Math.floor(random() * centreCount);
-          // The server's layout: the other centres' vehicles by centre, then the own centre's vehicles and its stations.
-          const snaps: (RoadSnap | null)[] = [];
-          const others: SourceGroup[] = [];
-          // Not every vehicle is searched at every call (busy, lacking a capability the call needs): a random part of each fleet.
-          const listed = fleets.map((fleet) => fleet.filter(() => random() < 0.8));
-          for (let c = 0; c < centreCount; c++) {
-            if (c === own) continue;
-            others.push({ key: `centre-${c}`, start: snaps.length, end: snaps.length + listed[c]!.length });
-            snaps.push(...listed[c]!);
-          }
-          const ownGroup = { key: `centre-${own}`, start: snaps.length, end: 0 };
-          snaps.push(...listed[own]!, ...stations[own]!);
-          ownGroup.end = snaps.length;
-          const s = specs[Math.floor(random() * specs.length)]!;
-          const target = snapToRoad(graph, at(s.from[0] + (s.to[0] - s.from[0]) * random(), s.from[1] + (s.to[1] - s.from[1]) * random()));
-          const maxSeconds = random() < 0.2 ? 100 + random() * 400 : Infinity;
-
-          const whole = columns(snaps.length);
-          etasToTarget(graph, target, snaps, snaps.length, whole, { maxSeconds });
-          const grouped = columns(snaps.length);
-          const answer = etasToTargetByGroup(graph, target, snaps, { own: ownGroup, others, nearest }, grouped, { maxSeconds });
-          calls++;
-          if (answer.othersSearched < others.length) pruned++;
-
-          for (let i = ownGroup.start; i < ownGroup.end; i++) {
-            expect(grouped.reason[i], `own source ${i}`).toBe(whole.reason[i]);
-            if (whole.reason[i] === REACHABLE) expect([grouped.seconds[i], grouped.metres[i]]).toEqual([whole.seconds[i], whole.metres[i]]);
-          }
-          // Every other centre's source searched: the whole search's answer; the nearest `nearest` of them: the same sources.
-          const nearestOf = (cols: EtaColumns) => {
-            const found: [number, number, number][] = [];
-            for (const g of others) for (let i = g.start; i < g.end; i++) if (cols.reason[i] === REACHABLE) found.push([cols.seconds[i]!, i, cols.metres[i]!]);
-            return found.sort((a, b) => a[0] - b[0] || a[1] - b[1]).slice(0, nearest);
-          };
-          for (const g of others) {
-            for (let i = g.start; i < g.end; i++) {
-              if (grouped.reason[i] === REACHABLE) expect([grouped.seconds[i], grouped.metres[i]]).toEqual([whole.seconds[i], whole.metres[i]]);
-            }
-          }
-          expect(nearestOf(grouped)).toEqual(nearestOf(whole));
-        }
-      }),
-      { numRuns: 60, seed: 20261203 },
-    );
+    const { pruned, calls } = checkGroupedAnswers();
     // The bound left some centres unsearched (else the test would not check it).
     expect(pruned).toBeGreaterThan(calls / 10);
   });
@@ -175,5 +187,42 @@ describe('a fleet ranked by dispatch centre (fleetGroups)', () => {
       // Short of it by the part of the source's edge and of the target's at most (10 s each).
       expect(bound).toBeGreaterThanOrEqual(out.seconds[0]! - 20 - 1e-6);
     }
+  });
+  // Last: the landmarks stay attached to the file's hierarchy from here on.
+  it('with landmarks: the same answers with fewer centres searched, and no landmark bound above a real ETA', async () => {
+    const without = checkGroupedAnswers();
+    const landmarks = await buildLandmarks(ch);
+    expect(landmarks.vertices.length).toBe(8);
+    attachLandmarks(ch, landmarks);
+    const withLandmarks = checkGroupedAnswers();
+    expect(withLandmarks.calls).toBe(without.calls);
+    expect(withLandmarks.searched).toBeLessThan(without.searched);
+
+    const random = seededRandom(11);
+    let landmarkSum = 0;
+    let lineSum = 0;
+    for (let round = 0; round < 60; round++) {
+      const size = 1 + Math.floor(random() * 6);
+      const sources = Array.from({ length: size }, () => trySnapToRoad(graph, at(random() * SIZE, random() * SIZE)));
+      const s = specs[Math.floor(random() * specs.length)]!;
+      const target = snapToRoad(graph, at(...s.to));
+      const out = columns(size);
+      etasToTarget(graph, target, sources, size, out, { method: 'plain' });
+      let nearest = Infinity;
+      for (let i = 0; i < size; i++) if (out.reason[i] === REACHABLE) nearest = Math.min(nearest, out.seconds[i]!);
+      const aggregates = new LandmarkAggregates(landmarks);
+      aggregates.update(ch, Int32Array.from(sources, (snap) => snap?.edgeIndex ?? -1), size);
+      const bound = aggregates.secondsAtLeast(ch, target.edgeIndex);
+      expect(bound, `round ${round}`).toBeLessThanOrEqual(nearest);
+      if (nearest < Infinity) {
+        landmarkSum += bound;
+        const { shrink } = planeOf(graph);
+        const xs = sources.flatMap((snap) => (snap ? [graph.edgeSource[snap.edgeIndex]!, graph.edgeTarget[snap.edgeIndex]!] : []));
+        lineSum += secondsAtLeast(graph, target.edgeIndex, Math.min(...xs.map((v) => graph.vertexLon[v]! * shrink)), Math.max(...xs.map((v) => graph.vertexLon[v]! * shrink)),
+          Math.min(...xs.map((v) => graph.vertexLat[v]!)), Math.max(...xs.map((v) => graph.vertexLat[v]!)));
+      }
+    }
+    // Tighter than the straight line on the whole (what lets a province's ranking skip centres).
+    expect(landmarkSum).toBeGreaterThan(lineSum);
   });
 });

@@ -1,5 +1,6 @@
 import { hierarchyOf, type ContractionHierarchy, type SweepSelection } from './contractionHierarchy';
 import { FleetEnds, fleetEndsOf } from './fleetEnds';
+import { LandmarkAggregates, landmarksOf } from './landmarks';
 import { secondsAtLeast } from './lowerBounds';
 import { etasOfFleet, REACHABLE, selectFleet, UNREACHABLE_REASONS, type EtaColumns } from './rankToTarget';
 import type { RoadGraph } from './roadGraph';
@@ -48,6 +49,8 @@ export interface GroupedAnswer {
 /** One group's fleet columns and hierarchy selection, kept across calls. */
 class FleetGroup {
   readonly ends: FleetEnds;
+  /** Its sources' landmark aggregates (landmarks.ts), for the hierarchy's landmarks once they are built. */
+  landmarkBound: LandmarkAggregates | null = null;
   private hierarchy: ContractionHierarchy | null = null;
   private selection: SweepSelection | null = null;
 
@@ -116,8 +119,10 @@ export function etasToTargetByGroup(
   const answer = etasOfFleet(graph, targetSnap, snaps, own.start, own.end - own.start, out, { maxSeconds }, mine.ends, mine.selectionIn(ch));
   let { settledVertices, sweptVertices } = answer;
 
-  // Each other group's bound, from the box of its sources' edge ends (their columns brought up to date for it).
+  // Each other group's bound: from the box of its sources' edge ends (their columns brought up to date for it), and
+  // from the landmarks once the hierarchy has them (the larger of two proven bounds is one).
   const bounds = new Float64Array(others.length);
+  const landmarks = landmarksOf(ch);
   const order: number[] = [];
   for (let k = 0; k < others.length; k++) {
     const { key, start, end } = others[k]!;
@@ -134,6 +139,12 @@ export function etasToTargetByGroup(
       if (ends.highY[i]! > highY) highY = ends.highY[i]!;
     }
     bounds[k] = secondsAtLeast(graph, targetSnap.edgeIndex, lowX, highX, lowY, highY);
+    if (landmarks) {
+      const group = groupOf(graph, key);
+      if (group.landmarkBound?.landmarks !== landmarks) group.landmarkBound = new LandmarkAggregates(landmarks);
+      group.landmarkBound.update(ch, ends.edge, end - start);
+      bounds[k] = Math.max(bounds[k]!, group.landmarkBound.secondsAtLeast(ch, targetSnap.edgeIndex));
+    }
     out.reason.fill(BEYOND, start, end);
     order.push(k);
   }

@@ -1,6 +1,7 @@
 import { type Db, sqlFile } from '@dispatch/db';
 import pg from 'pg';
 import { z } from 'zod';
+import { attachLandmarks, buildLandmarks } from './landmarks';
 import { attachHierarchy, buildHierarchy, hierarchyOf, type ContractionHierarchy } from './contractionHierarchy';
 import { loadRoadGraph, NoRoadNetworkError, type RoadGraph } from './roadGraph';
 
@@ -65,7 +66,8 @@ export class GraphRegistry {
   async preprocessed(region?: string): Promise<ContractionHierarchy | null> {
     const graph = await this.get(region);
     const build = this.builds.get(graph.region);
-    return hierarchyOf(graph) ?? (build?.graph === graph ? await build.done : null);
+    // A build still running (its landmarks, after the hierarchy is attached) is waited for.
+    return build?.graph === graph ? await build.done : hierarchyOf(graph);
   }
 
   private preprocess(name: string, loaded: Promise<RoadGraph>, graph: RoadGraph): void {
@@ -76,11 +78,18 @@ export class GraphRegistry {
       if (this.builds.get(name)?.abort === abort) this.builds.delete(name);
     };
     const done = buildHierarchy(graph, { signal: abort.signal }).then(
-      (hierarchy) => {
-        finished();
+      async (hierarchy) => {
         // Only a graph still served gets its hierarchy (a re-import may have replaced it meanwhile).
-        if (this.graphs.get(name) !== loaded) return null;
+        if (this.graphs.get(name) !== loaded) {
+          finished();
+          return null;
+        }
         attachHierarchy(hierarchy);
+        // Then its landmarks (bounds that let a province's ranking skip centres, landmarks.ts): the rankings are exact
+        // without them, so a failure only leaves the straight-line bound.
+        await buildLandmarks(hierarchy, { signal: abort.signal }).then((landmarks) => attachLandmarks(hierarchy, landmarks), () => undefined);
+        finished();
+        if (this.graphs.get(name) !== loaded) return null;
         this.options.onPreprocessed?.(hierarchy);
         return hierarchy;
       },
