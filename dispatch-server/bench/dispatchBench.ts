@@ -28,6 +28,7 @@ import { createTimers } from '../src/timers/timers';
 import type { PositionIngestor } from '../src/positions/ingestPositions';
 import { importRoads } from '@dispatch/geo/import/importRoads';
 import { buildProvinceNetwork } from '@dispatch/geo/import/provinceNetwork';
+import { landmarksOf } from '@dispatch/geo/routing/landmarks';
 import { roadDataFile } from '@dispatch/geo/routing/roadData';
 
 const arg = (name: string, fallback: number) => {
@@ -219,6 +220,8 @@ async function main() {
   await app.graphs.get();
   const hierarchy = await app.graphs.preprocessed();
   if (hierarchy) emit({ metric: 'ch_preprocess', ...hierarchy.stats, hierarchyMB: Math.round((hierarchy.byteSize() / 2 ** 20) * 10) / 10 });
+  const landmarks = hierarchy ? landmarksOf(hierarchy) : null;
+  if (landmarks) emit({ metric: 'landmarks', count: landmarks.vertices.length, buildMs: Math.round(landmarks.stats.buildMs), longestSliceMs: Math.round(landmarks.stats.longestSliceMs), MB: Math.round((landmarks.stats.bytes / 2 ** 20) * 10) / 10 });
   // What the server does by itself once the hierarchy is built (ROAD_PRELOAD): awaited here, so that no call measures it.
   const preparing = performance.now();
   const prepared = await prepareRankings(app.ctx.travel, app.ctx.fleet, app.ctx.policy);

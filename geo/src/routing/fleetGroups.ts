@@ -13,9 +13,10 @@ import type { RoadSnap } from './snap';
  *   - each group keeps its own hierarchy selection and fleet columns across calls (calls alternate centres: one
  *     selection for all would be re-selected at each), moved vehicles appended as before (selectFleet);
  *   - the own group is searched whole, over its own selection only;
- *   - the other groups are searched one by one in increasing proven lower bound (lowerBounds.ts: the straight line
- *     from the scene to the box of the group's sources, at the graph's top speed), stopping once the `nearest`-th
- *     best ETA found among them is below the next group's bound: no source left unsearched can come before it.
+ *   - the other groups are searched one by one in increasing proven lower bound (the larger of lowerBounds.ts: the
+ *     straight line from the scene to the box of the group's sources, at the graph's top speed, and landmarks.ts: drive
+ *     times to and from landmarks, once the hierarchy has them), stopping once the `nearest`-th best ETA found among
+ *     them is below the next group's bound: no source left unsearched can come before it.
  * The answers searched are those of one search of the whole fleet to the bit (a vertex's time is the same minimum
  * over the same arcs in any selection holding it), and the nearest of the other groups are the same sources.
  */

@@ -26,6 +26,8 @@ export interface Landmarks {
   to: Float32Array[];
   /** Taken off every bound: the float32 rounding of the two times it subtracts. */
   margin: number;
+  /** The build: wall time, the longest hold of the event loop (one sweep), bytes kept. */
+  stats: { buildMs: number; longestSliceMs: number; bytes: number };
 }
 
 const attached = new WeakMap<ContractionHierarchy, Landmarks>();
@@ -45,6 +47,7 @@ export function attachLandmarks(ch: ContractionHierarchy, landmarks: Landmarks):
  * (PHAST: ~0.1 s each on a province), one sweep per turn of the event loop.
  */
 export async function buildLandmarks(ch: ContractionHierarchy, options: { count?: number; signal?: AbortSignal } = {}): Promise<Landmarks> {
+  const started = performance.now();
   const count = options.count ?? 8;
   const { graph } = ch;
   const { vertexLon, vertexLat, vertexInMain, vertexCount } = graph;
@@ -84,16 +87,20 @@ export async function buildLandmarks(ch: ContractionHierarchy, options: { count?
     for (const t of ch.time) if (t < Infinity && t > largest) largest = t;
     return times;
   };
+  let longestSliceMs = 0;
   for (const v of vertices) {
     for (const direction of ['from', 'to'] as const) {
       await new Promise<void>((resolve) => setImmediate(resolve));
       options.signal?.throwIfAborted();
+      const sliceStart = performance.now();
       if (direction === 'from') ch.fromSource(v, 0, 0, v, 0, 0);
       else ch.toTarget(v, 0, 0, v, 0, 0);
       (direction === 'from' ? from : to).push(copy());
+      longestSliceMs = Math.max(longestSliceMs, performance.now() - sliceStart);
     }
   }
-  return { vertices, from, to, margin: 2 * largest * 2 ** -24 + 1e-6 };
+  const bytes = [...from, ...to].reduce((sum, a) => sum + a.byteLength, 0);
+  return { vertices, from, to, margin: 2 * largest * 2 ** -24 + 1e-6, stats: { buildMs: performance.now() - started, longestSliceMs, bytes } };
 }
 
 /** Per landmark, the two aggregates of a group of sources' edge ends that its bound needs (see above). */
