@@ -221,7 +221,7 @@ async function main() {
   const hierarchy = await app.graphs.preprocessed();
   if (hierarchy) emit({ metric: 'ch_preprocess', ...hierarchy.stats, hierarchyMB: Math.round((hierarchy.byteSize() / 2 ** 20) * 10) / 10 });
   const landmarks = hierarchy ? landmarksOf(hierarchy) : null;
-  if (landmarks) emit({ metric: 'landmarks', count: landmarks.vertices.length, buildMs: Math.round(landmarks.stats.buildMs), longestSliceMs: Math.round(landmarks.stats.longestSliceMs), MB: Math.round((landmarks.stats.bytes / 2 ** 20) * 10) / 10 });
+  if (landmarks) emit({ metric: 'landmarks', count: landmarks.vertices.length, buildMs: Math.round(landmarks.stats.buildMs), MB: Math.round((landmarks.stats.bytes / 2 ** 20) * 10) / 10 });
   // What the server does by itself once the hierarchy is built (ROAD_PRELOAD): awaited here, so that no call measures it.
   const preparing = performance.now();
   const prepared = await prepareRankings(app.ctx.travel, app.ctx.fleet, app.ctx.policy);

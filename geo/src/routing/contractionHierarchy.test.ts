@@ -153,4 +153,28 @@ describe('contraction hierarchy with a PHAST sweep', () => {
     abort.abort(new Error('replaced'));
     await expect(buildHierarchy(graph, { signal: abort.signal })).rejects.toThrow('replaced');
   });
+  it('answers a whole-graph query in slices with the times of the query in one go, while rankings use the hierarchy meanwhile', async () => {
+    const graph = graphOf(randomGrid(60, 8));
+    const ch = buildHierarchySync(graph);
+    const random = seededRandom(3);
+    for (const direction of ['fromSource', 'toTarget'] as const) {
+      const v = Math.floor(random() * graph.vertexCount);
+      let turns = 0;
+      let ticking = true;
+      const tick = () => {
+        if (!ticking) return;
+        turns++;
+        // Another query in between uses the shared arrays: the sliced one keeps its own.
+        ch.toTarget(0, 0, 0, 0, 0, 0);
+        setImmediate(tick);
+      };
+      setImmediate(tick);
+      const sliced = await ch.wholeQuerySliced(direction, v, { sliceMs: 0 });
+      ticking = false;
+      expect(turns).toBeGreaterThan(1);
+      if (direction === 'fromSource') ch.fromSource(v, 0, 0, v, 0, 0);
+      else ch.toTarget(v, 0, 0, v, 0, 0);
+      expect(Array.from(sliced)).toEqual(Array.from(ch.time));
+    }
+  });
 });

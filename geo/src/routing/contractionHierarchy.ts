@@ -366,25 +366,30 @@ export class ContractionHierarchy {
     this.lastUpward.search = null;
     time.fill(Infinity);
     this.upward(search, seedA, timeA, distanceA, seedB, timeB, distanceB);
-    if (!sweep) return;
+    if (sweep) sweepDown(sweep, time, distance, 0, time.length);
+  }
 
-    // Downward sweep: every vertex, highest rank first, takes the best of its upward neighbours (already final).
-    const { offsets, head, weight, length } = sweep;
-    for (let r = time.length - 1; r >= 0; r--) {
-      let best = time[r]!;
-      let bestArc = -1;
-      for (let i = offsets[r]!, end = offsets[r + 1]!; i < end; i++) {
-        const t = weight[i]! + time[head[i]!]!;
-        if (t < best) {
-          best = t;
-          bestArc = i;
-        }
-      }
-      if (bestArc >= 0) {
-        time[r] = best;
-        distance[r] = length[bestArc]! + distance[head[bestArc]!]!;
-      }
+  /**
+   * The whole-graph query (PHAST) from (fromSource) or to (toTarget) vertex v, its sweep in slices of at most sliceMs
+   * on later turns of the event loop, into arrays of its own (rankings meanwhile use the shared ones): seconds by rank.
+   * For work done once per graph while it serves (landmarks.ts): one sweep of a province held the event loop ~130 ms.
+   */
+  async wholeQuerySliced(direction: 'fromSource' | 'toTarget', v: number, options: { sliceMs?: number; signal?: AbortSignal } = {}): Promise<Float64Array> {
+    this.upwardOnly(direction, v, 0, v, 0);
+    const time = Float64Array.from(this.time);
+    const distance = new Float64Array(time.length);
+    const sweep = direction === 'fromSource' ? this.backwardUp : this.forwardUp;
+    for (let high = time.length; high > 0; ) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      options.signal?.throwIfAborted();
+      const deadline = performance.now() + (options.sliceMs ?? 8);
+      do {
+        const low = Math.max(0, high - 1024);
+        sweepDown(sweep, time, distance, low, high);
+        high = low;
+      } while (high > 0 && performance.now() < deadline);
     }
+    return time;
   }
 
   /**
@@ -1104,6 +1109,30 @@ function rankSpace(graph: RoadGraph, rank: Int32Array, deadline: number, into: R
 }
 
 const ready = new WeakMap<RoadGraph, ContractionHierarchy>();
+
+
+/**
+ * PHAST's downward sweep over ranks low .. high-1, highest first: every vertex takes the best of its upward neighbours
+ * (already final: they rank higher, and ranks above high were swept before).
+ */
+function sweepDown(sweep: UpwardArcs, time: Float64Array, distance: Float64Array, low: number, high: number): void {
+  const { offsets, head, weight, length } = sweep;
+  for (let r = high - 1; r >= low; r--) {
+    let best = time[r]!;
+    let bestArc = -1;
+    for (let i = offsets[r]!, end = offsets[r + 1]!; i < end; i++) {
+      const t = weight[i]! + time[head[i]!]!;
+      if (t < best) {
+        best = t;
+        bestArc = i;
+      }
+    }
+    if (bestArc >= 0) {
+      time[r] = best;
+      distance[r] = length[bestArc]! + distance[head[bestArc]!]!;
+    }
+  }
+}
 
 /** The graph's hierarchy once its build has finished (null before: the plain search serves). */
 export function hierarchyOf(graph: RoadGraph): ContractionHierarchy | null {
