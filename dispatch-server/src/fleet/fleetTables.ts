@@ -1,4 +1,4 @@
-import { HospitalLoad, VehicleKind, VehicleState } from '@dispatch/protocol';
+import { HospitalLoad, VehicleCapability, VehicleKind, VehicleState } from '@dispatch/protocol';
 import { z } from 'zod';
 
 /** The rows the fleet state holds (fleet.sql's answers) and the ranking's view of a vehicle. */
@@ -28,6 +28,20 @@ export interface RankingVehicle extends Omit<FleetVehicle, 'home_station_id' | '
   station_lat: number;
   /** Its home station's centre. */
   centre_id: string;
+  /** Its capabilities as bits (capabilityMask): a call's requirements are checked with one AND per vehicle. */
+  capability_mask: number;
+}
+
+const CAPABILITY_BIT = new Map<string, number>(VehicleCapability.options.map((c, i) => [c, 1 << i]));
+
+/**
+ * Bit i for VehicleCapability.options[i]. A name outside them adds nothing to a vehicle's mask, and makes a call's
+ * requirement every bit (`required`): no vehicle then passes the AND, and the ranking compares the names themselves.
+ */
+export function capabilityMask(capabilities: readonly string[], { required = false } = {}): number {
+  let mask = 0;
+  for (const c of capabilities) mask |= CAPABILITY_BIT.get(c) ?? (required ? -1 : 0);
+  return mask;
 }
 
 /** What the fleet state holds, by id. The maps are replaced or updated in place between two reads, never during one. */

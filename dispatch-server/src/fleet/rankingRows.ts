@@ -1,4 +1,4 @@
-import type { FleetTables, RankingVehicle } from './fleetTables';
+import { capabilityMask, type FleetTables, type RankingVehicle } from './fleetTables';
 
 /** A vehicle's ranking row from the tables: null when its home station is unknown (left out, as a join would). */
 export function rankingRow(tables: FleetTables, vehicleId: string): RankingVehicle | null {
@@ -22,6 +22,7 @@ export function rankingRow(tables: FleetTables, vehicleId: string): RankingVehic
     station_lon: station.lon,
     station_lat: station.lat,
     centre_id: station.centre_id,
+    capability_mask: capabilityMask(v.capabilities),
   };
 }
 

@@ -4,12 +4,13 @@ import { attachHierarchy, buildHierarchySync } from '@dispatch/geo/routing/contr
 import { at, graphOf, randomGrid, seededRandom } from '@dispatch/geo/routing/testGraphs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import type { FleetStation, RankingVehicle } from '../fleet/fleetTables';
+import { capabilityMask, type FleetStation, type RankingVehicle } from '../fleet/fleetTables';
 import { graphTravelService } from '../travel/graphTravelService';
 import { isReachable, type LonLat, type TravelService } from '../travel/travelService';
 import { CANDIDATES_SENT, EXCLUDED_LISTED, NearestFew, rankBest, rankSearchedFleet, searchFleet, straightLine } from './rankFleet';
 
-const CAPABILITIES = ['als', 'bls', 'neonatal', 'mobile_ct', 'negative_pressure'];
+// 'winch' is no VehicleCapability: a name the capability masks do not know still ranks by the names themselves.
+const CAPABILITIES = ['als', 'bls', 'neonatal', 'mobile_ct', 'negative_pressure', 'winch'];
 const TASKS = [null, null, null, 'back_in_service', 'dispatched', 'on_scene', 'transporting', 'handover'];
 const MARGIN = 120;
 
@@ -133,11 +134,13 @@ describe('rankFleet', () => {
         const vehicles: RankingVehicle[] = Array.from({ length: size }, (_, i) => {
           const [lon, lat] = place();
           const fix = random() < 0.9;
+          const capabilities = CAPABILITIES.filter(() => random() < 0.45);
           return {
             id: `${Math.floor(random() * 1e6).toString(36)}-${i}`,
             call_sign: `${pick(['a', 'B', 'c', 'Ä', '救护'])}${Math.floor(random() * 1e6)}-${i}`,
             kind: 'negative_pressure_ambulance',
-            capabilities: CAPABILITIES.filter(() => random() < 0.45),
+            capabilities,
+            capability_mask: capabilityMask(capabilities),
             in_service: random() < 0.9,
             state: random() < 0.2 ? 'returning' : 'available',
             task_status: pick(TASKS),

@@ -1,5 +1,5 @@
 import type { CandidateDto, ExcludedVehicleDto, ExclusionReason, RecommendationDto, TaskStatus, VehicleCapability } from '@dispatch/protocol';
-import type { FleetStation, RankingVehicle } from '../fleet/fleetTables';
+import { capabilityMask, type FleetStation, type RankingVehicle } from '../fleet/fleetTables';
 import { CROSS_CENTRE_LIMIT } from '../centres/centres';
 import { FLEET_REACHABLE, FLEET_UNREACHABLE, type FleetEtas, type LonLat, type SourceGroup, type TravelService } from '../travel/travelService';
 
@@ -118,6 +118,7 @@ export async function searchFleet(travel: TravelService, scene: LonLat, input: F
   const ws = (workspaces.pop() ?? new Workspace()).reserve(vehicles.length + stations.length);
   const { lon, lat, flags, status, vehicleOf, etas, ids, groupOf, vehicleFlags } = ws;
   // Which vehicles are searched, and in which centre's group: OWN_GROUP, or the index of another centre among those met.
+  const requiredMask = capabilityMask(required, { required: true });
   const otherCentres = new Map<string, number>();
   const otherSizes: number[] = [];
   let ownVehicles = 0;
@@ -129,7 +130,7 @@ export async function searchFleet(travel: TravelService, scene: LonLat, input: F
       status[i] = OUT_OF_SERVICE;
       continue;
     }
-    const missing = missingMask(row.capabilities, required);
+    const missing = (row.capability_mask & requiredMask) === requiredMask ? 0 : missingMask(row.capabilities, required);
     status[i] = missing ? MISSING + missing : SEARCHED;
     if (missing) continue;
     const busy = row.task_status != null && row.task_status !== 'back_in_service';
