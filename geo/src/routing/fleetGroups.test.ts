@@ -5,6 +5,7 @@ import { etasToTargetByGroup, groupSelectionRestarts, groupSelections, refreshGr
 import { attachLandmarks, buildLandmarks, LandmarkAggregates } from './landmarks';
 import { secondsAtLeast, planeOf } from './lowerBounds';
 import { etasToTarget, REACHABLE, type EtaColumns } from './rankToTarget';
+import type { RoadGraph } from './roadGraph';
 import { snapToRoad, trySnapToRoad, type RoadSnap } from './snap';
 import { at, graphOf, randomGrid, seededRandom } from './testGraphs';
 
@@ -24,6 +25,15 @@ function placer(random: () => number) {
     const py = Math.min(SIZE - 1, Math.max(0, y + (random() - 0.5) * 2 * spread));
     return trySnapToRoad(graph, at(px, py));
   };
+}
+
+/** The straight-line bound (lowerBounds.ts) for sources on these snaps: the plane box of their edges' ends. */
+function lineBound(g: RoadGraph, snaps: readonly (RoadSnap | null)[], targetEdge: number): number {
+  const { shrink } = planeOf(g);
+  const ends = snaps.flatMap((snap) => (snap ? [g.edgeSource[snap.edgeIndex]!, g.edgeTarget[snap.edgeIndex]!] : []));
+  const xs = ends.map((v) => g.vertexLon[v]! * shrink);
+  const ys = ends.map((v) => g.vertexLat[v]!);
+  return secondsAtLeast(g, targetEdge, Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys));
 }
 
 /**
@@ -154,7 +164,6 @@ describe('a fleet ranked by dispatch centre (fleetGroups)', () => {
 
   it('bounds every ETA from below: no source is nearer than the straight line from its edge ends at the graph\'s top speed', () => {
     const random = seededRandom(9);
-    const { shrink } = planeOf(graph);
     for (let round = 0; round < 40; round++) {
       const sources = Array.from({ length: 50 }, () => trySnapToRoad(graph, at(random() * SIZE, random() * SIZE)));
       const s = specs[Math.floor(random() * specs.length)]!;
@@ -164,25 +173,17 @@ describe('a fleet ranked by dispatch centre (fleetGroups)', () => {
       for (let i = 0; i < 50; i++) {
         const snap = sources[i];
         if (!snap || out.reason[i] !== REACHABLE) continue;
-        const ends = [graph.edgeSource[snap.edgeIndex]!, graph.edgeTarget[snap.edgeIndex]!];
-        const xs = ends.map((v) => graph.vertexLon[v]! * shrink);
-        const ys = ends.map((v) => graph.vertexLat[v]!);
-        const bound = secondsAtLeast(graph, target.edgeIndex, Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys));
-        expect(bound).toBeLessThanOrEqual(out.seconds[i]!);
+        expect(lineBound(graph, [snap], target.edgeIndex)).toBeLessThanOrEqual(out.seconds[i]!);
       }
     }
     // A straight road at one speed: the bound is the ETA itself (less the rounding margin), so any looser proof fails here.
     const line = graphOf(Array.from({ length: 20 }, (_, x) => ({ from: [x, 0] as [number, number], to: [x + 1, 0] as [number, number], cost: 10, reverseCost: 10, lengthM: 110 })), 'line');
-    const [lineShrink] = [planeOf(line).shrink];
     for (let x = 0; x <= 20; x++) {
       const out = columns(1);
       const target = snapToRoad(line, at(0, 0));
       const source = snapToRoad(line, at(x, 0));
       etasToTarget(line, target, [source], 1, out, { method: 'plain' });
-      const ends = [line.edgeSource[source.edgeIndex]!, line.edgeTarget[source.edgeIndex]!];
-      const xs = ends.map((v) => line.vertexLon[v]! * lineShrink);
-      const ys = ends.map((v) => line.vertexLat[v]!);
-      const bound = secondsAtLeast(line, target.edgeIndex, Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys));
+      const bound = lineBound(line, [source], target.edgeIndex);
       expect(bound).toBeLessThanOrEqual(out.seconds[0]!);
       // Short of it by the part of the source's edge and of the target's at most (10 s each).
       expect(bound).toBeGreaterThanOrEqual(out.seconds[0]! - 20 - 1e-6);
@@ -216,10 +217,7 @@ describe('a fleet ranked by dispatch centre (fleetGroups)', () => {
       expect(bound, `round ${round}`).toBeLessThanOrEqual(nearest);
       if (nearest < Infinity) {
         landmarkSum += bound;
-        const { shrink } = planeOf(graph);
-        const xs = sources.flatMap((snap) => (snap ? [graph.edgeSource[snap.edgeIndex]!, graph.edgeTarget[snap.edgeIndex]!] : []));
-        lineSum += secondsAtLeast(graph, target.edgeIndex, Math.min(...xs.map((v) => graph.vertexLon[v]! * shrink)), Math.max(...xs.map((v) => graph.vertexLon[v]! * shrink)),
-          Math.min(...xs.map((v) => graph.vertexLat[v]!)), Math.max(...xs.map((v) => graph.vertexLat[v]!)));
+        lineSum += lineBound(graph, sources, target.edgeIndex);
       }
     }
     // Tighter than the straight line on the whole (what lets a province's ranking skip centres).

@@ -127,7 +127,8 @@ export function etasToTargetByGroup(
   const order: number[] = [];
   for (let k = 0; k < others.length; k++) {
     const { key, start, end } = others[k]!;
-    const { ends } = groupOf(graph, key);
+    const group = groupOf(graph, key);
+    const { ends } = group;
     ends.update(snaps, end - start, start);
     let lowX = Infinity;
     let highX = -Infinity;
@@ -141,7 +142,6 @@ export function etasToTargetByGroup(
     }
     bounds[k] = secondsAtLeast(graph, targetSnap.edgeIndex, lowX, highX, lowY, highY);
     if (landmarks) {
-      const group = groupOf(graph, key);
       if (group.landmarkBound?.landmarks !== landmarks) group.landmarkBound = new LandmarkAggregates(landmarks);
       group.landmarkBound.update(ch, ends.edge, end - start);
       bounds[k] = Math.max(bounds[k]!, group.landmarkBound.secondsAtLeast(ch, targetSnap.edgeIndex));

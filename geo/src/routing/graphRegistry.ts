@@ -1,8 +1,8 @@
 import { type Db, sqlFile } from '@dispatch/db';
 import pg from 'pg';
 import { z } from 'zod';
-import { attachLandmarks, buildLandmarks } from './landmarks';
 import { attachHierarchy, buildHierarchy, hierarchyOf, type ContractionHierarchy } from './contractionHierarchy';
+import { attachLandmarks, buildLandmarks } from './landmarks';
 import { loadRoadGraph, NoRoadNetworkError, type RoadGraph } from './roadGraph';
 
 const sql = sqlFile(new URL('./graphRegistry.sql', import.meta.url), {
