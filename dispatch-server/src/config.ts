@@ -81,7 +81,7 @@ export const ConfigSchema = z.object({
   /**
    * Load the road graph when the process starts (and again when the region is re-imported) and, once its hierarchy is
    * built, prepare every centre's ranking (recommendations/computeRecommendation.ts prepareRankings): the first call after
-   * a start then does not pay for loading a province. 0 in tests that count what the first call does.
+   * a start then does not pay for loading a province. The test servers set 0 (tests/support): their roads load at the first route.
    */
   ROAD_PRELOAD: booleanFlag.default(true),
   /** Where road files uploaded from the console are written while they are imported (shared by the server processes). */

@@ -17,7 +17,7 @@ describe('the rankings are prepared before the first call', () => {
     expect(centres).toContain(suite.pingyao);
     // A second server process on the seeded database, as after a restart: web only (no queue workers beside the first
     // server's), serving nothing (its HTTP server never listens).
-    const started = createApp({ config: { ...server.config, PROCESS_ROLES: new Set(['web']) }, db: server.database.db, redis: server.redis, log: createLogger('silent') });
+    const started = createApp({ config: { ...server.config, ROAD_PRELOAD: true, PROCESS_ROLES: new Set(['web']) }, db: server.database.db, redis: server.redis, log: createLogger('silent') });
     try {
       const hierarchy = await started.graphs.preprocessed();
       expect(hierarchy).not.toBeNull();

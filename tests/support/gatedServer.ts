@@ -33,6 +33,8 @@ export async function startGatedDemoServer(overrides: Record<string, string> = {
     JWT_SECRET: 'gated-server-test-secret-'.padEnd(40, 'x'),
     LOG_LEVEL: 'silent',
     QUEUE_PREFIX: `test-${database.name}`,
+    // Roads loaded when a test first routes, as before preloading: a test that needs it ahead turns it on.
+    ROAD_PRELOAD: '0',
     ...overrides,
   });
   const db = createPool(config.DATABASE_URL, 5);

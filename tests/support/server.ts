@@ -32,6 +32,8 @@ export async function startTestServer(overrides: Record<string, string> = {}, lo
     OSMAND_PORT: '0',
     LOG_LEVEL: 'silent',
     QUEUE_PREFIX: `test-${database.name}`,
+    // Roads loaded when a test first routes, as before preloading: a test that needs it ahead turns it on.
+    ROAD_PRELOAD: '0',
     ...overrides,
   });
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
