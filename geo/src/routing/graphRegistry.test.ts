@@ -125,4 +125,16 @@ describe('GraphRegistry over the real database and importer', () => {
     const report = await importRoads(database.db, { file: replaced, region: 'beta', replace: true });
     await until(async () => (await registry.get('beta')).networkId === report.networkId, 'the reload after the import');
   });
+  it('loads nothing and leaves no listening connection behind for a get() still in flight when it closes', async () => {
+    const listeners = async () =>
+      (await database.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'dispatch120-graph-listener' AND datname = current_database()`)).rows[0]!.n;
+    const before = await listeners();
+    const closing = new GraphRegistry(database.db);
+    const inFlight = expect(closing.get('beta')).rejects.toThrow(/closed/);
+    await closing.close();
+    await inFlight;
+    await until(async () => (await listeners()) === before, 'the closed registry\'s connection to go');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await listeners()).toBe(before);
+  });
 });

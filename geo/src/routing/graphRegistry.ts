@@ -45,6 +45,7 @@ export class GraphRegistry {
     // known network beats no routing; the next call tries to listen again.
     await this.listen().catch(() => undefined);
     const name = region ?? (await this.resolveDefaultRegion());
+    if (this.closed) throw new Error('the graph registry is closed');
     let graph = this.graphs.get(name);
     if (!graph) {
       graph = loadRoadGraph(this.db, name);
@@ -147,6 +148,8 @@ export class GraphRegistry {
   }
 
   private listen(): Promise<pg.Client> {
+    // A get() still in flight when the registry closed must not open a listening connection nobody will end.
+    if (this.closed) return Promise.reject(new Error('the graph registry is closed'));
     if (this.listener) return this.listener;
     const client = new pg.Client({ ...this.db.options, application_name: 'dispatch120-graph-listener', connectionTimeoutMillis: 5000 });
     const lost = () => {
