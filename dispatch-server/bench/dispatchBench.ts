@@ -272,7 +272,7 @@ async function main() {
     if (answer.centresSearched !== undefined) centresSearched.push(answer.centresSearched);
     return answer as Awaited<ReturnType<typeof etasToTarget>>;
   };
-  const profiler = PROFILE ? await startProfile() : null;
+  const profiler = PROFILE ? await startProfile(PROFILE) : null;
   const intake: number[] = [];
   const serverCompute: number[] = [];
   const offer: number[] = [];
@@ -301,7 +301,7 @@ async function main() {
     await fetch(`${base}/api/assignments/${got.assignment.id}/cancel`, { method: 'POST', headers, body: JSON.stringify({ reason: 'bench' }) });
   }
   if (moving) emit({ metric: 'moving_fleet', ...(await moving.stop()) });
-  if (profiler && PROFILE) await writeFile(PROFILE, JSON.stringify(await profiler.stop()));
+  await profiler?.stop();
   emit({ metric: 'call_created_to_recommendation_on_console', target: 'p95 <= 300 ms', ...percentiles(intake) });
   emit({ metric: PROVINCE ? 'recommendation_province' : 'recommendation_whole', centres: CENTRES, note: 'server side: request in → ranked vehicles with reasons, station and hospital out', ...percentiles(serverCompute) });
   const graph = await app.graphs.get();
@@ -378,8 +378,8 @@ async function main() {
   await db.end();
 }
 
-/** The inspector's sampling profiler on this process (the server and the bench's clients alike), until stop(). */
-async function startProfile() {
+/** The inspector's sampling profiler on this process (the server and the bench's clients alike), written to `file` at stop(). */
+async function startProfile(file: string) {
   const session = new Session();
   session.connect();
   await session.post('Profiler.enable');
@@ -389,7 +389,7 @@ async function startProfile() {
     async stop() {
       const { profile } = await session.post('Profiler.stop');
       session.disconnect();
-      return profile;
+      await writeFile(file, JSON.stringify(profile));
     },
   };
 }

@@ -108,11 +108,8 @@ export function createApp({ config, db, readDb = db, redis, log }: AppDeps): App
   const positions = createPositions({ config, db, fleet, log, tellPeers: (deviceId) => peers?.tell('device.forget', deviceId) });
   // Only processes that rank (the web role takes the calls) load the roads ahead and prepare the rankings.
   const preload = config.ROAD_PRELOAD && roles.has('web');
-  const graphs = new GraphRegistry(db, {
-    onPreprocessed: () => {
-      if (preload) prepareRankings(ctx.travel, fleet, ctx.policy).catch((err: Error) => log.warn({ err: err.message }, 'preparing the rankings failed'));
-    },
-  });
+  const prepare = () => void prepareRankings(ctx.travel, fleet, ctx.policy).catch((err: Error) => log.warn({ err: err.message }, 'preparing the rankings failed'));
+  const graphs = new GraphRegistry(db, { onPreprocessed: preload ? prepare : undefined });
   if (preload) {
     const load = () => void graphs.get(config.ROAD_REGION).catch(() => undefined);
     load();

@@ -131,9 +131,8 @@ type Scene = Pick<IncidentDto, 'centreId' | 'location' | 'requiredVehicleCapabil
  * Returns the centres prepared (0 before the fleet is held).
  */
 export async function prepareRankings(travel: TravelService, fleet: FleetState, policy: RecommendationPolicy): Promise<number> {
-  await fleet.current();
   const centres = new Map<string, { lon: number; lat: number }>();
-  for (const s of fleet.heldVersion({ whileReading: true })?.tables.stations.values() ?? []) if (!centres.has(s.centre_id)) centres.set(s.centre_id, s);
+  for (const s of (await fleet.current()).stations.values()) if (!centres.has(s.centre_id)) centres.set(s.centre_id, s);
   let prepared = 0;
   for (const [centreId, { lon, lat }] of centres) {
     await new Promise((next) => setImmediate(next));

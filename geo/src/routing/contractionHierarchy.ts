@@ -305,8 +305,8 @@ export class ContractionHierarchy {
    * another selection of the direction is used. Null before the selection's first selectRanks.
    */
   sweepAnswers(which: SelectionRef): { rebuilds: number; indexOf: Int32Array; time: Float64Array; distance: Float64Array } | null {
+    if (!this.sweptTimes(which)) return null;
     const sel = this.selectionOf(which);
-    if (sel.count === 0 && sel.rebuilds === 0) return null;
     this.load(sel);
     return { rebuilds: sel.rebuilds, indexOf: this.sweepIndexOf[sel.direction], time: sel.time, distance: sel.distance };
   }
@@ -1109,7 +1109,6 @@ function rankSpace(graph: RoadGraph, rank: Int32Array, deadline: number, into: R
 }
 
 const ready = new WeakMap<RoadGraph, ContractionHierarchy>();
-
 
 /**
  * PHAST's downward sweep over ranks low .. high-1, highest first: every vertex takes the best of its upward neighbours
