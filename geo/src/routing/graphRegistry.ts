@@ -65,10 +65,14 @@ export class GraphRegistry {
    * was replaced meanwhile): for tests and benchmarks that must not measure the plain search by mistake.
    */
   async preprocessed(region?: string): Promise<ContractionHierarchy | null> {
-    const graph = await this.get(region);
-    const build = this.builds.get(graph.region);
-    // A build still running (its landmarks, after the hierarchy is attached) is waited for.
-    return build?.graph === graph ? await build.done : hierarchyOf(graph);
+    for (;;) {
+      const graph = await this.get(region);
+      const build = this.builds.get(graph.region);
+      // A build still running (its landmarks, after the hierarchy is attached) is waited for.
+      const hierarchy = build?.graph === graph ? await build.done : hierarchyOf(graph);
+      // Replaced meanwhile (a re-import's note came while it was preprocessed): the graph served now is waited for.
+      if (hierarchy || this.closed || (await this.get(region)) === graph) return hierarchy;
+    }
   }
 
   private preprocess(name: string, loaded: Promise<RoadGraph>, graph: RoadGraph): void {
